@@ -1,0 +1,37 @@
+//! Command line: clap definitions and dispatch. Each area owns one file with its own
+//! subcommand enum, flattened into [`Command`].
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod instruments_cmd;
+
+/// Exit code for bad input (unknown instrument, wrong answers, bad arguments).
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code for a check that found problems.
+pub const EXIT_CHECK_FAILED: u8 = 1;
+
+#[derive(Debug, Parser)]
+#[command(name = "triage", version, about = "Screening, triage and matching for e-mental health intake")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    #[command(flatten)]
+    Instruments(instruments_cmd::InstrumentCommand),
+}
+
+/// Runs a parsed command line.
+pub fn dispatch(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::Instruments(command)) => instruments_cmd::run(command),
+        None => {
+            eprintln!("triage: the interactive terminal interface is not built yet; see `triage --help`");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

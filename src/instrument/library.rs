@@ -1,0 +1,382 @@
+//! The set of instruments and bundles a service offers, checked across files: duplicate ids,
+//! follow-ups and derived forms that point nowhere, and follow-up cycles. A broken file makes only
+//! its own instrument unavailable; everything else keeps working.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::load::{LoadedFile, Reference, load_instrument};
+use super::model::{Instrument, Lang, Text};
+use super::score::{Answers, Context, ScoreResult, score};
+use crate::diagnostic::Diagnostic;
+
+/// The files shipped in `questionnaires/`, embedded at build time.
+const SHIPPED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/shipped_questionnaires.rs"));
+
+/// Files in `questionnaires/` that are not instruments.
+pub const BUNDLES_FILE: &str = "bundles.toml";
+/// Read by the triage module, not here.
+pub const TRIAGE_RULES_FILE: &str = "triage-rules.toml";
+
+/// A named list of instruments given together (e.g. `adult-core`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bundle {
+    pub id: String,
+    pub instruments: Vec<String>,
+    pub label: Text,
+}
+
+/// A file that could not be used, or that has problems.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub instrument: Option<String>,
+    /// True when the file's instrument cannot be offered at all.
+    pub unavailable: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    instruments: BTreeMap<String, Instrument>,
+    bundles: Vec<Bundle>,
+    reports: Vec<FileReport>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBundles {
+    bundles: Vec<RawBundle>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBundle {
+    id: Spanned<String>,
+    instruments: Vec<Spanned<String>>,
+    label: Spanned<BTreeMap<String, String>>,
+}
+
+impl Library {
+    /// The instruments shipped with triage, or those in `$TRIAGE_QUESTIONNAIRES_DIR` when set.
+    pub fn shipped() -> Library {
+        match std::env::var_os("TRIAGE_QUESTIONNAIRES_DIR") {
+            Some(dir) => Library::load_dir(Path::new(&dir)),
+            None => Library::from_sources(SHIPPED.iter().map(|(name, text)| (name.to_string(), text.to_string()))),
+        }
+    }
+
+    /// The embedded shipped files, as (file name, text).
+    pub fn shipped_sources() -> Vec<(String, String)> {
+        SHIPPED.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect()
+    }
+
+    /// Loads every `*.toml` file in `dir`. An unreadable directory or file is reported, not fatal.
+    pub fn load_dir(dir: &Path) -> Library {
+        let (sources, mut unreadable) = read_sources(&[dir.to_path_buf()]);
+        let mut library = Library::from_sources(sources);
+        library.reports.append(&mut unreadable);
+        library
+    }
+
+    /// Builds a library from (file name, text) pairs. Pure.
+    pub fn from_sources(sources: impl IntoIterator<Item = (String, String)>) -> Library {
+        let mut sources: Vec<(String, String)> = sources.into_iter().collect();
+        sources.sort();
+        let mut library = Library::default();
+        let mut loaded: Vec<(LoadedFile, String)> = Vec::new();
+        let mut bundle_source = None;
+        for (file, text) in &sources {
+            let name = Path::new(file).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if name == TRIAGE_RULES_FILE {
+                continue;
+            }
+            if name == BUNDLES_FILE {
+                bundle_source = Some((file, text));
+                continue;
+            }
+            match load_instrument(file, text) {
+                Ok(file_loaded) => {
+                    let id = file_loaded.instrument.id.clone();
+                    if let Some((_, other)) = loaded.iter().find(|(l, _)| l.instrument.id == id) {
+                        library.reports.push(FileReport {
+                            file: file.clone(),
+                            instrument: Some(id.clone()),
+                            unavailable: true,
+                            diagnostics: vec![Diagnostic::at_span(file, text, Some(0..0), format!("duplicate instrument id `{id}`: {other} already defines it"))],
+                        });
+                    } else {
+                        loaded.push((file_loaded, file.clone()));
+                    }
+                }
+                Err(diagnostics) => library.reports.push(FileReport {
+                    file: file.clone(),
+                    instrument: guess_id(text),
+                    unavailable: true,
+                    diagnostics,
+                }),
+            }
+        }
+        library.cross_check(loaded);
+        if let Some((file, text)) = bundle_source {
+            library.load_bundles(file, text);
+        }
+        library
+    }
+
+    fn cross_check(&mut self, loaded: Vec<(LoadedFile, String)>) {
+        let ids: Vec<String> = loaded.iter().map(|(l, _)| l.instrument.id.clone()).collect();
+        let mut problems: BTreeMap<String, (bool, Vec<Diagnostic>)> = BTreeMap::new();
+        let by_id: BTreeMap<&str, &Instrument> = loaded.iter().map(|(l, _)| (l.instrument.id.as_str(), &l.instrument)).collect();
+        for (file, _) in &loaded {
+            for reference in &file.references {
+                let Some(target) = by_id.get(reference.target.as_str()) else {
+                    let known = self.reports.iter().any(|r| r.instrument.as_deref() == Some(reference.target.as_str()));
+                    let message = if known {
+                        format!("{} `{}` is unavailable because its own file has errors", reference.what, reference.target)
+                    } else {
+                        format!("unknown instrument `{}` in {} (known: {})", reference.target, reference.what, ids.join(", "))
+                    };
+                    let entry = problems.entry(file.instrument.id.clone()).or_default();
+                    entry.0 |= !known;
+                    entry.1.push(located(&reference.location, message));
+                    continue;
+                };
+                if !reference.derived_items.is_empty() {
+                    check_derived(&file.instrument, target, reference, &mut problems);
+                }
+            }
+        }
+        // Follow-up cycles would make an intake loop; every instrument on a cycle is unavailable.
+        for (file, _) in &loaded {
+            if let Some(path) = follow_up_cycle(&file.instrument.id, &by_id) {
+                let entry = problems.entry(file.instrument.id.clone()).or_default();
+                entry.0 = true;
+                let location = file.references.iter().find(|r| r.what == "follow-up" && path.get(1) == Some(&r.target));
+                let message = format!("follow-up cycle: {}", path.join(" -> "));
+                entry.1.push(match location {
+                    Some(r) => located(&r.location, message),
+                    None => Diagnostic { file: file.instrument.file.clone(), line: 1, column: 1, message },
+                });
+            }
+        }
+        for (file, name) in loaded {
+            let id = file.instrument.id.clone();
+            match problems.remove(&id) {
+                Some((unavailable, diagnostics)) => {
+                    self.reports.push(FileReport { file: name, instrument: Some(id.clone()), unavailable, diagnostics });
+                    if !unavailable {
+                        self.instruments.insert(id, file.instrument);
+                    }
+                }
+                None => {
+                    self.instruments.insert(id, file.instrument);
+                }
+            }
+        }
+    }
+
+    fn load_bundles(&mut self, file: &str, text: &str) {
+        let raw: RawBundles = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(error) => {
+                self.reports.push(FileReport { file: file.into(), instrument: None, unavailable: true, diagnostics: vec![Diagnostic::from_toml(file, text, &error)] });
+                return;
+            }
+        };
+        let mut diagnostics = Vec::new();
+        for bundle in raw.bundles {
+            let mut ok = true;
+            if self.bundles.iter().any(|b| b.id == *bundle.id.get_ref()) {
+                diagnostics.push(Diagnostic::at_span(file, text, Some(bundle.id.span()), format!("duplicate bundle id `{}`", bundle.id.get_ref())));
+                ok = false;
+            }
+            for id in &bundle.instruments {
+                if !self.instruments.contains_key(id.get_ref()) {
+                    diagnostics.push(Diagnostic::at_span(file, text, Some(id.span()), format!("bundle `{}`: instrument `{}` is unknown or unavailable", bundle.id.get_ref(), id.get_ref())));
+                    ok = false;
+                }
+            }
+            let mut label = BTreeMap::new();
+            for (key, value) in bundle.label.get_ref() {
+                match Lang::parse(key) {
+                    Some(lang) => {
+                        label.insert(lang, value.clone());
+                    }
+                    None => diagnostics.push(Diagnostic::at_span(file, text, Some(bundle.label.span()), format!("unknown language `{key}`"))),
+                }
+            }
+            for lang in Lang::ALL {
+                if !label.contains_key(&lang) {
+                    diagnostics.push(Diagnostic::at_span(file, text, Some(bundle.label.span()), format!("bundle `{}` needs a `{}` label", bundle.id.get_ref(), lang.code())));
+                }
+            }
+            if ok {
+                self.bundles.push(Bundle { id: bundle.id.into_inner(), instruments: bundle.instruments.into_iter().map(Spanned::into_inner).collect(), label: Text(label) });
+            }
+        }
+        if !diagnostics.is_empty() {
+            self.reports.push(FileReport { file: file.into(), instrument: None, unavailable: false, diagnostics });
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Instrument> {
+        self.instruments.get(id)
+    }
+
+    pub fn instruments(&self) -> impl Iterator<Item = &Instrument> {
+        self.instruments.values()
+    }
+
+    pub fn bundles(&self) -> &[Bundle] {
+        &self.bundles
+    }
+
+    pub fn bundle(&self, id: &str) -> Option<&Bundle> {
+        self.bundles.iter().find(|b| b.id == id)
+    }
+
+    /// Files with problems (errors; `unavailable` when the instrument cannot be offered).
+    pub fn reports(&self) -> &[FileReport] {
+        &self.reports
+    }
+
+    /// Why an instrument id is not available, if a file tried to define it.
+    pub fn unavailable_reason(&self, id: &str) -> Option<&FileReport> {
+        self.reports.iter().find(|r| r.unavailable && r.instrument.as_deref() == Some(id))
+    }
+
+    /// Scores an instrument with its derived short forms.
+    pub fn score(&self, instrument: &Instrument, answers: &Answers, context: &Context) -> ScoreResult {
+        let mut result = score(instrument, answers, context);
+        let enabled = super::score::enabled_items(instrument, answers);
+        for form in &instrument.derived {
+            let Some(short) = self.get(&form.instrument) else { continue };
+            let mut short_answers = vec![None; short.items.len()];
+            // Valid only when every mapped item was actually answered (not imputed by a skip).
+            let valid = form.items.iter().all(|(own, theirs)| {
+                let value = answers
+                    .get(*own)
+                    .copied()
+                    .flatten()
+                    .filter(|_| enabled[*own])
+                    .and_then(|p| instrument.options_of(*own).get(p))
+                    .map(|o| o.value + form.value_offset);
+                let target = short.item_index(theirs);
+                match (value, target) {
+                    (Some(value), Some(target)) => match short.options_of(target).iter().position(|o| o.value == value) {
+                        Some(position) => {
+                            short_answers[target] = Some(position);
+                            true
+                        }
+                        None => false,
+                    },
+                    _ => false,
+                }
+            });
+            if valid {
+                result.derived.insert(short.id.clone(), score(short, &short_answers, context));
+            }
+        }
+        result
+    }
+}
+
+fn located(location: &Diagnostic, message: String) -> Diagnostic {
+    Diagnostic { message, ..location.clone() }
+}
+
+/// The short form's items must exist and every value of the parent item (plus the offset) must
+/// be a value of the short form's item.
+fn check_derived(parent: &Instrument, short: &Instrument, reference: &Reference, problems: &mut BTreeMap<String, (bool, Vec<Diagnostic>)>) {
+    for (own, theirs, location) in &reference.derived_items {
+        let message = match short.item_index(theirs) {
+            None => Some(format!("`{theirs}` is not an item of `{}`", short.id)),
+            Some(target) => {
+                let targets: Vec<i64> = short.options_of(target).iter().map(|o| o.value).collect();
+                parent
+                    .options_of(*own)
+                    .iter()
+                    .map(|o| o.value + reference.value_offset)
+                    .find(|v| !targets.contains(v))
+                    .map(|v| format!("value {v} of `{}` (after value_offset {}) is not a value of `{}` item `{theirs}`", parent.items[*own].id, reference.value_offset, short.id))
+            }
+        };
+        if let Some(message) = message {
+            let entry = problems.entry(parent.id.clone()).or_default();
+            entry.0 = true;
+            entry.1.push(located(location, message));
+        }
+    }
+}
+
+/// A follow-up path that returns to `start`, if any.
+fn follow_up_cycle(start: &str, by_id: &BTreeMap<&str, &Instrument>) -> Option<Vec<String>> {
+    fn visit(current: &str, start: &str, by_id: &BTreeMap<&str, &Instrument>, path: &mut Vec<String>) -> bool {
+        let Some(instrument) = by_id.get(current) else { return false };
+        for next in instrument.follow_up_targets() {
+            if next == start {
+                path.push(next.to_string());
+                return true;
+            }
+            if path.iter().any(|p| p == next) {
+                continue;
+            }
+            path.push(next.to_string());
+            if visit(next, start, by_id, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let mut path = vec![start.to_string()];
+    visit(start, start, by_id, &mut path).then_some(path)
+}
+
+fn guess_id(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+        Some(rest.trim().trim_matches('"').to_string())
+    })
+}
+
+/// Reads `*.toml` files from files and directories; unreadable ones become reports.
+pub fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<FileReport>) {
+    let mut sources = Vec::new();
+    let mut reports = Vec::new();
+    let mut unreadable = |path: &Path, error: std::io::Error| {
+        reports.push(FileReport {
+            file: path.display().to_string(),
+            instrument: None,
+            unavailable: true,
+            diagnostics: vec![Diagnostic { file: path.display().to_string(), line: 1, column: 1, message: format!("cannot read: {error}") }],
+        });
+    };
+    for path in paths {
+        if path.is_dir() {
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+                    files.sort();
+                    for file in files {
+                        match std::fs::read_to_string(&file) {
+                            Ok(text) => sources.push((file.display().to_string(), text)),
+                            Err(error) => unreadable(&file, error),
+                        }
+                    }
+                }
+                Err(error) => unreadable(path, error),
+            }
+        } else {
+            match std::fs::read_to_string(path) {
+                Ok(text) => sources.push((path.display().to_string(), text)),
+                Err(error) => unreadable(path, error),
+            }
+        }
+    }
+    (sources, reports)
+}

@@ -1,0 +1,224 @@
+//! The scoring engine: from an instrument, the answers and the person's context to a result.
+//! Pure: no IO, no clock, no allocation beyond the result itself.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::expr::{Facts, Sex};
+use super::model::{Instrument, Positive, Severity};
+
+/// Who is being scored, for cut-offs that depend on the person, and the service's choices.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    pub sex: Option<Sex>,
+    pub age: Option<i64>,
+    /// A cut-off chosen by the service from the instrument's `allowed_cutoffs` (PC-PTSD-5: 3 or 4).
+    pub cutoff: Option<i64>,
+}
+
+/// The answer given to each item, as an index into the item's options (`None`: not answered).
+pub type Answers = [Option<usize>];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlagHit {
+    pub id: String,
+    pub severity: Severity,
+    pub item: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScoreResult {
+    pub instrument: String,
+    pub version: String,
+    pub scorable: bool,
+    /// Required items that were asked but not answered.
+    pub missing: Vec<String>,
+    pub total: Option<i64>,
+    /// Every score that could be computed, by id (the total included).
+    pub scores: BTreeMap<String, i64>,
+    /// Band id in the default scheme.
+    pub band: Option<String>,
+    /// Band id per scheme.
+    pub bands: BTreeMap<String, String>,
+    pub positive: bool,
+    /// The cut-off applied, when the positive screen is a cut-off.
+    pub cutoff: Option<i64>,
+    pub flags: Vec<FlagHit>,
+    pub follow_ups: Vec<String>,
+    /// Items not asked because of a skip rule.
+    pub skipped: Vec<String>,
+    /// Short forms scored from these answers (PHQ-2 inside PHQ-9), where valid.
+    pub derived: BTreeMap<String, ScoreResult>,
+}
+
+impl ScoreResult {
+    pub fn has_critical_flag(&self) -> bool {
+        self.flags.iter().any(|f| f.severity == Severity::Critical)
+    }
+}
+
+struct State<'a> {
+    codes: Vec<Option<&'a str>>,
+    values: Vec<Option<i64>>,
+    scores: Vec<Option<i64>>,
+    positive: bool,
+    context: &'a Context,
+}
+
+impl Facts for State<'_> {
+    fn item_value(&self, item: usize) -> Option<i64> {
+        self.values.get(item).copied().flatten()
+    }
+    fn item_code(&self, item: usize) -> Option<&str> {
+        self.codes.get(item).copied().flatten()
+    }
+    fn score(&self, score: usize) -> Option<i64> {
+        self.scores.get(score).copied().flatten()
+    }
+    fn positive(&self) -> bool {
+        self.positive
+    }
+    fn sex(&self) -> Option<Sex> {
+        self.context.sex
+    }
+    fn age(&self) -> Option<i64> {
+        self.context.age
+    }
+}
+
+/// Which items are asked, given the answers so far (skip rules look only at earlier items).
+pub fn enabled_items(instrument: &Instrument, answers: &Answers) -> Vec<bool> {
+    let no_context = Context::default();
+    let state = resolve(instrument, answers, &no_context);
+    state.1
+}
+
+fn resolve<'a>(instrument: &'a Instrument, answers: &Answers, context: &'a Context) -> (State<'a>, Vec<bool>) {
+    let count = instrument.items.len();
+    let mut state = State {
+        codes: vec![None; count],
+        values: vec![None; count],
+        scores: vec![None; instrument.scores.len()],
+        positive: false,
+        context,
+    };
+    let mut enabled = vec![true; count];
+    for (index, item) in instrument.items.iter().enumerate() {
+        let asked = item.enable_when.as_ref().is_none_or(|condition| condition.eval(&state));
+        enabled[index] = asked;
+        if asked {
+            let chosen = answers.get(index).copied().flatten().and_then(|position| instrument.options_of(index).get(position));
+            if let Some(option) = chosen {
+                state.codes[index] = Some(option.code.as_str());
+                state.values[index] = Some(option.value);
+            }
+        } else {
+            state.values[index] = item.if_skipped;
+        }
+    }
+    (state, enabled)
+}
+
+/// Scores one instrument (without its derived short forms; see `Library::score`).
+pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> ScoreResult {
+    let (mut state, enabled) = resolve(instrument, answers, context);
+    let missing: Vec<String> = instrument
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| enabled[*i] && item.required && state.codes[*i].is_none())
+        .map(|(_, item)| item.id.clone())
+        .collect();
+    let skipped = instrument.items.iter().enumerate().filter(|(i, _)| !enabled[*i]).map(|(_, item)| item.id.clone()).collect();
+    let scorable = missing.is_empty();
+
+    for (index, score) in instrument.scores.iter().enumerate() {
+        let sum = score.items.iter().try_fold(0i64, |acc, &item| Some(acc + state.values[item]?));
+        state.scores[index] = sum.map(|s| s * score.multiplier + score.offset);
+    }
+    let total_index = instrument.total_score();
+    let total = total_index.and_then(|i| state.scores[i]).filter(|_| scorable);
+
+    let mut bands = BTreeMap::new();
+    let mut band = None;
+    if scorable {
+        for (index, scheme) in instrument.band_schemes.iter().enumerate() {
+            let hit = match scheme.score {
+                Some(score) => state.scores[score].and_then(|value| instrument.band_for(index, value)),
+                None => scheme.bands.iter().find(|b| b.when.as_ref().is_some_and(|w| w.eval(&state))),
+            };
+            if let Some(hit) = hit {
+                if instrument.default_scheme == Some(index) {
+                    band = Some(hit.id.clone());
+                }
+                bands.insert(scheme.id.clone(), hit.id.clone());
+            }
+        }
+    }
+
+    let mut cutoff = None;
+    if scorable {
+        state.positive = match &instrument.positive {
+            Some(Positive::Cutoff { score, cutoff: default, allowed, by_context }) => {
+                let chosen = context
+                    .cutoff
+                    .filter(|c| allowed.contains(c))
+                    .or_else(|| by_context.iter().find(|rule| rule.when.eval(&state)).map(|rule| rule.cutoff))
+                    .unwrap_or(*default);
+                cutoff = Some(chosen);
+                state.scores[*score].is_some_and(|value| value >= chosen)
+            }
+            Some(Positive::When { when, .. }) => when.eval(&state),
+            None => false,
+        };
+    }
+
+    // Risk flags do not depend on the total being scorable: a lone positive risk item counts.
+    let mut flags = Vec::new();
+    let mut follow_ups: Vec<String> = Vec::new();
+    for flag in &instrument.flags {
+        if flag.when.eval(&state) {
+            flags.push(FlagHit {
+                id: flag.id.clone(),
+                severity: flag.severity,
+                item: flag.item.map(|i| instrument.items[i].id.clone()),
+            });
+            if let Some(target) = &flag.follow_up {
+                if !follow_ups.contains(target) {
+                    follow_ups.push(target.clone());
+                }
+            }
+        }
+    }
+    for rule in &instrument.follow_ups {
+        if rule.when.eval(&state) && !follow_ups.contains(&rule.instrument) {
+            follow_ups.push(rule.instrument.clone());
+        }
+    }
+
+    let scores = instrument
+        .scores
+        .iter()
+        .zip(&state.scores)
+        .filter_map(|(score, value)| value.map(|v| (score.id.clone(), v)))
+        .filter(|_| scorable)
+        .collect();
+
+    ScoreResult {
+        instrument: instrument.id.clone(),
+        version: instrument.version.clone(),
+        scorable,
+        missing,
+        total,
+        scores,
+        band,
+        bands,
+        positive: state.positive,
+        cutoff,
+        flags,
+        follow_ups,
+        skipped,
+        derived: BTreeMap::new(),
+    }
+}

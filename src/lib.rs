@@ -1,0 +1,12 @@
+//! triage: screening questionnaires, scoring, stepped-care triage and resource matching for
+//! e-mental health intake, with an encrypted embedded store and a terminal interface.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod cli;
+pub mod diagnostic;
+pub mod instrument;
+pub mod sanitize;
+pub mod server;
+pub mod store;
+pub mod triage;
