@@ -74,7 +74,9 @@ fn parse_sex(text: &str) -> Result<Sex, String> {
 pub fn run(command: InstrumentCommand) -> ExitCode {
     match command {
         InstrumentCommand::Instruments(InstrumentsAction::List { json }) => list(&Library::shipped(), json),
-        InstrumentCommand::Instruments(InstrumentsAction::Show { id, lang, json }) => show(&Library::shipped(), &id, lang, json),
+        InstrumentCommand::Instruments(InstrumentsAction::Show { id, lang, json }) => {
+            show(&Library::shipped(), &id, lang, json)
+        }
         InstrumentCommand::Instruments(InstrumentsAction::Check { paths, json }) => check(&paths, json),
         InstrumentCommand::Score(args) => score(&Library::shipped(), &args),
     }
@@ -184,7 +186,8 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
         }
         let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join("; ")) };
         println!("{:>2}. {} {}{}", index + 1, item.id, clean(item.text.get(lang)), notes);
-        let options: Vec<String> = i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(lang)), o.value)).collect();
+        let options: Vec<String> =
+            i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(lang)), o.value)).collect();
         println!("      {}", options.join(" · "));
     }
     for score in &i.scores {
@@ -206,8 +209,10 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
     if let Some(positive) = &i.positive {
         match positive {
             crate::instrument::model::Positive::Cutoff { cutoff, allowed, by_context, .. } => {
-                let context: Vec<String> = by_context.iter().map(|c| format!("{} if {}", c.cutoff, clean(&c.when_text))).collect();
-                let allowed = if allowed.is_empty() { String::new() } else { format!(" (a service may choose {allowed:?})") };
+                let context: Vec<String> =
+                    by_context.iter().map(|c| format!("{} if {}", c.cutoff, clean(&c.when_text))).collect();
+                let allowed =
+                    if allowed.is_empty() { String::new() } else { format!(" (a service may choose {allowed:?})") };
                 let context = if context.is_empty() { String::new() } else { format!("; {}", context.join("; ")) };
                 println!("Positive screen: >= {cutoff}{context}{allowed}");
             }
@@ -216,7 +221,13 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
     }
     for flag in &i.flags {
         let follow = flag.follow_up.as_deref().map(|f| format!(" -> {f}")).unwrap_or_default();
-        println!("Flag {} [{}] when {}{follow}: {}", flag.id, flag.severity.as_str(), clean(&flag.when_text), clean(flag.label.get(lang)));
+        println!(
+            "Flag {} [{}] when {}{follow}: {}",
+            flag.id,
+            flag.severity.as_str(),
+            clean(&flag.when_text),
+            clean(flag.label.get(lang))
+        );
     }
     for follow_up in &i.follow_ups {
         println!("Follow-up {} when {}", follow_up.instrument, clean(&follow_up.when_text));
@@ -234,8 +245,10 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     } else {
         let (given, unreadable) = read_sources(paths);
         let names: Vec<String> = given.iter().map(|(f, _)| file_name(f)).collect();
-        let mut sources: Vec<(String, String)> = Library::shipped_sources().into_iter().filter(|(f, _)| !names.contains(&file_name(f))).collect();
-        let given_files: Vec<String> = given.iter().map(|(f, _)| f.clone()).chain(unreadable.iter().map(|r| r.file.clone())).collect();
+        let mut sources: Vec<(String, String)> =
+            Library::shipped_sources().into_iter().filter(|(f, _)| !names.contains(&file_name(f))).collect();
+        let given_files: Vec<String> =
+            given.iter().map(|(f, _)| f.clone()).chain(unreadable.iter().map(|r| r.file.clone())).collect();
         sources.extend(given);
         let library = Library::from_sources(sources);
         if !unreadable.is_empty() {
@@ -265,10 +278,19 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
         } else {
             let errors: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
             let unavailable = reports.iter().filter(|r| r.unavailable).count();
-            println!("{errors} problems in {} files; {unavailable} instruments unavailable", reports.len());
+            println!(
+                "{} in {}; {} unavailable",
+                plural(errors, "problem"),
+                plural(reports.len(), "file"),
+                plural(unavailable, "instrument")
+            );
         }
     }
     if reports.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CHECK_FAILED) }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 fn file_name(path: &str) -> String {
@@ -307,7 +329,8 @@ fn score(library: &Library, args: &ScoreArgs) -> ExitCode {
 pub fn result_json(result: &ScoreResult) -> serde_json::Value {
     let subscales: serde_json::Map<String, serde_json::Value> =
         result.scores.iter().filter(|(id, _)| id.as_str() != "total").map(|(id, v)| (id.clone(), json!(v))).collect();
-    let derived: serde_json::Map<String, serde_json::Value> = result.derived.iter().map(|(id, r)| (id.clone(), result_json(r))).collect();
+    let derived: serde_json::Map<String, serde_json::Value> =
+        result.derived.iter().map(|(id, r)| (id.clone(), result_json(r))).collect();
     json!({
         "instrument": result.instrument,
         "version": result.version,
@@ -342,7 +365,8 @@ fn print_result(library: &Library, instrument: &Instrument, result: &ScoreResult
     }
     for (index, scheme) in instrument.band_schemes.iter().enumerate() {
         if let Some(band_id) = result.bands.get(&scheme.id) {
-            let label = scheme.bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang))).unwrap_or_default();
+            let label =
+                scheme.bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang))).unwrap_or_default();
             let default = if instrument.default_scheme == Some(index) { "" } else { " (alternative scheme)" };
             println!("Band: {label} [{}]{default}", clean(scheme.label.get(lang)));
         }
@@ -352,7 +376,8 @@ fn print_result(library: &Library, instrument: &Instrument, result: &ScoreResult
         println!("Positive screen: {}{cutoff}", if result.positive { "yes" } else { "no" });
     }
     for hit in &result.flags {
-        let label = instrument.flags.iter().find(|f| f.id == hit.id).map(|f| clean(f.label.get(lang))).unwrap_or_default();
+        let label =
+            instrument.flags.iter().find(|f| f.id == hit.id).map(|f| clean(f.label.get(lang))).unwrap_or_default();
         let item = hit.item.as_deref().map(|i| format!(" (item {i})")).unwrap_or_default();
         println!("{} {}{item}: {label}", hit.severity.as_str().to_uppercase(), hit.id);
     }

@@ -30,8 +30,9 @@ pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Instruments(command)) => instruments_cmd::run(command),
         None => {
-            eprintln!("triage: the interactive terminal interface is not built yet; see `triage --help`");
-            ExitCode::from(EXIT_BAD_INPUT)
+            // The interactive interface is issue 5; until it lands, show what the command line offers.
+            let _ = <Cli as clap::CommandFactory>::command().print_help();
+            ExitCode::SUCCESS
         }
     }
 }

@@ -21,7 +21,10 @@ impl fmt::Display for AnswerError {
                 write!(f, "{instrument} takes {expected} answers ({item_ids}), but {given} were given")
             }
             AnswerError::Value { item, position, given, allowed } => {
-                write!(f, "item {item} (answer {position}): `{given}` is not allowed; allowed: {allowed}, or - if not answered")
+                write!(
+                    f,
+                    "item {item} (answer {position}): `{given}` is not allowed; allowed: {allowed}, or - if not answered"
+                )
             }
             AnswerError::Skipped { item, position, given, condition } => write!(
                 f,

@@ -81,8 +81,15 @@ pub enum Expr {
     Or(Vec<Expr>),
     Compare(Num, CmpOp, Num),
     /// `item == "code"` (or `!=` when `equal` is false).
-    ItemCode { item: usize, code: String, equal: bool },
-    SexIs { sex: Sex, equal: bool },
+    ItemCode {
+        item: usize,
+        code: String,
+        equal: bool,
+    },
+    SexIs {
+        sex: Sex,
+        equal: bool,
+    },
     Answered(usize),
     Positive,
 }
@@ -134,6 +141,17 @@ impl Expr {
         }
     }
 
+    /// True when the condition reads nothing but item answers and the person's context.
+    pub fn reads_only_items(&self) -> bool {
+        match self {
+            Expr::Const(_) | Expr::SexIs { .. } | Expr::ItemCode { .. } | Expr::Answered(_) => true,
+            Expr::Positive => false,
+            Expr::Not(inner) => inner.reads_only_items(),
+            Expr::And(parts) | Expr::Or(parts) => parts.iter().all(Expr::reads_only_items),
+            Expr::Compare(l, _, r) => l.reads_only_items() && r.reads_only_items(),
+        }
+    }
+
     /// Items this condition reads (for "refers only to earlier items" checks).
     pub fn items(&self, out: &mut Vec<usize>) {
         match self {
@@ -150,6 +168,15 @@ impl Expr {
 }
 
 impl Num {
+    fn reads_only_items(&self) -> bool {
+        match self {
+            Num::Int(_) | Num::Item(_) | Num::Age => true,
+            Num::Score(_) => false,
+            Num::Sum(terms) => terms.iter().all(|(_, t)| t.reads_only_items()),
+            Num::Count(conditions) => conditions.iter().all(Expr::reads_only_items),
+        }
+    }
+
     fn items(&self, out: &mut Vec<usize>) {
         match self {
             Num::Item(i) => out.push(*i),
@@ -356,7 +383,12 @@ impl Parser<'_> {
                         offset,
                         message: format!("unknown item `{name}` in answered(...)"),
                     })?,
-                    other => return Err(ExprError { offset, message: format!("expected an item id, found {}", describe(&other)) }),
+                    other => {
+                        return Err(ExprError {
+                            offset,
+                            message: format!("expected an item id, found {}", describe(&other)),
+                        });
+                    }
                 };
                 self.expect(Token::RParen)?;
                 Ok(Expr::Answered(item))
@@ -375,10 +407,9 @@ impl Parser<'_> {
             let Token::Str(value) = self.next() else {
                 return Err(ExprError { offset, message: "`sex` compares with \"female\" or \"male\"".into() });
             };
-            let sex = Sex::parse(&value).filter(|_| value == "female" || value == "male").ok_or(ExprError {
-                offset,
-                message: format!("unknown sex \"{value}\"; use \"female\" or \"male\""),
-            })?;
+            let sex = Sex::parse(&value)
+                .filter(|_| value == "female" || value == "male")
+                .ok_or(ExprError { offset, message: format!("unknown sex \"{value}\"; use \"female\" or \"male\"") })?;
             return match op {
                 CmpOp::Eq => Ok(Expr::SexIs { sex, equal: true }),
                 CmpOp::Ne => Ok(Expr::SexIs { sex, equal: false }),
@@ -397,12 +428,18 @@ impl Parser<'_> {
                 });
             };
             if !self.scope.item_has_code(item, &code) {
-                return Err(ExprError { offset: right_offset, message: format!("\"{code}\" is not an option code of this item") });
+                return Err(ExprError {
+                    offset: right_offset,
+                    message: format!("\"{code}\" is not an option code of this item"),
+                });
             }
             return match op {
                 CmpOp::Eq => Ok(Expr::ItemCode { item, code, equal: true }),
                 CmpOp::Ne => Ok(Expr::ItemCode { item, code, equal: false }),
-                _ => Err(ExprError { offset: right_offset, message: "option codes can only be compared with == or !=".into() }),
+                _ => Err(ExprError {
+                    offset: right_offset,
+                    message: "option codes can only be compared with == or !=".into(),
+                }),
             };
         }
         let right = self.sum()?;
@@ -424,7 +461,10 @@ impl Parser<'_> {
         if fits {
             Ok(())
         } else {
-            Err(ExprError { offset, message: format!("{value} is outside the item's option set (values {low} to {high})") })
+            Err(ExprError {
+                offset,
+                message: format!("{value} is outside the item's option set (values {low} to {high})"),
+            })
         }
     }
 
@@ -477,7 +517,10 @@ impl Parser<'_> {
                     Err(ExprError { offset, message: format!("unknown item or score `{name}`") })
                 }
             }
-            other => Err(ExprError { offset, message: format!("expected an item, score or number, found {}", describe(&other)) }),
+            other => Err(ExprError {
+                offset,
+                message: format!("expected an item, score or number, found {}", describe(&other)),
+            }),
         }
     }
 }

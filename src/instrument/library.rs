@@ -106,7 +106,12 @@ impl Library {
                             file: file.clone(),
                             instrument: Some(id.clone()),
                             unavailable: true,
-                            diagnostics: vec![Diagnostic::at_span(file, text, Some(0..0), format!("duplicate instrument id `{id}`: {other} already defines it"))],
+                            diagnostics: vec![Diagnostic::at_span(
+                                file,
+                                text,
+                                Some(0..0),
+                                format!("duplicate instrument id `{id}`: {other} already defines it"),
+                            )],
                         });
                     } else {
                         loaded.push((file_loaded, file.clone()));
@@ -130,15 +135,24 @@ impl Library {
     fn cross_check(&mut self, loaded: Vec<(LoadedFile, String)>) {
         let ids: Vec<String> = loaded.iter().map(|(l, _)| l.instrument.id.clone()).collect();
         let mut problems: BTreeMap<String, (bool, Vec<Diagnostic>)> = BTreeMap::new();
-        let by_id: BTreeMap<&str, &Instrument> = loaded.iter().map(|(l, _)| (l.instrument.id.as_str(), &l.instrument)).collect();
+        let by_id: BTreeMap<&str, &Instrument> =
+            loaded.iter().map(|(l, _)| (l.instrument.id.as_str(), &l.instrument)).collect();
         for (file, _) in &loaded {
             for reference in &file.references {
                 let Some(target) = by_id.get(reference.target.as_str()) else {
                     let known = self.reports.iter().any(|r| r.instrument.as_deref() == Some(reference.target.as_str()));
                     let message = if known {
-                        format!("{} `{}` is unavailable because its own file has errors", reference.what, reference.target)
+                        format!(
+                            "{} `{}` is unavailable because its own file has errors",
+                            reference.what, reference.target
+                        )
                     } else {
-                        format!("unknown instrument `{}` in {} (known: {})", reference.target, reference.what, ids.join(", "))
+                        format!(
+                            "unknown instrument `{}` in {} (known: {})",
+                            reference.target,
+                            reference.what,
+                            ids.join(", ")
+                        )
                     };
                     let entry = problems.entry(file.instrument.id.clone()).or_default();
                     entry.0 |= !known;
@@ -167,7 +181,12 @@ impl Library {
             let id = file.instrument.id.clone();
             match problems.remove(&id) {
                 Some((unavailable, diagnostics)) => {
-                    self.reports.push(FileReport { file: name, instrument: Some(id.clone()), unavailable, diagnostics });
+                    self.reports.push(FileReport {
+                        file: name,
+                        instrument: Some(id.clone()),
+                        unavailable,
+                        diagnostics,
+                    });
                     if !unavailable {
                         self.instruments.insert(id, file.instrument);
                     }
@@ -183,7 +202,12 @@ impl Library {
         let raw: RawBundles = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(error) => {
-                self.reports.push(FileReport { file: file.into(), instrument: None, unavailable: true, diagnostics: vec![Diagnostic::from_toml(file, text, &error)] });
+                self.reports.push(FileReport {
+                    file: file.into(),
+                    instrument: None,
+                    unavailable: true,
+                    diagnostics: vec![Diagnostic::from_toml(file, text, &error)],
+                });
                 return;
             }
         };
@@ -191,12 +215,26 @@ impl Library {
         for bundle in raw.bundles {
             let mut ok = true;
             if self.bundles.iter().any(|b| b.id == *bundle.id.get_ref()) {
-                diagnostics.push(Diagnostic::at_span(file, text, Some(bundle.id.span()), format!("duplicate bundle id `{}`", bundle.id.get_ref())));
+                diagnostics.push(Diagnostic::at_span(
+                    file,
+                    text,
+                    Some(bundle.id.span()),
+                    format!("duplicate bundle id `{}`", bundle.id.get_ref()),
+                ));
                 ok = false;
             }
             for id in &bundle.instruments {
                 if !self.instruments.contains_key(id.get_ref()) {
-                    diagnostics.push(Diagnostic::at_span(file, text, Some(id.span()), format!("bundle `{}`: instrument `{}` is unknown or unavailable", bundle.id.get_ref(), id.get_ref())));
+                    diagnostics.push(Diagnostic::at_span(
+                        file,
+                        text,
+                        Some(id.span()),
+                        format!(
+                            "bundle `{}`: instrument `{}` is unknown or unavailable",
+                            bundle.id.get_ref(),
+                            id.get_ref()
+                        ),
+                    ));
                     ok = false;
                 }
             }
@@ -206,16 +244,30 @@ impl Library {
                     Some(lang) => {
                         label.insert(lang, value.clone());
                     }
-                    None => diagnostics.push(Diagnostic::at_span(file, text, Some(bundle.label.span()), format!("unknown language `{key}`"))),
+                    None => diagnostics.push(Diagnostic::at_span(
+                        file,
+                        text,
+                        Some(bundle.label.span()),
+                        format!("unknown language `{key}`"),
+                    )),
                 }
             }
             for lang in Lang::ALL {
                 if !label.contains_key(&lang) {
-                    diagnostics.push(Diagnostic::at_span(file, text, Some(bundle.label.span()), format!("bundle `{}` needs a `{}` label", bundle.id.get_ref(), lang.code())));
+                    diagnostics.push(Diagnostic::at_span(
+                        file,
+                        text,
+                        Some(bundle.label.span()),
+                        format!("bundle `{}` needs a `{}` label", bundle.id.get_ref(), lang.code()),
+                    ));
                 }
             }
             if ok {
-                self.bundles.push(Bundle { id: bundle.id.into_inner(), instruments: bundle.instruments.into_iter().map(Spanned::into_inner).collect(), label: Text(label) });
+                self.bundles.push(Bundle {
+                    id: bundle.id.into_inner(),
+                    instruments: bundle.instruments.into_iter().map(Spanned::into_inner).collect(),
+                    label: Text(label),
+                });
             }
         }
         if !diagnostics.is_empty() {
@@ -267,7 +319,8 @@ impl Library {
                     .map(|o| o.value + form.value_offset);
                 let target = short.item_index(theirs);
                 match (value, target) {
-                    (Some(value), Some(target)) => match short.options_of(target).iter().position(|o| o.value == value) {
+                    (Some(value), Some(target)) => match short.options_of(target).iter().position(|o| o.value == value)
+                    {
                         Some(position) => {
                             short_answers[target] = Some(position);
                             true
@@ -278,7 +331,10 @@ impl Library {
                 }
             });
             if valid {
-                result.derived.insert(short.id.clone(), score(short, &short_answers, context));
+                let mut short_result = score(short, &short_answers, context);
+                // The parent is already being given: a short form's "give the full form" is moot.
+                short_result.follow_ups.retain(|f| *f != instrument.id);
+                result.derived.insert(short.id.clone(), short_result);
             }
         }
         result
@@ -291,7 +347,12 @@ fn located(location: &Diagnostic, message: String) -> Diagnostic {
 
 /// The short form's items must exist and every value of the parent item (plus the offset) must
 /// be a value of the short form's item.
-fn check_derived(parent: &Instrument, short: &Instrument, reference: &Reference, problems: &mut BTreeMap<String, (bool, Vec<Diagnostic>)>) {
+fn check_derived(
+    parent: &Instrument,
+    short: &Instrument,
+    reference: &Reference,
+    problems: &mut BTreeMap<String, (bool, Vec<Diagnostic>)>,
+) {
     for (own, theirs, location) in &reference.derived_items {
         let message = match short.item_index(theirs) {
             None => Some(format!("`{theirs}` is not an item of `{}`", short.id)),
@@ -302,7 +363,12 @@ fn check_derived(parent: &Instrument, short: &Instrument, reference: &Reference,
                     .iter()
                     .map(|o| o.value + reference.value_offset)
                     .find(|v| !targets.contains(v))
-                    .map(|v| format!("value {v} of `{}` (after value_offset {}) is not a value of `{}` item `{theirs}`", parent.items[*own].id, reference.value_offset, short.id))
+                    .map(|v| {
+                        format!(
+                            "value {v} of `{}` (after value_offset {}) is not a value of `{}` item `{theirs}`",
+                            parent.items[*own].id, reference.value_offset, short.id
+                        )
+                    })
             }
         };
         if let Some(message) = message {
@@ -353,14 +419,23 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<FileReport
             file: path.display().to_string(),
             instrument: None,
             unavailable: true,
-            diagnostics: vec![Diagnostic { file: path.display().to_string(), line: 1, column: 1, message: format!("cannot read: {error}") }],
+            diagnostics: vec![Diagnostic {
+                file: path.display().to_string(),
+                line: 1,
+                column: 1,
+                message: format!("cannot read: {error}"),
+            }],
         });
     };
     for path in paths {
         if path.is_dir() {
             match std::fs::read_dir(path) {
                 Ok(entries) => {
-                    let mut files: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+                    let mut files: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                        .collect();
                     files.sort();
                     for file in files {
                         match std::fs::read_to_string(&file) {

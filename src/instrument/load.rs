@@ -253,10 +253,7 @@ impl Checker<'_> {
         let valid = !id.get_ref().is_empty()
             && id.get_ref().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !valid {
-            self.error(
-                id.span(),
-                format!("{what} `{}` must be lower-case letters, digits or _", id.get_ref()),
-            );
+            self.error(id.span(), format!("{what} `{}` must be lower-case letters, digits or _", id.get_ref()));
         }
     }
 
@@ -359,7 +356,9 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
     let mut languages = Vec::new();
     for lang in raw.languages.get_ref() {
         match Lang::parse(lang.get_ref()) {
-            Some(l) if languages.contains(&l) => c.error(lang.span(), format!("language `{}` is listed twice", lang.get_ref())),
+            Some(l) if languages.contains(&l) => {
+                c.error(lang.span(), format!("language `{}` is listed twice", lang.get_ref()))
+            }
             Some(l) => languages.push(l),
             None => c.error(lang.span(), format!("unknown language `{}` (use en or fr)", lang.get_ref())),
         }
@@ -369,10 +368,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         languages.push(Lang::En);
     }
     if !languages.contains(&Lang::Fr) && raw.language_note.is_none() {
-        c.error(
-            raw.languages.span(),
-            "an instrument offered without French must say why in `language_note`",
-        );
+        c.error(raw.languages.span(), "an instrument offered without French must say why in `language_note`");
     }
 
     let title = c.text(&raw.title, &languages, "title");
@@ -405,7 +401,11 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             if options.iter().any(|o| o.value == *option.value.get_ref()) {
                 c.error(
                     option.value.span(),
-                    format!("two options of `{}` share the value {}: a scored value must identify its option", set.id.get_ref(), option.value.get_ref()),
+                    format!(
+                        "two options of `{}` share the value {}: a scored value must identify its option",
+                        set.id.get_ref(),
+                        option.value.get_ref()
+                    ),
                 );
             }
             let text = c.text(&option.text, &languages, &format!("option `{}`", option.code.get_ref()));
@@ -453,7 +453,13 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
     }
     for (index, raw_item) in raw.items.iter().enumerate() {
         if let Some(when) = &raw_item.enable_when {
-            let scope = InstrumentScope { items: &items, option_sets: &option_sets, visible_items: index, scores: &[], positive: false };
+            let scope = InstrumentScope {
+                items: &items,
+                option_sets: &option_sets,
+                visible_items: index,
+                scores: &[],
+                positive: false,
+            };
             let parsed = c.condition(when, &scope);
             items[index].enable_when = parsed;
         }
@@ -469,7 +475,10 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
     for score in &raw.scores {
         c.identifier(&score.id, "score id");
         if scores.iter().any(|s| s.id == *score.id.get_ref()) || items.iter().any(|i| i.id == *score.id.get_ref()) {
-            c.error(score.id.span(), format!("duplicate id `{}` (scores and items share one namespace)", score.id.get_ref()));
+            c.error(
+                score.id.span(),
+                format!("duplicate id `{}` (scores and items share one namespace)", score.id.get_ref()),
+            );
         }
         let kind = match score.kind.as_ref().map(|k| k.get_ref().as_str()) {
             None if score.id.get_ref() == "total" => ScoreKind::Total,
@@ -488,10 +497,16 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         let mut indices = Vec::new();
         for item in score.items.get_ref() {
             match items.iter().position(|i| i.id == *item.get_ref()) {
-                Some(i) if indices.contains(&i) => c.error(item.span(), format!("item `{}` is counted twice", item.get_ref())),
-                Some(i) if !items[i].scored => c.error(item.span(), format!("item `{}` is marked `scored = false`", item.get_ref())),
+                Some(i) if indices.contains(&i) => {
+                    c.error(item.span(), format!("item `{}` is counted twice", item.get_ref()))
+                }
+                Some(i) if !items[i].scored => {
+                    c.error(item.span(), format!("item `{}` is marked `scored = false`", item.get_ref()))
+                }
                 Some(i) => indices.push(i),
-                None => c.error(item.span(), format!("unknown item `{}` in score `{}`", item.get_ref(), score.id.get_ref())),
+                None => {
+                    c.error(item.span(), format!("unknown item `{}` in score `{}`", item.get_ref(), score.id.get_ref()))
+                }
             }
         }
         if score.items.get_ref().is_empty() {
@@ -508,7 +523,15 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             Some(label) => c.text(label, &languages, &format!("score `{}`", score.id.get_ref())),
             None => Text(languages.iter().map(|l| (*l, score.id.get_ref().clone())).collect()),
         };
-        scores.push(Score { id: score.id.get_ref().clone(), kind, items: indices, multiplier, offset, label, range: (a.min(b), a.max(b)) });
+        scores.push(Score {
+            id: score.id.get_ref().clone(),
+            kind,
+            items: indices,
+            multiplier,
+            offset,
+            label,
+            range: (a.min(b), a.max(b)),
+        });
     }
     let score_names: Vec<String> = scores.iter().map(|s| s.id.clone()).collect();
     let full_scope = |positive| InstrumentScope {
@@ -554,10 +577,24 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                         c.error(band.id.span(), format!("duplicate band id `{}`", band.id.get_ref()));
                     }
                     if band.min.get_ref() > band.max.get_ref() {
-                        c.error(band.min.span(), format!("band `{}` has min {} above max {}", band.id.get_ref(), band.min.get_ref(), band.max.get_ref()));
+                        c.error(
+                            band.min.span(),
+                            format!(
+                                "band `{}` has min {} above max {}",
+                                band.id.get_ref(),
+                                band.min.get_ref(),
+                                band.max.get_ref()
+                            ),
+                        );
                     }
                     let label = c.text(&band.label, &languages, &format!("band `{}`", band.id.get_ref()));
-                    bands.push(Band { id: band.id.get_ref().clone(), label, min: Some(*band.min.get_ref()), max: Some(*band.max.get_ref()), when: None });
+                    bands.push(Band {
+                        id: band.id.get_ref().clone(),
+                        label,
+                        min: Some(*band.min.get_ref()),
+                        max: Some(*band.max.get_ref()),
+                        when: None,
+                    });
                 }
                 if let Some(score) = score {
                     check_band_coverage(&mut c, raw_bands, scores[score].range, scheme.id.get_ref());
@@ -601,21 +638,34 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                 let (low, high) = scores[score].range;
                 let in_range = |value: i64| (low..=high).contains(&value);
                 if !in_range(*cutoff.get_ref()) {
-                    c.error(cutoff.span(), format!("cut-off {} is outside the score's range {low} to {high}", cutoff.get_ref()));
+                    c.error(
+                        cutoff.span(),
+                        format!("cut-off {} is outside the score's range {low} to {high}", cutoff.get_ref()),
+                    );
                 }
                 let allowed = p.allowed_cutoffs.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
                 if let Some(raw_allowed) = &p.allowed_cutoffs {
                     if !allowed.contains(cutoff.get_ref()) || allowed.iter().any(|v| !in_range(*v)) {
-                        c.error(raw_allowed.span(), "allowed_cutoffs must include `cutoff` and lie within the score's range");
+                        c.error(
+                            raw_allowed.span(),
+                            "allowed_cutoffs must include `cutoff` and lie within the score's range",
+                        );
                     }
                 }
                 let mut by_context = Vec::new();
                 for rule in &p.by_context {
                     if !in_range(*rule.cutoff.get_ref()) {
-                        c.error(rule.cutoff.span(), format!("cut-off {} is outside the score's range {low} to {high}", rule.cutoff.get_ref()));
+                        c.error(
+                            rule.cutoff.span(),
+                            format!("cut-off {} is outside the score's range {low} to {high}", rule.cutoff.get_ref()),
+                        );
                     }
                     if let Some(when) = c.condition(&rule.when, &full_scope(false)) {
-                        by_context.push(ContextCutoff { when, when_text: rule.when.get_ref().clone(), cutoff: *rule.cutoff.get_ref() });
+                        by_context.push(ContextCutoff {
+                            when,
+                            when_text: rule.when.get_ref().clone(),
+                            cutoff: *rule.cutoff.get_ref(),
+                        });
                     }
                 }
                 Some(Positive::Cutoff { score, cutoff: *cutoff.get_ref(), allowed, by_context })
@@ -677,7 +727,11 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
     for follow_up in &raw.follow_ups {
         references.push(reference(&c, &follow_up.instrument, "follow-up"));
         if let Some(when) = c.condition(&follow_up.when, &full_scope(true)) {
-            follow_ups.push(FollowUp { when, when_text: follow_up.when.get_ref().clone(), instrument: follow_up.instrument.get_ref().clone() });
+            follow_ups.push(FollowUp {
+                when,
+                when_text: follow_up.when.get_ref().clone(),
+                instrument: follow_up.instrument.get_ref().clone(),
+            });
         }
     }
     let mut derived = Vec::new();
@@ -699,7 +753,11 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             c.error(form.items.span(), "a derived form maps at least one item");
         }
         references.push(reference);
-        derived.push(Derived { instrument: form.instrument.get_ref().clone(), items: mapped, value_offset: form.value_offset });
+        derived.push(Derived {
+            instrument: form.instrument.get_ref().clone(),
+            items: mapped,
+            value_offset: form.value_offset,
+        });
     }
     let change = raw.change.as_ref().and_then(|change| {
         let score = find_score(&mut c, &change.score)?;
@@ -779,15 +837,30 @@ fn check_band_coverage(c: &mut Checker, bands: &Spanned<Vec<RawBand>>, (low, hig
         let (a, b) = (pair[0], pair[1]);
         let (a_max, b_min) = (*a.max.get_ref(), *b.min.get_ref());
         if b_min <= a_max {
-            c.error(b.min.span(), format!("band `{}` overlaps band `{}` ({} is in both)", b.id.get_ref(), a.id.get_ref(), b_min));
+            c.error(
+                b.min.span(),
+                format!("band `{}` overlaps band `{}` ({} is in both)", b.id.get_ref(), a.id.get_ref(), b_min),
+            );
         } else if b_min > a_max + 1 {
-            c.error(b.min.span(), format!("gap between band `{}` and band `{}`: {} to {} is in no band", a.id.get_ref(), b.id.get_ref(), a_max + 1, b_min - 1));
+            c.error(
+                b.min.span(),
+                format!(
+                    "gap between band `{}` and band `{}`: {} to {} is in no band",
+                    a.id.get_ref(),
+                    b.id.get_ref(),
+                    a_max + 1,
+                    b_min - 1
+                ),
+            );
         }
     }
     if let Some(last) = sorted.last() {
         if *last.max.get_ref() != high {
             let problem = if *last.max.get_ref() > high { "goes above" } else { "stops short of the top of" };
-            c.error(last.max.span(), format!("band `{}` {problem} the score's range {low} to {high}", last.id.get_ref()));
+            c.error(
+                last.max.span(),
+                format!("band `{}` {problem} the score's range {low} to {high}", last.id.get_ref()),
+            );
         }
     }
 }

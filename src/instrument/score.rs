@@ -108,7 +108,8 @@ fn resolve<'a>(instrument: &'a Instrument, answers: &Answers, context: &'a Conte
         let asked = item.enable_when.as_ref().is_none_or(|condition| condition.eval(&state));
         enabled[index] = asked;
         if asked {
-            let chosen = answers.get(index).copied().flatten().and_then(|position| instrument.options_of(index).get(position));
+            let chosen =
+                answers.get(index).copied().flatten().and_then(|position| instrument.options_of(index).get(position));
             if let Some(option) = chosen {
                 state.codes[index] = Some(option.code.as_str());
                 state.values[index] = Some(option.value);
@@ -130,7 +131,8 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
         .filter(|(i, item)| enabled[*i] && item.required && state.codes[*i].is_none())
         .map(|(_, item)| item.id.clone())
         .collect();
-    let skipped = instrument.items.iter().enumerate().filter(|(i, _)| !enabled[*i]).map(|(_, item)| item.id.clone()).collect();
+    let skipped =
+        instrument.items.iter().enumerate().filter(|(i, _)| !enabled[*i]).map(|(_, item)| item.id.clone()).collect();
     let scorable = missing.is_empty();
 
     for (index, score) in instrument.scores.iter().enumerate() {

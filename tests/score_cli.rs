@@ -1,0 +1,116 @@
+//! `triage score` and `triage instruments` through the real binary.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn triage() -> Command {
+    Command::cargo_bin("triage").unwrap()
+}
+
+fn score_json(args: &[&str]) -> Value {
+    let output = triage().arg("score").args(args).arg("--json").output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn phq9_item_9_flags_critical_with_a_low_total() {
+    let result = score_json(&["phq9", "--answers", "0,0,0,0,0,0,0,0,1"]);
+    assert_eq!(result["total"], 1);
+    assert_eq!(result["band"], "none_minimal");
+    assert_eq!(result["positive"], false);
+    assert_eq!(result["scorable"], true);
+    assert_eq!(result["flags"][0]["severity"], "critical");
+    assert_eq!(result["flags"][0]["item"], "q9");
+    assert_eq!(result["follow_ups"], serde_json::json!(["asq"]));
+    assert_eq!(result["derived"]["phq2"]["total"], 0);
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let result = score_json(&["phq9", "--answers", "3,3,3,2,2,1,1,1,0"]);
+    for key in [
+        "instrument",
+        "version",
+        "total",
+        "band",
+        "bands",
+        "positive",
+        "subscales",
+        "flags",
+        "follow_ups",
+        "scorable",
+        "missing",
+    ] {
+        assert!(result.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(result["instrument"], "phq9");
+    assert_eq!(result["total"], 16);
+    assert_eq!(result["band"], "moderately_severe");
+}
+
+#[test]
+fn missing_answers_are_not_scorable_but_flags_still_fire() {
+    let result = score_json(&["phq9", "--answers", "1,-,1,1,1,1,1,1,2"]);
+    assert_eq!(result["scorable"], false);
+    assert_eq!(result["total"], Value::Null);
+    assert_eq!(result["missing"], serde_json::json!(["q2"]));
+    assert_eq!(result["flags"][0]["severity"], "critical");
+}
+
+#[test]
+fn short_forms_score_on_their_own() {
+    let result = score_json(&["phq2", "--answers", "1,2"]);
+    assert_eq!(result["total"], 3);
+    assert_eq!(result["positive"], true);
+}
+
+#[test]
+fn value_outside_the_option_set_is_exit_2_naming_item_and_allowed_values() {
+    triage()
+        .args(["score", "phq9", "--answers", "0,0,7,0,0,0,0,0,0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("item q3").and(predicate::str::contains("0, 1, 2, 3")));
+}
+
+#[test]
+fn wrong_number_of_answers_is_exit_2() {
+    triage()
+        .args(["score", "gad7", "--answers", "1,2,3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("gad7 takes 7 to 8 answers"));
+}
+
+#[test]
+fn unknown_instrument_is_exit_2_listing_the_known_ones() {
+    triage()
+        .args(["score", "phq99", "--answers", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown instrument `phq99`").and(predicate::str::contains("phq9")));
+}
+
+#[test]
+fn text_output_for_people() {
+    triage()
+        .args(["score", "phq9", "--answers", "0,0,0,0,0,0,0,0,1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Total: 1").and(predicate::str::contains("CRITICAL")));
+}
+
+#[test]
+fn instruments_list_and_show() {
+    let output = triage().args(["instruments", "list", "--json"]).output().unwrap();
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(list["instruments"].as_array().unwrap().len(), 13);
+    triage()
+        .args(["instruments", "show", "phq9"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Little interest or pleasure in doing things"));
+    triage().args(["instruments", "show", "nope"]).assert().code(2);
+}
