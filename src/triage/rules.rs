@@ -1,0 +1,598 @@
+//! The clinician-editable rules that map results to a suggested stepped-care level
+//! (`questionnaires/triage-rules.toml`; format in `docs/triage-rules.md`), and their evaluation.
+//!
+//! Parsing and checking are pure: the caller reads the file and passes its text in.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::facts::{InstrumentFacts, Results};
+use super::level::Level;
+use super::vocab::{Condition, Criterion, Severity};
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesDoc {
+    version: Spanned<String>,
+    default_level: Level,
+    #[serde(default)]
+    safety: SafetyDoc,
+    #[serde(default)]
+    conditions: BTreeMap<Spanned<String>, Vec<Condition>>,
+    offer: BTreeMap<Spanned<String>, Vec<Level>>,
+    #[serde(default)]
+    criteria: Vec<CriterionDoc>,
+    #[serde(default)]
+    rules: Vec<RuleDoc>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SafetyDoc {
+    #[serde(default)]
+    acute: Vec<Spanned<WhenDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CriterionDoc {
+    id: Criterion,
+    any: Vec<Spanned<WhenDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleDoc {
+    id: Spanned<String>,
+    level: Level,
+    all: Vec<Spanned<WhenDoc>>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhenDoc {
+    instrument: Option<Spanned<String>>,
+    bands: Option<Vec<Spanned<String>>>,
+    positive: Option<bool>,
+    flag: Option<Spanned<String>>,
+    min_total: Option<i64>,
+    max_total: Option<i64>,
+    flag_severity: Option<Severity>,
+}
+
+/// One condition of a rule, checked against the results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum When {
+    /// The instrument's band is one of these.
+    Band { instrument: String, bands: Vec<String> },
+    /// The instrument screened positive (or negative).
+    Positive { instrument: String, positive: bool },
+    /// The instrument raised this flag.
+    Flag { instrument: String, flag: String },
+    /// The instrument's total is within these bounds (inclusive).
+    Total { instrument: String, min: Option<i64>, max: Option<i64> },
+    /// Any instrument raised a flag of this severity.
+    AnyFlag { severity: Severity },
+}
+
+/// A rule: when all conditions hold, the client's level is at least `level`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: String,
+    pub level: Level,
+    pub all: Vec<When>,
+    pub note: Option<String>,
+}
+
+/// A validated rules file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSet {
+    pub version: String,
+    pub default_level: Level,
+    /// Conditions under which 9-1-1 comes first.
+    pub acute: Vec<When>,
+    /// Which conditions each instrument's results answer.
+    pub conditions: BTreeMap<String, Vec<Condition>>,
+    /// Resource levels offered for each suggested level, most fitting first.
+    pub offer: BTreeMap<Level, Vec<Level>>,
+    /// Exclusion criteria a client meets, and when.
+    pub criteria: Vec<(Criterion, Vec<When>)>,
+    pub rules: Vec<Rule>,
+}
+
+/// The suggested level with every reason for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Suggestion {
+    pub level: Level,
+    /// The level of care once any crisis is dealt with (equal to `level` when not crisis).
+    pub step_level: Level,
+    /// The rules that fired, e.g. "PHQ-9 17, moderately severe -> level 4".
+    pub reasons: Vec<String>,
+    /// Ids of the rules that fired, in the order of `reasons` (engine reasons have none).
+    pub fired: Vec<String>,
+}
+
+impl RuleSet {
+    /// Parses and checks a rules file against the instruments. Every problem is reported with
+    /// its file, line and column; the rule set is only returned when there is none.
+    pub fn parse(file: &str, source: &str, facts: &dyn InstrumentFacts) -> Result<RuleSet, Vec<Diagnostic>> {
+        let doc: RulesDoc = toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml(file, source, &e)])?;
+        let mut problems = Vec::new();
+        let mut at = |span: std::ops::Range<usize>, message: String| {
+            problems.push(Diagnostic::at_span(file, source, Some(span), message));
+        };
+
+        if doc.version.get_ref().trim().is_empty() {
+            at(doc.version.span(), "`version` must not be empty".into());
+        }
+
+        let mut conditions = BTreeMap::new();
+        for (instrument, list) in doc.conditions {
+            if !facts.exists(instrument.get_ref()) {
+                at(instrument.span(), unknown_instrument(instrument.get_ref(), facts));
+            } else if list.is_empty() {
+                at(instrument.span(), format!("conditions for `{}` must not be empty", instrument.get_ref()));
+            }
+            conditions.insert(instrument.into_inner(), list);
+        }
+
+        let mut offer = BTreeMap::new();
+        for (key, levels) in doc.offer {
+            match Level::parse(key.get_ref()) {
+                None => at(key.span(), format!("unknown level `{}` in [offer]; expected crisis, 1, 2, 3, 4 or 5", key.get_ref())),
+                Some(level) if levels.is_empty() => {
+                    at(key.span(), format!("[offer] for {} must list at least one resource level", level.phrase()))
+                }
+                Some(level) => {
+                    offer.insert(level, levels);
+                }
+            }
+        }
+        for level in Level::ALL {
+            if !offer.contains_key(&level) {
+                problems.push(Diagnostic::at_span(
+                    file,
+                    source,
+                    None,
+                    format!("[offer] has no entry for {}", level.phrase()),
+                ));
+            }
+        }
+
+        let mut acute = Vec::new();
+        for when in doc.safety.acute {
+            if let Some(w) = check_when(when, facts, &mut problems, file, source) {
+                acute.push(w);
+            }
+        }
+
+        let mut criteria = Vec::new();
+        for c in doc.criteria {
+            if criteria.iter().any(|(id, _)| *id == c.id) {
+                problems.push(Diagnostic::at_span(file, source, None, format!("criterion `{}` is defined twice", c.id)));
+            }
+            let mut list = Vec::new();
+            for when in c.any {
+                if let Some(w) = check_when(when, facts, &mut problems, file, source) {
+                    list.push(w);
+                }
+            }
+            criteria.push((c.id, list));
+        }
+
+        let mut rules: Vec<Rule> = Vec::new();
+        for r in doc.rules {
+            let id = r.id.get_ref().trim().to_string();
+            if id.is_empty() {
+                problems.push(Diagnostic::at_span(file, source, Some(r.id.span()), "rule `id` must not be empty"));
+            } else if rules.iter().any(|other| other.id == id) {
+                problems.push(Diagnostic::at_span(file, source, Some(r.id.span()), format!("rule id `{id}` is used twice")));
+            }
+            if r.all.is_empty() {
+                problems.push(Diagnostic::at_span(
+                    file,
+                    source,
+                    Some(r.id.span()),
+                    format!("rule `{id}` has no conditions (`all` is empty)"),
+                ));
+            }
+            let mut all = Vec::new();
+            for when in r.all {
+                if let Some(w) = check_when(when, facts, &mut problems, file, source) {
+                    all.push(w);
+                }
+            }
+            rules.push(Rule { id, level: r.level, all, note: r.note });
+        }
+
+        if problems.is_empty() {
+            Ok(RuleSet {
+                version: doc.version.into_inner(),
+                default_level: doc.default_level,
+                acute,
+                conditions,
+                offer,
+                criteria,
+                rules,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Suggests a level for these results: the highest level of any rule that fired, the default
+    /// level when none did, and crisis whenever a critical flag is present.
+    pub fn suggest(&self, results: &Results) -> Suggestion {
+        let mut fired: Vec<(&Rule, String)> = self
+            .rules
+            .iter()
+            .filter(|rule| rule.all.iter().all(|w| holds(w, results)))
+            .map(|rule| {
+                let parts: Vec<String> = rule.all.iter().map(|w| describe(w, results)).collect();
+                (rule, format!("{} -> {}", parts.join(" and "), rule.level.phrase()))
+            })
+            .collect();
+        // Highest level first, then file order (the sort is stable).
+        fired.sort_by(|a, b| b.0.level.cmp(&a.0.level));
+
+        let step_level =
+            fired.iter().map(|(r, _)| r.level).filter(|l| *l != Level::Crisis).max().unwrap_or(self.default_level);
+        let mut reasons = Vec::new();
+        let mut ids = Vec::new();
+        let critical: Vec<_> = results.flags.iter().filter(|f| f.severity == Severity::Critical).collect();
+        for flag in &critical {
+            reasons.push(format!(
+                "{} flag: {} (critical) -> crisis",
+                title_of(&flag.instrument, results),
+                flag.label.to_lowercase()
+            ));
+            ids.push(format!("critical-flag:{}.{}", flag.instrument, flag.id));
+        }
+        for (rule, reason) in &fired {
+            reasons.push(reason.clone());
+            ids.push(rule.id.clone());
+        }
+        let level = if !critical.is_empty() {
+            Level::Crisis
+        } else if let Some((rule, _)) = fired.first() {
+            rule.level
+        } else {
+            reasons.push(format!("no rule fired -> {} (default)", self.default_level.phrase()));
+            ids.push("default".to_string());
+            self.default_level
+        };
+        let step_level = if level == Level::Crisis { step_level } else { level };
+        Suggestion { level, step_level, reasons, fired: ids }
+    }
+
+    /// Whether any acute-risk condition holds (9-1-1 comes first).
+    pub fn is_acute(&self, results: &Results) -> bool {
+        self.acute.iter().any(|w| holds(w, results))
+    }
+
+    /// The exclusion criteria this client meets, each with the result that put them there.
+    pub fn criteria_met(&self, results: &Results) -> Vec<(Criterion, String)> {
+        self.criteria
+            .iter()
+            .filter_map(|(criterion, any)| {
+                any.iter().find(|w| holds(w, results)).map(|w| (*criterion, describe(w, results)))
+            })
+            .collect()
+    }
+
+    /// Resource levels to offer for a client's level, most fitting first.
+    pub fn offered_levels(&self, level: Level) -> &[Level] {
+        self.offer.get(&level).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The conditions each result answers, with the phrase that explains it ("PHQ-9 17,
+    /// moderately severe"). Only results that matter count: positive screens, bands above the
+    /// lowest, or results with a flag.
+    pub fn needs(&self, results: &Results) -> Vec<Need> {
+        let mut out = Vec::new();
+        for result in &results.results {
+            let Some(conditions) = self.conditions.get(&result.instrument) else { continue };
+            let flagged = results.flags.iter().any(|f| f.instrument == result.instrument);
+            if result.elevated || flagged {
+                out.push(Need { phrase: result_phrase(result), conditions: conditions.clone() });
+            }
+        }
+        for flag in &results.flags {
+            if results.result(&flag.instrument).is_some() {
+                continue;
+            }
+            if let Some(conditions) = self.conditions.get(&flag.instrument) {
+                out.push(Need {
+                    phrase: format!("{} {}", title_of(&flag.instrument, results), flag.label.to_lowercase()),
+                    conditions: conditions.clone(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A need the results show: which conditions, and the phrase for reasons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    pub phrase: String,
+    pub conditions: Vec<Condition>,
+}
+
+fn title_of(instrument: &str, results: &Results) -> String {
+    results.result(instrument).map_or_else(|| instrument.to_uppercase(), |r| r.title.clone())
+}
+
+fn result_phrase(result: &super::facts::ScreenResult) -> String {
+    let mut phrase = result.title.clone();
+    if let Some(total) = result.total {
+        phrase.push_str(&format!(" {total}"));
+    }
+    if let Some(band) = &result.band {
+        phrase.push_str(&format!(", {}", band.label.to_lowercase()));
+    } else if let Some(positive) = result.positive {
+        phrase.push_str(if positive { ", positive screen" } else { ", negative screen" });
+    }
+    phrase
+}
+
+fn holds(when: &When, results: &Results) -> bool {
+    match when {
+        When::Band { instrument, bands } => results
+            .result(instrument)
+            .and_then(|r| r.band.as_ref())
+            .is_some_and(|b| bands.iter().any(|id| *id == b.id)),
+        When::Positive { instrument, positive } => {
+            results.result(instrument).and_then(|r| r.positive) == Some(*positive)
+        }
+        When::Flag { instrument, flag } => results.has_flag(instrument, flag),
+        When::Total { instrument, min, max } => results
+            .result(instrument)
+            .and_then(|r| r.total)
+            .is_some_and(|t| min.is_none_or(|m| t >= m) && max.is_none_or(|m| t <= m)),
+        When::AnyFlag { severity } => results.flags.iter().any(|f| f.severity == *severity),
+    }
+}
+
+fn describe(when: &When, results: &Results) -> String {
+    match when {
+        When::Band { instrument, .. } | When::Positive { instrument, .. } | When::Total { instrument, .. } => {
+            results.result(instrument).map_or_else(|| instrument.clone(), result_phrase)
+        }
+        When::Flag { instrument, flag } => {
+            let label = results
+                .flags
+                .iter()
+                .find(|f| f.instrument == *instrument && f.id == *flag)
+                .map_or_else(|| flag.clone(), |f| f.label.to_lowercase());
+            format!("{} flag: {}", title_of(instrument, results), label)
+        }
+        When::AnyFlag { severity } => {
+            let names: Vec<String> = results
+                .flags
+                .iter()
+                .filter(|f| f.severity == *severity)
+                .map(|f| format!("{} {}", title_of(&f.instrument, results), f.label.to_lowercase()))
+                .collect();
+            format!("{severity} flag ({})", names.join(", "))
+        }
+    }
+}
+
+fn unknown_instrument(id: &str, facts: &dyn InstrumentFacts) -> String {
+    format!(
+        "unknown instrument `{}` (known: {})",
+        crate::sanitize::terminal_text(id, false),
+        facts.instrument_ids().join(", ")
+    )
+}
+
+fn check_when(
+    when: Spanned<WhenDoc>,
+    facts: &dyn InstrumentFacts,
+    problems: &mut Vec<Diagnostic>,
+    file: &str,
+    source: &str,
+) -> Option<When> {
+    let span = when.span();
+    let w = when.into_inner();
+    let mut fail = |span: std::ops::Range<usize>, message: String| {
+        problems.push(Diagnostic::at_span(file, source, Some(span), message));
+        None
+    };
+    let tests = [w.bands.is_some(), w.positive.is_some(), w.flag.is_some(), w.min_total.is_some() || w.max_total.is_some()]
+        .iter()
+        .filter(|t| **t)
+        .count();
+    if let Some(severity) = w.flag_severity {
+        if w.instrument.is_some() || tests > 0 {
+            return fail(span, "`flag_severity` stands alone: it matches a flag of any instrument".into());
+        }
+        return Some(When::AnyFlag { severity });
+    }
+    let Some(instrument) = w.instrument else {
+        return fail(span, "a condition needs `instrument` (or `flag_severity`)".into());
+    };
+    let id = instrument.get_ref().clone();
+    if !facts.exists(&id) {
+        return fail(instrument.span(), unknown_instrument(&id, facts));
+    }
+    if tests != 1 {
+        return fail(span, "a condition needs exactly one of `bands`, `positive`, `flag`, or `min_total`/`max_total`".into());
+    }
+    if let Some(bands) = w.bands {
+        let known = facts.bands(&id);
+        if bands.is_empty() {
+            return fail(span, "`bands` must not be empty".into());
+        }
+        for band in &bands {
+            if !known.iter().any(|k| k.id == *band.get_ref()) {
+                let names: Vec<&str> = known.iter().map(|k| k.id.as_str()).collect();
+                return fail(
+                    band.span(),
+                    format!("{} has no band `{}` (bands: {})", facts.short_title(&id), band.get_ref(), names.join(", ")),
+                );
+            }
+        }
+        return Some(When::Band { instrument: id, bands: bands.into_iter().map(Spanned::into_inner).collect() });
+    }
+    if let Some(positive) = w.positive {
+        return Some(When::Positive { instrument: id, positive });
+    }
+    if let Some(flag) = w.flag {
+        if facts.flag_severity(&id, flag.get_ref()).is_none() {
+            let names: Vec<String> = facts.flags(&id).into_iter().map(|f| f.id).collect();
+            return fail(
+                flag.span(),
+                format!("{} has no flag `{}` (flags: {})", facts.short_title(&id), flag.get_ref(), names.join(", ")),
+            );
+        }
+        return Some(When::Flag { instrument: id, flag: flag.into_inner() });
+    }
+    let Some((low, high)) = facts.total_range(&id) else {
+        return fail(span, format!("{} has no total", facts.short_title(&id)));
+    };
+    for bound in [w.min_total, w.max_total].into_iter().flatten() {
+        if bound < low || bound > high {
+            return fail(span, format!("{} totals run from {low} to {high}; {bound} is outside", facts.short_title(&id)));
+        }
+    }
+    if let (Some(min), Some(max)) = (w.min_total, w.max_total)
+        && min > max
+    {
+        return fail(span, format!("`min_total` {min} is above `max_total` {max}"));
+    }
+    Some(When::Total { instrument: id, min: w.min_total, max: w.max_total })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::facts::fake::FakeFacts;
+    use super::super::facts::{PersonContext, resolve_results};
+    use super::*;
+
+    const SHIPPED: &str = include_str!("../../questionnaires/triage-rules.toml");
+
+    fn shipped() -> RuleSet {
+        RuleSet::parse("triage-rules.toml", SHIPPED, &FakeFacts).unwrap()
+    }
+
+    fn results(totals: &[(&str, i64)], flags: &[&str]) -> Results {
+        let totals: Vec<(String, i64)> = totals.iter().map(|(i, t)| (i.to_string(), *t)).collect();
+        let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        resolve_results(&FakeFacts, &totals, &flags, &PersonContext::default()).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_rules_are_valid() {
+        let rules = shipped();
+        assert!(!rules.rules.is_empty());
+        assert_eq!(rules.offered_levels(Level::Crisis), &[Level::Crisis]);
+    }
+
+    #[test]
+    fn a_band_rule_gives_its_level_and_the_reason() {
+        let s = shipped().suggest(&results(&[("phq9", 17)], &[]));
+        assert_eq!(s.level, Level::Four);
+        assert_eq!(s.reasons.first().map(String::as_str), Some("PHQ-9 17, moderately severe -> level 4"));
+    }
+
+    #[test]
+    fn the_highest_level_wins_and_every_fired_rule_is_listed() {
+        let s = shipped().suggest(&results(&[("phq9", 7), ("gad7", 16)], &[]));
+        assert_eq!(s.level, Level::Four);
+        assert!(s.reasons.iter().any(|r| r.starts_with("PHQ-9 7, mild")), "{:?}", s.reasons);
+        assert!(s.reasons.iter().any(|r| r.starts_with("GAD-7 16, severe")), "{:?}", s.reasons);
+    }
+
+    #[test]
+    fn any_critical_flag_makes_it_crisis_whatever_else() {
+        let s = shipped().suggest(&results(&[("phq9", 2)], &["suicidal_ideation"]));
+        assert_eq!(s.level, Level::Crisis);
+        assert_eq!(s.reasons[0], "PHQ-9 flag: thoughts of death or self-harm (item 9) (critical) -> crisis");
+        assert_eq!(s.step_level, Level::One);
+    }
+
+    #[test]
+    fn no_rule_gives_the_default_level_with_a_reason() {
+        let s = shipped().suggest(&results(&[("phq9", 2)], &[]));
+        assert_eq!(s.level, shipped().default_level);
+        assert!(s.reasons[0].starts_with("no rule fired"));
+    }
+
+    #[test]
+    fn combinations_need_every_condition() {
+        let source = r#"
+version = "t"
+default_level = "1"
+[offer]
+crisis = ["crisis"]
+"1" = ["1"]
+"2" = ["2"]
+"3" = ["3"]
+"4" = ["4"]
+"5" = ["5"]
+[[rules]]
+id = "both"
+level = "4"
+all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", min_total = 10 } ]
+"#;
+        let rules = RuleSet::parse("t.toml", source, &FakeFacts).unwrap();
+        assert_eq!(rules.suggest(&results(&[("phq9", 12)], &[])).level, Level::One);
+        let s = rules.suggest(&results(&[("phq9", 12), ("gad7", 11)], &[]));
+        assert_eq!(s.level, Level::Four);
+        assert_eq!(s.reasons, vec!["PHQ-9 12, moderate and GAD-7 11, moderate -> level 4".to_string()]);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_and_column() {
+        let source = "version = \"t\"\ndefault_level = \"1\"\n[offer]\ncrisis = [\"crisis\"]\n\"1\" = [\"1\"]\n\"2\" = [\"2\"]\n\"3\" = [\"3\"]\n\"4\" = [\"4\"]\n\"5\" = [\"5\"]\n[[rules]]\nid = \"x\"\nlevel = \"4\"\nall = [ { instrument = \"phq9\", bands = [\"moderat\"] } ]\n";
+        let errors = RuleSet::parse("r.toml", source, &FakeFacts).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 13);
+        assert!(errors[0].message.contains("PHQ-9 has no band `moderat`"), "{}", errors[0]);
+
+        let errors = RuleSet::parse("r.toml", &source.replace("phq9", "phq10"), &FakeFacts).unwrap_err();
+        assert!(errors[0].message.starts_with("unknown instrument `phq10`"));
+
+        let errors = RuleSet::parse("r.toml", &source.replace("level = \"4\"", "level = \"7\""), &FakeFacts).unwrap_err();
+        assert!(errors[0].message.contains("unknown level `7`"), "{}", errors[0]);
+        assert_eq!(errors[0].line, 12);
+
+        let errors = RuleSet::parse("r.toml", &source.replace("id = \"x\"", "id = \"x\"\ncolour = 1"), &FakeFacts)
+            .unwrap_err();
+        assert!(errors[0].message.contains("unknown field `colour`"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn missing_offer_levels_are_reported() {
+        let source = "version = \"t\"\ndefault_level = \"1\"\n[offer]\ncrisis = [\"crisis\"]\n";
+        let errors = RuleSet::parse("r.toml", source, &FakeFacts).unwrap_err();
+        assert_eq!(errors.len(), 5);
+        assert!(errors[0].message.contains("no entry for level 1"));
+    }
+
+    #[test]
+    fn criteria_and_acute_risk_come_from_the_file() {
+        let rules = shipped();
+        let r = results(&[("phq9", 22)], &["suicidal_ideation"]);
+        let met = rules.criteria_met(&r);
+        assert!(met.iter().any(|(c, _)| *c == Criterion::SuicideRisk));
+        assert!(!rules.is_acute(&r));
+        assert!(rules.is_acute(&results(&[], &["asq.acute_positive"])));
+    }
+
+    #[test]
+    fn needs_come_from_results_that_matter() {
+        let rules = shipped();
+        let needs = rules.needs(&results(&[("phq9", 3), ("gad7", 12)], &[]));
+        assert_eq!(needs.len(), 1);
+        assert_eq!(needs[0].phrase, "GAD-7 12, moderate");
+        assert_eq!(needs[0].conditions, vec![Condition::Anxiety]);
+    }
+}
