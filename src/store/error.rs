@@ -1,0 +1,163 @@
+//! Typed store errors. Each names what went wrong, where, and what to do; none carries personal
+//! health information or key material.
+
+use std::path::PathBuf;
+
+/// Everything a store operation can report.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "record damaged: {kind} {id}. Other records are still readable; restore this record from a backup (`triage backup verify` then `triage backup restore` into a new data directory) or report it to an administrator"
+    )]
+    Damaged { kind: &'static str, id: String },
+
+    #[error(
+        "{kind} {id} was written by a newer version of triage (schema {found}; this build reads up to {supported}). Upgrade triage before opening this data directory"
+    )]
+    NewerSchema { kind: &'static str, id: String, found: u32, supported: u32 },
+
+    #[error("the store is locked: log in as a staff member (admin, clinician or intake) to unlock it")]
+    Locked,
+
+    #[error("no {kind} with id {id}")]
+    NotFound { kind: &'static str, id: String },
+
+    #[error("permission denied: the {role} role may not {operation}. Ask an administrator if you need this")]
+    Denied { role: &'static str, operation: &'static str },
+
+    #[error("wrong user name or password")]
+    BadCredentials,
+
+    #[error("too many failed logins for {user}: wait {wait_secs} s before trying again")]
+    Throttled { user: String, wait_secs: i64 },
+
+    #[error(
+        "account {user} is locked after repeated failed logins: an administrator must reset its password with `triage user passwd {user}`"
+    )]
+    LockedOut { user: String },
+
+    #[error("account {user} is disabled: an administrator can enable it with `triage user enable {user}`")]
+    Disabled { user: String },
+
+    #[error("the data directory {path} is already initialised; use it as it is, or choose another `--data-dir`")]
+    AlreadyInitialised { path: PathBuf },
+
+    #[error(
+        "the data directory {path} is not initialised: run `triage init --org NAME --province XX --admin USER --password-stdin` first"
+    )]
+    NotInitialised { path: PathBuf },
+
+    #[error(
+        "{path} is not a triage data directory (it holds other data). Choose an empty directory or the right `--data-dir`; nothing was changed"
+    )]
+    Foreign { path: PathBuf },
+
+    #[error(
+        "the database in {path} is damaged and cannot be opened ({detail}). Nothing was changed: move the directory aside and restore the latest backup with `triage backup restore FILE --data-dir NEW_DIR`"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error(
+        "the disk holding {path} is full: this operation was not saved (everything saved before is intact). Free some space and retry"
+    )]
+    DiskFull { path: PathBuf },
+
+    #[error(
+        "{path} is read-only or not writable by this user: nothing was saved. Check the directory's permissions and the mount"
+    )]
+    ReadOnly { path: PathBuf },
+
+    #[error(
+        "another triage owner already holds the data directory {path}{pid}. Use it through that owner (any `triage` command connects to it), or stop it with `triage stop`"
+    )]
+    OwnerRunning { path: PathBuf, pid: String },
+
+    #[error(
+        "storage error in {path}: {detail}. This operation was not saved; retry, and if it persists check the disk"
+    )]
+    Storage { path: PathBuf, detail: String },
+
+    #[error("cannot {what} {path}: {source}")]
+    Io { what: &'static str, path: PathBuf, source: std::io::Error },
+
+    #[error("invalid {field}: {reason}")]
+    Invalid { field: &'static str, reason: String },
+
+    #[error("the backup {path} is not valid: {reason}")]
+    BadBackup { path: PathBuf, reason: String },
+
+    #[error("the store refuses to {what}: {reason}")]
+    Refused { what: &'static str, reason: String },
+}
+
+/// Short machine-readable code for an error (used on the wire and in `--json` output).
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Damaged { .. } => "damaged",
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::Locked => "locked",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::Denied { .. } => "denied",
+            StoreError::BadCredentials => "bad_credentials",
+            StoreError::Throttled { .. } => "throttled",
+            StoreError::LockedOut { .. } => "locked_out",
+            StoreError::Disabled { .. } => "disabled",
+            StoreError::AlreadyInitialised { .. } => "already_initialised",
+            StoreError::NotInitialised { .. } => "not_initialised",
+            StoreError::Foreign { .. } => "foreign",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::DiskFull { .. } => "disk_full",
+            StoreError::ReadOnly { .. } => "read_only",
+            StoreError::OwnerRunning { .. } => "owner_running",
+            StoreError::Storage { .. } => "storage",
+            StoreError::Io { .. } => "io",
+            StoreError::Invalid { .. } => "invalid",
+            StoreError::BadBackup { .. } => "bad_backup",
+            StoreError::Refused { .. } => "refused",
+        }
+    }
+
+    /// Maps an I/O error to the most specific variant.
+    pub fn from_io(what: &'static str, path: &std::path::Path, source: std::io::Error) -> StoreError {
+        let path = path.to_path_buf();
+        match source.raw_os_error() {
+            Some(28) => StoreError::DiskFull { path },
+            Some(30) | Some(13) | Some(1) => StoreError::ReadOnly { path },
+            _ => match source.kind() {
+                std::io::ErrorKind::StorageFull => StoreError::DiskFull { path },
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    StoreError::ReadOnly { path }
+                }
+                _ => StoreError::Io { what, path, source },
+            },
+        }
+    }
+
+    /// Maps a sled error.
+    pub fn from_sled(path: &std::path::Path, error: sled::Error) -> StoreError {
+        match error {
+            sled::Error::Io(io) => StoreError::from_io("write to", path, io),
+            sled::Error::Corruption { .. } => {
+                StoreError::Corrupt { path: path.to_path_buf(), detail: "sled reported corruption".into() }
+            }
+            other => StoreError::Storage { path: path.to_path_buf(), detail: other.to_string() },
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_map_to_clear_variants() {
+        let path = std::path::Path::new("/data");
+        assert_eq!(StoreError::from_io("write", path, std::io::Error::from_raw_os_error(28)).code(), "disk_full");
+        assert_eq!(StoreError::from_io("write", path, std::io::Error::from_raw_os_error(30)).code(), "read_only");
+        let damaged = StoreError::Damaged { kind: "answer", id: "ab".into() };
+        assert!(damaged.to_string().starts_with("record damaged: answer ab"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Synthetic clients and encounters for benchmarks and demos (`triage dev seed`).
+//!
+//! Every client is marked `synthetic`; the store refuses to seed once it holds real data.
+//! Each client gets four encounters; each encounter a consent, a PHQ-9 result and a triage
+//! decision; every tenth encounter also its nine item answers.
+
+use super::error::Result;
+use super::records::*;
+use super::sled_store::{SeedWriter, SledStore};
+use super::{SeedSummary, now_ms};
+use crate::auth::Actor;
+use crate::store::crypto::DataKey;
+
+const ENCOUNTERS_PER_CLIENT: usize = 4;
+const BATCH: usize = 20_000;
+
+pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounters: usize) -> Result<SeedSummary> {
+    let mut writer = SeedWriter::new(store, key);
+    let instrument = InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En };
+    let provinces = PROVINCES;
+    let now = now_ms();
+    let mut summary = SeedSummary { clients: 0, encounters: 0, answers: 0 };
+    let mut client = None;
+    for n in 0..encounters {
+        if n % ENCOUNTERS_PER_CLIENT == 0 {
+            let record = Client {
+                schema_version: 1,
+                id: RecordId::random(),
+                name: format!("Synthetic Client {:06}", summary.clients + 1),
+                birth_date: Some(format!("19{:02}-0{}-1{}", 40 + (n % 60), 1 + n % 9, n % 10)),
+                province: provinces[n % provinces.len()].to_string(),
+                language: if n % 5 == 0 { Lang::Fr } else { Lang::En },
+                contact: None,
+                access_needs: Vec::new(),
+                populations: Vec::new(),
+                synthetic: true,
+                created_ms: now,
+                created_by: actor.user().to_string(),
+            };
+            writer.client(&record);
+            client = Some(record.id);
+            summary.clients += 1;
+        }
+        let Some(client_id) = client else { continue };
+        let created = now - (encounters - n) as i64 * 60_000;
+        let encounter = Encounter {
+            schema_version: Kind::Encounter.current_version(),
+            id: RecordId::random(),
+            client_id,
+            origin: if n % 3 == 0 { EncounterOrigin::Kiosk } else { EncounterOrigin::Staff },
+            status: [
+                EncounterStatus::InProgress,
+                EncounterStatus::Submitted,
+                EncounterStatus::Reviewed,
+                EncounterStatus::Closed,
+            ][n % 4],
+            created_ms: created,
+            updated_ms: created,
+            created_by: actor.user().to_string(),
+        };
+        writer.encounter(&encounter);
+        let seq = writer.next_seq()?;
+        writer.child(
+            Kind::Consent,
+            &encounter.id,
+            seq,
+            &ConsentRecord {
+                schema_version: 1,
+                id: RecordId::random(),
+                encounter_id: encounter.id,
+                version: "2026-01".into(),
+                answer: ConsentAnswer::Given,
+                recorded_ms: created,
+                recorded_by: actor.user().to_string(),
+            },
+        );
+        let mut total = 0;
+        if n % 10 == 0 {
+            for item in 0..9u32 {
+                let position = (n as u32 + item) % 4;
+                total += i64::from(position);
+                writer.child(
+                    Kind::Answer,
+                    &encounter.id,
+                    writer.next_seq()?,
+                    &Answer {
+                        schema_version: Kind::Answer.current_version(),
+                        id: RecordId::random(),
+                        encounter_id: encounter.id,
+                        instrument: instrument.clone(),
+                        item_id: format!("q{}", item + 1),
+                        position,
+                        score: i64::from(position),
+                        free_text: None,
+                        answered_ms: created + i64::from(item) * 1000,
+                        recorded_by: actor.user().to_string(),
+                    },
+                );
+                summary.answers += 1;
+            }
+        } else {
+            total = (n % 28) as i64;
+        }
+        writer.child(
+            Kind::Result,
+            &encounter.id,
+            writer.next_seq()?,
+            &ResultRecord {
+                schema_version: 1,
+                id: RecordId::random(),
+                encounter_id: encounter.id,
+                instrument: instrument.clone(),
+                total,
+                subscales: Default::default(),
+                band: if total >= 10 { "moderate".into() } else { "mild".into() },
+                flags: Vec::new(),
+                computed_ms: created,
+                recorded_by: actor.user().to_string(),
+            },
+        );
+        writer.child(
+            Kind::Decision,
+            &encounter.id,
+            writer.next_seq()?,
+            &Decision {
+                schema_version: 1,
+                id: RecordId::random(),
+                encounter_id: encounter.id,
+                suggested_level: format!("{}", 1 + total / 6),
+                rules_fired: vec!["phq9-band".into()],
+                final_level: None,
+                override_reason: None,
+                decided_ms: created,
+                decided_by: actor.user().to_string(),
+            },
+        );
+        summary.encounters += 1;
+        if writer.pending() >= BATCH {
+            writer.write_out()?;
+        }
+    }
+    writer.write_out()?;
+    store_flush(store)?;
+    Ok(summary)
+}
+
+fn store_flush(store: &SledStore) -> Result<()> {
+    use super::Store;
+    store.flush()
+}

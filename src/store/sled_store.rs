@@ -1,0 +1,1484 @@
+//! The sled-backed [`Store`].
+//!
+//! Layout: one sled tree per record kind plus two index trees and `meta`. Keys are random
+//! 128-bit ids or `encounter id ‖ sequence number`; they hold no personal data. Values are
+//! envelopes (see [`super::crypto`]): clinical records are encrypted with the data key and their
+//! tree, key and field bound as associated data; accounts, audit entries and metadata hold no
+//! personal health information and are checksummed. Every change is written together with its
+//! audit entry in one sled transaction and the call returns only after `Db::flush()`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sled::Transactional;
+
+use super::audit::{self, AuditEntry, AuditFilter, AuditHead, Outcome, VerifyReport};
+use super::crypto::{self, DataKey, KdfParams, Keyslot, OrgKeyPair, RecoveryKey, SlotKdf};
+use super::error::{Result, StoreError};
+use super::records::*;
+use super::{AccountStatus, AccountSummary, InitRequest, NewAccount, SeedSummary, Store, StoreStatus, now_ms};
+use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
+
+/// Extra trees besides one per [`Kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum T {
+    Kind(Kind),
+    AccountNames,
+    ClientEncounters,
+    Meta,
+}
+
+impl T {
+    pub(crate) const ALL: [T; 14] = [
+        T::Kind(Kind::Organisation),
+        T::Kind(Kind::Account),
+        T::Kind(Kind::Client),
+        T::Kind(Kind::Encounter),
+        T::Kind(Kind::Consent),
+        T::Kind(Kind::Answer),
+        T::Kind(Kind::Result),
+        T::Kind(Kind::Decision),
+        T::Kind(Kind::Referral),
+        T::Kind(Kind::Submission),
+        T::Kind(Kind::Audit),
+        T::AccountNames,
+        T::ClientEncounters,
+        T::Meta,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            T::Kind(kind) => kind.name(),
+            T::AccountNames => "account_names",
+            T::ClientEncounters => "client_encounters",
+            T::Meta => "meta",
+        }
+    }
+
+    fn index(self) -> usize {
+        T::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// Stored account (no personal health information; readable while locked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub(crate) struct AccountRecord {
+    pub schema_version: u32,
+    pub id: RecordId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// argon2id PHC string (parameters and salt included).
+    pub password_hash: String,
+    pub keyslot: Option<Keyslot>,
+    pub status: AccountStatus,
+    pub failed_logins: u32,
+    pub last_failure_ms: i64,
+    pub created_ms: i64,
+}
+
+/// Stored kiosk submission: the sealed box plus when it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct StoredSubmission {
+    schema_version: u32,
+    received_ms: i64,
+    sealed: String,
+}
+
+const META_FORMAT: &[u8] = b"format";
+const META_AUDIT_HEAD: &[u8] = b"audit_head";
+const META_RECOVERY_SLOT: &[u8] = b"recovery_slot";
+const META_ORG_SECRET: &[u8] = b"org_secret";
+const META_REAL_DATA: &[u8] = b"real_data";
+const ORG_KEY: &[u8] = b"org";
+const FORMAT_MARKER: &str = "triage-data-directory v1";
+
+/// Associated data binding a value to its tree, key and field.
+pub(crate) fn aad(tree: T, key: &[u8], field: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(32 + key.len() + field.len());
+    out.extend_from_slice(b"triage/v1\0");
+    out.extend_from_slice(tree.name().as_bytes());
+    out.push(0);
+    out.extend_from_slice(&(key.len() as u32).to_be_bytes());
+    out.extend_from_slice(key);
+    out.extend_from_slice(field.as_bytes());
+    out
+}
+
+/// Printable id of a key: a record id, or `encounter-sequence`.
+fn key_label(key: &[u8]) -> String {
+    if key.len() == 24 {
+        format!("{}-{}", hex::encode(&key[..16]), u64::from_be_bytes(key[16..24].try_into().unwrap_or([0; 8])))
+    } else {
+        hex::encode(key)
+    }
+}
+
+/// A stored entry: tree name, key, value.
+pub(crate) type RawEntry = (String, Vec<u8>, Vec<u8>);
+/// Per-user keyslots and the recovery slot.
+pub(crate) type Keyslots = (Vec<(String, Keyslot)>, Option<Keyslot>);
+
+/// One prepared write.
+struct Write {
+    tree: T,
+    key: Vec<u8>,
+    value: Vec<u8>,
+}
+
+/// The sled store.
+pub struct SledStore {
+    dir: PathBuf,
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    data_key: RwLock<Option<DataKey>>,
+    /// Serialises writers; holds the audit head.
+    head: Mutex<AuditHead>,
+    kdf: RwLock<KdfParams>,
+}
+
+impl std::fmt::Debug for SledStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledStore").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+impl SledStore {
+    /// Opens (creating if needed) the database in `dir/db`. The caller must hold the data
+    /// directory's owner lock (see `server::OwnerLock`): sled allows one process.
+    pub fn open(dir: &Path) -> Result<SledStore> {
+        let db_path = dir.join("db");
+        let db = sled::Config::new()
+            .path(&db_path)
+            .cache_capacity(64 * 1024 * 1024)
+            .flush_every_ms(Some(200))
+            .open()
+            .map_err(|error| match error {
+            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
+                StoreError::OwnerRunning { path: dir.to_path_buf(), pid: String::new() }
+            }
+            sled::Error::Io(io) => StoreError::from_io("open the database in", dir, io),
+            sled::Error::Corruption { .. } => {
+                StoreError::Corrupt { path: dir.to_path_buf(), detail: "sled reported corruption".into() }
+            }
+            other => StoreError::Corrupt { path: dir.to_path_buf(), detail: other.to_string() },
+        })?;
+        // A directory that holds another sled database is refused before anything is written.
+        let ours: Vec<&str> = T::ALL.iter().map(|t| t.name()).collect();
+        for name in db.tree_names() {
+            let name = String::from_utf8_lossy(&name).into_owned();
+            if name != "__sled__default" && !ours.contains(&name.as_str()) {
+                return Err(StoreError::Foreign { path: dir.to_path_buf() });
+            }
+        }
+        if !db.is_empty() {
+            return Err(StoreError::Foreign { path: dir.to_path_buf() });
+        }
+        let mut trees = Vec::with_capacity(T::ALL.len());
+        for tree in T::ALL {
+            trees.push(db.open_tree(tree.name()).map_err(|e| StoreError::from_sled(dir, e))?);
+        }
+        let store = SledStore {
+            dir: dir.to_path_buf(),
+            db,
+            trees,
+            data_key: RwLock::new(None),
+            head: Mutex::new(AuditHead::default()),
+            kdf: RwLock::new(KdfParams::PRODUCTION),
+        };
+        let meta = store.tree(T::Meta);
+        match meta.get(META_FORMAT).map_err(|e| store.sled_err(e))? {
+            Some(marker) if marker.as_ref() == FORMAT_MARKER.as_bytes() => {
+                let head = store.get_plain::<AuditHead>(T::Meta, META_AUDIT_HEAD, "meta")?.unwrap_or_default();
+                *store.lock_head() = head;
+                if let Some(org) = store.get_plain::<Organisation>(T::Kind(Kind::Organisation), ORG_KEY, "record")?
+                    && org.insecure_test_kdf
+                {
+                    *store.kdf.write().unwrap_or_else(|p| p.into_inner()) = KdfParams::INSECURE_TEST;
+                }
+            }
+            Some(_) => return Err(StoreError::Foreign { path: dir.to_path_buf() }),
+            None => {
+                let others = T::ALL.iter().any(|t| *t != T::Meta && !store.tree(*t).is_empty());
+                if others || !meta.is_empty() {
+                    return Err(StoreError::Foreign { path: dir.to_path_buf() });
+                }
+            }
+        }
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn tree(&self, tree: T) -> &sled::Tree {
+        &self.trees[tree.index()]
+    }
+
+    fn sled_err(&self, error: sled::Error) -> StoreError {
+        StoreError::from_sled(&self.dir, error)
+    }
+
+    fn lock_head(&self) -> MutexGuard<'_, AuditHead> {
+        self.head.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn key(&self) -> Result<DataKey> {
+        self.data_key.read().unwrap_or_else(|p| p.into_inner()).clone().ok_or(StoreError::Locked)
+    }
+
+    fn kdf(&self) -> KdfParams {
+        *self.kdf.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn is_initialised(&self) -> Result<bool> {
+        Ok(self.tree(T::Meta).get(META_FORMAT).map_err(|e| self.sled_err(e))?.is_some())
+    }
+
+    fn require_initialised(&self) -> Result<()> {
+        if self.is_initialised()? { Ok(()) } else { Err(StoreError::NotInitialised { path: self.dir.clone() }) }
+    }
+
+    // ---- envelopes -------------------------------------------------------------------------
+
+    fn seal_record<R: Serialize>(&self, key: &DataKey, tree: T, id: &[u8], record: &R) -> Vec<u8> {
+        let plain = zeroize::Zeroizing::new(encode(record));
+        key.seal(&aad(tree, id, "record"), &plain)
+    }
+
+    fn plain_value<R: Serialize>(tree: T, id: &[u8], record: &R) -> Vec<u8> {
+        crypto::checksummed(&aad(tree, id, "record"), &encode(record))
+    }
+
+    fn decode_err(tree: T, id: &[u8], error: DecodeError) -> StoreError {
+        let kind = tree.name();
+        match error {
+            DecodeError::Damaged => StoreError::Damaged { kind, id: key_label(id) },
+            DecodeError::Newer { found, supported } => {
+                StoreError::NewerSchema { kind, id: key_label(id), found, supported }
+            }
+        }
+    }
+
+    fn kind_of(tree: T) -> Kind {
+        match tree {
+            T::Kind(kind) => kind,
+            _ => Kind::Organisation,
+        }
+    }
+
+    fn open_record<R: DeserializeOwned>(&self, key: &DataKey, tree: T, id: &[u8], value: &[u8]) -> Result<R> {
+        let plain = key
+            .open(&aad(tree, id, "record"), value)
+            .map_err(|_| StoreError::Damaged { kind: tree.name(), id: key_label(id) })?;
+        decode(Self::kind_of(tree), &plain).map_err(|e| Self::decode_err(tree, id, e))
+    }
+
+    fn get_sealed<R: DeserializeOwned>(&self, key: &DataKey, tree: T, id: &[u8]) -> Result<Option<R>> {
+        match self.tree(tree).get(id).map_err(|e| self.sled_err(e))? {
+            Some(value) => self.open_record(key, tree, id, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn decode_plain<R: DeserializeOwned>(tree: T, id: &[u8], field: &str, value: &[u8]) -> Result<R> {
+        let payload = crypto::open_checksummed(&aad(tree, id, field), value)
+            .map_err(|_| StoreError::Damaged { kind: tree.name(), id: key_label(id) })?;
+        let kind = match tree {
+            T::Kind(kind) => kind,
+            _ => Kind::Organisation,
+        };
+        if tree == T::Meta {
+            return serde_json::from_slice(payload)
+                .map_err(|_| StoreError::Damaged { kind: "meta", id: String::from_utf8_lossy(id).into_owned() });
+        }
+        decode(kind, payload).map_err(|e| Self::decode_err(tree, id, e))
+    }
+
+    fn get_plain<R: DeserializeOwned>(&self, tree: T, id: &[u8], field: &str) -> Result<Option<R>> {
+        match self.tree(tree).get(id).map_err(|e| self.sled_err(e))? {
+            Some(value) => Self::decode_plain(tree, id, field, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn meta_value<R: Serialize>(id: &[u8], value: &R) -> Vec<u8> {
+        crypto::checksummed(&aad(T::Meta, id, "meta"), &serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    // ---- commit: changes + audit entry, atomically, then flush --------------------------------
+
+    /// Writes `writes` and one audit entry in one transaction, then flushes. Returns only when
+    /// both are durable.
+    fn commit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        record: Option<String>,
+        client: Option<RecordId>,
+        outcome: Outcome,
+        mut writes: Vec<Write>,
+    ) -> Result<()> {
+        {
+            let mut head = self.lock_head();
+            let mut entry = AuditEntry {
+                schema_version: 1,
+                seq: head.count,
+                time_ms: now_ms(),
+                user: actor.user().to_string(),
+                role: actor.role().name().to_string(),
+                origin: actor.origin().to_string(),
+                action: action.to_string(),
+                record,
+                client,
+                outcome,
+                prev_hash: head.hash.clone(),
+                hash: String::new(),
+            };
+            entry.hash = entry.compute_hash();
+            let audit_key = entry.seq.to_be_bytes();
+            let new_head = AuditHead { count: head.count + 1, hash: entry.hash.clone() };
+            writes.push(Write {
+                tree: T::Kind(Kind::Audit),
+                key: audit_key.to_vec(),
+                value: Self::plain_value(T::Kind(Kind::Audit), &audit_key, &entry),
+            });
+            writes.push(Write {
+                tree: T::Meta,
+                key: META_AUDIT_HEAD.to_vec(),
+                value: Self::meta_value(META_AUDIT_HEAD, &new_head),
+            });
+            self.apply(&writes)?;
+            *head = new_head;
+        }
+        self.flush()
+    }
+
+    fn apply(&self, writes: &[Write]) -> Result<()> {
+        let mut involved: Vec<T> = Vec::new();
+        for write in writes {
+            if !involved.contains(&write.tree) {
+                involved.push(write.tree);
+            }
+        }
+        let trees: Vec<&sled::Tree> = involved.iter().map(|t| self.tree(*t)).collect();
+        let positions: Vec<usize> =
+            writes.iter().map(|w| involved.iter().position(|t| *t == w.tree).unwrap_or(0)).collect();
+        let result: std::result::Result<(), sled::transaction::TransactionError<()>> =
+            trees.as_slice().transaction(|views| {
+                for (write, position) in writes.iter().zip(&positions) {
+                    views[*position].insert(write.key.as_slice(), write.value.as_slice())?;
+                }
+                Ok(())
+            });
+        match result {
+            Ok(()) => Ok(()),
+            Err(sled::transaction::TransactionError::Storage(error)) => Err(self.sled_err(error)),
+            Err(sled::transaction::TransactionError::Abort(())) => {
+                Err(StoreError::Storage { path: self.dir.clone(), detail: "transaction aborted".into() })
+            }
+        }
+    }
+
+    /// Checks the policy table; a refusal is itself audited.
+    fn authorize(
+        &self,
+        actor: &Actor,
+        operation: Operation,
+        record: Option<String>,
+        client: Option<RecordId>,
+    ) -> Result<()> {
+        if auth::allowed(actor.role(), operation) {
+            return Ok(());
+        }
+        self.commit(actor, &format!("denied.{}", operation.name()), record, client, Outcome::Denied, Vec::new())?;
+        Err(StoreError::Denied { role: actor.role().name(), operation: operation.name() })
+    }
+
+    pub(crate) fn authorize_pub(&self, actor: &Actor, operation: Operation, record: Option<String>) -> Result<()> {
+        self.authorize(actor, operation, record, None)
+    }
+
+    pub(crate) fn record_audit(&self, actor: &Actor, action: &str, record: Option<String>) -> Result<()> {
+        self.commit(actor, action, record, None, Outcome::Allowed, Vec::new())
+    }
+
+    // ---- accounts ---------------------------------------------------------------------------
+
+    fn account_by_name(&self, username: &str) -> Result<Option<AccountRecord>> {
+        let Some(id) = self.tree(T::AccountNames).get(username.as_bytes()).map_err(|e| self.sled_err(e))? else {
+            return Ok(None);
+        };
+        self.get_plain(T::Kind(Kind::Account), &id, "record")
+    }
+
+    fn account_writes(account: &AccountRecord) -> Vec<Write> {
+        let tree = T::Kind(Kind::Account);
+        vec![
+            Write {
+                tree,
+                key: account.id.as_bytes().to_vec(),
+                value: Self::plain_value(tree, account.id.as_bytes(), account),
+            },
+            Write {
+                tree: T::AccountNames,
+                key: account.username.as_bytes().to_vec(),
+                value: account.id.as_bytes().to_vec(),
+            },
+        ]
+    }
+
+    fn new_account_record(
+        &self,
+        account: &NewAccount,
+        password: &SecretString,
+        key: Option<&DataKey>,
+    ) -> Result<AccountRecord> {
+        validate_username(&account.username)?;
+        auth::check_new_password(password.expose_secret())
+            .map_err(|e| StoreError::Invalid { field: "password", reason: e.to_string() })?;
+        let params = self.kdf();
+        let password_hash = auth::hash_password(password.expose_secret().as_bytes(), params)
+            .map_err(|e| StoreError::Invalid { field: "password", reason: e.to_string() })?;
+        let keyslot = match (account.role.holds_keyslot(), key) {
+            (true, Some(key)) => Some(
+                Keyslot::create(key, SlotKdf::Password { params }, password.expose_secret().as_bytes())
+                    .map_err(|e| StoreError::Invalid { field: "password", reason: e.to_string() })?,
+            ),
+            (true, None) => return Err(StoreError::Locked),
+            (false, _) => None,
+        };
+        Ok(AccountRecord {
+            schema_version: 1,
+            id: RecordId::random(),
+            username: account.username.clone(),
+            display_name: clean_text("display name", &account.display_name, 100)?,
+            role: account.role,
+            password_hash,
+            keyslot,
+            status: AccountStatus::Active,
+            failed_logins: 0,
+            last_failure_ms: 0,
+            created_ms: now_ms(),
+        })
+    }
+
+    fn org_keypair(&self, key: &DataKey) -> Result<OrgKeyPair> {
+        let value = self
+            .tree(T::Meta)
+            .get(META_ORG_SECRET)
+            .map_err(|e| self.sled_err(e))?
+            .ok_or(StoreError::Damaged { kind: "meta", id: "org_secret".into() })?;
+        let plain = key
+            .open(&aad(T::Meta, META_ORG_SECRET, "org_secret"), &value)
+            .map_err(|_| StoreError::Damaged { kind: "meta", id: "org_secret".into() })?;
+        OrgKeyPair::from_secret_bytes(&plain).ok_or(StoreError::Damaged { kind: "meta", id: "org_secret".into() })
+    }
+
+    // ---- per-encounter records --------------------------------------------------------------
+
+    fn child_key(&self, encounter: &RecordId) -> Result<Vec<u8>> {
+        let seq = self.db.generate_id().map_err(|e| self.sled_err(e))?;
+        let mut key = Vec::with_capacity(24);
+        key.extend_from_slice(encounter.as_bytes());
+        key.extend_from_slice(&seq.to_be_bytes());
+        Ok(key)
+    }
+
+    fn children<R: DeserializeOwned>(
+        &self,
+        key: &DataKey,
+        tree: T,
+        encounter: &RecordId,
+        damaged: &mut Vec<String>,
+    ) -> Result<Vec<R>> {
+        let mut out = Vec::new();
+        for item in self.tree(tree).scan_prefix(encounter.as_bytes()) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            match self.open_record(key, tree, &k, &v) {
+                Ok(record) => out.push(record),
+                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                    damaged.push(format!("{kind} {id}"))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(out)
+    }
+
+    fn load_encounter(&self, key: &DataKey, id: &RecordId) -> Result<Encounter> {
+        self.get_sealed(key, T::Kind(Kind::Encounter), id.as_bytes())?
+            .ok_or(StoreError::NotFound { kind: "encounter", id: id.to_string() })
+    }
+
+    fn detail(&self, key: &DataKey, encounter: Encounter) -> Result<EncounterDetail> {
+        let mut damaged = Vec::new();
+        let id = encounter.id;
+        Ok(EncounterDetail {
+            consents: self.children(key, T::Kind(Kind::Consent), &id, &mut damaged)?,
+            answers: self.children(key, T::Kind(Kind::Answer), &id, &mut damaged)?,
+            results: self.children(key, T::Kind(Kind::Result), &id, &mut damaged)?,
+            decisions: self.children(key, T::Kind(Kind::Decision), &id, &mut damaged)?,
+            referrals: self.children(key, T::Kind(Kind::Referral), &id, &mut damaged)?,
+            encounter,
+            damaged,
+        })
+    }
+
+    /// Saves one record belonging to an encounter, with its audit entry.
+    fn save_child<R: Serialize>(
+        &self,
+        actor: &Actor,
+        operation: Operation,
+        kind: Kind,
+        encounter_id: &RecordId,
+        make: impl FnOnce(RecordId) -> R,
+    ) -> Result<R> {
+        let encounter_label = encounter_id.to_string();
+        self.authorize(actor, operation, Some(encounter_label.clone()), None)?;
+        let key = self.key()?;
+        let encounter = self.load_encounter(&key, encounter_id)?;
+        if encounter.status == EncounterStatus::Closed {
+            return Err(StoreError::Refused {
+                what: "change a closed encounter",
+                reason: format!("encounter {encounter_id} is closed"),
+            });
+        }
+        let record = make(RecordId::random());
+        let tree = T::Kind(kind);
+        let child = self.child_key(encounter_id)?;
+        let value = self.seal_record(&key, tree, &child, &record);
+        self.commit(
+            actor,
+            &format!("{}.create", kind.name()),
+            Some(key_label(&child)),
+            Some(encounter.client_id),
+            Outcome::Allowed,
+            vec![Write { tree, key: child, value }],
+        )?;
+        Ok(record)
+    }
+
+    /// Inserts synthetic data without auditing each record (one audit entry covers the seed).
+    fn seed_batch(&self, writes: Vec<Write>) -> Result<()> {
+        let _guard = self.lock_head();
+        let mut batches: Vec<(T, sled::Batch)> = Vec::new();
+        for write in writes {
+            let at = match batches.iter().position(|(t, _)| *t == write.tree) {
+                Some(at) => at,
+                None => {
+                    batches.push((write.tree, sled::Batch::default()));
+                    batches.len() - 1
+                }
+            };
+            batches[at].1.insert(write.key, write.value);
+        }
+        for (tree, batch) in batches {
+            self.tree(tree).apply_batch(batch).map_err(|e| self.sled_err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Every stored (tree, key, value), for backups. Holds the writer lock so the copy is
+    /// consistent; writers wait for the scan (not for the file write).
+    pub(crate) fn snapshot(&self) -> Result<(Vec<RawEntry>, AuditHead)> {
+        let head = self.lock_head();
+        let mut out = Vec::new();
+        for tree in T::ALL {
+            for item in self.tree(tree).iter() {
+                let (k, v) = item.map_err(|e| self.sled_err(e))?;
+                out.push((tree.name().to_string(), k.to_vec(), v.to_vec()));
+            }
+        }
+        Ok((out, head.clone()))
+    }
+
+    /// Fills an empty store from a backup's entries (the caller checked the backup).
+    pub(crate) fn import(&self, entries: &[RawEntry]) -> Result<()> {
+        if self.is_initialised()? {
+            return Err(StoreError::AlreadyInitialised { path: self.dir.clone() });
+        }
+        let mut writes = Vec::with_capacity(entries.len());
+        for (name, key, value) in entries {
+            let tree = T::ALL.iter().copied().find(|t| t.name() == name).ok_or_else(|| StoreError::BadBackup {
+                path: self.dir.clone(),
+                reason: format!("unknown tree {}", crate::sanitize::terminal_text(name, false)),
+            })?;
+            writes.push(Write { tree, key: key.clone(), value: value.clone() });
+        }
+        // The format marker goes last so an interrupted restore is never taken for a store.
+        let (marker, rest): (Vec<Write>, Vec<Write>) =
+            writes.into_iter().partition(|w| w.tree == T::Meta && w.key == META_FORMAT);
+        self.seed_batch(rest)?;
+        self.flush()?;
+        self.seed_batch(marker)?;
+        self.flush()?;
+        let head = self.get_plain::<AuditHead>(T::Meta, META_AUDIT_HEAD, "meta")?.unwrap_or_default();
+        *self.lock_head() = head;
+        if let Some(org) = self.get_plain::<Organisation>(T::Kind(Kind::Organisation), ORG_KEY, "record")?
+            && org.insecure_test_kdf
+        {
+            *self.kdf.write().unwrap_or_else(|p| p.into_inner()) = KdfParams::INSECURE_TEST;
+        }
+        Ok(())
+    }
+
+    /// Audits an owner event (start, stop, restore) as `system` or the given actor.
+    pub fn record_event(&self, actor: &Actor, action: &str) -> Result<()> {
+        if !self.is_initialised()? {
+            return Ok(());
+        }
+        self.commit(actor, action, None, None, Outcome::Allowed, Vec::new())
+    }
+
+    /// Unlocks with a data key found elsewhere (restore) and returns an actor for the account.
+    pub(crate) fn login_with_key(&self, key: DataKey, user: &str, origin: &str) -> Result<Actor> {
+        let account = self.account_by_name(user)?.ok_or(StoreError::BadCredentials)?;
+        *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        Ok(Actor::new(account.username, account.role, origin.to_string()))
+    }
+
+    /// Keyslots needed to unlock a backup: (username, keyslot) and the recovery slot.
+    pub(crate) fn keyslots(&self) -> Result<Keyslots> {
+        let mut slots = Vec::new();
+        for item in self.tree(T::Kind(Kind::Account)).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let account: AccountRecord = Self::decode_plain(T::Kind(Kind::Account), &k, "record", &v)?;
+            if let Some(slot) = account.keyslot {
+                slots.push((account.username, slot));
+            }
+        }
+        Ok((slots, self.get_plain(T::Meta, META_RECOVERY_SLOT, "meta")?))
+    }
+
+    pub(crate) fn current_key(&self) -> Result<DataKey> {
+        self.key()
+    }
+
+    /// For the durability test harness: every answer of an encounter, in saved order, without
+    /// auditing (the harness opens the store directly, never through the owner).
+    pub fn answers_unaudited(&self, encounter: &RecordId) -> Result<(Vec<Answer>, Vec<String>)> {
+        let key = self.key()?;
+        let mut damaged = Vec::new();
+        let answers = self.children(&key, T::Kind(Kind::Answer), encounter, &mut damaged)?;
+        Ok((answers, damaged))
+    }
+}
+
+fn validate_username(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid {
+            field: "user name",
+            reason: "use 1 to 64 characters: lower-case letters a-z, digits, `.`, `_` or `-`".into(),
+        })
+    }
+}
+
+/// Accepts text without control or direction-changing characters, up to `max` characters.
+fn clean_text(field: &'static str, text: &str, max: usize) -> Result<String> {
+    if text.chars().count() > max {
+        return Err(StoreError::Invalid { field, reason: format!("longer than {max} characters") });
+    }
+    if crate::sanitize::terminal_text(text, true) != text {
+        return Err(StoreError::Invalid { field, reason: "contains control or invisible direction characters".into() });
+    }
+    Ok(text.to_string())
+}
+
+fn validate_province(province: &str) -> Result<String> {
+    let upper = province.trim().to_ascii_uppercase();
+    if PROVINCES.contains(&upper.as_str()) {
+        Ok(upper)
+    } else {
+        Err(StoreError::Invalid {
+            field: "province",
+            reason: format!("use a two-letter code: {}", PROVINCES.join(", ")),
+        })
+    }
+}
+
+fn validate_birth_date(date: &str) -> Result<String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(date.trim(), &format)
+        .map(|_| date.trim().to_string())
+        .map_err(|_| StoreError::Invalid { field: "birth date", reason: "use YYYY-MM-DD".into() })
+}
+
+fn validate_client(input: &NewClient) -> Result<NewClient> {
+    let name = clean_text("name", input.name.trim(), 200)?;
+    if name.is_empty() {
+        return Err(StoreError::Invalid { field: "name", reason: "must not be empty".into() });
+    }
+    Ok(NewClient {
+        name,
+        birth_date: input.birth_date.as_deref().map(validate_birth_date).transpose()?,
+        province: validate_province(&input.province)?,
+        language: input.language,
+        contact: input.contact.as_deref().map(|c| clean_text("contact", c, 200)).transpose()?,
+        access_needs: input.access_needs.iter().map(|s| clean_text("access need", s, 100)).collect::<Result<_>>()?,
+        populations: input.populations.iter().map(|s| clean_text("population", s, 100)).collect::<Result<_>>()?,
+    })
+}
+
+fn validate_instrument(instrument: &InstrumentRef) -> Result<()> {
+    for (field, value) in [("instrument id", &instrument.id), ("instrument version", &instrument.version)] {
+        if value.is_empty()
+            || value.len() > 64
+            || !value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            return Err(StoreError::Invalid { field, reason: "use 1 to 64 letters, digits, `.`, `_` or `-`".into() });
+        }
+    }
+    Ok(())
+}
+
+impl Store for SledStore {
+    fn status(&self) -> Result<StoreStatus> {
+        let org: Option<Organisation> = self.get_plain(T::Kind(Kind::Organisation), ORG_KEY, "record")?;
+        Ok(StoreStatus {
+            initialised: self.is_initialised()?,
+            unlocked: self.data_key.read().unwrap_or_else(|p| p.into_inner()).is_some(),
+            organisation: org.as_ref().map(|o| o.name.clone()),
+            insecure_test_kdf: org.is_some_and(|o| o.insecure_test_kdf),
+            audit_entries: self.lock_head().count,
+        })
+    }
+
+    fn initialize(&self, request: &InitRequest, password: &SecretString, origin: &str) -> Result<RecoveryKey> {
+        if self.is_initialised()? {
+            return Err(StoreError::AlreadyInitialised { path: self.dir.clone() });
+        }
+        let name = clean_text("organisation name", request.org.trim(), 200)?;
+        if name.is_empty() {
+            return Err(StoreError::Invalid { field: "organisation name", reason: "must not be empty".into() });
+        }
+        let province = validate_province(&request.province)?;
+        let params = if request.insecure_test_kdf { KdfParams::INSECURE_TEST } else { KdfParams::PRODUCTION };
+        *self.kdf.write().unwrap_or_else(|p| p.into_inner()) = params;
+        let key = DataKey::generate();
+        let admin = self.new_account_record(
+            &NewAccount { username: request.admin.clone(), display_name: request.admin.clone(), role: Role::Admin },
+            password,
+            Some(&key),
+        )?;
+        let recovery = RecoveryKey::generate();
+        let recovery_slot = Keyslot::create(&key, SlotKdf::Recovery, recovery.as_bytes())
+            .map_err(|e| StoreError::Invalid { field: "recovery key", reason: e.to_string() })?;
+        let org_keys = OrgKeyPair::generate();
+        let org = Organisation {
+            schema_version: 1,
+            name,
+            province,
+            settings: Settings::default(),
+            submission_public_key: hex::encode(org_keys.public_key()),
+            created_ms: now_ms(),
+            insecure_test_kdf: request.insecure_test_kdf,
+        };
+        let org_tree = T::Kind(Kind::Organisation);
+        let mut writes = Self::account_writes(&admin);
+        writes.push(Write { tree: org_tree, key: ORG_KEY.to_vec(), value: Self::plain_value(org_tree, ORG_KEY, &org) });
+        writes.push(Write {
+            tree: T::Meta,
+            key: META_RECOVERY_SLOT.to_vec(),
+            value: Self::meta_value(META_RECOVERY_SLOT, &recovery_slot),
+        });
+        writes.push(Write {
+            tree: T::Meta,
+            key: META_ORG_SECRET.to_vec(),
+            value: key.seal(&aad(T::Meta, META_ORG_SECRET, "org_secret"), org_keys.secret_bytes().as_ref()),
+        });
+        writes.push(Write { tree: T::Meta, key: META_FORMAT.to_vec(), value: FORMAT_MARKER.as_bytes().to_vec() });
+        let actor = Actor::new(admin.username.clone(), Role::Admin, origin.to_string());
+        self.commit(&actor, "init", None, None, Outcome::Allowed, writes)?;
+        *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        Ok(recovery)
+    }
+
+    fn login(&self, username: &str, password: &SecretString, origin: &str) -> Result<Actor> {
+        self.require_initialised()?;
+        let shown: String = crate::sanitize::terminal_text(username, false).chars().take(64).collect();
+        let Some(mut account) = self.account_by_name(username)? else {
+            let nobody = Actor::new(shown, Role::Kiosk, origin.to_string());
+            self.commit(&nobody, "login.failed", None, None, Outcome::Failed, Vec::new())?;
+            return Err(StoreError::BadCredentials);
+        };
+        let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
+        match account.status {
+            AccountStatus::Disabled => {
+                self.commit(&actor, "login.disabled", None, None, Outcome::Denied, Vec::new())?;
+                return Err(StoreError::Disabled { user: account.username });
+            }
+            AccountStatus::LockedOut => {
+                self.commit(&actor, "login.locked_out", None, None, Outcome::Denied, Vec::new())?;
+                return Err(StoreError::LockedOut { user: account.username });
+            }
+            AccountStatus::Active => {}
+        }
+        let now = now_ms();
+        match auth::throttle(account.failed_logins, account.last_failure_ms, now) {
+            ThrottleVerdict::Allow => {}
+            ThrottleVerdict::Wait { ms } => {
+                self.commit(&actor, "login.throttled", None, None, Outcome::Denied, Vec::new())?;
+                return Err(StoreError::Throttled { user: account.username, wait_secs: (ms + 999) / 1000 });
+            }
+            ThrottleVerdict::LockedOut => {
+                self.commit(&actor, "login.locked_out", None, None, Outcome::Denied, Vec::new())?;
+                return Err(StoreError::LockedOut { user: account.username });
+            }
+        }
+        let ok = auth::verify_password(password.expose_secret().as_bytes(), &account.password_hash)
+            .map_err(|_| StoreError::Damaged { kind: "account", id: account.id.to_string() })?;
+        if !ok {
+            account.failed_logins = account.failed_logins.saturating_add(1);
+            account.last_failure_ms = now;
+            if account.failed_logins >= auth::LOCKOUT_AT {
+                account.status = AccountStatus::LockedOut;
+            }
+            self.commit(&actor, "login.failed", None, None, Outcome::Failed, Self::account_writes(&account))?;
+            return Err(StoreError::BadCredentials);
+        }
+        let mut writes = Vec::new();
+        if account.failed_logins != 0 {
+            account.failed_logins = 0;
+            writes = Self::account_writes(&account);
+        }
+        let mut action = "login";
+        if let Some(slot) = &account.keyslot {
+            let key = slot
+                .open(password.expose_secret().as_bytes())
+                .map_err(|_| StoreError::Damaged { kind: "account keyslot", id: account.id.to_string() })?;
+            let mut guard = self.data_key.write().unwrap_or_else(|p| p.into_inner());
+            if guard.is_none() {
+                *guard = Some(key);
+                action = "login.unlock";
+            }
+        }
+        self.commit(&actor, action, None, None, Outcome::Allowed, writes)?;
+        Ok(actor)
+    }
+
+    fn recover(
+        &self,
+        recovery: &RecoveryKey,
+        username: &str,
+        new_password: &SecretString,
+        origin: &str,
+    ) -> Result<Actor> {
+        self.require_initialised()?;
+        let slot: Keyslot = self
+            .get_plain(T::Meta, META_RECOVERY_SLOT, "meta")?
+            .ok_or(StoreError::Damaged { kind: "meta", id: "recovery_slot".into() })?;
+        let system = Actor::system(origin);
+        let key = match slot.open(recovery.as_bytes()) {
+            Ok(key) => key,
+            Err(_) => {
+                self.commit(&system, "recovery.failed", None, None, Outcome::Failed, Vec::new())?;
+                return Err(StoreError::BadCredentials);
+            }
+        };
+        let mut account = self
+            .account_by_name(username)?
+            .ok_or(StoreError::NotFound { kind: "account", id: username.to_string() })?;
+        let fresh = self.new_account_record(
+            &NewAccount {
+                username: account.username.clone(),
+                display_name: account.display_name.clone(),
+                role: account.role,
+            },
+            new_password,
+            Some(&key),
+        )?;
+        account.password_hash = fresh.password_hash;
+        account.keyslot = fresh.keyslot;
+        account.status = AccountStatus::Active;
+        account.failed_logins = 0;
+        let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
+        self.commit(
+            &actor,
+            "recovery.password_reset",
+            Some(account.id.to_string()),
+            None,
+            Outcome::Allowed,
+            Self::account_writes(&account),
+        )?;
+        *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        Ok(actor)
+    }
+
+    fn lock(&self) {
+        *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    fn is_unlocked(&self) -> bool {
+        self.data_key.read().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    fn organisation(&self, actor: &Actor) -> Result<Organisation> {
+        self.authorize(actor, Operation::ReadOrganisation, None, None)?;
+        self.get_plain(T::Kind(Kind::Organisation), ORG_KEY, "record")?
+            .ok_or(StoreError::NotInitialised { path: self.dir.clone() })
+    }
+
+    fn update_settings(&self, actor: &Actor, settings: &Settings) -> Result<()> {
+        self.authorize(actor, Operation::UpdateSettings, None, None)?;
+        if settings.staff_idle_lock_minutes == 0 || settings.staff_idle_lock_minutes > 30 {
+            return Err(StoreError::Invalid { field: "staff idle lock", reason: "use 1 to 30 minutes".into() });
+        }
+        let mut org: Organisation = self
+            .get_plain(T::Kind(Kind::Organisation), ORG_KEY, "record")?
+            .ok_or(StoreError::NotInitialised { path: self.dir.clone() })?;
+        org.settings =
+            Settings { crisis_text: clean_text("crisis text", &settings.crisis_text, 2000)?, ..settings.clone() };
+        let tree = T::Kind(Kind::Organisation);
+        self.commit(
+            actor,
+            "settings.update",
+            None,
+            None,
+            Outcome::Allowed,
+            vec![Write { tree, key: ORG_KEY.to_vec(), value: Self::plain_value(tree, ORG_KEY, &org) }],
+        )
+    }
+
+    fn add_account(&self, actor: &Actor, account: &NewAccount, password: &SecretString) -> Result<AccountSummary> {
+        self.authorize(actor, Operation::ManageAccounts, Some(account.username.clone()), None)?;
+        if self.account_by_name(&account.username)?.is_some() {
+            return Err(StoreError::Refused {
+                what: "add the account",
+                reason: format!("user {} already exists", account.username),
+            });
+        }
+        let key = if account.role.holds_keyslot() { Some(self.key()?) } else { None };
+        let record = self.new_account_record(account, password, key.as_ref())?;
+        self.commit(
+            actor,
+            "account.create",
+            Some(record.id.to_string()),
+            None,
+            Outcome::Allowed,
+            Self::account_writes(&record),
+        )?;
+        Ok(AccountSummary::from(&record))
+    }
+
+    fn list_accounts(&self, actor: &Actor) -> Result<Vec<AccountSummary>> {
+        self.authorize(actor, Operation::ListAccounts, None, None)?;
+        self.commit(actor, "account.list", None, None, Outcome::Allowed, Vec::new())?;
+        let mut out = Vec::new();
+        for item in self.tree(T::Kind(Kind::Account)).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let account: AccountRecord = Self::decode_plain(T::Kind(Kind::Account), &k, "record", &v)?;
+            out.push(AccountSummary::from(&account));
+        }
+        out.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(out)
+    }
+
+    fn set_account_status(&self, actor: &Actor, username: &str, status: AccountStatus) -> Result<()> {
+        self.authorize(actor, Operation::ManageAccounts, Some(username.to_string()), None)?;
+        let mut account = self
+            .account_by_name(username)?
+            .ok_or(StoreError::NotFound { kind: "account", id: username.to_string() })?;
+        if account.username == actor.user() && status != AccountStatus::Active {
+            return Err(StoreError::Refused {
+                what: "disable the account",
+                reason: "you cannot disable your own account".into(),
+            });
+        }
+        account.status = status;
+        if status == AccountStatus::Active {
+            account.failed_logins = 0;
+        }
+        let action = match status {
+            AccountStatus::Active => "account.enable",
+            AccountStatus::Disabled => "account.disable",
+            AccountStatus::LockedOut => "account.lock",
+        };
+        self.commit(actor, action, Some(account.id.to_string()), None, Outcome::Allowed, Self::account_writes(&account))
+    }
+
+    fn set_password(&self, actor: &Actor, username: &str, new_password: &SecretString) -> Result<()> {
+        let operation = if username == actor.user() { Operation::ChangeOwnPassword } else { Operation::ManageAccounts };
+        self.authorize(actor, operation, Some(username.to_string()), None)?;
+        let mut account = self
+            .account_by_name(username)?
+            .ok_or(StoreError::NotFound { kind: "account", id: username.to_string() })?;
+        let key = if account.role.holds_keyslot() { Some(self.key()?) } else { None };
+        let fresh = self.new_account_record(
+            &NewAccount {
+                username: account.username.clone(),
+                display_name: account.display_name.clone(),
+                role: account.role,
+            },
+            new_password,
+            key.as_ref(),
+        )?;
+        account.password_hash = fresh.password_hash;
+        account.keyslot = fresh.keyslot;
+        account.failed_logins = 0;
+        if account.status == AccountStatus::LockedOut {
+            account.status = AccountStatus::Active;
+        }
+        self.commit(
+            actor,
+            "account.password",
+            Some(account.id.to_string()),
+            None,
+            Outcome::Allowed,
+            Self::account_writes(&account),
+        )
+    }
+
+    fn create_client(&self, actor: &Actor, client: &NewClient) -> Result<RecordId> {
+        self.authorize(actor, Operation::CreateClient, None, None)?;
+        let key = self.key()?;
+        let input = validate_client(client)?;
+        let id = RecordId::random();
+        let record = Client {
+            schema_version: 1,
+            id,
+            name: input.name,
+            birth_date: input.birth_date,
+            province: input.province,
+            language: input.language,
+            contact: input.contact,
+            access_needs: input.access_needs,
+            populations: input.populations,
+            synthetic: false,
+            created_ms: now_ms(),
+            created_by: actor.user().to_string(),
+        };
+        let tree = T::Kind(Kind::Client);
+        let writes = vec![
+            Write { tree, key: id.as_bytes().to_vec(), value: self.seal_record(&key, tree, id.as_bytes(), &record) },
+            Write { tree: T::Meta, key: META_REAL_DATA.to_vec(), value: Self::meta_value(META_REAL_DATA, &true) },
+        ];
+        self.commit(actor, "client.create", Some(id.to_string()), Some(id), Outcome::Allowed, writes)?;
+        Ok(id)
+    }
+
+    fn client(&self, actor: &Actor, id: &RecordId) -> Result<Client> {
+        self.authorize(actor, Operation::ReadClient, Some(id.to_string()), Some(*id))?;
+        let key = self.key()?;
+        self.commit(actor, "client.read", Some(id.to_string()), Some(*id), Outcome::Allowed, Vec::new())?;
+        self.get_sealed(&key, T::Kind(Kind::Client), id.as_bytes())?
+            .ok_or(StoreError::NotFound { kind: "client", id: id.to_string() })
+    }
+
+    fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)> {
+        self.authorize(actor, Operation::ListClients, None, None)?;
+        let key = self.key()?;
+        self.commit(actor, "client.list", None, None, Outcome::Allowed, Vec::new())?;
+        let tree = T::Kind(Kind::Client);
+        let mut clients = Vec::new();
+        let mut damaged = Vec::new();
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            match self.open_record::<Client>(&key, tree, &k, &v) {
+                Ok(client) => clients.push(client),
+                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                    damaged.push(format!("{kind} {id}"))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        clients.sort_by_key(|c| c.created_ms);
+        Ok((clients, damaged))
+    }
+
+    fn start_encounter(&self, actor: &Actor, client_id: &RecordId, origin: EncounterOrigin) -> Result<Encounter> {
+        self.authorize(actor, Operation::StartEncounter, Some(client_id.to_string()), Some(*client_id))?;
+        let key = self.key()?;
+        if !self.tree(T::Kind(Kind::Client)).contains_key(client_id.as_bytes()).map_err(|e| self.sled_err(e))? {
+            return Err(StoreError::NotFound { kind: "client", id: client_id.to_string() });
+        }
+        let now = now_ms();
+        let encounter = Encounter {
+            schema_version: Kind::Encounter.current_version(),
+            id: RecordId::random(),
+            client_id: *client_id,
+            origin,
+            status: EncounterStatus::InProgress,
+            created_ms: now,
+            updated_ms: now,
+            created_by: actor.user().to_string(),
+        };
+        let tree = T::Kind(Kind::Encounter);
+        let mut index = client_id.as_bytes().to_vec();
+        index.extend_from_slice(encounter.id.as_bytes());
+        let writes = vec![
+            Write {
+                tree,
+                key: encounter.id.as_bytes().to_vec(),
+                value: self.seal_record(&key, tree, encounter.id.as_bytes(), &encounter),
+            },
+            Write { tree: T::ClientEncounters, key: index, value: Vec::new() },
+        ];
+        self.commit(
+            actor,
+            "encounter.create",
+            Some(encounter.id.to_string()),
+            Some(*client_id),
+            Outcome::Allowed,
+            writes,
+        )?;
+        Ok(encounter)
+    }
+
+    fn encounter(&self, actor: &Actor, id: &RecordId) -> Result<EncounterDetail> {
+        self.authorize(actor, Operation::ReadEncounter, Some(id.to_string()), None)?;
+        let key = self.key()?;
+        let encounter = self.load_encounter(&key, id)?;
+        self.commit(
+            actor,
+            "encounter.read",
+            Some(id.to_string()),
+            Some(encounter.client_id),
+            Outcome::Allowed,
+            Vec::new(),
+        )?;
+        self.detail(&key, encounter)
+    }
+
+    fn set_encounter_status(&self, actor: &Actor, id: &RecordId, status: EncounterStatus) -> Result<Encounter> {
+        self.authorize(actor, Operation::UpdateEncounterStatus, Some(id.to_string()), None)?;
+        let key = self.key()?;
+        let mut encounter = self.load_encounter(&key, id)?;
+        if !encounter.status.may_become(status) {
+            return Err(StoreError::Refused {
+                what: "change the encounter status",
+                reason: format!("{:?} cannot become {:?}", encounter.status, status),
+            });
+        }
+        encounter.status = status;
+        encounter.updated_ms = now_ms();
+        let tree = T::Kind(Kind::Encounter);
+        let value = self.seal_record(&key, tree, id.as_bytes(), &encounter);
+        self.commit(
+            actor,
+            "encounter.status",
+            Some(id.to_string()),
+            Some(encounter.client_id),
+            Outcome::Allowed,
+            vec![Write { tree, key: id.as_bytes().to_vec(), value }],
+        )?;
+        Ok(encounter)
+    }
+
+    fn record_consent(
+        &self,
+        actor: &Actor,
+        encounter: &RecordId,
+        version: &str,
+        answer: ConsentAnswer,
+    ) -> Result<ConsentRecord> {
+        let version = clean_text("consent version", version, 64)?;
+        self.save_child(actor, Operation::RecordConsent, Kind::Consent, encounter, |id| ConsentRecord {
+            schema_version: 1,
+            id,
+            encounter_id: *encounter,
+            version,
+            answer,
+            recorded_ms: now_ms(),
+            recorded_by: actor.user().to_string(),
+        })
+    }
+
+    fn save_answer(&self, actor: &Actor, encounter: &RecordId, answer: &NewAnswer) -> Result<Answer> {
+        validate_instrument(&answer.instrument)?;
+        let item_id = clean_text("item id", &answer.item_id, 64)?;
+        let free_text = answer.free_text.as_deref().map(|t| clean_text("free text", t, 4000)).transpose()?;
+        self.save_child(actor, Operation::SaveAnswer, Kind::Answer, encounter, |id| Answer {
+            schema_version: Kind::Answer.current_version(),
+            id,
+            encounter_id: *encounter,
+            instrument: answer.instrument.clone(),
+            item_id,
+            position: answer.position,
+            score: answer.score,
+            free_text,
+            answered_ms: now_ms(),
+            recorded_by: actor.user().to_string(),
+        })
+    }
+
+    fn save_result(&self, actor: &Actor, encounter: &RecordId, result: &NewResult) -> Result<ResultRecord> {
+        validate_instrument(&result.instrument)?;
+        let band = clean_text("band", &result.band, 200)?;
+        self.save_child(actor, Operation::SaveResult, Kind::Result, encounter, |id| ResultRecord {
+            schema_version: 1,
+            id,
+            encounter_id: *encounter,
+            instrument: result.instrument.clone(),
+            total: result.total,
+            subscales: result.subscales.clone(),
+            band,
+            flags: result.flags.clone(),
+            computed_ms: now_ms(),
+            recorded_by: actor.user().to_string(),
+        })
+    }
+
+    fn save_decision(&self, actor: &Actor, encounter: &RecordId, decision: &NewDecision) -> Result<Decision> {
+        let overrides = decision.final_level.as_ref().is_some_and(|f| *f != decision.suggested_level);
+        if overrides {
+            self.authorize(actor, Operation::OverrideDecision, Some(encounter.to_string()), None)?;
+            if decision.override_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                return Err(StoreError::Invalid {
+                    field: "override reason",
+                    reason: "a reason is required when the final level differs from the suggested one".into(),
+                });
+            }
+        }
+        let reason = decision.override_reason.as_deref().map(|r| clean_text("override reason", r, 4000)).transpose()?;
+        self.save_child(actor, Operation::RecordDecision, Kind::Decision, encounter, |id| Decision {
+            schema_version: 1,
+            id,
+            encounter_id: *encounter,
+            suggested_level: decision.suggested_level.clone(),
+            rules_fired: decision.rules_fired.clone(),
+            final_level: decision.final_level.clone(),
+            override_reason: reason,
+            decided_ms: now_ms(),
+            decided_by: actor.user().to_string(),
+        })
+    }
+
+    fn save_referral(&self, actor: &Actor, encounter: &RecordId, referral: &NewReferral) -> Result<Referral> {
+        let notes = referral.notes.as_deref().map(|n| clean_text("notes", n, 4000)).transpose()?;
+        self.save_child(actor, Operation::RecordReferral, Kind::Referral, encounter, |id| Referral {
+            schema_version: 1,
+            id,
+            encounter_id: *encounter,
+            resources: referral.resources.clone(),
+            notes,
+            recorded_ms: now_ms(),
+            recorded_by: actor.user().to_string(),
+        })
+    }
+
+    fn client_history(&self, actor: &Actor, client_id: &RecordId) -> Result<ClientHistory> {
+        self.authorize(actor, Operation::ReadClient, Some(client_id.to_string()), Some(*client_id))?;
+        self.authorize(actor, Operation::ReadEncounter, Some(client_id.to_string()), Some(*client_id))?;
+        let key = self.key()?;
+        self.commit(
+            actor,
+            "client.history",
+            Some(client_id.to_string()),
+            Some(*client_id),
+            Outcome::Allowed,
+            Vec::new(),
+        )?;
+        let client: Client = self
+            .get_sealed(&key, T::Kind(Kind::Client), client_id.as_bytes())?
+            .ok_or(StoreError::NotFound { kind: "client", id: client_id.to_string() })?;
+        let mut encounters = Vec::new();
+        let mut damaged = Vec::new();
+        for item in self.tree(T::ClientEncounters).scan_prefix(client_id.as_bytes()) {
+            let (k, _) = item.map_err(|e| self.sled_err(e))?;
+            let Some(encounter_id) = RecordId::from_slice(&k[16..]) else {
+                damaged.push(format!("client_encounters {}", hex::encode(&k)));
+                continue;
+            };
+            match self.load_encounter(&key, &encounter_id) {
+                Ok(encounter) => encounters.push(self.detail(&key, encounter)?),
+                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                    damaged.push(format!("{kind} {id}"))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        encounters.sort_by_key(|e| e.encounter.created_ms);
+        Ok(ClientHistory { client, encounters, damaged })
+    }
+
+    fn submission_public_key(&self, actor: &Actor) -> Result<[u8; 32]> {
+        let org = self.organisation(actor)?;
+        hex::decode(&org.submission_public_key)
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes.as_slice()).ok())
+            .ok_or(StoreError::Damaged { kind: "organisation", id: "org".into() })
+    }
+
+    fn submit_sealed(&self, actor: &Actor, id: &RecordId, sealed: &[u8]) -> Result<()> {
+        self.authorize(actor, Operation::SubmitSealed, Some(id.to_string()), None)?;
+        if sealed.len() > 4 * 1024 * 1024 {
+            return Err(StoreError::Invalid { field: "submission", reason: "larger than 4 MiB".into() });
+        }
+        let tree = T::Kind(Kind::Submission);
+        if self.tree(tree).contains_key(id.as_bytes()).map_err(|e| self.sled_err(e))? {
+            return Err(StoreError::Refused {
+                what: "accept the submission",
+                reason: format!("submission {id} already exists"),
+            });
+        }
+        let stored = StoredSubmission { schema_version: 1, received_ms: now_ms(), sealed: hex::encode(sealed) };
+        let writes = vec![
+            Write { tree, key: id.as_bytes().to_vec(), value: Self::plain_value(tree, id.as_bytes(), &stored) },
+            Write { tree: T::Meta, key: META_REAL_DATA.to_vec(), value: Self::meta_value(META_REAL_DATA, &true) },
+        ];
+        self.commit(actor, "submission.create", Some(id.to_string()), None, Outcome::Allowed, writes)
+    }
+
+    fn list_submissions(&self, actor: &Actor) -> Result<Vec<(RecordId, i64)>> {
+        self.authorize(actor, Operation::ReadSubmissions, None, None)?;
+        self.commit(actor, "submission.list", None, None, Outcome::Allowed, Vec::new())?;
+        let tree = T::Kind(Kind::Submission);
+        let mut out = Vec::new();
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let id = RecordId::from_slice(&k).ok_or(StoreError::Damaged { kind: "submission", id: hex::encode(&k) })?;
+            let received =
+                Self::decode_plain::<StoredSubmission>(tree, &k, "record", &v).map(|s| s.received_ms).unwrap_or(-1);
+            out.push((id, received));
+        }
+        out.sort_by_key(|(_, t)| *t);
+        Ok(out)
+    }
+
+    fn open_submission(&self, actor: &Actor, id: &RecordId) -> Result<KioskSubmission> {
+        self.authorize(actor, Operation::ReadSubmissions, Some(id.to_string()), None)?;
+        let key = self.key()?;
+        let tree = T::Kind(Kind::Submission);
+        let stored: StoredSubmission = self
+            .get_plain(tree, id.as_bytes(), "record")?
+            .ok_or(StoreError::NotFound { kind: "submission", id: id.to_string() })?;
+        self.commit(actor, "submission.read", Some(id.to_string()), None, Outcome::Allowed, Vec::new())?;
+        let damaged = || StoreError::Damaged { kind: "submission", id: id.to_string() };
+        let sealed = hex::decode(&stored.sealed).map_err(|_| damaged())?;
+        let plain = self.org_keypair(&key)?.unseal(&sealed).map_err(|_| damaged())?;
+        let submission: KioskSubmission = serde_json::from_slice(&plain).map_err(|_| damaged())?;
+        if submission.id != *id {
+            return Err(damaged());
+        }
+        Ok(submission)
+    }
+
+    fn audit_list(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.authorize(actor, Operation::ReadAudit, None, None)?;
+        self.commit(actor, "audit.list", None, None, Outcome::Allowed, Vec::new())?;
+        let tree = T::Kind(Kind::Audit);
+        let mut out = Vec::new();
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let entry: AuditEntry = Self::decode_plain(tree, &k, "record", &v)?;
+            if filter.matches(&entry) {
+                out.push(entry);
+            }
+        }
+        if let Some(limit) = filter.limit
+            && out.len() > limit
+        {
+            out.drain(..out.len() - limit);
+        }
+        Ok(out)
+    }
+
+    fn audit_verify(&self, actor: &Actor, expect_head: Option<&str>) -> Result<VerifyReport> {
+        self.authorize(actor, Operation::VerifyAudit, None, None)?;
+        // Verify what is there before adding this call's own entry.
+        let report = {
+            let head = self.lock_head().clone();
+            let tree = T::Kind(Kind::Audit);
+            let mut entries = Vec::new();
+            for item in self.tree(tree).iter() {
+                let (k, v) = item.map_err(|e| self.sled_err(e))?;
+                let seq = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes).unwrap_or(u64::MAX);
+                entries.push((seq, Self::decode_plain::<AuditEntry>(tree, &k, "record", &v).ok()));
+            }
+            audit::verify(entries, &head, expect_head)
+        };
+        let outcome = if report.first_bad.is_none() { Outcome::Allowed } else { Outcome::Failed };
+        self.commit(actor, "audit.verify", None, None, outcome, Vec::new())?;
+        Ok(report)
+    }
+
+    fn seed_synthetic(&self, actor: &Actor, encounters: usize) -> Result<SeedSummary> {
+        self.authorize(actor, Operation::SeedSynthetic, None, None)?;
+        let key = self.key()?;
+        if self.tree(T::Meta).contains_key(META_REAL_DATA).map_err(|e| self.sled_err(e))? {
+            return Err(StoreError::Refused {
+                what: "seed synthetic data",
+                reason: "this store holds real client data; seed an empty or synthetic-only data directory".into(),
+            });
+        }
+        let summary = super::seed::generate(self, &key, actor, encounters)?;
+        self.commit(
+            actor,
+            "dev.seed",
+            Some(format!("{} encounters", summary.encounters)),
+            None,
+            Outcome::Allowed,
+            Vec::new(),
+        )?;
+        Ok(summary)
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
+    }
+}
+
+/// Helpers for the synthetic seeder (same module family, so it can prepare raw writes).
+pub(crate) struct SeedWriter<'a> {
+    store: &'a SledStore,
+    key: &'a DataKey,
+    writes: Vec<Write>,
+}
+
+impl<'a> SeedWriter<'a> {
+    pub(crate) fn new(store: &'a SledStore, key: &'a DataKey) -> Self {
+        SeedWriter { store, key, writes: Vec::new() }
+    }
+
+    pub(crate) fn client(&mut self, client: &Client) {
+        let tree = T::Kind(Kind::Client);
+        self.writes.push(Write {
+            tree,
+            key: client.id.as_bytes().to_vec(),
+            value: self.store.seal_record(self.key, tree, client.id.as_bytes(), client),
+        });
+    }
+
+    pub(crate) fn encounter(&mut self, encounter: &Encounter) {
+        let tree = T::Kind(Kind::Encounter);
+        self.writes.push(Write {
+            tree,
+            key: encounter.id.as_bytes().to_vec(),
+            value: self.store.seal_record(self.key, tree, encounter.id.as_bytes(), encounter),
+        });
+        let mut index = encounter.client_id.as_bytes().to_vec();
+        index.extend_from_slice(encounter.id.as_bytes());
+        self.writes.push(Write { tree: T::ClientEncounters, key: index, value: Vec::new() });
+    }
+
+    pub(crate) fn child<R: Serialize>(&mut self, kind: Kind, encounter: &RecordId, seq: u64, record: &R) {
+        let tree = T::Kind(kind);
+        let mut key = encounter.as_bytes().to_vec();
+        key.extend_from_slice(&seq.to_be_bytes());
+        let value = self.store.seal_record(self.key, tree, &key, record);
+        self.writes.push(Write { tree, key, value });
+    }
+
+    pub(crate) fn pending(&self) -> usize {
+        self.writes.len()
+    }
+
+    pub(crate) fn write_out(&mut self) -> Result<()> {
+        let writes = std::mem::take(&mut self.writes);
+        self.store.seed_batch(writes)
+    }
+
+    pub(crate) fn next_seq(&self) -> Result<u64> {
+        self.store.db.generate_id().map_err(|e| self.store.sled_err(e))
+    }
+}

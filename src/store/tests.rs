@@ -1,0 +1,572 @@
+//! Store tests: behaviour, damage, policy enforcement, and a model test against a BTreeMap.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+use secrecy::SecretString;
+
+use super::*;
+use crate::auth::{Actor, Operation, Role};
+
+pub(crate) const ADMIN_PW: &str = "admin password long enough";
+
+pub(crate) fn pw(text: &str) -> SecretString {
+    SecretString::from(text.to_string())
+}
+
+pub(crate) fn fresh() -> (tempfile::TempDir, SledStore, Actor) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let request = InitRequest {
+        org: "Test Clinic".into(),
+        province: "ON".into(),
+        admin: "admin".into(),
+        insecure_test_kdf: true,
+    };
+    store.initialize(&request, &pw(ADMIN_PW), "test").unwrap();
+    let admin = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
+    (dir, store, admin)
+}
+
+fn staff(store: &SledStore, admin: &Actor, name: &str, role: Role) -> Actor {
+    let password = format!("{name} password long enough");
+    store
+        .add_account(admin, &NewAccount { username: name.into(), display_name: name.into(), role }, &pw(&password))
+        .unwrap();
+    store.login(name, &pw(&password), "test").unwrap()
+}
+
+fn new_client(name: &str) -> NewClient {
+    NewClient {
+        name: name.into(),
+        birth_date: Some("1990-04-01".into()),
+        province: "on".into(),
+        language: Lang::En,
+        contact: None,
+        access_needs: vec![],
+        populations: vec![],
+    }
+}
+
+fn answer(item: &str, position: u32, score: i64) -> NewAnswer {
+    NewAnswer {
+        instrument: InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En },
+        item_id: item.into(),
+        position,
+        score,
+        free_text: None,
+    }
+}
+
+#[test]
+fn full_encounter_round_trip_and_reopen() {
+    let (dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let client = store.create_client(&intake, &new_client("Jean Tremblay")).unwrap();
+    let encounter = store.start_encounter(&intake, &client, EncounterOrigin::Staff).unwrap();
+    store.record_consent(&intake, &encounter.id, "2026-01", ConsentAnswer::Given).unwrap();
+    store.save_answer(&intake, &encounter.id, &answer("q1", 2, 2)).unwrap();
+    store.save_answer(&intake, &encounter.id, &answer("q2", 1, 1)).unwrap();
+    store.save_answer(&intake, &encounter.id, &answer("q1", 3, 3)).unwrap();
+    store
+        .save_result(
+            &intake,
+            &encounter.id,
+            &NewResult {
+                instrument: answer("x", 0, 0).instrument,
+                total: 4,
+                subscales: BTreeMap::new(),
+                band: "minimal".into(),
+                flags: vec![],
+            },
+        )
+        .unwrap();
+    store
+        .save_decision(
+            &intake,
+            &encounter.id,
+            &NewDecision {
+                suggested_level: "1".into(),
+                rules_fired: vec!["r1".into()],
+                final_level: None,
+                override_reason: None,
+            },
+        )
+        .unwrap();
+    store
+        .save_referral(&intake, &encounter.id, &NewReferral { resources: vec![], notes: Some("note".into()) })
+        .unwrap();
+    store.set_encounter_status(&intake, &encounter.id, EncounterStatus::Submitted).unwrap();
+    drop(store);
+
+    let store = SledStore::open(dir.path()).unwrap();
+    assert!(!store.is_unlocked(), "a reopened store starts locked");
+    assert!(matches!(store.encounter(&intake, &encounter.id), Err(StoreError::Locked)));
+    let intake = store.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+    let detail = store.encounter(&intake, &encounter.id).unwrap();
+    assert_eq!(detail.encounter.status, EncounterStatus::Submitted);
+    assert_eq!(detail.answers.len(), 3);
+    let current: Vec<(String, u32)> =
+        detail.current_answers().iter().map(|a| (a.item_id.clone(), a.position)).collect();
+    assert_eq!(current, vec![("q2".to_string(), 1), ("q1".to_string(), 3)]);
+    assert_eq!(detail.consents.len(), 1);
+    assert_eq!(detail.results[0].total, 4);
+    assert_eq!(detail.referrals[0].notes.as_deref(), Some("note"));
+    let history = store.client_history(&intake, &client).unwrap();
+    assert_eq!(history.client.name, "Jean Tremblay");
+    assert_eq!(history.encounters.len(), 1);
+    assert_eq!(store.audit_verify(&admin, None).unwrap().first_bad, None);
+}
+
+#[test]
+fn overriding_needs_a_clinician_and_a_reason() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let clinician = staff(&store, &admin, "cleo", Role::Clinician);
+    let client = store.create_client(&intake, &new_client("A")).unwrap();
+    let encounter = store.start_encounter(&intake, &client, EncounterOrigin::Staff).unwrap();
+    let over = NewDecision {
+        suggested_level: "2".into(),
+        rules_fired: vec![],
+        final_level: Some("4".into()),
+        override_reason: None,
+    };
+    assert!(matches!(store.save_decision(&intake, &encounter.id, &over), Err(StoreError::Denied { .. })));
+    assert!(matches!(store.save_decision(&clinician, &encounter.id, &over), Err(StoreError::Invalid { .. })));
+    let with_reason = NewDecision { override_reason: Some("history of crisis".into()), ..over };
+    assert_eq!(store.save_decision(&clinician, &encounter.id, &with_reason).unwrap().final_level.as_deref(), Some("4"));
+}
+
+#[test]
+fn roles_are_enforced_in_the_store_and_denials_are_audited() {
+    let (_dir, store, admin) = fresh();
+    let kiosk = staff(&store, &admin, "kiosk1", Role::Kiosk);
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let client = store.create_client(&intake, &new_client("B")).unwrap();
+    for result in [
+        store.client(&kiosk, &client).map(|_| ()),
+        store.client_history(&kiosk, &client).map(|_| ()),
+        store.list_clients(&kiosk).map(|_| ()),
+        store.list_submissions(&kiosk).map(|_| ()),
+        store.client(&admin, &client).map(|_| ()),
+        store.audit_list(&intake, &AuditFilter::default()).map(|_| ()),
+    ] {
+        assert!(matches!(result, Err(StoreError::Denied { .. })), "{result:?}");
+    }
+    let denials =
+        store.audit_list(&admin, &AuditFilter { action: Some("denied.".into()), ..Default::default() }).unwrap();
+    assert_eq!(denials.len(), 6);
+    assert!(denials.iter().all(|e| e.outcome == audit::Outcome::Denied));
+}
+
+#[test]
+fn sealed_submissions_are_write_only_for_kiosks_and_locked_owners() {
+    let (dir, store, admin) = fresh();
+    let kiosk = staff(&store, &admin, "kiosk1", Role::Kiosk);
+    let public = store.submission_public_key(&kiosk).unwrap();
+    drop(store);
+    // A locked owner accepts a kiosk submission it cannot read.
+    let store = SledStore::open(dir.path()).unwrap();
+    let kiosk = store.login("kiosk1", &pw("kiosk1 password long enough"), "kiosk").unwrap();
+    assert!(!store.is_unlocked(), "a kiosk login does not unlock");
+    let submission = KioskSubmission {
+        schema_version: 1,
+        id: RecordId::random(),
+        language: Lang::Fr,
+        consent_version: "2026-01".into(),
+        consent: ConsentAnswer::Given,
+        client: Some(new_client("Kiosk Person")),
+        answers: vec![answer("q1", 1, 1)],
+        submitted_ms: now_ms(),
+    };
+    let sealed = crypto::seal_to(&public, &serde_json::to_vec(&submission).unwrap()).unwrap();
+    store.submit_sealed(&kiosk, &submission.id, &sealed).unwrap();
+    assert!(matches!(store.open_submission(&kiosk, &submission.id), Err(StoreError::Denied { .. })));
+    let intake_pw = pw("intake password long enough");
+    let admin = store.login("admin", &pw(ADMIN_PW), "t").unwrap();
+    store
+        .add_account(
+            &admin,
+            &NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: Role::Intake },
+            &intake_pw,
+        )
+        .unwrap();
+    let intake = store.login("ivy", &intake_pw, "t").unwrap();
+    assert_eq!(store.list_submissions(&intake).unwrap().len(), 1);
+    assert_eq!(store.open_submission(&intake, &submission.id).unwrap(), submission);
+    // A sealed box moved to another id is refused.
+    let other = RecordId::random();
+    store.submit_sealed(&kiosk, &other, &sealed).unwrap();
+    assert!(matches!(store.open_submission(&intake, &other), Err(StoreError::Damaged { .. })));
+}
+
+#[test]
+fn login_throttles_then_locks_out_and_audits_failures() {
+    let (_dir, store, admin) = fresh();
+    staff(&store, &admin, "ivy", Role::Intake);
+    for _ in 0..crate::auth::THROTTLE_AFTER {
+        assert!(matches!(
+            store.login("ivy", &pw("wrong password here!!"), "ssh:10.0.0.9:5555"),
+            Err(StoreError::BadCredentials)
+        ));
+    }
+    assert!(matches!(store.login("ivy", &pw("ivy password long enough"), "t"), Err(StoreError::Throttled { .. })));
+    let failed = store
+        .audit_list(
+            &admin,
+            &AuditFilter { action: Some("login.failed".into()), user: Some("ivy".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(failed.len(), crate::auth::THROTTLE_AFTER as usize);
+    assert_eq!(failed[0].origin, "ssh:10.0.0.9:5555");
+    assert!(matches!(store.login("nobody", &pw("whatever password"), "t"), Err(StoreError::BadCredentials)));
+    // An admin reset clears the counter.
+    store.set_password(&admin, "ivy", &pw("a brand new password")).unwrap();
+    store.login("ivy", &pw("a brand new password"), "t").unwrap();
+    store.set_account_status(&admin, "ivy", AccountStatus::Disabled).unwrap();
+    assert!(matches!(store.login("ivy", &pw("a brand new password"), "t"), Err(StoreError::Disabled { .. })));
+}
+
+#[test]
+fn recovery_key_resets_a_password_and_unlocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    let request =
+        InitRequest { org: "C".into(), province: "QC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let recovery = store.initialize(&request, &pw(ADMIN_PW), "t").unwrap();
+    let printed = recovery.display_secret();
+    drop(store);
+    let store = SledStore::open(dir.path()).unwrap();
+    assert!(matches!(
+        store.recover(&RecoveryKey::generate(), "admin", &pw("new admin password!"), "t"),
+        Err(StoreError::BadCredentials)
+    ));
+    let parsed = RecoveryKey::parse(&printed).unwrap();
+    store.recover(&parsed, "admin", &pw("new admin password!"), "t").unwrap();
+    assert!(store.is_unlocked());
+    drop(store);
+    let store = SledStore::open(dir.path()).unwrap();
+    store.login("admin", &pw("new admin password!"), "t").unwrap();
+    assert!(store.is_unlocked());
+}
+
+/// Flips bytes in stored values: each damaged record is reported by id, others stay readable,
+/// and nothing panics.
+#[test]
+fn damaged_values_are_reported_by_id_and_the_rest_stay_readable() {
+    let (dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let a = store.create_client(&intake, &new_client("A")).unwrap();
+    let b = store.create_client(&intake, &new_client("B")).unwrap();
+    let encounter = store.start_encounter(&intake, &a, EncounterOrigin::Staff).unwrap();
+    for i in 0..5 {
+        store.save_answer(&intake, &encounter.id, &answer(&format!("q{i}"), i, i64::from(i))).unwrap();
+    }
+    // Damage client B and the third answer.
+    let clients = store.tree(sled_store::T::Kind(Kind::Client));
+    let mut value = clients.get(b.as_bytes()).unwrap().unwrap().to_vec();
+    let at = value.len() / 2;
+    value[at] ^= 0x40;
+    clients.insert(b.as_bytes(), value).unwrap();
+    let answers = store.tree(sled_store::T::Kind(Kind::Answer));
+    let (third_key, third_value) = answers.iter().nth(2).unwrap().unwrap();
+    let mut value = third_value.to_vec();
+    value[5] ^= 0x01;
+    answers.insert(third_key.clone(), value).unwrap();
+
+    let error = store.client(&intake, &b).unwrap_err();
+    assert!(error.to_string().starts_with(&format!("record damaged: client {b}")), "{error}");
+    assert_eq!(store.client(&intake, &a).unwrap().name, "A");
+    let (clients, damaged) = store.list_clients(&intake).unwrap();
+    assert_eq!(clients.len(), 1);
+    assert_eq!(damaged, vec![format!("client {b}")]);
+    let detail = store.encounter(&intake, &encounter.id).unwrap();
+    assert_eq!(detail.answers.len(), 4);
+    assert_eq!(detail.damaged.len(), 1);
+    assert!(detail.damaged[0].starts_with(&format!("answer {}-", encounter.id)));
+    drop(store);
+    // Still opens after damage.
+    SledStore::open(dir.path()).unwrap();
+}
+
+#[test]
+fn a_record_moved_to_another_key_does_not_open() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let a = store.create_client(&intake, &new_client("A")).unwrap();
+    let b = store.create_client(&intake, &new_client("B")).unwrap();
+    let clients = store.tree(sled_store::T::Kind(Kind::Client));
+    let value_a = clients.get(a.as_bytes()).unwrap().unwrap();
+    clients.insert(b.as_bytes(), value_a).unwrap();
+    assert!(matches!(store.client(&intake, &b), Err(StoreError::Damaged { .. })));
+}
+
+#[test]
+fn audit_chain_detects_edits_in_the_database() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    store.create_client(&intake, &new_client("A")).unwrap();
+    assert_eq!(store.audit_verify(&admin, None).unwrap().first_bad, None);
+    let tree = store.tree(sled_store::T::Kind(Kind::Audit));
+    let (key, _) = tree.iter().nth(2).unwrap().unwrap();
+    tree.remove(key).unwrap();
+    let report = store.audit_verify(&admin, None).unwrap();
+    assert_eq!(report.first_bad.unwrap().position, 2);
+}
+
+#[test]
+fn a_foreign_database_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.insert(b"something", b"else").unwrap();
+        db.flush().unwrap();
+    }
+    assert!(matches!(SledStore::open(dir.path()), Err(StoreError::Foreign { .. })));
+}
+
+#[test]
+fn newer_schema_is_refused_with_a_clear_error() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let a = store.create_client(&intake, &new_client("A")).unwrap();
+    let key = store.current_key().unwrap();
+    let mut client: serde_json::Value = serde_json::to_value(store.client(&intake, &a).unwrap()).unwrap();
+    client["schema_version"] = 7.into();
+    let tree = sled_store::T::Kind(Kind::Client);
+    let value = key.seal(&sled_store::aad(tree, a.as_bytes(), "record"), client.to_string().as_bytes());
+    store.tree(tree).insert(a.as_bytes(), value).unwrap();
+    let error = store.client(&intake, &a).unwrap_err();
+    assert!(matches!(error, StoreError::NewerSchema { found: 7, .. }), "{error}");
+}
+
+#[test]
+fn seeding_refuses_real_data() {
+    let (_dir, store, admin) = fresh();
+    let summary = store.seed_synthetic(&admin, 40).unwrap();
+    assert_eq!((summary.clients, summary.encounters, summary.answers), (10, 40, 36));
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let (clients, _) = store.list_clients(&intake).unwrap();
+    let history = store.client_history(&intake, &clients[0].id).unwrap();
+    assert_eq!(history.encounters.len(), 4);
+    store.create_client(&intake, &new_client("Real Person")).unwrap();
+    assert!(matches!(store.seed_synthetic(&admin, 4), Err(StoreError::Refused { .. })));
+}
+
+#[test]
+fn backup_round_trip_and_restore_drill() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let client = store.create_client(&intake, &new_client("Backed Up")).unwrap();
+    let encounter = store.start_encounter(&intake, &client, EncounterOrigin::Staff).unwrap();
+    store.save_answer(&intake, &encounter.id, &answer("q1", 2, 2)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("store.backup");
+    let created = backup::create(&store, &admin, &file).unwrap();
+    assert!(matches!(backup::create(&store, &intake, &out.path().join("x")), Err(StoreError::Denied { .. })));
+    let unlock = backup::Unlock::Password { user: "admin", password: &pw(ADMIN_PW) };
+    let report = backup::verify(&file, &unlock).unwrap();
+    assert_eq!(report.sha256, created.sha256);
+    assert!(report.damaged.is_empty());
+    assert_eq!(report.audit.first_bad, None);
+    assert!(matches!(
+        backup::verify(&file, &backup::Unlock::Password { user: "admin", password: &pw("wrong password!!!!") }),
+        Err(StoreError::BadCredentials)
+    ));
+
+    let target = tempfile::tempdir().unwrap();
+    backup::restore(&file, target.path(), &unlock, "t").unwrap();
+    let restored = SledStore::open(target.path()).unwrap();
+    let intake = restored.login("ivy", &pw("ivy password long enough"), "t").unwrap();
+    let detail = restored.encounter(&intake, &encounter.id).unwrap();
+    assert_eq!(detail.answers[0].position, 2);
+    assert_eq!(restored.client(&intake, &client).unwrap().name, "Backed Up");
+    let admin = restored.login("admin", &pw(ADMIN_PW), "t").unwrap();
+    assert_eq!(restored.audit_verify(&admin, None).unwrap().first_bad, None);
+    // A second restore into a filled directory is refused.
+    drop(restored);
+    assert!(matches!(backup::restore(&file, target.path(), &unlock, "t"), Err(StoreError::AlreadyInitialised { .. })));
+    // A changed byte is caught by the checksum.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 3;
+    bytes[last] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    assert!(matches!(backup::verify(&file, &unlock), Err(StoreError::BadBackup { .. })));
+}
+
+#[test]
+fn policy_table_is_enforced_for_every_role_and_operation() {
+    // Each operation is exercised through the store for every role; the outcome (denied or not)
+    // must match the policy table.
+    let (_dir, store, admin) = fresh();
+    let actors: Vec<Actor> = Role::ALL
+        .iter()
+        .map(|role| if *role == Role::Admin { admin.clone() } else { staff(&store, &admin, role.name(), *role) })
+        .collect();
+    let nurse = actors[1].clone();
+    let client = store.create_client(&nurse, &new_client("P")).unwrap();
+    for actor in &actors {
+        for operation in Operation::ALL {
+            let encounter = store.start_encounter(&nurse, &client, EncounterOrigin::Staff).unwrap();
+            let result: Result<()> = match operation {
+                Operation::ReadOrganisation => store.organisation(actor).map(|_| ()),
+                Operation::UpdateSettings => store.update_settings(actor, &Settings::default()),
+                Operation::ManageAccounts => store.set_account_status(actor, "intake", AccountStatus::Active),
+                Operation::ListAccounts => store.list_accounts(actor).map(|_| ()),
+                Operation::ChangeOwnPassword => {
+                    store.set_password(actor, actor.user(), &pw(&format!("{} password long enough", actor.user())))
+                }
+                Operation::CreateClient => store.create_client(actor, &new_client("Q")).map(|_| ()),
+                Operation::ReadClient => store.client(actor, &client).map(|_| ()),
+                Operation::ListClients => store.list_clients(actor).map(|_| ()),
+                Operation::StartEncounter => store.start_encounter(actor, &client, EncounterOrigin::Staff).map(|_| ()),
+                Operation::ReadEncounter => store.encounter(actor, &encounter.id).map(|_| ()),
+                Operation::RecordConsent => {
+                    store.record_consent(actor, &encounter.id, "1", ConsentAnswer::Given).map(|_| ())
+                }
+                Operation::SaveAnswer => store.save_answer(actor, &encounter.id, &answer("q1", 0, 0)).map(|_| ()),
+                Operation::SaveResult => store
+                    .save_result(
+                        actor,
+                        &encounter.id,
+                        &NewResult {
+                            instrument: answer("q", 0, 0).instrument,
+                            total: 0,
+                            subscales: BTreeMap::new(),
+                            band: "b".into(),
+                            flags: vec![],
+                        },
+                    )
+                    .map(|_| ()),
+                Operation::RecordDecision => store
+                    .save_decision(
+                        actor,
+                        &encounter.id,
+                        &NewDecision {
+                            suggested_level: "1".into(),
+                            rules_fired: vec![],
+                            final_level: None,
+                            override_reason: None,
+                        },
+                    )
+                    .map(|_| ()),
+                Operation::OverrideDecision => store
+                    .save_decision(
+                        actor,
+                        &encounter.id,
+                        &NewDecision {
+                            suggested_level: "1".into(),
+                            rules_fired: vec![],
+                            final_level: Some("3".into()),
+                            override_reason: Some("r".into()),
+                        },
+                    )
+                    .map(|_| ()),
+                Operation::RecordReferral => store
+                    .save_referral(actor, &encounter.id, &NewReferral { resources: vec![], notes: None })
+                    .map(|_| ()),
+                Operation::UpdateEncounterStatus => {
+                    store.set_encounter_status(actor, &encounter.id, EncounterStatus::Submitted).map(|_| ())
+                }
+                Operation::SubmitSealed => store.submit_sealed(actor, &RecordId::random(), b"sealed").map(|_| ()),
+                Operation::ReadSubmissions => store.list_submissions(actor).map(|_| ()),
+                Operation::ReadAudit => {
+                    store.audit_list(actor, &AuditFilter { limit: Some(1), ..Default::default() }).map(|_| ())
+                }
+                Operation::VerifyAudit => store.audit_verify(actor, None).map(|_| ()),
+                Operation::CreateBackup => {
+                    backup::create(&store, actor, &_dir.path().join(format!("b-{}", actor.user()))).map(|_| ())
+                }
+                Operation::SeedSynthetic => store.seed_synthetic(actor, 1).map(|_| ()),
+                // Enforced by the owner (server) on these; checked against the same table there.
+                Operation::SubscribeEvents | Operation::StopOwner => continue,
+            };
+            let denied = matches!(result, Err(StoreError::Denied { .. }));
+            // Seeding is refused (real data) rather than denied for admin; any non-denial counts.
+            assert_eq!(
+                !denied,
+                crate::auth::allowed(actor.role(), operation),
+                "{} {operation}: {result:?}",
+                actor.role()
+            );
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Save { encounter: usize, item: u8, position: u32, score: i64 },
+    Reopen,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        8 => (0usize..3, 0u8..6, 0u32..5, -3i64..30).prop_map(|(encounter, item, position, score)| Op::Save { encounter, item, position, score }),
+        1 => Just(Op::Reopen),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// Model test: the store's current answers match a BTreeMap after any sequence of saves and
+    /// reopenings (every save returned after flush, so every reopen must see it).
+    #[test]
+    fn store_matches_a_btreemap_model(ops in proptest::collection::vec(op(), 1..30)) {
+        let (dir, mut store, admin) = fresh();
+        let password = pw("ivy password long enough");
+        store.add_account(&admin, &NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: Role::Intake }, &password).unwrap();
+        let mut intake = store.login("ivy", &password, "t").unwrap();
+        let client = store.create_client(&intake, &new_client("M")).unwrap();
+        let encounters: Vec<RecordId> = (0..3).map(|_| store.start_encounter(&intake, &client, EncounterOrigin::Staff).unwrap().id).collect();
+        let mut model: BTreeMap<(usize, String), (u32, i64)> = BTreeMap::new();
+        for op in ops {
+            match op {
+                Op::Save { encounter, item, position, score } => {
+                    let item = format!("q{item}");
+                    store.save_answer(&intake, &encounters[encounter], &answer(&item, position, score)).unwrap();
+                    model.insert((encounter, item), (position, score));
+                }
+                Op::Reopen => {
+                    drop(store);
+                    store = SledStore::open(dir.path()).unwrap();
+                    intake = store.login("ivy", &password, "t").unwrap();
+                }
+            }
+            let mut actual = BTreeMap::new();
+            for (index, id) in encounters.iter().enumerate() {
+                for answer in store.encounter(&intake, id).unwrap().current_answers() {
+                    actual.insert((index, answer.item_id.clone()), (answer.position, answer.score));
+                }
+            }
+            prop_assert_eq!(&actual, &model);
+        }
+    }
+
+    /// Arbitrary bytes stored in any tree never panic any read path.
+    #[test]
+    fn arbitrary_stored_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200), tree_index in 0usize..14) {
+        let (_dir, store, admin) = fresh();
+        let password = pw("ivy password long enough");
+        store.add_account(&admin, &NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: Role::Intake }, &password).unwrap();
+        let intake = store.login("ivy", &password, "t").unwrap();
+        let client = store.create_client(&intake, &new_client("M")).unwrap();
+        let encounter = store.start_encounter(&intake, &client, EncounterOrigin::Staff).unwrap();
+        store.save_answer(&intake, &encounter.id, &answer("q1", 1, 1)).unwrap();
+        let tree = sled_store::T::ALL[tree_index];
+        let keys: Vec<_> = store.tree(tree).iter().keys().filter_map(|k| k.ok()).collect();
+        for key in keys {
+            store.tree(tree).insert(key, bytes.clone()).unwrap();
+        }
+        let _ = store.client(&intake, &client);
+        let _ = store.list_clients(&intake);
+        let _ = store.encounter(&intake, &encounter.id);
+        let _ = store.client_history(&intake, &client);
+        let _ = store.list_accounts(&admin);
+        let _ = store.audit_verify(&admin, None);
+        let _ = store.audit_list(&admin, &AuditFilter::default());
+        let _ = store.list_submissions(&intake);
+        let _ = store.status();
+        let _ = store.login("ivy", &password, "t");
+    }
+}
