@@ -180,6 +180,9 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
         if !item.scored {
             notes.push("not scored".to_string());
         }
+        if !item.use_stem {
+            notes.push("shown without the stem".to_string());
+        }
         if let Some(condition) = &item.enable_when_text {
             let imputed = item.if_skipped.map(|v| format!(", else scored {v}")).unwrap_or_default();
             notes.push(format!("asked if {}{imputed}", clean(condition)));
@@ -216,7 +219,9 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
                 let context = if context.is_empty() { String::new() } else { format!("; {}", context.join("; ")) };
                 println!("Positive screen: >= {cutoff}{context}{allowed}");
             }
-            crate::instrument::model::Positive::When { text, .. } => println!("Positive screen: {}", clean(text)),
+            crate::instrument::model::Positive::When { text, .. } => {
+                println!("Positive screen: {}", clean(text))
+            }
         }
     }
     for flag in &i.flags {

@@ -87,7 +87,9 @@ pub fn parse_answer_list(instrument: &Instrument, list: &str) -> Result<Vec<Opti
     // An answer to a skipped item is accepted only when it equals the value the skip imposes.
     let enabled = enabled_items(instrument, &answers);
     for (index, item) in instrument.items.iter().enumerate() {
-        let Some(position) = answers[index] else { continue };
+        let Some(position) = answers[index] else {
+            continue;
+        };
         if enabled[index] {
             continue;
         }

@@ -36,7 +36,9 @@ pub fn compare(instrument: &Instrument, baseline: &ScoreResult, latest: &ScoreRe
     let rule = instrument.change.as_ref()?;
     let score_id = &instrument.scores.get(rule.score)?.id;
     let (before, after) = (*baseline.scores.get(score_id)?, *latest.scores.get(score_id)?);
-    let is_case = |value: i64| if rule.higher_is_better { value <= rule.caseness } else { value >= rule.caseness };
+    let is_case = |value: i64| {
+        if rule.higher_is_better { value <= rule.caseness } else { value >= rule.caseness }
+    };
     let improvement = if rule.higher_is_better { after - before } else { before - after };
     let direction = if improvement >= rule.reliable_change {
         Direction::ReliableImprovement

@@ -238,7 +238,9 @@ fn tokenize(text: &str) -> Result<Vec<(usize, Token)>, ExprError> {
                     (b'>', true) => CmpOp::Ge,
                     (b'<', false) => CmpOp::Lt,
                     (b'>', false) => CmpOp::Gt,
-                    _ => return Err(error(format!("unexpected `{}`; comparisons are == != < <= > >=", c as char))),
+                    _ => {
+                        return Err(error(format!("unexpected `{}`; comparisons are == != < <= > >=", c as char)));
+                    }
                 };
                 tokens.push((start, Token::Op(op)));
                 i += if two { 2 } else { 1 };

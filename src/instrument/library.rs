@@ -306,7 +306,9 @@ impl Library {
         let mut result = score(instrument, answers, context);
         let enabled = super::score::enabled_items(instrument, answers);
         for form in &instrument.derived {
-            let Some(short) = self.get(&form.instrument) else { continue };
+            let Some(short) = self.get(&form.instrument) else {
+                continue;
+            };
             let mut short_answers = vec![None; short.items.len()];
             // Valid only when every mapped item was actually answered (not imputed by a skip).
             let valid = form.items.iter().all(|(own, theirs)| {
@@ -382,7 +384,9 @@ fn check_derived(
 /// A follow-up path that returns to `start`, if any.
 fn follow_up_cycle(start: &str, by_id: &BTreeMap<&str, &Instrument>) -> Option<Vec<String>> {
     fn visit(current: &str, start: &str, by_id: &BTreeMap<&str, &Instrument>, path: &mut Vec<String>) -> bool {
-        let Some(instrument) = by_id.get(current) else { return false };
+        let Some(instrument) = by_id.get(current) else {
+            return false;
+        };
         for next in instrument.follow_up_targets() {
             if next == start {
                 path.push(next.to_string());

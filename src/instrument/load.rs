@@ -90,6 +90,7 @@ struct RawItem {
     scored: Option<bool>,
     enable_when: Option<Spanned<String>>,
     if_skipped: Option<Spanned<i64>>,
+    use_stem: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -442,6 +443,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             enable_when: None,
             enable_when_text: item.enable_when.as_ref().map(|w| w.get_ref().clone()),
             if_skipped: item.if_skipped.as_ref().map(|v| *v.get_ref()),
+            use_stem: item.use_stem.unwrap_or(true),
         });
     }
     if items.is_empty() {
@@ -463,10 +465,10 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             let parsed = c.condition(when, &scope);
             items[index].enable_when = parsed;
         }
-        if let Some(skipped) = &raw_item.if_skipped {
-            if raw_item.enable_when.is_none() {
-                c.error(skipped.span(), "`if_skipped` needs an `enable_when` condition");
-            }
+        if let Some(skipped) = &raw_item.if_skipped
+            && raw_item.enable_when.is_none()
+        {
+            c.error(skipped.span(), "`if_skipped` needs an `enable_when` condition");
         }
     }
 
@@ -623,10 +625,10 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         };
         band_schemes.push(BandScheme { id: scheme.id.get_ref().clone(), label, score, bands });
     }
-    if default_scheme.is_none() && !band_schemes.is_empty() {
-        if let Some(first) = raw.band_schemes.first() {
-            c.error(first.id.span(), "one band scheme must be marked `default = true`");
-        }
+    if default_scheme.is_none()
+        && let Some(first) = raw.band_schemes.first()
+    {
+        c.error(first.id.span(), "one band scheme must be marked `default = true`");
     }
 
     // Positive screen.
@@ -644,13 +646,13 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                     );
                 }
                 let allowed = p.allowed_cutoffs.as_ref().map(|a| a.get_ref().clone()).unwrap_or_default();
-                if let Some(raw_allowed) = &p.allowed_cutoffs {
-                    if !allowed.contains(cutoff.get_ref()) || allowed.iter().any(|v| !in_range(*v)) {
-                        c.error(
-                            raw_allowed.span(),
-                            "allowed_cutoffs must include `cutoff` and lie within the score's range",
-                        );
-                    }
+                if let Some(raw_allowed) = &p.allowed_cutoffs
+                    && (!allowed.contains(cutoff.get_ref()) || allowed.iter().any(|v| !in_range(*v)))
+                {
+                    c.error(
+                        raw_allowed.span(),
+                        "allowed_cutoffs must include `cutoff` and lie within the score's range",
+                    );
                 }
                 let mut by_context = Vec::new();
                 for rule in &p.by_context {
@@ -854,14 +856,11 @@ fn check_band_coverage(c: &mut Checker, bands: &Spanned<Vec<RawBand>>, (low, hig
             );
         }
     }
-    if let Some(last) = sorted.last() {
-        if *last.max.get_ref() != high {
-            let problem = if *last.max.get_ref() > high { "goes above" } else { "stops short of the top of" };
-            c.error(
-                last.max.span(),
-                format!("band `{}` {problem} the score's range {low} to {high}", last.id.get_ref()),
-            );
-        }
+    if let Some(last) = sorted.last()
+        && *last.max.get_ref() != high
+    {
+        let problem = if *last.max.get_ref() > high { "goes above" } else { "stops short of the top of" };
+        c.error(last.max.span(), format!("band `{}` {problem} the score's range {low} to {high}", last.id.get_ref()));
     }
 }
 

@@ -77,6 +77,9 @@ pub struct Item {
     pub enable_when: Option<Expr>,
     pub enable_when_text: Option<String>,
     pub if_skipped: Option<i64>,
+    /// Whether the instrument's stem is shown above this item (false for a gate question that
+    /// carries its own timeframe, like PC-PTSD-5's lifetime exposure question).
+    pub use_stem: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -186,10 +186,10 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
                 severity: flag.severity,
                 item: flag.item.map(|i| instrument.items[i].id.clone()),
             });
-            if let Some(target) = &flag.follow_up {
-                if !follow_ups.contains(target) {
-                    follow_ups.push(target.clone());
-                }
+            if let Some(target) = &flag.follow_up
+                && !follow_ups.contains(target)
+            {
+                follow_ups.push(target.clone());
             }
         }
     }
