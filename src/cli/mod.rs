@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod instruments_cmd;
+pub mod triage_cmd;
 
 /// Exit code for bad input (unknown instrument, wrong answers, bad arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -23,12 +24,15 @@ pub struct Cli {
 pub enum Command {
     #[command(flatten)]
     Instruments(instruments_cmd::InstrumentCommand),
+    #[command(flatten)]
+    Triage(triage_cmd::TriageCommand),
 }
 
 /// Runs a parsed command line.
 pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Instruments(command)) => instruments_cmd::run(command),
+        Some(Command::Triage(command)) => triage_cmd::run(command),
         None => {
             // The interactive interface is issue 5; until it lands, show what the command line offers.
             let _ = <Cli as clap::CommandFactory>::command().print_help();

@@ -222,10 +222,7 @@ impl Catalog {
                                 file,
                                 source,
                                 Some(id_span),
-                                format!(
-                                    "duplicate id `{}` (first defined at {first_file}:{first_line})",
-                                    resource.id
-                                ),
+                                format!("duplicate id `{}` (first defined at {first_file}:{first_line})", resource.id),
                             ));
                         } else {
                             seen.insert(resource.id.clone(), (resource.file.clone(), resource.line));
@@ -248,12 +245,7 @@ impl Catalog {
     /// not 24/7, and active entries with no way to reach them.
     pub fn warnings(&self, today: Date, stale_days: u32) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let at = |r: &Resource, message: String| Diagnostic {
-            file: r.file.clone(),
-            line: r.line,
-            column: 1,
-            message,
-        };
+        let at = |r: &Resource, message: String| Diagnostic { file: r.file.clone(), line: r.line, column: 1, message };
         for r in &self.resources {
             if r.status == Status::Defunct {
                 continue;
@@ -568,7 +560,9 @@ source = ["CNW-988-2025-09"]
         for good in ["988", "911", "811", "9-1-1", "1-800-668-6868", "604-255-7999", "310-6789", "1-866-277-3553"] {
             assert!(valid_phone(good), "{good}");
         }
-        for bad in ["", "12", "1-800-APPELLE", "800-668-6868x", "(604) 255-7999", "1-800-668-686", "123-456-7890", "9-1-2"] {
+        for bad in
+            ["", "12", "1-800-APPELLE", "800-668-6868x", "(604) 255-7999", "1-800-668-686", "123-456-7890", "9-1-2"]
+        {
             assert!(!valid_phone(bad), "{bad}");
         }
         assert!(valid_text_number("686868"));
@@ -629,5 +623,74 @@ source = ["CNW-988-2025-09"]
         assert!(!text.iter().any(|w| w.contains("`crisis-988` is stale")), "{text:?}");
         assert!(text.iter().any(|w| w.contains("population `trans`: its only specific crisis option (trans-lifeline) is not 24/7")));
         assert!(catalog.warnings(today, 10_000).iter().all(|w| !w.message.contains("stale")));
+    }
+}
+
+/// The catalog files shipped with triage, embedded at build time so the binary works from any
+/// directory: (path relative to the crate, text). A test checks this list matches `resources/`.
+pub const SHIPPED: &[(&str, &str)] = &[
+    ("resources/crisis.toml", include_str!("../../resources/crisis.toml")),
+    ("resources/population.toml", include_str!("../../resources/population.toml")),
+    ("resources/provincial.toml", include_str!("../../resources/provincial.toml")),
+    ("resources/digital.toml", include_str!("../../resources/digital.toml")),
+    ("resources/substance.toml", include_str!("../../resources/substance.toml")),
+    ("resources/information.toml", include_str!("../../resources/information.toml")),
+    ("resources/defunct.toml", include_str!("../../resources/defunct.toml")),
+];
+
+/// The shipped rules file, embedded at build time: (path relative to the crate, text).
+pub const SHIPPED_RULES: (&str, &str) =
+    ("questionnaires/triage-rules.toml", include_str!("../../questionnaires/triage-rules.toml"));
+
+#[cfg(test)]
+mod shipped_tests {
+    use super::*;
+    use crate::triage::vocab::Status;
+
+    #[test]
+    fn the_embedded_list_is_every_file_in_resources() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/resources");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| format!("resources/{}", e.unwrap().file_name().to_string_lossy()))
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = SHIPPED.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn the_shipped_catalog_is_valid_and_keeps_defunct_and_unverified_entries() {
+        let (catalog, problems) = Catalog::from_sources(SHIPPED.iter().copied());
+        assert!(problems.is_empty(), "{}", problems.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"));
+        for id in ["emergency-911", "crisis-988", "qc-suicide", "khp", "hope-for-wellness", "vac-assistance"] {
+            assert_eq!(catalog.get(id).map(|r| r.status), Some(Status::Active), "{id}");
+        }
+        for id in ["wellness-together-canada", "pocketwell", "talk-suicide-canada", "yukon-distress-line"] {
+            assert_eq!(catalog.get(id).map(|r| r.status), Some(Status::Defunct), "{id}");
+        }
+        for id in ["mindshift-cbt", "interligne", "nb-chimo", "nu-kamatsiaqtut"] {
+            assert_eq!(catalog.get(id).map(|r| r.status), Some(Status::Unverified), "{id}");
+        }
+        let qc = catalog.get("qc-suicide").unwrap();
+        assert_eq!(qc.phone, vec!["1-866-277-3553"]);
+        assert!(qc.text.contains(&"535353".to_string()));
+        assert!(!catalog.get("trans-lifeline").unwrap().hours.is_24_7());
+    }
+
+    #[test]
+    fn check_lists_stale_entries_and_the_part_time_population_line() {
+        let (catalog, _) = Catalog::from_sources(SHIPPED.iter().copied());
+        let today = Date::parse("2026-11-25").unwrap();
+        let warnings: Vec<String> = catalog.warnings(today, 365).iter().map(|w| w.message.clone()).collect();
+        assert!(warnings.iter().any(|w| w.starts_with("`good2talk` is stale")));
+        assert!(!warnings.iter().any(|w| w.starts_with("`wellness-together-canada` is stale")));
+        assert!(warnings.iter().any(|w| w.starts_with("population `trans`")), "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w.starts_with("NL: its only provincial crisis line (nl-crisis)")),
+            "{warnings:?}"
+        );
     }
 }

@@ -116,3 +116,33 @@ mod tests {
         }
     }
 }
+
+impl Date {
+    /// The date `days` after 1970-01-01 (the inverse of [`Date::days_from_epoch`]).
+    pub fn from_days_from_epoch(days: i64) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day, has_day: true }
+    }
+}
+
+#[cfg(test)]
+mod inverse_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn days_round_trip(days in -100_000i64..200_000) {
+            prop_assert_eq!(Date::from_days_from_epoch(days).days_from_epoch(), days);
+        }
+    }
+}

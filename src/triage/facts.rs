@@ -245,23 +245,32 @@ pub(crate) mod fake {
             ],
         },
         Spec {
-            id: "auditc",
-            title: "AUDIT-C",
-            range: Some((0, 12)),
-            bands: &[],
-            cutoff: Some(4),
-            flags: &[],
+            id: "audit",
+            title: "AUDIT",
+            range: Some((0, 40)),
+            bands: &[
+                ("zone_i", "Zone I", 0, 7),
+                ("zone_ii", "Zone II", 8, 15),
+                ("zone_iii", "Zone III", 16, 19),
+                ("zone_iv", "Zone IV", 20, 40),
+            ],
+            cutoff: Some(8),
+            flags: &[
+                ("injury_or_concern_last_year", Severity::Warning, "AUDIT item 9 or 10 scored 4"),
+                ("dependence_items", Severity::Warning, "AUDIT item 4, 5 or 6 scored 2 or more"),
+            ],
         },
+        Spec { id: "auditc", title: "AUDIT-C", range: Some((0, 12)), bands: &[], cutoff: Some(4), flags: &[] },
         Spec {
             id: "dast10",
             title: "DAST-10",
             range: Some((0, 10)),
             bands: &[
-                ("none", "No problems reported", 0, 0),
-                ("low", "Low level", 1, 2),
-                ("moderate", "Moderate level", 3, 5),
-                ("substantial", "Substantial level", 6, 8),
-                ("severe", "Severe level", 9, 10),
+                ("no_problems_reported", "No problems reported", 0, 0),
+                ("low_level", "Low level", 1, 2),
+                ("moderate_level", "Moderate level", 3, 5),
+                ("substantial_level", "Substantial level", 6, 8),
+                ("severe_level", "Severe level", 9, 10),
             ],
             cutoff: Some(3),
             flags: &[],
@@ -280,6 +289,18 @@ pub(crate) mod fake {
             flags: &[],
         },
         Spec {
+            id: "k6",
+            title: "K6",
+            range: Some((0, 24)),
+            bands: &[
+                ("below_moderate", "Below moderate", 0, 4),
+                ("moderate_psychological_distress", "Moderate psychological distress", 5, 12),
+                ("serious_psychological_distress", "Serious psychological distress", 13, 24),
+            ],
+            cutoff: Some(13),
+            flags: &[],
+        },
+        Spec {
             id: "k10",
             title: "K10",
             range: Some((10, 50)),
@@ -292,6 +313,8 @@ pub(crate) mod fake {
             cutoff: None,
             flags: &[],
         },
+        Spec { id: "pcl5", title: "PCL-5", range: Some((0, 80)), bands: &[], cutoff: Some(33), flags: &[] },
+        Spec { id: "pcptsd5", title: "PC-PTSD-5", range: Some((0, 5)), bands: &[], cutoff: Some(3), flags: &[] },
         Spec {
             id: "phq9",
             title: "PHQ-9",
@@ -382,8 +405,8 @@ mod tests {
         assert!(err.to_string().starts_with("unknown instrument `phq99`"));
         let err = resolve_results(&FakeFacts, &[], &["nope".to_string()], &PersonContext::default()).unwrap_err();
         assert!(err.to_string().contains("phq9.suicidal_ideation"));
-        let err =
-            resolve_results(&FakeFacts, &[], &["gad7.suicidal_ideation".into()], &PersonContext::default()).unwrap_err();
+        let err = resolve_results(&FakeFacts, &[], &["gad7.suicidal_ideation".into()], &PersonContext::default())
+            .unwrap_err();
         assert!(matches!(err, InputError::UnknownFlag(..)));
     }
 
@@ -409,8 +432,8 @@ mod tests {
 
     #[test]
     fn duplicates_are_refused() {
-        let err =
-            resolve_results(&FakeFacts, &totals(&[("gad7", 3), ("gad7", 4)]), &[], &PersonContext::default()).unwrap_err();
+        let err = resolve_results(&FakeFacts, &totals(&[("gad7", 3), ("gad7", 4)]), &[], &PersonContext::default())
+            .unwrap_err();
         assert_eq!(err, InputError::Duplicate("GAD-7".into()));
     }
 

@@ -118,7 +118,7 @@ pub fn match_resources<'a>(
         .flags
         .iter()
         .filter(|f| f.severity == super::vocab::Severity::Critical)
-        .map(|f| format!("{} {}", title(results, &f.instrument), f.label.to_lowercase()))
+        .map(|f| format!("{} {}", title(results, &f.instrument), super::rules::flag_phrase(&f.id)))
         .collect();
     let suicide_risk = criteria.iter().find(|(c, _)| *c == Criterion::SuicideRisk);
     let flagged = !critical.is_empty() || level.level == Level::Crisis || suicide_risk.is_some() || acute;
@@ -153,9 +153,11 @@ pub fn match_resources<'a>(
         if speaks {
             shared.push(format!("offered in {}", lang_name(profile.language.as_str())));
         }
-        if resource.cost == Cost::Free {
-            shared.push("free".to_string());
-        }
+        shared.push(match resource.cost {
+            Cost::Free => "free".to_string(),
+            Cost::FreeWhereFunded => "free where a province or partner funds it".to_string(),
+            Cost::Paid => "cost: paid (or employer/insurance coverage)".to_string(),
+        });
         if let Some(number) = resource.phone.first() {
             shared.push(format!("reachable by phone: {number}"));
         } else if resource.delivered_by_phone {
@@ -170,6 +172,14 @@ pub fn match_resources<'a>(
             });
         }
 
+        if resource.is_crisis() && flagged && !resource.populations.is_empty() && population_match.is_empty() {
+            let names: Vec<&str> = resource.populations.iter().map(|p| population_phrase(*p)).collect();
+            excluded.push(Exclusion {
+                resource,
+                reasons: vec![format!("crisis line for {}; the client is not in that group", names.join(", "))],
+            });
+            continue;
+        }
         if resource.is_crisis() && flagged {
             let primary = is_primary(resource, profile.province);
             let tier: u8 = if resource.emergency && acute {
@@ -236,7 +246,8 @@ pub fn match_resources<'a>(
                 if matches!(resource.coverage, Coverage::Provinces(_)) {
                     score += 5;
                 }
-                if resource.reachable_by_phone() && (profile.no_internet || profile.no_smartphone || profile.phone_only) {
+                if resource.reachable_by_phone() && (profile.no_internet || profile.no_smartphone || profile.phone_only)
+                {
                     score += 20;
                 }
                 if resource.cost == Cost::Free {
@@ -249,7 +260,8 @@ pub fn match_resources<'a>(
                     && resource.hours.is_24_7()
                     && !resource.emergency
                     && (is_primary(resource, profile.province) == Some(true)
-                        || (is_primary(resource, profile.province) == Some(false) && !has_provincial_primary(catalog, profile.province))
+                        || (is_primary(resource, profile.province) == Some(false)
+                            && !has_provincial_primary(catalog, profile.province))
                         || !population_match.is_empty());
                 if safety_net {
                     let mut reasons = vec![if population_match.is_empty() {
@@ -258,7 +270,9 @@ pub fn match_resources<'a>(
                         "safety net: 24/7 line for this population if things get worse".to_string()
                     }];
                     reasons.extend(shared);
-                    let tier = if population_match.is_empty() { 0 } else { 1 };
+                    // Population lines first (Kids Help Phone for youth, Hope for Wellness for
+                    // Indigenous clients), then the client's primary crisis line.
+                    let tier = if population_match.is_empty() { 1 } else { 0 };
                     net.push(Candidate { resource, reasons, key: (tier, if speaks { 0 } else { 1 }) });
                     continue;
                 }
@@ -277,8 +291,7 @@ pub fn match_resources<'a>(
                 }
                 if relevance.is_none() {
                     let helps: Vec<&str> = resource.conditions.iter().map(|c| c.as_str()).collect();
-                    let shown: Vec<&str> =
-                        needs.iter().flat_map(|n| n.conditions.iter().map(|c| c.as_str())).collect();
+                    let shown: Vec<&str> = needs.iter().flat_map(|n| n.conditions.iter().map(|c| c.as_str())).collect();
                     reasons.push(format!(
                         "helps with {}; the results show {}",
                         helps.join(", "),
@@ -400,10 +413,9 @@ fn hard_blockers(
     let mut out = Vec::new();
     match resource.status {
         Status::Active => {}
-        Status::Defunct => out.push(format!(
-            "defunct: {}",
-            resource.status_note.as_deref().unwrap_or("no longer operating")
-        )),
+        Status::Defunct => {
+            out.push(format!("defunct: {}", resource.status_note.as_deref().unwrap_or("no longer operating")))
+        }
         Status::Unverified => out.push(format!(
             "not verified, not shown to clients: {}",
             resource.status_note.as_deref().unwrap_or("status unconfirmed")
@@ -452,5 +464,248 @@ fn criterion_phrase(c: Criterion) -> &'static str {
         Criterion::AcuteRisk => "acute suicide risk",
         Criterion::SubstanceUse => "significant substance use",
         Criterion::PsychosisMania => "psychosis or mania",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::triage::catalog::{SHIPPED, SHIPPED_RULES};
+    use crate::triage::facts::fake::FakeFacts;
+    use crate::triage::facts::{PersonContext, resolve_results};
+    use crate::triage::vocab::Severity;
+    use proptest::prelude::*;
+
+    fn catalog() -> Catalog {
+        let (catalog, problems) = Catalog::from_sources(SHIPPED.iter().copied());
+        assert!(problems.is_empty(), "{problems:?}");
+        catalog
+    }
+
+    fn rules() -> RuleSet {
+        RuleSet::parse(SHIPPED_RULES.0, SHIPPED_RULES.1, &FakeFacts).unwrap()
+    }
+
+    fn profile(age: u32, province: Province, language: Lang, populations: &[Population]) -> ClientProfile {
+        ClientProfile {
+            age,
+            province,
+            language,
+            populations: populations.to_vec(),
+            no_internet: false,
+            no_smartphone: false,
+            phone_only: false,
+            free_only: false,
+        }
+    }
+
+    fn run<'a>(
+        catalog: &'a Catalog,
+        profile: &ClientProfile,
+        totals: &[(&str, i64)],
+        flags: &[&str],
+    ) -> (Level, MatchOutcome<'a>) {
+        let rules = rules();
+        let totals: Vec<(String, i64)> = totals.iter().map(|(i, t)| (i.to_string(), *t)).collect();
+        let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
+        let results = resolve_results(&FakeFacts, &totals, &flags, &PersonContext::default()).unwrap();
+        let s = rules.suggest(&results);
+        let outcome = match_resources(
+            catalog,
+            &rules,
+            profile,
+            &results,
+            MatchLevel { level: s.level, step_level: s.step_level },
+        );
+        (s.level, outcome)
+    }
+
+    fn ids<'a>(outcome: &'a MatchOutcome<'_>) -> Vec<&'a str> {
+        outcome.recommendations.iter().map(|r| r.resource.id.as_str()).collect()
+    }
+
+    #[test]
+    fn quebec_francophone_with_item_9_gets_the_quebec_line_first_in_french() {
+        let catalog = catalog();
+        let p = profile(34, Province::Qc, Lang::Fr, &[]);
+        let (level, outcome) = run(&catalog, &p, &[("phq9", 22)], &["suicidal_ideation"]);
+        assert_eq!(level, Level::Crisis);
+        assert_eq!(&ids(&outcome)[..2], &["qc-suicide", "crisis-988"]);
+        let first = &outcome.recommendations[0];
+        assert_eq!(first.reasons[0], "critical flag (PHQ-9 suicidal ideation): the crisis line for QC clients");
+        assert!(first.reasons.contains(&"offered in French".to_string()));
+        assert!(ids(&outcome).contains(&"emergency-911"));
+        let bounce = outcome.excluded.iter().find(|e| e.resource.id == "bounceback").unwrap();
+        assert!(
+            bounce.reasons.iter().any(|r| r.starts_with("excludes clients with suicide risk")),
+            "{:?}",
+            bounce.reasons
+        );
+    }
+
+    #[test]
+    fn acute_risk_puts_9_1_1_first() {
+        let catalog = catalog();
+        let p = profile(16, Province::On, Lang::En, &[]);
+        let (_, outcome) = run(&catalog, &p, &[], &["asq.acute_positive"]);
+        assert_eq!(ids(&outcome)[0], "emergency-911");
+        assert!(outcome.recommendations[0].reasons[0].starts_with("acute risk"));
+        assert_eq!(ids(&outcome)[1], "crisis-988");
+        assert!(ids(&outcome).contains(&"khp"));
+    }
+
+    #[test]
+    fn a_part_time_line_never_stands_alone_or_first() {
+        let catalog = catalog();
+        let p = profile(25, Province::On, Lang::En, &[Population::Trans]);
+        let (_, outcome) = run(&catalog, &p, &[("phq9", 15)], &["suicidal_ideation"]);
+        let list = ids(&outcome);
+        let lifeline = list.iter().position(|id| *id == "trans-lifeline").unwrap();
+        let first_24_7 = outcome.recommendations.iter().position(|r| r.resource.hours.is_24_7()).unwrap();
+        assert!(first_24_7 < lifeline);
+        assert!(outcome.recommendations[lifeline].reasons[0].contains("not 24/7"));
+    }
+
+    #[test]
+    fn youth_and_indigenous_clients_get_their_lines_even_when_not_flagged() {
+        let catalog = catalog();
+        let (_, outcome) = run(&catalog, &profile(15, Province::Nu, Lang::En, &[]), &[("phq9", 12)], &[]);
+        assert!(ids(&outcome).contains(&"khp"));
+        let (_, outcome) =
+            run(&catalog, &profile(40, Province::Mb, Lang::En, &[Population::Indigenous]), &[("phq9", 12)], &[]);
+        assert!(ids(&outcome).contains(&"hope-for-wellness"));
+        assert_eq!(ids(&outcome)[0], "strongest-families");
+    }
+
+    #[test]
+    fn french_speakers_get_french_capable_services_first() {
+        let catalog = catalog();
+        let (_, outcome) = run(&catalog, &profile(30, Province::On, Lang::Fr, &[]), &[("gad7", 16)], &[]);
+        let care: Vec<_> = outcome.recommendations.iter().filter(|r| r.role == Role::Care).collect();
+        let first_english_only = care.iter().position(|r| !r.resource.speaks(Lang::Fr));
+        let last_french = care.iter().rposition(|r| r.resource.speaks(Lang::Fr));
+        if let (Some(en), Some(fr)) = (first_english_only, last_french) {
+            assert!(fr < en, "{:?}", ids(&outcome));
+        }
+        assert_eq!(care[0].resource.id, "osp");
+    }
+
+    #[test]
+    fn no_internet_and_phone_only_are_honoured() {
+        let catalog = catalog();
+        let mut p = profile(30, Province::Ns, Lang::En, &[]);
+        p.no_internet = true;
+        let (_, outcome) = run(&catalog, &p, &[("phq9", 6)], &[]);
+        assert!(outcome.recommendations.iter().all(|r| !r.resource.needs_internet));
+        assert!(outcome.excluded.iter().any(|e| e.resource.id == "ns-emh"
+            && e.reasons.contains(&"needs internet; the client has no internet access".to_string())));
+        p.phone_only = true;
+        let (_, outcome) = run(&catalog, &p, &[("phq9", 6)], &[]);
+        assert!(outcome.recommendations.iter().all(|r| r.resource.reachable_by_phone()));
+    }
+
+    #[test]
+    fn free_only_leaves_out_paid_services() {
+        let catalog = catalog();
+        let mut p = profile(30, Province::On, Lang::En, &[]);
+        p.free_only = true;
+        let (_, outcome) = run(&catalog, &p, &[("phq9", 12)], &[]);
+        assert!(outcome.recommendations.iter().all(|r| r.resource.cost == crate::triage::vocab::Cost::Free));
+        assert!(outcome.excluded.iter().any(|e| e.resource.id == "mindbeacon"));
+    }
+
+    fn arb_profile() -> impl Strategy<Value = ClientProfile> {
+        (
+            0u32..100,
+            proptest::sample::select(Province::ALL.to_vec()),
+            proptest::sample::select(Lang::ALL.to_vec()),
+            proptest::sample::subsequence(Population::ALL.to_vec(), 0..3),
+            any::<[bool; 4]>(),
+        )
+            .prop_map(|(age, province, language, populations, access)| ClientProfile {
+                age,
+                province,
+                language,
+                populations,
+                no_internet: access[0],
+                no_smartphone: access[1],
+                phone_only: access[2],
+                free_only: access[3],
+            })
+    }
+
+    fn arb_results() -> impl Strategy<Value = (Vec<(String, i64)>, Vec<String>)> {
+        let totals = proptest::collection::vec(
+            prop_oneof![
+                (0i64..=27).prop_map(|t| ("phq9".to_string(), t)),
+                (0i64..=21).prop_map(|t| ("gad7".to_string(), t)),
+                (10i64..=50).prop_map(|t| ("k10".to_string(), t)),
+                (0i64..=10).prop_map(|t| ("dast10".to_string(), t)),
+                (0i64..=40).prop_map(|t| ("audit".to_string(), t)),
+                (0i64..=12).prop_map(|t| ("auditc".to_string(), t)),
+            ],
+            0..4,
+        )
+        .prop_map(|mut v| {
+            v.sort();
+            v.dedup_by(|a, b| a.0 == b.0);
+            v
+        });
+        let flags = proptest::sample::subsequence(
+            vec![
+                "phq9.suicidal_ideation".to_string(),
+                "asq.acute_positive".to_string(),
+                "asq.non_acute_positive".to_string(),
+                "audit.dependence_items".to_string(),
+            ],
+            0..3,
+        );
+        (totals, flags)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn safety_properties_hold_for_any_client((p, (totals, flags)) in (arb_profile(), arb_results())) {
+            let catalog = catalog();
+            let rules = rules();
+            let results = resolve_results(&FakeFacts, &totals, &flags, &PersonContext::default()).unwrap();
+            let s = rules.suggest(&results);
+            let outcome = match_resources(&catalog, &rules, &p, &results, MatchLevel { level: s.level, step_level: s.step_level });
+
+            // A flagged client always gets a 24/7 crisis line first.
+            if results.flags.iter().any(|f| f.severity == Severity::Critical) {
+                prop_assert_eq!(s.level, Level::Crisis);
+                let first = &outcome.recommendations[0];
+                prop_assert!(first.resource.is_crisis() && first.resource.hours.is_24_7(), "first: {}", first.resource.id);
+            }
+            for rec in &outcome.recommendations {
+                // No defunct or unverified resource is ever returned.
+                prop_assert_eq!(rec.resource.status, Status::Active, "{}", &rec.resource.id);
+                // Every returned resource has at least one reason.
+                prop_assert!(!rec.reasons.is_empty());
+                // Access needs, coverage, age and exclusion criteria are honoured.
+                prop_assert!(!(p.no_internet && rec.resource.needs_internet));
+                prop_assert!(!(p.no_smartphone && rec.resource.needs_smartphone));
+                prop_assert!(!p.phone_only || rec.resource.reachable_by_phone());
+                prop_assert!(!p.free_only || rec.resource.cost == Cost::Free);
+                prop_assert!(rec.resource.covers(p.province, &p.effective_populations()));
+                for (criterion, _) in rules.criteria_met(&results) {
+                    prop_assert!(!rec.resource.exclusions.contains(&criterion));
+                }
+            }
+            // Every entry is either recommended once or left out with a reason.
+            prop_assert_eq!(outcome.recommendations.len() + outcome.excluded.len(), catalog.resources.len());
+            prop_assert!(outcome.excluded.iter().all(|e| !e.reasons.is_empty()));
+            // A part-time crisis line is never before the first 24/7 one.
+            if outcome.flagged {
+                let first_part_time = outcome.recommendations.iter().position(|r| r.role == Role::Crisis && !r.resource.hours.is_24_7());
+                let first_24_7 = outcome.recommendations.iter().position(|r| r.resource.hours.is_24_7());
+                if let Some(pt) = first_part_time {
+                    prop_assert!(first_24_7.is_some_and(|f| f < pt));
+                }
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod date;
 pub mod facts;
 pub mod level;
+pub mod library_facts;
 pub mod matching;
 pub mod rules;
 pub mod vocab;

@@ -144,7 +144,10 @@ impl RuleSet {
         let mut offer = BTreeMap::new();
         for (key, levels) in doc.offer {
             match Level::parse(key.get_ref()) {
-                None => at(key.span(), format!("unknown level `{}` in [offer]; expected crisis, 1, 2, 3, 4 or 5", key.get_ref())),
+                None => at(
+                    key.span(),
+                    format!("unknown level `{}` in [offer]; expected crisis, 1, 2, 3, 4 or 5", key.get_ref()),
+                ),
                 Some(level) if levels.is_empty() => {
                     at(key.span(), format!("[offer] for {} must list at least one resource level", level.phrase()))
                 }
@@ -174,7 +177,12 @@ impl RuleSet {
         let mut criteria = Vec::new();
         for c in doc.criteria {
             if criteria.iter().any(|(id, _)| *id == c.id) {
-                problems.push(Diagnostic::at_span(file, source, None, format!("criterion `{}` is defined twice", c.id)));
+                problems.push(Diagnostic::at_span(
+                    file,
+                    source,
+                    None,
+                    format!("criterion `{}` is defined twice", c.id),
+                ));
             }
             let mut list = Vec::new();
             for when in c.any {
@@ -191,7 +199,12 @@ impl RuleSet {
             if id.is_empty() {
                 problems.push(Diagnostic::at_span(file, source, Some(r.id.span()), "rule `id` must not be empty"));
             } else if rules.iter().any(|other| other.id == id) {
-                problems.push(Diagnostic::at_span(file, source, Some(r.id.span()), format!("rule id `{id}` is used twice")));
+                problems.push(Diagnostic::at_span(
+                    file,
+                    source,
+                    Some(r.id.span()),
+                    format!("rule id `{id}` is used twice"),
+                ));
             }
             if r.all.is_empty() {
                 problems.push(Diagnostic::at_span(
@@ -249,7 +262,7 @@ impl RuleSet {
             reasons.push(format!(
                 "{} flag: {} (critical) -> crisis",
                 title_of(&flag.instrument, results),
-                flag.label.to_lowercase()
+                flag_phrase(&flag.id)
             ));
             ids.push(format!("critical-flag:{}.{}", flag.instrument, flag.id));
         }
@@ -308,7 +321,7 @@ impl RuleSet {
             }
             if let Some(conditions) = self.conditions.get(&flag.instrument) {
                 out.push(Need {
-                    phrase: format!("{} {}", title_of(&flag.instrument, results), flag.label.to_lowercase()),
+                    phrase: format!("{} {}", title_of(&flag.instrument, results), flag_phrase(&flag.id)),
                     conditions: conditions.clone(),
                 });
             }
@@ -324,6 +337,22 @@ pub struct Need {
     pub conditions: Vec<Condition>,
 }
 
+/// "Moderately severe" -> "moderately severe", but "Zone IV" stays as it is.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() && !label.contains(" I") => {
+            first.to_lowercase().chain(label.chars().skip(1)).collect()
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// A flag id as words: `suicidal_ideation` -> "suicidal ideation".
+pub fn flag_phrase(id: &str) -> String {
+    id.replace(['_', '-'], " ")
+}
+
 fn title_of(instrument: &str, results: &Results) -> String {
     results.result(instrument).map_or_else(|| instrument.to_uppercase(), |r| r.title.clone())
 }
@@ -334,7 +363,7 @@ fn result_phrase(result: &super::facts::ScreenResult) -> String {
         phrase.push_str(&format!(" {total}"));
     }
     if let Some(band) = &result.band {
-        phrase.push_str(&format!(", {}", band.label.to_lowercase()));
+        phrase.push_str(&format!(", {}", lower_first(&band.label)));
     } else if let Some(positive) = result.positive {
         phrase.push_str(if positive { ", positive screen" } else { ", negative screen" });
     }
@@ -343,10 +372,9 @@ fn result_phrase(result: &super::facts::ScreenResult) -> String {
 
 fn holds(when: &When, results: &Results) -> bool {
     match when {
-        When::Band { instrument, bands } => results
-            .result(instrument)
-            .and_then(|r| r.band.as_ref())
-            .is_some_and(|b| bands.iter().any(|id| *id == b.id)),
+        When::Band { instrument, bands } => {
+            results.result(instrument).and_then(|r| r.band.as_ref()).is_some_and(|b| bands.iter().any(|id| *id == b.id))
+        }
         When::Positive { instrument, positive } => {
             results.result(instrument).and_then(|r| r.positive) == Some(*positive)
         }
@@ -365,19 +393,14 @@ fn describe(when: &When, results: &Results) -> String {
             results.result(instrument).map_or_else(|| instrument.clone(), result_phrase)
         }
         When::Flag { instrument, flag } => {
-            let label = results
-                .flags
-                .iter()
-                .find(|f| f.instrument == *instrument && f.id == *flag)
-                .map_or_else(|| flag.clone(), |f| f.label.to_lowercase());
-            format!("{} flag: {}", title_of(instrument, results), label)
+            format!("{} flag: {}", title_of(instrument, results), flag_phrase(flag))
         }
         When::AnyFlag { severity } => {
             let names: Vec<String> = results
                 .flags
                 .iter()
                 .filter(|f| f.severity == *severity)
-                .map(|f| format!("{} {}", title_of(&f.instrument, results), f.label.to_lowercase()))
+                .map(|f| format!("{} {}", title_of(&f.instrument, results), flag_phrase(&f.id)))
                 .collect();
             format!("{severity} flag ({})", names.join(", "))
         }
@@ -405,10 +428,11 @@ fn check_when(
         problems.push(Diagnostic::at_span(file, source, Some(span), message));
         None
     };
-    let tests = [w.bands.is_some(), w.positive.is_some(), w.flag.is_some(), w.min_total.is_some() || w.max_total.is_some()]
-        .iter()
-        .filter(|t| **t)
-        .count();
+    let tests =
+        [w.bands.is_some(), w.positive.is_some(), w.flag.is_some(), w.min_total.is_some() || w.max_total.is_some()]
+            .iter()
+            .filter(|t| **t)
+            .count();
     if let Some(severity) = w.flag_severity {
         if w.instrument.is_some() || tests > 0 {
             return fail(span, "`flag_severity` stands alone: it matches a flag of any instrument".into());
@@ -423,7 +447,10 @@ fn check_when(
         return fail(instrument.span(), unknown_instrument(&id, facts));
     }
     if tests != 1 {
-        return fail(span, "a condition needs exactly one of `bands`, `positive`, `flag`, or `min_total`/`max_total`".into());
+        return fail(
+            span,
+            "a condition needs exactly one of `bands`, `positive`, `flag`, or `min_total`/`max_total`".into(),
+        );
     }
     if let Some(bands) = w.bands {
         let known = facts.bands(&id);
@@ -435,7 +462,12 @@ fn check_when(
                 let names: Vec<&str> = known.iter().map(|k| k.id.as_str()).collect();
                 return fail(
                     band.span(),
-                    format!("{} has no band `{}` (bands: {})", facts.short_title(&id), band.get_ref(), names.join(", ")),
+                    format!(
+                        "{} has no band `{}` (bands: {})",
+                        facts.short_title(&id),
+                        band.get_ref(),
+                        names.join(", ")
+                    ),
                 );
             }
         }
@@ -459,7 +491,10 @@ fn check_when(
     };
     for bound in [w.min_total, w.max_total].into_iter().flatten() {
         if bound < low || bound > high {
-            return fail(span, format!("{} totals run from {low} to {high}; {bound} is outside", facts.short_title(&id)));
+            return fail(
+                span,
+                format!("{} totals run from {low} to {high}; {bound} is outside", facts.short_title(&id)),
+            );
         }
     }
     if let (Some(min), Some(max)) = (w.min_total, w.max_total)
@@ -514,7 +549,7 @@ mod tests {
     fn any_critical_flag_makes_it_crisis_whatever_else() {
         let s = shipped().suggest(&results(&[("phq9", 2)], &["suicidal_ideation"]));
         assert_eq!(s.level, Level::Crisis);
-        assert_eq!(s.reasons[0], "PHQ-9 flag: thoughts of death or self-harm (item 9) (critical) -> crisis");
+        assert_eq!(s.reasons[0], "PHQ-9 flag: suicidal ideation (critical) -> crisis");
         assert_eq!(s.step_level, Level::One);
     }
 
@@ -560,12 +595,13 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         let errors = RuleSet::parse("r.toml", &source.replace("phq9", "phq10"), &FakeFacts).unwrap_err();
         assert!(errors[0].message.starts_with("unknown instrument `phq10`"));
 
-        let errors = RuleSet::parse("r.toml", &source.replace("level = \"4\"", "level = \"7\""), &FakeFacts).unwrap_err();
+        let errors =
+            RuleSet::parse("r.toml", &source.replace("level = \"4\"", "level = \"7\""), &FakeFacts).unwrap_err();
         assert!(errors[0].message.contains("unknown level `7`"), "{}", errors[0]);
         assert_eq!(errors[0].line, 12);
 
-        let errors = RuleSet::parse("r.toml", &source.replace("id = \"x\"", "id = \"x\"\ncolour = 1"), &FakeFacts)
-            .unwrap_err();
+        let errors =
+            RuleSet::parse("r.toml", &source.replace("id = \"x\"", "id = \"x\"\ncolour = 1"), &FakeFacts).unwrap_err();
         assert!(errors[0].message.contains("unknown field `colour`"), "{}", errors[0]);
     }
 

@@ -1,0 +1,356 @@
+//! `triage match` end to end: table-driven client profiles run through the real binary, each
+//! asserting the level, the first recommendations and their reasons; and bad input (exit 2).
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Case {
+    name: &'static str,
+    args: &'static [&'static str],
+    level: &'static str,
+    /// The first recommendations, in order.
+    first: &'static [&'static str],
+    /// (resource id, a reason it must carry).
+    reasons: &'static [(&'static str, &'static str)],
+    /// Resources that must appear somewhere in the list.
+    includes: &'static [&'static str],
+    /// Resources that must not be recommended.
+    excludes: &'static [&'static str],
+    /// A note that must be present (empty: none required).
+    note: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "15-year-old in Nunavut with no smartphone",
+        args: &["--age", "15", "--province", "NU", "--lang", "en", "--no-smartphone", "--result", "phq9=12"],
+        level: "3",
+        first: &["khp", "crisis-988"],
+        reasons: &[
+            ("khp", "safety net: 24/7 line for this population if things get worse"),
+            ("khp", "for youth"),
+            ("khp", "text CONNECT to 686868 (plain SMS, no data needed)"),
+        ],
+        includes: &[],
+        excludes: &["mindshift-cbt", "nu-kamatsiaqtut", "wellness-together-canada"],
+        note: "No service in the catalog offers level 3 care this client can reach",
+    },
+    Case {
+        name: "francophone in Quebec with severe depression and item 9 positive",
+        args: &[
+            "--age",
+            "34",
+            "--province",
+            "QC",
+            "--lang",
+            "fr",
+            "--result",
+            "phq9=22",
+            "--flag",
+            "suicidal_ideation",
+        ],
+        level: "crisis",
+        first: &["qc-suicide", "crisis-988", "qc-info-social-811"],
+        reasons: &[
+            ("qc-suicide", "critical flag (PHQ-9 suicidal ideation): the crisis line for QC clients"),
+            ("qc-suicide", "offered in French"),
+            ("qc-suicide", "text 535353 (plain SMS, no data needed)"),
+            ("crisis-988", "critical flag (PHQ-9 suicidal ideation): national 24/7 crisis line"),
+        ],
+        includes: &["emergency-911"],
+        excludes: &["bounceback", "trans-lifeline", "talk-suicide-canada"],
+        note: "",
+    },
+    Case {
+        name: "Indigenous adult in Manitoba with moderate depression",
+        args: &["--age", "40", "--province", "MB", "--lang", "en", "--population", "indigenous", "--result", "phq9=12"],
+        level: "3",
+        first: &["strongest-families", "bounceback"],
+        reasons: &[
+            ("strongest-families", "answers PHQ-9 12, moderate: depression"),
+            ("strongest-families", "fits level 3 (3: guided digital or group)"),
+            ("strongest-families", "for Indigenous peoples"),
+            ("hope-for-wellness", "for Indigenous peoples"),
+        ],
+        includes: &["hope-for-wellness"],
+        excludes: &["talk4healing"],
+        note: "",
+    },
+    Case {
+        name: "veteran in Ontario with severe anxiety",
+        args: &["--age", "55", "--province", "ON", "--lang", "en", "--population", "veterans", "--result", "gad7=16"],
+        level: "4",
+        first: &["vac-assistance", "osp"],
+        reasons: &[
+            ("vac-assistance", "answers GAD-7 16, severe: anxiety"),
+            ("vac-assistance", "fits level 4 (4: individual therapy or structured psychotherapy)"),
+            ("vac-assistance", "for veterans and their families"),
+            ("vac-assistance", "reachable by phone: 1-800-268-7708"),
+        ],
+        includes: &["togetherall"],
+        excludes: &[],
+        note: "",
+    },
+    Case {
+        name: "adult in BC with moderate anxiety and internet",
+        args: &["--age", "30", "--province", "BC", "--lang", "en", "--result", "gad7=12"],
+        level: "3",
+        first: &["bounceback"],
+        reasons: &[
+            ("bounceback", "answers GAD-7 12, moderate: anxiety"),
+            ("bounceback", "fits level 3 (3: guided digital or group)"),
+            ("bounceback", "free"),
+            ("crisis-988", "safety net: 24/7 crisis line if things get worse"),
+        ],
+        includes: &["crisis-988"],
+        excludes: &["mindshift-cbt", "anxiety-canada-programs", "foundry"],
+        note: "",
+    },
+    Case {
+        name: "70-year-old in New Brunswick with mild symptoms, phone only",
+        args: &["--age", "70", "--province", "NB", "--lang", "en", "--phone-only", "--result", "phq9=7"],
+        level: "2",
+        first: &["bounceback"],
+        reasons: &[
+            ("bounceback", "answers PHQ-9 7, mild: depression"),
+            ("bounceback", "delivered by phone"),
+            ("nb-telecare-811", "level 1: a lighter step toward level 2"),
+            ("nb-telecare-811", "reachable by phone: 811"),
+        ],
+        includes: &["nb-telecare-811", "info-211"],
+        excludes: &["bridge-the-gapp", "canada-ca-mental-health", "nb-chimo"],
+        note: "",
+    },
+    Case {
+        name: "youth in Ontario with an acute positive ASQ gets 9-1-1 first",
+        args: &["--age", "16", "--province", "ON", "--lang", "en", "--flag", "asq.acute_positive"],
+        level: "crisis",
+        first: &["emergency-911", "crisis-988"],
+        reasons: &[(
+            "emergency-911",
+            "acute risk (critical flag (ASQ acute positive)): call 9-1-1 now for immediate danger",
+        )],
+        includes: &["khp"],
+        excludes: &["osp", "bounceback"],
+        note: "",
+    },
+    Case {
+        name: "trans adult flagged in Ontario: Trans Lifeline only after 24/7 lines",
+        args: &[
+            "--age",
+            "25",
+            "--province",
+            "ON",
+            "--lang",
+            "en",
+            "--population",
+            "trans",
+            "--result",
+            "phq9=16",
+            "--flag",
+            "phq9.suicidal_ideation",
+        ],
+        level: "crisis",
+        first: &["crisis-988"],
+        reasons: &[(
+            "trans-lifeline",
+            "critical flag (PHQ-9 suicidal ideation): not 24/7 (Monday-Friday 10:00-18:00 Pacific (13:00-21:00 Eastern)); use with a 24/7 line listed above",
+        )],
+        includes: &["trans-lifeline", "emergency-911"],
+        excludes: &["osp"],
+        note: "",
+    },
+    Case {
+        name: "francophone in Ontario with depression and anxiety: French-capable first",
+        args: &["--age", "45", "--province", "ON", "--lang", "fr", "--result", "phq9=12", "--result", "gad7=11"],
+        level: "4",
+        first: &["osp"],
+        reasons: &[
+            ("osp", "answers PHQ-9 12, moderate: depression"),
+            ("osp", "answers GAD-7 11, moderate: anxiety"),
+            ("osp", "offered in French"),
+        ],
+        includes: &[],
+        excludes: &[],
+        note: "",
+    },
+    Case {
+        name: "adult in Saskatchewan without internet, free only",
+        args: &[
+            "--age",
+            "28",
+            "--province",
+            "SK",
+            "--lang",
+            "en",
+            "--no-internet",
+            "--free-only",
+            "--result",
+            "phq9=11",
+        ],
+        level: "3",
+        first: &["bounceback"],
+        reasons: &[("bounceback", "delivered by phone")],
+        includes: &[],
+        excludes: &["online-therapy-unit", "mindbeacon", "togetherall"],
+        note: "",
+    },
+];
+
+fn run_json(args: &[&str]) -> Value {
+    let output =
+        Command::cargo_bin("triage").unwrap().arg("match").args(args).args(["--json", "--explain"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn client_profiles() {
+    for case in CASES {
+        let v = run_json(case.args);
+        let name = case.name;
+        assert_eq!(v["level"], case.level, "{name}: level; reasons {}", v["level_reasons"]);
+        let resources = v["resources"].as_array().unwrap();
+        let ids: Vec<&str> = resources.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert!(ids.len() >= case.first.len(), "{name}: {ids:?}");
+        assert_eq!(&ids[..case.first.len()], case.first, "{name}");
+        for (id, reason) in case.reasons {
+            let r =
+                resources.iter().find(|r| r["id"] == *id).unwrap_or_else(|| panic!("{name}: {id} missing in {ids:?}"));
+            let reasons: Vec<&str> = r["reasons"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+            assert!(reasons.contains(reason), "{name}: {id} lacks `{reason}`; has {reasons:?}");
+        }
+        for id in case.includes {
+            assert!(ids.contains(id), "{name}: {id} should be listed: {ids:?}");
+        }
+        for id in case.excludes {
+            assert!(!ids.contains(id), "{name}: {id} should not be listed");
+            let excluded = v["excluded"].as_array().unwrap();
+            let e = excluded.iter().find(|e| e["id"] == *id).unwrap_or_else(|| panic!("{name}: {id} not explained"));
+            assert!(!e["reasons"].as_array().unwrap().is_empty());
+        }
+        if !case.note.is_empty() {
+            assert!(
+                v["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().starts_with(case.note)),
+                "{name}: {}",
+                v["notes"]
+            );
+        }
+        // Every resource carries reasons; every left-out entry says why.
+        assert!(resources.iter().all(|r| !r["reasons"].as_array().unwrap().is_empty()), "{name}");
+    }
+}
+
+#[test]
+fn level_reasons_name_the_result_and_the_level() {
+    let v = run_json(&["--age", "30", "--province", "ON", "--lang", "en", "--result", "phq9=17"]);
+    assert_eq!(v["level"], "4");
+    assert_eq!(v["level_reasons"][0], "PHQ-9 17, moderately severe -> level 4");
+    assert_eq!(v["suggested_level"], "4");
+    assert_eq!(v["override"], Value::Null);
+}
+
+#[test]
+fn defunct_and_unverified_entries_are_explained_never_offered() {
+    let v = run_json(&["--age", "30", "--province", "YT", "--lang", "en", "--result", "phq9=6"]);
+    let ids: Vec<&str> = v["resources"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(!ids.contains(&"wellness-together-canada") && !ids.contains(&"yt-811"));
+    let excluded = v["excluded"].as_array().unwrap();
+    let wtc = excluded.iter().find(|e| e["id"] == "wellness-together-canada").unwrap();
+    assert!(wtc["reasons"][0].as_str().unwrap().starts_with("defunct: ended 2024-04-03"));
+    let yt = excluded.iter().find(|e| e["id"] == "yt-811").unwrap();
+    assert!(yt["reasons"][0].as_str().unwrap().starts_with("not verified, not shown to clients"));
+}
+
+#[test]
+fn a_clinician_override_keeps_the_suggestion_and_needs_a_reason() {
+    let v = run_json(&[
+        "--age",
+        "30",
+        "--province",
+        "ON",
+        "--lang",
+        "en",
+        "--result",
+        "phq9=17",
+        "--override-level",
+        "3",
+        "--override-by",
+        "Dr Tremblay",
+        "--override-reason",
+        "client prefers a group",
+    ]);
+    assert_eq!(v["level"], "3");
+    assert_eq!(v["suggested_level"], "4");
+    assert_eq!(v["override"]["reason"], "client prefers a group");
+    assert_eq!(v["level_reasons"][0], "PHQ-9 17, moderately severe -> level 4");
+
+    Command::cargo_bin("triage")
+        .unwrap()
+        .args(["match", "--age", "30", "--province", "ON", "--lang", "en", "--result", "phq9=17"])
+        .args(["--override-level", "3", "--override-by", "Dr Tremblay"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("a level override needs a reason"));
+}
+
+#[test]
+fn text_output_lists_the_level_reasons_and_contacts() {
+    let output = Command::cargo_bin("triage")
+        .unwrap()
+        .args([
+            "match",
+            "--age",
+            "34",
+            "--province",
+            "QC",
+            "--lang",
+            "fr",
+            "--result",
+            "phq9=22",
+            "--flag",
+            "suicidal_ideation",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Level: crisis: immediate response\n"), "{text}");
+    assert!(text.contains("because PHQ-9 flag: suicidal ideation (critical) -> crisis"));
+    assert!(text.contains("  1. Ligne québécoise de prévention du suicide 1 866 APPELLE [crisis] (qc-suicide)"));
+    assert!(text.contains("call 1-866-277-3553 | text 535353 | https://suicide.ca | 24/7"));
+    assert!(!text.contains("Left out:"));
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--age", "30", "--province", "XX", "--lang", "en", "--result", "phq9=3"],
+            "unknown province or territory `XX`",
+        ),
+        (&["--age", "30", "--province", "ON", "--lang", "de", "--result", "phq9=3"], "unknown language `de`"),
+        (&["--age", "30", "--province", "ON", "--lang", "en", "--result", "phq10=3"], "unknown instrument `phq10`"),
+        (
+            &["--age", "30", "--province", "ON", "--lang", "en", "--result", "phq9=28"],
+            "PHQ-9 total 28 is out of range: it must be between 0 and 27",
+        ),
+        (&["--age", "30", "--province", "ON", "--lang", "en", "--result", "k10=5"], "K10 total 5 is out of range"),
+        (&["--age", "30", "--province", "ON", "--lang", "en", "--result", "phq9"], "`phq9` is not ID=TOTAL"),
+        (&["--age", "30", "--province", "ON", "--lang", "en", "--flag", "sad"], "unknown flag `sad`"),
+        (&["--age", "30", "--province", "ON", "--lang", "en", "--result", "asq=1"], "ASQ has no total"),
+        (
+            &["--age", "30", "--province", "ON", "--lang", "en", "--population", "martians", "--result", "phq9=3"],
+            "unknown population `martians`",
+        ),
+        (&["--age", "30", "--province", "ON", "--lang", "en"], "give at least one --result"),
+    ];
+    for (args, message) in cases {
+        Command::cargo_bin("triage")
+            .unwrap()
+            .arg("match")
+            .args(*args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(*message));
+    }
+}

@@ -1,0 +1,81 @@
+//! `triage resources list|show|check` end to end.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn triage() -> Command {
+    Command::cargo_bin("triage").unwrap()
+}
+
+#[test]
+fn check_passes_on_the_shipped_catalog_and_lists_stale_entries() {
+    let output = triage().args(["resources", "check", "--today", "2026-11-25", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+    let warnings: Vec<String> =
+        v["warnings"].as_array().unwrap().iter().map(|w| w["message"].as_str().unwrap().to_string()).collect();
+    assert!(warnings.iter().any(|w| w.starts_with("`good2talk` is stale: last verified 2017-01")));
+    assert!(warnings.iter().any(|w| w.starts_with("population `trans`")));
+    // --strict fails on warnings; a generous limit leaves no stale entries.
+    triage().args(["resources", "check", "--today", "2026-11-25", "--strict"]).assert().code(1);
+    let output = triage()
+        .args(["resources", "check", "--today", "2026-11-25", "--stale-days", "20000", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(v["warnings"].as_array().unwrap().iter().all(|w| !w["message"].as_str().unwrap().contains("stale")));
+}
+
+#[test]
+fn check_reports_bad_files_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/resources/crisis.toml")).unwrap();
+    let broken = shipped.replacen("phone = [\"1-800-668-6868\"]", "phone = [\"1-800-KIDS\"]", 1);
+    std::fs::write(dir.path().join("crisis.toml"), &broken).unwrap();
+    std::fs::write(dir.path().join("again.toml"), &shipped).unwrap();
+    let output =
+        triage().args(["resources", "check", "--today", "2026-11-25", "--resources"]).arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = broken.lines().position(|l| l.contains("1-800-KIDS")).unwrap() + 1;
+    assert!(
+        text.contains(&format!("crisis.toml:{line}:10: phone `1-800-KIDS` is not a Canadian number format")),
+        "{text}"
+    );
+    assert!(text.contains("duplicate id `crisis-988`"), "{text}");
+}
+
+#[test]
+fn list_and_show() {
+    let output = triage().args(["resources", "list", "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let wtc = v.as_array().unwrap().iter().find(|r| r["id"] == "wellness-together-canada").unwrap();
+    assert_eq!(wtc["status"], "defunct");
+
+    let output = triage().args(["resources", "show", "qc-suicide"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("phone                  1-866-277-3553"), "{text}");
+    assert!(text.contains("last_verified          2023-11"));
+    assert!(text.contains("source                 InfoDimanche-535353-2022-10"));
+
+    triage()
+        .args(["resources", "show", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no resource `nope`"));
+}
+
+#[test]
+fn catalog_text_is_sanitised_before_it_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/resources/crisis.toml")).unwrap();
+    let hostile =
+        shipped.replacen("name = { en = \"Kids Help Phone\"", "name = { en = \"Kids\\u001b[2J Help\\u202e Phone\"", 1);
+    std::fs::write(dir.path().join("crisis.toml"), hostile).unwrap();
+    let output = triage().args(["resources", "list", "--resources"]).arg(dir.path()).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("Kids[2J Help Phone"), "{text}");
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'));
+}
