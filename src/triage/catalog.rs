@@ -1,4 +1,4 @@
-//! The resource catalog (`resources/*.toml`; format in `docs/resources-format.md`): loading and
+//! The resource catalog (`resources/*.toml`; format in `resources/README.md`): loading and
 //! validation from text (pure), and the checks behind `triage resources check`.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,5 +1,5 @@
 //! The clinician-editable rules that map results to a suggested stepped-care level
-//! (`questionnaires/triage-rules.toml`; format in `docs/triage-rules.md`), and their evaluation.
+//! (`questionnaires/triage-rules.toml`; its header comments document the format), and their evaluation.
 //!
 //! Parsing and checking are pure: the caller reads the file and passes its text in.
 
@@ -251,7 +251,7 @@ impl RuleSet {
             })
             .collect();
         // Highest level first, then file order (the sort is stable).
-        fired.sort_by(|a, b| b.0.level.cmp(&a.0.level));
+        fired.sort_by_key(|(rule, _)| std::cmp::Reverse(rule.level));
 
         let step_level =
             fired.iter().map(|(r, _)| r.level).filter(|l| *l != Level::Crisis).max().unwrap_or(self.default_level);
@@ -373,7 +373,7 @@ fn result_phrase(result: &super::facts::ScreenResult) -> String {
 fn holds(when: &When, results: &Results) -> bool {
     match when {
         When::Band { instrument, bands } => {
-            results.result(instrument).and_then(|r| r.band.as_ref()).is_some_and(|b| bands.iter().any(|id| *id == b.id))
+            results.result(instrument).and_then(|r| r.band.as_ref()).is_some_and(|b| bands.contains(&b.id))
         }
         When::Positive { instrument, positive } => {
             results.result(instrument).and_then(|r| r.positive) == Some(*positive)
