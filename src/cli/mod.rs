@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod instruments_cmd;
+pub mod store_cmd;
 pub mod triage_cmd;
 
 /// Exit code for bad input (unknown instrument, wrong answers, bad arguments).
@@ -25,6 +26,8 @@ pub enum Command {
     #[command(flatten)]
     Instruments(instruments_cmd::InstrumentCommand),
     #[command(flatten)]
+    Store(store_cmd::StoreCommand),
+    #[command(flatten)]
     Triage(triage_cmd::TriageCommand),
 }
 
@@ -32,6 +35,7 @@ pub enum Command {
 pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Instruments(command)) => instruments_cmd::run(command),
+        Some(Command::Store(command)) => store_cmd::run(command),
         Some(Command::Triage(command)) => triage_cmd::run(command),
         None => {
             // The interactive interface is issue 5; until it lands, show what the command line offers.

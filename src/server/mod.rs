@@ -1,1 +1,243 @@
-//! placeholder: filled by its own commit
+//! The one process that owns a data directory, its Unix-socket protocol and its clients (issue 3).
+//!
+//! sled lets one process open a database, so one **owner** (`triage serve`, or one started in the
+//! background by the first client that finds none) opens it and listens on `owner.sock` inside
+//! the data directory (mode 0660). Every other `triage` process is a [`client::Client`]. An
+//! exclusive lock on `owner.lock` elects exactly one owner; a socket left by a killed owner is
+//! stale and replaced by the next one.
+//!
+//! Protocol: frames of a 4-byte big-endian length and a JSON message. The client opens with
+//! `Hello { protocol }`; an owner of another protocol version answers `VersionMismatch` with a
+//! message saying what to do. Then requests and responses carry ids, and the owner may push
+//! events (new kiosk submission, critical flag) to subscribed clients at any time.
+
+pub mod client;
+pub mod owner;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::store::backup::BackupReport;
+use crate::store::{
+    AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
+    ConsentAnswer, ConsentRecord, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus, InitRequest,
+    KioskSubmission, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, Organisation, RecordId,
+    Referral, ResultRecord, SeedSummary, StoreStatus, VerifyReport,
+};
+
+/// Version of the socket protocol. Bump on any incompatible change.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest frame accepted (16 MiB).
+pub const MAX_FRAME: usize = 16 * 1024 * 1024;
+
+/// The owner's socket inside a data directory.
+pub fn socket_path(dir: &Path) -> PathBuf {
+    dir.join("owner.sock")
+}
+
+/// The owner election lock inside a data directory.
+pub fn lock_path(dir: &Path) -> PathBuf {
+    dir.join("owner.lock")
+}
+
+/// The default data directory: `$XDG_DATA_HOME/triage`, else `~/.local/share/triage`.
+pub fn default_data_dir() -> Option<PathBuf> {
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(xdg).join("triage"));
+    }
+    std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|home| PathBuf::from(home).join(".local/share/triage"))
+}
+
+/// A password or other secret on the wire: serialised as a string (the socket is local and
+/// mode 0660), held as a `SecretString` (zeroized on drop, redacted in Debug).
+#[derive(Clone)]
+pub struct Password(pub SecretString);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl Serialize for Password {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.expose_secret())
+    }
+}
+
+impl<'de> Deserialize<'de> for Password {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = zeroize::Zeroizing::new(String::deserialize(deserializer)?);
+        Ok(Password(SecretString::from(text.as_str().to_string())))
+    }
+}
+
+impl From<&str> for Password {
+    fn from(text: &str) -> Self {
+        Password(SecretString::from(text.to_string()))
+    }
+}
+
+/// First frame from a client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    pub version: String,
+}
+
+/// Frames from a client after the hello.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RequestFrame {
+    pub id: u64,
+    pub request: Request,
+}
+
+/// Frames from the owner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    Welcome { protocol: u32, version: String, owner_pid: u32 },
+    VersionMismatch { protocol: u32, version: String, message: String },
+    Response { id: u64, outcome: Result<Box<Reply>, WireError> },
+    Event { event: Event },
+}
+
+/// An error sent by the owner: a short code and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<crate::store::StoreError> for WireError {
+    fn from(error: crate::store::StoreError) -> Self {
+        WireError { code: error.code().into(), message: error.to_string() }
+    }
+}
+
+/// Pushed by the owner to subscribed clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    KioskSubmission { id: RecordId },
+    CriticalFlag { encounter: RecordId },
+    OwnerStopping,
+}
+
+/// Everything a client can ask.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    Ping,
+    Status,
+    Init { request: InitRequest, password: Password },
+    Login { user: String, password: Password, origin: String },
+    Recover { recovery_key: Password, user: String, new_password: Password, origin: String },
+    Organisation,
+    AddUser { account: NewAccount, password: Password },
+    ListUsers,
+    SetUserStatus { user: String, status: AccountStatus },
+    SetPassword { user: String, password: Password },
+    CreateClient { client: NewClient },
+    GetClient { id: RecordId },
+    ListClients,
+    StartEncounter { client: RecordId, origin: EncounterOrigin },
+    GetEncounter { id: RecordId },
+    SetEncounterStatus { id: RecordId, status: EncounterStatus },
+    RecordConsent { encounter: RecordId, version: String, answer: ConsentAnswer },
+    SaveAnswer { encounter: RecordId, answer: NewAnswer },
+    SaveResult { encounter: RecordId, result: NewResult },
+    SaveDecision { encounter: RecordId, decision: NewDecision },
+    SaveReferral { encounter: RecordId, referral: NewReferral },
+    ClientHistory { client: RecordId },
+    SubmissionKey,
+    SubmitSealed { id: RecordId, sealed_hex: String },
+    ListSubmissions,
+    OpenSubmission { id: RecordId },
+    AuditList { filter: AuditFilter },
+    AuditVerify { expect_head: Option<String> },
+    BackupCreate { path: PathBuf },
+    Seed { encounters: usize },
+    Subscribe,
+    Stop,
+}
+
+/// Status of the owner and its store (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerStatus {
+    pub owner_pid: u32,
+    pub data_dir: PathBuf,
+    pub protocol: u32,
+    pub version: String,
+    pub clients: usize,
+    pub store: StoreStatus,
+}
+
+/// Everything the owner can answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "reply", content = "value", rename_all = "snake_case")]
+pub enum Reply {
+    Pong,
+    Done,
+    Status(OwnerStatus),
+    RecoveryKey(Password),
+    LoggedIn { user: String, role: Role },
+    Organisation(Organisation),
+    Account(AccountSummary),
+    Accounts(Vec<AccountSummary>),
+    Id(RecordId),
+    Client(ClientRecord),
+    Clients { clients: Vec<ClientRecord>, damaged: Vec<String> },
+    Encounter(Encounter),
+    Detail(EncounterDetail),
+    Consent(ConsentRecord),
+    Answer(Answer),
+    Result(ResultRecord),
+    Decision(Decision),
+    Referral(Referral),
+    History(ClientHistory),
+    SubmissionKey(String),
+    Submissions(Vec<(RecordId, i64)>),
+    Submission(KioskSubmission),
+    Audit(Vec<AuditEntry>),
+    Verify(VerifyReport),
+    Backup(BackupReport),
+    Seed(SeedSummary),
+}
+
+/// Writes one frame.
+pub fn write_frame<W: Write, T: Serialize>(writer: &mut W, message: &T) -> std::io::Result<()> {
+    let body = zeroize::Zeroizing::new(serde_json::to_vec(message).map_err(std::io::Error::other)?);
+    if body.len() > MAX_FRAME {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "message larger than 16 MiB"));
+    }
+    let mut frame = zeroize::Zeroizing::new(Vec::with_capacity(4 + body.len()));
+    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&body);
+    writer.write_all(&frame)?;
+    writer.flush()
+}
+
+/// Reads one frame. `Ok(None)` at a clean end of stream.
+pub fn read_frame<R: Read, T: serde::de::DeserializeOwned>(reader: &mut R) -> std::io::Result<Option<T>> {
+    let mut length = [0u8; 4];
+    match reader.read_exact(&mut length) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(error) => return Err(error),
+    }
+    let length = u32::from_be_bytes(length) as usize;
+    if length > MAX_FRAME {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "frame larger than 16 MiB"));
+    }
+    let mut body = zeroize::Zeroizing::new(vec![0u8; length]);
+    reader.read_exact(&mut body)?;
+    serde_json::from_slice(&body).map(Some).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+#[cfg(test)]
+mod tests;

@@ -655,6 +655,11 @@ impl SledStore {
         Ok((slots, self.get_plain(T::Meta, META_RECOVERY_SLOT, "meta")?))
     }
 
+    /// Whether the data key is held (same as [`Store::is_unlocked`], without importing the trait).
+    pub fn is_unlocked_public(&self) -> bool {
+        self.data_key.read().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
     pub(crate) fn current_key(&self) -> Result<DataKey> {
         self.key()
     }

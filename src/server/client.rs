@@ -1,0 +1,345 @@
+//! The client side: connect to the owner of a data directory, starting one in the background if
+//! there is none (like gpg-agent), and reconnect (starting a new owner) if it goes away.
+
+use std::collections::VecDeque;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+
+use super::{
+    Event, Hello, PROTOCOL_VERSION, Password, Reply, Request, RequestFrame, ServerFrame, WireError, read_frame,
+    socket_path, write_frame,
+};
+
+/// Exit code of `triage serve` when another owner holds the directory.
+pub const EXIT_OWNER_RUNNING: i32 = 3;
+/// Default idle timeout of an owner started in the background, in seconds.
+pub const DEFAULT_IDLE_SECS: u64 = 300;
+
+/// Why talking to the owner failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("no triage owner is running for {dir} and none could be started: {detail}")]
+    NoOwner { dir: PathBuf, detail: String },
+    #[error("{message}")]
+    VersionMismatch { message: String },
+    #[error("{message}")]
+    Owner { code: String, message: String },
+    #[error("lost the connection to the triage owner of {dir} ({detail}); retry the command")]
+    Disconnected { dir: PathBuf, detail: String },
+    #[error("unexpected reply from the triage owner: {0}")]
+    Protocol(String),
+}
+
+impl ClientError {
+    /// The owner's error code, if the owner refused the request.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Owner { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+impl From<WireError> for ClientError {
+    fn from(error: WireError) -> Self {
+        ClientError::Owner { code: error.code, message: error.message }
+    }
+}
+
+/// How to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Start an owner in the background if none answers.
+    pub autostart: bool,
+    /// The `triage` executable to start (default: this process's executable).
+    pub owner_program: Option<PathBuf>,
+    /// Idle timeout for an owner started here (default: `TRIAGE_OWNER_IDLE_SECS` or 300 s).
+    pub idle_secs: Option<u64>,
+    /// How long to wait for an owner to answer.
+    pub wait: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions { autostart: true, owner_program: None, idle_secs: None, wait: Duration::from_secs(30) }
+    }
+}
+
+/// A connection to the owner.
+pub struct Client {
+    dir: PathBuf,
+    options: ConnectOptions,
+    stream: UnixStream,
+    next_id: u64,
+    events: VecDeque<Event>,
+    credentials: Option<(String, SecretString, String)>,
+    subscribed: bool,
+    owner_pid: u32,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("dir", &self.dir).field("owner_pid", &self.owner_pid).finish_non_exhaustive()
+    }
+}
+
+fn handshake(dir: &Path) -> Result<(UnixStream, u32), ClientError> {
+    let mut stream = UnixStream::connect(socket_path(dir))
+        .map_err(|e| ClientError::NoOwner { dir: dir.to_path_buf(), detail: e.to_string() })?;
+    let disconnected = |e: std::io::Error| ClientError::Disconnected { dir: dir.to_path_buf(), detail: e.to_string() };
+    stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(disconnected)?;
+    write_frame(&mut stream, &Hello { protocol: PROTOCOL_VERSION, version: env!("CARGO_PKG_VERSION").into() })
+        .map_err(disconnected)?;
+    let frame: Option<ServerFrame> = read_frame(&mut stream).map_err(disconnected)?;
+    stream.set_read_timeout(None).map_err(disconnected)?;
+    match frame {
+        Some(ServerFrame::Welcome { owner_pid, .. }) => Ok((stream, owner_pid)),
+        Some(ServerFrame::VersionMismatch { message, .. }) => Err(ClientError::VersionMismatch { message }),
+        Some(_) => Err(ClientError::Protocol("expected a welcome".into())),
+        None => {
+            Err(ClientError::Disconnected { dir: dir.to_path_buf(), detail: "the owner closed the connection".into() })
+        }
+    }
+}
+
+fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<Child, ClientError> {
+    let program = match &options.owner_program {
+        Some(program) => program.clone(),
+        None => std::env::current_exe().map_err(|e| ClientError::NoOwner {
+            dir: dir.to_path_buf(),
+            detail: format!("cannot find the triage executable: {e}"),
+        })?,
+    };
+    let idle = options
+        .idle_secs
+        .or_else(|| std::env::var("TRIAGE_OWNER_IDLE_SECS").ok().and_then(|v| v.parse().ok()))
+        .unwrap_or(DEFAULT_IDLE_SECS);
+    if !dir.exists() {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| ClientError::NoOwner {
+            dir: dir.to_path_buf(),
+            detail: format!("cannot create the data directory: {e}"),
+        })?;
+    }
+    // The owner's own messages (never personal data) go to owner.log in the data directory.
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("owner.log")).ok();
+    let stderr = log.map(Stdio::from).unwrap_or_else(Stdio::null);
+    let mut command = std::process::Command::new(program);
+    command
+        .arg("serve")
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--idle-timeout")
+        .arg(idle.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr);
+    // Its own process group: a Ctrl-C in the terminal that started it does not stop it.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    command.spawn().map_err(|e| ClientError::NoOwner {
+        dir: dir.to_path_buf(),
+        detail: format!("cannot start `triage serve`: {e}"),
+    })
+}
+
+use std::os::unix::fs::DirBuilderExt as _;
+
+fn last_log_line(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("owner.log"))
+        .ok()
+        .and_then(|log| {
+            log.lines().rev().find(|l| !l.trim().is_empty()).map(|l| crate::sanitize::terminal_text(l, false))
+        })
+        .unwrap_or_else(|| "see owner.log in the data directory".into())
+}
+
+/// Connects to the owner of `dir`, starting one if allowed and needed.
+fn establish(dir: &Path, options: &ConnectOptions) -> Result<(UnixStream, u32), ClientError> {
+    match handshake(dir) {
+        Ok(ok) => return Ok(ok),
+        Err(error @ ClientError::VersionMismatch { .. }) => return Err(error),
+        Err(error) if !options.autostart => return Err(error),
+        Err(_) => {}
+    }
+    let deadline = Instant::now() + options.wait;
+    let mut child = Some(spawn_owner(dir, options)?);
+    let mut delay = Duration::from_millis(5);
+    loop {
+        match handshake(dir) {
+            Ok(ok) => return Ok(ok),
+            Err(error @ ClientError::VersionMismatch { .. }) => return Err(error),
+            Err(_) => {}
+        }
+        if let Some(running) = child.as_mut()
+            && let Ok(Some(status)) = running.try_wait()
+        {
+            child = None;
+            // Another process won the election: keep waiting for that owner. Any other exit
+            // is a real failure.
+            if status.code() != Some(EXIT_OWNER_RUNNING) && status.code() != Some(0) {
+                return Err(ClientError::NoOwner { dir: dir.to_path_buf(), detail: last_log_line(dir) });
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(ClientError::NoOwner {
+                dir: dir.to_path_buf(),
+                detail: format!("no answer within {} s; {}", options.wait.as_secs(), last_log_line(dir)),
+            });
+        }
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_millis(100));
+        if child.is_none() && handshake(dir).is_err() && socket_gone_and_unlocked(dir) {
+            // The winner died before serving: try to start one again.
+            child = Some(spawn_owner(dir, options)?);
+        }
+    }
+}
+
+fn socket_gone_and_unlocked(dir: &Path) -> bool {
+    use fs2::FileExt;
+    let Ok(file) = std::fs::File::open(super::lock_path(dir)) else { return true };
+    match file.try_lock_exclusive() {
+        Ok(()) => {
+            let _ = FileExt::unlock(&file);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+impl Client {
+    /// Connects to the owner of `dir`.
+    pub fn connect(dir: &Path, options: ConnectOptions) -> Result<Client, ClientError> {
+        let (stream, owner_pid) = establish(dir, &options)?;
+        Ok(Client {
+            dir: dir.to_path_buf(),
+            options,
+            stream,
+            next_id: 1,
+            events: VecDeque::new(),
+            credentials: None,
+            subscribed: false,
+            owner_pid,
+        })
+    }
+
+    /// The process id of the owner this client talks to.
+    pub fn owner_pid(&self) -> u32 {
+        self.owner_pid
+    }
+
+    fn send(&mut self, request: &Request) -> Result<Reply, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let dir = self.dir.clone();
+        let disconnected = |e: std::io::Error| ClientError::Disconnected { dir: dir.clone(), detail: e.to_string() };
+        write_frame(&mut self.stream, &RequestFrame { id, request: request.clone() }).map_err(disconnected)?;
+        loop {
+            match read_frame::<_, ServerFrame>(&mut self.stream).map_err(disconnected)? {
+                Some(ServerFrame::Response { id: got, outcome }) if got == id => {
+                    return outcome.map(|reply| *reply).map_err(ClientError::from);
+                }
+                Some(ServerFrame::Response { .. }) => {
+                    return Err(ClientError::Protocol("response to another request".into()));
+                }
+                Some(ServerFrame::Event { event }) => self.events.push_back(event),
+                Some(_) => return Err(ClientError::Protocol("unexpected frame".into())),
+                None => {
+                    return Err(ClientError::Disconnected {
+                        dir: dir.clone(),
+                        detail: "the owner closed the connection".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Sends a request. If the owner went away, reconnects (starting a new owner if allowed),
+    /// logs in again and retries once. Saves are safe to retry: an answer saved twice leaves
+    /// the same current answer.
+    pub fn request(&mut self, request: Request) -> Result<Reply, ClientError> {
+        match self.send(&request) {
+            Err(ClientError::Disconnected { .. }) if !matches!(request, Request::Stop) => {
+                self.reconnect()?;
+                self.send(&request)
+            }
+            other => other,
+        }
+    }
+
+    fn reconnect(&mut self) -> Result<(), ClientError> {
+        let (stream, owner_pid) = establish(&self.dir, &self.options)?;
+        self.stream = stream;
+        self.owner_pid = owner_pid;
+        if let Some((user, password, origin)) = self.credentials.clone() {
+            self.send(&Request::Login { user, password: Password(password), origin })?;
+        }
+        if self.subscribed {
+            self.send(&Request::Subscribe)?;
+        }
+        Ok(())
+    }
+
+    /// Logs in; the credentials are kept (zeroized on drop) to log in again after a reconnect.
+    pub fn login(&mut self, user: &str, password: &SecretString, origin: &str) -> Result<Reply, ClientError> {
+        let reply = self.request(Request::Login {
+            user: user.into(),
+            password: Password(password.clone()),
+            origin: origin.into(),
+        })?;
+        self.credentials = Some((user.to_string(), password.clone(), origin.to_string()));
+        Ok(reply)
+    }
+
+    /// Subscribes to pushed events.
+    pub fn subscribe(&mut self) -> Result<(), ClientError> {
+        self.request(Request::Subscribe)?;
+        self.subscribed = true;
+        Ok(())
+    }
+
+    /// Waits up to `timeout` for a pushed event.
+    pub fn next_event(&mut self, timeout: Duration) -> Result<Option<Event>, ClientError> {
+        if let Some(event) = self.events.pop_front() {
+            return Ok(Some(event));
+        }
+        let dir = self.dir.clone();
+        let disconnected = |e: std::io::Error| ClientError::Disconnected { dir: dir.clone(), detail: e.to_string() };
+        self.stream.set_read_timeout(Some(timeout.max(Duration::from_millis(1)))).map_err(disconnected)?;
+        let frame = read_frame::<_, ServerFrame>(&mut self.stream);
+        self.stream.set_read_timeout(None).map_err(disconnected)?;
+        match frame {
+            Ok(Some(ServerFrame::Event { event })) => Ok(Some(event)),
+            Ok(Some(_)) => Err(ClientError::Protocol("unexpected frame while waiting for events".into())),
+            Ok(None) => Err(ClientError::Disconnected {
+                dir: self.dir.clone(),
+                detail: "the owner closed the connection".into(),
+            }),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => Ok(None),
+            Err(e) => Err(disconnected(e)),
+        }
+    }
+
+    /// Asks the owner to flush and exit, and waits until it has.
+    pub fn stop(mut self, wait: Duration) -> Result<(), ClientError> {
+        self.send(&Request::Stop)?;
+        let _ = self.stream.set_read_timeout(Some(wait));
+        // The owner closes every connection when it exits.
+        loop {
+            match read_frame::<_, ServerFrame>(&mut self.stream) {
+                Ok(Some(_)) => continue,
+                Ok(None) => return Ok(()),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                    return Err(ClientError::Disconnected {
+                        dir: self.dir.clone(),
+                        detail: "the owner did not exit in time".into(),
+                    });
+                }
+                Err(_) => return Ok(()),
+            }
+        }
+    }
+}

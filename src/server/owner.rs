@@ -1,0 +1,449 @@
+//! The owner process: holds the election lock, opens the store, serves the socket, pushes events,
+//! exits when asked, on SIGTERM/SIGINT/SIGHUP, or after an idle period with no clients.
+
+use std::fs::File;
+use std::io::Write as _;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fs2::FileExt;
+
+use super::{
+    Event, Hello, OwnerStatus, PROTOCOL_VERSION, Password, Reply, Request, RequestFrame, ServerFrame, WireError,
+    lock_path, read_frame, socket_path, write_frame,
+};
+use crate::auth::{self, Actor, Operation};
+use crate::store::{SledStore, Store, StoreError, backup};
+
+/// The exclusive lock that makes a process the owner of a data directory. Released when dropped
+/// or when the process dies (including kill -9), so it is never stale.
+#[derive(Debug)]
+pub struct OwnerLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl OwnerLock {
+    /// Creates the data directory (mode 0700) if needed and takes the lock without waiting.
+    pub fn acquire(dir: &Path) -> Result<OwnerLock, StoreError> {
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode_0700()
+                .create(dir)
+                .map_err(|e| StoreError::from_io("create the data directory", dir, e))?;
+        }
+        let path = lock_path(dir);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| StoreError::from_io("open the owner lock", &path, e))?;
+        if file.try_lock_exclusive().is_err() {
+            let pid = std::fs::read_to_string(&path).ok().map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+            return Err(StoreError::OwnerRunning {
+                path: dir.to_path_buf(),
+                pid: pid
+                    .map(|p| format!(" (process {})", crate::sanitize::terminal_text(&p, false)))
+                    .unwrap_or_default(),
+            });
+        }
+        let mut lock = OwnerLock { file, path };
+        lock.write_pid();
+        Ok(lock)
+    }
+
+    fn write_pid(&mut self) {
+        // Best effort: the pid only improves the "another owner" message.
+        let _ = self.file.set_len(0);
+        let _ = self.file.write_all(std::process::id().to_string().as_bytes());
+        let _ = self.file.sync_all();
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+trait DirBuilderExt0700 {
+    fn mode_0700(&mut self) -> &mut Self;
+}
+
+impl DirBuilderExt0700 for std::fs::DirBuilder {
+    fn mode_0700(&mut self) -> &mut Self {
+        std::os::unix::fs::DirBuilderExt::mode(self, 0o700)
+    }
+}
+
+/// How to run an owner.
+#[derive(Debug, Clone)]
+pub struct OwnerConfig {
+    pub dir: PathBuf,
+    /// Exit after this long with no client connected (`None`: never).
+    pub idle_timeout: Option<Duration>,
+}
+
+/// A running owner's shared state.
+struct Shared {
+    store: SledStore,
+    dir: PathBuf,
+    stop: AtomicBool,
+    connections: AtomicUsize,
+    staff_sessions: AtomicUsize,
+    last_activity: Mutex<Instant>,
+    subscribers: Mutex<Vec<(u64, Arc<Mutex<UnixStream>>)>>,
+    next_connection: AtomicU64,
+}
+
+impl Shared {
+    fn touch(&self) {
+        *self.last_activity.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+    }
+
+    fn broadcast(&self, event: Event) {
+        let mut subscribers = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
+        subscribers.retain(|(_, writer)| {
+            let mut stream = writer.lock().unwrap_or_else(|p| p.into_inner());
+            write_frame(&mut *stream, &ServerFrame::Event { event: event.clone() }).is_ok()
+        });
+    }
+}
+
+/// A handle to stop an owner started in this process (tests, benchmarks).
+#[derive(Clone)]
+pub struct OwnerHandle {
+    shared: Arc<Shared>,
+}
+
+impl OwnerHandle {
+    pub fn stop(&self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+    }
+
+    pub fn store(&self) -> &SledStore {
+        &self.shared.store
+    }
+}
+
+/// A bound, locked owner, ready to [`Owner::run`].
+pub struct Owner {
+    shared: Arc<Shared>,
+    listener: UnixListener,
+    idle_timeout: Option<Duration>,
+    _lock: OwnerLock,
+    socket: PathBuf,
+}
+
+impl Owner {
+    /// Takes the lock, opens the store, binds the socket (replacing a stale one).
+    pub fn start(config: &OwnerConfig) -> Result<Owner, StoreError> {
+        let lock = OwnerLock::acquire(&config.dir)?;
+        let store = SledStore::open(&config.dir)?;
+        let socket = socket_path(&config.dir);
+        // We hold the lock, so any socket file here was left by an owner that died.
+        match std::fs::remove_file(&socket) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::from_io("remove the stale socket", &socket, e)),
+        }
+        let listener = UnixListener::bind(&socket).map_err(|e| StoreError::from_io("listen on", &socket, e))?;
+        std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660))
+            .map_err(|e| StoreError::from_io("set permissions on", &socket, e))?;
+        listener.set_nonblocking(true).map_err(|e| StoreError::from_io("listen on", &socket, e))?;
+        let shared = Arc::new(Shared {
+            store,
+            dir: config.dir.clone(),
+            stop: AtomicBool::new(false),
+            connections: AtomicUsize::new(0),
+            staff_sessions: AtomicUsize::new(0),
+            last_activity: Mutex::new(Instant::now()),
+            subscribers: Mutex::new(Vec::new()),
+            next_connection: AtomicU64::new(1),
+        });
+        shared.store.record_event(&Actor::system("owner"), "owner.start")?;
+        Ok(Owner { shared, listener, idle_timeout: config.idle_timeout, _lock: lock, socket })
+    }
+
+    pub fn handle(&self) -> OwnerHandle {
+        OwnerHandle { shared: self.shared.clone() }
+    }
+
+    /// Serves until stopped, signalled or idle. Flushes before returning.
+    pub fn run(self) -> Result<(), StoreError> {
+        let signalled = Arc::new(AtomicBool::new(false));
+        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
+            // Registration only fails for forbidden signals; these three are allowed.
+            let _ = signal_hook::flag::register(signal, signalled.clone());
+        }
+        let shared = self.shared.clone();
+        loop {
+            if shared.stop.load(Ordering::SeqCst) || signalled.load(Ordering::SeqCst) {
+                break;
+            }
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    shared.touch();
+                    shared.connections.fetch_add(1, Ordering::SeqCst);
+                    let worker = shared.clone();
+                    let spawned = std::thread::Builder::new().name("triage-conn".into()).spawn(move || {
+                        serve_connection(&worker, stream);
+                        worker.connections.fetch_sub(1, Ordering::SeqCst);
+                        worker.touch();
+                    });
+                    if spawned.is_err() {
+                        shared.connections.fetch_sub(1, Ordering::SeqCst);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if let Some(limit) = self.idle_timeout {
+                        let idle = shared.last_activity.lock().unwrap_or_else(|p| p.into_inner()).elapsed();
+                        if shared.connections.load(Ordering::SeqCst) == 0 && idle >= limit {
+                            break;
+                        }
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        // Stop accepting first, so a client never reaches an owner that is going away.
+        let _ = std::fs::remove_file(&self.socket);
+        drop(self.listener);
+        shared.broadcast(Event::OwnerStopping);
+        let audited = shared.store.record_event(&Actor::system("owner"), "owner.stop");
+        let flushed = shared.store.flush();
+        audited.and(flushed)
+    }
+}
+
+struct Session {
+    actor: Option<Actor>,
+    staff: bool,
+}
+
+fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
+    let _ = stream.set_nonblocking(false);
+    let connection = shared.next_connection.fetch_add(1, Ordering::SeqCst);
+    let Ok(writer) = stream.try_clone() else { return };
+    let writer = Arc::new(Mutex::new(writer));
+    let mut reader = stream;
+    let _ = reader.set_read_timeout(Some(Duration::from_secs(10)));
+    let hello: Hello = match read_frame(&mut reader) {
+        Ok(Some(hello)) => hello,
+        _ => return,
+    };
+    let version = env!("CARGO_PKG_VERSION").to_string();
+    if hello.protocol != PROTOCOL_VERSION {
+        let message = format!(
+            "this triage owner speaks protocol {PROTOCOL_VERSION} (triage {version}) but the client speaks protocol {} (triage {}): run the same triage version for every process on this data directory, or stop the owner with `triage stop` and retry",
+            hello.protocol,
+            crate::sanitize::terminal_text(&hello.version, false)
+        );
+        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = write_frame(&mut *w, &ServerFrame::VersionMismatch { protocol: PROTOCOL_VERSION, version, message });
+        return;
+    }
+    {
+        let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+        if write_frame(
+            &mut *w,
+            &ServerFrame::Welcome { protocol: PROTOCOL_VERSION, version, owner_pid: std::process::id() },
+        )
+        .is_err()
+        {
+            return;
+        }
+    }
+    let _ = reader.set_read_timeout(None);
+    let mut session = Session { actor: None, staff: false };
+    loop {
+        let frame: RequestFrame = match read_frame(&mut reader) {
+            Ok(Some(frame)) => frame,
+            _ => break,
+        };
+        shared.touch();
+        let is_stop = matches!(frame.request, Request::Stop);
+        let outcome = handle(shared, &mut session, connection, &writer, frame.request);
+        let stop = is_stop && outcome.is_ok();
+        {
+            let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+            if write_frame(&mut *w, &ServerFrame::Response { id: frame.id, outcome: outcome.map(Box::new) }).is_err() {
+                break;
+            }
+        }
+        if stop {
+            // Only after the acknowledgement is on its way; the owner then flushes and exits.
+            shared.stop.store(true, Ordering::SeqCst);
+        }
+    }
+    shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).retain(|(id, _)| *id != connection);
+    end_session(shared, &mut session);
+}
+
+fn end_session(shared: &Shared, session: &mut Session) {
+    if session.staff {
+        session.staff = false;
+        // The last staff session to leave locks the store again.
+        if shared.staff_sessions.fetch_sub(1, Ordering::SeqCst) == 1 {
+            shared.store.lock();
+        }
+    }
+    session.actor = None;
+}
+
+fn wire(error: StoreError) -> WireError {
+    WireError::from(error)
+}
+
+fn handle(
+    shared: &Arc<Shared>,
+    session: &mut Session,
+    connection: u64,
+    writer: &Arc<Mutex<UnixStream>>,
+    request: Request,
+) -> Result<Reply, WireError> {
+    let store = &shared.store;
+    match request {
+        Request::Ping => return Ok(Reply::Pong),
+        Request::Status => {
+            return Ok(Reply::Status(OwnerStatus {
+                owner_pid: std::process::id(),
+                data_dir: shared.dir.clone(),
+                protocol: PROTOCOL_VERSION,
+                version: env!("CARGO_PKG_VERSION").into(),
+                clients: shared.connections.load(Ordering::SeqCst),
+                store: store.status().map_err(wire)?,
+            }));
+        }
+        Request::Init { request, password } => {
+            let origin = session.actor.as_ref().map(|a| a.origin().to_string()).unwrap_or_else(|| "local".into());
+            let recovery = store.initialize(&request, &password.0, &origin).map_err(wire)?;
+            let shown = recovery.display_secret();
+            return Ok(Reply::RecoveryKey(Password::from(shown.as_str())));
+        }
+        Request::Login { user, password, origin } => {
+            end_session(shared, session);
+            let actor = store.login(&user, &password.0, &origin).map_err(wire)?;
+            if actor.role().holds_keyslot() {
+                session.staff = true;
+                shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
+            }
+            let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role() };
+            session.actor = Some(actor);
+            return Ok(reply);
+        }
+        Request::Recover { recovery_key, user, new_password, origin } => {
+            use secrecy::ExposeSecret;
+            let key = crate::store::RecoveryKey::parse(recovery_key.0.expose_secret()).ok_or(WireError {
+                code: "invalid".into(),
+                message: "invalid recovery key: expected 64 hex digits (dashes allowed)".into(),
+            })?;
+            end_session(shared, session);
+            let actor = store.recover(&key, &user, &new_password.0, &origin).map_err(wire)?;
+            if actor.role().holds_keyslot() {
+                session.staff = true;
+                shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
+            }
+            let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role() };
+            session.actor = Some(actor);
+            return Ok(reply);
+        }
+        _ => {}
+    }
+    let Some(actor) = session.actor.clone() else {
+        return Err(WireError { code: "not_logged_in".into(), message: "log in first (`--user NAME`)".into() });
+    };
+    let denied = |operation: Operation| -> Result<(), WireError> {
+        if auth::allowed(actor.role(), operation) {
+            return Ok(());
+        }
+        let _ = store.record_event(&actor, &format!("denied.{}", operation.name()));
+        Err(wire(StoreError::Denied { role: actor.role().name(), operation: operation.name() }))
+    };
+    let reply = match request {
+        Request::Organisation => Reply::Organisation(store.organisation(&actor).map_err(wire)?),
+        Request::AddUser { account, password } => {
+            Reply::Account(store.add_account(&actor, &account, &password.0).map_err(wire)?)
+        }
+        Request::ListUsers => Reply::Accounts(store.list_accounts(&actor).map_err(wire)?),
+        Request::SetUserStatus { user, status } => {
+            store.set_account_status(&actor, &user, status).map_err(wire)?;
+            Reply::Done
+        }
+        Request::SetPassword { user, password } => {
+            store.set_password(&actor, &user, &password.0).map_err(wire)?;
+            Reply::Done
+        }
+        Request::CreateClient { client } => Reply::Id(store.create_client(&actor, &client).map_err(wire)?),
+        Request::GetClient { id } => Reply::Client(store.client(&actor, &id).map_err(wire)?),
+        Request::ListClients => {
+            let (clients, damaged) = store.list_clients(&actor).map_err(wire)?;
+            Reply::Clients { clients, damaged }
+        }
+        Request::StartEncounter { client, origin } => {
+            Reply::Encounter(store.start_encounter(&actor, &client, origin).map_err(wire)?)
+        }
+        Request::GetEncounter { id } => Reply::Detail(store.encounter(&actor, &id).map_err(wire)?),
+        Request::SetEncounterStatus { id, status } => {
+            Reply::Encounter(store.set_encounter_status(&actor, &id, status).map_err(wire)?)
+        }
+        Request::RecordConsent { encounter, version, answer } => {
+            Reply::Consent(store.record_consent(&actor, &encounter, &version, answer).map_err(wire)?)
+        }
+        Request::SaveAnswer { encounter, answer } => {
+            Reply::Answer(store.save_answer(&actor, &encounter, &answer).map_err(wire)?)
+        }
+        Request::SaveResult { encounter, result } => {
+            let saved = store.save_result(&actor, &encounter, &result).map_err(wire)?;
+            if saved.flags.iter().any(|f| f.critical) {
+                shared.broadcast(Event::CriticalFlag { encounter });
+            }
+            Reply::Result(saved)
+        }
+        Request::SaveDecision { encounter, decision } => {
+            Reply::Decision(store.save_decision(&actor, &encounter, &decision).map_err(wire)?)
+        }
+        Request::SaveReferral { encounter, referral } => {
+            Reply::Referral(store.save_referral(&actor, &encounter, &referral).map_err(wire)?)
+        }
+        Request::ClientHistory { client } => Reply::History(store.client_history(&actor, &client).map_err(wire)?),
+        Request::SubmissionKey => Reply::SubmissionKey(hex::encode(store.submission_public_key(&actor).map_err(wire)?)),
+        Request::SubmitSealed { id, sealed_hex } => {
+            let sealed = hex::decode(&sealed_hex).map_err(|_| WireError {
+                code: "invalid".into(),
+                message: "the sealed submission is not hex".into(),
+            })?;
+            store.submit_sealed(&actor, &id, &sealed).map_err(wire)?;
+            shared.broadcast(Event::KioskSubmission { id });
+            Reply::Done
+        }
+        Request::ListSubmissions => Reply::Submissions(store.list_submissions(&actor).map_err(wire)?),
+        Request::OpenSubmission { id } => Reply::Submission(store.open_submission(&actor, &id).map_err(wire)?),
+        Request::AuditList { filter } => Reply::Audit(store.audit_list(&actor, &filter).map_err(wire)?),
+        Request::AuditVerify { expect_head } => {
+            Reply::Verify(store.audit_verify(&actor, expect_head.as_deref()).map_err(wire)?)
+        }
+        Request::BackupCreate { path } => Reply::Backup(backup::create(store, &actor, &path).map_err(wire)?),
+        Request::Seed { encounters } => Reply::Seed(store.seed_synthetic(&actor, encounters).map_err(wire)?),
+        Request::Subscribe => {
+            denied(Operation::SubscribeEvents)?;
+            shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).push((connection, writer.clone()));
+            Reply::Done
+        }
+        Request::Stop => {
+            denied(Operation::StopOwner)?;
+            store.record_event(&actor, "owner.stop_requested").map_err(wire)?;
+            Reply::Done
+        }
+        Request::Ping | Request::Status | Request::Init { .. } | Request::Login { .. } | Request::Recover { .. } => {
+            Reply::Done
+        }
+    };
+    Ok(reply)
+}

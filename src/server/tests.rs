@@ -1,0 +1,193 @@
+//! Owner and protocol tests with an in-process owner.
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use super::client::{Client, ConnectOptions};
+use super::owner::{Owner, OwnerConfig};
+use super::*;
+use crate::store::{InitRequest, Lang};
+
+fn pw(text: &str) -> SecretString {
+    SecretString::from(text.to_string())
+}
+
+fn start(dir: &std::path::Path) -> (owner::OwnerHandle, std::thread::JoinHandle<Result<(), crate::store::StoreError>>) {
+    let owner = Owner::start(&OwnerConfig { dir: dir.to_path_buf(), idle_timeout: None }).unwrap();
+    let handle = owner.handle();
+    (handle, std::thread::spawn(move || owner.run()))
+}
+
+fn no_autostart() -> ConnectOptions {
+    ConnectOptions { autostart: false, ..ConnectOptions::default() }
+}
+
+#[test]
+fn frames_round_trip_and_oversize_is_refused() {
+    let mut buffer = Vec::new();
+    write_frame(&mut buffer, &Hello { protocol: 1, version: "x".into() }).unwrap();
+    let hello: Hello = read_frame(&mut buffer.as_slice()).unwrap().unwrap();
+    assert_eq!(hello.protocol, 1);
+    let mut huge = ((MAX_FRAME + 1) as u32).to_be_bytes().to_vec();
+    huge.extend_from_slice(b"{}");
+    assert!(read_frame::<_, Hello>(&mut huge.as_slice()).is_err());
+    assert!(read_frame::<_, Hello>(&mut &b""[..]).unwrap().is_none());
+    assert!(read_frame::<_, Hello>(&mut &b"\x00\x00\x00\x02{x"[..]).is_err());
+}
+
+#[test]
+fn passwords_never_debug_print() {
+    let request = Request::Login { user: "a".into(), password: Password::from("hunter2-hunter2"), origin: "t".into() };
+    assert!(!format!("{request:?}").contains("hunter2"));
+}
+
+#[test]
+fn a_second_owner_is_refused_and_the_socket_is_0660() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, thread) = start(dir.path());
+    let mode = std::fs::metadata(socket_path(dir.path())).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o660);
+    let error = Owner::start(&OwnerConfig { dir: dir.path().to_path_buf(), idle_timeout: None }).err().unwrap();
+    assert_eq!(error.code(), "owner_running");
+    assert!(error.to_string().contains(&std::process::id().to_string()));
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}
+
+#[test]
+fn another_protocol_version_gets_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, thread) = start(dir.path());
+    let mut stream = std::os::unix::net::UnixStream::connect(socket_path(dir.path())).unwrap();
+    write_frame(&mut stream, &Hello { protocol: 999, version: "9.9.9".into() }).unwrap();
+    match read_frame::<_, ServerFrame>(&mut stream).unwrap().unwrap() {
+        ServerFrame::VersionMismatch { message, .. } => {
+            assert!(
+                message.contains("protocol 1")
+                    && message.contains("protocol 999")
+                    && message.contains("same triage version"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}
+
+#[test]
+fn requests_need_a_login_and_events_reach_subscribers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, thread) = start(dir.path());
+    let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
+    let init =
+        InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    assert!(matches!(
+        admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap(),
+        Reply::RecoveryKey(_)
+    ));
+    assert_eq!(admin.request(Request::ListUsers).unwrap_err().code(), Some("not_logged_in"));
+    admin.login("admin", &pw("admin password long enough"), "test").unwrap();
+    for (name, role) in [("ivy", crate::auth::Role::Intake), ("kiosk1", crate::auth::Role::Kiosk)] {
+        let account = crate::store::NewAccount { username: name.into(), display_name: name.into(), role };
+        admin
+            .request(Request::AddUser {
+                account,
+                password: Password::from(format!("{name} password long enough").as_str()),
+            })
+            .unwrap();
+    }
+    let mut staff = Client::connect(dir.path(), no_autostart()).unwrap();
+    staff.login("ivy", &pw("ivy password long enough"), "tty:/dev/pts/1").unwrap();
+    staff.subscribe().unwrap();
+
+    let mut kiosk = Client::connect(dir.path(), no_autostart()).unwrap();
+    kiosk.login("kiosk1", &pw("kiosk1 password long enough"), "kiosk").unwrap();
+    assert_eq!(kiosk.request(Request::Subscribe).unwrap_err().code(), Some("denied"));
+    assert_eq!(kiosk.request(Request::ListClients).unwrap_err().code(), Some("denied"));
+    let Reply::SubmissionKey(key) = kiosk.request(Request::SubmissionKey).unwrap() else { panic!() };
+    let key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
+    let submission = crate::store::KioskSubmission {
+        schema_version: 1,
+        id: crate::store::RecordId::random(),
+        language: Lang::En,
+        consent_version: "1".into(),
+        consent: crate::store::ConsentAnswer::Given,
+        client: None,
+        answers: vec![],
+        submitted_ms: 0,
+    };
+    let sealed = crate::store::crypto::seal_to(&key, &serde_json::to_vec(&submission).unwrap()).unwrap();
+    kiosk.request(Request::SubmitSealed { id: submission.id, sealed_hex: hex::encode(sealed) }).unwrap();
+    assert_eq!(staff.next_event(Duration::from_secs(5)).unwrap(), Some(Event::KioskSubmission { id: submission.id }));
+    let Reply::Submission(opened) = staff.request(Request::OpenSubmission { id: submission.id }).unwrap() else {
+        panic!()
+    };
+    assert_eq!(opened, submission);
+
+    // A critical flag is pushed too.
+    let Reply::Id(client) = staff
+        .request(Request::CreateClient {
+            client: crate::store::NewClient {
+                name: "X".into(),
+                birth_date: None,
+                province: "BC".into(),
+                language: Lang::En,
+                contact: None,
+                access_needs: vec![],
+                populations: vec![],
+            },
+        })
+        .unwrap()
+    else {
+        panic!()
+    };
+    let Reply::Encounter(encounter) =
+        staff.request(Request::StartEncounter { client, origin: crate::store::EncounterOrigin::Staff }).unwrap()
+    else {
+        panic!()
+    };
+    let result = crate::store::NewResult {
+        instrument: crate::store::InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En },
+        total: 20,
+        subscales: Default::default(),
+        band: "severe".into(),
+        flags: vec![crate::store::Flag { code: "item9".into(), critical: true }],
+    };
+    staff.request(Request::SaveResult { encounter: encounter.id, result }).unwrap();
+    assert_eq!(
+        staff.next_event(Duration::from_secs(5)).unwrap(),
+        Some(Event::CriticalFlag { encounter: encounter.id })
+    );
+
+    // The last staff session leaving locks the owner again.
+    drop(staff);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while handle.store().is_unlocked_public() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The admin session is still open, so it stays unlocked until that one leaves as well.
+    assert!(handle.store().is_unlocked_public());
+    drop(admin);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while handle.store().is_unlocked_public() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!handle.store().is_unlocked_public());
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}
+
+#[test]
+fn an_idle_owner_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let owner =
+        Owner::start(&OwnerConfig { dir: dir.path().to_path_buf(), idle_timeout: Some(Duration::from_millis(200)) })
+            .unwrap();
+    let started = std::time::Instant::now();
+    owner.run().unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert!(!socket_path(dir.path()).exists());
+}
