@@ -10,3 +10,4 @@ pub mod sanitize;
 pub mod server;
 pub mod store;
 pub mod triage;
+pub mod tui;

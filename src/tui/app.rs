@@ -1,0 +1,806 @@
+//! Application state and `update`: an action in, state changed, effects out. No terminal, no
+//! store, no clock: the shell performs effects and feeds their replies back as actions.
+
+use zeroize::Zeroizing;
+
+use super::backend::{BackendResult, ClientInfo, EncounterState, OrgInfo, QueueEntry, SavedAnswer, Session, Setup};
+use super::intake::{IntakeFlow, Step};
+use super::strings::Text;
+use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult};
+
+/// The consent text's version, recorded with every consent answer.
+pub const CONSENT_VERSION: &str = "2026-11-v1";
+/// The bundle a staff intake starts with.
+pub const DEFAULT_BUNDLE: &str = "adult-core";
+/// Province and territory codes.
+pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
+pub const POPULATIONS: [(&str, Text); 6] = [
+    ("youth", Text::PopYouth),
+    ("indigenous", Text::PopIndigenous),
+    ("2slgbtq", Text::Pop2slgbtq),
+    ("veteran", Text::PopVeteran),
+    ("perinatal", Text::PopPerinatal),
+    ("newcomer", Text::PopNewcomer),
+];
+pub const ACCESS_NEEDS: [(&str, Text); 4] = [
+    ("no_internet", Text::AccessNoInternet),
+    ("no_smartphone", Text::AccessNoSmartphone),
+    ("phone_only", Text::AccessPhoneOnly),
+    ("free_only", Text::AccessFreeOnly),
+];
+pub const CRISIS_ACTIONS: [(&str, Text); 4] = [
+    ("called_911", Text::CrisisAction1),
+    ("crisis_line", Text::CrisisAction2),
+    ("clinician_present", Text::CrisisAction3),
+    ("safety_plan", Text::CrisisAction4),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    // Keys (through the keymap).
+    Quit,
+    Help,
+    CloseHelp,
+    ToggleLanguage,
+    Lock,
+    Back,
+    NextField,
+    PrevField,
+    Submit,
+    Input(char),
+    DeleteChar,
+    ClearField,
+    Toggle,
+    Up,
+    Down,
+    /// A number key: 0 is the key "1".
+    Choose(usize),
+    /// A letter command outside text fields.
+    Letter(char),
+    // Terminal and clock.
+    Resize(u16, u16),
+    Tick(i64),
+    // Replies to effects.
+    SetupChecked(BackendResult<bool>),
+    Initialized(BackendResult<String>),
+    LoggedIn(BackendResult<Session>),
+    HomeLoaded(BackendResult<(OrgInfo, Vec<QueueEntry>)>),
+    ClientCreated(BackendResult<ClientInfo>),
+    EncounterStarted(BackendResult<(String, ClientInfo)>),
+    ConsentRecorded(BackendResult<bool>),
+    Saved(BackendResult<()>),
+    CrisisRecorded(BackendResult<String>),
+    EncounterOpened(BackendResult<EncounterState>),
+}
+
+/// Work for the shell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    CheckSetup,
+    Initialize { setup: Setup, password: Zeroizing<String> },
+    Login { user: String, password: Zeroizing<String> },
+    LoadHome,
+    CreateClient(ClientInfo),
+    StartEncounter { client: ClientInfo, instruments: Vec<String> },
+    RecordConsent { encounter: String, given: bool },
+    SaveAnswer { encounter: String, answer: SavedAnswer },
+    SaveResult { encounter: String, result: Box<ScoreResult>, language: Lang },
+    RecordCrisis { encounter: String, flags: Vec<String>, action: String, note: String },
+    OpenEncounter(String),
+    LockBackend,
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Secret,
+    /// Tick boxes: (code, label).
+    Checks(&'static [(&'static str, Text)]),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub label: Text,
+    pub kind: FieldKind,
+    pub value: Zeroizing<String>,
+    pub checked: Vec<bool>,
+    pub check_cursor: usize,
+    pub error: Option<Text>,
+}
+
+impl Field {
+    pub fn text(label: Text) -> Field {
+        Field { label, kind: FieldKind::Text, value: Zeroizing::new(String::new()), checked: Vec::new(), check_cursor: 0, error: None }
+    }
+    pub fn secret(label: Text) -> Field {
+        Field { kind: FieldKind::Secret, ..Field::text(label) }
+    }
+    pub fn checks(label: Text, choices: &'static [(&'static str, Text)]) -> Field {
+        Field { kind: FieldKind::Checks(choices), checked: vec![false; choices.len()], ..Field::text(label) }
+    }
+    pub fn with(mut self, value: &str) -> Field {
+        self.value = Zeroizing::new(value.to_string());
+        self
+    }
+    pub fn checked_codes(&self) -> Vec<String> {
+        match self.kind {
+            FieldKind::Checks(choices) => {
+                choices.iter().zip(&self.checked).filter(|(_, c)| **c).map(|((code, _), _)| (*code).to_string()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+impl Form {
+    pub fn new(fields: Vec<Field>) -> Form {
+        Form { fields, focus: 0 }
+    }
+    pub fn value(&self, index: usize) -> &str {
+        self.fields.get(index).map_or("", |f| f.value.as_str())
+    }
+    fn focused(&mut self) -> Option<&mut Field> {
+        self.fields.get_mut(self.focus)
+    }
+    /// Applies an editing action; returns false when the action is not an edit.
+    fn edit(&mut self, action: &Action) -> bool {
+        let count = self.fields.len().max(1);
+        match action {
+            Action::NextField | Action::Down if !self.on_checks() || matches!(action, Action::NextField) => {
+                self.focus = (self.focus + 1) % count
+            }
+            Action::PrevField | Action::Up if !self.on_checks() || matches!(action, Action::PrevField) => {
+                self.focus = (self.focus + count - 1) % count
+            }
+            Action::Down => {
+                if let Some(field) = self.focused() {
+                    field.check_cursor = (field.check_cursor + 1) % field.checked.len().max(1);
+                }
+            }
+            Action::Up => {
+                if let Some(field) = self.focused() {
+                    let len = field.checked.len().max(1);
+                    field.check_cursor = (field.check_cursor + len - 1) % len;
+                }
+            }
+            Action::Toggle if self.on_checks() => {
+                if let Some(field) = self.focused() {
+                    let cursor = field.check_cursor;
+                    if let Some(value) = field.checked.get_mut(cursor) {
+                        *value = !*value;
+                    }
+                }
+            }
+            Action::Input(c) | Action::Letter(c) if !self.on_checks() => {
+                if let Some(field) = self.focused() {
+                    if !c.is_control() && field.value.chars().count() < 200 {
+                        field.value.push(*c);
+                    }
+                    field.error = None;
+                }
+            }
+            Action::Toggle => {
+                if let Some(field) = self.focused() {
+                    field.value.push(' ');
+                }
+            }
+            Action::DeleteChar => {
+                if let Some(field) = self.focused() {
+                    field.value.pop();
+                }
+            }
+            Action::ClearField => {
+                if let Some(field) = self.focused() {
+                    field.value = Zeroizing::new(String::new());
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+    fn on_checks(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(|f| matches!(f.kind, FieldKind::Checks(_)))
+    }
+    fn first_error(&mut self) -> bool {
+        match self.fields.iter().position(|f| f.error.is_some()) {
+            Some(index) => {
+                self.focus = index;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    Saving,
+    Saved,
+    Failed(String),
+}
+
+/// The encounter in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intake {
+    pub encounter: String,
+    pub client: ClientInfo,
+    pub flow: IntakeFlow,
+    pub save: SaveState,
+    /// Follow-ups just added, shown once.
+    pub notice: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrisisState {
+    pub instrument: String,
+    pub flags: Vec<FlagHit>,
+    pub action: Option<usize>,
+    pub note: Zeroizing<String>,
+    pub recorded_at: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Starting,
+    FirstRun(Form),
+    Recovery { key: Zeroizing<String>, typed: String },
+    Login(Form),
+    Home { entries: Vec<QueueEntry>, selected: usize },
+    ClientForm(Form),
+    Consent,
+    Questionnaire,
+    Crisis(CrisisState),
+    Results,
+}
+
+/// The whole interface state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct App {
+    pub lang: Lang,
+    pub screen: Screen,
+    pub session: Option<Session>,
+    pub org: Option<OrgInfo>,
+    pub intake: Option<Intake>,
+    /// The idle lock: client details are hidden until the password is given again.
+    pub locked: Option<Form>,
+    pub help: bool,
+    pub status: Option<(bool, String)>,
+    pub last_activity_ms: i64,
+    pub idle_lock_ms: i64,
+    pub size: (u16, u16),
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(lang: Lang, now_ms: i64) -> App {
+        App {
+            lang,
+            screen: Screen::Starting,
+            session: None,
+            org: None,
+            intake: None,
+            locked: None,
+            help: false,
+            status: None,
+            last_activity_ms: now_ms,
+            idle_lock_ms: 10 * 60 * 1000,
+            size: (80, 24),
+            quit: false,
+        }
+    }
+
+    /// The effects to run first.
+    pub fn start(&self) -> Vec<Effect> {
+        vec![Effect::CheckSetup]
+    }
+
+    /// The client's language for questionnaire text, or the interface language.
+    pub fn client_lang(&self) -> Lang {
+        self.intake.as_ref().and_then(|i| i.client.language).unwrap_or(self.lang)
+    }
+
+    fn error(&mut self, message: impl Into<String>) {
+        self.status = Some((true, message.into()));
+    }
+}
+
+fn login_form(user: &str) -> Form {
+    let mut form = Form::new(vec![Field::text(Text::FieldUser).with(user), Field::secret(Text::FieldPassword)]);
+    if !user.is_empty() {
+        form.focus = 1;
+    }
+    form
+}
+
+fn first_run_form(lang: Lang) -> Form {
+    Form::new(vec![
+        Field::text(Text::FieldOrgName),
+        Field::text(Text::FieldProvince),
+        Field::text(Text::FieldDefaultLanguage).with(lang.code()),
+        Field::text(Text::FieldAdminUser),
+        Field::secret(Text::FieldPassword),
+        Field::secret(Text::FieldPasswordAgain),
+    ])
+}
+
+fn client_form(province: &str) -> Form {
+    Form::new(vec![
+        Field::text(Text::FieldName),
+        Field::text(Text::FieldBirthDate),
+        Field::text(Text::FieldProvince).with(province),
+        Field::text(Text::FieldClientLanguage),
+        Field::checks(Text::FieldPopulations, &POPULATIONS),
+        Field::checks(Text::FieldAccess, &ACCESS_NEEDS),
+    ])
+}
+
+/// A real calendar date, not after `today` (both YYYY-MM-DD).
+pub fn valid_birth_date(text: &str, today: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 || !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
+        return false;
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    day >= 1 && day <= days[(month - 1) as usize] && text <= today
+}
+
+/// Whole years between a birth date and today (both YYYY-MM-DD).
+pub fn age_on(birth: &str, today: &str) -> Option<i64> {
+    let parse = |s: &str| -> Option<(i64, i64, i64)> {
+        let mut parts = s.split('-').map(|p| p.parse::<i64>().ok());
+        Some((parts.next()??, parts.next()??, parts.next()??))
+    };
+    let (by, bm, bd) = parse(birth)?;
+    let (ty, tm, td) = parse(today)?;
+    let mut age = ty - by;
+    if (tm, td) < (bm, bd) {
+        age -= 1;
+    }
+    (age >= 0).then_some(age)
+}
+
+/// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.
+pub fn update(app: &mut App, action: Action, library: &Library, today: &str) -> Vec<Effect> {
+    match &action {
+        Action::Tick(now) => {
+            let idle = *now - app.last_activity_ms >= app.idle_lock_ms;
+            if idle && app.session.is_some() && app.locked.is_none() {
+                let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
+                app.locked = Some(login_form(&user));
+                app.help = false;
+                return vec![Effect::LockBackend];
+            }
+            return Vec::new();
+        }
+        Action::Resize(w, h) => {
+            app.size = (*w, *h);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if matches!(action, Action::Quit) {
+        app.quit = true;
+        return vec![Effect::Quit];
+    }
+    if matches!(action, Action::ToggleLanguage) {
+        app.lang = if app.lang == Lang::En { Lang::Fr } else { Lang::En };
+        return Vec::new();
+    }
+    // The help overlay closes on any key (the keymap sends CloseHelp while it is open).
+    if matches!(action, Action::CloseHelp) {
+        app.help = false;
+        return Vec::new();
+    }
+    if matches!(action, Action::Help) {
+        app.help = true;
+        return Vec::new();
+    }
+
+    // The idle lock takes every key until the password is given again.
+    if let Some(form) = app.locked.as_mut() {
+        return match action {
+            Action::Submit => {
+                let user = form.value(0).to_string();
+                let password = Zeroizing::new(form.value(1).to_string());
+                vec![Effect::Login { user, password }]
+            }
+            Action::LoggedIn(Ok(_)) => {
+                app.locked = None;
+                app.status = None;
+                Vec::new()
+            }
+            Action::LoggedIn(Err(message)) => {
+                if let Some(field) = form.fields.get_mut(1) {
+                    field.value = Zeroizing::new(String::new());
+                }
+                app.status = Some((true, message));
+                Vec::new()
+            }
+            other => {
+                form.edit(&other);
+                Vec::new()
+            }
+        };
+    }
+
+    match action {
+        Action::SetupChecked(Ok(true)) => {
+            app.screen = Screen::FirstRun(first_run_form(app.lang));
+            Vec::new()
+        }
+        Action::SetupChecked(Ok(false)) => {
+            app.screen = Screen::Login(login_form(""));
+            Vec::new()
+        }
+        Action::SetupChecked(Err(message)) => {
+            app.error(message);
+            app.screen = Screen::Login(login_form(""));
+            Vec::new()
+        }
+        Action::Initialized(Ok(key)) => {
+            app.status = None;
+            app.screen = Screen::Recovery { key: Zeroizing::new(key), typed: String::new() };
+            Vec::new()
+        }
+        Action::Initialized(Err(message)) | Action::LoggedIn(Err(message)) => {
+            app.error(message);
+            if let Screen::Login(form) = &mut app.screen
+                && let Some(field) = form.fields.get_mut(1)
+            {
+                field.value = Zeroizing::new(String::new());
+            }
+            Vec::new()
+        }
+        Action::LoggedIn(Ok(session)) => {
+            app.session = Some(session);
+            app.status = None;
+            vec![Effect::LoadHome]
+        }
+        Action::HomeLoaded(Ok((org, mut entries))) => {
+            // Critical first, then the most recently updated: the order shown is the order chosen.
+            entries.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.updated.cmp(&a.updated)));
+            app.idle_lock_ms = i64::from(org.idle_lock_minutes.max(1)) * 60 * 1000;
+            app.org = Some(org);
+            let selected = match &app.screen {
+                Screen::Home { selected, .. } => (*selected).min(entries.len().saturating_sub(1)),
+                _ => 0,
+            };
+            app.screen = Screen::Home { entries, selected };
+            Vec::new()
+        }
+        Action::HomeLoaded(Err(message)) | Action::ClientCreated(Err(message)) | Action::EncounterStarted(Err(message)) => {
+            app.error(message);
+            Vec::new()
+        }
+        Action::EncounterOpened(Err(message)) | Action::ConsentRecorded(Err(message)) => {
+            app.error(message);
+            Vec::new()
+        }
+        Action::ClientCreated(Ok(client)) => {
+            let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
+            vec![Effect::StartEncounter { client, instruments }]
+        }
+        Action::EncounterStarted(Ok((encounter, client))) => {
+            let context = Context { sex: None, age: client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
+            let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
+            let flow = IntakeFlow::new(library, &instruments, context);
+            app.intake = Some(Intake { encounter, client, flow, save: SaveState::Saved, notice: None });
+            app.status = None;
+            app.screen = Screen::Consent;
+            Vec::new()
+        }
+        Action::ConsentRecorded(Ok(given)) => {
+            if given {
+                app.screen = Screen::Questionnaire;
+            } else {
+                app.intake = None;
+                app.status = Some((false, Text::ConsentDeclinedNote.get(app.lang).to_string()));
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                return vec![Effect::LoadHome];
+            }
+            Vec::new()
+        }
+        Action::EncounterOpened(Ok(state)) => {
+            let context = Context { sex: None, age: state.client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
+            let flow = IntakeFlow::restore(library, &state.instruments, context, &state.answers, &state.completed, state.handled_flags.clone());
+            let consented = state.consent == Some(true);
+            let finished = flow.is_finished();
+            app.intake = Some(Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None });
+            app.screen = match (consented, finished) {
+                (false, _) => Screen::Consent,
+                (true, false) => Screen::Questionnaire,
+                (true, true) => Screen::Results,
+            };
+            Vec::new()
+        }
+        Action::Saved(result) => {
+            if let Some(intake) = app.intake.as_mut() {
+                intake.save = match result {
+                    Ok(()) => SaveState::Saved,
+                    Err(message) => SaveState::Failed(message),
+                };
+            }
+            Vec::new()
+        }
+        Action::CrisisRecorded(result) => {
+            let Screen::Crisis(crisis) = &mut app.screen else { return Vec::new() };
+            match result {
+                Ok(at) => {
+                    crisis.recorded_at = Some(at);
+                    let (instrument, flags) = (crisis.instrument.clone(), crisis.flags.clone());
+                    if let Some(intake) = app.intake.as_mut() {
+                        intake.flow.mark_handled(&instrument, &flags);
+                        app.screen = if intake.flow.is_finished() { Screen::Results } else { Screen::Questionnaire };
+                    }
+                }
+                Err(message) => crisis.error = Some(message),
+            }
+            Vec::new()
+        }
+        key => {
+            app.status = app.status.take().filter(|(error, _)| *error);
+            screen_key(app, key, library, today)
+        }
+    }
+}
+
+fn screen_key(app: &mut App, action: Action, library: &Library, today: &str) -> Vec<Effect> {
+    if matches!(action, Action::Lock) && app.session.is_some() {
+        let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
+        app.locked = Some(login_form(&user));
+        return vec![Effect::LockBackend];
+    }
+    let lang = app.lang;
+    match &mut app.screen {
+        Screen::Starting => Vec::new(),
+        Screen::FirstRun(form) => {
+            if action != Action::Submit {
+                form.edit(&action);
+                return Vec::new();
+            }
+            for field in &mut form.fields {
+                field.error = None;
+            }
+            for index in [0, 3] {
+                if form.value(index).trim().is_empty() {
+                    form.fields[index].error = Some(Text::Required);
+                }
+            }
+            let province = form.value(1).trim().to_ascii_uppercase();
+            if !PROVINCES.contains(&province.as_str()) {
+                form.fields[1].error = Some(Text::UnknownProvince);
+            }
+            let language = Lang::parse(form.value(2).trim());
+            if language.is_none() {
+                form.fields[2].error = Some(Text::UnknownLanguage);
+            }
+            if form.value(4).chars().count() < 12 {
+                form.fields[4].error = Some(Text::PasswordTooShort);
+            } else if form.value(4) != form.value(5) {
+                form.fields[5].error = Some(Text::PasswordsDiffer);
+            }
+            if form.first_error() {
+                return Vec::new();
+            }
+            let setup = Setup {
+                org_name: form.value(0).trim().to_string(),
+                province,
+                language: language.unwrap_or(lang),
+                admin: form.value(3).trim().to_string(),
+            };
+            vec![Effect::Initialize { setup, password: Zeroizing::new(form.value(4).to_string()) }]
+        }
+        Screen::Recovery { typed, .. } => {
+            match action {
+                Action::Input(c) | Action::Letter(c) => typed.push(c),
+                Action::DeleteChar => {
+                    typed.pop();
+                }
+                Action::Submit => {
+                    let confirmed = Lang::ALL.iter().any(|l| typed.trim().eq_ignore_ascii_case(Text::RecoveryWord.get(*l)));
+                    if confirmed {
+                        app.screen = Screen::Login(login_form(""));
+                    }
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Screen::Login(form) => {
+            if action == Action::Submit {
+                if form.value(0).trim().is_empty() {
+                    form.focus = 0;
+                    return Vec::new();
+                }
+                return vec![Effect::Login {
+                    user: form.value(0).trim().to_string(),
+                    password: Zeroizing::new(form.value(1).to_string()),
+                }];
+            }
+            form.edit(&action);
+            Vec::new()
+        }
+        Screen::Home { entries, selected } => match action {
+            Action::Up => {
+                *selected = selected.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => {
+                *selected = (*selected + 1).min(entries.len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::Letter('n') => {
+                let province = app.org.as_ref().map(|o| o.province.clone()).unwrap_or_default();
+                app.screen = Screen::ClientForm(client_form(&province));
+                Vec::new()
+            }
+            Action::Letter('r') => vec![Effect::LoadHome],
+            Action::Letter('q') => {
+                app.quit = true;
+                vec![Effect::Quit]
+            }
+            Action::Submit => entries.get(*selected).map(|e| vec![Effect::OpenEncounter(e.encounter.clone())]).unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        Screen::ClientForm(form) => {
+            if action == Action::Back {
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                return vec![Effect::LoadHome];
+            }
+            if action != Action::Submit {
+                form.edit(&action);
+                return Vec::new();
+            }
+            for field in &mut form.fields {
+                field.error = None;
+            }
+            if form.value(0).trim().is_empty() {
+                form.fields[0].error = Some(Text::Required);
+            }
+            let birth = form.value(1).trim().to_string();
+            if !birth.is_empty() && !valid_birth_date(&birth, today) {
+                form.fields[1].error = Some(Text::BadDate);
+            }
+            let province = form.value(2).trim().to_ascii_uppercase();
+            if !PROVINCES.contains(&province.as_str()) {
+                form.fields[2].error = Some(Text::UnknownProvince);
+            }
+            let language = Lang::parse(form.value(3).trim());
+            if language.is_none() {
+                form.fields[3].error = Some(Text::UnknownLanguage);
+            }
+            if form.first_error() {
+                return Vec::new();
+            }
+            let client = ClientInfo {
+                id: String::new(),
+                name: form.value(0).trim().to_string(),
+                birth_date: (!birth.is_empty()).then_some(birth),
+                province,
+                language,
+                populations: form.fields[4].checked_codes(),
+                access_needs: form.fields[5].checked_codes(),
+            };
+            vec![Effect::CreateClient(client)]
+        }
+        Screen::Consent => {
+            let Some(intake) = app.intake.as_ref() else { return Vec::new() };
+            if action == Action::Back {
+                // The encounter stays in progress and can be resumed from the queue.
+                app.intake = None;
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                return vec![Effect::LoadHome];
+            }
+            let given = match action {
+                Action::Letter('y' | 'o') | Action::Choose(0) => true,
+                Action::Letter('n') | Action::Choose(1) => false,
+                _ => return Vec::new(),
+            };
+            vec![Effect::RecordConsent { encounter: intake.encounter.clone(), given }]
+        }
+        Screen::Questionnaire => questionnaire_key(app, action, library),
+        Screen::Crisis(crisis) => {
+            match action {
+                Action::Choose(n) if n < CRISIS_ACTIONS.len() => crisis.action = Some(n),
+                Action::Up => crisis.action = Some(crisis.action.map_or(0, |a| a.saturating_sub(1))),
+                Action::Down => crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(CRISIS_ACTIONS.len() - 1))),
+                Action::Input(c) | Action::Letter(c) => {
+                    if crisis.note.chars().count() < 500 {
+                        crisis.note.push(c);
+                    }
+                }
+                Action::Toggle => crisis.note.push(' '),
+                Action::DeleteChar => {
+                    crisis.note.pop();
+                }
+                Action::Submit => {
+                    let Some(index) = crisis.action else {
+                        crisis.error = Some(Text::CrisisRecord.get(lang).to_string());
+                        return Vec::new();
+                    };
+                    let Some(intake) = app.intake.as_ref() else { return Vec::new() };
+                    return vec![Effect::RecordCrisis {
+                        encounter: intake.encounter.clone(),
+                        flags: crisis.flags.iter().map(|f| format!("{}.{}", crisis.instrument, f.id)).collect(),
+                        action: CRISIS_ACTIONS[index].0.to_string(),
+                        note: crisis.note.to_string(),
+                    }];
+                }
+                // The crisis screen cannot be left without recording what was done.
+                _ => {}
+            }
+            Vec::new()
+        }
+        Screen::Results => match action {
+            Action::Letter('f') | Action::Back => {
+                app.intake = None;
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                vec![Effect::LoadHome]
+            }
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn questionnaire_key(app: &mut App, action: Action, library: &Library) -> Vec<Effect> {
+    let client_lang = app.client_lang();
+    let Some(intake) = app.intake.as_mut() else { return Vec::new() };
+    let Some(instrument) = intake.flow.current_instrument(library) else { return Vec::new() };
+    let options = instrument.options_of(intake.flow.current_item()).len();
+    let language = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
+    let steps = match action {
+        Action::Choose(n) if n < options => intake.flow.answer(library, n),
+        Action::Submit => match intake.flow.current_answer(library) {
+            Some(position) => intake.flow.answer(library, position),
+            None => return Vec::new(),
+        },
+        Action::Letter('s') => match intake.flow.skip(library) {
+            Ok(steps) => steps,
+            Err(_) => {
+                app.status = Some((true, Text::CannotSkip.get(app.lang).to_string()));
+                return Vec::new();
+            }
+        },
+        Action::Back => {
+            intake.flow.back(library);
+            intake.notice = None;
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    };
+    let mut effects = Vec::new();
+    let mut crisis = None;
+    intake.notice = None;
+    for step in steps {
+        match step {
+            Step::Answered { instrument, version, item, position, value } => {
+                intake.save = SaveState::Saving;
+                effects.push(Effect::SaveAnswer {
+                    encounter: intake.encounter.clone(),
+                    answer: SavedAnswer { instrument, version, language, item, position, value },
+                });
+            }
+            Step::Completed(result) => {
+                effects.push(Effect::SaveResult { encounter: intake.encounter.clone(), result, language });
+            }
+            Step::Crisis { instrument, flags } => crisis = Some((instrument, flags)),
+            Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
+            Step::Finished => app.screen = Screen::Results,
+        }
+    }
+    if let Some((instrument, flags)) = crisis {
+        app.screen = Screen::Crisis(CrisisState { instrument, flags, action: None, note: Zeroizing::new(String::new()), recorded_at: None, error: None });
+    }
+    effects
+}

@@ -1,0 +1,104 @@
+//! What the interface asks of the data layer, in the interface's own terms. The shell performs
+//! [`super::app::Effect`]s against a `Backend`; the store-backed implementation talks to the owning
+//! process, and tests use an in-memory one.
+
+use std::collections::BTreeSet;
+
+use crate::instrument::{Lang, ScoreResult};
+
+/// A user-facing failure from the data layer (already worded for staff).
+pub type BackendResult<T> = Result<T, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgInfo {
+    pub name: String,
+    pub province: String,
+    pub language: Lang,
+    pub crisis_text: String,
+    pub idle_lock_minutes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setup {
+    pub org_name: String,
+    pub province: String,
+    pub language: Lang,
+    pub admin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientInfo {
+    pub id: String,
+    pub name: String,
+    pub birth_date: Option<String>,
+    pub province: String,
+    pub language: Option<Lang>,
+    pub populations: Vec<String>,
+    pub access_needs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub encounter: String,
+    pub client_name: String,
+    pub kiosk: bool,
+    pub critical: bool,
+    pub updated: String,
+}
+
+/// An answer to persist: position and scored value, with the instrument's id, version, language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedAnswer {
+    pub instrument: String,
+    pub version: String,
+    pub language: Lang,
+    pub item: String,
+    pub position: usize,
+    pub value: i64,
+}
+
+/// Everything needed to resume an encounter where it stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncounterState {
+    pub encounter: String,
+    pub client: ClientInfo,
+    pub instruments: Vec<String>,
+    pub consent: Option<bool>,
+    pub answers: Vec<(String, String, usize)>,
+    pub completed: BTreeSet<String>,
+    pub handled_flags: BTreeSet<String>,
+}
+
+pub trait Backend {
+    /// True when the data directory has no organisation yet (first run).
+    fn needs_setup(&mut self) -> BackendResult<bool>;
+    /// Creates the organisation and first admin; returns the recovery key, to be shown once.
+    fn initialize(&mut self, setup: &Setup, password: &str) -> BackendResult<String>;
+    fn login(&mut self, user: &str, password: &str) -> BackendResult<Session>;
+    fn organisation(&mut self) -> BackendResult<OrgInfo>;
+    fn queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
+    fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
+    fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String>;
+    fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()>;
+    fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()>;
+    fn save_result(&mut self, encounter: &str, result: &ScoreResult, language: Lang) -> BackendResult<()>;
+    /// Records the crisis action taken; returns the time recorded, for display.
+    fn record_crisis_action(&mut self, encounter: &str, flags: &[String], action: &str, note: &str) -> BackendResult<String>;
+    fn save_decision(
+        &mut self,
+        encounter: &str,
+        suggested: &str,
+        reasons: &[String],
+        final_level: &str,
+        override_reason: Option<&str>,
+    ) -> BackendResult<()>;
+    fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
+    fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;
+    fn lock(&mut self);
+}

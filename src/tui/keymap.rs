@@ -1,0 +1,105 @@
+//! The one keymap: terminal keys to named actions, by the kind of screen in front. Every action
+//! has a plain key; Esc, Alt and F-keys are only ever alternatives.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::Action;
+
+/// What kind of input the focused screen takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyContext {
+    /// A text field has focus: printable keys are text.
+    Form,
+    /// Lists and menus: letters are commands.
+    Menu,
+    /// A questionnaire item: digits answer.
+    Question,
+    /// The help overlay: any key closes it.
+    Help,
+}
+
+/// Maps a key to an action in `context`; `None` for keys that do nothing there.
+pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if context == KeyContext::Help {
+        return Some(Action::CloseHelp);
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl {
+        return match key.code {
+            KeyCode::Char('q') | KeyCode::Char('c') => Some(Action::Quit),
+            KeyCode::Char('l') => Some(Action::ToggleLanguage),
+            KeyCode::Char('k') => Some(Action::Help),
+            KeyCode::Char('x') => Some(Action::Lock),
+            KeyCode::Char('b') => Some(Action::Back),
+            KeyCode::Char('u') => Some(Action::ClearField),
+            _ => None,
+        };
+    }
+    let common = match key.code {
+        KeyCode::Esc => Some(Action::Back),
+        KeyCode::F(1) => Some(Action::Help),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Tab => Some(Action::NextField),
+        KeyCode::BackTab => Some(Action::PrevField),
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        _ => None,
+    };
+    if common.is_some() {
+        return common;
+    }
+    match context {
+        KeyContext::Form => match key.code {
+            KeyCode::Backspace => Some(Action::DeleteChar),
+            KeyCode::Char(' ') => Some(Action::Toggle),
+            KeyCode::Char(c) => Some(Action::Input(c)),
+            _ => None,
+        },
+        KeyContext::Menu | KeyContext::Question => match key.code {
+            KeyCode::Char(c @ '1'..='9') => Some(Action::Choose(c as usize - '1' as usize)),
+            KeyCode::Char('?') => Some(Action::Help),
+            KeyCode::Left | KeyCode::Backspace => Some(Action::Back),
+            KeyCode::Right => Some(Action::Submit),
+            KeyCode::Char(' ') => Some(Action::Toggle),
+            KeyCode::Char(c) => Some(Action::Letter(c.to_ascii_lowercase())),
+            _ => None,
+        },
+        KeyContext::Help => Some(Action::CloseHelp),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn digits_answer_questions_but_are_text_in_forms() {
+        assert_eq!(action_for(KeyContext::Question, key(KeyCode::Char('3'))), Some(Action::Choose(2)));
+        assert_eq!(action_for(KeyContext::Form, key(KeyCode::Char('3'))), Some(Action::Input('3')));
+    }
+
+    #[test]
+    fn every_escape_has_a_plain_alternative() {
+        // Back: Esc, or Ctrl-B, or Left/Backspace outside forms.
+        assert_eq!(action_for(KeyContext::Form, key(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL)), Some(Action::Back));
+        assert_eq!(action_for(KeyContext::Question, key(KeyCode::Left)), Some(Action::Back));
+        // Help: F1, or ? outside forms, or Ctrl-K anywhere.
+        assert_eq!(action_for(KeyContext::Menu, key(KeyCode::Char('?'))), Some(Action::Help));
+        assert_eq!(action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)), Some(Action::Help));
+    }
+
+    #[test]
+    fn key_releases_are_ignored() {
+        let mut release = key(KeyCode::Char('1'));
+        release.kind = KeyEventKind::Release;
+        assert_eq!(action_for(KeyContext::Question, release), None);
+    }
+}

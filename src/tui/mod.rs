@@ -1,0 +1,12 @@
+//! The staff terminal interface, Elm-style: keys map to actions through one keymap
+//! (`keymap`), `app::update` changes the state and returns effects, and drawing (`view`,
+//! `screens/`) is a pure function of the state. This module is the shell around them.
+
+pub mod app;
+pub mod backend;
+pub mod intake;
+pub mod keymap;
+pub mod screens;
+pub mod strings;
+pub mod theme;
+pub mod view;

@@ -1,0 +1,107 @@
+//! The crisis interrupt: the organisation's own protocol text, the crisis lines for this client
+//! (9-1-1 first for acute risk), and a required record of what was done.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::app::{App, CRISIS_ACTIONS, CrisisState};
+use crate::tui::strings::Text;
+use crate::tui::view::{View, clean};
+
+pub fn keys() -> Vec<(&'static str, Text)> {
+    vec![("1-4", Text::KeyChoose), ("Enter", Text::KeyRecord)]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view: &View) {
+    let lang = app.lang;
+    let client_lang = app.client_lang();
+    let instrument = view.library.get(&crisis.instrument);
+    let mut lines = vec![Line::styled(format!(" {} ", Text::CrisisTitle.get(lang)), view.theme.critical), Line::raw("")];
+    for flag in &crisis.flags {
+        let label = instrument
+            .and_then(|i| i.flags.iter().find(|f| f.id == flag.id))
+            .map(|f| clean(f.label.get(client_lang)))
+            .unwrap_or_else(|| flag.id.clone());
+        lines.push(Line::from(vec![Span::styled(format!("{} ", Text::CrisisBecause.get(lang)), view.theme.warning), Span::raw(label)]));
+    }
+    if let Some(org) = &app.org
+        && !org.crisis_text.trim().is_empty()
+    {
+        lines.push(Line::raw(""));
+        for line in org.crisis_text.lines() {
+            lines.push(Line::styled(clean(line), view.theme.title));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Text::CrisisResources.get(lang), view.theme.title));
+    for resource in view.crisis_lines {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", clean(&resource.contact)), view.theme.key),
+            Span::raw(format!("{} ({})", clean(&resource.name), clean(&resource.hours))),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Text::CrisisRecord.get(lang), view.theme.title));
+    for (index, (_, text)) in CRISIS_ACTIONS.iter().enumerate() {
+        let line = Line::from(vec![Span::styled(format!("  {}  ", index + 1), view.theme.key), Span::raw(text.get(lang))]);
+        lines.push(if crisis.action == Some(index) { line.style(view.theme.selected) } else { line });
+    }
+    lines.push(Line::from(vec![Span::raw(format!("{} ", Text::CrisisNote.get(lang))), Span::styled(clean(&crisis.note), view.theme.input)]));
+    if let Some(error) = &crisis.error {
+        lines.push(Line::styled(clean(error), view.theme.warning));
+    }
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let used = (paragraph.line_count(area.width) as u16).min(area.height);
+    frame.render_widget(paragraph, area);
+    let note_row = area.y + used.saturating_sub(if crisis.error.is_some() { 2 } else { 1 });
+    let note_col = area.x + (unicode_width::UnicodeWidthStr::width(Text::CrisisNote.get(lang)) + 1 + unicode_width::UnicodeWidthStr::width(crisis.note.as_str())) as u16;
+    frame.set_cursor_position((note_col.min(area.right().saturating_sub(1)), note_row.min(area.bottom().saturating_sub(1))));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instrument::Lang;
+    use crate::tui::app::{Action, Effect, Screen, update};
+    use crate::tui::screens::fixtures;
+    use crate::tui::view::test_support::{library, render};
+
+    fn crisis(lang: Lang) -> crate::tui::app::App {
+        let mut app = fixtures::intake(lang, &[0, 0, 0, 0, 0, 0, 0, 0]);
+        app.lang = lang;
+        app.screen = Screen::Questionnaire;
+        update(&mut app, Action::Choose(2), library(), "2026-11-25");
+        app
+    }
+
+    #[test]
+    fn crisis_snapshots_in_both_languages() {
+        let screen = render(&crisis(Lang::En), 80, 24);
+        assert!(screen.contains("CRISIS PROTOCOL"));
+        assert!(screen.find("9-1-1").unwrap() < screen.find("9-8-8").unwrap());
+        insta::assert_snapshot!("crisis_80x24_en", screen);
+        insta::assert_snapshot!("crisis_120x40_en", render(&crisis(Lang::En), 120, 40));
+        insta::assert_snapshot!("crisis_80x24_fr", render(&crisis(Lang::Fr), 80, 24));
+        insta::assert_snapshot!("crisis_120x40_fr", render(&crisis(Lang::Fr), 120, 40));
+    }
+
+    #[test]
+    fn the_crisis_cannot_be_left_without_recording_an_action() {
+        let mut app = crisis(Lang::En);
+        for action in [Action::Back, Action::Submit] {
+            update(&mut app, action, library(), "2026-11-25");
+            assert!(matches!(app.screen, Screen::Crisis(_)));
+        }
+        update(&mut app, Action::Choose(2), library(), "2026-11-25");
+        for c in "on-call MD".chars() {
+            update(&mut app, Action::Input(c), library(), "2026-11-25");
+        }
+        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        let [Effect::RecordCrisis { action, note, flags, .. }] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!((action.as_str(), note.as_str()), ("clinician_present", "on-call MD"));
+        assert_eq!(flags, &vec!["phq9.suicidal_ideation".to_string()]);
+        update(&mut app, Action::CrisisRecorded(Ok("2026-11-25 10:42".into())), library(), "2026-11-25");
+        assert!(matches!(app.screen, Screen::Questionnaire), "the intake goes on after the record");
+    }
+}

@@ -1,0 +1,86 @@
+//! Home: the queue (critical first and highlighted), new intake, open an encounter.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::App;
+use crate::tui::backend::QueueEntry;
+use crate::tui::strings::Text;
+use crate::tui::view::{View, body_block, clean};
+
+pub fn keys() -> Vec<(&'static str, Text)> {
+    vec![("n", Text::KeyNewIntake), ("Enter", Text::KeyResume), ("↑↓", Text::KeyMove), ("q", Text::KeyQuit)]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], selected: usize, view: &View) {
+    let block = body_block(Text::HomeTitle.get(app.lang), view.theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if entries.is_empty() {
+        frame.render_widget(Paragraph::new(Text::QueueEmpty.get(app.lang)).style(view.theme.muted), inner);
+        return;
+    }
+    let lines: Vec<Line> = entries
+        .iter()
+        .enumerate()
+        .take(usize::from(inner.height))
+        .map(|(index, entry)| {
+            let kind = if entry.kiosk { Text::QueueKiosk } else { Text::QueueInProgress };
+            let mut spans = Vec::new();
+            if entry.critical {
+                spans.push(Span::styled(format!(" {} ", Text::QueueCritical.get(app.lang)), view.theme.critical));
+                spans.push(Span::raw(" "));
+            }
+            spans.push(Span::raw(format!("{:<28} {:<18} {}", clean(&entry.client_name), kind.get(app.lang), clean(&entry.updated))));
+            let line = Line::from(spans);
+            if index == selected { line.style(view.theme.selected) } else { line }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+    let cursor_row = inner.y + (selected as u16).min(inner.height.saturating_sub(1));
+    frame.set_cursor_position((inner.x, cursor_row));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instrument::Lang;
+    use crate::tui::app::{Action, Effect, Screen, update};
+    use crate::tui::backend::QueueEntry;
+    use crate::tui::screens::fixtures;
+    use crate::tui::view::test_support::{library, render};
+
+    fn entry(name: &str, kiosk: bool, critical: bool, updated: &str) -> QueueEntry {
+        QueueEntry { encounter: name.to_lowercase(), client_name: name.into(), kiosk, critical, updated: updated.into() }
+    }
+
+    #[test]
+    fn critical_entries_come_first() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let org = app.org.clone().unwrap();
+        let entries = vec![
+            entry("Jordan Lee", false, false, "2026-11-25 09:10"),
+            entry("Kiosk client 4F2A", true, true, "2026-11-25 09:05"),
+            entry("Sam Okafor", false, false, "2026-11-25 09:20"),
+        ];
+        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), "2026-11-25");
+        let screen = render(&app, 80, 24);
+        let critical = screen.find("CRITICAL").unwrap();
+        assert!(critical < screen.find("Sam Okafor").unwrap());
+        insta::assert_snapshot!("home_80x24", screen);
+        insta::assert_snapshot!("home_120x40_fr", render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::OpenEncounter("kiosk client 4f2a".into())]);
+    }
+
+    #[test]
+    fn empty_queue_and_new_intake() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let org = app.org.clone().unwrap();
+        update(&mut app, Action::HomeLoaded(Ok((org, vec![]))), library(), "2026-11-25");
+        insta::assert_snapshot!("home_empty_80x24", render(&app, 80, 24));
+        update(&mut app, Action::Letter('n'), library(), "2026-11-25");
+        assert!(matches!(app.screen, Screen::ClientForm(_)));
+    }
+}

@@ -1,0 +1,200 @@
+//! Every piece of interface text, in English and French. Screens never hold literal text: they ask
+//! for a [`Text`] in the current language, so switching language takes effect on the next frame.
+//! Instrument wording is not here: it comes from the questionnaire files, exactly as published.
+
+use crate::instrument::Lang;
+
+macro_rules! strings {
+    ($($key:ident => $en:expr, $fr:expr;)*) => {
+        /// A piece of interface text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Text { $($key,)* }
+
+        impl Text {
+            pub const ALL: &'static [Text] = &[$(Text::$key,)*];
+
+            /// The text in `lang`.
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Text::$key, Lang::En) => $en, (Text::$key, Lang::Fr) => $fr,)*
+                }
+            }
+        }
+    };
+}
+
+strings! {
+    AppName => "triage", "triage";
+    LanguageName => "English", "Français";
+    // Terminal and global
+    TooSmall => "Please enlarge the window to at least 80 × 24.", "Veuillez agrandir la fenêtre à au moins 80 × 24.";
+    KeysTitle => "Keys", "Touches";
+    HelpTitle => "Help: keys on this screen", "Aide : touches de cet écran";
+    HelpClose => "Press any key to close this help.", "Appuyez sur une touche pour fermer l'aide.";
+    KeyHelp => "help", "aide";
+    KeyQuit => "quit", "quitter";
+    KeyLanguage => "français", "English";
+    KeyBack => "back", "retour";
+    KeyNextField => "next field", "champ suivant";
+    KeyPrevField => "previous field", "champ précédent";
+    KeySubmit => "confirm", "valider";
+    KeyLock => "lock", "verrouiller";
+    KeyToggle => "tick / untick", "cocher / décocher";
+    KeyMove => "move", "déplacer";
+    Saving => "Saving…", "Enregistrement…";
+    Saved => "Saved", "Enregistré";
+    NotSaved => "NOT SAVED", "NON ENREGISTRÉ";
+    ErrorPrefix => "Error", "Erreur";
+    Required => "required", "obligatoire";
+    // First run
+    FirstRunTitle => "First run: set up this service", "Premier démarrage : configurer le service";
+    FirstRunIntro => "Create the organisation and its first administrator. Nothing is stored until you confirm.", "Créez l'organisme et son premier administrateur. Rien n'est enregistré avant votre confirmation.";
+    FieldOrgName => "Organisation name", "Nom de l'organisme";
+    FieldProvince => "Province or territory (e.g. ON, QC)", "Province ou territoire (p. ex. ON, QC)";
+    FieldDefaultLanguage => "Default language (en or fr)", "Langue par défaut (en ou fr)";
+    FieldAdminUser => "Administrator user name", "Nom d'utilisateur de l'administrateur";
+    FieldPassword => "Password", "Mot de passe";
+    FieldPasswordAgain => "Password again", "Mot de passe (de nouveau)";
+    PasswordsDiffer => "the passwords differ", "les mots de passe diffèrent";
+    PasswordTooShort => "at least 12 characters", "au moins 12 caractères";
+    UnknownProvince => "unknown province or territory", "province ou territoire inconnu";
+    UnknownLanguage => "en or fr", "en ou fr";
+    RecoveryTitle => "Recovery key: shown only this once", "Clé de récupération : affichée une seule fois";
+    RecoveryIntro => "Write this key down and keep it somewhere safe and separate. Without it, forgotten passwords cannot be recovered and the data stays locked.", "Notez cette clé et gardez-la en lieu sûr, à part. Sans elle, un mot de passe oublié ne peut pas être récupéré et les données restent verrouillées.";
+    RecoveryConfirm => "Type YES and press Enter once you have kept it:", "Tapez OUI puis Entrée une fois la clé notée :";
+    RecoveryWord => "YES", "OUI";
+    // Login and lock
+    LoginTitle => "Sign in", "Connexion";
+    FieldUser => "User name", "Nom d'utilisateur";
+    LoginFailed => "Wrong user name or password.", "Nom d'utilisateur ou mot de passe incorrect.";
+    LockedTitle => "Locked", "Verrouillé";
+    LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements des clients sont masqués jusqu'à la saisie du mot de passe.";
+    // Home
+    HomeTitle => "Queue", "File d'attente";
+    QueueEmpty => "Nothing waiting. Press n to start a new intake.", "Rien en attente. Appuyez sur n pour une nouvelle évaluation.";
+    QueueInProgress => "in progress", "en cours";
+    QueueKiosk => "kiosk submission", "soumission borne";
+    QueueCritical => "CRITICAL", "CRITIQUE";
+    KeyNewIntake => "new intake", "nouvelle évaluation";
+    KeyResume => "open", "ouvrir";
+    KeySearch => "search clients", "chercher un client";
+    KeyHistory => "history", "historique";
+    SearchPrompt => "Search by name:", "Chercher par nom :";
+    SignedInAs => "Signed in as", "Connecté :";
+    // Client form
+    ClientTitle => "New client", "Nouveau client";
+    FieldName => "Name", "Nom";
+    FieldBirthDate => "Date of birth (YYYY-MM-DD)", "Date de naissance (AAAA-MM-JJ)";
+    FieldClientLanguage => "Preferred language (en or fr)", "Langue préférée (en ou fr)";
+    FieldPopulations => "Populations", "Populations";
+    FieldAccess => "Access needs", "Besoins d'accès";
+    BadDate => "use YYYY-MM-DD, a real date in the past", "format AAAA-MM-JJ, une date réelle passée";
+    PopYouth => "Youth", "Jeunes";
+    PopIndigenous => "Indigenous", "Autochtone";
+    Pop2slgbtq => "2SLGBTQ+", "2ELGBTQ+";
+    PopVeteran => "Veteran", "Vétéran";
+    PopPerinatal => "Perinatal", "Périnatalité";
+    PopNewcomer => "Newcomer", "Nouvel arrivant";
+    AccessNoInternet => "No internet", "Pas d'Internet";
+    AccessNoSmartphone => "No smartphone", "Pas de téléphone intelligent";
+    AccessPhoneOnly => "Phone only", "Téléphone seulement";
+    AccessFreeOnly => "Free services only", "Services gratuits seulement";
+    // Consent
+    ConsentTitle => "Consent", "Consentement";
+    ConsentBody => "This service asks some standard questions about how you have been feeling, to suggest the right kind of help. Your answers are kept confidential and encrypted, used only by the care team of this service, and every access is recorded. You can stop at any time, and you can skip a question you do not want to answer unless it is needed for your safety. If your answers suggest you may be at risk, staff will talk with you right away.", "Ce service pose quelques questions normalisées sur votre état des dernières semaines afin de proposer l'aide qui convient. Vos réponses restent confidentielles et chiffrées, ne servent qu'à l'équipe soignante du service, et chaque consultation est consignée. Vous pouvez arrêter en tout temps et passer une question à laquelle vous ne voulez pas répondre, sauf si elle est nécessaire à votre sécurité. Si vos réponses indiquent un risque, le personnel vous parlera immédiatement.";
+    ConsentQuestion => "Does the client consent?", "Le client consent-il ?";
+    ConsentGiven => "Consent given", "Consentement donné";
+    ConsentDeclined => "Consent declined", "Consentement refusé";
+    ConsentDeclinedNote => "Consent declined: no questionnaire is given. The refusal is recorded.", "Consentement refusé : aucun questionnaire n'est administré. Le refus est consigné.";
+    KeyYes => "yes", "oui";
+    KeyNo => "no", "non";
+    // Questionnaire
+    ItemOf => "Item {n} of {total}", "Question {n} sur {total}";
+    InstrumentOf => "Questionnaire {n} of {total}", "Questionnaire {n} sur {total}";
+    KeyAnswer => "answer", "répondre";
+    KeySkip => "skip", "passer";
+    KeyPrevItem => "previous item", "question précédente";
+    EnglishOnly => "This questionnaire is available in English only (no validated French version is available).", "Ce questionnaire n'existe qu'en anglais (aucune version française validée n'est disponible).";
+    CannotSkip => "This question is required.", "Cette question est obligatoire.";
+    FollowUpAdded => "Follow-up added:", "Suivi ajouté :";
+    // Crisis
+    CrisisTitle => "CRISIS PROTOCOL: stop the questionnaire", "PROTOCOLE DE CRISE : arrêtez le questionnaire";
+    CrisisBecause => "Critical answer:", "Réponse critique :";
+    CrisisResources => "Crisis resources for this client", "Ressources de crise pour ce client";
+    CrisisRecord => "Record what was done (required before going on):", "Consignez ce qui a été fait (obligatoire pour continuer) :";
+    CrisisAction1 => "Called 9-1-1 / emergency services", "Appel au 9-1-1 / services d'urgence";
+    CrisisAction2 => "Connected the client with a crisis line", "Client mis en contact avec une ligne de crise";
+    CrisisAction3 => "Clinician notified and with the client now", "Clinicien avisé et présent auprès du client";
+    CrisisAction4 => "Safety plan made with the client", "Plan de sécurité établi avec le client";
+    CrisisNote => "Note (optional):", "Note (facultatif) :";
+    CrisisRecorded => "Crisis action recorded at", "Intervention de crise consignée à";
+    KeyChoose => "choose", "choisir";
+    KeyRecord => "record and continue", "consigner et continuer";
+    // Results
+    ResultsTitle => "Results", "Résultats";
+    NotScorable => "not scorable: missing", "non calculable : manque";
+    Positive => "positive screen", "dépistage positif";
+    SuggestedLevel => "Suggested level", "Niveau suggéré";
+    FinalLevel => "Final level", "Niveau retenu";
+    Because => "because", "car";
+    MatchedResources => "Matched resources", "Ressources proposées";
+    OverrideReason => "Reason for the override (required):", "Motif de la modification (obligatoire) :";
+    KeyConfirmLevel => "confirm level", "confirmer le niveau";
+    KeyOverride => "change level", "changer le niveau";
+    KeyPick => "pick referral", "choisir l'orientation";
+    KeySummary => "save referral summary", "enregistrer le résumé";
+    KeyFinish => "finish", "terminer";
+    SummarySaved => "Referral summary saved to", "Résumé d'orientation enregistré dans";
+    SummaryTitle => "Referral summary", "Résumé d'orientation";
+    SummaryFor => "Prepared on", "Préparé le";
+    DecisionSaved => "Decision saved", "Décision enregistrée";
+    LevelCrisis => "Crisis: immediate help", "Crise : aide immédiate";
+    Level1 => "1 Information and self-help", "1 Information et autogestion";
+    Level2 => "2 Self-guided digital", "2 Outils numériques autonomes";
+    Level3 => "3 Guided digital or group", "3 Numérique accompagné ou groupe";
+    Level4 => "4 Individual therapy", "4 Thérapie individuelle";
+    Level5 => "5 Specialist or intensive care", "5 Soins spécialisés ou intensifs";
+    // History
+    HistoryTitle => "History", "Historique";
+    HistoryEmpty => "No earlier encounters.", "Aucune rencontre antérieure.";
+    ReliableImprovement => "reliable improvement", "amélioration fiable";
+    ReliableDeterioration => "reliable deterioration", "détérioration fiable";
+    Recovery => "recovery", "rétablissement";
+}
+
+/// `text` with `{name}` placeholders replaced.
+pub fn fill(text: Text, lang: Lang, values: &[(&str, String)]) -> String {
+    let mut out = text.get(lang).to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages() {
+        for text in Text::ALL {
+            for lang in Lang::ALL {
+                assert!(!text.get(lang).trim().is_empty(), "{text:?} is empty in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        for text in Text::ALL {
+            let holes = |s: &str| s.matches('{').count();
+            assert_eq!(holes(text.get(Lang::En)), holes(text.get(Lang::Fr)), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        let filled = fill(Text::ItemOf, Lang::Fr, &[("n", "4".into()), ("total", "9".into())]);
+        assert_eq!(filled, "Question 4 sur 9");
+    }
+}

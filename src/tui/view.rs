@@ -1,0 +1,283 @@
+//! Drawing: a pure function of the state. Shared pieces (header, status, footer, forms, help)
+//! live here; each screen has its own file under `screens/`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::app::{App, FieldKind, Form, Screen};
+use super::keymap::KeyContext;
+use super::screens;
+use super::strings::Text;
+use super::theme::Theme;
+use crate::instrument::{Lang, Library};
+use crate::sanitize::terminal_text;
+
+/// A crisis line to show, already chosen for the client (province, language, populations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrisisLine {
+    pub name: String,
+    pub contact: String,
+    pub hours: String,
+}
+
+/// What drawing needs besides the state.
+pub struct View<'a> {
+    pub library: &'a Library,
+    pub theme: &'a Theme,
+    /// Crisis lines for the current client, first one first (9-1-1 for acute risk).
+    pub crisis_lines: &'a [CrisisLine],
+}
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Text from users or files, made safe for the terminal.
+pub fn clean(text: &str) -> String {
+    terminal_text(text, false)
+}
+
+/// The input context of what is on screen, for the keymap.
+pub fn key_context(app: &App) -> KeyContext {
+    if app.help {
+        return KeyContext::Help;
+    }
+    if app.locked.is_some() {
+        return KeyContext::Form;
+    }
+    match &app.screen {
+        Screen::FirstRun(form) | Screen::Login(form) | Screen::ClientForm(form) => {
+            let _ = form;
+            KeyContext::Form
+        }
+        Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
+        Screen::Questionnaire => KeyContext::Question,
+        Screen::Starting | Screen::Home { .. } | Screen::Consent | Screen::Results => KeyContext::Menu,
+    }
+}
+
+/// The keys of the current screen: (key, what it does). Shown in the footer and the help.
+pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
+    let mut keys = if app.locked.is_some() {
+        vec![("Enter", Text::KeySubmit)]
+    } else {
+        match &app.screen {
+            Screen::Starting => Vec::new(),
+            Screen::FirstRun(_) | Screen::Login(_) => {
+                vec![("Enter", Text::KeySubmit), ("Tab/↓", Text::KeyNextField), ("S-Tab/↑", Text::KeyPrevField)]
+            }
+            Screen::Recovery { .. } => vec![("Enter", Text::KeySubmit)],
+            Screen::Home { .. } => screens::home::keys(),
+            Screen::ClientForm(_) => screens::client::keys(),
+            Screen::Consent => screens::consent::keys(),
+            Screen::Questionnaire => screens::questionnaire::keys(),
+            Screen::Crisis(_) => screens::crisis::keys(),
+            Screen::Results => screens::results::keys(),
+        }
+    };
+    keys.push(("?/^K", Text::KeyHelp));
+    keys.push(("^L", Text::KeyLanguage));
+    if app.session.is_some() {
+        keys.push(("^X", Text::KeyLock));
+    }
+    keys.push(("^Q", Text::KeyQuit));
+    keys
+}
+
+/// Draws the whole interface.
+pub fn draw(frame: &mut Frame, app: &App, view: &View) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let message = Paragraph::new(Text::TooSmall.get(app.lang)).wrap(Wrap { trim: true }).style(view.theme.warning);
+        frame.render_widget(message, area);
+        return;
+    }
+    let [header, body, status, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    draw_header(frame, header, app, view);
+    if app.locked.is_some() {
+        screens::login::draw_locked(frame, body, app, view);
+    } else {
+        match &app.screen {
+            Screen::Starting => {}
+            Screen::FirstRun(form) => screens::first_run::draw(frame, body, app, form, view),
+            Screen::Recovery { key, typed } => screens::first_run::draw_recovery(frame, body, app, key, typed, view),
+            Screen::Login(form) => screens::login::draw(frame, body, app, form, view),
+            Screen::Home { entries, selected } => screens::home::draw(frame, body, app, entries, *selected, view),
+            Screen::ClientForm(form) => screens::client::draw(frame, body, app, form, view),
+            Screen::Consent => screens::consent::draw(frame, body, app, view),
+            Screen::Questionnaire => screens::questionnaire::draw(frame, body, app, view),
+            Screen::Crisis(crisis) => screens::crisis::draw(frame, body, app, crisis, view),
+            Screen::Results => screens::results::draw(frame, body, app, view),
+        }
+    }
+    if let Some((is_error, message)) = &app.status {
+        let style = if *is_error { view.theme.warning } else { view.theme.ok };
+        let prefix = if *is_error { format!("{}: ", Text::ErrorPrefix.get(app.lang)) } else { String::new() };
+        frame.render_widget(Paragraph::new(format!("{prefix}{}", clean(message))).style(style), status);
+    }
+    draw_footer(frame, footer, app, view);
+    if app.help {
+        draw_help(frame, body, app, view);
+    }
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+    let mut spans = vec![Span::styled(format!(" {} ", Text::AppName.get(app.lang)), view.theme.title)];
+    if let Some(org) = &app.org {
+        spans.push(Span::styled(format!("· {} ", clean(&org.name)), view.theme.muted));
+    }
+    if let (Some(session), None) = (&app.session, &app.locked) {
+        spans.push(Span::styled(
+            format!("· {} {} ({}) ", Text::SignedInAs.get(app.lang), clean(&session.user), clean(&session.role)),
+            view.theme.muted,
+        ));
+    }
+    spans.push(Span::styled(format!("· {}", Text::LanguageName.get(app.lang)), view.theme.muted));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+    let mut spans = Vec::new();
+    let mut width = 0;
+    for (key, text) in screen_keys(app) {
+        let label = text.get(app.lang);
+        let piece = key.width() + label.width() + 3;
+        if width + piece > usize::from(area.width) {
+            break;
+        }
+        width += piece;
+        spans.push(Span::styled(key, view.theme.key));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+    let keys = screen_keys(app);
+    let width = area.width.min(64);
+    let height = (keys.len() as u16 + 4).min(area.height);
+    let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
+    let mut lines: Vec<Line> = keys
+        .iter()
+        .map(|(key, text)| Line::from(vec![Span::styled(format!("{key:>9}  "), view.theme.key), Span::raw(text.get(app.lang))]))
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::styled(Text::HelpClose.get(app.lang), view.theme.muted));
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(Text::HelpTitle.get(app.lang)).border_style(view.theme.border);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
+}
+
+/// Draws a form: label and value on one line each, errors beside labels; the real cursor on the
+/// focused text field. Returns the height used.
+pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: &Theme) -> u16 {
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    for (index, field) in form.fields.iter().enumerate() {
+        if y + 1 >= bottom {
+            break;
+        }
+        let focused = index == form.focus;
+        let mut label = vec![Span::styled(field.label.get(lang), if focused { theme.title } else { Style::default() })];
+        if let Some(error) = field.error {
+            label.push(Span::styled(format!("  ({})", error.get(lang)), theme.warning));
+        }
+        frame.render_widget(Paragraph::new(Line::from(label)), Rect { y, height: 1, ..area });
+        y += 1;
+        match field.kind {
+            FieldKind::Checks(choices) => {
+                let mut spans = vec![Span::raw("  ")];
+                for (choice, ((_, text), checked)) in choices.iter().zip(&field.checked).enumerate() {
+                    let mark = if *checked { "[x] " } else { "[ ] " };
+                    let style = if focused && choice == field.check_cursor { theme.selected } else { Style::default() };
+                    spans.push(Span::styled(format!("{mark}{}", text.get(lang)), style));
+                    spans.push(Span::raw("  "));
+                }
+                let paragraph = Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true });
+                let lines = paragraph.line_count(area.width).max(1) as u16;
+                let height = lines.min(bottom.saturating_sub(y));
+                frame.render_widget(paragraph, Rect { y, height, ..area });
+                y += height;
+            }
+            FieldKind::Text | FieldKind::Secret => {
+                let shown = match field.kind {
+                    FieldKind::Secret => "•".repeat(field.value.chars().count()),
+                    _ => clean(&field.value),
+                };
+                let prefix = "  > ";
+                let style = if focused { theme.input } else { theme.muted };
+                frame.render_widget(Paragraph::new(Line::from(vec![Span::raw(prefix), Span::styled(shown.clone(), style)])), Rect {
+                    y,
+                    height: 1,
+                    ..area
+                });
+                if focused {
+                    let x = area.x + (prefix.width() + shown.width()) as u16;
+                    frame.set_cursor_position(Position::new(x.min(area.x + area.width.saturating_sub(1)), y));
+                }
+                y += 1;
+            }
+        }
+    }
+    y - area.y
+}
+
+/// A titled block for a screen's body.
+pub fn body_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
+    Block::bordered().title(Span::styled(format!(" {title} "), theme.title)).border_style(theme.border)
+}
+
+#[cfg(test)]
+pub mod test_support {
+    //! Rendering helpers for the screens' snapshot tests.
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+
+    pub fn library() -> &'static Library {
+        static LIBRARY: std::sync::OnceLock<Library> = std::sync::OnceLock::new();
+        LIBRARY.get_or_init(Library::shipped)
+    }
+
+    pub fn crisis_lines() -> Vec<CrisisLine> {
+        vec![
+            CrisisLine { name: "9-1-1 Emergency".into(), contact: "Call 9-1-1".into(), hours: "24/7".into() },
+            CrisisLine { name: "9-8-8 Suicide Crisis Helpline".into(), contact: "Call or text 9-8-8".into(), hours: "24/7".into() },
+        ]
+    }
+
+    /// Renders `app` at `width` x `height` and returns the screen as text.
+    pub fn render(app: &App, width: u16, height: u16) -> String {
+        let theme = Theme::select(Some("default"), false);
+        let lines = crisis_lines();
+        let view = View { library: library(), theme: &theme, crisis_lines: &lines };
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| draw(frame, app, &view)).unwrap();
+        terminal.backend().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::render;
+    use super::*;
+
+    #[test]
+    fn small_windows_ask_to_be_enlarged_and_never_panic() {
+        let app = App::new(Lang::En, 0);
+        for (w, h) in [(1, 1), (2, 1), (10, 3), (79, 24), (80, 23), (300, 100), (80, 24)] {
+            let screen = render(&app, w, h);
+            if w >= 80 && h >= 24 {
+                assert!(!screen.contains("enlarge"));
+            } else if w >= 40 {
+                assert!(screen.contains("enlarge"), "{w}x{h}");
+            }
+        }
+    }
+}
