@@ -4,9 +4,11 @@
 use zeroize::Zeroizing;
 
 use super::backend::{BackendResult, ClientInfo, EncounterState, OrgInfo, QueueEntry, SavedAnswer, Session, Setup};
+use super::care::{Care, Plan};
 use super::intake::{IntakeFlow, Step};
 use super::strings::Text;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult};
+use crate::triage::Level;
 
 /// The consent text's version, recorded with every consent answer.
 pub const CONSENT_VERSION: &str = "2026-11-v1";
@@ -71,6 +73,9 @@ pub enum Action {
     Saved(BackendResult<()>),
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
+    DecisionSaved(BackendResult<()>),
+    ReferralSaved(BackendResult<()>),
+    SummaryWritten(BackendResult<String>),
 }
 
 /// Work for the shell.
@@ -86,6 +91,10 @@ pub enum Effect {
     SaveAnswer { encounter: String, answer: SavedAnswer },
     SaveResult { encounter: String, result: Box<ScoreResult>, language: Lang },
     RecordCrisis { encounter: String, flags: Vec<String>, action: String, note: String },
+    SaveDecision { encounter: String, suggested: String, reasons: Vec<String>, final_level: String, override_reason: Option<String> },
+    /// (resource id, reasons shown, chosen by the client)
+    SaveReferral { encounter: String, resources: Vec<(String, Vec<String>, bool)> },
+    WriteSummary { file_name: String, text: String },
     OpenEncounter(String),
     LockBackend,
     Quit,
@@ -247,6 +256,19 @@ pub struct CrisisState {
     pub error: Option<String>,
 }
 
+/// The results screen: the plan, the worker's decision and referral picks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultsState {
+    pub plan: Plan,
+    pub cursor: usize,
+    pub picked: Vec<bool>,
+    /// Choosing another level: the level and the required reason.
+    pub overriding: Option<(Level, String)>,
+    pub decided: Option<Level>,
+    pub summary: Option<String>,
+    pub error: Option<Text>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Starting,
@@ -258,7 +280,7 @@ pub enum Screen {
     Consent,
     Questionnaire,
     Crisis(CrisisState),
-    Results,
+    Results(Box<ResultsState>),
 }
 
 /// The whole interface state.
@@ -371,7 +393,7 @@ pub fn age_on(birth: &str, today: &str) -> Option<i64> {
 }
 
 /// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.
-pub fn update(app: &mut App, action: Action, library: &Library, today: &str) -> Vec<Effect> {
+pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
     match &action {
         Action::Tick(now) => {
             let idle = *now - app.last_activity_ms >= app.idle_lock_ms;
@@ -515,13 +537,13 @@ pub fn update(app: &mut App, action: Action, library: &Library, today: &str) -> 
             let context = Context { sex: None, age: state.client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
             let flow = IntakeFlow::restore(library, &state.instruments, context, &state.answers, &state.completed, state.handled_flags.clone());
             let consented = state.consent == Some(true);
-            let finished = flow.is_finished();
-            app.intake = Some(Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None });
-            app.screen = match (consented, finished) {
+            let intake = Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None };
+            app.screen = match (consented, intake.flow.is_finished()) {
                 (false, _) => Screen::Consent,
                 (true, false) => Screen::Questionnaire,
-                (true, true) => Screen::Results,
+                (true, true) => results_screen(&intake, library, care, today),
             };
+            app.intake = Some(intake);
             Vec::new()
         }
         Action::Saved(result) => {
@@ -533,6 +555,34 @@ pub fn update(app: &mut App, action: Action, library: &Library, today: &str) -> 
             }
             Vec::new()
         }
+        Action::DecisionSaved(result) | Action::ReferralSaved(result) => {
+            if let Screen::Results(state) = &mut app.screen {
+                match result {
+                    Ok(()) => {
+                        if let Some((level, _)) = state.overriding.take() {
+                            state.decided = Some(level);
+                        } else if state.decided.is_none() {
+                            state.decided = Some(state.plan.suggested);
+                        }
+                        app.status = Some((false, Text::DecisionSaved.get(app.lang).to_string()));
+                    }
+                    Err(message) => app.status = Some((true, message)),
+                }
+            }
+            Vec::new()
+        }
+        Action::SummaryWritten(result) => {
+            match result {
+                Ok(path) => {
+                    if let Screen::Results(state) = &mut app.screen {
+                        state.summary = Some(path.clone());
+                    }
+                    app.status = Some((false, format!("{} {path}", Text::SummarySaved.get(app.lang))));
+                }
+                Err(message) => app.status = Some((true, message)),
+            }
+            Vec::new()
+        }
         Action::CrisisRecorded(result) => {
             let Screen::Crisis(crisis) = &mut app.screen else { return Vec::new() };
             match result {
@@ -541,7 +591,8 @@ pub fn update(app: &mut App, action: Action, library: &Library, today: &str) -> 
                     let (instrument, flags) = (crisis.instrument.clone(), crisis.flags.clone());
                     if let Some(intake) = app.intake.as_mut() {
                         intake.flow.mark_handled(&instrument, &flags);
-                        app.screen = if intake.flow.is_finished() { Screen::Results } else { Screen::Questionnaire };
+                        app.screen =
+                            if intake.flow.is_finished() { results_screen(intake, library, care, today) } else { Screen::Questionnaire };
                     }
                 }
                 Err(message) => crisis.error = Some(message),
@@ -550,12 +601,12 @@ pub fn update(app: &mut App, action: Action, library: &Library, today: &str) -> 
         }
         key => {
             app.status = app.status.take().filter(|(error, _)| *error);
-            screen_key(app, key, library, today)
+            screen_key(app, key, library, care, today)
         }
     }
 }
 
-fn screen_key(app: &mut App, action: Action, library: &Library, today: &str) -> Vec<Effect> {
+fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
     if matches!(action, Action::Lock) && app.session.is_some() {
         let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
         app.locked = Some(login_form(&user));
@@ -669,7 +720,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, today: &str) -> 
                 form.fields[0].error = Some(Text::Required);
             }
             let birth = form.value(1).trim().to_string();
-            if !birth.is_empty() && !valid_birth_date(&birth, today) {
+            if !valid_birth_date(&birth, today) {
                 form.fields[1].error = Some(Text::BadDate);
             }
             let province = form.value(2).trim().to_ascii_uppercase();
@@ -709,7 +760,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, today: &str) -> 
             };
             vec![Effect::RecordConsent { encounter: intake.encounter.clone(), given }]
         }
-        Screen::Questionnaire => questionnaire_key(app, action, library),
+        Screen::Questionnaire => questionnaire_key(app, action, library, care, today),
         Screen::Crisis(crisis) => {
             match action {
                 Action::Choose(n) if n < CRISIS_ACTIONS.len() => crisis.action = Some(n),
@@ -742,18 +793,15 @@ fn screen_key(app: &mut App, action: Action, library: &Library, today: &str) -> 
             }
             Vec::new()
         }
-        Screen::Results => match action {
-            Action::Letter('f') | Action::Back => {
-                app.intake = None;
-                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
-                vec![Effect::LoadHome]
-            }
-            _ => Vec::new(),
-        },
+        Screen::Results(state) => results_key(state, action, app.intake.as_ref(), lang, today).unwrap_or_else(|| {
+            app.intake = None;
+            app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+            vec![Effect::LoadHome]
+        }),
     }
 }
 
-fn questionnaire_key(app: &mut App, action: Action, library: &Library) -> Vec<Effect> {
+fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
     let client_lang = app.client_lang();
     let Some(intake) = app.intake.as_mut() else { return Vec::new() };
     let Some(instrument) = intake.flow.current_instrument(library) else { return Vec::new() };
@@ -796,11 +844,102 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library) -> Vec<Ef
             }
             Step::Crisis { instrument, flags } => crisis = Some((instrument, flags)),
             Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
-            Step::Finished => app.screen = Screen::Results,
+            Step::Finished => {}
         }
+    }
+    if intake.flow.is_finished() {
+        app.screen = results_screen(intake, library, care, today);
     }
     if let Some((instrument, flags)) = crisis {
         app.screen = Screen::Crisis(CrisisState { instrument, flags, action: None, note: Zeroizing::new(String::new()), recorded_at: None, error: None });
     }
     effects
+}
+
+/// The results screen for a finished flow, with its plan computed once.
+fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) -> Screen {
+    let results: Vec<&ScoreResult> = intake.flow.results().collect();
+    let plan = care.plan(library, &intake.client, &results, &[], today);
+    let picked = vec![false; plan.resources.len()];
+    Screen::Results(Box::new(ResultsState { plan, cursor: 0, picked, overriding: None, decided: None, summary: None, error: None }))
+}
+
+/// Keys on the results screen; `None` means the worker finished and goes home.
+fn results_key(state: &mut ResultsState, action: Action, intake: Option<&Intake>, lang: Lang, today: &str) -> Option<Vec<Effect>> {
+    let intake = intake?;
+    state.error = None;
+    if let Some((level, reason)) = state.overriding.as_mut() {
+        match action {
+            Action::Up | Action::Down => {
+                let index = Level::ALL.iter().position(|l| l == level).unwrap_or(0);
+                let next = if action == Action::Up { index + Level::ALL.len() - 1 } else { index + 1 } % Level::ALL.len();
+                *level = Level::ALL[next];
+            }
+            Action::Input(c) | Action::Letter(c) if reason.chars().count() < 300 => reason.push(c),
+            Action::Toggle => reason.push(' '),
+            Action::DeleteChar => {
+                reason.pop();
+            }
+            Action::Back => state.overriding = None,
+            Action::Submit => {
+                if reason.trim().is_empty() {
+                    state.error = Some(Text::OverrideReason);
+                    return Some(Vec::new());
+                }
+                return Some(vec![Effect::SaveDecision {
+                    encounter: intake.encounter.clone(),
+                    suggested: state.plan.suggested.as_str().to_string(),
+                    reasons: state.plan.reasons.clone(),
+                    final_level: level.as_str().to_string(),
+                    override_reason: Some(reason.trim().to_string()),
+                }]);
+            }
+            _ => {}
+        }
+        return Some(Vec::new());
+    }
+    let count = state.plan.resources.len();
+    match action {
+        Action::Up => state.cursor = state.cursor.saturating_sub(1),
+        Action::Down => state.cursor = (state.cursor + 1).min(count.saturating_sub(1)),
+        Action::Toggle | Action::Submit => {
+            if let Some(pick) = state.picked.get_mut(state.cursor) {
+                *pick = !*pick;
+            }
+        }
+        Action::Letter('c') => {
+            return Some(vec![Effect::SaveDecision {
+                encounter: intake.encounter.clone(),
+                suggested: state.plan.suggested.as_str().to_string(),
+                reasons: state.plan.reasons.clone(),
+                final_level: state.plan.suggested.as_str().to_string(),
+                override_reason: None,
+            }]);
+        }
+        Action::Letter('o') => state.overriding = Some((state.plan.suggested, String::new())),
+        Action::Letter('p') => {
+            if state.decided.is_none() {
+                state.error = Some(Text::KeyConfirmLevel);
+                return Some(Vec::new());
+            }
+            let client_lang = intake.client.language.unwrap_or(lang);
+            let resources = state
+                .plan
+                .resources
+                .iter()
+                .zip(&state.picked)
+                .map(|(r, picked)| (r.id.clone(), r.reasons.clone(), *picked))
+                .collect();
+            let text = super::screens::results::summary_text(&state.plan, &state.picked, client_lang, today);
+            let stamp: String = today.chars().filter(char::is_ascii_digit).collect();
+            let file_name = format!("referral-{stamp}-{}.txt", &intake.encounter.chars().take(8).collect::<String>());
+            return Some(vec![
+                Effect::SaveReferral { encounter: intake.encounter.clone(), resources },
+                Effect::WriteSummary { file_name, text },
+            ]);
+        }
+        Action::Letter('f') | Action::Back => return None,
+        _ => {}
+    }
+    Some(Vec::new())
 }

@@ -4,9 +4,11 @@
 
 pub mod app;
 pub mod backend;
+pub mod care;
 pub mod intake;
 pub mod keymap;
 pub mod screens;
+pub mod shell;
 pub mod strings;
 pub mod theme;
 pub mod view;

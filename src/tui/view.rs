@@ -27,6 +27,7 @@ pub struct CrisisLine {
 /// What drawing needs besides the state.
 pub struct View<'a> {
     pub library: &'a Library,
+    pub care: &'a super::care::Care,
     pub theme: &'a Theme,
     /// Crisis lines for the current client, first one first (9-1-1 for acute risk).
     pub crisis_lines: &'a [CrisisLine],
@@ -55,7 +56,8 @@ pub fn key_context(app: &App) -> KeyContext {
         }
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
-        Screen::Starting | Screen::Home { .. } | Screen::Consent | Screen::Results => KeyContext::Menu,
+        Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
+        Screen::Starting | Screen::Home { .. } | Screen::Consent | Screen::Results(_) => KeyContext::Menu,
     }
 }
 
@@ -75,7 +77,7 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::Consent => screens::consent::keys(),
             Screen::Questionnaire => screens::questionnaire::keys(),
             Screen::Crisis(_) => screens::crisis::keys(),
-            Screen::Results => screens::results::keys(),
+            Screen::Results(state) => screens::results::keys(state),
         }
     };
     keys.push(("?/^K", Text::KeyHelp));
@@ -111,7 +113,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Consent => screens::consent::draw(frame, body, app, view),
             Screen::Questionnaire => screens::questionnaire::draw(frame, body, app, view),
             Screen::Crisis(crisis) => screens::crisis::draw(frame, body, app, crisis, view),
-            Screen::Results => screens::results::draw(frame, body, app, view),
+            Screen::Results(state) => screens::results::draw(frame, body, app, state, view),
         }
     }
     if let Some((is_error, message)) = &app.status {
@@ -245,6 +247,11 @@ pub mod test_support {
         LIBRARY.get_or_init(Library::shipped)
     }
 
+    pub fn care() -> &'static crate::tui::care::Care {
+        static CARE: std::sync::OnceLock<crate::tui::care::Care> = std::sync::OnceLock::new();
+        CARE.get_or_init(|| crate::tui::care::Care::shipped(library()).expect("shipped catalog and rules load"))
+    }
+
     pub fn crisis_lines() -> Vec<CrisisLine> {
         vec![
             CrisisLine { name: "9-1-1 Emergency".into(), contact: "Call 9-1-1".into(), hours: "24/7".into() },
@@ -256,7 +263,7 @@ pub mod test_support {
     pub fn render(app: &App, width: u16, height: u16) -> String {
         let theme = Theme::select(Some("default"), false);
         let lines = crisis_lines();
-        let view = View { library: library(), theme: &theme, crisis_lines: &lines };
+        let view = View { library: library(), care: care(), theme: &theme, crisis_lines: &lines };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|frame| draw(frame, app, &view)).unwrap();
         terminal.backend().to_string()

@@ -38,7 +38,7 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::{library, render};
+    use crate::tui::view::test_support::{care, library, render};
 
     #[test]
     fn consent_in_the_clients_language_gates_the_questionnaire() {
@@ -49,11 +49,11 @@ mod tests {
         assert!(screen.contains("Ce service pose"), "consent text is in the client's language");
         insta::assert_snapshot!("consent_80x24", screen);
         insta::assert_snapshot!("consent_120x40", render(&app, 120, 40));
-        assert!(update(&mut app, Action::Letter('x'), library(), "2026-11-25").is_empty());
-        let effects = update(&mut app, Action::Choose(0), library(), "2026-11-25");
+        assert!(update(&mut app, Action::Letter('x'), library(), care(), "2026-11-25").is_empty());
+        let effects = update(&mut app, Action::Choose(0), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::RecordConsent { encounter: "e1".into(), given: true }]);
         assert!(matches!(app.screen, Screen::Consent), "nothing starts before consent is saved");
-        update(&mut app, Action::ConsentRecorded(Ok(true)), library(), "2026-11-25");
+        update(&mut app, Action::ConsentRecorded(Ok(true)), library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::Questionnaire));
     }
 
@@ -61,8 +61,8 @@ mod tests {
     fn declined_consent_ends_the_intake() {
         let mut app = fixtures::intake(Lang::En, &[]);
         app.screen = Screen::Consent;
-        update(&mut app, Action::Letter('n'), library(), "2026-11-25");
-        let effects = update(&mut app, Action::ConsentRecorded(Ok(false)), library(), "2026-11-25");
+        update(&mut app, Action::Letter('n'), library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::ConsentRecorded(Ok(false)), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::LoadHome]);
         assert!(app.intake.is_none());
     }

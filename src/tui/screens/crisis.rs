@@ -65,13 +65,13 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::{library, render};
+    use crate::tui::view::test_support::{care, library, render};
 
     fn crisis(lang: Lang) -> crate::tui::app::App {
         let mut app = fixtures::intake(lang, &[0, 0, 0, 0, 0, 0, 0, 0]);
         app.lang = lang;
         app.screen = Screen::Questionnaire;
-        update(&mut app, Action::Choose(2), library(), "2026-11-25");
+        update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
         app
     }
 
@@ -90,18 +90,18 @@ mod tests {
     fn the_crisis_cannot_be_left_without_recording_an_action() {
         let mut app = crisis(Lang::En);
         for action in [Action::Back, Action::Submit] {
-            update(&mut app, action, library(), "2026-11-25");
+            update(&mut app, action, library(), care(), "2026-11-25");
             assert!(matches!(app.screen, Screen::Crisis(_)));
         }
-        update(&mut app, Action::Choose(2), library(), "2026-11-25");
+        update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
         for c in "on-call MD".chars() {
-            update(&mut app, Action::Input(c), library(), "2026-11-25");
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
         }
-        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let [Effect::RecordCrisis { action, note, flags, .. }] = &effects[..] else { panic!("{effects:?}") };
         assert_eq!((action.as_str(), note.as_str()), ("clinician_present", "on-call MD"));
         assert_eq!(flags, &vec!["phq9.suicidal_ideation".to_string()]);
-        update(&mut app, Action::CrisisRecorded(Ok("2026-11-25 10:42".into())), library(), "2026-11-25");
+        update(&mut app, Action::CrisisRecorded(Ok("2026-11-25 10:42".into())), library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::Questionnaire), "the intake goes on after the record");
     }
 }

@@ -44,13 +44,13 @@ mod tests {
     use super::*;
     use crate::instrument::Lang;
     use crate::tui::app::{Action, Screen, update};
-    use crate::tui::view::test_support::{library, render};
+    use crate::tui::view::test_support::{care, library, render};
 
     fn first_run(lang: Lang) -> App {
         let mut app = App::new(lang, 0);
-        update(&mut app, Action::SetupChecked(Ok(true)), library(), "2026-11-25");
+        update(&mut app, Action::SetupChecked(Ok(true)), library(), care(), "2026-11-25");
         for c in "Harbour Community Health".chars() {
-            update(&mut app, Action::Input(c), library(), "2026-11-25");
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
         }
         app
     }
@@ -65,7 +65,7 @@ mod tests {
     #[test]
     fn validation_names_every_bad_field() {
         let mut app = first_run(Lang::En);
-        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(effects.is_empty());
         let Screen::FirstRun(form) = &app.screen else { panic!() };
         assert_eq!(form.fields[1].error, Some(Text::UnknownProvince));
@@ -78,14 +78,14 @@ mod tests {
     #[test]
     fn recovery_key_is_shown_once_and_must_be_acknowledged() {
         let mut app = App::new(Lang::En, 0);
-        update(&mut app, Action::Initialized(Ok("ABCD-EFGH-IJKL-MNOP".into())), library(), "2026-11-25");
+        update(&mut app, Action::Initialized(Ok("ABCD-EFGH-IJKL-MNOP".into())), library(), care(), "2026-11-25");
         insta::assert_snapshot!("recovery_80x24", render(&app, 80, 24));
-        update(&mut app, Action::Submit, library(), "2026-11-25");
+        update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::Recovery { .. }), "Enter alone does not skip it");
         for c in "yes".chars() {
-            update(&mut app, Action::Input(c), library(), "2026-11-25");
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
         }
-        update(&mut app, Action::Submit, library(), "2026-11-25");
+        update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::Login(_)));
         insta::assert_snapshot!("recovery_120x40", render(&App { screen: Screen::Recovery { key: zeroize::Zeroizing::new("ABCD-EFGH".into()), typed: "OU".into() }, ..App::new(Lang::Fr, 0) }, 120, 40));
     }

@@ -49,7 +49,7 @@ mod tests {
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::backend::QueueEntry;
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::{library, render};
+    use crate::tui::view::test_support::{care, library, render};
 
     fn entry(name: &str, kiosk: bool, critical: bool, updated: &str) -> QueueEntry {
         QueueEntry { encounter: name.to_lowercase(), client_name: name.into(), kiosk, critical, updated: updated.into() }
@@ -64,13 +64,13 @@ mod tests {
             entry("Kiosk client 4F2A", true, true, "2026-11-25 09:05"),
             entry("Sam Okafor", false, false, "2026-11-25 09:20"),
         ];
-        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), "2026-11-25");
+        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), care(), "2026-11-25");
         let screen = render(&app, 80, 24);
         let critical = screen.find("CRITICAL").unwrap();
         assert!(critical < screen.find("Sam Okafor").unwrap());
         insta::assert_snapshot!("home_80x24", screen);
         insta::assert_snapshot!("home_120x40_fr", render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40));
-        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("kiosk client 4f2a".into())]);
     }
 
@@ -78,9 +78,9 @@ mod tests {
     fn empty_queue_and_new_intake() {
         let mut app = fixtures::signed_in(Lang::En);
         let org = app.org.clone().unwrap();
-        update(&mut app, Action::HomeLoaded(Ok((org, vec![]))), library(), "2026-11-25");
+        update(&mut app, Action::HomeLoaded(Ok((org, vec![]))), library(), care(), "2026-11-25");
         insta::assert_snapshot!("home_empty_80x24", render(&app, 80, 24));
-        update(&mut app, Action::Letter('n'), library(), "2026-11-25");
+        update(&mut app, Action::Letter('n'), library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::ClientForm(_)));
     }
 }

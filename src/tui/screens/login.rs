@@ -35,25 +35,25 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::{library, render};
+    use crate::tui::view::test_support::{care, library, render};
 
     #[test]
     fn login_snapshots_and_submit() {
         let mut app = App::new(Lang::En, 0);
-        update(&mut app, Action::SetupChecked(Ok(false)), library(), "2026-11-25");
+        update(&mut app, Action::SetupChecked(Ok(false)), library(), care(), "2026-11-25");
         for c in "amira".chars() {
-            update(&mut app, Action::Input(c), library(), "2026-11-25");
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
         }
-        update(&mut app, Action::NextField, library(), "2026-11-25");
+        update(&mut app, Action::NextField, library(), care(), "2026-11-25");
         for c in "secret".chars() {
-            update(&mut app, Action::Input(c), library(), "2026-11-25");
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
         }
         let screen = render(&app, 80, 24);
         assert!(!screen.contains("secret"), "passwords are never drawn");
         insta::assert_snapshot!("login_80x24", screen);
-        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(&effects[..], [Effect::Login { user, .. }] if user == "amira"));
-        update(&mut app, Action::LoggedIn(Err("Wrong user name or password.".into())), library(), "2026-11-25");
+        update(&mut app, Action::LoggedIn(Err("Wrong user name or password.".into())), library(), care(), "2026-11-25");
         let Screen::Login(form) = &app.screen else { panic!() };
         assert!(form.value(1).is_empty(), "a failed password is cleared");
         insta::assert_snapshot!("login_failed_120x40_fr", render(&App { lang: Lang::Fr, ..app }, 120, 40));
@@ -64,17 +64,17 @@ mod tests {
         let mut app = fixtures::intake(Lang::En, &[1, 2]);
         app.screen = Screen::Questionnaire;
         app.last_activity_ms = 0;
-        let effects = update(&mut app, Action::Tick(9 * 60 * 1000), library(), "2026-11-25");
+        let effects = update(&mut app, Action::Tick(9 * 60 * 1000), library(), care(), "2026-11-25");
         assert!(effects.is_empty() && app.locked.is_none(), "not idle yet");
-        let effects = update(&mut app, Action::Tick(10 * 60 * 1000), library(), "2026-11-25");
+        let effects = update(&mut app, Action::Tick(10 * 60 * 1000), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::LockBackend]);
         let screen = render(&app, 80, 24);
         assert!(!screen.contains("Émilie") && !screen.contains("interest"), "{screen}");
         insta::assert_snapshot!("locked_80x24", screen);
         insta::assert_snapshot!("locked_120x40", render(&app, 120, 40));
         // Keys go to the password field, not the questionnaire.
-        update(&mut app, Action::Choose(2), library(), "2026-11-25");
-        update(&mut app, Action::LoggedIn(Ok(crate::tui::backend::Session { user: "amira".into(), role: "intake".into() })), library(), "2026-11-25");
+        update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
+        update(&mut app, Action::LoggedIn(Ok(crate::tui::backend::Session { user: "amira".into(), role: "intake".into() })), library(), care(), "2026-11-25");
         assert!(app.locked.is_none());
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(2), "nothing was answered while locked");
     }

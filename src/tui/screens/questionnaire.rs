@@ -98,7 +98,7 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::{library, render};
+    use crate::tui::view::test_support::{care, library, render};
 
     fn questionnaire(lang: Lang, positions: &[usize]) -> crate::tui::app::App {
         let mut app = fixtures::intake(lang, positions);
@@ -120,33 +120,33 @@ mod tests {
     #[test]
     fn number_keys_answer_and_save_each_answer() {
         let mut app = questionnaire(Lang::En, &[]);
-        let effects = update(&mut app, Action::Choose(2), library(), "2026-11-25");
+        let effects = update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
         let [Effect::SaveAnswer { answer, .. }] = &effects[..] else { panic!("{effects:?}") };
         assert_eq!((answer.item.as_str(), answer.position, answer.value), ("q1", 2, 2));
         assert!(render(&app, 80, 24).contains("Saving"));
-        update(&mut app, Action::Saved(Ok(())), library(), "2026-11-25");
+        update(&mut app, Action::Saved(Ok(())), library(), care(), "2026-11-25");
         assert!(render(&app, 80, 24).contains("Saved"));
         // A key beyond the options does nothing.
-        assert!(update(&mut app, Action::Choose(7), library(), "2026-11-25").is_empty());
-        update(&mut app, Action::Back, library(), "2026-11-25");
+        assert!(update(&mut app, Action::Choose(7), library(), care(), "2026-11-25").is_empty());
+        update(&mut app, Action::Back, library(), care(), "2026-11-25");
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(0));
         // Enter confirms the answer already chosen.
-        let effects = update(&mut app, Action::Submit, library(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects.len(), 1);
     }
 
     #[test]
     fn a_failed_save_is_shown_plainly() {
         let mut app = questionnaire(Lang::En, &[]);
-        update(&mut app, Action::Choose(0), library(), "2026-11-25");
-        update(&mut app, Action::Saved(Err("the data directory is read-only".into())), library(), "2026-11-25");
+        update(&mut app, Action::Choose(0), library(), care(), "2026-11-25");
+        update(&mut app, Action::Saved(Err("the data directory is read-only".into())), library(), care(), "2026-11-25");
         insta::assert_snapshot!("questionnaire_not_saved_80x24", render(&app, 80, 24));
     }
 
     #[test]
     fn item_9_interrupts_at_once_with_the_crisis_protocol() {
         let mut app = questionnaire(Lang::En, &[0, 0, 0, 0, 0, 0, 0, 0]);
-        let effects = update(&mut app, Action::Choose(1), library(), "2026-11-25");
+        let effects = update(&mut app, Action::Choose(1), library(), care(), "2026-11-25");
         assert!(matches!(effects[0], Effect::SaveAnswer { .. }), "the answer is saved first");
         assert!(matches!(app.screen, Screen::Crisis(_)));
     }
@@ -154,7 +154,7 @@ mod tests {
     #[test]
     fn required_items_cannot_be_skipped() {
         let mut app = questionnaire(Lang::En, &[]);
-        update(&mut app, Action::Letter('s'), library(), "2026-11-25");
+        update(&mut app, Action::Letter('s'), library(), care(), "2026-11-25");
         assert!(app.status.as_ref().is_some_and(|(error, _)| *error));
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(0));
     }

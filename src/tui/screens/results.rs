@@ -1,92 +1,237 @@
-//! Results: each instrument's total, band, positive screen and flags, in the order given.
+//! Results: each instrument's total, band and flags; the suggested level with the rules that
+//! fired; matched resources with their reasons; confirm or override (reason required), pick
+//! referrals, and save a referral summary in the client's language.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::instrument::{Lang, Severity};
-use crate::tui::app::App;
+use crate::triage::Level;
+use crate::tui::app::{App, ResultsState};
+use crate::tui::care::Plan;
 use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("f", Text::KeyFinish), ("Esc/^B", Text::KeyBack)]
+pub fn keys(state: &ResultsState) -> Vec<(&'static str, Text)> {
+    if state.overriding.is_some() {
+        return vec![("↑↓", Text::KeyOverride), ("Enter", Text::KeySubmit), ("Esc/^B", Text::KeyBack)];
+    }
+    vec![
+        ("c", Text::KeyConfirmLevel),
+        ("o", Text::KeyOverride),
+        ("Space", Text::KeyPick),
+        ("p", Text::KeySummary),
+        ("f", Text::KeyFinish),
+    ]
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+pub fn level_text(level: Level) -> Text {
+    match level {
+        Level::Crisis => Text::LevelCrisis,
+        Level::One => Text::Level1,
+        Level::Two => Text::Level2,
+        Level::Three => Text::Level3,
+        Level::Four => Text::Level4,
+        Level::Five => Text::Level5,
+    }
+}
+
+/// The take-away summary: the chosen resources (all of them if none was picked) with how to
+/// reach them, in the client's language. It names no client and no score, so the file on its
+/// own discloses nothing about the person.
+pub fn summary_text(plan: &Plan, picked: &[bool], lang: Lang, today: &str) -> String {
+    let mut out = format!("{}\n{} {today}\n\n", Text::SummaryTitle.get(lang), Text::SummaryFor.get(lang));
+    let any_picked = picked.iter().any(|p| *p);
+    for (resource, chosen) in plan.resources.iter().zip(picked) {
+        if any_picked && !chosen {
+            continue;
+        }
+        out.push_str(&format!("* {}\n  {}\n  {}\n", clean(&resource.name), clean(&resource.contact), clean(&resource.hours)));
+        if let Some(url) = &resource.url {
+            out.push_str(&format!("  {}\n", clean(url)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view: &View) {
     let Some(intake) = &app.intake else { return };
     let title = format!("{} · {}", Text::ResultsTitle.get(app.lang), clean(&intake.client.name));
     let block = body_block(&title, view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let client_lang = app.client_lang();
-    let mut lines = Vec::new();
+
+    let mut result_lines = Vec::new();
     for result in intake.flow.results() {
         let Some(instrument) = view.library.get(&result.instrument) else { continue };
         let lang = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
-        let name = clean(instrument.short_title.get(lang));
-        let mut spans = vec![Span::styled(format!("{name:<11}"), view.theme.title)];
+        let mut spans = vec![Span::styled(format!("{:<10} ", clean(instrument.short_title.get(lang))), view.theme.title)];
         if !result.scorable {
             spans.push(Span::styled(format!("{} {}", Text::NotScorable.get(app.lang), result.missing.join(", ")), view.theme.warning));
         } else {
             if let (Some(total), Some((low, high))) = (result.total, instrument.total_range()) {
-                spans.push(Span::raw(format!("{total:>3} ({low}-{high})  ")));
+                spans.push(Span::raw(format!("{total:>3} ({low}-{high}) ")));
             }
             let band = instrument.default_scheme.and_then(|scheme| {
                 let band_id = result.band.as_ref()?;
                 instrument.band_schemes[scheme].bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang)))
             });
             if let Some(band) = band {
-                spans.push(Span::raw(format!("{band}  ")));
+                spans.push(Span::raw(format!("{band} ")));
             }
             if result.positive {
                 spans.push(Span::styled(Text::Positive.get(app.lang), view.theme.warning));
             }
         }
-        lines.push(Line::from(spans));
         for flag in &result.flags {
-            let label = instrument.flags.iter().find(|f| f.id == flag.id).map(|f| clean(f.label.get(lang))).unwrap_or_default();
             let style = if flag.severity == Severity::Critical { view.theme.critical } else { view.theme.warning };
-            lines.push(Line::from(vec![Span::raw("           "), Span::styled(format!(" {} ", flag.severity.as_str().to_uppercase()), style), Span::raw(format!(" {label}"))]));
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(format!(" {} {} ", flag.severity.as_str().to_uppercase(), flag.id), style));
         }
+        result_lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+
+    let mut level_lines = Vec::new();
+    let suggested = level_text(state.plan.suggested).get(app.lang);
+    level_lines.push(Line::from(vec![
+        Span::styled(format!("{}: ", Text::SuggestedLevel.get(app.lang)), view.theme.title),
+        Span::styled(suggested, if state.plan.suggested == Level::Crisis { view.theme.critical } else { view.theme.base }),
+    ]));
+    for reason in state.plan.reasons.iter().take(3) {
+        level_lines.push(Line::styled(format!("  {} {}", Text::Because.get(app.lang), clean(reason)), view.theme.muted));
+    }
+    if let Some((level, reason)) = &state.overriding {
+        level_lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", Text::FinalLevel.get(app.lang)), view.theme.title),
+            Span::styled(level_text(*level).get(app.lang), view.theme.selected),
+        ]));
+        level_lines.push(Line::from(vec![
+            Span::raw(format!("{} ", Text::OverrideReason.get(app.lang))),
+            Span::styled(clean(reason), view.theme.input),
+        ]));
+    } else if let Some(decided) = state.decided {
+        level_lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", Text::FinalLevel.get(app.lang)), view.theme.title),
+            Span::styled(format!("{} ✓", level_text(decided).get(app.lang)), view.theme.ok),
+        ]));
+    }
+    if let Some(error) = state.error {
+        level_lines.push(Line::styled(error.get(app.lang), view.theme.warning));
+    }
+
+    let result_height = (result_lines.len() as u16).min(inner.height / 3);
+    let level_height = (level_lines.len() as u16).min(inner.height / 3);
+    let [results_area, level_area, _, resources_area] = Layout::vertical([
+        Constraint::Length(result_height),
+        Constraint::Length(level_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(result_lines), results_area);
+    frame.render_widget(Paragraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
+
+    let mut resource_lines = vec![Line::styled(Text::MatchedResources.get(app.lang), view.theme.title)];
+    let visible = usize::from(resources_area.height.saturating_sub(1)) / 2;
+    let start = state.cursor.saturating_sub(visible.saturating_sub(1));
+    for (index, resource) in state.plan.resources.iter().enumerate().skip(start).take(visible.max(1)) {
+        let mark = if state.picked.get(index).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
+        let style = if resource.crisis { view.theme.warning } else { view.theme.base };
+        let line = Line::from(vec![
+            Span::raw(format!("{mark} ")),
+            Span::styled(clean(&resource.name), style),
+            Span::styled(format!("  {} · {}", clean(&resource.contact), clean(&resource.hours)), view.theme.muted),
+        ]);
+        resource_lines.push(if index == state.cursor && state.overriding.is_none() { line.style(view.theme.selected) } else { line });
+        let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(r)).collect();
+        resource_lines.push(Line::styled(format!("    {}", reasons.join("; ")), view.theme.muted));
+    }
+    frame.render_widget(Paragraph::new(resource_lines), resources_area);
+    let cursor_row = resources_area.y + 1 + ((state.cursor - start) as u16) * 2;
+    if state.overriding.is_none() && cursor_row < resources_area.bottom() {
+        frame.set_cursor_position((resources_area.x, cursor_row));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::instrument::Lang;
-    use crate::tui::app::Screen;
+    use crate::triage::Level;
+    use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::render;
+    use crate::tui::view::test_support::{care, library, render};
 
-    /// PHQ-9 with item 9 positive, GAD-7 moderate, AUDIT-C, DAST-10 and PC-PTSD-5 negative.
+    /// PHQ-9 with item 9 positive, the ASQ negative, then GAD-7, AUDIT-C, DAST-10, PC-PTSD-5.
     fn finished(lang: Lang) -> crate::tui::app::App {
-        let mut positions = vec![2, 2, 1, 2, 1, 1, 1, 0, 1, 1];
-        positions.extend([2, 1, 2, 1, 1, 2, 1, 0]);
-        positions.extend([0, 0, 0]);
-        // ASQ follows PHQ-9 item 9: all "no" (position 1) for q1-q4, so no acuity question.
-        let mut with_asq = positions[..10].to_vec();
-        with_asq.extend([1, 1, 1, 1]);
-        with_asq.extend(&positions[10..]);
-        with_asq.extend([1; 10]);
-        with_asq.push(1);
-        let mut app = fixtures::intake(lang, &with_asq);
+        let mut app = fixtures::intake(lang, &[]);
         app.lang = lang;
-        app.screen = Screen::Results;
+        app.screen = Screen::Questionnaire;
+        let mut answers = vec![2, 2, 1, 2, 1, 1, 1, 0, 1, 1];
+        answers.extend([1, 1, 1, 1]); // ASQ: no to q1-q4
+        answers.extend([2, 1, 2, 1, 1, 2, 1, 0]); // GAD-7
+        answers.extend([0, 0, 0]); // AUDIT-C
+        answers.extend([1; 10]); // DAST-10: no
+        answers.push(1); // PC-PTSD-5: no exposure
+        for position in answers {
+            update(&mut app, Action::Choose(position), library(), care(), "2026-11-25");
+            if let Screen::Crisis(_) = app.screen {
+                update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
+                update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+                update(&mut app, Action::CrisisRecorded(Ok("10:42".into())), library(), care(), "2026-11-25");
+            }
+        }
         app
     }
 
     #[test]
     fn results_snapshots_in_both_languages() {
         let app = finished(Lang::En);
-        assert!(app.intake.as_ref().unwrap().flow.is_finished());
+        let Screen::Results(state) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!(state.plan.suggested, Level::Crisis);
+        assert!(state.plan.resources[0].crisis);
         let screen = render(&app, 80, 24);
         assert!(screen.contains("CRITICAL"));
         insta::assert_snapshot!("results_80x24_en", screen);
         insta::assert_snapshot!("results_120x40_en", render(&app, 120, 40));
         insta::assert_snapshot!("results_80x24_fr", render(&finished(Lang::Fr), 80, 24));
         insta::assert_snapshot!("results_120x40_fr", render(&finished(Lang::Fr), 120, 40));
+    }
+
+    #[test]
+    fn override_needs_a_reason_and_keeps_both_levels() {
+        let mut app = finished(Lang::En);
+        update(&mut app, Action::Letter('o'), library(), care(), "2026-11-25");
+        update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        assert!(update(&mut app, Action::Submit, library(), care(), "2026-11-25").is_empty(), "no reason, no save");
+        for c in "seen by on-call MD, safe".chars() {
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
+        }
+        insta::assert_snapshot!("results_override_80x24", render(&app, 80, 24));
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        let [Effect::SaveDecision { suggested, final_level, override_reason, .. }] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!((suggested.as_str(), final_level.as_str()), ("crisis", "1"));
+        assert_eq!(override_reason.as_deref(), Some("seen by on-call MD, safe"));
+        update(&mut app, Action::DecisionSaved(Ok(())), library(), care(), "2026-11-25");
+        let Screen::Results(state) = &app.screen else { panic!() };
+        assert_eq!(state.decided, Some(Level::One));
+    }
+
+    #[test]
+    fn referral_summary_after_a_decision() {
+        let mut app = finished(Lang::Fr);
+        assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty(), "decide first");
+        update(&mut app, Action::Letter('c'), library(), care(), "2026-11-25");
+        update(&mut app, Action::DecisionSaved(Ok(())), library(), care(), "2026-11-25");
+        update(&mut app, Action::Toggle, library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25");
+        let [Effect::SaveReferral { resources, .. }, Effect::WriteSummary { text, .. }] = &effects[..] else { panic!("{effects:?}") };
+        assert!(resources[0].2, "the first resource was picked");
+        assert!(text.starts_with("Résumé d'orientation"));
+        assert!(!text.contains("Émilie"), "the summary names no client");
+        assert!(!text.contains("PHQ"), "the summary holds no scores");
     }
 }

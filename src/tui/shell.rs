@@ -1,0 +1,166 @@
+//! The imperative shell: the terminal, the event loop, effects performed against the backend,
+//! and a clean exit on quit, panic, SIGHUP (SSH disconnect) and SIGTERM. Every answer is saved
+//! (flushed by the owner) before it is acknowledged, so an abrupt end loses nothing.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use super::app::{Action, App, Effect, update};
+use super::backend::Backend;
+use super::care::Care;
+use super::keymap::action_for;
+use super::theme::Theme;
+use super::view::{self, View};
+use crate::instrument::{Lang, Library};
+
+/// How often the idle lock is checked when no key arrives.
+const TICK: Duration = Duration::from_millis(500);
+
+pub struct Options {
+    pub theme: Option<String>,
+    pub lang: Lang,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Today's date (UTC), YYYY-MM-DD.
+pub fn today() -> String {
+    let days = now_ms() / 86_400_000;
+    crate::triage::Date::from_days_from_epoch(days).to_string()
+}
+
+/// Performs one effect; returns the reply to feed back into `update`.
+pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
+    Some(match effect {
+        Effect::CheckSetup => Action::SetupChecked(backend.needs_setup()),
+        Effect::Initialize { setup, password } => Action::Initialized(backend.initialize(&setup, &password)),
+        Effect::Login { user, password } => Action::LoggedIn(backend.login(&user, &password)),
+        Effect::LoadHome => Action::HomeLoaded(backend.organisation().and_then(|org| Ok((org, backend.queue()?)))),
+        Effect::CreateClient(client) => Action::ClientCreated(backend.create_client(&client)),
+        Effect::StartEncounter { client, instruments } => {
+            Action::EncounterStarted(backend.start_encounter(&client, &instruments).map(|id| (id, client)))
+        }
+        Effect::RecordConsent { encounter, given } => {
+            Action::ConsentRecorded(backend.record_consent(&encounter, super::app::CONSENT_VERSION, given).map(|()| given))
+        }
+        Effect::SaveAnswer { encounter, answer } => Action::Saved(backend.save_answer(&encounter, &answer)),
+        Effect::SaveResult { encounter, result, language } => Action::Saved(backend.save_result(&encounter, &result, language)),
+        Effect::RecordCrisis { encounter, flags, action, note } => {
+            Action::CrisisRecorded(backend.record_crisis_action(&encounter, &flags, &action, &note))
+        }
+        Effect::SaveDecision { encounter, suggested, reasons, final_level, override_reason } => Action::DecisionSaved(
+            backend.save_decision(&encounter, &suggested, &reasons, &final_level, override_reason.as_deref()),
+        ),
+        Effect::SaveReferral { encounter, resources } => Action::ReferralSaved(backend.save_referral(&encounter, &resources)),
+        Effect::WriteSummary { file_name, text } => Action::SummaryWritten(write_summary(&file_name, &text)),
+        Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
+        Effect::LockBackend => {
+            backend.lock();
+            return None;
+        }
+        Effect::Quit => return None,
+    })
+}
+
+/// The referral summary is for the client to take away: plain text, written where the worker
+/// runs triage, readable only by the worker's account (it names the client).
+fn write_summary(file_name: &str, text: &str) -> Result<String, String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = std::env::current_dir().map_err(|e| e.to_string())?.join(file_name);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}
+
+/// Runs actions and the effects they cause until nothing is left.
+pub fn dispatch(app: &mut App, action: Action, backend: &mut dyn Backend, library: &Library, care: &Care, today: &str) {
+    let mut pending = vec![action];
+    while let Some(action) = pending.pop() {
+        for effect in update(app, action, library, care, today) {
+            if let Some(reply) = perform(effect, backend) {
+                pending.push(reply);
+            }
+        }
+    }
+}
+
+/// Runs the interface until the user quits or the terminal goes away.
+pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: Options) -> io::Result<()> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::select(options.theme.as_deref(), no_color);
+    // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
+    // restores the terminal before the panic message is printed.
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, backend, library, care, &theme, options.lang, &stop);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    backend: &mut dyn Backend,
+    library: &Library,
+    care: &Care,
+    theme: &Theme,
+    lang: Lang,
+    stop: &AtomicBool,
+) -> io::Result<()> {
+    let mut app = App::new(lang, now_ms());
+    let today = today();
+    let size = terminal.size()?;
+    app.size = (size.width, size.height);
+    for effect in app.start() {
+        if let Some(reply) = perform(effect, backend) {
+            dispatch(&mut app, reply, backend, library, care, &today);
+        }
+    }
+    let mut drawn: Option<App> = None;
+    let mut last_tick = Instant::now();
+    while !app.quit && !stop.load(Ordering::Relaxed) {
+        // Redraw only when something changed.
+        if drawn.as_ref() != Some(&app) {
+            let crisis_lines = care.crisis_lines_for(&app, library, &today);
+            let view = View { library, care, theme, crisis_lines: &crisis_lines };
+            terminal.draw(|frame| view::draw(frame, &app, &view))?;
+            drawn = Some(app.clone());
+        }
+        // A vanished terminal makes poll fail: leave instead of spinning.
+        if event::poll(TICK.saturating_sub(last_tick.elapsed()))? {
+            match event::read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => {
+                    app.last_activity_ms = now_ms();
+                    if let Some(action) = action_for(view::key_context(&app), key) {
+                        dispatch(&mut app, action, backend, library, care, &today);
+                    }
+                }
+                Event::Resize(width, height) => {
+                    dispatch(&mut app, Action::Resize(width, height), backend, library, care, &today);
+                    terminal.autoresize()?;
+                    drawn = None;
+                }
+                _ => {}
+            }
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            dispatch(&mut app, Action::Tick(now_ms()), backend, library, care, &today);
+        }
+    }
+    Ok(())
+}
