@@ -394,3 +394,40 @@ fn faults_get_clear_messages() {
     assert!(!output.status.success());
     assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
 }
+
+#[test]
+fn damaged_values_on_disk_are_reported_by_id_and_the_rest_stay_readable() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let mut ids = Vec::new();
+    for name in ["First", "Second", "Third"] {
+        let out = ok(&triage(
+            &dir,
+            &["client", "add", "--name", name, "--province", "ON", "--lang", "en", "--user", "ivy", "--password-stdin"],
+            &format!("{IVY_PW}\n"),
+        ));
+        ids.push(out.trim().parse::<RecordId>().expect("id"));
+    }
+    stop(&dir);
+    {
+        // Flip bytes in the stored value of the second client, with the owner stopped.
+        let db = sled::open(dir.join("db")).expect("open sled");
+        let clients = db.open_tree("client").expect("tree");
+        let mut value = clients.get(ids[1].as_bytes()).expect("get").expect("stored").to_vec();
+        for at in [10, value.len() / 2, value.len() - 1] {
+            value[at] ^= 0xA5;
+        }
+        clients.insert(ids[1].as_bytes(), value).expect("insert");
+        db.flush().expect("flush");
+    }
+    let mut ivy = client(&dir, "ivy", IVY_PW);
+    let error = ivy.request(Request::GetClient { id: ids[1] }).unwrap_err();
+    assert_eq!(error.code(), Some("damaged"));
+    assert!(error.to_string().starts_with(&format!("record damaged: client {}", ids[1])), "{error}");
+    for id in [ids[0], ids[2]] {
+        assert!(matches!(ivy.request(Request::GetClient { id }).unwrap(), Reply::Client(_)));
+    }
+    let Reply::Clients { clients, damaged } = ivy.request(Request::ListClients).unwrap() else { panic!() };
+    assert_eq!(clients.len(), 2);
+    assert_eq!(damaged, vec![format!("client {}", ids[1])]);
+}
