@@ -3,7 +3,7 @@
 
 use zeroize::Zeroizing;
 
-use super::backend::{BackendResult, ClientInfo, EncounterState, OrgInfo, QueueEntry, SavedAnswer, Session, Setup};
+use super::backend::{BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry, SavedAnswer, Session, Setup};
 use super::care::{Care, Plan};
 use super::intake::{IntakeFlow, Step};
 use super::strings::Text;
@@ -73,6 +73,7 @@ pub enum Action {
     Saved(BackendResult<()>),
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
+    HistoryLoaded(BackendResult<HistoryData>),
     DecisionSaved(BackendResult<()>),
     ReferralSaved(BackendResult<()>),
     SummaryWritten(BackendResult<String>),
@@ -96,6 +97,7 @@ pub enum Effect {
     SaveReferral { encounter: String, resources: Vec<(String, Vec<String>, bool)> },
     WriteSummary { file_name: String, text: String },
     OpenEncounter(String),
+    LoadHistory(String),
     LockBackend,
     Quit,
 }
@@ -281,6 +283,7 @@ pub enum Screen {
     Questionnaire,
     Crisis(CrisisState),
     Results(Box<ResultsState>),
+    History(Box<HistoryData>),
 }
 
 /// The whole interface state.
@@ -571,6 +574,14 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
+        Action::HistoryLoaded(Ok(history)) => {
+            app.screen = Screen::History(Box::new(history));
+            Vec::new()
+        }
+        Action::HistoryLoaded(Err(message)) => {
+            app.error(message);
+            Vec::new()
+        }
         Action::SummaryWritten(result) => {
             match result {
                 Ok(path) => {
@@ -697,6 +708,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Vec::new()
             }
             Action::Letter('r') => vec![Effect::LoadHome],
+            Action::Letter('h') => entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default(),
             Action::Letter('q') => {
                 app.quit = true;
                 vec![Effect::Quit]
@@ -793,6 +805,13 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
+        Screen::History(_) => match action {
+            Action::Back | Action::Letter('q') => {
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                vec![Effect::LoadHome]
+            }
+            _ => Vec::new(),
+        },
         Screen::Results(state) => results_key(state, action, app.intake.as_ref(), lang, today).unwrap_or_else(|| {
             app.intake = None;
             app.screen = Screen::Home { entries: Vec::new(), selected: 0 };

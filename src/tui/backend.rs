@@ -46,6 +46,7 @@ pub struct ClientInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueEntry {
     pub encounter: String,
+    pub client: String,
     pub client_name: String,
     pub kiosk: bool,
     pub critical: bool,
@@ -75,6 +76,21 @@ pub struct EncounterState {
     pub handled_flags: BTreeSet<String>,
 }
 
+/// One earlier encounter: when, and its answers (re-scored by the interface, so every result
+/// comes from the item answers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastEncounter {
+    pub date: String,
+    pub answers: Vec<(String, String, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryData {
+    pub client: ClientInfo,
+    /// Oldest first.
+    pub encounters: Vec<PastEncounter>,
+}
+
 pub trait Backend {
     /// True when the data directory has no organisation yet (first run).
     fn needs_setup(&mut self) -> BackendResult<bool>;
@@ -100,5 +116,6 @@ pub trait Backend {
     ) -> BackendResult<()>;
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;
+    fn history(&mut self, client: &str) -> BackendResult<HistoryData>;
     fn lock(&mut self);
 }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod backend;
 pub mod care;
+pub mod demo;
 pub mod intake;
 pub mod keymap;
 pub mod screens;

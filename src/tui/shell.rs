@@ -60,6 +60,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::SaveReferral { encounter, resources } => Action::ReferralSaved(backend.save_referral(&encounter, &resources)),
         Effect::WriteSummary { file_name, text } => Action::SummaryWritten(write_summary(&file_name, &text)),
         Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
+        Effect::LoadHistory(client) => Action::HistoryLoaded(backend.history(&client)),
         Effect::LockBackend => {
             backend.lock();
             return None;

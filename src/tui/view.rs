@@ -57,7 +57,9 @@ pub fn key_context(app: &App) -> KeyContext {
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
-        Screen::Starting | Screen::Home { .. } | Screen::Consent | Screen::Results(_) => KeyContext::Menu,
+        Screen::Starting | Screen::Home { .. } | Screen::Consent | Screen::Results(_) | Screen::History(_) => {
+            KeyContext::Menu
+        }
     }
 }
 
@@ -78,6 +80,7 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::Questionnaire => screens::questionnaire::keys(),
             Screen::Crisis(_) => screens::crisis::keys(),
             Screen::Results(state) => screens::results::keys(state),
+            Screen::History(_) => screens::history::keys(),
         }
     };
     keys.push(("?/^K", Text::KeyHelp));
@@ -114,6 +117,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Questionnaire => screens::questionnaire::draw(frame, body, app, view),
             Screen::Crisis(crisis) => screens::crisis::draw(frame, body, app, crisis, view),
             Screen::Results(state) => screens::results::draw(frame, body, app, state, view),
+            Screen::History(history) => screens::history::draw(frame, body, app, history, view),
         }
     }
     if let Some((is_error, message)) = &app.status {

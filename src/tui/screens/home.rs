@@ -11,7 +11,7 @@ use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
 
 pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("n", Text::KeyNewIntake), ("Enter", Text::KeyResume), ("↑↓", Text::KeyMove), ("q", Text::KeyQuit)]
+    vec![("n", Text::KeyNewIntake), ("Enter", Text::KeyResume), ("h", Text::KeyHistory), ("↑↓", Text::KeyMove), ("q", Text::KeyQuit)]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], selected: usize, view: &View) {
@@ -52,7 +52,7 @@ mod tests {
     use crate::tui::view::test_support::{care, library, render};
 
     fn entry(name: &str, kiosk: bool, critical: bool, updated: &str) -> QueueEntry {
-        QueueEntry { encounter: name.to_lowercase(), client_name: name.into(), kiosk, critical, updated: updated.into() }
+        QueueEntry { encounter: name.to_lowercase(), client: format!("c-{name}"), client_name: name.into(), kiosk, critical, updated: updated.into() }
     }
 
     #[test]

@@ -1,0 +1,45 @@
+//! Sample states of the interface, for snapshot tests and the rendering benchmarks. They use a
+//! fictional organisation and client; nothing here is stored.
+
+use crate::instrument::{Context, Lang, Library};
+
+use super::app::{App, Intake, SaveState};
+use super::backend::{ClientInfo, OrgInfo, Session};
+use super::intake::IntakeFlow;
+
+pub fn signed_in(lang: Lang) -> App {
+    let mut app = App::new(lang, 0);
+    app.session = Some(Session { user: "amira".into(), role: "intake".into() });
+    app.org = Some(OrgInfo {
+        name: "Harbour Community Health".into(),
+        province: "NS".into(),
+        language: Lang::En,
+        crisis_text: "Stay with the client. Call the on-call clinician at extension 200.".into(),
+        idle_lock_minutes: 10,
+    });
+    app
+}
+
+pub fn client(lang: Lang) -> ClientInfo {
+    ClientInfo {
+        id: "c1".into(),
+        name: "Émilie Tremblay".into(),
+        birth_date: Some("1990-04-02".into()),
+        province: "QC".into(),
+        language: Some(lang),
+        populations: vec![],
+        access_needs: vec!["no_internet".into()],
+    }
+}
+
+/// Signed in with an adult-core intake, after answering `positions` in order.
+pub fn intake(library: &Library, lang: Lang, positions: &[usize]) -> App {
+    let mut app = signed_in(lang);
+    let instruments = library.bundle("adult-core").map(|b| b.instruments.clone()).unwrap_or_default();
+    let mut flow = IntakeFlow::new(library, &instruments, Context::default());
+    for position in positions {
+        flow.answer(library, *position);
+    }
+    app.intake = Some(Intake { encounter: "e1".into(), client: client(lang), flow, save: SaveState::Saved, notice: None });
+    app
+}

@@ -1,0 +1,168 @@
+//! History: a client's encounters over time, a sparkline per instrument, and reliable
+//! improvement, deterioration and recovery marked (NHS Talking Therapies rules).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+use crate::instrument::change::{Change, Direction, compare};
+use crate::instrument::{Context, Lang, Library, ScoreResult};
+use crate::tui::app::App;
+use crate::tui::backend::HistoryData;
+use crate::tui::strings::Text;
+use crate::tui::view::{View, body_block, clean};
+
+pub fn keys() -> Vec<(&'static str, Text)> {
+    vec![("Esc/^B", Text::KeyBack)]
+}
+
+/// One instrument's totals over time, and the change from the first to the last.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub instrument: String,
+    pub points: Vec<(String, i64)>,
+    pub change: Option<Change>,
+}
+
+/// Re-scores every encounter from its answers and gathers the totals per instrument.
+pub fn series(library: &Library, history: &HistoryData) -> Vec<Series> {
+    let mut by_instrument: Vec<(String, Vec<(String, ScoreResult)>)> = Vec::new();
+    for encounter in &history.encounters {
+        let mut answered: Vec<&str> = Vec::new();
+        for (instrument, _, _) in &encounter.answers {
+            if !answered.contains(&instrument.as_str()) {
+                answered.push(instrument);
+            }
+        }
+        for id in answered {
+            let Some(instrument) = library.get(id) else { continue };
+            let mut answers = vec![None; instrument.items.len()];
+            for (_, item, position) in encounter.answers.iter().filter(|(i, _, _)| i == id) {
+                if let Some(index) = instrument.item_index(item) {
+                    answers[index] = Some(*position);
+                }
+            }
+            let result = library.score(instrument, &answers, &Context::default());
+            if result.total.is_none() {
+                continue;
+            }
+            match by_instrument.iter_mut().find(|(i, _)| i == id) {
+                Some((_, list)) => list.push((encounter.date.clone(), result)),
+                None => by_instrument.push((id.to_string(), vec![(encounter.date.clone(), result)])),
+            }
+        }
+    }
+    by_instrument
+        .into_iter()
+        .map(|(id, results)| {
+            let change = match (library.get(&id), results.first(), results.last()) {
+                (Some(instrument), Some((_, first)), Some((_, last))) if results.len() > 1 => compare(instrument, first, last),
+                _ => None,
+            };
+            let points = results.iter().filter_map(|(date, r)| Some((date.clone(), r.total?))).collect();
+            Series { instrument: id, points, change }
+        })
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, view: &View) {
+    let title = format!("{} · {}", Text::HistoryTitle.get(app.lang), clean(&history.client.name));
+    let block = body_block(&title, view.theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let all = series(view.library, history);
+    if all.is_empty() {
+        frame.render_widget(Paragraph::new(Text::HistoryEmpty.get(app.lang)).style(view.theme.muted), inner);
+        return;
+    }
+    let mut y = inner.y;
+    for series in &all {
+        if y + 2 > inner.bottom() {
+            break;
+        }
+        let name = view.library.get(&series.instrument).map_or(series.instrument.clone(), |i| clean(i.short_title.get(Lang::En)));
+        let totals: Vec<String> = series.points.iter().map(|(_, t)| t.to_string()).collect();
+        let mut spans = vec![Span::styled(format!("{name:<10} "), view.theme.title), Span::raw(totals.join(" → "))];
+        if let Some(change) = &series.change {
+            let (text, style) = match change.direction {
+                Direction::ReliableImprovement => (Text::ReliableImprovement, view.theme.ok),
+                Direction::ReliableDeterioration => (Text::ReliableDeterioration, view.theme.critical),
+                Direction::NoReliableChange => (Text::HistoryTitle, view.theme.muted),
+            };
+            if change.direction != Direction::NoReliableChange {
+                spans.push(Span::styled(format!("  {} ({:+})", text.get(app.lang), change.change), style));
+            }
+            if change.recovery {
+                spans.push(Span::styled(format!("  {}", Text::Recovery.get(app.lang)), view.theme.ok));
+            }
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
+        let data: Vec<u64> = series.points.iter().map(|(_, t)| u64::try_from(*t).unwrap_or(0)).collect();
+        let range = view.library.get(&series.instrument).and_then(|i| i.total_range()).map_or(1, |(_, high)| high.max(1));
+        let width = (data.len() as u16).min(inner.width.saturating_sub(11));
+        frame.render_widget(
+            Sparkline::default().data(&data).max(u64::try_from(range).unwrap_or(1)).style(view.theme.gauge),
+            Rect { x: inner.x + 11, y: y + 1, width, height: 1 },
+        );
+        let dates = format!("{} … {}", series.points.first().map_or("", |p| p.0.as_str()), series.points.last().map_or("", |p| p.0.as_str()));
+        if inner.width > 11 + width + 2 + dates.len() as u16 {
+            frame.render_widget(Paragraph::new(dates).style(view.theme.muted), Rect { x: inner.x + 13 + width, y: y + 1, width: inner.width - 13 - width, height: 1 });
+        }
+        y += 3;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Screen;
+    use crate::tui::backend::PastEncounter;
+    use crate::tui::screens::fixtures;
+    use crate::tui::view::test_support::{library, render};
+
+    fn phq9(date: &str, positions: [usize; 9]) -> PastEncounter {
+        PastEncounter { date: date.into(), answers: positions.iter().enumerate().map(|(i, p)| ("phq9".to_string(), format!("q{}", i + 1), *p)).collect() }
+    }
+
+    fn gad7(date: &str, positions: [usize; 7]) -> PastEncounter {
+        PastEncounter { date: date.into(), answers: positions.iter().enumerate().map(|(i, p)| ("gad7".to_string(), format!("q{}", i + 1), *p)).collect() }
+    }
+
+    fn history() -> HistoryData {
+        HistoryData {
+            client: fixtures::client(Lang::En),
+            encounters: vec![
+                phq9("2026-09-01", [2, 2, 2, 2, 2, 2, 2, 1, 0]),
+                gad7("2026-09-01", [2, 2, 1, 1, 1, 1, 1]),
+                phq9("2026-10-01", [2, 1, 1, 1, 1, 1, 1, 0, 0]),
+                gad7("2026-10-01", [3, 3, 2, 2, 2, 2, 1]),
+                phq9("2026-11-01", [1, 1, 1, 1, 1, 0, 0, 0, 0]),
+            ],
+        }
+    }
+
+    #[test]
+    fn reliable_improvement_and_recovery_are_marked() {
+        let all = series(library(), &history());
+        let phq9 = all.iter().find(|s| s.instrument == "phq9").unwrap();
+        assert_eq!(phq9.points.iter().map(|p| p.1).collect::<Vec<_>>(), vec![15, 8, 5]);
+        let change = phq9.change.as_ref().unwrap();
+        assert_eq!(change.direction, Direction::ReliableImprovement);
+        assert!(change.recovery && change.reliable_recovery);
+        let gad7 = all.iter().find(|s| s.instrument == "gad7").unwrap();
+        assert_eq!(gad7.change.as_ref().unwrap().direction, Direction::ReliableDeterioration);
+    }
+
+    #[test]
+    fn history_snapshots() {
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::History(Box::new(history()));
+        insta::assert_snapshot!("history_80x24", render(&app, 80, 24));
+        app.lang = Lang::Fr;
+        insta::assert_snapshot!("history_120x40_fr", render(&app, 120, 40));
+        app.lang = Lang::En;
+        app.screen = Screen::History(Box::new(HistoryData { client: fixtures::client(Lang::En), encounters: vec![] }));
+        assert!(render(&app, 80, 24).contains("No earlier"));
+    }
+}
