@@ -493,13 +493,14 @@ pub struct EncounterDetail {
 impl EncounterDetail {
     /// The current answer per (instrument, item): the latest saved.
     pub fn current_answers(&self) -> Vec<&Answer> {
-        let mut latest: BTreeMap<(&InstrumentRef, &str), &Answer> = BTreeMap::new();
-        for answer in &self.answers {
-            latest.insert((&answer.instrument, answer.item_id.as_str()), answer);
+        // Answers are stored in save order; keep each item's last, ordered by when it was saved.
+        let mut latest: BTreeMap<(&InstrumentRef, &str), usize> = BTreeMap::new();
+        for (index, answer) in self.answers.iter().enumerate() {
+            latest.insert((&answer.instrument, answer.item_id.as_str()), index);
         }
-        let mut current: Vec<&Answer> = latest.into_values().collect();
-        current.sort_by_key(|a| a.answered_ms);
-        current
+        let mut order: Vec<usize> = latest.into_values().collect();
+        order.sort_unstable();
+        order.into_iter().map(|index| &self.answers[index]).collect()
     }
 }
 
