@@ -90,7 +90,7 @@ fn running_owner() -> Running {
     };
     let Ok(Reply::Id(id)) = client.request(Request::CreateClient { client: person }) else { panic!("create client") };
     let Ok(Reply::Encounter(encounter)) =
-        client.request(Request::StartEncounter { client: id, origin: EncounterOrigin::Staff })
+        client.request(Request::StartEncounter { client: id, origin: EncounterOrigin::Staff, instruments: vec![] })
     else {
         panic!("encounter")
     };

@@ -53,12 +53,11 @@ fn bench(c: &mut Criterion) {
     let library = Library::shipped();
     let Ok(care) = Care::shipped(&library) else { return };
     let theme = Theme::select(None, false);
-    let lines = vec![CrisisLine { name: "9-8-8 Suicide Crisis Helpline".into(), contact: "988".into(), hours: "24/7".into() }];
+    let lines =
+        vec![CrisisLine { name: "9-8-8 Suicide Crisis Helpline".into(), contact: "988".into(), hours: "24/7".into() }];
     let view = View { library: &library, care: &care, theme: &theme, crisis_lines: &lines };
     for (width, height) in [(80u16, 24u16), (200, 60)] {
-        let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
-            Ok(terminal) => terminal,
-        };
+        let Ok(mut terminal) = Terminal::new(TestBackend::new(width, height));
         c.bench_function(&format!("bare ratatui frame {width}x{height}"), |b| {
             b.iter(|| {
                 let _ = terminal.draw(|frame| {

@@ -98,8 +98,9 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
         populations: vec![],
     };
     ivy.request(Request::CreateClient { client: contact }).unwrap();
-    let Reply::Encounter(encounter) =
-        ivy.request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff }).unwrap()
+    let Reply::Encounter(encounter) = ivy
+        .request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff, instruments: vec![] })
+        .unwrap()
     else {
         panic!()
     };
@@ -128,7 +129,7 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
         encounter: encounter.id,
         result: NewResult {
             instrument: instrument.clone(),
-            total: 13,
+            total: Some(13),
             subscales: Default::default(),
             band: CANARIES[4].into(),
             flags: vec![Flag { code: "item9".into(), critical: true }],

@@ -192,8 +192,9 @@ fn two_staff_clients_and_admin_commands_share_one_directory() {
         populations: vec![],
     };
     let Reply::Id(person) = ivy.request(Request::CreateClient { client: new_client }).unwrap() else { panic!() };
-    let Reply::Encounter(encounter) =
-        ivy.request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff }).unwrap()
+    let Reply::Encounter(encounter) = ivy
+        .request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff, instruments: vec![] })
+        .unwrap()
     else {
         panic!()
     };
@@ -235,8 +236,9 @@ fn a_killed_owner_is_replaced_and_nothing_acknowledged_is_lost() {
         populations: vec![],
     };
     let Reply::Id(person) = ivy.request(Request::CreateClient { client: new_client }).unwrap() else { panic!() };
-    let Reply::Encounter(encounter) =
-        ivy.request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff }).unwrap()
+    let Reply::Encounter(encounter) = ivy
+        .request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff, instruments: vec![] })
+        .unwrap()
     else {
         panic!()
     };
@@ -282,8 +284,9 @@ fn backup_restore_drill() {
         populations: vec![],
     };
     let Reply::Id(person) = ivy.request(Request::CreateClient { client: new_client }).unwrap() else { panic!() };
-    let Reply::Encounter(encounter) =
-        ivy.request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff }).unwrap()
+    let Reply::Encounter(encounter) = ivy
+        .request(Request::StartEncounter { client: person, origin: EncounterOrigin::Staff, instruments: vec![] })
+        .unwrap()
     else {
         panic!()
     };

@@ -69,6 +69,7 @@ pub enum Operation {
     RecordDecision,
     OverrideDecision,
     RecordReferral,
+    RecordCrisisAction,
     UpdateEncounterStatus,
     SubmitSealed,
     ReadSubmissions,
@@ -81,7 +82,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 25] = [
+    pub const ALL: [Operation; 26] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
@@ -98,6 +99,7 @@ impl Operation {
         Operation::RecordDecision,
         Operation::OverrideDecision,
         Operation::RecordReferral,
+        Operation::RecordCrisisAction,
         Operation::UpdateEncounterStatus,
         Operation::SubmitSealed,
         Operation::ReadSubmissions,
@@ -127,6 +129,7 @@ impl Operation {
             Operation::RecordDecision => "record_decision",
             Operation::OverrideDecision => "override_decision",
             Operation::RecordReferral => "record_referral",
+            Operation::RecordCrisisAction => "record_crisis_action",
             Operation::UpdateEncounterStatus => "update_encounter_status",
             Operation::SubmitSealed => "submit_sealed",
             Operation::ReadSubmissions => "read_submissions",
@@ -180,6 +183,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | RecordDecision
                 | OverrideDecision
                 | RecordReferral
+                | RecordCrisisAction
                 | UpdateEncounterStatus
                 | SubmitSealed
                 | ReadSubmissions
@@ -199,6 +203,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | SaveResult
                 | RecordDecision
                 | RecordReferral
+                | RecordCrisisAction
                 | UpdateEncounterStatus
                 | SubmitSealed
                 | ReadSubmissions
@@ -406,6 +411,7 @@ mod tests {
             (RecordDecision, [false, true, true, false]),
             (OverrideDecision, [false, true, false, false]),
             (RecordReferral, [false, true, true, false]),
+            (RecordCrisisAction, [false, true, true, false]),
             (UpdateEncounterStatus, [false, true, true, false]),
             (SubmitSealed, [false, true, true, true]),
             (ReadSubmissions, [false, true, true, false]),

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 pub mod instruments_cmd;
 pub mod store_cmd;
 pub mod triage_cmd;
+pub mod tui_cmd;
 
 /// Exit code for bad input (unknown instrument, wrong answers, bad arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -19,6 +20,8 @@ pub const EXIT_CHECK_FAILED: u8 = 1;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub tui: tui_cmd::TuiArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,10 +40,6 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Some(Command::Instruments(command)) => instruments_cmd::run(command),
         Some(Command::Store(command)) => store_cmd::run(command),
         Some(Command::Triage(command)) => triage_cmd::run(command),
-        None => {
-            // The interactive interface is issue 5; until it lands, show what the command line offers.
-            let _ = <Cli as clap::CommandFactory>::command().print_help();
-            ExitCode::SUCCESS
-        }
+        None => tui_cmd::run(cli.tui),
     }
 }

@@ -24,9 +24,9 @@ use crate::auth::Role;
 use crate::store::backup::BackupReport;
 use crate::store::{
     AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
-    ConsentAnswer, ConsentRecord, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus, InitRequest,
-    KioskSubmission, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, Organisation, RecordId,
-    Referral, ResultRecord, SeedSummary, StoreStatus, VerifyReport,
+    ConsentAnswer, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
+    InitRequest, KioskSubmission, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, OpenEncounter,
+    Organisation, RecordId, Referral, ResultRecord, SeedSummary, StoreStatus, VerifyReport,
 };
 
 /// Version of the socket protocol. Bump on any incompatible change.
@@ -134,34 +134,107 @@ pub enum Event {
 pub enum Request {
     Ping,
     Status,
-    Init { request: InitRequest, password: Password },
-    Login { user: String, password: Password, origin: String },
-    Recover { recovery_key: Password, user: String, new_password: Password, origin: String },
+    Init {
+        request: InitRequest,
+        password: Password,
+    },
+    Login {
+        user: String,
+        password: Password,
+        origin: String,
+    },
+    Recover {
+        recovery_key: Password,
+        user: String,
+        new_password: Password,
+        origin: String,
+    },
     Organisation,
-    AddUser { account: NewAccount, password: Password },
+    AddUser {
+        account: NewAccount,
+        password: Password,
+    },
     ListUsers,
-    SetUserStatus { user: String, status: AccountStatus },
-    SetPassword { user: String, password: Password },
-    CreateClient { client: NewClient },
-    GetClient { id: RecordId },
+    SetUserStatus {
+        user: String,
+        status: AccountStatus,
+    },
+    SetPassword {
+        user: String,
+        password: Password,
+    },
+    CreateClient {
+        client: NewClient,
+    },
+    GetClient {
+        id: RecordId,
+    },
     ListClients,
-    StartEncounter { client: RecordId, origin: EncounterOrigin },
-    GetEncounter { id: RecordId },
-    SetEncounterStatus { id: RecordId, status: EncounterStatus },
-    RecordConsent { encounter: RecordId, version: String, answer: ConsentAnswer },
-    SaveAnswer { encounter: RecordId, answer: NewAnswer },
-    SaveResult { encounter: RecordId, result: NewResult },
-    SaveDecision { encounter: RecordId, decision: NewDecision },
-    SaveReferral { encounter: RecordId, referral: NewReferral },
-    ClientHistory { client: RecordId },
+    StartEncounter {
+        client: RecordId,
+        origin: EncounterOrigin,
+        #[serde(default)]
+        instruments: Vec<String>,
+    },
+    OpenEncounters,
+    RecordCrisisAction {
+        encounter: RecordId,
+        flags: Vec<String>,
+        action: String,
+        note: String,
+    },
+    GetEncounter {
+        id: RecordId,
+    },
+    SetEncounterStatus {
+        id: RecordId,
+        status: EncounterStatus,
+    },
+    RecordConsent {
+        encounter: RecordId,
+        version: String,
+        answer: ConsentAnswer,
+    },
+    SaveAnswer {
+        encounter: RecordId,
+        answer: NewAnswer,
+    },
+    SaveResult {
+        encounter: RecordId,
+        result: NewResult,
+    },
+    SaveDecision {
+        encounter: RecordId,
+        decision: NewDecision,
+    },
+    SaveReferral {
+        encounter: RecordId,
+        referral: NewReferral,
+    },
+    ClientHistory {
+        client: RecordId,
+    },
     SubmissionKey,
-    SubmitSealed { id: RecordId, sealed_hex: String },
+    SubmitSealed {
+        id: RecordId,
+        sealed_hex: String,
+    },
     ListSubmissions,
-    OpenSubmission { id: RecordId },
-    AuditList { filter: AuditFilter },
-    AuditVerify { expect_head: Option<String> },
-    BackupCreate { path: PathBuf },
-    Seed { encounters: usize },
+    OpenSubmission {
+        id: RecordId,
+    },
+    AuditList {
+        filter: AuditFilter,
+    },
+    AuditVerify {
+        expect_head: Option<String>,
+    },
+    BackupCreate {
+        path: PathBuf,
+    },
+    Seed {
+        encounters: usize,
+    },
     Subscribe,
     Stop,
 }
@@ -193,6 +266,8 @@ pub enum Reply {
     Client(ClientRecord),
     Clients { clients: Vec<ClientRecord>, damaged: Vec<String> },
     Encounter(Encounter),
+    OpenEncounters(Vec<OpenEncounter>),
+    CrisisAction(CrisisAction),
     Detail(EncounterDetail),
     Consent(ConsentRecord),
     Answer(Answer),

@@ -17,7 +17,7 @@ use super::{
     lock_path, read_frame, socket_path, write_frame,
 };
 use crate::auth::{self, Actor, Operation};
-use crate::store::{SledStore, Store, StoreError, backup};
+use crate::store::{NewCrisisAction, SledStore, Store, StoreError, backup};
 
 /// The exclusive lock that makes a process the owner of a data directory. Released when dropped
 /// or when the process dies (including kill -9), so it is never stale.
@@ -386,8 +386,13 @@ fn handle(
             let (clients, damaged) = store.list_clients(&actor).map_err(wire)?;
             Reply::Clients { clients, damaged }
         }
-        Request::StartEncounter { client, origin } => {
-            Reply::Encounter(store.start_encounter(&actor, &client, origin).map_err(wire)?)
+        Request::StartEncounter { client, origin, instruments } => {
+            Reply::Encounter(store.start_encounter_with(&actor, &client, origin, &instruments).map_err(wire)?)
+        }
+        Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(&actor).map_err(wire)?),
+        Request::RecordCrisisAction { encounter, flags, action, note } => {
+            let crisis = NewCrisisAction { flags, action, note: Some(note) };
+            Reply::CrisisAction(store.record_crisis_action(&actor, &encounter, &crisis).map_err(wire)?)
         }
         Request::GetEncounter { id } => Reply::Detail(store.encounter(&actor, &id).map_err(wire)?),
         Request::SetEncounterStatus { id, status } => {

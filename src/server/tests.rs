@@ -144,14 +144,15 @@ fn requests_need_a_login_and_events_reach_subscribers() {
     else {
         panic!()
     };
-    let Reply::Encounter(encounter) =
-        staff.request(Request::StartEncounter { client, origin: crate::store::EncounterOrigin::Staff }).unwrap()
+    let Reply::Encounter(encounter) = staff
+        .request(Request::StartEncounter { client, origin: crate::store::EncounterOrigin::Staff, instruments: vec![] })
+        .unwrap()
     else {
         panic!()
     };
     let result = crate::store::NewResult {
         instrument: crate::store::InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En },
-        total: 20,
+        total: Some(20),
         subscales: Default::default(),
         band: "severe".into(),
         flags: vec![crate::store::Flag { code: "item9".into(), critical: true }],

@@ -156,7 +156,26 @@ pub trait Store: Send + Sync {
     fn client(&self, actor: &Actor, id: &RecordId) -> Result<Client>;
     /// All readable clients and the ids of damaged ones.
     fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)>;
-    fn start_encounter(&self, actor: &Actor, client: &RecordId, origin: EncounterOrigin) -> Result<Encounter>;
+    fn start_encounter(&self, actor: &Actor, client: &RecordId, origin: EncounterOrigin) -> Result<Encounter> {
+        self.start_encounter_with(actor, client, origin, &[])
+    }
+    /// Starts an encounter that will give `instruments` (its bundle).
+    fn start_encounter_with(
+        &self,
+        actor: &Actor,
+        client: &RecordId,
+        origin: EncounterOrigin,
+        instruments: &[String],
+    ) -> Result<Encounter>;
+    /// Records what staff did when a critical flag fired.
+    fn record_crisis_action(
+        &self,
+        actor: &Actor,
+        encounter: &RecordId,
+        crisis: &NewCrisisAction,
+    ) -> Result<CrisisAction>;
+    /// Encounters in progress or submitted, critical first, for the staff queue.
+    fn open_encounters(&self, actor: &Actor) -> Result<Vec<OpenEncounter>>;
     fn encounter(&self, actor: &Actor, id: &RecordId) -> Result<EncounterDetail>;
     fn set_encounter_status(&self, actor: &Actor, id: &RecordId, status: EncounterStatus) -> Result<Encounter>;
     fn record_consent(

@@ -80,10 +80,11 @@ pub enum Kind {
     Referral,
     Submission,
     Audit,
+    CrisisAction,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Organisation,
         Kind::Account,
         Kind::Client,
@@ -95,6 +96,7 @@ impl Kind {
         Kind::Referral,
         Kind::Submission,
         Kind::Audit,
+        Kind::CrisisAction,
     ];
 
     pub fn name(self) -> &'static str {
@@ -110,6 +112,7 @@ impl Kind {
             Kind::Referral => "referral",
             Kind::Submission => "submission",
             Kind::Audit => "audit",
+            Kind::CrisisAction => "crisis_action",
         }
     }
 
@@ -315,6 +318,9 @@ pub struct Encounter {
     pub created_ms: i64,
     pub updated_ms: i64,
     pub created_by: String,
+    /// The instruments the encounter started with (its bundle); follow-ups come from the answers.
+    #[serde(default)]
+    pub instruments: Vec<String>,
 }
 
 /// A consent answer.
@@ -384,6 +390,36 @@ pub struct Flag {
     pub critical: bool,
 }
 
+/// What was done when a critical flag fired (encrypted): the flags, the action and a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrisisAction {
+    pub schema_version: u32,
+    pub id: RecordId,
+    pub encounter_id: RecordId,
+    /// `instrument.flag` of each critical flag handled.
+    pub flags: Vec<String>,
+    pub action: String,
+    pub note: Option<String>,
+    pub recorded_ms: i64,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCrisisAction {
+    pub flags: Vec<String>,
+    pub action: String,
+    pub note: Option<String>,
+}
+
+/// An encounter waiting for staff, for the queue (no clinical content beyond the flag).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenEncounter {
+    pub encounter: Encounter,
+    pub client_name: String,
+    /// A critical flag was raised (a result flag or a recorded crisis action).
+    pub critical: bool,
+}
+
 /// A scored result (encrypted). Always stored beside the item answers it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResultRecord {
@@ -391,7 +427,8 @@ pub struct ResultRecord {
     pub id: RecordId,
     pub encounter_id: RecordId,
     pub instrument: InstrumentRef,
-    pub total: i64,
+    /// `None` for instruments without a total (ASQ) or results that were not scorable.
+    pub total: Option<i64>,
     pub subscales: BTreeMap<String, i64>,
     pub band: String,
     pub flags: Vec<Flag>,
@@ -403,7 +440,7 @@ pub struct ResultRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewResult {
     pub instrument: InstrumentRef,
-    pub total: i64,
+    pub total: Option<i64>,
     #[serde(default)]
     pub subscales: BTreeMap<String, i64>,
     pub band: String,
@@ -479,6 +516,9 @@ pub struct KioskSubmission {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EncounterDetail {
     pub encounter: Encounter,
+    /// What staff did when a critical flag interrupted the intake.
+    #[serde(default)]
+    pub crisis_actions: Vec<CrisisAction>,
     pub consents: Vec<ConsentRecord>,
     /// Every answer in the order saved (history included).
     pub answers: Vec<Answer>,

@@ -57,6 +57,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             created_ms: created,
             updated_ms: created,
             created_by: actor.user().to_string(),
+            instruments: vec!["phq9".into(), "gad7".into()],
         };
         writer.encounter(&encounter);
         let seq = writer.next_seq()?;
@@ -110,7 +111,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
                 id: RecordId::random(),
                 encounter_id: encounter.id,
                 instrument: instrument.clone(),
-                total,
+                total: Some(total),
                 subscales: Default::default(),
                 band: if total >= 10 { "moderate".into() } else { "mild".into() },
                 flags: Vec::new(),

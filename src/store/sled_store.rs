@@ -32,7 +32,7 @@ pub(crate) enum T {
 }
 
 impl T {
-    pub(crate) const ALL: [T; 14] = [
+    pub(crate) const ALL: [T; 15] = [
         T::Kind(Kind::Organisation),
         T::Kind(Kind::Account),
         T::Kind(Kind::Client),
@@ -44,6 +44,7 @@ impl T {
         T::Kind(Kind::Referral),
         T::Kind(Kind::Submission),
         T::Kind(Kind::Audit),
+        T::Kind(Kind::CrisisAction),
         T::AccountNames,
         T::ClientEncounters,
         T::Meta,
@@ -524,6 +525,7 @@ impl SledStore {
             results: self.children(key, T::Kind(Kind::Result), &id, &mut damaged)?,
             decisions: self.children(key, T::Kind(Kind::Decision), &id, &mut damaged)?,
             referrals: self.children(key, T::Kind(Kind::Referral), &id, &mut damaged)?,
+            crisis_actions: self.children(key, T::Kind(Kind::CrisisAction), &id, &mut damaged)?,
             encounter,
             damaged,
         })
@@ -1100,7 +1102,15 @@ impl Store for SledStore {
         Ok((clients, damaged))
     }
 
-    fn start_encounter(&self, actor: &Actor, client_id: &RecordId, origin: EncounterOrigin) -> Result<Encounter> {
+    fn start_encounter_with(
+        &self,
+        actor: &Actor,
+        client_id: &RecordId,
+        origin: EncounterOrigin,
+        instruments: &[String],
+    ) -> Result<Encounter> {
+        let instruments =
+            instruments.iter().map(|i| clean_text("instrument id", i, 32)).collect::<Result<Vec<String>>>()?;
         self.authorize(actor, Operation::StartEncounter, Some(client_id.to_string()), Some(*client_id))?;
         let key = self.key()?;
         if !self.tree(T::Kind(Kind::Client)).contains_key(client_id.as_bytes()).map_err(|e| self.sled_err(e))? {
@@ -1116,6 +1126,7 @@ impl Store for SledStore {
             created_ms: now,
             updated_ms: now,
             created_by: actor.user().to_string(),
+            instruments,
         };
         let tree = T::Kind(Kind::Encounter);
         let mut index = client_id.as_bytes().to_vec();
@@ -1256,6 +1267,58 @@ impl Store for SledStore {
             decided_ms: now_ms(),
             decided_by: actor.user().to_string(),
         })
+    }
+
+    fn record_crisis_action(
+        &self,
+        actor: &Actor,
+        encounter: &RecordId,
+        crisis: &NewCrisisAction,
+    ) -> Result<CrisisAction> {
+        let action = clean_text("crisis action", &crisis.action, 200)?;
+        let note =
+            crisis.note.as_deref().filter(|n| !n.trim().is_empty()).map(|n| clean_text("note", n, 4000)).transpose()?;
+        let flags = crisis.flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
+        self.save_child(actor, Operation::RecordCrisisAction, Kind::CrisisAction, encounter, |id| CrisisAction {
+            schema_version: 1,
+            id,
+            encounter_id: *encounter,
+            flags,
+            action,
+            note,
+            recorded_ms: now_ms(),
+            recorded_by: actor.user().to_string(),
+        })
+    }
+
+    fn open_encounters(&self, actor: &Actor) -> Result<Vec<OpenEncounter>> {
+        self.authorize(actor, Operation::ReadEncounter, None, None)?;
+        self.authorize(actor, Operation::ListClients, None, None)?;
+        let key = self.key()?;
+        self.commit(actor, "encounter.list_open", None, None, Outcome::Allowed, Vec::new())?;
+        let tree = T::Kind(Kind::Encounter);
+        let mut open = Vec::new();
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            // A damaged encounter is skipped here; opening it reports the damage by id.
+            let Ok(encounter) = self.open_record::<Encounter>(&key, tree, &k, &v) else { continue };
+            if !matches!(encounter.status, EncounterStatus::InProgress | EncounterStatus::Submitted) {
+                continue;
+            }
+            let client_name = self
+                .get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
+                .ok()
+                .flatten()
+                .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
+            let mut damaged = Vec::new();
+            let results: Vec<ResultRecord> = self.children(&key, T::Kind(Kind::Result), &encounter.id, &mut damaged)?;
+            let actions: Vec<CrisisAction> =
+                self.children(&key, T::Kind(Kind::CrisisAction), &encounter.id, &mut damaged)?;
+            let critical = !actions.is_empty() || results.iter().any(|r| r.flags.iter().any(|f| f.critical));
+            open.push(OpenEncounter { encounter, client_name, critical });
+        }
+        open.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.encounter.updated_ms.cmp(&a.encounter.updated_ms)));
+        Ok(open)
     }
 
     fn save_referral(&self, actor: &Actor, encounter: &RecordId, referral: &NewReferral) -> Result<Referral> {

@@ -74,7 +74,7 @@ fn full_encounter_round_trip_and_reopen() {
             &encounter.id,
             &NewResult {
                 instrument: answer("x", 0, 0).instrument,
-                total: 4,
+                total: Some(4),
                 subscales: BTreeMap::new(),
                 band: "minimal".into(),
                 flags: vec![],
@@ -110,7 +110,7 @@ fn full_encounter_round_trip_and_reopen() {
         detail.current_answers().iter().map(|a| (a.item_id.clone(), a.position)).collect();
     assert_eq!(current, vec![("q2".to_string(), 1), ("q1".to_string(), 3)]);
     assert_eq!(detail.consents.len(), 1);
-    assert_eq!(detail.results[0].total, 4);
+    assert_eq!(detail.results[0].total, Some(4));
     assert_eq!(detail.referrals[0].notes.as_deref(), Some("note"));
     let history = store.client_history(&intake, &client).unwrap();
     assert_eq!(history.client.name, "Jean Tremblay");
@@ -431,7 +431,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                         &encounter.id,
                         &NewResult {
                             instrument: answer("q", 0, 0).instrument,
-                            total: 0,
+                            total: Some(0),
                             subscales: BTreeMap::new(),
                             band: "b".into(),
                             flags: vec![],
@@ -464,6 +464,17 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                     .map(|_| ()),
                 Operation::RecordReferral => store
                     .save_referral(actor, &encounter.id, &NewReferral { resources: vec![], notes: None })
+                    .map(|_| ()),
+                Operation::RecordCrisisAction => store
+                    .record_crisis_action(
+                        actor,
+                        &encounter.id,
+                        &NewCrisisAction {
+                            flags: vec!["phq9.suicidal_ideation".into()],
+                            action: "crisis_line".into(),
+                            note: None,
+                        },
+                    )
                     .map(|_| ()),
                 Operation::UpdateEncounterStatus => {
                     store.set_encounter_status(actor, &encounter.id, EncounterStatus::Submitted).map(|_| ())

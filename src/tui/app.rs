@@ -3,7 +3,9 @@
 
 use zeroize::Zeroizing;
 
-use super::backend::{BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry, SavedAnswer, Session, Setup};
+use super::backend::{
+    BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry, SavedAnswer, Session, Setup,
+};
 use super::care::{Care, Plan};
 use super::intake::{IntakeFlow, Step};
 use super::strings::Text;
@@ -83,19 +85,55 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     CheckSetup,
-    Initialize { setup: Setup, password: Zeroizing<String> },
-    Login { user: String, password: Zeroizing<String> },
+    Initialize {
+        setup: Setup,
+        password: Zeroizing<String>,
+    },
+    Login {
+        user: String,
+        password: Zeroizing<String>,
+    },
     LoadHome,
     CreateClient(ClientInfo),
-    StartEncounter { client: ClientInfo, instruments: Vec<String> },
-    RecordConsent { encounter: String, given: bool },
-    SaveAnswer { encounter: String, answer: SavedAnswer },
-    SaveResult { encounter: String, result: Box<ScoreResult>, language: Lang },
-    RecordCrisis { encounter: String, flags: Vec<String>, action: String, note: String },
-    SaveDecision { encounter: String, suggested: String, reasons: Vec<String>, final_level: String, override_reason: Option<String> },
+    StartEncounter {
+        client: ClientInfo,
+        instruments: Vec<String>,
+    },
+    RecordConsent {
+        encounter: String,
+        given: bool,
+    },
+    SaveAnswer {
+        encounter: String,
+        answer: SavedAnswer,
+    },
+    SaveResult {
+        encounter: String,
+        result: Box<ScoreResult>,
+        language: Lang,
+    },
+    RecordCrisis {
+        encounter: String,
+        flags: Vec<String>,
+        action: String,
+        note: String,
+    },
+    SaveDecision {
+        encounter: String,
+        suggested: String,
+        reasons: Vec<String>,
+        final_level: String,
+        override_reason: Option<String>,
+    },
     /// (resource id, reasons shown, chosen by the client)
-    SaveReferral { encounter: String, resources: Vec<(String, Vec<String>, bool)> },
-    WriteSummary { file_name: String, text: String },
+    SaveReferral {
+        encounter: String,
+        resources: Vec<(String, Vec<String>, bool)>,
+    },
+    WriteSummary {
+        file_name: String,
+        text: String,
+    },
     OpenEncounter(String),
     LoadHistory(String),
     LockBackend,
@@ -122,7 +160,14 @@ pub struct Field {
 
 impl Field {
     pub fn text(label: Text) -> Field {
-        Field { label, kind: FieldKind::Text, value: Zeroizing::new(String::new()), checked: Vec::new(), check_cursor: 0, error: None }
+        Field {
+            label,
+            kind: FieldKind::Text,
+            value: Zeroizing::new(String::new()),
+            checked: Vec::new(),
+            check_cursor: 0,
+            error: None,
+        }
     }
     pub fn secret(label: Text) -> Field {
         Field { kind: FieldKind::Secret, ..Field::text(label) }
@@ -136,9 +181,12 @@ impl Field {
     }
     pub fn checked_codes(&self) -> Vec<String> {
         match self.kind {
-            FieldKind::Checks(choices) => {
-                choices.iter().zip(&self.checked).filter(|(_, c)| **c).map(|((code, _), _)| (*code).to_string()).collect()
-            }
+            FieldKind::Checks(choices) => choices
+                .iter()
+                .zip(&self.checked)
+                .filter(|(_, c)| **c)
+                .map(|((code, _), _)| (*code).to_string())
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -504,7 +552,9 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.screen = Screen::Home { entries, selected };
             Vec::new()
         }
-        Action::HomeLoaded(Err(message)) | Action::ClientCreated(Err(message)) | Action::EncounterStarted(Err(message)) => {
+        Action::HomeLoaded(Err(message))
+        | Action::ClientCreated(Err(message))
+        | Action::EncounterStarted(Err(message)) => {
             app.error(message);
             Vec::new()
         }
@@ -517,7 +567,8 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             vec![Effect::StartEncounter { client, instruments }]
         }
         Action::EncounterStarted(Ok((encounter, client))) => {
-            let context = Context { sex: None, age: client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
+            let context =
+                Context { sex: None, age: client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
             let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
             let flow = IntakeFlow::new(library, &instruments, context);
             app.intake = Some(Intake { encounter, client, flow, save: SaveState::Saved, notice: None });
@@ -537,10 +588,22 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::EncounterOpened(Ok(state)) => {
-            let context = Context { sex: None, age: state.client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
-            let flow = IntakeFlow::restore(library, &state.instruments, context, &state.answers, &state.completed, state.handled_flags.clone());
+            let context = Context {
+                sex: None,
+                age: state.client.birth_date.as_deref().and_then(|b| age_on(b, today)),
+                cutoff: None,
+            };
+            let flow = IntakeFlow::restore(
+                library,
+                &state.instruments,
+                context,
+                &state.answers,
+                &state.completed,
+                state.handled_flags.clone(),
+            );
             let consented = state.consent == Some(true);
-            let intake = Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None };
+            let intake =
+                Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None };
             app.screen = match (consented, intake.flow.is_finished()) {
                 (false, _) => Screen::Consent,
                 (true, false) => Screen::Questionnaire,
@@ -602,8 +665,11 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     let (instrument, flags) = (crisis.instrument.clone(), crisis.flags.clone());
                     if let Some(intake) = app.intake.as_mut() {
                         intake.flow.mark_handled(&instrument, &flags);
-                        app.screen =
-                            if intake.flow.is_finished() { results_screen(intake, library, care, today) } else { Screen::Questionnaire };
+                        app.screen = if intake.flow.is_finished() {
+                            results_screen(intake, library, care, today)
+                        } else {
+                            Screen::Questionnaire
+                        };
                     }
                 }
                 Err(message) => crisis.error = Some(message),
@@ -670,7 +736,8 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     typed.pop();
                 }
                 Action::Submit => {
-                    let confirmed = Lang::ALL.iter().any(|l| typed.trim().eq_ignore_ascii_case(Text::RecoveryWord.get(*l)));
+                    let confirmed =
+                        Lang::ALL.iter().any(|l| typed.trim().eq_ignore_ascii_case(Text::RecoveryWord.get(*l)));
                     if confirmed {
                         app.screen = Screen::Login(login_form(""));
                     }
@@ -708,12 +775,16 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Vec::new()
             }
             Action::Letter('r') => vec![Effect::LoadHome],
-            Action::Letter('h') => entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default(),
+            Action::Letter('h') => {
+                entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default()
+            }
             Action::Letter('q') => {
                 app.quit = true;
                 vec![Effect::Quit]
             }
-            Action::Submit => entries.get(*selected).map(|e| vec![Effect::OpenEncounter(e.encounter.clone())]).unwrap_or_default(),
+            Action::Submit => {
+                entries.get(*selected).map(|e| vec![Effect::OpenEncounter(e.encounter.clone())]).unwrap_or_default()
+            }
             _ => Vec::new(),
         },
         Screen::ClientForm(form) => {
@@ -777,12 +848,10 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             match action {
                 Action::Choose(n) if n < CRISIS_ACTIONS.len() => crisis.action = Some(n),
                 Action::Up => crisis.action = Some(crisis.action.map_or(0, |a| a.saturating_sub(1))),
-                Action::Down => crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(CRISIS_ACTIONS.len() - 1))),
-                Action::Input(c) | Action::Letter(c) => {
-                    if crisis.note.chars().count() < 500 {
-                        crisis.note.push(c);
-                    }
+                Action::Down => {
+                    crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(CRISIS_ACTIONS.len() - 1)))
                 }
+                Action::Input(c) | Action::Letter(c) if crisis.note.chars().count() < 500 => crisis.note.push(c),
                 Action::Toggle => crisis.note.push(' '),
                 Action::DeleteChar => {
                     crisis.note.pop();
@@ -870,7 +939,14 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
         app.screen = results_screen(intake, library, care, today);
     }
     if let Some((instrument, flags)) = crisis {
-        app.screen = Screen::Crisis(CrisisState { instrument, flags, action: None, note: Zeroizing::new(String::new()), recorded_at: None, error: None });
+        app.screen = Screen::Crisis(CrisisState {
+            instrument,
+            flags,
+            action: None,
+            note: Zeroizing::new(String::new()),
+            recorded_at: None,
+            error: None,
+        });
     }
     effects
 }
@@ -880,18 +956,33 @@ fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) 
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
     let plan = care.plan(library, &intake.client, &results, &[], today);
     let picked = vec![false; plan.resources.len()];
-    Screen::Results(Box::new(ResultsState { plan, cursor: 0, picked, overriding: None, decided: None, summary: None, error: None }))
+    Screen::Results(Box::new(ResultsState {
+        plan,
+        cursor: 0,
+        picked,
+        overriding: None,
+        decided: None,
+        summary: None,
+        error: None,
+    }))
 }
 
 /// Keys on the results screen; `None` means the worker finished and goes home.
-fn results_key(state: &mut ResultsState, action: Action, intake: Option<&Intake>, lang: Lang, today: &str) -> Option<Vec<Effect>> {
+fn results_key(
+    state: &mut ResultsState,
+    action: Action,
+    intake: Option<&Intake>,
+    lang: Lang,
+    today: &str,
+) -> Option<Vec<Effect>> {
     let intake = intake?;
     state.error = None;
     if let Some((level, reason)) = state.overriding.as_mut() {
         match action {
             Action::Up | Action::Down => {
                 let index = Level::ALL.iter().position(|l| l == level).unwrap_or(0);
-                let next = if action == Action::Up { index + Level::ALL.len() - 1 } else { index + 1 } % Level::ALL.len();
+                let next =
+                    if action == Action::Up { index + Level::ALL.len() - 1 } else { index + 1 } % Level::ALL.len();
                 *level = Level::ALL[next];
             }
             Action::Input(c) | Action::Letter(c) if reason.chars().count() < 300 => reason.push(c),

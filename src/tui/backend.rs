@@ -105,7 +105,13 @@ pub trait Backend {
     fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()>;
     fn save_result(&mut self, encounter: &str, result: &ScoreResult, language: Lang) -> BackendResult<()>;
     /// Records the crisis action taken; returns the time recorded, for display.
-    fn record_crisis_action(&mut self, encounter: &str, flags: &[String], action: &str, note: &str) -> BackendResult<String>;
+    fn record_crisis_action(
+        &mut self,
+        encounter: &str,
+        flags: &[String],
+        action: &str,
+        note: &str,
+    ) -> BackendResult<String>;
     fn save_decision(
         &mut self,
         encounter: &str,

@@ -53,7 +53,14 @@ impl Care {
     }
 
     /// The plan for a client and the results so far (and any critical flags being handled).
-    pub fn plan(&self, library: &Library, client: &ClientInfo, results: &[&ScoreResult], extra_flags: &[(String, FlagHit)], today: &str) -> Plan {
+    pub fn plan(
+        &self,
+        library: &Library,
+        client: &ClientInfo,
+        results: &[&ScoreResult],
+        extra_flags: &[(String, FlagHit)],
+        today: &str,
+    ) -> Plan {
         let age = client.birth_date.as_deref().and_then(|b| age_on(b, today));
         let context = PersonContext { age: age.and_then(|a| u32::try_from(a).ok()), sex: None };
         let totals: Vec<(String, i64)> =
@@ -74,11 +81,14 @@ impl Care {
                     .iter()
                     .filter(|f| {
                         let (i, id) = f.split_once('.').unwrap_or(("", f));
-                        library.get(i).is_some_and(|x| x.flags.iter().any(|g| g.id == id && g.severity == Severity::Critical))
+                        library
+                            .get(i)
+                            .is_some_and(|x| x.flags.iter().any(|g| g.id == id && g.severity == Severity::Critical))
                     })
                     .cloned()
                     .collect();
-                let mut plan = self.plan_from(resolve_results(library, &[], &critical, &context).unwrap_or_default(), client, age);
+                let mut plan =
+                    self.plan_from(resolve_results(library, &[], &critical, &context).unwrap_or_default(), client, age);
                 plan.notes.push(error.to_string());
                 return plan;
             }
@@ -124,7 +134,8 @@ impl Care {
     pub fn crisis_lines_for(&self, app: &App, library: &Library, today: &str) -> Vec<CrisisLine> {
         let (Screen::Crisis(crisis), Some(intake)) = (&app.screen, &app.intake) else { return Vec::new() };
         let results: Vec<&ScoreResult> = intake.flow.results().collect();
-        let extra: Vec<(String, FlagHit)> = crisis.flags.iter().map(|f| (crisis.instrument.clone(), f.clone())).collect();
+        let extra: Vec<(String, FlagHit)> =
+            crisis.flags.iter().map(|f| (crisis.instrument.clone(), f.clone())).collect();
         self.plan(library, &intake.client, &results, &extra, today)
             .resources
             .into_iter()
@@ -143,10 +154,10 @@ fn contact(resource: &crate::triage::Resource) -> String {
         let keyword = resource.text_keyword.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
         parts.push(format!("text {text}{keyword}"));
     }
-    if parts.is_empty() {
-        if let Some(url) = &resource.url {
-            parts.push(url.clone());
-        }
+    if parts.is_empty()
+        && let Some(url) = &resource.url
+    {
+        parts.push(url.clone());
     }
     parts.join(" · ")
 }
@@ -183,7 +194,11 @@ mod tests {
         let plan = care.plan(&library, &client("QC", Lang::Fr, &[], &[]), &[&result], &[], "2026-11-25");
         assert_eq!(plan.suggested, Level::Crisis);
         assert!(plan.resources[0].crisis, "{:?}", plan.resources);
-        assert!(plan.resources.iter().any(|r| r.contact.contains("1-866-277-3553") || r.contact.contains("APPELLE")), "{:?}", plan.resources);
+        assert!(
+            plan.resources.iter().any(|r| r.contact.contains("1-866-277-3553") || r.contact.contains("APPELLE")),
+            "{:?}",
+            plan.resources
+        );
         assert!(plan.resources.iter().all(|r| !r.reasons.is_empty()));
     }
 

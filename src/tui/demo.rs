@@ -40,6 +40,7 @@ pub fn intake(library: &Library, lang: Lang, positions: &[usize]) -> App {
     for position in positions {
         flow.answer(library, *position);
     }
-    app.intake = Some(Intake { encounter: "e1".into(), client: client(lang), flow, save: SaveState::Saved, notice: None });
+    app.intake =
+        Some(Intake { encounter: "e1".into(), client: client(lang), flow, save: SaveState::Saved, notice: None });
     app
 }

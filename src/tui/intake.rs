@@ -75,7 +75,8 @@ impl IntakeFlow {
             if *position >= instrument.options_of(index).len() {
                 continue;
             }
-            let answers = flow.answers.entry(instrument_id.clone()).or_insert_with(|| vec![None; instrument.items.len()]);
+            let answers =
+                flow.answers.entry(instrument_id.clone()).or_insert_with(|| vec![None; instrument.items.len()]);
             answers[index] = Some(*position);
         }
         // Completed instruments are re-scored from their answers; follow-ups follow from them.
@@ -235,7 +236,9 @@ impl IntakeFlow {
         let new_critical: Vec<FlagHit> = partial
             .flags
             .into_iter()
-            .filter(|f| f.severity == Severity::Critical && !self.handled.contains(&format!("{}.{}", instrument.id, f.id)))
+            .filter(|f| {
+                f.severity == Severity::Critical && !self.handled.contains(&format!("{}.{}", instrument.id, f.id))
+            })
             .collect();
         if !new_critical.is_empty() {
             steps.push(Step::Crisis { instrument: instrument.id.clone(), flags: new_critical });
@@ -347,7 +350,9 @@ mod tests {
         let steps = answer_all(&mut flow, &library, &[0, 0, 0, 0, 0, 0, 0, 0]);
         assert!(!steps.iter().any(|s| matches!(s, Step::Crisis { .. })));
         let steps = flow.answer(&library, 1);
-        assert!(matches!(&steps[1], Step::Crisis { instrument, flags } if instrument == "phq9" && flags[0].id == "suicidal_ideation"));
+        assert!(
+            matches!(&steps[1], Step::Crisis { instrument, flags } if instrument == "phq9" && flags[0].id == "suicidal_ideation")
+        );
         // The unscored difficulty item comes next; completing PHQ-9 inserts the ASQ before GAD-7.
         let steps = flow.answer(&library, 0);
         assert!(steps.iter().any(|s| matches!(s, Step::FollowUpsAdded(ids) if ids == &["asq"])));
@@ -360,7 +365,9 @@ mod tests {
         let library = library();
         let mut flow = IntakeFlow::new(&library, &["phq9".into()], Context::default());
         let steps = answer_all(&mut flow, &library, &[0, 0, 0, 0, 0, 0, 0, 0, 2]);
-        let Some(Step::Crisis { flags, .. }) = steps.iter().find(|s| matches!(s, Step::Crisis { .. })) else { panic!() };
+        let Some(Step::Crisis { flags, .. }) = steps.iter().find(|s| matches!(s, Step::Crisis { .. })) else {
+            panic!()
+        };
         flow.mark_handled("phq9", &flags.clone());
         flow.back(&library);
         let steps = flow.answer(&library, 3);

@@ -89,11 +89,17 @@ mod tests {
     fn every_escape_has_a_plain_alternative() {
         // Back: Esc, or Ctrl-B, or Left/Backspace outside forms.
         assert_eq!(action_for(KeyContext::Form, key(KeyCode::Esc)), Some(Action::Back));
-        assert_eq!(action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL)), Some(Action::Back));
+        assert_eq!(
+            action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('b'), KeyModifiers::CONTROL)),
+            Some(Action::Back)
+        );
         assert_eq!(action_for(KeyContext::Question, key(KeyCode::Left)), Some(Action::Back));
         // Help: F1, or ? outside forms, or Ctrl-K anywhere.
         assert_eq!(action_for(KeyContext::Menu, key(KeyCode::Char('?'))), Some(Action::Help));
-        assert_eq!(action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)), Some(Action::Help));
+        assert_eq!(
+            action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)),
+            Some(Action::Help)
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod intake;
 pub mod keymap;
 pub mod screens;
 pub mod shell;
+pub mod store_backend;
 pub mod strings;
 pub mod theme;
 pub mod view;

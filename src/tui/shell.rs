@@ -46,18 +46,22 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::StartEncounter { client, instruments } => {
             Action::EncounterStarted(backend.start_encounter(&client, &instruments).map(|id| (id, client)))
         }
-        Effect::RecordConsent { encounter, given } => {
-            Action::ConsentRecorded(backend.record_consent(&encounter, super::app::CONSENT_VERSION, given).map(|()| given))
-        }
+        Effect::RecordConsent { encounter, given } => Action::ConsentRecorded(
+            backend.record_consent(&encounter, super::app::CONSENT_VERSION, given).map(|()| given),
+        ),
         Effect::SaveAnswer { encounter, answer } => Action::Saved(backend.save_answer(&encounter, &answer)),
-        Effect::SaveResult { encounter, result, language } => Action::Saved(backend.save_result(&encounter, &result, language)),
+        Effect::SaveResult { encounter, result, language } => {
+            Action::Saved(backend.save_result(&encounter, &result, language))
+        }
         Effect::RecordCrisis { encounter, flags, action, note } => {
             Action::CrisisRecorded(backend.record_crisis_action(&encounter, &flags, &action, &note))
         }
         Effect::SaveDecision { encounter, suggested, reasons, final_level, override_reason } => Action::DecisionSaved(
             backend.save_decision(&encounter, &suggested, &reasons, &final_level, override_reason.as_deref()),
         ),
-        Effect::SaveReferral { encounter, resources } => Action::ReferralSaved(backend.save_referral(&encounter, &resources)),
+        Effect::SaveReferral { encounter, resources } => {
+            Action::ReferralSaved(backend.save_referral(&encounter, &resources))
+        }
         Effect::WriteSummary { file_name, text } => Action::SummaryWritten(write_summary(&file_name, &text)),
         Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
         Effect::LoadHistory(client) => Action::HistoryLoaded(backend.history(&client)),

@@ -48,7 +48,8 @@ struct RawStyle {
     modifiers: Vec<String>,
 }
 
-const ROLES: [&str; 11] = ["base", "title", "border", "muted", "selected", "input", "key", "critical", "warning", "ok", "gauge"];
+const ROLES: [&str; 11] =
+    ["base", "title", "border", "muted", "selected", "input", "key", "critical", "warning", "ok", "gauge"];
 
 fn color(name: &str) -> Option<Color> {
     Some(match name {
@@ -96,13 +97,16 @@ impl Theme {
             }
             let mut style = Style::default();
             if let Some(fg) = &raw_style.fg {
-                style = style.fg(color(fg).ok_or_else(|| at(format!("{role}: unknown colour `{fg}` (use the 16 ANSI names)")))?);
+                style = style
+                    .fg(color(fg)
+                        .ok_or_else(|| at(format!("{role}: unknown colour `{fg}` (use the 16 ANSI names)")))?);
             }
             if let Some(bg) = &raw_style.bg {
                 style = style.bg(color(bg).ok_or_else(|| at(format!("{role}: unknown colour `{bg}`")))?);
             }
             for name in &raw_style.modifiers {
-                style = style.add_modifier(modifier(name).ok_or_else(|| at(format!("{role}: unknown modifier `{name}`")))?);
+                style =
+                    style.add_modifier(modifier(name).ok_or_else(|| at(format!("{role}: unknown modifier `{name}`")))?);
             }
             styles.insert(role.as_str(), style);
         }
@@ -128,7 +132,10 @@ impl Theme {
 
     /// A shipped theme by name.
     pub fn shipped(name: &str) -> Option<Theme> {
-        SHIPPED.iter().find(|(n, _)| *n == name).and_then(|(n, text)| Theme::parse(&format!("themes/{n}.toml"), text).ok())
+        SHIPPED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(n, text)| Theme::parse(&format!("themes/{n}.toml"), text).ok())
     }
 
     /// The theme to use: `NO_COLOR` (any value) forces monochrome; otherwise the named theme or

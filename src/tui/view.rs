@@ -101,7 +101,8 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
         return;
     }
     let [header, body, status, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
+            .areas(area);
     draw_header(frame, header, app, view);
     if app.locked.is_some() {
         screens::login::draw_locked(frame, body, app, view);
@@ -169,7 +170,9 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     let mut lines: Vec<Line> = keys
         .iter()
-        .map(|(key, text)| Line::from(vec![Span::styled(format!("{key:>9}  "), view.theme.key), Span::raw(text.get(app.lang))]))
+        .map(|(key, text)| {
+            Line::from(vec![Span::styled(format!("{key:>9}  "), view.theme.key), Span::raw(text.get(app.lang))])
+        })
         .collect();
     lines.push(Line::from(""));
     lines.push(Line::styled(Text::HelpClose.get(app.lang), view.theme.muted));
@@ -216,11 +219,10 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
                 };
                 let prefix = "  > ";
                 let style = if focused { theme.input } else { theme.muted };
-                frame.render_widget(Paragraph::new(Line::from(vec![Span::raw(prefix), Span::styled(shown.clone(), style)])), Rect {
-                    y,
-                    height: 1,
-                    ..area
-                });
+                frame.render_widget(
+                    Paragraph::new(Line::from(vec![Span::raw(prefix), Span::styled(shown.clone(), style)])),
+                    Rect { y, height: 1, ..area },
+                );
                 if focused {
                     let x = area.x + (prefix.width() + shown.width()) as u16;
                     frame.set_cursor_position(Position::new(x.min(area.x + area.width.saturating_sub(1)), y));
@@ -259,7 +261,11 @@ pub mod test_support {
     pub fn crisis_lines() -> Vec<CrisisLine> {
         vec![
             CrisisLine { name: "9-1-1 Emergency".into(), contact: "Call 9-1-1".into(), hours: "24/7".into() },
-            CrisisLine { name: "9-8-8 Suicide Crisis Helpline".into(), contact: "Call or text 9-8-8".into(), hours: "24/7".into() },
+            CrisisLine {
+                name: "9-8-8 Suicide Crisis Helpline".into(),
+                contact: "Call or text 9-8-8".into(),
+                hours: "24/7".into(),
+            },
         ]
     }
 

@@ -53,7 +53,10 @@ mod tests {
         assert!(effects.is_empty());
         let Screen::ClientForm(form) = &app.screen else { panic!("{:?}", app.screen) };
         assert_eq!(form.fields[1].error, Some(Text::BadDate));
-        insta::assert_snapshot!("client_errors_120x40_fr", render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        insta::assert_snapshot!(
+            "client_errors_120x40_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
+        );
         update(&mut app, Action::ClearField, library(), care(), "2026-11-25");
         typed(&mut app, "1990-04-02");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");

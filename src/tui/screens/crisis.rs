@@ -18,13 +18,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     let lang = app.lang;
     let client_lang = app.client_lang();
     let instrument = view.library.get(&crisis.instrument);
-    let mut lines = vec![Line::styled(format!(" {} ", Text::CrisisTitle.get(lang)), view.theme.critical), Line::raw("")];
+    let mut lines =
+        vec![Line::styled(format!(" {} ", Text::CrisisTitle.get(lang)), view.theme.critical), Line::raw("")];
     for flag in &crisis.flags {
         let label = instrument
             .and_then(|i| i.flags.iter().find(|f| f.id == flag.id))
             .map(|f| clean(f.label.get(client_lang)))
             .unwrap_or_else(|| flag.id.clone());
-        lines.push(Line::from(vec![Span::styled(format!("{} ", Text::CrisisBecause.get(lang)), view.theme.warning), Span::raw(label)]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", Text::CrisisBecause.get(lang)), view.theme.warning),
+            Span::raw(label),
+        ]));
     }
     if let Some(org) = &app.org
         && !org.crisis_text.trim().is_empty()
@@ -45,10 +49,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     lines.push(Line::raw(""));
     lines.push(Line::styled(Text::CrisisRecord.get(lang), view.theme.title));
     for (index, (_, text)) in CRISIS_ACTIONS.iter().enumerate() {
-        let line = Line::from(vec![Span::styled(format!("  {}  ", index + 1), view.theme.key), Span::raw(text.get(lang))]);
+        let line =
+            Line::from(vec![Span::styled(format!("  {}  ", index + 1), view.theme.key), Span::raw(text.get(lang))]);
         lines.push(if crisis.action == Some(index) { line.style(view.theme.selected) } else { line });
     }
-    lines.push(Line::from(vec![Span::raw(format!("{} ", Text::CrisisNote.get(lang))), Span::styled(clean(&crisis.note), view.theme.input)]));
+    lines.push(Line::from(vec![
+        Span::raw(format!("{} ", Text::CrisisNote.get(lang))),
+        Span::styled(clean(&crisis.note), view.theme.input),
+    ]));
     if let Some(error) = &crisis.error {
         lines.push(Line::styled(clean(error), view.theme.warning));
     }
@@ -56,8 +64,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     let used = (paragraph.line_count(area.width) as u16).min(area.height);
     frame.render_widget(paragraph, area);
     let note_row = area.y + used.saturating_sub(if crisis.error.is_some() { 2 } else { 1 });
-    let note_col = area.x + (unicode_width::UnicodeWidthStr::width(Text::CrisisNote.get(lang)) + 1 + unicode_width::UnicodeWidthStr::width(crisis.note.as_str())) as u16;
-    frame.set_cursor_position((note_col.min(area.right().saturating_sub(1)), note_row.min(area.bottom().saturating_sub(1))));
+    let note_col = area.x
+        + (unicode_width::UnicodeWidthStr::width(Text::CrisisNote.get(lang))
+            + 1
+            + unicode_width::UnicodeWidthStr::width(crisis.note.as_str())) as u16;
+    frame.set_cursor_position((
+        note_col.min(area.right().saturating_sub(1)),
+        note_row.min(area.bottom().saturating_sub(1)),
+    ));
 }
 
 #[cfg(test)]

@@ -36,7 +36,10 @@ pub fn draw_recovery(frame: &mut Frame, area: Rect, app: &App, key: &str, typed:
     let used = paragraph.line_count(inner.width) as u16;
     frame.render_widget(paragraph, inner);
     let x = inner.x + 4 + unicode_width::UnicodeWidthStr::width(typed) as u16;
-    frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), (inner.y + used.saturating_sub(1)).min(inner.bottom().saturating_sub(1))));
+    frame.set_cursor_position((
+        x.min(inner.right().saturating_sub(1)),
+        (inner.y + used.saturating_sub(1)).min(inner.bottom().saturating_sub(1)),
+    ));
 }
 
 #[cfg(test)]
@@ -87,6 +90,16 @@ mod tests {
         }
         update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::Login(_)));
-        insta::assert_snapshot!("recovery_120x40", render(&App { screen: Screen::Recovery { key: zeroize::Zeroizing::new("ABCD-EFGH".into()), typed: "OU".into() }, ..App::new(Lang::Fr, 0) }, 120, 40));
+        insta::assert_snapshot!(
+            "recovery_120x40",
+            render(
+                &App {
+                    screen: Screen::Recovery { key: zeroize::Zeroizing::new("ABCD-EFGH".into()), typed: "OU".into() },
+                    ..App::new(Lang::Fr, 0)
+                },
+                120,
+                40
+            )
+        );
     }
 }

@@ -57,7 +57,9 @@ pub fn series(library: &Library, history: &HistoryData) -> Vec<Series> {
         .into_iter()
         .map(|(id, results)| {
             let change = match (library.get(&id), results.first(), results.last()) {
-                (Some(instrument), Some((_, first)), Some((_, last))) if results.len() > 1 => compare(instrument, first, last),
+                (Some(instrument), Some((_, first)), Some((_, last))) if results.len() > 1 => {
+                    compare(instrument, first, last)
+                }
                 _ => None,
             };
             let points = results.iter().filter_map(|(date, r)| Some((date.clone(), r.total?))).collect();
@@ -81,7 +83,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, vie
         if y + 2 > inner.bottom() {
             break;
         }
-        let name = view.library.get(&series.instrument).map_or(series.instrument.clone(), |i| clean(i.short_title.get(Lang::En)));
+        let name = view
+            .library
+            .get(&series.instrument)
+            .map_or(series.instrument.clone(), |i| clean(i.short_title.get(Lang::En)));
         let totals: Vec<String> = series.points.iter().map(|(_, t)| t.to_string()).collect();
         let mut spans = vec![Span::styled(format!("{name:<10} "), view.theme.title), Span::raw(totals.join(" → "))];
         if let Some(change) = &series.change {
@@ -99,15 +104,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, vie
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
         let data: Vec<u64> = series.points.iter().map(|(_, t)| u64::try_from(*t).unwrap_or(0)).collect();
-        let range = view.library.get(&series.instrument).and_then(|i| i.total_range()).map_or(1, |(_, high)| high.max(1));
+        let range =
+            view.library.get(&series.instrument).and_then(|i| i.total_range()).map_or(1, |(_, high)| high.max(1));
         let width = (data.len() as u16).min(inner.width.saturating_sub(11));
         frame.render_widget(
             Sparkline::default().data(&data).max(u64::try_from(range).unwrap_or(1)).style(view.theme.gauge),
             Rect { x: inner.x + 11, y: y + 1, width, height: 1 },
         );
-        let dates = format!("{} … {}", series.points.first().map_or("", |p| p.0.as_str()), series.points.last().map_or("", |p| p.0.as_str()));
+        let dates = format!(
+            "{} … {}",
+            series.points.first().map_or("", |p| p.0.as_str()),
+            series.points.last().map_or("", |p| p.0.as_str())
+        );
         if inner.width > 11 + width + 2 + dates.len() as u16 {
-            frame.render_widget(Paragraph::new(dates).style(view.theme.muted), Rect { x: inner.x + 13 + width, y: y + 1, width: inner.width - 13 - width, height: 1 });
+            frame.render_widget(
+                Paragraph::new(dates).style(view.theme.muted),
+                Rect { x: inner.x + 13 + width, y: y + 1, width: inner.width - 13 - width, height: 1 },
+            );
         }
         y += 3;
     }
@@ -122,11 +135,25 @@ mod tests {
     use crate::tui::view::test_support::{library, render};
 
     fn phq9(date: &str, positions: [usize; 9]) -> PastEncounter {
-        PastEncounter { date: date.into(), answers: positions.iter().enumerate().map(|(i, p)| ("phq9".to_string(), format!("q{}", i + 1), *p)).collect() }
+        PastEncounter {
+            date: date.into(),
+            answers: positions
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ("phq9".to_string(), format!("q{}", i + 1), *p))
+                .collect(),
+        }
     }
 
     fn gad7(date: &str, positions: [usize; 7]) -> PastEncounter {
-        PastEncounter { date: date.into(), answers: positions.iter().enumerate().map(|(i, p)| ("gad7".to_string(), format!("q{}", i + 1), *p)).collect() }
+        PastEncounter {
+            date: date.into(),
+            answers: positions
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ("gad7".to_string(), format!("q{}", i + 1), *p))
+                .collect(),
+        }
     }
 
     fn history() -> HistoryData {

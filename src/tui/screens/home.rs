@@ -11,7 +11,13 @@ use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
 
 pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("n", Text::KeyNewIntake), ("Enter", Text::KeyResume), ("h", Text::KeyHistory), ("↑↓", Text::KeyMove), ("q", Text::KeyQuit)]
+    vec![
+        ("n", Text::KeyNewIntake),
+        ("Enter", Text::KeyResume),
+        ("h", Text::KeyHistory),
+        ("↑↓", Text::KeyMove),
+        ("q", Text::KeyQuit),
+    ]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], selected: usize, view: &View) {
@@ -33,7 +39,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
                 spans.push(Span::styled(format!(" {} ", Text::QueueCritical.get(app.lang)), view.theme.critical));
                 spans.push(Span::raw(" "));
             }
-            spans.push(Span::raw(format!("{:<28} {:<18} {}", clean(&entry.client_name), kind.get(app.lang), clean(&entry.updated))));
+            spans.push(Span::raw(format!(
+                "{:<28} {:<18} {}",
+                clean(&entry.client_name),
+                kind.get(app.lang),
+                clean(&entry.updated)
+            )));
             let line = Line::from(spans);
             if index == selected { line.style(view.theme.selected) } else { line }
         })
@@ -52,7 +63,14 @@ mod tests {
     use crate::tui::view::test_support::{care, library, render};
 
     fn entry(name: &str, kiosk: bool, critical: bool, updated: &str) -> QueueEntry {
-        QueueEntry { encounter: name.to_lowercase(), client: format!("c-{name}"), client_name: name.into(), kiosk, critical, updated: updated.into() }
+        QueueEntry {
+            encounter: name.to_lowercase(),
+            client: format!("c-{name}"),
+            client_name: name.into(),
+            kiosk,
+            critical,
+            updated: updated.into(),
+        }
     }
 
     #[test]
@@ -69,7 +87,10 @@ mod tests {
         let critical = screen.find("CRITICAL").unwrap();
         assert!(critical < screen.find("Sam Okafor").unwrap());
         insta::assert_snapshot!("home_80x24", screen);
-        insta::assert_snapshot!("home_120x40_fr", render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        insta::assert_snapshot!(
+            "home_120x40_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
+        );
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("kiosk client 4f2a".into())]);
     }

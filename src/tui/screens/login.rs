@@ -10,24 +10,46 @@ use crate::tui::view::{View, body_block, draw_form};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
     let width = area.width.min(60);
-    let box_area = Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height.saturating_sub(8) / 2, width, height: area.height.min(8) };
+    let box_area = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(8) / 2,
+        width,
+        height: area.height.min(8),
+    };
     let block = body_block(Text::LoginTitle.get(app.lang), view.theme);
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    draw_form(frame, Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner }, app.lang, form, view.theme);
+    draw_form(
+        frame,
+        Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner },
+        app.lang,
+        form,
+        view.theme,
+    );
 }
 
 pub fn draw_locked(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let Some(form) = &app.locked else { return };
     let width = area.width.min(64);
-    let box_area = Rect { x: area.x + (area.width - width) / 2, y: area.y + area.height.saturating_sub(10) / 2, width, height: area.height.min(10) };
+    let box_area = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(10) / 2,
+        width,
+        height: area.height.min(10),
+    };
     let block = body_block(Text::LockedTitle.get(app.lang), view.theme);
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
     let intro = Paragraph::new(Text::LockedIntro.get(app.lang)).style(view.theme.muted).wrap(Wrap { trim: true });
     let height = (intro.line_count(inner.width) as u16).min(inner.height);
     frame.render_widget(intro, Rect { height, ..inner });
-    draw_form(frame, Rect { y: inner.y + height + 1, height: inner.height.saturating_sub(height + 1), ..inner }, app.lang, form, view.theme);
+    draw_form(
+        frame,
+        Rect { y: inner.y + height + 1, height: inner.height.saturating_sub(height + 1), ..inner },
+        app.lang,
+        form,
+        view.theme,
+    );
 }
 
 #[cfg(test)]
@@ -74,7 +96,13 @@ mod tests {
         insta::assert_snapshot!("locked_120x40", render(&app, 120, 40));
         // Keys go to the password field, not the questionnaire.
         update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
-        update(&mut app, Action::LoggedIn(Ok(crate::tui::backend::Session { user: "amira".into(), role: "intake".into() })), library(), care(), "2026-11-25");
+        update(
+            &mut app,
+            Action::LoggedIn(Ok(crate::tui::backend::Session { user: "amira".into(), role: "intake".into() })),
+            library(),
+            care(),
+            "2026-11-25",
+        );
         assert!(app.locked.is_none());
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(2), "nothing was answered while locked");
     }

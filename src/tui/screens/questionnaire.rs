@@ -47,10 +47,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let save = match &intake.save {
         SaveState::Saving => Span::styled(Text::Saving.get(app.lang), view.theme.muted),
         SaveState::Saved => Span::styled(format!("✓ {}", Text::Saved.get(app.lang)), view.theme.ok),
-        SaveState::Failed(message) => Span::styled(format!("✗ {}: {}", Text::NotSaved.get(app.lang), clean(message)), view.theme.critical),
+        SaveState::Failed(message) => {
+            Span::styled(format!("✗ {}: {}", Text::NotSaved.get(app.lang), clean(message)), view.theme.critical)
+        }
     };
     let timeframe = instrument.timeframe.as_ref().map(|t| clean(t.get(lang))).unwrap_or_default();
-    frame.render_widget(Paragraph::new(Line::from(vec![Span::styled(timeframe, view.theme.muted), Span::raw("   "), save])), top);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![Span::styled(timeframe, view.theme.muted), Span::raw("   "), save])),
+        top,
+    );
 
     let label = fill(Text::ItemOf, app.lang, &[("n", item_number.to_string()), ("total", item_total.to_string())]);
     let ratio = if item_total == 0 { 0.0 } else { (item_number as f64 / item_total as f64).clamp(0.0, 1.0) };
@@ -74,7 +79,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         .iter()
         .enumerate()
         .map(|(position, option)| {
-            let line = Line::from(vec![Span::styled(format!("  {}  ", position + 1), view.theme.key), Span::raw(clean(option.text.get(lang)))]);
+            let line = Line::from(vec![
+                Span::styled(format!("  {}  ", position + 1), view.theme.key),
+                Span::raw(clean(option.text.get(lang))),
+            ]);
             if chosen == Some(position) { line.style(view.theme.selected) } else { line }
         })
         .collect();
@@ -83,9 +91,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 
     let mut note_lines = Vec::new();
     if let Some(added) = &intake.notice {
-        let names: Vec<String> =
-            added.iter().map(|id| view.library.get(id).map_or(id.clone(), |i| clean(i.short_title.get(lang)))).collect();
-        note_lines.push(Line::styled(format!("{} {}", Text::FollowUpAdded.get(app.lang), names.join(", ")), view.theme.warning));
+        let names: Vec<String> = added
+            .iter()
+            .map(|id| view.library.get(id).map_or(id.clone(), |i| clean(i.short_title.get(lang))))
+            .collect();
+        note_lines.push(Line::styled(
+            format!("{} {}", Text::FollowUpAdded.get(app.lang), names.join(", ")),
+            view.theme.warning,
+        ));
     }
     if lang != client_lang {
         note_lines.push(Line::styled(Text::EnglishOnly.get(client_lang), view.theme.muted));

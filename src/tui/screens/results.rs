@@ -48,7 +48,12 @@ pub fn summary_text(plan: &Plan, picked: &[bool], lang: Lang, today: &str) -> St
         if any_picked && !chosen {
             continue;
         }
-        out.push_str(&format!("* {}\n  {}\n  {}\n", clean(&resource.name), clean(&resource.contact), clean(&resource.hours)));
+        out.push_str(&format!(
+            "* {}\n  {}\n  {}\n",
+            clean(&resource.name),
+            clean(&resource.contact),
+            clean(&resource.hours)
+        ));
         if let Some(url) = &resource.url {
             out.push_str(&format!("  {}\n", clean(url)));
         }
@@ -69,16 +74,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     for result in intake.flow.results() {
         let Some(instrument) = view.library.get(&result.instrument) else { continue };
         let lang = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
-        let mut spans = vec![Span::styled(format!("{:<10} ", clean(instrument.short_title.get(lang))), view.theme.title)];
+        let mut spans =
+            vec![Span::styled(format!("{:<10} ", clean(instrument.short_title.get(lang))), view.theme.title)];
         if !result.scorable {
-            spans.push(Span::styled(format!("{} {}", Text::NotScorable.get(app.lang), result.missing.join(", ")), view.theme.warning));
+            spans.push(Span::styled(
+                format!("{} {}", Text::NotScorable.get(app.lang), result.missing.join(", ")),
+                view.theme.warning,
+            ));
         } else {
             if let (Some(total), Some((low, high))) = (result.total, instrument.total_range()) {
                 spans.push(Span::raw(format!("{total:>3} ({low}-{high}) ")));
             }
             let band = instrument.default_scheme.and_then(|scheme| {
                 let band_id = result.band.as_ref()?;
-                instrument.band_schemes[scheme].bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang)))
+                instrument.band_schemes[scheme]
+                    .bands
+                    .iter()
+                    .find(|b| &b.id == band_id)
+                    .map(|b| clean(b.label.get(lang)))
             });
             if let Some(band) = band {
                 spans.push(Span::raw(format!("{band} ")));
@@ -99,10 +112,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let suggested = level_text(state.plan.suggested).get(app.lang);
     level_lines.push(Line::from(vec![
         Span::styled(format!("{}: ", Text::SuggestedLevel.get(app.lang)), view.theme.title),
-        Span::styled(suggested, if state.plan.suggested == Level::Crisis { view.theme.critical } else { view.theme.base }),
+        Span::styled(
+            suggested,
+            if state.plan.suggested == Level::Crisis { view.theme.critical } else { view.theme.base },
+        ),
     ]));
     for reason in state.plan.reasons.iter().take(3) {
-        level_lines.push(Line::styled(format!("  {} {}", Text::Because.get(app.lang), clean(reason)), view.theme.muted));
+        level_lines
+            .push(Line::styled(format!("  {} {}", Text::Because.get(app.lang), clean(reason)), view.theme.muted));
     }
     if let Some((level, reason)) = &state.overriding {
         level_lines.push(Line::from(vec![
@@ -146,7 +163,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
             Span::styled(clean(&resource.name), style),
             Span::styled(format!("  {} · {}", clean(&resource.contact), clean(&resource.hours)), view.theme.muted),
         ]);
-        resource_lines.push(if index == state.cursor && state.overriding.is_none() { line.style(view.theme.selected) } else { line });
+        resource_lines.push(if index == state.cursor && state.overriding.is_none() {
+            line.style(view.theme.selected)
+        } else {
+            line
+        });
         let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(r)).collect();
         resource_lines.push(Line::styled(format!("    {}", reasons.join("; ")), view.theme.muted));
     }
@@ -212,7 +233,9 @@ mod tests {
         }
         insta::assert_snapshot!("results_override_80x24", render(&app, 80, 24));
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
-        let [Effect::SaveDecision { suggested, final_level, override_reason, .. }] = &effects[..] else { panic!("{effects:?}") };
+        let [Effect::SaveDecision { suggested, final_level, override_reason, .. }] = &effects[..] else {
+            panic!("{effects:?}")
+        };
         assert_eq!((suggested.as_str(), final_level.as_str()), ("crisis", "1"));
         assert_eq!(override_reason.as_deref(), Some("seen by on-call MD, safe"));
         update(&mut app, Action::DecisionSaved(Ok(())), library(), care(), "2026-11-25");
@@ -228,7 +251,9 @@ mod tests {
         update(&mut app, Action::DecisionSaved(Ok(())), library(), care(), "2026-11-25");
         update(&mut app, Action::Toggle, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25");
-        let [Effect::SaveReferral { resources, .. }, Effect::WriteSummary { text, .. }] = &effects[..] else { panic!("{effects:?}") };
+        let [Effect::SaveReferral { resources, .. }, Effect::WriteSummary { text, .. }] = &effects[..] else {
+            panic!("{effects:?}")
+        };
         assert!(resources[0].2, "the first resource was picked");
         assert!(text.starts_with("Résumé d'orientation"));
         assert!(!text.contains("Émilie"), "the summary names no client");

@@ -1,0 +1,317 @@
+//! The interface's [`Backend`] over a connection to the process that owns the data directory.
+//! Every save is acknowledged by the owner only after sled's flush, so "Saved" on screen means
+//! on disk. Messages are worded for staff; the owner's own wording is kept where it says more.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use secrecy::SecretString;
+
+use super::backend::{
+    Backend, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, PastEncounter, QueueEntry, SavedAnswer,
+    Session, Setup,
+};
+use crate::auth::detect_origin;
+use crate::instrument::{Lang, ScoreResult};
+use crate::server::client::{Client, ClientError, ConnectOptions};
+use crate::server::{Password, Reply, Request};
+use crate::store::{
+    ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest, InstrumentRef, Lang as StoreLang, NewAnswer,
+    NewClient, NewDecision, NewReferral, NewResult, RecordId, ReferralResource, format_time,
+};
+
+pub struct StoreBackend {
+    client: Client,
+}
+
+fn message(error: ClientError) -> String {
+    error.to_string()
+}
+
+fn unexpected(reply: &Reply) -> String {
+    let name = format!("{reply:?}");
+    format!("unexpected reply from the triage owner ({})", name.split(['(', ' ', '{']).next().unwrap_or("?"))
+}
+
+fn store_lang(lang: Lang) -> StoreLang {
+    match lang {
+        Lang::En => StoreLang::En,
+        Lang::Fr => StoreLang::Fr,
+    }
+}
+
+fn ui_lang(lang: StoreLang) -> Lang {
+    match lang {
+        StoreLang::En => Lang::En,
+        StoreLang::Fr => Lang::Fr,
+    }
+}
+
+fn record_id(text: &str) -> BackendResult<RecordId> {
+    text.parse::<RecordId>().map_err(|e| format!("bad record id: {e}"))
+}
+
+fn client_info(client: &crate::store::Client) -> ClientInfo {
+    ClientInfo {
+        id: client.id.to_string(),
+        name: client.name.clone(),
+        birth_date: client.birth_date.clone(),
+        province: client.province.clone(),
+        language: Some(ui_lang(client.language)),
+        populations: client.populations.clone(),
+        access_needs: client.access_needs.clone(),
+    }
+}
+
+impl StoreBackend {
+    /// Connects to the owner of `dir`, starting one if none is running.
+    pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
+        let client = Client::connect(dir, ConnectOptions::default()).map_err(message)?;
+        Ok(StoreBackend { client })
+    }
+
+    fn request(&mut self, request: Request) -> BackendResult<Reply> {
+        self.client.request(request).map_err(message)
+    }
+}
+
+impl Backend for StoreBackend {
+    fn needs_setup(&mut self) -> BackendResult<bool> {
+        match self.request(Request::Status)? {
+            Reply::Status(status) => Ok(!status.store.initialised),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn initialize(&mut self, setup: &Setup, password: &str) -> BackendResult<String> {
+        let request = InitRequest {
+            org: setup.org_name.clone(),
+            province: setup.province.clone(),
+            admin: setup.admin.clone(),
+            insecure_test_kdf: std::env::var_os("TRIAGE_INSECURE_TEST_KDF").is_some(),
+        };
+        let password = Password(SecretString::from(password.to_string()));
+        match self.request(Request::Init { request, password })? {
+            Reply::RecoveryKey(key) => Ok(secrecy::ExposeSecret::expose_secret(&key.0).to_string()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn login(&mut self, user: &str, password: &str) -> BackendResult<Session> {
+        let secret = SecretString::from(password.to_string());
+        match self.client.login(user, &secret, &detect_origin()).map_err(message)? {
+            Reply::LoggedIn { user, role } => Ok(Session { user, role: format!("{role:?}").to_lowercase() }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn organisation(&mut self) -> BackendResult<OrgInfo> {
+        match self.request(Request::Organisation)? {
+            Reply::Organisation(org) => Ok(OrgInfo {
+                name: org.name,
+                province: org.province,
+                language: Lang::En,
+                crisis_text: org.settings.crisis_text,
+                idle_lock_minutes: org.settings.staff_idle_lock_minutes,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
+        match self.request(Request::OpenEncounters)? {
+            Reply::OpenEncounters(list) => Ok(list
+                .into_iter()
+                .map(|open| QueueEntry {
+                    encounter: open.encounter.id.to_string(),
+                    client: open.encounter.client_id.to_string(),
+                    client_name: open.client_name,
+                    kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
+                    critical: open.critical,
+                    updated: format_time(open.encounter.updated_ms),
+                })
+                .collect()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo> {
+        let new = NewClient {
+            name: client.name.clone(),
+            birth_date: client.birth_date.clone(),
+            province: client.province.clone(),
+            language: store_lang(client.language.unwrap_or(Lang::En)),
+            contact: None,
+            access_needs: client.access_needs.clone(),
+            populations: client.populations.clone(),
+        };
+        match self.request(Request::CreateClient { client: new })? {
+            Reply::Id(id) => Ok(ClientInfo { id: id.to_string(), ..client.clone() }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String> {
+        let request = Request::StartEncounter {
+            client: record_id(&client.id)?,
+            origin: EncounterOrigin::Staff,
+            instruments: instruments.to_vec(),
+        };
+        match self.request(request)? {
+            Reply::Encounter(encounter) => Ok(encounter.id.to_string()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()> {
+        let answer = if given { ConsentAnswer::Given } else { ConsentAnswer::Refused };
+        let encounter = record_id(encounter)?;
+        self.request(Request::RecordConsent { encounter, version: version.to_string(), answer })?;
+        if !given {
+            self.request(Request::SetEncounterStatus { id: encounter, status: EncounterStatus::Closed })?;
+        }
+        Ok(())
+    }
+
+    fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()> {
+        let new = NewAnswer {
+            instrument: InstrumentRef {
+                id: answer.instrument.clone(),
+                version: answer.version.clone(),
+                language: store_lang(answer.language),
+            },
+            item_id: answer.item.clone(),
+            position: u32::try_from(answer.position).map_err(|_| "answer position out of range".to_string())?,
+            score: answer.value,
+            free_text: None,
+        };
+        self.request(Request::SaveAnswer { encounter: record_id(encounter)?, answer: new }).map(|_| ())
+    }
+
+    fn save_result(&mut self, encounter: &str, result: &ScoreResult, language: Lang) -> BackendResult<()> {
+        let new = NewResult {
+            instrument: InstrumentRef {
+                id: result.instrument.clone(),
+                version: result.version.clone(),
+                language: store_lang(language),
+            },
+            total: result.total,
+            subscales: result
+                .scores
+                .iter()
+                .filter(|(id, _)| id.as_str() != "total")
+                .map(|(k, v)| (k.clone(), *v))
+                .collect(),
+            band: result.band.clone().unwrap_or_default(),
+            flags: result
+                .flags
+                .iter()
+                .map(|f| Flag { code: f.id.clone(), critical: f.severity == crate::instrument::Severity::Critical })
+                .collect(),
+        };
+        self.request(Request::SaveResult { encounter: record_id(encounter)?, result: new }).map(|_| ())
+    }
+
+    fn record_crisis_action(
+        &mut self,
+        encounter: &str,
+        flags: &[String],
+        action: &str,
+        note: &str,
+    ) -> BackendResult<String> {
+        let request = Request::RecordCrisisAction {
+            encounter: record_id(encounter)?,
+            flags: flags.to_vec(),
+            action: action.to_string(),
+            note: note.to_string(),
+        };
+        match self.request(request)? {
+            Reply::CrisisAction(record) => Ok(format_time(record.recorded_ms)),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn save_decision(
+        &mut self,
+        encounter: &str,
+        suggested: &str,
+        reasons: &[String],
+        final_level: &str,
+        override_reason: Option<&str>,
+    ) -> BackendResult<()> {
+        let decision = NewDecision {
+            suggested_level: suggested.to_string(),
+            rules_fired: reasons.to_vec(),
+            final_level: Some(final_level.to_string()),
+            override_reason: override_reason.map(str::to_string),
+        };
+        self.request(Request::SaveDecision { encounter: record_id(encounter)?, decision }).map(|_| ())
+    }
+
+    fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()> {
+        let referral = NewReferral {
+            resources: resources
+                .iter()
+                .map(|(id, reasons, chosen)| ReferralResource {
+                    resource_id: id.clone(),
+                    reasons: reasons.clone(),
+                    chosen: *chosen,
+                })
+                .collect(),
+            notes: None,
+        };
+        let id = record_id(encounter)?;
+        self.request(Request::SaveReferral { encounter: id, referral })?;
+        self.request(Request::SetEncounterStatus { id, status: EncounterStatus::Reviewed }).map(|_| ())
+    }
+
+    fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState> {
+        let detail = match self.request(Request::GetEncounter { id: record_id(encounter)? })? {
+            Reply::Detail(detail) => detail,
+            other => return Err(unexpected(&other)),
+        };
+        let client = match self.request(Request::GetClient { id: detail.encounter.client_id })? {
+            Reply::Client(client) => client,
+            other => return Err(unexpected(&other)),
+        };
+        Ok(EncounterState {
+            encounter: detail.encounter.id.to_string(),
+            client: client_info(&client),
+            instruments: detail.encounter.instruments.clone(),
+            consent: detail.consents.last().map(|c| c.answer == ConsentAnswer::Given),
+            answers: detail
+                .answers
+                .iter()
+                .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
+                .collect(),
+            completed: detail.results.iter().map(|r| r.instrument.id.clone()).collect::<BTreeSet<_>>(),
+            handled_flags: detail.crisis_actions.iter().flat_map(|c| c.flags.iter().cloned()).collect(),
+        })
+    }
+
+    fn history(&mut self, client: &str) -> BackendResult<HistoryData> {
+        match self.request(Request::ClientHistory { client: record_id(client)? })? {
+            Reply::History(history) => Ok(HistoryData {
+                client: client_info(&history.client),
+                encounters: history
+                    .encounters
+                    .iter()
+                    .map(|detail| PastEncounter {
+                        date: format_time(detail.encounter.created_ms).chars().take(10).collect(),
+                        answers: detail
+                            .answers
+                            .iter()
+                            .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
+                            .collect(),
+                    })
+                    .collect(),
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn lock(&mut self) {
+        // The interface hides client details at once; the owner keeps serving other staff.
+    }
+}
