@@ -23,6 +23,9 @@ pub struct TuiArgs {
     /// Interface language at start (Ctrl-L switches at any time).
     #[arg(long, value_name = "en|fr", value_parser = parse_lang)]
     pub lang: Option<Lang>,
+    /// Lock an idle session after this many seconds instead of the organisation's setting.
+    #[arg(long, env = "TRIAGE_IDLE_LOCK_SECONDS", value_name = "SECONDS")]
+    pub idle_lock_seconds: Option<u32>,
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -63,7 +66,12 @@ pub fn run(args: TuiArgs) -> ExitCode {
         .lang
         .or_else(|| std::env::var("LANG").ok().filter(|l| l.starts_with("fr")).map(|_| Lang::Fr))
         .unwrap_or(Lang::En);
-    match shell::run(&mut backend, &library, &care, Options { theme: args.theme, lang }) {
+    match shell::run(
+        &mut backend,
+        &library,
+        &care,
+        Options { theme: args.theme, lang, idle_lock_seconds: args.idle_lock_seconds },
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(format!("terminal error: {error}")),
     }

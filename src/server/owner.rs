@@ -391,8 +391,14 @@ fn handle(
         }
         Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(&actor).map_err(wire)?),
         Request::RecordCrisisAction { encounter, flags, action, note } => {
+            let raised = action == crate::store::CRISIS_FLAG_RAISED;
             let crisis = NewCrisisAction { flags, action, note: Some(note) };
-            Reply::CrisisAction(store.record_crisis_action(&actor, &encounter, &crisis).map_err(wire)?)
+            let saved = store.record_crisis_action(&actor, &encounter, &crisis).map_err(wire)?;
+            // Other staff hear of a critical answer the moment it is given.
+            if raised {
+                shared.broadcast(Event::CriticalFlag { encounter });
+            }
+            Reply::CrisisAction(saved)
         }
         Request::GetEncounter { id } => Reply::Detail(store.encounter(&actor, &id).map_err(wire)?),
         Request::SetEncounterStatus { id, status } => {

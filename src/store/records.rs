@@ -390,6 +390,9 @@ pub struct Flag {
     pub critical: bool,
 }
 
+/// The crisis-action record written the moment a critical flag fires, before staff act on it.
+pub const CRISIS_FLAG_RAISED: &str = "flag_raised";
+
 /// What was done when a critical flag fired (encrypted): the flags, the action and a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrisisAction {

@@ -112,6 +112,11 @@ pub enum Effect {
         result: Box<ScoreResult>,
         language: Lang,
     },
+    /// A critical flag fired: record it at once (it puts the encounter on top of every queue).
+    RaiseFlag {
+        encounter: String,
+        flags: Vec<String>,
+    },
     RecordCrisis {
         encounter: String,
         flags: Vec<String>,
@@ -302,6 +307,8 @@ pub struct CrisisState {
     pub flags: Vec<FlagHit>,
     pub action: Option<usize>,
     pub note: Zeroizing<String>,
+    /// The note field has focus (Tab moves between the actions and the note).
+    pub note_focus: bool,
     pub recorded_at: Option<String>,
     pub error: Option<String>,
 }
@@ -348,6 +355,8 @@ pub struct App {
     pub status: Option<(bool, String)>,
     pub last_activity_ms: i64,
     pub idle_lock_ms: i64,
+    /// A fixed idle-lock delay that replaces the organisation's setting (for kiosks and tests).
+    pub idle_lock_override_ms: Option<i64>,
     pub size: (u16, u16),
     pub quit: bool,
 }
@@ -365,6 +374,7 @@ impl App {
             status: None,
             last_activity_ms: now_ms,
             idle_lock_ms: 10 * 60 * 1000,
+            idle_lock_override_ms: None,
             size: (80, 24),
             quit: false,
         }
@@ -543,7 +553,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Action::HomeLoaded(Ok((org, mut entries))) => {
             // Critical first, then the most recently updated: the order shown is the order chosen.
             entries.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.updated.cmp(&a.updated)));
-            app.idle_lock_ms = i64::from(org.idle_lock_minutes.max(1)) * 60 * 1000;
+            app.idle_lock_ms = app.idle_lock_override_ms.unwrap_or(i64::from(org.idle_lock_minutes.max(1)) * 60 * 1000);
             app.org = Some(org);
             let selected = match &app.screen {
                 Screen::Home { selected, .. } => (*selected).min(entries.len().saturating_sub(1)),
@@ -851,9 +861,10 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Action::Down => {
                     crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(CRISIS_ACTIONS.len() - 1)))
                 }
-                Action::Input(c) | Action::Letter(c) if crisis.note.chars().count() < 500 => crisis.note.push(c),
-                Action::Toggle => crisis.note.push(' '),
-                Action::DeleteChar => {
+                Action::NextField | Action::PrevField => crisis.note_focus = !crisis.note_focus,
+                Action::Input(c) if crisis.note_focus && crisis.note.chars().count() < 500 => crisis.note.push(c),
+                Action::Toggle if crisis.note_focus => crisis.note.push(' '),
+                Action::DeleteChar if crisis.note_focus => {
                     crisis.note.pop();
                 }
                 Action::Submit => {
@@ -939,11 +950,16 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
         app.screen = results_screen(intake, library, care, today);
     }
     if let Some((instrument, flags)) = crisis {
+        effects.push(Effect::RaiseFlag {
+            encounter: intake.encounter.clone(),
+            flags: flags.iter().map(|f| format!("{instrument}.{}", f.id)).collect(),
+        });
         app.screen = Screen::Crisis(CrisisState {
             instrument,
             flags,
             action: None,
             note: Zeroizing::new(String::new()),
+            note_focus: false,
             recorded_at: None,
             error: None,
         });

@@ -2,7 +2,7 @@
 //! and a clean exit on quit, panic, SIGHUP (SSH disconnect) and SIGTERM. Every answer is saved
 //! (flushed by the owner) before it is acknowledged, so an abrupt end loses nothing.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -23,6 +23,8 @@ const TICK: Duration = Duration::from_millis(500);
 pub struct Options {
     pub theme: Option<String>,
     pub lang: Lang,
+    /// Replaces the organisation's idle-lock delay.
+    pub idle_lock_seconds: Option<u32>,
 }
 
 pub fn now_ms() -> i64 {
@@ -56,6 +58,9 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::RecordCrisis { encounter, flags, action, note } => {
             Action::CrisisRecorded(backend.record_crisis_action(&encounter, &flags, &action, &note))
         }
+        Effect::RaiseFlag { encounter, flags } => Action::Saved(
+            backend.record_crisis_action(&encounter, &flags, crate::store::CRISIS_FLAG_RAISED, "").map(|_| ()),
+        ),
         Effect::SaveDecision { encounter, suggested, reasons, final_level, override_reason } => Action::DecisionSaved(
             backend.save_decision(&encounter, &suggested, &reasons, &final_level, override_reason.as_deref()),
         ),
@@ -112,7 +117,7 @@ pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: O
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
     // restores the terminal before the panic message is printed.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, backend, library, care, &theme, options.lang, &stop);
+    let result = event_loop(&mut terminal, backend, library, care, &theme, &options, &stop);
     ratatui::restore();
     result
 }
@@ -123,10 +128,11 @@ fn event_loop(
     library: &Library,
     care: &Care,
     theme: &Theme,
-    lang: Lang,
+    options: &Options,
     stop: &AtomicBool,
 ) -> io::Result<()> {
-    let mut app = App::new(lang, now_ms());
+    let mut app = App::new(options.lang, now_ms());
+    app.idle_lock_override_ms = options.idle_lock_seconds.map(|s| i64::from(s) * 1000);
     let today = today();
     let size = terminal.size()?;
     app.size = (size.width, size.height);
@@ -138,6 +144,11 @@ fn event_loop(
     let mut drawn: Option<App> = None;
     let mut last_tick = Instant::now();
     while !app.quit && !stop.load(Ordering::Relaxed) {
+        // A hung-up terminal (SSH dropped without SIGHUP reaching us) can make crossterm's poll
+        // return at once forever; leave instead of spinning. Everything shown as saved is saved.
+        if !std::io::stdin().is_terminal() {
+            break;
+        }
         // Redraw only when something changed.
         if drawn.as_ref() != Some(&app) {
             let crisis_lines = care.crisis_lines_for(&app, library, &today);

@@ -263,7 +263,18 @@ impl Backend for StoreBackend {
         };
         let id = record_id(encounter)?;
         self.request(Request::SaveReferral { encounter: id, referral })?;
-        self.request(Request::SetEncounterStatus { id, status: EncounterStatus::Reviewed }).map(|_| ())
+        // In progress -> submitted -> reviewed: the store allows one step at a time.
+        let status = match self.request(Request::GetEncounter { id })? {
+            Reply::Detail(detail) => detail.encounter.status,
+            other => return Err(unexpected(&other)),
+        };
+        if status == EncounterStatus::InProgress {
+            self.request(Request::SetEncounterStatus { id, status: EncounterStatus::Submitted })?;
+        }
+        if status != EncounterStatus::Reviewed {
+            self.request(Request::SetEncounterStatus { id, status: EncounterStatus::Reviewed })?;
+        }
+        Ok(())
     }
 
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState> {
@@ -286,7 +297,12 @@ impl Backend for StoreBackend {
                 .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
                 .collect(),
             completed: detail.results.iter().map(|r| r.instrument.id.clone()).collect::<BTreeSet<_>>(),
-            handled_flags: detail.crisis_actions.iter().flat_map(|c| c.flags.iter().cloned()).collect(),
+            handled_flags: detail
+                .crisis_actions
+                .iter()
+                .filter(|c| c.action != crate::store::CRISIS_FLAG_RAISED)
+                .flat_map(|c| c.flags.iter().cloned())
+                .collect(),
         })
     }
 

@@ -54,6 +54,7 @@ pub fn key_context(app: &App) -> KeyContext {
             let _ = form;
             KeyContext::Form
         }
+        Screen::Crisis(crisis) if !crisis.note_focus => KeyContext::Menu,
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,

@@ -11,7 +11,7 @@ use crate::tui::strings::Text;
 use crate::tui::view::{View, clean};
 
 pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("1-4", Text::KeyChoose), ("Enter", Text::KeyRecord)]
+    vec![("1-4", Text::KeyChoose), ("Tab", Text::CrisisNote), ("Enter", Text::KeyRecord)]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view: &View) {
@@ -64,6 +64,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     let used = (paragraph.line_count(area.width) as u16).min(area.height);
     frame.render_widget(paragraph, area);
     let note_row = area.y + used.saturating_sub(if crisis.error.is_some() { 2 } else { 1 });
+    if !crisis.note_focus {
+        let action_row = note_row.saturating_sub((CRISIS_ACTIONS.len() - crisis.action.unwrap_or(0)) as u16);
+        frame.set_cursor_position((area.x + 2, action_row.min(area.bottom().saturating_sub(1))));
+        return;
+    }
     let note_col = area.x
         + (unicode_width::UnicodeWidthStr::width(Text::CrisisNote.get(lang))
             + 1
@@ -108,6 +113,7 @@ mod tests {
             assert!(matches!(app.screen, Screen::Crisis(_)));
         }
         update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
+        update(&mut app, Action::NextField, library(), care(), "2026-11-25");
         for c in "on-call MD".chars() {
             update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
         }

@@ -161,6 +161,7 @@ mod tests {
         let mut app = questionnaire(Lang::En, &[0, 0, 0, 0, 0, 0, 0, 0]);
         let effects = update(&mut app, Action::Choose(1), library(), care(), "2026-11-25");
         assert!(matches!(effects[0], Effect::SaveAnswer { .. }), "the answer is saved first");
+        assert!(matches!(&effects[1], Effect::RaiseFlag { flags, .. } if flags == &["phq9.suicidal_ideation"]));
         assert!(matches!(app.screen, Screen::Crisis(_)));
     }
 
