@@ -154,6 +154,28 @@ strings! {
     Level3 => "3 Guided digital or group", "3 Numérique accompagné ou groupe";
     Level4 => "4 Individual therapy", "4 Thérapie individuelle";
     Level5 => "5 Specialist or intensive care", "5 Soins spécialisés ou intensifs";
+    // Administration
+    AdminTitle => "Administration: users and roles", "Administration : utilisateurs et rôles";
+    AuditTitle => "Audit log", "Journal d'audit";
+    KeyNewUser => "new user", "nouvel utilisateur";
+    KeyDisable => "disable / enable", "désactiver / réactiver";
+    KeyAudit => "audit log", "journal d'audit";
+    KeyUsers => "users", "utilisateurs";
+    KeyVerify => "verify the chain", "vérifier la chaîne";
+    KeyFilter => "filter", "filtrer";
+    NewUserTitle => "New user", "Nouvel utilisateur";
+    FieldDisplayName => "Display name", "Nom affiché";
+    FieldRole => "Role (admin, clinician, intake or kiosk)", "Rôle (admin, clinician, intake ou kiosk)";
+    UnknownRole => "admin, clinician, intake or kiosk", "admin, clinician, intake ou kiosk";
+    UserAdded => "User added:", "Utilisateur ajouté :";
+    NoUsers => "No users.", "Aucun utilisateur.";
+    AuditFilterPrompt => "Filter (user, action or record; empty for all):", "Filtre (utilisateur, action ou dossier ; vide pour tout) :";
+    AuditEmpty => "No audit entries match.", "Aucune entrée ne correspond.";
+    AuditIntact => "Audit chain intact:", "Chaîne d'audit intacte :";
+    AuditBroken => "AUDIT CHAIN BROKEN at", "CHAÎNE D'AUDIT ROMPUE à";
+    Entries => "entries", "entrées";
+    Active => "active", "actif";
+    Disabled => "disabled", "désactivé";
     // History
     HistoryTitle => "History", "Historique";
     HistoryEmpty => "No earlier encounters.", "Aucune rencontre antérieure.";
