@@ -4,7 +4,8 @@
 use zeroize::Zeroizing;
 
 use super::backend::{
-    BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry, SavedAnswer, Session, Setup,
+    AuditCheck, AuditRow, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry, SavedAnswer,
+    Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
 use super::intake::{IntakeFlow, Step};
@@ -61,9 +62,10 @@ pub enum Action {
     Choose(usize),
     /// A letter command outside text fields.
     Letter(char),
-    // Terminal and clock.
+    // Terminal, clock and the owner's pushed notices.
     Resize(u16, u16),
     Tick(i64),
+    Notice(super::backend::Notice),
     // Replies to effects.
     SetupChecked(BackendResult<bool>),
     Initialized(BackendResult<String>),
@@ -76,6 +78,10 @@ pub enum Action {
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
     HistoryLoaded(BackendResult<HistoryData>),
+    UsersLoaded(BackendResult<Vec<UserRow>>),
+    UserSaved(BackendResult<String>),
+    AuditLoaded(BackendResult<Vec<AuditRow>>),
+    AuditChecked(BackendResult<AuditCheck>),
     DecisionSaved(BackendResult<()>),
     ReferralSaved(BackendResult<()>),
     SummaryWritten(BackendResult<String>),
@@ -141,6 +147,21 @@ pub enum Effect {
     },
     OpenEncounter(String),
     LoadHistory(String),
+    LoadUsers,
+    AddUser {
+        name: String,
+        display_name: String,
+        role: String,
+        password: Zeroizing<String>,
+    },
+    SetUserActive {
+        name: String,
+        active: bool,
+    },
+    LoadAudit,
+    VerifyAudit,
+    /// Ring the terminal bell (a critical flag was raised elsewhere).
+    Bell,
     LockBackend,
     Quit,
 }
@@ -339,6 +360,56 @@ pub enum Screen {
     Crisis(CrisisState),
     Results(Box<ResultsState>),
     History(Box<HistoryData>),
+    Admin(Box<AdminState>),
+}
+
+/// Administration: users and roles, and the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminState {
+    pub users: Vec<UserRow>,
+    pub selected: usize,
+    /// The new-user form, while it is open.
+    pub new_user: Option<Form>,
+    /// The audit view, while it is open: recent entries, the filter, and whether it is being typed.
+    pub audit: Option<AuditView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditView {
+    pub entries: Vec<AuditRow>,
+    pub filter: String,
+    pub typing: bool,
+    pub check: Option<AuditCheck>,
+    pub scroll: usize,
+}
+
+impl AuditView {
+    /// Entries whose user, action or record contains the filter (case-insensitive).
+    pub fn visible(&self) -> Vec<&AuditRow> {
+        let needle = self.filter.trim().to_lowercase();
+        self.entries
+            .iter()
+            .filter(|e| {
+                needle.is_empty()
+                    || e.user.to_lowercase().contains(&needle)
+                    || e.action.to_lowercase().contains(&needle)
+                    || e.record.to_lowercase().contains(&needle)
+            })
+            .collect()
+    }
+}
+
+/// How many recent audit entries the audit view loads.
+pub const AUDIT_VIEW_LIMIT: usize = 500;
+
+fn new_user_form() -> Form {
+    Form::new(vec![
+        Field::text(Text::FieldUser),
+        Field::text(Text::FieldDisplayName),
+        Field::text(Text::FieldRole).with("intake"),
+        Field::secret(Text::FieldPassword),
+        Field::secret(Text::FieldPasswordAgain),
+    ])
 }
 
 /// The whole interface state.
@@ -470,6 +541,20 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.size = (*w, *h);
             return Vec::new();
         }
+        Action::Notice(notice) => {
+            let mut effects = Vec::new();
+            if *notice == super::backend::Notice::CriticalFlag && app.session.is_some() {
+                effects.push(Effect::Bell);
+                if app.locked.is_none() {
+                    app.status = Some((true, Text::CriticalAlert.get(app.lang).to_string()));
+                }
+            }
+            // The queue is refreshed at once when it is on screen (not while locked).
+            if matches!(app.screen, Screen::Home { .. }) && app.locked.is_none() && app.session.is_some() {
+                effects.push(Effect::LoadHome);
+            }
+            return effects;
+        }
         _ => {}
     }
     if matches!(action, Action::Quit) {
@@ -546,8 +631,15 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::LoggedIn(Ok(session)) => {
+            // Administrators read no clinical content: they land on the administration screen.
+            let admin = session.role == "admin";
             app.session = Some(session);
             app.status = None;
+            if admin {
+                app.screen =
+                    Screen::Admin(Box::new(AdminState { users: Vec::new(), selected: 0, new_user: None, audit: None }));
+                return vec![Effect::LoadUsers];
+            }
             vec![Effect::LoadHome]
         }
         Action::HomeLoaded(Ok((org, mut entries))) => {
@@ -644,6 +736,53 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     }
                     Err(message) => app.status = Some((true, message)),
                 }
+            }
+            Vec::new()
+        }
+        Action::UsersLoaded(result) => {
+            match (result, &mut app.screen) {
+                (Ok(users), Screen::Admin(state)) => {
+                    state.selected = state.selected.min(users.len().saturating_sub(1));
+                    state.users = users;
+                }
+                (Err(message), _) => app.error(message),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Action::UserSaved(result) => match result {
+            Ok(name) => {
+                if let Screen::Admin(state) = &mut app.screen {
+                    state.new_user = None;
+                }
+                app.status = Some((false, format!("{} {name}", Text::UserAdded.get(app.lang))));
+                vec![Effect::LoadUsers]
+            }
+            Err(message) => {
+                app.error(message);
+                Vec::new()
+            }
+        },
+        Action::AuditLoaded(result) => {
+            match (result, &mut app.screen) {
+                (Ok(entries), Screen::Admin(state)) => {
+                    let filter = state.audit.as_ref().map(|a| a.filter.clone()).unwrap_or_default();
+                    state.audit = Some(AuditView { entries, filter, typing: false, check: None, scroll: 0 });
+                }
+                (Err(message), _) => app.error(message),
+                _ => {}
+            }
+            Vec::new()
+        }
+        Action::AuditChecked(result) => {
+            match (result, &mut app.screen) {
+                (Ok(check), Screen::Admin(state)) => {
+                    if let Some(audit) = state.audit.as_mut() {
+                        audit.check = Some(check);
+                    }
+                }
+                (Err(message), _) => app.error(message),
+                _ => {}
             }
             Vec::new()
         }
@@ -885,6 +1024,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
+        Screen::Admin(state) => admin_key(state, action, lang),
         Screen::History(_) => match action {
             Action::Back | Action::Letter('q') => {
                 app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
@@ -1068,4 +1208,85 @@ fn results_key(
         _ => {}
     }
     Some(Vec::new())
+}
+
+/// Keys on the administration screen.
+fn admin_key(state: &mut AdminState, action: Action, _lang: Lang) -> Vec<Effect> {
+    if let Some(form) = state.new_user.as_mut() {
+        match action {
+            Action::Back => state.new_user = None,
+            Action::Submit => {
+                for field in &mut form.fields {
+                    field.error = None;
+                }
+                let name = form.value(0).trim().to_string();
+                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+                    form.fields[0].error = Some(Text::Required);
+                }
+                let role = form.value(2).trim().to_lowercase();
+                if !["admin", "clinician", "intake", "kiosk"].contains(&role.as_str()) {
+                    form.fields[2].error = Some(Text::UnknownRole);
+                }
+                if form.value(3).chars().count() < 12 {
+                    form.fields[3].error = Some(Text::PasswordTooShort);
+                } else if form.value(3) != form.value(4) {
+                    form.fields[4].error = Some(Text::PasswordsDiffer);
+                }
+                if form.first_error() {
+                    return Vec::new();
+                }
+                let display = form.value(1).trim();
+                return vec![Effect::AddUser {
+                    display_name: if display.is_empty() { name.clone() } else { display.to_string() },
+                    name,
+                    role,
+                    password: Zeroizing::new(form.value(3).to_string()),
+                }];
+            }
+            other => {
+                form.edit(&other);
+            }
+        }
+        return Vec::new();
+    }
+    if let Some(audit) = state.audit.as_mut() {
+        if audit.typing {
+            match action {
+                Action::Submit | Action::Back => audit.typing = false,
+                Action::Input(c) | Action::Letter(c) if audit.filter.chars().count() < 80 => audit.filter.push(c),
+                Action::Toggle => audit.filter.push(' '),
+                Action::DeleteChar => {
+                    audit.filter.pop();
+                }
+                Action::ClearField => audit.filter.clear(),
+                _ => {}
+            }
+            audit.scroll = 0;
+            return Vec::new();
+        }
+        match action {
+            Action::Letter('/') | Action::Letter('f') => audit.typing = true,
+            Action::Letter('v') => return vec![Effect::VerifyAudit],
+            Action::Letter('r') => return vec![Effect::LoadAudit],
+            Action::Down => audit.scroll = (audit.scroll + 1).min(audit.visible().len().saturating_sub(1)),
+            Action::Up => audit.scroll = audit.scroll.saturating_sub(1),
+            Action::Letter('u') | Action::Back => state.audit = None,
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::Up => state.selected = state.selected.saturating_sub(1),
+        Action::Down => state.selected = (state.selected + 1).min(state.users.len().saturating_sub(1)),
+        Action::Letter('n') => state.new_user = Some(new_user_form()),
+        Action::Letter('d') => {
+            if let Some(user) = state.users.get(state.selected) {
+                return vec![Effect::SetUserActive { name: user.name.clone(), active: !user.active }];
+            }
+        }
+        Action::Letter('a') => return vec![Effect::LoadAudit],
+        Action::Letter('r') => return vec![Effect::LoadUsers],
+        _ => {}
+    }
+    Vec::new()
 }

@@ -91,6 +91,45 @@ pub struct HistoryData {
     pub encounters: Vec<PastEncounter>,
 }
 
+/// An account as the administration screen shows it (no hash, no key material).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub name: String,
+    pub display_name: String,
+    pub role: String,
+    pub active: bool,
+    pub status: String,
+}
+
+/// One audit entry for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub seq: u64,
+    pub time: String,
+    pub user: String,
+    pub role: String,
+    pub origin: String,
+    pub action: String,
+    pub record: String,
+    pub outcome: String,
+}
+
+/// The result of checking the audit chain: entries checked, and the first bad entry if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheck {
+    pub entries: u64,
+    pub first_bad: Option<(u64, String)>,
+}
+
+/// Something the owner pushed: the queue changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A kiosk client finished a submission.
+    KioskSubmission,
+    /// A critical flag was raised somewhere in the service.
+    CriticalFlag,
+}
+
 pub trait Backend {
     /// True when the data directory has no organisation yet (first run).
     fn needs_setup(&mut self) -> BackendResult<bool>;
@@ -123,5 +162,13 @@ pub trait Backend {
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;
     fn history(&mut self, client: &str) -> BackendResult<HistoryData>;
+    fn list_users(&mut self) -> BackendResult<Vec<UserRow>>;
+    fn add_user(&mut self, name: &str, display_name: &str, role: &str, password: &str) -> BackendResult<()>;
+    fn set_user_active(&mut self, name: &str, active: bool) -> BackendResult<()>;
+    /// The most recent `limit` audit entries, newest first.
+    fn audit_recent(&mut self, limit: usize) -> BackendResult<Vec<AuditRow>>;
+    fn audit_verify(&mut self) -> BackendResult<AuditCheck>;
     fn lock(&mut self);
+    /// Notices pushed by the owner since the last call (never blocks).
+    fn notices(&mut self) -> Vec<Notice>;
 }

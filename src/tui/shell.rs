@@ -70,8 +70,23 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::WriteSummary { file_name, text } => Action::SummaryWritten(write_summary(&file_name, &text)),
         Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
         Effect::LoadHistory(client) => Action::HistoryLoaded(backend.history(&client)),
+        Effect::LoadUsers => Action::UsersLoaded(backend.list_users()),
+        Effect::AddUser { name, display_name, role, password } => {
+            Action::UserSaved(backend.add_user(&name, &display_name, &role, &password).map(|()| name))
+        }
+        Effect::SetUserActive { name, active } => {
+            Action::UsersLoaded(backend.set_user_active(&name, active).and_then(|()| backend.list_users()))
+        }
+        Effect::LoadAudit => Action::AuditLoaded(backend.audit_recent(super::app::AUDIT_VIEW_LIMIT)),
+        Effect::VerifyAudit => Action::AuditChecked(backend.audit_verify()),
         Effect::LockBackend => {
             backend.lock();
+            return None;
+        }
+        Effect::Bell => {
+            use std::io::Write;
+            let mut out = std::io::stdout();
+            let _ = out.write_all(b"\x07").and_then(|()| out.flush());
             return None;
         }
         Effect::Quit => return None,
@@ -172,6 +187,9 @@ fn event_loop(
                 }
                 _ => {}
             }
+        }
+        for notice in backend.notices() {
+            dispatch(&mut app, Action::Notice(notice), backend, library, care, &today);
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();

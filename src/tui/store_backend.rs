@@ -8,20 +8,61 @@ use std::path::Path;
 use secrecy::SecretString;
 
 use super::backend::{
-    Backend, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, PastEncounter, QueueEntry, SavedAnswer,
-    Session, Setup,
+    AuditCheck, AuditRow, Backend, BackendResult, ClientInfo, EncounterState, HistoryData, Notice, OrgInfo,
+    PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
-use crate::auth::detect_origin;
+use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
 use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Reply, Request};
 use crate::store::{
-    ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest, InstrumentRef, Lang as StoreLang, NewAnswer,
-    NewClient, NewDecision, NewReferral, NewResult, RecordId, ReferralResource, format_time,
+    AccountStatus, AuditFilter, ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest, InstrumentRef,
+    Lang as StoreLang, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, RecordId,
+    ReferralResource, format_time,
 };
 
 pub struct StoreBackend {
     client: Client,
+    dir: std::path::PathBuf,
+    /// Pushed events arrive on a second connection, read by a thread, so a request never has
+    /// to wait behind an event or the other way round.
+    notices: Option<std::sync::mpsc::Receiver<Notice>>,
+}
+
+/// Listens for pushed events on its own connection until the receiver is dropped.
+fn listen(
+    dir: std::path::PathBuf,
+    user: String,
+    password: SecretString,
+    origin: String,
+    sender: std::sync::mpsc::Sender<Notice>,
+) {
+    use crate::server::Event;
+    loop {
+        let connected = Client::connect(&dir, ConnectOptions { autostart: false, ..ConnectOptions::default() })
+            .and_then(|mut client| client.login(&user, &password, &origin).map(|_| client))
+            .and_then(|mut client| client.subscribe().map(|()| client));
+        if let Ok(mut client) = connected {
+            loop {
+                match client.next_event(std::time::Duration::from_millis(500)) {
+                    Ok(Some(Event::KioskSubmission { .. })) => {
+                        if sender.send(Notice::KioskSubmission).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(Some(Event::CriticalFlag { .. })) => {
+                        if sender.send(Notice::CriticalFlag).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(Some(_)) | Ok(None) => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        // The owner went away: the main connection restarts it; listen again shortly.
+        std::thread::sleep(std::time::Duration::from_secs(1));
+    }
 }
 
 fn message(error: ClientError) -> String {
@@ -68,7 +109,7 @@ impl StoreBackend {
     pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
         let client = Client::connect(dir, ConnectOptions::default()).map_err(message)?;
-        Ok(StoreBackend { client })
+        Ok(StoreBackend { client, dir: dir.to_path_buf(), notices: None })
     }
 
     fn request(&mut self, request: Request) -> BackendResult<Reply> {
@@ -100,8 +141,17 @@ impl Backend for StoreBackend {
 
     fn login(&mut self, user: &str, password: &str) -> BackendResult<Session> {
         let secret = SecretString::from(password.to_string());
-        match self.client.login(user, &secret, &detect_origin()).map_err(message)? {
-            Reply::LoggedIn { user, role } => Ok(Session { user, role: format!("{role:?}").to_lowercase() }),
+        let origin = detect_origin();
+        match self.client.login(user, &secret, &origin).map_err(message)? {
+            Reply::LoggedIn { user, role } => {
+                if self.notices.is_none() {
+                    let (sender, receiver) = std::sync::mpsc::channel();
+                    let (dir, name) = (self.dir.clone(), user.clone());
+                    std::thread::spawn(move || listen(dir, name, secret, origin, sender));
+                    self.notices = Some(receiver);
+                }
+                Ok(Session { user, role: role.name().to_string() })
+            }
             other => Err(unexpected(&other)),
         }
     }
@@ -325,6 +375,70 @@ impl Backend for StoreBackend {
             }),
             other => Err(unexpected(&other)),
         }
+    }
+
+    fn list_users(&mut self) -> BackendResult<Vec<UserRow>> {
+        match self.request(Request::ListUsers)? {
+            Reply::Accounts(accounts) => Ok(accounts
+                .into_iter()
+                .map(|a| UserRow {
+                    name: a.username,
+                    display_name: a.display_name,
+                    role: a.role.name().to_string(),
+                    active: a.status == AccountStatus::Active,
+                    status: format!("{:?}", a.status).to_lowercase(),
+                })
+                .collect()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn add_user(&mut self, name: &str, display_name: &str, role: &str, password: &str) -> BackendResult<()> {
+        let role =
+            Role::ALL.iter().copied().find(|r| r.name() == role).ok_or_else(|| format!("unknown role `{role}`"))?;
+        let account = NewAccount { username: name.to_string(), display_name: display_name.to_string(), role };
+        let password = Password(SecretString::from(password.to_string()));
+        self.request(Request::AddUser { account, password }).map(|_| ())
+    }
+
+    fn set_user_active(&mut self, name: &str, active: bool) -> BackendResult<()> {
+        let status = if active { AccountStatus::Active } else { AccountStatus::Disabled };
+        self.request(Request::SetUserStatus { user: name.to_string(), status }).map(|_| ())
+    }
+
+    fn audit_recent(&mut self, limit: usize) -> BackendResult<Vec<AuditRow>> {
+        match self.request(Request::AuditList { filter: AuditFilter::default() })? {
+            Reply::Audit(entries) => Ok(entries
+                .into_iter()
+                .rev()
+                .take(limit)
+                .map(|e| AuditRow {
+                    seq: e.seq,
+                    time: format_time(e.time_ms),
+                    user: e.user,
+                    role: e.role,
+                    origin: e.origin,
+                    action: e.action,
+                    record: e.record.unwrap_or_default(),
+                    outcome: format!("{:?}", e.outcome).to_lowercase(),
+                })
+                .collect()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn audit_verify(&mut self) -> BackendResult<AuditCheck> {
+        match self.request(Request::AuditVerify { expect_head: None })? {
+            Reply::Verify(report) => Ok(AuditCheck {
+                entries: report.entries_checked,
+                first_bad: report.first_bad.map(|b| (b.position, b.problem)),
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn notices(&mut self) -> Vec<Notice> {
+        self.notices.as_ref().map(|r| r.try_iter().collect()).unwrap_or_default()
     }
 
     fn lock(&mut self) {

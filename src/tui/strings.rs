@@ -75,6 +75,7 @@ strings! {
     QueueInProgress => "in progress", "en cours";
     QueueKiosk => "kiosk submission", "soumission borne";
     QueueCritical => "CRITICAL", "CRITIQUE";
+    CriticalAlert => "A critical flag was raised: see the queue.", "Un signalement critique a été émis : voir la file d'attente.";
     KeyNewIntake => "new intake", "nouvelle évaluation";
     KeyResume => "open", "ouvrir";
     KeySearch => "search clients", "chercher un client";

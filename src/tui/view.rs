@@ -55,6 +55,10 @@ pub fn key_context(app: &App) -> KeyContext {
             KeyContext::Form
         }
         Screen::Crisis(crisis) if !crisis.note_focus => KeyContext::Menu,
+        Screen::Admin(state) if state.new_user.is_some() || state.audit.as_ref().is_some_and(|a| a.typing) => {
+            KeyContext::Form
+        }
+        Screen::Admin(_) => KeyContext::Menu,
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
@@ -82,6 +86,7 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::Crisis(_) => screens::crisis::keys(),
             Screen::Results(state) => screens::results::keys(state),
             Screen::History(_) => screens::history::keys(),
+            Screen::Admin(state) => screens::admin::keys(state),
         }
     };
     keys.push(("?/^K", Text::KeyHelp));
@@ -120,6 +125,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Crisis(crisis) => screens::crisis::draw(frame, body, app, crisis, view),
             Screen::Results(state) => screens::results::draw(frame, body, app, state, view),
             Screen::History(history) => screens::history::draw(frame, body, app, history, view),
+            Screen::Admin(state) => screens::admin::draw(frame, body, app, state, view),
         }
     }
     if let Some((is_error, message)) = &app.status {

@@ -105,3 +105,27 @@ mod tests {
         assert!(matches!(app.screen, Screen::ClientForm(_)));
     }
 }
+
+#[cfg(test)]
+mod notice_tests {
+    use crate::instrument::Lang;
+    use crate::tui::app::{Action, Effect, Screen, update};
+    use crate::tui::backend::Notice;
+    use crate::tui::screens::fixtures;
+    use crate::tui::view::test_support::{care, library};
+
+    #[test]
+    fn a_pushed_critical_flag_rings_and_refreshes_the_queue_on_screen() {
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        let effects = update(&mut app, Action::Notice(Notice::CriticalFlag), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::Bell, Effect::LoadHome]);
+        assert!(app.status.as_ref().is_some_and(|(error, _)| *error));
+        // Elsewhere (mid-intake) the bell still rings but the intake is not disturbed.
+        app.screen = Screen::Questionnaire;
+        let effects = update(&mut app, Action::Notice(Notice::KioskSubmission), library(), care(), "2026-11-25");
+        assert!(effects.is_empty());
+        let effects = update(&mut app, Action::Notice(Notice::CriticalFlag), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::Bell]);
+    }
+}

@@ -1,6 +1,7 @@
 //! One file per screen: `draw` (a pure function of the state) and `keys` (for the footer and the
 //! help), with snapshot tests at 80x24 and 120x40.
 
+pub mod admin;
 pub mod client;
 pub mod consent;
 pub mod crisis;

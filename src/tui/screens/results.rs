@@ -66,9 +66,31 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let Some(intake) = &app.intake else { return };
     let title = format!("{} · {}", Text::ResultsTitle.get(app.lang), clean(&intake.client.name));
     let block = body_block(&title, view.theme);
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
     let client_lang = app.client_lang();
+
+    // Where the terminal is big enough, a QR code of the selected resource's web address.
+    let qr = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()).and_then(crate::tui::qr::lines);
+    if let Some(qr) = qr.filter(|q| {
+        let width = q.first().map_or(0, |l| l.chars().count()) as u16;
+        inner.width >= 70 + width && inner.height >= q.len() as u16 + 2
+    }) {
+        let width = qr.first().map_or(0, |l| l.chars().count()) as u16;
+        let panel = Rect { x: inner.right() - width, y: inner.y, width, height: qr.len() as u16 + 1 };
+        // Dark modules on a light ground whatever the theme, so phones can read it.
+        let style = if view.theme.name == "monochrome" {
+            view.theme.base
+        } else {
+            ratatui::style::Style::default().fg(ratatui::style::Color::Black).bg(ratatui::style::Color::White)
+        };
+        let mut lines: Vec<Line> = qr.into_iter().map(|l| Line::styled(l, style)).collect();
+        if let Some(url) = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()) {
+            lines.push(Line::styled(clean(url), view.theme.muted));
+        }
+        frame.render_widget(Paragraph::new(lines), panel);
+        inner.width -= width + 1;
+    }
 
     let mut result_lines = Vec::new();
     for result in intake.flow.results() {
@@ -217,7 +239,10 @@ mod tests {
         let screen = render(&app, 80, 24);
         assert!(screen.contains("CRITICAL"));
         insta::assert_snapshot!("results_80x24_en", screen);
-        insta::assert_snapshot!("results_120x40_en", render(&app, 120, 40));
+        let large = render(&app, 120, 40);
+        assert!(large.contains('▀') || large.contains('▄'), "a QR code is drawn where there is room");
+        assert!(!screen.contains('▀'), "no QR code at 80x24");
+        insta::assert_snapshot!("results_120x40_en", large);
         insta::assert_snapshot!("results_80x24_fr", render(&finished(Lang::Fr), 80, 24));
         insta::assert_snapshot!("results_120x40_fr", render(&finished(Lang::Fr), 120, 40));
     }
