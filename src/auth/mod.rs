@@ -79,10 +79,16 @@ pub enum Operation {
     CreateBackup,
     StopOwner,
     SeedSynthetic,
+    /// Issue a single-use kiosk check-in code (staff).
+    IssueCheckin,
+    /// Redeem a check-in code at a kiosk.
+    RedeemCheckin,
+    /// End a kiosk with the admin PIN (the kiosk asks the owner to check it).
+    ExitKiosk,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 26] = [
+    pub const ALL: [Operation; 29] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
@@ -109,6 +115,9 @@ impl Operation {
         Operation::CreateBackup,
         Operation::StopOwner,
         Operation::SeedSynthetic,
+        Operation::IssueCheckin,
+        Operation::RedeemCheckin,
+        Operation::ExitKiosk,
     ];
 
     pub fn name(self) -> &'static str {
@@ -139,6 +148,9 @@ impl Operation {
             Operation::CreateBackup => "create_backup",
             Operation::StopOwner => "stop_owner",
             Operation::SeedSynthetic => "seed_synthetic",
+            Operation::IssueCheckin => "issue_checkin",
+            Operation::RedeemCheckin => "redeem_checkin",
+            Operation::ExitKiosk => "exit_kiosk",
         }
     }
 }
@@ -167,6 +179,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | StopOwner
                 | SeedSynthetic
                 | SubscribeEvents
+                | IssueCheckin
         ),
         Role::Clinician => matches!(
             operation,
@@ -188,6 +201,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | SubmitSealed
                 | ReadSubmissions
                 | SubscribeEvents
+                | IssueCheckin
         ),
         Role::Intake => matches!(
             operation,
@@ -208,8 +222,9 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | SubmitSealed
                 | ReadSubmissions
                 | SubscribeEvents
+                | IssueCheckin
         ),
-        Role::Kiosk => matches!(operation, ReadOrganisation | SubmitSealed),
+        Role::Kiosk => matches!(operation, ReadOrganisation | SubmitSealed | RedeemCheckin | ExitKiosk),
     }
 }
 
@@ -421,6 +436,9 @@ mod tests {
             (CreateBackup, [true, false, false, false]),
             (StopOwner, [true, false, false, false]),
             (SeedSynthetic, [true, false, false, false]),
+            (IssueCheckin, [true, true, true, false]),
+            (RedeemCheckin, [false, false, false, true]),
+            (ExitKiosk, [false, false, false, true]),
         ];
         assert_eq!(expected.len(), Operation::ALL.len());
         for (operation, row) in expected {

@@ -77,6 +77,8 @@ pub struct Client {
     next_id: u64,
     events: VecDeque<Event>,
     credentials: Option<(String, SecretString, String)>,
+    /// A kiosk session to open again after a reconnect: (device, origin).
+    kiosk: Option<(String, String)>,
     subscribed: bool,
     owner_pid: u32,
 }
@@ -221,6 +223,7 @@ impl Client {
             next_id: 1,
             events: VecDeque::new(),
             credentials: None,
+            kiosk: None,
             subscribed: false,
             owner_pid,
         })
@@ -277,6 +280,9 @@ impl Client {
         if let Some((user, password, origin)) = self.credentials.clone() {
             self.send(&Request::Login { user, password: Password(password), origin })?;
         }
+        if let Some((device, origin)) = self.kiosk.clone() {
+            self.send(&Request::KioskSession { device, origin })?;
+        }
         if self.subscribed {
             self.send(&Request::Subscribe)?;
         }
@@ -292,6 +298,17 @@ impl Client {
         })?;
         self.credentials = Some((user.to_string(), password.clone(), origin.to_string()));
         Ok(reply)
+    }
+
+    /// Makes this connection a kiosk session (opened again after a reconnect). The owner answers
+    /// with what a kiosk needs; the connection can never log in afterwards.
+    pub fn kiosk_session(&mut self, device: &str, origin: &str) -> Result<crate::store::kiosk::KioskInfo, ClientError> {
+        let reply = self.request(Request::KioskSession { device: device.into(), origin: origin.into() })?;
+        let Reply::KioskInfo(info) = reply else {
+            return Err(ClientError::Protocol("expected the kiosk information".into()));
+        };
+        self.kiosk = Some((device.to_string(), origin.to_string()));
+        Ok(info)
     }
 
     /// Subscribes to pushed events.

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
 use crate::store::backup::BackupReport;
+use crate::store::kiosk::{CheckinCode, KioskInfo, KioskIntake, SubmissionSummary};
 use crate::store::{
     AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
     ConsentAnswer, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
@@ -123,9 +124,17 @@ impl From<crate::store::StoreError> for WireError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    KioskSubmission { id: RecordId },
-    CriticalFlag { encounter: RecordId },
+    KioskSubmission {
+        id: RecordId,
+    },
+    CriticalFlag {
+        encounter: RecordId,
+    },
     OwnerStopping,
+    /// A kiosk submission that carries a critical flag (sent right after its `KioskSubmission`).
+    KioskCritical {
+        id: RecordId,
+    },
 }
 
 /// Everything a client can ask.
@@ -237,6 +246,46 @@ pub enum Request {
     },
     Subscribe,
     Stop,
+    // ---- kiosk (issue 6; see `store::kiosk`) ----
+    /// Makes this connection a kiosk: no password, role kiosk, and no login afterwards.
+    KioskSession {
+        device: String,
+        origin: String,
+    },
+    /// Kiosk: redeem a staff-issued check-in code.
+    RedeemCheckin {
+        code: String,
+    },
+    /// Kiosk: store a sealed `KioskIntake` with its key-free `critical` marker.
+    SubmitKiosk {
+        id: RecordId,
+        sealed_hex: String,
+        critical: bool,
+        checkin: Option<RecordId>,
+    },
+    /// Kiosk: check the exit PIN.
+    VerifyKioskPin {
+        pin: Password,
+    },
+    /// Staff: issue a check-in code valid for `minutes`.
+    IssueCheckin {
+        client: Option<RecordId>,
+        minutes: u32,
+    },
+    /// Staff: kiosk submissions with their critical marker (works while locked).
+    ListKioskSubmissions,
+    /// Staff: open one (needs the store unlocked).
+    OpenKioskSubmission {
+        id: RecordId,
+    },
+    /// Staff: turn a submission into a client and encounter.
+    ClaimSubmission {
+        id: RecordId,
+    },
+    /// Admin: set the kiosk exit PIN.
+    SetKioskPin {
+        pin: Password,
+    },
 }
 
 /// Status of the owner and its store (no personal data).
@@ -282,6 +331,12 @@ pub enum Reply {
     Verify(VerifyReport),
     Backup(BackupReport),
     Seed(SeedSummary),
+    KioskInfo(KioskInfo),
+    CheckinRedeemed(RecordId),
+    Checkin(CheckinCode),
+    KioskSubmissions(Vec<SubmissionSummary>),
+    KioskIntake(Box<KioskIntake>),
+    Claimed { client: RecordId, encounter: Encounter },
 }
 
 /// Writes one frame.

@@ -225,6 +225,8 @@ impl Owner {
 struct Session {
     actor: Option<Actor>,
     staff: bool,
+    /// A kiosk session: it stays a kiosk whatever it asks for.
+    kiosk: bool,
 }
 
 fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
@@ -261,7 +263,7 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
         }
     }
     let _ = reader.set_read_timeout(None);
-    let mut session = Session { actor: None, staff: false };
+    let mut session = Session { actor: None, staff: false, kiosk: false };
     loop {
         let frame: RequestFrame = match read_frame(&mut reader) {
             Ok(Some(frame)) => frame,
@@ -309,6 +311,12 @@ fn handle(
     request: Request,
 ) -> Result<Reply, WireError> {
     let store = &shared.store;
+    if session.kiosk && matches!(request, Request::Login { .. } | Request::Recover { .. } | Request::Init { .. }) {
+        return Err(WireError {
+            code: "denied".into(),
+            message: "this connection is a kiosk session: it cannot log in or set up the store".into(),
+        });
+    }
     match request {
         Request::Ping => return Ok(Reply::Pong),
         Request::Status => {
@@ -326,6 +334,21 @@ fn handle(
             let recovery = store.initialize(&request, &password.0, &origin).map_err(wire)?;
             let shown = recovery.display_secret();
             return Ok(Reply::RecoveryKey(Password::from(shown.as_str())));
+        }
+        Request::KioskSession { device, origin } => {
+            end_session(shared, session);
+            let device: String = crate::sanitize::terminal_text(&device, false)
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .take(32)
+                .collect();
+            let origin: String = crate::sanitize::terminal_text(&origin, false).chars().take(80).collect();
+            let actor = Actor::new(format!("kiosk:{device}"), auth::Role::Kiosk, origin);
+            store.record_event(&actor, "kiosk.session").map_err(wire)?;
+            let info = store.kiosk_info(&actor).map_err(wire)?;
+            session.kiosk = true;
+            session.actor = Some(actor);
+            return Ok(Reply::KioskInfo(info));
         }
         Request::Login { user, password, origin } => {
             end_session(shared, session);
@@ -452,9 +475,62 @@ fn handle(
             store.record_event(&actor, "owner.stop_requested").map_err(wire)?;
             Reply::Done
         }
-        Request::Ping | Request::Status | Request::Init { .. } | Request::Login { .. } | Request::Recover { .. } => {
+        Request::RedeemCheckin { code } => match store.redeem_checkin(&actor, &code) {
+            Ok(id) => Reply::CheckinRedeemed(id),
+            Err(error) => {
+                // Slows guessing: one wrong code a second per connection.
+                if matches!(error, crate::store::StoreError::Refused { .. }) {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                return Err(wire(error));
+            }
+        },
+        Request::SubmitKiosk { id, sealed_hex, critical, checkin } => {
+            let sealed = hex::decode(&sealed_hex).map_err(|_| WireError {
+                code: "invalid".into(),
+                message: "the sealed submission is not hex".into(),
+            })?;
+            store.submit_kiosk(&actor, &id, &sealed, critical, checkin).map_err(wire)?;
+            shared.broadcast(Event::KioskSubmission { id });
+            if critical {
+                shared.broadcast(Event::KioskCritical { id });
+            }
             Reply::Done
         }
+        Request::VerifyKioskPin { pin } => {
+            match store.verify_kiosk_pin(&actor, &pin.0) {
+                Ok(()) => {}
+                Err(error) => {
+                    if matches!(error, crate::store::StoreError::BadCredentials) {
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                    return Err(wire(error));
+                }
+            }
+            Reply::Done
+        }
+        Request::IssueCheckin { client, minutes } => {
+            let ttl = i64::from(minutes.max(1)) * 60_000;
+            Reply::Checkin(store.issue_checkin(&actor, client, ttl).map_err(wire)?)
+        }
+        Request::ListKioskSubmissions => Reply::KioskSubmissions(store.list_kiosk_submissions(&actor).map_err(wire)?),
+        Request::OpenKioskSubmission { id } => {
+            Reply::KioskIntake(Box::new(store.open_kiosk_submission(&actor, &id).map_err(wire)?))
+        }
+        Request::ClaimSubmission { id } => {
+            let (client, encounter) = store.claim_submission(&actor, &id).map_err(wire)?;
+            Reply::Claimed { client, encounter }
+        }
+        Request::SetKioskPin { pin } => {
+            store.set_kiosk_pin(&actor, &pin.0).map_err(wire)?;
+            Reply::Done
+        }
+        Request::Ping
+        | Request::Status
+        | Request::Init { .. }
+        | Request::Login { .. }
+        | Request::Recover { .. }
+        | Request::KioskSession { .. } => Reply::Done,
     };
     Ok(reply)
 }

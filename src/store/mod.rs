@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod crypto;
 pub mod error;
+pub mod kiosk;
 pub mod records;
 mod seed;
 pub mod sled_store;

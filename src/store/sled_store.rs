@@ -22,6 +22,8 @@ use super::records::*;
 use super::{AccountStatus, AccountSummary, InitRequest, NewAccount, SeedSummary, Store, StoreStatus, now_ms};
 use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 
+mod kiosk;
+
 /// Extra trees besides one per [`Kind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum T {
@@ -87,6 +89,15 @@ struct StoredSubmission {
     schema_version: u32,
     received_ms: i64,
     sealed: String,
+    /// The kiosk reported a critical flag (key-free metadata recorded at submit time).
+    #[serde(default)]
+    critical: bool,
+    /// The redeemed check-in code it came with.
+    #[serde(default)]
+    checkin: Option<RecordId>,
+    /// Set once staff claim it into an encounter.
+    #[serde(default)]
+    claimed: Option<super::kiosk::Claim>,
 }
 
 const META_FORMAT: &[u8] = b"format";
@@ -1389,7 +1400,14 @@ impl Store for SledStore {
                 reason: format!("submission {id} already exists"),
             });
         }
-        let stored = StoredSubmission { schema_version: 1, received_ms: now_ms(), sealed: hex::encode(sealed) };
+        let stored = StoredSubmission {
+            schema_version: 1,
+            received_ms: now_ms(),
+            sealed: hex::encode(sealed),
+            critical: false,
+            checkin: None,
+            claimed: None,
+        };
         let writes = vec![
             Write { tree, key: id.as_bytes().to_vec(), value: Self::plain_value(tree, id.as_bytes(), &stored) },
             Write { tree: T::Meta, key: META_REAL_DATA.to_vec(), value: Self::meta_value(META_REAL_DATA, &true) },

@@ -489,6 +489,9 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                     backup::create(&store, actor, &_dir.path().join(format!("b-{}", actor.user()))).map(|_| ())
                 }
                 Operation::SeedSynthetic => store.seed_synthetic(actor, 1).map(|_| ()),
+                Operation::IssueCheckin => store.issue_checkin(actor, None, 60_000).map(|_| ()),
+                Operation::RedeemCheckin => store.redeem_checkin(actor, "ACDE-FGHJ").map(|_| ()),
+                Operation::ExitKiosk => store.verify_kiosk_pin(actor, &pw("123456")),
                 // Enforced by the owner (server) on these; checked against the same table there.
                 Operation::SubscribeEvents | Operation::StopOwner => continue,
             };

@@ -1,0 +1,202 @@
+//! What the kiosk and the staff side exchange through the store (issue 6): the sealed intake a
+//! kiosk writes, the key-free metadata the owner keeps beside it, check-in codes and the kiosk
+//! exit PIN. The methods live on [`super::SledStore`] (`sled_store/kiosk.rs`).
+//!
+//! Design:
+//! - A kiosk seals a [`KioskIntake`] to the organisation's public key; the owner stores the box
+//!   without opening it. Beside it, unsealed, the owner records three things that identify no
+//!   one: when it arrived, whether the kiosk reported a **critical** flag (so staff see it on top
+//!   of the queue while the store is still locked), and which check-in code, if any, it came with.
+//! - A check-in code is a short single-use code a staff member issues (optionally for a known
+//!   client); it expires. The owner keeps only its SHA-256, never the code.
+//! - Claiming opens the box (the store must be unlocked) and turns it into a client (the
+//!   check-in's client, else a new one) and a kiosk-origin encounter with the consent, answers and
+//!   a `flag_raised` crisis record, in one audited transaction.
+
+use serde::{Deserialize, Serialize};
+
+use super::records::{ConsentAnswer, Lang, NewAnswer, NewClient, RecordId};
+
+/// Schema version of [`KioskIntake`] (1 was the bare [`super::KioskSubmission`]).
+pub const KIOSK_INTAKE_VERSION: u32 = 2;
+
+/// The sealed content of a kiosk submission. A superset of [`super::KioskSubmission`] (the new
+/// fields default), so `open_submission` still reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskIntake {
+    pub schema_version: u32,
+    /// Chosen by the kiosk; bound inside the sealed box and checked when it is opened.
+    pub id: RecordId,
+    pub language: Lang,
+    pub consent_version: String,
+    pub consent: ConsentAnswer,
+    #[serde(default)]
+    pub client: Option<NewClient>,
+    pub answers: Vec<NewAnswer>,
+    pub submitted_ms: i64,
+    /// The bundle the kiosk gave (e.g. `adult-core`).
+    #[serde(default)]
+    pub bundle: Option<String>,
+    /// The bundle's instruments, for the encounter.
+    #[serde(default)]
+    pub instruments: Vec<String>,
+    /// Instruments the client finished.
+    #[serde(default)]
+    pub completed: Vec<String>,
+    /// `instrument.flag` of every critical flag raised.
+    #[serde(default)]
+    pub critical_flags: Vec<String>,
+    /// The client reached the end (false: stopped at a crisis screen).
+    #[serde(default)]
+    pub complete: bool,
+}
+
+/// Who claimed a submission, into what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub by: String,
+    pub at_ms: i64,
+    pub client: RecordId,
+    pub encounter: RecordId,
+}
+
+/// A kiosk submission as the staff queue lists it (readable while the store is locked; holds no
+/// personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionSummary {
+    pub id: RecordId,
+    pub received_ms: i64,
+    /// The kiosk reported a critical flag (recorded by the owner at submit time).
+    pub critical: bool,
+    /// Came with a check-in code.
+    pub checked_in: bool,
+    /// The client the check-in code was issued for, if any.
+    pub client: Option<RecordId>,
+    pub claimed: Option<Claim>,
+}
+
+/// A newly issued check-in code (the code is shown once; the store keeps only its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinCode {
+    pub id: RecordId,
+    pub code: String,
+    pub expires_ms: i64,
+    pub client: Option<RecordId>,
+}
+
+/// What a kiosk needs from the owner (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KioskInfo {
+    pub organisation: String,
+    pub province: String,
+    pub crisis_text: String,
+    /// Hex X25519 public key for sealing.
+    pub submission_public_key: String,
+    pub kiosk_timeout_seconds: u32,
+    /// An exit PIN has been set (`triage kiosk-pin`).
+    pub pin_set: bool,
+}
+
+/// Default lifetime of a check-in code.
+pub const CHECKIN_DEFAULT_MINUTES: u32 = 60;
+/// Longest lifetime of a check-in code.
+pub const CHECKIN_MAX_MINUTES: u32 = 24 * 60;
+/// Letters and digits a check-in code uses: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+pub const CHECKIN_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+/// Characters in a code (shown as `XXXX-XXXX`): 25^8, about 37 bits.
+pub const CHECKIN_LEN: usize = 8;
+
+/// A fresh random code, `XXXX-XXXX`.
+pub fn new_checkin_code() -> String {
+    let bytes = super::crypto::random_bytes::<32>();
+    let mut out = String::with_capacity(CHECKIN_LEN + 1);
+    let mut taken = 0;
+    let limit = 256 - (256 % CHECKIN_ALPHABET.len());
+    for byte in bytes {
+        // Rejection sampling keeps every letter equally likely.
+        if usize::from(byte) >= limit {
+            continue;
+        }
+        if taken == CHECKIN_LEN / 2 {
+            out.push('-');
+        }
+        out.push(char::from(CHECKIN_ALPHABET[usize::from(byte) % CHECKIN_ALPHABET.len()]));
+        taken += 1;
+        if taken == CHECKIN_LEN {
+            return out;
+        }
+    }
+    // 32 random bytes almost never hold fewer than 8 usable ones; draw again if they do.
+    new_checkin_code()
+}
+
+/// The canonical form of what someone typed: upper case, without spaces or dashes. `None` if it
+/// cannot be a code.
+pub fn normalise_checkin_code(typed: &str) -> Option<String> {
+    let code: String = typed.chars().filter(|c| !matches!(c, ' ' | '-')).map(|c| c.to_ascii_uppercase()).collect();
+    let valid = code.len() == CHECKIN_LEN && code.bytes().all(|b| CHECKIN_ALPHABET.contains(&b));
+    valid.then_some(code)
+}
+
+/// What the store keeps of a code: its SHA-256 (hex).
+pub fn checkin_hash(normalised: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!("triage-checkin/v1\0{normalised}").as_bytes()))
+}
+
+/// A kiosk exit PIN: 6 to 12 digits.
+pub fn check_pin(pin: &str) -> Result<(), String> {
+    let ok = (6..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit());
+    if ok { Ok(()) } else { Err("use 6 to 12 digits".into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_use_the_alphabet_and_normalise() {
+        for _ in 0..200 {
+            let code = new_checkin_code();
+            assert_eq!(code.len(), CHECKIN_LEN + 1);
+            assert_eq!(&code[4..5], "-");
+            let normal = normalise_checkin_code(&code).unwrap();
+            assert_eq!(normalise_checkin_code(&code.to_lowercase()), Some(normal.clone()));
+            assert_eq!(normalise_checkin_code(&format!(" {} ", normal)), Some(normal));
+        }
+        assert_eq!(normalise_checkin_code("0000-0000"), None);
+        assert_eq!(normalise_checkin_code("ACDE"), None);
+        assert_ne!(checkin_hash("ACDEFGHJ"), checkin_hash("ACDEFGHK"));
+    }
+
+    #[test]
+    fn pins_are_six_to_twelve_digits() {
+        assert!(check_pin("123456").is_ok());
+        assert!(check_pin("12345").is_err());
+        assert!(check_pin("12345a").is_err());
+        assert!(check_pin(&"1".repeat(13)).is_err());
+    }
+
+    #[test]
+    fn an_intake_opens_as_a_bare_submission() {
+        let intake = KioskIntake {
+            schema_version: KIOSK_INTAKE_VERSION,
+            id: RecordId::random(),
+            language: Lang::Fr,
+            consent_version: "kiosk-1".into(),
+            consent: ConsentAnswer::Given,
+            client: None,
+            answers: vec![],
+            submitted_ms: 5,
+            bundle: Some("adult-core".into()),
+            instruments: vec!["phq9".into()],
+            completed: vec![],
+            critical_flags: vec!["phq9.suicidal_ideation".into()],
+            complete: false,
+        };
+        let bare: super::super::KioskSubmission =
+            serde_json::from_slice(&serde_json::to_vec(&intake).unwrap()).unwrap();
+        assert_eq!(bare.id, intake.id);
+        assert_eq!(bare.language, Lang::Fr);
+    }
+}

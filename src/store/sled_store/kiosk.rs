@@ -1,0 +1,668 @@
+//! Kiosk operations on the sled store: sessions' organisation facts, check-in codes, sealed
+//! submissions with their key-free metadata, claiming a submission into an encounter, and the
+//! kiosk exit PIN. Types and the design note: [`crate::store::kiosk`].
+//!
+//! Check-in codes and the PIN live in the `meta` tree (checksummed, no personal data):
+//! `checkin/<id>` holds a [`StoredCheckin`] with the code's SHA-256, `kiosk_pin` an argon2id hash.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::*;
+use crate::store::kiosk::{
+    CHECKIN_MAX_MINUTES, CheckinCode, Claim, KioskInfo, KioskIntake, SubmissionSummary, check_pin, checkin_hash,
+    new_checkin_code, normalise_checkin_code,
+};
+
+const CHECKIN_PREFIX: &[u8] = b"checkin/";
+const META_KIOSK_PIN: &[u8] = b"kiosk_pin";
+
+/// A check-in code as stored: its hash, never the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct StoredCheckin {
+    id: RecordId,
+    hash: String,
+    created_ms: i64,
+    expires_ms: i64,
+    issued_by: String,
+    client: Option<RecordId>,
+    redeemed_ms: Option<i64>,
+    submission: Option<RecordId>,
+}
+
+/// The kiosk exit PIN (argon2id) and its failure count for throttling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct StoredPin {
+    hash: String,
+    set_by: String,
+    set_ms: i64,
+    failures: u32,
+    last_failure_ms: i64,
+}
+
+fn checkin_key(id: &RecordId) -> Vec<u8> {
+    let mut key = CHECKIN_PREFIX.to_vec();
+    key.extend_from_slice(id.to_string().as_bytes());
+    key
+}
+
+impl SledStore {
+    fn meta_write<R: Serialize>(key: Vec<u8>, value: &R) -> Write {
+        let value = Self::meta_value(&key, value);
+        Write { tree: T::Meta, key, value }
+    }
+
+    fn load_checkin(&self, id: &RecordId) -> Result<Option<StoredCheckin>> {
+        self.get_plain(T::Meta, &checkin_key(id), "meta")
+    }
+
+    fn stored_submission(&self, id: &RecordId) -> Result<StoredSubmission> {
+        self.get_plain(T::Kind(Kind::Submission), id.as_bytes(), "record")?
+            .ok_or(StoreError::NotFound { kind: "submission", id: id.to_string() })
+    }
+
+    fn submission_write(id: &RecordId, stored: &StoredSubmission) -> Write {
+        let tree = T::Kind(Kind::Submission);
+        Write { tree, key: id.as_bytes().to_vec(), value: Self::plain_value(tree, id.as_bytes(), stored) }
+    }
+
+    /// What a kiosk needs: the organisation's name, province, crisis text, public key, timeout.
+    pub fn kiosk_info(&self, actor: &Actor) -> Result<KioskInfo> {
+        let org = self.organisation(actor)?;
+        let pin_set = self.tree(T::Meta).contains_key(META_KIOSK_PIN).map_err(|e| self.sled_err(e))?;
+        Ok(KioskInfo {
+            organisation: org.name,
+            province: org.province,
+            crisis_text: org.settings.crisis_text,
+            submission_public_key: org.submission_public_key,
+            kiosk_timeout_seconds: org.settings.kiosk_timeout_seconds,
+            pin_set,
+        })
+    }
+
+    /// Issues a single-use check-in code valid for `ttl_ms` (1 ms to 24 h), optionally for a
+    /// known client. The code is returned once; only its hash is stored.
+    pub fn issue_checkin(&self, actor: &Actor, client: Option<RecordId>, ttl_ms: i64) -> Result<CheckinCode> {
+        self.authorize(actor, Operation::IssueCheckin, client.map(|c| c.to_string()), client)?;
+        if ttl_ms <= 0 || ttl_ms > i64::from(CHECKIN_MAX_MINUTES) * 60_000 {
+            return Err(StoreError::Invalid {
+                field: "check-in lifetime",
+                reason: format!("use at most {CHECKIN_MAX_MINUTES} minutes"),
+            });
+        }
+        if let Some(client) = client
+            && !self.tree(T::Kind(Kind::Client)).contains_key(client.as_bytes()).map_err(|e| self.sled_err(e))?
+        {
+            return Err(StoreError::NotFound { kind: "client", id: client.to_string() });
+        }
+        let code = new_checkin_code();
+        let normal = normalise_checkin_code(&code).unwrap_or_default();
+        let now = now_ms();
+        let stored = StoredCheckin {
+            id: RecordId::random(),
+            hash: checkin_hash(&normal),
+            created_ms: now,
+            expires_ms: now.saturating_add(ttl_ms),
+            issued_by: actor.user().to_string(),
+            client,
+            redeemed_ms: None,
+            submission: None,
+        };
+        self.commit(
+            actor,
+            "checkin.issue",
+            Some(stored.id.to_string()),
+            client,
+            Outcome::Allowed,
+            vec![Self::meta_write(checkin_key(&stored.id), &stored)],
+        )?;
+        Ok(CheckinCode { id: stored.id, code, expires_ms: stored.expires_ms, client })
+    }
+
+    /// Redeems a code at a kiosk: marks it used and returns its id, which the kiosk sends with
+    /// its submission. Unknown, used and expired codes get the same answer (audited apart).
+    pub fn redeem_checkin(&self, actor: &Actor, typed: &str) -> Result<RecordId> {
+        self.authorize(actor, Operation::RedeemCheckin, None, None)?;
+        let refused = || StoreError::Refused {
+            what: "accept the check-in code",
+            reason: "it is unknown, used or expired".into(),
+        };
+        let Some(normal) = normalise_checkin_code(typed) else {
+            self.commit(actor, "checkin.redeem_failed", Some("malformed".into()), None, Outcome::Failed, vec![])?;
+            return Err(refused());
+        };
+        let hash = checkin_hash(&normal);
+        // Hold the writer lock's order: find, check and mark in one commit below. Codes are few.
+        let mut found = None;
+        for item in self.tree(T::Meta).scan_prefix(CHECKIN_PREFIX) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let Ok(stored) = Self::decode_plain::<StoredCheckin>(T::Meta, &k, "meta", &v) else { continue };
+            if stored.hash == hash {
+                found = Some(stored);
+                break;
+            }
+        }
+        let Some(mut stored) = found else {
+            self.commit(actor, "checkin.redeem_failed", Some("unknown".into()), None, Outcome::Failed, vec![])?;
+            return Err(refused());
+        };
+        let now = now_ms();
+        let problem = if stored.redeemed_ms.is_some() {
+            Some("checkin.redeem_used")
+        } else if now >= stored.expires_ms {
+            Some("checkin.redeem_expired")
+        } else {
+            None
+        };
+        if let Some(action) = problem {
+            self.commit(actor, action, Some(stored.id.to_string()), stored.client, Outcome::Failed, vec![])?;
+            return Err(refused());
+        }
+        stored.redeemed_ms = Some(now);
+        let write = Self::meta_write(checkin_key(&stored.id), &stored);
+        self.commit(
+            actor,
+            "checkin.redeem",
+            Some(stored.id.to_string()),
+            stored.client,
+            Outcome::Allowed,
+            vec![write],
+        )?;
+        Ok(stored.id)
+    }
+
+    /// Stores a sealed kiosk intake with its key-free metadata: `critical` (the kiosk's flag)
+    /// and the redeemed check-in it belongs to. Works while locked. Sending the same box again
+    /// under the same id (a retry after a lost acknowledgement) succeeds without a second copy.
+    pub fn submit_kiosk(
+        &self,
+        actor: &Actor,
+        id: &RecordId,
+        sealed: &[u8],
+        critical: bool,
+        checkin: Option<RecordId>,
+    ) -> Result<()> {
+        self.authorize(actor, Operation::SubmitSealed, Some(id.to_string()), None)?;
+        if sealed.len() > 4 * 1024 * 1024 {
+            return Err(StoreError::Invalid { field: "submission", reason: "larger than 4 MiB".into() });
+        }
+        let sealed_hex = hex::encode(sealed);
+        let tree = T::Kind(Kind::Submission);
+        if let Some(existing) = self.get_plain::<StoredSubmission>(tree, id.as_bytes(), "record")? {
+            if existing.sealed == sealed_hex {
+                return Ok(());
+            }
+            return Err(StoreError::Refused {
+                what: "accept the submission",
+                reason: format!("submission {id} already exists"),
+            });
+        }
+        let mut writes = Vec::new();
+        let mut client = None;
+        if let Some(checkin_id) = checkin {
+            let mut stored = self.load_checkin(&checkin_id)?.ok_or(StoreError::Refused {
+                what: "accept the submission",
+                reason: "its check-in code is unknown".into(),
+            })?;
+            if stored.redeemed_ms.is_none() || stored.submission.is_some() {
+                return Err(StoreError::Refused {
+                    what: "accept the submission",
+                    reason: "its check-in code was not redeemed or is already used by another submission".into(),
+                });
+            }
+            stored.submission = Some(*id);
+            client = stored.client;
+            writes.push(Self::meta_write(checkin_key(&checkin_id), &stored));
+        }
+        let stored = StoredSubmission {
+            schema_version: 1,
+            received_ms: now_ms(),
+            sealed: sealed_hex,
+            critical,
+            checkin,
+            claimed: None,
+        };
+        writes.push(Self::submission_write(id, &stored));
+        writes.push(Write {
+            tree: T::Meta,
+            key: META_REAL_DATA.to_vec(),
+            value: Self::meta_value(META_REAL_DATA, &true),
+        });
+        let action = if critical { "submission.create_critical" } else { "submission.create" };
+        self.commit(actor, action, Some(id.to_string()), client, Outcome::Allowed, writes)
+    }
+
+    /// Every kiosk submission with its key-free metadata, unclaimed first, critical first among
+    /// them, then oldest first. Works while locked.
+    pub fn list_kiosk_submissions(&self, actor: &Actor) -> Result<Vec<SubmissionSummary>> {
+        self.authorize(actor, Operation::ReadSubmissions, None, None)?;
+        self.commit(actor, "submission.list", None, None, Outcome::Allowed, Vec::new())?;
+        let tree = T::Kind(Kind::Submission);
+        let mut out = Vec::new();
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let id = RecordId::from_slice(&k).ok_or(StoreError::Damaged { kind: "submission", id: hex::encode(&k) })?;
+            let stored = Self::decode_plain::<StoredSubmission>(tree, &k, "record", &v)?;
+            let client = match stored.checkin {
+                Some(checkin) => self.load_checkin(&checkin)?.and_then(|c| c.client),
+                None => None,
+            };
+            out.push(SubmissionSummary {
+                id,
+                received_ms: stored.received_ms,
+                critical: stored.critical,
+                checked_in: stored.checkin.is_some(),
+                client,
+                claimed: stored.claimed,
+            });
+        }
+        out.sort_by(|a, b| {
+            a.claimed
+                .is_some()
+                .cmp(&b.claimed.is_some())
+                .then(b.critical.cmp(&a.critical))
+                .then(a.received_ms.cmp(&b.received_ms))
+        });
+        Ok(out)
+    }
+
+    fn open_intake(&self, key: &DataKey, id: &RecordId, stored: &StoredSubmission) -> Result<KioskIntake> {
+        let damaged = || StoreError::Damaged { kind: "submission", id: id.to_string() };
+        let sealed = hex::decode(&stored.sealed).map_err(|_| damaged())?;
+        let plain = self.org_keypair(key)?.unseal(&sealed).map_err(|_| damaged())?;
+        let mut intake: KioskIntake = serde_json::from_slice(&plain).map_err(|_| damaged())?;
+        if intake.id != *id {
+            return Err(damaged());
+        }
+        if intake.schema_version < 2 {
+            // A bare KioskSubmission: no bundle information.
+            intake.schema_version = crate::store::kiosk::KIOSK_INTAKE_VERSION;
+        }
+        Ok(intake)
+    }
+
+    /// Opens a kiosk submission (the store must be unlocked by a staff login). Audited.
+    pub fn open_kiosk_submission(&self, actor: &Actor, id: &RecordId) -> Result<KioskIntake> {
+        self.authorize(actor, Operation::ReadSubmissions, Some(id.to_string()), None)?;
+        let key = self.key()?;
+        let stored = self.stored_submission(id)?;
+        self.commit(actor, "submission.read", Some(id.to_string()), None, Outcome::Allowed, Vec::new())?;
+        self.open_intake(&key, id, &stored)
+    }
+
+    /// Turns a kiosk submission into a client (the check-in code's client, else a new one named
+    /// `Kiosk <first 8 hex of the id>` in the organisation's province) and a kiosk-origin
+    /// encounter holding the consent, every answer and, if the kiosk raised a critical flag, a
+    /// `flag_raised` crisis record, all in one audited transaction. The encounter is `submitted`
+    /// if the client finished, else `in_progress`. A submission is claimed once.
+    pub fn claim_submission(&self, actor: &Actor, id: &RecordId) -> Result<(RecordId, Encounter)> {
+        self.authorize(actor, Operation::ReadSubmissions, Some(id.to_string()), None)?;
+        self.authorize(actor, Operation::StartEncounter, Some(id.to_string()), None)?;
+        let key = self.key()?;
+        let mut stored = self.stored_submission(id)?;
+        if let Some(claim) = &stored.claimed {
+            return Err(StoreError::Refused {
+                what: "claim the submission",
+                reason: format!("{} already claimed it into encounter {}", claim.by, claim.encounter),
+            });
+        }
+        let intake = self.open_intake(&key, id, &stored)?;
+        for answer in &intake.answers {
+            validate_instrument(&answer.instrument)?;
+            clean_text("item id", &answer.item_id, 64)?;
+        }
+        let org: Organisation = self
+            .get_plain(T::Kind(Kind::Organisation), ORG_KEY, "record")?
+            .ok_or(StoreError::NotInitialised { path: self.dir.clone() })?;
+        let checkin_client = match stored.checkin {
+            Some(checkin) => self.load_checkin(&checkin)?.and_then(|c| c.client),
+            None => None,
+        };
+        let now = now_ms();
+        let by = actor.user().to_string();
+        let mut writes = Vec::new();
+        let client_id = match checkin_client {
+            Some(existing)
+                if self
+                    .tree(T::Kind(Kind::Client))
+                    .contains_key(existing.as_bytes())
+                    .map_err(|e| self.sled_err(e))? =>
+            {
+                existing
+            }
+            _ => {
+                let label = id.to_string();
+                let input = validate_client(&NewClient {
+                    name: format!("Kiosk {}", &label[..8]),
+                    birth_date: None,
+                    province: org.province.clone(),
+                    language: intake.language,
+                    contact: None,
+                    access_needs: vec![],
+                    populations: vec![],
+                })?;
+                let client = Client {
+                    schema_version: 1,
+                    id: RecordId::random(),
+                    name: input.name,
+                    birth_date: None,
+                    province: input.province,
+                    language: input.language,
+                    contact: None,
+                    access_needs: vec![],
+                    populations: vec![],
+                    synthetic: false,
+                    created_ms: now,
+                    created_by: by.clone(),
+                };
+                let tree = T::Kind(Kind::Client);
+                writes.push(Write {
+                    tree,
+                    key: client.id.as_bytes().to_vec(),
+                    value: self.seal_record(&key, tree, client.id.as_bytes(), &client),
+                });
+                client.id
+            }
+        };
+        let instruments =
+            intake.instruments.iter().map(|i| clean_text("instrument id", i, 32)).collect::<Result<Vec<String>>>()?;
+        let encounter = Encounter {
+            schema_version: Kind::Encounter.current_version(),
+            id: RecordId::random(),
+            client_id,
+            origin: EncounterOrigin::Kiosk,
+            status: if intake.complete { EncounterStatus::Submitted } else { EncounterStatus::InProgress },
+            created_ms: now,
+            updated_ms: now,
+            created_by: by.clone(),
+            instruments,
+        };
+        let tree = T::Kind(Kind::Encounter);
+        writes.push(Write {
+            tree,
+            key: encounter.id.as_bytes().to_vec(),
+            value: self.seal_record(&key, tree, encounter.id.as_bytes(), &encounter),
+        });
+        let mut index = client_id.as_bytes().to_vec();
+        index.extend_from_slice(encounter.id.as_bytes());
+        writes.push(Write { tree: T::ClientEncounters, key: index, value: Vec::new() });
+        let recorded_by = "kiosk".to_string();
+        let consent = ConsentRecord {
+            schema_version: 1,
+            id: RecordId::random(),
+            encounter_id: encounter.id,
+            version: clean_text("consent version", &intake.consent_version, 64)?,
+            answer: intake.consent,
+            recorded_ms: intake.submitted_ms,
+            recorded_by: recorded_by.clone(),
+        };
+        self.push_child(&key, Kind::Consent, &encounter.id, &consent, &mut writes)?;
+        for answer in &intake.answers {
+            let record = Answer {
+                schema_version: Kind::Answer.current_version(),
+                id: RecordId::random(),
+                encounter_id: encounter.id,
+                instrument: answer.instrument.clone(),
+                item_id: answer.item_id.clone(),
+                position: answer.position,
+                score: answer.score,
+                free_text: None,
+                answered_ms: intake.submitted_ms,
+                recorded_by: recorded_by.clone(),
+            };
+            self.push_child(&key, Kind::Answer, &encounter.id, &record, &mut writes)?;
+        }
+        if stored.critical || !intake.critical_flags.is_empty() {
+            let mut flags =
+                intake.critical_flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
+            if flags.is_empty() {
+                flags.push("kiosk.critical".into());
+            }
+            let crisis = CrisisAction {
+                schema_version: 1,
+                id: RecordId::random(),
+                encounter_id: encounter.id,
+                flags,
+                action: CRISIS_FLAG_RAISED.into(),
+                note: Some("raised at the kiosk; the client was shown the crisis lines".into()),
+                recorded_ms: intake.submitted_ms,
+                recorded_by: recorded_by.clone(),
+            };
+            self.push_child(&key, Kind::CrisisAction, &encounter.id, &crisis, &mut writes)?;
+        }
+        stored.claimed = Some(Claim { by, at_ms: now, client: client_id, encounter: encounter.id });
+        writes.push(Self::submission_write(id, &stored));
+        writes.push(Write {
+            tree: T::Meta,
+            key: META_REAL_DATA.to_vec(),
+            value: Self::meta_value(META_REAL_DATA, &true),
+        });
+        self.commit(actor, "submission.claim", Some(id.to_string()), Some(client_id), Outcome::Allowed, writes)?;
+        Ok((client_id, encounter))
+    }
+
+    fn push_child<R: Serialize>(
+        &self,
+        key: &DataKey,
+        kind: Kind,
+        encounter: &RecordId,
+        record: &R,
+        writes: &mut Vec<Write>,
+    ) -> Result<()> {
+        let tree = T::Kind(kind);
+        let child = self.child_key(encounter)?;
+        let value = self.seal_record(key, tree, &child, record);
+        writes.push(Write { tree, key: child, value });
+        Ok(())
+    }
+
+    /// Sets the kiosk exit PIN (6 to 12 digits), stored as an argon2id hash.
+    pub fn set_kiosk_pin(&self, actor: &Actor, pin: &SecretString) -> Result<()> {
+        self.authorize(actor, Operation::UpdateSettings, None, None)?;
+        check_pin(pin.expose_secret()).map_err(|reason| StoreError::Invalid { field: "kiosk PIN", reason })?;
+        let hash = auth::hash_password(pin.expose_secret().as_bytes(), self.kdf())
+            .map_err(|e| StoreError::Invalid { field: "kiosk PIN", reason: e.to_string() })?;
+        let stored =
+            StoredPin { hash, set_by: actor.user().to_string(), set_ms: now_ms(), failures: 0, last_failure_ms: 0 };
+        self.commit(
+            actor,
+            "kiosk.pin_set",
+            None,
+            None,
+            Outcome::Allowed,
+            vec![Self::meta_write(META_KIOSK_PIN.to_vec(), &stored)],
+        )
+    }
+
+    /// Checks the kiosk exit PIN for a kiosk. Failures are counted and throttled like logins
+    /// (never locked out: a locked kiosk could then only be ended by a signal).
+    pub fn verify_kiosk_pin(&self, actor: &Actor, pin: &SecretString) -> Result<()> {
+        self.authorize(actor, Operation::ExitKiosk, None, None)?;
+        let Some(mut stored) = self.get_plain::<StoredPin>(T::Meta, META_KIOSK_PIN, "meta")? else {
+            return Err(StoreError::Refused {
+                what: "end the kiosk",
+                reason: "no kiosk PIN is set: an administrator sets one with `triage kiosk-pin`".into(),
+            });
+        };
+        let now = now_ms();
+        let failures = stored.failures.min(auth::LOCKOUT_AT - 1);
+        if let ThrottleVerdict::Wait { ms } = auth::throttle(failures, stored.last_failure_ms, now) {
+            self.commit(actor, "kiosk.pin_throttled", None, None, Outcome::Denied, Vec::new())?;
+            return Err(StoreError::Throttled { user: "the kiosk PIN".into(), wait_secs: (ms + 999) / 1000 });
+        }
+        let ok = auth::verify_password(pin.expose_secret().as_bytes(), &stored.hash)
+            .map_err(|_| StoreError::Damaged { kind: "meta", id: "kiosk_pin".into() })?;
+        if !ok {
+            stored.failures = stored.failures.saturating_add(1);
+            stored.last_failure_ms = now;
+            let write = Self::meta_write(META_KIOSK_PIN.to_vec(), &stored);
+            self.commit(actor, "kiosk.pin_failed", None, None, Outcome::Failed, vec![write])?;
+            return Err(StoreError::BadCredentials);
+        }
+        let mut writes = Vec::new();
+        if stored.failures != 0 {
+            stored.failures = 0;
+            writes.push(Self::meta_write(META_KIOSK_PIN.to_vec(), &stored));
+        }
+        self.commit(actor, "kiosk.exit", None, None, Outcome::Allowed, writes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::kiosk::KIOSK_INTAKE_VERSION;
+
+    const ADMIN_PW: &str = "admin password long enough";
+
+    fn pw(text: &str) -> SecretString {
+        SecretString::from(text.to_string())
+    }
+
+    fn fresh() -> (tempfile::TempDir, SledStore, Actor) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
+        let request =
+            InitRequest { org: "Clinic".into(), province: "QC".into(), admin: "admin".into(), insecure_test_kdf: true };
+        store.initialize(&request, &pw(ADMIN_PW), "t").unwrap();
+        let admin = store.login("admin", &pw(ADMIN_PW), "t").unwrap();
+        (dir, store, admin)
+    }
+
+    fn kiosk() -> Actor {
+        Actor::new("kiosk:test".into(), Role::Kiosk, "tty".into())
+    }
+
+    fn worker(store: &SledStore, admin: &Actor) -> Actor {
+        let password = pw("ivy password long enough");
+        let account = NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: Role::Intake };
+        store.add_account(admin, &account, &password).unwrap();
+        store.login("ivy", &password, "t").unwrap()
+    }
+
+    fn intake(id: RecordId, flags: &[&str]) -> KioskIntake {
+        KioskIntake {
+            schema_version: KIOSK_INTAKE_VERSION,
+            id,
+            language: Lang::Fr,
+            consent_version: "kiosk-1".into(),
+            consent: ConsentAnswer::Given,
+            client: None,
+            answers: (1..=9)
+                .map(|n| NewAnswer {
+                    instrument: InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::Fr },
+                    item_id: format!("q{n}"),
+                    position: u32::from(n == 9),
+                    score: i64::from(n == 9),
+                    free_text: None,
+                })
+                .collect(),
+            submitted_ms: 42,
+            bundle: Some("adult-core".into()),
+            instruments: vec!["phq9".into(), "gad7".into()],
+            completed: vec![],
+            critical_flags: flags.iter().map(|f| f.to_string()).collect(),
+            complete: false,
+        }
+    }
+
+    fn seal(store: &SledStore, intake: &KioskIntake) -> Vec<u8> {
+        let key = store.kiosk_info(&kiosk()).unwrap().submission_public_key;
+        let key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
+        crypto::seal_to(&key, &serde_json::to_vec(intake).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn checkin_codes_are_single_use_and_expire() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let code = store.issue_checkin(&ivy, None, 60_000).unwrap();
+        assert!(matches!(store.redeem_checkin(&ivy, &code.code), Err(StoreError::Denied { .. })));
+        assert!(matches!(store.issue_checkin(&kiosk(), None, 60_000), Err(StoreError::Denied { .. })));
+        let id = store.redeem_checkin(&kiosk(), &code.code.to_lowercase()).unwrap();
+        assert_eq!(id, code.id);
+        assert!(matches!(store.redeem_checkin(&kiosk(), &code.code), Err(StoreError::Refused { .. })));
+        let short = store.issue_checkin(&ivy, None, 1).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(matches!(store.redeem_checkin(&kiosk(), &short.code), Err(StoreError::Refused { .. })));
+        assert!(matches!(store.redeem_checkin(&kiosk(), "ACDE-FGHJ"), Err(StoreError::Refused { .. })));
+        assert!(matches!(store.redeem_checkin(&kiosk(), "nonsense"), Err(StoreError::Refused { .. })));
+        assert!(store.issue_checkin(&ivy, None, 25 * 3_600_000).is_err());
+        assert!(matches!(store.issue_checkin(&ivy, Some(RecordId::random()), 1000), Err(StoreError::NotFound { .. })));
+        let audit = store.audit_list(&admin, &AuditFilter { action: Some("checkin.".into()), ..Default::default() });
+        let actions: Vec<String> = audit.unwrap().into_iter().map(|e| e.action).collect();
+        for expected in ["checkin.issue", "checkin.redeem", "checkin.redeem_used", "checkin.redeem_expired"] {
+            assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+        }
+    }
+
+    #[test]
+    fn a_critical_submission_with_a_checkin_is_claimed_into_the_clients_encounter() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let client = store
+            .create_client(
+                &ivy,
+                &NewClient {
+                    name: "Marie Roy".into(),
+                    birth_date: None,
+                    province: "QC".into(),
+                    language: Lang::Fr,
+                    contact: None,
+                    access_needs: vec![],
+                    populations: vec![],
+                },
+            )
+            .unwrap();
+        let code = store.issue_checkin(&ivy, Some(client), 60_000).unwrap();
+        let checkin = store.redeem_checkin(&kiosk(), &code.code).unwrap();
+        let id = RecordId::random();
+        let sealed = seal(&store, &intake(id, &["phq9.suicidal_ideation"]));
+        store.lock();
+        // A locked owner takes it; the kiosk can neither list nor open it.
+        store.submit_kiosk(&kiosk(), &id, &sealed, true, Some(checkin)).unwrap();
+        store.submit_kiosk(&kiosk(), &id, &sealed, true, Some(checkin)).unwrap();
+        assert!(matches!(store.list_kiosk_submissions(&kiosk()), Err(StoreError::Denied { .. })));
+        assert!(matches!(store.open_kiosk_submission(&kiosk(), &id), Err(StoreError::Denied { .. })));
+        let other = RecordId::random();
+        let again = seal(&store, &intake(other, &[]));
+        assert!(store.submit_kiosk(&kiosk(), &other, &again, false, Some(checkin)).is_err(), "a code serves one");
+        store.submit_kiosk(&kiosk(), &other, &again, false, None).unwrap();
+        let listed = store.list_kiosk_submissions(&ivy).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!((listed[0].id, listed[0].critical, listed[0].client), (id, true, Some(client)));
+        assert!(!listed[1].critical);
+        assert!(matches!(store.claim_submission(&ivy, &id), Err(StoreError::Locked)));
+        let ivy = store.login("ivy", &pw("ivy password long enough"), "t").unwrap();
+        let (claimed_client, encounter) = store.claim_submission(&ivy, &id).unwrap();
+        assert_eq!(claimed_client, client);
+        assert_eq!((encounter.origin, encounter.status), (EncounterOrigin::Kiosk, EncounterStatus::InProgress));
+        assert_eq!(encounter.instruments, ["phq9", "gad7"]);
+        let detail = store.encounter(&ivy, &encounter.id).unwrap();
+        assert_eq!(detail.answers.len(), 9);
+        assert_eq!(detail.consents[0].answer, ConsentAnswer::Given);
+        assert_eq!(detail.crisis_actions[0].flags, ["phq9.suicidal_ideation"]);
+        let open = store.open_encounters(&ivy).unwrap();
+        assert!(open[0].critical && open[0].encounter.id == encounter.id);
+        assert!(matches!(store.claim_submission(&ivy, &id), Err(StoreError::Refused { .. })));
+        let listed = store.list_kiosk_submissions(&ivy).unwrap();
+        assert_eq!(listed[1].claimed.as_ref().map(|c| c.encounter), Some(encounter.id));
+        // Without a check-in, the claim makes a new client.
+        let (new_client, _) = store.claim_submission(&ivy, &other).unwrap();
+        assert!(store.client(&ivy, &new_client).unwrap().name.starts_with("Kiosk "));
+    }
+
+    #[test]
+    fn the_exit_pin_is_checked_and_throttled() {
+        let (_dir, store, admin) = fresh();
+        assert!(matches!(store.verify_kiosk_pin(&kiosk(), &pw("123456")), Err(StoreError::Refused { .. })));
+        assert!(matches!(store.set_kiosk_pin(&admin, &pw("12ab")), Err(StoreError::Invalid { .. })));
+        store.set_kiosk_pin(&admin, &pw("246810")).unwrap();
+        assert!(store.kiosk_info(&kiosk()).unwrap().pin_set);
+        assert!(matches!(store.verify_kiosk_pin(&admin, &pw("246810")), Err(StoreError::Denied { .. })));
+        store.verify_kiosk_pin(&kiosk(), &pw("246810")).unwrap();
+        for _ in 0..auth::THROTTLE_AFTER {
+            assert!(matches!(store.verify_kiosk_pin(&kiosk(), &pw("000000")), Err(StoreError::BadCredentials)));
+        }
+        assert!(matches!(store.verify_kiosk_pin(&kiosk(), &pw("246810")), Err(StoreError::Throttled { .. })));
+    }
+}
