@@ -1,0 +1,394 @@
+//! Shared by the end-to-end tests of the terminal interface (`tests/tui_e2e.rs`) and the start-up
+//! benchmark (`benches/tui.rs`): temporary data directories set up through the real CLI, and the
+//! real binary run in a pseudo-terminal whose screen is read through vt100.
+//!
+//! Nothing here touches the user's data: every process gets `--data-dir` (or `TRIAGE_DATA_DIR`)
+//! and `HOME`/`XDG_DATA_HOME` inside a temporary directory, and a cleared environment otherwise.
+//! An [`Env`] stops the owner it started when dropped (even when a test panics), and a [`Tui`]
+//! kills its process when dropped.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_triage");
+pub const ORG: &str = "Harbour Health";
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PW: &str = "admin password long";
+pub const NURSE: &str = "nurse";
+pub const NURSE_PW: &str = "nurse password long";
+
+/// How long to wait for something to appear before failing (never a performance assertion: only
+/// there so that a broken build fails instead of hanging).
+pub const DEADLINE: Duration = Duration::from_secs(20);
+/// An owner left behind by a test that could not clean up exits after this long without clients.
+const OWNER_IDLE_SECS: &str = "120";
+
+pub const TAB: &str = "\t";
+pub const ENTER: &str = "\r";
+pub const SPACE: &str = " ";
+pub const DOWN: &str = "\x1b[B";
+pub const LEFT: &str = "\x1b[D";
+pub const CTRL_U: &str = "\x15";
+pub const CTRL_X: &str = "\x18";
+pub const CTRL_Q: &str = "\x11";
+
+/// A temporary world for one test: the data directory, a home directory and the directory the
+/// interface runs in (where referral summaries are written).
+pub struct Env {
+    root: tempfile::TempDir,
+    pub data: PathBuf,
+    pub home: PathBuf,
+    pub cwd: PathBuf,
+}
+
+impl Env {
+    /// Empty directories, no organisation yet.
+    pub fn empty() -> Env {
+        let root = tempfile::tempdir().expect("temporary directory");
+        let data = root.path().join("data");
+        let home = root.path().join("home");
+        let cwd = root.path().join("work");
+        for dir in [&home, &cwd] {
+            std::fs::create_dir_all(dir).expect("create temporary directory");
+        }
+        Env { root, data, home, cwd }
+    }
+
+    /// An organisation in Nova Scotia with the admin and a clinician `nurse`, set up through the
+    /// CLI with the fast (insecure, test-only) key derivation. The owner is left running.
+    pub fn initialised() -> Env {
+        let env = Env::empty();
+        env.ok(
+            &["init", "--org", ORG, "--province", "NS", "--admin", ADMIN, "--password-stdin", "--insecure-test-kdf"],
+            &format!("{ADMIN_PW}\n"),
+        );
+        env.ok(
+            &["user", "add", "--role", "clinician", "--user", ADMIN, "--password-stdin", NURSE],
+            &format!("{ADMIN_PW}\n{NURSE_PW}\n"),
+        );
+        env
+    }
+
+    /// The environment every process of this test gets (the parent's is not passed on).
+    fn vars(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("PATH", std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into())),
+            ("HOME", self.home.display().to_string()),
+            ("XDG_DATA_HOME", self.home.join("share").display().to_string()),
+            ("TRIAGE_DATA_DIR", self.data.display().to_string()),
+            ("TRIAGE_OWNER_IDLE_SECS", OWNER_IDLE_SECS.into()),
+            ("LANG", "C.UTF-8".into()),
+        ]
+    }
+
+    /// Runs `triage ARGS --data-dir DIR` with `stdin` (passwords, one a line).
+    pub fn cli(&self, args: &[&str], stdin: &str) -> Output {
+        let mut command = Command::new(BIN);
+        command.env_clear().envs(self.vars()).current_dir(&self.cwd);
+        let mut child = command
+            .args(args)
+            .arg("--data-dir")
+            .arg(&self.data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start triage");
+        if let Some(mut input) = child.stdin.take() {
+            let _ = input.write_all(stdin.as_bytes());
+        }
+        child.wait_with_output().expect("wait for triage")
+    }
+
+    /// Like [`Env::cli`], failing the test (with the output) unless the command succeeds.
+    pub fn ok(&self, args: &[&str], stdin: &str) -> String {
+        let output = self.cli(args, stdin);
+        assert!(
+            output.status.success(),
+            "triage {args:?} failed ({:?}):\n{}{}",
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// The audit log as JSON entries, read by the admin through the CLI.
+    pub fn audit(&self) -> Vec<serde_json::Value> {
+        let text = self.ok(&["audit", "list", "--user", ADMIN, "--password-stdin", "--json"], &format!("{ADMIN_PW}\n"));
+        match serde_json::from_str(text.trim()) {
+            Ok(serde_json::Value::Array(entries)) => entries,
+            other => panic!("audit list --json gave no array: {other:?}\n{text}"),
+        }
+    }
+
+    /// Asks the owner to flush and exit (nothing happens if none runs).
+    pub fn stop_owner(&self) {
+        let _ = self.cli(&["stop", "--user", ADMIN, "--password-stdin"], &format!("{ADMIN_PW}\n"));
+    }
+
+    /// Opens the interface in a pseudo-terminal of `cols` x `rows` in this world's working
+    /// directory, with `args` after `--data-dir DIR`.
+    pub fn tui(&self, args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::spawn(self, args, cols, rows)
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        self.stop_owner();
+    }
+}
+
+/// What the reader thread shares with the test.
+struct Shared {
+    parser: vt100::Parser,
+    /// Every screen seen, in order (one per chunk read), for "did it ever show" checks.
+    history: Vec<String>,
+}
+
+/// The interface running in a pseudo-terminal.
+pub struct Tui {
+    master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    shared: Arc<Mutex<Shared>>,
+    bytes: Arc<AtomicUsize>,
+    closed: Arc<AtomicBool>,
+    pub pid: u32,
+}
+
+impl Tui {
+    pub fn spawn(env: &Env, args: &[&str], cols: u16, rows: u16) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("open a pseudo-terminal");
+        let mut command = CommandBuilder::new(BIN);
+        command.env_clear();
+        for (key, value) in env.vars() {
+            command.env(key, value);
+        }
+        command.env("TERM", "xterm-256color");
+        command.cwd(&env.cwd);
+        command.arg("--data-dir");
+        command.arg(&env.data);
+        command.args(args);
+        let child = pair.slave.spawn_command(command).expect("start the interface");
+        // Only the child keeps the terminal side open, so reads end when it exits.
+        drop(pair.slave);
+        let pid = child.process_id().expect("child pid");
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let shared = Arc::new(Mutex::new(Shared {
+            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            history: Vec::new(),
+        }));
+        let bytes = Arc::new(AtomicUsize::new(0));
+        let closed = Arc::new(AtomicBool::new(false));
+        {
+            let (shared, bytes, closed) = (Arc::clone(&shared), Arc::clone(&bytes), Arc::clone(&closed));
+            std::thread::spawn(move || {
+                let mut buffer = [0u8; 8192];
+                loop {
+                    match reader.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            bytes.fetch_add(n, Ordering::SeqCst);
+                            let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
+                            shared.parser.process(&buffer[..n]);
+                            let screen = shared.parser.screen().contents();
+                            if shared.history.last() != Some(&screen) {
+                                shared.history.push(screen);
+                            }
+                        }
+                    }
+                }
+                closed.store(true, Ordering::SeqCst);
+            });
+        }
+        Tui { master: pair.master, writer, child, shared, bytes, closed, pid }
+    }
+
+    /// Types `keys` (raw bytes as a terminal sends them).
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write to the pseudo-terminal");
+        self.writer.flush().expect("flush the pseudo-terminal");
+    }
+
+    /// The screen's text now.
+    pub fn screen(&self) -> String {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner()).parser.screen().contents()
+    }
+
+    /// Runs `check` on the vt100 screen now.
+    pub fn with_screen<T>(&self, check: impl FnOnce(&vt100::Screen) -> T) -> T {
+        check(self.shared.lock().unwrap_or_else(|e| e.into_inner()).parser.screen())
+    }
+
+    /// Bytes the interface has written to the terminal so far.
+    pub fn bytes_read(&self) -> usize {
+        self.bytes.load(Ordering::SeqCst)
+    }
+
+    /// How many distinct screens have been seen so far (a mark for [`Tui::wait_seen`]).
+    pub fn mark(&self) -> usize {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner()).history.len()
+    }
+
+    /// Waits until the screen satisfies `check`; fails with the screen after the deadline.
+    pub fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!("timed out waiting for {what}; the screen is:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until every one of `texts` is on the screen at once; returns the screen.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        self.wait_until(&format!("{texts:?}"), |screen| texts.iter().all(|t| screen.contains(t)))
+    }
+
+    /// Waits until `text` is on the screen; returns the screen.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_all(&[text])
+    }
+
+    /// Waits until some screen drawn since `mark` held every one of `texts`, even if it has been
+    /// replaced since (for screens that do not stay long, like one just before an idle lock).
+    pub fn wait_seen(&self, mark: usize, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            {
+                let shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(screen) = shared.history.iter().skip(mark).find(|s| texts.iter().all(|t| s.contains(t))) {
+                    return screen.clone();
+                }
+                if start.elapsed() > DEADLINE {
+                    panic!(
+                        "timed out waiting for a screen with {texts:?}; the screen is:\n{}",
+                        shared.parser.screen().contents()
+                    );
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types `keys`, then waits until every one of `texts` is on the screen.
+    pub fn step(&mut self, keys: &str, texts: &[&str]) -> String {
+        self.send(keys);
+        self.wait_for_all(texts)
+    }
+
+    /// Changes the terminal's size (the interface gets SIGWINCH) and the emulator's with it.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        shared.parser.screen_mut().set_size(nonzero(rows), nonzero(cols));
+        self.master
+            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("resize the pseudo-terminal");
+    }
+
+    /// Sends a signal (e.g. "TERM", "HUP", "KILL") to the interface process.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill").arg(format!("-{name}")).arg(self.pid.to_string()).status().expect("run kill");
+        assert!(status.success(), "kill -{name} {} failed", self.pid);
+    }
+
+    /// Waits for the process to exit and everything it wrote to be read; `None` after the
+    /// deadline.
+    pub fn wait_exit(&mut self, deadline: Duration) -> Option<portable_pty::ExitStatus> {
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                while !self.closed.load(Ordering::SeqCst) && start.elapsed() < deadline {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                return Some(status);
+            }
+            if start.elapsed() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Signs in from the login screen and waits for the queue.
+    pub fn login(&mut self, user: &str, password: &str) -> String {
+        self.wait_for_all(&["Sign in", "User name"]);
+        self.send(user);
+        self.send(TAB);
+        self.send(password);
+        self.step(ENTER, &["Queue", &format!("Signed in as {user}")])
+    }
+
+    /// From the queue: a new client `name` (born 1990-04-02, Ontario, English), consent given;
+    /// waits for the first PHQ-9 item.
+    pub fn start_intake(&mut self, name: &str) -> String {
+        self.step("n", &["New client", "Date of birth"]);
+        self.send(name);
+        self.send(TAB);
+        self.send("1990-04-02");
+        self.send(TAB);
+        // The province is prefilled with the organisation's: clear it first.
+        self.send(CTRL_U);
+        self.send("ON");
+        self.send(TAB);
+        self.send("en");
+        self.step(ENTER, &["Consent", "Does the client consent?"]);
+        self.step("1", &["PHQ-9", "Questionnaire 1 of 5", "Item 1 of 10", "Little interest or pleasure"])
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if self.running() {
+            let _ = Command::new("kill").arg("-KILL").arg(self.pid.to_string()).status();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap_or(std::num::NonZeroU16::MIN)
+}
+
+/// Seconds since `start`, for messages.
+pub fn since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
+}
+
+/// Files in `dir` whose names start with `prefix`.
+pub fn files_starting(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix)))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
