@@ -157,12 +157,16 @@ struct Shared {
 
 /// The interface running in a pseudo-terminal.
 pub struct Tui {
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// The terminal side of the pseudo-terminal; `None` once hung up.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
     shared: Arc<Mutex<Shared>>,
     bytes: Arc<AtomicUsize>,
+    /// Set by the reader thread when it has stopped (end of output, or asked to stop).
     closed: Arc<AtomicBool>,
+    /// Asks the reader thread to stop after its next read.
+    stop_reading: Arc<AtomicBool>,
     pub pid: u32,
 }
 
@@ -193,8 +197,10 @@ impl Tui {
         }));
         let bytes = Arc::new(AtomicUsize::new(0));
         let closed = Arc::new(AtomicBool::new(false));
+        let stop_reading = Arc::new(AtomicBool::new(false));
         {
-            let (shared, bytes, closed) = (Arc::clone(&shared), Arc::clone(&bytes), Arc::clone(&closed));
+            let (shared, bytes, closed, stop) =
+                (Arc::clone(&shared), Arc::clone(&bytes), Arc::clone(&closed), Arc::clone(&stop_reading));
             std::thread::spawn(move || {
                 let mut buffer = [0u8; 8192];
                 loop {
@@ -210,17 +216,38 @@ impl Tui {
                             }
                         }
                     }
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
                 }
+                // Dropping the reader here closes this thread's copy of the terminal side.
+                drop(reader);
                 closed.store(true, Ordering::SeqCst);
             });
         }
-        Tui { master: pair.master, writer, child, shared, bytes, closed, pid }
+        Tui { master: Some(pair.master), writer: Some(writer), child, shared, bytes, closed, stop_reading, pid }
     }
 
     /// Types `keys` (raw bytes as a terminal sends them).
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write to the pseudo-terminal");
-        self.writer.flush().expect("flush the pseudo-terminal");
+        let writer = self.writer.as_mut().expect("the terminal was hung up");
+        writer.write_all(keys.as_bytes()).expect("write to the pseudo-terminal");
+        writer.flush().expect("flush the pseudo-terminal");
+    }
+
+    /// Closes the terminal side, as when an SSH connection or a terminal window goes away: the
+    /// kernel hangs the terminal up and sends SIGHUP. `wake_key` must make the interface draw
+    /// something, so that the reader thread wakes up and lets go of its copy first.
+    pub fn hang_up(&mut self, wake_key: &str) {
+        self.stop_reading.store(true, Ordering::SeqCst);
+        self.send(wake_key);
+        let start = Instant::now();
+        while !self.closed.load(Ordering::SeqCst) {
+            assert!(start.elapsed() < DEADLINE, "the interface drew nothing after {wake_key:?}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.writer = None;
+        self.master = None;
     }
 
     /// The screen's text now.
@@ -299,9 +326,8 @@ impl Tui {
     pub fn resize(&mut self, cols: u16, rows: u16) {
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         shared.parser.screen_mut().set_size(nonzero(rows), nonzero(cols));
-        self.master
-            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("resize the pseudo-terminal");
+        let master = self.master.as_ref().expect("the terminal was hung up");
+        master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pseudo-terminal");
     }
 
     /// Sends a signal (e.g. "TERM", "HUP", "KILL") to the interface process.
