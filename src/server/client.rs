@@ -348,15 +348,43 @@ impl Client {
         loop {
             match read_frame::<_, ServerFrame>(&mut self.stream) {
                 Ok(Some(_)) => continue,
-                Ok(None) => return Ok(()),
+                Ok(None) => break,
                 Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
                     return Err(ClientError::Disconnected {
                         dir: self.dir.clone(),
                         detail: "the owner did not exit in time".into(),
                     });
                 }
-                Err(_) => return Ok(()),
+                Err(_) => break,
             }
         }
+        // The connection closes before the process has let go of the database; "stopped" means
+        // the process is gone, so the next owner (or a backup tool) can open it at once.
+        let deadline = std::time::Instant::now() + wait;
+        while process_alive(self.owner_pid) {
+            if std::time::Instant::now() >= deadline {
+                return Err(ClientError::Disconnected {
+                    dir: self.dir.clone(),
+                    detail: format!("the owner (process {}) did not exit in time", self.owner_pid),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a process exists and is not a zombie (Linux `/proc`; elsewhere assume it is gone).
+fn process_alive(pid: u32) -> bool {
+    if pid == 0 || pid == std::process::id() {
+        return false;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name, which may itself hold spaces.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
     }
 }
