@@ -5,7 +5,9 @@
 pub mod auth;
 pub mod cli;
 pub mod diagnostic;
+pub mod export;
 pub mod instrument;
+pub mod report;
 pub mod sanitize;
 pub mod server;
 pub mod store;

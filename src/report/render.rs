@@ -1,0 +1,268 @@
+//! Plain-text and CSV renderings of reports. Pure. Every label that could have come from a user
+//! or a file is sanitised for the terminal (`terminal_text`) or a spreadsheet (`csv_cell`).
+
+use std::fmt::Write as _;
+
+use super::{InstrumentOutcome, Rate, ServiceReport};
+use crate::instrument::Direction;
+use crate::sanitize::{csv_cell, terminal_text};
+use crate::store::format_time;
+
+fn pct(rate: &Rate) -> String {
+    format!("{:.1}% (95% CI {:.1}-{:.1}%)", rate.rate * 100.0, rate.low * 100.0, rate.high * 100.0)
+}
+
+/// `count/of rate (CI)`, or "too few to say" below `min`.
+pub fn rate_text(rate: &Rate, min: u64) -> String {
+    if rate.of < min {
+        format!("{}/{}: too few to say (fewer than {min})", rate.count, rate.of)
+    } else {
+        format!("{}/{} {}", rate.count, rate.of, pct(rate))
+    }
+}
+
+fn minutes(ms: Option<i64>) -> String {
+    ms.map_or_else(|| "-".into(), |ms| format!("{:.1} min", ms as f64 / 60_000.0))
+}
+
+fn date(ms: i64) -> String {
+    format_time(ms).chars().take(10).collect()
+}
+
+/// A text bar of `count` scaled to `max` in `width` cells.
+fn bar(count: u64, max: u64, width: usize) -> String {
+    let cells = if max == 0 { 0 } else { ((count as f64 / max as f64) * width as f64).round() as usize };
+    "█".repeat(cells.min(width))
+}
+
+/// A sparkline of values with eight block heights.
+pub fn sparkline(values: &[u64]) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = values.iter().copied().max().unwrap_or(0);
+    values
+        .iter()
+        .map(|v| if max == 0 { BLOCKS[0] } else { BLOCKS[((*v as f64 / max as f64) * 7.0).round() as usize] })
+        .collect()
+}
+
+/// The service report for a terminal.
+pub fn service_text(report: &ServiceReport) -> String {
+    let mut out = String::new();
+    let from = report.period.from_ms.map_or_else(|| "the beginning".into(), date);
+    let to = report.period.to_ms.map_or_else(|| "now".into(), date);
+    let _ = writeln!(out, "Service report: {from} to {to}");
+    let _ = writeln!(out, "Intakes: {}", report.intakes);
+    if !report.weekly_intakes.is_empty() {
+        let weeks: Vec<u64> = report.weekly_intakes.iter().map(|w| w.count).collect();
+        let _ = writeln!(out, "Per week: {} ({} weeks)", sparkline(&weeks), weeks.len());
+    }
+    for (title, counts) in [("By origin", &report.by_origin), ("By level", &report.by_level)] {
+        let _ = writeln!(out, "\n{title}:");
+        let max = counts.iter().map(|c| c.count).max().unwrap_or(0);
+        for c in counts {
+            let _ = writeln!(out, "  {:<12} {:>7} {}", terminal_text(&c.label, false), c.count, bar(c.count, max, 30));
+        }
+    }
+    let _ = writeln!(out, "\nFlags ({} encounters with a critical flag or crisis action):", report.critical_encounters);
+    for f in &report.flags {
+        let kind = if f.critical { "critical" } else { "warning" };
+        let _ = writeln!(out, "  {:<28} {:<8} {:>7}", terminal_text(&f.flag, false), kind, f.encounters);
+    }
+    let r = &report.kiosk_review;
+    let _ = writeln!(
+        out,
+        "\nKiosk submission to staff review: median {}, 90th percentile {} ({} reviewed, {} awaiting)",
+        minutes(r.median_ms),
+        minutes(r.p90_ms),
+        r.reviewed,
+        r.awaiting
+    );
+    let _ = writeln!(out, "\nPositive screens:");
+    for s in &report.positive_screens {
+        let _ = writeln!(out, "  {:<10} {}", terminal_text(&s.instrument, false), rate_text(&s.positive, 1));
+    }
+    let _ = writeln!(out, "\nReferrals by resource (offered / chosen):");
+    let max = report.referrals.iter().map(|c| c.chosen).max().unwrap_or(0);
+    for c in &report.referrals {
+        let _ = writeln!(
+            out,
+            "  {:<32} {:>6} {:>6} {}",
+            terminal_text(&c.resource, false),
+            c.offered,
+            c.chosen,
+            bar(c.chosen, max, 20)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nOutcomes by resource (clients referred with a follow-up measure; minimum {} to report a rate):",
+        report.min_count
+    );
+    if report.outcomes_by_resource.is_empty() {
+        let _ = writeln!(out, "  no referred client has a follow-up measure yet");
+    }
+    for o in &report.outcomes_by_resource {
+        let _ = writeln!(
+            out,
+            "  {} · {}: {} with follow-up, {} cases at baseline",
+            terminal_text(&o.resource, false),
+            terminal_text(&o.instrument, false),
+            o.with_follow_up,
+            o.cases_at_baseline
+        );
+        let min = report.min_count;
+        let _ = writeln!(out, "    reliable improvement   {}", rate_text(&o.reliable_improvement, min));
+        let _ = writeln!(out, "    reliable deterioration {}", rate_text(&o.reliable_deterioration, min));
+        let _ = writeln!(out, "    recovery               {}", rate_text(&o.recovery, min));
+        let _ = writeln!(out, "    reliable recovery      {}", rate_text(&o.reliable_recovery, min));
+    }
+    if report.measures_from_stored_totals > 0 {
+        let _ = writeln!(
+            out,
+            "\n{} measures used a stored total (no item answers were stored for them).",
+            report.measures_from_stored_totals
+        );
+    }
+    if !report.damaged.is_empty() {
+        let _ = writeln!(out, "\nUnreadable records left out: {}", terminal_text(&report.damaged.join(", "), false));
+    }
+    out
+}
+
+fn csv_line(cells: &[String]) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&quote(&csv_cell(cell)));
+    }
+    line.push('\n');
+    line
+}
+
+/// Quotes a (formula-escaped) CSV cell when it holds a comma, quote or line break.
+pub fn quote(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
+}
+
+/// The service report as CSV: `section,label,instrument,count,of,rate,low,high,too_few`.
+pub fn service_csv(report: &ServiceReport) -> String {
+    let mut out = csv_line(
+        &["section", "label", "instrument", "count", "of", "rate", "low", "high", "too_few"].map(String::from),
+    );
+    let row = |section: &str, label: &str, instrument: &str, count: u64, rate: Option<&Rate>, too_few: bool| {
+        let (of, r, low, high) = match rate {
+            Some(r) => (r.of.to_string(), format!("{:.4}", r.rate), format!("{:.4}", r.low), format!("{:.4}", r.high)),
+            None => (String::new(), String::new(), String::new(), String::new()),
+        };
+        csv_line(&[
+            section.into(),
+            label.into(),
+            instrument.into(),
+            count.to_string(),
+            of,
+            r,
+            low,
+            high,
+            if too_few { "yes".into() } else { String::new() },
+        ])
+    };
+    out.push_str(&row("intakes", "all", "", report.intakes, None, false));
+    for c in &report.by_origin {
+        out.push_str(&row("origin", &c.label, "", c.count, None, false));
+    }
+    for c in &report.by_level {
+        out.push_str(&row("level", &c.label, "", c.count, None, false));
+    }
+    for f in &report.flags {
+        out.push_str(&row(if f.critical { "flag_critical" } else { "flag" }, &f.flag, "", f.encounters, None, false));
+    }
+    let r = &report.kiosk_review;
+    out.push_str(&row(
+        "kiosk_review_median_ms",
+        "",
+        "",
+        r.median_ms.unwrap_or(0).max(0) as u64,
+        None,
+        r.median_ms.is_none(),
+    ));
+    out.push_str(&row("kiosk_review_p90_ms", "", "", r.p90_ms.unwrap_or(0).max(0) as u64, None, r.p90_ms.is_none()));
+    out.push_str(&row("kiosk_reviewed", "", "", r.reviewed, None, false));
+    out.push_str(&row("kiosk_awaiting", "", "", r.awaiting, None, false));
+    for s in &report.positive_screens {
+        out.push_str(&row("positive_screen", "", &s.instrument, s.positive.count, Some(&s.positive), false));
+    }
+    for c in &report.referrals {
+        out.push_str(&row("referral_offered", &c.resource, "", c.offered, None, false));
+        out.push_str(&row("referral_chosen", &c.resource, "", c.chosen, None, false));
+    }
+    let min = report.min_count;
+    for o in &report.outcomes_by_resource {
+        for (section, rate) in [
+            ("reliable_improvement", &o.reliable_improvement),
+            ("reliable_deterioration", &o.reliable_deterioration),
+            ("recovery", &o.recovery),
+            ("reliable_recovery", &o.reliable_recovery),
+        ] {
+            out.push_str(&row(section, &o.resource, &o.instrument, rate.count, Some(rate), rate.of < min));
+        }
+    }
+    for w in &report.weekly_intakes {
+        out.push_str(&row("week", &date(w.week_start_ms), "", w.count, None, false));
+    }
+    out
+}
+
+/// A client's outcomes for a terminal.
+pub fn client_text(outcomes: &[InstrumentOutcome]) -> String {
+    let mut out = String::new();
+    if outcomes.is_empty() {
+        out.push_str("No scored measures yet.\n");
+    }
+    for o in outcomes {
+        let values: Vec<u64> = o.series.iter().map(|(_, v)| (*v).max(0) as u64).collect();
+        let numbers: Vec<String> = o.series.iter().map(|(_, v)| v.to_string()).collect();
+        let _ = writeln!(
+            out,
+            "{}: {} measures {} [{}] from {} to {}",
+            terminal_text(&o.instrument, false),
+            o.series.len(),
+            sparkline(&values),
+            numbers.join(" "),
+            date(o.baseline_ms),
+            date(o.latest_ms)
+        );
+        match &o.change {
+            None if o.series.len() < 2 => {
+                let _ = writeln!(out, "  one measure: no change to report yet");
+            }
+            None => {
+                let _ = writeln!(out, "  no change rule for this instrument");
+            }
+            Some(c) => {
+                let direction = match c.direction {
+                    Direction::ReliableImprovement => "reliable improvement",
+                    Direction::ReliableDeterioration => "reliable deterioration",
+                    Direction::NoReliableChange => "no reliable change",
+                };
+                let case = |b: bool| if b { "case" } else { "not a case" };
+                let _ = writeln!(
+                    out,
+                    "  baseline {} ({}) -> latest {} ({}): change {:+}, {direction}; recovery: {}; reliable recovery: {}",
+                    c.baseline,
+                    case(c.baseline_case),
+                    c.latest,
+                    case(c.latest_case),
+                    c.change,
+                    if c.recovery { "yes" } else { "no" },
+                    if c.reliable_recovery { "yes" } else { "no" },
+                );
+            }
+        }
+        if o.from_stored_totals {
+            let _ = writeln!(out, "  (some measures use a stored total: no item answers were stored)");
+        }
+    }
+    out
+}

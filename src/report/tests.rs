@@ -1,0 +1,258 @@
+//! Report maths on hand-built records with known answers.
+
+use super::*;
+use crate::store::{
+    Answer, Client, Decision, Encounter, EncounterStatus, InstrumentRef, Lang, Referral, ReferralResource,
+};
+
+fn lib() -> Library {
+    Library::shipped()
+}
+
+fn client(id: RecordId) -> Client {
+    Client {
+        schema_version: 1,
+        id,
+        name: "T".into(),
+        birth_date: None,
+        province: "ON".into(),
+        language: Lang::En,
+        contact: None,
+        access_needs: vec![],
+        populations: vec![],
+        synthetic: true,
+        created_ms: 0,
+        created_by: "t".into(),
+    }
+}
+
+/// PHQ-9 answers summing to `total` (positions are scores for the PHQ-9), item 9 at `q9`.
+fn phq9(encounter: RecordId, total: i64, q9: u32) -> Vec<Answer> {
+    let mut left = total - i64::from(q9);
+    (1..=9)
+        .map(|i| {
+            let position = if i == 9 {
+                q9
+            } else {
+                let p = left.clamp(0, 3);
+                left -= p;
+                p as u32
+            };
+            Answer {
+                schema_version: 2,
+                id: RecordId::random(),
+                encounter_id: encounter,
+                instrument: InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En },
+                item_id: format!("q{i}"),
+                position,
+                score: i64::from(position),
+                free_text: None,
+                answered_ms: 0,
+                recorded_by: "t".into(),
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn encounter(
+    client: RecordId,
+    at: i64,
+    origin: EncounterOrigin,
+    phq9_total: Option<i64>,
+    level: Option<(&str, i64)>,
+    chosen: &[&str],
+) -> EncounterDetail {
+    let id = RecordId::random();
+    EncounterDetail {
+        encounter: Encounter {
+            schema_version: 2,
+            id,
+            client_id: client,
+            origin,
+            status: EncounterStatus::Reviewed,
+            created_ms: at,
+            updated_ms: at,
+            created_by: "t".into(),
+            instruments: vec!["phq9".into()],
+        },
+        crisis_actions: vec![],
+        consents: vec![],
+        answers: phq9_total.map(|t| phq9(id, t, 0)).unwrap_or_default(),
+        results: vec![],
+        decisions: level
+            .map(|(level, decided)| {
+                vec![Decision {
+                    schema_version: 1,
+                    id: RecordId::random(),
+                    encounter_id: id,
+                    suggested_level: level.into(),
+                    rules_fired: vec![],
+                    final_level: None,
+                    override_reason: None,
+                    decided_ms: decided,
+                    decided_by: "t".into(),
+                }]
+            })
+            .unwrap_or_default(),
+        referrals: if chosen.is_empty() {
+            vec![]
+        } else {
+            vec![Referral {
+                schema_version: 1,
+                id: RecordId::random(),
+                encounter_id: id,
+                resources: chosen
+                    .iter()
+                    .map(|r| ReferralResource { resource_id: r.to_string(), reasons: vec![], chosen: true })
+                    .collect(),
+                notes: None,
+                recorded_ms: at,
+                recorded_by: "t".into(),
+            }]
+        },
+        damaged: vec![],
+    }
+}
+
+fn history(encounters: Vec<EncounterDetail>) -> ClientHistory {
+    let id = encounters.first().map(|e| e.encounter.client_id).unwrap_or_else(RecordId::random);
+    ClientHistory { client: client(id), encounters, damaged: vec![] }
+}
+
+#[test]
+fn client_outcome_at_reliable_change_and_caseness_boundaries() {
+    let library = lib();
+    let c = RecordId::random();
+    let staff = EncounterOrigin::Staff;
+    // 15 -> 9: drop of 6 (reliable), case -> not a case: reliable recovery.
+    let h = history(vec![encounter(c, 1, staff, Some(15), None, &[]), encounter(c, 2, staff, Some(9), None, &[])]);
+    let out = client_outcomes(&library, &h);
+    let change = out[0].change.as_ref().unwrap();
+    assert_eq!((change.baseline, change.latest, change.change), (15, 9, -6));
+    assert_eq!(change.direction, Direction::ReliableImprovement);
+    assert!(change.recovery && change.reliable_recovery);
+    // 15 -> 10: drop of 5, still a case (caseness >= 10).
+    let h = history(vec![encounter(c, 1, staff, Some(15), None, &[]), encounter(c, 2, staff, Some(10), None, &[])]);
+    let change = client_outcomes(&library, &h)[0].change.clone().unwrap();
+    assert_eq!(change.direction, Direction::NoReliableChange);
+    assert!(change.latest_case && !change.recovery);
+    // 10 -> 9: recovery without reliable change. Encounters given out of order.
+    let h = history(vec![encounter(c, 9, staff, Some(9), None, &[]), encounter(c, 1, staff, Some(10), None, &[])]);
+    let out = client_outcomes(&library, &h);
+    let change = out[0].change.clone().unwrap();
+    assert_eq!((change.baseline, change.latest), (10, 9));
+    assert!(change.recovery && !change.reliable_recovery);
+    assert_eq!(out[0].series, vec![(1, 10), (9, 9)]);
+    // 3 -> 9: rise of 6 is reliable deterioration.
+    let h = history(vec![encounter(c, 1, staff, Some(3), None, &[]), encounter(c, 2, staff, Some(9), None, &[])]);
+    assert_eq!(client_outcomes(&library, &h)[0].change.clone().unwrap().direction, Direction::ReliableDeterioration);
+    // One measure: no change.
+    let h = history(vec![encounter(c, 1, staff, Some(12), None, &[])]);
+    assert!(client_outcomes(&library, &h)[0].change.is_none());
+}
+
+#[test]
+fn service_report_known_figures() {
+    let library = lib();
+    let minute = 60_000;
+    let mut all = Vec::new();
+    // 12 clients referred to "group" at baseline 15; 6 drop to 8 (reliable recovery), 3 to 11
+    // (no reliable change), 3 rise to 21 (reliable deterioration).
+    for n in 0..12 {
+        let c = RecordId::random();
+        all.push(encounter(
+            c,
+            1000,
+            EncounterOrigin::Kiosk,
+            Some(15),
+            Some(("3", 1000 + (n + 1) * minute)),
+            &["group"],
+        ));
+        let after = if n < 6 {
+            8
+        } else if n < 9 {
+            11
+        } else {
+            21
+        };
+        all.push(encounter(c, 5000 * minute, EncounterOrigin::Staff, Some(after), Some(("2", 5000 * minute)), &[]));
+    }
+    // 3 clients referred to "app", all improve: too few to say.
+    for _ in 0..3 {
+        let c = RecordId::random();
+        all.push(encounter(c, 2000, EncounterOrigin::Staff, Some(20), None, &["app"]));
+        all.push(encounter(c, 9000 * minute, EncounterOrigin::Staff, Some(5), None, &[]));
+    }
+    let report = service_report(&library, Period::default(), &all);
+    assert_eq!(report.intakes, 30);
+    assert_eq!(
+        report.by_origin,
+        vec![Count { label: "staff".into(), count: 18 }, Count { label: "kiosk".into(), count: 12 }]
+    );
+    let levels: Vec<(&str, u64)> = report.by_level.iter().map(|c| (c.label.as_str(), c.count)).collect();
+    assert_eq!(levels, [("2", 12), ("3", 12), ("undecided", 6)]);
+    // Kiosk review times 1..12 minutes: median 6.5 min (rounded down to the ms), p90 = 11 min.
+    assert_eq!(report.kiosk_review.reviewed, 12);
+    assert_eq!(report.kiosk_review.median_ms, Some(6 * minute + minute / 2));
+    assert_eq!(report.kiosk_review.p90_ms, Some(11 * minute));
+    // Positive screens (>= 10): 12 x 15, 3 x 11, 3 x 21, 3 x 20 positive; 6 x 8, 3 x 5 not.
+    let phq = report.positive_screens.iter().find(|s| s.instrument == "phq9").unwrap();
+    assert_eq!((phq.screened, phq.positive.count), (30, 21));
+    let group = report.outcomes_by_resource.iter().find(|o| o.resource == "group").unwrap();
+    assert_eq!((group.with_follow_up, group.cases_at_baseline, group.too_few), (12, 12, false));
+    assert_eq!(group.reliable_improvement.count, 6);
+    assert_eq!(group.reliable_deterioration.count, 3);
+    assert_eq!(group.recovery.count, 6);
+    assert_eq!(group.reliable_recovery.count, 6);
+    let w = wilson(6, 12);
+    assert_eq!(group.recovery, w);
+    let app = report.outcomes_by_resource.iter().find(|o| o.resource == "app").unwrap();
+    assert!(app.too_few);
+    assert!(render::service_text(&report).contains("too few to say"));
+    assert_eq!(report.referrals.iter().find(|r| r.resource == "group").map(|r| r.chosen), Some(12));
+
+    // A period holding only the baseline encounters still finds the follow-ups after it.
+    let period = Period { from_ms: Some(0), to_ms: Some(3000) };
+    let report = service_report(&library, period, &all);
+    assert_eq!(report.intakes, 15);
+    assert_eq!(report.outcomes_by_resource.iter().find(|o| o.resource == "group").unwrap().with_follow_up, 12);
+}
+
+#[test]
+fn stored_totals_are_used_only_without_answers() {
+    let library = lib();
+    let c = RecordId::random();
+    let mut e = encounter(c, 1, EncounterOrigin::Staff, None, None, &[]);
+    e.results.push(crate::store::ResultRecord {
+        schema_version: 1,
+        id: RecordId::random(),
+        encounter_id: e.encounter.id,
+        instrument: InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En },
+        total: Some(12),
+        subscales: Default::default(),
+        band: "moderate".into(),
+        flags: vec![],
+        computed_ms: 1,
+        recorded_by: "t".into(),
+    });
+    let m = measure::measures(&library, &e);
+    assert_eq!(
+        (m.len(), m[0].source, m[0].result.total, m[0].result.positive),
+        (1, Source::StoredTotal, Some(12), true)
+    );
+    // With answers, the stored total (12) is ignored in favour of the re-scored one (4).
+    e.answers = phq9(e.encounter.id, 4, 0);
+    let m = measure::measures(&library, &e);
+    assert_eq!((m.len(), m[0].source, m[0].result.total), (1, Source::Items, Some(4)));
+}
+
+#[test]
+fn critical_item_counts_as_a_flag() {
+    let library = lib();
+    let c = RecordId::random();
+    let mut e = encounter(c, 1, EncounterOrigin::Staff, None, None, &[]);
+    e.answers = phq9(e.encounter.id, 2, 1);
+    let report = service_report(&library, Period::default(), [&e]);
+    assert_eq!(report.critical_encounters, 1);
+    assert!(report.flags.iter().any(|f| f.critical && f.flag.starts_with("phq9.")), "{:?}", report.flags);
+}
