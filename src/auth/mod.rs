@@ -85,10 +85,16 @@ pub enum Operation {
     RedeemCheckin,
     /// End a kiosk with the admin PIN (the kiosk asks the owner to check it).
     ExitKiosk,
+    /// Export every record decrypted (JSON lines, CSV, FHIR); audited.
+    ExportData,
+    /// Import records from a JSON-lines export (migration); audited.
+    ImportData,
+    /// Service reports (aggregate figures, no identifiers).
+    ReadReports,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 29] = [
+    pub const ALL: [Operation; 32] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
@@ -118,6 +124,9 @@ impl Operation {
         Operation::IssueCheckin,
         Operation::RedeemCheckin,
         Operation::ExitKiosk,
+        Operation::ExportData,
+        Operation::ImportData,
+        Operation::ReadReports,
     ];
 
     pub fn name(self) -> &'static str {
@@ -151,6 +160,9 @@ impl Operation {
             Operation::IssueCheckin => "issue_checkin",
             Operation::RedeemCheckin => "redeem_checkin",
             Operation::ExitKiosk => "exit_kiosk",
+            Operation::ExportData => "export_data",
+            Operation::ImportData => "import_data",
+            Operation::ReadReports => "read_reports",
         }
     }
 }
@@ -180,6 +192,9 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | SeedSynthetic
                 | SubscribeEvents
                 | IssueCheckin
+                | ExportData
+                | ImportData
+                | ReadReports
         ),
         Role::Clinician => matches!(
             operation,
@@ -202,6 +217,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | ReadSubmissions
                 | SubscribeEvents
                 | IssueCheckin
+                | ReadReports
         ),
         Role::Intake => matches!(
             operation,
@@ -439,6 +455,9 @@ mod tests {
             (IssueCheckin, [true, true, true, false]),
             (RedeemCheckin, [false, false, false, true]),
             (ExitKiosk, [false, false, false, true]),
+            (ExportData, [true, false, false, false]),
+            (ImportData, [true, false, false, false]),
+            (ReadReports, [true, true, false, false]),
         ];
         assert_eq!(expected.len(), Operation::ALL.len());
         for (operation, row) in expected {

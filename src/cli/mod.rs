@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod export_cmd;
 pub mod instruments_cmd;
+pub mod report_cmd;
 pub mod store_cmd;
 pub mod triage_cmd;
 pub mod tui_cmd;
@@ -29,6 +31,10 @@ pub enum Command {
     #[command(flatten)]
     Instruments(instruments_cmd::InstrumentCommand),
     #[command(flatten)]
+    Report(report_cmd::ReportCommand),
+    #[command(flatten)]
+    Export(export_cmd::ExportCommand),
+    #[command(flatten)]
     Store(store_cmd::StoreCommand),
     #[command(flatten)]
     Triage(triage_cmd::TriageCommand),
@@ -38,6 +44,8 @@ pub enum Command {
 pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Instruments(command)) => instruments_cmd::run(command),
+        Some(Command::Report(command)) => report_cmd::run(command),
+        Some(Command::Export(command)) => export_cmd::run(command),
         Some(Command::Store(command)) => store_cmd::run(command),
         Some(Command::Triage(command)) => triage_cmd::run(command),
         None => tui_cmd::run(cli.tui),

@@ -277,10 +277,10 @@ pub enum DevAction {
 }
 
 /// A failure with its exit code.
-struct Failure {
-    code: &'static str,
-    message: String,
-    exit: u8,
+pub(crate) struct Failure {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) exit: u8,
 }
 
 impl From<ClientError> for Failure {
@@ -335,7 +335,7 @@ fn leak_code(code: &str) -> &'static str {
     KNOWN.iter().find(|k| **k == code).copied().unwrap_or("owner")
 }
 
-fn fail(code: &'static str, message: impl Into<String>) -> Failure {
+pub(crate) fn fail(code: &'static str, message: impl Into<String>) -> Failure {
     Failure { code, message: message.into(), exit: super::EXIT_BAD_INPUT }
 }
 
@@ -395,7 +395,7 @@ fn wants_json(command: &StoreCommand) -> bool {
     }
 }
 
-fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
+pub(crate) fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
     let dir = args
         .data_dir
         .clone()
@@ -405,13 +405,13 @@ fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
 }
 
 /// Reads secrets: from stdin lines with `--password-stdin`, else from the terminal unechoed.
-struct Secrets {
+pub(crate) struct Secrets {
     from_stdin: bool,
     lines: Option<std::io::StdinLock<'static>>,
 }
 
 impl Secrets {
-    fn new(from_stdin: bool) -> Self {
+    pub(crate) fn new(from_stdin: bool) -> Self {
         Secrets { from_stdin, lines: None }
     }
 
@@ -475,7 +475,7 @@ fn connect(dir: &Path, autostart: bool) -> Result<Client, Failure> {
 }
 
 /// Connects and logs in as `--user`.
-fn session(dir_args: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {
+pub(crate) fn session(dir_args: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {
     let dir = data_dir(dir_args)?;
     let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (or TRIAGE_USER)"))?;
     let password = secrets.next(&format!("password for {}", terminal_text(&user, false)))?;

@@ -1,1 +1,171 @@
-//! Exports (issue 7): JSON lines, CSV per instrument, FHIR R4. Pure serialisers over records.
+//! Exports (issue 7): JSON lines of every record (with a matching import), CSV per instrument
+//! (item level, formula-injection safe, optionally de-identified) and a FHIR R4 Bundle. Pure
+//! serialisers over records: the CLI pages through the owner and writes record by record.
+
+pub mod csv;
+pub mod fhir;
+pub mod jsonl;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::store::{
+    Answer, Client, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, RecordId, Referral, ResultRecord,
+};
+
+/// One stored record, as exported and imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
+pub enum Record {
+    Client(Client),
+    Encounter(Encounter),
+    Consent(ConsentRecord),
+    Answer(Answer),
+    Result(ResultRecord),
+    Decision(Decision),
+    Referral(Referral),
+    CrisisAction(CrisisAction),
+}
+
+impl Record {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Client(_) => "client",
+            Record::Encounter(_) => "encounter",
+            Record::Consent(_) => "consent",
+            Record::Answer(_) => "answer",
+            Record::Result(_) => "result",
+            Record::Decision(_) => "decision",
+            Record::Referral(_) => "referral",
+            Record::CrisisAction(_) => "crisis_action",
+        }
+    }
+}
+
+/// An encounter with its client, as the owner pages them out for export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportItem {
+    pub client: Client,
+    pub detail: EncounterDetail,
+}
+
+/// One page of encounters for export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportPage {
+    pub items: Vec<ExportItem>,
+    /// Pass as `after` for the next page; `None` at the end.
+    pub next: Option<RecordId>,
+    /// Encounters in the store (first page only).
+    pub total: Option<u64>,
+    /// Records that could not be read.
+    pub damaged: Vec<String>,
+}
+
+/// One page of clients for export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientPage {
+    pub clients: Vec<Client>,
+    pub next: Option<RecordId>,
+    pub damaged: Vec<String>,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub clients: u64,
+    pub encounters: u64,
+    pub children: u64,
+}
+
+/// Every record of an encounter: the encounter, then its children in stored order.
+pub fn encounter_records(detail: &EncounterDetail) -> Vec<Record> {
+    let mut out = vec![Record::Encounter(detail.encounter.clone())];
+    out.extend(detail.consents.iter().cloned().map(Record::Consent));
+    out.extend(detail.answers.iter().cloned().map(Record::Answer));
+    out.extend(detail.results.iter().cloned().map(Record::Result));
+    out.extend(detail.decisions.iter().cloned().map(Record::Decision));
+    out.extend(detail.referrals.iter().cloned().map(Record::Referral));
+    out.extend(detail.crisis_actions.iter().cloned().map(Record::CrisisAction));
+    out
+}
+
+/// A secret for one de-identified export: pseudonyms and date shifts are keyed by it, so they
+/// are stable within the export and unlinkable across exports. Never written out.
+#[derive(Clone)]
+pub struct DeidKey(pub [u8; 32]);
+
+impl std::fmt::Debug for DeidKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeidKey(<redacted>)")
+    }
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Dates are shifted by a whole number of days in -MAX_SHIFT_DAYS..=MAX_SHIFT_DAYS.
+pub const MAX_SHIFT_DAYS: i64 = 182;
+
+impl DeidKey {
+    fn digest(&self, label: &str, id: &RecordId) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.0);
+        hasher.update(label.as_bytes());
+        hasher.update(id.as_bytes());
+        hasher.finalize().into()
+    }
+
+    /// A pseudonym for a record id (16 hex digits).
+    pub fn pseudonym(&self, id: &RecordId) -> String {
+        hex::encode(&self.digest("pseudonym", id)[..8])
+    }
+
+    /// The date shift for one client, in milliseconds (whole days).
+    pub fn shift_ms(&self, client: &RecordId) -> i64 {
+        let d = self.digest("shift", client);
+        let raw = i64::from(u16::from_be_bytes([d[0], d[1]]));
+        (raw % (2 * MAX_SHIFT_DAYS + 1) - MAX_SHIFT_DAYS) * DAY_MS
+    }
+}
+
+/// A UUID (as FHIR wants for `urn:uuid:` references) from 16 bytes.
+pub fn uuid(bytes: &[u8; 16]) -> String {
+    let mut b = *bytes;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// A stable UUID for a name (questionnaires, responses): the first 16 bytes of its SHA-256.
+pub fn uuid_for(name: &str) -> String {
+    let digest: [u8; 32] = Sha256::digest(name.as_bytes()).into();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid(&bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deid_is_stable_per_key_and_differs_across_keys() {
+        let id = RecordId([7; 16]);
+        let a = DeidKey([1; 32]);
+        let b = DeidKey([2; 32]);
+        assert_eq!(a.pseudonym(&id), a.pseudonym(&id));
+        assert_ne!(a.pseudonym(&id), b.pseudonym(&id));
+        for key in [&a, &b] {
+            let shift = key.shift_ms(&id);
+            assert_eq!(shift % DAY_MS, 0);
+            assert!(shift.abs() <= MAX_SHIFT_DAYS * DAY_MS);
+        }
+    }
+
+    #[test]
+    fn uuids_have_the_version_and_variant_bits() {
+        let u = uuid(&[0xff; 16]);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
+    }
+}

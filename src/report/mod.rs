@@ -522,3 +522,30 @@ pub fn service_report<'e>(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use crate::store::{Client, EncounterDetail, EncounterOrigin, Lang, RecordId};
+
+    /// A client named `name` (birth date `birth_date`) with one staff encounter whose PHQ-9
+    /// answers sum to `total`.
+    pub fn phq9_encounter(name: &str, birth_date: &str, total: i64) -> (Client, EncounterDetail) {
+        let id = RecordId::random();
+        let client = Client {
+            schema_version: 1,
+            id,
+            name: name.into(),
+            birth_date: Some(birth_date.into()),
+            province: "ON".into(),
+            language: Lang::En,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+            synthetic: false,
+            created_ms: 0,
+            created_by: "t".into(),
+        };
+        let detail = super::tests::encounter(id, 1_700_000_000_000, EncounterOrigin::Staff, Some(total), None, &[]);
+        (client, detail)
+    }
+}

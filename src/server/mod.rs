@@ -286,6 +286,25 @@ pub enum Request {
     SetKioskPin {
         pin: Password,
     },
+    // ---- reports and exports (issue 7; see `report`, `export`, `store::sled_store::bulk`) ----
+    /// Clinician or admin: the service report, computed inside the owner.
+    ServiceReport {
+        period: crate::report::Period,
+    },
+    /// Admin: one page of clients for export, after `after` in id order.
+    ExportClients {
+        after: Option<RecordId>,
+        limit: usize,
+    },
+    /// Admin: one page of encounters with their records and clients, after `after`.
+    ExportEncounters {
+        after: Option<RecordId>,
+        limit: usize,
+    },
+    /// Admin: write exported records back with their ids.
+    ImportRecords {
+        records: Vec<crate::export::Record>,
+    },
 }
 
 /// Status of the owner and its store (no personal data).
@@ -337,6 +356,10 @@ pub enum Reply {
     KioskSubmissions(Vec<SubmissionSummary>),
     KioskIntake(Box<KioskIntake>),
     Claimed { client: RecordId, encounter: Encounter },
+    ServiceReport(Box<crate::report::ServiceReport>),
+    ExportClients(crate::export::ClientPage),
+    ExportEncounters(Box<crate::export::ExportPage>),
+    Imported(crate::export::ImportSummary),
 }
 
 /// Writes one frame.

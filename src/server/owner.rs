@@ -525,6 +525,17 @@ fn handle(
             store.set_kiosk_pin(&actor, &pin.0).map_err(wire)?;
             Reply::Done
         }
+        Request::ServiceReport { period } => {
+            let library = crate::instrument::Library::shipped();
+            Reply::ServiceReport(Box::new(store.service_report(&actor, &library, period).map_err(wire)?))
+        }
+        Request::ExportClients { after, limit } => {
+            Reply::ExportClients(store.export_clients(&actor, after, limit).map_err(wire)?)
+        }
+        Request::ExportEncounters { after, limit } => {
+            Reply::ExportEncounters(Box::new(store.export_encounters(&actor, after, limit).map_err(wire)?))
+        }
+        Request::ImportRecords { records } => Reply::Imported(store.import_records(&actor, &records).map_err(wire)?),
         Request::Ping
         | Request::Status
         | Request::Init { .. }

@@ -22,6 +22,7 @@ use super::records::*;
 use super::{AccountStatus, AccountSummary, InitRequest, NewAccount, SeedSummary, Store, StoreStatus, now_ms};
 use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 
+mod bulk;
 mod kiosk;
 
 /// Extra trees besides one per [`Kind`].

@@ -1,0 +1,347 @@
+//! `triage export` and `triage import` (admin only, audited by the owner). The owner decrypts
+//! and pages the records out; this process writes them record by record (constant memory) to
+//! files created with mode 0600, and shows progress on standard error when it is a terminal.
+//! Nothing personal is written anywhere else (no temporary files, no logs).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+
+use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
+use crate::export::{self, DeidKey, Record, csv, fhir, jsonl};
+use crate::instrument::Library;
+use crate::sanitize::terminal_text;
+use crate::server::client::Client;
+use crate::server::{Reply, Request};
+use crate::store::{RecordId, now_ms};
+
+/// Encounters per page asked of the owner.
+const PAGE: usize = 200;
+/// Records per import request.
+const IMPORT_BATCH: usize = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// JSON lines of every record, decrypted (for migration; `triage import` reads it back).
+    Jsonl,
+    /// One CSV file per instrument, item level, in the `--out` directory.
+    Csv,
+    /// A FHIR R4 Bundle (Patient, Questionnaire, QuestionnaireResponse, Observation).
+    Fhir,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export every record (admin; audited). Files are created with mode 0600.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// The file to create (a directory for `--format csv`); it must not exist.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// CSV only: drop identifiers (a per-export pseudonym instead) and shift each client's
+        /// dates by their own whole number of days.
+        #[arg(long)]
+        deidentify: bool,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Import a JSON-lines export into this data directory (admin; audited). Ids are kept;
+    /// a client or encounter already stored is refused.
+    Import {
+        /// The `.jsonl` file written by `triage export --format jsonl`.
+        file: PathBuf,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+}
+
+pub fn run(command: ExportCommand) -> ExitCode {
+    let json = match &command {
+        ExportCommand::Export { dir, .. } | ExportCommand::Import { dir, .. } => dir.json,
+    };
+    match execute(command) {
+        Ok((value, human)) => {
+            if json {
+                println!("{value}");
+            } else {
+                println!("{human}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let message = terminal_text(&failure.message, false);
+            if json {
+                println!("{}", serde_json::json!({ "error": { "code": failure.code, "message": message } }));
+            }
+            eprintln!("triage: {message}");
+            ExitCode::from(failure.exit)
+        }
+    }
+}
+
+fn io_fail(what: &str, path: &Path, error: std::io::Error) -> Failure {
+    Failure {
+        code: "io",
+        message: format!("cannot {what} {}: {error}", terminal_text(&path.display().to_string(), false)),
+        exit: 1,
+    }
+}
+
+/// Creates a new file readable only by its owner.
+fn create_private(path: &Path) -> Result<BufWriter<File>, Failure> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| io_fail("create", path, e))?;
+    Ok(BufWriter::new(file))
+}
+
+struct Progress {
+    show: bool,
+    total: Option<u64>,
+    done: u64,
+}
+
+impl Progress {
+    fn new() -> Self {
+        Progress { show: std::io::stderr().is_terminal(), total: None, done: 0 }
+    }
+
+    fn add(&mut self, n: usize) {
+        self.done += n as u64;
+        if self.show {
+            let total = self.total.map(|t| format!("/{t}")).unwrap_or_default();
+            eprint!("\rexported {}{total} encounters", self.done);
+        }
+    }
+
+    fn finish(&self) {
+        if self.show {
+            eprintln!();
+        }
+    }
+}
+
+type Outcome = Result<(serde_json::Value, String), Failure>;
+
+fn execute(command: ExportCommand) -> Outcome {
+    match command {
+        ExportCommand::Export { format, out, deidentify, dir, auth } => {
+            if deidentify && format != Format::Csv {
+                return Err(fail("invalid", "--deidentify applies to --format csv only"));
+            }
+            let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
+            let library = Library::shipped();
+            let (encounters, damaged) = match format {
+                Format::Jsonl => export_jsonl(&mut client, &out)?,
+                Format::Csv => export_csv(&mut client, &library, &out, deidentify)?,
+                Format::Fhir => export_fhir(&mut client, &library, &out)?,
+            };
+            let path = terminal_text(&out.display().to_string(), false);
+            let mut human = format!("exported {encounters} encounters to {path}");
+            if !damaged.is_empty() {
+                human
+                    .push_str(&format!("\nunreadable records left out: {}", terminal_text(&damaged.join(", "), false)));
+            }
+            Ok((serde_json::json!({ "encounters": encounters, "out": out, "damaged": damaged }), human))
+        }
+        ExportCommand::Import { file, dir, auth } => {
+            let reader = File::open(&file).map_err(|e| io_fail("open", &file, e))?;
+            let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
+            let summary = import(&mut client, BufReader::new(reader), &file)?;
+            let human = format!(
+                "imported {} clients, {} encounters and {} other records",
+                summary.clients, summary.encounters, summary.children
+            );
+            Ok((serde_json::to_value(&summary).unwrap_or_default(), human))
+        }
+    }
+}
+
+/// Pages every encounter out of the owner, calling `each` per item.
+fn for_each_encounter(
+    client: &mut Client,
+    mut each: impl FnMut(&export::ExportItem) -> Result<(), Failure>,
+) -> Result<(u64, Vec<String>), Failure> {
+    let mut progress = Progress::new();
+    let mut after: Option<RecordId> = None;
+    let mut damaged = Vec::new();
+    loop {
+        let Reply::ExportEncounters(page) = client.request(Request::ExportEncounters { after, limit: PAGE })? else {
+            return Err(fail("owner", "unexpected reply from the owner"));
+        };
+        if page.total.is_some() {
+            progress.total = page.total;
+        }
+        for item in &page.items {
+            each(item)?;
+        }
+        damaged.extend(page.damaged.iter().cloned());
+        damaged.extend(page.items.iter().flat_map(|i| i.detail.damaged.iter().cloned()));
+        progress.add(page.items.len());
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    progress.finish();
+    Ok((progress.done, damaged))
+}
+
+fn for_each_client(
+    client: &mut Client,
+    mut each: impl FnMut(&crate::store::Client) -> Result<(), Failure>,
+) -> Result<Vec<String>, Failure> {
+    let mut after = None;
+    let mut damaged = Vec::new();
+    loop {
+        let Reply::ExportClients(page) = client.request(Request::ExportClients { after, limit: PAGE * 4 })? else {
+            return Err(fail("owner", "unexpected reply from the owner"));
+        };
+        for c in &page.clients {
+            each(c)?;
+        }
+        damaged.extend(page.damaged);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(damaged),
+        }
+    }
+}
+
+fn export_jsonl(client: &mut Client, out: &Path) -> Result<(u64, Vec<String>), Failure> {
+    let mut writer = create_private(out)?;
+    let write =
+        |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
+    write(&mut writer, &jsonl::header_line())?;
+    let mut damaged = for_each_client(client, |c| write(&mut writer, &jsonl::line(&Record::Client(c.clone()))))?;
+    let (count, more) = for_each_encounter(client, |item| {
+        for record in export::encounter_records(&item.detail) {
+            write(&mut writer, &jsonl::line(&record))?;
+        }
+        Ok(())
+    })?;
+    damaged.extend(more);
+    writer.flush().map_err(|e| io_fail("write", out, e))?;
+    Ok((count, damaged))
+}
+
+fn export_csv(client: &mut Client, library: &Library, out: &Path, deid: bool) -> Result<(u64, Vec<String>), Failure> {
+    std::fs::DirBuilder::new().mode(0o700).create(out).map_err(|e| io_fail("create the directory", out, e))?;
+    let key = deid.then(|| DeidKey(crate::store::crypto::random_bytes::<32>()));
+    let mut files: BTreeMap<String, BufWriter<File>> = BTreeMap::new();
+    let result = for_each_encounter(client, |item| {
+        for (instrument, row) in csv::rows(library, &item.client, &item.detail, key.as_ref()) {
+            let path = out.join(format!("{instrument}.csv"));
+            let writer = match files.entry(instrument.clone()) {
+                std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    let mut writer = create_private(&path)?;
+                    let Some(definition) = library.get(&instrument) else { continue };
+                    writer
+                        .write_all(csv::header(definition, deid).as_bytes())
+                        .map_err(|e| io_fail("write", &path, e))?;
+                    entry.insert(writer)
+                }
+            };
+            writer.write_all(row.as_bytes()).map_err(|e| io_fail("write", &path, e))?;
+        }
+        Ok(())
+    })?;
+    for (instrument, writer) in files.iter_mut() {
+        let path = out.join(format!("{instrument}.csv"));
+        writer.flush().map_err(|e| io_fail("write", &path, e))?;
+    }
+    Ok(result)
+}
+
+fn export_fhir(client: &mut Client, library: &Library, out: &Path) -> Result<(u64, Vec<String>), Failure> {
+    let mut writer = create_private(out)?;
+    let write =
+        |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
+    let now = now_ms();
+    write(&mut writer, &fhir::bundle_start(&export::uuid_for(&format!("bundle:{now}")), now))?;
+    let mut first = true;
+    let mut damaged = for_each_client(client, |c| {
+        let text = fhir::entry(&fhir::patient(c), first);
+        first = false;
+        write(&mut writer, &text)
+    })?;
+    let mut used: BTreeSet<(String, String)> = BTreeSet::new();
+    let (count, more) = for_each_encounter(client, |item| {
+        for (instrument, resources) in fhir::encounter_resources(library, &item.detail) {
+            used.insert((instrument.id.clone(), instrument.version.clone()));
+            for resource in &resources {
+                let text = fhir::entry(resource, first);
+                first = false;
+                write(&mut writer, &text)?;
+            }
+        }
+        Ok(())
+    })?;
+    damaged.extend(more);
+    for (id, _) in &used {
+        if let Some(instrument) = library.get(id) {
+            let text = fhir::entry(&fhir::questionnaire(instrument), first);
+            first = false;
+            write(&mut writer, &text)?;
+        }
+    }
+    write(&mut writer, fhir::bundle_end())?;
+    writer.flush().map_err(|e| io_fail("write", out, e))?;
+    Ok((count, damaged))
+}
+
+fn import(client: &mut Client, reader: impl BufRead, file: &Path) -> Result<export::ImportSummary, Failure> {
+    let name = terminal_text(&file.display().to_string(), false);
+    let bad = |e: jsonl::LineError| fail("invalid", format!("{name}: {e}"));
+    let mut total = export::ImportSummary::default();
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let mut send = |batch: &mut Vec<Record>, client: &mut Client| -> Result<(), Failure> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let Reply::Imported(summary) = client.request(Request::ImportRecords { records: std::mem::take(batch) })?
+        else {
+            return Err(fail("owner", "unexpected reply from the owner"));
+        };
+        total.clients += summary.clients;
+        total.encounters += summary.encounters;
+        total.children += summary.children;
+        Ok(())
+    };
+    let mut saw_header = false;
+    for (index, line) in reader.lines().enumerate() {
+        let number = index + 1;
+        let line = line.map_err(|e| fail("io", format!("{name}: line {number}: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !saw_header {
+            jsonl::parse_header(&line, number).map_err(bad)?;
+            saw_header = true;
+            continue;
+        }
+        batch.push(jsonl::parse_line(&line, number).map_err(bad)?);
+        if batch.len() >= IMPORT_BATCH {
+            send(&mut batch, client)?;
+        }
+    }
+    if !saw_header {
+        return Err(fail("invalid", format!("{name} is empty: expected a triage JSON-lines export")));
+    }
+    send(&mut batch, client)?;
+    Ok(total)
+}

@@ -1,0 +1,87 @@
+//! JSON lines: a header line, then one record per line (clients first, then each encounter
+//! followed by its records). Decrypted: for migration between installations.
+
+use serde::{Deserialize, Serialize};
+
+use super::Record;
+
+/// The first line of an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub format: String,
+    pub version: u32,
+}
+
+pub const FORMAT: &str = "triage-records";
+pub const VERSION: u32 = 1;
+
+pub fn header_line() -> String {
+    let header = Header { format: FORMAT.into(), version: VERSION };
+    format!("{}\n", serde_json::to_string(&header).unwrap_or_default())
+}
+
+/// One record as a line (with the newline).
+pub fn line(record: &Record) -> String {
+    // Serialising these plain records (strings, numbers, string-keyed maps) cannot fail.
+    format!("{}\n", serde_json::to_string(record).unwrap_or_default())
+}
+
+/// Why a line could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LineError {
+    #[error("line {line}: not a triage export header (expected format `{FORMAT}` version {VERSION}): {detail}")]
+    Header { line: usize, detail: String },
+    #[error("line {line}: not a record: {detail}")]
+    Record { line: usize, detail: String },
+}
+
+/// Checks the header line.
+pub fn parse_header(text: &str, line: usize) -> Result<(), LineError> {
+    let header: Header = serde_json::from_str(text).map_err(|e| LineError::Header { line, detail: e.to_string() })?;
+    if header.format != FORMAT || header.version != VERSION {
+        return Err(LineError::Header {
+            line,
+            detail: format!(
+                "found `{}` version {}",
+                crate::sanitize::terminal_text(&header.format, false),
+                header.version
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Parses one record line.
+pub fn parse_line(text: &str, line: usize) -> Result<Record, LineError> {
+    serde_json::from_str(text).map_err(|e| LineError::Record { line, detail: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Client, Lang, RecordId};
+
+    #[test]
+    fn a_record_round_trips_through_a_line() {
+        let record = Record::Client(Client {
+            schema_version: 1,
+            id: RecordId([3; 16]),
+            name: "Zoë \"Z\" =1+1".into(),
+            birth_date: Some("1990-01-02".into()),
+            province: "QC".into(),
+            language: Lang::Fr,
+            contact: None,
+            access_needs: vec!["phone only".into()],
+            populations: vec![],
+            synthetic: false,
+            created_ms: 5,
+            created_by: "ivy".into(),
+        });
+        let text = line(&record);
+        assert!(text.ends_with('\n') && !text.trim_end().contains('\n'));
+        assert_eq!(parse_line(text.trim_end(), 2), Ok(record));
+        assert!(parse_header(header_line().trim_end(), 1).is_ok());
+        assert!(matches!(parse_header("{\"format\":\"x\",\"version\":1}", 1), Err(LineError::Header { line: 1, .. })));
+        assert!(matches!(parse_line("{}", 9), Err(LineError::Record { line: 9, .. })));
+    }
+}
