@@ -79,14 +79,20 @@ impl IntakeFlow {
                 flow.answers.entry(instrument_id.clone()).or_insert_with(|| vec![None; instrument.items.len()]);
             answers[index] = Some(*position);
         }
-        // Completed instruments are re-scored from their answers; follow-ups follow from them.
+        // Completed instruments (a saved result, or every asked required item answered, as in a
+        // kiosk submission) are re-scored from their answers; follow-ups follow from them.
         loop {
             let before = flow.queue.clone();
             for id in &before {
-                if completed.contains(id)
-                    && !flow.results.contains_key(id)
-                    && let Some(instrument) = library.get(id)
-                {
+                let Some(instrument) = library.get(id) else { continue };
+                let answers = flow.answers_of(instrument);
+                let enabled = flow.enabled(instrument);
+                let all_required =
+                    !answers.is_empty()
+                        && instrument.items.iter().enumerate().all(|(i, item)| {
+                            !enabled[i] || !item.required || answers.get(i).copied().flatten().is_some()
+                        });
+                if (completed.contains(id) || all_required) && !flow.results.contains_key(id) {
                     let result = library.score(instrument, flow.answers_of(instrument), &flow.context);
                     flow.results.insert(id.clone(), result);
                 }
@@ -208,6 +214,21 @@ impl IntakeFlow {
 
     pub fn context(&self) -> &Context {
         &self.context
+    }
+
+    /// Critical flags in the answers so far that no recorded crisis action has handled (a kiosk
+    /// submission or an intake interrupted before the action was recorded).
+    pub fn unhandled_critical(&self, library: &Library) -> Option<(String, Vec<FlagHit>)> {
+        self.queue.iter().find_map(|id| {
+            let instrument = library.get(id)?;
+            let answers = self.answers.get(id)?;
+            let flags: Vec<FlagHit> = score(instrument, answers, &self.context)
+                .flags
+                .into_iter()
+                .filter(|f| f.severity == Severity::Critical && !self.handled.contains(&format!("{id}.{}", f.id)))
+                .collect();
+            (!flags.is_empty()).then(|| (id.clone(), flags))
+        })
     }
 
     /// Marks critical flags as handled once the crisis action is recorded.
@@ -408,6 +429,24 @@ mod tests {
         flow.back(&library);
         flow.back(&library);
         assert_eq!(flow.queue(), ["auditc", "dast10"]);
+    }
+
+    #[test]
+    fn a_complete_kiosk_submission_restores_as_finished_with_its_flag_unhandled() {
+        let library = library();
+        let base = vec!["phq9".to_string()];
+        let saved: Vec<(String, String, usize)> =
+            (1..=9).map(|i| ("phq9".to_string(), format!("q{i}"), usize::from(i == 9))).collect();
+        let restored =
+            IntakeFlow::restore(&library, &base, Context::default(), &saved, &BTreeSet::new(), BTreeSet::new());
+        // PHQ-9 is complete (the optional difficulty item was not asked) and the ASQ follows.
+        assert_eq!(restored.queue(), ["phq9", "asq"]);
+        assert_eq!(restored.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
+        let (instrument, flags) = restored.unhandled_critical(&library).unwrap();
+        assert_eq!((instrument.as_str(), flags[0].id.as_str()), ("phq9", "suicidal_ideation"));
+        let handled = BTreeSet::from(["phq9.suicidal_ideation".to_string()]);
+        let restored = IntakeFlow::restore(&library, &base, Context::default(), &saved, &BTreeSet::new(), handled);
+        assert!(restored.unhandled_critical(&library).is_none());
     }
 
     #[test]

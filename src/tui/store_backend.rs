@@ -21,6 +21,9 @@ use crate::store::{
     ReferralResource, format_time,
 };
 
+/// Queue entries for unclaimed kiosk submissions carry this prefix before the submission id.
+const KIOSK_PREFIX: &str = "kiosk:";
+
 pub struct StoreBackend {
     client: Client,
     dir: std::path::PathBuf,
@@ -50,7 +53,7 @@ fn listen(
                             return;
                         }
                     }
-                    Ok(Some(Event::CriticalFlag { .. })) => {
+                    Ok(Some(Event::CriticalFlag { .. } | Event::KioskCritical { .. })) => {
                         if sender.send(Notice::CriticalFlag).is_err() {
                             return;
                         }
@@ -170,18 +173,37 @@ impl Backend for StoreBackend {
     }
 
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
-        match self.request(Request::OpenEncounters)? {
-            Reply::OpenEncounters(list) => Ok(list
+        // Unclaimed kiosk submissions (sealed until a worker claims one), then open encounters.
+        let mut queue: Vec<QueueEntry> = match self.request(Request::ListKioskSubmissions)? {
+            Reply::KioskSubmissions(list) => list
                 .into_iter()
-                .map(|open| QueueEntry {
+                .filter(|s| s.claimed.is_none())
+                .map(|s| {
+                    let id = s.id.to_string();
+                    QueueEntry {
+                        client_name: format!("Kiosk {}", id.chars().take(8).collect::<String>()),
+                        encounter: format!("{KIOSK_PREFIX}{id}"),
+                        client: String::new(),
+                        kiosk: true,
+                        critical: s.critical,
+                        updated: format_time(s.received_ms),
+                    }
+                })
+                .collect(),
+            other => return Err(unexpected(&other)),
+        };
+        match self.request(Request::OpenEncounters)? {
+            Reply::OpenEncounters(list) => {
+                queue.extend(list.into_iter().map(|open| QueueEntry {
                     encounter: open.encounter.id.to_string(),
                     client: open.encounter.client_id.to_string(),
                     client_name: open.client_name,
                     kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
                     critical: open.critical,
                     updated: format_time(open.encounter.updated_ms),
-                })
-                .collect()),
+                }));
+                Ok(queue)
+            }
             other => Err(unexpected(&other)),
         }
     }
@@ -328,7 +350,15 @@ impl Backend for StoreBackend {
     }
 
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState> {
-        let detail = match self.request(Request::GetEncounter { id: record_id(encounter)? })? {
+        // Opening a kiosk submission claims it: the owner turns it into a client and encounter.
+        let id = match encounter.strip_prefix(KIOSK_PREFIX) {
+            Some(submission) => match self.request(Request::ClaimSubmission { id: record_id(submission)? })? {
+                Reply::Claimed { encounter, .. } => encounter.id,
+                other => return Err(unexpected(&other)),
+            },
+            None => record_id(encounter)?,
+        };
+        let detail = match self.request(Request::GetEncounter { id })? {
             Reply::Detail(detail) => detail,
             other => return Err(unexpected(&other)),
         };
