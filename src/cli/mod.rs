@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 pub mod export_cmd;
 pub mod instruments_cmd;
+pub mod kiosk_cmd;
 pub mod report_cmd;
 pub mod store_cmd;
 pub mod triage_cmd;
@@ -31,6 +32,8 @@ pub enum Command {
     #[command(flatten)]
     Instruments(instruments_cmd::InstrumentCommand),
     #[command(flatten)]
+    Kiosk(kiosk_cmd::KioskCommand),
+    #[command(flatten)]
     Report(report_cmd::ReportCommand),
     #[command(flatten)]
     Export(export_cmd::ExportCommand),
@@ -44,6 +47,7 @@ pub enum Command {
 pub fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Instruments(command)) => instruments_cmd::run(command),
+        Some(Command::Kiosk(command)) => kiosk_cmd::run(command),
         Some(Command::Report(command)) => report_cmd::run(command),
         Some(Command::Export(command)) => export_cmd::run(command),
         Some(Command::Store(command)) => store_cmd::run(command),

@@ -183,6 +183,49 @@ strings! {
     ReliableImprovement => "reliable improvement", "amélioration fiable";
     ReliableDeterioration => "reliable deterioration", "détérioration fiable";
     Recovery => "recovery", "rétablissement";
+    // Kiosk
+    KioskWelcome => "Welcome", "Bienvenue";
+    KioskIntro => "This screen asks some questions about how you have been feeling, so that the team here can suggest the right help. It takes about 10 minutes.", "Cet écran pose quelques questions sur votre état ces dernières semaines, pour que l'équipe puisse vous proposer l'aide qui convient. Cela prend environ 10 minutes.";
+    KioskChooseLanguage => "Press 1 for English.", "Appuyez sur 2 pour le français.";
+    KioskCodeTitle => "Check-in code", "Code d'accueil";
+    KioskCodePrompt => "If the staff gave you a check-in code, type it and press Enter. If not, just press Enter.", "Si le personnel vous a donné un code d'accueil, tapez-le puis appuyez sur Entrée. Sinon, appuyez simplement sur Entrée.";
+    KioskCodeChecking => "Checking the code…", "Vérification du code…";
+    KioskCodeRefused => "This code did not work: it may be mistyped, already used or expired. Try again, or press Enter with no code to go on.", "Ce code n'a pas fonctionné : il est peut-être mal tapé, déjà utilisé ou expiré. Réessayez, ou appuyez sur Entrée sans code pour continuer.";
+    KioskCodeUnavailable => "The code cannot be checked right now. Press Enter with no code to go on; the staff can link your answers later.", "Le code ne peut pas être vérifié pour l'instant. Appuyez sur Entrée sans code pour continuer ; le personnel pourra relier vos réponses plus tard.";
+    KioskCodeAccepted => "Code accepted.", "Code accepté.";
+    KioskConsentKiosk => "Your answers stay on this screen only until you finish. They are then locked so that only the care team can read them, and this screen forgets them.", "Vos réponses ne restent sur cet écran que jusqu'à la fin. Elles sont alors verrouillées pour que seule l'équipe soignante puisse les lire, et cet écran les oublie.";
+    KioskConsentQuestion => "Do you agree to answer the questions?", "Acceptez-vous de répondre aux questions ?";
+    KioskConsentYes => "Yes, I agree", "Oui, j'accepte";
+    KioskConsentNo => "No, not now", "Non, pas maintenant";
+    KioskDeclinedTitle => "That is fine", "Aucun problème";
+    KioskDeclinedBody => "Nothing was recorded. If you would like help, please speak to the staff at the desk.", "Rien n'a été enregistré. Si vous souhaitez de l'aide, adressez-vous au personnel de l'accueil.";
+    KioskPart => "Part {n} of {total}", "Partie {n} sur {total}";
+    KioskQuestion => "Question {n} of {total}", "Question {n} sur {total}";
+    KioskPressNumber => "Press the number of your answer.", "Appuyez sur le chiffre de votre réponse.";
+    KioskKeyPrevious => "previous question", "question précédente";
+    KioskKeySkip => "skip this question", "passer cette question";
+    KioskKeyQuickExit => "quick exit", "sortie rapide";
+    KioskKeyContinue => "continue", "continuer";
+    KioskKeyType => "type the code", "tapez le code";
+    KioskCrisisTitle => "Please speak to the staff at the desk now", "Veuillez parler au personnel de l'accueil maintenant";
+    KioskCrisisBody => "Some of your answers tell us you may be going through a very hard time. You do not have to face this alone.", "Certaines de vos réponses nous indiquent que vous traversez peut-être un moment très difficile. Vous n'avez pas à vivre cela seul.";
+    KioskCrisis911 => "If you are in danger now, call 9-1-1.", "Si vous êtes en danger maintenant, composez le 9-1-1.";
+    KioskCrisis988 => "Call or text 9-8-8 at any time, day or night (Suicide Crisis Helpline).", "Appelez ou textez le 9-8-8 en tout temps, jour et nuit (Ligne d'aide en cas de crise de suicide).";
+    KioskCrisisLines => "Crisis lines for your province:", "Lignes de crise de votre province :";
+    KioskCrisisAlerted => "The staff have been told.", "Le personnel a été prévenu.";
+    KioskCrisisAlerting => "Telling the staff…", "Nous prévenons le personnel…";
+    KioskThanksTitle => "Thank you", "Merci";
+    KioskThanksBody => "Your answers have been sent to the care team. Please let the staff at the desk know that you have finished.", "Vos réponses ont été transmises à l'équipe soignante. Veuillez signaler au personnel de l'accueil que vous avez terminé.";
+    KioskSavingTitle => "Saving your answers", "Enregistrement de vos réponses";
+    KioskSavingBody => "Saving is taking longer than usual, and we are trying again. Your answers are kept safe in the meantime. If this takes more than a minute, please tell the staff at the desk.", "L'enregistrement prend plus de temps que d'habitude et nous réessayons. Vos réponses sont gardées en sécurité en attendant. Si cela dure plus d'une minute, veuillez le signaler au personnel de l'accueil.";
+    KioskIdle => "Are you still there? This screen will start over in {secs} seconds. Press any key to continue.", "Êtes-vous toujours là ? Cet écran recommencera dans {secs} secondes. Appuyez sur une touche pour continuer.";
+    KioskNeutralTitle => "Information", "Information";
+    KioskNeutralBody => "This terminal is available. Press any key to begin.", "Ce terminal est disponible. Appuyez sur une touche pour commencer.";
+    KioskPinTitle => "Staff only: close the kiosk", "Personnel seulement : fermer la borne";
+    KioskPinPrompt => "Enter the kiosk PIN, then press Enter. Press Enter with no PIN to go back.", "Entrez le NIP de la borne, puis appuyez sur Entrée. Appuyez sur Entrée sans NIP pour revenir.";
+    KioskPinWrong => "Wrong PIN.", "NIP incorrect.";
+    KioskPinChecking => "Checking…", "Vérification…";
+    KioskPinUnavailable => "The PIN cannot be checked:", "Le NIP ne peut pas être vérifié :";
 }
 
 /// `text` with `{name}` placeholders replaced.

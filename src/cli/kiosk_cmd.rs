@@ -1,0 +1,347 @@
+//! The kiosk and its administration: `kiosk` (the self-serve terminal), `checkin issue`,
+//! `kiosk-pin`, and `submissions list|claim`. Output from the owner is sanitised; `--json` gives
+//! machine-readable output.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use secrecy::SecretString;
+use serde_json::json;
+
+use super::store_cmd::{AuthArgs, DirArgs};
+use crate::auth::detect_origin;
+use crate::instrument::{Lang, Library};
+use crate::kiosk::app::{Deps, Kiosk};
+use crate::kiosk::backend::OwnerBackend;
+use crate::sanitize::terminal_text;
+use crate::server::client::{Client, ConnectOptions};
+use crate::server::{Password, Reply, Request, default_data_dir};
+use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
+use crate::store::{RecordId, format_time};
+use crate::tui::care::Care;
+use crate::tui::theme::Theme;
+
+#[derive(Debug, Args)]
+pub struct KioskArgs {
+    /// The bundle of questionnaires to give.
+    #[arg(long, default_value = "adult-core", value_name = "ID")]
+    pub bundle: String,
+    /// The data directory (default: the XDG data directory, e.g. ~/.local/share/triage).
+    #[arg(long, env = "TRIAGE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Language of the first screen and after each reset.
+    #[arg(long, value_name = "en|fr", value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Start over after this many seconds without a key (default 120; at least 10).
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<u32>,
+    /// A name for this kiosk in the audit log (letters, digits, `-`, `_`, `.`).
+    #[arg(long, default_value = "kiosk", value_name = "NAME")]
+    pub device: String,
+    /// Colour theme: default, light, high-contrast or monochrome (NO_COLOR forces monochrome).
+    #[arg(long, env = "TRIAGE_THEME", value_name = "NAME")]
+    pub theme: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KioskCommand {
+    /// Run the self-serve kiosk on this terminal. No key leaves it: only the kiosk PIN (Ctrl-E)
+    /// or SIGTERM/SIGHUP end it. The client's command (SSH_ORIGINAL_COMMAND) is never read.
+    Kiosk(KioskArgs),
+    /// Single-use check-in codes for the kiosk.
+    Checkin {
+        #[command(subcommand)]
+        action: CheckinAction,
+    },
+    /// Set the kiosk exit PIN (6 to 12 digits; from the terminal, or the next stdin line).
+    KioskPin {
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Kiosk submissions: list them (critical first), claim one into a client and encounter.
+    Submissions {
+        #[command(subcommand)]
+        action: SubmissionAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckinAction {
+    /// Issue a code; give it to the client for the kiosk.
+    Issue {
+        /// Link the kiosk answers to this existing client.
+        #[arg(long, value_name = "ID")]
+        client: Option<RecordId>,
+        /// Minutes until it expires (default 60, at most 1440).
+        #[arg(long, default_value_t = CHECKIN_DEFAULT_MINUTES)]
+        minutes: u32,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubmissionAction {
+    /// List kiosk submissions: unclaimed first, critical on top (works while locked).
+    List {
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Claim one: creates (or uses the check-in's) client and a kiosk encounter with its answers.
+    Claim {
+        id: RecordId,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("unknown language `{text}`; use en or fr"))
+}
+
+struct Failure {
+    code: String,
+    message: String,
+    exit: u8,
+}
+
+fn fail(code: &str, message: impl Into<String>) -> Failure {
+    Failure { code: code.into(), message: message.into(), exit: super::EXIT_BAD_INPUT }
+}
+
+impl From<crate::server::client::ClientError> for Failure {
+    fn from(error: crate::server::client::ClientError) -> Self {
+        let code = error.code().unwrap_or("owner").to_string();
+        let exit = if code == "invalid" { super::EXIT_BAD_INPUT } else { 1 };
+        Failure { code, message: error.to_string(), exit }
+    }
+}
+
+type Outcome = Result<(serde_json::Value, String), Failure>;
+
+/// Runs a kiosk command.
+pub fn run(command: KioskCommand) -> ExitCode {
+    let json = match &command {
+        KioskCommand::Kiosk(args) => return kiosk(args),
+        KioskCommand::Checkin { action: CheckinAction::Issue { dir, .. } }
+        | KioskCommand::KioskPin { dir, .. }
+        | KioskCommand::Submissions { action: SubmissionAction::List { dir, .. } }
+        | KioskCommand::Submissions { action: SubmissionAction::Claim { dir, .. } } => dir.json,
+    };
+    match execute(command) {
+        Ok((value, human)) => {
+            let mut out = std::io::stdout().lock();
+            let _ = if json { writeln!(out, "{value}") } else { writeln!(out, "{human}") };
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let message = terminal_text(&failure.message, false);
+            if json {
+                println!("{}", json!({ "error": { "code": terminal_text(&failure.code, false), "message": message } }));
+            }
+            eprintln!("triage: {message}");
+            ExitCode::from(failure.exit)
+        }
+    }
+}
+
+fn kiosk(args: &KioskArgs) -> ExitCode {
+    let error = |message: String| {
+        eprintln!("triage: {}", terminal_text(&message, true));
+        ExitCode::FAILURE
+    };
+    if let Some(theme) = &args.theme
+        && Theme::shipped(theme).is_none()
+    {
+        return error(format!("unknown theme `{theme}`; use default, light, high-contrast or monochrome"));
+    }
+    let Some(dir) = args.data_dir.clone().or_else(default_data_dir) else {
+        return error("no data directory: pass --data-dir DIR or set TRIAGE_DATA_DIR".into());
+    };
+    let library = Library::shipped();
+    let Some(bundle) = library.bundle(&args.bundle) else {
+        let known: Vec<&str> = library.bundles().iter().map(|b| b.id.as_str()).collect();
+        return error(format!("unknown bundle `{}`; use one of: {}", args.bundle, known.join(", ")));
+    };
+    let instruments = bundle.instruments.clone();
+    let care = match Care::shipped(&library) {
+        Ok(care) => care,
+        Err(problems) => return error(format!("the triage rules or resource catalog have errors:\n{problems}")),
+    };
+    let idle_ms = i64::from(args.idle_timeout.unwrap_or(120).max(10)) * 1000;
+    let lang = args.lang.unwrap_or(Lang::En);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = Theme::select(args.theme.as_deref(), no_color);
+    let state = Kiosk::new(&args.bundle, instruments, lang, idle_ms, crate::store::now_ms());
+    let mut backend = OwnerBackend::new(dir, args.device.clone(), detect_origin());
+    let deps = Deps { library: &library, care: &care };
+    match crate::kiosk::shell::run(state, &mut backend, &deps, &theme) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => error(format!("kiosk: {e}")),
+    }
+}
+
+fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
+    let dir = args
+        .data_dir
+        .clone()
+        .or_else(default_data_dir)
+        .ok_or_else(|| fail("input", "no data directory: pass `--data-dir DIR` or set TRIAGE_DATA_DIR"))?;
+    Ok(if dir.is_absolute() { dir } else { std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir) })
+}
+
+/// Secrets from standard input lines (`--password-stdin`) or the terminal, unechoed.
+struct Secrets {
+    stdin: bool,
+}
+
+impl Secrets {
+    fn next(&mut self, prompt: &str) -> Result<SecretString, Failure> {
+        if self.stdin {
+            let mut line = zeroize::Zeroizing::new(String::new());
+            let read = std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| fail("input", format!("cannot read standard input: {e}")))?;
+            if read == 0 {
+                return Err(fail("input", format!("standard input ended before the {prompt}")));
+            }
+            return Ok(SecretString::from(line.trim_end_matches(['\n', '\r']).to_string()));
+        }
+        read_hidden(prompt)
+    }
+}
+
+fn read_hidden(prompt: &str) -> Result<SecretString, Failure> {
+    use ratatui::crossterm::terminal;
+    use std::io::Read;
+    let mut tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| fail("input", format!("no terminal to ask for the {prompt}: use --password-stdin")))?;
+    let _ = write!(tty, "{prompt}: ");
+    let _ = tty.flush();
+    terminal::enable_raw_mode().map_err(|e| fail("input", format!("cannot turn off echo: {e}")))?;
+    let mut buffer = zeroize::Zeroizing::new(Vec::new());
+    let mut byte = [0u8; 1];
+    let outcome = loop {
+        match tty.read(&mut byte) {
+            Ok(0) => break Ok(()),
+            Ok(_) => match byte[0] {
+                b'\r' | b'\n' => break Ok(()),
+                3 => break Err(fail("input", "cancelled")),
+                127 | 8 => {
+                    while let Some(last) = buffer.pop() {
+                        if last & 0xC0 != 0x80 {
+                            break;
+                        }
+                    }
+                }
+                other => buffer.push(other),
+            },
+            Err(e) => break Err(fail("input", format!("cannot read the terminal: {e}"))),
+        }
+    };
+    let _ = terminal::disable_raw_mode();
+    let _ = write!(tty, "\r\n");
+    outcome?;
+    let text = String::from_utf8(buffer.to_vec()).map_err(|_| fail("input", "the input is not valid UTF-8"))?;
+    Ok(SecretString::from(text))
+}
+
+fn session(dir: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {
+    let path = data_dir(dir)?;
+    let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (or TRIAGE_USER)"))?;
+    let password = secrets.next(&format!("password for {}", terminal_text(&user, false)))?;
+    let mut client = Client::connect(&path, ConnectOptions::default())?;
+    client.login(&user, &password, &detect_origin())?;
+    Ok(client)
+}
+
+fn unexpected() -> Failure {
+    fail("owner", "unexpected reply from the owner")
+}
+
+fn execute(command: KioskCommand) -> Outcome {
+    match command {
+        KioskCommand::Kiosk(_) => Err(unexpected()),
+        KioskCommand::Checkin { action: CheckinAction::Issue { client, minutes, dir, auth } } => {
+            if minutes == 0 || minutes > CHECKIN_MAX_MINUTES {
+                return Err(fail("invalid", format!("--minutes: use 1 to {CHECKIN_MAX_MINUTES}")));
+            }
+            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut owner = session(&dir, &auth, &mut secrets)?;
+            let Reply::Checkin(code) = owner.request(Request::IssueCheckin { client, minutes })? else {
+                return Err(unexpected());
+            };
+            let human = format!(
+                "check-in code: {}\nvalid until {} (single use){}",
+                code.code,
+                format_time(code.expires_ms),
+                code.client.map(|c| format!("\nfor client {c}")).unwrap_or_default()
+            );
+            Ok((serde_json::to_value(&code).unwrap_or_default(), human))
+        }
+        KioskCommand::KioskPin { dir, auth } => {
+            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut owner = session(&dir, &auth, &mut secrets)?;
+            let pin = secrets.next("new kiosk PIN (6 to 12 digits)")?;
+            owner.request(Request::SetKioskPin { pin: Password(pin) })?;
+            Ok((json!({"kiosk_pin_set": true}), "kiosk PIN set".into()))
+        }
+        KioskCommand::Submissions { action: SubmissionAction::List { dir, auth } } => {
+            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut owner = session(&dir, &auth, &mut secrets)?;
+            let Reply::KioskSubmissions(list) = owner.request(Request::ListKioskSubmissions)? else {
+                return Err(unexpected());
+            };
+            let human = if list.is_empty() {
+                "no kiosk submissions".to_string()
+            } else {
+                list.iter()
+                    .map(|s| {
+                        format!(
+                            "{} {} {:<8} {}{}",
+                            s.id,
+                            format_time(s.received_ms),
+                            if s.critical { "CRITICAL" } else { "" },
+                            if s.checked_in { "checked-in " } else { "" },
+                            s.claimed
+                                .as_ref()
+                                .map(|c| format!(
+                                    "claimed by {} into encounter {}",
+                                    terminal_text(&c.by, false),
+                                    c.encounter
+                                ))
+                                .unwrap_or_else(|| "waiting".into())
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            Ok((serde_json::to_value(&list).unwrap_or_default(), human))
+        }
+        KioskCommand::Submissions { action: SubmissionAction::Claim { id, dir, auth } } => {
+            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut owner = session(&dir, &auth, &mut secrets)?;
+            let Reply::Claimed { client, encounter } = owner.request(Request::ClaimSubmission { id })? else {
+                return Err(unexpected());
+            };
+            Ok((
+                json!({"client": client, "encounter": encounter}),
+                format!("claimed into client {client}, encounter {}", encounter.id),
+            ))
+        }
+    }
+}

@@ -1,0 +1,782 @@
+//! The kiosk's state and its pure `update(state, action) -> effects`. Time comes in only through
+//! [`Action::Tick`], so the idle reset and countdown are tested with an injected clock.
+//!
+//! Lockdown lives here: no key leads out of the kiosk. Only [`Effect::Exit`] ends it, and only a
+//! PIN the owner accepted produces it. The current client's answers are held in [`ClientSession`]
+//! (zeroized on drop); once sealed, only the ciphertext waits in [`Pending`] until the owner has
+//! it, and nothing of one client is ever drawn for the next.
+
+use secrecy::SecretString;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::instrument::{Context, Lang, Library};
+use crate::store::kiosk::{KIOSK_INTAKE_VERSION, KioskInfo, KioskIntake};
+use crate::store::{ConsentAnswer, InstrumentRef, NewAnswer, RecordId};
+use crate::tui::backend::ClientInfo;
+use crate::tui::care::Care;
+use crate::tui::intake::{IntakeFlow, Step};
+
+/// Version of the consent text the kiosk shows (recorded with each submission).
+pub const CONSENT_VERSION: &str = "kiosk-2026-01";
+/// Default idle period before the kiosk starts over.
+pub const DEFAULT_IDLE_MS: i64 = 120_000;
+/// The countdown shows for the last minute.
+pub const COUNTDOWN_MS: i64 = 60_000;
+/// The thank-you and "that is fine" pages return to the welcome screen after this long.
+pub const GOODBYE_MS: i64 = 20_000;
+/// A PIN prompt left alone goes back after this long.
+pub const PIN_TIMEOUT_MS: i64 = 30_000;
+/// First delay before retrying the owner; doubles up to [`RETRY_MAX_MS`].
+pub const RETRY_MS: i64 = 2_000;
+pub const RETRY_MAX_MS: i64 = 30_000;
+/// Longest check-in code or PIN typed.
+const MAX_TYPED: usize = 16;
+
+/// A key as the kiosk understands it. Everything not listed is [`KioskKey::Other`]: it counts as
+/// presence (it resets the idle timer) and does nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KioskKey {
+    Digit(u8),
+    /// A printable character (check-in codes).
+    Char(char),
+    Enter,
+    /// Backspace, Ctrl-H or Left: previous question, or delete a typed character.
+    Back,
+    /// Esc: blank the screen to a neutral page at once and forget the client.
+    QuickExit,
+    /// Ctrl-E: the staff PIN prompt.
+    Admin,
+    Other,
+}
+
+/// A secret typed at the kiosk (PIN): zeroized on drop, never printed.
+#[derive(Clone, Default)]
+pub struct Typed(Zeroizing<String>);
+
+impl Typed {
+    pub fn len(&self) -> usize {
+        self.0.chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn push(&mut self, c: char) {
+        if self.len() < MAX_TYPED {
+            self.0.push(c);
+        }
+    }
+
+    fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    pub fn secret(&self) -> SecretString {
+        SecretString::from(self.0.as_str().to_string())
+    }
+}
+
+impl std::fmt::Debug for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Typed(<{} characters>)", self.len())
+    }
+}
+
+impl PartialEq for Typed {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeStatus {
+    Typing,
+    Checking,
+    Refused,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinStatus {
+    Typing,
+    Checking,
+    Wrong,
+    /// The owner could not check it (its message, for staff).
+    Unavailable(String),
+}
+
+/// What is on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    /// Language choice; no client yet.
+    Welcome,
+    /// Optional check-in code.
+    Code {
+        input: String,
+        status: CodeStatus,
+    },
+    Consent,
+    /// Consent declined: nothing recorded.
+    Declined,
+    /// One item per screen.
+    Question,
+    /// A critical answer: crisis information, at once, until the idle reset.
+    Crisis,
+    /// Waiting for the owner to take the sealed answers (no client content shown).
+    Saving,
+    Thanks,
+    /// Quick exit: a neutral page.
+    Neutral,
+    /// Staff PIN prompt over the screen it came from.
+    Pin {
+        input: Typed,
+        status: PinStatus,
+        previous: Box<Screen>,
+    },
+}
+
+/// One answer in memory (zeroized on drop; never printed).
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct KioskAnswer {
+    pub instrument: String,
+    pub version: String,
+    pub language: String,
+    pub item: String,
+    pub position: u32,
+    pub value: i64,
+}
+
+impl std::fmt::Debug for KioskAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KioskAnswer(<redacted>)")
+    }
+}
+
+/// The client at the kiosk now. Dropped (and its answers zeroized) at the reset. The
+/// questionnaire flow's own answer positions (`IntakeFlow`) are dropped with it.
+pub struct ClientSession {
+    pub id: RecordId,
+    pub lang: Lang,
+    pub checkin: Option<RecordId>,
+    pub flow: IntakeFlow,
+    /// Every answer in the order given (a changed answer is given again; the last one counts).
+    pub answers: Vec<KioskAnswer>,
+    pub completed: Vec<String>,
+    pub critical: Vec<String>,
+}
+
+impl std::fmt::Debug for ClientSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ClientSession({}, {} answers)", self.id, self.answers.len())
+    }
+}
+
+/// A crisis line shown at the kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KioskLine {
+    pub name: String,
+    pub contact: String,
+    pub hours: String,
+}
+
+/// What waits to be delivered to the owner.
+pub enum Body {
+    /// The sealed box: only ciphertext stays in memory.
+    Sealed(Vec<u8>),
+    /// No public key yet (the owner was never reached): the serialised answers, zeroized on drop,
+    /// sealed as soon as the key arrives.
+    Plain(Zeroizing<Vec<u8>>),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Sealed(sealed) => write!(f, "Sealed({} bytes)", sealed.len()),
+            Body::Plain(_) => f.write_str("Plain(<redacted>)"),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Pending {
+    pub id: RecordId,
+    pub body: Body,
+    pub critical: bool,
+    pub checkin: Option<RecordId>,
+    pub in_flight: bool,
+    pub next_try_ms: i64,
+    pub delay_ms: i64,
+    /// Show the thank-you page once delivered (a completed questionnaire).
+    pub thanks: bool,
+}
+
+/// The kiosk.
+#[derive(Debug)]
+pub struct Kiosk {
+    pub default_lang: Lang,
+    pub lang: Lang,
+    pub screen: Screen,
+    pub bundle: String,
+    pub instruments: Vec<String>,
+    pub info: Option<KioskInfo>,
+    pub connecting: bool,
+    pub next_connect_ms: i64,
+    pub client: Option<ClientSession>,
+    /// A redeemed check-in before the session starts.
+    pub checkin: Option<RecordId>,
+    pub pending: Option<Pending>,
+    /// The crisis submission reached the owner (staff were alerted).
+    pub alerted: bool,
+    pub crisis_lines: Vec<KioskLine>,
+    pub now_ms: i64,
+    pub last_activity_ms: i64,
+    pub screen_since_ms: i64,
+    pub idle_ms: i64,
+    pub size: (u16, u16),
+}
+
+/// Things to do outside.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open a kiosk session with the owner.
+    Connect,
+    Redeem(String),
+    Submit {
+        id: RecordId,
+        sealed: Vec<u8>,
+        critical: bool,
+        checkin: Option<RecordId>,
+    },
+    VerifyPin(Typed),
+    /// Clear the screen and the scrollback.
+    ClearTerminal,
+    /// The PIN was accepted: wipe and leave.
+    Exit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedeemError {
+    Refused,
+    Unavailable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinError {
+    Wrong,
+    Unavailable(String),
+}
+
+/// Inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Key(KioskKey),
+    /// Bracketed paste (only check-in codes take it).
+    Paste(String),
+    /// The clock (milliseconds since the epoch).
+    Tick(i64),
+    Resize(u16, u16),
+    Connected(Result<KioskInfo, String>),
+    Redeemed(Result<RecordId, RedeemError>),
+    Submitted(Result<(), String>),
+    PinChecked(Result<(), PinError>),
+}
+
+/// What `update` reads besides the state.
+pub struct Deps<'a> {
+    pub library: &'a Library,
+    pub care: &'a Care,
+}
+
+impl Kiosk {
+    pub fn new(bundle: &str, instruments: Vec<String>, lang: Lang, idle_ms: i64, now_ms: i64) -> Kiosk {
+        Kiosk {
+            default_lang: lang,
+            lang,
+            screen: Screen::Welcome,
+            bundle: bundle.to_string(),
+            instruments,
+            info: None,
+            connecting: false,
+            next_connect_ms: now_ms,
+            client: None,
+            checkin: None,
+            pending: None,
+            alerted: false,
+            crisis_lines: Vec::new(),
+            now_ms,
+            last_activity_ms: now_ms,
+            screen_since_ms: now_ms,
+            idle_ms: idle_ms.max(10_000),
+            size: (80, 24),
+        }
+    }
+
+    /// Effects to run at start: reach the owner.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.connecting = true;
+        vec![Effect::Connect]
+    }
+
+    /// Seconds left before the idle reset, when the countdown shows.
+    pub fn countdown_secs(&self) -> Option<i64> {
+        if !self.resets_when_idle() || matches!(self.screen, Screen::Thanks | Screen::Declined) {
+            return None;
+        }
+        let left = self.idle_ms - (self.now_ms - self.last_activity_ms);
+        (left <= COUNTDOWN_MS).then(|| (left.max(0) + 999) / 1000)
+    }
+
+    /// A screen that holds or shows something of the current client.
+    fn resets_when_idle(&self) -> bool {
+        !matches!(self.screen, Screen::Welcome | Screen::Neutral | Screen::Saving)
+            || self.lang != self.default_lang
+            || self.client.is_some()
+            || self.pending.as_ref().is_some_and(|p| p.thanks)
+    }
+
+    fn go(&mut self, screen: Screen) {
+        self.screen = screen;
+        self.screen_since_ms = self.now_ms;
+    }
+
+    /// Forgets the client (answers zeroized on drop) and starts over at the welcome screen, or
+    /// at the neutral saving page while a sealed submission still waits for the owner.
+    fn reset(&mut self, effects: &mut Vec<Effect>) {
+        self.client = None;
+        self.checkin = None;
+        self.crisis_lines.clear();
+        self.alerted = false;
+        self.lang = self.default_lang;
+        if let Some(pending) = self.pending.as_mut() {
+            // The client has gone: no thank-you page for the next person.
+            pending.thanks = false;
+        }
+        let next = if self.pending.is_some() { Screen::Saving } else { Screen::Welcome };
+        self.go(next);
+        effects.push(Effect::ClearTerminal);
+    }
+
+    fn quick_exit(&mut self, effects: &mut Vec<Effect>) {
+        self.client = None;
+        self.checkin = None;
+        self.crisis_lines.clear();
+        self.alerted = false;
+        self.lang = self.default_lang;
+        // Unsealed answers are dropped too: the client chose to leave. Sealed ones still go.
+        if matches!(self.pending.as_ref().map(|p| &p.body), Some(Body::Plain(_))) {
+            self.pending = None;
+        }
+        self.go(Screen::Neutral);
+        effects.push(Effect::ClearTerminal);
+    }
+}
+
+/// Applies one action.
+pub fn update(kiosk: &mut Kiosk, action: Action, deps: &Deps) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match action {
+        Action::Tick(now) => tick(kiosk, now, &mut effects),
+        Action::Resize(width, height) => kiosk.size = (width, height),
+        Action::Key(key) => {
+            kiosk.last_activity_ms = kiosk.now_ms;
+            on_key(kiosk, key, deps, &mut effects);
+        }
+        Action::Paste(text) => {
+            kiosk.last_activity_ms = kiosk.now_ms;
+            if let Screen::Code { input, status } = &mut kiosk.screen {
+                for c in text.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(MAX_TYPED) {
+                    if input.chars().count() < MAX_TYPED {
+                        input.push(c.to_ascii_uppercase());
+                    }
+                }
+                *status = CodeStatus::Typing;
+            }
+        }
+        Action::Connected(result) => {
+            kiosk.connecting = false;
+            match result {
+                Ok(info) => {
+                    kiosk.info = Some(info);
+                    seal_waiting(kiosk);
+                    try_send(kiosk, &mut effects);
+                }
+                Err(_) => kiosk.next_connect_ms = kiosk.now_ms + RETRY_MS,
+            }
+        }
+        Action::Redeemed(result) => {
+            if let Screen::Code { input, status } = &mut kiosk.screen {
+                input.zeroize();
+                match result {
+                    Ok(id) => {
+                        kiosk.checkin = Some(id);
+                        kiosk.go(Screen::Consent);
+                    }
+                    Err(RedeemError::Refused) => *status = CodeStatus::Refused,
+                    Err(RedeemError::Unavailable(_)) => *status = CodeStatus::Unavailable,
+                }
+            }
+        }
+        Action::Submitted(result) => delivered(kiosk, result, &mut effects),
+        Action::PinChecked(result) => {
+            if let Screen::Pin { input, status, .. } = &mut kiosk.screen {
+                *input = Typed::default();
+                match result {
+                    Ok(()) => {
+                        kiosk.client = None;
+                        effects.push(Effect::ClearTerminal);
+                        effects.push(Effect::Exit);
+                    }
+                    Err(PinError::Wrong) => *status = PinStatus::Wrong,
+                    Err(PinError::Unavailable(message)) => *status = PinStatus::Unavailable(message),
+                }
+            }
+        }
+    }
+    effects
+}
+
+fn tick(kiosk: &mut Kiosk, now: i64, effects: &mut Vec<Effect>) {
+    kiosk.now_ms = now;
+    if kiosk.info.is_none() && !kiosk.connecting && now >= kiosk.next_connect_ms {
+        kiosk.connecting = true;
+        effects.push(Effect::Connect);
+    }
+    try_send(kiosk, effects);
+    let idle = now - kiosk.last_activity_ms;
+    match &kiosk.screen {
+        Screen::Pin { previous, .. } if idle >= PIN_TIMEOUT_MS => {
+            let previous = (**previous).clone();
+            kiosk.go(previous);
+        }
+        Screen::Thanks | Screen::Declined if now - kiosk.screen_since_ms >= GOODBYE_MS => kiosk.reset(effects),
+        _ if kiosk.resets_when_idle() && idle >= kiosk.idle_ms => {
+            kiosk.last_activity_ms = now;
+            kiosk.reset(effects);
+        }
+        _ => {}
+    }
+}
+
+fn on_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effect>) {
+    match key {
+        KioskKey::QuickExit => return kiosk.quick_exit(effects),
+        KioskKey::Admin => {
+            if !matches!(kiosk.screen, Screen::Pin { .. }) {
+                let previous = Box::new(kiosk.screen.clone());
+                kiosk.go(Screen::Pin { input: Typed::default(), status: PinStatus::Typing, previous });
+            }
+            return;
+        }
+        _ => {}
+    }
+    match &mut kiosk.screen {
+        Screen::Neutral => {
+            kiosk.go(if kiosk.pending.is_some() { Screen::Saving } else { Screen::Welcome });
+            effects.push(Effect::ClearTerminal);
+        }
+        Screen::Welcome => {
+            let lang = match key {
+                KioskKey::Digit(1) => Lang::En,
+                KioskKey::Digit(2) => Lang::Fr,
+                _ => return,
+            };
+            kiosk.lang = lang;
+            kiosk.go(Screen::Code { input: String::new(), status: CodeStatus::Typing });
+        }
+        Screen::Code { input, status } => match key {
+            _ if *status == CodeStatus::Checking => {}
+            KioskKey::Digit(d) if input.chars().count() < MAX_TYPED => {
+                input.push(char::from(b'0' + d));
+                *status = CodeStatus::Typing;
+            }
+            KioskKey::Char(c) if (c.is_ascii_alphanumeric() || c == '-') && input.chars().count() < MAX_TYPED => {
+                input.push(c.to_ascii_uppercase());
+                *status = CodeStatus::Typing;
+            }
+            KioskKey::Back if input.is_empty() => kiosk.go(Screen::Welcome),
+            KioskKey::Back => {
+                input.pop();
+            }
+            KioskKey::Enter if input.trim().is_empty() => kiosk.go(Screen::Consent),
+            KioskKey::Enter => match crate::store::kiosk::normalise_checkin_code(input) {
+                Some(code) => {
+                    *status = CodeStatus::Checking;
+                    effects.push(Effect::Redeem(code));
+                }
+                None => {
+                    input.zeroize();
+                    *status = CodeStatus::Refused;
+                }
+            },
+            _ => {}
+        },
+        Screen::Consent => match key {
+            KioskKey::Digit(1) => {
+                let flow = IntakeFlow::new(deps.library, &kiosk.instruments, Context::default());
+                kiosk.client = Some(ClientSession {
+                    id: RecordId::random(),
+                    lang: kiosk.lang,
+                    checkin: kiosk.checkin.take(),
+                    flow,
+                    answers: Vec::new(),
+                    completed: Vec::new(),
+                    critical: Vec::new(),
+                });
+                kiosk.go(Screen::Question);
+                if kiosk.client.as_ref().is_some_and(|c| c.flow.is_finished()) {
+                    finish(kiosk, true, effects);
+                }
+            }
+            KioskKey::Digit(2) => {
+                kiosk.checkin = None;
+                kiosk.go(Screen::Declined);
+            }
+            KioskKey::Back => kiosk.go(Screen::Code { input: String::new(), status: CodeStatus::Typing }),
+            _ => {}
+        },
+        Screen::Question => question_key(kiosk, key, deps, effects),
+        Screen::Thanks | Screen::Declined => {
+            if key == KioskKey::Enter {
+                kiosk.reset(effects);
+            }
+        }
+        Screen::Crisis | Screen::Saving => {}
+        Screen::Pin { input, status, previous } => match key {
+            _ if *status == PinStatus::Checking => {}
+            KioskKey::Digit(d) => {
+                input.push(char::from(b'0' + d));
+                *status = PinStatus::Typing;
+            }
+            KioskKey::Back => input.pop(),
+            KioskKey::Enter if input.is_empty() => {
+                let previous = (**previous).clone();
+                kiosk.go(previous);
+            }
+            KioskKey::Enter => {
+                *status = PinStatus::Checking;
+                let typed = std::mem::take(input);
+                effects.push(Effect::VerifyPin(typed));
+            }
+            _ => {}
+        },
+    }
+}
+
+fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effect>) {
+    let Some(client) = kiosk.client.as_mut() else {
+        kiosk.reset(effects);
+        return;
+    };
+    let library = deps.library;
+    let steps = match key {
+        KioskKey::Digit(d) if d >= 1 => {
+            let Some(instrument) = client.flow.current_instrument(library) else { return };
+            if usize::from(d) > instrument.options_of(client.flow.current_item()).len() {
+                return;
+            }
+            client.flow.answer(library, usize::from(d) - 1)
+        }
+        KioskKey::Enter => {
+            if let Some(position) = client.flow.current_answer(library) {
+                client.flow.answer(library, position)
+            } else {
+                match client.flow.skip(library) {
+                    Ok(steps) => steps,
+                    Err(_) => return,
+                }
+            }
+        }
+        KioskKey::Back => {
+            client.flow.back(library);
+            return;
+        }
+        _ => return,
+    };
+    let lang = client.lang;
+    let mut crisis: Vec<(String, crate::instrument::FlagHit)> = Vec::new();
+    let mut finished = false;
+    for step in steps {
+        match step {
+            Step::Answered { instrument, version, item, position, value } => {
+                let shown = library
+                    .get(&instrument)
+                    .map(|i| if i.languages.contains(&lang) { lang } else { Lang::En })
+                    .unwrap_or(Lang::En);
+                client.answers.push(KioskAnswer {
+                    instrument,
+                    version,
+                    language: shown.code().to_string(),
+                    item,
+                    position: u32::try_from(position).unwrap_or(u32::MAX),
+                    value,
+                });
+            }
+            Step::Crisis { instrument, flags } => {
+                for flag in &flags {
+                    let name = format!("{instrument}.{}", flag.id);
+                    if !client.critical.contains(&name) {
+                        client.critical.push(name);
+                    }
+                }
+                client.flow.mark_handled(&instrument, &flags);
+                crisis.extend(flags.into_iter().map(|f| (instrument.clone(), f)));
+            }
+            Step::Completed(result) => {
+                if !client.completed.contains(&result.instrument) {
+                    client.completed.push(result.instrument.clone());
+                }
+            }
+            Step::FollowUpsAdded(_) => {}
+            Step::Finished => finished = true,
+        }
+    }
+    if !crisis.is_empty() {
+        kiosk.crisis_lines = crisis_lines(kiosk, deps, &crisis);
+        kiosk.alerted = false;
+        kiosk.go(Screen::Crisis);
+        finish(kiosk, false, effects);
+    } else if finished {
+        finish(kiosk, true, effects);
+    }
+}
+
+/// The province's crisis lines from the catalog (9-1-1 and 9-8-8 are on the screen anyway).
+fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, crate::instrument::FlagHit)]) -> Vec<KioskLine> {
+    let Some(info) = &kiosk.info else { return Vec::new() };
+    let client = ClientInfo {
+        id: String::new(),
+        name: String::new(),
+        birth_date: None,
+        province: info.province.clone(),
+        language: Some(kiosk.lang),
+        populations: vec![],
+        access_needs: vec![],
+    };
+    deps.care
+        .plan(deps.library, &client, &[], flags, "")
+        .resources
+        .into_iter()
+        .filter(|r| r.crisis)
+        .map(|r| KioskLine { name: r.name, contact: r.contact, hours: r.hours })
+        .collect()
+}
+
+/// Seals what the client gave (completed or stopped at a crisis), forgets the plaintext, and
+/// queues the box for the owner.
+fn finish(kiosk: &mut Kiosk, complete: bool, effects: &mut Vec<Effect>) {
+    let Some(client) = kiosk.client.take() else { return };
+    let lang = match client.lang {
+        Lang::En => crate::store::Lang::En,
+        Lang::Fr => crate::store::Lang::Fr,
+    };
+    let intake = KioskIntake {
+        schema_version: KIOSK_INTAKE_VERSION,
+        id: client.id,
+        language: lang,
+        consent_version: CONSENT_VERSION.into(),
+        consent: ConsentAnswer::Given,
+        client: None,
+        answers: client
+            .answers
+            .iter()
+            .map(|a| NewAnswer {
+                instrument: InstrumentRef {
+                    id: a.instrument.clone(),
+                    version: a.version.clone(),
+                    language: if a.language == "fr" { crate::store::Lang::Fr } else { crate::store::Lang::En },
+                },
+                item_id: a.item.clone(),
+                position: a.position,
+                score: a.value,
+                free_text: None,
+            })
+            .collect(),
+        submitted_ms: kiosk.now_ms,
+        bundle: Some(kiosk.bundle.clone()),
+        instruments: kiosk.instruments.clone(),
+        completed: client.completed.clone(),
+        critical_flags: client.critical.clone(),
+        complete,
+    };
+    let plain = Zeroizing::new(serde_json::to_vec(&intake).unwrap_or_default());
+    drop(intake);
+    kiosk.pending = Some(Pending {
+        id: client.id,
+        body: Body::Plain(plain),
+        critical: !client.critical.is_empty(),
+        checkin: client.checkin,
+        in_flight: false,
+        next_try_ms: kiosk.now_ms,
+        delay_ms: RETRY_MS,
+        thanks: complete,
+    });
+    drop(client);
+    seal_waiting(kiosk);
+    if complete {
+        kiosk.go(Screen::Saving);
+    }
+    try_send(kiosk, effects);
+}
+
+/// Seals a plaintext body as soon as the organisation's key is known.
+fn seal_waiting(kiosk: &mut Kiosk) {
+    let Some(key) = kiosk
+        .info
+        .as_ref()
+        .and_then(|i| hex::decode(&i.submission_public_key).ok().and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok()))
+    else {
+        return;
+    };
+    if let Some(pending) = kiosk.pending.as_mut()
+        && let Body::Plain(plain) = &pending.body
+        && let Ok(sealed) = crate::store::crypto::seal_to(&key, plain)
+    {
+        pending.body = Body::Sealed(sealed);
+    }
+}
+
+fn try_send(kiosk: &mut Kiosk, effects: &mut Vec<Effect>) {
+    let now = kiosk.now_ms;
+    let Some(pending) = kiosk.pending.as_mut() else { return };
+    if pending.in_flight || now < pending.next_try_ms {
+        return;
+    }
+    if let Body::Sealed(sealed) = &pending.body {
+        pending.in_flight = true;
+        effects.push(Effect::Submit {
+            id: pending.id,
+            sealed: sealed.clone(),
+            critical: pending.critical,
+            checkin: pending.checkin,
+        });
+    } else if kiosk.info.is_none() && !kiosk.connecting {
+        kiosk.connecting = true;
+        effects.push(Effect::Connect);
+    }
+}
+
+fn delivered(kiosk: &mut Kiosk, result: Result<(), String>, effects: &mut Vec<Effect>) {
+    let Some(pending) = kiosk.pending.as_mut() else { return };
+    pending.in_flight = false;
+    match result {
+        Ok(()) => {
+            let thanks = pending.thanks;
+            let critical = pending.critical;
+            kiosk.pending = None;
+            match kiosk.screen {
+                Screen::Crisis if critical => kiosk.alerted = true,
+                Screen::Saving if thanks => kiosk.go(Screen::Thanks),
+                Screen::Saving => {
+                    kiosk.go(Screen::Welcome);
+                    effects.push(Effect::ClearTerminal);
+                }
+                _ => {}
+            }
+        }
+        Err(_) => {
+            pending.next_try_ms = kiosk.now_ms + pending.delay_ms;
+            pending.delay_ms = (pending.delay_ms * 2).min(RETRY_MAX_MS);
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The kiosk's pure core: lockdown keys, idle reset with an injected clock, the sealed
+//! submission, crisis, check-in codes, a lost owner, quick exit; and snapshots of every screen.
+
+use std::collections::VecDeque;
+use std::sync::OnceLock;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::app::*;
+use super::backend::KioskBackend;
+use super::keys::kiosk_key;
+use super::shell::dispatch;
+use super::view::{KioskView, draw};
+use crate::instrument::{Lang, Library};
+use crate::store::RecordId;
+use crate::store::crypto::OrgKeyPair;
+use crate::store::kiosk::{KioskInfo, KioskIntake};
+use crate::tui::care::Care;
+use crate::tui::theme::Theme;
+
+const T0: i64 = 1_800_000_000_000;
+
+fn library() -> &'static Library {
+    static LIBRARY: OnceLock<Library> = OnceLock::new();
+    LIBRARY.get_or_init(Library::shipped)
+}
+
+fn care() -> &'static Care {
+    static CARE: OnceLock<Care> = OnceLock::new();
+    CARE.get_or_init(|| Care::shipped(library()).expect("shipped catalog"))
+}
+
+fn keys() -> &'static OrgKeyPair {
+    static KEYS: OnceLock<OrgKeyPair> = OnceLock::new();
+    KEYS.get_or_init(OrgKeyPair::generate)
+}
+
+fn deps() -> Deps<'static> {
+    Deps { library: library(), care: care() }
+}
+
+fn info(province: &str) -> KioskInfo {
+    KioskInfo {
+        organisation: "Clinique Test".into(),
+        province: province.into(),
+        crisis_text: crate::store::Settings::default().crisis_text,
+        submission_public_key: hex::encode(keys().public_key()),
+        kiosk_timeout_seconds: 120,
+        pin_set: true,
+    }
+}
+
+/// An owner in memory: records what it was sent; can be down.
+struct Fake {
+    up: bool,
+    province: &'static str,
+    submitted: Vec<(RecordId, Vec<u8>, bool, Option<RecordId>)>,
+    redeem: VecDeque<Result<RecordId, RedeemError>>,
+    pins: Vec<String>,
+}
+
+impl Fake {
+    fn new() -> Fake {
+        Fake { up: true, province: "QC", submitted: vec![], redeem: VecDeque::new(), pins: vec![] }
+    }
+
+    fn opened(&self, index: usize) -> KioskIntake {
+        let plain = keys().unseal(&self.submitted[index].1).expect("opens with the organisation's key");
+        serde_json::from_slice(&plain).expect("an intake")
+    }
+}
+
+impl KioskBackend for Fake {
+    fn connect(&mut self) -> Result<KioskInfo, String> {
+        if self.up { Ok(info(self.province)) } else { Err("no owner".into()) }
+    }
+
+    fn redeem(&mut self, _code: &str) -> Result<RecordId, RedeemError> {
+        if !self.up {
+            return Err(RedeemError::Unavailable("no owner".into()));
+        }
+        self.redeem.pop_front().unwrap_or(Err(RedeemError::Refused))
+    }
+
+    fn submit(&mut self, id: RecordId, sealed: &[u8], critical: bool, checkin: Option<RecordId>) -> Result<(), String> {
+        if !self.up {
+            return Err("no owner".into());
+        }
+        self.submitted.push((id, sealed.to_vec(), critical, checkin));
+        Ok(())
+    }
+
+    fn verify_pin(&mut self, pin: &SecretString) -> Result<(), PinError> {
+        self.pins.push(pin.expose_secret().to_string());
+        if !self.up {
+            return Err(PinError::Unavailable("no owner".into()));
+        }
+        if pin.expose_secret() == "246810" { Ok(()) } else { Err(PinError::Wrong) }
+    }
+}
+
+struct Run {
+    kiosk: Kiosk,
+    fake: Fake,
+    cleared: usize,
+    exited: bool,
+}
+
+impl Run {
+    fn new(fake: Fake) -> Run {
+        let instruments = library().bundle("adult-core").expect("bundle").instruments.clone();
+        let mut kiosk = Kiosk::new("adult-core", instruments, Lang::En, DEFAULT_IDLE_MS, T0);
+        let mut fake = fake;
+        let mut run = Run {
+            kiosk: Kiosk::new("x", vec![], Lang::En, DEFAULT_IDLE_MS, T0),
+            fake: Fake::new(),
+            cleared: 0,
+            exited: false,
+        };
+        for effect in kiosk.start() {
+            if let super::shell::Outcome::Reply(reply) = super::shell::perform(effect, &mut fake) {
+                dispatch(&mut kiosk, reply, &deps(), &mut fake);
+            }
+        }
+        run.kiosk = kiosk;
+        run.fake = fake;
+        run
+    }
+
+    fn act(&mut self, action: Action) {
+        let (clear, exit) = dispatch(&mut self.kiosk, action, &deps(), &mut self.fake);
+        self.cleared += usize::from(clear);
+        self.exited |= exit;
+    }
+
+    fn key(&mut self, key: KioskKey) {
+        self.act(Action::Key(key));
+    }
+
+    fn at(&mut self, ms: i64) {
+        self.act(Action::Tick(T0 + ms));
+    }
+
+    fn digits(&mut self, digits: &[u8]) {
+        for d in digits {
+            self.key(KioskKey::Digit(*d));
+        }
+    }
+
+    /// Welcome -> language -> no code -> consent.
+    fn begin(&mut self, lang: u8) {
+        self.digits(&[lang]);
+        self.key(KioskKey::Enter);
+        assert_eq!(self.kiosk.screen, Screen::Consent);
+        self.digits(&[1]);
+        assert_eq!(self.kiosk.screen, Screen::Question);
+    }
+
+    fn current_item(&self) -> Option<(String, String)> {
+        let client = self.kiosk.client.as_ref()?;
+        let instrument = client.flow.current_instrument(library())?;
+        Some((instrument.id.clone(), instrument.items[client.flow.current_item()].id.clone()))
+    }
+
+    fn render(&self, width: u16, height: u16) -> String {
+        render(&self.kiosk, width, height)
+    }
+}
+
+fn render(kiosk: &Kiosk, width: u16, height: u16) -> String {
+    let theme = Theme::select(Some("default"), false);
+    let view = KioskView { library: library(), theme: &theme };
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| draw(frame, kiosk, &view)).expect("draw");
+    terminal.backend().to_string()
+}
+
+/// Every hostile key: controls, Alt, function keys, navigation, Esc, q.
+fn hostile_keys() -> Vec<KeyEvent> {
+    let mut keys = Vec::new();
+    for c in ('a'..='z').chain(['\\', '[', ']', '^', '_', '@', '4', '5', '6', '7', '8']) {
+        keys.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        keys.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
+    }
+    for n in 1..=12 {
+        keys.push(KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+        keys.push(KeyEvent::new(KeyCode::F(n), KeyModifiers::ALT));
+    }
+    for code in [
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Right,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Delete,
+        KeyCode::Insert,
+        KeyCode::Null,
+        KeyCode::Char('q'),
+        KeyCode::Char('Q'),
+        KeyCode::Char('x'),
+    ] {
+        keys.push(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+    keys
+}
+
+fn at_screen(name: &str) -> Run {
+    let mut run = Run::new(Fake::new());
+    match name {
+        "welcome" => {}
+        "code" => run.digits(&[1]),
+        "consent" => {
+            run.digits(&[1]);
+            run.key(KioskKey::Enter);
+        }
+        "question" => {
+            run.begin(1);
+            run.digits(&[2]);
+        }
+        "crisis" => {
+            run.begin(1);
+            run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 3]);
+        }
+        "thanks" => {
+            run.begin(1);
+            finish_all(&mut run);
+        }
+        "declined" => {
+            run.digits(&[1]);
+            run.key(KioskKey::Enter);
+            run.digits(&[2]);
+        }
+        "saving" => {
+            run.fake.up = false;
+            run.begin(1);
+            finish_all(&mut run);
+        }
+        other => panic!("no screen {other}"),
+    }
+    run
+}
+
+/// Answers every item with the first option (skipping optional items) until the end.
+fn finish_all(run: &mut Run) {
+    for _ in 0..200 {
+        if run.kiosk.screen != Screen::Question {
+            return;
+        }
+        run.key(KioskKey::Digit(1));
+    }
+    panic!("the questionnaire did not end");
+}
+
+const SCREENS: [&str; 8] = ["welcome", "code", "consent", "question", "crisis", "thanks", "declined", "saving"];
+
+#[test]
+fn no_key_leads_out_of_the_kiosk() {
+    for name in SCREENS {
+        for event in hostile_keys() {
+            let mut run = at_screen(name);
+            let before = run.kiosk.screen.clone();
+            let Some(key) = kiosk_key(event) else { continue };
+            run.key(key);
+            assert!(!run.exited, "{name}: {event:?} ended the kiosk");
+            match key {
+                KioskKey::QuickExit => assert_eq!(run.kiosk.screen, Screen::Neutral, "{name}: Esc"),
+                KioskKey::Admin => assert!(matches!(run.kiosk.screen, Screen::Pin { .. }), "{name}: Ctrl-E"),
+                // Letters type into the check-in code field; nothing else moves.
+                KioskKey::Char(_) if name == "code" => assert!(matches!(run.kiosk.screen, Screen::Code { .. })),
+                // Ctrl-H is Backspace: one step back inside the kiosk.
+                KioskKey::Back => assert!(!matches!(run.kiosk.screen, Screen::Neutral | Screen::Pin { .. })),
+                _ => assert_eq!(run.kiosk.screen, before, "{name}: {event:?} changed the screen"),
+            }
+        }
+    }
+}
+
+#[test]
+fn only_the_right_pin_ends_the_kiosk() {
+    let mut run = at_screen("question");
+    run.key(KioskKey::Admin);
+    run.digits(&[1, 2, 3, 4, 5, 6]);
+    assert!(!render(&run.kiosk, 80, 24).contains("123456"), "the PIN is never shown");
+    run.key(KioskKey::Enter);
+    assert!(matches!(&run.kiosk.screen, Screen::Pin { status: PinStatus::Wrong, .. }));
+    assert!(!run.exited);
+    // Enter with nothing typed goes back to the question, answers intact.
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Question);
+    assert_eq!(run.kiosk.client.as_ref().map(|c| c.answers.len()), Some(1));
+    run.key(KioskKey::Admin);
+    run.fake.up = false;
+    run.digits(&[2, 4, 6, 8, 1, 0]);
+    run.key(KioskKey::Enter);
+    assert!(matches!(&run.kiosk.screen, Screen::Pin { status: PinStatus::Unavailable(_), .. }));
+    assert!(!run.exited);
+    run.fake.up = true;
+    run.digits(&[2, 4, 6, 8, 1, 0]);
+    run.key(KioskKey::Enter);
+    assert!(run.exited);
+    assert!(run.kiosk.client.is_none(), "answers are dropped before leaving");
+    assert_eq!(run.fake.pins, ["123456", "246810", "246810"]);
+    // A PIN prompt left alone goes back.
+    let mut run = at_screen("consent");
+    run.key(KioskKey::Admin);
+    run.at(PIN_TIMEOUT_MS + 1);
+    assert_eq!(run.kiosk.screen, Screen::Consent);
+}
+
+#[test]
+fn idle_reset_with_countdown_on_an_injected_clock() {
+    let mut run = at_screen("question");
+    assert_eq!(run.kiosk.countdown_secs(), None);
+    run.at(DEFAULT_IDLE_MS - COUNTDOWN_MS - 1);
+    assert_eq!(run.kiosk.countdown_secs(), None);
+    assert!(!run.render(80, 24).contains("start over"));
+    run.at(DEFAULT_IDLE_MS - 42_000);
+    assert_eq!(run.kiosk.countdown_secs(), Some(42));
+    let screen = run.render(80, 24);
+    assert!(screen.contains("start over in 42 seconds"), "{screen}");
+    // A key gives the full period again.
+    run.kiosk.now_ms = T0 + DEFAULT_IDLE_MS - 42_000;
+    run.key(KioskKey::Other);
+    run.at(DEFAULT_IDLE_MS + 1_000);
+    assert_eq!(run.kiosk.screen, Screen::Question);
+    assert_eq!(run.kiosk.countdown_secs(), None);
+    run.at(2 * DEFAULT_IDLE_MS - 42_000 - 50_000);
+    assert_eq!(run.kiosk.countdown_secs(), Some(50));
+    let cleared = run.cleared;
+    run.at(2 * DEFAULT_IDLE_MS - 42_000);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    assert!(run.kiosk.client.is_none(), "the answers are gone");
+    assert_eq!(run.cleared, cleared + 1, "screen and scrollback cleared");
+    assert_eq!(run.kiosk.lang, Lang::En);
+    assert!(run.fake.submitted.is_empty(), "an unfinished questionnaire is not sent");
+    assert!(!run.render(80, 24).contains("interest"), "nothing of the client is drawn");
+    // The welcome screen has nothing to reset.
+    run.at(10 * DEFAULT_IDLE_MS);
+    assert_eq!(run.cleared, cleared + 1);
+}
+
+#[test]
+fn a_completed_questionnaire_is_sealed_and_the_kiosk_cannot_read_it_back() {
+    let mut run = at_screen("thanks");
+    assert_eq!(run.kiosk.screen, Screen::Thanks);
+    assert!(run.kiosk.client.is_none(), "plaintext answers are dropped once sealed");
+    assert!(run.kiosk.pending.is_none());
+    assert_eq!(run.fake.submitted.len(), 1);
+    let (id, sealed, critical, checkin) = run.fake.submitted[0].clone();
+    assert!(!critical);
+    assert_eq!(checkin, None);
+    // Only the organisation's private key opens it.
+    assert!(OrgKeyPair::generate().unseal(&sealed).is_err());
+    let intake = run.fake.opened(0);
+    assert_eq!(intake.id, id);
+    assert!(intake.complete);
+    assert_eq!(intake.consent, crate::store::ConsentAnswer::Given);
+    assert_eq!(intake.consent_version, CONSENT_VERSION);
+    assert_eq!(intake.instruments, ["phq9", "gad7", "auditc", "dast10", "pcptsd5"]);
+    assert!(intake.answers.iter().any(|a| a.instrument.id == "phq9" && a.item_id == "q9" && a.score == 0));
+    assert!(intake.completed.contains(&"pcptsd5".to_string()));
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    // The thank-you page also leaves by itself.
+    let mut run = at_screen("thanks");
+    let cleared = run.cleared;
+    run.at(GOODBYE_MS + 10);
+    assert_eq!((run.kiosk.screen.clone(), run.cleared), (Screen::Welcome, cleared + 1));
+}
+
+#[test]
+fn item_9_shows_crisis_information_at_once_and_alerts_staff() {
+    let mut run = Run::new(Fake::new());
+    run.begin(2);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1]);
+    assert!(run.fake.submitted.is_empty());
+    run.digits(&[2]);
+    assert_eq!(run.kiosk.screen, Screen::Crisis, "on the answer itself");
+    assert_eq!(run.fake.submitted.len(), 1, "sent in the same step");
+    assert!(run.fake.submitted[0].2, "marked critical for the owner's alert");
+    assert!(run.kiosk.alerted);
+    let intake = run.fake.opened(0);
+    assert_eq!(intake.critical_flags, ["phq9.suicidal_ideation"]);
+    assert!(!intake.complete);
+    assert_eq!(intake.language, crate::store::Lang::Fr);
+    let screen = run.render(80, 24);
+    assert!(screen.contains("9-1-1") && screen.contains("9-8-8"), "{screen}");
+    assert!(screen.contains("personnel de l'accueil"), "{screen}");
+    assert!(screen.contains("Le personnel a été prévenu"), "{screen}");
+    // Québec's own line comes from the catalog.
+    assert!(
+        run.kiosk.crisis_lines.iter().any(|l| l.contact.contains("1-866-277-3553")),
+        "{:?}",
+        run.kiosk.crisis_lines
+    );
+    for key in [KioskKey::Enter, KioskKey::Back, KioskKey::Digit(1), KioskKey::Char('q'), KioskKey::Other] {
+        run.key(key);
+        assert_eq!(run.kiosk.screen, Screen::Crisis);
+    }
+    run.at(DEFAULT_IDLE_MS + 1);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    assert_eq!(run.fake.submitted.len(), 1);
+}
+
+#[test]
+fn a_lost_owner_keeps_the_sealed_answers_and_retries_without_showing_them() {
+    let mut run = at_screen("saving");
+    assert_eq!(run.kiosk.screen, Screen::Saving);
+    assert!(run.kiosk.client.is_none());
+    assert!(matches!(run.kiosk.pending.as_ref().map(|p| &p.body), Some(Body::Sealed(_))));
+    let screen = run.render(80, 24);
+    assert!(screen.contains("trying again"), "{screen}");
+    assert!(!screen.contains("interest"));
+    // Keys, a reset and the next client all wait: the welcome screen does not come back yet.
+    run.at(DEFAULT_IDLE_MS + 1);
+    assert_eq!(run.kiosk.screen, Screen::Saving);
+    run.digits(&[1]);
+    assert_eq!(run.kiosk.screen, Screen::Saving);
+    run.fake.up = true;
+    run.at(DEFAULT_IDLE_MS + 2 * RETRY_MAX_MS);
+    assert_eq!(run.fake.submitted.len(), 1);
+    assert_eq!(run.kiosk.screen, Screen::Welcome, "after a reset, the next client starts fresh");
+    // A kiosk that never reached its owner seals as soon as it does.
+    let mut fake = Fake::new();
+    fake.up = false;
+    let mut run = Run::new(fake);
+    assert!(run.kiosk.info.is_none());
+    run.begin(1);
+    finish_all(&mut run);
+    assert!(matches!(run.kiosk.pending.as_ref().map(|p| &p.body), Some(Body::Plain(_))));
+    run.fake.up = true;
+    run.at(RETRY_MS + 1);
+    assert_eq!(run.fake.submitted.len(), 1);
+    assert_eq!(run.kiosk.screen, Screen::Thanks);
+    assert!(run.fake.opened(0).complete);
+}
+
+#[test]
+fn checkin_codes_are_checked_by_the_owner_and_travel_with_the_submission() {
+    let mut run = Run::new(Fake::new());
+    run.digits(&[1]);
+    for c in "abcd".chars() {
+        run.key(KioskKey::Char(c));
+    }
+    run.key(KioskKey::Enter);
+    assert!(matches!(&run.kiosk.screen, Screen::Code { status: CodeStatus::Refused, .. }), "malformed");
+    let id = RecordId::random();
+    run.fake.redeem.push_back(Err(RedeemError::Refused));
+    run.fake.redeem.push_back(Ok(id));
+    for attempt in 0..2 {
+        let _ = attempt;
+        run.act(Action::Paste("acde-fghj\u{202e}\u{7}".into()));
+        run.key(KioskKey::Enter);
+    }
+    assert_eq!(run.kiosk.screen, Screen::Consent);
+    assert!(run.render(80, 24).contains("Code accepted"));
+    run.digits(&[1]);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 2]);
+    assert_eq!(run.fake.submitted[0].3, Some(id));
+    // Owner down: the code is skipped, not lost in a wait.
+    let mut run = Run::new(Fake::new());
+    run.digits(&[1]);
+    run.fake.up = false;
+    run.act(Action::Paste("ACDE-FGHJ".into()));
+    run.key(KioskKey::Enter);
+    assert!(matches!(&run.kiosk.screen, Screen::Code { status: CodeStatus::Unavailable, .. }));
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Consent);
+}
+
+#[test]
+fn quick_exit_blanks_the_screen_and_forgets_the_client() {
+    let mut run = at_screen("question");
+    run.digits(&[3, 2]);
+    let before = run.render(80, 24);
+    assert!(before.contains("Question 4 of 10"), "{before}");
+    let cleared = run.cleared;
+    run.key(KioskKey::QuickExit);
+    assert_eq!(run.kiosk.screen, Screen::Neutral);
+    assert!(run.kiosk.client.is_none());
+    assert_eq!(run.cleared, cleared + 1);
+    let neutral = run.render(80, 24);
+    assert!(!neutral.contains("Clinique") && !neutral.contains("Question"), "{neutral}");
+    run.key(KioskKey::Digit(1));
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    assert!(run.fake.submitted.is_empty());
+}
+
+#[test]
+fn declining_consent_records_nothing() {
+    let mut run = at_screen("declined");
+    assert_eq!(run.kiosk.screen, Screen::Declined);
+    assert!(run.kiosk.client.is_none());
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    assert!(run.fake.submitted.is_empty());
+}
+
+#[test]
+fn optional_items_are_skipped_with_enter_and_back_goes_back() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(run.current_item(), Some(("phq9".into(), "difficulty".into())));
+    run.key(KioskKey::Back);
+    assert_eq!(run.current_item(), Some(("phq9".into(), "q9".into())));
+    run.key(KioskKey::Enter);
+    run.key(KioskKey::Enter);
+    assert_eq!(run.current_item().map(|(i, _)| i), Some("gad7".into()));
+    // A number beyond the options does nothing.
+    run.key(KioskKey::Digit(9));
+    assert_eq!(run.current_item(), Some(("gad7".into(), "q1".into())));
+}
+
+#[test]
+fn snapshots_of_every_screen_in_both_languages() {
+    for name in SCREENS.iter().copied().chain(["neutral", "pin"]) {
+        for (lang, digit) in [("en", 1u8), ("fr", 2u8)] {
+            let mut run = Run::new(Fake::new());
+            match name {
+                "welcome" => {}
+                "neutral" => run.key(KioskKey::QuickExit),
+                _ => {
+                    run.digits(&[digit]);
+                    match name {
+                        "code" => run.act(Action::Paste("ACDE".into())),
+                        "consent" => run.key(KioskKey::Enter),
+                        "declined" => {
+                            run.key(KioskKey::Enter);
+                            run.digits(&[2]);
+                        }
+                        "question" | "crisis" | "thanks" | "saving" | "pin" => {
+                            run.key(KioskKey::Enter);
+                            if name == "saving" {
+                                run.fake.up = false;
+                            }
+                            run.digits(&[1]);
+                            match name {
+                                "question" => {
+                                    run.digits(&[2, 3]);
+                                    run.at(DEFAULT_IDLE_MS - 30_000);
+                                }
+                                "crisis" => run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 4]),
+                                "pin" => {
+                                    run.key(KioskKey::Admin);
+                                    run.digits(&[1, 2, 3]);
+                                }
+                                _ => finish_all(&mut run),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for (width, height) in [(80, 24), (120, 40)] {
+                let screen = run.render(width, height);
+                insta::assert_snapshot!(format!("kiosk_{name}_{width}x{height}_{lang}"), screen);
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Drawing the kiosk: a pure function of its state. Plain words, one question per screen,
+//! numbered answers, the keys on the last line, and the idle countdown above them. Text from the
+//! organisation or the questionnaire files is passed through `terminal_text`.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use super::app::{Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen};
+use crate::instrument::{Lang, Library};
+use crate::sanitize::terminal_text;
+use crate::store::Settings;
+use crate::tui::strings::{Text, fill};
+use crate::tui::theme::Theme;
+
+/// What drawing needs besides the state.
+pub struct KioskView<'a> {
+    pub library: &'a Library,
+    pub theme: &'a Theme,
+}
+
+fn clean(text: &str) -> String {
+    terminal_text(text, false)
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, kiosk: &Kiosk, view: &KioskView) {
+    let area = frame.area();
+    let theme = view.theme;
+    frame.render_widget(Block::default().style(theme.base), area);
+    if area.width < 40 || area.height < 12 {
+        let text = Paragraph::new(Text::TooSmall.get(kiosk.lang)).wrap(Wrap { trim: true });
+        frame.render_widget(text, area);
+        return;
+    }
+    let countdown = kiosk.countdown_secs();
+    let [header, body, notice, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(5),
+        Constraint::Length(if countdown.is_some() { 2 } else { 0 }),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    if kiosk.screen != Screen::Neutral {
+        let name = kiosk.info.as_ref().map(|i| clean(&i.organisation)).unwrap_or_default();
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {name}"), theme.muted)), header);
+    }
+    draw_body(frame, body, kiosk, view);
+    if let Some(secs) = countdown {
+        let text = fill(Text::KioskIdle, kiosk.lang, &[("secs", secs.to_string())]);
+        frame.render_widget(Paragraph::new(Line::styled(text, theme.warning)).wrap(Wrap { trim: true }), notice);
+    }
+    let keys = keys(kiosk, view);
+    let mut spans = Vec::new();
+    for (index, (key, text)) in keys.iter().enumerate() {
+        if index > 0 {
+            spans.push(Span::styled("  ·  ", theme.muted));
+        }
+        spans.push(Span::styled(key.clone(), theme.key));
+        spans.push(Span::raw(format!(" {text}")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), footer);
+}
+
+fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
+    let lang = kiosk.lang;
+    let quick = ("Esc".to_string(), Text::KioskKeyQuickExit.get(lang).to_string());
+    let back = ("⌫".to_string(), Text::KioskKeyPrevious.get(lang).to_string());
+    match &kiosk.screen {
+        Screen::Welcome => vec![
+            ("1".into(), Text::LanguageName.get(Lang::En).into()),
+            ("2".into(), Text::LanguageName.get(Lang::Fr).into()),
+            quick,
+        ],
+        Screen::Code { .. } => vec![
+            ("A-Z 0-9".into(), Text::KioskKeyType.get(lang).into()),
+            ("Enter".into(), Text::KioskKeyContinue.get(lang).into()),
+            quick,
+        ],
+        Screen::Consent => vec![
+            ("1".into(), Text::KeyYes.get(lang).into()),
+            ("2".into(), Text::KeyNo.get(lang).into()),
+            ("⌫".into(), Text::KeyBack.get(lang).into()),
+            quick,
+        ],
+        Screen::Question => {
+            let mut keys = Vec::new();
+            if let Some(client) = &kiosk.client
+                && let Some(instrument) = client.flow.current_instrument(view.library)
+            {
+                let item = client.flow.current_item();
+                let count = instrument.options_of(item).len();
+                keys.push((format!("1-{count}"), Text::KeyAnswer.get(lang).to_string()));
+                if client.flow.current_answer(view.library).is_some() {
+                    keys.push(("Enter".into(), Text::KioskKeyContinue.get(lang).into()));
+                } else if !instrument.items[item].required {
+                    keys.push(("Enter".into(), Text::KioskKeySkip.get(lang).into()));
+                }
+            }
+            keys.push(back);
+            keys.push(quick);
+            keys
+        }
+        Screen::Thanks | Screen::Declined => vec![("Enter".into(), Text::KeyFinish.get(lang).into()), quick],
+        Screen::Pin { .. } => vec![("0-9 Enter".into(), Text::KeySubmit.get(lang).into())],
+        Screen::Crisis | Screen::Saving => vec![quick],
+        Screen::Neutral => Vec::new(),
+    }
+}
+
+fn block<'a>(title: &str, style: Style, theme: &Theme) -> Block<'a> {
+    Block::bordered().title(Span::styled(format!(" {title} "), style)).border_style(theme.border)
+}
+
+fn paragraph<'a>(lines: Vec<Line<'a>>, title: &str, style: Style, theme: &Theme) -> Paragraph<'a> {
+    Paragraph::new(lines).wrap(Wrap { trim: false }).block(block(title, style, theme))
+}
+
+fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
+    let theme = view.theme;
+    let lang = kiosk.lang;
+    let para = |lines: Vec<Line<'static>>, title: Text| paragraph(lines, title.get(lang), theme.title, theme);
+    match &kiosk.screen {
+        Screen::Welcome => {
+            let title = format!("{} · {}", Text::KioskWelcome.get(Lang::En), Text::KioskWelcome.get(Lang::Fr));
+            let lines = vec![
+                Line::raw(""),
+                Line::raw(Text::KioskIntro.get(Lang::En)),
+                Line::raw(""),
+                Line::raw(Text::KioskIntro.get(Lang::Fr)),
+                Line::raw(""),
+                option_line(1, Text::LanguageName.get(Lang::En), false, theme),
+                option_line(2, Text::LanguageName.get(Lang::Fr), false, theme),
+                Line::raw(""),
+                Line::styled(Text::KioskChooseLanguage.get(Lang::En), theme.muted),
+                Line::styled(Text::KioskChooseLanguage.get(Lang::Fr), theme.muted),
+            ];
+            frame.render_widget(paragraph(lines, &title, theme.title, theme), area);
+        }
+        Screen::Code { input, status } => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::raw(Text::KioskCodePrompt.get(lang)),
+                Line::raw(""),
+                Line::from(vec![Span::raw("  > "), Span::styled(format!("{input}_"), theme.input)]),
+                Line::raw(""),
+            ];
+            let status = match status {
+                CodeStatus::Typing => None,
+                CodeStatus::Checking => Some((Text::KioskCodeChecking, theme.muted)),
+                CodeStatus::Refused => Some((Text::KioskCodeRefused, theme.warning)),
+                CodeStatus::Unavailable => Some((Text::KioskCodeUnavailable, theme.warning)),
+            };
+            if let Some((text, style)) = status {
+                lines.push(Line::styled(text.get(lang), style));
+            }
+            frame.render_widget(para(lines, Text::KioskCodeTitle), area);
+        }
+        Screen::Consent => {
+            let mut lines = vec![Line::raw("")];
+            if kiosk.checkin.is_some() {
+                lines.push(Line::styled(Text::KioskCodeAccepted.get(lang), theme.ok));
+                lines.push(Line::raw(""));
+            }
+            lines.extend([
+                Line::raw(Text::ConsentBody.get(lang)),
+                Line::raw(""),
+                Line::raw(Text::KioskConsentKiosk.get(lang)),
+                Line::raw(""),
+                Line::styled(Text::KioskConsentQuestion.get(lang), theme.title),
+                option_line(1, Text::KioskConsentYes.get(lang), false, theme),
+                option_line(2, Text::KioskConsentNo.get(lang), false, theme),
+            ]);
+            frame.render_widget(para(lines, Text::ConsentTitle), area);
+        }
+        Screen::Declined => {
+            let lines = vec![Line::raw(""), Line::raw(Text::KioskDeclinedBody.get(lang))];
+            frame.render_widget(para(lines, Text::KioskDeclinedTitle), area);
+        }
+        Screen::Question => draw_question(frame, area, kiosk, view),
+        Screen::Crisis => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::raw(Text::KioskCrisisBody.get(lang)),
+                Line::raw(""),
+                Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
+                Line::styled(Text::KioskCrisis988.get(lang), theme.title),
+            ];
+            let lines_for_province: Vec<_> = kiosk
+                .crisis_lines
+                .iter()
+                .filter(|l| !l.contact.contains("9-1-1") && !l.contact.contains("9-8-8") && !l.contact.contains("988"))
+                .collect();
+            if !lines_for_province.is_empty() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(Text::KioskCrisisLines.get(lang), theme.title));
+                for line in lines_for_province {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {} ", clean(&line.contact)), theme.key),
+                        Span::raw(format!("{} ({})", clean(&line.name), clean(&line.hours))),
+                    ]));
+                }
+            }
+            if let Some(info) = &kiosk.info
+                && !info.crisis_text.trim().is_empty()
+                && info.crisis_text != Settings::default().crisis_text
+            {
+                lines.push(Line::raw(""));
+                for text in info.crisis_text.lines() {
+                    lines.push(Line::raw(clean(text)));
+                }
+            }
+            lines.push(Line::raw(""));
+            let (status, style) = if kiosk.alerted {
+                (Text::KioskCrisisAlerted, theme.ok)
+            } else {
+                (Text::KioskCrisisAlerting, theme.muted)
+            };
+            lines.push(Line::styled(status.get(lang), style));
+            frame.render_widget(paragraph(lines, Text::KioskCrisisTitle.get(lang), theme.critical, theme), area);
+        }
+        Screen::Saving => {
+            let retrying =
+                kiosk.pending.as_ref().is_some_and(|p| p.delay_ms > RETRY_MS || matches!(p.body, Body::Plain(_)));
+            let text = if retrying { Text::KioskSavingBody } else { Text::Saving };
+            frame.render_widget(para(vec![Line::raw(""), Line::raw(text.get(lang))], Text::KioskSavingTitle), area);
+        }
+        Screen::Thanks => {
+            let lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
+            frame.render_widget(para(lines, Text::KioskThanksTitle), area);
+        }
+        Screen::Neutral => {
+            let lines = vec![Line::raw(""), Line::raw(Text::KioskNeutralBody.get(lang))];
+            frame.render_widget(para(lines, Text::KioskNeutralTitle), area);
+        }
+        Screen::Pin { input, status, .. } => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::raw(Text::KioskPinPrompt.get(lang)),
+                Line::raw(""),
+                Line::from(vec![Span::raw("  > "), Span::styled(format!("{}_", "•".repeat(input.len())), theme.input)]),
+                Line::raw(""),
+            ];
+            match status {
+                PinStatus::Typing => {}
+                PinStatus::Checking => lines.push(Line::styled(Text::KioskPinChecking.get(lang), theme.muted)),
+                PinStatus::Wrong => lines.push(Line::styled(Text::KioskPinWrong.get(lang), theme.warning)),
+                PinStatus::Unavailable(message) => lines.push(Line::styled(
+                    format!("{} {}", Text::KioskPinUnavailable.get(lang), clean(message)),
+                    theme.warning,
+                )),
+            }
+            frame.render_widget(para(lines, Text::KioskPinTitle), area);
+        }
+    }
+}
+
+fn option_line(number: usize, text: &str, chosen: bool, theme: &Theme) -> Line<'static> {
+    let line = Line::from(vec![Span::styled(format!("  {number}  "), theme.key), Span::raw(clean(text))]);
+    if chosen { line.style(theme.selected) } else { line }
+}
+
+fn draw_question(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
+    let theme = view.theme;
+    let ui = kiosk.lang;
+    let Some(client) = &kiosk.client else { return };
+    let Some(instrument) = client.flow.current_instrument(view.library) else { return };
+    let lang = if instrument.languages.contains(&client.lang) { client.lang } else { Lang::En };
+    let (part, parts) = client.flow.instrument_progress();
+    let (number, total) = client.flow.item_progress(view.library);
+    let title = format!(
+        "{} · {}",
+        fill(Text::KioskPart, ui, &[("n", part.to_string()), ("total", parts.to_string())]),
+        fill(Text::KioskQuestion, ui, &[("n", number.to_string()), ("total", total.to_string())])
+    );
+    let item_index = client.flow.current_item();
+    let item = &instrument.items[item_index];
+    let mut lines = Vec::new();
+    if let Some(timeframe) = &instrument.timeframe {
+        lines.push(Line::styled(clean(timeframe.get(lang)), theme.muted));
+    }
+    if item.use_stem
+        && let Some(stem) = &instrument.stem
+    {
+        lines.push(Line::styled(clean(stem.get(lang)), theme.muted));
+    }
+    lines.push(Line::raw(""));
+    for text in item.text.get(lang).lines() {
+        lines.push(Line::styled(clean(text), theme.title));
+    }
+    lines.push(Line::raw(""));
+    let chosen = client.flow.current_answer(view.library);
+    for (position, option) in instrument.options_of(item_index).iter().enumerate() {
+        lines.push(option_line(position + 1, option.text.get(lang), chosen == Some(position), theme));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Text::KioskPressNumber.get(ui), theme.muted));
+    if lang != client.lang {
+        lines.push(Line::styled(Text::EnglishOnly.get(client.lang), theme.muted));
+    }
+    frame.render_widget(paragraph(lines, &title, theme.title, theme), area);
+}
