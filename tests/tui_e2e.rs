@@ -249,6 +249,32 @@ fn the_idle_lock_hides_the_client_until_the_password_is_given() {
     assert!(!again.contains("Feeling down"));
 }
 
+/// Known bug (reported, not fixed here): since `IntakeFlow::restore` counts an instrument as done
+/// once every required item is answered, an intake stopped at PHQ-9's last (optional, unscored)
+/// difficulty item resumes at the next instrument instead of that item.
+#[test]
+
+fn an_intake_killed_at_the_optional_last_item_resumes_on_it() {
+    const NAME: &str = "Lee Difficulty";
+    let env = Env::initialised();
+    {
+        let mut tui = env.tui(&[], 80, 24);
+        tui.login(NURSE, NURSE_PW);
+        tui.start_intake(NAME);
+        for item in 2..=10 {
+            tui.step("1", &["PHQ-9", &format!("Item {item} of 10")]);
+        }
+        tui.signal("KILL");
+        tui.wait_exit(support::DEADLINE).expect("SIGKILL ends the interface");
+    }
+    let mut tui = env.tui(&[], 80, 24);
+    tui.login(NURSE, NURSE_PW);
+    tui.wait_for(NAME);
+    tui.send(ENTER);
+    let resumed = tui.wait_until("the resumed encounter", |s| s.contains(NAME) && s.contains("Item "));
+    assert!(resumed.contains("PHQ-9") && resumed.contains("Item 10 of 10"), "{resumed}");
+}
+
 /// Signs in, starts an intake and leaves it at `answers` answered items (0: the consent screen).
 fn intake_at(env: &Env, name: &str, answers: usize) -> support::Tui {
     let mut tui = env.tui(&[], 80, 24);
@@ -308,7 +334,7 @@ fn sighup_restores_the_terminal_and_loses_no_answer() {
 /// the SIGHUP flag and the `is_terminal` check in the event loop are never reached: the process
 /// stays, spinning a core, holding its session to the owner. Run with `--ignored` once fixed.
 #[test]
-#[ignore = "bug: a hung-up terminal leaves the interface spinning forever"]
+
 fn a_hung_up_terminal_ends_the_interface_and_loses_no_answer() {
     const NAME: &str = "Sam Hangup";
     let env = Env::initialised();
@@ -367,7 +393,7 @@ fn a_small_window_asks_to_be_enlarged_and_redraws_when_it_is() {
 /// was recorded resumes at the next item instead of the crisis protocol; the protocol only comes
 /// back after one more answer. Run with `--ignored` once `EncounterOpened` restores it.
 #[test]
-#[ignore = "bug: resuming an encounter with an unrecorded crisis skips the crisis screen"]
+
 fn an_intake_killed_on_the_crisis_screen_resumes_on_the_crisis_screen() {
     const NAME: &str = "Kim Crisis";
     let env = Env::initialised();
@@ -386,7 +412,6 @@ fn an_intake_killed_on_the_crisis_screen_resumes_on_the_crisis_screen() {
     tui.login(NURSE, NURSE_PW);
     tui.wait_for_all(&["CRITICAL", NAME]);
     tui.send(ENTER);
-    let resumed =
-        tui.wait_until("the resumed encounter", |s| s.contains("CRISIS PROTOCOL") || s.contains("Item 10 of 10"));
+    let resumed = tui.wait_until("the resumed encounter", |s| s.contains("CRISIS PROTOCOL") || s.contains("Item "));
     assert!(resumed.contains("CRISIS PROTOCOL"), "the unrecorded crisis must be shown first:\n{resumed}");
 }

@@ -706,11 +706,25 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             let consented = state.consent == Some(true);
             let intake =
                 Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None };
+            let unhandled = intake.flow.unhandled_critical(library);
             app.screen = match (consented, intake.flow.is_finished()) {
                 (false, _) => Screen::Consent,
                 (true, false) => Screen::Questionnaire,
                 (true, true) => results_screen(&intake, library, care, today),
             };
+            // A critical answer nobody has acted on yet (a kiosk submission, or an intake cut off
+            // at the crisis screen) brings the crisis protocol up first.
+            if let (true, Some((instrument, flags))) = (consented, unhandled) {
+                app.screen = Screen::Crisis(CrisisState {
+                    instrument,
+                    flags,
+                    action: None,
+                    note: Zeroizing::new(String::new()),
+                    note_focus: false,
+                    recorded_at: None,
+                    error: None,
+                });
+            }
             app.intake = Some(intake);
             Vec::new()
         }

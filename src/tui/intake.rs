@@ -79,20 +79,27 @@ impl IntakeFlow {
                 flow.answers.entry(instrument_id.clone()).or_insert_with(|| vec![None; instrument.items.len()]);
             answers[index] = Some(*position);
         }
-        // Completed instruments (a saved result, or every asked required item answered, as in a
-        // kiosk submission) are re-scored from their answers; follow-ups follow from them.
+        // An instrument is done when its result was saved, when every asked item is answered, or
+        // when every asked required item is answered and answers to another instrument were saved
+        // after it (a kiosk submission saves no results; an optional last item may be unanswered).
+        let last_saved = |id: &str| saved.iter().rposition(|(i, _, _)| i == id);
+        let moved_on = |id: &str| last_saved(id).is_some_and(|last| saved[last + 1..].iter().any(|(i, _, _)| i != id));
         loop {
             let before = flow.queue.clone();
             for id in &before {
                 let Some(instrument) = library.get(id) else { continue };
                 let answers = flow.answers_of(instrument);
                 let enabled = flow.enabled(instrument);
-                let all_required =
-                    !answers.is_empty()
-                        && instrument.items.iter().enumerate().all(|(i, item)| {
-                            !enabled[i] || !item.required || answers.get(i).copied().flatten().is_some()
-                        });
-                if (completed.contains(id) || all_required) && !flow.results.contains_key(id) {
+                let answered = |i: usize| answers.get(i).copied().flatten().is_some();
+                let all_asked = !answers.is_empty() && (0..instrument.items.len()).all(|i| !enabled[i] || answered(i));
+                let all_required = !answers.is_empty()
+                    && instrument
+                        .items
+                        .iter()
+                        .enumerate()
+                        .all(|(i, item)| !enabled[i] || !item.required || answered(i));
+                let done = completed.contains(id) || all_asked || (all_required && moved_on(id));
+                if done && !flow.results.contains_key(id) {
                     let result = library.score(instrument, flow.answers_of(instrument), &flow.context);
                     flow.results.insert(id.clone(), result);
                 }
@@ -439,9 +446,16 @@ mod tests {
             (1..=9).map(|i| ("phq9".to_string(), format!("q{i}"), usize::from(i == 9))).collect();
         let restored =
             IntakeFlow::restore(&library, &base, Context::default(), &saved, &BTreeSet::new(), BTreeSet::new());
-        // PHQ-9 is complete (the optional difficulty item was not asked) and the ASQ follows.
-        assert_eq!(restored.queue(), ["phq9", "asq"]);
-        assert_eq!(restored.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
+        // The optional difficulty item is still to come, so PHQ-9 continues there.
+        let phq9 = library.get("phq9").unwrap();
+        assert_eq!(restored.current_instrument(&library).map(|i| i.id.as_str()), Some("phq9"));
+        assert_eq!(phq9.items[restored.current_item()].id, "difficulty");
+        // Once another instrument's answers follow, PHQ-9 counts as done (difficulty skipped).
+        let mut moved = saved.clone();
+        moved.push(("asq".into(), "q1".into(), 1));
+        let done = IntakeFlow::restore(&library, &base, Context::default(), &moved, &BTreeSet::new(), BTreeSet::new());
+        assert_eq!(done.queue(), ["phq9", "asq"]);
+        assert_eq!(done.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
         let (instrument, flags) = restored.unhandled_critical(&library).unwrap();
         assert_eq!((instrument.as_str(), flags[0].id.as_str()), ("phq9", "suicidal_ideation"));
         let handled = BTreeSet::from(["phq9.suicidal_ideation".to_string()]);

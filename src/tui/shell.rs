@@ -132,9 +132,36 @@ pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: O
     // ratatui::init enters raw mode and the alternate screen and installs a panic hook that
     // restores the terminal before the panic message is printed.
     let mut terminal = ratatui::init();
+    let finished = Arc::new(AtomicBool::new(false));
+    watchdog(Arc::clone(&stop), Arc::clone(&finished));
     let result = event_loop(&mut terminal, backend, library, care, &theme, &options, &stop);
+    finished.store(true, Ordering::Relaxed);
     ratatui::restore();
     result
+}
+
+/// When the terminal goes away (SSH dropped, window closed), crossterm's poll can spin inside
+/// itself and never return to the loop. The watchdog notices the hang-up (the SIGHUP/SIGTERM flag
+/// or a terminal that is no longer one), gives the loop a moment to leave by itself, then ends
+/// the process. Every answer shown as saved was flushed by the owner, so nothing is lost; there is
+/// no terminal left to restore.
+fn watchdog(stop: Arc<AtomicBool>, finished: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut since: Option<Instant> = None;
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            if finished.load(Ordering::Relaxed) {
+                return;
+            }
+            let gone = stop.load(Ordering::Relaxed) || !std::io::stdin().is_terminal();
+            match (gone, since) {
+                (false, _) => since = None,
+                (true, None) => since = Some(Instant::now()),
+                (true, Some(at)) if at.elapsed() >= Duration::from_millis(1500) => std::process::exit(0),
+                (true, Some(_)) => {}
+            }
+        }
+    });
 }
 
 fn event_loop(

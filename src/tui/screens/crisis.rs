@@ -125,3 +125,45 @@ mod tests {
         assert!(matches!(app.screen, Screen::Questionnaire), "the intake goes on after the record");
     }
 }
+
+#[cfg(test)]
+mod resume_tests {
+    use std::collections::BTreeSet;
+
+    use crate::instrument::Lang;
+    use crate::tui::app::{Action, Screen, update};
+    use crate::tui::backend::EncounterState;
+    use crate::tui::screens::fixtures;
+    use crate::tui::view::test_support::{care, library};
+
+    fn state(handled: &[&str]) -> EncounterState {
+        let mut answers: Vec<(String, String, usize)> =
+            (1..=8).map(|i| ("phq9".to_string(), format!("q{i}"), 0)).collect();
+        answers.push(("phq9".into(), "q9".into(), 2));
+        EncounterState {
+            encounter: "e9".into(),
+            client: fixtures::client(Lang::En),
+            instruments: vec!["phq9".into(), "gad7".into()],
+            consent: Some(true),
+            answers,
+            completed: BTreeSet::new(),
+            handled_flags: handled.iter().map(|h| h.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn an_unrecorded_crisis_comes_back_first_on_resume() {
+        let mut app = fixtures::signed_in(Lang::En);
+        update(&mut app, Action::EncounterOpened(Ok(state(&[]))), library(), care(), "2026-11-25");
+        assert!(matches!(app.screen, Screen::Crisis(_)), "{:?}", app.screen);
+        let mut app = fixtures::signed_in(Lang::En);
+        update(
+            &mut app,
+            Action::EncounterOpened(Ok(state(&["phq9.suicidal_ideation"]))),
+            library(),
+            care(),
+            "2026-11-25",
+        );
+        assert!(matches!(app.screen, Screen::Questionnaire));
+    }
+}
