@@ -143,6 +143,8 @@ fn execute(command: ExportCommand) -> Outcome {
                 return Err(fail("invalid", "--deidentify applies to --format csv only"));
             }
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
+            // Ask once before creating anything, so a refusal leaves no file behind.
+            client.request(Request::ExportClients { after: None, limit: 1 })?;
             let library = Library::shipped();
             let (encounters, damaged) = match format {
                 Format::Jsonl => export_jsonl(&mut client, &out)?,

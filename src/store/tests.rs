@@ -494,9 +494,9 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                 Operation::ExitKiosk => store.verify_kiosk_pin(actor, &pw("123456")),
                 Operation::ExportData => store.export_encounters(actor, None, 1).map(|_| ()),
                 Operation::ImportData => store.import_records(actor, &[]).map(|_| ()),
-                Operation::ReadReports => store
-                    .service_report(actor, &crate::instrument::Library::shipped(), Default::default())
-                    .map(|_| ()),
+                Operation::ReadReports => {
+                    store.service_report(actor, &crate::instrument::Library::shipped(), Default::default()).map(|_| ())
+                }
                 // Enforced by the owner (server) on these; checked against the same table there.
                 Operation::SubscribeEvents | Operation::StopOwner => continue,
             };

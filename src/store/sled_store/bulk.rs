@@ -64,14 +64,12 @@ impl SledStore {
         let total = if after.is_none() { Some(self.tree(tree).len() as u64) } else { None };
         let mut page = ExportPage { items: Vec::new(), next: None, total, damaged: Vec::new() };
         let mut last = None;
-        let mut taken = 0;
-        for item in self.tree(tree).range(after_bound(&after)) {
+        for (taken, item) in self.tree(tree).range(after_bound(&after)).enumerate() {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
             if taken >= limit {
                 page.next = last;
                 break;
             }
-            taken += 1;
             last = RecordId::from_slice(&k);
             let encounter = match self.open_record::<Encounter>(&key, tree, &k, &v) {
                 Ok(encounter) => encounter,
