@@ -51,8 +51,12 @@ fn owner() -> Running {
     });
     let running = Running { _dir: dir, path, handle, thread: Some(thread) };
     let mut admin = Client::connect(&running.path, no_autostart()).expect("connect");
-    let request =
-        InitRequest { org: "Test Clinic".into(), province: "ON".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let request = InitRequest {
+        org: "Test Clinic".into(),
+        province: "ON".into(),
+        admin: "admin".into(),
+        insecure_test_kdf: true,
+    };
     admin.request(Request::Init { request, password: Password::from(ADMIN_PW) }).expect("init");
     admin.login("admin", &pw(ADMIN_PW), "test").expect("admin login");
     let account = NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: triage::auth::Role::Intake };
@@ -159,10 +163,7 @@ fn checkin_codes_are_single_use_and_expire_through_the_owner() {
     assert_eq!(ivy.request(Request::RedeemCheckin { code: code.code.clone() }).unwrap_err().code(), Some("denied"));
     let mut raw = Client::connect(&running.path, no_autostart()).expect("connect");
     raw.kiosk_session("lobby", "test").expect("kiosk");
-    assert_eq!(
-        raw.request(Request::IssueCheckin { client: None, minutes: 5 }).unwrap_err().code(),
-        Some("denied")
-    );
+    assert_eq!(raw.request(Request::IssueCheckin { client: None, minutes: 5 }).unwrap_err().code(), Some("denied"));
 }
 
 #[test]
