@@ -79,6 +79,7 @@ pub enum Action {
     EncounterOpened(BackendResult<EncounterState>),
     HistoryLoaded(BackendResult<HistoryData>),
     UsersLoaded(BackendResult<Vec<UserRow>>),
+    ReportLoaded(BackendResult<crate::report::ServiceReport>),
     UserSaved(BackendResult<String>),
     AuditLoaded(BackendResult<Vec<AuditRow>>),
     AuditChecked(BackendResult<AuditCheck>),
@@ -160,6 +161,7 @@ pub enum Effect {
     },
     LoadAudit,
     VerifyAudit,
+    LoadReport,
     /// Ring the terminal bell (a critical flag was raised elsewhere).
     Bell,
     LockBackend,
@@ -361,6 +363,7 @@ pub enum Screen {
     Results(Box<ResultsState>),
     History(Box<HistoryData>),
     Admin(Box<AdminState>),
+    Report(Box<crate::report::ServiceReport>),
 }
 
 /// Administration: users and roles, and the audit log.
@@ -800,6 +803,14 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
+        Action::ReportLoaded(Ok(report)) => {
+            app.screen = Screen::Report(Box::new(report));
+            Vec::new()
+        }
+        Action::ReportLoaded(Err(message)) => {
+            app.error(message);
+            Vec::new()
+        }
         Action::HistoryLoaded(Ok(history)) => {
             app.screen = Screen::History(Box::new(history));
             Vec::new()
@@ -938,6 +949,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Vec::new()
             }
             Action::Letter('r') => vec![Effect::LoadHome],
+            Action::Letter('s') => vec![Effect::LoadReport],
             Action::Letter('h') => {
                 entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default()
             }
@@ -1039,6 +1051,24 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Screen::Admin(state) => admin_key(state, action, lang),
+        Screen::Report(_) => match action {
+            Action::Back | Action::Letter('q') => {
+                let admin = app.session.as_ref().is_some_and(|s| s.role == "admin");
+                if admin {
+                    app.screen = Screen::Admin(Box::new(AdminState {
+                        users: Vec::new(),
+                        selected: 0,
+                        new_user: None,
+                        audit: None,
+                    }));
+                    vec![Effect::LoadUsers]
+                } else {
+                    app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                    vec![Effect::LoadHome]
+                }
+            }
+            _ => Vec::new(),
+        },
         Screen::History(_) => match action {
             Action::Back | Action::Letter('q') => {
                 app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
@@ -1299,6 +1329,7 @@ fn admin_key(state: &mut AdminState, action: Action, _lang: Lang) -> Vec<Effect>
             }
         }
         Action::Letter('a') => return vec![Effect::LoadAudit],
+        Action::Letter('s') => return vec![Effect::LoadReport],
         Action::Letter('r') => return vec![Effect::LoadUsers],
         _ => {}
     }

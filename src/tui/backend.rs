@@ -168,6 +168,8 @@ pub trait Backend {
     /// The most recent `limit` audit entries, newest first.
     fn audit_recent(&mut self, limit: usize) -> BackendResult<Vec<AuditRow>>;
     fn audit_verify(&mut self) -> BackendResult<AuditCheck>;
+    /// The service report over every encounter (computed by the owner; clinician and admin).
+    fn service_report(&mut self) -> BackendResult<crate::report::ServiceReport>;
     fn lock(&mut self);
     /// Notices pushed by the owner since the last call (never blocks).
     fn notices(&mut self) -> Vec<Notice>;

@@ -467,6 +467,13 @@ impl Backend for StoreBackend {
         }
     }
 
+    fn service_report(&mut self) -> BackendResult<crate::report::ServiceReport> {
+        match self.request(Request::ServiceReport { period: crate::report::Period::default() })? {
+            Reply::ServiceReport(report) => Ok(*report),
+            other => Err(unexpected(&other)),
+        }
+    }
+
     fn notices(&mut self) -> Vec<Notice> {
         self.notices.as_ref().map(|r| r.try_iter().collect()).unwrap_or_default()
     }

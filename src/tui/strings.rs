@@ -177,6 +177,20 @@ strings! {
     Entries => "entries", "entrées";
     Active => "active", "actif";
     Disabled => "disabled", "désactivé";
+    // Service report
+    ReportTitle => "Service report: all encounters", "Rapport de service : toutes les rencontres";
+    KeyReport => "service report", "rapport de service";
+    ReportIntakes => "Intakes", "Évaluations";
+    ReportByOrigin => "By origin", "Par provenance";
+    ReportByLevel => "By level", "Par niveau";
+    ReportWeekly => "Intakes per week", "Évaluations par semaine";
+    ReportCritical => "Encounters with a critical flag", "Rencontres avec un signalement critique";
+    ReportKioskReview => "Kiosk submission to staff review (median / 90th percentile)", "De la soumission à la borne à la révision (médiane / 90e centile)";
+    ReportAwaiting => "awaiting", "en attente";
+    ReportPositive => "Positive screens", "Dépistages positifs";
+    ReportReferrals => "Referrals (offered / chosen)", "Orientations (proposées / choisies)";
+    ReportOutcomes => "Outcomes by resource (reliable improvement, recovery; 95% CI)", "Résultats par ressource (amélioration fiable, rétablissement; IC 95 %)";
+    TooFew => "too few to say", "trop peu pour conclure";
     // History
     HistoryTitle => "History", "Historique";
     HistoryEmpty => "No earlier encounters.", "Aucune rencontre antérieure.";

@@ -62,9 +62,12 @@ pub fn key_context(app: &App) -> KeyContext {
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
-        Screen::Starting | Screen::Home { .. } | Screen::Consent | Screen::Results(_) | Screen::History(_) => {
-            KeyContext::Menu
-        }
+        Screen::Starting
+        | Screen::Home { .. }
+        | Screen::Consent
+        | Screen::Results(_)
+        | Screen::History(_)
+        | Screen::Report(_) => KeyContext::Menu,
     }
 }
 
@@ -87,6 +90,7 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::Results(state) => screens::results::keys(state),
             Screen::History(_) => screens::history::keys(),
             Screen::Admin(state) => screens::admin::keys(state),
+            Screen::Report(_) => screens::report::keys(),
         }
     };
     keys.push(("?/^K", Text::KeyHelp));
@@ -126,6 +130,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Results(state) => screens::results::draw(frame, body, app, state, view),
             Screen::History(history) => screens::history::draw(frame, body, app, history, view),
             Screen::Admin(state) => screens::admin::draw(frame, body, app, state, view),
+            Screen::Report(report) => screens::report::draw(frame, body, app, report, view),
         }
     }
     if let Some((is_error, message)) = &app.status {

@@ -20,7 +20,13 @@ pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
         }
         return vec![("/", Text::KeyFilter), ("v", Text::KeyVerify), ("↑↓", Text::KeyMove), ("u", Text::KeyUsers)];
     }
-    vec![("n", Text::KeyNewUser), ("d", Text::KeyDisable), ("a", Text::KeyAudit), ("↑↓", Text::KeyMove)]
+    vec![
+        ("n", Text::KeyNewUser),
+        ("d", Text::KeyDisable),
+        ("a", Text::KeyAudit),
+        ("s", Text::KeyReport),
+        ("↑↓", Text::KeyMove),
+    ]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: &View) {

@@ -10,6 +10,7 @@ pub mod history;
 pub mod home;
 pub mod login;
 pub mod questionnaire;
+pub mod report;
 pub mod results;
 
 #[cfg(test)]

@@ -1,0 +1,209 @@
+//! The service report (clinician and admin; the owner enforces it): intakes by origin and level
+//! as bars, intakes per week as a sparkline, kiosk review times, positive screens, referrals, and
+//! outcomes by resource with 95% Wilson intervals ("too few to say" below the minimum count).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+use crate::report::stats::Rate;
+use crate::report::{Count, ServiceReport};
+use crate::tui::app::App;
+use crate::tui::strings::Text;
+use crate::tui::theme::Theme;
+use crate::tui::view::{View, body_block, clean};
+
+pub fn keys() -> Vec<(&'static str, Text)> {
+    vec![("Esc/^B", Text::KeyBack)]
+}
+
+fn duration(ms: Option<i64>) -> String {
+    match ms {
+        None => "-".into(),
+        Some(ms) if ms < 3_600_000 => format!("{} min", ms / 60_000),
+        Some(ms) if ms < 86_400_000 => format!("{:.1} h", ms as f64 / 3_600_000.0),
+        Some(ms) => format!("{:.1} d", ms as f64 / 86_400_000.0),
+    }
+}
+
+fn percent(rate: &Rate) -> String {
+    format!("{:.0}% ({:.0}-{:.0}%)", rate.rate * 100.0, rate.low * 100.0, rate.high * 100.0)
+}
+
+/// One line per count with a bar scaled to the largest count.
+fn bars<'a>(counts: &[Count], width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1);
+    counts
+        .iter()
+        .map(|c| {
+            let length = ((c.count as f64 / max as f64) * width as f64).round() as usize;
+            Line::from(vec![
+                Span::raw(format!("  {:<18} ", clean(&c.label))),
+                Span::styled("█".repeat(length.max(usize::from(c.count > 0))), theme.gauge),
+                Span::raw(format!(" {}", c.count)),
+            ])
+        })
+        .collect()
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, view: &View) {
+    let lang = app.lang;
+    let block = body_block(Text::ReportTitle.get(lang), view.theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let bar_width = usize::from(inner.width.saturating_sub(32)).min(40);
+    let title = |text: Text| Line::styled(text.get(lang), view.theme.title);
+
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{}: ", Text::ReportIntakes.get(lang)), view.theme.title),
+        Span::raw(report.intakes.to_string()),
+        Span::raw("   "),
+        Span::styled(format!("{}: {}", Text::ReportCritical.get(lang), report.critical_encounters), view.theme.warning),
+    ])];
+    lines.push(title(Text::ReportByOrigin));
+    lines.extend(bars(&report.by_origin, bar_width, view.theme));
+    lines.push(title(Text::ReportByLevel));
+    lines.extend(bars(&report.by_level, bar_width, view.theme));
+    let review = &report.kiosk_review;
+    lines.push(Line::from(vec![
+        Span::styled(format!("{}: ", Text::ReportKioskReview.get(lang)), view.theme.title),
+        Span::raw(format!(
+            "{} / {} · {} {}",
+            duration(review.median_ms),
+            duration(review.p90_ms),
+            review.awaiting,
+            Text::ReportAwaiting.get(lang)
+        )),
+    ]));
+    lines.push(title(Text::ReportPositive));
+    for screen in &report.positive_screens {
+        lines.push(Line::raw(format!(
+            "  {:<10} {}/{} {}",
+            clean(&screen.instrument),
+            screen.positive.count,
+            screen.screened,
+            percent(&screen.positive)
+        )));
+    }
+    lines.push(title(Text::ReportReferrals));
+    for referral in report.referrals.iter().take(8) {
+        lines.push(Line::raw(format!(
+            "  {:<40} {} / {}",
+            clean(&referral.resource),
+            referral.offered,
+            referral.chosen
+        )));
+    }
+    lines.push(title(Text::ReportOutcomes));
+    for outcome in &report.outcomes_by_resource {
+        let figures = if outcome.too_few {
+            Span::styled(format!("n={} · {}", outcome.with_follow_up, Text::TooFew.get(lang)), view.theme.muted)
+        } else {
+            Span::raw(format!(
+                "n={} · {} · {}",
+                outcome.with_follow_up,
+                percent(&outcome.reliable_improvement),
+                percent(&outcome.recovery)
+            ))
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {:<28} {:<6} ", clean(&outcome.resource), clean(&outcome.instrument))),
+            figures,
+        ]));
+    }
+
+    // The weekly sparkline takes the first rows on the right when there is room.
+    let weekly: Vec<u64> = report.weekly_intakes.iter().map(|w| w.count).collect();
+    let spark_width = (weekly.len() as u16).min(inner.width / 3);
+    if spark_width >= 4 && inner.width >= 100 {
+        let label = Text::ReportWeekly.get(lang);
+        let x = inner.right() - spark_width.max(label.chars().count() as u16);
+        frame.render_widget(
+            Paragraph::new(Line::styled(label, view.theme.muted)),
+            Rect { x, y: inner.y, width: inner.right() - x, height: 1 },
+        );
+        let data = &weekly[weekly.len() - usize::from(spark_width)..];
+        frame.render_widget(
+            Sparkline::default().data(data).style(view.theme.gauge),
+            Rect { x, y: inner.y + 1, width: spark_width, height: 3.min(inner.height.saturating_sub(1)) },
+        );
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instrument::Lang;
+    use crate::report::stats::wilson;
+    use crate::report::{Count, Period, ResourceOutcome, ReviewTimes, ScreenCount, ServiceReport, WeekCount};
+    use crate::tui::app::{Action, App, Effect, Screen, update};
+    use crate::tui::view::test_support::{care, library, render};
+
+    fn report() -> ServiceReport {
+        ServiceReport {
+            period: Period::default(),
+            intakes: 42,
+            by_origin: vec![Count { label: "staff".into(), count: 30 }, Count { label: "kiosk".into(), count: 12 }],
+            by_level: vec![
+                Count { label: "crisis".into(), count: 3 },
+                Count { label: "2".into(), count: 20 },
+                Count { label: "4".into(), count: 19 },
+            ],
+            flags: vec![],
+            critical_encounters: 3,
+            kiosk_review: ReviewTimes {
+                reviewed: 10,
+                awaiting: 2,
+                median_ms: Some(25 * 60_000),
+                p90_ms: Some(3 * 3_600_000),
+            },
+            positive_screens: vec![ScreenCount { instrument: "phq9".into(), screened: 40, positive: wilson(16, 40) }],
+            referrals: vec![],
+            outcomes_by_resource: vec![
+                ResourceOutcome {
+                    resource: "bounce-back".into(),
+                    instrument: "phq9".into(),
+                    with_follow_up: 25,
+                    cases_at_baseline: 20,
+                    too_few: false,
+                    reliable_improvement: wilson(14, 25),
+                    reliable_deterioration: wilson(1, 25),
+                    recovery: wilson(9, 20),
+                    reliable_recovery: wilson(8, 20),
+                },
+                ResourceOutcome {
+                    resource: "togetherall".into(),
+                    instrument: "gad7".into(),
+                    with_follow_up: 3,
+                    cases_at_baseline: 3,
+                    too_few: true,
+                    reliable_improvement: wilson(2, 3),
+                    reliable_deterioration: wilson(0, 3),
+                    recovery: wilson(1, 3),
+                    reliable_recovery: wilson(1, 3),
+                },
+            ],
+            min_count: 10,
+            weekly_intakes: (0..12)
+                .map(|w| WeekCount { week_start_ms: w * 604_800_000, count: (w as u64 * 7) % 9 })
+                .collect(),
+            measures_from_stored_totals: 0,
+            damaged: vec![],
+        }
+    }
+
+    #[test]
+    fn report_snapshots_and_too_few_to_say() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        assert_eq!(update(&mut app, Action::Letter('s'), library(), care(), "2026-11-25"), vec![Effect::LoadReport]);
+        update(&mut app, Action::ReportLoaded(Ok(report())), library(), care(), "2026-11-25");
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("too few to say"));
+        assert!(screen.contains("56% (37-73%)"), "{screen}");
+        insta::assert_snapshot!("report_80x24", screen);
+        insta::assert_snapshot!("report_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        assert_eq!(update(&mut app, Action::Back, library(), care(), "2026-11-25"), vec![Effect::LoadHome]);
+    }
+}
