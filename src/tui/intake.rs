@@ -355,6 +355,17 @@ impl IntakeFlow {
     }
 }
 
+/// Answers are personal health information: wipe them from memory when the flow is dropped
+/// (a kiosk forgets each client this way).
+impl Drop for IntakeFlow {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for answers in self.answers.values_mut() {
+            answers.zeroize();
+        }
+    }
+}
+
 /// A required item cannot be skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SkipRefused;
