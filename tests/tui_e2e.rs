@@ -249,11 +249,10 @@ fn the_idle_lock_hides_the_client_until_the_password_is_given() {
     assert!(!again.contains("Feeling down"));
 }
 
-/// Known bug (reported, not fixed here): since `IntakeFlow::restore` counts an instrument as done
-/// once every required item is answered, an intake stopped at PHQ-9's last (optional, unscored)
-/// difficulty item resumes at the next instrument instead of that item.
+/// Regression: `IntakeFlow::restore` once counted an instrument as done when every required item
+/// was answered, so an intake stopped at PHQ-9's optional, unscored difficulty item resumed at the
+/// next instrument instead of that item.
 #[test]
-
 fn an_intake_killed_at_the_optional_last_item_resumes_on_it() {
     const NAME: &str = "Lee Difficulty";
     let env = Env::initialised();
@@ -329,12 +328,11 @@ fn sighup_restores_the_terminal_and_loses_no_answer() {
     assert!(resumed.contains("Feeling tired or having little energy"), "{resumed}");
 }
 
-/// Known bug (reported, not fixed here): when the terminal itself goes away (SSH dropped, terminal
-/// window or tmux session closed), crossterm's poll loops on `read() == 0` and never returns, so
-/// the SIGHUP flag and the `is_terminal` check in the event loop are never reached: the process
-/// stays, spinning a core, holding its session to the owner. Run with `--ignored` once fixed.
+/// Regression: when the terminal itself goes away (SSH dropped, terminal window or tmux session
+/// closed), crossterm's poll loops on `read() == 0` and never returns, so the SIGHUP flag and the
+/// `is_terminal` check in the event loop were never reached and the process stayed, spinning a
+/// core (the shell's watchdog now ends it).
 #[test]
-
 fn a_hung_up_terminal_ends_the_interface_and_loses_no_answer() {
     const NAME: &str = "Sam Hangup";
     let env = Env::initialised();
@@ -389,11 +387,9 @@ fn a_small_window_asks_to_be_enlarged_and_redraws_when_it_is() {
     tui.step("2", &[NAME, "Item 3 of 10"]);
 }
 
-/// Known bug (reported, not fixed here): an encounter left on the crisis screen before the action
-/// was recorded resumes at the next item instead of the crisis protocol; the protocol only comes
-/// back after one more answer. Run with `--ignored` once `EncounterOpened` restores it.
+/// Regression: an encounter left on the crisis screen before the action was recorded resumed at
+/// the next item instead of the crisis protocol.
 #[test]
-
 fn an_intake_killed_on_the_crisis_screen_resumes_on_the_crisis_screen() {
     const NAME: &str = "Kim Crisis";
     let env = Env::initialised();

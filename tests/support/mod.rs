@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -151,8 +151,27 @@ impl Drop for Env {
 /// What the reader thread shares with the test.
 struct Shared {
     parser: vt100::Parser,
-    /// Every screen seen, in order (one per chunk read), for "did it ever show" checks.
+    /// Every complete frame seen, in order, for "did it ever show" checks.
     history: Vec<String>,
+    /// The last bytes read, to tell where a frame ends.
+    tail: Vec<u8>,
+    /// The output read so far ends at the end of a frame (not in the middle of one).
+    frame_done: bool,
+}
+
+/// Whether `tail` ends where ratatui ends a frame: every draw finishes with the cursor hidden
+/// (`ESC[?25l`) or shown and placed (`ESC[?25h ESC[row;colH`), after the cells that changed.
+fn ends_a_frame(tail: &[u8]) -> bool {
+    if tail.ends_with(b"\x1b[?25l") {
+        return true;
+    }
+    let show = b"\x1b[?25h\x1b[";
+    let Some(start) = tail.windows(show.len()).rposition(|w| w == show) else { return false };
+    let rest = &tail[start + show.len()..];
+    let Some(position) = rest.strip_suffix(b"H") else { return false };
+    let mut parts = position.split(|b| *b == b';');
+    let number = |part: Option<&[u8]>| part.is_some_and(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit));
+    number(parts.next()) && number(parts.next()) && parts.next().is_none()
 }
 
 /// The interface running in a pseudo-terminal.
@@ -161,7 +180,8 @@ pub struct Tui {
     master: Option<Box<dyn MasterPty + Send>>,
     writer: Option<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
-    shared: Arc<Mutex<Shared>>,
+    /// The screen, and a signal for every chunk of output processed.
+    shared: Arc<(Mutex<Shared>, Condvar)>,
     bytes: Arc<AtomicUsize>,
     /// Set by the reader thread when it has stopped (end of output, or asked to stop).
     closed: Arc<AtomicBool>,
@@ -191,10 +211,15 @@ impl Tui {
         let pid = child.process_id().expect("child pid");
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let writer = pair.master.take_writer().expect("pty writer");
-        let shared = Arc::new(Mutex::new(Shared {
-            parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
-            history: Vec::new(),
-        }));
+        let shared = Arc::new((
+            Mutex::new(Shared {
+                parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+                history: Vec::new(),
+                tail: Vec::new(),
+                frame_done: false,
+            }),
+            Condvar::new(),
+        ));
         let bytes = Arc::new(AtomicUsize::new(0));
         let closed = Arc::new(AtomicBool::new(false));
         let stop_reading = Arc::new(AtomicBool::new(false));
@@ -208,12 +233,20 @@ impl Tui {
                         Ok(0) | Err(_) => break,
                         Ok(n) => {
                             bytes.fetch_add(n, Ordering::SeqCst);
-                            let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
-                            shared.parser.process(&buffer[..n]);
-                            let screen = shared.parser.screen().contents();
-                            if shared.history.last() != Some(&screen) {
-                                shared.history.push(screen);
+                            let (lock, changed) = &*shared;
+                            let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+                            state.parser.process(&buffer[..n]);
+                            state.tail.extend_from_slice(&buffer[..n]);
+                            let excess = state.tail.len().saturating_sub(32);
+                            state.tail.drain(..excess);
+                            state.frame_done = ends_a_frame(&state.tail);
+                            if state.frame_done {
+                                let screen = state.parser.screen().contents();
+                                if state.history.last() != Some(&screen) {
+                                    state.history.push(screen);
+                                }
                             }
+                            changed.notify_all();
                         }
                     }
                     if stop.load(Ordering::SeqCst) {
@@ -223,6 +256,7 @@ impl Tui {
                 // Dropping the reader here closes this thread's copy of the terminal side.
                 drop(reader);
                 closed.store(true, Ordering::SeqCst);
+                shared.1.notify_all();
             });
         }
         Tui { master: Some(pair.master), writer: Some(writer), child, shared, bytes, closed, stop_reading, pid }
@@ -250,14 +284,18 @@ impl Tui {
         self.master = None;
     }
 
+    fn state(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The screen's text now.
     pub fn screen(&self) -> String {
-        self.shared.lock().unwrap_or_else(|e| e.into_inner()).parser.screen().contents()
+        self.state().parser.screen().contents()
     }
 
     /// Runs `check` on the vt100 screen now.
     pub fn with_screen<T>(&self, check: impl FnOnce(&vt100::Screen) -> T) -> T {
-        check(self.shared.lock().unwrap_or_else(|e| e.into_inner()).parser.screen())
+        check(self.state().parser.screen())
     }
 
     /// Bytes the interface has written to the terminal so far.
@@ -267,21 +305,24 @@ impl Tui {
 
     /// How many distinct screens have been seen so far (a mark for [`Tui::wait_seen`]).
     pub fn mark(&self) -> usize {
-        self.shared.lock().unwrap_or_else(|e| e.into_inner()).history.len()
+        self.state().history.len()
     }
 
-    /// Waits until the screen satisfies `check`; fails with the screen after the deadline.
+    /// Waits until a complete frame satisfies `check`; fails with the screen after the deadline.
     pub fn wait_until(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
+        let (lock, changed) = &*self.shared;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            let screen = self.screen();
-            if check(&screen) {
+            let screen = state.parser.screen().contents();
+            if state.frame_done && check(&screen) {
                 return screen;
             }
-            if start.elapsed() > DEADLINE {
+            let Some(left) = DEADLINE.checked_sub(start.elapsed()) else {
                 panic!("timed out waiting for {what}; the screen is:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
+            };
+            // Woken by the reader after every chunk of output it processed.
+            state = changed.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0;
         }
     }
 
@@ -299,20 +340,19 @@ impl Tui {
     /// replaced since (for screens that do not stay long, like one just before an idle lock).
     pub fn wait_seen(&self, mark: usize, texts: &[&str]) -> String {
         let start = Instant::now();
+        let (lock, changed) = &*self.shared;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            {
-                let shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some(screen) = shared.history.iter().skip(mark).find(|s| texts.iter().all(|t| s.contains(t))) {
-                    return screen.clone();
-                }
-                if start.elapsed() > DEADLINE {
-                    panic!(
-                        "timed out waiting for a screen with {texts:?}; the screen is:\n{}",
-                        shared.parser.screen().contents()
-                    );
-                }
+            if let Some(screen) = state.history.iter().skip(mark).find(|s| texts.iter().all(|t| s.contains(t))) {
+                return screen.clone();
             }
-            std::thread::sleep(Duration::from_millis(20));
+            let Some(left) = DEADLINE.checked_sub(start.elapsed()) else {
+                panic!(
+                    "timed out waiting for a screen with {texts:?}; the screen is:\n{}",
+                    state.parser.screen().contents()
+                );
+            };
+            state = changed.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0;
         }
     }
 
@@ -324,7 +364,7 @@ impl Tui {
 
     /// Changes the terminal's size (the interface gets SIGWINCH) and the emulator's with it.
     pub fn resize(&mut self, cols: u16, rows: u16) {
-        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        let mut shared = self.state();
         shared.parser.screen_mut().set_size(nonzero(rows), nonzero(cols));
         let master = self.master.as_ref().expect("the terminal was hung up");
         master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("resize the pseudo-terminal");
