@@ -80,6 +80,7 @@ pub enum Action {
     HistoryLoaded(BackendResult<HistoryData>),
     UsersLoaded(BackendResult<Vec<UserRow>>),
     ReportLoaded(BackendResult<crate::report::ServiceReport>),
+    ClientsLoaded(BackendResult<Vec<ClientInfo>>),
     UserSaved(BackendResult<String>),
     AuditLoaded(BackendResult<Vec<AuditRow>>),
     AuditChecked(BackendResult<AuditCheck>),
@@ -162,6 +163,7 @@ pub enum Effect {
     LoadAudit,
     VerifyAudit,
     LoadReport,
+    LoadClients,
     /// Ring the terminal bell (a critical flag was raised elsewhere).
     Bell,
     LockBackend,
@@ -364,6 +366,26 @@ pub enum Screen {
     History(Box<HistoryData>),
     Admin(Box<AdminState>),
     Report(Box<crate::report::ServiceReport>),
+    Search(Box<SearchState>),
+}
+
+/// Finding a client by name to start a new intake.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchState {
+    pub query: String,
+    pub clients: Vec<ClientInfo>,
+    pub selected: usize,
+}
+
+impl SearchState {
+    /// Clients whose name contains every word of the query (case-insensitive), by name.
+    pub fn matches(&self) -> Vec<&ClientInfo> {
+        let words: Vec<String> = self.query.split_whitespace().map(str::to_lowercase).collect();
+        let mut found: Vec<&ClientInfo> =
+            self.clients.iter().filter(|c| words.iter().all(|w| c.name.to_lowercase().contains(w))).collect();
+        found.sort_by_key(|c| c.name.to_lowercase());
+        found
+    }
 }
 
 /// Administration: users and roles, and the audit log.
@@ -803,6 +825,14 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
+        Action::ClientsLoaded(Ok(clients)) => {
+            app.screen = Screen::Search(Box::new(SearchState { query: String::new(), clients, selected: 0 }));
+            Vec::new()
+        }
+        Action::ClientsLoaded(Err(message)) => {
+            app.error(message);
+            Vec::new()
+        }
         Action::ReportLoaded(Ok(report)) => {
             app.screen = Screen::Report(Box::new(report));
             Vec::new()
@@ -950,6 +980,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Action::Letter('r') => vec![Effect::LoadHome],
             Action::Letter('s') => vec![Effect::LoadReport],
+            Action::Letter('/') | Action::Letter('f') => vec![Effect::LoadClients],
             Action::Letter('h') => {
                 entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default()
             }
@@ -1051,6 +1082,44 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Screen::Admin(state) => admin_key(state, action, lang),
+        Screen::Search(search) => match action {
+            Action::Back => {
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                vec![Effect::LoadHome]
+            }
+            Action::Up => {
+                search.selected = search.selected.saturating_sub(1);
+                Vec::new()
+            }
+            Action::Down => {
+                search.selected = (search.selected + 1).min(search.matches().len().saturating_sub(1));
+                Vec::new()
+            }
+            Action::Input(c) | Action::Letter(c) if search.query.chars().count() < 80 => {
+                search.query.push(c);
+                search.selected = 0;
+                Vec::new()
+            }
+            Action::Toggle => {
+                search.query.push(' ');
+                Vec::new()
+            }
+            Action::DeleteChar => {
+                search.query.pop();
+                search.selected = 0;
+                Vec::new()
+            }
+            Action::ClearField => {
+                search.query.clear();
+                Vec::new()
+            }
+            Action::Submit => {
+                let chosen = search.matches().get(search.selected).map(|c| (*c).clone());
+                let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
+                chosen.map(|client| vec![Effect::StartEncounter { client, instruments }]).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        },
         Screen::Report(_) => match action {
             Action::Back | Action::Letter('q') => {
                 let admin = app.session.as_ref().is_some_and(|s| s.role == "admin");

@@ -139,6 +139,8 @@ pub trait Backend {
     fn organisation(&mut self) -> BackendResult<OrgInfo>;
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
     fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
+    /// Every client this account may read.
+    fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>>;
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String>;
     fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()>;
     fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()>;

@@ -80,6 +80,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::LoadAudit => Action::AuditLoaded(backend.audit_recent(super::app::AUDIT_VIEW_LIMIT)),
         Effect::VerifyAudit => Action::AuditChecked(backend.audit_verify()),
         Effect::LoadReport => Action::ReportLoaded(backend.service_report()),
+        Effect::LoadClients => Action::ClientsLoaded(backend.list_clients()),
         Effect::LockBackend => {
             backend.lock();
             return None;

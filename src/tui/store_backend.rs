@@ -208,6 +208,13 @@ impl Backend for StoreBackend {
         }
     }
 
+    fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>> {
+        match self.request(Request::ListClients)? {
+            Reply::Clients { clients, .. } => Ok(clients.iter().map(client_info).collect()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
     fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo> {
         let new = NewClient {
             name: client.name.clone(),

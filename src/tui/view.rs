@@ -59,6 +59,7 @@ pub fn key_context(app: &App) -> KeyContext {
             KeyContext::Form
         }
         Screen::Admin(_) => KeyContext::Menu,
+        Screen::Search(_) => KeyContext::Form,
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
@@ -91,6 +92,7 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::History(_) => screens::history::keys(),
             Screen::Admin(state) => screens::admin::keys(state),
             Screen::Report(_) => screens::report::keys(),
+            Screen::Search(_) => screens::search::keys(),
         }
     };
     keys.push(("?/^K", Text::KeyHelp));
@@ -131,6 +133,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::History(history) => screens::history::draw(frame, body, app, history, view),
             Screen::Admin(state) => screens::admin::draw(frame, body, app, state, view),
             Screen::Report(report) => screens::report::draw(frame, body, app, report, view),
+            Screen::Search(search) => screens::search::draw(frame, body, app, search, view),
         }
     }
     if let Some((is_error, message)) = &app.status {

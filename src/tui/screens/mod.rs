@@ -12,6 +12,7 @@ pub mod login;
 pub mod questionnaire;
 pub mod report;
 pub mod results;
+pub mod search;
 
 #[cfg(test)]
 pub mod fixtures {

@@ -1,0 +1,84 @@
+//! Find a client by name (each word of the query must appear) and start a new intake for them.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::{App, SearchState};
+use crate::tui::strings::Text;
+use crate::tui::view::{View, body_block, clean};
+
+pub fn keys() -> Vec<(&'static str, Text)> {
+    vec![("Enter", Text::KeyStartIntake), ("↑↓", Text::KeyMove), ("Esc/^B", Text::KeyBack)]
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view: &View) {
+    let block = body_block(Text::SearchTitle.get(app.lang), view.theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let prompt = format!("{} ", Text::SearchPrompt.get(app.lang));
+    let mut lines =
+        vec![Line::from(vec![Span::raw(prompt.clone()), Span::styled(clean(&search.query), view.theme.input)])];
+    let found = search.matches();
+    if found.is_empty() {
+        lines.push(Line::styled(Text::NoClientFound.get(app.lang), view.theme.muted));
+    }
+    for (index, client) in found.iter().enumerate().take(usize::from(inner.height.saturating_sub(1))) {
+        let line = Line::raw(format!(
+            "{:<32} {:<11} {:<3} {}",
+            clean(&client.name),
+            clean(client.birth_date.as_deref().unwrap_or("-")),
+            clean(&client.province),
+            client.language.map_or("", |l| l.code())
+        ));
+        lines.push(if index == search.selected { line.style(view.theme.selected) } else { line });
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x
+        + (unicode_width::UnicodeWidthStr::width(prompt.as_str())
+            + unicode_width::UnicodeWidthStr::width(search.query.as_str())) as u16;
+    frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instrument::Lang;
+    use crate::tui::app::{Action, App, Effect, Screen, update};
+    use crate::tui::backend::ClientInfo;
+    use crate::tui::view::test_support::{care, library, render};
+
+    fn client(name: &str, birth: &str) -> ClientInfo {
+        ClientInfo {
+            id: name.to_lowercase(),
+            name: name.into(),
+            birth_date: Some(birth.into()),
+            province: "NS".into(),
+            language: Some(Lang::En),
+            ..ClientInfo::default()
+        }
+    }
+
+    #[test]
+    fn search_filters_by_every_word_and_starts_an_intake() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        assert_eq!(update(&mut app, Action::Letter('/'), library(), care(), "2026-11-25"), vec![Effect::LoadClients]);
+        let clients = vec![
+            client("Sam Okafor", "1970-01-15"),
+            client("Samira Haddad", "1988-06-30"),
+            client("Émilie Tremblay", "1990-04-02"),
+        ];
+        update(&mut app, Action::ClientsLoaded(Ok(clients)), library(), care(), "2026-11-25");
+        insta::assert_snapshot!("search_all_80x24", render(&app, 80, 24));
+        for c in "sam ha".chars() {
+            let action = if c == ' ' { Action::Toggle } else { Action::Input(c) };
+            update(&mut app, action, library(), care(), "2026-11-25");
+        }
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains("Samira Haddad") && !screen.contains("Sam Okafor"), "{screen}");
+        insta::assert_snapshot!("search_filtered_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(matches!(&effects[..], [Effect::StartEncounter { client, .. }] if client.name == "Samira Haddad"));
+    }
+}
