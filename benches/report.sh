@@ -14,6 +14,7 @@ EOT
 rm -rf "$tmp"' EXIT
 run() { printf '%s\n' "$pw" | "$bin" "$@" --data-dir "$dir" --user ada --password-stdin; }
 printf '%s\n' "$pw" | "$bin" init --org Bench --province ON --admin ada --password-stdin --insecure-test-kdf --data-dir "$dir" >/dev/null
+run stop >/dev/null   # init started a background owner; serve our own in the foreground
 # A foreground owner, so its peak memory can be measured.
 /usr/bin/time -f "owner peak RSS %M KB" "$bin" serve --data-dir "$dir" 2>"$tmp/owner.time" &
 sleep 1

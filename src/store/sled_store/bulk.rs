@@ -19,6 +19,117 @@ fn after_bound(after: &Option<RecordId>) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
     }
 }
 
+/// The child trees of an encounter, in the order [`EncounterDetail`] lists them.
+const CHILDREN: [Kind; 6] =
+    [Kind::Consent, Kind::Answer, Kind::Result, Kind::Decision, Kind::Referral, Kind::CrisisAction];
+
+/// Walks encounters in id order and every child tree alongside in one pass each (child keys
+/// are `encounter id ‖ sequence`, so they sort with their encounter): one sequential scan per
+/// tree instead of six prefix scans per encounter.
+struct Walk<'a> {
+    store: &'a SledStore,
+    key: &'a DataKey,
+    encounters: sled::Iter,
+    children: Vec<std::iter::Peekable<sled::Iter>>,
+}
+
+impl<'a> Walk<'a> {
+    fn new(store: &'a SledStore, key: &'a DataKey, after: &Option<RecordId>) -> Walk<'a> {
+        let children = CHILDREN
+            .iter()
+            .map(|kind| {
+                let start = match after {
+                    // Past every child of `after` (sequence numbers are 8 bytes).
+                    Some(id) => {
+                        let mut bound = id.as_bytes().to_vec();
+                        bound.extend_from_slice(&[0xff; 8]);
+                        Bound::Excluded(bound)
+                    }
+                    None => Bound::Unbounded,
+                };
+                store.tree(T::Kind(*kind)).range::<Vec<u8>, _>((start, Bound::Unbounded)).peekable()
+            })
+            .collect();
+        let encounters = store.tree(T::Kind(Kind::Encounter)).range(after_bound(after));
+        Walk { store, key, encounters, children }
+    }
+
+    /// The next encounter: its id, and its detail or the label of the damaged record.
+    fn next_detail(&mut self) -> Result<Option<(RecordId, std::result::Result<EncounterDetail, String>)>> {
+        let Some(item) = self.encounters.next() else { return Ok(None) };
+        let (k, v) = item.map_err(|e| self.store.sled_err(e))?;
+        let id = RecordId::from_slice(&k).unwrap_or(RecordId([0; 16]));
+        let mut damaged = Vec::new();
+        let mut raw: Vec<Vec<(sled::IVec, sled::IVec)>> = Vec::with_capacity(CHILDREN.len());
+        for iter in self.children.iter_mut() {
+            let mut mine = Vec::new();
+            loop {
+                let prefix = match iter.peek() {
+                    Some(Ok((ck, _))) => ck.get(..16).map(<[u8]>::to_vec).unwrap_or_default(),
+                    Some(Err(_)) => {
+                        if let Some(Err(e)) = iter.next() {
+                            return Err(self.store.sled_err(e));
+                        }
+                        continue;
+                    }
+                    None => break,
+                };
+                match prefix.as_slice().cmp(k.as_ref()) {
+                    // A child of an encounter that is gone: skip it.
+                    std::cmp::Ordering::Less => {
+                        iter.next();
+                    }
+                    std::cmp::Ordering::Equal => {
+                        if let Some(Ok(pair)) = iter.next() {
+                            mine.push(pair);
+                        }
+                    }
+                    std::cmp::Ordering::Greater => break,
+                }
+            }
+            raw.push(mine);
+        }
+        let encounter = match self.store.open_record::<Encounter>(self.key, T::Kind(Kind::Encounter), &k, &v) {
+            Ok(encounter) => encounter,
+            Err(StoreError::Damaged { kind, id: label }) | Err(StoreError::NewerSchema { kind, id: label, .. }) => {
+                return Ok(Some((id, Err(format!("{kind} {label}")))));
+            }
+            Err(other) => return Err(other),
+        };
+        fn open_all<R: DeserializeOwned>(
+            store: &SledStore,
+            key: &DataKey,
+            kind: Kind,
+            pairs: &[(sled::IVec, sled::IVec)],
+            damaged: &mut Vec<String>,
+        ) -> Result<Vec<R>> {
+            let mut out = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                match store.open_record(key, T::Kind(kind), k, v) {
+                    Ok(record) => out.push(record),
+                    Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                        damaged.push(format!("{kind} {id}"))
+                    }
+                    Err(other) => return Err(other),
+                }
+            }
+            Ok(out)
+        }
+        let (store, key) = (self.store, self.key);
+        let detail = EncounterDetail {
+            consents: open_all(store, key, Kind::Consent, &raw[0], &mut damaged)?,
+            answers: open_all(store, key, Kind::Answer, &raw[1], &mut damaged)?,
+            results: open_all(store, key, Kind::Result, &raw[2], &mut damaged)?,
+            decisions: open_all(store, key, Kind::Decision, &raw[3], &mut damaged)?,
+            referrals: open_all(store, key, Kind::Referral, &raw[4], &mut damaged)?,
+            crisis_actions: open_all(store, key, Kind::CrisisAction, &raw[5], &mut damaged)?,
+            encounter,
+            damaged,
+        };
+        Ok(Some((id, Ok(detail))))
+    }
+}
+
 impl SledStore {
     /// Clients in id order after `after` (admin export; audited per page).
     pub fn export_clients(&self, actor: &Actor, after: Option<RecordId>, limit: usize) -> Result<ClientPage> {
@@ -63,36 +174,33 @@ impl SledStore {
         let limit = limit.clamp(1, MAX_PAGE);
         let total = if after.is_none() { Some(self.tree(tree).len() as u64) } else { None };
         let mut page = ExportPage { items: Vec::new(), next: None, total, damaged: Vec::new() };
+        let mut walk = Walk::new(self, &key, &after);
+        let mut taken = 0;
         let mut last = None;
-        for (taken, item) in self.tree(tree).range(after_bound(&after)).enumerate() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            if taken >= limit {
+        while let Some((id, detail)) = walk.next_detail()? {
+            if taken == limit {
+                // `id` starts the next page.
                 page.next = last;
                 break;
             }
-            last = RecordId::from_slice(&k);
-            let encounter = match self.open_record::<Encounter>(&key, tree, &k, &v) {
-                Ok(encounter) => encounter,
-                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
-                    page.damaged.push(format!("{kind} {id}"));
+            taken += 1;
+            last = Some(id);
+            let detail = match detail {
+                Ok(detail) => detail,
+                Err(label) => {
+                    page.damaged.push(label);
                     continue;
+                }
+            };
+            let client_id = detail.encounter.client_id;
+            match self.get_sealed::<Client>(&key, T::Kind(Kind::Client), client_id.as_bytes()) {
+                Ok(Some(client)) => page.items.push(ExportItem { client, detail }),
+                Ok(None) => page.damaged.push(format!("client {client_id} (missing)")),
+                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                    page.damaged.push(format!("{kind} {id}"))
                 }
                 Err(other) => return Err(other),
-            };
-            let client = match self.get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes()) {
-                Ok(Some(client)) => client,
-                Ok(None) => {
-                    page.damaged.push(format!("client {} (missing)", encounter.client_id));
-                    continue;
-                }
-                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
-                    page.damaged.push(format!("{kind} {id}"));
-                    continue;
-                }
-                Err(other) => return Err(other),
-            };
-            let detail = self.detail(&key, encounter)?;
-            page.items.push(ExportItem { client, detail });
+            }
         }
         self.commit(
             actor,
@@ -190,15 +298,11 @@ impl SledStore {
                 builder.kiosk_received(claim.encounter, stored.received_ms);
             }
         }
-        let tree = T::Kind(Kind::Encounter);
-        for item in self.tree(tree).iter() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            match self.open_record::<Encounter>(&key, tree, &k, &v) {
-                Ok(encounter) => builder.add(&self.detail(&key, encounter)?),
-                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
-                    builder.damaged([format!("{kind} {id}")])
-                }
-                Err(other) => return Err(other),
+        let mut walk = Walk::new(self, &key, &None);
+        while let Some((_, detail)) = walk.next_detail()? {
+            match detail {
+                Ok(detail) => builder.add(&detail),
+                Err(label) => builder.damaged([label]),
             }
         }
         let label = match (period.from_ms, period.to_ms) {
