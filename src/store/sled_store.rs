@@ -67,6 +67,9 @@ impl T {
     }
 }
 
+/// How many open encounters (beyond the critical ones) the staff queue lists.
+const OPEN_QUEUE_LIMIT: usize = 500;
+
 /// Stored account (no personal health information; readable while locked).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub(crate) struct AccountRecord {
@@ -1308,6 +1311,15 @@ impl Store for SledStore {
         self.authorize(actor, Operation::ListClients, None, None)?;
         let key = self.key()?;
         self.commit(actor, "encounter.list_open", None, None, Outcome::Allowed, Vec::new())?;
+        // Critical encounters are the ones with a crisis record (written the moment a critical
+        // answer is given, and by a kiosk claim): their ids are the keys' prefix, no decryption.
+        let mut critical = std::collections::HashSet::new();
+        for item in self.tree(T::Kind(Kind::CrisisAction)).iter().keys() {
+            let k = item.map_err(|e| self.sled_err(e))?;
+            if let Some(id) = k.get(..16).and_then(RecordId::from_slice) {
+                critical.insert(id);
+            }
+        }
         let tree = T::Kind(Kind::Encounter);
         let mut open = Vec::new();
         for item in self.tree(tree).iter() {
@@ -1317,18 +1329,24 @@ impl Store for SledStore {
             if !matches!(encounter.status, EncounterStatus::InProgress | EncounterStatus::Submitted) {
                 continue;
             }
-            let client_name = self
-                .get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
-                .ok()
-                .flatten()
-                .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
-            let mut damaged = Vec::new();
-            let results: Vec<ResultRecord> = self.children(&key, T::Kind(Kind::Result), &encounter.id, &mut damaged)?;
-            let actions: Vec<CrisisAction> =
-                self.children(&key, T::Kind(Kind::CrisisAction), &encounter.id, &mut damaged)?;
-            let critical = !actions.is_empty() || results.iter().any(|r| r.flags.iter().any(|f| f.critical));
-            open.push(OpenEncounter { encounter, client_name, critical });
+            let is_critical = critical.contains(&encounter.id);
+            open.push((is_critical, encounter));
         }
+        // Every critical one, then the most recent: a queue is for work in hand, not an archive.
+        open.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.updated_ms.cmp(&a.1.updated_ms)));
+        let keep = open.iter().filter(|(c, _)| *c).count().max(OPEN_QUEUE_LIMIT);
+        open.truncate(keep);
+        let mut open: Vec<OpenEncounter> = open
+            .into_iter()
+            .map(|(critical, encounter)| {
+                let client_name = self
+                    .get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
+                    .ok()
+                    .flatten()
+                    .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
+                OpenEncounter { encounter, client_name, critical }
+            })
+            .collect();
         open.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.encounter.updated_ms.cmp(&a.encounter.updated_ms)));
         Ok(open)
     }

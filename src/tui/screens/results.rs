@@ -71,7 +71,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let client_lang = app.client_lang();
 
     // Where the terminal is big enough, a QR code of the selected resource's web address.
-    let qr = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()).and_then(crate::tui::qr::lines);
+    // (Encoded only when the smallest code, 25 columns, could fit beside the text.)
+    let qr = state
+        .plan
+        .resources
+        .get(state.cursor)
+        .and_then(|r| r.url.as_deref())
+        .filter(|_| inner.width >= 95 && inner.height >= 15)
+        .and_then(crate::tui::qr::lines);
     if let Some(qr) = qr.filter(|q| {
         let width = q.first().map_or(0, |l| l.chars().count()) as u16;
         inner.width >= 70 + width && inner.height >= q.len() as u16 + 2
