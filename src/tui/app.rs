@@ -762,7 +762,14 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
-        Action::DecisionSaved(result) | Action::ReferralSaved(result) => {
+        Action::ReferralSaved(result) => {
+            // Success needs no message of its own: the summary's path follows and is shown.
+            if let Err(message) = result {
+                app.error(message);
+            }
+            Vec::new()
+        }
+        Action::DecisionSaved(result) => {
             if let Screen::Results(state) = &mut app.screen {
                 match result {
                     Ok(()) => {

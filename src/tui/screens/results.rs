@@ -168,6 +168,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     if let Some(error) = state.error {
         level_lines.push(Line::styled(error.get(app.lang), view.theme.warning));
     }
+    if let Some(path) = &state.summary {
+        level_lines.push(Line::styled(format!("{} {}", Text::SummarySaved.get(app.lang), clean(path)), view.theme.ok));
+    }
 
     let result_height = (result_lines.len() as u16).min(inner.height / 3);
     let level_height = (level_lines.len() as u16).min(inner.height / 3);
@@ -290,5 +293,16 @@ mod tests {
         assert!(text.starts_with("Résumé d'orientation"));
         assert!(!text.contains("Émilie"), "the summary names no client");
         assert!(!text.contains("PHQ"), "the summary holds no scores");
+        // Replies come back newest first; whatever the order, the path stays on screen.
+        update(
+            &mut app,
+            Action::SummaryWritten(Ok("/tmp/referral-20261125-e1.txt".into())),
+            library(),
+            care(),
+            "2026-11-25",
+        );
+        update(&mut app, Action::ReferralSaved(Ok(())), library(), care(), "2026-11-25");
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains("/tmp/referral-20261125-e1.txt"), "{screen}");
     }
 }
