@@ -218,46 +218,13 @@ impl Secrets {
             }
             return Ok(SecretString::from(line.trim_end_matches(['\n', '\r']).to_string()));
         }
-        read_hidden(prompt)
+        // One hidden-input reader for every command (the store commands own it).
+        super::store_cmd::read_from_terminal(prompt).map_err(|f| Failure {
+            code: f.code.to_string(),
+            message: f.message,
+            exit: f.exit,
+        })
     }
-}
-
-fn read_hidden(prompt: &str) -> Result<SecretString, Failure> {
-    use ratatui::crossterm::terminal;
-    use std::io::Read;
-    let mut tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .map_err(|_| fail("input", format!("no terminal to ask for the {prompt}: use --password-stdin")))?;
-    let _ = write!(tty, "{prompt}: ");
-    let _ = tty.flush();
-    terminal::enable_raw_mode().map_err(|e| fail("input", format!("cannot turn off echo: {e}")))?;
-    let mut buffer = zeroize::Zeroizing::new(Vec::new());
-    let mut byte = [0u8; 1];
-    let outcome = loop {
-        match tty.read(&mut byte) {
-            Ok(0) => break Ok(()),
-            Ok(_) => match byte[0] {
-                b'\r' | b'\n' => break Ok(()),
-                3 => break Err(fail("input", "cancelled")),
-                127 | 8 => {
-                    while let Some(last) = buffer.pop() {
-                        if last & 0xC0 != 0x80 {
-                            break;
-                        }
-                    }
-                }
-                other => buffer.push(other),
-            },
-            Err(e) => break Err(fail("input", format!("cannot read the terminal: {e}"))),
-        }
-    };
-    let _ = terminal::disable_raw_mode();
-    let _ = write!(tty, "\r\n");
-    outcome?;
-    let text = String::from_utf8(buffer.to_vec()).map_err(|_| fail("input", "the input is not valid UTF-8"))?;
-    Ok(SecretString::from(text))
 }
 
 fn session(dir: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {

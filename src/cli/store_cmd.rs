@@ -431,7 +431,7 @@ impl Secrets {
     }
 }
 
-fn read_from_terminal(prompt: &str) -> Result<SecretString, Failure> {
+pub(crate) fn read_from_terminal(prompt: &str) -> Result<SecretString, Failure> {
     use ratatui::crossterm::terminal;
     use std::io::Read;
     let mut tty = std::fs::OpenOptions::new()
