@@ -145,6 +145,37 @@ struct Write {
     value: Vec<u8>,
 }
 
+/// sled 0.34.7 writes a recovery snapshot at every open as `snap.LSN.generating`, syncs it, then
+/// renames it to `snap.LSN`. A process killed before the rename leaves a partial `.generating`
+/// file that sled's next open picks as the newest snapshot and reports as corruption
+/// (spacejam/sled#1527). sled never relied on an unrenamed file (the log and the previous
+/// snapshot hold everything it summarises), so it is removed before opening. The caller holds
+/// the owner lock, so no other process can be writing it.
+fn discard_unfinished_snapshots(dir: &Path, db_path: &Path) -> Result<()> {
+    let entries = match std::fs::read_dir(db_path) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(StoreError::from_io("read the database directory", dir, error)),
+    };
+    let mut removed = false;
+    for entry in entries {
+        let entry = entry.map_err(|e| StoreError::from_io("read the database directory", dir, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(entry.path())
+                .map_err(|e| StoreError::from_io("remove an unfinished snapshot in", dir, e))?;
+            removed = true;
+        }
+    }
+    if removed {
+        std::fs::File::open(db_path)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| StoreError::from_io("sync the database directory", dir, e))?;
+    }
+    Ok(())
+}
+
 /// The sled store.
 pub struct SledStore {
     dir: PathBuf,
@@ -167,6 +198,7 @@ impl SledStore {
     /// directory's owner lock (see `server::OwnerLock`): sled allows one process.
     pub fn open(dir: &Path) -> Result<SledStore> {
         let db_path = dir.join("db");
+        discard_unfinished_snapshots(dir, &db_path)?;
         let db = sled::Config::new()
             .path(&db_path)
             .cache_capacity(64 * 1024 * 1024)

@@ -58,6 +58,27 @@ fn answer(item: &str, position: u32, score: i64) -> NewAnswer {
     }
 }
 
+/// A process killed while sled wrote its start-up snapshot leaves a partial `snap.*.generating`
+/// file; the next open must still succeed with every saved record.
+#[test]
+fn a_partial_startup_snapshot_does_not_block_opening() {
+    let (dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let client = store.create_client(&intake, &new_client("Ada Partial")).unwrap();
+    let encounter = store.start_encounter(&intake, &client, EncounterOrigin::Staff).unwrap();
+    store.save_answer(&intake, &encounter.id, &answer("q1", 2, 2)).unwrap();
+    drop(store);
+    let partial = dir.path().join("db").join("snap.7FFFFFFFFFFFFFFF.generating");
+    std::fs::write(&partial, b"torn").unwrap();
+
+    let store = SledStore::open(dir.path()).unwrap();
+    assert!(!partial.exists(), "the unfinished snapshot is removed");
+    let intake = store.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+    let detail = store.encounter(&intake, &encounter.id).unwrap();
+    assert_eq!(detail.answers.len(), 1);
+    assert_eq!(detail.answers[0].position, 2);
+}
+
 #[test]
 fn full_encounter_round_trip_and_reopen() {
     let (dir, store, admin) = fresh();
