@@ -34,7 +34,8 @@ pub struct KioskArgs {
     /// Language of the first screen and after each reset.
     #[arg(long, value_name = "en|fr", value_parser = parse_lang)]
     pub lang: Option<Lang>,
-    /// Start over after this many seconds without a key (default 120; at least 10).
+    /// Start over after this many seconds without a key (default: the organisation's
+    /// `kiosk_timeout_seconds`; at least 10).
     #[arg(long, value_name = "SECS")]
     pub idle_timeout: Option<u32>,
     /// A name for this kiosk in the audit log (letters, digits, `-`, `_`, `.`).
@@ -178,7 +179,7 @@ fn kiosk(args: &KioskArgs) -> ExitCode {
         Ok(care) => care,
         Err(problems) => return error(format!("the triage rules or resource catalog have errors:\n{problems}")),
     };
-    let idle_ms = i64::from(args.idle_timeout.unwrap_or(120).max(10)) * 1000;
+    let idle_ms = args.idle_timeout.map(|secs| i64::from(secs) * 1000);
     let lang = args.lang.unwrap_or(Lang::En);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = Theme::select(args.theme.as_deref(), no_color);

@@ -18,8 +18,10 @@ use crate::tui::intake::{IntakeFlow, Step};
 
 /// Version of the consent text the kiosk shows (recorded with each submission).
 pub const CONSENT_VERSION: &str = "kiosk-2026-01";
-/// Default idle period before the kiosk starts over.
+/// Idle period before the kiosk starts over, until the organisation's setting is known.
 pub const DEFAULT_IDLE_MS: i64 = 120_000;
+/// The shortest idle period, whatever is configured.
+pub const MIN_IDLE_MS: i64 = 10_000;
 /// The countdown shows for the last minute.
 pub const COUNTDOWN_MS: i64 = 60_000;
 /// The thank-you and "that is fine" pages return to the welcome screen after this long.
@@ -232,7 +234,11 @@ pub struct Kiosk {
     pub now_ms: i64,
     pub last_activity_ms: i64,
     pub screen_since_ms: i64,
+    /// The idle period in force: `--idle-timeout` when given, else the organisation's
+    /// `kiosk_timeout_seconds` once the owner has told it ([`DEFAULT_IDLE_MS`] until then).
     pub idle_ms: i64,
+    /// Set by `--idle-timeout`: the organisation's setting does not replace it.
+    pub idle_fixed: bool,
     pub size: (u16, u16),
 }
 
@@ -289,7 +295,8 @@ pub struct Deps<'a> {
 }
 
 impl Kiosk {
-    pub fn new(bundle: &str, instruments: Vec<String>, lang: Lang, idle_ms: i64, now_ms: i64) -> Kiosk {
+    /// `idle_ms`: a fixed idle period (`--idle-timeout`), or `None` for the organisation's.
+    pub fn new(bundle: &str, instruments: Vec<String>, lang: Lang, idle_ms: Option<i64>, now_ms: i64) -> Kiosk {
         Kiosk {
             default_lang: lang,
             lang,
@@ -307,7 +314,8 @@ impl Kiosk {
             now_ms,
             last_activity_ms: now_ms,
             screen_since_ms: now_ms,
-            idle_ms: idle_ms.max(10_000),
+            idle_ms: idle_ms.unwrap_or(DEFAULT_IDLE_MS).max(MIN_IDLE_MS),
+            idle_fixed: idle_ms.is_some(),
             size: (80, 24),
         }
     }
@@ -397,6 +405,9 @@ pub fn update(kiosk: &mut Kiosk, action: Action, deps: &Deps) -> Vec<Effect> {
             kiosk.connecting = false;
             match result {
                 Ok(info) => {
+                    if !kiosk.idle_fixed {
+                        kiosk.idle_ms = (i64::from(info.kiosk_timeout_seconds) * 1000).max(MIN_IDLE_MS);
+                    }
                     kiosk.info = Some(info);
                     seal_waiting(kiosk);
                     try_send(kiosk, &mut effects);

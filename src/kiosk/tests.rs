@@ -42,13 +42,13 @@ fn deps() -> Deps<'static> {
     Deps { library: library(), care: care() }
 }
 
-fn info(province: &str) -> KioskInfo {
+fn info(province: &str, timeout_seconds: u32) -> KioskInfo {
     KioskInfo {
         organisation: "Clinique Test".into(),
         province: province.into(),
         crisis_text: crate::store::Settings::default().crisis_text,
         submission_public_key: hex::encode(keys().public_key()),
-        kiosk_timeout_seconds: 120,
+        kiosk_timeout_seconds: timeout_seconds,
         pin_set: true,
     }
 }
@@ -57,6 +57,8 @@ fn info(province: &str) -> KioskInfo {
 struct Fake {
     up: bool,
     province: &'static str,
+    /// The organisation's `kiosk_timeout_seconds`.
+    timeout_seconds: u32,
     submitted: Vec<(RecordId, Vec<u8>, bool, Option<RecordId>)>,
     redeem: VecDeque<Result<RecordId, RedeemError>>,
     pins: Vec<String>,
@@ -64,7 +66,14 @@ struct Fake {
 
 impl Fake {
     fn new() -> Fake {
-        Fake { up: true, province: "QC", submitted: vec![], redeem: VecDeque::new(), pins: vec![] }
+        Fake {
+            up: true,
+            province: "QC",
+            timeout_seconds: 120,
+            submitted: vec![],
+            redeem: VecDeque::new(),
+            pins: vec![],
+        }
     }
 
     fn opened(&self, index: usize) -> KioskIntake {
@@ -75,7 +84,7 @@ impl Fake {
 
 impl KioskBackend for Fake {
     fn connect(&mut self) -> Result<KioskInfo, String> {
-        if self.up { Ok(info(self.province)) } else { Err("no owner".into()) }
+        if self.up { Ok(info(self.province, self.timeout_seconds)) } else { Err("no owner".into()) }
     }
 
     fn redeem(&mut self, _code: &str) -> Result<RecordId, RedeemError> {
@@ -112,14 +121,10 @@ struct Run {
 impl Run {
     fn new(fake: Fake) -> Run {
         let instruments = library().bundle("adult-core").expect("bundle").instruments.clone();
-        let mut kiosk = Kiosk::new("adult-core", instruments, Lang::En, DEFAULT_IDLE_MS, T0);
+        let mut kiosk = Kiosk::new("adult-core", instruments, Lang::En, None, T0);
         let mut fake = fake;
-        let mut run = Run {
-            kiosk: Kiosk::new("x", vec![], Lang::En, DEFAULT_IDLE_MS, T0),
-            fake: Fake::new(),
-            cleared: 0,
-            exited: false,
-        };
+        let mut run =
+            Run { kiosk: Kiosk::new("x", vec![], Lang::En, None, T0), fake: Fake::new(), cleared: 0, exited: false };
         for effect in kiosk.start() {
             if let super::shell::Outcome::Reply(reply) = super::shell::perform(effect, &mut fake) {
                 dispatch(&mut kiosk, reply, &deps(), &mut fake);
@@ -313,6 +318,35 @@ fn only_the_right_pin_ends_the_kiosk() {
     run.key(KioskKey::Admin);
     run.at(PIN_TIMEOUT_MS + 1);
     assert_eq!(run.kiosk.screen, Screen::Consent);
+}
+
+#[test]
+fn the_idle_period_is_the_organisations_unless_fixed_on_the_command_line() {
+    // The organisation's setting (here 300 s) replaces the 120 s used before the owner answers.
+    let mut run = Run::new(Fake { timeout_seconds: 300, ..Fake::new() });
+    assert_eq!(run.kiosk.idle_ms, 300_000);
+    run.begin(1);
+    run.at(299_000);
+    assert_eq!(run.kiosk.screen, Screen::Question, "no reset before the organisation's period");
+    assert_eq!(run.kiosk.countdown_secs(), Some(1));
+    run.at(300_000);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    // A setting below the floor is raised to 10 s.
+    let run = Run::new(Fake { timeout_seconds: 3, ..Fake::new() });
+    assert_eq!(run.kiosk.idle_ms, MIN_IDLE_MS);
+    // Before the owner has answered, the default applies.
+    let waiting = Kiosk::new("x", vec![], Lang::En, None, T0);
+    assert_eq!(waiting.idle_ms, DEFAULT_IDLE_MS);
+    // `--idle-timeout` wins over the organisation's setting.
+    let mut fixed = Kiosk::new("x", vec![], Lang::En, Some(45_000), T0);
+    let mut fake = Fake { timeout_seconds: 300, ..Fake::new() };
+    for effect in fixed.start() {
+        if let super::shell::Outcome::Reply(reply) = super::shell::perform(effect, &mut fake) {
+            dispatch(&mut fixed, reply, &deps(), &mut fake);
+        }
+    }
+    assert!(fixed.info.is_some(), "connected");
+    assert_eq!(fixed.idle_ms, 45_000);
 }
 
 #[test]
