@@ -59,6 +59,9 @@ pub enum Operation {
     ListAccounts,
     ChangeOwnPassword,
     CreateClient,
+    /// Change a client's identifiers, language, province, date of birth, populations or access
+    /// needs; audited with the names of the fields changed.
+    UpdateClient,
     ReadClient,
     ListClients,
     StartEncounter,
@@ -94,13 +97,14 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 32] = [
+    pub const ALL: [Operation; 33] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
         Operation::ListAccounts,
         Operation::ChangeOwnPassword,
         Operation::CreateClient,
+        Operation::UpdateClient,
         Operation::ReadClient,
         Operation::ListClients,
         Operation::StartEncounter,
@@ -137,6 +141,7 @@ impl Operation {
             Operation::ListAccounts => "list_accounts",
             Operation::ChangeOwnPassword => "change_own_password",
             Operation::CreateClient => "create_client",
+            Operation::UpdateClient => "update_client",
             Operation::ReadClient => "read_client",
             Operation::ListClients => "list_clients",
             Operation::StartEncounter => "start_encounter",
@@ -185,6 +190,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | ListAccounts
                 | ChangeOwnPassword
                 | CreateClient
+                | UpdateClient
                 | ReadAudit
                 | VerifyAudit
                 | CreateBackup
@@ -201,6 +207,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
             ReadOrganisation
                 | ChangeOwnPassword
                 | CreateClient
+                | UpdateClient
                 | ReadClient
                 | ListClients
                 | StartEncounter
@@ -224,6 +231,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
             ReadOrganisation
                 | ChangeOwnPassword
                 | CreateClient
+                | UpdateClient
                 | ReadClient
                 | ListClients
                 | StartEncounter
@@ -432,6 +440,7 @@ mod tests {
             (ListAccounts, [true, false, false, false]),
             (ChangeOwnPassword, [true, true, true, false]),
             (CreateClient, [true, true, true, false]),
+            (UpdateClient, [true, true, true, false]),
             (ReadClient, [false, true, true, false]),
             (ListClients, [false, true, true, false]),
             (StartEncounter, [false, true, true, false]),

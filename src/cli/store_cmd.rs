@@ -20,8 +20,8 @@ use crate::server::owner::{Owner, OwnerConfig, OwnerLock};
 use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::backup::{self, Unlock};
 use crate::store::{
-    AccountStatus, AuditFilter, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, NewClient, RecordId,
-    SledStore, Store, StoreError, format_time, parse_time,
+    AccountStatus, AuditFilter, ClientUpdate, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, NewClient,
+    RecordId, SledStore, Store, StoreError, format_time, parse_time,
 };
 
 /// Where the data directory is and how to print.
@@ -178,6 +178,35 @@ pub enum ClientAction {
         /// YYYY-MM-DD.
         #[arg(long)]
         birth_date: Option<String>,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Change a client: only the options given are changed. Prints the fields that changed.
+    Edit {
+        /// The client's id (32 hex digits).
+        id: RecordId,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_name = "XX")]
+        province: Option<String>,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+        /// YYYY-MM-DD.
+        #[arg(long, conflicts_with = "no_birth_date")]
+        birth_date: Option<String>,
+        /// Remove the date of birth.
+        #[arg(long)]
+        no_birth_date: bool,
+        /// Replace the populations, comma-separated (youth, indigenous, 2slgbtq, veteran,
+        /// perinatal, newcomer); an empty value removes them all.
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        populations: Option<Vec<String>>,
+        /// Replace the access needs, comma-separated (no_internet, no_smartphone, phone_only,
+        /// free_only); an empty value removes them all.
+        #[arg(long, value_name = "LIST", value_delimiter = ',')]
+        access_needs: Option<Vec<String>>,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
@@ -380,7 +409,7 @@ fn wants_json(command: &StoreCommand) -> bool {
             | UserAction::Enable { dir, .. }
             | UserAction::Passwd { dir, .. } => dir.json,
         },
-        StoreCommand::Client { action: ClientAction::Add { dir, .. } } => dir.json,
+        StoreCommand::Client { action: ClientAction::Add { dir, .. } | ClientAction::Edit { dir, .. } } => dir.json,
         StoreCommand::Audit { action } => match action {
             AuditAction::Verify { dir, .. } | AuditAction::List { dir, .. } => dir.json,
         },
@@ -574,6 +603,49 @@ fn execute(command: StoreCommand) -> Outcome {
                 return Err(fail("owner", "unexpected reply"));
             };
             Ok((json!({"id": id}), id.to_string()))
+        }
+        StoreCommand::Client {
+            action:
+                ClientAction::Edit {
+                    id,
+                    name,
+                    province,
+                    lang,
+                    birth_date,
+                    no_birth_date,
+                    populations,
+                    access_needs,
+                    dir,
+                    auth,
+                },
+        } => {
+            let list = |values: Option<Vec<String>>| {
+                values.map(|v| v.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            };
+            let changes = ClientUpdate {
+                name,
+                birth_date: if no_birth_date { Some(None) } else { birth_date.map(Some) },
+                province,
+                language: lang,
+                contact: None,
+                populations: list(populations),
+                access_needs: list(access_needs),
+            };
+            if changes == ClientUpdate::default() {
+                return Err(fail(
+                    "input",
+                    "nothing to change: give at least one of --name, --province, --lang, --birth-date, --no-birth-date, --populations, --access-needs",
+                ));
+            }
+            let mut secrets = Secrets::new(auth.password_stdin);
+            let mut client = session(&dir, &auth, &mut secrets)?;
+            let updated = client.update_client(id, changes)?;
+            let text = if updated.changed.is_empty() {
+                format!("{id}: no change")
+            } else {
+                format!("{id}: changed {}", updated.changed.join(", "))
+            };
+            Ok((json!({"id": id, "changed": updated.changed}), text))
         }
         StoreCommand::Audit { action } => audit(action),
         StoreCommand::Backup { action } => backup_command(action),

@@ -311,6 +311,19 @@ impl Client {
         Ok(info)
     }
 
+    /// Changes a client (the fields given in `changes` replace the stored ones); the reply names
+    /// the fields that changed.
+    pub fn update_client(
+        &mut self,
+        id: crate::store::RecordId,
+        changes: crate::store::ClientUpdate,
+    ) -> Result<crate::store::ClientUpdated, ClientError> {
+        match self.request(Request::UpdateClient { id, changes })? {
+            Reply::ClientUpdated(updated) => Ok(updated),
+            _ => Err(ClientError::Protocol("expected the updated client".into())),
+        }
+    }
+
     /// Subscribes to pushed events.
     pub fn subscribe(&mut self) -> Result<(), ClientError> {
         self.request(Request::Subscribe)?;

@@ -178,6 +178,11 @@ pub enum Request {
     GetClient {
         id: RecordId,
     },
+    /// Change a client: the fields given replace the stored ones.
+    UpdateClient {
+        id: RecordId,
+        changes: crate::store::ClientUpdate,
+    },
     ListClients,
     StartEncounter {
         client: RecordId,
@@ -300,6 +305,9 @@ pub enum Request {
     ExportEncounters {
         after: Option<RecordId>,
         limit: usize,
+        /// What each encounter comes with (everything if left out).
+        #[serde(default)]
+        contents: crate::export::Contents,
     },
     /// Admin: write exported records back with their ids.
     ImportRecords {
@@ -333,6 +341,7 @@ pub enum Reply {
     Id(RecordId),
     Client(ClientRecord),
     Clients { clients: Vec<ClientRecord>, damaged: Vec<String> },
+    ClientUpdated(crate::store::ClientUpdated),
     Encounter(Encounter),
     OpenEncounters(Vec<OpenEncounter>),
     CrisisAction(CrisisAction),

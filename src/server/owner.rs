@@ -405,6 +405,9 @@ fn handle(
         }
         Request::CreateClient { client } => Reply::Id(store.create_client(&actor, &client).map_err(wire)?),
         Request::GetClient { id } => Reply::Client(store.client(&actor, &id).map_err(wire)?),
+        Request::UpdateClient { id, changes } => {
+            Reply::ClientUpdated(store.update_client(&actor, &id, &changes).map_err(wire)?)
+        }
         Request::ListClients => {
             let (clients, damaged) = store.list_clients(&actor).map_err(wire)?;
             Reply::Clients { clients, damaged }
@@ -532,8 +535,8 @@ fn handle(
         Request::ExportClients { after, limit } => {
             Reply::ExportClients(store.export_clients(&actor, after, limit).map_err(wire)?)
         }
-        Request::ExportEncounters { after, limit } => {
-            Reply::ExportEncounters(Box::new(store.export_encounters(&actor, after, limit).map_err(wire)?))
+        Request::ExportEncounters { after, limit, contents } => {
+            Reply::ExportEncounters(Box::new(store.export_encounters_with(&actor, after, limit, contents).map_err(wire)?))
         }
         Request::ImportRecords { records } => Reply::Imported(store.import_records(&actor, &records).map_err(wire)?),
         Request::Ping

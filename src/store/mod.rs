@@ -155,6 +155,9 @@ pub trait Store: Send + Sync {
     fn set_password(&self, actor: &Actor, username: &str, new_password: &SecretString) -> Result<()>;
     fn create_client(&self, actor: &Actor, client: &NewClient) -> Result<RecordId>;
     fn client(&self, actor: &Actor, id: &RecordId) -> Result<Client>;
+    /// Changes a client with the same validation as [`Store::create_client`]; the audit entry
+    /// names the fields changed, never their values.
+    fn update_client(&self, actor: &Actor, id: &RecordId, changes: &ClientUpdate) -> Result<ClientUpdated>;
     /// All readable clients and the ids of damaged ones.
     fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)>;
     fn start_encounter(&self, actor: &Actor, client: &RecordId, origin: EncounterOrigin) -> Result<Encounter> {

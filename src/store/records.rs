@@ -146,8 +146,20 @@ pub fn encode<T: Serialize>(record: &T) -> Vec<u8> {
     serde_json::to_vec(record).unwrap_or_default()
 }
 
-/// Parses, migrates and decodes a stored payload of `kind`.
+/// Just the version of a stored payload (the other fields are skipped, not built).
+#[derive(Deserialize)]
+struct Versioned {
+    schema_version: u32,
+}
+
+/// Parses, migrates and decodes a stored payload of `kind`. A payload of the current version
+/// is decoded straight from its bytes; only older ones go through a JSON value to migrate.
 pub fn decode<T: serde::de::DeserializeOwned>(kind: Kind, bytes: &[u8]) -> Result<T, DecodeError> {
+    if let Ok(Versioned { schema_version }) = serde_json::from_slice::<Versioned>(bytes)
+        && schema_version == kind.current_version()
+    {
+        return serde_json::from_slice(bytes).map_err(|_| DecodeError::Damaged);
+    }
     let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| DecodeError::Damaged)?;
     let version = value
         .get("schema_version")
@@ -276,6 +288,40 @@ pub struct NewClient {
     pub access_needs: Vec<String>,
     #[serde(default)]
     pub populations: Vec<String>,
+}
+
+/// Changes to a client: each field given (`Some`) replaces the stored value, each field left
+/// out keeps it. `birth_date` and `contact` may be given as `null` to remove them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub birth_date: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Lang>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub contact: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_needs: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub populations: Option<Vec<String>>,
+}
+
+/// A field that is present decodes to `Some`, even when its value is `null` (`Some(None)`: remove).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+/// What an update did: the names of the fields whose value changed (never their values), and
+/// the client as stored now for roles that may read client records (`None` for the others).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientUpdated {
+    pub id: RecordId,
+    pub changed: Vec<String>,
+    pub client: Option<Client>,
 }
 
 /// Where an encounter was started.

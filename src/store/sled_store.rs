@@ -23,7 +23,9 @@ use super::{AccountStatus, AccountSummary, InitRequest, NewAccount, SeedSummary,
 use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 
 mod bulk;
+mod clients;
 mod kiosk;
+mod summary;
 
 /// Extra trees besides one per [`Kind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,10 +34,12 @@ pub(crate) enum T {
     AccountNames,
     ClientEncounters,
     Meta,
+    /// One encrypted [`crate::report::EncounterSummary`] per encounter (see `summary`).
+    Summary,
 }
 
 impl T {
-    pub(crate) const ALL: [T; 15] = [
+    pub(crate) const ALL: [T; 16] = [
         T::Kind(Kind::Organisation),
         T::Kind(Kind::Account),
         T::Kind(Kind::Client),
@@ -51,6 +55,7 @@ impl T {
         T::AccountNames,
         T::ClientEncounters,
         T::Meta,
+        T::Summary,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -59,6 +64,7 @@ impl T {
             T::AccountNames => "account_names",
             T::ClientEncounters => "client_encounters",
             T::Meta => "meta",
+            T::Summary => "encounter_summary",
         }
     }
 
@@ -373,6 +379,9 @@ impl SledStore {
     ) -> Result<()> {
         {
             let mut head = self.lock_head();
+            // Each encounter's report summary changes with its records, in the same transaction.
+            let summaries = self.summary_writes(&writes)?;
+            writes.extend(summaries);
             let mut entry = AuditEntry {
                 schema_version: 1,
                 seq: head.count,
@@ -850,6 +859,7 @@ impl Store for SledStore {
             key: META_ORG_SECRET.to_vec(),
             value: key.seal(&aad(T::Meta, META_ORG_SECRET, "org_secret"), org_keys.secret_bytes().as_ref()),
         });
+        writes.push(Self::summaries_marker());
         writes.push(Write { tree: T::Meta, key: META_FORMAT.to_vec(), value: FORMAT_MARKER.as_bytes().to_vec() });
         let actor = Actor::new(admin.username.clone(), Role::Admin, origin.to_string());
         self.commit(&actor, "init", None, None, Outcome::Allowed, writes)?;
@@ -1126,6 +1136,10 @@ impl Store for SledStore {
         self.commit(actor, "client.read", Some(id.to_string()), Some(*id), Outcome::Allowed, Vec::new())?;
         self.get_sealed(&key, T::Kind(Kind::Client), id.as_bytes())?
             .ok_or(StoreError::NotFound { kind: "client", id: id.to_string() })
+    }
+
+    fn update_client(&self, actor: &Actor, id: &RecordId, changes: &ClientUpdate) -> Result<ClientUpdated> {
+        self.update_client_record(actor, id, changes)
     }
 
     fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)> {

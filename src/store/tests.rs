@@ -438,6 +438,9 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                     store.set_password(actor, actor.user(), &pw(&format!("{} password long enough", actor.user())))
                 }
                 Operation::CreateClient => store.create_client(actor, &new_client("Q")).map(|_| ()),
+                Operation::UpdateClient => store
+                    .update_client(actor, &client, &ClientUpdate { province: Some("NS".into()), ..Default::default() })
+                    .map(|_| ()),
                 Operation::ReadClient => store.client(actor, &client).map(|_| ()),
                 Operation::ListClients => store.list_clients(actor).map(|_| ()),
                 Operation::StartEncounter => store.start_encounter(actor, &client, EncounterOrigin::Staff).map(|_| ()),
@@ -608,5 +611,212 @@ proptest! {
         let _ = store.list_submissions(&intake);
         let _ = store.status();
         let _ = store.login("ivy", &password, "t");
+    }
+}
+
+// ---- editing a client (store::sled_store::clients) ------------------------------------------
+
+fn audit_of(store: &SledStore, admin: &Actor, client: RecordId) -> Vec<AuditEntry> {
+    let filter = AuditFilter { client: Some(client), action: Some("client.update".into()), ..Default::default() };
+    store.audit_list(admin, &filter).unwrap()
+}
+
+#[test]
+fn editing_a_client_merges_validates_seals_and_audits_field_names_only() {
+    let (dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let id = store
+        .create_client(&intake, &NewClient { contact: Some("555-0100".into()), ..new_client("Ada Lovelace") })
+        .unwrap();
+    let before = store.client(&intake, &id).unwrap();
+    let changes = ClientUpdate {
+        birth_date: Some(None),
+        province: Some(" qc ".into()),
+        language: Some(Lang::Fr),
+        access_needs: Some(vec!["phone_only".into()]),
+        ..Default::default()
+    };
+    let updated = store.update_client(&intake, &id, &changes).unwrap();
+    assert_eq!(updated.changed, vec!["birth_date", "province", "language", "access_needs"]);
+    let after = updated.client.clone().unwrap();
+    assert_eq!((after.province.as_str(), after.language, after.birth_date.as_deref()), ("QC", Lang::Fr, None));
+    assert_eq!(after.access_needs, vec!["phone_only".to_string()]);
+    // Fields not given are kept; identity and provenance never change.
+    assert_eq!((after.name.as_str(), after.contact.as_deref()), ("Ada Lovelace", Some("555-0100")));
+    assert_eq!((after.id, after.created_ms, &after.created_by), (before.id, before.created_ms, &before.created_by));
+    assert_eq!(store.client(&intake, &id).unwrap(), after);
+
+    // The audit names the client and the fields, never a value.
+    let entries = audit_of(&store, &admin, id);
+    let record = entries.last().and_then(|e| e.record.clone()).unwrap();
+    assert_eq!(record, format!("{id} birth_date,province,language,access_needs"));
+    // Nothing personal in clear anywhere in the database files: the new province code is short,
+    // so look for the (unchanged) name and the new access need, both sealed.
+    drop(store);
+    for entry in walkdir(dir.path()) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        for needle in [&b"Ada Lovelace"[..], b"phone_only"] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{} holds it in clear", entry.display());
+        }
+    }
+
+    // Durable: a reopened store reads the new values.
+    let store = SledStore::open(dir.path()).unwrap();
+    let intake = store.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+    assert_eq!(store.client(&intake, &id).unwrap(), after);
+
+    // Invalid values are refused with the create rules and leave the record as it was.
+    for bad in [
+        ClientUpdate { name: Some("   ".into()), ..Default::default() },
+        ClientUpdate { name: Some("Ada\u{1b}[2J".into()), ..Default::default() },
+        ClientUpdate { province: Some("ZZ".into()), ..Default::default() },
+        ClientUpdate { birth_date: Some(Some("1990-02-30".into())), ..Default::default() },
+        ClientUpdate { populations: Some(vec!["x".repeat(101)]), ..Default::default() },
+    ] {
+        assert!(matches!(store.update_client(&intake, &id, &bad), Err(StoreError::Invalid { .. })), "{bad:?}");
+    }
+    assert_eq!(store.client(&intake, &id).unwrap(), after);
+
+    // The same values again change nothing, and the attempt is still audited.
+    let admin = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
+    let count = audit_of(&store, &admin, id).len();
+    let again = store.update_client(&intake, &id, &changes).unwrap();
+    assert!(again.changed.is_empty());
+    let entries = audit_of(&store, &admin, id);
+    assert_eq!(entries.len(), count + 1);
+    assert_eq!(entries.last().and_then(|e| e.record.clone()), Some(format!("{id} (no change)")));
+
+    // An unknown client is not found.
+    assert!(matches!(
+        store.update_client(&intake, &RecordId::random(), &changes),
+        Err(StoreError::NotFound { kind: "client", .. })
+    ));
+}
+
+#[test]
+fn editing_a_client_follows_the_policy_table_and_admins_get_no_record_back() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let kiosk = staff(&store, &admin, "k1", Role::Kiosk);
+    let id = store.create_client(&intake, &new_client("Lee Park")).unwrap();
+    let change = ClientUpdate { province: Some("BC".into()), ..Default::default() };
+    assert!(matches!(store.update_client(&kiosk, &id, &change), Err(StoreError::Denied { .. })));
+    let denied = store
+        .audit_list(&admin, &AuditFilter { action: Some("denied.update_client".into()), ..Default::default() })
+        .unwrap();
+    assert_eq!(denied.len(), 1);
+    assert_eq!(store.client(&intake, &id).unwrap().province, "ON");
+    // Administrators may correct a client (as they may create one) but read no client record.
+    let updated = store.update_client(&admin, &id, &change).unwrap();
+    assert_eq!((updated.changed.as_slice(), updated.client), (&["province".to_string()][..], None));
+    assert_eq!(store.client(&intake, &id).unwrap().province, "BC");
+}
+
+#[test]
+fn a_client_update_tells_a_removed_field_from_a_kept_one() {
+    let keep: ClientUpdate = serde_json::from_str(r#"{"province": "QC"}"#).unwrap();
+    assert_eq!((keep.birth_date, keep.contact), (None, None));
+    let remove: ClientUpdate = serde_json::from_str(r#"{"birth_date": null, "contact": "x"}"#).unwrap();
+    assert_eq!((&remove.birth_date, &remove.contact), (&Some(None), &Some(Some("x".into()))));
+    let round: ClientUpdate = serde_json::from_str(&serde_json::to_string(&remove).unwrap()).unwrap();
+    assert_eq!(round, remove);
+    assert_eq!(serde_json::to_string(&ClientUpdate::default()).unwrap(), "{}");
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        match std::fs::read_dir(&path) {
+            Ok(entries) => stack.extend(entries.filter_map(|e| e.ok()).map(|e| e.path())),
+            Err(_) => out.push(path),
+        }
+    }
+    out
+}
+
+/// One field of a client edit: the value sent, and what the store keeps if it is accepted
+/// (`None`: the value is invalid and the whole edit must be refused).
+fn edit_choice<T: Clone + std::fmt::Debug + 'static>(
+    options: Vec<(T, Option<T>)>,
+) -> impl Strategy<Value = Option<(T, Option<T>)>> {
+    proptest::option::of(proptest::sample::select(options))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, .. ProptestConfig::default() })]
+
+    /// Model test: after any sequence of edits (valid or not) the stored client equals a model
+    /// that applies the valid ones and ignores the refused ones, and every accepted edit reports
+    /// exactly the fields whose value changed.
+    #[test]
+    fn client_edits_match_a_model(edits in proptest::collection::vec((
+        edit_choice(vec![
+            ("Ann Lee".to_string(), Some("Ann Lee".to_string())),
+            ("  Zoé Roy ".to_string(), Some("Zoé Roy".to_string())),
+            ("".to_string(), None),
+            ("a\u{202e}b".to_string(), None),
+        ]),
+        edit_choice(vec![
+            (None, Some(None)),
+            (Some("2001-02-03".to_string()), Some(Some("2001-02-03".to_string()))),
+            (Some("2001-02-30".to_string()), None),
+        ]),
+        edit_choice(vec![
+            ("qc".to_string(), Some("QC".to_string())),
+            ("NS".to_string(), Some("NS".to_string())),
+            ("XX".to_string(), None),
+        ]),
+        edit_choice(vec![(Lang::En, Some(Lang::En)), (Lang::Fr, Some(Lang::Fr))]),
+        edit_choice(vec![
+            (vec![], Some(vec![])),
+            (vec!["no_internet".to_string(), "phone_only".to_string()], Some(vec!["no_internet".to_string(), "phone_only".to_string()])),
+        ]),
+    ), 1..8)) {
+        let (_dir, store, admin) = fresh();
+        let password = pw("ivy password long enough");
+        store.add_account(&admin, &NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: Role::Intake }, &password).unwrap();
+        let intake = store.login("ivy", &password, "t").unwrap();
+        let id = store.create_client(&intake, &new_client("Model Client")).unwrap();
+        let mut model = store.client(&intake, &id).unwrap();
+        for (name, birth, province, language, access) in edits {
+            let changes = ClientUpdate {
+                name: name.as_ref().map(|(sent, _)| sent.clone()),
+                birth_date: birth.as_ref().map(|(sent, _)| sent.clone()),
+                province: province.as_ref().map(|(sent, _)| sent.clone()),
+                language: language.as_ref().map(|(sent, _)| *sent),
+                access_needs: access.as_ref().map(|(sent, _)| sent.clone()),
+                ..Default::default()
+            };
+            let valid = name.as_ref().is_none_or(|(_, kept)| kept.is_some())
+                && birth.as_ref().is_none_or(|(_, kept)| kept.is_some())
+                && province.as_ref().is_none_or(|(_, kept)| kept.is_some());
+            let result = store.update_client(&intake, &id, &changes);
+            if !valid {
+                prop_assert!(matches!(result, Err(StoreError::Invalid { .. })), "{:?}", result);
+            } else {
+                let mut next = model.clone();
+                if let Some((_, Some(kept))) = name { next.name = kept; }
+                if let Some((_, Some(kept))) = birth { next.birth_date = kept; }
+                if let Some((_, Some(kept))) = province { next.province = kept; }
+                if let Some((_, Some(kept))) = language { next.language = kept; }
+                if let Some((_, Some(kept))) = access { next.access_needs = kept; }
+                let mut expected = Vec::new();
+                for (field, differs) in [
+                    ("name", next.name != model.name),
+                    ("birth_date", next.birth_date != model.birth_date),
+                    ("province", next.province != model.province),
+                    ("language", next.language != model.language),
+                    ("access_needs", next.access_needs != model.access_needs),
+                ] {
+                    if differs { expected.push(field.to_string()); }
+                }
+                let updated = result.unwrap();
+                prop_assert_eq!(&updated.changed, &expected);
+                model = next;
+            }
+            prop_assert_eq!(&store.client(&intake, &id).unwrap(), &model);
+        }
     }
 }

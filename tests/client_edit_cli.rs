@@ -1,0 +1,89 @@
+//! The real binary: `triage client edit` through the owner, and the `UpdateClient` request on the
+//! socket (validation, roles, audit naming fields but no values).
+
+mod store_common;
+
+use store_common::*;
+use triage::server::{Reply, Request};
+use triage::store::{AuditFilter, ClientUpdate, Lang, RecordId};
+
+#[test]
+fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let ivy = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--user", "ivy", "--password-stdin"]);
+        triage(&dir, &all, &format!("{IVY_PW}\n"))
+    };
+    let id = ok(&ivy(&[
+        "client",
+        "add",
+        "--name",
+        "Marie Roy",
+        "--province",
+        "qc",
+        "--lang",
+        "fr",
+        "--birth-date",
+        "1980-02-03",
+    ]));
+    let id = id.trim().to_string();
+
+    let edited = json(&ivy(&[
+        "client",
+        "edit",
+        &id,
+        "--province",
+        "on",
+        "--lang",
+        "en",
+        "--no-birth-date",
+        "--access-needs",
+        "no_internet,phone_only",
+        "--json",
+    ]));
+    assert_eq!(edited["changed"], serde_json::json!(["birth_date", "province", "language", "access_needs"]));
+    // The same edit again changes nothing; an empty list removes every access need.
+    assert!(ok(&ivy(&["client", "edit", &id, "--province", "ON"])).contains("no change"));
+    assert!(ok(&ivy(&["client", "edit", &id, "--access-needs", ""])).contains("changed access_needs"));
+
+    // Invalid values are refused (exit 2) and nothing is asked of the owner without a change.
+    for bad in [&["--province", "ZZ"][..], &["--birth-date", "1980-13-01"], &["--name", " "], &[]] {
+        let mut args = vec!["client", "edit", id.as_str()];
+        args.extend_from_slice(bad);
+        let output = ivy(&args);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let unknown = ivy(&["client", "edit", &"0".repeat(32), "--province", "ON"]);
+    assert_ne!(unknown.status.code(), Some(0));
+
+    let mut reader = client(&dir, "ivy", IVY_PW);
+    let record: RecordId = id.parse().unwrap();
+    let Reply::Client(stored) = reader.request(Request::GetClient { id: record }).unwrap() else { panic!() };
+    assert_eq!((stored.name.as_str(), stored.province.as_str(), stored.language), ("Marie Roy", "ON", Lang::En));
+    assert_eq!((stored.birth_date, stored.access_needs.len()), (None, 0));
+
+    // Over the socket: a kiosk may not edit; the audit names fields, never values.
+    let mut kiosk = client(&dir, "kiosk1", KIOSK_PW);
+    let change = ClientUpdate { name: Some("Marie Roy-Gagnon".into()), ..Default::default() };
+    assert!(kiosk.update_client(record, change.clone()).is_err());
+    let updated = reader.update_client(record, change).unwrap();
+    assert_eq!(updated.changed, vec!["name"]);
+    assert_eq!(updated.client.map(|c| c.name), Some("Marie Roy-Gagnon".into()));
+    let mut admin = client(&dir, "admin", ADMIN_PW);
+    let filter = AuditFilter { client: Some(record), action: Some("client.update".into()), ..Default::default() };
+    let Reply::Audit(entries) = admin.request(Request::AuditList { filter }).unwrap() else { panic!() };
+    let records: Vec<String> = entries.iter().filter_map(|e| e.record.clone()).collect();
+    assert_eq!(
+        records,
+        vec![
+            format!("{id} birth_date,province,language,access_needs"),
+            format!("{id} (no change)"),
+            format!("{id} access_needs"),
+            format!("{id} name"),
+        ]
+    );
+    let everything = format!("{entries:?}");
+    assert!(!everything.contains("Gagnon") && !everything.contains("phone_only"), "{everything}");
+}
