@@ -8,6 +8,7 @@ pub mod care;
 pub mod demo;
 pub mod intake;
 pub mod keymap;
+pub mod paragraph;
 pub mod qr;
 pub mod screens;
 pub mod shell;

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, FieldKind, Form, Screen};
 use super::keymap::KeyContext;
+use super::paragraph::FastParagraph;
 use super::screens;
 use super::strings::Text;
 use super::theme::Theme;
@@ -108,7 +109,8 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
 pub fn draw(frame: &mut Frame, app: &App, view: &View) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let message = Paragraph::new(Text::TooSmall.get(app.lang)).wrap(Wrap { trim: true }).style(view.theme.warning);
+        let message =
+            FastParagraph::new(Text::TooSmall.get(app.lang)).wrap(Wrap { trim: true }).style(view.theme.warning);
         frame.render_widget(message, area);
         return;
     }
@@ -139,7 +141,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
     if let Some((is_error, message)) = &app.status {
         let style = if *is_error { view.theme.warning } else { view.theme.ok };
         let prefix = if *is_error { format!("{}: ", Text::ErrorPrefix.get(app.lang)) } else { String::new() };
-        frame.render_widget(Paragraph::new(format!("{prefix}{}", clean(message))).style(style), status);
+        frame.render_widget(FastParagraph::new(format!("{prefix}{}", clean(message))).style(style), status);
     }
     draw_footer(frame, footer, app, view);
     if app.help {
@@ -159,7 +161,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         ));
     }
     spans.push(Span::styled(format!("· {}", Text::LanguageName.get(app.lang)), view.theme.muted));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(FastParagraph::new(Line::from(spans)), area);
 }
 
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
@@ -175,7 +177,7 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         spans.push(Span::styled(key, view.theme.key));
         spans.push(Span::raw(format!(" {label}  ")));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(FastParagraph::new(Line::from(spans)), area);
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
@@ -210,7 +212,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
         if let Some(error) = field.error {
             label.push(Span::styled(format!("  ({})", error.get(lang)), theme.warning));
         }
-        frame.render_widget(Paragraph::new(Line::from(label)), Rect { y, height: 1, ..area });
+        frame.render_widget(FastParagraph::new(Line::from(label)), Rect { y, height: 1, ..area });
         y += 1;
         match field.kind {
             FieldKind::Checks(choices) => {
@@ -221,7 +223,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
                     spans.push(Span::styled(format!("{mark}{}", text.get(lang)), style));
                     spans.push(Span::raw("  "));
                 }
-                let paragraph = Paragraph::new(Line::from(spans)).wrap(Wrap { trim: true });
+                let paragraph = FastParagraph::new(Line::from(spans)).wrap(Wrap { trim: true });
                 let lines = paragraph.line_count(area.width).max(1) as u16;
                 let height = lines.min(bottom.saturating_sub(y));
                 frame.render_widget(paragraph, Rect { y, height, ..area });
@@ -235,7 +237,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
                 let prefix = "  > ";
                 let style = if focused { theme.input } else { theme.muted };
                 frame.render_widget(
-                    Paragraph::new(Line::from(vec![Span::raw(prefix), Span::styled(shown.clone(), style)])),
+                    FastParagraph::new(Line::from(vec![Span::raw(prefix), Span::styled(shown.clone(), style)])),
                     Rect { y, height: 1, ..area },
                 );
                 if focused {

@@ -4,7 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, CONSENT_VERSION};
 use crate::tui::strings::Text;
@@ -30,7 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         Line::from(vec![Span::styled("  1 ", view.theme.key), Span::raw(Text::ConsentGiven.get(app.lang))]),
         Line::from(vec![Span::styled("  2 ", view.theme.key), Span::raw(Text::ConsentDeclined.get(app.lang))]),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    frame.render_widget(FastParagraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, CRISIS_ACTIONS, CrisisState};
 use crate::tui::strings::Text;
@@ -60,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     if let Some(error) = &crisis.error {
         lines.push(Line::styled(clean(error), view.theme.warning));
     }
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let paragraph = FastParagraph::new(lines).wrap(Wrap { trim: false });
     let used = (paragraph.line_count(area.width) as u16).min(area.height);
     frame.render_widget(paragraph, area);
     let note_row = area.y + used.saturating_sub(if crisis.error.is_some() { 2 } else { 1 });

@@ -3,7 +3,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, Form};
 use crate::tui::strings::Text;
@@ -13,7 +15,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) 
     let block = body_block(Text::FirstRunTitle.get(app.lang), view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let intro = Paragraph::new(Text::FirstRunIntro.get(app.lang)).style(view.theme.muted).wrap(Wrap { trim: true });
+    let intro = FastParagraph::new(Text::FirstRunIntro.get(app.lang)).style(view.theme.muted).wrap(Wrap { trim: true });
     let intro_height = (intro.line_count(inner.width) as u16).min(inner.height);
     frame.render_widget(intro, Rect { height: intro_height, ..inner });
     let rest = Rect { y: inner.y + intro_height + 1, height: inner.height.saturating_sub(intro_height + 1), ..inner };
@@ -32,7 +34,7 @@ pub fn draw_recovery(frame: &mut Frame, area: Rect, app: &App, key: &str, typed:
         Line::raw(Text::RecoveryConfirm.get(app.lang)),
         Line::styled(format!("  > {typed}"), view.theme.input),
     ];
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let paragraph = FastParagraph::new(lines).wrap(Wrap { trim: false });
     let used = paragraph.line_count(inner.width) as u16;
     frame.render_widget(paragraph, inner);
     let x = inner.x + 4 + unicode_width::UnicodeWidthStr::width(typed) as u16;

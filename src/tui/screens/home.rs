@@ -1,9 +1,9 @@
 //! Home: the queue (critical first and highlighted), new intake, open an encounter.
 
+use crate::tui::paragraph::FastParagraph;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
 use crate::tui::backend::QueueEntry;
@@ -25,13 +25,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if entries.is_empty() {
-        frame.render_widget(Paragraph::new(Text::QueueEmpty.get(app.lang)).style(view.theme.muted), inner);
+        frame.render_widget(FastParagraph::new(Text::QueueEmpty.get(app.lang)).style(view.theme.muted), inner);
         return;
     }
+    // The visible window scrolls so that the selected entry is always on screen.
+    let rows = usize::from(inner.height).max(1);
+    let first = selected.saturating_sub(rows - 1);
     let lines: Vec<Line> = entries
         .iter()
         .enumerate()
-        .take(usize::from(inner.height))
+        .skip(first)
+        .take(rows)
         .map(|(index, entry)| {
             let kind = if entry.kiosk { Text::QueueKiosk } else { Text::QueueInProgress };
             let mut spans = Vec::new();
@@ -49,8 +53,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
             if index == selected { line.style(view.theme.selected) } else { line }
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
-    let cursor_row = inner.y + (selected as u16).min(inner.height.saturating_sub(1));
+    frame.render_widget(FastParagraph::new(lines), inner);
+    let cursor_row = inner.y + ((selected - first) as u16).min(inner.height.saturating_sub(1));
     frame.set_cursor_position((inner.x, cursor_row));
 }
 
@@ -93,6 +97,22 @@ mod tests {
         );
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("kiosk client 4f2a".into())]);
+    }
+
+    #[test]
+    fn the_queue_scrolls_to_keep_the_selection_on_screen() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let org = app.org.clone().unwrap();
+        let entries = (0..40).map(|n| entry(&format!("Client {n:02}"), false, false, "2026-11-25 09:00")).collect();
+        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), care(), "2026-11-25");
+        for _ in 0..30 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Client 30"), "{screen}");
+        assert!(!screen.contains("Client 00"), "{screen}");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::OpenEncounter("client 30".into())]);
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, Form};
 use crate::tui::strings::Text;
@@ -40,7 +42,7 @@ pub fn draw_locked(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let block = body_block(Text::LockedTitle.get(app.lang), view.theme);
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let intro = Paragraph::new(Text::LockedIntro.get(app.lang)).style(view.theme.muted).wrap(Wrap { trim: true });
+    let intro = FastParagraph::new(Text::LockedIntro.get(app.lang)).style(view.theme.muted).wrap(Wrap { trim: true });
     let height = (intro.line_count(inner.width) as u16).min(inner.height);
     frame.render_widget(intro, Rect { height, ..inner });
     draw_form(

@@ -4,7 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Gauge, Wrap};
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::instrument::Lang;
 use crate::tui::app::{App, SaveState};
@@ -53,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     };
     let timeframe = instrument.timeframe.as_ref().map(|t| clean(t.get(lang))).unwrap_or_default();
     frame.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(timeframe, view.theme.muted), Span::raw("   "), save])),
+        FastParagraph::new(Line::from(vec![Span::styled(timeframe, view.theme.muted), Span::raw("   "), save])),
         top,
     );
 
@@ -71,7 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     for line in item.text.get(lang).lines() {
         text.push(Line::styled(clean(line), view.theme.title));
     }
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), question);
+    frame.render_widget(FastParagraph::new(text).wrap(Wrap { trim: false }), question);
 
     let chosen = intake.flow.current_answer(view.library);
     let option_lines: Vec<Line> = instrument
@@ -86,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             if chosen == Some(position) { line.style(view.theme.selected) } else { line }
         })
         .collect();
-    frame.render_widget(Paragraph::new(option_lines), options);
+    frame.render_widget(FastParagraph::new(option_lines), options);
     frame.set_cursor_position((options.x + 2, options.y + chosen.unwrap_or(0) as u16));
 
     let mut note_lines = Vec::new();
@@ -103,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     if lang != client_lang {
         note_lines.push(Line::styled(Text::EnglishOnly.get(client_lang), view.theme.muted));
     }
-    frame.render_widget(Paragraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+    frame.render_widget(FastParagraph::new(note_lines).wrap(Wrap { trim: true }), notes);
 }
 
 #[cfg(test)]

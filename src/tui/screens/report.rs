@@ -5,7 +5,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::Sparkline;
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::report::stats::Rate;
 use crate::report::{Count, ServiceReport};
@@ -120,7 +122,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
         let label = Text::ReportWeekly.get(lang);
         let x = inner.right() - spark_width.max(label.chars().count() as u16);
         frame.render_widget(
-            Paragraph::new(Line::styled(label, view.theme.muted)),
+            FastParagraph::new(Line::styled(label, view.theme.muted)),
             Rect { x, y: inner.y, width: inner.right() - x, height: 1 },
         );
         let data = &weekly[weekly.len() - usize::from(spark_width)..];
@@ -129,7 +131,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
             Rect { x, y: inner.y + 1, width: spark_width, height: 3.min(inner.height.saturating_sub(1)) },
         );
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    frame.render_widget(FastParagraph::new(lines), inner);
 }
 
 #[cfg(test)]

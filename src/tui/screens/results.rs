@@ -5,7 +5,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Wrap;
+
+use crate::tui::paragraph::FastParagraph;
 
 use crate::instrument::{Lang, Severity};
 use crate::triage::Level;
@@ -95,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         if let Some(url) = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()) {
             lines.push(Line::styled(clean(url), view.theme.muted));
         }
-        frame.render_widget(Paragraph::new(lines), panel);
+        frame.render_widget(FastParagraph::new(lines), panel);
         inner.width -= width + 1;
     }
 
@@ -181,8 +183,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         Constraint::Min(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(result_lines), results_area);
-    frame.render_widget(Paragraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
+    frame.render_widget(FastParagraph::new(result_lines), results_area);
+    frame.render_widget(FastParagraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
 
     let mut resource_lines = vec![Line::styled(Text::MatchedResources.get(app.lang), view.theme.title)];
     let visible = usize::from(resources_area.height.saturating_sub(1)) / 2;
@@ -203,7 +205,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(r)).collect();
         resource_lines.push(Line::styled(format!("    {}", reasons.join("; ")), view.theme.muted));
     }
-    frame.render_widget(Paragraph::new(resource_lines), resources_area);
+    frame.render_widget(FastParagraph::new(resource_lines), resources_area);
     let cursor_row = resources_area.y + 1 + ((state.cursor - start) as u16) * 2;
     if state.overriding.is_none() && cursor_row < resources_area.bottom() {
         frame.set_cursor_position((resources_area.x, cursor_row));
