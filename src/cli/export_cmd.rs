@@ -115,8 +115,8 @@ struct Progress {
 }
 
 impl Progress {
-    fn new() -> Self {
-        Progress { show: std::io::stderr().is_terminal(), total: None, done: 0 }
+    fn new(show: bool) -> Self {
+        Progress { show: show && std::io::stderr().is_terminal(), total: None, done: 0 }
     }
 
     fn add(&mut self, n: usize) {
@@ -139,18 +139,8 @@ type Outcome = Result<(serde_json::Value, String), Failure>;
 fn execute(command: ExportCommand) -> Outcome {
     match command {
         ExportCommand::Export { format, out, deidentify, dir, auth } => {
-            if deidentify && format != Format::Csv {
-                return Err(fail("invalid", "--deidentify applies to --format csv only"));
-            }
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
-            // Ask once before creating anything, so a refusal leaves no file behind.
-            client.request(Request::ExportClients { after: None, limit: 1 })?;
-            let library = Library::shipped();
-            let (encounters, damaged) = match format {
-                Format::Jsonl => export_jsonl(&mut client, &out)?,
-                Format::Csv => export_csv(&mut client, &library, &out, deidentify)?,
-                Format::Fhir => export_fhir(&mut client, &library, &out)?,
-            };
+            let (encounters, damaged) = write_export(&mut client, format, &out, deidentify, true)?;
             let path = terminal_text(&out.display().to_string(), false);
             let mut human = format!("exported {encounters} encounters to {path}");
             if !damaged.is_empty() {
@@ -172,12 +162,37 @@ fn execute(command: ExportCommand) -> Outcome {
     }
 }
 
+/// Writes an export to `out` through a connection logged in as an admin (the CLI's `export` and
+/// the staff interface's export screen): returns the encounters written and the unreadable
+/// records left out. `progress` counts encounters on standard error when it is a terminal (the
+/// staff interface passes false: it owns that terminal).
+pub(crate) fn write_export(
+    client: &mut Client,
+    format: Format,
+    out: &Path,
+    deidentify: bool,
+    progress: bool,
+) -> Result<(u64, Vec<String>), Failure> {
+    if deidentify && format != Format::Csv {
+        return Err(fail("invalid", "--deidentify applies to --format csv only"));
+    }
+    // Ask once before creating anything, so a refusal leaves no file behind.
+    client.request(Request::ExportClients { after: None, limit: 1 })?;
+    let library = Library::shipped();
+    let progress = Progress::new(progress);
+    match format {
+        Format::Jsonl => export_jsonl(client, out, progress),
+        Format::Csv => export_csv(client, &library, out, deidentify, progress),
+        Format::Fhir => export_fhir(client, &library, out, progress),
+    }
+}
+
 /// Pages every encounter out of the owner, calling `each` per item.
 fn for_each_encounter(
     client: &mut Client,
+    mut progress: Progress,
     mut each: impl FnMut(&export::ExportItem) -> Result<(), Failure>,
 ) -> Result<(u64, Vec<String>), Failure> {
-    let mut progress = Progress::new();
     let mut after: Option<RecordId> = None;
     let mut damaged = Vec::new();
     loop {
@@ -223,13 +238,13 @@ fn for_each_client(
     }
 }
 
-fn export_jsonl(client: &mut Client, out: &Path) -> Result<(u64, Vec<String>), Failure> {
+fn export_jsonl(client: &mut Client, out: &Path, progress: Progress) -> Result<(u64, Vec<String>), Failure> {
     let mut writer = create_private(out)?;
     let write =
         |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
     write(&mut writer, &jsonl::header_line())?;
     let mut damaged = for_each_client(client, |c| write(&mut writer, &jsonl::line(&Record::Client(c.clone()))))?;
-    let (count, more) = for_each_encounter(client, |item| {
+    let (count, more) = for_each_encounter(client, progress, |item| {
         for record in export::encounter_records(&item.detail) {
             write(&mut writer, &jsonl::line(&record))?;
         }
@@ -240,11 +255,17 @@ fn export_jsonl(client: &mut Client, out: &Path) -> Result<(u64, Vec<String>), F
     Ok((count, damaged))
 }
 
-fn export_csv(client: &mut Client, library: &Library, out: &Path, deid: bool) -> Result<(u64, Vec<String>), Failure> {
+fn export_csv(
+    client: &mut Client,
+    library: &Library,
+    out: &Path,
+    deid: bool,
+    progress: Progress,
+) -> Result<(u64, Vec<String>), Failure> {
     std::fs::DirBuilder::new().mode(0o700).create(out).map_err(|e| io_fail("create the directory", out, e))?;
     let key = deid.then(|| DeidKey(crate::store::crypto::random_bytes::<32>()));
     let mut files: BTreeMap<String, BufWriter<File>> = BTreeMap::new();
-    let result = for_each_encounter(client, |item| {
+    let result = for_each_encounter(client, progress, |item| {
         for (instrument, row) in csv::rows(library, &item.client, &item.detail, key.as_ref()) {
             let path = out.join(format!("{instrument}.csv"));
             let writer = match files.entry(instrument.clone()) {
@@ -269,7 +290,12 @@ fn export_csv(client: &mut Client, library: &Library, out: &Path, deid: bool) ->
     Ok(result)
 }
 
-fn export_fhir(client: &mut Client, library: &Library, out: &Path) -> Result<(u64, Vec<String>), Failure> {
+fn export_fhir(
+    client: &mut Client,
+    library: &Library,
+    out: &Path,
+    progress: Progress,
+) -> Result<(u64, Vec<String>), Failure> {
     let mut writer = create_private(out)?;
     let write =
         |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
@@ -282,7 +308,7 @@ fn export_fhir(client: &mut Client, library: &Library, out: &Path) -> Result<(u6
         write(&mut writer, &text)
     })?;
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
-    let (count, more) = for_each_encounter(client, |item| {
+    let (count, more) = for_each_encounter(client, progress, |item| {
         for (instrument, resources) in fhir::encounter_resources(library, &item.detail) {
             used.insert((instrument.id.clone(), instrument.version.clone()));
             for resource in &resources {

@@ -226,7 +226,9 @@ pub fn run(command: TriageCommand) -> ExitCode {
     }
 }
 
-fn load_catalog(data: &DataArgs) -> Result<(Catalog, Vec<Diagnostic>), String> {
+/// The catalog (built in, or `--resources DIR`) and its errors; shared with the staff
+/// interface's resources check.
+pub(crate) fn load_catalog(data: &DataArgs) -> Result<(Catalog, Vec<Diagnostic>), String> {
     let sources = read_catalog_sources(data)?;
     Ok(Catalog::from_sources(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))))
 }

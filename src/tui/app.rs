@@ -87,6 +87,8 @@ pub enum Action {
     DecisionSaved(BackendResult<()>),
     ReferralSaved(BackendResult<()>),
     SummaryWritten(BackendResult<String>),
+    /// The administration tasks' go-ahead and replies (`admin_ops`).
+    Admin(super::admin_ops::AdminMsg),
 }
 
 /// Work for the shell.
@@ -167,6 +169,8 @@ pub enum Effect {
     /// Ring the terminal bell (a critical flag was raised elsewhere).
     Bell,
     LockBackend,
+    /// An administration task (`admin_ops`).
+    Admin(super::admin_ops::Job),
     Quit,
 }
 
@@ -239,7 +243,7 @@ impl Form {
         self.fields.get_mut(self.focus)
     }
     /// Applies an editing action; returns false when the action is not an edit.
-    fn edit(&mut self, action: &Action) -> bool {
+    pub(crate) fn edit(&mut self, action: &Action) -> bool {
         let count = self.fields.len().max(1);
         match action {
             Action::NextField | Action::Down if !self.on_checks() || matches!(action, Action::NextField) => {
@@ -297,7 +301,7 @@ impl Form {
     fn on_checks(&self) -> bool {
         self.fields.get(self.focus).is_some_and(|f| matches!(f.kind, FieldKind::Checks(_)))
     }
-    fn first_error(&mut self) -> bool {
+    pub(crate) fn first_error(&mut self) -> bool {
         match self.fields.iter().position(|f| f.error.is_some()) {
             Some(index) => {
                 self.focus = index;
@@ -388,8 +392,8 @@ impl SearchState {
     }
 }
 
-/// Administration: users and roles, and the audit log.
-#[derive(Debug, Clone, PartialEq)]
+/// Administration: users and roles, the audit log, and the tasks of `admin_ops`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminState {
     pub users: Vec<UserRow>,
     pub selected: usize,
@@ -397,6 +401,10 @@ pub struct AdminState {
     pub new_user: Option<Form>,
     /// The audit view, while it is open: recent entries, the filter, and whether it is being typed.
     pub audit: Option<AuditView>,
+    /// A task (status, check-in codes, backup, export, checks), while it is open.
+    pub tool: Option<super::admin_ops::Tool>,
+    /// Check-in codes issued from this screen (the store keeps only their hash).
+    pub issued: Vec<super::backend::IssuedCode>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -661,8 +669,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.session = Some(session);
             app.status = None;
             if admin {
-                app.screen =
-                    Screen::Admin(Box::new(AdminState { users: Vec::new(), selected: 0, new_user: None, audit: None }));
+                app.screen = Screen::Admin(Box::default());
                 return vec![Effect::LoadUsers];
             }
             vec![Effect::LoadHome]
@@ -887,6 +894,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
+        Action::Admin(msg) => super::admin_ops::on_msg(app, msg),
         key => {
             app.status = app.status.take().filter(|(error, _)| *error);
             screen_key(app, key, library, care, today)
@@ -1131,12 +1139,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Action::Back | Action::Letter('q') => {
                 let admin = app.session.as_ref().is_some_and(|s| s.role == "admin");
                 if admin {
-                    app.screen = Screen::Admin(Box::new(AdminState {
-                        users: Vec::new(),
-                        selected: 0,
-                        new_user: None,
-                        audit: None,
-                    }));
+                    app.screen = Screen::Admin(Box::default());
                     vec![Effect::LoadUsers]
                 } else {
                     app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
@@ -1332,6 +1335,9 @@ fn results_key(
 
 /// Keys on the administration screen.
 fn admin_key(state: &mut AdminState, action: Action, _lang: Lang) -> Vec<Effect> {
+    if let Some(effects) = super::admin_ops::key(state, &action) {
+        return effects;
+    }
     if let Some(form) = state.new_user.as_mut() {
         match action {
             Action::Back => state.new_user = None,

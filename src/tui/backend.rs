@@ -130,6 +130,61 @@ pub enum Notice {
     CriticalFlag,
 }
 
+/// The owner and its store as `triage status` shows them (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerInfo {
+    pub pid: u32,
+    pub data_dir: String,
+    pub version: String,
+    /// Connections open to the owner (staff interfaces, kiosks, commands).
+    pub connections: usize,
+    pub initialised: bool,
+    /// The data key is held: a staff member is signed in somewhere.
+    pub unlocked: bool,
+    pub organisation: Option<String>,
+    pub audit_entries: u64,
+    pub insecure_test_kdf: bool,
+}
+
+/// A check-in code just issued for the kiosk (the store keeps only its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    pub code: String,
+    /// When it expires, RFC 3339.
+    pub expires: String,
+    /// The client the kiosk answers will be linked to, if one was given.
+    pub client: Option<String>,
+}
+
+/// A backup the owner wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupInfo {
+    pub path: String,
+    pub entries: usize,
+    pub sha256: String,
+    /// Records that did not open with the data key (left out of the backup's check).
+    pub damaged: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Every record as JSON lines (for migration; `triage import` reads it back).
+    Jsonl,
+    /// One CSV file per instrument in a new directory.
+    Csv,
+    /// A FHIR R4 Bundle.
+    Fhir,
+}
+
+/// An export written by this process from the owner's pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportInfo {
+    pub path: String,
+    pub encounters: u64,
+    /// Unreadable records left out.
+    pub damaged: Vec<String>,
+}
+
 pub trait Backend {
     /// True when the data directory has no organisation yet (first run).
     fn needs_setup(&mut self) -> BackendResult<bool>;
@@ -172,6 +227,15 @@ pub trait Backend {
     fn audit_verify(&mut self) -> BackendResult<AuditCheck>;
     /// The service report over every encounter (computed by the owner; clinician and admin).
     fn service_report(&mut self) -> BackendResult<crate::report::ServiceReport>;
+    /// The owner's status (no login needed): whether the store is unlocked.
+    fn owner_status(&mut self) -> BackendResult<OwnerInfo>;
+    /// Issues a single-use kiosk check-in code valid for `minutes`.
+    fn issue_checkin(&mut self, minutes: u32, client: Option<&str>) -> BackendResult<IssuedCode>;
+    /// Has the owner write a backup to `path` (absolute; must not exist). Admin only.
+    fn create_backup(&mut self, path: &std::path::Path) -> BackendResult<BackupInfo>;
+    /// Exports every record to `path` (absolute; must not exist), as the CLI's `export` does.
+    /// Admin only; the owner audits it.
+    fn export(&mut self, format: ExportFormat, path: &std::path::Path, deidentify: bool) -> BackendResult<ExportInfo>;
     fn lock(&mut self);
     /// Notices pushed by the owner since the last call (never blocks).
     fn notices(&mut self) -> Vec<Notice>;

@@ -2,6 +2,8 @@
 //! (`keymap`), `app::update` changes the state and returns effects, and drawing (`view`,
 //! `screens/`) is a pure function of the state. This module is the shell around them.
 
+pub mod admin_io;
+pub mod admin_ops;
 pub mod app;
 pub mod backend;
 pub mod care;

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
+use super::admin_ops::{self, AdminMsg};
 use super::app::{Action, App, Effect, update};
 use super::backend::Backend;
 use super::care::Care;
@@ -81,6 +82,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::VerifyAudit => Action::AuditChecked(backend.audit_verify()),
         Effect::LoadReport => Action::ReportLoaded(backend.service_report()),
         Effect::LoadClients => Action::ClientsLoaded(backend.list_clients()),
+        Effect::Admin(job) => Action::Admin(AdminMsg::Done(super::admin_io::perform(job, backend))),
         Effect::LockBackend => {
             backend.lock();
             return None;
@@ -199,6 +201,11 @@ fn event_loop(
             let view = View { library, care, theme, crisis_lines: &crisis_lines };
             terminal.draw(|frame| view::draw(frame, &app, &view))?;
             drawn = Some(app.clone());
+            // A long administration task starts once its "working" state is on screen.
+            if admin_ops::queued(&app) {
+                dispatch(&mut app, Action::Admin(AdminMsg::Run), backend, library, care, &today);
+                continue;
+            }
         }
         // A vanished terminal makes poll fail: leave instead of spinning.
         if event::poll(TICK.saturating_sub(last_tick.elapsed()))? {

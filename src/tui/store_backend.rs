@@ -8,8 +8,9 @@ use std::path::Path;
 use secrecy::SecretString;
 
 use super::backend::{
-    AuditCheck, AuditRow, Backend, BackendResult, ClientInfo, EncounterState, HistoryData, Notice, OrgInfo,
-    PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    AuditCheck, AuditRow, Backend, BackendResult, BackupInfo, ClientInfo, EncounterState, ExportFormat, ExportInfo,
+    HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup,
+    UserRow,
 };
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
@@ -479,6 +480,61 @@ impl Backend for StoreBackend {
             Reply::ServiceReport(report) => Ok(*report),
             other => Err(unexpected(&other)),
         }
+    }
+
+    fn owner_status(&mut self) -> BackendResult<OwnerInfo> {
+        match self.request(Request::Status)? {
+            Reply::Status(status) => Ok(OwnerInfo {
+                pid: status.owner_pid,
+                data_dir: status.data_dir.display().to_string(),
+                version: status.version,
+                connections: status.clients,
+                initialised: status.store.initialised,
+                unlocked: status.store.unlocked,
+                organisation: status.store.organisation,
+                audit_entries: status.store.audit_entries,
+                insecure_test_kdf: status.store.insecure_test_kdf,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn issue_checkin(&mut self, minutes: u32, client: Option<&str>) -> BackendResult<IssuedCode> {
+        let client = client.map(record_id).transpose()?;
+        match self.request(Request::IssueCheckin { client, minutes })? {
+            Reply::Checkin(code) => Ok(IssuedCode {
+                code: code.code,
+                expires: format_time(code.expires_ms),
+                client: code.client.map(|c| c.to_string()),
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn create_backup(&mut self, path: &Path) -> BackendResult<BackupInfo> {
+        match self.request(Request::BackupCreate { path: path.to_path_buf() })? {
+            Reply::Backup(report) => Ok(BackupInfo {
+                path: report.path.display().to_string(),
+                entries: report.entries,
+                sha256: report.sha256,
+                damaged: report.damaged,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn export(&mut self, format: ExportFormat, path: &Path, deidentify: bool) -> BackendResult<ExportInfo> {
+        use crate::cli::export_cmd::{Format, write_export};
+        let format = match format {
+            ExportFormat::Jsonl => Format::Jsonl,
+            ExportFormat::Csv => Format::Csv,
+            ExportFormat::Fhir => Format::Fhir,
+        };
+        // The same writer as `triage export`, without its progress line: this interface owns
+        // the terminal.
+        let (encounters, damaged) =
+            write_export(&mut self.client, format, path, deidentify, false).map_err(|failure| failure.message)?;
+        Ok(ExportInfo { path: path.display().to_string(), encounters, damaged })
     }
 
     fn notices(&mut self) -> Vec<Notice> {

@@ -56,7 +56,11 @@ pub fn key_context(app: &App) -> KeyContext {
             KeyContext::Form
         }
         Screen::Crisis(crisis) if !crisis.note_focus => KeyContext::Menu,
-        Screen::Admin(state) if state.new_user.is_some() || state.audit.as_ref().is_some_and(|a| a.typing) => {
+        Screen::Admin(state)
+            if state.new_user.is_some()
+                || state.audit.as_ref().is_some_and(|a| a.typing)
+                || state.tool.as_ref().is_some_and(|t| t.takes_text()) =>
+        {
             KeyContext::Form
         }
         Screen::Admin(_) => KeyContext::Menu,

@@ -1,16 +1,21 @@
-//! Administration (admin role only; the owner enforces it too): users and roles, and the audit
-//! log with a filter and a chain check.
+//! Administration (admin role only; the owner enforces it too): users and roles, the audit log
+//! with a filter and a chain check, and the tasks of `admin_tools` (store status, check-in codes,
+//! backup, export, catalog and questionnaire checks), opened by their letters.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::tui::admin_ops::ToolKind;
 use crate::tui::app::{AdminState, App};
 use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean, draw_form};
 
 pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
+    if let Some(tool) = &state.tool {
+        return super::admin_tools::keys(tool);
+    }
     if state.new_user.is_some() {
         return vec![("Enter", Text::KeySubmit), ("Tab", Text::KeyNextField), ("Esc/^B", Text::KeyBack)];
     }
@@ -20,16 +25,22 @@ pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
         }
         return vec![("/", Text::KeyFilter), ("v", Text::KeyVerify), ("↑↓", Text::KeyMove), ("u", Text::KeyUsers)];
     }
-    vec![
+    let mut keys = vec![
         ("n", Text::KeyNewUser),
         ("d", Text::KeyDisable),
         ("a", Text::KeyAudit),
         ("s", Text::KeyReport),
         ("↑↓", Text::KeyMove),
-    ]
+    ];
+    keys.extend(ToolKind::ALL.map(|kind| (kind.key(), kind.key_label())));
+    keys
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: &View) {
+    if let Some(tool) = &state.tool {
+        super::admin_tools::draw(frame, area, app, state, tool, view);
+        return;
+    }
     if let Some(form) = &state.new_user {
         let block = body_block(Text::NewUserTitle.get(app.lang), view.theme);
         let inner = block.inner(area);
@@ -86,6 +97,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
     let block = body_block(Text::AdminTitle.get(app.lang), view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    // The tasks, by letter, on the last line (the footer has no room for them all).
+    let mut tasks = vec![Span::styled(format!("{} ", Text::AdminTools.get(app.lang)), view.theme.muted)];
+    for kind in ToolKind::ALL {
+        tasks.push(Span::styled(kind.key(), view.theme.key));
+        tasks.push(Span::raw(format!(" {}  ", kind.key_label().get(app.lang))));
+    }
+    let tasks = Paragraph::new(Line::from(tasks)).wrap(Wrap { trim: true });
+    let tasks_height = (tasks.line_count(inner.width) as u16).min(inner.height / 2);
+    let inner = Rect { height: inner.height - tasks_height, ..inner };
+    frame.render_widget(tasks, Rect { y: inner.bottom(), height: tasks_height, ..inner });
     if state.users.is_empty() {
         frame.render_widget(Paragraph::new(Text::NoUsers.get(app.lang)).style(view.theme.muted), inner);
         return;

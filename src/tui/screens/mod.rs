@@ -2,6 +2,7 @@
 //! help), with snapshot tests at 80x24 and 120x40.
 
 pub mod admin;
+pub mod admin_tools;
 pub mod client;
 pub mod consent;
 pub mod crisis;

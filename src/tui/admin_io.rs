@@ -1,0 +1,114 @@
+//! The shell side of the administration tasks (`admin_ops`): performs a [`Job`] through the
+//! [`Backend`] (status, check-in code, backup, export) or on files (the catalog and questionnaire
+//! checks, which need no owner), with the same code as the matching CLI subcommands.
+
+use std::path::{Path, PathBuf};
+
+use super::admin_ops::{Findings, Job, Outcome};
+use super::backend::{Backend, BackendResult};
+use crate::diagnostic::Diagnostic;
+
+/// Performs one administration job.
+pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
+    match job {
+        Job::OwnerStatus => backend.owner_status().map(Outcome::Status),
+        Job::IssueCheckin { minutes, client } => {
+            backend.issue_checkin(minutes, client.as_deref()).map(Outcome::Checkin)
+        }
+        Job::Backup { path } => backend.create_backup(&resolve(&path)?).map(Outcome::Backup),
+        Job::Export { format, path, deidentify } => {
+            backend.export(format, &resolve(&path)?, deidentify).map(Outcome::Export)
+        }
+        Job::CheckResources { dir, stale_days } => check_resources(dir.as_deref(), stale_days).map(Outcome::Resources),
+        Job::CheckInstruments { path } => Ok(Outcome::Instruments(check_instruments(path.as_deref()))),
+    }
+}
+
+/// A typed path made absolute: `~/` is the home directory, a relative path is taken from the
+/// directory triage was started in (where the owner, which may run elsewhere, can find it).
+fn resolve(typed: &str) -> BackendResult<PathBuf> {
+    let path = match typed.strip_prefix("~/") {
+        Some(rest) => {
+            let home = std::env::var_os("HOME").ok_or("HOME is not set: type the whole path")?;
+            Path::new(&home).join(rest)
+        }
+        None => PathBuf::from(typed),
+    };
+    if path.is_absolute() {
+        return Ok(path);
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot tell the current directory: {e}"))?;
+    Ok(cwd.join(path))
+}
+
+fn lines(list: &[Diagnostic]) -> Vec<String> {
+    list.iter().map(ToString::to_string).collect()
+}
+
+/// `triage resources check [--resources DIR] --stale-days N`, against today.
+fn check_resources(dir: Option<&str>, stale_days: u32) -> BackendResult<Findings> {
+    let data = crate::cli::triage_cmd::DataArgs { resources: dir.map(resolve).transpose()? };
+    let (catalog, errors) = crate::cli::triage_cmd::load_catalog(&data)?;
+    let today = crate::triage::Date::from_days_from_epoch(super::shell::now_ms() / 86_400_000);
+    let (stale, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        catalog.warnings(today, stale_days).into_iter().partition(|w| w.message.contains(" is stale: "));
+    Ok(Findings {
+        checked: catalog.resources.len(),
+        errors: lines(&errors),
+        stale: lines(&stale),
+        warnings: lines(&warnings),
+        unavailable: 0,
+    })
+}
+
+/// `triage instruments check [PATH]`.
+fn check_instruments(path: Option<&str>) -> Findings {
+    let paths: Vec<PathBuf> = path.map(PathBuf::from).into_iter().collect();
+    let outcome = crate::cli::instruments_cmd::check_library(&paths);
+    let reports = if outcome.unreadable.is_empty() { &outcome.reports } else { &outcome.unreadable };
+    Findings {
+        checked: outcome.checked,
+        errors: reports.iter().flat_map(|r| lines(&r.diagnostics)).collect(),
+        stale: Vec::new(),
+        warnings: Vec::new(),
+        unavailable: outcome.reports.iter().filter(|r| r.unavailable).count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_catalog_and_library_check_clean() {
+        let resources = check_resources(None, 100_000).expect("the built-in catalog loads");
+        assert!(resources.checked > 10 && resources.errors.is_empty(), "{resources:?}");
+        assert!(resources.stale.is_empty(), "nothing is stale with a 100,000-day limit");
+        let instruments = check_instruments(None);
+        assert!(instruments.checked >= 10 && instruments.errors.is_empty(), "{instruments:?}");
+    }
+
+    #[test]
+    fn a_broken_questionnaire_file_is_reported_with_its_position() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("broken.toml");
+        std::fs::write(&file, "id = \"broken\"\nversion = [\n").expect("write");
+        let findings = check_instruments(file.to_str());
+        assert_eq!(findings.checked, 1);
+        let first = findings.errors.first().expect("an error");
+        assert!(first.starts_with(&format!("{}:", file.display())) && first.contains(":2:"), "{first}");
+        // A path that cannot be read is an error too, not a clean check.
+        let missing = check_instruments(Some("/nonexistent/triage-check"));
+        assert!(!missing.errors.is_empty());
+    }
+
+    #[test]
+    fn stale_entries_are_told_apart_and_paths_are_made_absolute() {
+        let resources = check_resources(None, 1).expect("loads");
+        assert!(!resources.stale.is_empty() && resources.stale.iter().all(|s| s.contains("is stale")));
+        assert!(resources.warnings.iter().all(|w| !w.contains("is stale")));
+        assert!(check_resources(Some("/nonexistent/triage-catalog"), 365).is_err());
+        assert!(resolve("backup.tbk").expect("cwd").is_absolute());
+        assert_eq!(resolve("/srv/a").expect("absolute"), PathBuf::from("/srv/a"));
+    }
+}

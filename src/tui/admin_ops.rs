@@ -1,0 +1,557 @@
+//! The administration screen's tasks beyond users and the audit log, each the interface's face
+//! of a command-line subcommand: the store's lock status (`triage status`), kiosk check-in codes
+//! (`triage checkin issue`), a backup (`triage backup create`), an export (`triage export`), and
+//! the checks of the resource catalog (`triage resources check`) and of the questionnaire
+//! library (`triage instruments check`).
+//!
+//! Pure, like `app`: keys and replies change a [`Tool`] and return effects. A task runs in two
+//! steps so its "working" state is on screen before a long export or backup starts: Enter
+//! *queues* a [`Job`]; the shell draws, sees [`queued`], sends [`AdminMsg::Run`], and performs the
+//! job's effect; the reply comes back as [`AdminMsg::Done`].
+
+use super::app::{Action, AdminState, App, Effect, Field, Form, Screen};
+use super::backend::{BackupInfo, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
+use super::strings::Text;
+
+/// Longest lifetime of a check-in code, in minutes (the owner enforces the same).
+pub const CHECKIN_MAX_MINUTES: u32 = crate::store::kiosk::CHECKIN_MAX_MINUTES;
+/// Default lifetime of a check-in code, in minutes.
+pub const CHECKIN_DEFAULT_MINUTES: u32 = crate::store::kiosk::CHECKIN_DEFAULT_MINUTES;
+/// Catalog entries not verified for this many days are listed as stale (as the CLI).
+pub const STALE_DAYS_DEFAULT: u32 = 365;
+const STALE_DAYS_MAX: u32 = 3650;
+/// The export form's option boxes.
+pub const EXPORT_OPTIONS: [(&str, Text); 1] = [("deidentify", Text::AdminDeidentify)];
+
+/// Which task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolKind {
+    Status,
+    Checkin,
+    Backup,
+    Export,
+    Resources,
+    Instruments,
+}
+
+impl ToolKind {
+    /// Every task, in the order the users screen lists them.
+    pub const ALL: [ToolKind; 6] = [
+        ToolKind::Checkin,
+        ToolKind::Backup,
+        ToolKind::Export,
+        ToolKind::Status,
+        ToolKind::Resources,
+        ToolKind::Instruments,
+    ];
+
+    /// The key that opens the task from the users screen.
+    pub fn key(self) -> &'static str {
+        match self {
+            ToolKind::Checkin => "c",
+            ToolKind::Backup => "b",
+            ToolKind::Export => "e",
+            ToolKind::Status => "o",
+            ToolKind::Resources => "k",
+            ToolKind::Instruments => "i",
+        }
+    }
+
+    pub fn title(self) -> Text {
+        match self {
+            ToolKind::Status => Text::AdminStatusTitle,
+            ToolKind::Checkin => Text::AdminCheckinTitle,
+            ToolKind::Backup => Text::AdminBackupTitle,
+            ToolKind::Export => Text::AdminExportTitle,
+            ToolKind::Resources => Text::AdminResourcesTitle,
+            ToolKind::Instruments => Text::AdminInstrumentsTitle,
+        }
+    }
+
+    /// What the task does, and the command that does the same.
+    pub fn intro(self) -> Text {
+        match self {
+            ToolKind::Status => Text::AdminStatusIntro,
+            ToolKind::Checkin => Text::AdminCheckinIntro,
+            ToolKind::Backup => Text::AdminBackupIntro,
+            ToolKind::Export => Text::AdminExportIntro,
+            ToolKind::Resources => Text::AdminResourcesIntro,
+            ToolKind::Instruments => Text::AdminInstrumentsIntro,
+        }
+    }
+
+    /// Its label in the footer and the help.
+    pub fn key_label(self) -> Text {
+        match self {
+            ToolKind::Status => Text::KeyAdminStatus,
+            ToolKind::Checkin => Text::KeyAdminCheckin,
+            ToolKind::Backup => Text::KeyAdminBackup,
+            ToolKind::Export => Text::KeyAdminExport,
+            ToolKind::Resources => Text::KeyAdminResources,
+            ToolKind::Instruments => Text::KeyAdminInstruments,
+        }
+    }
+
+    fn form(self) -> Form {
+        Form::new(match self {
+            ToolKind::Status => Vec::new(),
+            ToolKind::Checkin => vec![
+                Field::text(Text::AdminFieldMinutes).with(&CHECKIN_DEFAULT_MINUTES.to_string()),
+                Field::text(Text::AdminFieldClientId),
+            ],
+            ToolKind::Backup => vec![Field::text(Text::AdminFieldBackupPath)],
+            ToolKind::Export => vec![
+                Field::text(Text::AdminFieldFormat).with("jsonl"),
+                Field::text(Text::AdminFieldExportPath),
+                Field::checks(Text::AdminFieldOptions, &EXPORT_OPTIONS),
+            ],
+            ToolKind::Resources => vec![
+                Field::text(Text::AdminFieldCatalogDir),
+                Field::text(Text::AdminFieldStaleDays).with(&STALE_DAYS_DEFAULT.to_string()),
+            ],
+            ToolKind::Instruments => vec![Field::text(Text::AdminFieldInstrumentsPath)],
+        })
+    }
+}
+
+/// Work for the shell ([`Effect::Admin`]). Paths are as typed; the shell resolves them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    OwnerStatus,
+    IssueCheckin { minutes: u32, client: Option<String> },
+    Backup { path: String },
+    Export { format: ExportFormat, path: String, deidentify: bool },
+    CheckResources { dir: Option<String>, stale_days: u32 },
+    CheckInstruments { path: Option<String> },
+}
+
+/// What a check found, as `file:line:column: message` lines.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Findings {
+    /// Resources or files checked.
+    pub checked: usize,
+    pub errors: Vec<String>,
+    /// Catalog entries not verified within the limit.
+    pub stale: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Instruments that cannot be offered at all.
+    pub unavailable: usize,
+}
+
+/// How serious one finding is, for its label and colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Stale,
+    Warning,
+}
+
+impl Findings {
+    /// Every finding in order: errors, stale entries, other warnings.
+    pub fn lines(&self) -> Vec<(Severity, &str)> {
+        self.errors
+            .iter()
+            .map(|l| (Severity::Error, l.as_str()))
+            .chain(self.stale.iter().map(|l| (Severity::Stale, l.as_str())))
+            .chain(self.warnings.iter().map(|l| (Severity::Warning, l.as_str())))
+            .collect()
+    }
+}
+
+/// A finished task's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Status(OwnerInfo),
+    Checkin(IssuedCode),
+    Backup(BackupInfo),
+    Export(ExportInfo),
+    Resources(Findings),
+    Instruments(Findings),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// The form is open (text keys type into it).
+    Editing,
+    /// Waiting for the shell to draw this state and start the job.
+    Queued(Job),
+    /// The shell is performing the job.
+    Working,
+    Done(Box<Outcome>),
+    Failed(String),
+}
+
+/// One open task on the administration screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tool {
+    pub kind: ToolKind,
+    pub form: Form,
+    pub stage: Stage,
+    /// First finding shown (checks).
+    pub scroll: usize,
+}
+
+impl Tool {
+    /// Opens a task: the status is fetched at once, the others start with their form.
+    pub fn open(kind: ToolKind) -> Tool {
+        let stage = if kind == ToolKind::Status { Stage::Queued(Job::OwnerStatus) } else { Stage::Editing };
+        Tool { kind, form: kind.form(), stage, scroll: 0 }
+    }
+
+    /// Printable keys are text (the form has focus).
+    pub fn takes_text(&self) -> bool {
+        self.stage == Stage::Editing
+    }
+
+    /// The job the form describes, or `None` with the errors marked on the form.
+    fn job(&mut self) -> Option<Job> {
+        let form = &mut self.form;
+        for field in &mut form.fields {
+            field.error = None;
+        }
+        let text = |form: &Form, index: usize| form.value(index).trim().to_string();
+        let optional = |value: String| (!value.is_empty()).then_some(value);
+        let job = match self.kind {
+            ToolKind::Status => Some(Job::OwnerStatus),
+            ToolKind::Checkin => {
+                let minutes = whole_number(&text(form, 0), CHECKIN_MAX_MINUTES);
+                if minutes.is_none() {
+                    form.fields[0].error = Some(Text::AdminMinutesRange);
+                }
+                let client = text(form, 1).to_ascii_lowercase();
+                let client_ok =
+                    client.is_empty() || (client.len() == 32 && client.chars().all(|c| c.is_ascii_hexdigit()));
+                if !client_ok {
+                    form.fields[1].error = Some(Text::AdminBadClientId);
+                }
+                minutes.filter(|_| client_ok).map(|minutes| Job::IssueCheckin { minutes, client: optional(client) })
+            }
+            ToolKind::Backup => match optional(text(form, 0)) {
+                Some(path) => Some(Job::Backup { path }),
+                None => {
+                    form.fields[0].error = Some(Text::Required);
+                    None
+                }
+            },
+            ToolKind::Export => {
+                let format = match text(form, 0).to_ascii_lowercase().as_str() {
+                    "jsonl" => Some(ExportFormat::Jsonl),
+                    "csv" => Some(ExportFormat::Csv),
+                    "fhir" => Some(ExportFormat::Fhir),
+                    _ => None,
+                };
+                if format.is_none() {
+                    form.fields[0].error = Some(Text::AdminUnknownFormat);
+                }
+                let path = optional(text(form, 1));
+                if path.is_none() {
+                    form.fields[1].error = Some(Text::Required);
+                }
+                let deidentify = form.fields[2].checked.first().copied().unwrap_or(false);
+                if deidentify && format.is_some_and(|f| f != ExportFormat::Csv) {
+                    form.fields[2].error = Some(Text::AdminDeidentifyCsvOnly);
+                    None
+                } else {
+                    format.zip(path).map(|(format, path)| Job::Export { format, path, deidentify })
+                }
+            }
+            ToolKind::Resources => {
+                let stale_days = whole_number(&text(form, 1), STALE_DAYS_MAX);
+                if stale_days.is_none() {
+                    form.fields[1].error = Some(Text::AdminStaleDaysRange);
+                }
+                stale_days.map(|stale_days| Job::CheckResources { dir: optional(text(form, 0)), stale_days })
+            }
+            ToolKind::Instruments => Some(Job::CheckInstruments { path: optional(text(form, 0)) }),
+        };
+        if form.first_error() {
+            return None;
+        }
+        job
+    }
+}
+
+/// A whole number from 1 to `max`.
+fn whole_number(text: &str, max: u32) -> Option<u32> {
+    text.parse::<u32>().ok().filter(|n| (1..=max).contains(n))
+}
+
+/// The shell's go-ahead, and the job's reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminMsg {
+    /// The queued state is on screen: start the job.
+    Run,
+    Done(Result<Outcome, String>),
+}
+
+/// Whether a job waits for the shell's [`AdminMsg::Run`] (checked after each frame is drawn).
+pub fn queued(app: &App) -> bool {
+    app.locked.is_none()
+        && matches!(&app.screen, Screen::Admin(state)
+            if state.tool.as_ref().is_some_and(|t| matches!(t.stage, Stage::Queued(_))))
+}
+
+/// Keys on the administration screen that belong to the tasks; `None` leaves the action to the
+/// users and audit views.
+pub fn key(state: &mut AdminState, action: &Action) -> Option<Vec<Effect>> {
+    let Some(tool) = state.tool.as_mut() else {
+        // The users list opens a task by its letter (not while a form or the audit is open).
+        if state.new_user.is_some() || state.audit.is_some() {
+            return None;
+        }
+        let Action::Letter(letter) = action else { return None };
+        let kind = ToolKind::ALL.into_iter().find(|kind| kind.key().starts_with(*letter))?;
+        state.tool = Some(Tool::open(kind));
+        return Some(Vec::new());
+    };
+    match (&tool.stage, action) {
+        (Stage::Queued(_) | Stage::Working, _) => {}
+        (Stage::Editing, Action::Back) => state.tool = None,
+        (Stage::Editing, Action::Submit) => {
+            if let Some(job) = tool.job() {
+                tool.stage = Stage::Queued(job);
+            }
+        }
+        (Stage::Editing, other) => {
+            tool.form.edit(other);
+        }
+        (Stage::Done(_) | Stage::Failed(_), Action::Back) => state.tool = None,
+        (Stage::Done(_) | Stage::Failed(_), Action::Up) => tool.scroll = tool.scroll.saturating_sub(1),
+        (Stage::Done(outcome), Action::Down) => {
+            let count = match outcome.as_ref() {
+                Outcome::Resources(findings) | Outcome::Instruments(findings) => findings.lines().len(),
+                _ => 0,
+            };
+            tool.scroll = (tool.scroll + 1).min(count.saturating_sub(1));
+        }
+        (Stage::Done(_) | Stage::Failed(_), Action::Letter('r')) => {
+            tool.scroll = 0;
+            if let Some(job) = tool.job() {
+                tool.stage = Stage::Queued(job);
+            } else {
+                tool.stage = Stage::Editing;
+            }
+        }
+        (Stage::Done(_) | Stage::Failed(_), Action::Submit | Action::Letter('e')) if tool.kind != ToolKind::Status => {
+            tool.stage = Stage::Editing
+        }
+        _ => {}
+    }
+    Some(Vec::new())
+}
+
+/// The shell's go-ahead and the jobs' replies.
+pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
+    let tool = match &mut app.screen {
+        Screen::Admin(state) => match state.tool.as_mut() {
+            Some(tool) => Some((tool, &mut state.issued)),
+            None => None,
+        },
+        _ => None,
+    };
+    let Some((tool, issued)) = tool else {
+        // The task was left before its reply came: only a failure is worth saying.
+        if let AdminMsg::Done(Err(message)) = msg {
+            app.status = Some((true, message));
+        }
+        return Vec::new();
+    };
+    match msg {
+        AdminMsg::Run => {
+            if let Stage::Queued(job) = std::mem::replace(&mut tool.stage, Stage::Working) {
+                return vec![Effect::Admin(job)];
+            }
+        }
+        AdminMsg::Done(result) => {
+            tool.scroll = 0;
+            tool.stage = match result {
+                Ok(outcome) => {
+                    if let Outcome::Checkin(code) = &outcome {
+                        issued.push(code.clone());
+                    }
+                    Stage::Done(Box::new(outcome))
+                }
+                Err(message) => Stage::Failed(message),
+            };
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instrument::Lang;
+    use crate::tui::app::update;
+    use crate::tui::backend::Session;
+    use crate::tui::view::test_support::{care, library};
+
+    fn act(app: &mut App, action: Action) -> Vec<Effect> {
+        update(app, action, library(), care(), "2026-11-25")
+    }
+
+    fn admin() -> App {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        app
+    }
+
+    fn tool(app: &App) -> &Tool {
+        match &app.screen {
+            Screen::Admin(state) => state.tool.as_ref().expect("a task is open"),
+            other => panic!("not on administration: {other:?}"),
+        }
+    }
+
+    fn type_text(app: &mut App, text: &str) {
+        for c in text.chars() {
+            act(app, Action::Input(c));
+        }
+    }
+
+    /// Runs what is queued (as the shell does after drawing) and answers with `reply`.
+    fn run(app: &mut App, reply: Result<Outcome, String>) -> Job {
+        assert!(queued(app), "a job is queued");
+        let effects = act(app, Action::Admin(AdminMsg::Run));
+        let [Effect::Admin(job)] = effects.as_slice() else { panic!("one job: {effects:?}") };
+        assert_eq!(tool(app).stage, Stage::Working);
+        assert!(!queued(app), "started once");
+        act(app, Action::Admin(AdminMsg::Done(reply)));
+        job.clone()
+    }
+
+    #[test]
+    fn each_task_opens_by_its_letter_and_closes_with_back() {
+        for kind in ToolKind::ALL {
+            let mut app = admin();
+            let letter = kind.key().chars().next().expect("a letter");
+            assert!(act(&mut app, Action::Letter(letter)).is_empty());
+            assert_eq!(tool(&app).kind, kind);
+            // The status is asked for at once; the others wait for their form.
+            assert_eq!(queued(&app), kind == ToolKind::Status, "{kind:?}");
+            if kind == ToolKind::Status {
+                run(&mut app, Err("owner gone".into()));
+            }
+            act(&mut app, Action::Back);
+            let Screen::Admin(state) = &app.screen else { panic!() };
+            assert!(state.tool.is_none(), "{kind:?} closes");
+        }
+    }
+
+    #[test]
+    fn checkin_validates_then_issues_and_keeps_the_codes_issued_here() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('c'));
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "0");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "not-an-id");
+        act(&mut app, Action::Submit);
+        assert!(!queued(&app));
+        let form = &tool(&app).form;
+        assert_eq!(form.fields[0].error, Some(Text::AdminMinutesRange));
+        assert_eq!(form.fields[1].error, Some(Text::AdminBadClientId));
+        assert_eq!(form.focus, 0, "focus goes to the first error");
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "30");
+        act(&mut app, Action::NextField);
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "0123456789ABCDEF0123456789abcdef");
+        act(&mut app, Action::Submit);
+        let code = IssuedCode {
+            code: "K7MX-4QRT".into(),
+            expires: "2026-11-25T10:30:00Z".into(),
+            client: Some("0123456789abcdef0123456789abcdef".into()),
+        };
+        let job = run(&mut app, Ok(Outcome::Checkin(code.clone())));
+        assert_eq!(job, Job::IssueCheckin { minutes: 30, client: Some("0123456789abcdef0123456789abcdef".into()) });
+        // Enter issues another; the list keeps both.
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).stage, Stage::Editing);
+        act(&mut app, Action::Submit);
+        run(&mut app, Ok(Outcome::Checkin(IssuedCode { code: "AAAA-CCCC".into(), ..code })));
+        let Screen::Admin(state) = &app.screen else { panic!() };
+        assert_eq!(state.issued.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), ["K7MX-4QRT", "AAAA-CCCC"]);
+    }
+
+    #[test]
+    fn export_checks_format_path_and_deidentify() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('e'));
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "xml");
+        act(&mut app, Action::Submit);
+        let form = &tool(&app).form;
+        assert_eq!(form.fields[0].error, Some(Text::AdminUnknownFormat));
+        assert_eq!(form.fields[1].error, Some(Text::Required));
+        // De-identification is for CSV only.
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "FHIR");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "out.json");
+        act(&mut app, Action::NextField);
+        act(&mut app, Action::Toggle);
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).form.fields[2].error, Some(Text::AdminDeidentifyCsvOnly));
+        assert!(!queued(&app));
+        act(&mut app, Action::Toggle);
+        act(&mut app, Action::Submit);
+        let done = ExportInfo { path: "/srv/out.json".into(), encounters: 12, damaged: vec![] };
+        let job = run(&mut app, Ok(Outcome::Export(done.clone())));
+        assert_eq!(job, Job::Export { format: ExportFormat::Fhir, path: "out.json".into(), deidentify: false });
+        assert_eq!(tool(&app).stage, Stage::Done(Box::new(Outcome::Export(done))));
+        // A failure is shown, and `r` runs the same job again.
+        act(&mut app, Action::Letter('r'));
+        run(&mut app, Err("cannot create /srv/out.json: File exists".into()));
+        assert_eq!(tool(&app).stage, Stage::Failed("cannot create /srv/out.json: File exists".into()));
+    }
+
+    #[test]
+    fn checks_scroll_their_findings_and_backup_needs_a_path() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('k'));
+        act(&mut app, Action::NextField);
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "90");
+        act(&mut app, Action::Submit);
+        let findings = Findings {
+            checked: 40,
+            errors: vec!["a.toml:1:1: e".into()],
+            stale: vec!["a.toml:9:1: s".into()],
+            warnings: vec!["a.toml:20:1: w".into()],
+            unavailable: 0,
+        };
+        let job = run(&mut app, Ok(Outcome::Resources(findings)));
+        assert_eq!(job, Job::CheckResources { dir: None, stale_days: 90 });
+        for _ in 0..5 {
+            act(&mut app, Action::Down);
+        }
+        assert_eq!(tool(&app).scroll, 2, "stops at the last finding");
+        act(&mut app, Action::Up);
+        assert_eq!(tool(&app).scroll, 1);
+        act(&mut app, Action::Back);
+
+        act(&mut app, Action::Letter('b'));
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).form.fields[0].error, Some(Text::Required));
+        type_text(&mut app, "/srv/backup/today.tbk");
+        act(&mut app, Action::Submit);
+        let job = run(&mut app, Err("denied".into()));
+        assert_eq!(job, Job::Backup { path: "/srv/backup/today.tbk".into() });
+    }
+
+    #[test]
+    fn a_reply_after_the_task_was_left_only_reports_a_failure() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('o'));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        let Screen::Admin(state) = &mut app.screen else { panic!() };
+        state.tool = None;
+        act(&mut app, Action::Admin(AdminMsg::Done(Err("owner gone".into()))));
+        assert_eq!(app.status, Some((true, "owner gone".into())));
+        // Nothing runs while the session is locked.
+        act(&mut app, Action::Letter('o'));
+        act(&mut app, Action::Lock);
+        assert!(!queued(&app));
+    }
+}

@@ -1,0 +1,340 @@
+//! The administration tasks (`admin_ops`): the store's lock status, kiosk check-in codes,
+//! backup, export, and the resource catalog and questionnaire checks. Each shows what it does and
+//! the command that does the same, its form, then its result.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind};
+use crate::tui::app::{AdminState, App};
+use crate::tui::backend::{IssuedCode, OwnerInfo};
+use crate::tui::strings::{Text, fill};
+use crate::tui::theme::Theme;
+use crate::tui::view::{View, body_block, clean, draw_form};
+
+pub fn keys(tool: &Tool) -> Vec<(&'static str, Text)> {
+    match &tool.stage {
+        Stage::Editing => {
+            let mut keys = vec![("Enter", Text::KeyRun), ("Tab/↓", Text::KeyNextField)];
+            if tool.kind == ToolKind::Export {
+                keys.push(("Space", Text::KeyToggle));
+            }
+            keys.push(("Esc/^B", Text::KeyBack));
+            keys
+        }
+        Stage::Queued(_) | Stage::Working => Vec::new(),
+        Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Status => {
+            vec![("r", Text::KeyRefresh), ("Esc/^B", Text::KeyBack)]
+        }
+        Stage::Done(_) | Stage::Failed(_) => {
+            let enter = if tool.kind == ToolKind::Checkin { Text::KeyAnotherCode } else { Text::KeyEdit };
+            let mut keys = vec![("Enter", enter), ("r", Text::KeyRunAgain)];
+            if matches!(tool.kind, ToolKind::Resources | ToolKind::Instruments) {
+                keys.push(("↑↓", Text::KeyMove));
+            }
+            keys.push(("Esc/^B", Text::KeyBack));
+            keys
+        }
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: &Tool, view: &View) {
+    let lang = app.lang;
+    let theme = view.theme;
+    let block = body_block(tool.kind.title().get(lang), theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let intro = Paragraph::new(tool.kind.intro().get(lang)).style(theme.muted).wrap(Wrap { trim: true });
+    let intro_height = (intro.line_count(inner.width) as u16).min(inner.height);
+    frame.render_widget(intro, Rect { height: intro_height, ..inner });
+    let top = (intro_height + 1).min(inner.height);
+    let rest = Rect { y: inner.y + top, height: inner.height - top, ..inner };
+
+    let mut lines: Vec<Line> = Vec::new();
+    match &tool.stage {
+        Stage::Editing => {
+            let used = draw_form(frame, rest, lang, &tool.form, theme);
+            let below = (used + 1).min(rest.height);
+            if tool.kind == ToolKind::Checkin {
+                let list = issued_lines(&state.issued, app, theme);
+                let area = Rect { y: rest.y + below, height: rest.height - below, ..rest };
+                frame.render_widget(Paragraph::new(list), area);
+            }
+            return;
+        }
+        Stage::Queued(_) | Stage::Working => lines.push(Line::styled(Text::AdminWorking.get(lang), theme.title)),
+        Stage::Failed(message) => {
+            lines.push(Line::styled(Text::AdminFailed.get(lang), theme.critical));
+            lines.push(Line::styled(clean(message), theme.warning));
+        }
+        Stage::Done(outcome) => match outcome.as_ref() {
+            Outcome::Status(status) => lines.extend(status_lines(status, app, theme)),
+            Outcome::Checkin(code) => {
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{} ", Text::AdminCheckinCode.get(lang))),
+                    Span::styled(clean(&code.code), theme.title),
+                ]));
+                lines.push(Line::raw(fill(Text::AdminValidUntil, lang, &[("time", short_time(&code.expires))])));
+                if let Some(client) = &code.client {
+                    lines.push(Line::raw(format!("{} {}", Text::AdminForClient.get(lang), clean(client))));
+                }
+                lines.push(Line::raw(""));
+                // The code just issued is above; the list holds the earlier ones.
+                let earlier = &state.issued[..state.issued.len().saturating_sub(1)];
+                lines.extend(issued_lines(earlier, app, theme));
+            }
+            Outcome::Backup(backup) => {
+                lines.push(Line::styled(
+                    format!("{} {}", Text::AdminBackupWritten.get(lang), clean(&backup.path)),
+                    theme.ok,
+                ));
+                lines.push(Line::raw(format!(
+                    "{} {} · sha256 {}",
+                    backup.entries,
+                    Text::Entries.get(lang),
+                    clean(&backup.sha256)
+                )));
+                lines.extend(left_out(&backup.damaged, app, theme));
+            }
+            Outcome::Export(export) => {
+                let said = fill(Text::AdminExported, lang, &[("n", export.encounters.to_string())]);
+                lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
+                lines.extend(left_out(&export.damaged, app, theme));
+            }
+            Outcome::Resources(findings) | Outcome::Instruments(findings) => {
+                let text = match outcome.as_ref() {
+                    Outcome::Resources(_) => Text::AdminResourcesSummary,
+                    _ => Text::AdminInstrumentsSummary,
+                };
+                let counts = [
+                    ("n", findings.checked),
+                    ("errors", findings.errors.len()),
+                    ("stale", findings.stale.len()),
+                    ("warnings", findings.warnings.len()),
+                    ("unavailable", findings.unavailable),
+                ];
+                let summary = fill(text, lang, &counts.map(|(name, count)| (name, count.to_string())));
+                lines.extend(findings_lines(summary, findings, tool.scroll, app, theme));
+            }
+        },
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+}
+
+fn status_lines<'a>(status: &OwnerInfo, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    let (lock, style) = match (status.initialised, status.unlocked) {
+        (false, _) => (Text::AdminNotInitialised, theme.warning),
+        (true, true) => (Text::AdminUnlocked, theme.ok),
+        (true, false) => (Text::AdminLocked, theme.warning),
+    };
+    let field = |label: Text, value: String| {
+        Line::from(vec![Span::styled(format!("{} ", label.get(lang)), theme.muted), Span::raw(value)])
+    };
+    let mut lines = vec![
+        Line::styled(lock.get(lang), style),
+        Line::raw(""),
+        field(Text::AdminOrganisation, clean(status.organisation.as_deref().unwrap_or("-"))),
+        field(Text::AdminOwnerProcess, format!("{} (triage {})", status.pid, clean(&status.version))),
+        field(Text::AdminDataDirectory, clean(&status.data_dir)),
+        field(Text::AdminConnections, status.connections.to_string()),
+        field(Text::AdminAuditEntries, status.audit_entries.to_string()),
+    ];
+    if status.insecure_test_kdf {
+        lines.push(Line::styled(Text::AdminInsecureKdf.get(lang), theme.critical));
+    }
+    lines
+}
+
+/// `2026-11-25T10:30:00.123Z` as `2026-11-25 10:30 UTC`; anything else as it is.
+fn short_time(rfc3339: &str) -> String {
+    let text = clean(rfc3339);
+    match (text.get(..10), text.get(11..16)) {
+        (Some(day), Some(time)) if text.ends_with('Z') && text.get(10..11) == Some("T") => format!("{day} {time} UTC"),
+        _ => text,
+    }
+}
+
+fn issued_lines<'a>(issued: &[IssuedCode], app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    if issued.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![Line::styled(Text::AdminIssuedHere.get(app.lang), theme.muted)];
+    // Newest first.
+    for code in issued.iter().rev() {
+        let mut detail = fill(Text::AdminUntil, app.lang, &[("time", short_time(&code.expires))]);
+        if let Some(client) = &code.client {
+            let short: String = clean(client).chars().take(8).collect();
+            detail.push_str(&format!(" · {} {short}…", Text::AdminForClient.get(app.lang)));
+        }
+        lines
+            .push(Line::from(vec![Span::styled(format!("  {}  ", clean(&code.code)), theme.title), Span::raw(detail)]));
+    }
+    lines
+}
+
+fn left_out<'a>(damaged: &[String], app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    if damaged.is_empty() {
+        return Vec::new();
+    }
+    let list: Vec<String> = damaged.iter().map(|d| clean(d)).collect();
+    vec![Line::styled(format!("{} {}", Text::AdminLeftOut.get(app.lang), list.join(", ")), theme.warning)]
+}
+
+fn findings_lines<'a>(summary: String, findings: &Findings, scroll: usize, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let all = findings.lines();
+    let style = if findings.errors.is_empty() { theme.ok } else { theme.critical };
+    let mut lines = vec![Line::styled(summary, style)];
+    if all.is_empty() {
+        lines.push(Line::styled(Text::AdminNoProblems.get(app.lang), theme.ok));
+        return lines;
+    }
+    for (severity, text) in all.into_iter().skip(scroll) {
+        let (label, label_style): (Text, Style) = match severity {
+            Severity::Error => (Text::AdminError, theme.critical),
+            Severity::Stale => (Text::AdminStale, theme.warning),
+            Severity::Warning => (Text::AdminWarning, theme.warning),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", label.get(app.lang)), label_style),
+            Span::raw(clean(text)),
+        ]));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::instrument::Lang;
+    use crate::tui::admin_ops::{AdminMsg, Findings, Outcome};
+    use crate::tui::app::{Action, App, update};
+    use crate::tui::backend::{BackupInfo, ExportInfo, IssuedCode, OwnerInfo, Session};
+    use crate::tui::view::test_support::{care, library, render};
+
+    fn act(app: &mut App, action: Action) {
+        update(app, action, library(), care(), "2026-11-25");
+    }
+
+    /// Signed in as an admin with the task of `letter` open; `reply` answers its job if given.
+    fn task(letter: char, reply: Option<Result<Outcome, String>>) -> App {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        act(&mut app, Action::Letter(letter));
+        if let Some(reply) = reply {
+            act(&mut app, Action::Submit);
+            act(&mut app, Action::Admin(AdminMsg::Run));
+            act(&mut app, Action::Admin(AdminMsg::Done(reply)));
+        }
+        app
+    }
+
+    fn both(name: &str, app: &App) {
+        insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24));
+        insta::assert_snapshot!(format!("{name}_120x40_fr"), render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+    }
+
+    fn status(unlocked: bool) -> OwnerInfo {
+        OwnerInfo {
+            pid: 4242,
+            data_dir: "/var/lib/triage".into(),
+            version: "0.1.0".into(),
+            connections: 3,
+            initialised: true,
+            unlocked,
+            organisation: Some("Harbour Community Health".into()),
+            audit_entries: 1234,
+            insecure_test_kdf: false,
+        }
+    }
+
+    #[test]
+    fn store_status_shows_the_lock() {
+        let mut app = task('o', None);
+        assert!(render(&app, 80, 24).contains("Working"));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Status(status(true))))));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Store: UNLOCKED") && screen.contains("4242"), "{screen}");
+        both("admin_status", &app);
+        act(&mut app, Action::Letter('r'));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Status(status(false))))));
+        assert!(render(&app, 80, 24).contains("Store: LOCKED"));
+    }
+
+    #[test]
+    fn checkin_form_and_issued_code() {
+        let app = task('c', None);
+        both("admin_checkin_form", &app);
+        let code = IssuedCode {
+            code: "K7MX-4QRT".into(),
+            expires: "2026-11-25T10:30:00Z".into(),
+            client: Some("0123456789abcdef0123456789abcdef".into()),
+        };
+        let app = task('c', Some(Ok(Outcome::Checkin(code))));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Check-in code: K7MX-4QRT") && screen.contains("valid until 2026-11-25 10:30 UTC"));
+        assert!(!screen.contains("Codes issued here"), "the first code is not listed twice");
+        // A second code: the first moves to the list of codes issued here.
+        let mut app = app;
+        act(&mut app, Action::Submit);
+        let form = render(&app, 80, 24);
+        assert!(form.contains("Codes issued here") && form.contains("K7MX-4QRT  until 2026-11-25 10:30 UTC"));
+        act(&mut app, Action::Submit);
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        let second = IssuedCode { code: "AAAA-CCCC".into(), expires: "2026-11-25T11:00:00.250Z".into(), client: None };
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkin(second)))));
+        both("admin_checkin_issued", &app);
+    }
+
+    #[test]
+    fn backup_and_export_results() {
+        let backup = BackupInfo {
+            path: "/srv/backup/triage-2026-11-25.tbk".into(),
+            entries: 5120,
+            sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+            damaged: vec![],
+        };
+        both("admin_backup_done", &task('b', Some(Ok(Outcome::Backup(backup)))));
+        both("admin_export_form", &task('e', None));
+        let export = ExportInfo {
+            path: "/srv/export/all.jsonl".into(),
+            encounters: 812,
+            damaged: vec!["encounter 3f2a".into()],
+        };
+        let screen = render(&task('e', Some(Ok(Outcome::Export(export)))), 80, 24);
+        assert!(screen.contains("Exported 812 encounters to /srv/export/all.jsonl"), "{screen}");
+        assert!(screen.contains("Unreadable records left out: encounter 3f2a"));
+        let failed = task('e', Some(Err("cannot create /srv/x: File exists\u{1b}[2J".into())));
+        let screen = render(&failed, 80, 24);
+        assert!(screen.contains("It did not work:") && screen.contains("File exists") && !screen.contains('\u{1b}'));
+        insta::assert_snapshot!("admin_export_failed_80x24", screen);
+    }
+
+    #[test]
+    fn check_findings_are_labelled_and_scroll() {
+        let findings = Findings {
+            checked: 62,
+            errors: vec!["resources/national.toml:14:1: `kids-help` has no name".into()],
+            stale: vec!["resources/on.toml:88:1: `connex-on` is stale: last verified 2024-01-10 (685 days ago; limit 365)".into()],
+            warnings: vec!["resources/nu.toml:3:1: NU: its only provincial crisis line (nu-kamatsiaqtut) is not known to be 24/7; 988 and 9-1-1 remain the 24/7 options".into()],
+            unavailable: 0,
+        };
+        let mut app = task('k', Some(Ok(Outcome::Resources(findings))));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("62 resources checked: errors 1, stale 1, other warnings 1"), "{screen}");
+        assert!(screen.contains("error: resources/national.toml:14:1"));
+        both("admin_resources_done", &app);
+        act(&mut app, Action::Down);
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains("error: resources/national.toml") && screen.contains("stale: resources/on.toml"));
+        let clean = Findings { checked: 13, ..Findings::default() };
+        let app = task('i', Some(Ok(Outcome::Instruments(clean))));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("13 files checked: problems 0") && screen.contains("No problems found."));
+        both("admin_instruments_done", &app);
+    }
+}
