@@ -72,6 +72,9 @@ pub enum Action {
     LoggedIn(BackendResult<Session>),
     HomeLoaded(BackendResult<(OrgInfo, Vec<QueueEntry>)>),
     ClientCreated(BackendResult<ClientInfo>),
+    /// Ctrl-E: edit the client in front (search results, history).
+    EditClient,
+    ClientUpdated(BackendResult<ClientInfo>),
     EncounterStarted(BackendResult<(String, ClientInfo)>),
     ConsentRecorded(BackendResult<bool>),
     Saved(BackendResult<()>),
@@ -105,6 +108,8 @@ pub enum Effect {
     },
     LoadHome,
     CreateClient(ClientInfo),
+    /// Save changed details of an existing client (`id` set).
+    UpdateClient(ClientInfo),
     StartEncounter {
         client: ClientInfo,
         instruments: Vec<String>,
@@ -392,6 +397,15 @@ impl SearchState {
     }
 }
 
+/// Editing an existing client on the client form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientEdit {
+    /// The client as it was when the form opened.
+    pub client: ClientInfo,
+    /// Where the worker came from (search results or history); shown again with the new values.
+    pub back: Box<Screen>,
+}
+
 /// Administration: users and roles, the audit log, and the tasks of `admin_ops`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminState {
@@ -453,6 +467,8 @@ pub struct App {
     pub session: Option<Session>,
     pub org: Option<OrgInfo>,
     pub intake: Option<Intake>,
+    /// The client whose details the client form is editing, and the screen to go back to.
+    pub editing: Option<ClientEdit>,
     /// The idle lock: client details are hidden until the password is given again.
     pub locked: Option<Form>,
     pub help: bool,
@@ -473,6 +489,7 @@ impl App {
             session: None,
             org: None,
             intake: None,
+            editing: None,
             locked: None,
             help: false,
             status: None,
@@ -519,14 +536,75 @@ fn first_run_form(lang: Lang) -> Form {
 }
 
 fn client_form(province: &str) -> Form {
+    client_form_with(&ClientInfo { province: province.to_string(), ..ClientInfo::default() })
+}
+
+/// The client form filled with `client`'s details (ticked populations and access needs).
+pub fn client_form_with(client: &ClientInfo) -> Form {
+    let checks = |label, choices: &'static [(&'static str, Text)], codes: &[String]| {
+        let mut field = Field::checks(label, choices);
+        field.checked = choices.iter().map(|(code, _)| codes.iter().any(|c| c == code)).collect();
+        field
+    };
     Form::new(vec![
-        Field::text(Text::FieldName),
-        Field::text(Text::FieldBirthDate),
-        Field::text(Text::FieldProvince).with(province),
-        Field::text(Text::FieldClientLanguage),
-        Field::checks(Text::FieldPopulations, &POPULATIONS),
-        Field::checks(Text::FieldAccess, &ACCESS_NEEDS),
+        Field::text(Text::FieldName).with(&client.name),
+        Field::text(Text::FieldBirthDate).with(client.birth_date.as_deref().unwrap_or("")),
+        Field::text(Text::FieldProvince).with(&client.province),
+        Field::text(Text::FieldClientLanguage).with(client.language.map_or("", |l| l.code())),
+        checks(Text::FieldPopulations, &POPULATIONS, &client.populations),
+        checks(Text::FieldAccess, &ACCESS_NEEDS, &client.access_needs),
     ])
+}
+
+/// Opens the client form on `client`, remembering the screen in front to come back to.
+fn open_client_edit(app: &mut App, client: ClientInfo) {
+    let back = std::mem::replace(&mut app.screen, Screen::ClientForm(client_form_with(&client)));
+    app.editing = Some(ClientEdit { client, back: Box::new(back) });
+}
+
+/// The client form's values, checked as for a new client; marks the fields in error.
+fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
+    for field in &mut form.fields {
+        field.error = None;
+    }
+    if form.value(0).trim().is_empty() {
+        form.fields[0].error = Some(Text::Required);
+    }
+    let birth = form.value(1).trim().to_string();
+    if !valid_birth_date(&birth, today) {
+        form.fields[1].error = Some(Text::BadDate);
+    }
+    let province = form.value(2).trim().to_ascii_uppercase();
+    if !PROVINCES.contains(&province.as_str()) {
+        form.fields[2].error = Some(Text::UnknownProvince);
+    }
+    let language = Lang::parse(form.value(3).trim());
+    if language.is_none() {
+        form.fields[3].error = Some(Text::UnknownLanguage);
+    }
+    if form.first_error() {
+        return None;
+    }
+    Some(ClientInfo {
+        id: String::new(),
+        name: form.value(0).trim().to_string(),
+        birth_date: (!birth.is_empty()).then_some(birth),
+        province,
+        language,
+        populations: form.fields[4].checked_codes(),
+        access_needs: form.fields[5].checked_codes(),
+    })
+}
+
+/// The edited details for `original`: its id, and any population or access-need code the form
+/// cannot show (recorded elsewhere, e.g. at a kiosk) kept as it was.
+fn edited_client(original: &ClientInfo, mut edited: ClientInfo) -> ClientInfo {
+    let keep_unlisted = |codes: &mut Vec<String>, old: &[String], listed: &[(&str, Text)]| {
+        codes.extend(old.iter().filter(|c| !listed.iter().any(|(code, _)| code == c)).cloned());
+    };
+    keep_unlisted(&mut edited.populations, &original.populations, &POPULATIONS);
+    keep_unlisted(&mut edited.access_needs, &original.access_needs, &ACCESS_NEEDS);
+    ClientInfo { id: original.id.clone(), ..edited }
 }
 
 /// A real calendar date, not after `today` (both YYYY-MM-DD).
@@ -699,6 +777,29 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Action::ClientCreated(Ok(client)) => {
             let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
             vec![Effect::StartEncounter { client, instruments }]
+        }
+        Action::ClientUpdated(Ok(client)) => {
+            // Back where the edit started, showing the client as stored now.
+            if let Some(edit) = app.editing.take() {
+                let mut back = *edit.back;
+                match &mut back {
+                    Screen::Search(search) => {
+                        for found in search.clients.iter_mut().filter(|c| c.id == client.id) {
+                            *found = client.clone();
+                        }
+                        search.selected = search.matches().iter().position(|c| c.id == client.id).unwrap_or(0);
+                    }
+                    Screen::History(history) if history.client.id == client.id => history.client = client,
+                    _ => {}
+                }
+                app.screen = back;
+            }
+            app.status = Some((false, Text::ClientSaved.get(app.lang).to_string()));
+            Vec::new()
+        }
+        Action::ClientUpdated(Err(message)) => {
+            app.error(message);
+            Vec::new()
         }
         Action::EncounterStarted(Ok((encounter, client))) => {
             let context =
@@ -990,6 +1091,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Action::Letter('n') => {
                 let province = app.org.as_ref().map(|o| o.province.clone()).unwrap_or_default();
+                app.editing = None;
                 app.screen = Screen::ClientForm(client_form(&province));
                 Vec::new()
             }
@@ -1010,6 +1112,11 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
         },
         Screen::ClientForm(form) => {
             if action == Action::Back {
+                // Leaving an edit goes back where it started, unchanged.
+                if let Some(edit) = app.editing.take() {
+                    app.screen = *edit.back;
+                    return Vec::new();
+                }
                 app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
                 return vec![Effect::LoadHome];
             }
@@ -1017,37 +1124,11 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 form.edit(&action);
                 return Vec::new();
             }
-            for field in &mut form.fields {
-                field.error = None;
+            let Some(client) = client_from_form(form, today) else { return Vec::new() };
+            match &app.editing {
+                Some(edit) => vec![Effect::UpdateClient(edited_client(&edit.client, client))],
+                None => vec![Effect::CreateClient(client)],
             }
-            if form.value(0).trim().is_empty() {
-                form.fields[0].error = Some(Text::Required);
-            }
-            let birth = form.value(1).trim().to_string();
-            if !valid_birth_date(&birth, today) {
-                form.fields[1].error = Some(Text::BadDate);
-            }
-            let province = form.value(2).trim().to_ascii_uppercase();
-            if !PROVINCES.contains(&province.as_str()) {
-                form.fields[2].error = Some(Text::UnknownProvince);
-            }
-            let language = Lang::parse(form.value(3).trim());
-            if language.is_none() {
-                form.fields[3].error = Some(Text::UnknownLanguage);
-            }
-            if form.first_error() {
-                return Vec::new();
-            }
-            let client = ClientInfo {
-                id: String::new(),
-                name: form.value(0).trim().to_string(),
-                birth_date: (!birth.is_empty()).then_some(birth),
-                province,
-                language,
-                populations: form.fields[4].checked_codes(),
-                access_needs: form.fields[5].checked_codes(),
-            };
-            vec![Effect::CreateClient(client)]
         }
         Screen::Consent => {
             let Some(intake) = app.intake.as_ref() else { return Vec::new() };
@@ -1128,6 +1209,12 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 search.query.clear();
                 Vec::new()
             }
+            Action::EditClient => {
+                if let Some(client) = search.matches().get(search.selected).map(|c| (*c).clone()) {
+                    open_client_edit(app, client);
+                }
+                Vec::new()
+            }
             Action::Submit => {
                 let chosen = search.matches().get(search.selected).map(|c| (*c).clone());
                 let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
@@ -1148,10 +1235,15 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             _ => Vec::new(),
         },
-        Screen::History(_) => match action {
+        Screen::History(history) => match action {
             Action::Back | Action::Letter('q') => {
                 app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
                 vec![Effect::LoadHome]
+            }
+            Action::Letter('e') | Action::EditClient => {
+                let client = history.client.clone();
+                open_client_edit(app, client);
+                Vec::new()
             }
             _ => Vec::new(),
         },

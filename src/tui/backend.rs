@@ -194,6 +194,10 @@ pub trait Backend {
     fn organisation(&mut self) -> BackendResult<OrgInfo>;
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
     fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
+    /// Changes the client `client.id` to these details (name, date of birth, province, language,
+    /// populations, access needs; anything else the record holds is kept) and returns the client
+    /// as stored.
+    fn update_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
     /// Every client this account may read.
     fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>>;
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String>;

@@ -3,7 +3,7 @@
 
 use crate::instrument::{Context, Lang, Library};
 
-use super::app::{App, Intake, SaveState};
+use super::app::{App, ClientEdit, Intake, SaveState, Screen, SearchState, client_form_with};
 use super::backend::{ClientInfo, OrgInfo, Session};
 use super::intake::IntakeFlow;
 
@@ -30,6 +30,16 @@ pub fn client(lang: Lang) -> ClientInfo {
         populations: vec![],
         access_needs: vec!["no_internet".into()],
     }
+}
+
+/// Editing the sample client's details, opened from the search results (which it returns to).
+pub fn editing_client(lang: Lang) -> App {
+    let mut app = signed_in(lang);
+    let client = client(lang);
+    app.screen = Screen::ClientForm(client_form_with(&client));
+    let search = SearchState { query: String::new(), clients: vec![client.clone()], selected: 0 };
+    app.editing = Some(ClientEdit { client, back: Box::new(Screen::Search(Box::new(search))) });
+    app
 }
 
 /// Signed in with an adult-core intake, after answering `positions` in order.

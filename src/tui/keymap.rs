@@ -35,6 +35,7 @@ pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('x') => Some(Action::Lock),
             KeyCode::Char('b') => Some(Action::Back),
             KeyCode::Char('u') => Some(Action::ClearField),
+            KeyCode::Char('e') => Some(Action::EditClient),
             _ => None,
         };
     }
@@ -100,6 +101,15 @@ mod tests {
             action_for(KeyContext::Form, KeyEvent::new(KeyCode::Char('k'), KeyModifiers::CONTROL)),
             Some(Action::Help)
         );
+    }
+
+    #[test]
+    fn ctrl_e_edits_a_client_even_where_letters_are_text() {
+        let ctrl_e = KeyEvent::new(KeyCode::Char('e'), KeyModifiers::CONTROL);
+        for context in [KeyContext::Form, KeyContext::Menu] {
+            assert_eq!(action_for(context, ctrl_e), Some(Action::EditClient));
+        }
+        assert_eq!(action_for(KeyContext::Form, key(KeyCode::Char('e'))), Some(Action::Input('e')));
     }
 
     #[test]

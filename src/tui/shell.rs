@@ -46,6 +46,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::Login { user, password } => Action::LoggedIn(backend.login(&user, &password)),
         Effect::LoadHome => Action::HomeLoaded(backend.organisation().and_then(|org| Ok((org, backend.queue()?)))),
         Effect::CreateClient(client) => Action::ClientCreated(backend.create_client(&client)),
+        Effect::UpdateClient(client) => Action::ClientUpdated(backend.update_client(&client)),
         Effect::StartEncounter { client, instruments } => {
             Action::EncounterStarted(backend.start_encounter(&client, &instruments).map(|id| (id, client)))
         }

@@ -17,8 +17,8 @@ use crate::instrument::{Lang, ScoreResult};
 use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Reply, Request};
 use crate::store::{
-    AccountStatus, AuditFilter, ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest, InstrumentRef,
-    Lang as StoreLang, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, RecordId,
+    AccountStatus, AuditFilter, ClientUpdate, ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest,
+    InstrumentRef, Lang as StoreLang, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, RecordId,
     ReferralResource, format_time,
 };
 
@@ -230,6 +230,21 @@ impl Backend for StoreBackend {
             Reply::Id(id) => Ok(ClientInfo { id: id.to_string(), ..client.clone() }),
             other => Err(unexpected(&other)),
         }
+    }
+
+    fn update_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo> {
+        let changes = ClientUpdate {
+            name: Some(client.name.clone()),
+            birth_date: Some(client.birth_date.clone()),
+            province: Some(client.province.clone()),
+            language: client.language.map(store_lang),
+            contact: None,
+            access_needs: Some(client.access_needs.clone()),
+            populations: Some(client.populations.clone()),
+        };
+        let updated = self.client.update_client(record_id(&client.id)?, changes).map_err(message)?;
+        // Roles that may not read client records get no record back; they keep what they sent.
+        Ok(updated.client.as_ref().map_or_else(|| client.clone(), client_info))
     }
 
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String> {

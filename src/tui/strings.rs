@@ -92,6 +92,12 @@ strings! {
     FieldClientLanguage => "Preferred language (en or fr)", "Langue préférée (en ou fr)";
     FieldPopulations => "Populations", "Populations";
     FieldAccess => "Access needs", "Besoins d'accès";
+    // Editing a client (search ^E, history e)
+    ClientEditTitle => "Edit client", "Modifier le client";
+    KeyEditClient => "edit client", "modifier le client";
+    ClientSaved => "Client details saved.", "Renseignements du client enregistrés.";
+    ClientDetailsNone => "none", "aucun";
+    LabelSeparator => ": ", " : ";
     BadDate => "use YYYY-MM-DD, a real date in the past", "format AAAA-MM-JJ, une date réelle passée";
     PopYouth => "Youth", "Jeunes";
     PopIndigenous => "Indigenous", "Autochtone";

@@ -1,18 +1,23 @@
-//! A new client: minimal identifiers, language, province, date of birth, populations, access needs.
+//! A new client, or changes to an existing one (from the search results or the history): minimal
+//! identifiers, language, province, date of birth, populations, access needs.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::app::{App, Form};
 use crate::tui::strings::Text;
-use crate::tui::view::{View, body_block, draw_form};
+use crate::tui::view::{View, body_block, clean, draw_form};
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("Enter", Text::KeySubmit), ("Tab", Text::KeyNextField), ("Space", Text::KeyToggle), ("Esc/^B", Text::KeyBack)]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
-    let block = body_block(Text::ClientTitle.get(app.lang), view.theme);
+    let title = match &app.editing {
+        Some(edit) => format!("{} · {}", Text::ClientEditTitle.get(app.lang), clean(&edit.client.name)),
+        None => Text::ClientTitle.get(app.lang).to_string(),
+    };
+    let block = body_block(&title, view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     draw_form(frame, inner, app.lang, form, view.theme);
@@ -65,5 +70,122 @@ mod tests {
         assert_eq!(client.language, Some(Lang::Fr));
         assert_eq!(client.populations, vec!["indigenous".to_string()]);
         assert_eq!(client.birth_date.as_deref(), Some("1990-04-02"));
+    }
+
+    fn key(app: &mut crate::tui::app::App, action: Action) -> Vec<Effect> {
+        update(app, action, library(), care(), "2026-11-25")
+    }
+
+    /// The client as the search found them: Québec, French, no internet, plus an access need the
+    /// form does not list (recorded elsewhere), which an edit must keep.
+    fn stored() -> crate::tui::backend::ClientInfo {
+        let mut client = fixtures::client(Lang::Fr);
+        client.access_needs.push("tty_relay".into());
+        client
+    }
+
+    #[test]
+    fn editing_a_client_prefills_validates_and_returns_with_the_new_values() {
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        key(&mut app, Action::Letter('/'));
+        let other = crate::tui::backend::ClientInfo { id: "c2".into(), name: "Sam Okafor".into(), ..stored() };
+        key(&mut app, Action::ClientsLoaded(Ok(vec![other, stored()])));
+        typed(&mut app, "émi");
+        assert!(key(&mut app, Action::EditClient).is_empty());
+        let Screen::ClientForm(form) = &app.screen else { panic!("{:?}", app.screen) };
+        let values: Vec<&str> = (0..4).map(|i| form.value(i)).collect();
+        assert_eq!(values, ["Émilie Tremblay", "1990-04-02", "QC", "fr"]);
+        assert_eq!(form.fields[5].checked, vec![true, false, false, false]);
+        assert_eq!(app.editing.as_ref().map(|e| e.client.id.as_str()), Some("c1"));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Edit client · Émilie Tremblay") && screen.contains("[x] No internet"), "{screen}");
+        insta::assert_snapshot!("client_edit_80x24", screen);
+
+        // The same checks as for a new client.
+        for _ in 0..2 {
+            key(&mut app, Action::NextField);
+        }
+        key(&mut app, Action::ClearField);
+        typed(&mut app, "zz");
+        key(&mut app, Action::NextField);
+        key(&mut app, Action::ClearField);
+        assert!(key(&mut app, Action::Submit).is_empty());
+        let Screen::ClientForm(form) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!(
+            (form.fields[2].error, form.fields[3].error),
+            (Some(Text::UnknownProvince), Some(Text::UnknownLanguage))
+        );
+        assert_eq!(form.focus, 2);
+        insta::assert_snapshot!(
+            "client_edit_errors_120x40_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
+        );
+        insta::assert_snapshot!("client_edit_errors_80x24", render(&app, 80, 24));
+
+        key(&mut app, Action::ClearField);
+        typed(&mut app, "on");
+        key(&mut app, Action::NextField);
+        typed(&mut app, "en");
+        key(&mut app, Action::NextField);
+        key(&mut app, Action::NextField);
+        key(&mut app, Action::Toggle); // untick "no internet"
+        key(&mut app, Action::Down);
+        key(&mut app, Action::Down);
+        key(&mut app, Action::Toggle); // tick "phone only"
+        let effects = key(&mut app, Action::Submit);
+        let [Effect::UpdateClient(client)] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!((client.id.as_str(), client.province.as_str(), client.language), ("c1", "ON", Some(Lang::En)));
+        assert_eq!(client.access_needs, vec!["phone_only".to_string(), "tty_relay".to_string()]);
+        assert_eq!(client.name, "Émilie Tremblay");
+
+        // Saved: back on the search results, same query, showing and selecting the new values.
+        key(&mut app, Action::ClientUpdated(Ok(client.clone())));
+        assert!(app.editing.is_none());
+        let Screen::Search(search) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!(search.query, "émi");
+        assert_eq!(search.matches()[search.selected].province, "ON");
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Client details saved.") && screen.contains(" ON  en"), "{screen}");
+
+        // A new intake from here uses the new province, language and access needs for matching.
+        let effects = key(&mut app, Action::Submit);
+        let [Effect::StartEncounter { client: started, .. }] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!(started, client);
+        key(&mut app, Action::EncounterStarted(Ok(("e9".into(), started.clone()))));
+        let intake = app.intake.as_ref().unwrap();
+        assert_eq!(app.client_lang(), Lang::En);
+        let plan = |c| care().plan(library(), c, &[], &[], "2026-11-25");
+        let ids = |c| plan(c).resources.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&intake.client), ids(client));
+        assert_ne!(ids(&intake.client), ids(&stored()), "matching follows the edited details");
+    }
+
+    #[test]
+    fn leaving_an_edit_or_a_refused_save_changes_nothing() {
+        let mut app = crate::tui::demo::editing_client(Lang::En);
+        let before = app.editing.as_ref().unwrap().back.clone();
+        typed(&mut app, " Roy");
+        let effects = key(&mut app, Action::Submit);
+        assert!(matches!(&effects[..], [Effect::UpdateClient(c)] if c.name == "Émilie Tremblay Roy"));
+        // The owner refused: the form stays, with the message.
+        key(&mut app, Action::ClientUpdated(Err("invalid name: too long".into())));
+        assert!(matches!(app.screen, Screen::ClientForm(_)) && app.editing.is_some());
+        assert!(render(&app, 80, 24).contains("invalid name"));
+        // Back: the search results as they were, no request.
+        assert!(key(&mut app, Action::Back).is_empty());
+        assert_eq!(app.screen, *before);
+        assert!(app.editing.is_none());
+        // A new client afterwards is created, not an edit.
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        key(&mut app, Action::Letter('n'));
+        assert!(render(&app, 80, 24).contains("New client"));
+        typed(&mut app, "Ann Lee");
+        key(&mut app, Action::NextField);
+        typed(&mut app, "1970-01-01");
+        key(&mut app, Action::NextField);
+        key(&mut app, Action::NextField);
+        typed(&mut app, "en");
+        assert!(matches!(&key(&mut app, Action::Submit)[..], [Effect::CreateClient(_)]));
     }
 }

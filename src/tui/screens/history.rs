@@ -1,5 +1,6 @@
-//! History: a client's encounters over time, a sparkline per instrument, and reliable
-//! improvement, deterioration and recovery marked (NHS Talking Therapies rules).
+//! History: the client's details (editable with `e`), their encounters over time, a sparkline
+//! per instrument, and reliable improvement, deterioration and recovery marked (NHS Talking
+//! Therapies rules).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,13 +9,39 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use crate::instrument::change::{Change, Direction, compare};
 use crate::instrument::{Context, Lang, Library, ScoreResult};
-use crate::tui::app::App;
-use crate::tui::backend::HistoryData;
+use crate::tui::app::{ACCESS_NEEDS, App, POPULATIONS};
+use crate::tui::backend::{ClientInfo, HistoryData};
 use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
 
 pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("Esc/^B", Text::KeyBack)]
+    vec![("e", Text::KeyEditClient), ("Esc/^B", Text::KeyBack)]
+}
+
+/// The client's details on one line: date of birth, province, language, populations and access
+/// needs (codes the interface does not know are shown as stored, made safe).
+pub fn details(client: &ClientInfo, lang: Lang) -> String {
+    let labels = |codes: &[String], known: &[(&str, Text)]| {
+        if codes.is_empty() {
+            return Text::ClientDetailsNone.get(lang).to_string();
+        }
+        let named = codes.iter().map(|code| match known.iter().find(|(k, _)| k == code) {
+            Some((_, text)) => text.get(lang).to_string(),
+            None => clean(code),
+        });
+        named.collect::<Vec<_>>().join(", ")
+    };
+    let separator = Text::LabelSeparator.get(lang);
+    format!(
+        "{} · {} · {} · {}{separator}{} · {}{separator}{}",
+        clean(client.birth_date.as_deref().unwrap_or("-")),
+        clean(&client.province),
+        client.language.map_or("-", |l| Text::LanguageName.get(l)),
+        Text::FieldPopulations.get(lang),
+        labels(&client.populations, &POPULATIONS),
+        Text::FieldAccess.get(lang),
+        labels(&client.access_needs, &ACCESS_NEEDS),
+    )
 }
 
 /// One instrument's totals over time, and the change from the first to the last.
@@ -73,6 +100,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, vie
     let block = body_block(&title, view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(details(&history.client, app.lang)), Rect { height: 1, ..inner });
+    let inner = Rect { y: inner.y + 2, height: inner.height.saturating_sub(2), ..inner };
     let all = series(view.library, history);
     if all.is_empty() {
         frame.render_widget(Paragraph::new(Text::HistoryEmpty.get(app.lang)).style(view.theme.muted), inner);
@@ -191,5 +220,39 @@ mod tests {
         app.lang = Lang::En;
         app.screen = Screen::History(Box::new(HistoryData { client: fixtures::client(Lang::En), encounters: vec![] }));
         assert!(render(&app, 80, 24).contains("No earlier"));
+    }
+
+    #[test]
+    fn e_edits_the_client_and_the_history_shows_the_new_details() {
+        use crate::tui::app::{Action, Effect, update};
+        use crate::tui::view::test_support::care;
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::History(Box::new(history()));
+        let key = |app: &mut App, action| update(app, action, library(), care(), "2026-11-25");
+        assert!(key(&mut app, Action::Letter('e')).is_empty());
+        assert!(matches!(app.screen, Screen::ClientForm(_)), "{:?}", app.screen);
+        key(&mut app, Action::ClearField);
+        for c in "Émilie Roy".chars() {
+            key(&mut app, Action::Input(c));
+        }
+        let effects = key(&mut app, Action::Submit);
+        let [Effect::UpdateClient(client)] = &effects[..] else { panic!("{effects:?}") };
+        let saved = ClientInfo {
+            province: "NB".into(),
+            populations: vec!["newcomer".into(), "x-unknown".into()],
+            ..client.clone()
+        };
+        key(&mut app, Action::ClientUpdated(Ok(saved)));
+        let Screen::History(shown) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!((shown.client.name.as_str(), shown.encounters.len()), ("Émilie Roy", 5));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("History · Émilie Roy"), "{screen}");
+        assert!(screen.contains("1990-04-02 · NB · English · Populations: Newcomer, x-unknown"), "{screen}");
+        assert!(
+            details(&shown.client, Lang::Fr)
+                .contains("Populations : Nouvel arrivant, x-unknown · Besoins d'accès : Pas d'Internet")
+        );
+        // Back from the history still goes to the queue.
+        assert_eq!(key(&mut app, Action::Back), vec![Effect::LoadHome]);
     }
 }

@@ -1,4 +1,5 @@
-//! Find a client by name (each word of the query must appear) and start a new intake for them.
+//! Find a client by name (each word of the query must appear) and start a new intake for them,
+//! or edit their details first (Ctrl-E: letters here are the query).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -10,7 +11,7 @@ use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
 
 pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("Enter", Text::KeyStartIntake), ("↑↓", Text::KeyMove), ("Esc/^B", Text::KeyBack)]
+    vec![("Enter", Text::KeyStartIntake), ("^E", Text::KeyEditClient), ("↑↓", Text::KeyMove), ("Esc/^B", Text::KeyBack)]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view: &View) {
