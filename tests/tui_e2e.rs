@@ -411,3 +411,62 @@ fn an_intake_killed_on_the_crisis_screen_resumes_on_the_crisis_screen() {
     let resumed = tui.wait_until("the resumed encounter", |s| s.contains("CRISIS PROTOCOL") || s.contains("Item "));
     assert!(resumed.contains("CRISIS PROTOCOL"), "the unrecorded crisis must be shown first:\n{resumed}");
 }
+
+/// Editing a client from the search results: Ctrl-E opens their details, a bad value is refused
+/// on the form, the saved values show in the results at once, and the new intake started from
+/// there runs in the edited language. The audit names the changed fields, not their values.
+#[test]
+fn a_client_edited_from_the_search_starts_an_intake_with_the_new_details() {
+    const CTRL_E: &str = "\x05";
+    let env = Env::initialised();
+    let id = env.ok(
+        &[
+            "client",
+            "add",
+            "--name",
+            "Jo Editclient",
+            "--province",
+            "QC",
+            "--lang",
+            "fr",
+            "--birth-date",
+            "1985-05-06",
+            "--user",
+            NURSE,
+            "--password-stdin",
+        ],
+        &format!("{NURSE_PW}\n"),
+    );
+    let id = id.trim().to_string();
+    let mut tui = env.tui(&[], 80, 24);
+    tui.login(NURSE, NURSE_PW);
+    tui.step("/", &["Find a client"]);
+    tui.step("jo edit", &["Jo Editclient", "1985-05-06  QC  fr"]);
+    tui.step(CTRL_E, &["Edit client · Jo Editclient", "> QC", "> fr"]);
+    tui.send(TAB);
+    tui.send(TAB);
+    tui.send(CTRL_U);
+    tui.send("ZZ");
+    tui.step(ENTER, &["unknown province or territory"]);
+    tui.send(CTRL_U);
+    tui.send("on");
+    tui.send(TAB);
+    tui.send(CTRL_U);
+    tui.send("en");
+    let saved = tui.step(ENTER, &["Find a client", "Client details saved."]);
+    assert!(saved.contains("1985-05-06  ON  en"), "{saved}");
+    // The intake from here is in the client's new language.
+    let consent = tui.step(ENTER, &["Does the client consent?", "Jo Editclient"]);
+    assert!(consent.contains("This service asks") && !consent.contains("Ce service"), "{consent}");
+    tui.step("1", &["PHQ-9", "Item 1 of 10", "Little interest or pleasure"]);
+
+    let updates: Vec<String> = env
+        .audit()
+        .iter()
+        .filter(|e| e["action"] == "client.update" && e["user"] == NURSE)
+        .filter_map(|e| e["record"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(updates, vec![format!("{id} province,language")]);
+    tui.send(CTRL_Q);
+    tui.wait_exit(support::DEADLINE).expect("Ctrl-Q ends the interface");
+}
