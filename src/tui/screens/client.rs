@@ -147,6 +147,8 @@ mod tests {
         assert_eq!(search.matches()[search.selected].province, "ON");
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Client details saved.") && screen.contains(" ON  en"), "{screen}");
+        // (cut at 80 columns)
+        assert!(screen.contains("· ON · English · Populations: none · Access needs: Phone only, tty_"), "{screen}");
 
         // A new intake from here uses the new province, language and access needs for matching.
         let effects = key(&mut app, Action::Submit);

@@ -1,5 +1,6 @@
 //! Find a client by name (each word of the query must appear) and start a new intake for them,
-//! or edit their details first (Ctrl-E: letters here are the query).
+//! or edit their details first (Ctrl-E: letters here are the query). The selected client's
+//! details (populations and access needs too) show on the last line.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -25,7 +26,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
     if found.is_empty() {
         lines.push(Line::styled(Text::NoClientFound.get(app.lang), view.theme.muted));
     }
-    for (index, client) in found.iter().enumerate().take(usize::from(inner.height.saturating_sub(1))) {
+    // The prompt, the list, a blank line, and the selected client's details on the last line.
+    for (index, client) in found.iter().enumerate().take(usize::from(inner.height.saturating_sub(3))) {
         let line = Line::raw(format!(
             "{:<32} {:<11} {:<3} {}",
             clean(&client.name),
@@ -36,6 +38,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
         lines.push(if index == search.selected { line.style(view.theme.selected) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(client) = found.get(search.selected)
+        && inner.height >= 3
+    {
+        let details = Paragraph::new(super::history::details(client, app.lang)).style(view.theme.muted);
+        frame.render_widget(details, Rect { y: inner.bottom() - 1, height: 1, ..inner });
+    }
     let x = inner.x
         + (unicode_width::UnicodeWidthStr::width(prompt.as_str())
             + unicode_width::UnicodeWidthStr::width(search.query.as_str())) as u16;
