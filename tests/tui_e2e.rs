@@ -470,3 +470,76 @@ fn a_client_edited_from_the_search_starts_an_intake_with_the_new_details() {
     tui.send(CTRL_Q);
     tui.wait_exit(support::DEADLINE).expect("Ctrl-Q ends the interface");
 }
+
+/// Issue 6: every admin task is a screen as well as a command. An admin signs in, sees the
+/// store unlocked, issues a check-in code, writes a backup and an export where the interface was
+/// started, and runs the catalog and questionnaire checks; the owner audited what it did.
+#[test]
+fn an_admin_runs_the_administration_tasks_from_the_interface() {
+    use support::{ADMIN, ADMIN_PW};
+    const BACK: &str = "\x02"; // Ctrl-B
+    let env = Env::initialised();
+    let mut tui = env.tui(&[], 100, 30);
+    tui.wait_for_all(&["Sign in", "User name"]);
+    tui.send(ADMIN);
+    tui.send(TAB);
+    tui.send(ADMIN_PW);
+    tui.step(ENTER, &["Administration: users and roles", "Tasks:", "check-in code"]);
+
+    let status = tui.step("o", &["Store status and lock", "Store: UNLOCKED", "Audit entries:"]);
+    assert!(status.contains(&env.data.display().to_string()), "{status}");
+    tui.step(BACK, &["Administration: users and roles"]);
+
+    tui.step("c", &["Kiosk check-in codes", "Valid for (minutes"]);
+    let issued = tui.step(ENTER, &["Check-in code:", "single use"]);
+    let code = issued
+        .lines()
+        .find_map(|l| l.split("Check-in code: ").nth(1))
+        .map(|rest| rest.chars().take(9).collect::<String>())
+        .unwrap_or_default();
+    assert!(code.len() == 9 && code.chars().nth(4) == Some('-'), "no code in:\n{issued}");
+    tui.step(BACK, &["Administration: users and roles"]);
+
+    tui.step("b", &["Backup", "Backup file"]);
+    tui.send("nightly.tbk");
+    tui.step(ENTER, &["Backup written:", "nightly.tbk", "sha256"]);
+    let backup = env.cwd.join("nightly.tbk");
+    assert!(backup.is_file(), "the backup is where the interface was started");
+    env.ok(
+        &["backup", "verify", &backup.display().to_string(), "--user", ADMIN, "--password-stdin"],
+        &format!("{ADMIN_PW}\n"),
+    );
+    // The same path again: refused, and said so.
+    tui.step("r", &["It did not work:"]);
+    tui.step(BACK, &["Administration: users and roles"]);
+
+    tui.step("e", &["Export every record", "Format (jsonl, csv or fhir)"]);
+    tui.send(TAB);
+    tui.send("all.jsonl");
+    tui.step(ENTER, &["Exported 0 encounters to", "all.jsonl"]);
+    let export = std::fs::read_to_string(env.cwd.join("all.jsonl")).expect("the export file");
+    assert!(export.lines().count() >= 1, "the export has its header line");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.cwd.join("all.jsonl")).expect("metadata").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "only the admin's account can read the export");
+    tui.step(BACK, &["Administration: users and roles"]);
+
+    tui.step("k", &["Resource catalog check", "Stale when not verified"]);
+    tui.step(ENTER, &["resources checked: errors 0"]);
+    tui.step(BACK, &["Administration: users and roles"]);
+    tui.step("i", &["Questionnaire library check"]);
+    tui.step(ENTER, &["files checked: problems 0"]);
+    tui.send(CTRL_Q);
+    assert!(tui.wait_exit(Duration::from_secs(10)).is_some(), "the interface quits");
+
+    let actions: Vec<String> = env
+        .audit()
+        .iter()
+        .filter(|e| e["user"] == ADMIN)
+        .filter_map(|e| e["action"].as_str().map(str::to_string))
+        .collect();
+    for expected in ["checkin.issue", "backup.create"] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} not audited: {actions:?}");
+    }
+    assert!(actions.iter().any(|a| a.contains("export")), "the export is audited: {actions:?}");
+}

@@ -15,7 +15,7 @@ pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
         Job::IssueCheckin { minutes, client } => {
             backend.issue_checkin(minutes, client.as_deref()).map(Outcome::Checkin)
         }
-        Job::Backup { path } => backend.create_backup(&resolve(&path)?).map(Outcome::Backup),
+        Job::Backup { path } => backend.create_backup(&new_path(&path)?).map(Outcome::Backup),
         Job::Export { format, path, deidentify } => {
             backend.export(format, &resolve(&path)?, deidentify).map(Outcome::Export)
         }
@@ -39,6 +39,16 @@ fn resolve(typed: &str) -> BackendResult<PathBuf> {
     }
     let cwd = std::env::current_dir().map_err(|e| format!("cannot tell the current directory: {e}"))?;
     Ok(cwd.join(path))
+}
+
+/// A resolved path where nothing exists yet. The owner's backup would replace an existing file
+/// (an older backup, say); here a backup only ever goes to a new one.
+fn new_path(typed: &str) -> BackendResult<PathBuf> {
+    let path = resolve(typed)?;
+    if path.symlink_metadata().is_ok() {
+        return Err(format!("{} already exists: choose a new file name", path.display()));
+    }
+    Ok(path)
 }
 
 fn lines(list: &[Diagnostic]) -> Vec<String> {
@@ -110,5 +120,11 @@ mod tests {
         assert!(check_resources(Some("/nonexistent/triage-catalog"), 365).is_err());
         assert!(resolve("backup.tbk").expect("cwd").is_absolute());
         assert_eq!(resolve("/srv/a").expect("absolute"), PathBuf::from("/srv/a"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let taken = dir.path().join("old.tbk");
+        std::fs::write(&taken, "an older backup").expect("write");
+        let refused = new_path(&taken.display().to_string()).expect_err("an existing file is refused");
+        assert!(refused.contains("already exists"), "{refused}");
+        assert!(new_path(&dir.path().join("new.tbk").display().to_string()).is_ok());
     }
 }
