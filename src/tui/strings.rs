@@ -188,6 +188,7 @@ strings! {
     Disabled => "disabled", "désactivé";
     // Administration tasks (issue 6): each is also a command-line subcommand.
     AdminTools => "Tasks:", "Tâches :";
+    AdminLockedOut => "locked out: d unlocks", "bloqué : d débloque";
     KeyAdminStatus => "store lock status", "verrouillage des données";
     KeyAdminCheckin => "check-in code", "code d'accueil";
     KeyAdminBackup => "backup", "sauvegarde";

@@ -117,7 +117,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
         .enumerate()
         .take(usize::from(inner.height))
         .map(|(index, user)| {
-            let status = if user.active { Text::Active.get(app.lang).to_string() } else { clean(&user.status) };
+            let status = match (user.active, user.status.as_str()) {
+                (true, _) => Text::Active.get(app.lang).to_string(),
+                (false, "disabled") => Text::Disabled.get(app.lang).to_string(),
+                // Too many failed sign-ins: `d` enables the account again (the CLI's `user enable`).
+                (false, "lockedout") => Text::AdminLockedOut.get(app.lang).to_string(),
+                (false, other) => clean(other),
+            };
             let line = Line::from(vec![
                 Span::raw(format!("{:<16} ", clean(&user.name))),
                 Span::raw(format!("{:<24} ", clean(&user.display_name))),
@@ -170,6 +176,13 @@ mod tests {
                 active: false,
                 status: "disabled".into(),
             },
+            UserRow {
+                name: "sam".into(),
+                display_name: "Sam Okafor".into(),
+                role: "intake".into(),
+                active: false,
+                status: "lockedout".into(),
+            },
         ];
         update(&mut app, Action::UsersLoaded(Ok(users)), library(), care(), "2026-11-25");
         app
@@ -196,6 +209,12 @@ mod tests {
         update(&mut app, Action::Down, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Letter('d'), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::SetUserActive { name: "amira".into(), active: false }]);
+        // A locked-out account is unlocked the same way.
+        assert!(render(&app, 80, 24).contains("locked out: d unlocks"));
+        update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Letter('d'), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::SetUserActive { name: "sam".into(), active: true }]);
     }
 
     #[test]
