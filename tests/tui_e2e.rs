@@ -510,7 +510,15 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
         &format!("{ADMIN_PW}\n"),
     );
     // The same path again: refused, and said so.
-    tui.step("r", &["It did not work:"]);
+    tui.step("r", &["It did not work:", "already exists"]);
+    tui.step(BACK, &["Administration: users and roles"]);
+    // Checked with the admin's own password, as `triage backup verify` does.
+    tui.step("v", &["Check a backup", "Your password"]);
+    tui.send("nightly.tbk");
+    tui.send(TAB);
+    tui.send(ADMIN_PW);
+    let checked = tui.step(ENTER, &["Backup intact:", "encrypted records opened"]);
+    assert!(!checked.contains(ADMIN_PW));
     tui.step(BACK, &["Administration: users and roles"]);
 
     tui.step("e", &["Export every record", "Format (jsonl, csv or fhir)"]);

@@ -16,6 +16,13 @@ pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
             backend.issue_checkin(minutes, client.as_deref()).map(Outcome::Checkin)
         }
         Job::Backup { path } => backend.create_backup(&new_path(&path)?).map(Outcome::Backup),
+        Job::VerifyBackup { path, user, password } => {
+            // As `triage backup verify`: no owner, the account's own keyslot opens the backup.
+            let password = secrecy::SecretString::from(password.to_string());
+            let unlock = crate::store::backup::Unlock::Password { user: &user, password: &password };
+            let report = crate::store::backup::verify(&resolve(&path)?, &unlock).map_err(|e| e.to_string())?;
+            Ok(Outcome::BackupVerified(super::store_backend::backup_info(report)))
+        }
         Job::Export { format, path, deidentify } => {
             backend.export(format, &resolve(&path)?, deidentify).map(Outcome::Export)
         }

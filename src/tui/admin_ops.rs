@@ -9,6 +9,8 @@
 //! *queues* a [`Job`]; the shell draws, sees [`queued`], sends [`AdminMsg::Run`], and performs the
 //! job's effect; the reply comes back as [`AdminMsg::Done`].
 
+use zeroize::Zeroizing;
+
 use super::app::{Action, AdminState, App, Effect, Field, Form, Screen};
 use super::backend::{BackupInfo, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
 use super::strings::Text;
@@ -29,6 +31,7 @@ pub enum ToolKind {
     Status,
     Checkin,
     Backup,
+    VerifyBackup,
     Export,
     Resources,
     Instruments,
@@ -36,9 +39,10 @@ pub enum ToolKind {
 
 impl ToolKind {
     /// Every task, in the order the users screen lists them.
-    pub const ALL: [ToolKind; 6] = [
+    pub const ALL: [ToolKind; 7] = [
         ToolKind::Checkin,
         ToolKind::Backup,
+        ToolKind::VerifyBackup,
         ToolKind::Export,
         ToolKind::Status,
         ToolKind::Resources,
@@ -50,6 +54,7 @@ impl ToolKind {
         match self {
             ToolKind::Checkin => "c",
             ToolKind::Backup => "b",
+            ToolKind::VerifyBackup => "v",
             ToolKind::Export => "e",
             ToolKind::Status => "o",
             ToolKind::Resources => "k",
@@ -62,6 +67,7 @@ impl ToolKind {
             ToolKind::Status => Text::AdminStatusTitle,
             ToolKind::Checkin => Text::AdminCheckinTitle,
             ToolKind::Backup => Text::AdminBackupTitle,
+            ToolKind::VerifyBackup => Text::AdminVerifyTitle,
             ToolKind::Export => Text::AdminExportTitle,
             ToolKind::Resources => Text::AdminResourcesTitle,
             ToolKind::Instruments => Text::AdminInstrumentsTitle,
@@ -74,6 +80,7 @@ impl ToolKind {
             ToolKind::Status => Text::AdminStatusIntro,
             ToolKind::Checkin => Text::AdminCheckinIntro,
             ToolKind::Backup => Text::AdminBackupIntro,
+            ToolKind::VerifyBackup => Text::AdminVerifyIntro,
             ToolKind::Export => Text::AdminExportIntro,
             ToolKind::Resources => Text::AdminResourcesIntro,
             ToolKind::Instruments => Text::AdminInstrumentsIntro,
@@ -86,6 +93,7 @@ impl ToolKind {
             ToolKind::Status => Text::KeyAdminStatus,
             ToolKind::Checkin => Text::KeyAdminCheckin,
             ToolKind::Backup => Text::KeyAdminBackup,
+            ToolKind::VerifyBackup => Text::KeyAdminVerifyBackup,
             ToolKind::Export => Text::KeyAdminExport,
             ToolKind::Resources => Text::KeyAdminResources,
             ToolKind::Instruments => Text::KeyAdminInstruments,
@@ -100,6 +108,9 @@ impl ToolKind {
                 Field::text(Text::AdminFieldClientId),
             ],
             ToolKind::Backup => vec![Field::text(Text::AdminFieldBackupPath)],
+            ToolKind::VerifyBackup => {
+                vec![Field::text(Text::AdminFieldBackupToCheck), Field::secret(Text::AdminFieldYourPassword)]
+            }
             ToolKind::Export => vec![
                 Field::text(Text::AdminFieldFormat).with("jsonl"),
                 Field::text(Text::AdminFieldExportPath),
@@ -118,11 +129,31 @@ impl ToolKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
     OwnerStatus,
-    IssueCheckin { minutes: u32, client: Option<String> },
-    Backup { path: String },
-    Export { format: ExportFormat, path: String, deidentify: bool },
-    CheckResources { dir: Option<String>, stale_days: u32 },
-    CheckInstruments { path: Option<String> },
+    IssueCheckin {
+        minutes: u32,
+        client: Option<String>,
+    },
+    Backup {
+        path: String,
+    },
+    /// Checked here, with the signed-in account's password (`user` is filled in when it runs).
+    VerifyBackup {
+        path: String,
+        user: String,
+        password: Zeroizing<String>,
+    },
+    Export {
+        format: ExportFormat,
+        path: String,
+        deidentify: bool,
+    },
+    CheckResources {
+        dir: Option<String>,
+        stale_days: u32,
+    },
+    CheckInstruments {
+        path: Option<String>,
+    },
 }
 
 /// What a check found, as `file:line:column: message` lines.
@@ -164,6 +195,7 @@ pub enum Outcome {
     Status(OwnerInfo),
     Checkin(IssuedCode),
     Backup(BackupInfo),
+    BackupVerified(BackupInfo),
     Export(ExportInfo),
     Resources(Findings),
     Instruments(Findings),
@@ -233,6 +265,21 @@ impl Tool {
                     None
                 }
             },
+            ToolKind::VerifyBackup => {
+                let path = optional(text(form, 0));
+                if path.is_none() {
+                    form.fields[0].error = Some(Text::Required);
+                }
+                let password = Zeroizing::new(form.value(1).to_string());
+                if password.is_empty() {
+                    form.fields[1].error = Some(Text::Required);
+                }
+                path.filter(|_| !password.is_empty()).map(|path| Job::VerifyBackup {
+                    path,
+                    user: String::new(),
+                    password,
+                })
+            }
             ToolKind::Export => {
                 let format = match text(form, 0).to_ascii_lowercase().as_str() {
                     "jsonl" => Some(ExportFormat::Jsonl),
@@ -342,6 +389,7 @@ pub fn key(state: &mut AdminState, action: &Action) -> Option<Vec<Effect>> {
 
 /// The shell's go-ahead and the jobs' replies.
 pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
+    let signed_in = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
     let tool = match &mut app.screen {
         Screen::Admin(state) => match state.tool.as_mut() {
             Some(tool) => Some((tool, &mut state.issued)),
@@ -358,7 +406,16 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
     };
     match msg {
         AdminMsg::Run => {
-            if let Stage::Queued(job) = std::mem::replace(&mut tool.stage, Stage::Working) {
+            if let Stage::Queued(mut job) = std::mem::replace(&mut tool.stage, Stage::Working) {
+                if let Job::VerifyBackup { user, .. } = &mut job {
+                    *user = signed_in;
+                }
+                // The password has done its work once the job has it.
+                if tool.kind == ToolKind::VerifyBackup
+                    && let Some(field) = tool.form.fields.get_mut(1)
+                {
+                    field.value = Zeroizing::new(String::new());
+                }
                 return vec![Effect::Admin(job)];
             }
         }
@@ -538,6 +595,32 @@ mod tests {
         act(&mut app, Action::Submit);
         let job = run(&mut app, Err("denied".into()));
         assert_eq!(job, Job::Backup { path: "/srv/backup/today.tbk".into() });
+    }
+
+    #[test]
+    fn checking_a_backup_uses_the_signed_in_account_and_forgets_the_password() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('v'));
+        act(&mut app, Action::Submit);
+        let form = &tool(&app).form;
+        assert_eq!((form.fields[0].error, form.fields[1].error), (Some(Text::Required), Some(Text::Required)));
+        type_text(&mut app, "nightly.tbk");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "the admin password");
+        act(&mut app, Action::Submit);
+        let effects = act(&mut app, Action::Admin(AdminMsg::Run));
+        let expected = Job::VerifyBackup {
+            path: "nightly.tbk".into(),
+            user: "root".into(),
+            password: Zeroizing::new("the admin password".into()),
+        };
+        assert_eq!(effects, vec![Effect::Admin(expected)]);
+        assert_eq!(tool(&app).form.value(1), "", "the form no longer holds the password");
+        // Running it again needs the password again.
+        act(&mut app, Action::Admin(AdminMsg::Done(Err("wrong password".into()))));
+        act(&mut app, Action::Letter('r'));
+        assert_eq!(tool(&app).stage, Stage::Editing);
+        assert_eq!(tool(&app).form.fields[1].error, Some(Text::Required));
     }
 
     #[test]

@@ -161,9 +161,14 @@ pub struct IssuedCode {
 pub struct BackupInfo {
     pub path: String,
     pub entries: usize,
+    /// Encrypted records that opened with the data key.
+    pub records_checked: usize,
     pub sha256: String,
-    /// Records that did not open with the data key (left out of the backup's check).
+    /// Records that did not open with the data key.
     pub damaged: Vec<String>,
+    /// Audit entries in the backup, and the first problem in their chain if any.
+    pub audit_entries: u64,
+    pub audit_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -69,6 +69,19 @@ fn listen(
     }
 }
 
+/// A backup report in the interface's terms (a backup written by the owner, or checked here).
+pub(crate) fn backup_info(report: crate::store::backup::BackupReport) -> BackupInfo {
+    BackupInfo {
+        path: report.path.display().to_string(),
+        entries: report.entries,
+        records_checked: report.records_checked,
+        sha256: report.sha256,
+        damaged: report.damaged,
+        audit_entries: report.audit.entries_checked,
+        audit_problem: report.audit.first_bad.map(|bad| format!("entry {}: {}", bad.position, bad.problem)),
+    }
+}
+
 fn message(error: ClientError) -> String {
     error.to_string()
 }
@@ -528,12 +541,7 @@ impl Backend for StoreBackend {
 
     fn create_backup(&mut self, path: &Path) -> BackendResult<BackupInfo> {
         match self.request(Request::BackupCreate { path: path.to_path_buf() })? {
-            Reply::Backup(report) => Ok(BackupInfo {
-                path: report.path.display().to_string(),
-                entries: report.entries,
-                sha256: report.sha256,
-                damaged: report.damaged,
-            }),
+            Reply::Backup(report) => Ok(backup_info(report)),
             other => Err(unexpected(&other)),
         }
     }

@@ -192,6 +192,7 @@ strings! {
     KeyAdminStatus => "store lock status", "verrouillage des données";
     KeyAdminCheckin => "check-in code", "code d'accueil";
     KeyAdminBackup => "backup", "sauvegarde";
+    KeyAdminVerifyBackup => "check a backup", "vérifier une sauvegarde";
     KeyAdminExport => "export", "exportation";
     KeyAdminResources => "resources check", "vérifier les ressources";
     KeyAdminInstruments => "instruments check", "vérifier les questionnaires";
@@ -226,6 +227,13 @@ strings! {
     AdminBackupIntro => "The owner writes a consistent, encrypted, checksummed backup while others keep working. The file must not exist yet; keep backups on another machine. Same as `triage backup create FILE`.", "Le propriétaire écrit une sauvegarde cohérente, chiffrée et vérifiable pendant que les autres continuent de travailler. Le fichier ne doit pas exister ; gardez les sauvegardes sur une autre machine. Comme `triage backup create FICHIER`.";
     AdminFieldBackupPath => "Backup file (a new path)", "Fichier de sauvegarde (un nouveau chemin)";
     AdminBackupWritten => "Backup written:", "Sauvegarde écrite :";
+    AdminVerifyTitle => "Check a backup", "Vérifier une sauvegarde";
+    AdminVerifyIntro => "Opens a backup with your own password and checks its checksum, that every record decrypts, and its audit chain; no owner is needed. Same as `triage backup verify FILE`.", "Ouvre une sauvegarde avec votre propre mot de passe et vérifie sa somme de contrôle, le déchiffrement de chaque dossier et sa chaîne d'audit ; aucun propriétaire n'est nécessaire. Comme `triage backup verify FICHIER`.";
+    AdminFieldBackupToCheck => "Backup file", "Fichier de sauvegarde";
+    AdminFieldYourPassword => "Your password", "Votre mot de passe";
+    AdminBackupIntact => "Backup intact:", "Sauvegarde intacte :";
+    AdminBackupDamaged => "BACKUP DAMAGED:", "SAUVEGARDE ENDOMMAGÉE :";
+    AdminBackupCounts => "{entries} entries, {records} encrypted records opened, {audit} audit entries checked", "{entries} entrées, {records} dossiers chiffrés ouverts, {audit} entrées d'audit vérifiées";
     AdminExportTitle => "Export every record (admin only, audited)", "Exporter tous les dossiers (administrateurs, consigné)";
     AdminExportIntro => "Every record, decrypted, to a new file (a new directory for CSV) that only your account can read. The owner audits it. Same as `triage export`.", "Tous les dossiers, déchiffrés, dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne. Comme `triage export`.";
     AdminFieldFormat => "Format (jsonl, csv or fhir)", "Format (jsonl, csv ou fhir)";

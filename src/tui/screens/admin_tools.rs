@@ -99,6 +99,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
                 )));
                 lines.extend(left_out(&backup.damaged, app, theme));
             }
+            Outcome::BackupVerified(backup) => {
+                let intact = backup.damaged.is_empty() && backup.audit_problem.is_none();
+                let (verdict, style) = if intact {
+                    (Text::AdminBackupIntact, theme.ok)
+                } else {
+                    (Text::AdminBackupDamaged, theme.critical)
+                };
+                lines.push(Line::styled(format!("{} {}", verdict.get(lang), clean(&backup.path)), style));
+                let counts = [
+                    ("entries", backup.entries.to_string()),
+                    ("records", backup.records_checked.to_string()),
+                    ("audit", backup.audit_entries.to_string()),
+                ];
+                lines.push(Line::raw(fill(Text::AdminBackupCounts, lang, &counts)));
+                lines.push(Line::raw(format!("sha256 {}", clean(&backup.sha256))));
+                if let Some(problem) = &backup.audit_problem {
+                    lines.push(Line::styled(
+                        format!("{} {}", Text::AuditBroken.get(lang), clean(problem)),
+                        theme.critical,
+                    ));
+                }
+                lines.extend(left_out(&backup.damaged, app, theme));
+            }
             Outcome::Export(export) => {
                 let said = fill(Text::AdminExported, lang, &[("n", export.encounters.to_string())]);
                 lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
@@ -295,10 +318,23 @@ mod tests {
         let backup = BackupInfo {
             path: "/srv/backup/triage-2026-11-25.tbk".into(),
             entries: 5120,
+            records_checked: 4800,
             sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
             damaged: vec![],
+            audit_entries: 310,
+            audit_problem: None,
         };
-        both("admin_backup_done", &task('b', Some(Ok(Outcome::Backup(backup)))));
+        both("admin_backup_done", &task('b', Some(Ok(Outcome::Backup(backup.clone())))));
+        // Checking a backup: intact, or what is wrong with it.
+        both("admin_backup_verified", &task('v', Some(Ok(Outcome::BackupVerified(backup.clone())))));
+        let broken = BackupInfo {
+            damaged: vec!["encounter 77aa".into()],
+            audit_problem: Some("entry 12: hash mismatch".into()),
+            ..backup
+        };
+        let screen = render(&task('v', Some(Ok(Outcome::BackupVerified(broken)))), 80, 24);
+        assert!(screen.contains("BACKUP DAMAGED:") && screen.contains("AUDIT CHAIN BROKEN at entry 12"), "{screen}");
+        assert!(screen.contains("Unreadable records left out: encounter 77aa"));
         both("admin_export_form", &task('e', None));
         let export = ExportInfo {
             path: "/srv/export/all.jsonl".into(),
