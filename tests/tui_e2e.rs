@@ -532,6 +532,13 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
     assert_eq!(mode & 0o777, 0o600, "only the admin's account can read the export");
     tui.step(BACK, &["Administration: users and roles"]);
 
+    tui.step("p", &["Kiosk exit PIN", "New kiosk exit PIN"]);
+    tui.send("246810");
+    tui.send(TAB);
+    tui.send("246810");
+    tui.step(ENTER, &["Kiosk exit PIN set"]);
+    tui.step(BACK, &["Administration: users and roles"]);
+
     tui.step("k", &["Resource catalog check", "Stale when not verified"]);
     tui.step(ENTER, &["resources checked: errors 0"]);
     tui.step(BACK, &["Administration: users and roles"]);
@@ -546,7 +553,7 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
         .filter(|e| e["user"] == ADMIN)
         .filter_map(|e| e["action"].as_str().map(str::to_string))
         .collect();
-    for expected in ["checkin.issue", "backup.create"] {
+    for expected in ["checkin.issue", "backup.create", "kiosk.pin_set"] {
         assert!(actions.iter().any(|a| a == expected), "{expected} not audited: {actions:?}");
     }
     assert!(actions.iter().any(|a| a.contains("export")), "the export is audited: {actions:?}");

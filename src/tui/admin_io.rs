@@ -26,6 +26,7 @@ pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
         Job::Export { format, path, deidentify } => {
             backend.export(format, &resolve(&path)?, deidentify).map(Outcome::Export)
         }
+        Job::SetKioskPin { pin } => backend.set_kiosk_pin(&pin).map(|()| Outcome::KioskPinSet),
         Job::CheckResources { dir, stale_days } => check_resources(dir.as_deref(), stale_days).map(Outcome::Resources),
         Job::CheckInstruments { path } => Ok(Outcome::Instruments(check_instruments(path.as_deref()))),
     }

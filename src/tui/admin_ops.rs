@@ -11,7 +11,7 @@
 
 use zeroize::Zeroizing;
 
-use super::app::{Action, AdminState, App, Effect, Field, Form, Screen};
+use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen};
 use super::backend::{BackupInfo, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
 use super::strings::Text;
 
@@ -33,17 +33,19 @@ pub enum ToolKind {
     Backup,
     VerifyBackup,
     Export,
+    KioskPin,
     Resources,
     Instruments,
 }
 
 impl ToolKind {
     /// Every task, in the order the users screen lists them.
-    pub const ALL: [ToolKind; 7] = [
+    pub const ALL: [ToolKind; 8] = [
         ToolKind::Checkin,
         ToolKind::Backup,
         ToolKind::VerifyBackup,
         ToolKind::Export,
+        ToolKind::KioskPin,
         ToolKind::Status,
         ToolKind::Resources,
         ToolKind::Instruments,
@@ -56,6 +58,7 @@ impl ToolKind {
             ToolKind::Backup => "b",
             ToolKind::VerifyBackup => "v",
             ToolKind::Export => "e",
+            ToolKind::KioskPin => "p",
             ToolKind::Status => "o",
             ToolKind::Resources => "k",
             ToolKind::Instruments => "i",
@@ -69,6 +72,7 @@ impl ToolKind {
             ToolKind::Backup => Text::AdminBackupTitle,
             ToolKind::VerifyBackup => Text::AdminVerifyTitle,
             ToolKind::Export => Text::AdminExportTitle,
+            ToolKind::KioskPin => Text::AdminPinTitle,
             ToolKind::Resources => Text::AdminResourcesTitle,
             ToolKind::Instruments => Text::AdminInstrumentsTitle,
         }
@@ -82,6 +86,7 @@ impl ToolKind {
             ToolKind::Backup => Text::AdminBackupIntro,
             ToolKind::VerifyBackup => Text::AdminVerifyIntro,
             ToolKind::Export => Text::AdminExportIntro,
+            ToolKind::KioskPin => Text::AdminPinIntro,
             ToolKind::Resources => Text::AdminResourcesIntro,
             ToolKind::Instruments => Text::AdminInstrumentsIntro,
         }
@@ -95,6 +100,7 @@ impl ToolKind {
             ToolKind::Backup => Text::KeyAdminBackup,
             ToolKind::VerifyBackup => Text::KeyAdminVerifyBackup,
             ToolKind::Export => Text::KeyAdminExport,
+            ToolKind::KioskPin => Text::KeyAdminKioskPin,
             ToolKind::Resources => Text::KeyAdminResources,
             ToolKind::Instruments => Text::KeyAdminInstruments,
         }
@@ -116,6 +122,7 @@ impl ToolKind {
                 Field::text(Text::AdminFieldExportPath),
                 Field::checks(Text::AdminFieldOptions, &EXPORT_OPTIONS),
             ],
+            ToolKind::KioskPin => vec![Field::secret(Text::AdminFieldPin), Field::secret(Text::AdminFieldPinAgain)],
             ToolKind::Resources => vec![
                 Field::text(Text::AdminFieldCatalogDir),
                 Field::text(Text::AdminFieldStaleDays).with(&STALE_DAYS_DEFAULT.to_string()),
@@ -146,6 +153,9 @@ pub enum Job {
         format: ExportFormat,
         path: String,
         deidentify: bool,
+    },
+    SetKioskPin {
+        pin: Zeroizing<String>,
     },
     CheckResources {
         dir: Option<String>,
@@ -197,6 +207,7 @@ pub enum Outcome {
     Backup(BackupInfo),
     BackupVerified(BackupInfo),
     Export(ExportInfo),
+    KioskPinSet,
     Resources(Findings),
     Instruments(Findings),
 }
@@ -301,6 +312,15 @@ impl Tool {
                 } else {
                     format.zip(path).map(|(format, path)| Job::Export { format, path, deidentify })
                 }
+            }
+            ToolKind::KioskPin => {
+                let pin = Zeroizing::new(form.value(0).to_string());
+                if crate::store::kiosk::check_pin(&pin).is_err() {
+                    form.fields[0].error = Some(Text::AdminPinRule);
+                } else if form.value(1) != pin.as_str() {
+                    form.fields[1].error = Some(Text::AdminPinsDiffer);
+                }
+                Some(Job::SetKioskPin { pin })
             }
             ToolKind::Resources => {
                 let stale_days = whole_number(&text(form, 1), STALE_DAYS_MAX);
@@ -410,11 +430,11 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
                 if let Job::VerifyBackup { user, .. } = &mut job {
                     *user = signed_in;
                 }
-                // The password has done its work once the job has it.
-                if tool.kind == ToolKind::VerifyBackup
-                    && let Some(field) = tool.form.fields.get_mut(1)
-                {
-                    field.value = Zeroizing::new(String::new());
+                // A password or PIN has done its work once the job has it.
+                for field in &mut tool.form.fields {
+                    if field.kind == FieldKind::Secret {
+                        field.value = Zeroizing::new(String::new());
+                    }
                 }
                 return vec![Effect::Admin(job)];
             }
@@ -621,6 +641,26 @@ mod tests {
         act(&mut app, Action::Letter('r'));
         assert_eq!(tool(&app).stage, Stage::Editing);
         assert_eq!(tool(&app).form.fields[1].error, Some(Text::Required));
+    }
+
+    #[test]
+    fn the_kiosk_pin_is_six_to_twelve_digits_typed_twice() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('p'));
+        type_text(&mut app, "12345");
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).form.fields[0].error, Some(Text::AdminPinRule));
+        type_text(&mut app, "6");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "123465");
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).form.fields[1].error, Some(Text::AdminPinsDiffer));
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "123456");
+        act(&mut app, Action::Submit);
+        let job = run(&mut app, Ok(Outcome::KioskPinSet));
+        assert_eq!(job, Job::SetKioskPin { pin: Zeroizing::new("123456".into()) });
+        assert!(tool(&app).form.fields.iter().all(|f| f.value.is_empty()), "the PIN is not kept");
     }
 
     #[test]

@@ -245,6 +245,8 @@ pub trait Backend {
     /// Exports every record to `path` (absolute; must not exist), as the CLI's `export` does.
     /// Admin only; the owner audits it.
     fn export(&mut self, format: ExportFormat, path: &std::path::Path, deidentify: bool) -> BackendResult<ExportInfo>;
+    /// Sets the kiosk exit PIN (6 to 12 digits), as `triage kiosk-pin`. Admin only.
+    fn set_kiosk_pin(&mut self, pin: &str) -> BackendResult<()>;
     fn lock(&mut self);
     /// Notices pushed by the owner since the last call (never blocks).
     fn notices(&mut self) -> Vec<Notice>;

@@ -546,6 +546,11 @@ impl Backend for StoreBackend {
         }
     }
 
+    fn set_kiosk_pin(&mut self, pin: &str) -> BackendResult<()> {
+        let pin = Password(SecretString::from(pin.to_string()));
+        self.request(Request::SetKioskPin { pin }).map(|_| ())
+    }
+
     fn export(&mut self, format: ExportFormat, path: &Path, deidentify: bool) -> BackendResult<ExportInfo> {
         use crate::cli::export_cmd::{Format, write_export};
         let format = match format {

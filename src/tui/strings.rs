@@ -194,6 +194,7 @@ strings! {
     KeyAdminBackup => "backup", "sauvegarde";
     KeyAdminVerifyBackup => "check a backup", "vérifier une sauvegarde";
     KeyAdminExport => "export", "exportation";
+    KeyAdminKioskPin => "kiosk PIN", "NIP de la borne";
     KeyAdminResources => "resources check", "vérifier les ressources";
     KeyAdminInstruments => "instruments check", "vérifier les questionnaires";
     KeyRun => "run", "lancer";
@@ -244,6 +245,13 @@ strings! {
     AdminDeidentifyCsvOnly => "for CSV only", "pour CSV seulement";
     AdminExported => "Exported {n} encounters to", "{n} rencontres exportées dans";
     AdminLeftOut => "Unreadable records left out:", "Dossiers illisibles laissés de côté :";
+    AdminPinTitle => "Kiosk exit PIN", "NIP de sortie de la borne";
+    AdminPinIntro => "The PIN that closes a kiosk (Ctrl-E at the kiosk). Stored hashed; wrong PINs are throttled. Same as `triage kiosk-pin`.", "Le NIP qui ferme une borne (Ctrl-E à la borne). Conservé sous forme hachée ; les erreurs sont freinées. Comme `triage kiosk-pin`.";
+    AdminFieldPin => "New kiosk exit PIN (6 to 12 digits)", "Nouveau NIP de sortie (6 à 12 chiffres)";
+    AdminFieldPinAgain => "The same PIN again", "Le même NIP de nouveau";
+    AdminPinRule => "6 to 12 digits", "6 à 12 chiffres";
+    AdminPinsDiffer => "the PINs differ", "les NIP diffèrent";
+    AdminPinSet => "Kiosk exit PIN set: at a kiosk, Ctrl-E asks for it.", "NIP de sortie enregistré : à la borne, Ctrl-E le demande.";
     AdminResourcesTitle => "Resource catalog check", "Vérification du répertoire de ressources";
     AdminResourcesIntro => "Formats, duplicate ids and missing fields; entries not verified recently (stale); crisis options that are not 24/7. Same as `triage resources check`.", "Formats, identifiants en double et champs manquants ; entrées non vérifiées récemment (périmées) ; options de crise qui ne sont pas 24/7. Comme `triage resources check`.";
     AdminFieldCatalogDir => "Catalog directory (empty: the one built into triage)", "Dossier du répertoire (vide : celui intégré à triage)";

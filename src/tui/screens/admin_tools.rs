@@ -127,6 +127,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
                 lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
                 lines.extend(left_out(&export.damaged, app, theme));
             }
+            Outcome::KioskPinSet => lines.push(Line::styled(Text::AdminPinSet.get(lang), theme.ok)),
             Outcome::Resources(findings) | Outcome::Instruments(findings) => {
                 let text = match outcome.as_ref() {
                     Outcome::Resources(_) => Text::AdminResourcesSummary,
@@ -344,6 +345,9 @@ mod tests {
         let screen = render(&task('e', Some(Ok(Outcome::Export(export)))), 80, 24);
         assert!(screen.contains("Exported 812 encounters to /srv/export/all.jsonl"), "{screen}");
         assert!(screen.contains("Unreadable records left out: encounter 3f2a"));
+        let pin = task('p', None);
+        assert!(render(&pin, 80, 24).contains("New kiosk exit PIN"));
+        both("admin_kiosk_pin_form", &pin);
         let failed = task('e', Some(Err("cannot create /srv/x: File exists\u{1b}[2J".into())));
         let screen = render(&failed, 80, 24);
         assert!(screen.contains("It did not work:") && screen.contains("File exists") && !screen.contains('\u{1b}'));
