@@ -358,6 +358,9 @@ pub struct ResultsState {
     pub decided: Option<Level>,
     pub summary: Option<String>,
     pub error: Option<Text>,
+    /// The QR code of each matched resource's web address (by position in `plan.resources`),
+    /// encoded once here because encoding costs several times a whole frame.
+    pub qr_codes: Vec<Option<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1327,6 +1330,7 @@ fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) 
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
     let plan = care.plan(library, &intake.client, &results, &[], today);
     let picked = vec![false; plan.resources.len()];
+    let qr_codes = plan.resources.iter().map(|r| r.url.as_deref().and_then(crate::tui::qr::lines)).collect();
     Screen::Results(Box::new(ResultsState {
         plan,
         cursor: 0,
@@ -1335,6 +1339,7 @@ fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) 
         decided: None,
         summary: None,
         error: None,
+        qr_codes,
     }))
 }
 

@@ -16,11 +16,12 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 /// Characters that are always a grapheme cluster of their own and one cell wide: printable
 /// ASCII, Latin-1 and Latin Extended letters and symbols, and the common general punctuation
-/// (dashes, quotes, ellipsis). None of them is a control, a combining mark, a joiner or an
+/// (dashes, quotes, ellipsis, bullet), arrows, box drawing and block elements, check and cross
+/// marks. None of them is a control, a combining mark, a joiner or an
 /// emoji, so no neighbour can merge with them. NBSP and the soft hyphen are left out because
 /// ratatui treats them specially.
 fn one_cell(c: char) -> bool {
-    matches!(c, ' '..='~' | '\u{A1}'..='\u{AC}' | '\u{AE}'..='\u{2FF}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{203B}' | '\u{203D}'..='\u{2047}')
+    matches!(c, ' '..='~' | '\u{A1}'..='\u{AC}' | '\u{AE}'..='\u{2FF}' | '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{203B}' | '\u{203D}'..='\u{2047}' | '\u{2190}'..='\u{21FF}' | '\u{2500}'..='\u{259F}' | '\u{2713}' | '\u{2717}')
 }
 
 fn simple(line: &Line) -> bool {
@@ -85,7 +86,10 @@ impl Widget for FastParagraph<'_> {
 impl Widget for &FastParagraph<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let area = area.intersection(buf.area);
-        buf.set_style(area, self.style);
+        // Patching cells with the empty style changes nothing; skipping it saves a pass.
+        if self.style != Style::default() {
+            buf.set_style(area, self.style);
+        }
         if area.is_empty() {
             return;
         }
@@ -110,15 +114,13 @@ impl Widget for &FastParagraph<'_> {
                 y += height;
                 continue;
             }
-            let chars = styled_chars(line, self.text.style);
             match self.wrap {
                 None => {
-                    let shown = &chars[..chars.len().min(usize::from(area.width))];
-                    draw_row(buf, area, y, shown, alignment);
+                    draw_truncated(buf, area, y, line, self.text.style, alignment);
                     y += 1;
                 }
                 Some(wrap) => {
-                    wrap_simple(&chars, area.width, wrap.trim, &mut rows);
+                    wrap_simple(&styled_chars(line, self.text.style), area.width, wrap.trim, &mut rows);
                     for row in rows.drain(..) {
                         if y >= area.bottom() {
                             break;
@@ -143,6 +145,41 @@ fn styled_chars(line: &Line, base: Style) -> Vec<(char, Style)> {
     chars
 }
 
+/// One line of one-cell characters cut at the area's width, written straight into the cells
+/// (the hot path of every list and status line).
+fn draw_truncated(buf: &mut Buffer, area: Rect, y: u16, line: &Line, base: Style, alignment: Alignment) {
+    let width = usize::from(area.width);
+    let offset = match alignment {
+        Alignment::Left => 0,
+        _ => {
+            let shown = line.spans.iter().map(|span| span.content.chars().count()).sum::<usize>().min(width) as u16;
+            if alignment == Alignment::Center {
+                (area.width / 2).saturating_sub(shown / 2)
+            } else {
+                area.width.saturating_sub(shown)
+            }
+        }
+    };
+    let line_style = base.patch(line.style);
+    // `area` lies inside the buffer (the caller intersected them), so the row's cells are one
+    // contiguous run of the buffer's content.
+    let Some(start) = row_start(buf, area.left() + offset, y) else { return };
+    let room = usize::from(area.width.saturating_sub(offset));
+    let mut cells = buf.content[start..].iter_mut().take(room);
+    for span in &line.spans {
+        let style = line_style.patch(span.style);
+        for c in span.content.chars() {
+            let Some(cell) = cells.next() else { return };
+            cell.set_char(c).set_style(style);
+        }
+    }
+}
+
+/// The index in the buffer's content of the cell at (x, y), if the buffer holds it.
+fn row_start(buf: &Buffer, x: u16, y: u16) -> Option<usize> {
+    buf.area.contains(Position::new(x, y)).then(|| buf.index_of(x, y))
+}
+
 fn draw_row(buf: &mut Buffer, area: Rect, y: u16, row: &[(char, Style)], alignment: Alignment) {
     let width = row.len() as u16;
     let offset = match alignment {
@@ -150,10 +187,10 @@ fn draw_row(buf: &mut Buffer, area: Rect, y: u16, row: &[(char, Style)], alignme
         Alignment::Center => (area.width / 2).saturating_sub(width / 2),
         Alignment::Right => area.width.saturating_sub(width),
     };
-    for (index, (c, style)) in row.iter().enumerate() {
-        if let Some(cell) = buf.cell_mut(Position::new(area.left() + offset + index as u16, y)) {
-            cell.set_char(*c).set_style(*style);
-        }
+    let Some(start) = row_start(buf, area.left() + offset, y) else { return };
+    let room = usize::from(area.width.saturating_sub(offset));
+    for (cell, (c, style)) in buf.content[start..].iter_mut().take(room).zip(row) {
+        cell.set_char(*c).set_style(*style);
     }
 }
 
@@ -239,7 +276,7 @@ mod tests {
     #[test]
     fn every_one_cell_character_is_one_grapheme_of_width_one() {
         use unicode_width::UnicodeWidthChar;
-        for c in (0..=0x2100u32).filter_map(char::from_u32).filter(|c| one_cell(*c)) {
+        for c in (0..=0x2800u32).filter_map(char::from_u32).filter(|c| one_cell(*c)) {
             assert_eq!(c.width(), Some(1), "{c:?}");
             let text = format!("{c}{c}");
             assert_eq!(unicode_segmentation::UnicodeSegmentation::graphemes(text.as_str(), true).count(), 2, "{c:?}");
@@ -267,7 +304,7 @@ mod tests {
         let piece = prop_oneof![
             8 => "[a-z ]{0,12}",
             2 => "[ ]{1,6}",
-            1 => "[A-Za-zéàç’«» -]{0,8}",
+            1 => "[A-Za-zéàç’«» ↑↓█✓-]{0,8}",
             1 => "[a-z]{0,3}(🙂|e\u{301}|中文|\u{A0}|\t)?",
         ];
         let span = (piece, 0u8..4).prop_map(|(content, colour)| {

@@ -73,14 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let client_lang = app.client_lang();
 
     // Where the terminal is big enough, a QR code of the selected resource's web address.
-    // (Encoded only when the smallest code, 25 columns, could fit beside the text.)
-    let qr = state
-        .plan
-        .resources
-        .get(state.cursor)
-        .and_then(|r| r.url.as_deref())
-        .filter(|_| inner.width >= 95 && inner.height >= 15)
-        .and_then(crate::tui::qr::lines);
+    let qr = state.qr_codes.get(state.cursor).and_then(Option::as_ref);
     if let Some(qr) = qr.filter(|q| {
         let width = q.first().map_or(0, |l| l.chars().count()) as u16;
         inner.width >= 70 + width && inner.height >= q.len() as u16 + 2
@@ -93,7 +86,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         } else {
             ratatui::style::Style::default().fg(ratatui::style::Color::Black).bg(ratatui::style::Color::White)
         };
-        let mut lines: Vec<Line> = qr.into_iter().map(|l| Line::styled(l, style)).collect();
+        let mut lines: Vec<Line> = qr.iter().map(|l| Line::styled(l.as_str(), style)).collect();
         if let Some(url) = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()) {
             lines.push(Line::styled(clean(url), view.theme.muted));
         }
