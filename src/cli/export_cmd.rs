@@ -13,15 +13,15 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 
 use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
-use crate::export::{self, DeidKey, Record, csv, fhir, jsonl};
+use crate::export::{self, Contents, DeidKey, Record, csv, fhir, jsonl};
 use crate::instrument::Library;
 use crate::sanitize::terminal_text;
 use crate::server::client::Client;
 use crate::server::{Reply, Request};
 use crate::store::{RecordId, now_ms};
 
-/// Encounters per page asked of the owner.
-const PAGE: usize = 200;
+/// Encounters per page asked of the owner (which also ends a page at 4 MiB of records).
+const PAGE: usize = 500;
 /// Records per import request.
 const IMPORT_BATCH: usize = 1_000;
 
@@ -187,34 +187,52 @@ pub(crate) fn write_export(
     }
 }
 
-/// Pages every encounter out of the owner, calling `each` per item.
+/// Pages every encounter out of the owner with `contents`, calling `each` per item. A second
+/// thread asks for the next page while this one writes the last, so the owner decrypts while
+/// the file is written; at most three pages are held at once (constant memory).
 fn for_each_encounter(
     client: &mut Client,
+    contents: Contents,
     mut progress: Progress,
     mut each: impl FnMut(&export::ExportItem) -> Result<(), Failure>,
 ) -> Result<(u64, Vec<String>), Failure> {
-    let mut after: Option<RecordId> = None;
-    let mut damaged = Vec::new();
-    loop {
-        let Reply::ExportEncounters(page) = client.request(Request::ExportEncounters { after, limit: PAGE })? else {
-            return Err(fail("owner", "unexpected reply from the owner"));
-        };
-        if page.total.is_some() {
-            progress.total = page.total;
+    let (pages, received) = std::sync::mpsc::sync_channel::<Result<Box<export::ExportPage>, Failure>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut after: Option<RecordId> = None;
+            loop {
+                let page = match client.request(Request::ExportEncounters { after, limit: PAGE, contents }) {
+                    Ok(Reply::ExportEncounters(page)) => Ok(page),
+                    Ok(_) => Err(fail("owner", "unexpected reply from the owner")),
+                    Err(error) => Err(Failure::from(error)),
+                };
+                let next = page.as_ref().ok().and_then(|p| p.next);
+                // A closed channel means the writer stopped (an error it reports itself).
+                if pages.send(page).is_err() {
+                    return;
+                }
+                match next {
+                    Some(next) => after = Some(next),
+                    None => return,
+                }
+            }
+        });
+        let mut damaged = Vec::new();
+        for page in received {
+            let page = page?;
+            if page.total.is_some() {
+                progress.total = page.total;
+            }
+            for item in &page.items {
+                each(item)?;
+            }
+            damaged.extend(page.damaged.iter().cloned());
+            damaged.extend(page.items.iter().flat_map(|i| i.detail.damaged.iter().cloned()));
+            progress.add(page.items.len());
         }
-        for item in &page.items {
-            each(item)?;
-        }
-        damaged.extend(page.damaged.iter().cloned());
-        damaged.extend(page.items.iter().flat_map(|i| i.detail.damaged.iter().cloned()));
-        progress.add(page.items.len());
-        match page.next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    progress.finish();
-    Ok((progress.done, damaged))
+        progress.finish();
+        Ok((progress.done, damaged))
+    })
 }
 
 fn for_each_client(
@@ -244,7 +262,7 @@ fn export_jsonl(client: &mut Client, out: &Path, progress: Progress) -> Result<(
         |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
     write(&mut writer, &jsonl::header_line())?;
     let mut damaged = for_each_client(client, |c| write(&mut writer, &jsonl::line(&Record::Client(c.clone()))))?;
-    let (count, more) = for_each_encounter(client, progress, |item| {
+    let (count, more) = for_each_encounter(client, Contents::Records, progress, |item| {
         for record in export::encounter_records(&item.detail) {
             write(&mut writer, &jsonl::line(&record))?;
         }
@@ -265,8 +283,9 @@ fn export_csv(
     std::fs::DirBuilder::new().mode(0o700).create(out).map_err(|e| io_fail("create the directory", out, e))?;
     let key = deid.then(|| DeidKey(crate::store::crypto::random_bytes::<32>()));
     let mut files: BTreeMap<String, BufWriter<File>> = BTreeMap::new();
-    let result = for_each_encounter(client, progress, |item| {
-        for (instrument, row) in csv::rows(library, &item.client, &item.detail, key.as_ref()) {
+    let result = for_each_encounter(client, Contents::AnswersWithClient, progress, |item| {
+        let Some(client) = &item.client else { return Ok(()) };
+        for (instrument, row) in csv::rows(library, client, &item.detail, key.as_ref()) {
             let path = out.join(format!("{instrument}.csv"));
             let writer = match files.entry(instrument.clone()) {
                 std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
@@ -308,7 +327,7 @@ fn export_fhir(
         write(&mut writer, &text)
     })?;
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
-    let (count, more) = for_each_encounter(client, progress, |item| {
+    let (count, more) = for_each_encounter(client, Contents::Answers, progress, |item| {
         for (instrument, resources) in fhir::encounter_resources(library, &item.detail) {
             used.insert((instrument.id.clone(), instrument.version.clone()));
             for resource in &resources {

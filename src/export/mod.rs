@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::store::{
-    Answer, Client, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, RecordId, Referral, ResultRecord,
+    Answer, Client, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, Kind, RecordId, Referral,
+    ResultRecord,
 };
 
 /// One stored record, as exported and imported.
@@ -45,8 +46,41 @@ impl Record {
 /// An encounter with its client, as the owner pages them out for export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportItem {
-    pub client: Client,
+    /// `None` unless the export asked for clients with encounters ([`Contents::client`]).
+    pub client: Option<Client>,
     pub detail: EncounterDetail,
+}
+
+/// What an export page carries with each encounter: the owner reads and decrypts only that.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contents {
+    /// Every record and the client.
+    #[default]
+    All,
+    /// Every record, no client (JSON lines writes the clients first, on their own).
+    Records,
+    /// The item answers and the client (CSV).
+    AnswersWithClient,
+    /// The item answers only (FHIR: Patients are written from the clients on their own).
+    Answers,
+}
+
+impl Contents {
+    /// Whether each encounter comes with its client.
+    pub fn client(self) -> bool {
+        matches!(self, Contents::All | Contents::AnswersWithClient)
+    }
+
+    /// The child record kinds each encounter comes with.
+    pub fn kinds(self) -> &'static [Kind] {
+        const ALL: [Kind; 6] =
+            [Kind::Consent, Kind::Answer, Kind::Result, Kind::Decision, Kind::Referral, Kind::CrisisAction];
+        match self {
+            Contents::All | Contents::Records => &ALL,
+            Contents::AnswersWithClient | Contents::Answers => &[Kind::Answer],
+        }
+    }
 }
 
 /// One page of encounters for export.

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::summary::{EncounterSummary, InstrumentAnswers};
 use crate::instrument::model::Positive;
 use crate::instrument::{Context, Instrument, Library, ScoreResult};
 use crate::store::EncounterDetail;
@@ -82,16 +83,29 @@ pub fn from_total(instrument: &Instrument, total: i64) -> ScoreResult {
 
 /// Every instrument measured in an encounter, in the order first answered (or stored).
 pub fn measures(library: &Library, detail: &EncounterDetail) -> Vec<Measure> {
-    let mut order: Vec<&str> = Vec::new();
-    for answer in &detail.answers {
-        if !order.contains(&answer.instrument.id.as_str()) {
-            order.push(&answer.instrument.id);
+    summary_measures(library, &EncounterSummary::from_detail(detail))
+}
+
+/// The current answers of one instrument as option positions, by the instrument's item order.
+fn positions(instrument: &Instrument, answered: &InstrumentAnswers) -> Option<Vec<Option<usize>>> {
+    let mut answers = vec![None; instrument.items.len()];
+    let mut any = false;
+    for (item, position) in &answered.items {
+        if let Some(index) = instrument.item_index(item) {
+            answers[index] = Some(*position as usize);
+            any = true;
         }
     }
+    any.then_some(answers)
+}
+
+/// [`measures`] from an encounter's summary: instruments with item answers are re-scored; a
+/// stored result counts only for an instrument with no answers in the encounter.
+pub fn summary_measures(library: &Library, summary: &EncounterSummary) -> Vec<Measure> {
     let mut out = Vec::new();
-    for id in &order {
-        let Some(instrument) = library.get(id) else { continue };
-        let Some(answers) = answers_for(instrument, detail) else { continue };
+    for answered in &summary.answers {
+        let Some(instrument) = library.get(&answered.instrument) else { continue };
+        let Some(answers) = positions(instrument, answered) else { continue };
         let result = library.score(instrument, &answers, &Context::default());
         if !result.scorable {
             continue;
@@ -100,25 +114,16 @@ pub fn measures(library: &Library, detail: &EncounterDetail) -> Vec<Measure> {
         let flags = flags.collect();
         out.push(Measure { instrument: instrument.id.clone(), result, source: Source::Items, flags });
     }
-    // Stored results for instruments with no answers: the latest stored result per instrument.
-    let mut stored: Vec<&crate::store::ResultRecord> = Vec::new();
-    for record in &detail.results {
-        if order.contains(&record.instrument.id.as_str()) {
+    for stored in &summary.results {
+        if summary.answers.iter().any(|a| a.instrument == stored.instrument) {
             continue;
         }
-        match stored.iter_mut().find(|r| r.instrument.id == record.instrument.id) {
-            Some(slot) => *slot = record,
-            None => stored.push(record),
-        }
-    }
-    for record in stored {
-        let (Some(instrument), Some(total)) = (library.get(&record.instrument.id), record.total) else { continue };
-        let flags = record.flags.iter().map(|f| (f.code.clone(), f.critical)).collect();
+        let (Some(instrument), Some(total)) = (library.get(&stored.instrument), stored.total) else { continue };
         out.push(Measure {
             instrument: instrument.id.clone(),
             result: from_total(instrument, total),
             source: Source::StoredTotal,
-            flags,
+            flags: stored.flags.clone(),
         });
     }
     out

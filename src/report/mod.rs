@@ -11,6 +11,7 @@
 pub mod measure;
 pub mod render;
 pub mod stats;
+pub mod summary;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -21,6 +22,7 @@ use crate::instrument::change::{Change, Direction, compare};
 use crate::store::{ClientHistory, EncounterDetail, EncounterOrigin, RecordId};
 pub use measure::{Measure, Source};
 pub use stats::{Rate, wilson};
+pub use summary::{EncounterSummary, SUMMARY_VERSION};
 
 /// Below this many clients with a follow-up, a rate is reported as "too few to say".
 pub const DEFAULT_MIN_COUNT: u64 = 10;
@@ -282,13 +284,17 @@ impl<'a> ReportBuilder<'a> {
 
     /// Adds one encounter with everything stored for it.
     pub fn add(&mut self, detail: &EncounterDetail) {
-        self.damaged.extend(detail.damaged.iter().cloned());
-        let encounter = &detail.encounter;
-        let at = encounter.created_ms;
+        self.add_summary(&EncounterSummary::from_detail(detail));
+    }
+
+    /// Adds one encounter from its summary (what the owner keeps for each encounter).
+    pub fn add_summary(&mut self, summary: &EncounterSummary) {
+        self.damaged.extend(summary.damaged.iter().cloned());
+        let at = summary.created_ms;
         let in_period = self.period.contains(at);
-        let measures = measure::measures(self.library, detail);
+        let measures = measure::summary_measures(self.library, summary);
         // Every measure feeds outcomes, whatever the period: a follow-up may fall after it.
-        let track = self.clients.entry(encounter.client_id).or_default();
+        let track = self.clients.entry(summary.client_id).or_default();
         for m in &measures {
             let Some(instrument) = self.library.get(&m.instrument) else { continue };
             if let Some(value) = measure::change_value(instrument, &m.result) {
@@ -299,25 +305,17 @@ impl<'a> ReportBuilder<'a> {
         if !in_period {
             return;
         }
-        for referral in &detail.referrals {
-            for resource in referral.resources.iter().filter(|r| r.chosen) {
-                let index = Self::intern(&mut self.resources, &resource.resource_id);
-                track.referrals.push((at, index as u32));
-            }
+        for (resource, _) in summary.referrals.iter().filter(|(_, chosen)| *chosen) {
+            let index = Self::intern(&mut self.resources, resource);
+            track.referrals.push((at, index as u32));
         }
         self.intakes += 1;
-        let origin = match encounter.origin {
+        let origin = match summary.origin {
             EncounterOrigin::Staff => "staff",
             EncounterOrigin::Kiosk => "kiosk",
         };
         *self.by_origin.entry(origin).or_default() += 1;
-        let level = detail
-            .decisions
-            .iter()
-            .max_by_key(|d| d.decided_ms)
-            .map(|d| d.final_level.clone().unwrap_or_else(|| d.suggested_level.clone()))
-            .unwrap_or_else(|| "undecided".into());
-        *self.by_level.entry(level).or_default() += 1;
+        update(&mut self.by_level, summary.level(), |n| *n += 1);
         let week = (at + MONDAY_SHIFT_MS).div_euclid(WEEK_MS) * WEEK_MS - MONDAY_SHIFT_MS;
         *self.weeks.entry(week).or_default() += 1;
 
@@ -326,11 +324,10 @@ impl<'a> ReportBuilder<'a> {
             if m.source == Source::StoredTotal {
                 self.from_stored += 1;
             }
-            let screen = self.screens.entry(m.instrument.clone()).or_default();
-            screen.0 += 1;
-            if m.result.positive {
-                screen.1 += 1;
-            }
+            update(&mut self.screens, &m.instrument, |(screened, positive)| {
+                *screened += 1;
+                *positive += u64::from(m.result.positive);
+            });
             for (flag, critical) in &m.flags {
                 let name = if flag.contains('.') { flag.clone() } else { format!("{}.{flag}", m.instrument) };
                 if !seen.iter().any(|(f, _)| *f == name) {
@@ -338,7 +335,7 @@ impl<'a> ReportBuilder<'a> {
                 }
             }
         }
-        let critical = !detail.crisis_actions.is_empty() || seen.iter().any(|(_, c)| *c);
+        let critical = summary.crisis || seen.iter().any(|(_, c)| *c);
         if critical {
             self.critical_encounters += 1;
         }
@@ -346,22 +343,19 @@ impl<'a> ReportBuilder<'a> {
             *self.flags.entry(key).or_default() += 1;
         }
 
-        if encounter.origin == EncounterOrigin::Kiosk {
-            let start = self.kiosk_received.get(&encounter.id).copied().unwrap_or(at);
-            match detail.decisions.iter().map(|d| d.decided_ms).min() {
+        if summary.origin == EncounterOrigin::Kiosk {
+            let start = self.kiosk_received.get(&summary.id).copied().unwrap_or(at);
+            match summary.first_decision_ms {
                 Some(reviewed) => self.review_ms.push((reviewed - start).max(0)),
                 None => self.awaiting += 1,
             }
         }
 
-        for referral in &detail.referrals {
-            for resource in &referral.resources {
-                let entry = self.referrals.entry(resource.resource_id.clone()).or_default();
-                entry.0 += 1;
-                if resource.chosen {
-                    entry.1 += 1;
-                }
-            }
+        for (resource, chosen) in &summary.referrals {
+            update(&mut self.referrals, resource, |(offered, picked)| {
+                *offered += 1;
+                *picked += u64::from(*chosen);
+            });
         }
     }
 
@@ -433,6 +427,18 @@ impl<'a> ReportBuilder<'a> {
             weekly_intakes,
             measures_from_stored_totals: self.from_stored,
             damaged: self.damaged,
+        }
+    }
+}
+
+/// Changes the value under `key`, copying the key only the first time it is seen.
+fn update<V: Default>(map: &mut BTreeMap<String, V>, key: &str, change: impl FnOnce(&mut V)) {
+    match map.get_mut(key) {
+        Some(value) => change(value),
+        None => {
+            let mut value = V::default();
+            change(&mut value);
+            map.insert(key.to_string(), value);
         }
     }
 }

@@ -535,9 +535,9 @@ fn handle(
         Request::ExportClients { after, limit } => {
             Reply::ExportClients(store.export_clients(&actor, after, limit).map_err(wire)?)
         }
-        Request::ExportEncounters { after, limit, contents } => {
-            Reply::ExportEncounters(Box::new(store.export_encounters_with(&actor, after, limit, contents).map_err(wire)?))
-        }
+        Request::ExportEncounters { after, limit, contents } => Reply::ExportEncounters(Box::new(
+            store.export_encounters_with(&actor, after, limit, contents).map_err(wire)?,
+        )),
         Request::ImportRecords { records } => Reply::Imported(store.import_records(&actor, &records).map_err(wire)?),
         Request::Ping
         | Request::Status

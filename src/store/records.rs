@@ -43,12 +43,11 @@ impl fmt::Debug for RecordId {
 impl std::str::FromStr for RecordId {
     type Err = String;
     fn from_str(text: &str) -> Result<Self, String> {
-        let bytes = hex::decode(text.trim()).map_err(|_| {
+        let mut bytes = [0u8; 16];
+        hex::decode_to_slice(text.trim(), &mut bytes).map_err(|_| {
             format!("`{}` is not a record id (32 hex digits)", crate::sanitize::terminal_text(text, false))
         })?;
-        RecordId::from_slice(&bytes).ok_or_else(|| {
-            format!("`{}` is not a record id (32 hex digits)", crate::sanitize::terminal_text(text, false))
-        })
+        Ok(RecordId(bytes))
     }
 }
 
@@ -60,8 +59,18 @@ impl Serialize for RecordId {
 
 impl<'de> Deserialize<'de> for RecordId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        /// Reads the hex text in place (no copy of it is made).
+        struct Hex;
+        impl serde::de::Visitor<'_> for Hex {
+            type Value = RecordId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a record id (32 hex digits)")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RecordId, E> {
+                text.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Hex)
     }
 }
 
@@ -666,6 +675,17 @@ mod tests {
                 };
                 assert!(migrate_one(kind, from, sample).is_some(), "{kind} v{from}");
             }
+        }
+    }
+
+    #[test]
+    fn record_ids_read_back_and_malformed_ones_are_refused() {
+        let id = RecordId::random();
+        let text = serde_json::to_string(&id).unwrap();
+        assert_eq!(serde_json::from_str::<RecordId>(&text).unwrap(), id);
+        assert_eq!(serde_json::from_value::<RecordId>(json!(id.to_string())).unwrap(), id);
+        for bad in ["\"abc\"", "\"zz000000000000000000000000000000\"", "7", &format!("\"{id}00\"")] {
+            assert!(serde_json::from_str::<RecordId>(bad).is_err(), "{bad}");
         }
     }
 

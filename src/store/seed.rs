@@ -2,19 +2,23 @@
 //!
 //! Every client is marked `synthetic`; the store refuses to seed once it holds real data.
 //! Each client gets four encounters; each encounter a consent, a PHQ-9 result and a triage
-//! decision; every tenth encounter also its nine item answers.
+//! decision; every tenth encounter also its nine item answers. Seeding writes in bulk without
+//! `commit`, so it writes each encounter's report summary itself.
 
 use super::error::Result;
 use super::records::*;
 use super::sled_store::{SeedWriter, SledStore};
 use super::{SeedSummary, now_ms};
 use crate::auth::Actor;
+use crate::report::summary::{EncounterSummary, Saved};
 use crate::store::crypto::DataKey;
 
 const ENCOUNTERS_PER_CLIENT: usize = 4;
 const BATCH: usize = 20_000;
 
 pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounters: usize) -> Result<SeedSummary> {
+    // Summaries must be current before more are added (a store seeded by an older build).
+    store.ensure_summaries(key)?;
     let mut writer = SeedWriter::new(store, key);
     let instrument = InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En };
     let provinces = PROVINCES;
@@ -60,6 +64,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             instruments: vec!["phq9".into(), "gad7".into()],
         };
         writer.encounter(&encounter);
+        let mut folded = EncounterSummary::new(&encounter);
         let seq = writer.next_seq()?;
         writer.child(
             Kind::Consent,
@@ -80,61 +85,53 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             for item in 0..9u32 {
                 let position = (n as u32 + item) % 4;
                 total += i64::from(position);
-                writer.child(
-                    Kind::Answer,
-                    &encounter.id,
-                    writer.next_seq()?,
-                    &Answer {
-                        schema_version: Kind::Answer.current_version(),
-                        id: RecordId::random(),
-                        encounter_id: encounter.id,
-                        instrument: instrument.clone(),
-                        item_id: format!("q{}", item + 1),
-                        position,
-                        score: i64::from(position),
-                        free_text: None,
-                        answered_ms: created + i64::from(item) * 1000,
-                        recorded_by: actor.user().to_string(),
-                    },
-                );
+                let answer = Answer {
+                    schema_version: Kind::Answer.current_version(),
+                    id: RecordId::random(),
+                    encounter_id: encounter.id,
+                    instrument: instrument.clone(),
+                    item_id: format!("q{}", item + 1),
+                    position,
+                    score: i64::from(position),
+                    free_text: None,
+                    answered_ms: created + i64::from(item) * 1000,
+                    recorded_by: actor.user().to_string(),
+                };
+                writer.child(Kind::Answer, &encounter.id, writer.next_seq()?, &answer);
+                folded.apply(Saved::Answer(&answer));
                 summary.answers += 1;
             }
         } else {
             total = (n % 28) as i64;
         }
-        writer.child(
-            Kind::Result,
-            &encounter.id,
-            writer.next_seq()?,
-            &ResultRecord {
-                schema_version: 1,
-                id: RecordId::random(),
-                encounter_id: encounter.id,
-                instrument: instrument.clone(),
-                total: Some(total),
-                subscales: Default::default(),
-                band: if total >= 10 { "moderate".into() } else { "mild".into() },
-                flags: Vec::new(),
-                computed_ms: created,
-                recorded_by: actor.user().to_string(),
-            },
-        );
-        writer.child(
-            Kind::Decision,
-            &encounter.id,
-            writer.next_seq()?,
-            &Decision {
-                schema_version: 1,
-                id: RecordId::random(),
-                encounter_id: encounter.id,
-                suggested_level: format!("{}", 1 + total / 6),
-                rules_fired: vec!["phq9-band".into()],
-                final_level: None,
-                override_reason: None,
-                decided_ms: created,
-                decided_by: actor.user().to_string(),
-            },
-        );
+        let result = ResultRecord {
+            schema_version: 1,
+            id: RecordId::random(),
+            encounter_id: encounter.id,
+            instrument: instrument.clone(),
+            total: Some(total),
+            subscales: Default::default(),
+            band: if total >= 10 { "moderate".into() } else { "mild".into() },
+            flags: Vec::new(),
+            computed_ms: created,
+            recorded_by: actor.user().to_string(),
+        };
+        writer.child(Kind::Result, &encounter.id, writer.next_seq()?, &result);
+        folded.apply(Saved::Result(&result));
+        let decision = Decision {
+            schema_version: 1,
+            id: RecordId::random(),
+            encounter_id: encounter.id,
+            suggested_level: format!("{}", 1 + total / 6),
+            rules_fired: vec!["phq9-band".into()],
+            final_level: None,
+            override_reason: None,
+            decided_ms: created,
+            decided_by: actor.user().to_string(),
+        };
+        writer.child(Kind::Decision, &encounter.id, writer.next_seq()?, &decision);
+        folded.apply(Saved::Decision(&decision));
+        writer.summary(&folded);
         summary.encounters += 1;
         if writer.pending() >= BATCH {
             writer.write_out()?;

@@ -5,12 +5,23 @@
 use std::ops::Bound;
 
 use super::*;
-use crate::export::{ClientPage, ExportItem, ExportPage, ImportSummary, Record};
+use crate::export::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
 use crate::instrument::Library;
-use crate::report::{Period, ReportBuilder, ServiceReport};
+use crate::report::{EncounterSummary, Period, ReportBuilder, ServiceReport};
 
 /// The largest page an export may ask for.
 pub const MAX_PAGE: usize = 2_000;
+/// A page ends once its stored records reach this many bytes, far below the frame limit.
+const PAGE_BYTES: usize = 4 * 1024 * 1024;
+/// Summaries handed from the reading thread to the adding one at a time.
+const REPORT_BATCH: usize = 1_024;
+
+/// A stored summary as the report's reading thread hands it on.
+enum Opened {
+    Summary(Box<EncounterSummary>),
+    /// Its key: the summary did not open, so the encounter is read from its records.
+    Unreadable(sled::IVec),
+}
 
 fn after_bound(after: &Option<RecordId>) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
     match after {
@@ -19,23 +30,30 @@ fn after_bound(after: &Option<RecordId>) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
     }
 }
 
-/// The child trees of an encounter, in the order [`EncounterDetail`] lists them.
-const CHILDREN: [Kind; 6] =
-    [Kind::Consent, Kind::Answer, Kind::Result, Kind::Decision, Kind::Referral, Kind::CrisisAction];
-
-/// Walks encounters in id order and every child tree alongside in one pass each (child keys
-/// are `encounter id ‖ sequence`, so they sort with their encounter): one sequential scan per
-/// tree instead of six prefix scans per encounter.
-struct Walk<'a> {
+/// Walks encounters in id order and the chosen child trees alongside in one pass each (child
+/// keys are `encounter id ‖ sequence`, so they sort with their encounter): one sequential scan
+/// per tree instead of a prefix scan per encounter and tree. Trees not chosen are not read.
+pub(super) struct Walk<'a> {
     store: &'a SledStore,
     key: &'a DataKey,
     encounters: sled::Iter,
-    children: Vec<std::iter::Peekable<sled::Iter>>,
+    children: Vec<(Kind, std::iter::Peekable<sled::Iter>)>,
+    /// Stored bytes of the encounters returned so far.
+    pub(super) bytes: usize,
 }
 
+/// One encounter from a [`Walk`]: its id, and its detail or the label of the damaged record.
+type Walked = (RecordId, std::result::Result<EncounterDetail, String>);
+
 impl<'a> Walk<'a> {
-    fn new(store: &'a SledStore, key: &'a DataKey, after: &Option<RecordId>) -> Walk<'a> {
-        let children = CHILDREN
+    /// Every child tree.
+    pub(super) fn new(store: &'a SledStore, key: &'a DataKey, after: &Option<RecordId>) -> Walk<'a> {
+        Walk::of(store, key, after, Contents::All.kinds())
+    }
+
+    /// Only the child trees in `kinds` (the detail's other lists stay empty).
+    pub(super) fn of(store: &'a SledStore, key: &'a DataKey, after: &Option<RecordId>, kinds: &[Kind]) -> Walk<'a> {
+        let children = kinds
             .iter()
             .map(|kind| {
                 let start = match after {
@@ -47,21 +65,22 @@ impl<'a> Walk<'a> {
                     }
                     None => Bound::Unbounded,
                 };
-                store.tree(T::Kind(*kind)).range::<Vec<u8>, _>((start, Bound::Unbounded)).peekable()
+                (*kind, store.tree(T::Kind(*kind)).range::<Vec<u8>, _>((start, Bound::Unbounded)).peekable())
             })
             .collect();
         let encounters = store.tree(T::Kind(Kind::Encounter)).range(after_bound(after));
-        Walk { store, key, encounters, children }
+        Walk { store, key, encounters, children, bytes: 0 }
     }
 
     /// The next encounter: its id, and its detail or the label of the damaged record.
-    fn next_detail(&mut self) -> Result<Option<(RecordId, std::result::Result<EncounterDetail, String>)>> {
+    pub(super) fn next_detail(&mut self) -> Result<Option<Walked>> {
         let Some(item) = self.encounters.next() else { return Ok(None) };
         let (k, v) = item.map_err(|e| self.store.sled_err(e))?;
         let id = RecordId::from_slice(&k).unwrap_or(RecordId([0; 16]));
+        self.bytes += v.len();
         let mut damaged = Vec::new();
-        let mut raw: Vec<Vec<(sled::IVec, sled::IVec)>> = Vec::with_capacity(CHILDREN.len());
-        for iter in self.children.iter_mut() {
+        let mut raw: Vec<(Kind, Vec<(sled::IVec, sled::IVec)>)> = Vec::with_capacity(self.children.len());
+        for (kind, iter) in self.children.iter_mut() {
             let mut mine = Vec::new();
             loop {
                 let prefix = match iter.peek() {
@@ -81,13 +100,14 @@ impl<'a> Walk<'a> {
                     }
                     std::cmp::Ordering::Equal => {
                         if let Some(Ok(pair)) = iter.next() {
+                            self.bytes += pair.1.len();
                             mine.push(pair);
                         }
                     }
                     std::cmp::Ordering::Greater => break,
                 }
             }
-            raw.push(mine);
+            raw.push((*kind, mine));
         }
         let encounter = match self.store.open_record::<Encounter>(self.key, T::Kind(Kind::Encounter), &k, &v) {
             Ok(encounter) => encounter,
@@ -100,9 +120,10 @@ impl<'a> Walk<'a> {
             store: &SledStore,
             key: &DataKey,
             kind: Kind,
-            pairs: &[(sled::IVec, sled::IVec)],
+            raw: &[(Kind, Vec<(sled::IVec, sled::IVec)>)],
             damaged: &mut Vec<String>,
         ) -> Result<Vec<R>> {
+            let Some((_, pairs)) = raw.iter().find(|(k, _)| *k == kind) else { return Ok(Vec::new()) };
             let mut out = Vec::with_capacity(pairs.len());
             for (k, v) in pairs {
                 match store.open_record(key, T::Kind(kind), k, v) {
@@ -117,12 +138,12 @@ impl<'a> Walk<'a> {
         }
         let (store, key) = (self.store, self.key);
         let detail = EncounterDetail {
-            consents: open_all(store, key, Kind::Consent, &raw[0], &mut damaged)?,
-            answers: open_all(store, key, Kind::Answer, &raw[1], &mut damaged)?,
-            results: open_all(store, key, Kind::Result, &raw[2], &mut damaged)?,
-            decisions: open_all(store, key, Kind::Decision, &raw[3], &mut damaged)?,
-            referrals: open_all(store, key, Kind::Referral, &raw[4], &mut damaged)?,
-            crisis_actions: open_all(store, key, Kind::CrisisAction, &raw[5], &mut damaged)?,
+            consents: open_all(store, key, Kind::Consent, &raw, &mut damaged)?,
+            answers: open_all(store, key, Kind::Answer, &raw, &mut damaged)?,
+            results: open_all(store, key, Kind::Result, &raw, &mut damaged)?,
+            decisions: open_all(store, key, Kind::Decision, &raw, &mut damaged)?,
+            referrals: open_all(store, key, Kind::Referral, &raw, &mut damaged)?,
+            crisis_actions: open_all(store, key, Kind::CrisisAction, &raw, &mut damaged)?,
             encounter,
             damaged,
         };
@@ -168,17 +189,31 @@ impl SledStore {
     /// Encounters in id order after `after`, each with everything stored for it and its client
     /// (admin export; audited per page).
     pub fn export_encounters(&self, actor: &Actor, after: Option<RecordId>, limit: usize) -> Result<ExportPage> {
+        self.export_encounters_with(actor, after, limit, Contents::All)
+    }
+
+    /// Encounters in id order after `after` with what `contents` asks for (admin export;
+    /// audited per page). Only the trees an export needs are read and decrypted.
+    pub fn export_encounters_with(
+        &self,
+        actor: &Actor,
+        after: Option<RecordId>,
+        limit: usize,
+        contents: Contents,
+    ) -> Result<ExportPage> {
         self.authorize(actor, Operation::ExportData, None, None)?;
         let key = self.key()?;
         let tree = T::Kind(Kind::Encounter);
         let limit = limit.clamp(1, MAX_PAGE);
         let total = if after.is_none() { Some(self.tree(tree).len() as u64) } else { None };
         let mut page = ExportPage { items: Vec::new(), next: None, total, damaged: Vec::new() };
-        let mut walk = Walk::new(self, &key, &after);
+        let mut walk = Walk::of(self, &key, &after, contents.kinds());
         let mut taken = 0;
         let mut last = None;
-        while let Some((id, detail)) = walk.next_detail()? {
-            if taken == limit {
+        loop {
+            let full = taken == limit || walk.bytes >= PAGE_BYTES;
+            let Some((id, detail)) = walk.next_detail()? else { break };
+            if full {
                 // `id` starts the next page.
                 page.next = last;
                 break;
@@ -192,9 +227,13 @@ impl SledStore {
                     continue;
                 }
             };
+            if !contents.client() {
+                page.items.push(ExportItem { client: None, detail });
+                continue;
+            }
             let client_id = detail.encounter.client_id;
             match self.get_sealed::<Client>(&key, T::Kind(Kind::Client), client_id.as_bytes()) {
-                Ok(Some(client)) => page.items.push(ExportItem { client, detail }),
+                Ok(Some(client)) => page.items.push(ExportItem { client: Some(client), detail }),
                 Ok(None) => page.damaged.push(format!("client {client_id} (missing)")),
                 Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
                     page.damaged.push(format!("{kind} {id}"))
@@ -298,13 +337,54 @@ impl SledStore {
                 builder.kiosk_received(claim.encounter, stored.received_ms);
             }
         }
-        let mut walk = Walk::new(self, &key, &None);
-        while let Some((_, detail)) = walk.next_detail()? {
-            match detail {
-                Ok(detail) => builder.add(&detail),
-                Err(label) => builder.damaged([label]),
+        // One summary per encounter, kept with its records (see `summary`). A second thread
+        // reads, decrypts and decodes them while this one adds them up.
+        self.ensure_summaries(&key)?;
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Opened>>>(4);
+        let reading = &key;
+        std::thread::scope(|scope| {
+            // The sender moves into the reading thread, so the adding loop ends when it does.
+            scope.spawn(move || {
+                let key = reading;
+                let mut batch = Vec::with_capacity(REPORT_BATCH);
+                for item in self.tree(T::Summary).iter() {
+                    let opened = match item {
+                        Ok((k, v)) => match Self::open_summary(key, &k, &v) {
+                            Some(summary) => Opened::Summary(Box::new(summary)),
+                            None => Opened::Unreadable(k),
+                        },
+                        Err(error) => {
+                            let _ = batches.send(Err(self.sled_err(error)));
+                            return;
+                        }
+                    };
+                    batch.push(opened);
+                    // A closed channel means the adding side stopped on an error of its own.
+                    if batch.len() == REPORT_BATCH && batches.send(Ok(std::mem::take(&mut batch))).is_err() {
+                        return;
+                    }
+                }
+                let _ = batches.send(Ok(batch));
+            });
+            for batch in received {
+                for opened in batch? {
+                    match opened {
+                        Opened::Summary(summary) => builder.add_summary(&summary),
+                        // Unreadable: count the encounter from its records, naming damaged ones.
+                        Opened::Unreadable(k) => match self.get_sealed::<Encounter>(&key, T::Kind(Kind::Encounter), &k)
+                        {
+                            Ok(Some(encounter)) => builder.add(&self.detail(&key, encounter)?),
+                            Ok(None) => {}
+                            Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                                builder.damaged([format!("{kind} {id}")])
+                            }
+                            Err(other) => return Err(other),
+                        },
+                    }
+                }
             }
-        }
+            Ok(())
+        })?;
         let label = match (period.from_ms, period.to_ms) {
             (None, None) => "all time".to_string(),
             (from, to) => format!(

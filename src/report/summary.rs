@@ -1,0 +1,258 @@
+//! What the service report needs of one encounter, in one small record. Pure.
+//!
+//! The store keeps one [`EncounterSummary`] per encounter (encrypted, beside the encounter) and
+//! folds every record saved for the encounter into it ([`EncounterSummary::apply`]), so the
+//! service report reads one record per encounter instead of every answer, result, decision and
+//! referral. [`EncounterSummary::from_detail`] folds a whole stored encounter the same way; the
+//! report's figures come from summaries only, so a summary kept up to date record by record and
+//! one built from the records give the same figures by construction.
+//!
+//! A summary is derived data: one written by another version ([`SUMMARY_VERSION`]) is not
+//! migrated field by field but rebuilt from the encounter's records.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{
+    Answer, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, RecordId, Referral, ResultRecord,
+};
+
+/// The summary layout this build reads and writes.
+pub const SUMMARY_VERSION: u32 = 1;
+
+/// The current item answers of one instrument in one encounter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstrumentAnswers {
+    /// The instrument's id (any version or language: the latest answer to an item wins).
+    pub instrument: String,
+    /// (item id, option position) of the latest answer to each item, in the order first answered.
+    pub items: Vec<(String, u32)>,
+}
+
+/// The latest stored result of one instrument (used only when it has no item answers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredResult {
+    pub instrument: String,
+    pub total: Option<i64>,
+    /// (flag code, critical) as stored.
+    pub flags: Vec<(String, bool)>,
+}
+
+/// One encounter as the service report sees it (encrypted at rest like the records it sums up).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncounterSummary {
+    pub schema_version: u32,
+    pub id: RecordId,
+    pub client_id: RecordId,
+    pub origin: EncounterOrigin,
+    pub created_ms: i64,
+    /// Instruments in the order first answered, each with its current answers.
+    pub answers: Vec<InstrumentAnswers>,
+    /// Instruments in the order first stored, each with its latest stored result.
+    pub results: Vec<StoredResult>,
+    /// (decision time, level) of the latest decision (the later saved on equal times); the level
+    /// is the final level if set, else the suggested one.
+    pub latest_decision: Option<(i64, String)>,
+    /// When the first decision was made (ends a kiosk intake's review time).
+    pub first_decision_ms: Option<i64>,
+    /// Every resource of every referral in the order saved: (resource id, chosen).
+    pub referrals: Vec<(String, bool)>,
+    /// A crisis action was recorded.
+    pub crisis: bool,
+    /// Records of the encounter that could not be read when the summary was built.
+    #[serde(default)]
+    pub damaged: Vec<String>,
+}
+
+/// One record of an encounter, as [`EncounterSummary::apply`] takes it.
+#[derive(Debug, Clone, Copy)]
+pub enum Saved<'a> {
+    Encounter(&'a Encounter),
+    Answer(&'a Answer),
+    Result(&'a ResultRecord),
+    Decision(&'a Decision),
+    Referral(&'a Referral),
+    CrisisAction(&'a CrisisAction),
+}
+
+impl EncounterSummary {
+    /// The summary of an encounter with no other records yet.
+    pub fn new(encounter: &Encounter) -> Self {
+        EncounterSummary {
+            schema_version: SUMMARY_VERSION,
+            id: encounter.id,
+            client_id: encounter.client_id,
+            origin: encounter.origin,
+            created_ms: encounter.created_ms,
+            answers: Vec::new(),
+            results: Vec::new(),
+            latest_decision: None,
+            first_decision_ms: None,
+            referrals: Vec::new(),
+            crisis: false,
+            damaged: Vec::new(),
+        }
+    }
+
+    /// Folds everything stored for an encounter, each kind in the order saved.
+    pub fn from_detail(detail: &EncounterDetail) -> Self {
+        let mut summary = EncounterSummary::new(&detail.encounter);
+        summary.damaged = detail.damaged.clone();
+        let saved = (detail.answers.iter().map(Saved::Answer))
+            .chain(detail.results.iter().map(Saved::Result))
+            .chain(detail.decisions.iter().map(Saved::Decision))
+            .chain(detail.referrals.iter().map(Saved::Referral))
+            .chain(detail.crisis_actions.iter().map(Saved::CrisisAction));
+        for record in saved {
+            summary.apply(record);
+        }
+        summary
+    }
+
+    /// Folds in one record saved after everything already in the summary.
+    pub fn apply(&mut self, record: Saved<'_>) {
+        match record {
+            // An encounter record changes only its status and times after creation.
+            Saved::Encounter(encounter) => {
+                self.client_id = encounter.client_id;
+                self.origin = encounter.origin;
+                self.created_ms = encounter.created_ms;
+            }
+            Saved::Answer(answer) => {
+                let at = match self.answers.iter().position(|a| a.instrument == answer.instrument.id) {
+                    Some(at) => at,
+                    None => {
+                        self.answers
+                            .push(InstrumentAnswers { instrument: answer.instrument.id.clone(), items: vec![] });
+                        self.answers.len() - 1
+                    }
+                };
+                let items = &mut self.answers[at].items;
+                match items.iter_mut().find(|(item, _)| *item == answer.item_id) {
+                    Some(slot) => slot.1 = answer.position,
+                    None => items.push((answer.item_id.clone(), answer.position)),
+                }
+            }
+            Saved::Result(result) => {
+                let stored = StoredResult {
+                    instrument: result.instrument.id.clone(),
+                    total: result.total,
+                    flags: result.flags.iter().map(|f| (f.code.clone(), f.critical)).collect(),
+                };
+                match self.results.iter_mut().find(|r| r.instrument == stored.instrument) {
+                    Some(slot) => *slot = stored,
+                    None => self.results.push(stored),
+                }
+            }
+            Saved::Decision(decision) => {
+                let at = decision.decided_ms;
+                if self.latest_decision.as_ref().is_none_or(|(latest, _)| at >= *latest) {
+                    let level = decision.final_level.clone().unwrap_or_else(|| decision.suggested_level.clone());
+                    self.latest_decision = Some((at, level));
+                }
+                self.first_decision_ms = Some(self.first_decision_ms.map_or(at, |first| first.min(at)));
+            }
+            Saved::Referral(referral) => {
+                self.referrals.extend(referral.resources.iter().map(|r| (r.resource_id.clone(), r.chosen)));
+            }
+            Saved::CrisisAction(_) => self.crisis = true,
+        }
+    }
+
+    /// The level counted for the encounter: the latest decision's, or `undecided`.
+    pub fn level(&self) -> &str {
+        self.latest_decision.as_ref().map_or("undecided", |(_, level)| level.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::encounter;
+    use crate::store::{Decision, Flag, InstrumentRef, Lang};
+
+    fn decision(encounter: RecordId, at: i64, suggested: &str, final_level: Option<&str>) -> Decision {
+        Decision {
+            schema_version: 1,
+            id: RecordId::random(),
+            encounter_id: encounter,
+            suggested_level: suggested.into(),
+            rules_fired: vec![],
+            final_level: final_level.map(String::from),
+            override_reason: None,
+            decided_ms: at,
+            decided_by: "t".into(),
+        }
+    }
+
+    #[test]
+    fn record_by_record_equals_built_from_the_detail() {
+        let mut detail = encounter(RecordId::random(), 1_000, EncounterOrigin::Kiosk, Some(12), None, &["a", "b"]);
+        if let Some(referral) = detail.referrals.first_mut() {
+            referral.resources[1].chosen = false;
+        }
+        let id = detail.encounter.id;
+        // A changed answer, a second instrument's stored result, decisions out of time order
+        // with a tie (the later saved wins), and a crisis action.
+        let mut changed = detail.answers[0].clone();
+        changed.position = 0;
+        detail.answers.push(changed);
+        let gad = InstrumentRef { id: "gad7".into(), version: "1".into(), language: Lang::Fr };
+        let mut result = detail.results.first().cloned().unwrap_or_else(|| ResultRecord {
+            schema_version: 1,
+            id: RecordId::random(),
+            encounter_id: id,
+            instrument: gad.clone(),
+            total: None,
+            subscales: Default::default(),
+            band: String::new(),
+            flags: vec![],
+            computed_ms: 0,
+            recorded_by: "t".into(),
+        });
+        result.instrument = gad;
+        result.total = Some(9);
+        result.flags = vec![Flag { code: "gad7.x".into(), critical: false }];
+        detail.results.push(result);
+        detail.decisions =
+            vec![decision(id, 50, "2", None), decision(id, 20, "1", None), decision(id, 50, "2", Some("3"))];
+        detail.crisis_actions.push(CrisisAction {
+            schema_version: 1,
+            id: RecordId::random(),
+            encounter_id: id,
+            flags: vec!["phq9.q9".into()],
+            action: "called".into(),
+            note: None,
+            recorded_ms: 2,
+            recorded_by: "t".into(),
+        });
+        let built = EncounterSummary::from_detail(&detail);
+        let mut folded = EncounterSummary::new(&detail.encounter);
+        let mut saved: Vec<Saved<'_>> = vec![];
+        saved.extend(detail.decisions.iter().map(Saved::Decision));
+        saved.extend(detail.answers.iter().map(Saved::Answer));
+        saved.extend(detail.crisis_actions.iter().map(Saved::CrisisAction));
+        saved.extend(detail.referrals.iter().map(Saved::Referral));
+        saved.extend(detail.results.iter().map(Saved::Result));
+        saved.push(Saved::Encounter(&detail.encounter));
+        for record in saved {
+            folded.apply(record);
+        }
+        assert_eq!(folded, built, "kinds fold independently, so their interleaving does not matter");
+        assert_eq!(built.level(), "3");
+        assert_eq!(built.first_decision_ms, Some(20));
+        assert!(built.crisis);
+        assert_eq!(built.answers[0].items.len(), 9);
+        assert_eq!(built.answers[0].items[0].1, 0, "the latest answer to an item is the current one");
+        assert_eq!(built.referrals, vec![("a".to_string(), true), ("b".to_string(), false)]);
+        assert_eq!(built.results.iter().find(|r| r.instrument == "gad7").and_then(|r| r.total), Some(9));
+    }
+
+    #[test]
+    fn no_decision_is_undecided() {
+        let detail = encounter(RecordId::random(), 0, EncounterOrigin::Staff, None, None, &[]);
+        let summary = EncounterSummary::from_detail(&detail);
+        assert_eq!(summary.level(), "undecided");
+        assert_eq!(summary.first_decision_ms, None);
+        assert!(!summary.crisis);
+    }
+}
