@@ -565,6 +565,19 @@ fn open_client_edit(app: &mut App, client: ClientInfo) {
     app.editing = Some(ClientEdit { client, back: Box::new(back) });
 }
 
+/// The province code (upper case) and language of two form fields, each marked if unknown.
+fn province_and_language(form: &mut Form, province: usize, language: usize) -> (String, Option<Lang>) {
+    let code = form.value(province).trim().to_ascii_uppercase();
+    if !PROVINCES.contains(&code.as_str()) {
+        form.fields[province].error = Some(Text::UnknownProvince);
+    }
+    let lang = Lang::parse(form.value(language).trim());
+    if lang.is_none() {
+        form.fields[language].error = Some(Text::UnknownLanguage);
+    }
+    (code, lang)
+}
+
 /// The client form's values, checked as for a new client; marks the fields in error.
 fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
     for field in &mut form.fields {
@@ -577,14 +590,7 @@ fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
     if !valid_birth_date(&birth, today) {
         form.fields[1].error = Some(Text::BadDate);
     }
-    let province = form.value(2).trim().to_ascii_uppercase();
-    if !PROVINCES.contains(&province.as_str()) {
-        form.fields[2].error = Some(Text::UnknownProvince);
-    }
-    let language = Lang::parse(form.value(3).trim());
-    if language.is_none() {
-        form.fields[3].error = Some(Text::UnknownLanguage);
-    }
+    let (province, language) = province_and_language(form, 2, 3);
     if form.first_error() {
         return None;
     }
@@ -1028,14 +1034,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     form.fields[index].error = Some(Text::Required);
                 }
             }
-            let province = form.value(1).trim().to_ascii_uppercase();
-            if !PROVINCES.contains(&province.as_str()) {
-                form.fields[1].error = Some(Text::UnknownProvince);
-            }
-            let language = Lang::parse(form.value(2).trim());
-            if language.is_none() {
-                form.fields[2].error = Some(Text::UnknownLanguage);
-            }
+            let (province, language) = province_and_language(form, 1, 2);
             if form.value(4).chars().count() < 12 {
                 form.fields[4].error = Some(Text::PasswordTooShort);
             } else if form.value(4) != form.value(5) {
