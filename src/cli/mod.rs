@@ -9,6 +9,7 @@ pub mod export_cmd;
 pub mod instruments_cmd;
 pub mod kiosk_cmd;
 pub mod report_cmd;
+pub mod settings_cmd;
 pub mod store_cmd;
 pub mod triage_cmd;
 pub mod tui_cmd;
@@ -38,6 +39,8 @@ pub enum Command {
     #[command(flatten)]
     Export(export_cmd::ExportCommand),
     #[command(flatten)]
+    Settings(settings_cmd::SettingsCommand),
+    #[command(flatten)]
     Store(store_cmd::StoreCommand),
     #[command(flatten)]
     Triage(triage_cmd::TriageCommand),
@@ -50,6 +53,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Some(Command::Kiosk(command)) => kiosk_cmd::run(command),
         Some(Command::Report(command)) => report_cmd::run(command),
         Some(Command::Export(command)) => export_cmd::run(command),
+        Some(Command::Settings(command)) => settings_cmd::run(command),
         Some(Command::Store(command)) => store_cmd::run(command),
         Some(Command::Triage(command)) => triage_cmd::run(command),
         None => tui_cmd::run(cli.tui),

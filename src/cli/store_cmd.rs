@@ -368,12 +368,18 @@ pub(crate) fn fail(code: &'static str, message: impl Into<String>) -> Failure {
     Failure { code, message: message.into(), exit: super::EXIT_BAD_INPUT }
 }
 
-type Outcome = Result<(serde_json::Value, String), Failure>;
+pub(crate) type Outcome = Result<(serde_json::Value, String), Failure>;
 
 /// Runs a store command.
 pub fn run(command: StoreCommand) -> ExitCode {
     let json = wants_json(&command);
-    match execute(command) {
+    print_outcome(json, execute(command))
+}
+
+/// Prints a command's JSON value or its text, or its failure (sanitised, also as JSON with
+/// `--json`), and gives its exit code.
+pub(crate) fn print_outcome(json: bool, outcome: Outcome) -> ExitCode {
+    match outcome {
         Ok((value, human)) => {
             let mut out = std::io::stdout().lock();
             let _ = if json {

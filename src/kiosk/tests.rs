@@ -47,6 +47,7 @@ fn info(province: &str, timeout_seconds: u32) -> KioskInfo {
         organisation: "Clinique Test".into(),
         province: province.into(),
         crisis_text: crate::store::Settings::default().crisis_text,
+        crisis_text_fr: None,
         submission_public_key: hex::encode(keys().public_key()),
         kiosk_timeout_seconds: timeout_seconds,
         pin_set: true,
@@ -442,6 +443,25 @@ fn item_9_shows_crisis_information_at_once_and_alerts_staff() {
     run.at(DEFAULT_IDLE_MS + 1);
     assert_eq!(run.kiosk.screen, Screen::Welcome);
     assert_eq!(run.fake.submitted.len(), 1);
+}
+
+#[test]
+fn the_crisis_screen_shows_the_organisations_text_in_the_clients_language() {
+    const EN: &str = "Please go to the front desk now: a counsellor will see you.";
+    const FR: &str = "Allez tout de suite à l'accueil : une intervenante vous recevra.";
+    // (language key, French text set, text expected, text absent)
+    for (language, french, expected, absent) in [(2, true, FR, EN), (1, true, EN, FR), (2, false, EN, FR)] {
+        let mut run = Run::new(Fake::new());
+        let info = run.kiosk.info.as_mut().expect("the owner answered");
+        info.crisis_text = EN.into();
+        info.crisis_text_fr = french.then(|| FR.to_string());
+        run.begin(language);
+        run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 2]);
+        assert_eq!(run.kiosk.screen, Screen::Crisis);
+        let screen = run.render(120, 40);
+        assert!(screen.contains(expected) && !screen.contains(absent), "{language} {french}\n{screen}");
+        assert!(screen.contains("9-1-1"), "the crisis lines are still shown");
+    }
 }
 
 #[test]

@@ -203,12 +203,17 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
                     ]));
                 }
             }
-            if let Some(info) = &kiosk.info
-                && !info.crisis_text.trim().is_empty()
-                && info.crisis_text != Settings::default().crisis_text
+            // The organisation's own text, in French for a French-speaking client when it is set
+            // (the default text only repeats the lines above).
+            let own = kiosk.info.as_ref().map(|info| {
+                crate::store::crisis_text_for(&info.crisis_text, info.crisis_text_fr.as_deref(), lang == Lang::Fr)
+            });
+            if let Some(own) = own
+                && !own.trim().is_empty()
+                && own != Settings::default().crisis_text
             {
                 lines.push(Line::raw(""));
-                for text in info.crisis_text.lines() {
+                for text in own.lines() {
                     lines.push(Line::raw(clean(text)));
                 }
             }

@@ -324,6 +324,25 @@ impl Client {
         }
     }
 
+    /// The organisation's settings (every role may read them).
+    pub fn settings(&mut self) -> Result<crate::store::Settings, ClientError> {
+        match self.request(Request::Organisation)? {
+            Reply::Organisation(org) => Ok(org.settings),
+            _ => Err(ClientError::Protocol("expected the organisation".into())),
+        }
+    }
+
+    /// Changes the settings given (admin only); returns what changed and the settings now.
+    pub fn update_settings(
+        &mut self,
+        changes: crate::store::SettingsUpdate,
+    ) -> Result<crate::store::SettingsUpdated, ClientError> {
+        match self.request(Request::UpdateSettings { changes })? {
+            Reply::SettingsUpdated(updated) => Ok(updated),
+            _ => Err(ClientError::Protocol("expected the updated settings".into())),
+        }
+    }
+
     /// Subscribes to pushed events.
     pub fn subscribe(&mut self) -> Result<(), ClientError> {
         self.request(Request::Subscribe)?;

@@ -291,6 +291,10 @@ pub enum Request {
     SetKioskPin {
         pin: Password,
     },
+    /// Admin: change the settings given (`Organisation` reads them, for every role).
+    UpdateSettings {
+        changes: crate::store::SettingsUpdate,
+    },
     // ---- reports and exports (issue 7; see `report`, `export`, `store::sled_store::bulk`) ----
     /// Clinician or admin: the service report, computed inside the owner.
     ServiceReport {
@@ -342,6 +346,7 @@ pub enum Reply {
     Client(ClientRecord),
     Clients { clients: Vec<ClientRecord>, damaged: Vec<String> },
     ClientUpdated(crate::store::ClientUpdated),
+    SettingsUpdated(crate::store::SettingsUpdated),
     Encounter(Encounter),
     OpenEncounters(Vec<OpenEncounter>),
     CrisisAction(CrisisAction),

@@ -528,6 +528,9 @@ fn handle(
             store.set_kiosk_pin(&actor, &pin.0).map_err(wire)?;
             Reply::Done
         }
+        Request::UpdateSettings { changes } => {
+            Reply::SettingsUpdated(store.update_settings(&actor, &changes).map_err(wire)?)
+        }
         Request::ServiceReport { period } => {
             let library = crate::instrument::Library::shipped();
             Reply::ServiceReport(Box::new(store.service_report(&actor, &library, period).map_err(wire)?))

@@ -90,6 +90,9 @@ pub struct KioskInfo {
     pub organisation: String,
     pub province: String,
     pub crisis_text: String,
+    /// The crisis text for French-speaking clients, when the organisation has set one.
+    #[serde(default)]
+    pub crisis_text_fr: Option<String>,
     /// Hex X25519 public key for sealing.
     pub submission_public_key: String,
     pub kiosk_timeout_seconds: u32,

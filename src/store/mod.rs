@@ -13,6 +13,7 @@ pub mod error;
 pub mod kiosk;
 pub mod records;
 mod seed;
+pub mod settings;
 pub mod sled_store;
 
 use secrecy::SecretString;
@@ -148,7 +149,9 @@ pub trait Store: Send + Sync {
     fn lock(&self);
     fn is_unlocked(&self) -> bool;
     fn organisation(&self, actor: &Actor) -> Result<Organisation>;
-    fn update_settings(&self, actor: &Actor, settings: &Settings) -> Result<()>;
+    /// Changes the settings given in `changes` (admin only), checked by [`settings::validate`];
+    /// the audit entry names the settings changed, never the crisis texts.
+    fn update_settings(&self, actor: &Actor, changes: &SettingsUpdate) -> Result<SettingsUpdated>;
     fn add_account(&self, actor: &Actor, account: &NewAccount, password: &SecretString) -> Result<AccountSummary>;
     fn list_accounts(&self, actor: &Actor) -> Result<Vec<AccountSummary>>;
     fn set_account_status(&self, actor: &Actor, username: &str, status: AccountStatus) -> Result<()>;

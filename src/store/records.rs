@@ -244,22 +244,72 @@ pub struct Organisation {
     pub insecure_test_kdf: bool,
 }
 
-/// Settings an administrator can change.
+/// Settings an administrator can change (`triage settings set`; checked by
+/// [`super::settings::validate`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub staff_idle_lock_minutes: u32,
     pub kiosk_timeout_seconds: u32,
+    /// The organisation's crisis protocol, shown first on the crisis screens.
     pub crisis_text: String,
+    /// The same in French, for French-speaking clients; without it they see `crisis_text`.
+    /// Optional and left out when unset, so organisation records written before it read as they
+    /// are (no schema version change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crisis_text_fr: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             staff_idle_lock_minutes: 10,
-            kiosk_timeout_seconds: 180,
+            kiosk_timeout_seconds: 120,
             crisis_text: "If you are in crisis call or text 9-8-8 (Suicide Crisis Helpline) or call 911.".into(),
+            crisis_text_fr: None,
         }
     }
+}
+
+impl Settings {
+    /// The crisis text for a client: the French one for a French-speaking client when it is set.
+    pub fn crisis_text_for(&self, french: bool) -> &str {
+        crisis_text_for(&self.crisis_text, self.crisis_text_fr.as_deref(), french)
+    }
+}
+
+/// The crisis text to show: `french` when the client speaks French and it is set, else `english`.
+pub fn crisis_text_for<'a>(english: &'a str, french: Option<&'a str>, wants_french: bool) -> &'a str {
+    match french {
+        Some(text) if wants_french => text,
+        _ => english,
+    }
+}
+
+/// Changes to the settings: each field given replaces the stored value, each left out keeps it;
+/// `crisis_text_fr` may be given as `null` to remove the French text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_idle_lock_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk_timeout_seconds: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crisis_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub crisis_text_fr: Option<Option<String>>,
+}
+
+impl SettingsUpdate {
+    pub fn is_empty(&self) -> bool {
+        *self == SettingsUpdate::default()
+    }
+}
+
+/// What a settings update did: the names of the settings that changed, and the settings now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsUpdated {
+    pub changed: Vec<String>,
+    pub settings: Settings,
 }
 
 /// A client (encrypted).
@@ -639,6 +689,18 @@ mod tests {
             "answered_ms": 5, "recorded_by": "kiosk"});
         let answer: Answer = decode(Kind::Answer, v1.to_string().as_bytes()).unwrap();
         assert_eq!((answer.position, answer.score, answer.schema_version), (2, 2, 2));
+    }
+
+    #[test]
+    fn an_organisation_written_before_the_french_crisis_text_still_reads() {
+        let stored = json!({"schema_version": 1, "name": "North Clinic", "province": "ON",
+            "settings": {"staff_idle_lock_minutes": 10, "kiosk_timeout_seconds": 180, "crisis_text": "Call 9-8-8."},
+            "submission_public_key": "00", "created_ms": 1, "insecure_test_kdf": false});
+        let org: Organisation = decode(Kind::Organisation, &serde_json::to_vec(&stored).unwrap()).unwrap();
+        assert_eq!(org.settings.crisis_text_fr, None);
+        assert_eq!(org.settings.kiosk_timeout_seconds, 180, "a stored value is kept, not the new default");
+        // Unset, it is left out, so the record is written exactly as before.
+        assert_eq!(serde_json::to_value(&org).unwrap(), stored);
     }
 
     #[test]

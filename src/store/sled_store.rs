@@ -750,7 +750,7 @@ fn validate_username(name: &str) -> Result<()> {
 }
 
 /// Accepts text without control or direction-changing characters, up to `max` characters.
-fn clean_text(field: &'static str, text: &str, max: usize) -> Result<String> {
+pub(super) fn clean_text(field: &'static str, text: &str, max: usize) -> Result<String> {
     if text.chars().count() > max {
         return Err(StoreError::Invalid { field, reason: format!("longer than {max} characters") });
     }
@@ -995,25 +995,25 @@ impl Store for SledStore {
             .ok_or(StoreError::NotInitialised { path: self.dir.clone() })
     }
 
-    fn update_settings(&self, actor: &Actor, settings: &Settings) -> Result<()> {
+    fn update_settings(&self, actor: &Actor, changes: &SettingsUpdate) -> Result<SettingsUpdated> {
         self.authorize(actor, Operation::UpdateSettings, None, None)?;
-        if settings.staff_idle_lock_minutes == 0 || settings.staff_idle_lock_minutes > 30 {
-            return Err(StoreError::Invalid { field: "staff idle lock", reason: "use 1 to 30 minutes".into() });
-        }
+        let _serial = super::settings::SETTINGS_UPDATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut org: Organisation = self
             .get_plain(T::Kind(Kind::Organisation), ORG_KEY, "record")?
             .ok_or(StoreError::NotInitialised { path: self.dir.clone() })?;
-        org.settings =
-            Settings { crisis_text: clean_text("crisis text", &settings.crisis_text, 2000)?, ..settings.clone() };
+        let (settings, changed) = super::settings::apply(&org.settings, changes)?;
         let tree = T::Kind(Kind::Organisation);
-        self.commit(
-            actor,
-            "settings.update",
-            None,
-            None,
-            Outcome::Allowed,
-            vec![Write { tree, key: ORG_KEY.to_vec(), value: Self::plain_value(tree, ORG_KEY, &org) }],
-        )
+        let (label, writes) = if changed.is_empty() {
+            ("(no change)".to_string(), Vec::new())
+        } else {
+            org.settings = settings.clone();
+            (
+                changed.join(","),
+                vec![Write { tree, key: ORG_KEY.to_vec(), value: Self::plain_value(tree, ORG_KEY, &org) }],
+            )
+        };
+        self.commit(actor, "settings.update", Some(label), None, Outcome::Allowed, writes)?;
+        Ok(SettingsUpdated { changed, settings })
     }
 
     fn add_account(&self, actor: &Actor, account: &NewAccount, password: &SecretString) -> Result<AccountSummary> {

@@ -431,7 +431,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
             let encounter = store.start_encounter(&nurse, &client, EncounterOrigin::Staff).unwrap();
             let result: Result<()> = match operation {
                 Operation::ReadOrganisation => store.organisation(actor).map(|_| ()),
-                Operation::UpdateSettings => store.update_settings(actor, &Settings::default()),
+                Operation::UpdateSettings => store.update_settings(actor, &SettingsUpdate::default()).map(|_| ()),
                 Operation::ManageAccounts => store.set_account_status(actor, "intake", AccountStatus::Active),
                 Operation::ListAccounts => store.list_accounts(actor).map(|_| ()),
                 Operation::ChangeOwnPassword => {
@@ -819,4 +819,64 @@ proptest! {
             prop_assert_eq!(&store.client(&intake, &id).unwrap(), &model);
         }
     }
+}
+
+#[test]
+fn settings_are_checked_audited_by_name_and_read_back_after_reopening() {
+    let (dir, store, admin) = fresh();
+    let settings = |store: &SledStore, actor: &Actor| store.organisation(actor).unwrap().settings;
+    assert_eq!(settings(&store, &admin), Settings::default());
+    let changes = SettingsUpdate {
+        staff_idle_lock_minutes: Some(25),
+        crisis_text: Some("Stay with the client; call extension 200.".into()),
+        crisis_text_fr: Some(Some("Restez avec la personne; composez le poste 200.".into())),
+        ..Default::default()
+    };
+    let updated = store.update_settings(&admin, &changes).unwrap();
+    assert_eq!(updated.changed, ["staff_idle_lock_minutes", "crisis_text", "crisis_text_fr"]);
+    assert_eq!(updated.settings.kiosk_timeout_seconds, 120, "not given, so kept");
+    assert_eq!(settings(&store, &admin), updated.settings);
+
+    // Refused values change nothing and say which setting is wrong.
+    for (bad, field) in [
+        (SettingsUpdate { staff_idle_lock_minutes: Some(0), ..Default::default() }, "staff idle lock"),
+        (SettingsUpdate { kiosk_timeout_seconds: Some(10), ..Default::default() }, "kiosk timeout"),
+        (SettingsUpdate { crisis_text: Some("  ".into()), ..Default::default() }, "crisis text"),
+        (
+            SettingsUpdate { crisis_text_fr: Some(Some("\u{1b}]0;x\u{7}".into())), ..Default::default() },
+            "French crisis text",
+        ),
+    ] {
+        match store.update_settings(&admin, &bad) {
+            Err(StoreError::Invalid { field: got, .. }) => assert_eq!(got, field, "{bad:?}"),
+            other => panic!("{bad:?} gave {other:?}"),
+        }
+    }
+    assert_eq!(settings(&store, &admin), updated.settings);
+
+    // Only an administrator may change them; a refusal is audited.
+    let nurse = staff(&store, &admin, "cleo", Role::Clinician);
+    assert!(matches!(store.update_settings(&nurse, &changes), Err(StoreError::Denied { .. })));
+
+    // The audit names the settings, never the texts; the same values again change nothing.
+    store.update_settings(&admin, &changes).unwrap();
+    let filter = AuditFilter { action: Some("settings.update".into()), ..Default::default() };
+    let entries = store.audit_list(&admin, &filter).unwrap();
+    let records: Vec<Option<String>> = entries.iter().map(|e| e.record.clone()).collect();
+    assert_eq!(
+        records,
+        [Some("staff_idle_lock_minutes,crisis_text,crisis_text_fr".to_string()), Some("(no change)".to_string())]
+    );
+    let denied = AuditFilter { action: Some("denied.update_settings".into()), ..Default::default() };
+    assert_eq!(store.audit_list(&admin, &denied).unwrap().len(), 1);
+    assert!(!format!("{entries:?}").contains("extension 200"));
+
+    // Durable, and the French text can be removed again.
+    drop(store);
+    let store = SledStore::open(dir.path()).unwrap();
+    let admin = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
+    assert_eq!(settings(&store, &admin), updated.settings);
+    let removed = store.update_settings(&admin, &SettingsUpdate { crisis_text_fr: Some(None), ..Default::default() });
+    assert_eq!(removed.unwrap().changed, ["crisis_text_fr"]);
+    assert_eq!(settings(&store, &admin).crisis_text_fr, None);
 }

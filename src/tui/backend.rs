@@ -21,6 +21,8 @@ pub struct OrgInfo {
     pub province: String,
     pub language: Lang,
     pub crisis_text: String,
+    /// The crisis text for French-speaking clients, when the organisation has set one.
+    pub crisis_text_fr: Option<String>,
     pub idle_lock_minutes: u32,
 }
 

@@ -180,6 +180,7 @@ impl Backend for StoreBackend {
                 province: org.province,
                 language: Lang::En,
                 crisis_text: org.settings.crisis_text,
+                crisis_text_fr: org.settings.crisis_text_fr,
                 idle_lock_minutes: org.settings.staff_idle_lock_minutes,
             }),
             other => Err(unexpected(&other)),

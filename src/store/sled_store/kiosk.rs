@@ -73,6 +73,7 @@ impl SledStore {
             organisation: org.name,
             province: org.province,
             crisis_text: org.settings.crisis_text,
+            crisis_text_fr: org.settings.crisis_text_fr,
             submission_public_key: org.submission_public_key,
             kiosk_timeout_seconds: org.settings.kiosk_timeout_seconds,
             pin_set,

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
+use crate::instrument::Lang;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, CRISIS_ACTIONS, CrisisState};
@@ -32,11 +33,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
             Span::raw(label),
         ]));
     }
-    if let Some(org) = &app.org
-        && !org.crisis_text.trim().is_empty()
+    // The organisation's own text: the French one for a French-speaking client when it is set.
+    let own = app.org.as_ref().map(|org| {
+        crate::store::crisis_text_for(&org.crisis_text, org.crisis_text_fr.as_deref(), client_lang == Lang::Fr)
+    });
+    if let Some(own) = own
+        && !own.trim().is_empty()
     {
         lines.push(Line::raw(""));
-        for line in org.crisis_text.lines() {
+        for line in own.lines() {
             lines.push(Line::styled(clean(line), view.theme.title));
         }
     }
@@ -105,6 +110,30 @@ mod tests {
         insta::assert_snapshot!("crisis_120x40_en", render(&crisis(Lang::En), 120, 40));
         insta::assert_snapshot!("crisis_80x24_fr", render(&crisis(Lang::Fr), 80, 24));
         insta::assert_snapshot!("crisis_120x40_fr", render(&crisis(Lang::Fr), 120, 40));
+    }
+
+    #[test]
+    fn a_french_speaking_client_sees_the_organisations_french_text_when_it_is_set() {
+        let french = "Restez avec la personne. Appelez le clinicien de garde au poste 200.";
+        let english = "Stay with the client. Call the on-call clinician at extension 200.";
+        // The worker's interface is in English; the client speaks French.
+        let mut app = crisis(Lang::Fr);
+        app.lang = Lang::En;
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains(english), "no French text set: the English one\n{screen}");
+        if let Some(org) = app.org.as_mut() {
+            org.crisis_text_fr = Some(french.into());
+        }
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains(french) && !screen.contains(english), "{screen}");
+        assert!(screen.contains("CRISIS PROTOCOL"), "the worker's own language for the rest");
+        // An English-speaking client sees the English text even when a French one is set.
+        let mut app = crisis(Lang::En);
+        if let Some(org) = app.org.as_mut() {
+            org.crisis_text_fr = Some(french.into());
+        }
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains(english) && !screen.contains(french), "{screen}");
     }
 
     #[test]

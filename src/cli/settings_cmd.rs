@@ -1,0 +1,186 @@
+//! `triage settings show` and `triage settings set`: the organisation's staff idle lock, kiosk
+//! timeout and crisis protocol texts (English, and optionally French). Any account may read them;
+//! only an administrator may change them, and the owner audits which settings changed. Text from
+//! the store is sanitised before it is printed.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::store_cmd::{AuthArgs, DirArgs, Outcome, Secrets, fail, print_outcome, session};
+use crate::sanitize::terminal_text;
+use crate::store::settings::{IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
+use crate::store::{Settings, SettingsUpdate};
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// The organisation's settings: staff idle lock, kiosk timeout, crisis protocol texts.
+    Settings {
+        #[command(subcommand)]
+        action: SettingsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsAction {
+    /// Show the settings (any account).
+    Show {
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Change the settings given (admin only); the others are kept. Prints which changed.
+    Set {
+        /// Minutes without a key before the staff interface locks (1 to 240).
+        #[arg(long, value_name = "N")]
+        idle_lock_minutes: Option<u32>,
+        /// Seconds without a key before a kiosk wipes its answers and starts over (30 to 3600).
+        #[arg(long, value_name = "N")]
+        kiosk_timeout_seconds: Option<u32>,
+        /// The organisation's crisis protocol, shown first on the crisis screens.
+        #[arg(long, value_name = "TEXT")]
+        crisis_text: Option<String>,
+        /// The crisis protocol in French, for French-speaking clients.
+        #[arg(long, value_name = "TEXT", conflicts_with = "no_crisis_text_fr")]
+        crisis_text_fr: Option<String>,
+        /// Remove the French text (French-speaking clients then see the English one).
+        #[arg(long)]
+        no_crisis_text_fr: bool,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+}
+
+/// Runs a settings command.
+pub fn run(command: SettingsCommand) -> ExitCode {
+    let SettingsCommand::Settings { action } = command;
+    let json = match &action {
+        SettingsAction::Show { dir, .. } | SettingsAction::Set { dir, .. } => dir.json,
+    };
+    print_outcome(json, execute(action))
+}
+
+/// The changes the options ask for, checked against the ranges before anyone logs in (the owner
+/// checks everything again).
+pub fn changes(
+    idle_lock_minutes: Option<u32>,
+    kiosk_timeout_seconds: Option<u32>,
+    crisis_text: Option<String>,
+    crisis_text_fr: Option<String>,
+    no_crisis_text_fr: bool,
+) -> Result<SettingsUpdate, String> {
+    let range = |flag: &str, value: Option<u32>, range: &std::ops::RangeInclusive<u32>, unit: &str| match value {
+        Some(n) if !range.contains(&n) => Err(format!("{flag} {n}: use {} to {} {unit}", range.start(), range.end())),
+        _ => Ok(()),
+    };
+    range("--idle-lock-minutes", idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes")?;
+    range("--kiosk-timeout-seconds", kiosk_timeout_seconds, &KIOSK_TIMEOUT_SECONDS, "seconds")?;
+    let changes = SettingsUpdate {
+        staff_idle_lock_minutes: idle_lock_minutes,
+        kiosk_timeout_seconds,
+        crisis_text,
+        crisis_text_fr: if no_crisis_text_fr { Some(None) } else { crisis_text_fr.map(Some) },
+    };
+    if changes.is_empty() {
+        return Err("nothing to change: give --idle-lock-minutes, --kiosk-timeout-seconds, --crisis-text, \
+                    --crisis-text-fr or --no-crisis-text-fr"
+            .into());
+    }
+    Ok(changes)
+}
+
+/// The settings as JSON (the French text is `null` when unset).
+fn settings_json(settings: &Settings) -> serde_json::Value {
+    json!({
+        "staff_idle_lock_minutes": settings.staff_idle_lock_minutes,
+        "kiosk_timeout_seconds": settings.kiosk_timeout_seconds,
+        "crisis_text": settings.crisis_text,
+        "crisis_text_fr": settings.crisis_text_fr,
+    })
+}
+
+/// A stored text for the terminal: sanitised, continuation lines indented under the first.
+fn block(text: &str) -> String {
+    terminal_text(text, true).replace('\t', " ").lines().collect::<Vec<_>>().join("\n    ")
+}
+
+/// The settings for people.
+pub fn settings_text(settings: &Settings) -> String {
+    let french = match &settings.crisis_text_fr {
+        Some(text) => block(text),
+        None => "(not set: French-speaking clients see the English text)".into(),
+    };
+    format!(
+        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\ncrisis text:\n    {}\ncrisis text, French:\n    {french}",
+        settings.staff_idle_lock_minutes,
+        settings.kiosk_timeout_seconds,
+        block(&settings.crisis_text),
+    )
+}
+
+fn execute(action: SettingsAction) -> Outcome {
+    match action {
+        SettingsAction::Show { dir, auth } => {
+            let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
+            let settings = client.settings()?;
+            Ok((settings_json(&settings), settings_text(&settings)))
+        }
+        SettingsAction::Set {
+            idle_lock_minutes,
+            kiosk_timeout_seconds,
+            crisis_text,
+            crisis_text_fr,
+            no_crisis_text_fr,
+            dir,
+            auth,
+        } => {
+            let changes =
+                changes(idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, no_crisis_text_fr)
+                    .map_err(|message| fail("invalid", message))?;
+            let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
+            let updated = client.update_settings(changes)?;
+            let human = if updated.changed.is_empty() {
+                "no change".to_string()
+            } else {
+                format!("changed {}\n\n{}", updated.changed.join(", "), settings_text(&updated.settings))
+            };
+            Ok((json!({"changed": updated.changed, "settings": settings_json(&updated.settings)}), human))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_become_changes_and_out_of_range_values_name_their_option() {
+        let none = changes(None, None, None, None, false);
+        assert!(none.is_err_and(|m| m.starts_with("nothing to change")));
+        let error = changes(Some(0), None, None, None, false).unwrap_err();
+        assert_eq!(error, "--idle-lock-minutes 0: use 1 to 240 minutes");
+        let error = changes(None, Some(3601), None, None, false).unwrap_err();
+        assert_eq!(error, "--kiosk-timeout-seconds 3601: use 30 to 3600 seconds");
+        let set = changes(Some(20), None, None, Some("Appelez".into()), false).unwrap();
+        assert_eq!((set.staff_idle_lock_minutes, set.crisis_text_fr), (Some(20), Some(Some("Appelez".into()))));
+        assert_eq!(changes(None, None, None, None, true).unwrap().crisis_text_fr, Some(None));
+    }
+
+    #[test]
+    fn stored_text_is_sanitised_and_indented() {
+        let settings = Settings {
+            crisis_text: "Call 200.\nThen stay.\u{1b}[2J".into(),
+            crisis_text_fr: Some("Appelez\u{202e} le 200.".into()),
+            ..Settings::default()
+        };
+        let text = settings_text(&settings);
+        assert!(text.contains("crisis text:\n    Call 200.\n    Then stay.[2J"), "{text}");
+        assert!(text.contains("    Appelez le 200."), "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'));
+        assert!(settings_text(&Settings::default()).contains("(not set"));
+    }
+}

@@ -1,0 +1,139 @@
+//! The real binary: `triage settings show|set` through the owner, and the `UpdateSettings`
+//! request on the socket (validation with exit code 2, admin only, the audit naming settings but
+//! never the crisis texts, the kiosk receiving what was set).
+
+mod store_common;
+
+use store_common::*;
+use triage::server::{Reply, Request};
+use triage::store::{AuditFilter, SettingsUpdate};
+
+const CRISIS_EN: &str = "Stay with the client and call the on-call clinician at extension 200.";
+const CRISIS_FR: &str = "Restez avec la personne et appelez le clinicien de garde au poste 200.";
+
+#[test]
+fn settings_show_and_set_through_the_owner_admin_only_and_audited_by_name() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let run = |user: &str, password: &str, args: &[&str]| {
+        let mut all = vec!["settings"];
+        all.extend_from_slice(args);
+        all.extend(["--user", user, "--password-stdin"]);
+        triage(&dir, &all, &format!("{password}\n"))
+    };
+    let admin = |args: &[&str]| run("admin", ADMIN_PW, args);
+
+    // The defaults: the kiosk starts over after 120 s; no French text.
+    let shown = json(&admin(&["show", "--json"]));
+    assert_eq!(shown["kiosk_timeout_seconds"], 120);
+    assert_eq!(shown["staff_idle_lock_minutes"], 10);
+    assert_eq!(shown["crisis_text_fr"], serde_json::Value::Null);
+
+    let set = json(&admin(&[
+        "set",
+        "--idle-lock-minutes",
+        "20",
+        "--kiosk-timeout-seconds",
+        "300",
+        "--crisis-text",
+        CRISIS_EN,
+        "--crisis-text-fr",
+        CRISIS_FR,
+        "--json",
+    ]));
+    assert_eq!(
+        set["changed"],
+        serde_json::json!(["staff_idle_lock_minutes", "kiosk_timeout_seconds", "crisis_text", "crisis_text_fr"])
+    );
+    assert_eq!(set["settings"]["crisis_text_fr"], CRISIS_FR);
+
+    // Any account reads them; the text is printed for people.
+    let text = ok(&run("ivy", IVY_PW, &["show"]));
+    assert!(text.contains("staff idle lock: 20 minutes"), "{text}");
+    assert!(text.contains("kiosk timeout: 300 seconds"), "{text}");
+    assert!(text.contains(CRISIS_EN) && text.contains(CRISIS_FR), "{text}");
+
+    // Only the options given change; the same value again is no change.
+    assert!(ok(&admin(&["set", "--idle-lock-minutes", "20"])).contains("no change"));
+    let changed = ok(&admin(&["set", "--kiosk-timeout-seconds", "90"]));
+    assert!(changed.starts_with("changed kiosk_timeout_seconds\n"), "{changed}");
+
+    // Bad values are input errors (exit 2) and change nothing.
+    for bad in [
+        &["--idle-lock-minutes", "0"][..],
+        &["--idle-lock-minutes", "241"],
+        &["--idle-lock-minutes", "ten"],
+        &["--kiosk-timeout-seconds", "29"],
+        &["--kiosk-timeout-seconds", "3601"],
+        &["--crisis-text", "   "],
+        &["--crisis-text", "Call\u{1b}[2J now"],
+        &["--crisis-text-fr", "Appelez\u{202e} maintenant"],
+        &["--crisis-text-fr", "x", "--no-crisis-text-fr"],
+        &[],
+    ] {
+        let mut args = vec!["set"];
+        args.extend_from_slice(bad);
+        let output = admin(&args);
+        assert_eq!(output.status.code(), Some(2), "{bad:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains('\u{1b}') && !stderr.contains('\u{202e}'), "{stderr}");
+    }
+    let error = String::from_utf8_lossy(&admin(&["set", "--kiosk-timeout-seconds", "10"]).stderr).into_owned();
+    assert!(error.contains("--kiosk-timeout-seconds 10: use 30 to 3600 seconds"), "{error}");
+    let error = String::from_utf8_lossy(&admin(&["set", "--crisis-text", " "]).stderr).into_owned();
+    assert!(error.contains("crisis text") && error.contains("must not be empty"), "{error}");
+
+    // Staff other than administrators may not change them (refused, not an input error).
+    let denied = run("cleo", CLEO_PW, &["set", "--idle-lock-minutes", "5"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", String::from_utf8_lossy(&denied.stderr));
+    let mut ivy = client(&dir, "ivy", IVY_PW);
+    let change = SettingsUpdate { staff_idle_lock_minutes: Some(5), ..Default::default() };
+    assert_eq!(
+        ivy.update_settings(change).map_err(|e| e.code().map(str::to_string)).err(),
+        Some(Some("denied".into()))
+    );
+
+    let after = json(&admin(&["show", "--json"]));
+    assert_eq!(
+        (&after["staff_idle_lock_minutes"], &after["kiosk_timeout_seconds"], &after["crisis_text"]),
+        (&serde_json::json!(20), &serde_json::json!(90), &serde_json::json!(CRISIS_EN))
+    );
+
+    // A kiosk is told the timeout and both texts when it connects.
+    let options = triage::server::client::ConnectOptions {
+        owner_program: Some(BIN.into()),
+        idle_secs: Some(3),
+        ..Default::default()
+    };
+    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
+    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    assert_eq!((info.kiosk_timeout_seconds, info.crisis_text.as_str()), (90, CRISIS_EN));
+    assert_eq!(info.crisis_text_fr.as_deref(), Some(CRISIS_FR));
+
+    // The French text can be removed.
+    let removed = json(&admin(&["set", "--no-crisis-text-fr", "--json"]));
+    assert_eq!(removed["changed"], serde_json::json!(["crisis_text_fr"]));
+    assert_eq!(removed["settings"]["crisis_text_fr"], serde_json::Value::Null);
+
+    // The audit names the settings changed, never the texts, and records the refusals.
+    let mut reader = client(&dir, "admin", ADMIN_PW);
+    let filter = AuditFilter { action: Some("settings.update".into()), ..Default::default() };
+    let Reply::Audit(entries) = reader.request(Request::AuditList { filter }).expect("audit") else { panic!() };
+    let records: Vec<String> = entries.iter().filter_map(|e| e.record.clone()).collect();
+    assert_eq!(
+        records,
+        [
+            "staff_idle_lock_minutes,kiosk_timeout_seconds,crisis_text,crisis_text_fr",
+            "(no change)",
+            "kiosk_timeout_seconds",
+            "crisis_text_fr",
+        ]
+    );
+    assert!(entries.iter().all(|e| e.user == "admin"));
+    let everything = format!("{entries:?}");
+    assert!(!everything.contains("extension 200") && !everything.contains("poste 200"), "{everything}");
+    let filter = AuditFilter { action: Some("denied.update_settings".into()), ..Default::default() };
+    let Reply::Audit(denials) = reader.request(Request::AuditList { filter }).expect("audit") else { panic!() };
+    let users: Vec<&str> = denials.iter().map(|e| e.user.as_str()).collect();
+    assert_eq!(users, ["cleo", "ivy"]);
+}
