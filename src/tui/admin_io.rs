@@ -1,5 +1,5 @@
 //! The shell side of the administration tasks (`admin_ops`): performs a [`Job`] through the
-//! [`Backend`] (status, check-in code, backup, export) or on files (the catalog and questionnaire
+//! [`Backend`] (status, check-in code, backup, export, settings) or on files (the catalog and questionnaire
 //! checks, which need no owner), with the same code as the matching CLI subcommands.
 
 use std::path::{Path, PathBuf};
@@ -27,6 +27,8 @@ pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
             backend.export(format, &resolve(&path)?, deidentify).map(Outcome::Export)
         }
         Job::SetKioskPin { pin } => backend.set_kiosk_pin(&pin).map(|()| Outcome::KioskPinSet),
+        Job::LoadSettings => backend.settings().map(Outcome::SettingsLoaded),
+        Job::SaveSettings(changes) => backend.update_settings(&changes).map(Outcome::SettingsSaved),
         Job::CheckResources { dir, stale_days } => check_resources(dir.as_deref(), stale_days).map(Outcome::Resources),
         Job::CheckInstruments { path } => Ok(Outcome::Instruments(check_instruments(path.as_deref()))),
     }

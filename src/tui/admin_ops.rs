@@ -1,8 +1,8 @@
 //! The administration screen's tasks beyond users and the audit log, each the interface's face
 //! of a command-line subcommand: the store's lock status (`triage status`), kiosk check-in codes
-//! (`triage checkin issue`), a backup (`triage backup create`), an export (`triage export`), and
-//! the checks of the resource catalog (`triage resources check`) and of the questionnaire
-//! library (`triage instruments check`).
+//! (`triage checkin issue`), a backup (`triage backup create`), an export (`triage export`), the
+//! organisation's settings (`triage settings set`), and the checks of the resource catalog
+//! (`triage resources check`) and of the questionnaire library (`triage instruments check`).
 //!
 //! Pure, like `app`: keys and replies change a [`Tool`] and return effects. A task runs in two
 //! steps so its "working" state is on screen before a long export or backup starts: Enter
@@ -14,6 +14,8 @@ use zeroize::Zeroizing;
 use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen};
 use super::backend::{BackupInfo, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
 use super::strings::Text;
+use crate::store::settings::{CRISIS_TEXT_MAX, IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
+use crate::store::{Settings, SettingsUpdate, SettingsUpdated};
 
 /// Longest lifetime of a check-in code, in minutes (the owner enforces the same).
 pub const CHECKIN_MAX_MINUTES: u32 = crate::store::kiosk::CHECKIN_MAX_MINUTES;
@@ -34,18 +36,20 @@ pub enum ToolKind {
     VerifyBackup,
     Export,
     KioskPin,
+    Settings,
     Resources,
     Instruments,
 }
 
 impl ToolKind {
     /// Every task, in the order the users screen lists them.
-    pub const ALL: [ToolKind; 8] = [
+    pub const ALL: [ToolKind; 9] = [
         ToolKind::Checkin,
         ToolKind::Backup,
         ToolKind::VerifyBackup,
         ToolKind::Export,
         ToolKind::KioskPin,
+        ToolKind::Settings,
         ToolKind::Status,
         ToolKind::Resources,
         ToolKind::Instruments,
@@ -59,6 +63,7 @@ impl ToolKind {
             ToolKind::VerifyBackup => "v",
             ToolKind::Export => "e",
             ToolKind::KioskPin => "p",
+            ToolKind::Settings => "g",
             ToolKind::Status => "o",
             ToolKind::Resources => "k",
             ToolKind::Instruments => "i",
@@ -73,6 +78,7 @@ impl ToolKind {
             ToolKind::VerifyBackup => Text::AdminVerifyTitle,
             ToolKind::Export => Text::AdminExportTitle,
             ToolKind::KioskPin => Text::AdminPinTitle,
+            ToolKind::Settings => Text::AdminSettingsTitle,
             ToolKind::Resources => Text::AdminResourcesTitle,
             ToolKind::Instruments => Text::AdminInstrumentsTitle,
         }
@@ -87,6 +93,7 @@ impl ToolKind {
             ToolKind::VerifyBackup => Text::AdminVerifyIntro,
             ToolKind::Export => Text::AdminExportIntro,
             ToolKind::KioskPin => Text::AdminPinIntro,
+            ToolKind::Settings => Text::AdminSettingsIntro,
             ToolKind::Resources => Text::AdminResourcesIntro,
             ToolKind::Instruments => Text::AdminInstrumentsIntro,
         }
@@ -101,6 +108,7 @@ impl ToolKind {
             ToolKind::VerifyBackup => Text::KeyAdminVerifyBackup,
             ToolKind::Export => Text::KeyAdminExport,
             ToolKind::KioskPin => Text::KeyAdminKioskPin,
+            ToolKind::Settings => Text::KeyAdminSettings,
             ToolKind::Resources => Text::KeyAdminResources,
             ToolKind::Instruments => Text::KeyAdminInstruments,
         }
@@ -123,12 +131,28 @@ impl ToolKind {
                 Field::checks(Text::AdminFieldOptions, &EXPORT_OPTIONS),
             ],
             ToolKind::KioskPin => vec![Field::secret(Text::AdminFieldPin), Field::secret(Text::AdminFieldPinAgain)],
+            // Filled with the current settings when they arrive (`Job::LoadSettings`).
+            ToolKind::Settings => vec![
+                Field::text(Text::AdminFieldIdleLock),
+                Field::text(Text::AdminFieldKioskTimeout),
+                Field::text(Text::AdminFieldCrisisText).max_chars(CRISIS_TEXT_MAX),
+                Field::text(Text::AdminFieldCrisisTextFr).max_chars(CRISIS_TEXT_MAX),
+            ],
             ToolKind::Resources => vec![
                 Field::text(Text::AdminFieldCatalogDir),
                 Field::text(Text::AdminFieldStaleDays).with(&STALE_DAYS_DEFAULT.to_string()),
             ],
             ToolKind::Instruments => vec![Field::text(Text::AdminFieldInstrumentsPath)],
         })
+    }
+
+    /// What the task fetches as soon as it opens, before its form (if anything).
+    fn first_job(self) -> Option<Job> {
+        match self {
+            ToolKind::Status => Some(Job::OwnerStatus),
+            ToolKind::Settings => Some(Job::LoadSettings),
+            _ => None,
+        }
     }
 }
 
@@ -157,6 +181,10 @@ pub enum Job {
     SetKioskPin {
         pin: Zeroizing<String>,
     },
+    /// The current settings, to fill the settings form.
+    LoadSettings,
+    /// Every setting of the form; the owner saves and audits those that differ.
+    SaveSettings(SettingsUpdate),
     CheckResources {
         dir: Option<String>,
         stale_days: u32,
@@ -208,6 +236,8 @@ pub enum Outcome {
     BackupVerified(BackupInfo),
     Export(ExportInfo),
     KioskPinSet,
+    SettingsLoaded(Settings),
+    SettingsSaved(SettingsUpdated),
     Resources(Findings),
     Instruments(Findings),
 }
@@ -235,10 +265,25 @@ pub struct Tool {
 }
 
 impl Tool {
-    /// Opens a task: the status is fetched at once, the others start with their form.
+    /// Opens a task: the status and the current settings are fetched at once, the others start
+    /// with their form.
     pub fn open(kind: ToolKind) -> Tool {
-        let stage = if kind == ToolKind::Status { Stage::Queued(Job::OwnerStatus) } else { Stage::Editing };
+        let stage = kind.first_job().map_or(Stage::Editing, Stage::Queued);
         Tool { kind, form: kind.form(), stage, scroll: 0 }
+    }
+
+    /// Puts the settings in the form (line breaks in a crisis text are kept in the value).
+    fn fill_settings(&mut self, settings: &Settings) {
+        let values = [
+            settings.staff_idle_lock_minutes.to_string(),
+            settings.kiosk_timeout_seconds.to_string(),
+            settings.crisis_text.clone(),
+            settings.crisis_text_fr.clone().unwrap_or_default(),
+        ];
+        for (field, value) in self.form.fields.iter_mut().zip(values) {
+            field.value = Zeroizing::new(value);
+            field.error = None;
+        }
     }
 
     /// Printable keys are text (the form has focus).
@@ -329,6 +374,7 @@ impl Tool {
                 }
                 stale_days.map(|stale_days| Job::CheckResources { dir: optional(text(form, 0)), stale_days })
             }
+            ToolKind::Settings => settings_job(form),
             ToolKind::Instruments => Some(Job::CheckInstruments { path: optional(text(form, 0)) }),
         };
         if form.first_error() {
@@ -341,6 +387,46 @@ impl Tool {
 /// A whole number from 1 to `max`.
 fn whole_number(text: &str, max: u32) -> Option<u32> {
     text.parse::<u32>().ok().filter(|n| (1..=max).contains(n))
+}
+
+/// The settings form as a save, with the store's own check ([`crate::store::settings::validate`])
+/// marking each refused field.
+fn settings_job(form: &mut Form) -> Option<Job> {
+    let number = |index: usize, range: &std::ops::RangeInclusive<u32>| {
+        form.value(index).trim().parse::<u32>().ok().filter(|n| range.contains(n))
+    };
+    let minutes = number(0, &IDLE_LOCK_MINUTES);
+    let seconds = number(1, &KIOSK_TIMEOUT_SECONDS);
+    let english = form.value(2).trim().to_string();
+    let french = Some(form.value(3).trim().to_string()).filter(|text| !text.is_empty());
+    let errors = [
+        (0, minutes.is_none().then_some(Text::AdminIdleLockRange)),
+        (1, seconds.is_none().then_some(Text::AdminKioskTimeoutRange)),
+        (2, english.is_empty().then_some(Text::Required)),
+    ];
+    for (index, error) in errors {
+        form.fields[index].error = error;
+    }
+    let (minutes, seconds) = minutes.zip(seconds)?;
+    let settings = Settings {
+        staff_idle_lock_minutes: minutes,
+        kiosk_timeout_seconds: seconds,
+        crisis_text: english,
+        crisis_text_fr: french,
+    };
+    if form.fields[2].error.is_none()
+        && let Err(crate::store::StoreError::Invalid { field, .. }) = crate::store::settings::validate(&settings)
+    {
+        let index = if field == "French crisis text" { 3 } else { 2 };
+        form.fields[index].error = Some(Text::AdminCrisisTextRule);
+    }
+    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr } = settings;
+    Some(Job::SaveSettings(SettingsUpdate {
+        staff_idle_lock_minutes: Some(staff_idle_lock_minutes),
+        kiosk_timeout_seconds: Some(kiosk_timeout_seconds),
+        crisis_text: Some(crisis_text),
+        crisis_text_fr: Some(crisis_text_fr),
+    }))
 }
 
 /// The shell's go-ahead, and the job's reply.
@@ -391,6 +477,10 @@ pub fn key(state: &mut AdminState, action: &Action) -> Option<Vec<Effect>> {
             };
             tool.scroll = (tool.scroll + 1).min(count.saturating_sub(1));
         }
+        // The settings are read again from the owner.
+        (Stage::Done(_) | Stage::Failed(_), Action::Letter('r')) if tool.kind == ToolKind::Settings => {
+            tool.stage = Stage::Queued(Job::LoadSettings);
+        }
         (Stage::Done(_) | Stage::Failed(_), Action::Letter('r')) => {
             tool.scroll = 0;
             if let Some(job) = tool.job() {
@@ -439,8 +529,16 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
                 return vec![Effect::Admin(job)];
             }
         }
+        AdminMsg::Done(Ok(Outcome::SettingsLoaded(settings))) => {
+            tool.fill_settings(&settings);
+            tool.stage = Stage::Editing;
+            apply_settings(&mut app.idle_lock_ms, app.idle_lock_override_ms, &mut app.org, &settings);
+        }
         AdminMsg::Done(result) => {
             tool.scroll = 0;
+            if let Ok(Outcome::SettingsSaved(saved)) = &result {
+                apply_settings(&mut app.idle_lock_ms, app.idle_lock_override_ms, &mut app.org, &saved.settings);
+            }
             tool.stage = match result {
                 Ok(outcome) => {
                     if let Outcome::Checkin(code) = &outcome {
@@ -453,6 +551,33 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+/// The form's label for a setting the store names (`SettingsUpdated::changed`).
+pub fn setting_label(name: &str) -> Option<Text> {
+    match name {
+        "staff_idle_lock_minutes" => Some(Text::AdminFieldIdleLock),
+        "kiosk_timeout_seconds" => Some(Text::AdminFieldKioskTimeout),
+        "crisis_text" => Some(Text::AdminFieldCrisisText),
+        "crisis_text_fr" => Some(Text::AdminFieldCrisisTextFr),
+        _ => None,
+    }
+}
+
+/// The organisation's settings take effect in this session: the idle lock (unless
+/// `--idle-lock-seconds` overrides it) and the crisis texts.
+fn apply_settings(
+    idle_lock_ms: &mut i64,
+    override_ms: Option<i64>,
+    org: &mut Option<super::backend::OrgInfo>,
+    settings: &Settings,
+) {
+    *idle_lock_ms = super::app::idle_lock_ms(override_ms, settings.staff_idle_lock_minutes);
+    if let Some(org) = org {
+        org.idle_lock_minutes = settings.staff_idle_lock_minutes;
+        org.crisis_text = settings.crisis_text.clone();
+        org.crisis_text_fr = settings.crisis_text_fr.clone();
+    }
 }
 
 #[cfg(test)]
@@ -504,9 +629,9 @@ mod tests {
             let letter = kind.key().chars().next().expect("a letter");
             assert!(act(&mut app, Action::Letter(letter)).is_empty());
             assert_eq!(tool(&app).kind, kind);
-            // The status is asked for at once; the others wait for their form.
-            assert_eq!(queued(&app), kind == ToolKind::Status, "{kind:?}");
-            if kind == ToolKind::Status {
+            // The status and the settings are asked for at once; the others wait for their form.
+            assert_eq!(queued(&app), matches!(kind, ToolKind::Status | ToolKind::Settings), "{kind:?}");
+            if queued(&app) {
                 run(&mut app, Err("owner gone".into()));
             }
             act(&mut app, Action::Back);
@@ -661,6 +786,121 @@ mod tests {
         let job = run(&mut app, Ok(Outcome::KioskPinSet));
         assert_eq!(job, Job::SetKioskPin { pin: Zeroizing::new("123456".into()) });
         assert!(tool(&app).form.fields.iter().all(|f| f.value.is_empty()), "the PIN is not kept");
+    }
+
+    fn current() -> Settings {
+        Settings {
+            staff_idle_lock_minutes: 10,
+            kiosk_timeout_seconds: 120,
+            crisis_text: "Stay with the client.\nCall extension 200.".into(),
+            crisis_text_fr: None,
+        }
+    }
+
+    #[test]
+    fn settings_load_into_the_form_validate_save_and_apply_the_idle_lock_at_once() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('g'));
+        assert_eq!(tool(&app).kind, ToolKind::Settings);
+        // Nothing to type into before the current values arrive.
+        assert!(!tool(&app).takes_text());
+        let effects = act(&mut app, Action::Admin(AdminMsg::Run));
+        assert_eq!(effects, vec![Effect::Admin(Job::LoadSettings)]);
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::SettingsLoaded(current())))));
+        assert_eq!(tool(&app).stage, Stage::Editing);
+        let values: Vec<&str> = (0..4).map(|i| tool(&app).form.value(i)).collect();
+        assert_eq!(values, ["10", "120", "Stay with the client.\nCall extension 200.", ""]);
+
+        // Out of range, not a number, an empty crisis text: each field says what it needs.
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "241");
+        act(&mut app, Action::NextField);
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "2 min");
+        act(&mut app, Action::NextField);
+        act(&mut app, Action::ClearField);
+        act(&mut app, Action::Submit);
+        assert!(!queued(&app));
+        let errors: Vec<Option<Text>> = tool(&app).form.fields.iter().map(|f| f.error).collect();
+        assert_eq!(
+            errors,
+            [Some(Text::AdminIdleLockRange), Some(Text::AdminKioskTimeoutRange), Some(Text::Required), None]
+        );
+        assert_eq!(tool(&app).form.focus, 0, "focus goes to the first error");
+
+        // The store's own check: a crisis text longer than 2000 characters is refused here.
+        let form = &mut match &mut app.screen {
+            Screen::Admin(state) => state.tool.as_mut().expect("open"),
+            _ => panic!(),
+        }
+        .form;
+        form.fields[0].value = Zeroizing::new("25".into());
+        form.fields[1].value = Zeroizing::new("300".into());
+        form.fields[2].value = Zeroizing::new("x".repeat(CRISIS_TEXT_MAX + 1));
+        form.fields[3].value = Zeroizing::new("Restez avec la personne.".into());
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).form.fields[2].error, Some(Text::AdminCrisisTextRule));
+        assert!(!queued(&app));
+
+        // Typing stops at the store's limit, not at the 200 characters of other fields.
+        assert_eq!(tool(&app).form.focus, 2, "on the refused text");
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, &"y".repeat(CRISIS_TEXT_MAX + 5));
+        assert_eq!(tool(&app).form.value(2).chars().count(), CRISIS_TEXT_MAX);
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "Call extension 200.");
+        act(&mut app, Action::Submit);
+        let saved = SettingsUpdated {
+            changed: vec!["staff_idle_lock_minutes".into(), "kiosk_timeout_seconds".into()],
+            settings: Settings {
+                staff_idle_lock_minutes: 25,
+                kiosk_timeout_seconds: 300,
+                crisis_text: "Call extension 200.".into(),
+                crisis_text_fr: Some("Restez avec la personne.".into()),
+            },
+        };
+        let job = run(&mut app, Ok(Outcome::SettingsSaved(saved.clone())));
+        let expected = SettingsUpdate {
+            staff_idle_lock_minutes: Some(25),
+            kiosk_timeout_seconds: Some(300),
+            crisis_text: Some("Call extension 200.".into()),
+            crisis_text_fr: Some(Some("Restez avec la personne.".into())),
+        };
+        assert_eq!(job, Job::SaveSettings(expected));
+        // The new idle lock and crisis texts take effect in this session at once.
+        assert_eq!(app.idle_lock_ms, 25 * 60 * 1000);
+        let org = app.org.as_ref().expect("organisation");
+        assert_eq!((org.idle_lock_minutes, org.crisis_text_fr.as_deref()), (25, Some("Restez avec la personne.")));
+
+        // An empty French field removes the French text; `r` reads the settings again.
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).stage, Stage::Editing);
+        while tool(&app).form.focus != 3 {
+            act(&mut app, Action::NextField);
+        }
+        act(&mut app, Action::ClearField);
+        act(&mut app, Action::Submit);
+        let effects = act(&mut app, Action::Admin(AdminMsg::Run));
+        let [Effect::Admin(Job::SaveSettings(changes))] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!(changes.crisis_text_fr, Some(None));
+        act(&mut app, Action::Admin(AdminMsg::Done(Err("denied: admin only".into()))));
+        act(&mut app, Action::Letter('r'));
+        assert_eq!(tool(&app).stage, Stage::Queued(Job::LoadSettings));
+    }
+
+    #[test]
+    fn an_idle_lock_override_wins_over_the_organisations_setting() {
+        let mut app = admin();
+        app.idle_lock_override_ms = Some(5_000);
+        act(&mut app, Action::Letter('g'));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        let settings = Settings { staff_idle_lock_minutes: 30, ..current() };
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::SettingsLoaded(settings)))));
+        assert_eq!(app.idle_lock_ms, 5_000);
+        app.idle_lock_override_ms = None;
+        act(&mut app, Action::Submit);
+        run(&mut app, Ok(Outcome::SettingsSaved(SettingsUpdated { changed: vec![], settings: current() })));
+        assert_eq!(app.idle_lock_ms, 10 * 60 * 1000);
     }
 
     #[test]

@@ -195,6 +195,8 @@ pub struct Field {
     pub checked: Vec<bool>,
     pub check_cursor: usize,
     pub error: Option<Text>,
+    /// Longest value typing may make, in characters.
+    pub max_chars: usize,
 }
 
 impl Field {
@@ -206,6 +208,7 @@ impl Field {
             checked: Vec::new(),
             check_cursor: 0,
             error: None,
+            max_chars: 200,
         }
     }
     pub fn secret(label: Text) -> Field {
@@ -213,6 +216,10 @@ impl Field {
     }
     pub fn checks(label: Text, choices: &'static [(&'static str, Text)]) -> Field {
         Field { kind: FieldKind::Checks(choices), checked: vec![false; choices.len()], ..Field::text(label) }
+    }
+    pub fn max_chars(mut self, max: usize) -> Field {
+        self.max_chars = max;
+        self
     }
     pub fn with(mut self, value: &str) -> Field {
         self.value = Zeroizing::new(value.to_string());
@@ -278,7 +285,7 @@ impl Form {
             }
             Action::Input(c) | Action::Letter(c) if !self.on_checks() => {
                 if let Some(field) = self.focused() {
-                    if !c.is_control() && field.value.chars().count() < 200 {
+                    if !c.is_control() && field.value.chars().count() < field.max_chars {
                         field.value.push(*c);
                     }
                     field.error = None;
@@ -617,6 +624,11 @@ fn edited_client(original: &ClientInfo, mut edited: ClientInfo) -> ClientInfo {
 }
 
 /// A real calendar date, not after `today` (both YYYY-MM-DD).
+/// The idle lock delay: `--idle-lock-seconds` if given, else the organisation's minutes.
+pub(crate) fn idle_lock_ms(override_ms: Option<i64>, minutes: u32) -> i64 {
+    override_ms.unwrap_or(i64::from(minutes.max(1)) * 60 * 1000)
+}
+
 pub fn valid_birth_date(text: &str, today: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
@@ -764,7 +776,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Action::HomeLoaded(Ok((org, mut entries))) => {
             // Critical first, then the most recently updated: the order shown is the order chosen.
             entries.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.updated.cmp(&a.updated)));
-            app.idle_lock_ms = app.idle_lock_override_ms.unwrap_or(i64::from(org.idle_lock_minutes.max(1)) * 60 * 1000);
+            app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
             app.org = Some(org);
             let selected = match &app.screen {
                 Screen::Home { selected, .. } => (*selected).min(entries.len().saturating_sub(1)),

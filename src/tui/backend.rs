@@ -249,6 +249,14 @@ pub trait Backend {
     fn export(&mut self, format: ExportFormat, path: &std::path::Path, deidentify: bool) -> BackendResult<ExportInfo>;
     /// Sets the kiosk exit PIN (6 to 12 digits), as `triage kiosk-pin`. Admin only.
     fn set_kiosk_pin(&mut self, pin: &str) -> BackendResult<()>;
+    /// The organisation's settings (any role may read them).
+    fn settings(&mut self) -> BackendResult<crate::store::Settings>;
+    /// Changes the settings given, as `triage settings set`; returns what changed and the
+    /// settings now. Admin only; the owner checks and audits it.
+    fn update_settings(
+        &mut self,
+        changes: &crate::store::SettingsUpdate,
+    ) -> BackendResult<crate::store::SettingsUpdated>;
     fn lock(&mut self);
     /// Notices pushed by the owner since the last call (never blocks).
     fn notices(&mut self) -> Vec<Notice>;

@@ -552,6 +552,17 @@ impl Backend for StoreBackend {
         self.request(Request::SetKioskPin { pin }).map(|_| ())
     }
 
+    fn settings(&mut self) -> BackendResult<crate::store::Settings> {
+        self.client.settings().map_err(message)
+    }
+
+    fn update_settings(
+        &mut self,
+        changes: &crate::store::SettingsUpdate,
+    ) -> BackendResult<crate::store::SettingsUpdated> {
+        self.client.update_settings(changes.clone()).map_err(message)
+    }
+
     fn export(&mut self, format: ExportFormat, path: &Path, deidentify: bool) -> BackendResult<ExportInfo> {
         use crate::cli::export_cmd::{Format, write_export};
         let format = match format {

@@ -186,13 +186,29 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let keys = screen_keys(app);
-    let width = area.width.min(64);
-    let height = (keys.len() as u16 + 4).min(area.height);
+    // Two columns when one does not fit the height (the administration screen's many tasks).
+    let columns = if keys.len() as u16 + 4 > area.height { 2 } else { 1 };
+    let rows = keys.len().div_ceil(columns);
+    let width = area.width.min(if columns == 2 { 78 } else { 64 });
+    let height = (rows as u16 + 4).min(area.height);
     let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
-    let mut lines: Vec<Line> = keys
-        .iter()
-        .map(|(key, text)| {
-            Line::from(vec![Span::styled(format!("{key:>9}  "), view.theme.key), Span::raw(text.get(app.lang))])
+    // Room for a description in the left column: its share of the width less the key and gaps.
+    let room = (usize::from(width.saturating_sub(2)) / columns).saturating_sub(12);
+    let mut lines: Vec<Line> = (0..rows)
+        .map(|row| {
+            let mut spans = Vec::new();
+            for column in 0..columns {
+                let Some((key, text)) = keys.get(column * rows + row) else { continue };
+                spans.push(Span::styled(format!("{key:>9}  "), view.theme.key));
+                let text = text.get(app.lang);
+                spans.push(Span::raw(if column + 1 < columns {
+                    let short: String = text.chars().take(room).collect();
+                    format!("{short:<room$} ")
+                } else {
+                    text.to_string()
+                }));
+            }
+            Line::from(spans)
         })
         .collect();
     lines.push(Line::from(""));
@@ -236,7 +252,8 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
             FieldKind::Text | FieldKind::Secret => {
                 let shown = match field.kind {
                     FieldKind::Secret => "•".repeat(field.value.chars().count()),
-                    _ => clean(&field.value),
+                    // A line break (kept in a multi-line value such as a crisis text) shows as a space.
+                    _ => clean(&field.value.replace('\n', " ")),
                 };
                 let prefix = "  > ";
                 let style = if focused { theme.input } else { theme.muted };

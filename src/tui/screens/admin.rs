@@ -211,9 +211,12 @@ mod tests {
         assert_eq!(effects, vec![Effect::SetUserActive { name: "amira".into(), active: false }]);
         // The help lists every task's key, and fits at 80x24.
         let help = render(&App { help: true, ..app.clone() }, 80, 24);
-        for key in ["check-in code", "check a backup", "kiosk PIN", "instruments check", "Press any key to close"] {
+        for key in
+            ["check-in code", "check a backup", "kiosk PIN", "settings", "instruments check", "Press any key to close"]
+        {
             assert!(help.contains(key), "{key} missing from the help:\n{help}");
         }
+        insta::assert_snapshot!("admin_users_help_80x24", help);
         // A locked-out account is unlocked the same way.
         assert!(render(&app, 80, 24).contains("locked out: d unlocks"));
         update(&mut app, Action::Down, library(), care(), "2026-11-25");

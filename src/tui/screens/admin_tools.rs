@@ -1,5 +1,5 @@
 //! The administration tasks (`admin_ops`): the store's lock status, kiosk check-in codes,
-//! backup, export, and the resource catalog and questionnaire checks. Each shows what it does and
+//! backup, export, the organisation's settings, and the resource catalog and questionnaire checks. Each shows what it does and
 //! the command that does the same, its form, then its result.
 
 use ratatui::Frame;
@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind};
+use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind, setting_label};
 use crate::tui::app::{AdminState, App};
 use crate::tui::backend::{IssuedCode, OwnerInfo};
 use crate::tui::strings::{Text, fill};
@@ -18,7 +18,8 @@ use crate::tui::view::{View, body_block, clean, draw_form};
 pub fn keys(tool: &Tool) -> Vec<(&'static str, Text)> {
     match &tool.stage {
         Stage::Editing => {
-            let mut keys = vec![("Enter", Text::KeyRun), ("Tab/↓", Text::KeyNextField)];
+            let enter = if tool.kind == ToolKind::Settings { Text::KeySave } else { Text::KeyRun };
+            let mut keys = vec![("Enter", enter), ("Tab/↓", Text::KeyNextField)];
             if tool.kind == ToolKind::Export {
                 keys.push(("Space", Text::KeyToggle));
             }
@@ -28,6 +29,9 @@ pub fn keys(tool: &Tool) -> Vec<(&'static str, Text)> {
         Stage::Queued(_) | Stage::Working => Vec::new(),
         Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Status => {
             vec![("r", Text::KeyRefresh), ("Esc/^B", Text::KeyBack)]
+        }
+        Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Settings => {
+            vec![("Enter", Text::KeyChange), ("r", Text::KeyReload), ("Esc/^B", Text::KeyBack)]
         }
         Stage::Done(_) | Stage::Failed(_) => {
             let enter = if tool.kind == ToolKind::Checkin { Text::KeyAnotherCode } else { Text::KeyEdit };
@@ -58,10 +62,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
         Stage::Editing => {
             let used = draw_form(frame, rest, lang, &tool.form, theme);
             let below = (used + 1).min(rest.height);
+            let area = Rect { y: rest.y + below, height: rest.height - below, ..rest };
             if tool.kind == ToolKind::Checkin {
-                let list = issued_lines(&state.issued, app, theme);
-                let area = Rect { y: rest.y + below, height: rest.height - below, ..rest };
-                frame.render_widget(Paragraph::new(list), area);
+                frame.render_widget(Paragraph::new(issued_lines(&state.issued, app, theme)), area);
+            }
+            if tool.kind == ToolKind::Settings {
+                // The crisis texts in full, as the crisis screens will show them (a field shows
+                // one line).
+                let mut preview = Vec::new();
+                for (label, index) in [(Text::AdminFieldCrisisText, 2), (Text::AdminFieldCrisisTextFr, 3)] {
+                    preview.push(Line::styled(label.get(lang), theme.muted));
+                    for line in tool.form.value(index).lines() {
+                        preview.push(Line::raw(format!("  {}", clean(line))));
+                    }
+                }
+                frame.render_widget(Paragraph::new(preview).wrap(Wrap { trim: false }), area);
             }
             return;
         }
@@ -128,6 +143,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
                 lines.extend(left_out(&export.damaged, app, theme));
             }
             Outcome::KioskPinSet => lines.push(Line::styled(Text::AdminPinSet.get(lang), theme.ok)),
+            // Loading the settings fills the form; it ends in no result of its own.
+            Outcome::SettingsLoaded(_) => {}
+            Outcome::SettingsSaved(saved) => {
+                if saved.changed.is_empty() {
+                    lines.push(Line::styled(Text::AdminSettingsUnchanged.get(lang), theme.ok));
+                } else {
+                    lines.push(Line::styled(Text::AdminSettingsSaved.get(lang), theme.ok));
+                    for name in &saved.changed {
+                        let label = setting_label(name).map_or_else(|| clean(name), |text| text.get(lang).to_string());
+                        lines.push(Line::raw(format!("  {label}")));
+                    }
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(Text::AdminSettingsApplied.get(lang), theme.muted));
+            }
             Outcome::Resources(findings) | Outcome::Instruments(findings) => {
                 let text = match outcome.as_ref() {
                     Outcome::Resources(_) => Text::AdminResourcesSummary,
@@ -352,6 +382,42 @@ mod tests {
         let screen = render(&failed, 80, 24);
         assert!(screen.contains("It did not work:") && screen.contains("File exists") && !screen.contains('\u{1b}'));
         insta::assert_snapshot!("admin_export_failed_80x24", screen);
+    }
+
+    #[test]
+    fn settings_form_and_saved() {
+        let settings = crate::store::Settings {
+            staff_idle_lock_minutes: 15,
+            kiosk_timeout_seconds: 120,
+            crisis_text: "Stay with the client.\nCall the on-call clinician at extension 200.".into(),
+            crisis_text_fr: Some("Restez avec la personne.\nAppelez le clinicien de garde au poste 200.".into()),
+        };
+        let mut app = task('g', None);
+        assert!(render(&app, 80, 24).contains("Working"), "the current settings are fetched first");
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::SettingsLoaded(settings.clone())))));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Staff idle lock (minutes, 1 to 240)") && screen.contains("> 15"), "{screen}");
+        assert!(screen.contains("  Call the on-call clinician at extension 200."), "the text in full\n{screen}");
+        both("admin_settings_form", &app);
+        // A refused value is marked on its field.
+        act(&mut app, Action::ClearField);
+        act(&mut app, Action::Submit);
+        assert!(render(&app, 80, 24).contains("(a whole number from 1 to 240)"));
+        act(&mut app, Action::Input('9'));
+        act(&mut app, Action::Submit);
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        let saved = crate::store::SettingsUpdated {
+            changed: vec!["staff_idle_lock_minutes".into(), "crisis_text_fr".into()],
+            settings: crate::store::Settings { staff_idle_lock_minutes: 9, ..settings },
+        };
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::SettingsSaved(saved)))));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("Settings saved. Changed:") && screen.contains("Crisis protocol in French"),
+            "{screen}"
+        );
+        both("admin_settings_saved", &app);
     }
 
     #[test]
