@@ -473,7 +473,8 @@ fn a_client_edited_from_the_search_starts_an_intake_with_the_new_details() {
 
 /// Issue 6: every admin task is a screen as well as a command. An admin signs in, sees the
 /// store unlocked, issues a check-in code, writes a backup and an export where the interface was
-/// started, and runs the catalog and questionnaire checks; the owner audited what it did.
+/// started, changes the organisation's settings, and runs the catalog and questionnaire checks;
+/// the owner audited what it did.
 #[test]
 fn an_admin_runs_the_administration_tasks_from_the_interface() {
     use support::{ADMIN, ADMIN_PW};
@@ -539,6 +540,23 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
     tui.step(ENTER, &["Kiosk exit PIN set"]);
     tui.step(BACK, &["Administration: users and roles"]);
 
+    // The organisation's settings: filled from the owner, saved by it, read back by the CLI.
+    tui.step("g", &["Organisation settings", "> 10", "> 120"]);
+    tui.send("\x15"); // Ctrl-U empties the field
+    tui.send("25");
+    for _ in 0..3 {
+        tui.send(TAB);
+    }
+    tui.send("Restez avec la personne.");
+    tui.step(ENTER, &["Settings saved. Changed:", "Crisis protocol in French"]);
+    let shown = env.ok(&["settings", "show", "--json", "--user", ADMIN, "--password-stdin"], &format!("{ADMIN_PW}\n"));
+    let shown: serde_json::Value = serde_json::from_str(shown.trim()).expect("JSON");
+    assert_eq!(
+        (&shown["staff_idle_lock_minutes"], &shown["crisis_text_fr"]),
+        (&25.into(), &"Restez avec la personne.".into())
+    );
+    tui.step(BACK, &["Administration: users and roles"]);
+
     tui.step("k", &["Resource catalog check", "Stale when not verified"]);
     tui.step(ENTER, &["resources checked: errors 0"]);
     tui.step(BACK, &["Administration: users and roles"]);
@@ -553,7 +571,7 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
         .filter(|e| e["user"] == ADMIN)
         .filter_map(|e| e["action"].as_str().map(str::to_string))
         .collect();
-    for expected in ["checkin.issue", "backup.create", "kiosk.pin_set"] {
+    for expected in ["checkin.issue", "backup.create", "kiosk.pin_set", "settings.update"] {
         assert!(actions.iter().any(|a| a == expected), "{expected} not audited: {actions:?}");
     }
     assert!(actions.iter().any(|a| a.contains("export")), "the export is audited: {actions:?}");
