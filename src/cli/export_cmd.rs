@@ -110,20 +110,18 @@ fn create_private(path: &Path) -> Result<BufWriter<File>, Failure> {
 
 struct Progress {
     show: bool,
-    total: Option<u64>,
     done: u64,
 }
 
 impl Progress {
     fn new(show: bool) -> Self {
-        Progress { show: show && std::io::stderr().is_terminal(), total: None, done: 0 }
+        Progress { show: show && std::io::stderr().is_terminal(), done: 0 }
     }
 
     fn add(&mut self, n: usize) {
         self.done += n as u64;
         if self.show {
-            let total = self.total.map(|t| format!("/{t}")).unwrap_or_default();
-            eprint!("\rexported {}{total} encounters", self.done);
+            eprint!("\rexported {} encounters", self.done);
         }
     }
 
@@ -220,9 +218,6 @@ fn for_each_encounter(
         let mut damaged = Vec::new();
         for page in received {
             let page = page?;
-            if page.total.is_some() {
-                progress.total = page.total;
-            }
             for item in &page.items {
                 each(item)?;
             }

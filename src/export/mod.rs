@@ -89,8 +89,6 @@ pub struct ExportPage {
     pub items: Vec<ExportItem>,
     /// Pass as `after` for the next page; `None` at the end.
     pub next: Option<RecordId>,
-    /// Encounters in the store (first page only).
-    pub total: Option<u64>,
     /// Records that could not be read.
     pub damaged: Vec<String>,
 }
