@@ -889,6 +889,24 @@ mod tests {
     }
 
     #[test]
+    fn an_administrators_session_locks_after_the_organisations_delay() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.org = None;
+        let effects = act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        assert!(effects.contains(&Effect::LoadOrganisation), "{effects:?}");
+        let mut org = crate::tui::demo::signed_in(Lang::En).org.expect("sample organisation");
+        org.idle_lock_minutes = 3;
+        act(&mut app, Action::OrgLoaded(Ok(org)));
+        assert_eq!(app.idle_lock_ms, 3 * 60 * 1000);
+        assert!(matches!(app.screen, Screen::Admin(_)), "still on administration");
+        let start = app.last_activity_ms;
+        act(&mut app, Action::Tick(start + 3 * 60 * 1000 - 1));
+        assert!(app.locked.is_none());
+        assert_eq!(act(&mut app, Action::Tick(start + 3 * 60 * 1000)), vec![Effect::LockBackend]);
+        assert!(app.locked.is_some(), "locked after the organisation's 3 minutes, not the default 10");
+    }
+
+    #[test]
     fn an_idle_lock_override_wins_over_the_organisations_setting() {
         let mut app = admin();
         app.idle_lock_override_ms = Some(5_000);

@@ -71,6 +71,8 @@ pub enum Action {
     Initialized(BackendResult<String>),
     LoggedIn(BackendResult<Session>),
     HomeLoaded(BackendResult<(OrgInfo, Vec<QueueEntry>)>),
+    /// The organisation alone (administrators, who have no queue): its idle lock applies.
+    OrgLoaded(BackendResult<OrgInfo>),
     ClientCreated(BackendResult<ClientInfo>),
     /// Ctrl-E: edit the client in front (search results, history).
     EditClient,
@@ -157,6 +159,7 @@ pub enum Effect {
     OpenEncounter(String),
     LoadHistory(String),
     LoadUsers,
+    LoadOrganisation,
     AddUser {
         name: String,
         display_name: String,
@@ -769,7 +772,9 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.status = None;
             if admin {
                 app.screen = Screen::Admin(Box::default());
-                return vec![Effect::LoadUsers];
+                // The organisation too, for its idle lock (the queue that brings it to staff
+                // holds clinical content).
+                return vec![Effect::LoadUsers, Effect::LoadOrganisation];
             }
             vec![Effect::LoadHome]
         }
@@ -785,7 +790,13 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.screen = Screen::Home { entries, selected };
             Vec::new()
         }
+        Action::OrgLoaded(Ok(org)) => {
+            app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
+            app.org = Some(org);
+            Vec::new()
+        }
         Action::HomeLoaded(Err(message))
+        | Action::OrgLoaded(Err(message))
         | Action::ClientCreated(Err(message))
         | Action::EncounterStarted(Err(message)) => {
             app.error(message);

@@ -73,6 +73,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
         Effect::LoadHistory(client) => Action::HistoryLoaded(backend.history(&client)),
         Effect::LoadUsers => Action::UsersLoaded(backend.list_users()),
+        Effect::LoadOrganisation => Action::OrgLoaded(backend.organisation()),
         Effect::AddUser { name, display_name, role, password } => {
             Action::UserSaved(backend.add_user(&name, &display_name, &role, &password).map(|()| name))
         }

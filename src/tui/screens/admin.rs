@@ -153,7 +153,11 @@ mod tests {
             care(),
             "2026-11-25",
         );
-        assert_eq!(effects, vec![Effect::LoadUsers], "admins land on administration, not the clinical queue");
+        assert_eq!(
+            effects,
+            vec![Effect::LoadUsers, Effect::LoadOrganisation],
+            "admins land on administration, not the clinical queue"
+        );
         let users = vec![
             UserRow {
                 name: "root".into(),
