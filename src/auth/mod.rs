@@ -84,6 +84,10 @@ pub enum Operation {
     SeedSynthetic,
     /// Issue a single-use kiosk check-in code (staff).
     IssueCheckin,
+    /// List the outstanding check-in codes (references, times, issuer; never the codes).
+    ListCheckins,
+    /// Revoke an outstanding check-in code before it is redeemed.
+    RevokeCheckin,
     /// Redeem a check-in code at a kiosk.
     RedeemCheckin,
     /// End a kiosk with the admin PIN (the kiosk asks the owner to check it).
@@ -97,7 +101,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 35] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
@@ -126,6 +130,8 @@ impl Operation {
         Operation::StopOwner,
         Operation::SeedSynthetic,
         Operation::IssueCheckin,
+        Operation::ListCheckins,
+        Operation::RevokeCheckin,
         Operation::RedeemCheckin,
         Operation::ExitKiosk,
         Operation::ExportData,
@@ -163,6 +169,8 @@ impl Operation {
             Operation::StopOwner => "stop_owner",
             Operation::SeedSynthetic => "seed_synthetic",
             Operation::IssueCheckin => "issue_checkin",
+            Operation::ListCheckins => "list_checkins",
+            Operation::RevokeCheckin => "revoke_checkin",
             Operation::RedeemCheckin => "redeem_checkin",
             Operation::ExitKiosk => "exit_kiosk",
             Operation::ExportData => "export_data",
@@ -198,6 +206,8 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | SeedSynthetic
                 | SubscribeEvents
                 | IssueCheckin
+                | ListCheckins
+                | RevokeCheckin
                 | ExportData
                 | ImportData
                 | ReadReports
@@ -224,6 +234,8 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | ReadSubmissions
                 | SubscribeEvents
                 | IssueCheckin
+                | ListCheckins
+                | RevokeCheckin
                 | ReadReports
         ),
         Role::Intake => matches!(
@@ -247,6 +259,8 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | ReadSubmissions
                 | SubscribeEvents
                 | IssueCheckin
+                | ListCheckins
+                | RevokeCheckin
         ),
         Role::Kiosk => matches!(operation, ReadOrganisation | SubmitSealed | RedeemCheckin | ExitKiosk),
     }
@@ -462,6 +476,8 @@ mod tests {
             (StopOwner, [true, false, false, false]),
             (SeedSynthetic, [true, false, false, false]),
             (IssueCheckin, [true, true, true, false]),
+            (ListCheckins, [true, true, true, false]),
+            (RevokeCheckin, [true, true, true, false]),
             (RedeemCheckin, [false, false, false, true]),
             (ExitKiosk, [false, false, false, true]),
             (ExportData, [true, false, false, false]),

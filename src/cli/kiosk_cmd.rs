@@ -1,4 +1,4 @@
-//! The kiosk and its administration: `kiosk` (the self-serve terminal), `checkin issue`,
+//! The kiosk and its administration: `kiosk` (the self-serve terminal), `checkin issue|list|revoke`,
 //! `kiosk-pin`, and `submissions list|claim`. Output from the owner is sanitised; `--json` gives
 //! machine-readable output.
 
@@ -85,6 +85,25 @@ pub enum CheckinAction {
         #[command(flatten)]
         auth: AuthArgs,
     },
+    /// List the outstanding codes (not redeemed, revoked or expired): each one's reference,
+    /// issue and expiry times, issuer, and whether it is for a client. The codes themselves are
+    /// not stored, so never shown again.
+    List {
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+    /// Revoke an outstanding code so that no kiosk accepts it.
+    Revoke {
+        /// Its reference from `triage checkin list` (8 hex digits or more), or the code itself.
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +154,8 @@ pub fn run(command: KioskCommand) -> ExitCode {
     let json = match &command {
         KioskCommand::Kiosk(args) => return kiosk(args),
         KioskCommand::Checkin { action: CheckinAction::Issue { dir, .. } }
+        | KioskCommand::Checkin { action: CheckinAction::List { dir, .. } }
+        | KioskCommand::Checkin { action: CheckinAction::Revoke { dir, .. } }
         | KioskCommand::KioskPin { dir, .. }
         | KioskCommand::Submissions { action: SubmissionAction::List { dir, .. } }
         | KioskCommand::Submissions { action: SubmissionAction::Claim { dir, .. } } => dir.json,
@@ -260,6 +281,40 @@ fn execute(command: KioskCommand) -> Outcome {
                 code.client.map(|c| format!("\nfor client {c}")).unwrap_or_default()
             );
             Ok((serde_json::to_value(&code).unwrap_or_default(), human))
+        }
+        KioskCommand::Checkin { action: CheckinAction::List { dir, auth } } => {
+            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut owner = session(&dir, &auth, &mut secrets)?;
+            let Reply::Checkins(list) = owner.request(Request::ListCheckins)? else {
+                return Err(unexpected());
+            };
+            let human = if list.is_empty() {
+                "no outstanding check-in codes".to_string()
+            } else {
+                let mut lines =
+                    vec![format!("{:<8}  {:<24}  {:<24}  {:<6}  issued by", "ref", "issued", "expires", "client")];
+                lines.extend(list.iter().map(|c| {
+                    format!(
+                        "{:<8}  {:<24}  {:<24}  {:<6}  {}",
+                        terminal_text(&c.reference, false),
+                        format_time(c.issued_ms),
+                        format_time(c.expires_ms),
+                        if c.for_client { "yes" } else { "no" },
+                        terminal_text(&c.issued_by, false)
+                    )
+                }));
+                lines.join("\n")
+            };
+            Ok((serde_json::to_value(&list).unwrap_or_default(), human))
+        }
+        KioskCommand::Checkin { action: CheckinAction::Revoke { reference, dir, auth } } => {
+            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut owner = session(&dir, &auth, &mut secrets)?;
+            let Reply::CheckinRevoked(revoked) = owner.request(Request::RevokeCheckin { reference })? else {
+                return Err(unexpected());
+            };
+            let human = format!("revoked check-in code {}", terminal_text(&revoked, false));
+            Ok((json!({ "revoked": revoked }), human))
         }
         KioskCommand::KioskPin { dir, auth } => {
             let mut secrets = Secrets { stdin: auth.password_stdin };

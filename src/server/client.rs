@@ -343,6 +343,22 @@ impl Client {
         }
     }
 
+    /// The outstanding kiosk check-in codes (references, never the codes).
+    pub fn list_checkins(&mut self) -> Result<Vec<crate::store::kiosk::CheckinSummary>, ClientError> {
+        match self.request(Request::ListCheckins)? {
+            Reply::Checkins(list) => Ok(list),
+            _ => Err(ClientError::Protocol("expected the check-in codes".into())),
+        }
+    }
+
+    /// Revokes an outstanding check-in code by its reference or the code; returns the reference.
+    pub fn revoke_checkin(&mut self, reference: &str) -> Result<String, ClientError> {
+        match self.request(Request::RevokeCheckin { reference: reference.into() })? {
+            Reply::CheckinRevoked(reference) => Ok(reference),
+            _ => Err(ClientError::Protocol("expected the revoked code's reference".into())),
+        }
+    }
+
     /// Subscribes to pushed events.
     pub fn subscribe(&mut self) -> Result<(), ClientError> {
         self.request(Request::Subscribe)?;

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
 use crate::store::backup::BackupReport;
-use crate::store::kiosk::{CheckinCode, KioskInfo, KioskIntake, SubmissionSummary};
+use crate::store::kiosk::{CheckinCode, CheckinSummary, KioskInfo, KioskIntake, SubmissionSummary};
 use crate::store::{
     AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
     ConsentAnswer, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
@@ -277,6 +277,12 @@ pub enum Request {
         client: Option<RecordId>,
         minutes: u32,
     },
+    /// Staff: the outstanding check-in codes, by reference (never the codes).
+    ListCheckins,
+    /// Staff: revoke an outstanding check-in code by its reference or the code itself.
+    RevokeCheckin {
+        reference: String,
+    },
     /// Staff: kiosk submissions with their critical marker (works while locked).
     ListKioskSubmissions,
     /// Staff: open one (needs the store unlocked).
@@ -338,13 +344,19 @@ pub enum Reply {
     Done,
     Status(OwnerStatus),
     RecoveryKey(Password),
-    LoggedIn { user: String, role: Role },
+    LoggedIn {
+        user: String,
+        role: Role,
+    },
     Organisation(Organisation),
     Account(AccountSummary),
     Accounts(Vec<AccountSummary>),
     Id(RecordId),
     Client(ClientRecord),
-    Clients { clients: Vec<ClientRecord>, damaged: Vec<String> },
+    Clients {
+        clients: Vec<ClientRecord>,
+        damaged: Vec<String>,
+    },
     ClientUpdated(crate::store::ClientUpdated),
     SettingsUpdated(crate::store::SettingsUpdated),
     Encounter(Encounter),
@@ -367,9 +379,15 @@ pub enum Reply {
     KioskInfo(KioskInfo),
     CheckinRedeemed(RecordId),
     Checkin(CheckinCode),
+    Checkins(Vec<CheckinSummary>),
+    /// The reference of the code revoked.
+    CheckinRevoked(String),
     KioskSubmissions(Vec<SubmissionSummary>),
     KioskIntake(Box<KioskIntake>),
-    Claimed { client: RecordId, encounter: Encounter },
+    Claimed {
+        client: RecordId,
+        encounter: Encounter,
+    },
     ServiceReport(Box<crate::report::ServiceReport>),
     ExportClients(crate::export::ClientPage),
     ExportEncounters(Box<crate::export::ExportPage>),

@@ -516,6 +516,10 @@ fn handle(
             let ttl = i64::from(minutes.max(1)) * 60_000;
             Reply::Checkin(store.issue_checkin(&actor, client, ttl).map_err(wire)?)
         }
+        Request::ListCheckins => Reply::Checkins(store.list_checkins(&actor).map_err(wire)?),
+        Request::RevokeCheckin { reference } => {
+            Reply::CheckinRevoked(store.revoke_checkin(&actor, &reference).map_err(wire)?)
+        }
         Request::ListKioskSubmissions => Reply::KioskSubmissions(store.list_kiosk_submissions(&actor).map_err(wire)?),
         Request::OpenKioskSubmission { id } => {
             Reply::KioskIntake(Box::new(store.open_kiosk_submission(&actor, &id).map_err(wire)?))

@@ -84,6 +84,28 @@ pub struct CheckinCode {
     pub client: Option<RecordId>,
 }
 
+/// An outstanding check-in code (not redeemed, revoked or expired) as staff list it: neither the
+/// code nor its hash, and only whether it was issued for a client, never who.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckinSummary {
+    /// The first [`CHECKIN_REF_LEN`] hex digits of the code's record id: names the code to
+    /// revoke it and reveals nothing of the code.
+    pub reference: String,
+    pub issued_ms: i64,
+    pub expires_ms: i64,
+    pub issued_by: String,
+    /// Issued for a known client.
+    pub for_client: bool,
+}
+
+/// Hex digits of a code's record id that make its reference.
+pub const CHECKIN_REF_LEN: usize = 8;
+
+/// A check-in code's reference: the first [`CHECKIN_REF_LEN`] hex digits of its record id.
+pub fn checkin_reference(id: &RecordId) -> String {
+    id.to_string().chars().take(CHECKIN_REF_LEN).collect()
+}
+
 /// What a kiosk needs from the owner (no personal data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskInfo {

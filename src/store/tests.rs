@@ -514,6 +514,9 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                 }
                 Operation::SeedSynthetic => store.seed_synthetic(actor, 1).map(|_| ()),
                 Operation::IssueCheckin => store.issue_checkin(actor, None, 60_000).map(|_| ()),
+                Operation::ListCheckins => store.list_checkins(actor).map(|_| ()),
+                // Refused (no such code) when allowed, denied otherwise.
+                Operation::RevokeCheckin => store.revoke_checkin(actor, "ACDE-FGHJ").map(|_| ()),
                 Operation::RedeemCheckin => store.redeem_checkin(actor, "ACDE-FGHJ").map(|_| ()),
                 Operation::ExitKiosk => store.verify_kiosk_pin(actor, &pw("123456")),
                 Operation::ExportData => store.export_encounters(actor, None, 1).map(|_| ()),

@@ -9,8 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::*;
 use crate::store::kiosk::{
-    CHECKIN_MAX_MINUTES, CheckinCode, Claim, KioskInfo, KioskIntake, SubmissionSummary, check_pin, checkin_hash,
-    new_checkin_code, normalise_checkin_code,
+    CHECKIN_MAX_MINUTES, CHECKIN_REF_LEN, CheckinCode, CheckinSummary, Claim, KioskInfo, KioskIntake,
+    SubmissionSummary, check_pin, checkin_hash, checkin_reference, new_checkin_code, normalise_checkin_code,
 };
 
 const CHECKIN_PREFIX: &[u8] = b"checkin/";
@@ -27,6 +27,24 @@ struct StoredCheckin {
     client: Option<RecordId>,
     redeemed_ms: Option<i64>,
     submission: Option<RecordId>,
+    /// Revoked by staff before it was redeemed: never redeemable. Absent in codes stored before
+    /// revocation existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    revoked: Option<Revocation>,
+}
+
+/// Who revoked a check-in code, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct Revocation {
+    by: String,
+    at_ms: i64,
+}
+
+impl StoredCheckin {
+    /// Not redeemed, not revoked, not expired at `now`.
+    fn outstanding(&self, now: i64) -> bool {
+        self.redeemed_ms.is_none() && self.revoked.is_none() && now < self.expires_ms
+    }
 }
 
 /// The kiosk exit PIN (argon2id) and its failure count for throttling.
@@ -107,6 +125,7 @@ impl SledStore {
             client,
             redeemed_ms: None,
             submission: None,
+            revoked: None,
         };
         self.commit(
             actor,
@@ -149,6 +168,8 @@ impl SledStore {
         let now = now_ms();
         let problem = if stored.redeemed_ms.is_some() {
             Some("checkin.redeem_used")
+        } else if stored.revoked.is_some() {
+            Some("checkin.redeem_revoked")
         } else if now >= stored.expires_ms {
             Some("checkin.redeem_expired")
         } else {
@@ -169,6 +190,80 @@ impl SledStore {
             vec![write],
         )?;
         Ok(stored.id)
+    }
+
+    /// Every check-in code, skipping (without failing) one whose record is damaged, like
+    /// redemption does.
+    fn all_checkins(&self) -> Result<Vec<StoredCheckin>> {
+        let mut out = Vec::new();
+        for item in self.tree(T::Meta).scan_prefix(CHECKIN_PREFIX) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            if let Ok(stored) = Self::decode_plain::<StoredCheckin>(T::Meta, &k, "meta", &v) {
+                out.push(stored);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The outstanding check-in codes (not redeemed, revoked or expired), oldest first: each
+    /// with its reference, never the code or its hash, and whether it names a client, never
+    /// which. Same roles as issuing; audited.
+    pub fn list_checkins(&self, actor: &Actor) -> Result<Vec<CheckinSummary>> {
+        self.authorize(actor, Operation::ListCheckins, None, None)?;
+        let now = now_ms();
+        let mut out: Vec<CheckinSummary> = self
+            .all_checkins()?
+            .into_iter()
+            .filter(|c| c.outstanding(now))
+            .map(|c| CheckinSummary {
+                reference: checkin_reference(&c.id),
+                issued_ms: c.created_ms,
+                expires_ms: c.expires_ms,
+                issued_by: c.issued_by,
+                for_client: c.client.is_some(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.issued_ms.cmp(&b.issued_ms).then_with(|| a.reference.cmp(&b.reference)));
+        self.commit(actor, "checkin.list", None, None, Outcome::Allowed, Vec::new())?;
+        Ok(out)
+    }
+
+    /// Revokes an outstanding check-in code, named by its reference (at least
+    /// [`CHECKIN_REF_LEN`] hex digits of its record id) or by the code itself (hashed as
+    /// redemption does). A revoked code is never redeemable. Returns the reference; the audit
+    /// entry names only the reference. A text matching no outstanding code, or more than one,
+    /// is refused (audited without the text, which may be a code).
+    pub fn revoke_checkin(&self, actor: &Actor, typed: &str) -> Result<String> {
+        self.authorize(actor, Operation::RevokeCheckin, None, None)?;
+        let typed = typed.trim();
+        let prefix = typed.to_ascii_lowercase();
+        let by_reference =
+            (CHECKIN_REF_LEN..=32).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_hexdigit());
+        let hash = normalise_checkin_code(typed).map(|normal| checkin_hash(&normal));
+        let now = now_ms();
+        let mut matches: Vec<StoredCheckin> = self
+            .all_checkins()?
+            .into_iter()
+            .filter(|c| c.outstanding(now))
+            .filter(|c| {
+                (by_reference && c.id.to_string().starts_with(&prefix)) || hash.as_deref() == Some(c.hash.as_str())
+            })
+            .collect();
+        if matches.len() != 1 {
+            let (label, reason) = if matches.is_empty() {
+                ("unknown", "no outstanding check-in code has this reference or code".to_string())
+            } else {
+                ("ambiguous", "more than one outstanding code starts with it: give more of the reference".to_string())
+            };
+            self.commit(actor, "checkin.revoke_failed", Some(label.into()), None, Outcome::Failed, vec![])?;
+            return Err(StoreError::Refused { what: "revoke the check-in code", reason });
+        }
+        let mut stored = matches.remove(0);
+        let reference = checkin_reference(&stored.id);
+        stored.revoked = Some(Revocation { by: actor.user().to_string(), at_ms: now });
+        let write = Self::meta_write(checkin_key(&stored.id), &stored);
+        self.commit(actor, "checkin.revoke", Some(reference.clone()), None, Outcome::Allowed, vec![write])?;
+        Ok(reference)
     }
 
     /// Stores a sealed kiosk intake with its key-free metadata: `critical` (the kiosk's flag)
@@ -540,6 +635,19 @@ mod tests {
         store.login("ivy", &password, "t").unwrap()
     }
 
+    fn marie(store: &SledStore, actor: &Actor) -> RecordId {
+        let client = NewClient {
+            name: "Marie Roy".into(),
+            birth_date: None,
+            province: "QC".into(),
+            language: Lang::Fr,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+        };
+        store.create_client(actor, &client).unwrap()
+    }
+
     fn intake(id: RecordId, flags: &[&str]) -> KioskIntake {
         KioskIntake {
             schema_version: KIOSK_INTAKE_VERSION,
@@ -597,23 +705,76 @@ mod tests {
     }
 
     #[test]
+    fn outstanding_codes_are_listed_without_the_code_and_revoked_ones_never_redeem() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let client = marie(&store, &ivy);
+        let first = store.issue_checkin(&ivy, Some(client), 60_000).unwrap();
+        let second = store.issue_checkin(&admin, None, 60_000).unwrap();
+        let used = store.issue_checkin(&ivy, None, 60_000).unwrap();
+        let expired = store.issue_checkin(&ivy, None, 1).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        store.redeem_checkin(&kiosk(), &used.code).unwrap();
+
+        // Expired and redeemed codes are not listed; the rest are, oldest first, by reference.
+        let listed = store.list_checkins(&admin).unwrap();
+        let references: Vec<&str> = listed.iter().map(|c| c.reference.as_str()).collect();
+        assert_eq!(references, [checkin_reference(&first.id), checkin_reference(&second.id)]);
+        assert_eq!(listed[0].reference.len(), CHECKIN_REF_LEN);
+        assert_eq!((listed[0].issued_by.as_str(), listed[0].for_client), ("ivy", true));
+        assert_eq!((listed[1].issued_by.as_str(), listed[1].for_client), ("admin", false));
+        assert_eq!(listed[0].expires_ms, first.expires_ms);
+        let text = serde_json::to_string(&listed).unwrap();
+        let normal = normalise_checkin_code(&first.code).unwrap();
+        for secret in [first.code.as_str(), normal.as_str(), checkin_hash(&normal).as_str(), "Marie"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+        assert_eq!(store.list_checkins(&ivy).unwrap(), listed);
+        assert!(matches!(store.list_checkins(&kiosk()), Err(StoreError::Denied { .. })));
+        assert!(matches!(store.revoke_checkin(&kiosk(), &listed[0].reference), Err(StoreError::Denied { .. })));
+
+        // Revoked by reference (any case): gone from the list and refused at the kiosk.
+        let reference = store.revoke_checkin(&ivy, &listed[0].reference.to_uppercase()).unwrap();
+        assert_eq!(reference, listed[0].reference);
+        assert!(matches!(store.redeem_checkin(&kiosk(), &first.code), Err(StoreError::Refused { .. })));
+        // Revoked by the code itself, typed loosely.
+        let typed = second.code.to_lowercase().replace('-', " ");
+        assert_eq!(store.revoke_checkin(&admin, &typed).unwrap(), checkin_reference(&second.id));
+        assert!(matches!(store.redeem_checkin(&kiosk(), &second.code), Err(StoreError::Refused { .. })));
+        assert!(store.list_checkins(&admin).unwrap().is_empty());
+
+        // Revoked, redeemed, expired, unknown and too-short references are refused.
+        for typed in [
+            listed[0].reference.clone(),
+            checkin_reference(&used.id),
+            checkin_reference(&expired.id),
+            used.code.clone(),
+            "0123abcd".to_string(),
+            listed[1].reference[..4].to_string(),
+            String::new(),
+        ] {
+            assert!(matches!(store.revoke_checkin(&admin, &typed), Err(StoreError::Refused { .. })), "{typed}");
+        }
+
+        let audit = store.audit_list(&admin, &AuditFilter { action: Some("checkin.".into()), ..Default::default() });
+        let audit = audit.unwrap();
+        let revokes: Vec<Option<&str>> =
+            audit.iter().filter(|e| e.action == "checkin.revoke").map(|e| e.record.as_deref()).collect();
+        assert_eq!(revokes, [Some(listed[0].reference.as_str()), Some(listed[1].reference.as_str())]);
+        for action in ["checkin.list", "checkin.revoke_failed", "checkin.redeem_revoked"] {
+            assert!(audit.iter().any(|e| e.action == action), "{action}");
+        }
+        let everything = serde_json::to_string(&audit).unwrap();
+        for code in [&first.code, &second.code, &used.code] {
+            assert!(!everything.contains(code.as_str()));
+        }
+    }
+
+    #[test]
     fn a_critical_submission_with_a_checkin_is_claimed_into_the_clients_encounter() {
         let (_dir, store, admin) = fresh();
         let ivy = worker(&store, &admin);
-        let client = store
-            .create_client(
-                &ivy,
-                &NewClient {
-                    name: "Marie Roy".into(),
-                    birth_date: None,
-                    province: "QC".into(),
-                    language: Lang::Fr,
-                    contact: None,
-                    access_needs: vec![],
-                    populations: vec![],
-                },
-            )
-            .unwrap();
+        let client = marie(&store, &ivy);
         let code = store.issue_checkin(&ivy, Some(client), 60_000).unwrap();
         let checkin = store.redeem_checkin(&kiosk(), &code.code).unwrap();
         let id = RecordId::random();
