@@ -323,6 +323,73 @@ mod tests {
     use super::test_support::render;
     use super::*;
 
+    /// Every kind of screen, drawn at sizes from 1x1 to 300x100 in both languages: no panic,
+    /// and from 80x24 up the screen is drawn rather than the request to enlarge.
+    #[test]
+    fn every_screen_draws_at_every_size() {
+        use crate::tui::app::{Action, Screen, update};
+        use crate::tui::view::test_support::{care, library};
+        let today = "2026-11-25";
+        let mut states = Vec::new();
+        for lang in [Lang::En, Lang::Fr] {
+            states.push(App::new(lang, 0));
+            let mut home = crate::tui::demo::signed_in(lang);
+            let org = home.org.clone();
+            let entries = (0..60)
+                .map(|n| crate::tui::backend::QueueEntry {
+                    encounter: format!("{n:032x}"),
+                    client: format!("c{n}"),
+                    client_name: format!("Zoë Nguyễn 田中 {n}"),
+                    kiosk: n % 3 == 0,
+                    critical: n < 2,
+                    updated: "2026-11-25T09:00:00Z".into(),
+                })
+                .collect();
+            if let Some(org) = org {
+                update(&mut home, Action::HomeLoaded(Ok((org, entries))), library(), care(), today);
+            }
+            states.push(home.clone());
+            let mut form = home.clone();
+            update(&mut form, Action::Letter('n'), library(), care(), today);
+            states.push(form);
+            states.push(crate::tui::demo::editing_client(lang));
+            let mut admin = crate::tui::demo::signed_in(lang);
+            admin.screen = Screen::Admin(Box::default());
+            states.push(admin);
+            let mut consent = crate::tui::demo::intake(library(), lang, &[]);
+            consent.screen = Screen::Consent;
+            states.push(consent);
+            let mut questionnaire = crate::tui::demo::intake(library(), lang, &[1, 2, 0]);
+            questionnaire.screen = Screen::Questionnaire;
+            states.push(questionnaire.clone());
+            questionnaire.help = true;
+            states.push(questionnaire);
+            let mut crisis = crate::tui::demo::intake(library(), lang, &[0; 8]);
+            crisis.screen = Screen::Questionnaire;
+            update(&mut crisis, Action::Choose(1), library(), care(), today);
+            states.push(crisis);
+            let mut results = crate::tui::demo::intake(library(), lang, &[]);
+            results.screen = Screen::Questionnaire;
+            let mut answers = vec![2, 2, 1, 2, 1, 1, 1, 0, 0, 1];
+            answers.extend([2, 1, 2, 1, 1, 2, 1, 0, 0, 0, 0]);
+            answers.extend([1; 11]);
+            for position in answers {
+                update(&mut results, Action::Choose(position), library(), care(), today);
+            }
+            states.push(results);
+        }
+        for app in &states {
+            for width in [1, 2, 7, 39, 40, 79, 80, 81, 120, 200, 300] {
+                for height in [1, 2, 5, 23, 24, 25, 40, 100] {
+                    let screen = render(app, width, height);
+                    if width >= 80 && height >= 24 && !matches!(app.screen, Screen::Starting) {
+                        assert!(!screen.contains("enlarge") && !screen.contains("agrandir"), "{width}x{height}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn small_windows_ask_to_be_enlarged_and_never_panic() {
         let app = App::new(Lang::En, 0);
