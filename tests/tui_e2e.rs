@@ -491,14 +491,18 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
     assert!(status.contains(&env.data.display().to_string()), "{status}");
     tui.step(BACK, &["Administration: users and roles"]);
 
-    tui.step("c", &["Kiosk check-in codes", "Valid for (minutes"]);
-    let issued = tui.step(ENTER, &["Check-in code:", "single use"]);
+    tui.step("c", &["Kiosk check-in codes", "Outstanding codes", "None."]);
+    tui.step(ENTER, &["Valid for (minutes"]);
+    let issued = tui.step(ENTER, &["Check-in code:", "single use", "client: no  by admin"]);
     let code = issued
         .lines()
         .find_map(|l| l.split("Check-in code: ").nth(1))
         .map(|rest| rest.chars().take(9).collect::<String>())
         .unwrap_or_default();
     assert!(code.len() == 9 && code.chars().nth(4) == Some('-'), "no code in:\n{issued}");
+    // The outstanding code is listed by reference and revoked after a confirmation.
+    tui.step("x", &["Revoke code", "y: revoke"]);
+    tui.step("y", &["revoked: no kiosk accepts it now", "None."]);
     tui.step(BACK, &["Administration: users and roles"]);
 
     tui.step("b", &["Backup", "Backup file"]);
@@ -571,7 +575,9 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
         .filter(|e| e["user"] == ADMIN)
         .filter_map(|e| e["action"].as_str().map(str::to_string))
         .collect();
-    for expected in ["checkin.issue", "backup.create", "kiosk.pin_set", "settings.update"] {
+    for expected in
+        ["checkin.issue", "checkin.list", "checkin.revoke", "backup.create", "kiosk.pin_set", "settings.update"]
+    {
         assert!(actions.iter().any(|a| a == expected), "{expected} not audited: {actions:?}");
     }
     assert!(actions.iter().any(|a| a.contains("export")), "the export is audited: {actions:?}");

@@ -15,6 +15,8 @@ pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
         Job::IssueCheckin { minutes, client } => {
             backend.issue_checkin(minutes, client.as_deref()).map(Outcome::Checkin)
         }
+        Job::ListCheckins => backend.list_checkins().map(Outcome::Checkins),
+        Job::RevokeCheckin { reference } => backend.revoke_checkin(&reference).map(Outcome::CheckinRevoked),
         Job::Backup { path } => backend.create_backup(&new_path(&path)?).map(Outcome::Backup),
         Job::VerifyBackup { path, user, password } => {
             // As `triage backup verify`: no owner, the account's own keyslot opens the backup.

@@ -1,6 +1,6 @@
 //! The administration screen's tasks beyond users and the audit log, each the interface's face
 //! of a command-line subcommand: the store's lock status (`triage status`), kiosk check-in codes
-//! (`triage checkin issue`), a backup (`triage backup create`), an export (`triage export`), the
+//! (`triage checkin issue|list|revoke`), a backup (`triage backup create`), an export (`triage export`), the
 //! organisation's settings (`triage settings set`), and the checks of the resource catalog
 //! (`triage resources check`) and of the questionnaire library (`triage instruments check`).
 //!
@@ -12,7 +12,7 @@
 use zeroize::Zeroizing;
 
 use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen};
-use super::backend::{BackupInfo, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
+use super::backend::{BackupInfo, CheckinRow, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
 use super::strings::Text;
 use crate::store::settings::{CRISIS_TEXT_MAX, IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
 use crate::store::{Settings, SettingsUpdate, SettingsUpdated};
@@ -151,6 +151,7 @@ impl ToolKind {
         match self {
             ToolKind::Status => Some(Job::OwnerStatus),
             ToolKind::Settings => Some(Job::LoadSettings),
+            ToolKind::Checkin => Some(Job::ListCheckins),
             _ => None,
         }
     }
@@ -163,6 +164,11 @@ pub enum Job {
     IssueCheckin {
         minutes: u32,
         client: Option<String>,
+    },
+    /// The outstanding check-in codes (references, never the codes).
+    ListCheckins,
+    RevokeCheckin {
+        reference: String,
     },
     Backup {
         path: String,
@@ -232,6 +238,9 @@ impl Findings {
 pub enum Outcome {
     Status(OwnerInfo),
     Checkin(IssuedCode),
+    Checkins(Vec<CheckinRow>),
+    /// The reference of the code revoked.
+    CheckinRevoked(String),
     Backup(BackupInfo),
     BackupVerified(BackupInfo),
     Export(ExportInfo),
@@ -262,6 +271,14 @@ pub struct Tool {
     pub stage: Stage,
     /// First finding shown (checks).
     pub scroll: usize,
+    /// The check-in task's outstanding codes (`None` until they arrive).
+    pub codes: Option<Vec<CheckinRow>>,
+    /// The code selected in `codes`.
+    pub selected: usize,
+    /// The reference of the code waiting for `y` to be revoked.
+    pub confirm: Option<String>,
+    /// The codes are being read again behind a result that stays on screen.
+    reloading: bool,
 }
 
 impl Tool {
@@ -269,7 +286,7 @@ impl Tool {
     /// with their form.
     pub fn open(kind: ToolKind) -> Tool {
         let stage = kind.first_job().map_or(Stage::Editing, Stage::Queued);
-        Tool { kind, form: kind.form(), stage, scroll: 0 }
+        Tool { kind, form: kind.form(), stage, scroll: 0, codes: None, selected: 0, confirm: None, reloading: false }
     }
 
     /// Puts the settings in the form (line breaks in a crisis text are kept in the value).
@@ -457,6 +474,12 @@ pub fn key(state: &mut AdminState, action: &Action) -> Option<Vec<Effect>> {
         state.tool = Some(Tool::open(kind));
         return Some(Vec::new());
     };
+    if tool.kind == ToolKind::Checkin && matches!(tool.stage, Stage::Done(_) | Stage::Failed(_)) {
+        if checkin_key(tool, action) {
+            state.tool = None;
+        }
+        return Some(Vec::new());
+    }
     match (&tool.stage, action) {
         (Stage::Queued(_) | Stage::Working, _) => {}
         (Stage::Editing, Action::Back) => state.tool = None,
@@ -497,6 +520,31 @@ pub fn key(state: &mut AdminState, action: &Action) -> Option<Vec<Effect>> {
     Some(Vec::new())
 }
 
+/// The check-in task's keys once a result (or the list) is on screen: ↑↓ select an outstanding
+/// code, `x` asks to revoke it and `y` confirms (any other key keeps it), `r` reads the list
+/// again, Enter or `e` issues another code. True when Esc leaves the task.
+fn checkin_key(tool: &mut Tool, action: &Action) -> bool {
+    if let Some(reference) = tool.confirm.take() {
+        if *action == Action::Letter('y') {
+            tool.stage = Stage::Queued(Job::RevokeCheckin { reference });
+        }
+        return false;
+    }
+    let count = tool.codes.as_ref().map_or(0, Vec::len);
+    match action {
+        Action::Up => tool.selected = tool.selected.saturating_sub(1),
+        Action::Down => tool.selected = (tool.selected + 1).min(count.saturating_sub(1)),
+        Action::Letter('x') => {
+            tool.confirm = tool.codes.as_ref().and_then(|codes| codes.get(tool.selected)).map(|c| c.reference.clone());
+        }
+        Action::Letter('r') => tool.stage = Stage::Queued(Job::ListCheckins),
+        Action::Submit | Action::Letter('e') => tool.stage = Stage::Editing,
+        Action::Back => return true,
+        _ => {}
+    }
+    false
+}
+
 /// The shell's go-ahead and the jobs' replies.
 pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
     let signed_in = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
@@ -529,6 +577,18 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
                 return vec![Effect::Admin(job)];
             }
         }
+        AdminMsg::Done(Ok(Outcome::Checkins(codes))) => {
+            tool.selected = tool.selected.min(codes.len().saturating_sub(1));
+            tool.codes = Some(codes.clone());
+            if !std::mem::take(&mut tool.reloading) {
+                tool.stage = Stage::Done(Box::new(Outcome::Checkins(codes)));
+            }
+        }
+        // A failed reload leaves the result on screen and says why below.
+        AdminMsg::Done(Err(message)) if tool.reloading => {
+            tool.reloading = false;
+            app.status = Some((true, message));
+        }
         AdminMsg::Done(Ok(Outcome::SettingsLoaded(settings))) => {
             tool.fill_settings(&settings);
             tool.stage = Stage::Editing;
@@ -539,6 +599,8 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
             if let Ok(Outcome::SettingsSaved(saved)) = &result {
                 apply_settings(&mut app.idle_lock_ms, app.idle_lock_override_ms, &mut app.org, &saved.settings);
             }
+            // Issuing or revoking a code changes the outstanding list: read it again.
+            let reload = matches!(&result, Ok(Outcome::Checkin(_) | Outcome::CheckinRevoked(_)));
             tool.stage = match result {
                 Ok(outcome) => {
                     if let Outcome::Checkin(code) = &outcome {
@@ -548,6 +610,10 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
                 }
                 Err(message) => Stage::Failed(message),
             };
+            if reload {
+                tool.reloading = true;
+                return vec![Effect::Admin(Job::ListCheckins)];
+            }
         }
     }
     Vec::new()
@@ -629,8 +695,10 @@ mod tests {
             let letter = kind.key().chars().next().expect("a letter");
             assert!(act(&mut app, Action::Letter(letter)).is_empty());
             assert_eq!(tool(&app).kind, kind);
-            // The status and the settings are asked for at once; the others wait for their form.
-            assert_eq!(queued(&app), matches!(kind, ToolKind::Status | ToolKind::Settings), "{kind:?}");
+            // The status, the settings and the outstanding check-in codes are asked for at once;
+            // the others wait for their form.
+            let first = matches!(kind, ToolKind::Status | ToolKind::Settings | ToolKind::Checkin);
+            assert_eq!(queued(&app), first, "{kind:?}");
             if queued(&app) {
                 run(&mut app, Err("owner gone".into()));
             }
@@ -644,6 +712,9 @@ mod tests {
     fn checkin_validates_then_issues_and_keeps_the_codes_issued_here() {
         let mut app = admin();
         act(&mut app, Action::Letter('c'));
+        assert_eq!(run(&mut app, Ok(Outcome::Checkins(Vec::new()))), Job::ListCheckins);
+        act(&mut app, Action::Submit);
+        assert_eq!(tool(&app).stage, Stage::Editing, "Enter opens the form");
         act(&mut app, Action::ClearField);
         type_text(&mut app, "0");
         act(&mut app, Action::NextField);
@@ -674,6 +745,72 @@ mod tests {
         run(&mut app, Ok(Outcome::Checkin(IssuedCode { code: "AAAA-CCCC".into(), ..code })));
         let Screen::Admin(state) = &app.screen else { panic!() };
         assert_eq!(state.issued.iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), ["K7MX-4QRT", "AAAA-CCCC"]);
+    }
+
+    fn row(reference: &str) -> CheckinRow {
+        CheckinRow {
+            reference: reference.into(),
+            issued: "2026-11-25T09:00:00Z".into(),
+            expires: "2026-11-25T10:00:00Z".into(),
+            issued_by: "ivy".into(),
+            for_client: false,
+        }
+    }
+
+    #[test]
+    fn checkin_selects_and_revokes_only_after_y_and_reloads_after_each_change() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('c'));
+        // Nothing to revoke yet: x does nothing.
+        run(&mut app, Ok(Outcome::Checkins(Vec::new())));
+        act(&mut app, Action::Letter('x'));
+        assert_eq!(tool(&app).confirm, None);
+        act(&mut app, Action::Letter('r'));
+        assert_eq!(run(&mut app, Ok(Outcome::Checkins(vec![row("aaaa1111"), row("bbbb2222")]))), Job::ListCheckins);
+        assert_eq!(tool(&app).stage, Stage::Done(Box::new(Outcome::Checkins(vec![row("aaaa1111"), row("bbbb2222")]))));
+        for (action, selected) in
+            [(Action::Down, 1), (Action::Down, 1), (Action::Up, 0), (Action::Up, 0), (Action::Down, 1)]
+        {
+            act(&mut app, action);
+            assert_eq!(tool(&app).selected, selected);
+        }
+        // Any key but y keeps the code, Esc included, and the task stays open.
+        for cancel in [Action::Letter('n'), Action::Back, Action::Submit, Action::Letter('x')] {
+            act(&mut app, Action::Letter('x'));
+            assert_eq!(tool(&app).confirm.as_deref(), Some("bbbb2222"));
+            act(&mut app, cancel);
+            assert_eq!(tool(&app).confirm, None);
+            assert!(!queued(&app));
+            assert!(matches!(tool(&app).stage, Stage::Done(_)), "still on the list");
+        }
+        act(&mut app, Action::Letter('x'));
+        act(&mut app, Action::Letter('y'));
+        assert!(queued(&app));
+        let effects = act(&mut app, Action::Admin(AdminMsg::Run));
+        assert_eq!(effects, vec![Effect::Admin(Job::RevokeCheckin { reference: "bbbb2222".into() })]);
+        let revoked = Outcome::CheckinRevoked("bbbb2222".into());
+        let effects = act(&mut app, Action::Admin(AdminMsg::Done(Ok(revoked.clone()))));
+        assert_eq!(effects, vec![Effect::Admin(Job::ListCheckins)], "the list is read again");
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(vec![row("aaaa1111")])))));
+        assert_eq!(tool(&app).stage, Stage::Done(Box::new(revoked.clone())), "the result stays on screen");
+        assert_eq!((tool(&app).codes.as_ref().map(Vec::len), tool(&app).selected), (Some(1), 0));
+        // Issuing reads the list again too; a failed reload keeps the result and says why.
+        act(&mut app, Action::Submit);
+        act(&mut app, Action::Submit);
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        let code = IssuedCode { code: "K7MX-4QRT".into(), expires: "2026-11-25T10:30:00Z".into(), client: None };
+        let effects = act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkin(code.clone())))));
+        assert_eq!(effects, vec![Effect::Admin(Job::ListCheckins)]);
+        act(&mut app, Action::Admin(AdminMsg::Done(Err("owner gone".into()))));
+        assert_eq!(tool(&app).stage, Stage::Done(Box::new(Outcome::Checkin(code))));
+        assert_eq!(app.status, Some((true, "owner gone".into())));
+        // A failed revocation is shown as the task's failure; the list stays selectable.
+        act(&mut app, Action::Letter('x'));
+        act(&mut app, Action::Letter('y'));
+        run(&mut app, Err("no outstanding check-in code has this reference or code".into()));
+        assert!(matches!(tool(&app).stage, Stage::Failed(_)));
+        act(&mut app, Action::Letter('x'));
+        assert_eq!(tool(&app).confirm.as_deref(), Some("aaaa1111"));
     }
 
     #[test]

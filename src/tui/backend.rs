@@ -158,6 +158,19 @@ pub struct IssuedCode {
     pub client: Option<String>,
 }
 
+/// An outstanding check-in code as the owner lists it: its reference, never the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckinRow {
+    /// The first hex digits of its record id (`triage checkin revoke REF`).
+    pub reference: String,
+    /// When it was issued and when it expires, RFC 3339.
+    pub issued: String,
+    pub expires: String,
+    pub issued_by: String,
+    /// Issued for a known client (which one is not said).
+    pub for_client: bool,
+}
+
 /// A backup the owner wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupInfo {
@@ -242,6 +255,11 @@ pub trait Backend {
     fn owner_status(&mut self) -> BackendResult<OwnerInfo>;
     /// Issues a single-use kiosk check-in code valid for `minutes`.
     fn issue_checkin(&mut self, minutes: u32, client: Option<&str>) -> BackendResult<IssuedCode>;
+    /// The outstanding check-in codes, oldest first, as `triage checkin list`.
+    fn list_checkins(&mut self) -> BackendResult<Vec<CheckinRow>>;
+    /// Revokes an outstanding check-in code by its reference, as `triage checkin revoke`;
+    /// returns the reference.
+    fn revoke_checkin(&mut self, reference: &str) -> BackendResult<String>;
     /// Has the owner write a backup to `path` (absolute; must not exist). Admin only.
     fn create_backup(&mut self, path: &std::path::Path) -> BackendResult<BackupInfo>;
     /// Exports every record to `path` (absolute; must not exist), as the CLI's `export` does.

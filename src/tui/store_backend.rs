@@ -8,9 +8,9 @@ use std::path::Path;
 use secrecy::SecretString;
 
 use super::backend::{
-    AuditCheck, AuditRow, Backend, BackendResult, BackupInfo, ClientInfo, EncounterState, ExportFormat, ExportInfo,
-    HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup,
-    UserRow,
+    AuditCheck, AuditRow, Backend, BackendResult, BackupInfo, CheckinRow, ClientInfo, EncounterState, ExportFormat,
+    ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session,
+    Setup, UserRow,
 };
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
@@ -536,6 +536,29 @@ impl Backend for StoreBackend {
                 expires: format_time(code.expires_ms),
                 client: code.client.map(|c| c.to_string()),
             }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn list_checkins(&mut self) -> BackendResult<Vec<CheckinRow>> {
+        match self.request(Request::ListCheckins)? {
+            Reply::Checkins(list) => Ok(list
+                .into_iter()
+                .map(|c| CheckinRow {
+                    reference: c.reference,
+                    issued: format_time(c.issued_ms),
+                    expires: format_time(c.expires_ms),
+                    issued_by: c.issued_by,
+                    for_client: c.for_client,
+                })
+                .collect()),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    fn revoke_checkin(&mut self, reference: &str) -> BackendResult<String> {
+        match self.request(Request::RevokeCheckin { reference: reference.to_string() })? {
+            Reply::CheckinRevoked(reference) => Ok(reference),
             other => Err(unexpected(&other)),
         }
     }

@@ -197,6 +197,8 @@ strings! {
     KeyAdminKioskPin => "kiosk PIN", "NIP de la borne";
     KeyAdminSettings => "settings", "paramètres";
     KeyReload => "reload", "recharger";
+    KeyRevoke => "revoke", "révoquer";
+    KeyKeepCode => "keep", "garder";
     KeyChange => "change", "modifier";
     KeySave => "save", "enregistrer";
     KeyAdminResources => "resources check", "vérifier les ressources";
@@ -218,7 +220,7 @@ strings! {
     AdminAuditEntries => "Audit entries:", "Entrées d'audit :";
     AdminInsecureKdf => "WARNING: set up with insecure test key derivation", "ATTENTION : configuré avec une dérivation de clé de test non sécuritaire";
     AdminCheckinTitle => "Kiosk check-in codes", "Codes d'accueil de la borne";
-    AdminCheckinIntro => "A single-use code for a client to type at the kiosk; their answers are then linked to it (and to the client, if you give one). Same as `triage checkin issue`.", "Un code à usage unique que le client tape à la borne ; ses réponses y sont alors reliées (et au client, si vous en indiquez un). Comme `triage checkin issue`.";
+    AdminCheckinIntro => "A single-use code for a client to type at the kiosk; their answers are then linked to it (and to the client, if you give one). Same as `triage checkin issue`; the outstanding codes are `triage checkin list`, and revoking one `triage checkin revoke`.", "Un code à usage unique que le client tape à la borne ; ses réponses y sont alors reliées (et au client, si vous en indiquez un). Comme `triage checkin issue` ; les codes en attente, `triage checkin list`, et la révocation, `triage checkin revoke`.";
     AdminFieldMinutes => "Valid for (minutes, 1 to 1440)", "Valide pendant (minutes, 1 à 1440)";
     AdminFieldClientId => "Client id (optional, 32 hex digits)", "Identifiant du client (facultatif, 32 chiffres hexadécimaux)";
     AdminMinutesRange => "a whole number from 1 to 1440", "un nombre entier de 1 à 1440";
@@ -227,7 +229,14 @@ strings! {
     AdminValidUntil => "valid until {time}, single use", "valide jusqu'à {time}, usage unique";
     AdminForClient => "for client", "pour le client";
     AdminUntil => "until {time}", "jusqu'à {time}";
-    AdminIssuedHere => "Codes issued here since you signed in (the store keeps only a hash of each, so it cannot list them):", "Codes émis ici depuis votre connexion (les données n'en gardent qu'une empreinte et ne peuvent donc pas les lister) :";
+    AdminIssuedHere => "Codes issued here since you signed in (the store keeps only a hash of each, so only this screen shows them):", "Codes émis ici depuis votre connexion (les données n'en gardent qu'une empreinte : seul cet écran les montre) :";
+    AdminOutstanding => "Outstanding codes (not used, revoked or expired), by reference:", "Codes en attente (ni utilisés, ni révoqués, ni expirés), par référence :";
+    AdminNoOutstanding => "  None.", "  Aucun.";
+    AdminOutstandingRow => "{ref}  {issued} → {expires}  {client}  by {by}", "{ref}  {issued} → {expires}  {client}  par {by}";
+    AdminClientYes => "client: yes", "client : oui";
+    AdminClientNo => "client: no", "client : non";
+    AdminRevokeConfirm => "Revoke code {ref}? No kiosk will accept it again. y: revoke · any other key: keep it", "Révoquer le code {ref} ? Aucune borne ne l'acceptera plus. y : révoquer · autre touche : le garder";
+    AdminRevoked => "Code {ref} revoked: no kiosk accepts it now.", "Code {ref} révoqué : aucune borne ne l'accepte plus.";
     AdminBackupTitle => "Backup", "Sauvegarde";
     AdminBackupIntro => "The owner writes a consistent, encrypted, checksummed backup while others keep working. The file must not exist yet; keep backups on another machine. Same as `triage backup create FILE`.", "Le propriétaire écrit une sauvegarde cohérente, chiffrée et vérifiable pendant que les autres continuent de travailler. Le fichier ne doit pas exister ; gardez les sauvegardes sur une autre machine. Comme `triage backup create FICHIER`.";
     AdminFieldBackupPath => "Backup file (a new path)", "Fichier de sauvegarde (un nouveau chemin)";

@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind, setting_label};
 use crate::tui::app::{AdminState, App};
-use crate::tui::backend::{IssuedCode, OwnerInfo};
+use crate::tui::backend::{CheckinRow, IssuedCode, OwnerInfo};
 use crate::tui::strings::{Text, fill};
 use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean, draw_form};
@@ -29,6 +29,17 @@ pub fn keys(tool: &Tool) -> Vec<(&'static str, Text)> {
         Stage::Queued(_) | Stage::Working => Vec::new(),
         Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Status => {
             vec![("r", Text::KeyRefresh), ("Esc/^B", Text::KeyBack)]
+        }
+        Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Checkin => {
+            if tool.confirm.is_some() {
+                return vec![("y", Text::KeyRevoke), ("n", Text::KeyKeepCode)];
+            }
+            let mut keys = vec![("Enter", Text::KeyAnotherCode)];
+            if tool.codes.as_ref().is_some_and(|codes| !codes.is_empty()) {
+                keys.extend([("↑↓", Text::KeyMove), ("x", Text::KeyRevoke)]);
+            }
+            keys.extend([("r", Text::KeyReload), ("Esc/^B", Text::KeyBack)]);
+            keys
         }
         Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Settings => {
             vec![("Enter", Text::KeyChange), ("r", Text::KeyReload), ("Esc/^B", Text::KeyBack)]
@@ -100,6 +111,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
                 // The code just issued is above; the list holds the earlier ones.
                 let earlier = &state.issued[..state.issued.len().saturating_sub(1)];
                 lines.extend(issued_lines(earlier, app, theme));
+            }
+            // The outstanding list below is the result.
+            Outcome::Checkins(_) => {}
+            Outcome::CheckinRevoked(reference) => {
+                lines.push(Line::styled(fill(Text::AdminRevoked, lang, &[("ref", clean(reference))]), theme.ok));
             }
             Outcome::Backup(backup) => {
                 lines.push(Line::styled(
@@ -175,7 +191,54 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
             }
         },
     }
+    if tool.kind == ToolKind::Checkin && !lines.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    if tool.kind == ToolKind::Checkin {
+        let room = usize::from(rest.height).saturating_sub(lines.len());
+        lines.extend(outstanding_lines(tool, room, app, theme));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+}
+
+/// The outstanding codes in `room` lines, the selected one marked and kept in view, and the
+/// revocation's question when one waits for `y`.
+fn outstanding_lines<'a>(tool: &Tool, room: usize, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let lang = app.lang;
+    let Some(codes) = &tool.codes else { return Vec::new() };
+    let mut lines = Vec::new();
+    if let Some(reference) = &tool.confirm {
+        lines.push(Line::styled(fill(Text::AdminRevokeConfirm, lang, &[("ref", clean(reference))]), theme.warning));
+    }
+    lines.push(Line::styled(Text::AdminOutstanding.get(lang), theme.muted));
+    if codes.is_empty() {
+        lines.push(Line::raw(Text::AdminNoOutstanding.get(lang)));
+        return lines;
+    }
+    let rows = room.saturating_sub(lines.len()).max(1);
+    let first = tool.selected.saturating_sub(rows - 1);
+    for (index, code) in codes.iter().enumerate().skip(first).take(rows) {
+        let line = outstanding_row(code, app);
+        if index == tool.selected {
+            lines.push(Line::styled(format!("▸ {line}"), theme.selected));
+        } else {
+            lines.push(Line::raw(format!("  {line}")));
+        }
+    }
+    lines
+}
+
+fn outstanding_row(code: &CheckinRow, app: &App) -> String {
+    let client = if code.for_client { Text::AdminClientYes } else { Text::AdminClientNo };
+    let by: String = clean(&code.issued_by).chars().take(16).collect();
+    let values = [
+        ("ref", clean(&code.reference)),
+        ("issued", short_time(&code.issued)),
+        ("expires", short_time(&code.expires)),
+        ("client", client.get(app.lang).to_string()),
+        ("by", by),
+    ];
+    fill(Text::AdminOutstandingRow, app.lang, &values)
 }
 
 fn status_lines<'a>(status: &OwnerInfo, app: &App, theme: &Theme) -> Vec<Line<'a>> {
@@ -265,7 +328,7 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::admin_ops::{AdminMsg, Findings, Outcome};
     use crate::tui::app::{Action, App, update};
-    use crate::tui::backend::{BackupInfo, ExportInfo, IssuedCode, OwnerInfo, Session};
+    use crate::tui::backend::{BackupInfo, CheckinRow, ExportInfo, IssuedCode, OwnerInfo, Session};
     use crate::tui::view::test_support::{care, library, render};
 
     fn act(app: &mut App, action: Action) {
@@ -319,9 +382,52 @@ mod tests {
         assert!(render(&app, 80, 24).contains("Store: LOCKED"));
     }
 
+    fn outstanding() -> Vec<CheckinRow> {
+        let row = |reference: &str, hour: u32, by: &str, for_client: bool| CheckinRow {
+            reference: reference.into(),
+            issued: format!("2026-11-25T{hour:02}:05:00.120Z"),
+            expires: format!("2026-11-25T{:02}:05:00.120Z", hour + 1),
+            issued_by: by.into(),
+            for_client,
+        };
+        vec![row("3f9a0c1e", 9, "ivy", true), row("b07d22aa", 10, "root", false)]
+    }
+
+    #[test]
+    fn checkin_lists_outstanding_codes_and_asks_before_revoking() {
+        let mut app = task('c', None);
+        assert!(render(&app, 80, 24).contains("Working"), "the list is read when the task opens");
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(outstanding())))));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("▸ 3f9a0c1e  2026-11-25 09:05 UTC → 2026-11-25 10:05 UTC  client: yes  by ivy"),
+            "{screen}"
+        );
+        assert!(screen.contains("  b07d22aa  2026-11-25 10:05 UTC → 2026-11-25 11:05 UTC  client: no  by root"));
+        both("admin_checkin_list", &app);
+        act(&mut app, Action::Down);
+        act(&mut app, Action::Letter('x'));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Revoke code b07d22aa?") && screen.contains("▸ b07d22aa"), "{screen}");
+        both("admin_checkin_revoke", &app);
+        act(&mut app, Action::Letter('y'));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::CheckinRevoked("b07d22aa".into())))));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(outstanding()[..1].to_vec())))));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Code b07d22aa revoked") && screen.contains("▸ 3f9a0c1e"), "{screen}");
+        assert!(!screen.contains("b07d22aa  2026"), "{screen}");
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(Vec::new())))));
+        both("admin_checkin_none", &app);
+    }
+
     #[test]
     fn checkin_form_and_issued_code() {
-        let app = task('c', None);
+        let mut app = task('c', None);
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(Vec::new())))));
+        act(&mut app, Action::Submit);
         both("admin_checkin_form", &app);
         let code = IssuedCode {
             code: "K7MX-4QRT".into(),
@@ -341,6 +447,7 @@ mod tests {
         act(&mut app, Action::Admin(AdminMsg::Run));
         let second = IssuedCode { code: "AAAA-CCCC".into(), expires: "2026-11-25T11:00:00.250Z".into(), client: None };
         act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkin(second)))));
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(outstanding())))));
         both("admin_checkin_issued", &app);
     }
 
