@@ -14,6 +14,9 @@ use crate::store::kiosk::{
 };
 
 const CHECKIN_PREFIX: &[u8] = b"checkin/";
+/// Serialises the find-check-mark of check-in codes (redeem, revoke): two kiosks typing one
+/// code at once redeem it once, and a code revoked while a kiosk redeems it is never both.
+static CHECKIN_CHANGES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const META_KIOSK_PIN: &[u8] = b"kiosk_pin";
 
 /// A check-in code as stored: its hash, never the code.
@@ -151,7 +154,7 @@ impl SledStore {
             return Err(refused());
         };
         let hash = checkin_hash(&normal);
-        // Hold the writer lock's order: find, check and mark in one commit below. Codes are few.
+        let _serial = CHECKIN_CHANGES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut found = None;
         for item in self.tree(T::Meta).scan_prefix(CHECKIN_PREFIX) {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
@@ -240,6 +243,7 @@ impl SledStore {
         let by_reference =
             (CHECKIN_REF_LEN..=32).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_hexdigit());
         let hash = normalise_checkin_code(typed).map(|normal| checkin_hash(&normal));
+        let _serial = CHECKIN_CHANGES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let now = now_ms();
         let mut matches: Vec<StoredCheckin> = self
             .all_checkins()?
@@ -678,6 +682,29 @@ mod tests {
         let key = store.kiosk_info(&kiosk()).unwrap().submission_public_key;
         let key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
         crypto::seal_to(&key, &serde_json::to_vec(intake).unwrap()).unwrap()
+    }
+
+    /// Kiosks typing one code at the same moment: exactly one is accepted.
+    #[test]
+    fn a_code_typed_at_several_kiosks_at_once_is_redeemed_once() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        for _ in 0..5 {
+            let code = store.issue_checkin(&ivy, None, 60_000).unwrap();
+            let start = std::sync::Barrier::new(6);
+            let accepted = std::thread::scope(|scope| {
+                let tries: Vec<_> = (0..6)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            start.wait();
+                            store.redeem_checkin(&kiosk(), &code.code).is_ok()
+                        })
+                    })
+                    .collect();
+                tries.into_iter().map(|t| t.join()).filter(|joined| matches!(joined, Ok(true))).count()
+            });
+            assert_eq!(accepted, 1, "a single-use code was accepted {accepted} times");
+        }
     }
 
     #[test]
