@@ -7,7 +7,7 @@ use std::ops::Bound;
 use super::*;
 use crate::export::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
 use crate::instrument::Library;
-use crate::report::{EncounterSummary, Period, ReportBuilder, ServiceReport};
+use crate::report::{Period, ReportBuilder, ServiceReport};
 
 /// The largest page an export may ask for.
 pub const MAX_PAGE: usize = 2_000;
@@ -16,11 +16,35 @@ const PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// Summaries handed from the reading thread to the adding one at a time.
 const REPORT_BATCH: usize = 1_024;
 
-/// A stored summary as the report's reading thread hands it on.
-enum Opened {
-    Summary(Box<EncounterSummary>),
-    /// Its key: the summary did not open, so the encounter is read from its records.
-    Unreadable(sled::IVec),
+/// Summaries as the report's reading thread hands them on: their plaintexts in one buffer
+/// (zeroized when dropped; one allocation per batch, freed by the other thread), and each key
+/// with its range in it, or `None` if it did not decrypt.
+struct Decrypted {
+    plain: zeroize::Zeroizing<Vec<u8>>,
+    entries: Vec<(sled::IVec, Option<std::ops::Range<usize>>)>,
+}
+
+impl Decrypted {
+    fn new() -> Self {
+        Decrypted {
+            plain: zeroize::Zeroizing::new(Vec::with_capacity(REPORT_BATCH * 512)),
+            entries: Vec::with_capacity(REPORT_BATCH),
+        }
+    }
+
+    /// Appends one plaintext. The buffer never grows in place (a reallocation would leave the
+    /// old copy unzeroized): a larger one takes its content and the old one is zeroized.
+    fn push(&mut self, plain: &[u8]) -> std::ops::Range<usize> {
+        if self.plain.capacity() - self.plain.len() < plain.len() {
+            let size = (self.plain.len() + plain.len()).max(self.plain.capacity() * 2);
+            let mut grown = zeroize::Zeroizing::new(Vec::with_capacity(size));
+            grown.extend_from_slice(&self.plain);
+            self.plain = grown;
+        }
+        let start = self.plain.len();
+        self.plain.extend_from_slice(plain);
+        start..self.plain.len()
+    }
 }
 
 fn after_bound(after: &Option<RecordId>) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
@@ -339,39 +363,40 @@ impl SledStore {
         // One summary per encounter, kept with its records (see `summary`). A second thread
         // reads, decrypts and decodes them while this one adds them up.
         self.ensure_summaries(&key)?;
-        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<Opened>>>(4);
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Decrypted>>(4);
         let reading = &key;
         std::thread::scope(|scope| {
             // The sender moves into the reading thread, so the adding loop ends when it does.
             scope.spawn(move || {
                 let key = reading;
-                let mut batch = Vec::with_capacity(REPORT_BATCH);
+                let mut batch = Decrypted::new();
                 for item in self.tree(T::Summary).iter() {
-                    let opened = match item {
-                        Ok((k, v)) => match Self::open_summary(key, &k, &v) {
-                            Some(summary) => Opened::Summary(Box::new(summary)),
-                            None => Opened::Unreadable(k),
-                        },
+                    let (k, v) = match item {
+                        Ok(pair) => pair,
                         Err(error) => {
                             let _ = batches.send(Err(self.sled_err(error)));
                             return;
                         }
                     };
-                    batch.push(opened);
+                    let range = Self::decrypt_summary(key, &k, &v).map(|plain| batch.push(&plain));
+                    batch.entries.push((k, range));
                     // A closed channel means the adding side stopped on an error of its own.
-                    if batch.len() == REPORT_BATCH && batches.send(Ok(std::mem::take(&mut batch))).is_err() {
+                    if batch.entries.len() == REPORT_BATCH
+                        && batches.send(Ok(std::mem::replace(&mut batch, Decrypted::new()))).is_err()
+                    {
                         return;
                     }
                 }
                 let _ = batches.send(Ok(batch));
             });
             for batch in received {
-                for opened in batch? {
-                    match opened {
-                        Opened::Summary(summary) => builder.add_summary(&summary),
+                let batch = batch?;
+                for (k, range) in &batch.entries {
+                    let plain = range.clone().and_then(|r| batch.plain.get(r));
+                    match plain.and_then(|plain| Self::decode_summary(k, plain)) {
+                        Some(summary) => builder.add_summary(&summary),
                         // Unreadable: count the encounter from its records, naming damaged ones.
-                        Opened::Unreadable(k) => match self.get_sealed::<Encounter>(&key, T::Kind(Kind::Encounter), &k)
-                        {
+                        None => match self.get_sealed::<Encounter>(&key, T::Kind(Kind::Encounter), k) {
                             Ok(Some(encounter)) => builder.add(&self.detail(&key, encounter)?),
                             Ok(None) => {}
                             Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {

@@ -47,8 +47,17 @@ impl SledStore {
 
     /// A stored summary, if it opens, decodes, belongs to `id` and has this build's layout.
     pub(super) fn open_summary(key: &DataKey, id: &[u8], value: &[u8]) -> Option<EncounterSummary> {
-        let plain = key.open(&aad(T::Summary, id, "record"), value).ok()?;
-        let summary: EncounterSummary = serde_json::from_slice(&plain).ok()?;
+        Self::decode_summary(id, &Self::decrypt_summary(key, id, value)?)
+    }
+
+    /// A stored summary's plaintext (to be zeroized by the caller's buffer).
+    pub(super) fn decrypt_summary(key: &DataKey, id: &[u8], value: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+        key.open(&aad(T::Summary, id, "record"), value).ok()
+    }
+
+    /// A summary from its plaintext, if it decodes, belongs to `id` and has this build's layout.
+    pub(super) fn decode_summary(id: &[u8], plain: &[u8]) -> Option<EncounterSummary> {
+        let summary: EncounterSummary = serde_json::from_slice(plain).ok()?;
         (summary.schema_version == SUMMARY_VERSION && summary.id.as_bytes().as_slice() == id).then_some(summary)
     }
 
