@@ -428,17 +428,59 @@ impl Client {
     }
 }
 
-/// Whether a process exists and is not a zombie (Linux `/proc`; elsewhere assume it is gone).
+/// Whether any thread of a process is still running (Linux `/proc`; elsewhere assume it is gone).
+///
+/// The main thread shows as a zombie as soon as it exits, while the process's other threads may
+/// still be tearing down and holding its files (and so the database lock); only when every
+/// thread has exited are the files closed.
 fn process_alive(pid: u32) -> bool {
     if pid == 0 || pid == std::process::id() {
         return false;
     }
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the parenthesised command name, which may itself hold spaces.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .is_some_and(|state| state != "Z" && state != "X"),
-        Err(_) => false,
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks
+        .flatten()
+        .any(|task| std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| thread_running(&stat)))
+}
+
+/// Whether a `/proc/.../stat` line describes a thread that has not exited.
+fn thread_running(stat: &str) -> bool {
+    // The state follows the parenthesised command name, which may itself hold spaces.
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .is_some_and(|state| state != "Z" && state != "X")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thread_state_after_the_command_name_decides_whether_it_runs() {
+        assert!(thread_running("42 (triage serve) S 1 42 42 0"));
+        assert!(thread_running("42 (a) b) R 1"));
+        assert!(!thread_running("42 (triage) Z 1 42"));
+        assert!(!thread_running("42 (triage) X 1 42"));
+        assert!(!thread_running("garbage"));
+    }
+
+    #[test]
+    fn a_process_is_alive_until_it_has_exited_and_been_reaped_or_left_a_zombie() {
+        let Ok(mut child) = std::process::Command::new("sleep").arg("30").spawn() else {
+            return; // no `sleep` here: nothing to observe
+        };
+        assert!(process_alive(child.id()));
+        let _ = child.kill();
+        // Before the wait the child is a zombie: its threads are gone, so is its lock.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while process_alive(child.id()) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(!process_alive(child.id()));
+        let _ = child.wait();
+        assert!(!process_alive(child.id()));
+        assert!(!process_alive(std::process::id()));
     }
 }
