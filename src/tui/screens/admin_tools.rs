@@ -11,6 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind, setting_label};
 use crate::tui::app::{AdminState, App};
 use crate::tui::backend::{CheckinRow, IssuedCode, OwnerInfo};
+use crate::tui::paragraph::FastParagraph;
 use crate::tui::strings::{Text, fill};
 use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean, draw_form};
@@ -87,7 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
                         preview.push(Line::raw(format!("  {}", clean(line))));
                     }
                 }
-                frame.render_widget(Paragraph::new(preview).wrap(Wrap { trim: false }), area);
+                frame.render_widget(FastParagraph::new(preview).wrap(Wrap { trim: false }), area);
             }
             return;
         }
