@@ -121,13 +121,19 @@ const FORMAT_MARKER: &str = "triage-data-directory v1";
 /// Associated data binding a value to its tree, key and field.
 pub(crate) fn aad(tree: T, key: &[u8], field: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(32 + key.len() + field.len());
+    aad_into(&mut out, tree, key, field);
+    out
+}
+
+/// [`aad`] written into a buffer that is cleared first (reused across many records).
+pub(crate) fn aad_into(out: &mut Vec<u8>, tree: T, key: &[u8], field: &str) {
+    out.clear();
     out.extend_from_slice(b"triage/v1\0");
     out.extend_from_slice(tree.name().as_bytes());
     out.push(0);
     out.extend_from_slice(&(key.len() as u32).to_be_bytes());
     out.extend_from_slice(key);
     out.extend_from_slice(field.as_bytes());
-    out
 }
 
 /// Printable id of a key: a record id, or `encounter-sequence`.
@@ -204,25 +210,45 @@ impl std::fmt::Debug for SledStore {
     }
 }
 
+/// How long opening waits for sled's own lock on the database file to be released.
+const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Opens sled, waiting a little while its lock is held. The caller holds the owner lock, so a
+/// held sled lock is this process's previous database still closing: sled's background threads
+/// keep the file open for a moment after the database is dropped (a reopen, a restore).
+fn open_sled(db_path: &Path) -> sled::Result<sled::Db> {
+    let deadline = std::time::Instant::now() + SLED_LOCK_WAIT;
+    loop {
+        match sled::Config::new().path(db_path).cache_capacity(CACHE_BYTES).flush_every_ms(Some(200)).open() {
+            Err(error) if sled_lock_held(&error) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether sled refused to open because another open database holds its file lock (sled 0.34
+/// reports it as an `Other` I/O error with this message, not as `WouldBlock`).
+fn sled_lock_held(error: &sled::Error) -> bool {
+    matches!(error, sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock
+        || (io.kind() == std::io::ErrorKind::Other && io.to_string().starts_with("could not acquire lock")))
+}
+
 impl SledStore {
     /// Opens (creating if needed) the database in `dir/db`. The caller must hold the data
     /// directory's owner lock (see `server::OwnerLock`): sled allows one process.
     pub fn open(dir: &Path) -> Result<SledStore> {
         let db_path = dir.join("db");
         discard_unfinished_snapshots(dir, &db_path)?;
-        let db =
-            sled::Config::new().path(&db_path).cache_capacity(CACHE_BYTES).flush_every_ms(Some(200)).open().map_err(
-                |error| match error {
-                    sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock => {
-                        StoreError::OwnerRunning { path: dir.to_path_buf(), pid: String::new() }
-                    }
-                    sled::Error::Io(io) => StoreError::from_io("open the database in", dir, io),
-                    sled::Error::Corruption { .. } => {
-                        StoreError::Corrupt { path: dir.to_path_buf(), detail: "sled reported corruption".into() }
-                    }
-                    other => StoreError::Corrupt { path: dir.to_path_buf(), detail: other.to_string() },
-                },
-            )?;
+        let db = open_sled(&db_path).map_err(|error| match error {
+            error if sled_lock_held(&error) => StoreError::OwnerRunning { path: dir.to_path_buf(), pid: String::new() },
+            sled::Error::Io(io) => StoreError::from_io("open the database in", dir, io),
+            sled::Error::Corruption { .. } => {
+                StoreError::Corrupt { path: dir.to_path_buf(), detail: "sled reported corruption".into() }
+            }
+            other => StoreError::Corrupt { path: dir.to_path_buf(), detail: other.to_string() },
+        })?;
         // A directory that holds another sled database is refused before anything is written.
         let ours: Vec<&str> = T::ALL.iter().map(|t| t.name()).collect();
         for name in db.tree_names() {

@@ -79,6 +79,19 @@ fn a_partial_startup_snapshot_does_not_block_opening() {
     assert_eq!(detail.answers[0].position, 2);
 }
 
+/// sled reports its held file lock as a plain I/O error; opening names it as another owner, after
+/// waiting for a database of this process that is still closing.
+#[test]
+fn a_database_open_elsewhere_is_reported_as_another_owner() {
+    let (dir, store, _admin) = fresh();
+    let started = std::time::Instant::now();
+    let error = SledStore::open(dir.path()).unwrap_err();
+    assert!(matches!(error, StoreError::OwnerRunning { .. }), "{error}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(2), "it waits for a closing database first");
+    drop(store);
+    SledStore::open(dir.path()).unwrap();
+}
+
 #[test]
 fn full_encounter_round_trip_and_reopen() {
     let (dir, store, admin) = fresh();
