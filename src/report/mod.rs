@@ -13,6 +13,7 @@ pub mod render;
 pub mod stats;
 pub mod summary;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
@@ -216,7 +217,8 @@ pub struct ReportBuilder<'a> {
     intakes: u64,
     by_origin: BTreeMap<&'static str, u64>,
     by_level: BTreeMap<String, u64>,
-    flags: BTreeMap<(String, bool), u64>,
+    /// Encounters raising each flag: [as a warning, as critical].
+    flags: BTreeMap<String, [u64; 2]>,
     critical_encounters: u64,
     review_ms: Vec<i64>,
     awaiting: u64,
@@ -287,18 +289,18 @@ impl<'a> ReportBuilder<'a> {
         self.add_summary(&EncounterSummary::from_detail(detail));
     }
 
-    /// Adds one encounter from its summary (what the owner keeps for each encounter).
-    pub fn add_summary(&mut self, summary: &EncounterSummary) {
-        self.damaged.extend(summary.damaged.iter().cloned());
+    /// Adds one encounter from its summary (what the owner keeps for each encounter), owned or
+    /// borrowing its text from stored bytes.
+    pub fn add_summary<S: AsRef<str>>(&mut self, summary: &EncounterSummary<S>) {
+        self.damaged.extend(summary.damaged.iter().map(|record| record.as_ref().to_string()));
         let at = summary.created_ms;
         let in_period = self.period.contains(at);
-        let measures = measure::summary_measures(self.library, summary);
+        let facts = measure::summary_facts(self.library, summary);
         // Every measure feeds outcomes, whatever the period: a follow-up may fall after it.
         let track = self.clients.entry(summary.client_id).or_default();
-        for m in &measures {
-            let Some(instrument) = self.library.get(&m.instrument) else { continue };
-            if let Some(value) = measure::change_value(instrument, &m.result) {
-                let index = Self::intern(&mut self.instruments, &m.instrument);
+        for fact in &facts {
+            if let Some(value) = fact.change_value {
+                let index = Self::intern(&mut self.instruments, &fact.instrument.id);
                 track.measures.push((at, index as u16, value));
             }
         }
@@ -306,7 +308,7 @@ impl<'a> ReportBuilder<'a> {
             return;
         }
         for (resource, _) in summary.referrals.iter().filter(|(_, chosen)| *chosen) {
-            let index = Self::intern(&mut self.resources, resource);
+            let index = Self::intern(&mut self.resources, resource.as_ref());
             track.referrals.push((at, index as u32));
         }
         self.intakes += 1;
@@ -319,17 +321,21 @@ impl<'a> ReportBuilder<'a> {
         let week = (at + MONDAY_SHIFT_MS).div_euclid(WEEK_MS) * WEEK_MS - MONDAY_SHIFT_MS;
         *self.weeks.entry(week).or_default() += 1;
 
-        let mut seen: Vec<(String, bool)> = Vec::new();
-        for m in &measures {
-            if m.source == Source::StoredTotal {
+        let mut seen: Vec<(Cow<'_, str>, bool)> = Vec::new();
+        for fact in &facts {
+            if fact.source == Source::StoredTotal {
                 self.from_stored += 1;
             }
-            update(&mut self.screens, &m.instrument, |(screened, positive)| {
+            update(&mut self.screens, &fact.instrument.id, |(screened, positive)| {
                 *screened += 1;
-                *positive += u64::from(m.result.positive);
+                *positive += u64::from(fact.positive);
             });
-            for (flag, critical) in &m.flags {
-                let name = if flag.contains('.') { flag.clone() } else { format!("{}.{flag}", m.instrument) };
+            for (flag, critical) in &fact.flags {
+                let name = if flag.contains('.') {
+                    Cow::Borrowed(flag.as_ref())
+                } else {
+                    Cow::Owned(format!("{}.{flag}", fact.instrument.id))
+                };
                 if !seen.iter().any(|(f, _)| *f == name) {
                     seen.push((name, *critical));
                 }
@@ -339,8 +345,8 @@ impl<'a> ReportBuilder<'a> {
         if critical {
             self.critical_encounters += 1;
         }
-        for key in seen {
-            *self.flags.entry(key).or_default() += 1;
+        for (flag, critical) in seen {
+            update(&mut self.flags, &flag, |counts| counts[usize::from(critical)] += 1);
         }
 
         if summary.origin == EncounterOrigin::Kiosk {
@@ -352,7 +358,7 @@ impl<'a> ReportBuilder<'a> {
         }
 
         for (resource, chosen) in &summary.referrals {
-            update(&mut self.referrals, resource, |(offered, picked)| {
+            update(&mut self.referrals, resource.as_ref(), |(offered, picked)| {
                 *offered += 1;
                 *picked += u64::from(*chosen);
             });
@@ -374,10 +380,13 @@ impl<'a> ReportBuilder<'a> {
             list
         };
         let by_origin = self.by_origin.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        let mut flags: Vec<FlagCount> = self
-            .flags
-            .into_iter()
-            .map(|((flag, critical), encounters)| FlagCount { flag, critical, encounters })
+        let mut flags: Vec<FlagCount> = (self.flags.into_iter())
+            .flat_map(|(flag, counts)| {
+                [(false, counts[0]), (true, counts[1])]
+                    .into_iter()
+                    .filter(|(_, encounters)| *encounters > 0)
+                    .map(move |(critical, encounters)| FlagCount { flag: flag.clone(), critical, encounters })
+            })
             .collect();
         flags.sort_by(|a, b| {
             b.critical.cmp(&a.critical).then(b.encounters.cmp(&a.encounters)).then(a.flag.cmp(&b.flag))

@@ -16,51 +16,131 @@ use crate::store::{
     Answer, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, RecordId, Referral, ResultRecord,
 };
 
-/// The summary layout this build reads and writes.
-pub const SUMMARY_VERSION: u32 = 1;
+/// The summary layout this build reads and writes (2: postcard, ids as bytes; 1 was JSON).
+pub const SUMMARY_VERSION: u32 = 2;
+
+// Every text field is of type `S`: `String` when a summary is built and kept up to date, `&str`
+// when the report reads a stored one, borrowing from the decrypted bytes (no copy is made).
 
 /// The current item answers of one instrument in one encounter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InstrumentAnswers {
+pub struct InstrumentAnswers<S = String> {
     /// The instrument's id (any version or language: the latest answer to an item wins).
-    pub instrument: String,
+    pub instrument: S,
     /// (item id, option position) of the latest answer to each item, in the order first answered.
-    pub items: Vec<(String, u32)>,
+    pub items: Vec<(S, u32)>,
 }
 
 /// The latest stored result of one instrument (used only when it has no item answers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredResult {
-    pub instrument: String,
+pub struct StoredResult<S = String> {
+    pub instrument: S,
     pub total: Option<i64>,
     /// (flag code, critical) as stored.
-    pub flags: Vec<(String, bool)>,
+    pub flags: Vec<(S, bool)>,
 }
 
 /// One encounter as the service report sees it (encrypted at rest like the records it sums up).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EncounterSummary {
+pub struct EncounterSummary<S = String> {
     pub schema_version: u32,
+    #[serde(with = "id_bytes")]
     pub id: RecordId,
+    #[serde(with = "id_bytes")]
     pub client_id: RecordId,
     pub origin: EncounterOrigin,
     pub created_ms: i64,
     /// Instruments in the order first answered, each with its current answers.
-    pub answers: Vec<InstrumentAnswers>,
+    pub answers: Vec<InstrumentAnswers<S>>,
     /// Instruments in the order first stored, each with its latest stored result.
-    pub results: Vec<StoredResult>,
+    pub results: Vec<StoredResult<S>>,
     /// (decision time, level) of the latest decision (the later saved on equal times); the level
     /// is the final level if set, else the suggested one.
-    pub latest_decision: Option<(i64, String)>,
+    pub latest_decision: Option<(i64, S)>,
     /// When the first decision was made (ends a kiosk intake's review time).
     pub first_decision_ms: Option<i64>,
     /// Every resource of every referral in the order saved: (resource id, chosen).
-    pub referrals: Vec<(String, bool)>,
+    pub referrals: Vec<(S, bool)>,
     /// A crisis action was recorded.
     pub crisis: bool,
     /// Records of the encounter that could not be read when the summary was built.
-    #[serde(default)]
-    pub damaged: Vec<String>,
+    pub damaged: Vec<S>,
+}
+
+/// A summary as stored: postcard bytes (compact, and readable without copying its text).
+pub fn encode(summary: &EncounterSummary) -> Vec<u8> {
+    // Serialising plain data to a growable buffer cannot fail; an empty value would be read
+    // back as unreadable and rebuilt from the records.
+    postcard::to_stdvec(summary).unwrap_or_default()
+}
+
+/// A stored summary, borrowing its text from `bytes`, if it decodes, has this build's layout
+/// and belongs to encounter `id`.
+pub fn decode<'a>(id: &[u8], bytes: &'a [u8]) -> Option<EncounterSummary<&'a str>> {
+    let summary: EncounterSummary<&'a str> = postcard::from_bytes(bytes).ok()?;
+    (summary.schema_version == SUMMARY_VERSION && summary.id.as_bytes().as_slice() == id).then_some(summary)
+}
+
+/// Record ids as their 16 bytes (the records' own JSON form is 32 hex digits).
+mod id_bytes {
+    use serde::{Deserializer, Serializer, de};
+
+    use crate::store::RecordId;
+
+    pub fn serialize<S: Serializer>(id: &RecordId, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(id.as_bytes())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<RecordId, D::Error> {
+        struct Bytes;
+        impl de::Visitor<'_> for Bytes {
+            type Value = RecordId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record id (16 bytes)")
+            }
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<RecordId, E> {
+                RecordId::from_slice(bytes).ok_or_else(|| E::invalid_length(bytes.len(), &self))
+            }
+        }
+        deserializer.deserialize_bytes(Bytes)
+    }
+}
+
+impl<S: AsRef<str>> EncounterSummary<S> {
+    /// The level counted for the encounter: the latest decision's, or `undecided`.
+    pub fn level(&self) -> &str {
+        self.latest_decision.as_ref().map_or("undecided", |(_, level)| level.as_ref())
+    }
+
+    /// An owned copy (for a summary about to be updated).
+    pub fn to_owned_summary(&self) -> EncounterSummary {
+        let text = |s: &S| s.as_ref().to_string();
+        EncounterSummary {
+            schema_version: self.schema_version,
+            id: self.id,
+            client_id: self.client_id,
+            origin: self.origin,
+            created_ms: self.created_ms,
+            answers: (self.answers.iter())
+                .map(|a| InstrumentAnswers {
+                    instrument: text(&a.instrument),
+                    items: a.items.iter().map(|(item, position)| (text(item), *position)).collect(),
+                })
+                .collect(),
+            results: (self.results.iter())
+                .map(|r| StoredResult {
+                    instrument: text(&r.instrument),
+                    total: r.total,
+                    flags: r.flags.iter().map(|(flag, critical)| (text(flag), *critical)).collect(),
+                })
+                .collect(),
+            latest_decision: self.latest_decision.as_ref().map(|(at, level)| (*at, text(level))),
+            first_decision_ms: self.first_decision_ms,
+            referrals: self.referrals.iter().map(|(resource, chosen)| (text(resource), *chosen)).collect(),
+            crisis: self.crisis,
+            damaged: self.damaged.iter().map(text).collect(),
+        }
+    }
 }
 
 /// One record of an encounter, as [`EncounterSummary::apply`] takes it.
@@ -157,15 +237,12 @@ impl EncounterSummary {
             Saved::CrisisAction(_) => self.crisis = true,
         }
     }
-
-    /// The level counted for the encounter: the latest decision's, or `undecided`.
-    pub fn level(&self) -> &str {
-        self.latest_decision.as_ref().map_or("undecided", |(_, level)| level.as_str())
-    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::report::tests::encounter;
     use crate::store::{Decision, Flag, InstrumentRef, Lang};
@@ -245,6 +322,80 @@ mod tests {
         assert_eq!(built.answers[0].items[0].1, 0, "the latest answer to an item is the current one");
         assert_eq!(built.referrals, vec![("a".to_string(), true), ("b".to_string(), false)]);
         assert_eq!(built.results.iter().find(|r| r.instrument == "gad7").and_then(|r| r.total), Some(9));
+    }
+
+    /// Any summary: instruments of the library (and one it does not know), answers to their
+    /// items (and to an unknown item), stored totals with flags, decisions and referrals.
+    pub(crate) fn any_summary() -> impl Strategy<Value = EncounterSummary> {
+        let instruments: Vec<(String, Vec<String>)> = crate::instrument::Library::shipped()
+            .instruments()
+            .map(|i| (i.id.clone(), i.items.iter().map(|item| item.id.clone()).chain(["nope".into()]).collect()))
+            .chain([("unknown".to_string(), vec!["q1".to_string()])])
+            .collect();
+        let answered = proptest::sample::select(instruments.clone()).prop_flat_map(|(id, items)| {
+            proptest::collection::vec((proptest::sample::select(items), 0u32..6), 0..12)
+                .prop_map(move |items| InstrumentAnswers { instrument: id.clone(), items })
+        });
+        let ids: Vec<String> = instruments.iter().map(|(id, _)| id.clone()).collect();
+        let flag = (proptest::sample::select(vec!["q9".to_string(), "phq9.q9".into(), "x".into()]), any::<bool>());
+        let stored =
+            (proptest::sample::select(ids), proptest::option::of(-5i64..80), proptest::collection::vec(flag, 0..3))
+                .prop_map(|(instrument, total, flags)| StoredResult { instrument, total, flags });
+        let text = "[a-z0-9 .-]{0,12}";
+        (
+            (any::<[u8; 16]>(), any::<[u8; 16]>(), any::<bool>(), any::<i64>()),
+            proptest::collection::vec(answered, 0..3),
+            proptest::collection::vec(stored, 0..3),
+            (proptest::option::of((any::<i64>(), text)), proptest::option::of(any::<i64>())),
+            (
+                proptest::collection::vec((text, any::<bool>()), 0..4),
+                any::<bool>(),
+                proptest::collection::vec(text, 0..2),
+            ),
+        )
+            .prop_map(
+                |(
+                    (id, client, kiosk, created_ms),
+                    answers,
+                    results,
+                    (latest_decision, first_decision_ms),
+                    (referrals, crisis, damaged),
+                )| {
+                    EncounterSummary {
+                        schema_version: SUMMARY_VERSION,
+                        id: RecordId::from_slice(&id).unwrap_or_else(RecordId::random),
+                        client_id: RecordId::from_slice(&client).unwrap_or_else(RecordId::random),
+                        origin: if kiosk { EncounterOrigin::Kiosk } else { EncounterOrigin::Staff },
+                        created_ms,
+                        answers,
+                        results,
+                        latest_decision,
+                        first_decision_ms,
+                        referrals,
+                        crisis,
+                        damaged,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn a_stored_summary_reads_back_equal_and_only_as_its_own(summary in any_summary()) {
+            let bytes = encode(&summary);
+            let other_id = RecordId::random();
+            let read = decode(summary.id.as_bytes(), &bytes);
+            prop_assert_eq!(read.as_ref().map(|s| s.to_owned_summary()), Some(summary.clone()));
+            prop_assert_eq!(read.map(|s| s.level().to_string()), Some(summary.level().to_string()));
+            // Another encounter's id, another layout, cut short or padded: not read.
+            prop_assert!(decode(other_id.as_bytes(), &bytes).is_none());
+            let mut other = summary.clone();
+            other.schema_version = SUMMARY_VERSION - 1;
+            prop_assert!(decode(summary.id.as_bytes(), &encode(&other)).is_none());
+            prop_assert!(decode(summary.id.as_bytes(), &bytes[..bytes.len() - 1]).is_none());
+            let json = br#"{"schema_version":1}"#;
+            prop_assert!(decode(summary.id.as_bytes(), json).is_none());
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //! organisation's X25519 public key. Secrets are zeroized on drop and never Debug-printed.
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload, rand_core::RngCore};
+use std::ops::Range;
+
+use chacha20poly1305::aead::{Aead, AeadCore, AeadInPlace, KeyInit, OsRng, Payload, rand_core::RngCore};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -23,6 +25,7 @@ const KIND_CHECKSUMMED: u8 = 2;
 const NONCE_LEN: usize = 24;
 const HEADER_LEN: usize = 3;
 const CHECKSUM_LEN: usize = 16;
+const TAG_LEN: usize = 16;
 
 /// Why an envelope could not be opened. Carries no secret and no plaintext.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -72,6 +75,36 @@ impl DataKey {
     /// Decrypts a value made by [`DataKey::seal`] with the same `aad`.
     pub fn open(&self, aad: &[u8], value: &[u8]) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
         open_with(&self.cipher(), aad, value)
+    }
+
+    /// Decrypts like [`DataKey::open`], appending the plaintext to `out` instead of allocating
+    /// (for reading many records into one zeroized buffer). `out` must have room for the
+    /// value's length, so it never reallocates and leaves a copy behind; it is unchanged on error.
+    pub fn open_into(&self, aad: &[u8], value: &[u8], out: &mut Vec<u8>) -> Result<Range<usize>, EnvelopeError> {
+        let body = check_header(value, KIND_SEALED_AEAD)?;
+        if body.len() < NONCE_LEN + TAG_LEN {
+            return Err(EnvelopeError::Malformed);
+        }
+        let (nonce, sealed) = body.split_at(NONCE_LEN);
+        let (ciphertext, tag) = sealed.split_at(sealed.len() - TAG_LEN);
+        if out.capacity() - out.len() < ciphertext.len() {
+            return Err(EnvelopeError::Malformed);
+        }
+        let start = out.len();
+        out.extend_from_slice(ciphertext);
+        // The tag is checked before anything is decrypted: on failure the bytes are ciphertext.
+        match self.cipher().decrypt_in_place_detached(
+            XNonce::from_slice(nonce),
+            aad,
+            &mut out[start..],
+            chacha20poly1305::Tag::from_slice(tag),
+        ) {
+            Ok(()) => Ok(start..out.len()),
+            Err(_) => {
+                out.truncate(start);
+                Err(EnvelopeError::Authentication)
+            }
+        }
     }
 
     /// A short fingerprint (not secret-revealing) that tells two keys apart in tests and
@@ -378,6 +411,31 @@ mod tests {
         assert_eq!(key.open(b"clients\0abc\0record", &sealed).unwrap().as_slice(), b"hello");
         assert_eq!(key.open(b"clients\0abd\0record", &sealed), Err(EnvelopeError::Authentication));
         assert_eq!(DataKey::generate().open(b"clients\0abc\0record", &sealed), Err(EnvelopeError::Authentication));
+    }
+
+    proptest! {
+        #[test]
+        fn open_into_appends_what_open_returns(plain in proptest::collection::vec(any::<u8>(), 0..300), before in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let key = DataKey::generate();
+            let sealed = key.seal(b"aad", &plain);
+            let mut out = Vec::with_capacity(before.len() + sealed.len());
+            out.extend_from_slice(&before);
+            let range = key.open_into(b"aad", &sealed, &mut out).unwrap();
+            let opened = key.open(b"aad", &sealed).unwrap();
+            prop_assert_eq!(&out[range.clone()], opened.as_slice());
+            prop_assert_eq!(&out[..range.start], before.as_slice());
+            // Another aad, a changed byte, or too little room: refused, and `out` is unchanged.
+            let mut tampered = sealed.clone();
+            let at = tampered.len() - 1 - (plain.len() % 16);
+            tampered[at] ^= 1;
+            let mut again = before.clone();
+            again.reserve(sealed.len());
+            prop_assert_eq!(key.open_into(b"other", &sealed, &mut again), Err(EnvelopeError::Authentication));
+            prop_assert_eq!(key.open_into(b"aad", &tampered, &mut again), Err(EnvelopeError::Authentication));
+            prop_assert_eq!(&again, &before);
+            let mut small = Vec::with_capacity(plain.len().saturating_sub(1));
+            prop_assert_eq!(key.open_into(b"aad", &sealed, &mut small).is_err(), !plain.is_empty());
+        }
     }
 
     #[test]

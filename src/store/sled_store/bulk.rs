@@ -7,7 +7,7 @@ use std::ops::Bound;
 use super::*;
 use crate::export::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
 use crate::instrument::Library;
-use crate::report::{Period, ReportBuilder, ServiceReport};
+use crate::report::{Period, ReportBuilder, ServiceReport, summary};
 
 /// The largest page an export may ask for.
 pub const MAX_PAGE: usize = 2_000;
@@ -32,18 +32,17 @@ impl Decrypted {
         }
     }
 
-    /// Appends one plaintext. The buffer never grows in place (a reallocation would leave the
-    /// old copy unzeroized): a larger one takes its content and the old one is zeroized.
-    fn push(&mut self, plain: &[u8]) -> std::ops::Range<usize> {
-        if self.plain.capacity() - self.plain.len() < plain.len() {
-            let size = (self.plain.len() + plain.len()).max(self.plain.capacity() * 2);
+    /// Decrypts one sealed value onto the end of the buffer. The buffer never grows in place (a
+    /// reallocation would leave the old copy unzeroized): a larger one takes its content and the
+    /// old one is zeroized.
+    fn open(&mut self, key: &DataKey, aad: &[u8], value: &[u8]) -> Option<std::ops::Range<usize>> {
+        if self.plain.capacity() - self.plain.len() < value.len() {
+            let size = (self.plain.len() + value.len()).max(self.plain.capacity() * 2);
             let mut grown = zeroize::Zeroizing::new(Vec::with_capacity(size));
             grown.extend_from_slice(&self.plain);
             self.plain = grown;
         }
-        let start = self.plain.len();
-        self.plain.extend_from_slice(plain);
-        start..self.plain.len()
+        key.open_into(aad, value, &mut self.plain).ok()
     }
 }
 
@@ -370,6 +369,7 @@ impl SledStore {
             scope.spawn(move || {
                 let key = reading;
                 let mut batch = Decrypted::new();
+                let mut aad = Vec::new();
                 for item in self.tree(T::Summary).iter() {
                     let (k, v) = match item {
                         Ok(pair) => pair,
@@ -378,7 +378,8 @@ impl SledStore {
                             return;
                         }
                     };
-                    let range = Self::decrypt_summary(key, &k, &v).map(|plain| batch.push(&plain));
+                    aad_into(&mut aad, T::Summary, &k, "record");
+                    let range = batch.open(key, &aad, &v);
                     batch.entries.push((k, range));
                     // A closed channel means the adding side stopped on an error of its own.
                     if batch.entries.len() == REPORT_BATCH
@@ -393,7 +394,7 @@ impl SledStore {
                 let batch = batch?;
                 for (k, range) in &batch.entries {
                     let plain = range.clone().and_then(|r| batch.plain.get(r));
-                    match plain.and_then(|plain| Self::decode_summary(k, plain)) {
+                    match plain.and_then(|plain| summary::decode(k, plain)) {
                         Some(summary) => builder.add_summary(&summary),
                         // Unreadable: count the encounter from its records, naming damaged ones.
                         None => match self.get_sealed::<Encounter>(&key, T::Kind(Kind::Encounter), k) {

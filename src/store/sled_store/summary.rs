@@ -11,7 +11,7 @@
 
 use super::bulk::Walk;
 use super::*;
-use crate::report::summary::{EncounterSummary, SUMMARY_VERSION, Saved};
+use crate::report::summary::{self, EncounterSummary, SUMMARY_VERSION, Saved};
 
 /// Meta key: the summary layout every encounter's summary was built at.
 const META_SUMMARIES: &[u8] = b"summaries";
@@ -42,23 +42,14 @@ impl SledStore {
 
     fn summary_write(&self, key: &DataKey, summary: &EncounterSummary) -> Write {
         let id = summary.id.as_bytes();
-        Write { tree: T::Summary, key: id.to_vec(), value: self.seal_record(key, T::Summary, id, summary) }
+        let plain = zeroize::Zeroizing::new(summary::encode(summary));
+        Write { tree: T::Summary, key: id.to_vec(), value: key.seal(&aad(T::Summary, id, "record"), &plain) }
     }
 
     /// A stored summary, if it opens, decodes, belongs to `id` and has this build's layout.
     pub(super) fn open_summary(key: &DataKey, id: &[u8], value: &[u8]) -> Option<EncounterSummary> {
-        Self::decode_summary(id, &Self::decrypt_summary(key, id, value)?)
-    }
-
-    /// A stored summary's plaintext (to be zeroized by the caller's buffer).
-    pub(super) fn decrypt_summary(key: &DataKey, id: &[u8], value: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-        key.open(&aad(T::Summary, id, "record"), value).ok()
-    }
-
-    /// A summary from its plaintext, if it decodes, belongs to `id` and has this build's layout.
-    pub(super) fn decode_summary(id: &[u8], plain: &[u8]) -> Option<EncounterSummary> {
-        let summary: EncounterSummary = serde_json::from_slice(plain).ok()?;
-        (summary.schema_version == SUMMARY_VERSION && summary.id.as_bytes().as_slice() == id).then_some(summary)
+        let plain = key.open(&aad(T::Summary, id, "record"), value).ok()?;
+        summary::decode(id, &plain).map(|summary| summary.to_owned_summary())
     }
 
     /// Folds one prepared write into a summary.
