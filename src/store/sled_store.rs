@@ -201,6 +201,9 @@ pub struct SledStore {
     data_key: RwLock<Option<DataKey>>,
     /// Serialises writers; holds the audit head.
     head: Mutex<AuditHead>,
+    /// Held across a read-check-write of one record that must see no other change in between
+    /// (see [`SledStore::exclusive_change`]).
+    changes: Mutex<()>,
     kdf: RwLock<KdfParams>,
 }
 
@@ -270,6 +273,7 @@ impl SledStore {
             trees,
             data_key: RwLock::new(None),
             head: Mutex::new(AuditHead::default()),
+            changes: Mutex::new(()),
             kdf: RwLock::new(KdfParams::PRODUCTION),
         };
         let meta = store.tree(T::Meta);
@@ -308,6 +312,15 @@ impl SledStore {
 
     fn lock_head(&self) -> MutexGuard<'_, AuditHead> {
         self.head.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Keeps other read-check-writes out while held: a record read, checked and written back
+    /// (a check-in code redeemed or revoked, a client's fields merged) sees no other such change
+    /// in between, so two kiosks typing one code redeem it once and two staff editing different
+    /// fields of one client both keep theirs. (`commit` takes the writer lock on its own, so
+    /// this cannot be that lock.)
+    pub(super) fn exclusive_change(&self) -> MutexGuard<'_, ()> {
+        self.changes.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn key(&self) -> Result<DataKey> {

@@ -3,14 +3,7 @@
 //! (`client.update`) whose record names the client id and the fields that changed, never their
 //! old or new values.
 
-use std::sync::Mutex;
-
 use super::*;
-
-/// Serialises read-merge-write of client records in this process (the owner is the only
-/// process that opens the database), so two staff editing different fields of one client at
-/// the same time both keep their change.
-static CLIENT_UPDATES: Mutex<()> = Mutex::new(());
 
 /// The names of the fields that differ between two versions of a client, in form order.
 fn changed_fields(before: &Client, after: &Client) -> Vec<String> {
@@ -54,7 +47,7 @@ impl SledStore {
     ) -> Result<ClientUpdated> {
         self.authorize(actor, Operation::UpdateClient, Some(id.to_string()), Some(*id))?;
         let key = self.key()?;
-        let _serial = CLIENT_UPDATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _serial = self.exclusive_change();
         let tree = T::Kind(Kind::Client);
         let current: Client = self
             .get_sealed(&key, tree, id.as_bytes())?

@@ -14,9 +14,6 @@ use crate::store::kiosk::{
 };
 
 const CHECKIN_PREFIX: &[u8] = b"checkin/";
-/// Serialises the find-check-mark of check-in codes (redeem, revoke): two kiosks typing one
-/// code at once redeem it once, and a code revoked while a kiosk redeems it is never both.
-static CHECKIN_CHANGES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const META_KIOSK_PIN: &[u8] = b"kiosk_pin";
 
 /// A check-in code as stored: its hash, never the code.
@@ -154,7 +151,7 @@ impl SledStore {
             return Err(refused());
         };
         let hash = checkin_hash(&normal);
-        let _serial = CHECKIN_CHANGES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _serial = self.exclusive_change();
         let mut found = None;
         for item in self.tree(T::Meta).scan_prefix(CHECKIN_PREFIX) {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
@@ -243,7 +240,7 @@ impl SledStore {
         let by_reference =
             (CHECKIN_REF_LEN..=32).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_hexdigit());
         let hash = normalise_checkin_code(typed).map(|normal| checkin_hash(&normal));
-        let _serial = CHECKIN_CHANGES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _serial = self.exclusive_change();
         let now = now_ms();
         let mut matches: Vec<StoredCheckin> = self
             .all_checkins()?
