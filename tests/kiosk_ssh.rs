@@ -314,6 +314,23 @@ fn kiosk_over_ssh_in_tmux_crisis_alert_and_a_clean_scrollback() {
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(list[0]["critical"], true);
 
-    // SIGHUP from the closing SSH session ends the kiosk.
+    // Closing the SSH session ends the kiosk (a CI run once left one spinning a core).
     drop(tmux);
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !kiosks_on(&data).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the kiosk outlived its SSH session: {:?}", kiosks_on(&data));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Running `triage kiosk` processes on `data` (from /proc; zombies have no command line).
+fn kiosks_on(data: &Path) -> Vec<String> {
+    let data = data.to_string_lossy();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .flatten()
+        .filter_map(|entry| std::fs::read(entry.path().join("cmdline")).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+        .filter(|command| command.contains(" kiosk ") && command.contains(data.as_ref()) && !command.contains("sshd"))
+        .collect()
 }

@@ -345,6 +345,19 @@ fn a_hung_up_terminal_ends_the_interface_and_loses_no_answer() {
     assert_eq!(count(&encounter_actions(&env, NURSE, &encounter), "answer.create"), 2);
 }
 
+/// Regression (a CI run left one behind, spinning a core): the kiosk had no watchdog, so a kiosk
+/// whose terminal went away (the SSH link dropped) stayed in crossterm's poll forever.
+#[test]
+fn a_hung_up_terminal_ends_the_kiosk() {
+    let env = Env::initialised();
+    let mut kiosk = env.kiosk(&["--device", "pty-test"], 80, 24);
+    kiosk.wait_for("Welcome");
+    // 1 chooses English: a redraw that lets the test's reader go before the hang-up.
+    kiosk.hang_up("1");
+    let status = kiosk.wait_exit(Duration::from_secs(10));
+    assert!(status.is_some(), "the kiosk is still running 10 s after its terminal hung up");
+}
+
 #[test]
 fn sigterm_restores_the_terminal_and_keeps_the_encounter() {
     const NAME: &str = "Avery Terminate";

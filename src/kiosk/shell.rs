@@ -125,11 +125,17 @@ pub fn run(mut kiosk: Kiosk, backend: &mut dyn KioskBackend, deps: &Deps, theme:
     }));
     enable_raw_mode()?;
     let mut stdout = io::stdout();
-    let setup = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::Purge));
+    let setup =
+        execute!(stdout, EnterAlternateScreen, EnableBracketedPaste, Clear(ClearType::All), Clear(ClearType::Purge));
     let result = setup.and_then(|()| {
+        // Never `Terminal::clear`: ratatui 0.30 asks the terminal for the cursor position there,
+        // and a console or link that does not answer within two seconds would stop the kiosk.
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        terminal.clear()?;
-        event_loop(&mut terminal, &mut kiosk, backend, deps, theme, &stop)
+        let finished = Arc::new(AtomicBool::new(false));
+        crate::tui::shell::watchdog(Arc::clone(&stop), Arc::clone(&finished));
+        let result = event_loop(&mut terminal, &mut kiosk, backend, deps, theme, &stop);
+        finished.store(true, Ordering::Relaxed);
+        result
     });
     drop(kiosk);
     restore_terminal();
@@ -170,7 +176,8 @@ fn event_loop(
         exit |= e;
         if clear {
             wipe_terminal(terminal.backend_mut())?;
-            terminal.clear()?;
+            // The screen is blank now: a new terminal's empty buffers redraw every cell next.
+            *terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
             clear = false;
         }
         if exit {

@@ -150,8 +150,9 @@ pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: O
 /// itself and never return to the loop. The watchdog notices the hang-up (the SIGHUP/SIGTERM flag
 /// or a terminal that is no longer one), gives the loop a moment to leave by itself, then ends
 /// the process. Every answer shown as saved was flushed by the owner, so nothing is lost; there is
-/// no terminal left to restore.
-fn watchdog(stop: Arc<AtomicBool>, finished: Arc<AtomicBool>) {
+/// no terminal left to restore. The kiosk runs the same watchdog (its client has gone with the
+/// terminal, and its answers go with the process's memory).
+pub(crate) fn watchdog(stop: Arc<AtomicBool>, finished: Arc<AtomicBool>) {
     std::thread::spawn(move || {
         let mut since: Option<Instant> = None;
         loop {

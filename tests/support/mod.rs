@@ -138,7 +138,12 @@ impl Env {
     /// Opens the interface in a pseudo-terminal of `cols` x `rows` in this world's working
     /// directory, with `args` after `--data-dir DIR`.
     pub fn tui(&self, args: &[&str], cols: u16, rows: u16) -> Tui {
-        Tui::spawn(self, args, cols, rows)
+        Tui::spawn(self, &[], args, cols, rows)
+    }
+
+    /// Opens `triage kiosk --data-dir DIR ARGS` in a pseudo-terminal of `cols` x `rows`.
+    pub fn kiosk(&self, args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::spawn(self, &["kiosk"], args, cols, rows)
     }
 }
 
@@ -191,7 +196,7 @@ pub struct Tui {
 }
 
 impl Tui {
-    pub fn spawn(env: &Env, args: &[&str], cols: u16, rows: u16) -> Tui {
+    pub fn spawn(env: &Env, subcommand: &[&str], args: &[&str], cols: u16, rows: u16) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("open a pseudo-terminal");
@@ -202,6 +207,7 @@ impl Tui {
         }
         command.env("TERM", "xterm-256color");
         command.cwd(&env.cwd);
+        command.args(subcommand);
         command.arg("--data-dir");
         command.arg(&env.data);
         command.args(args);
