@@ -18,10 +18,10 @@ rm -rf "$tmp"' EXIT
 run() { printf '%s\n' "$pw" | "$bin" "$@" --data-dir "$dir" --user ada --password-stdin; }
 printf '%s\n' "$pw" | "$bin" init --org Bench --province ON --admin ada --password-stdin --insecure-test-kdf --data-dir "$dir" >/dev/null
 run stop >/dev/null   # init started a background owner; serve our own in the foreground
-# Foreground owners, so their peak memory can be measured; two glibc memory pools, as the
+# Foreground owners, so their peak memory can be measured; one glibc memory pool, as the
 # systemd unit (docs/deployment.md) and the auto-started owner have.
 serve() {
-    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" /usr/bin/time -f "$1: owner peak RSS over its life %M KB" "$bin" serve --data-dir "$dir" 2>>"$tmp/owner.time" &
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}" /usr/bin/time -f "$1: owner peak RSS over its life %M KB" "$bin" serve --data-dir "$dir" 2>>"$tmp/owner.time" &
     sleep 1
     owner="$(pgrep -P "$!" | head -n 1)"
 }
