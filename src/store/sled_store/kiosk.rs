@@ -734,6 +734,9 @@ mod tests {
         let ivy = worker(&store, &admin);
         let client = marie(&store, &ivy);
         let first = store.issue_checkin(&ivy, Some(client), 60_000).unwrap();
+        // Issued in another millisecond, so "oldest first" decides the order (codes issued in
+        // the same millisecond are ordered by reference, which is random).
+        std::thread::sleep(std::time::Duration::from_millis(3));
         let second = store.issue_checkin(&admin, None, 60_000).unwrap();
         let used = store.issue_checkin(&ivy, None, 60_000).unwrap();
         let expired = store.issue_checkin(&ivy, None, 1).unwrap();
