@@ -144,19 +144,16 @@ fn render_clipped(paragraph: Paragraph<'_>, target: Rect, buf: &mut Buffer) {
         return;
     }
     let mut scratch = Buffer::empty(Rect { width: target.width.saturating_add(4), ..target });
-    for y in target.top()..target.bottom() {
-        for x in target.left()..target.right() {
-            if let (Some(from), Some(to)) = (buf.cell(Position::new(x, y)), scratch.cell_mut(Position::new(x, y))) {
-                *to = from.clone();
-            }
-        }
-    }
+    copy_cells(buf, &mut scratch, target);
     paragraph.render(target, &mut scratch);
-    for y in target.top()..target.bottom() {
-        for x in target.left()..target.right() {
-            if let (Some(from), Some(to)) = (scratch.cell(Position::new(x, y)), buf.cell_mut(Position::new(x, y))) {
-                *to = from.clone();
-            }
+    copy_cells(&scratch, buf, target);
+}
+
+/// Copies the cells of `area` that both buffers hold.
+fn copy_cells(from: &Buffer, to: &mut Buffer, area: Rect) {
+    for position in area.positions() {
+        if let (Some(cell), Some(slot)) = (from.cell(position), to.cell_mut(position)) {
+            *slot = cell.clone();
         }
     }
 }
@@ -301,11 +298,7 @@ mod tests {
         // edge): draw it with room to spare and compare the area's cells only.
         let mut roomy = Buffer::empty(Rect { width: width + 4, ..area });
         reference.render(target, &mut roomy);
-        for (x, y) in (0..height).flat_map(|y| (0..width).map(move |x| (x, y))) {
-            if let (Some(from), Some(to)) = (roomy.cell(Position::new(x, y)), theirs.cell_mut(Position::new(x, y))) {
-                *to = from.clone();
-            }
-        }
+        copy_cells(&roomy, &mut theirs, area);
         (ours, theirs)
     }
 
