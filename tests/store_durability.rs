@@ -33,10 +33,20 @@ fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> std::process::Outpu
 }
 
 type Answer = (String, u32, i64);
-/// HAVE lines, ACK lines, other lines.
-type Round = (BTreeMap<String, Answer>, Vec<(String, Answer)>, Vec<String>);
+/// One writer run's output.
+struct Round {
+    /// The stored answers the writer listed at start-up.
+    have: BTreeMap<String, Answer>,
+    /// The answers it acknowledged as saved.
+    acks: Vec<(String, Answer)>,
+    /// Any other line (e.g. DAMAGED).
+    other: Vec<String>,
+    /// READY was printed, so `have` is the whole listing. A kill during start-up can cut the
+    /// listing short, and a partial listing says nothing about what the store holds.
+    listing_complete: bool,
+}
 
-/// One writer run: returns (HAVE lines, ACK lines, saw READY).
+/// One writer run.
 fn writer_round(dir: &Path, kill_after: Option<Duration>, wait_ready: bool, count: Option<u64>) -> Round {
     let mut command = Command::new(BIN);
     command.args(["dev", "durability-writer", "--user", "writer", "--password-stdin", "--data-dir"]).arg(dir);
@@ -59,6 +69,7 @@ fn writer_round(dir: &Path, kill_after: Option<Duration>, wait_ready: bool, coun
     let mut have = BTreeMap::new();
     let mut acks = Vec::new();
     let mut other = Vec::new();
+    let mut listing_complete = false;
     let mut handle = |line: String, have: &mut BTreeMap<String, Answer>, acks: &mut Vec<(String, Answer)>| {
         let parts: Vec<&str> = line.split(' ').collect();
         match parts.as_slice() {
@@ -90,6 +101,7 @@ fn writer_round(dir: &Path, kill_after: Option<Duration>, wait_ready: bool, coun
                 panic!("the writer did not reach READY: {stderr}");
             };
             if line == "READY" {
+                listing_complete = true;
                 break;
             }
             handle(line, &mut have, &mut acks);
@@ -103,7 +115,9 @@ fn writer_round(dir: &Path, kill_after: Option<Duration>, wait_ready: bool, coun
     let status = child.wait().expect("wait for writer");
     let _ = reader.join();
     for line in rx.try_iter() {
-        if line != "READY" {
+        if line == "READY" {
+            listing_complete = true;
+        } else {
             handle(line, &mut have, &mut acks);
         }
     }
@@ -114,7 +128,7 @@ fn writer_round(dir: &Path, kill_after: Option<Duration>, wait_ready: bool, coun
         }
         assert!(status.success(), "writer failed: {stderr}");
     }
-    (have, acks, other)
+    Round { have, acks, other, listing_complete }
 }
 
 #[test]
@@ -152,9 +166,10 @@ fn acknowledged_answers_survive_200_sigkills() {
         // of start-up (opening, recovery, login).
         let during_startup = random_u64().is_multiple_of(5);
         let delay = Duration::from_millis(random_u64() % if during_startup { 60 } else { 25 });
-        let (have, acks, other) = writer_round(dir.path(), Some(delay), !during_startup, None);
+        let Round { have, acks, other, listing_complete } =
+            writer_round(dir.path(), Some(delay), !during_startup, None);
         assert!(other.iter().all(|l| !l.starts_with("DAMAGED")), "round {round}: {other:?}");
-        if !during_startup || !have.is_empty() {
+        if listing_complete {
             for (id, answer) in &acknowledged {
                 assert_eq!(have.get(id), Some(answer), "round {round}: acknowledged answer {id} lost or changed");
             }
@@ -167,7 +182,8 @@ fn acknowledged_answers_survive_200_sigkills() {
         }
     }
     // A final clean run opens the store and still holds every acknowledged answer.
-    let (have, _, other) = writer_round(dir.path(), None, true, Some(0));
+    let Round { have, other, listing_complete, .. } = writer_round(dir.path(), None, true, Some(0));
+    assert!(listing_complete, "the final run did not list the stored answers");
     assert!(other.iter().all(|l| !l.starts_with("DAMAGED")), "{other:?}");
     for (id, answer) in &acknowledged {
         assert_eq!(have.get(id), Some(answer), "acknowledged answer {id} lost or changed");
