@@ -44,7 +44,7 @@ pub enum KioskKey {
     Enter,
     /// Backspace, Ctrl-H or Left: previous question, or delete a typed character.
     Back,
-    /// Esc: blank the screen to a neutral page at once and forget the client.
+    /// Esc or Ctrl-X: blank the screen to a neutral page at once and forget the client.
     QuickExit,
     /// Ctrl-E: the staff PIN prompt.
     Admin,

@@ -17,6 +17,8 @@ pub fn kiosk_key(event: KeyEvent) -> Option<KioskKey> {
         modifiers.intersects(KeyModifiers::ALT | KeyModifiers::SUPER | KeyModifiers::HYPER | KeyModifiers::META);
     Some(match event.code {
         KeyCode::Esc if !ctrl && !other_modifier => KioskKey::QuickExit,
+        // A second quick-exit key for terminals and SSH clients where Esc is slow or swallowed.
+        KeyCode::Char('x' | 'X') if ctrl && !other_modifier => KioskKey::QuickExit,
         KeyCode::Char('e' | 'E') if ctrl && !other_modifier => KioskKey::Admin,
         // Some terminals send Backspace as ^H.
         KeyCode::Char('h') if ctrl && !other_modifier => KioskKey::Back,
@@ -43,6 +45,7 @@ mod tests {
             let expected = match c {
                 'e' => KioskKey::Admin,
                 'h' => KioskKey::Back,
+                'x' => KioskKey::QuickExit,
                 _ => KioskKey::Other,
             };
             assert_eq!(kiosk_key(key(KeyCode::Char(c), KeyModifiers::CONTROL)), Some(expected), "Ctrl-{c}");

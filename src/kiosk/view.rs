@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, kiosk: &Kiosk, view: &KioskView) {
 
 fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
     let lang = kiosk.lang;
-    let quick = ("Esc".to_string(), Text::KioskKeyQuickExit.get(lang).to_string());
+    let quick = ("Esc/^X".to_string(), Text::KioskKeyQuickExit.get(lang).to_string());
     let back = ("⌫".to_string(), Text::KioskKeyPrevious.get(lang).to_string());
     match &kiosk.screen {
         Screen::Welcome => vec![

@@ -83,7 +83,7 @@ strings! {
     SearchPrompt => "Search by name:", "Chercher par nom :";
     SignedInAs => "Signed in as", "Connecté :";
     SearchTitle => "Find a client", "Trouver un client";
-    NoClientFound => "No client matches. Press Esc to go back, or n on the queue for a new client.", "Aucun client ne correspond. Esc pour revenir, ou n dans la file pour un nouveau client.";
+    NoClientFound => "No client matches. Press Esc or Ctrl-B to go back, or n on the queue for a new client.", "Aucun client ne correspond. Esc ou Ctrl-B pour revenir, ou n dans la file pour un nouveau client.";
     KeyStartIntake => "new intake for this client", "nouvelle évaluation pour ce client";
     // Client form
     ClientTitle => "New client", "Nouveau client";
