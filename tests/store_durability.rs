@@ -188,6 +188,20 @@ fn acknowledged_answers_survive_200_sigkills() {
     for (id, answer) in &acknowledged {
         assert_eq!(have.get(id), Some(answer), "acknowledged answer {id} lost or changed");
     }
+    // Commits cut short by the kills were completed on open: the audit chain is whole.
+    let verify = run_with_stdin(
+        dir.path(),
+        &["audit", "verify", "--user", "admin", "--password-stdin"],
+        &format!("{ADMIN_PW}\n"),
+    );
+    assert!(
+        verify.status.success(),
+        "audit verify after the kills: {}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    let stop = run_with_stdin(dir.path(), &["stop", "--user", "admin", "--password-stdin"], &format!("{ADMIN_PW}\n"));
+    assert!(stop.status.success(), "{}", String::from_utf8_lossy(&stop.stderr));
     assert!(kills_during_writes >= 100, "only {kills_during_writes} kills hit the write loop");
     assert!(
         acknowledged.len() >= 200,

@@ -280,6 +280,7 @@ impl SledStore {
         match meta.get(META_FORMAT).map_err(|e| store.sled_err(e))? {
             Some(marker) if marker.as_ref() == FORMAT_MARKER.as_bytes() => {
                 let head = store.get_plain::<AuditHead>(T::Meta, META_AUDIT_HEAD, "meta")?.unwrap_or_default();
+                let head = store.recover_interrupted_commit(head)?;
                 *store.lock_head() = head;
                 if let Some(org) = store.get_plain::<Organisation>(T::Kind(Kind::Organisation), ORG_KEY, "record")?
                     && org.insecure_test_kdf
@@ -421,7 +422,10 @@ impl SledStore {
     ) -> Result<()> {
         {
             let mut head = self.lock_head();
-            // Each encounter's report summary changes with its records, in the same transaction.
+            // A commit of at most one record is written key by key, without a sled transaction
+            // (which costs two extra log-buffer writes): see `write_in_order`.
+            let in_order = writes.len() <= 1;
+            // Each encounter's report summary changes with its records, in the same commit.
             let summaries = self.summary_writes(&writes)?;
             writes.extend(summaries);
             let mut entry = AuditEntry {
@@ -441,20 +445,66 @@ impl SledStore {
             entry.hash = entry.compute_hash();
             let audit_key = entry.seq.to_be_bytes();
             let new_head = AuditHead { count: head.count + 1, hash: entry.hash.clone() };
-            writes.push(Write {
+            let audit_entry = Write {
                 tree: T::Kind(Kind::Audit),
                 key: audit_key.to_vec(),
                 value: Self::plain_value(T::Kind(Kind::Audit), &audit_key, &entry),
-            });
-            writes.push(Write {
+            };
+            let head_write = Write {
                 tree: T::Meta,
                 key: META_AUDIT_HEAD.to_vec(),
                 value: Self::meta_value(META_AUDIT_HEAD, &new_head),
-            });
-            self.apply(&writes)?;
+            };
+            if in_order {
+                writes.insert(0, audit_entry);
+                writes.push(head_write);
+                self.write_in_order(&writes)?;
+            } else {
+                writes.push(audit_entry);
+                writes.push(head_write);
+                self.apply(&writes)?;
+            }
             *head = new_head;
         }
         self.flush()
+    }
+
+    /// Writes one commit key by key: its audit entry first, then its record and the record's
+    /// summary, then the audit head. sled recovers a prefix of its log after a crash, so a
+    /// record is never there without its audit entry, and a commit cut short leaves an audit
+    /// entry past the head, which `recover_interrupted_commit` finds on the next open.
+    fn write_in_order(&self, writes: &[Write]) -> Result<()> {
+        for write in writes {
+            self.tree(write.tree).insert(write.key.as_slice(), write.value.as_slice()).map_err(|e| self.sled_err(e))?;
+        }
+        Ok(())
+    }
+
+    /// Completes, on open, a commit that a crash cut short (see `write_in_order`): audit
+    /// entries past the stored head move the head to the last of them, so no later entry takes
+    /// their place, and the report summaries are rebuilt the next time they are needed, since
+    /// the cut-short commit may have stored its record without its summary. (A removed entry
+    /// leaves the head past the last entry, which `audit verify` reports; that is not touched.)
+    fn recover_interrupted_commit(&self, stored: AuditHead) -> Result<AuditHead> {
+        let tree = T::Kind(Kind::Audit);
+        let mut head = stored.clone();
+        for item in self.tree(tree).range(head.count.to_be_bytes()..) {
+            let (key, value) = item.map_err(|e| self.sled_err(e))?;
+            if key.as_ref() != head.count.to_be_bytes() {
+                break;
+            }
+            // A damaged entry is left for `audit verify` to name; the head still moves past it.
+            let hash =
+                Self::decode_plain::<AuditEntry>(tree, &key, "record", &value).map(|e| e.hash).unwrap_or_default();
+            head = AuditHead { count: head.count + 1, hash };
+        }
+        if head != stored {
+            let meta = self.tree(T::Meta);
+            meta.remove(summary::META_SUMMARIES).map_err(|e| self.sled_err(e))?;
+            meta.insert(META_AUDIT_HEAD, Self::meta_value(META_AUDIT_HEAD, &head)).map_err(|e| self.sled_err(e))?;
+            self.flush()?;
+        }
+        Ok(head)
     }
 
     fn apply(&self, writes: &[Write]) -> Result<()> {

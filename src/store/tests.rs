@@ -36,7 +36,7 @@ fn staff(store: &SledStore, admin: &Actor, name: &str, role: Role) -> Actor {
     store.login(name, &pw(&password), "test").unwrap()
 }
 
-fn new_client(name: &str) -> NewClient {
+pub(crate) fn new_client(name: &str) -> NewClient {
     NewClient {
         name: name.into(),
         birth_date: Some("1990-04-01".into()),

@@ -14,7 +14,7 @@ use super::*;
 use crate::report::summary::{self, EncounterSummary, SUMMARY_VERSION, Saved};
 
 /// Meta key: the summary layout every encounter's summary was built at.
-const META_SUMMARIES: &[u8] = b"summaries";
+pub(super) const META_SUMMARIES: &[u8] = b"summaries";
 /// Encounters summarised per hold of the writer lock while rebuilding.
 const REBUILD_BATCH: usize = 500;
 
@@ -174,7 +174,7 @@ mod tests {
     use crate::instrument::Library;
     use crate::report::{Period, ServiceReport};
     use crate::store::NewAccount;
-    use crate::store::tests::{fresh, pw};
+    use crate::store::tests::{ADMIN_PW, fresh, pw};
 
     /// A store with an admin and a clinician.
     fn fresh_with_worker() -> (tempfile::TempDir, SledStore, Actor, Actor) {
@@ -287,5 +287,40 @@ mod tests {
         // An unreadable summary: the report reads that encounter's records instead.
         store.tree(T::Summary).insert(&first, b"not a summary".to_vec()).unwrap();
         assert_eq!(report(&store, &admin), before);
+    }
+
+    #[test]
+    fn a_save_cut_short_after_its_record_is_completed_on_the_next_open() {
+        let (dir, store, _admin, worker) = fresh_with_worker();
+        let client = store.create_client(&worker, &crate::store::tests::new_client("Ada")).unwrap();
+        let encounter = store.start_encounter(&worker, &client, EncounterOrigin::Staff).unwrap();
+        let mut answers = phq9_answers(12);
+        let last = answers.pop().unwrap();
+        for answer in &answers {
+            store.save_answer(&worker, &encounter.id, answer).unwrap();
+        }
+        // A crash after the audit entry and the answer were written, before the summary and
+        // the head: put the summary and the head back as they were.
+        let summary_before = store.tree(T::Summary).get(encounter.id.as_bytes()).unwrap().unwrap();
+        let head_before = store.tree(T::Meta).get(super::super::META_AUDIT_HEAD).unwrap().unwrap();
+        let entries_before = store.tree(T::Kind(Kind::Audit)).len();
+        let saved = store.save_answer(&worker, &encounter.id, &last).unwrap();
+        store.tree(T::Summary).insert(encounter.id.as_bytes(), summary_before).unwrap();
+        store.tree(T::Meta).insert(super::super::META_AUDIT_HEAD, head_before).unwrap();
+        store.flush().unwrap();
+        drop(store);
+
+        let store = SledStore::open(dir.path()).unwrap();
+        assert!(!store.summaries_current().unwrap(), "the summaries are marked for a rebuild");
+        assert_eq!(store.lock_head().count, entries_before as u64 + 1, "the head moved past the entry");
+        let admin_again = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
+        // Later entries follow the recovered one instead of replacing it.
+        let verified = store.audit_verify(&admin_again, None).unwrap();
+        assert_eq!(verified.first_bad, None, "{verified:?}");
+        assert_eq!(store.tree(T::Kind(Kind::Audit)).len(), entries_before + 3);
+        report(&store, &admin_again);
+        let summary = stored(&store, &encounter.id).unwrap();
+        assert_eq!(summary, built(&store, &encounter.id));
+        assert!(summary.answers[0].items.iter().any(|(item, _)| *item == saved.item_id), "the rebuilt summary has it");
     }
 }
