@@ -3,7 +3,7 @@
 //! [`Store`] is the seam every other part uses (the owner process serves it over a socket; tests
 //! may fake it). [`SledStore`] implements it on sled 0.34.7: records are encrypted with a random
 //! data key (see [`crypto`]), every change and every read of personal health information writes a
-//! hash-chained [`audit`] entry in the same transaction, and every call returns only after
+//! hash-chained [`audit`] entry in the same commit, and every call returns only after
 //! `flush()`.
 
 pub mod audit;

@@ -5,7 +5,8 @@
 //! envelopes (see [`super::crypto`]): clinical records are encrypted with the data key and their
 //! tree, key and field bound as associated data; accounts, audit entries and metadata hold no
 //! personal health information and are checksummed. Every change is written together with its
-//! audit entry in one sled transaction and the call returns only after `Db::flush()`.
+//! audit entry (in one sled transaction, or key by key in a crash-safe order for a change of one
+//! record: see `write_in_order`) and the call returns only after `Db::flush()`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock};
@@ -409,8 +410,9 @@ impl SledStore {
 
     // ---- commit: changes + audit entry, atomically, then flush --------------------------------
 
-    /// Writes `writes` and one audit entry in one transaction, then flushes. Returns only when
-    /// both are durable.
+    /// Writes `writes` and one audit entry, then flushes. Returns only when both are durable.
+    /// Several records go in one sled transaction; one record goes key by key
+    /// (`write_in_order`), which a crash cannot leave half-done without `open` completing it.
     fn commit(
         &self,
         actor: &Actor,

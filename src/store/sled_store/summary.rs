@@ -3,7 +3,7 @@
 //! Tree `encounter_summary` holds one summary per encounter, keyed by the encounter id and
 //! encrypted with the data key like every clinical record. `commit` calls
 //! [`SledStore::summary_writes`] with the writer lock held, so every change to an encounter or
-//! to one of its records rewrites the encounter's summary in the same transaction. A summary
+//! to one of its records rewrites the encounter's summary in the same commit. A summary
 //! that is missing, unreadable or of another layout is built again from the encounter's records.
 //! `meta/summaries` records the layout every encounter's summary was last built at; a store from
 //! before summaries (or an older layout) is brought up to date by [`SledStore::ensure_summaries`]
