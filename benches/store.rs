@@ -1,7 +1,7 @@
 //! Store benchmarks (issue 3). Goals: durable answer save through the owner, encrypted and
 //! audited: p50 <= 300 µs, p99 <= 1 ms, at most 3x a raw sled insert+flush of the same size
 //! measured in the same run; owner round trip <= 100 µs; open with 100,000 encounters <= 300 ms;
-//! loading one client's history <= 5 ms.
+//! loading one client's history <= 5 ms. Also measured: the staff queue read at sign-in.
 //!
 //! Criterion reports means and medians; the percentiles (p50, p99) of the save and the raw flush
 //! are measured per call beside it and printed as `store-percentiles: ...`.
@@ -221,6 +221,11 @@ fn open_and_history(c: &mut Criterion) {
     group.sample_size(50);
     group.bench_function("load one client's history (4 encounters, audited)", |b| {
         b.iter(|| store.client_history(&ivy, &person).expect("history"))
+    });
+    let open = store.open_encounters(&ivy).expect("queue").len();
+    println!("the staff queue lists {open} open encounters of 100,000");
+    group.bench_function("staff queue (open encounters, audited) with 100,000 encounters", |b| {
+        b.iter(|| store.open_encounters(&ivy).expect("queue"))
     });
     group.finish();
 }

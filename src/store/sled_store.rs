@@ -26,6 +26,7 @@ use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 mod bulk;
 mod clients;
 mod kiosk;
+mod open_index;
 mod summary;
 
 /// Extra trees besides one per [`Kind`].
@@ -37,10 +38,12 @@ pub(crate) enum T {
     Meta,
     /// One encrypted [`crate::report::EncounterSummary`] per encounter (see `summary`).
     Summary,
+    /// Which encounters are open, for the staff queue (see `open_index`).
+    OpenEncounters,
 }
 
 impl T {
-    pub(crate) const ALL: [T; 16] = [
+    pub(crate) const ALL: [T; 17] = [
         T::Kind(Kind::Organisation),
         T::Kind(Kind::Account),
         T::Kind(Kind::Client),
@@ -57,6 +60,7 @@ impl T {
         T::ClientEncounters,
         T::Meta,
         T::Summary,
+        T::OpenEncounters,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -66,6 +70,7 @@ impl T {
             T::ClientEncounters => "client_encounters",
             T::Meta => "meta",
             T::Summary => "encounter_summary",
+            T::OpenEncounters => "open_encounters",
         }
     }
 
@@ -954,6 +959,7 @@ impl Store for SledStore {
             value: key.seal(&aad(T::Meta, META_ORG_SECRET, "org_secret"), org_keys.secret_bytes().as_ref()),
         });
         writes.push(Self::summaries_marker());
+        writes.push(Self::open_index_marker());
         writes.push(Write { tree: T::Meta, key: META_FORMAT.to_vec(), value: FORMAT_MARKER.as_bytes().to_vec() });
         let actor = Actor::new(admin.username.clone(), Role::Admin, origin.to_string());
         self.commit(&actor, "init", None, None, Outcome::Allowed, writes)?;
@@ -1293,6 +1299,7 @@ impl Store for SledStore {
                 value: self.seal_record(&key, tree, encounter.id.as_bytes(), &encounter),
             },
             Write { tree: T::ClientEncounters, key: index, value: Vec::new() },
+            Self::open_index_write(&encounter),
         ];
         self.commit(
             actor,
@@ -1340,7 +1347,7 @@ impl Store for SledStore {
             Some(id.to_string()),
             Some(encounter.client_id),
             Outcome::Allowed,
-            vec![Write { tree, key: id.as_bytes().to_vec(), value }],
+            vec![Write { tree, key: id.as_bytes().to_vec(), value }, Self::open_index_write(&encounter)],
         )?;
         Ok(encounter)
     }
@@ -1460,22 +1467,25 @@ impl Store for SledStore {
                 critical.insert(id);
             }
         }
-        let tree = T::Kind(Kind::Encounter);
-        let mut open = Vec::new();
-        for item in self.tree(tree).iter() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            // A damaged encounter is skipped here; opening it reports the damage by id.
-            let Ok(encounter) = self.open_record::<Encounter>(&key, tree, &k, &v) else { continue };
-            if !matches!(encounter.status, EncounterStatus::InProgress | EncounterStatus::Submitted) {
-                continue;
-            }
-            let is_critical = critical.contains(&encounter.id);
-            open.push((is_critical, encounter));
-        }
         // Every critical one, then the most recent: a queue is for work in hand, not an archive.
-        open.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.updated_ms.cmp(&a.1.updated_ms)));
-        let keep = open.iter().filter(|(c, _)| *c).count().max(OPEN_QUEUE_LIMIT);
-        open.truncate(keep);
+        // Chosen from the index, so only the listed encounters are decrypted.
+        let mut chosen: Vec<(bool, i64, RecordId)> = self
+            .open_encounter_ids(&key)?
+            .into_iter()
+            .map(|(id, updated)| (critical.contains(&id), updated, id))
+            .collect();
+        chosen.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+        let keep = chosen.iter().filter(|(c, _, _)| *c).count().max(OPEN_QUEUE_LIMIT);
+        chosen.truncate(keep);
+        let tree = T::Kind(Kind::Encounter);
+        let mut open = Vec::with_capacity(chosen.len());
+        for (is_critical, _, id) in chosen {
+            // A damaged encounter is skipped here; opening it reports the damage by id.
+            let Ok(Some(encounter)) = self.get_sealed::<Encounter>(&key, tree, id.as_bytes()) else { continue };
+            if open_index::is_open(encounter.status) {
+                open.push((is_critical, encounter));
+            }
+        }
         let mut open: Vec<OpenEncounter> = open
             .into_iter()
             .map(|(critical, encounter)| {
@@ -1704,6 +1714,7 @@ impl<'a> SeedWriter<'a> {
         let mut index = encounter.client_id.as_bytes().to_vec();
         index.extend_from_slice(encounter.id.as_bytes());
         self.writes.push(Write { tree: T::ClientEncounters, key: index, value: Vec::new() });
+        self.writes.push(SledStore::open_index_write(encounter));
     }
 
     pub(crate) fn child<R: Serialize>(&mut self, kind: Kind, encounter: &RecordId, seq: u64, record: &R) {

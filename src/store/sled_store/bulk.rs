@@ -311,6 +311,7 @@ impl SledStore {
                     let mut index = encounter.client_id.as_bytes().to_vec();
                     index.extend_from_slice(encounter.id.as_bytes());
                     writes.push(Write { tree: T::ClientEncounters, key: index, value: Vec::new() });
+                    writes.push(Self::open_index_write(encounter));
                     summary.encounters += 1;
                 }
                 Record::Consent(r) => writes.push(self.import_child(&key, Kind::Consent, &r.encounter_id, r)?),

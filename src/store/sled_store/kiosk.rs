@@ -482,6 +482,7 @@ impl SledStore {
         let mut index = client_id.as_bytes().to_vec();
         index.extend_from_slice(encounter.id.as_bytes());
         writes.push(Write { tree: T::ClientEncounters, key: index, value: Vec::new() });
+        writes.push(Self::open_index_write(&encounter));
         let recorded_by = "kiosk".to_string();
         let consent = ConsentRecord {
             schema_version: 1,
