@@ -27,6 +27,7 @@ mod bulk;
 mod clients;
 mod kiosk;
 mod open_index;
+mod recent;
 mod summary;
 
 /// Extra trees besides one per [`Kind`].
@@ -211,6 +212,8 @@ pub struct SledStore {
     /// (see [`SledStore::exclusive_change`]).
     changes: Mutex<()>,
     kdf: RwLock<KdfParams>,
+    /// The encounter and summary decrypted last (see `recent`).
+    recent: Mutex<recent::Recent>,
 }
 
 impl std::fmt::Debug for SledStore {
@@ -281,6 +284,7 @@ impl SledStore {
             head: Mutex::new(AuditHead::default()),
             changes: Mutex::new(()),
             kdf: RwLock::new(KdfParams::PRODUCTION),
+            recent: Mutex::new(recent::Recent::default()),
         };
         let meta = store.tree(T::Meta);
         match meta.get(META_FORMAT).map_err(|e| store.sled_err(e))? {
@@ -667,8 +671,19 @@ impl SledStore {
     }
 
     fn load_encounter(&self, key: &DataKey, id: &RecordId) -> Result<Encounter> {
-        self.get_sealed(key, T::Kind(Kind::Encounter), id.as_bytes())?
-            .ok_or(StoreError::NotFound { kind: "encounter", id: id.to_string() })
+        let tree = T::Kind(Kind::Encounter);
+        let sealed = (self.tree(tree).get(id.as_bytes()).map_err(|e| self.sled_err(e))?)
+            .ok_or(StoreError::NotFound { kind: "encounter", id: id.to_string() })?;
+        if let Some(encounter) = self.recent().encounter(id, &sealed) {
+            return Ok(encounter);
+        }
+        let encounter: Encounter = self.open_record(key, tree, id.as_bytes(), &sealed)?;
+        self.recent().keep_encounter(&sealed, &encounter);
+        Ok(encounter)
+    }
+
+    fn recent(&self) -> MutexGuard<'_, recent::Recent> {
+        self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn detail(&self, key: &DataKey, encounter: Encounter) -> Result<EncounterDetail> {
@@ -1080,6 +1095,7 @@ impl Store for SledStore {
 
     fn lock(&self) {
         *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = None;
+        self.recent().clear();
     }
 
     fn is_unlocked(&self) -> bool {

@@ -88,7 +88,10 @@ impl SledStore {
         for id in encounters {
             let mine: Vec<&Write> = touched.iter().copied().filter(|w| w.key.starts_with(id)).collect();
             let stored = match self.tree(T::Summary).get(id).map_err(|e| self.sled_err(e))? {
-                Some(value) => Self::open_summary(&key, id, &value),
+                Some(value) => {
+                    let recent = self.recent().summary(id, &value);
+                    recent.or_else(|| Self::open_summary(&key, id, &value))
+                }
                 None => None,
             };
             let mut summary = match &stored {
@@ -110,7 +113,9 @@ impl SledStore {
                 self.fold(&key, &mut summary, write);
             }
             if stored.as_ref() != Some(&summary) {
-                out.push(self.summary_write(&key, &summary));
+                let write = self.summary_write(&key, &summary);
+                self.recent().keep_summary(&write.value, &summary);
+                out.push(write);
             }
         }
         Ok(out)
