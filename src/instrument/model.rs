@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use super::expr::Expr;
 
-/// A language the interface and instruments may be offered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+/// A language the interface, the instruments and the clients' records may be in (stored as
+/// `en` / `fr`; `--lang en|fr` on the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,

@@ -677,10 +677,7 @@ fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, crate::instrument:
 /// queues the box for the owner.
 fn finish(kiosk: &mut Kiosk, complete: bool, effects: &mut Vec<Effect>) {
     let Some(client) = kiosk.client.take() else { return };
-    let lang = match client.lang {
-        Lang::En => crate::store::Lang::En,
-        Lang::Fr => crate::store::Lang::Fr,
-    };
+    let lang = client.lang;
     let intake = KioskIntake {
         schema_version: KIOSK_INTAKE_VERSION,
         id: client.id,

@@ -222,13 +222,8 @@ fn migrate_one(kind: Kind, from: u32, mut value: serde_json::Value) -> Option<se
 /// Two-letter Canadian province or territory code.
 pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
 
-/// Language of a client or questionnaire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    En,
-    Fr,
-}
+/// Language of a client or questionnaire: the one language type of the crate.
+pub use crate::instrument::model::Lang;
 
 /// Organisation and settings (singleton; readable while locked, holds no personal data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,11 +25,8 @@ pub struct PersonContext {
     pub sex: Option<Sex>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sex {
-    Female,
-    Male,
-}
+/// Sex as recorded for cut-offs validated by sex: the instruments' own type.
+pub use crate::instrument::Sex;
 
 /// The facts about instruments that triage uses. The instrument library implements it; tests
 /// use a small fake.

@@ -1,9 +1,9 @@
 //! [`InstrumentFacts`] for the instrument library, so `triage match` uses the shipped
 //! instruments' own ranges, bands, cut-offs and flags. Only the library's public model is read.
 
-use super::facts::{BandInfo, FlagInfo, InstrumentFacts, PersonContext, Sex};
+use super::facts::{BandInfo, FlagInfo, InstrumentFacts, PersonContext};
 use super::vocab::Severity;
-use crate::instrument::expr::{Facts, Sex as InstrumentSex};
+use crate::instrument::expr::{Facts, Sex};
 use crate::instrument::model::{Lang, Positive};
 use crate::instrument::{Instrument, Library};
 
@@ -11,7 +11,7 @@ use crate::instrument::{Instrument, Library};
 struct TotalOnly {
     total_index: usize,
     total: i64,
-    sex: Option<InstrumentSex>,
+    sex: Option<Sex>,
     age: Option<i64>,
 }
 
@@ -28,7 +28,7 @@ impl Facts for TotalOnly {
     fn positive(&self) -> bool {
         false
     }
-    fn sex(&self) -> Option<InstrumentSex> {
+    fn sex(&self) -> Option<Sex> {
         self.sex
     }
     fn age(&self) -> Option<i64> {
@@ -74,15 +74,7 @@ impl InstrumentFacts for Library {
     fn positive_at(&self, instrument: &str, total: i64, context: &PersonContext) -> Option<bool> {
         let i = self.get(instrument)?;
         let total_index = i.total_score()?;
-        let facts = TotalOnly {
-            total_index,
-            total,
-            sex: context.sex.map(|s| match s {
-                Sex::Female => InstrumentSex::Female,
-                Sex::Male => InstrumentSex::Male,
-            }),
-            age: context.age.map(i64::from),
-        };
+        let facts = TotalOnly { total_index, total, sex: context.sex, age: context.age.map(i64::from) };
         match i.positive.as_ref()? {
             Positive::Cutoff { score, cutoff, by_context, .. } => {
                 if *score != total_index {

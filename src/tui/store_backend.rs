@@ -18,8 +18,8 @@ use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Reply, Request};
 use crate::store::{
     AccountStatus, AuditFilter, ClientUpdate, ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest,
-    InstrumentRef, Lang as StoreLang, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, RecordId,
-    ReferralResource, format_time,
+    InstrumentRef, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, RecordId, ReferralResource,
+    format_time,
 };
 
 /// Queue entries for unclaimed kiosk submissions carry this prefix before the submission id.
@@ -91,20 +91,6 @@ fn unexpected(reply: &Reply) -> String {
     format!("unexpected reply from the triage owner ({})", name.split(['(', ' ', '{']).next().unwrap_or("?"))
 }
 
-fn store_lang(lang: Lang) -> StoreLang {
-    match lang {
-        Lang::En => StoreLang::En,
-        Lang::Fr => StoreLang::Fr,
-    }
-}
-
-fn ui_lang(lang: StoreLang) -> Lang {
-    match lang {
-        StoreLang::En => Lang::En,
-        StoreLang::Fr => Lang::Fr,
-    }
-}
-
 fn record_id(text: &str) -> BackendResult<RecordId> {
     text.parse::<RecordId>().map_err(|e| format!("bad record id: {e}"))
 }
@@ -115,7 +101,7 @@ fn client_info(client: &crate::store::Client) -> ClientInfo {
         name: client.name.clone(),
         birth_date: client.birth_date.clone(),
         province: client.province.clone(),
-        language: Some(ui_lang(client.language)),
+        language: Some(client.language),
         populations: client.populations.clone(),
         access_needs: client.access_needs.clone(),
     }
@@ -235,7 +221,7 @@ impl Backend for StoreBackend {
             name: client.name.clone(),
             birth_date: client.birth_date.clone(),
             province: client.province.clone(),
-            language: store_lang(client.language.unwrap_or(Lang::En)),
+            language: client.language.unwrap_or(Lang::En),
             contact: None,
             access_needs: client.access_needs.clone(),
             populations: client.populations.clone(),
@@ -251,7 +237,7 @@ impl Backend for StoreBackend {
             name: Some(client.name.clone()),
             birth_date: Some(client.birth_date.clone()),
             province: Some(client.province.clone()),
-            language: client.language.map(store_lang),
+            language: client.language,
             contact: None,
             access_needs: Some(client.access_needs.clone()),
             populations: Some(client.populations.clone()),
@@ -288,7 +274,7 @@ impl Backend for StoreBackend {
             instrument: InstrumentRef {
                 id: answer.instrument.clone(),
                 version: answer.version.clone(),
-                language: store_lang(answer.language),
+                language: answer.language,
             },
             item_id: answer.item.clone(),
             position: u32::try_from(answer.position).map_err(|_| "answer position out of range".to_string())?,
@@ -300,11 +286,7 @@ impl Backend for StoreBackend {
 
     fn save_result(&mut self, encounter: &str, result: &ScoreResult, language: Lang) -> BackendResult<()> {
         let new = NewResult {
-            instrument: InstrumentRef {
-                id: result.instrument.clone(),
-                version: result.version.clone(),
-                language: store_lang(language),
-            },
+            instrument: InstrumentRef { id: result.instrument.clone(), version: result.version.clone(), language },
             total: result.total,
             subscales: result
                 .scores
