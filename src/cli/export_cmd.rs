@@ -108,25 +108,37 @@ fn create_private(path: &Path) -> Result<BufWriter<File>, Failure> {
     Ok(BufWriter::new(file))
 }
 
-struct Progress {
-    show: bool,
+/// Who hears how far an export is.
+pub(crate) enum ExportProgress<'a> {
+    /// A line on stderr that counts up, when stderr is a terminal (`triage export`).
+    Terminal,
+    /// The number of encounters written so far, after each page (the staff interface).
+    Tell(&'a mut dyn FnMut(u64)),
+}
+
+struct Progress<'a> {
+    to: ExportProgress<'a>,
     done: u64,
 }
 
-impl Progress {
-    fn new(show: bool) -> Self {
-        Progress { show: show && std::io::stderr().is_terminal(), done: 0 }
+impl<'a> Progress<'a> {
+    fn new(to: ExportProgress<'a>) -> Self {
+        Progress { to, done: 0 }
     }
 
     fn add(&mut self, n: usize) {
         self.done += n as u64;
-        if self.show {
-            eprint!("\rexported {} encounters", self.done);
+        match &mut self.to {
+            ExportProgress::Terminal if std::io::stderr().is_terminal() => {
+                eprint!("\rexported {} encounters", self.done)
+            }
+            ExportProgress::Terminal => {}
+            ExportProgress::Tell(tell) => tell(self.done),
         }
     }
 
     fn finish(&self) {
-        if self.show {
+        if matches!(self.to, ExportProgress::Terminal) && std::io::stderr().is_terminal() {
             eprintln!();
         }
     }
@@ -138,7 +150,7 @@ fn execute(command: ExportCommand) -> Outcome {
     match command {
         ExportCommand::Export { format, out, deidentify, dir, auth } => {
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
-            let (encounters, damaged) = write_export(&mut client, format, &out, deidentify, true)?;
+            let (encounters, damaged) = write_export(&mut client, format, &out, deidentify, ExportProgress::Terminal)?;
             let path = terminal_text(&out.display().to_string(), false);
             let mut human = format!("exported {encounters} encounters to {path}");
             if !damaged.is_empty() {
@@ -162,14 +174,14 @@ fn execute(command: ExportCommand) -> Outcome {
 
 /// Writes an export to `out` through a connection logged in as an admin (the CLI's `export` and
 /// the staff interface's export screen): returns the encounters written and the unreadable
-/// records left out. `progress` counts encounters on standard error when it is a terminal (the
-/// staff interface passes false: it owns that terminal).
+/// records left out. `progress` says where the count of encounters written goes: standard error
+/// when it is a terminal (the CLI), or the staff interface's screen (it owns that terminal).
 pub(crate) fn write_export(
     client: &mut Client,
     format: Format,
     out: &Path,
     deidentify: bool,
-    progress: bool,
+    progress: ExportProgress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
     if deidentify && format != Format::Csv {
         return Err(fail("invalid", "--deidentify applies to --format csv only"));
@@ -191,7 +203,7 @@ pub(crate) fn write_export(
 fn for_each_encounter(
     client: &mut Client,
     contents: Contents,
-    mut progress: Progress,
+    mut progress: Progress<'_>,
     mut each: impl FnMut(&export::ExportItem) -> Result<(), Failure>,
 ) -> Result<(u64, Vec<String>), Failure> {
     let (pages, received) = std::sync::mpsc::sync_channel::<Result<Box<export::ExportPage>, Failure>>(1);
@@ -251,7 +263,7 @@ fn for_each_client(
     }
 }
 
-fn export_jsonl(client: &mut Client, out: &Path, progress: Progress) -> Result<(u64, Vec<String>), Failure> {
+fn export_jsonl(client: &mut Client, out: &Path, progress: Progress<'_>) -> Result<(u64, Vec<String>), Failure> {
     let mut writer = create_private(out)?;
     let write =
         |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
@@ -273,7 +285,7 @@ fn export_csv(
     library: &Library,
     out: &Path,
     deid: bool,
-    progress: Progress,
+    progress: Progress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
     std::fs::DirBuilder::new().mode(0o700).create(out).map_err(|e| io_fail("create the directory", out, e))?;
     let key = deid.then(|| DeidKey(crate::store::crypto::random_bytes::<32>()));
@@ -308,7 +320,7 @@ fn export_fhir(
     client: &mut Client,
     library: &Library,
     out: &Path,
-    progress: Progress,
+    progress: Progress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
     let mut writer = create_private(out)?;
     let write =

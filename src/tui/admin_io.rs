@@ -8,8 +8,8 @@ use super::admin_ops::{Findings, Job, Outcome};
 use super::backend::{Backend, BackendResult};
 use crate::diagnostic::Diagnostic;
 
-/// Performs one administration job.
-pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
+/// Performs one administration job; a long one (an export) tells `progress` how far it is.
+pub fn perform(job: Job, backend: &mut dyn Backend, progress: &mut dyn FnMut(u64)) -> BackendResult<Outcome> {
     match job {
         Job::OwnerStatus => backend.owner_status().map(Outcome::Status),
         Job::IssueCheckin { minutes, client } => {
@@ -26,7 +26,7 @@ pub fn perform(job: Job, backend: &mut dyn Backend) -> BackendResult<Outcome> {
             Ok(Outcome::BackupVerified(super::store_backend::backup_info(report)))
         }
         Job::Export { format, path, deidentify } => {
-            backend.export(format, &resolve(&path)?, deidentify).map(Outcome::Export)
+            backend.export(format, &resolve(&path)?, deidentify, progress).map(Outcome::Export)
         }
         Job::SetKioskPin { pin } => backend.set_kiosk_pin(&pin).map(|()| Outcome::KioskPinSet),
         Job::LoadSettings => backend.settings().map(Outcome::SettingsLoaded),

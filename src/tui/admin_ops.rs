@@ -279,6 +279,8 @@ pub struct Tool {
     pub confirm: Option<String>,
     /// The codes are being read again behind a result that stays on screen.
     reloading: bool,
+    /// How many encounters the running export has written so far.
+    pub progress: Option<u64>,
 }
 
 impl Tool {
@@ -286,7 +288,17 @@ impl Tool {
     /// with their form.
     pub fn open(kind: ToolKind) -> Tool {
         let stage = kind.first_job().map_or(Stage::Editing, Stage::Queued);
-        Tool { kind, form: kind.form(), stage, scroll: 0, codes: None, selected: 0, confirm: None, reloading: false }
+        Tool {
+            kind,
+            form: kind.form(),
+            stage,
+            scroll: 0,
+            codes: None,
+            selected: 0,
+            confirm: None,
+            reloading: false,
+            progress: None,
+        }
     }
 
     /// Puts the settings in the form (line breaks in a crisis text are kept in the value).
@@ -451,6 +463,8 @@ fn settings_job(form: &mut Form) -> Option<Job> {
 pub enum AdminMsg {
     /// The queued state is on screen: start the job.
     Run,
+    /// The running job has written this many encounters (exports).
+    Progress(u64),
     Done(Result<Outcome, String>),
 }
 
@@ -563,7 +577,13 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
         return Vec::new();
     };
     match msg {
+        AdminMsg::Progress(done) => {
+            if tool.stage == Stage::Working {
+                tool.progress = Some(done);
+            }
+        }
         AdminMsg::Run => {
+            tool.progress = None;
             if let Stage::Queued(mut job) = std::mem::replace(&mut tool.stage, Stage::Working) {
                 if let Job::VerifyBackup { user, .. } = &mut job {
                     *user = signed_in;
@@ -843,6 +863,31 @@ mod tests {
         act(&mut app, Action::Letter('r'));
         run(&mut app, Err("cannot create /srv/out.json: File exists".into()));
         assert_eq!(tool(&app).stage, Stage::Failed("cannot create /srv/out.json: File exists".into()));
+    }
+
+    #[test]
+    fn an_export_counts_up_while_it_runs_and_starts_from_nothing_again() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('e'));
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "out.jsonl");
+        // A count that arrives before the job runs (or after it ended) is not shown.
+        act(&mut app, Action::Admin(AdminMsg::Progress(7)));
+        assert_eq!(tool(&app).progress, None);
+        act(&mut app, Action::Submit);
+        assert!(queued(&app));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        for done in [500, 1000, 1200] {
+            assert!(act(&mut app, Action::Admin(AdminMsg::Progress(done))).is_empty());
+            assert_eq!(tool(&app).progress, Some(done));
+        }
+        let info = ExportInfo { path: "/srv/out.jsonl".into(), encounters: 1200, damaged: vec![] };
+        act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Export(info)))));
+        act(&mut app, Action::Admin(AdminMsg::Progress(1300)));
+        assert_eq!(tool(&app).progress, Some(1200), "a late count changes nothing once it is done");
+        act(&mut app, Action::Letter('r'));
+        act(&mut app, Action::Admin(AdminMsg::Run));
+        assert_eq!(tool(&app).progress, None, "running again counts from nothing");
     }
 
     #[test]

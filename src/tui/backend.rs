@@ -264,7 +264,14 @@ pub trait Backend {
     fn create_backup(&mut self, path: &std::path::Path) -> BackendResult<BackupInfo>;
     /// Exports every record to `path` (absolute; must not exist), as the CLI's `export` does.
     /// Admin only; the owner audits it.
-    fn export(&mut self, format: ExportFormat, path: &std::path::Path, deidentify: bool) -> BackendResult<ExportInfo>;
+    /// Writes an export; `progress` hears the number of encounters written after each page.
+    fn export(
+        &mut self,
+        format: ExportFormat,
+        path: &std::path::Path,
+        deidentify: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> BackendResult<ExportInfo>;
     /// Sets the kiosk exit PIN (6 to 12 digits), as `triage kiosk-pin`. Admin only.
     fn set_kiosk_pin(&mut self, pin: &str) -> BackendResult<()>;
     /// The organisation's settings (any role may read them).

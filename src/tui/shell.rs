@@ -84,7 +84,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::VerifyAudit => Action::AuditChecked(backend.audit_verify()),
         Effect::LoadReport => Action::ReportLoaded(backend.service_report()),
         Effect::LoadClients => Action::ClientsLoaded(backend.list_clients()),
-        Effect::Admin(job) => Action::Admin(AdminMsg::Done(super::admin_io::perform(job, backend))),
+        Effect::Admin(job) => Action::Admin(AdminMsg::Done(super::admin_io::perform(job, backend, &mut |_| {}))),
         Effect::LockBackend => {
             backend.lock();
             return None;
@@ -123,6 +123,35 @@ pub fn dispatch(app: &mut App, action: Action, backend: &mut dyn Backend, librar
             if let Some(reply) = perform(effect, backend) {
                 pending.push(reply);
             }
+        }
+    }
+}
+
+/// Starts the queued administration job (its "working" state is on screen). An export's count
+/// goes through `update` as `AdminMsg::Progress` and is drawn by `redraw` while the job runs.
+pub fn run_queued_job(
+    app: &mut App,
+    backend: &mut dyn Backend,
+    library: &Library,
+    care: &Care,
+    today: &str,
+    redraw: &mut dyn FnMut(&App),
+) {
+    for effect in update(app, Action::Admin(AdminMsg::Run), library, care, today) {
+        let reply = match effect {
+            Effect::Admin(job) => {
+                let mut tell = |done: u64| {
+                    // A progress message causes no effects.
+                    let _ = update(app, Action::Admin(AdminMsg::Progress(done)), library, care, today);
+                    redraw(app);
+                };
+                let result = super::admin_io::perform(job, backend, &mut tell);
+                Some(Action::Admin(AdminMsg::Done(result)))
+            }
+            other => perform(other, backend),
+        };
+        if let Some(reply) = reply {
+            dispatch(app, reply, backend, library, care, today);
         }
     }
 }
@@ -206,7 +235,13 @@ fn event_loop(
             drawn = Some(app.clone());
             // A long administration task starts once its "working" state is on screen.
             if admin_ops::queued(&app) {
-                dispatch(&mut app, Action::Admin(AdminMsg::Run), backend, library, care, &today);
+                let mut redraw = |app: &App| {
+                    let crisis_lines = care.crisis_lines_for(app, library, &today);
+                    let view = View { library, care, theme, crisis_lines: &crisis_lines };
+                    // A failed draw shows on the next frame; the job goes on.
+                    let _ = terminal.draw(|frame| view::draw(frame, app, &view));
+                };
+                run_queued_job(&mut app, backend, library, care, &today, &mut redraw);
                 continue;
             }
         }

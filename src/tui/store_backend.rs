@@ -568,17 +568,24 @@ impl Backend for StoreBackend {
         self.client.update_settings(changes.clone()).map_err(message)
     }
 
-    fn export(&mut self, format: ExportFormat, path: &Path, deidentify: bool) -> BackendResult<ExportInfo> {
-        use crate::cli::export_cmd::{Format, write_export};
+    fn export(
+        &mut self,
+        format: ExportFormat,
+        path: &Path,
+        deidentify: bool,
+        progress: &mut dyn FnMut(u64),
+    ) -> BackendResult<ExportInfo> {
+        use crate::cli::export_cmd::{ExportProgress, Format, write_export};
         let format = match format {
             ExportFormat::Jsonl => Format::Jsonl,
             ExportFormat::Csv => Format::Csv,
             ExportFormat::Fhir => Format::Fhir,
         };
-        // The same writer as `triage export`, without its progress line: this interface owns
-        // the terminal.
+        // The same writer as `triage export`; its count goes to the screen, not to stderr (this
+        // interface owns the terminal).
         let (encounters, damaged) =
-            write_export(&mut self.client, format, path, deidentify, false).map_err(|failure| failure.message)?;
+            write_export(&mut self.client, format, path, deidentify, ExportProgress::Tell(progress))
+                .map_err(|failure| failure.message)?;
         Ok(ExportInfo { path: path.display().to_string(), encounters, damaged })
     }
 

@@ -257,6 +257,7 @@ strings! {
     AdminUnknownFormat => "jsonl, csv or fhir", "jsonl, csv ou fhir";
     AdminDeidentifyCsvOnly => "for CSV only", "pour CSV seulement";
     AdminExported => "Exported {n} encounters to", "{n} rencontres exportées dans";
+    AdminExporting => "{n} encounters written so far.", "{n} rencontres écrites jusqu'ici.";
     AdminLeftOut => "Unreadable records left out:", "Dossiers illisibles laissés de côté :";
     AdminPinTitle => "Kiosk exit PIN", "NIP de sortie de la borne";
     AdminPinIntro => "The PIN that closes a kiosk (Ctrl-E at the kiosk). Stored hashed; wrong PINs are throttled. Same as `triage kiosk-pin`.", "Le NIP qui ferme une borne (Ctrl-E à la borne). Conservé sous forme hachée ; les erreurs sont freinées. Comme `triage kiosk-pin`.";

@@ -92,7 +92,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
             }
             return;
         }
-        Stage::Queued(_) | Stage::Working => lines.push(Line::styled(Text::AdminWorking.get(lang), theme.title)),
+        Stage::Queued(_) | Stage::Working => {
+            lines.push(Line::styled(Text::AdminWorking.get(lang), theme.title));
+            if let Some(done) = tool.progress {
+                lines.push(Line::raw(fill(Text::AdminExporting, lang, &[("n", done.to_string())])));
+            }
+        }
         Stage::Failed(message) => {
             lines.push(Line::styled(Text::AdminFailed.get(lang), theme.critical));
             lines.push(Line::styled(clean(message), theme.warning));
@@ -480,6 +485,17 @@ mod tests {
             encounters: 812,
             damaged: vec!["encounter 3f2a".into()],
         };
+        // While it runs, the count of encounters written so far.
+        let mut running = task('e', None);
+        act(&mut running, Action::NextField);
+        for c in "all.jsonl".chars() {
+            act(&mut running, Action::Input(c));
+        }
+        act(&mut running, Action::Submit);
+        act(&mut running, Action::Admin(AdminMsg::Run));
+        act(&mut running, Action::Admin(AdminMsg::Progress(41_500)));
+        both("admin_export_running", &running);
+        assert!(render(&running, 80, 24).contains("41500 encounters written so far."));
         let screen = render(&task('e', Some(Ok(Outcome::Export(export)))), 80, 24);
         assert!(screen.contains("Exported 812 encounters to /srv/export/all.jsonl"), "{screen}");
         assert!(screen.contains("Unreadable records left out: encounter 3f2a"));
