@@ -434,3 +434,37 @@ fn damaged_values_on_disk_are_reported_by_id_and_the_rest_stay_readable() {
     assert_eq!(clients.len(), 2);
     assert_eq!(damaged, vec![format!("client {}", ids[1])]);
 }
+
+#[test]
+fn an_owner_started_by_hand_restarts_itself_with_one_memory_pool() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    stop(&dir);
+    let mut owner = std::process::Command::new(BIN)
+        .args(["serve", "--idle-timeout", "30", "--data-dir"])
+        .arg(&dir)
+        .env_remove("MALLOC_ARENA_MAX")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the owner");
+    let mut pid = None;
+    for _ in 0..100 {
+        if dir.join("owner.sock").exists() {
+            pid = Some(owner_pid(&dir));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The same process (its id is kept), now with the setting in its environment.
+    assert_eq!(pid, Some(u64::from(owner.id())), "the owner serving is the process started");
+    let environ = std::fs::read(format!("/proc/{}/environ", owner.id())).expect("the owner's environment");
+    assert!(
+        environ.split(|b| *b == 0).any(|entry| entry == b"MALLOC_ARENA_MAX=1"),
+        "MALLOC_ARENA_MAX=1 is not in the owner's environment"
+    );
+    stop(&dir);
+    let status = owner.wait().expect("the owner exits");
+    assert!(status.success(), "{status:?}");
+}

@@ -660,6 +660,7 @@ fn execute(command: StoreCommand) -> Outcome {
 }
 
 fn serve(dir: &DirArgs, idle_timeout: Option<u64>) -> Outcome {
+    crate::server::owner::with_one_malloc_pool();
     let path = data_dir(dir)?;
     let config =
         OwnerConfig { dir: path.clone(), idle_timeout: idle_timeout.filter(|s| *s > 0).map(Duration::from_secs) };

@@ -143,8 +143,9 @@ fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<Child, ClientErro
     // memory near its working set (100,000 encounters: 81 MB after every export against 125 MB
     // with two pools, at the same speed; README, Reports and exports). An explicit setting in
     // the environment is kept.
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        command.env("MALLOC_ARENA_MAX", "1");
+    let (name, value) = super::owner::ONE_MALLOC_POOL;
+    if std::env::var_os(name).is_none() {
+        command.env(name, value);
     }
     // Its own process group: a Ctrl-C in the terminal that started it does not stop it.
     std::os::unix::process::CommandExt::process_group(&mut command, 0);

@@ -555,3 +555,24 @@ fn handle(
     };
     Ok(reply)
 }
+
+/// The environment setting that gives the owner one glibc memory pool.
+pub const ONE_MALLOC_POOL: (&str, &str) = ("MALLOC_ARENA_MAX", "1");
+
+/// Starts this program again in place (same process id, arguments and open files) with one glibc
+/// memory pool, unless the environment already says how many pools to use. glibc gives each
+/// connection thread its own pool; one pool keeps the owner's peak memory near its working set
+/// (100,000 encounters: 81 MB after every export against 109-125 MB). glibc reads the setting
+/// only at start-up, hence the new start. The auto-start and the systemd unit set it already,
+/// so this is for an owner started by hand. If the new start fails, this one goes on as it is.
+pub fn with_one_malloc_pool() {
+    let (name, value) = ONE_MALLOC_POOL;
+    if std::env::var_os(name).is_some() {
+        return;
+    }
+    let Ok(program) = std::env::current_exe() else { return };
+    let error = std::os::unix::process::CommandExt::exec(
+        std::process::Command::new(program).args(std::env::args_os().skip(1)).env(name, value),
+    );
+    eprintln!("triage: could not restart with one memory pool ({error}); going on with the default pools");
+}
