@@ -469,7 +469,14 @@ impl SledStore {
             if in_order {
                 writes.insert(0, audit_entry);
                 writes.push(head_write);
-                self.write_in_order(&writes)?;
+                if let Err((entry_written, error)) = self.write_in_order(&writes) {
+                    // An entry that went in stays in the chain: the next one follows it rather
+                    // than replacing it.
+                    if entry_written {
+                        *head = new_head;
+                    }
+                    return Err(error);
+                }
             } else {
                 writes.push(audit_entry);
                 writes.push(head_write);
@@ -484,9 +491,12 @@ impl SledStore {
     /// summary, then the audit head. sled recovers a prefix of its log after a crash, so a
     /// record is never there without its audit entry, and a commit cut short leaves an audit
     /// entry past the head, which `recover_interrupted_commit` finds on the next open.
-    fn write_in_order(&self, writes: &[Write]) -> Result<()> {
-        for write in writes {
-            self.tree(write.tree).insert(write.key.as_slice(), write.value.as_slice()).map_err(|e| self.sled_err(e))?;
+    /// On failure, also says whether the first write (the audit entry) went in.
+    fn write_in_order(&self, writes: &[Write]) -> std::result::Result<(), (bool, StoreError)> {
+        for (index, write) in writes.iter().enumerate() {
+            if let Err(error) = self.tree(write.tree).insert(write.key.as_slice(), write.value.as_slice()) {
+                return Err((index > 0, self.sled_err(error)));
+            }
         }
         Ok(())
     }
