@@ -1503,27 +1503,22 @@ impl Store for SledStore {
         chosen.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
         let keep = chosen.iter().filter(|(c, _, _)| *c).count().max(OPEN_QUEUE_LIMIT);
         chosen.truncate(keep);
+        // Already in queue order: the index holds the same `updated_ms` as the records.
         let tree = T::Kind(Kind::Encounter);
         let mut open = Vec::with_capacity(chosen.len());
-        for (is_critical, _, id) in chosen {
+        for (critical, _, id) in chosen {
             // A damaged encounter is skipped here; opening it reports the damage by id.
             let Ok(Some(encounter)) = self.get_sealed::<Encounter>(&key, tree, id.as_bytes()) else { continue };
-            if open_index::is_open(encounter.status) {
-                open.push((is_critical, encounter));
+            if !open_index::is_open(encounter.status) {
+                continue;
             }
+            let client_name = self
+                .get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
+                .ok()
+                .flatten()
+                .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
+            open.push(OpenEncounter { encounter, client_name, critical });
         }
-        let mut open: Vec<OpenEncounter> = open
-            .into_iter()
-            .map(|(critical, encounter)| {
-                let client_name = self
-                    .get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
-                    .ok()
-                    .flatten()
-                    .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
-                OpenEncounter { encounter, client_name, critical }
-            })
-            .collect();
-        open.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.encounter.updated_ms.cmp(&a.encounter.updated_ms)));
         Ok(open)
     }
 
