@@ -156,6 +156,20 @@ pub fn run_queued_job(
     }
 }
 
+/// Draws one frame of `app`: the pure view, given this day's crisis lines.
+fn draw_app(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &App,
+    library: &Library,
+    care: &Care,
+    theme: &Theme,
+    today: &str,
+) -> io::Result<()> {
+    let crisis_lines = care.crisis_lines_for(app, library, today);
+    let view = View { library, care, theme, crisis_lines: &crisis_lines };
+    terminal.draw(|frame| view::draw(frame, app, &view)).map(|_| ())
+}
+
 /// Runs the interface until the user quits or the terminal goes away.
 pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: Options) -> io::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
@@ -229,17 +243,13 @@ fn event_loop(
         }
         // Redraw only when something changed.
         if drawn.as_ref() != Some(&app) {
-            let crisis_lines = care.crisis_lines_for(&app, library, &today);
-            let view = View { library, care, theme, crisis_lines: &crisis_lines };
-            terminal.draw(|frame| view::draw(frame, &app, &view))?;
+            draw_app(terminal, &app, library, care, theme, &today)?;
             drawn = Some(app.clone());
             // A long administration task starts once its "working" state is on screen.
             if admin_ops::queued(&app) {
                 let mut redraw = |app: &App| {
-                    let crisis_lines = care.crisis_lines_for(app, library, &today);
-                    let view = View { library, care, theme, crisis_lines: &crisis_lines };
                     // A failed draw shows on the next frame; the job goes on.
-                    let _ = terminal.draw(|frame| view::draw(frame, app, &view));
+                    let _ = draw_app(terminal, app, library, care, theme, &today);
                 };
                 run_queued_job(&mut app, backend, library, care, &today, &mut redraw);
                 continue;
