@@ -696,9 +696,10 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         }
         let severity = match flag.severity.get_ref().as_str() {
             "critical" => Severity::Critical,
+            "urgent" => Severity::Urgent,
             "warning" => Severity::Warning,
             other => {
-                c.error(flag.severity.span(), format!("unknown severity `{other}` (critical or warning)"));
+                c.error(flag.severity.span(), format!("unknown severity `{other}` (critical, urgent or warning)"));
                 Severity::Warning
             }
         };

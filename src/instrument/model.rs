@@ -148,6 +148,10 @@ pub enum Positive {
 pub enum Severity {
     /// Clinician review.
     Warning,
+    /// Act before the person leaves (a non-acute positive suicide screen, a declined risk item):
+    /// staff are alerted as for a critical flag and the crisis lines are shown, without the full
+    /// stop of the crisis protocol.
+    Urgent,
     /// Interrupt now with the crisis protocol.
     Critical,
 }
@@ -156,6 +160,7 @@ impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
+            Severity::Urgent => "urgent",
             Severity::Critical => "critical",
         }
     }

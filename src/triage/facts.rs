@@ -238,7 +238,7 @@ pub(crate) mod fake {
             cutoff: None,
             flags: &[
                 ("acute_positive", Severity::Critical, "Acute positive suicide risk screen"),
-                ("non_acute_positive", Severity::Warning, "Non-acute positive suicide risk screen"),
+                ("non_acute_positive", Severity::Urgent, "Non-acute positive suicide risk screen"),
             ],
         },
         Spec {

@@ -98,6 +98,7 @@ impl InstrumentFacts for Library {
                     id: f.id.clone(),
                     severity: match f.severity {
                         crate::instrument::Severity::Critical => Severity::Critical,
+                        crate::instrument::Severity::Urgent => Severity::Urgent,
                         crate::instrument::Severity::Warning => Severity::Warning,
                     },
                     label: f.label.get(Lang::En).to_string(),

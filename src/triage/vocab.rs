@@ -152,7 +152,7 @@ vocabulary!(
 
 vocabulary!(
     /// Severity of an instrument flag.
-    Severity, "flag severity", { Critical => "critical", Warning => "warning" }
+    Severity, "flag severity", { Critical => "critical", Urgent => "urgent", Warning => "warning" }
 );
 
 #[cfg(test)]
