@@ -281,7 +281,7 @@ fn kiosk_over_ssh_in_tmux_crisis_alert_and_a_clean_scrollback() {
     let mut alerted = None;
     while sent.elapsed() < Duration::from_secs(5) {
         match staff.next_event(Duration::from_millis(200)).expect("events") {
-            Some(Event::KioskCritical { id }) => {
+            Some(Event::KioskCritical { id, .. }) => {
                 alerted = Some((id, sent.elapsed()));
                 break;
             }

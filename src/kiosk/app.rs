@@ -638,7 +638,7 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
                     client.completed.push(result.instrument.clone());
                 }
             }
-            Step::FollowUpsAdded(_) => {}
+            Step::FollowUpsAdded(_) | Step::Urgent { .. } => {}
             Step::Finished => finished = true,
         }
     }

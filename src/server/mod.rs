@@ -134,6 +134,20 @@ pub enum Event {
     /// A kiosk submission that carries a critical flag (sent right after its `KioskSubmission`).
     KioskCritical {
         id: RecordId,
+        /// The kiosk's device name (absent from owners before alerts named their source).
+        #[serde(default)]
+        device: String,
+    },
+    /// A kiosk submission that carries an urgent flag (a non-acute positive ASQ, a declined risk
+    /// item) or severe partial answers, and no critical one.
+    KioskUrgent {
+        id: RecordId,
+        #[serde(default)]
+        device: String,
+    },
+    /// An urgent flag was raised in a staff intake.
+    UrgentFlag {
+        encounter: RecordId,
     },
 }
 

@@ -496,7 +496,10 @@ fn handle(
             store.submit_kiosk(&actor, &id, &sealed, critical, checkin).map_err(wire)?;
             shared.broadcast(Event::KioskSubmission { id });
             if critical {
-                shared.broadcast(Event::KioskCritical { id });
+                shared.broadcast(Event::KioskCritical {
+                    id,
+                    device: actor.user().trim_start_matches("kiosk:").to_string(),
+                });
             }
             Reply::Done
         }

@@ -1322,6 +1322,9 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
                 effects.push(Effect::SaveResult { encounter: intake.encounter.clone(), result, language });
             }
             Step::Crisis { instrument, flags } => crisis = Some((instrument, flags)),
+            // The staff flow's brief suicide safety assessment prompt is drawn from the results'
+            // urgent flags until it has its own screen.
+            Step::Urgent { .. } => {}
             Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
             Step::Finished => {}
         }

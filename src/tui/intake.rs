@@ -13,6 +13,9 @@ pub enum Step {
     Answered { instrument: String, version: String, item: String, position: usize, value: i64 },
     /// Critical flags not yet handled: stop and show the crisis protocol now.
     Crisis { instrument: String, flags: Vec<FlagHit> },
+    /// Urgent flags not yet handled (a non-acute positive ASQ): staff act before the person
+    /// leaves (the brief suicide safety assessment); the questionnaire may go on.
+    Urgent { instrument: String, flags: Vec<FlagHit> },
     /// An instrument was completed; persist its result.
     Completed(Box<ScoreResult>),
     /// Follow-up instruments were added after the one just completed.
@@ -263,13 +266,24 @@ impl IntakeFlow {
         let partial = score(instrument, self.answers_of(instrument), &self.context);
         let new_critical: Vec<FlagHit> = partial
             .flags
-            .into_iter()
+            .iter()
+            .cloned()
             .filter(|f| {
                 f.severity == Severity::Critical && !self.handled.contains(&format!("{}.{}", instrument.id, f.id))
             })
             .collect();
+        let new_urgent: Vec<FlagHit> = partial
+            .flags
+            .iter()
+            .filter(|f| {
+                f.severity == Severity::Urgent && !self.handled.contains(&format!("{}.{}", instrument.id, f.id))
+            })
+            .cloned()
+            .collect();
         if !new_critical.is_empty() {
             steps.push(Step::Crisis { instrument: instrument.id.clone(), flags: new_critical });
+        } else if !new_urgent.is_empty() {
+            steps.push(Step::Urgent { instrument: instrument.id.clone(), flags: new_urgent });
         }
         steps.extend(self.advance(library));
         steps
