@@ -267,10 +267,10 @@ impl IntakeFlow {
         let new_critical: Vec<FlagHit> = partial
             .flags
             .iter()
-            .cloned()
             .filter(|f| {
                 f.severity == Severity::Critical && !self.handled.contains(&format!("{}.{}", instrument.id, f.id))
             })
+            .cloned()
             .collect();
         let new_urgent: Vec<FlagHit> = partial
             .flags
