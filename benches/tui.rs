@@ -65,6 +65,8 @@ fn screens(library: &Library, care: &Care) -> Vec<(&'static str, App)> {
             client_name: format!("Synthetic Client {n:03}"),
             kiosk: n % 7 == 3,
             critical: n < 2,
+            urgent: n % 5 == 2,
+            incomplete: n % 7 == 3 && n % 2 == 0,
             updated: format!("2026-11-25T09:{:02}:00Z", n % 60),
         })
         .collect();

@@ -10,7 +10,7 @@ use triage::kiosk::backend::{KioskBackend, OwnerBackend};
 use triage::server::client::{Client, ConnectOptions};
 use triage::server::owner::{Owner, OwnerConfig, OwnerHandle};
 use triage::server::{Event, Password, Reply, Request};
-use triage::store::kiosk::{KIOSK_INTAKE_VERSION, KioskIntake};
+use triage::store::kiosk::{KIOSK_INTAKE_VERSION, KioskIntake, SubmissionProgress};
 use triage::store::{ConsentAnswer, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, RecordId};
 
 const ADMIN_PW: &str = "admin password long enough";
@@ -71,6 +71,9 @@ fn staff(running: &Running) -> Client {
     client
 }
 
+/// A submission sent whole, in one box.
+const FINAL: SubmissionProgress = SubmissionProgress { seq: 1, complete: true, urgent: false };
+
 fn intake(id: RecordId, item9: u32) -> KioskIntake {
     KioskIntake {
         schema_version: KIOSK_INTAKE_VERSION,
@@ -94,6 +97,11 @@ fn intake(id: RecordId, item9: u32) -> KioskIntake {
         completed: vec![],
         critical_flags: if item9 > 0 { vec!["phq9.suicidal_ideation".into()] } else { vec![] },
         complete: item9 == 0,
+        stopped_at: None,
+        urgent_flags: vec![],
+        other_flags: vec![],
+        declined_items: vec![],
+        partial_totals: vec![],
     }
 }
 
@@ -111,8 +119,8 @@ fn the_sealed_round_trip_and_a_kiosk_that_cannot_read_back() {
     assert!(info.pin_set);
     let id = RecordId::random();
     let sealed = seal(&info.submission_public_key, &intake(id, 0));
-    kiosk.submit(id, &sealed, false, None).expect("submitted");
-    kiosk.submit(id, &sealed, false, None).expect("a retry of the same box is accepted once");
+    kiosk.submit(id, &sealed, false, None, FINAL).expect("submitted");
+    kiosk.submit(id, &sealed, false, None, FINAL).expect("a retry of the same box is accepted once");
 
     // The kiosk's own connection can read nothing and can never log in.
     let mut raw = Client::connect(&running.path, no_autostart()).expect("connect");
@@ -155,7 +163,7 @@ fn checkin_codes_are_single_use_and_expire_through_the_owner() {
     assert_eq!(checkin, code.id);
     assert_eq!(kiosk.redeem(&code.code), Err(triage::kiosk::app::RedeemError::Refused), "single use");
     let id = RecordId::random();
-    kiosk.submit(id, &seal(&info.submission_public_key, &intake(id, 0)), false, Some(checkin)).expect("submit");
+    kiosk.submit(id, &seal(&info.submission_public_key, &intake(id, 0)), false, Some(checkin), FINAL).expect("submit");
     let Reply::KioskSubmissions(list) = ivy.request(Request::ListKioskSubmissions).expect("list") else { panic!() };
     assert!(list[0].checked_in);
     // Minutes are whole; an expired code is tested in the store with a 1 ms lifetime. Here: a
@@ -175,7 +183,7 @@ fn staff_hear_of_a_critical_submission_within_a_second_and_claim_it() {
     let info = kiosk.connect().expect("kiosk");
     let id = RecordId::random();
     let started = Instant::now();
-    kiosk.submit(id, &seal(&info.submission_public_key, &intake(id, 2)), true, None).expect("submit");
+    kiosk.submit(id, &seal(&info.submission_public_key, &intake(id, 2)), true, None, FINAL).expect("submit");
     assert_eq!(listener.next_event(Duration::from_secs(1)).expect("event"), Some(Event::KioskSubmission { id }));
     let event = listener.next_event(Duration::from_secs(1)).expect("event");
     assert!(
@@ -207,4 +215,120 @@ fn the_exit_pin_is_checked_by_the_owner() {
     kiosk.connect().expect("kiosk");
     assert_eq!(kiosk.verify_pin(&pw("111111")), Err(triage::kiosk::app::PinError::Wrong));
     assert_eq!(kiosk.verify_pin(&pw("246810")), Ok(()));
+}
+
+/// The real kiosk flow (its pure core and shell dispatch) against the real owner.
+struct KioskRun {
+    kiosk: triage::kiosk::app::Kiosk,
+    backend: OwnerBackend,
+    library: triage::instrument::Library,
+    care: triage::tui::care::Care,
+}
+
+impl KioskRun {
+    fn start(running: &Running, instruments: &[&str]) -> KioskRun {
+        use triage::kiosk::app::Kiosk;
+        let library = triage::instrument::Library::shipped();
+        let care = triage::tui::care::Care::shipped(&library).expect("catalog");
+        let instruments = instruments.iter().map(|i| i.to_string()).collect();
+        let kiosk = Kiosk::new("test", instruments, Lang::En, None, triage::store::now_ms());
+        let backend = OwnerBackend::new(running.path.clone(), "lobby-3".into(), "test".into());
+        let mut run = KioskRun { kiosk, backend, library, care };
+        let effects = run.kiosk.start();
+        for effect in effects {
+            if let triage::kiosk::shell::Outcome::Reply(reply) = triage::kiosk::shell::perform(effect, &mut run.backend)
+            {
+                run.act(reply);
+            }
+        }
+        run
+    }
+
+    fn act(&mut self, action: triage::kiosk::app::Action) {
+        let deps = triage::kiosk::app::Deps { library: &self.library, care: &self.care };
+        triage::kiosk::shell::dispatch(&mut self.kiosk, action, &deps, &mut self.backend);
+    }
+
+    fn keys(&mut self, digits: &[u8]) {
+        for d in digits {
+            self.act(triage::kiosk::app::Action::Key(triage::kiosk::app::KioskKey::Digit(*d)));
+        }
+    }
+
+    /// English, no check-in code, consent.
+    fn begin(&mut self) {
+        use triage::kiosk::app::{Action, KioskKey};
+        self.keys(&[1]);
+        self.act(Action::Key(KioskKey::Enter));
+        self.keys(&[1]);
+    }
+}
+
+#[test]
+fn a_kiosk_client_who_stops_part_way_reaches_staff_as_an_urgent_incomplete_submission() {
+    let running = owner();
+    let mut listener = staff(&running);
+    listener.subscribe().expect("subscribe");
+    let mut run = KioskRun::start(&running, &["phq9", "gad7"]);
+    run.begin();
+    // PHQ-9 items 1-8 "Nearly every day" (24 of 27); then the kiosk process is gone.
+    run.keys(&[4, 4, 4, 4, 4, 4, 4, 4]);
+    drop(run);
+    let mut events = Vec::new();
+    while let Ok(Some(event)) = listener.next_event(Duration::from_millis(500)) {
+        events.push(event);
+    }
+    assert!(matches!(events.first(), Some(Event::KioskSubmission { .. })), "{events:?}");
+    assert!(events.iter().any(|e| matches!(e, Event::KioskUrgent { device, .. } if device == "lobby-3")), "{events:?}");
+    assert!(!events.iter().any(|e| matches!(e, Event::KioskCritical { .. })), "{events:?}");
+    assert!(events.len() <= 3, "one alert per rise in tier, not one per answer: {events:?}");
+
+    let mut ivy = staff(&running);
+    let Reply::KioskSubmissions(list) = ivy.request(Request::ListKioskSubmissions).expect("list") else { panic!() };
+    assert_eq!(list.len(), 1, "one submission, however many answers");
+    assert!(list[0].incomplete && list[0].urgent && !list[0].critical, "{:?}", list[0]);
+    let id = list[0].id;
+    let Reply::KioskIntake(intake) = ivy.request(Request::OpenKioskSubmission { id }).expect("open") else { panic!() };
+    assert!(!intake.complete);
+    assert_eq!(intake.answers.len(), 8);
+    assert_eq!(intake.stopped_at.as_ref().map(|s| s.item.as_str()), Some("q9"));
+    assert!(intake.partial_totals.iter().any(|p| p.instrument == "phq9" && p.total == 24 && p.severe));
+    // Claiming opens it like any other, as an intake in progress.
+    let Reply::Claimed { encounter, .. } = ivy.request(Request::ClaimSubmission { id }).expect("claim") else {
+        panic!()
+    };
+    assert_eq!(encounter.status, triage::store::EncounterStatus::InProgress);
+    let Reply::Detail(detail) = ivy.request(Request::GetEncounter { id: encounter.id }).expect("detail") else {
+        panic!()
+    };
+    assert_eq!(detail.answers.len(), 8);
+}
+
+#[test]
+fn a_declined_item_9_and_the_claim_that_ends_the_kiosk_session() {
+    let running = owner();
+    let mut run = KioskRun::start(&running, &["phq9", "gad7"]);
+    run.begin();
+    run.keys(&[1, 1, 1, 1, 1, 1, 1, 1, 5]);
+    assert_eq!(run.kiosk.screen, triage::kiosk::app::Screen::Support);
+    let mut ivy = staff(&running);
+    let Reply::KioskSubmissions(list) = ivy.request(Request::ListKioskSubmissions).expect("list") else { panic!() };
+    assert!(list[0].urgent && list[0].incomplete);
+    let id = list[0].id;
+    let Reply::Claimed { encounter, .. } = ivy.request(Request::ClaimSubmission { id }).expect("claim") else {
+        panic!()
+    };
+    let Reply::Detail(detail) = ivy.request(Request::GetEncounter { id: encounter.id }).expect("detail") else {
+        panic!()
+    };
+    assert!(
+        detail.crisis_actions.iter().any(|c| c.action == "flag_raised" && c.flags == ["phq9.q9_declined"]),
+        "{:?}",
+        detail.crisis_actions
+    );
+    // The client goes on at the kiosk; the next answer learns that staff have the answers.
+    run.act(triage::kiosk::app::Action::Key(triage::kiosk::app::KioskKey::Enter));
+    run.keys(&[1]);
+    assert_eq!(run.kiosk.screen, triage::kiosk::app::Screen::Thanks);
+    assert!(run.kiosk.client.is_none());
 }

@@ -9,12 +9,12 @@
 use secrecy::SecretString;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::instrument::{Context, Lang, Library};
-use crate::store::kiosk::{KIOSK_INTAKE_VERSION, KioskInfo, KioskIntake};
+use crate::instrument::{Context, FlagHit, Lang, Library, Severity};
+use crate::store::kiosk::{KIOSK_INTAKE_VERSION, KioskInfo, KioskIntake, PartialTotal, StopPoint, SubmissionProgress};
 use crate::store::{ConsentAnswer, InstrumentRef, NewAnswer, RecordId};
 use crate::tui::backend::ClientInfo;
 use crate::tui::care::Care;
-use crate::tui::intake::{IntakeFlow, Step};
+use crate::tui::intake::{IntakeFlow, Step, declined_flag_id};
 
 /// Version of the consent text the kiosk shows (recorded with each submission).
 pub const CONSENT_VERSION: &str = "kiosk-2026-01";
@@ -31,6 +31,9 @@ pub const PIN_TIMEOUT_MS: i64 = 30_000;
 /// First delay before retrying the owner; doubles up to [`RETRY_MAX_MS`].
 pub const RETRY_MS: i64 = 2_000;
 pub const RETRY_MAX_MS: i64 = 30_000;
+/// While the crisis screen waits for staff, the kiosk asks the owner this often whether its
+/// submission was claimed (a claim dismisses the screen).
+pub const CLAIM_POLL_MS: i64 = 3_000;
 /// Longest check-in code or PIN typed.
 const MAX_TYPED: usize = 16;
 
@@ -123,8 +126,13 @@ pub enum Screen {
     Declined,
     /// One item per screen.
     Question,
-    /// A critical answer: crisis information, at once, until the idle reset.
+    /// A critical answer: crisis information, at once. It never resets on idle: it stays, with
+    /// the numbers, until staff dismiss it (the kiosk PIN, or claiming the submission), or the
+    /// client takes the quick exit.
     Crisis,
+    /// An urgent answer (a non-acute positive ASQ, a declined risk item): the crisis lines and
+    /// word that the staff know, then the questions go on.
+    Support,
     /// Waiting for the owner to take the sealed answers (no client content shown).
     Saving,
     Thanks,
@@ -166,6 +174,15 @@ pub struct ClientSession {
     pub answers: Vec<KioskAnswer>,
     pub completed: Vec<String>,
     pub critical: Vec<String>,
+    /// `instrument.flag` of urgent flags raised (kept if the answer is changed afterwards).
+    pub urgent: Vec<String>,
+    /// `instrument.item` of risk items the client preferred not to answer.
+    pub declined: Vec<String>,
+    /// The number of the last box sealed for this client.
+    pub seq: u32,
+    /// Urgent flags of the instrument being answered: the support page shows when it is done
+    /// (the ASQ asks all its questions, and an acute answer to Q5 brings the crisis screen).
+    pub support_due: Vec<(String, FlagHit)>,
 }
 
 impl std::fmt::Debug for ClientSession {
@@ -211,6 +228,19 @@ pub struct Pending {
     pub delay_ms: i64,
     /// Show the thank-you page once delivered (a completed questionnaire).
     pub thanks: bool,
+    pub progress: SubmissionProgress,
+}
+
+/// The crisis submission, delivered, kept while the crisis screen waits for staff: sending the
+/// same box again changes nothing at the owner and answers "claimed" once staff claimed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watch {
+    pub id: RecordId,
+    pub sealed: Vec<u8>,
+    pub checkin: Option<RecordId>,
+    pub progress: SubmissionProgress,
+    pub next_ms: i64,
+    pub in_flight: bool,
 }
 
 /// The kiosk.
@@ -230,6 +260,11 @@ pub struct Kiosk {
     pub pending: Option<Pending>,
     /// The crisis submission reached the owner (staff were alerted).
     pub alerted: bool,
+    /// The delivered crisis submission, until staff claim it.
+    pub watch: Option<Watch>,
+    /// The short reference of the current or last submission, to show at the desk (the first
+    /// 8 hex digits of its id, as the staff queue names it: "Kiosk 1a2b3c4d").
+    pub reference: Option<String>,
     pub crisis_lines: Vec<KioskLine>,
     pub now_ms: i64,
     pub last_activity_ms: i64,
@@ -253,6 +288,7 @@ pub enum Effect {
         sealed: Vec<u8>,
         critical: bool,
         checkin: Option<RecordId>,
+        progress: SubmissionProgress,
     },
     VerifyPin(Typed),
     /// Clear the screen and the scrollback.
@@ -265,6 +301,15 @@ pub enum Effect {
 pub enum RedeemError {
     Refused,
     Unavailable(String),
+}
+
+/// Why a box was not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitError {
+    /// Staff have claimed the submission: they have the client's answers.
+    Claimed,
+    /// The owner could not be reached or refused (its message, for staff).
+    Failed(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,7 +329,11 @@ pub enum Action {
     Resize(u16, u16),
     Connected(Result<KioskInfo, String>),
     Redeemed(Result<RecordId, RedeemError>),
-    Submitted(Result<(), String>),
+    Submitted {
+        id: RecordId,
+        seq: u32,
+        result: Result<(), SubmitError>,
+    },
     PinChecked(Result<(), PinError>),
 }
 
@@ -310,6 +359,8 @@ impl Kiosk {
             checkin: None,
             pending: None,
             alerted: false,
+            watch: None,
+            reference: None,
             crisis_lines: Vec::new(),
             now_ms,
             last_activity_ms: now_ms,
@@ -335,8 +386,17 @@ impl Kiosk {
         (left <= COUNTDOWN_MS).then(|| (left.max(0) + 999) / 1000)
     }
 
-    /// A screen that holds or shows something of the current client.
+    /// A screen that holds or shows something of the current client. The crisis screen (and
+    /// the PIN prompt over it) never resets: a person waiting for staff keeps the numbers.
     fn resets_when_idle(&self) -> bool {
+        let crisis = match &self.screen {
+            Screen::Crisis => true,
+            Screen::Pin { previous, .. } => matches!(**previous, Screen::Crisis),
+            _ => false,
+        };
+        if crisis {
+            return false;
+        }
         !matches!(self.screen, Screen::Welcome | Screen::Neutral | Screen::Saving)
             || self.lang != self.default_lang
             || self.client.is_some()
@@ -355,6 +415,8 @@ impl Kiosk {
         self.checkin = None;
         self.crisis_lines.clear();
         self.alerted = false;
+        self.watch = None;
+        self.reference = None;
         self.lang = self.default_lang;
         if let Some(pending) = self.pending.as_mut() {
             // The client has gone: no thank-you page for the next person.
@@ -365,15 +427,19 @@ impl Kiosk {
         effects.push(Effect::ClearTerminal);
     }
 
+    /// Blanks the screen at once and forgets the client. The last box sealed for them (every
+    /// answer is sealed as it is given) still goes to the owner, marked incomplete, so staff
+    /// learn of what was answered; nothing new is sealed here, so leaving stays instant.
     fn quick_exit(&mut self, effects: &mut Vec<Effect>) {
         self.client = None;
         self.checkin = None;
         self.crisis_lines.clear();
         self.alerted = false;
+        self.watch = None;
+        self.reference = None;
         self.lang = self.default_lang;
-        // Unsealed answers are dropped too: the client chose to leave. Sealed ones still go.
-        if matches!(self.pending.as_ref().map(|p| &p.body), Some(Body::Plain(_))) {
-            self.pending = None;
+        if let Some(pending) = self.pending.as_mut() {
+            pending.thanks = false;
         }
         self.go(Screen::Neutral);
         effects.push(Effect::ClearTerminal);
@@ -428,11 +494,15 @@ pub fn update(kiosk: &mut Kiosk, action: Action, deps: &Deps) -> Vec<Effect> {
                 }
             }
         }
-        Action::Submitted(result) => delivered(kiosk, result, &mut effects),
+        Action::Submitted { id, seq, result } => delivered(kiosk, id, seq, result, &mut effects),
         Action::PinChecked(result) => {
-            if let Screen::Pin { input, status, .. } = &mut kiosk.screen {
+            if let Screen::Pin { input, status, previous } = &mut kiosk.screen {
                 *input = Typed::default();
+                let previous = previous.clone();
                 match result {
+                    // Over the crisis screen the PIN is staff taking over: the screen is dismissed
+                    // and the kiosk starts over (a second PIN closes the kiosk).
+                    Ok(()) if matches!(previous.as_ref(), Screen::Crisis) => kiosk.reset(&mut effects),
                     Ok(()) => {
                         kiosk.client = None;
                         effects.push(Effect::ClearTerminal);
@@ -454,6 +524,7 @@ fn tick(kiosk: &mut Kiosk, now: i64, effects: &mut Vec<Effect>) {
         effects.push(Effect::Connect);
     }
     try_send(kiosk, effects);
+    poll_claim(kiosk, effects);
     let idle = now - kiosk.last_activity_ms;
     match &kiosk.screen {
         Screen::Pin { previous, .. } if idle >= PIN_TIMEOUT_MS => {
@@ -533,10 +604,14 @@ fn on_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effec
                     answers: Vec::new(),
                     completed: Vec::new(),
                     critical: Vec::new(),
+                    urgent: Vec::new(),
+                    declined: Vec::new(),
+                    seq: 0,
+                    support_due: Vec::new(),
                 });
                 kiosk.go(Screen::Question);
                 if kiosk.client.as_ref().is_some_and(|c| c.flow.is_finished()) {
-                    finish(kiosk, true, effects);
+                    finish(kiosk, true, deps, effects);
                 }
             }
             KioskKey::Digit(2) => {
@@ -550,6 +625,14 @@ fn on_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effec
         Screen::Thanks | Screen::Declined => {
             if key == KioskKey::Enter {
                 kiosk.reset(effects);
+            }
+        }
+        Screen::Support => {
+            if matches!(key, KioskKey::Enter | KioskKey::Digit(1)) {
+                kiosk.go(Screen::Question);
+                if kiosk.client.as_ref().is_some_and(|c| c.flow.is_finished()) {
+                    finish(kiosk, true, deps, effects);
+                }
             }
         }
         Screen::Crisis | Screen::Saving => {}
@@ -583,10 +666,15 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
     let steps = match key {
         KioskKey::Digit(d) if d >= 1 => {
             let Some(instrument) = client.flow.current_instrument(library) else { return };
-            if usize::from(d) > instrument.options_of(client.flow.current_item()).len() {
+            let count = instrument.options_of(client.flow.current_item()).len();
+            if usize::from(d) == count + 1 && client.flow.current_item_is_risk(library) {
+                // "Prefer not to answer", offered under every risk item.
+                client.flow.decline(library)
+            } else if usize::from(d) > count {
                 return;
+            } else {
+                client.flow.answer(library, usize::from(d) - 1)
             }
-            client.flow.answer(library, usize::from(d) - 1)
         }
         KioskKey::Enter => {
             if let Some(position) = client.flow.current_answer(library) {
@@ -605,8 +693,10 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
         _ => return,
     };
     let lang = client.lang;
-    let mut crisis: Vec<(String, crate::instrument::FlagHit)> = Vec::new();
+    let mut crisis: Vec<(String, FlagHit)> = Vec::new();
+    let mut urgent: Vec<(String, FlagHit)> = Vec::new();
     let mut finished = false;
+    let mut support = false;
     for step in steps {
         match step {
             Step::Answered { instrument, version, item, position, value } => {
@@ -625,20 +715,42 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
             }
             Step::Crisis { instrument, flags } => {
                 for flag in &flags {
-                    let name = format!("{instrument}.{}", flag.id);
-                    if !client.critical.contains(&name) {
-                        client.critical.push(name);
-                    }
+                    push_once(&mut client.critical, format!("{instrument}.{}", flag.id));
                 }
                 client.flow.mark_handled(&instrument, &flags);
                 crisis.extend(flags.into_iter().map(|f| (instrument.clone(), f)));
             }
-            Step::Completed(result) => {
-                if !client.completed.contains(&result.instrument) {
-                    client.completed.push(result.instrument.clone());
+            Step::Urgent { instrument, flags } => {
+                for flag in &flags {
+                    push_once(&mut client.urgent, format!("{instrument}.{}", flag.id));
+                }
+                client.flow.mark_handled(&instrument, &flags);
+                client.support_due.extend(flags.into_iter().map(|f| (instrument.clone(), f)));
+            }
+            Step::Declined { instrument, item } => {
+                support = true;
+                push_once(&mut client.declined, format!("{instrument}.{item}"));
+                push_once(&mut client.urgent, format!("{instrument}.{}", declined_flag_id(&item)));
+                // The crisis lines are those of the risk the item asks about (PHQ-9 item 9:
+                // suicidal ideation), as if it had been endorsed.
+                if let Some(asked) = library.get(&instrument) {
+                    let index = asked.item_index(&item);
+                    urgent.extend(
+                        asked.flags.iter().filter(|f| f.severity >= Severity::Urgent && reads_item(f, index)).map(
+                            |f| {
+                                let hit = FlagHit { id: f.id.clone(), severity: f.severity, item: Some(item.clone()) };
+                                (instrument.clone(), hit)
+                            },
+                        ),
+                    );
                 }
             }
-            Step::FollowUpsAdded(_) | Step::Urgent { .. } => {}
+            Step::Completed(result) => {
+                push_once(&mut client.completed, result.instrument.clone());
+                support |= !client.support_due.is_empty();
+                urgent.append(&mut client.support_due);
+            }
+            Step::FollowUpsAdded(_) => {}
             Step::Finished => finished = true,
         }
     }
@@ -646,14 +758,37 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
         kiosk.crisis_lines = crisis_lines(kiosk, deps, &crisis);
         kiosk.alerted = false;
         kiosk.go(Screen::Crisis);
-        finish(kiosk, false, effects);
-    } else if finished {
-        finish(kiosk, true, effects);
+        finish(kiosk, false, deps, effects);
+    } else if finished && !support {
+        finish(kiosk, true, deps, effects);
+    } else {
+        // Every answer is sealed and sent as it is given, so whatever ends the flow now leaves
+        // the answers so far with staff, marked incomplete.
+        send_progress(kiosk, deps, effects);
+        if support {
+            kiosk.crisis_lines = crisis_lines(kiosk, deps, &urgent);
+            kiosk.go(Screen::Support);
+        }
     }
 }
 
-/// The province's crisis lines from the catalog (9-1-1 and 9-8-8 are on the screen anyway).
-fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, crate::instrument::FlagHit)]) -> Vec<KioskLine> {
+/// Whether a flag names or reads item `index`.
+fn reads_item(flag: &crate::instrument::model::Flag, index: Option<usize>) -> bool {
+    let Some(index) = index else { return false };
+    let mut reads = Vec::new();
+    flag.when.items(&mut reads);
+    flag.item == Some(index) || reads.contains(&index)
+}
+
+fn push_once(list: &mut Vec<String>, name: String) {
+    if !list.contains(&name) {
+        list.push(name);
+    }
+}
+
+/// The province's crisis lines from the catalog for these flags (9-1-1 and 9-8-8 are on the
+/// screen anyway).
+fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<KioskLine> {
     let Some(info) = &kiosk.info else { return Vec::new() };
     let client = ClientInfo {
         id: String::new(),
@@ -673,55 +808,160 @@ fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, crate::instrument:
         .collect()
 }
 
-/// Seals what the client gave (completed or stopped at a crisis), forgets the plaintext, and
-/// queues the box for the owner.
-fn finish(kiosk: &mut Kiosk, complete: bool, effects: &mut Vec<Effect>) {
-    let Some(client) = kiosk.client.take() else { return };
+/// The intake so far as the owner will keep it: the current answers (a declined item has
+/// none), where the client is, every flag raised and the partial totals.
+fn snapshot(kiosk: &Kiosk, client: &ClientSession, complete: bool, library: &Library) -> KioskIntake {
     let lang = client.lang;
-    let intake = KioskIntake {
+    let mut answers = Vec::new();
+    let mut other_flags = Vec::new();
+    let mut partial_totals = Vec::new();
+    for (instrument, given) in client.flow.answered() {
+        let Some(instrument) = library.get(instrument) else { continue };
+        let language = if instrument.languages.contains(&lang) { lang } else { Lang::En };
+        for (index, position) in given.iter().enumerate() {
+            let Some(position) = *position else { continue };
+            let (Some(item), Some(option)) = (instrument.items.get(index), instrument.options_of(index).get(position))
+            else {
+                continue;
+            };
+            answers.push(NewAnswer {
+                instrument: InstrumentRef { id: instrument.id.clone(), version: instrument.version.clone(), language },
+                item_id: item.id.clone(),
+                position: u32::try_from(position).unwrap_or(u32::MAX),
+                score: option.value,
+                free_text: None,
+            });
+        }
+        let scored = crate::instrument::score(instrument, given, client.flow.context());
+        for flag in scored.flags.iter().filter(|f| f.severity == Severity::Warning) {
+            push_once(&mut other_flags, format!("{}.{}", instrument.id, flag.id));
+        }
+        if let Some(partial) = partial_total(instrument, given) {
+            partial_totals.push(partial);
+        }
+    }
+    let stopped_at = (!complete)
+        .then(|| {
+            let instrument = client.flow.current_instrument(library)?;
+            let item = instrument.items.get(client.flow.current_item())?;
+            Some(StopPoint { instrument: instrument.id.clone(), item: item.id.clone() })
+        })
+        .flatten();
+    KioskIntake {
         schema_version: KIOSK_INTAKE_VERSION,
         id: client.id,
         language: lang,
         consent_version: CONSENT_VERSION.into(),
         consent: ConsentAnswer::Given,
         client: None,
-        answers: client
-            .answers
-            .iter()
-            .map(|a| NewAnswer {
-                instrument: InstrumentRef {
-                    id: a.instrument.clone(),
-                    version: a.version.clone(),
-                    language: if a.language == "fr" { crate::store::Lang::Fr } else { crate::store::Lang::En },
-                },
-                item_id: a.item.clone(),
-                position: a.position,
-                score: a.value,
-                free_text: None,
-            })
-            .collect(),
+        answers,
         submitted_ms: kiosk.now_ms,
         bundle: Some(kiosk.bundle.clone()),
         instruments: kiosk.instruments.clone(),
         completed: client.completed.clone(),
         critical_flags: client.critical.clone(),
         complete,
-    };
+        stopped_at,
+        urgent_flags: client.urgent.clone(),
+        other_flags,
+        declined_items: client.declined.clone(),
+        partial_totals,
+    }
+}
+
+/// The total over the items answered so far, when some of the total's items are still
+/// unanswered; `severe` when it already reaches the default band scheme's highest band.
+fn partial_total(instrument: &crate::instrument::Instrument, given: &[Option<usize>]) -> Option<PartialTotal> {
+    let score_index = instrument.total_score()?;
+    let score = &instrument.scores[score_index];
+    let mut total = 0;
+    let mut answered = 0u32;
+    for &item in &score.items {
+        if let Some(Some(position)) = given.get(item)
+            && let Some(option) = instrument.options_of(item).get(*position)
+        {
+            total += option.value;
+            answered += 1;
+        }
+    }
+    let items = u32::try_from(score.items.len()).unwrap_or(u32::MAX);
+    if answered == 0 || answered == items {
+        return None;
+    }
+    let total = total * score.multiplier + score.offset;
+    let severe = instrument
+        .default_scheme
+        .and_then(|scheme| instrument.band_schemes.get(scheme))
+        .filter(|scheme| scheme.score == Some(score_index))
+        .and_then(|scheme| scheme.bands.iter().filter_map(|b| b.min).max())
+        .is_some_and(|highest| total >= highest);
+    Some(PartialTotal { instrument: instrument.id.clone(), total, answered, items, severe })
+}
+
+/// Urgent in the staff queue: an urgent flag or a declined risk item; while incomplete, also
+/// any flag or severe partial answers.
+fn is_urgent(intake: &KioskIntake) -> bool {
+    !intake.urgent_flags.is_empty()
+        || !intake.declined_items.is_empty()
+        || (!intake.complete && (!intake.other_flags.is_empty() || intake.partial_totals.iter().any(|p| p.severe)))
+}
+
+/// Seals `intake` (or keeps it for sealing once the key is known) as the submission waiting
+/// for the owner, replacing an older box of the same client.
+fn queue_box(kiosk: &mut Kiosk, intake: KioskIntake, seq: u32, checkin: Option<RecordId>, thanks: bool) {
+    let progress = SubmissionProgress { seq, complete: intake.complete, urgent: is_urgent(&intake) };
+    let critical = !intake.critical_flags.is_empty();
     let plain = Zeroizing::new(serde_json::to_vec(&intake).unwrap_or_default());
+    let id = intake.id;
     drop(intake);
+    kiosk.reference = Some(id.to_string().chars().take(8).collect());
     kiosk.pending = Some(Pending {
-        id: client.id,
+        id,
         body: Body::Plain(plain),
-        critical: !client.critical.is_empty(),
-        checkin: client.checkin,
+        critical,
+        checkin,
         in_flight: false,
         next_try_ms: kiosk.now_ms,
         delay_ms: RETRY_MS,
-        thanks: complete,
+        thanks,
+        progress,
     });
-    drop(client);
     seal_waiting(kiosk);
+}
+
+/// Seals the answers so far and sends them (the client goes on answering).
+fn send_progress(kiosk: &mut Kiosk, deps: &Deps, effects: &mut Vec<Effect>) {
+    let Some(client) = kiosk.client.as_mut() else { return };
+    client.seq = client.seq.saturating_add(1);
+    let (seq, checkin) = (client.seq, client.checkin);
+    let Some(client) = kiosk.client.as_ref() else { return };
+    let intake = snapshot(kiosk, client, false, deps.library);
+    queue_box(kiosk, intake, seq, checkin, false);
+    try_send(kiosk, effects);
+}
+
+/// Seals what the client gave (completed or stopped at a crisis), forgets the plaintext, and
+/// queues the box for the owner.
+fn finish(kiosk: &mut Kiosk, complete: bool, deps: &Deps, effects: &mut Vec<Effect>) {
+    let Some(mut client) = kiosk.client.take() else { return };
+    client.seq = client.seq.saturating_add(1);
+    let intake = snapshot(kiosk, &client, complete, deps.library);
+    let (seq, checkin) = (client.seq, client.checkin);
+    drop(client);
+    queue_box(kiosk, intake, seq, checkin, complete);
     if complete {
+        // The thank-you page keeps the province's crisis lines in small print: the lines a
+        // critical answer to this bundle's risk question would bring.
+        let risk: Vec<(String, FlagHit)> = kiosk
+            .instruments
+            .iter()
+            .filter_map(|id| deps.library.get(id))
+            .flat_map(|i| i.flags.iter().map(move |f| (i, f)))
+            .find(|(_, f)| f.severity == Severity::Critical)
+            .map(|(i, f)| (i.id.clone(), FlagHit { id: f.id.clone(), severity: f.severity, item: None }))
+            .into_iter()
+            .collect();
+        kiosk.crisis_lines = crisis_lines(kiosk, deps, &risk);
         kiosk.go(Screen::Saving);
     }
     try_send(kiosk, effects);
@@ -757,6 +997,7 @@ fn try_send(kiosk: &mut Kiosk, effects: &mut Vec<Effect>) {
             sealed: sealed.clone(),
             critical: pending.critical,
             checkin: pending.checkin,
+            progress: pending.progress,
         });
     } else if kiosk.info.is_none() && !kiosk.connecting {
         kiosk.connecting = true;
@@ -764,17 +1005,67 @@ fn try_send(kiosk: &mut Kiosk, effects: &mut Vec<Effect>) {
     }
 }
 
-fn delivered(kiosk: &mut Kiosk, result: Result<(), String>, effects: &mut Vec<Effect>) {
+/// On the crisis screen, once its submission is delivered: asks now and then whether staff
+/// claimed it, by sending the same box again (the owner keeps it unchanged, or answers that
+/// it was claimed).
+fn poll_claim(kiosk: &mut Kiosk, effects: &mut Vec<Effect>) {
+    if kiosk.screen != Screen::Crisis || kiosk.pending.is_some() {
+        return;
+    }
+    let now = kiosk.now_ms;
+    let Some(watch) = kiosk.watch.as_mut() else { return };
+    if watch.in_flight || now < watch.next_ms {
+        return;
+    }
+    watch.in_flight = true;
+    effects.push(Effect::Submit {
+        id: watch.id,
+        sealed: watch.sealed.clone(),
+        critical: true,
+        checkin: watch.checkin,
+        progress: watch.progress,
+    });
+}
+
+fn delivered(kiosk: &mut Kiosk, id: RecordId, seq: u32, result: Result<(), SubmitError>, effects: &mut Vec<Effect>) {
+    if let Some(watch) = kiosk.watch.as_mut()
+        && watch.id == id
+        && watch.progress.seq == seq
+        && kiosk.pending.is_none()
+    {
+        watch.in_flight = false;
+        watch.next_ms = kiosk.now_ms + CLAIM_POLL_MS;
+        if result == Err(SubmitError::Claimed) && kiosk.screen == Screen::Crisis {
+            // A member of staff has the client's answers: the crisis screen has done its work.
+            kiosk.reset(effects);
+        }
+        return;
+    }
     let Some(pending) = kiosk.pending.as_mut() else { return };
+    if pending.id != id || pending.progress.seq != seq {
+        // The reply to an older box: a newer one waits and goes next.
+        pending.in_flight = false;
+        return;
+    }
     pending.in_flight = false;
     match result {
         Ok(()) => {
-            let thanks = pending.thanks;
-            let critical = pending.critical;
-            kiosk.pending = None;
+            let Some(pending) = kiosk.pending.take() else { return };
             match kiosk.screen {
-                Screen::Crisis if critical => kiosk.alerted = true,
-                Screen::Saving if thanks => kiosk.go(Screen::Thanks),
+                Screen::Crisis if pending.critical => {
+                    kiosk.alerted = true;
+                    if let Body::Sealed(sealed) = pending.body {
+                        kiosk.watch = Some(Watch {
+                            id: pending.id,
+                            sealed,
+                            checkin: pending.checkin,
+                            progress: pending.progress,
+                            next_ms: kiosk.now_ms + CLAIM_POLL_MS,
+                            in_flight: false,
+                        });
+                    }
+                }
+                Screen::Saving if pending.thanks => kiosk.go(Screen::Thanks),
                 Screen::Saving => {
                     kiosk.go(Screen::Welcome);
                     effects.push(Effect::ClearTerminal);
@@ -782,7 +1073,25 @@ fn delivered(kiosk: &mut Kiosk, result: Result<(), String>, effects: &mut Vec<Ef
                 _ => {}
             }
         }
-        Err(_) => {
+        Err(SubmitError::Claimed) => {
+            // Staff claimed the submission while the client was still here: they have the
+            // answers. The client's session ends with the thank-you page.
+            let thanks = pending.thanks;
+            kiosk.pending = None;
+            match kiosk.screen {
+                Screen::Crisis => kiosk.reset(effects),
+                Screen::Saving if !thanks => {
+                    kiosk.go(Screen::Welcome);
+                    effects.push(Effect::ClearTerminal);
+                }
+                Screen::Welcome | Screen::Neutral | Screen::Pin { .. } => {}
+                _ => {
+                    kiosk.client = None;
+                    kiosk.go(Screen::Thanks);
+                }
+            }
+        }
+        Err(SubmitError::Failed(_)) => {
             pending.next_try_ms = kiosk.now_ms + pending.delay_ms;
             pending.delay_ms = (pending.delay_ms * 2).min(RETRY_MAX_MS);
         }

@@ -5,16 +5,24 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::app::{PinError, RedeemError};
+use super::app::{PinError, RedeemError, SubmitError};
 use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Request};
 use crate::store::RecordId;
-use crate::store::kiosk::KioskInfo;
+use crate::store::kiosk::{KioskInfo, SubmissionProgress};
 
 pub trait KioskBackend {
     fn connect(&mut self) -> Result<KioskInfo, String>;
     fn redeem(&mut self, code: &str) -> Result<RecordId, RedeemError>;
-    fn submit(&mut self, id: RecordId, sealed: &[u8], critical: bool, checkin: Option<RecordId>) -> Result<(), String>;
+    /// Sends one sealed box of a submission (the intake so far, or the complete one).
+    fn submit(
+        &mut self,
+        id: RecordId,
+        sealed: &[u8],
+        critical: bool,
+        checkin: Option<RecordId>,
+        progress: SubmissionProgress,
+    ) -> Result<(), SubmitError>;
     fn verify_pin(&mut self, pin: &secrecy::SecretString) -> Result<(), PinError>;
 }
 
@@ -70,9 +78,21 @@ impl KioskBackend for OwnerBackend {
         }
     }
 
-    fn submit(&mut self, id: RecordId, sealed: &[u8], critical: bool, checkin: Option<RecordId>) -> Result<(), String> {
-        let request = Request::SubmitKiosk { id, sealed_hex: hex::encode(sealed), critical, checkin };
-        self.request(request).map(|_| ()).map_err(|e| e.to_string())
+    fn submit(
+        &mut self,
+        id: RecordId,
+        sealed: &[u8],
+        critical: bool,
+        checkin: Option<RecordId>,
+        progress: SubmissionProgress,
+    ) -> Result<(), SubmitError> {
+        let request =
+            Request::SubmitKiosk { id, sealed_hex: hex::encode(sealed), critical, checkin, progress: Some(progress) };
+        match self.request(request) {
+            Ok(_) => Ok(()),
+            Err(error) if error.code() == Some("claimed") => Err(SubmitError::Claimed),
+            Err(error) => Err(SubmitError::Failed(error.to_string())),
+        }
     }
 
     fn verify_pin(&mut self, pin: &secrecy::SecretString) -> Result<(), PinError> {

@@ -38,8 +38,9 @@ pub fn perform(effect: Effect, backend: &mut dyn KioskBackend) -> Outcome {
     match effect {
         Effect::Connect => Outcome::Reply(Action::Connected(backend.connect())),
         Effect::Redeem(code) => Outcome::Reply(Action::Redeemed(backend.redeem(&code))),
-        Effect::Submit { id, sealed, critical, checkin } => {
-            Outcome::Reply(Action::Submitted(backend.submit(id, &sealed, critical, checkin)))
+        Effect::Submit { id, sealed, critical, checkin, progress } => {
+            let result = backend.submit(id, &sealed, critical, checkin, progress);
+            Outcome::Reply(Action::Submitted { id, seq: progress.seq, result })
         }
         Effect::VerifyPin(typed) => Outcome::Reply(Action::PinChecked(backend.verify_pin(&typed.secret()))),
         Effect::ClearTerminal => Outcome::Clear,

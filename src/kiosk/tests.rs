@@ -17,7 +17,7 @@ use super::view::{KioskView, draw};
 use crate::instrument::{Lang, Library};
 use crate::store::RecordId;
 use crate::store::crypto::OrgKeyPair;
-use crate::store::kiosk::{KioskInfo, KioskIntake};
+use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::tui::care::Care;
 use crate::tui::theme::Theme;
 
@@ -61,6 +61,10 @@ struct Fake {
     /// The organisation's `kiosk_timeout_seconds`.
     timeout_seconds: u32,
     submitted: Vec<(RecordId, Vec<u8>, bool, Option<RecordId>)>,
+    /// The progress sent with each box, beside `submitted`.
+    progress: Vec<SubmissionProgress>,
+    /// Submission ids staff have claimed: further boxes are refused as claimed.
+    claimed: Vec<RecordId>,
     redeem: VecDeque<Result<RecordId, RedeemError>>,
     pins: Vec<String>,
 }
@@ -72,9 +76,16 @@ impl Fake {
             province: "QC",
             timeout_seconds: 120,
             submitted: vec![],
+            progress: vec![],
+            claimed: vec![],
             redeem: VecDeque::new(),
             pins: vec![],
         }
+    }
+
+    /// The last box received, opened.
+    fn last(&self) -> KioskIntake {
+        self.opened(self.submitted.len() - 1)
     }
 
     fn opened(&self, index: usize) -> KioskIntake {
@@ -95,11 +106,27 @@ impl KioskBackend for Fake {
         self.redeem.pop_front().unwrap_or(Err(RedeemError::Refused))
     }
 
-    fn submit(&mut self, id: RecordId, sealed: &[u8], critical: bool, checkin: Option<RecordId>) -> Result<(), String> {
+    fn submit(
+        &mut self,
+        id: RecordId,
+        sealed: &[u8],
+        critical: bool,
+        checkin: Option<RecordId>,
+        progress: SubmissionProgress,
+    ) -> Result<(), SubmitError> {
         if !self.up {
-            return Err("no owner".into());
+            return Err(SubmitError::Failed("no owner".into()));
+        }
+        if self.claimed.contains(&id) {
+            return Err(SubmitError::Claimed);
+        }
+        // Like the owner: the same box again (or an older one) changes nothing.
+        let last = self.submitted.iter().zip(&self.progress).rev().find(|((i, ..), _)| *i == id);
+        if last.is_some_and(|(_, p)| p.seq >= progress.seq) {
+            return Ok(());
         }
         self.submitted.push((id, sealed.to_vec(), critical, checkin));
+        self.progress.push(progress);
         Ok(())
     }
 
@@ -239,6 +266,11 @@ fn at_screen(name: &str) -> Run {
             run.begin(1);
             finish_all(&mut run);
         }
+        "support" => {
+            run.begin(1);
+            // PHQ-9 items 1-8, then "Prefer not to answer" (5) on item 9.
+            run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 5]);
+        }
         "declined" => {
             run.digits(&[1]);
             run.key(KioskKey::Enter);
@@ -257,15 +289,18 @@ fn at_screen(name: &str) -> Run {
 /// Answers every item with the first option (skipping optional items) until the end.
 fn finish_all(run: &mut Run) {
     for _ in 0..200 {
-        if run.kiosk.screen != Screen::Question {
-            return;
+        match run.kiosk.screen {
+            Screen::Question => run.key(KioskKey::Digit(1)),
+            // An urgent answer's support page: go on.
+            Screen::Support => run.key(KioskKey::Enter),
+            _ => return,
         }
-        run.key(KioskKey::Digit(1));
     }
     panic!("the questionnaire did not end");
 }
 
-const SCREENS: [&str; 8] = ["welcome", "code", "consent", "question", "crisis", "thanks", "declined", "saving"];
+const SCREENS: [&str; 9] =
+    ["welcome", "code", "consent", "question", "crisis", "support", "thanks", "declined", "saving"];
 
 #[test]
 fn no_key_leads_out_of_the_kiosk() {
@@ -375,7 +410,13 @@ fn idle_reset_with_countdown_on_an_injected_clock() {
     assert!(run.kiosk.client.is_none(), "the answers are gone");
     assert_eq!(run.cleared, cleared + 1, "screen and scrollback cleared");
     assert_eq!(run.kiosk.lang, Lang::En);
-    assert!(run.fake.submitted.is_empty(), "an unfinished questionnaire is not sent");
+    // Each answer was sealed and sent as it was given: staff have the answers so far, marked
+    // incomplete, with where the client stopped.
+    let last = run.fake.last();
+    assert!(!last.complete);
+    assert!(!run.fake.progress.last().expect("a box").complete);
+    assert!(!last.answers.is_empty());
+    assert!(last.stopped_at.is_some());
     assert!(!run.render(80, 24).contains("interest"), "nothing of the client is drawn");
     // The welcome screen has nothing to reset.
     run.at(10 * DEFAULT_IDLE_MS);
@@ -388,13 +429,20 @@ fn a_completed_questionnaire_is_sealed_and_the_kiosk_cannot_read_it_back() {
     assert_eq!(run.kiosk.screen, Screen::Thanks);
     assert!(run.kiosk.client.is_none(), "plaintext answers are dropped once sealed");
     assert!(run.kiosk.pending.is_none());
-    assert_eq!(run.fake.submitted.len(), 1);
-    let (id, sealed, critical, checkin) = run.fake.submitted[0].clone();
+    // One box per answer under one id, numbered upwards; the last is the complete one.
+    let last_index = run.fake.submitted.len() - 1;
+    assert!(last_index > 0);
+    let (id, sealed, critical, checkin) = run.fake.submitted[last_index].clone();
+    assert!(run.fake.submitted.iter().all(|(i, ..)| *i == id));
+    assert!(run.fake.progress.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(run.fake.progress[..last_index].iter().all(|p| !p.complete));
+    assert!(run.fake.progress[last_index].complete);
     assert!(!critical);
     assert_eq!(checkin, None);
     // Only the organisation's private key opens it.
     assert!(OrgKeyPair::generate().unseal(&sealed).is_err());
-    let intake = run.fake.opened(0);
+    let intake = run.fake.last();
+    assert!(intake.stopped_at.is_none());
     assert_eq!(intake.id, id);
     assert!(intake.complete);
     assert_eq!(intake.consent, crate::store::ConsentAnswer::Given);
@@ -416,13 +464,14 @@ fn item_9_shows_crisis_information_at_once_and_alerts_staff() {
     let mut run = Run::new(Fake::new());
     run.begin(2);
     run.digits(&[1, 1, 1, 1, 1, 1, 1, 1]);
-    assert!(run.fake.submitted.is_empty());
+    assert_eq!(run.fake.submitted.len(), 8, "each answer is sent as it is given");
+    assert!(run.fake.submitted.iter().all(|s| !s.2));
     run.digits(&[2]);
     assert_eq!(run.kiosk.screen, Screen::Crisis, "on the answer itself");
-    assert_eq!(run.fake.submitted.len(), 1, "sent in the same step");
-    assert!(run.fake.submitted[0].2, "marked critical for the owner's alert");
+    assert_eq!(run.fake.submitted.len(), 9, "sent in the same step");
+    assert!(run.fake.submitted[8].2, "marked critical for the owner's alert");
     assert!(run.kiosk.alerted);
-    let intake = run.fake.opened(0);
+    let intake = run.fake.last();
     assert_eq!(intake.critical_flags, ["phq9.suicidal_ideation"]);
     assert!(!intake.complete);
     assert_eq!(intake.language, crate::store::Lang::Fr);
@@ -440,9 +489,38 @@ fn item_9_shows_crisis_information_at_once_and_alerts_staff() {
         run.key(key);
         assert_eq!(run.kiosk.screen, Screen::Crisis);
     }
-    run.at(DEFAULT_IDLE_MS + 1);
+    // A person waiting for staff keeps the numbers: the crisis screen never resets on idle.
+    let sent = run.fake.submitted.len();
+    run.at(10 * DEFAULT_IDLE_MS);
+    assert_eq!(run.kiosk.screen, Screen::Crisis);
+    assert_eq!(run.kiosk.countdown_secs(), None);
+    let screen = run.render(80, 24);
+    assert!(screen.contains("9-8-8") && !screen.contains("recommencera"), "{screen}");
+    assert_eq!(run.fake.submitted.len(), sent, "asking whether it was claimed stores nothing new");
+    // It ends when a member of staff claims the submission.
+    let id = run.fake.submitted[sent - 1].0;
+    run.fake.claimed.push(id);
+    run.at(10 * DEFAULT_IDLE_MS + CLAIM_POLL_MS + 1);
     assert_eq!(run.kiosk.screen, Screen::Welcome);
-    assert_eq!(run.fake.submitted.len(), 1);
+    assert!(run.kiosk.crisis_lines.is_empty());
+}
+
+#[test]
+fn the_kiosk_pin_dismisses_the_crisis_screen_without_closing_the_kiosk() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 4]);
+    assert_eq!(run.kiosk.screen, Screen::Crisis);
+    run.key(KioskKey::Admin);
+    // The PIN prompt over the crisis screen does not reset either.
+    run.at(10 * DEFAULT_IDLE_MS);
+    run.at(10 * DEFAULT_IDLE_MS + PIN_TIMEOUT_MS + 1);
+    assert_eq!(run.kiosk.screen, Screen::Crisis, "back to the crisis screen, not to Welcome");
+    run.key(KioskKey::Admin);
+    run.digits(&[2, 4, 6, 8, 1, 0]);
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    assert!(!run.exited, "staff took over; the kiosk goes on");
 }
 
 #[test]
@@ -545,7 +623,10 @@ fn quick_exit_blanks_the_screen_and_forgets_the_client() {
     assert!(!neutral.contains("Clinique") && !neutral.contains("Question"), "{neutral}");
     run.key(KioskKey::Digit(1));
     assert_eq!(run.kiosk.screen, Screen::Welcome);
-    assert!(run.fake.submitted.is_empty());
+    // What was answered before leaving reached the owner, marked incomplete.
+    let last = run.fake.last();
+    assert!(!last.complete);
+    assert!(last.answers.iter().any(|a| a.item_id == "q3"), "{:?}", last.stopped_at);
 }
 
 #[test]
@@ -576,7 +657,7 @@ fn optional_items_are_skipped_with_enter_and_back_goes_back() {
 
 #[test]
 fn snapshots_of_every_screen_in_both_languages() {
-    for name in SCREENS.iter().copied().chain(["neutral", "pin"]) {
+    for name in SCREENS.iter().copied().chain(["neutral", "pin", "risk_item"]) {
         for (lang, digit) in [("en", 1u8), ("fr", 2u8)] {
             let mut run = Run::new(Fake::new());
             match name {
@@ -591,7 +672,7 @@ fn snapshots_of_every_screen_in_both_languages() {
                             run.key(KioskKey::Enter);
                             run.digits(&[2]);
                         }
-                        "question" | "crisis" | "thanks" | "saving" | "pin" => {
+                        "question" | "crisis" | "support" | "risk_item" | "thanks" | "saving" | "pin" => {
                             run.key(KioskKey::Enter);
                             if name == "saving" {
                                 run.fake.up = false;
@@ -603,6 +684,8 @@ fn snapshots_of_every_screen_in_both_languages() {
                                     run.at(DEFAULT_IDLE_MS - 30_000);
                                 }
                                 "crisis" => run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 4]),
+                                "support" => run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 5]),
+                                "risk_item" => run.digits(&[1, 1, 1, 1, 1, 1, 1, 1]),
                                 "pin" => {
                                     run.key(KioskKey::Admin);
                                     run.digits(&[1, 2, 3]);
@@ -615,9 +698,132 @@ fn snapshots_of_every_screen_in_both_languages() {
                 }
             }
             for (width, height) in [(80, 24), (120, 40)] {
-                let screen = run.render(width, height);
+                // The reference comes from a random submission id.
+                let mut screen = run.render(width, height);
+                if let Some(reference) = &run.kiosk.reference {
+                    screen = screen.replace(reference.as_str(), "0a1b2c3d");
+                }
                 insta::assert_snapshot!(format!("kiosk_{name}_{width}x{height}_{lang}"), screen);
             }
         }
     }
+}
+
+/// A kiosk giving only `instruments`.
+fn run_with(instruments: &[&str]) -> Run {
+    let mut run = Run::new(Fake::new());
+    run.kiosk.instruments = instruments.iter().map(|i| i.to_string()).collect();
+    run
+}
+
+#[test]
+fn a_client_who_walks_away_before_item_9_still_reaches_staff_as_urgent() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    // PHQ-9 items 1-8 "Nearly every day" (24 of 27), then the client walks away.
+    run.digits(&[4, 4, 4, 4, 4, 4, 4, 4]);
+    assert_eq!(run.current_item(), Some(("phq9".into(), "q9".into())));
+    run.at(DEFAULT_IDLE_MS + 1);
+    assert_eq!(run.kiosk.screen, Screen::Welcome);
+    assert!(run.kiosk.client.is_none());
+    let last = run.fake.last();
+    let progress = *run.fake.progress.last().expect("a box");
+    assert!(!last.complete && !progress.complete, "marked incomplete");
+    assert!(progress.urgent, "severe partial answers sit with the urgent ones");
+    assert_eq!(last.stopped_at, Some(crate::store::kiosk::StopPoint { instrument: "phq9".into(), item: "q9".into() }));
+    assert_eq!(last.answers.len(), 8);
+    let phq9 = last.partial_totals.iter().find(|p| p.instrument == "phq9").expect("a partial total");
+    assert_eq!((phq9.total, phq9.answered, phq9.items, phq9.severe), (24, 8, 9, true));
+}
+
+#[test]
+fn mild_partial_answers_are_incomplete_but_not_urgent() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    run.digits(&[2, 1, 1]);
+    run.key(KioskKey::QuickExit);
+    assert_eq!(run.kiosk.screen, Screen::Neutral);
+    let progress = *run.fake.progress.last().expect("a box");
+    assert!(!progress.complete);
+    assert!(!progress.urgent);
+    assert!(!run.fake.submitted.last().expect("a box").2, "not critical");
+}
+
+#[test]
+fn prefer_not_to_answer_item_9_is_a_risk_prompt() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1]);
+    let screen = run.render(80, 24);
+    assert!(screen.contains("5  Prefer not to answer"), "{screen}");
+    // Not offered where the item is not a risk item.
+    run.key(KioskKey::Back);
+    assert!(!run.render(80, 24).contains("Prefer not to answer"));
+    run.digits(&[1]);
+    run.digits(&[5]);
+    assert_eq!(run.kiosk.screen, Screen::Support);
+    let screen = run.render(80, 24);
+    assert!(screen.contains("9-8-8") && screen.contains("9-1-1"), "{screen}");
+    assert!(
+        run.kiosk.crisis_lines.iter().any(|l| l.contact.contains("1-866-277-3553")),
+        "{:?}",
+        run.kiosk.crisis_lines
+    );
+    let last = run.fake.last();
+    assert_eq!(last.urgent_flags, ["phq9.q9_declined"]);
+    assert_eq!(last.declined_items, ["phq9.q9"]);
+    assert!(!last.answers.iter().any(|a| a.item_id == "q9" && a.instrument.id == "phq9"), "never read as an answer");
+    assert!(run.fake.progress.last().expect("a box").urgent);
+    assert!(!run.fake.submitted.last().expect("a box").2, "urgent, not critical");
+    // The questions go on.
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Question);
+    // The urgent flag stays with the submission to the end.
+    finish_all(&mut run);
+    let last = run.fake.last();
+    assert!(last.complete);
+    assert_eq!(last.urgent_flags, ["phq9.q9_declined"]);
+    assert!(run.fake.progress.last().expect("a box").urgent);
+}
+
+#[test]
+fn an_asq_yes_before_q5_is_urgent_even_if_the_client_leaves_at_once() {
+    let mut run = run_with(&["asq"]);
+    run.begin(1);
+    // Q1 "Yes": the box sent on that answer is already urgent.
+    run.digits(&[1]);
+    assert_eq!(run.kiosk.screen, Screen::Question, "the ASQ asks all its questions first");
+    let progress = *run.fake.progress.last().expect("a box");
+    assert!(progress.urgent && !progress.complete);
+    assert_eq!(run.fake.last().urgent_flags, ["asq.non_acute_positive"]);
+    run.key(KioskKey::QuickExit);
+    let progress = *run.fake.progress.last().expect("a box");
+    assert!(progress.urgent && !progress.complete, "what was answered still reaches staff");
+}
+
+#[test]
+fn a_non_acute_asq_shows_the_crisis_lines_when_it_is_done_and_goes_on() {
+    let mut run = run_with(&["asq", "gad7"]);
+    run.begin(1);
+    // Q1 yes, Q2-Q4 no, Q5 no: non-acute positive.
+    run.digits(&[1, 2, 2, 2]);
+    assert_eq!(run.current_item(), Some(("asq".into(), "q5".into())));
+    run.digits(&[2]);
+    assert_eq!(run.kiosk.screen, Screen::Support);
+    assert!(!run.fake.submitted.last().expect("a box").2);
+    run.key(KioskKey::Enter);
+    assert_eq!(run.current_item(), Some(("gad7".into(), "q1".into())));
+}
+
+#[test]
+fn staff_claiming_a_submission_mid_flow_ends_the_clients_session() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    run.digits(&[1, 1]);
+    let id = run.fake.submitted[0].0;
+    run.fake.claimed.push(id);
+    run.digits(&[1]);
+    assert_eq!(run.kiosk.screen, Screen::Thanks);
+    assert!(run.kiosk.client.is_none());
+    assert!(run.kiosk.pending.is_none());
 }

@@ -91,7 +91,10 @@ fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
                 && let Some(instrument) = client.flow.current_instrument(view.library)
             {
                 let item = client.flow.current_item();
-                let count = instrument.options_of(item).len();
+                let mut count = instrument.options_of(item).len();
+                if client.flow.current_item_is_risk(view.library) {
+                    count += 1;
+                }
                 keys.push((format!("1-{count}"), Text::KeyAnswer.get(lang).to_string()));
                 if client.flow.current_answer(view.library).is_some() {
                     keys.push(("Enter".into(), Text::KioskKeyContinue.get(lang).into()));
@@ -105,6 +108,7 @@ fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
         }
         Screen::Thanks | Screen::Declined => vec![("Enter".into(), Text::KeyFinish.get(lang).into()), quick],
         Screen::Pin { .. } => vec![("0-9 Enter".into(), Text::KeySubmit.get(lang).into())],
+        Screen::Support => vec![("Enter".into(), Text::KioskSupportContinue.get(lang).into()), quick],
         Screen::Crisis | Screen::Saving => vec![quick],
         Screen::Neutral => Vec::new(),
     }
@@ -180,6 +184,17 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
             frame.render_widget(para(lines, Text::KioskDeclinedTitle), area);
         }
         Screen::Question => draw_question(frame, area, kiosk, view),
+        Screen::Support => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::raw(Text::KioskSupportBody.get(lang)),
+                Line::raw(""),
+                Line::styled(Text::KioskCrisis988.get(lang), theme.title),
+                Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
+            ];
+            province_lines(&mut lines, kiosk, theme);
+            frame.render_widget(para(lines, Text::KioskSupportTitle), area);
+        }
         Screen::Crisis => {
             let mut lines = vec![
                 Line::raw(""),
@@ -188,21 +203,7 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
                 Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
                 Line::styled(Text::KioskCrisis988.get(lang), theme.title),
             ];
-            let lines_for_province: Vec<_> = kiosk
-                .crisis_lines
-                .iter()
-                .filter(|l| !l.contact.contains("9-1-1") && !l.contact.contains("9-8-8") && !l.contact.contains("988"))
-                .collect();
-            if !lines_for_province.is_empty() {
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(Text::KioskCrisisLines.get(lang), theme.title));
-                for line in lines_for_province {
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("  {} ", clean(&line.contact)), theme.key),
-                        Span::raw(format!("{} ({})", clean(&line.name), clean(&line.hours))),
-                    ]));
-                }
-            }
+            province_lines(&mut lines, kiosk, theme);
             // The organisation's own text, in French for a French-speaking client when it is set
             // (the default text only repeats the lines above).
             let own = kiosk.info.as_ref().map(|info| {
@@ -224,6 +225,13 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
                 (Text::KioskCrisisAlerting, theme.muted)
             };
             lines.push(Line::styled(status.get(lang), style));
+            lines.push(Line::raw(Text::KioskCrisisWaiting.get(lang)));
+            if let Some(reference) = &kiosk.reference {
+                lines.push(Line::styled(
+                    fill(Text::KioskReference, lang, &[("reference", reference.clone())]),
+                    theme.key,
+                ));
+            }
             frame.render_widget(paragraph(lines, Text::KioskCrisisTitle.get(lang), theme.critical, theme), area);
         }
         Screen::Saving => {
@@ -233,7 +241,23 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
             frame.render_widget(para(vec![Line::raw(""), Line::raw(text.get(lang))], Text::KioskSavingTitle), area);
         }
         Screen::Thanks => {
-            let lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
+            let mut lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
+            if let Some(reference) = &kiosk.reference {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    fill(Text::KioskReference, lang, &[("reference", reference.clone())]),
+                    theme.key,
+                ));
+            }
+            // In small print: the lines are there for anyone who needs them later.
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(Text::KioskThanksLines.get(lang), theme.muted));
+            for line in provincial(kiosk) {
+                lines.push(Line::styled(
+                    format!("{} {} ({})", clean(&line.contact), clean(&line.name), clean(&line.hours)),
+                    theme.muted,
+                ));
+            }
             frame.render_widget(para(lines, Text::KioskThanksTitle), area);
         }
         Screen::Neutral => {
@@ -259,6 +283,29 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
             }
             frame.render_widget(para(lines, Text::KioskPinTitle), area);
         }
+    }
+}
+
+/// The province's own crisis lines (9-1-1 and 9-8-8 are said on every such screen).
+fn provincial(kiosk: &Kiosk) -> impl Iterator<Item = &super::app::KioskLine> {
+    kiosk
+        .crisis_lines
+        .iter()
+        .filter(|l| !l.contact.contains("9-1-1") && !l.contact.contains("9-8-8") && !l.contact.contains("988"))
+}
+
+fn province_lines(lines: &mut Vec<Line<'static>>, kiosk: &Kiosk, theme: &Theme) {
+    let mut province = provincial(kiosk).peekable();
+    if province.peek().is_none() {
+        return;
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Text::KioskCrisisLines.get(kiosk.lang), theme.title));
+    for line in province {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} ", clean(&line.contact)), theme.key),
+            Span::raw(format!("{} ({})", clean(&line.name), clean(&line.hours))),
+        ]));
     }
 }
 
@@ -297,8 +344,13 @@ fn draw_question(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView)
     }
     lines.push(Line::raw(""));
     let chosen = client.flow.current_answer(view.library);
-    for (position, option) in instrument.options_of(item_index).iter().enumerate() {
+    let options = instrument.options_of(item_index);
+    for (position, option) in options.iter().enumerate() {
         lines.push(option_line(position + 1, option.text.get(lang), chosen == Some(position), theme));
+    }
+    if client.flow.current_item_is_risk(view.library) {
+        // Our own choice beside the instrument's options, in the client's language.
+        lines.push(option_line(options.len() + 1, Text::KioskPreferNot.get(ui), false, theme));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(Text::KioskPressNumber.get(ui), theme.muted));

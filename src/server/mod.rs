@@ -281,6 +281,9 @@ pub enum Request {
         sealed_hex: String,
         critical: bool,
         checkin: Option<RecordId>,
+        /// Absent from kiosks before incremental sends: the box is then the complete submission.
+        #[serde(default)]
+        progress: Option<crate::store::kiosk::SubmissionProgress>,
     },
     /// Kiosk: check the exit PIN.
     VerifyKioskPin {

@@ -488,18 +488,23 @@ fn handle(
                 return Err(wire(error));
             }
         },
-        Request::SubmitKiosk { id, sealed_hex, critical, checkin } => {
+        Request::SubmitKiosk { id, sealed_hex, critical, checkin, progress } => {
             let sealed = hex::decode(&sealed_hex).map_err(|_| WireError {
                 code: "invalid".into(),
                 message: "the sealed submission is not hex".into(),
             })?;
-            store.submit_kiosk(&actor, &id, &sealed, critical, checkin).map_err(wire)?;
-            shared.broadcast(Event::KioskSubmission { id });
-            if critical {
-                shared.broadcast(Event::KioskCritical {
-                    id,
-                    device: actor.user().trim_start_matches("kiosk:").to_string(),
-                });
+            let change =
+                store.submit_kiosk_progress(&actor, &id, &sealed, critical, checkin, progress).map_err(wire)?;
+            // Staff hear of a new submission, a finished one, and a rise in tier; the boxes in
+            // between (one per answer) change only what claiming will open.
+            if change.created || change.completed || change.became_critical || change.became_urgent {
+                shared.broadcast(Event::KioskSubmission { id });
+            }
+            let device = actor.user().trim_start_matches("kiosk:").to_string();
+            if change.became_critical {
+                shared.broadcast(Event::KioskCritical { id, device });
+            } else if change.became_urgent {
+                shared.broadcast(Event::KioskUrgent { id, device });
             }
             Reply::Done
         }

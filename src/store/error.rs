@@ -88,6 +88,9 @@ pub enum StoreError {
 
     #[error("the store refuses to {what}: {reason}")]
     Refused { what: &'static str, reason: String },
+
+    #[error("kiosk submission {id} was claimed by staff: it takes no more answers")]
+    Claimed { id: String },
 }
 
 /// Short machine-readable code for an error (used on the wire and in `--json` output).
@@ -115,6 +118,7 @@ impl StoreError {
             StoreError::Invalid { .. } => "invalid",
             StoreError::BadBackup { .. } => "bad_backup",
             StoreError::Refused { .. } => "refused",
+            StoreError::Claimed { .. } => "claimed",
         }
     }
 

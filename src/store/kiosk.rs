@@ -46,9 +46,71 @@ pub struct KioskIntake {
     /// `instrument.flag` of every critical flag raised.
     #[serde(default)]
     pub critical_flags: Vec<String>,
-    /// The client reached the end (false: stopped at a crisis screen).
+    /// The client reached the end (false: stopped part-way, at a crisis screen or by leaving).
     #[serde(default)]
     pub complete: bool,
+    /// Where the client was when this box was sealed: the next question to answer (none when
+    /// complete). Each answer is sealed and sent as it is given, so the last box received says
+    /// where a client who walked away stopped.
+    #[serde(default)]
+    pub stopped_at: Option<StopPoint>,
+    /// `instrument.flag` of every urgent flag raised (a non-acute positive ASQ, a declined risk
+    /// item), kept even if the answer was changed afterwards.
+    #[serde(default)]
+    pub urgent_flags: Vec<String>,
+    /// `instrument.flag` of the other flags raised so far (clinician review).
+    #[serde(default)]
+    pub other_flags: Vec<String>,
+    /// `instrument.item` of risk items the client preferred not to answer.
+    #[serde(default)]
+    pub declined_items: Vec<String>,
+    /// The totals so far of instruments answered in part.
+    #[serde(default)]
+    pub partial_totals: Vec<PartialTotal>,
+}
+
+/// The next question when a kiosk box was sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StopPoint {
+    pub instrument: String,
+    pub item: String,
+}
+
+/// An instrument's total over the items answered so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialTotal {
+    pub instrument: String,
+    pub total: i64,
+    pub answered: u32,
+    pub items: u32,
+    /// The total already reaches the instrument's highest band (PHQ-9 >= 20 after 8 items).
+    pub severe: bool,
+}
+
+/// Key-free facts a kiosk sends beside each sealed box of an intake in progress. A kiosk from
+/// before incremental sends sends none: its one box is the complete submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionProgress {
+    /// Counts up with every box of one submission; a box with a lower or equal number than the
+    /// stored one is a late retry and changes nothing.
+    pub seq: u32,
+    pub complete: bool,
+    /// An urgent flag, a declined risk item, or (while incomplete) any flag or severe partial
+    /// answers: the submission sits with the urgent ones in the staff queue.
+    pub urgent: bool,
+}
+
+/// What a kiosk box changed, for the owner's alerts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SubmitChange {
+    /// The first box of the submission.
+    pub created: bool,
+    /// Critical now and not before.
+    pub became_critical: bool,
+    /// Urgent now and neither urgent nor critical before.
+    pub became_urgent: bool,
+    /// Complete now and not before.
+    pub completed: bool,
 }
 
 /// Who claimed a submission, into what.
@@ -70,6 +132,15 @@ pub struct SubmissionSummary {
     pub critical: bool,
     /// Came with a check-in code.
     pub checked_in: bool,
+    /// Urgent (see [`SubmissionProgress::urgent`]).
+    #[serde(default)]
+    pub urgent: bool,
+    /// The client stopped part-way (walked away, quick exit, a crisis, or still answering).
+    #[serde(default)]
+    pub incomplete: bool,
+    /// When the last box arrived.
+    #[serde(default)]
+    pub updated_ms: i64,
     /// The client the check-in code was issued for, if any.
     pub client: Option<RecordId>,
     pub claimed: Option<Claim>,
@@ -218,6 +289,11 @@ mod tests {
             completed: vec![],
             critical_flags: vec!["phq9.suicidal_ideation".into()],
             complete: false,
+            stopped_at: None,
+            urgent_flags: vec![],
+            other_flags: vec![],
+            declined_items: vec![],
+            partial_totals: vec![],
         };
         let bare: super::super::KioskSubmission =
             serde_json::from_slice(&serde_json::to_vec(&intake).unwrap()).unwrap();

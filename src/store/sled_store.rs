@@ -115,6 +115,17 @@ struct StoredSubmission {
     /// Set once staff claim it into an encounter.
     #[serde(default)]
     claimed: Option<super::kiosk::Claim>,
+    /// The number of the last box received (0: a kiosk from before incremental sends).
+    #[serde(default)]
+    seq: u32,
+    /// The client stopped part-way (or is still answering).
+    #[serde(default)]
+    incomplete: bool,
+    #[serde(default)]
+    urgent: bool,
+    /// When the last box arrived (0 before incremental sends: `received_ms` then).
+    #[serde(default)]
+    updated_ms: i64,
 }
 
 const META_FORMAT: &[u8] = b"format";
@@ -1597,6 +1608,10 @@ impl Store for SledStore {
             critical: false,
             checkin: None,
             claimed: None,
+            seq: 0,
+            incomplete: false,
+            urgent: false,
+            updated_ms: 0,
         };
         let writes = vec![
             Write { tree, key: id.as_bytes().to_vec(), value: Self::plain_value(tree, id.as_bytes(), &stored) },

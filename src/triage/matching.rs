@@ -114,16 +114,25 @@ pub fn match_resources<'a>(
     let criteria = rules.criteria_met(results);
     let needs = rules.needs(results);
     let acute = rules.is_acute(results) || criteria.iter().any(|(c, _)| *c == Criterion::AcuteRisk);
-    let critical: Vec<String> = results
-        .flags
-        .iter()
-        .filter(|f| f.severity == super::vocab::Severity::Critical)
-        .map(|f| format!("{} {}", title(results, &f.instrument), super::rules::flag_phrase(&f.id)))
-        .collect();
+    let flag_phrases = |severity: super::vocab::Severity| -> Vec<String> {
+        results
+            .flags
+            .iter()
+            .filter(|f| f.severity == severity)
+            .map(|f| format!("{} {}", title(results, &f.instrument), super::rules::flag_phrase(&f.id)))
+            .collect()
+    };
+    let critical = flag_phrases(super::vocab::Severity::Critical);
+    // An urgent flag (a non-acute positive ASQ) also puts the crisis lines first: NIMH shows
+    // crisis resources on every positive suicide screen.
+    let urgent = flag_phrases(super::vocab::Severity::Urgent);
     let suicide_risk = criteria.iter().find(|(c, _)| *c == Criterion::SuicideRisk);
-    let flagged = !critical.is_empty() || level.level == Level::Crisis || suicide_risk.is_some() || acute;
+    let flagged =
+        !critical.is_empty() || !urgent.is_empty() || level.level == Level::Crisis || suicide_risk.is_some() || acute;
     let risk_phrase = if let Some(first) = critical.first() {
         format!("critical flag ({first})")
+    } else if let Some(first) = urgent.first() {
+        format!("urgent flag ({first})")
     } else if let Some((_, why)) = suicide_risk {
         format!("suicide risk ({why})")
     } else {

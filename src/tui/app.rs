@@ -780,7 +780,10 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         }
         Action::HomeLoaded(Ok((org, mut entries))) => {
             // Critical first, then the most recently updated: the order shown is the order chosen.
-            entries.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.updated.cmp(&a.updated)));
+            // Critical, then urgent, then the rest; the latest change first within a tier.
+            entries.sort_by(|a, b| {
+                b.critical.cmp(&a.critical).then(b.urgent.cmp(&a.urgent)).then(b.updated.cmp(&a.updated))
+            });
             app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
             app.org = Some(org);
             let selected = match &app.screen {
@@ -1325,6 +1328,9 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
             // The staff flow's brief suicide safety assessment prompt is drawn from the results'
             // urgent flags until it has its own screen.
             Step::Urgent { .. } => {}
+            // Only the kiosk offers "prefer not to answer" (`IntakeFlow::decline`); at the staff
+            // desk the worker asks the question in person.
+            Step::Declined { .. } => {}
             Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
             Step::Finished => {}
         }

@@ -52,6 +52,11 @@ pub struct QueueEntry {
     pub client_name: String,
     pub kiosk: bool,
     pub critical: bool,
+    /// Ranks with the urgent ones, after the critical: an urgent flag, or a kiosk client who
+    /// stopped part-way with severe partial answers or any flag.
+    pub urgent: bool,
+    /// A kiosk client who stopped part-way (or is still answering).
+    pub incomplete: bool,
     pub updated: String,
 }
 

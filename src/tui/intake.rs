@@ -20,8 +20,16 @@ pub enum Step {
     Completed(Box<ScoreResult>),
     /// Follow-up instruments were added after the one just completed.
     FollowUpsAdded(Vec<String>),
+    /// The client preferred not to answer a risk item (PHQ-9 item 9): it stays unanswered,
+    /// never read as "no", and counts as a risk prompt (an urgent flag for staff).
+    Declined { instrument: String, item: String },
     /// Every instrument is done.
     Finished,
+}
+
+/// The id of the urgent flag a declined risk item raises: `<item>_declined`.
+pub fn declined_flag_id(item: &str) -> String {
+    format!("{item}_declined")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +230,11 @@ impl IntakeFlow {
         self.queue.iter().filter_map(|id| self.results.get(id))
     }
 
+    /// Each instrument with answers so far and its answers (option positions), in queue order.
+    pub fn answered(&self) -> impl Iterator<Item = (&str, &[Option<usize>])> {
+        self.queue.iter().filter_map(|id| self.answers.get(id).map(|a| (id.as_str(), a.as_slice())))
+    }
+
     pub fn context(&self) -> &Context {
         &self.context
     }
@@ -332,6 +345,40 @@ impl IntakeFlow {
                 steps.push(Step::Finished);
             }
         }
+        steps
+    }
+
+    /// Whether the current item is a risk item that needs a "prefer not to answer" choice: a
+    /// critical or urgent flag reads it (PHQ-9 item 9) and its options have no way to decline
+    /// (the ASQ has its own "Declined to answer", which its rules already count as positive).
+    pub fn current_item_is_risk(&self, library: &Library) -> bool {
+        let Some(instrument) = self.current_instrument(library) else { return false };
+        let item = self.item;
+        let read_by_risk_flag = instrument.flags.iter().any(|flag| {
+            flag.severity >= Severity::Urgent && {
+                let mut reads = Vec::new();
+                flag.when.items(&mut reads);
+                flag.item == Some(item) || reads.contains(&item)
+            }
+        });
+        read_by_risk_flag && !instrument.options_of(item).iter().any(|o| o.code == "declined")
+    }
+
+    /// The client prefers not to answer the current risk item: it is left unanswered (any
+    /// earlier answer to it is cleared) and the flow moves on, even past a required item.
+    /// Returns `Step::Declined` and the steps of moving on; nothing for an item that is not a
+    /// risk item.
+    pub fn decline(&mut self, library: &Library) -> Vec<Step> {
+        if !self.current_item_is_risk(library) {
+            return Vec::new();
+        }
+        let Some(instrument) = self.current_instrument(library) else { return Vec::new() };
+        let item_count = instrument.items.len();
+        let step = Step::Declined { instrument: instrument.id.clone(), item: instrument.items[self.item].id.clone() };
+        let answers = self.answers.entry(instrument.id.clone()).or_insert_with(|| vec![None; item_count]);
+        answers[self.item] = None;
+        let mut steps = vec![step];
+        steps.extend(self.advance(library));
         steps
     }
 
@@ -486,6 +533,33 @@ mod tests {
         let handled = BTreeSet::from(["phq9.suicidal_ideation".to_string()]);
         let restored = IntakeFlow::restore(&library, &base, Context::default(), &saved, &BTreeSet::new(), handled);
         assert!(restored.unhandled_critical(&library).is_none());
+    }
+
+    #[test]
+    fn only_a_risk_item_can_be_declined_and_it_stays_unanswered() {
+        let library = library();
+        let base = vec!["phq9".to_string(), "asq".to_string()];
+        let mut flow = IntakeFlow::new(&library, &base, Context::default());
+        assert!(!flow.current_item_is_risk(&library));
+        assert!(flow.decline(&library).is_empty(), "item 1 is not a risk item");
+        for _ in 0..8 {
+            flow.answer(&library, 0);
+        }
+        assert!(flow.current_item_is_risk(&library), "PHQ-9 item 9");
+        flow.answer(&library, 2);
+        flow.back(&library);
+        let steps = flow.decline(&library);
+        assert_eq!(steps[0], Step::Declined { instrument: "phq9".into(), item: "q9".into() });
+        assert!(!steps.iter().any(|s| matches!(s, Step::Crisis { .. })));
+        let phq9 = library.get("phq9").unwrap();
+        let answers = flow.answered().find(|(id, _)| *id == "phq9").map(|(_, a)| a.to_vec()).unwrap();
+        assert_eq!(answers[phq9.item_index("q9").unwrap()], None, "the earlier answer is cleared, never read as no");
+        // The ASQ has its own "Declined to answer": no extra choice there.
+        while flow.current_instrument(&library).is_some_and(|i| i.id == "phq9") {
+            flow.skip(&library).unwrap();
+        }
+        assert_eq!(flow.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
+        assert!(!flow.current_item_is_risk(&library));
     }
 
     #[test]

@@ -187,7 +187,9 @@ impl Backend for StoreBackend {
                         client: String::new(),
                         kiosk: true,
                         critical: s.critical,
-                        updated: format_time(s.received_ms),
+                        urgent: s.urgent,
+                        incomplete: s.incomplete,
+                        updated: format_time(s.updated_ms.max(s.received_ms)),
                     }
                 })
                 .collect(),
@@ -201,6 +203,8 @@ impl Backend for StoreBackend {
                     client_name: open.client_name,
                     kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
                     critical: open.critical,
+                    urgent: false,
+                    incomplete: false,
                     updated: format_time(open.encounter.updated_ms),
                 }));
                 Ok(queue)

@@ -75,6 +75,8 @@ strings! {
     QueueInProgress => "in progress", "en cours";
     QueueKiosk => "kiosk submission", "soumission borne";
     QueueCritical => "CRITICAL", "CRITIQUE";
+    QueueUrgent => "URGENT", "URGENT";
+    QueueIncomplete => "kiosk, unfinished", "borne, inachevée";
     CriticalAlert => "A critical flag was raised: see the queue.", "Un signalement critique a été émis : voir la file d'attente.";
     KeyNewIntake => "new intake", "nouvelle évaluation";
     KeyResume => "open", "ouvrir";
@@ -324,7 +326,14 @@ strings! {
     KioskCodeRefused => "This code did not work: it may be mistyped, already used or expired. Try again, or press Enter with no code to go on.", "Ce code n'a pas fonctionné : il est peut-être mal tapé, déjà utilisé ou expiré. Réessayez, ou appuyez sur Entrée sans code pour continuer.";
     KioskCodeUnavailable => "The code cannot be checked right now. Press Enter with no code to go on; the staff can link your answers later.", "Le code ne peut pas être vérifié pour l'instant. Appuyez sur Entrée sans code pour continuer ; le personnel pourra relier vos réponses plus tard.";
     KioskCodeAccepted => "Code accepted.", "Code accepté.";
-    KioskConsentKiosk => "Your answers stay on this screen only until you finish. They are then locked so that only the care team can read them, and this screen forgets them.", "Vos réponses ne restent sur cet écran que jusqu'à la fin. Elles sont alors verrouillées pour que seule l'équipe soignante puisse les lire, et cet écran les oublie.";
+    KioskConsentKiosk => "Each answer is locked as you give it, so that only the care team can read it, and this screen forgets it when you finish. If you stop part-way, or leave, the answers you have already given still reach the care team, marked as unfinished, so that someone can follow up with you.", "Chaque réponse est verrouillée dès que vous la donnez, pour que seule l'équipe soignante puisse la lire, et cet écran l'oublie à la fin. Si vous arrêtez en cours de route ou si vous partez, les réponses déjà données parviennent quand même à l'équipe soignante, marquées comme inachevées, pour que quelqu'un puisse faire un suivi avec vous.";
+    KioskPreferNot => "Prefer not to answer", "Je préfère ne pas répondre";
+    KioskSupportTitle => "Help is here if you need it", "De l'aide est là si vous en avez besoin";
+    KioskSupportBody => "Thank you for your answer. The staff have been told and will talk with you before you leave. If you need to talk to someone now:", "Merci pour votre réponse. Le personnel a été prévenu et vous parlera avant votre départ. Si vous avez besoin de parler à quelqu'un maintenant :";
+    KioskSupportContinue => "continue the questions", "continuer les questions";
+    KioskReference => "Your reference for the desk: {reference}", "Votre référence pour l'accueil : {reference}";
+    KioskThanksLines => "Any time, day or night: call or text 9-8-8. In danger now: 9-1-1.", "En tout temps, jour et nuit : appelez ou textez le 9-8-8. En danger maintenant : 9-1-1.";
+    KioskCrisisWaiting => "Please stay here: this screen stays until a member of staff comes.", "Veuillez rester ici : cet écran reste affiché jusqu'à l'arrivée d'un membre du personnel.";
     KioskConsentQuestion => "Do you agree to answer the questions?", "Acceptez-vous de répondre aux questions ?";
     KioskConsentYes => "Yes, I agree", "Oui, j'accepte";
     KioskConsentNo => "No, not now", "Non, pas maintenant";

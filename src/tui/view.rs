@@ -342,6 +342,8 @@ mod tests {
                     client_name: format!("Zoë Nguyễn 田中 {n}"),
                     kiosk: n % 3 == 0,
                     critical: n < 2,
+                    urgent: n % 7 == 2,
+                    incomplete: n % 6 == 3,
                     updated: "2026-11-25T09:00:00Z".into(),
                 })
                 .collect();

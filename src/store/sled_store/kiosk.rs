@@ -10,7 +10,8 @@ use secrecy::{ExposeSecret, SecretString};
 use super::*;
 use crate::store::kiosk::{
     CHECKIN_MAX_MINUTES, CHECKIN_REF_LEN, CheckinCode, CheckinSummary, Claim, KioskInfo, KioskIntake,
-    SubmissionSummary, check_pin, checkin_hash, checkin_reference, new_checkin_code, normalise_checkin_code,
+    SubmissionProgress, SubmissionSummary, SubmitChange, check_pin, checkin_hash, checkin_reference, new_checkin_code,
+    normalise_checkin_code,
 };
 
 const CHECKIN_PREFIX: &[u8] = b"checkin/";
@@ -268,8 +269,8 @@ impl SledStore {
     }
 
     /// Stores a sealed kiosk intake with its key-free metadata: `critical` (the kiosk's flag)
-    /// and the redeemed check-in it belongs to. Works while locked. Sending the same box again
-    /// under the same id (a retry after a lost acknowledgement) succeeds without a second copy.
+    /// and the redeemed check-in it belongs to, as one complete submission (a kiosk from before
+    /// incremental sends). See [`SledStore::submit_kiosk_progress`].
     pub fn submit_kiosk(
         &self,
         actor: &Actor,
@@ -277,21 +278,73 @@ impl SledStore {
         sealed: &[u8],
         critical: bool,
         checkin: Option<RecordId>,
-    ) -> Result<()> {
+    ) -> Result<SubmitChange> {
+        self.submit_kiosk_progress(actor, id, sealed, critical, checkin, None)
+    }
+
+    /// Stores a sealed kiosk box with its key-free metadata. Works while locked. A kiosk seals
+    /// and sends the whole intake so far after every answer, under one submission id and a
+    /// rising `progress.seq`, so whatever ends the flow (idle reset, quick exit, a dropped SSH
+    /// link, a killed kiosk) leaves the last box here, marked incomplete until the complete
+    /// one arrives. A newer box replaces the sealed content; `critical` never goes back to
+    /// false (nothing undoes a risk signal). Sending a box again (a retry after a lost
+    /// acknowledgement) or a late older one changes nothing. A claimed submission takes no
+    /// more boxes ([`StoreError::Claimed`]: the kiosk learns that staff have the client).
+    pub fn submit_kiosk_progress(
+        &self,
+        actor: &Actor,
+        id: &RecordId,
+        sealed: &[u8],
+        critical: bool,
+        checkin: Option<RecordId>,
+        progress: Option<SubmissionProgress>,
+    ) -> Result<SubmitChange> {
         self.authorize(actor, Operation::SubmitSealed, Some(id.to_string()), None)?;
         if sealed.len() > 4 * 1024 * 1024 {
             return Err(StoreError::Invalid { field: "submission", reason: "larger than 4 MiB".into() });
         }
+        let progress = progress.unwrap_or(SubmissionProgress { seq: 0, complete: true, urgent: false });
         let sealed_hex = hex::encode(sealed);
         let tree = T::Kind(Kind::Submission);
-        if let Some(existing) = self.get_plain::<StoredSubmission>(tree, id.as_bytes(), "record")? {
-            if existing.sealed == sealed_hex {
-                return Ok(());
+        let _serial = self.exclusive_change();
+        let now = now_ms();
+        if let Some(mut existing) = self.get_plain::<StoredSubmission>(tree, id.as_bytes(), "record")? {
+            if existing.claimed.is_some() {
+                return Err(StoreError::Claimed { id: id.to_string() });
             }
-            return Err(StoreError::Refused {
-                what: "accept the submission",
-                reason: format!("submission {id} already exists"),
-            });
+            if existing.sealed == sealed_hex || (progress.seq < existing.seq && progress.seq > 0) {
+                return Ok(SubmitChange::default());
+            }
+            if progress.seq <= existing.seq {
+                return Err(StoreError::Refused {
+                    what: "accept the submission",
+                    reason: format!("submission {id} already exists"),
+                });
+            }
+            let change = SubmitChange {
+                created: false,
+                became_critical: critical && !existing.critical,
+                became_urgent: progress.urgent && !existing.urgent && !existing.critical && !critical,
+                completed: progress.complete && existing.incomplete,
+            };
+            existing.sealed = sealed_hex;
+            existing.seq = progress.seq;
+            existing.critical |= critical;
+            existing.urgent = progress.urgent;
+            existing.incomplete = !progress.complete;
+            existing.updated_ms = now;
+            let client = match existing.checkin {
+                Some(checkin) => self.load_checkin(&checkin)?.and_then(|c| c.client),
+                None => None,
+            };
+            let action = match (change.became_critical, progress.complete) {
+                (true, _) => "submission.update_critical",
+                (false, true) => "submission.complete",
+                (false, false) => "submission.update",
+            };
+            let writes = vec![Self::submission_write(id, &existing)];
+            self.commit(actor, action, Some(id.to_string()), client, Outcome::Allowed, writes)?;
+            return Ok(change);
         }
         let mut writes = Vec::new();
         let mut client = None;
@@ -312,11 +365,15 @@ impl SledStore {
         }
         let stored = StoredSubmission {
             schema_version: 1,
-            received_ms: now_ms(),
+            received_ms: now,
             sealed: sealed_hex,
             critical,
             checkin,
             claimed: None,
+            seq: progress.seq,
+            incomplete: !progress.complete,
+            urgent: progress.urgent,
+            updated_ms: now,
         };
         writes.push(Self::submission_write(id, &stored));
         writes.push(Write {
@@ -325,7 +382,13 @@ impl SledStore {
             value: Self::meta_value(META_REAL_DATA, &true),
         });
         let action = if critical { "submission.create_critical" } else { "submission.create" };
-        self.commit(actor, action, Some(id.to_string()), client, Outcome::Allowed, writes)
+        self.commit(actor, action, Some(id.to_string()), client, Outcome::Allowed, writes)?;
+        Ok(SubmitChange {
+            created: true,
+            became_critical: critical,
+            became_urgent: progress.urgent && !critical,
+            completed: progress.complete,
+        })
     }
 
     /// Every kiosk submission with its key-free metadata, unclaimed first, critical first among
@@ -348,15 +411,21 @@ impl SledStore {
                 received_ms: stored.received_ms,
                 critical: stored.critical,
                 checked_in: stored.checkin.is_some(),
+                urgent: stored.urgent,
+                incomplete: stored.incomplete,
+                updated_ms: if stored.updated_ms > 0 { stored.updated_ms } else { stored.received_ms },
                 client,
                 claimed: stored.claimed,
             });
         }
+        // Unclaimed first; among them critical, then urgent (an incomplete one with severe
+        // partial answers or any flag is urgent), then the rest; oldest first within a tier.
         out.sort_by(|a, b| {
             a.claimed
                 .is_some()
                 .cmp(&b.claimed.is_some())
                 .then(b.critical.cmp(&a.critical))
+                .then(b.urgent.cmp(&a.urgent))
                 .then(a.received_ms.cmp(&b.received_ms))
         });
         Ok(out)
@@ -395,6 +464,9 @@ impl SledStore {
         self.authorize(actor, Operation::ReadSubmissions, Some(id.to_string()), None)?;
         self.authorize(actor, Operation::StartEncounter, Some(id.to_string()), None)?;
         let key = self.key()?;
+        // A kiosk may be sending its next box right now: the claim and that box must not both
+        // read the unclaimed record and write it back.
+        let _serial = self.exclusive_change();
         let mut stored = self.stored_submission(id)?;
         if let Some(claim) = &stored.claimed {
             return Err(StoreError::Refused {
@@ -522,6 +594,21 @@ impl SledStore {
                 flags,
                 action: CRISIS_FLAG_RAISED.into(),
                 note: Some("raised at the kiosk; the client was shown the crisis lines".into()),
+                recorded_ms: intake.submitted_ms,
+                recorded_by: recorded_by.clone(),
+            };
+            self.push_child(&key, Kind::CrisisAction, &encounter.id, &crisis, &mut writes)?;
+        }
+        if !intake.urgent_flags.is_empty() {
+            let flags =
+                intake.urgent_flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
+            let crisis = CrisisAction {
+                schema_version: 1,
+                id: RecordId::random(),
+                encounter_id: encounter.id,
+                flags,
+                action: CRISIS_FLAG_RAISED.into(),
+                note: Some("urgent, raised at the kiosk; the client was shown the crisis lines".into()),
                 recorded_ms: intake.submitted_ms,
                 recorded_by: recorded_by.clone(),
             };
@@ -673,6 +760,11 @@ mod tests {
             completed: vec![],
             critical_flags: flags.iter().map(|f| f.to_string()).collect(),
             complete: false,
+            stopped_at: None,
+            urgent_flags: vec![],
+            other_flags: vec![],
+            declined_items: vec![],
+            partial_totals: vec![],
         }
     }
 

@@ -37,10 +37,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
         .skip(first)
         .take(rows)
         .map(|(index, entry)| {
-            let kind = if entry.kiosk { Text::QueueKiosk } else { Text::QueueInProgress };
+            let kind = match (entry.kiosk, entry.incomplete) {
+                (true, true) => Text::QueueIncomplete,
+                (true, false) => Text::QueueKiosk,
+                (false, _) => Text::QueueInProgress,
+            };
             let mut spans = Vec::new();
             if entry.critical {
                 spans.push(Span::styled(format!(" {} ", Text::QueueCritical.get(app.lang)), view.theme.critical));
+                spans.push(Span::raw(" "));
+            } else if entry.urgent {
+                spans.push(Span::styled(format!(" {} ", Text::QueueUrgent.get(app.lang)), view.theme.warning));
                 spans.push(Span::raw(" "));
             }
             spans.push(Span::raw(format!(
@@ -68,6 +75,8 @@ mod tests {
 
     fn entry(name: &str, kiosk: bool, critical: bool, updated: &str) -> QueueEntry {
         QueueEntry {
+            urgent: false,
+            incomplete: false,
             encounter: name.to_lowercase(),
             client: format!("c-{name}"),
             client_name: name.into(),
@@ -97,6 +106,34 @@ mod tests {
         );
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("kiosk client 4f2a".into())]);
+    }
+
+    #[test]
+    fn an_incomplete_kiosk_submission_with_severe_answers_sits_with_the_urgent_ones() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let org = app.org.clone().unwrap();
+        let stopped =
+            QueueEntry { urgent: true, incomplete: true, ..entry("Kiosk 7c1e0a2b", true, false, "2026-11-25 09:01") };
+        let entries = vec![
+            entry("Jordan Lee", false, false, "2026-11-25 09:30"),
+            stopped,
+            entry("Kiosk 1a2b3c4d", true, true, "2026-11-25 09:00"),
+        ];
+        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), care(), "2026-11-25");
+        let screen = render(&app, 80, 24);
+        let (critical, urgent, routine) =
+            (screen.find("CRITICAL").unwrap(), screen.find("URGENT").unwrap(), screen.find("Jordan Lee").unwrap());
+        assert!(critical < urgent && urgent < routine, "{screen}");
+        assert!(screen.contains("kiosk, unfinished"), "{screen}");
+        insta::assert_snapshot!("home_incomplete_80x24", screen);
+        insta::assert_snapshot!(
+            "home_incomplete_120x40_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
+        );
+        // Claiming opens it like any other (the selection starts on the critical entry).
+        update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::OpenEncounter("kiosk 7c1e0a2b".into())]);
     }
 
     #[test]
