@@ -581,34 +581,26 @@ impl SledStore {
             };
             self.push_child(&key, Kind::Answer, &encounter.id, &record, &mut writes)?;
         }
-        if stored.critical || !intake.critical_flags.is_empty() {
-            let mut flags =
-                intake.critical_flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
+        // The kiosk's flags become `flag_raised` records (critical, then urgent), so the
+        // encounter is ranked and the staff flow asks for its action on opening.
+        let mut critical = intake.critical_flags.clone();
+        if stored.critical && critical.is_empty() {
+            critical.push("kiosk.critical".into());
+        }
+        for (flags, note) in [
+            (&critical, "raised at the kiosk; the client was shown the crisis lines"),
+            (&intake.urgent_flags, "urgent, raised at the kiosk; the client was shown the crisis lines"),
+        ] {
             if flags.is_empty() {
-                flags.push("kiosk.critical".into());
+                continue;
             }
             let crisis = CrisisAction {
                 schema_version: 1,
                 id: RecordId::random(),
                 encounter_id: encounter.id,
-                flags,
+                flags: flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?,
                 action: CRISIS_FLAG_RAISED.into(),
-                note: Some("raised at the kiosk; the client was shown the crisis lines".into()),
-                recorded_ms: intake.submitted_ms,
-                recorded_by: recorded_by.clone(),
-            };
-            self.push_child(&key, Kind::CrisisAction, &encounter.id, &crisis, &mut writes)?;
-        }
-        if !intake.urgent_flags.is_empty() {
-            let flags =
-                intake.urgent_flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
-            let crisis = CrisisAction {
-                schema_version: 1,
-                id: RecordId::random(),
-                encounter_id: encounter.id,
-                flags,
-                action: CRISIS_FLAG_RAISED.into(),
-                note: Some("urgent, raised at the kiosk; the client was shown the crisis lines".into()),
+                note: Some(note.into()),
                 recorded_ms: intake.submitted_ms,
                 recorded_by: recorded_by.clone(),
             };
@@ -772,6 +764,43 @@ mod tests {
         let key = store.kiosk_info(&kiosk()).unwrap().submission_public_key;
         let key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
         crypto::seal_to(&key, &serde_json::to_vec(intake).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_submission_grows_box_by_box_keeps_its_risk_and_takes_no_box_after_its_claim() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let id = RecordId::random();
+        let progress = |seq, complete, urgent| Some(SubmissionProgress { seq, complete, urgent });
+        let mut first = intake(id, &[]);
+        first.answers.truncate(3);
+        let change =
+            store.submit_kiosk_progress(&kiosk(), &id, &seal(&store, &first), false, None, progress(1, false, false));
+        assert_eq!(change.unwrap(), SubmitChange { created: true, ..SubmitChange::default() });
+        let critical = intake(id, &["phq9.suicidal_ideation"]);
+        let box2 = seal(&store, &critical);
+        let change = store.submit_kiosk_progress(&kiosk(), &id, &box2, true, None, progress(2, false, true)).unwrap();
+        assert!(change.became_critical && !change.became_urgent && !change.created);
+        // A late retry of box 1 changes nothing, and a box can never clear `critical`.
+        let late =
+            store.submit_kiosk_progress(&kiosk(), &id, &seal(&store, &first), false, None, progress(1, false, false));
+        assert_eq!(late.unwrap(), SubmitChange::default());
+        let calm =
+            store.submit_kiosk_progress(&kiosk(), &id, &seal(&store, &first), false, None, progress(3, false, false));
+        assert!(!calm.unwrap().became_critical);
+        let listed = store.list_kiosk_submissions(&ivy).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].critical && listed[0].incomplete);
+        let opened = store.open_kiosk_submission(&ivy, &id).unwrap();
+        assert_eq!(opened.answers.len(), 3, "the newest box is the one kept");
+        store.claim_submission(&ivy, &id).unwrap();
+        let after = store.submit_kiosk_progress(&kiosk(), &id, &box2, true, None, progress(4, true, false));
+        assert!(matches!(after, Err(StoreError::Claimed { .. })), "{after:?}");
+        let audit = store.audit_list(&admin, &AuditFilter { action: Some("submission.".into()), ..Default::default() });
+        let actions: Vec<String> = audit.unwrap().into_iter().map(|e| e.action).collect();
+        for expected in ["submission.create", "submission.update_critical", "submission.update", "submission.claim"] {
+            assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+        }
     }
 
     /// Kiosks typing one code at the same moment: exactly one is accepted.
