@@ -595,3 +595,25 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
     }
     assert!(actions.iter().any(|a| a.contains("export")), "the export is audited: {actions:?}");
 }
+
+/// Issue 11, path 1, on the real binary: a kiosk client answers PHQ-9 items 1-8 "Nearly every
+/// day" and then the link drops (the terminal hangs up). Before, nothing reached staff; now the
+/// answers so far are an incomplete, urgent submission.
+#[test]
+fn a_kiosk_client_who_stops_part_way_leaves_an_urgent_unfinished_submission() {
+    let env = Env::initialised();
+    let mut kiosk = env.kiosk(&["--device", "pty-test", "--bundle", "adult-core"], 80, 24);
+    kiosk.wait_for("Welcome");
+    kiosk.step("1", &["Check-in code"]);
+    kiosk.step("\r", &["Do you agree"]);
+    kiosk.step("1", &["Question 1 of"]);
+    for next in 2..=9 {
+        kiosk.step("4", &[&format!("Question {next} of")]);
+    }
+    kiosk.wait_for("5  Prefer not to answer");
+    kiosk.hang_up("\x7f");
+    assert!(kiosk.wait_exit(Duration::from_secs(10)).is_some(), "the kiosk ended with its terminal");
+    let listed = env.ok(&["submissions", "list", "--user", NURSE, "--password-stdin"], &format!("{NURSE_PW}\n"));
+    let line = listed.lines().find(|l| l.contains("waiting")).unwrap_or_else(|| panic!("no submission: {listed}"));
+    assert!(line.contains("URGENT") && line.contains("unfinished"), "{listed}");
+}

@@ -335,10 +335,17 @@ fn execute(command: KioskCommand) -> Outcome {
                 list.iter()
                     .map(|s| {
                         format!(
-                            "{} {} {:<8} {}{}",
+                            "{} {} {:<8} {}{}{}",
                             s.id,
                             format_time(s.received_ms),
-                            if s.critical { "CRITICAL" } else { "" },
+                            if s.critical {
+                                "CRITICAL"
+                            } else if s.urgent {
+                                "URGENT"
+                            } else {
+                                ""
+                            },
+                            if s.incomplete { "unfinished " } else { "" },
                             if s.checked_in { "checked-in " } else { "" },
                             s.claimed
                                 .as_ref()
