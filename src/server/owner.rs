@@ -89,6 +89,9 @@ pub struct OwnerConfig {
     pub idle_timeout: Option<Duration>,
 }
 
+/// A subscribed connection: its id, whether it may hear clinical events, its writer.
+type Subscriber = (u64, bool, Arc<Mutex<UnixStream>>);
+
 /// A running owner's shared state.
 struct Shared {
     store: SledStore,
@@ -99,7 +102,7 @@ struct Shared {
     last_activity: Mutex<Instant>,
     /// Subscribed connections, with whether each may hear clinical events (administrators,
     /// who read no clinical content, may not).
-    subscribers: Mutex<Vec<(u64, bool, Arc<Mutex<UnixStream>>)>>,
+    subscribers: Mutex<Vec<Subscriber>>,
     next_connection: AtomicU64,
 }
 

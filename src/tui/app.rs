@@ -76,6 +76,10 @@ pub enum Action {
     ClientCreated(BackendResult<ClientInfo>),
     /// Ctrl-E: edit the client in front (search results, history).
     EditClient,
+    /// Ctrl-G: to the queue from any staff screen (the intake is saved on every answer).
+    GoToQueue,
+    /// Ctrl-D: dismiss the alert banner.
+    DismissAlert,
     ClientUpdated(BackendResult<ClientInfo>),
     EncounterStarted(BackendResult<(String, ClientInfo)>),
     ConsentRecorded(BackendResult<bool>),
@@ -486,6 +490,10 @@ pub struct App {
     pub locked: Option<Form>,
     pub help: bool,
     pub status: Option<(bool, String)>,
+    /// A critical or urgent flag raised elsewhere, shown as a banner until seen.
+    pub alert: Option<super::backend::Alert>,
+    /// The queue entry to select when the queue next loads (the alerted one).
+    pub select_entry: Option<String>,
     pub last_activity_ms: i64,
     pub idle_lock_ms: i64,
     /// A fixed idle-lock delay that replaces the organisation's setting (for kiosks and tests).
@@ -506,6 +514,8 @@ impl App {
             locked: None,
             help: false,
             status: None,
+            alert: None,
+            select_entry: None,
             last_activity_ms: now_ms,
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
@@ -678,10 +688,19 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         }
         Action::Notice(notice) => {
             let mut effects = Vec::new();
-            if *notice == super::backend::Notice::CriticalFlag && app.session.is_some() {
-                effects.push(Effect::Bell);
-                if app.locked.is_none() {
-                    app.status = Some((true, Text::CriticalAlert.get(app.lang).to_string()));
+            // Administrators get no clinical alert; the worker's own flag does not alert them.
+            let staff = app.session.as_ref().is_some_and(|s| s.role != "admin");
+            if let (super::backend::Notice::Alert(alert), true) = (notice, staff) {
+                let own = app.intake.as_ref().is_some_and(|i| i.encounter == alert.entry);
+                if !own {
+                    effects.push(Effect::Bell);
+                    // A critical alert is not replaced by an urgent one.
+                    if app.alert.as_ref().is_none_or(|shown| shown.tier <= alert.tier) {
+                        app.alert = Some(alert.clone());
+                        if matches!(app.screen, Screen::Home { .. }) {
+                            app.select_entry = Some(alert.entry.clone());
+                        }
+                    }
                 }
             }
             // The queue is refreshed at once when it is on screen (not while locked).
@@ -783,8 +802,10 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             entries.sort_by(|a, b| b.critical.cmp(&a.critical).then(b.updated.cmp(&a.updated)));
             app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
             app.org = Some(org);
-            let selected = match &app.screen {
-                Screen::Home { selected, .. } => (*selected).min(entries.len().saturating_sub(1)),
+            let alerted = app.select_entry.take().and_then(|entry| entries.iter().position(|e| e.encounter == entry));
+            let selected = match (&app.screen, alerted) {
+                (_, Some(index)) => index,
+                (Screen::Home { selected, .. }, None) => (*selected).min(entries.len().saturating_sub(1)),
                 _ => 0,
             };
             app.screen = Screen::Home { entries, selected };
@@ -1041,6 +1062,23 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
         app.locked = Some(login_form(&user));
         return vec![Effect::LockBackend];
     }
+    if action == Action::DismissAlert {
+        app.alert = None;
+        return Vec::new();
+    }
+    if action == Action::GoToQueue {
+        let staff = app.session.as_ref().is_some_and(|s| s.role != "admin");
+        // The crisis screen cannot be left without recording what was done.
+        if !staff || matches!(app.screen, Screen::Crisis(_) | Screen::Starting) {
+            return Vec::new();
+        }
+        // Every answer is saved as it is given: the intake can be resumed from the queue.
+        app.intake = None;
+        app.editing = None;
+        app.select_entry = app.alert.as_ref().map(|a| a.entry.clone());
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        return vec![Effect::LoadHome];
+    }
     let lang = app.lang;
     match &mut app.screen {
         Screen::Starting => Vec::new(),
@@ -1131,7 +1169,12 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 vec![Effect::Quit]
             }
             Action::Submit => {
-                entries.get(*selected).map(|e| vec![Effect::OpenEncounter(e.encounter.clone())]).unwrap_or_default()
+                let Some(entry) = entries.get(*selected) else { return Vec::new() };
+                // Opening the alerted entry is seeing the alert.
+                if app.alert.as_ref().is_some_and(|a| a.entry == entry.encounter) {
+                    app.alert = None;
+                }
+                vec![Effect::OpenEncounter(entry.encounter.clone())]
             }
             _ => Vec::new(),
         },

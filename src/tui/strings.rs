@@ -75,7 +75,13 @@ strings! {
     QueueInProgress => "in progress", "en cours";
     QueueKiosk => "kiosk submission", "soumission borne";
     QueueCritical => "CRITICAL", "CRITIQUE";
-    CriticalAlert => "A critical flag was raised: see the queue.", "Un signalement critique a été émis : voir la file d'attente.";
+    AlertCritical => "CRITICAL ALERT", "ALERTE CRITIQUE";
+    AlertUrgent => "URGENT ALERT", "ALERTE URGENTE";
+    AlertKiosk => "kiosk {device}, submission {ref}", "borne {device}, soumission {ref}";
+    AlertStaff => "intake of {name} ({ref})", "évaluation de {name} ({ref})";
+    AlertStaffUnknown => "an intake elsewhere ({ref})", "une évaluation ailleurs ({ref})";
+    AlertKeys => "^G queue · ^D dismiss", "^G file · ^D fermer";
+    KeyQueue => "queue", "file d'attente";
     KeyNewIntake => "new intake", "nouvelle évaluation";
     KeyResume => "open", "ouvrir";
     KeySearch => "search clients", "chercher un client";
