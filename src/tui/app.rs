@@ -39,6 +39,19 @@ pub const CRISIS_ACTIONS: [(&str, Text); 4] = [
     ("clinician_present", Text::CrisisAction3),
     ("safety_plan", Text::CrisisAction4),
 ];
+/// What can be recorded for an urgent flag (a non-acute positive ASQ): a brief suicide safety
+/// assessment before the person leaves. The same record as a crisis action.
+pub const URGENT_ACTIONS: [(&str, Text); 4] = [
+    ("bssa_done", Text::UrgentAction1),
+    ("bssa_booked", Text::UrgentAction2),
+    ("safety_plan", Text::CrisisAction4),
+    ("crisis_line", Text::CrisisAction2),
+];
+
+/// The actions the crisis screen offers: the crisis protocol's, or the urgent variant's.
+pub fn crisis_actions(urgent: bool) -> &'static [(&'static str, Text)] {
+    if urgent { &URGENT_ACTIONS } else { &CRISIS_ACTIONS }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -134,9 +147,11 @@ pub enum Effect {
         language: Lang,
     },
     /// A critical flag fired: record it at once (it puts the encounter on top of every queue).
+    /// `urgent`: an urgent flag instead (recorded as `urgent_raised`).
     RaiseFlag {
         encounter: String,
         flags: Vec<String>,
+        urgent: bool,
     },
     RecordCrisis {
         encounter: String,
@@ -351,6 +366,8 @@ pub struct Intake {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrisisState {
+    /// The urgent variant: a brief suicide safety assessment is needed before the person leaves.
+    pub urgent: bool,
     pub instrument: String,
     pub flags: Vec<FlagHit>,
     pub action: Option<usize>,
@@ -902,6 +919,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             // at the crisis screen) brings the crisis protocol up first.
             if let (true, Some((instrument, flags))) = (consented, unhandled) {
                 app.screen = Screen::Crisis(CrisisState {
+                    urgent: false,
                     instrument,
                     flags,
                     action: None,
@@ -1216,10 +1234,11 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Screen::Questionnaire => questionnaire_key(app, action, library, care, today),
         Screen::Crisis(crisis) => {
             match action {
-                Action::Choose(n) if n < CRISIS_ACTIONS.len() => crisis.action = Some(n),
+                Action::Choose(n) if n < crisis_actions(crisis.urgent).len() => crisis.action = Some(n),
                 Action::Up => crisis.action = Some(crisis.action.map_or(0, |a| a.saturating_sub(1))),
                 Action::Down => {
-                    crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(CRISIS_ACTIONS.len() - 1)))
+                    let last = crisis_actions(crisis.urgent).len() - 1;
+                    crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(last)))
                 }
                 Action::NextField | Action::PrevField => crisis.note_focus = !crisis.note_focus,
                 Action::Input(c) if crisis.note_focus && crisis.note.chars().count() < 500 => crisis.note.push(c),
@@ -1236,7 +1255,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     return vec![Effect::RecordCrisis {
                         encounter: intake.encounter.clone(),
                         flags: crisis.flags.iter().map(|f| format!("{}.{}", crisis.instrument, f.id)).collect(),
-                        action: CRISIS_ACTIONS[index].0.to_string(),
+                        action: crisis_actions(crisis.urgent).get(index).map_or("", |a| a.0).to_string(),
                         note: crisis.note.to_string(),
                     }];
                 }
@@ -1364,10 +1383,9 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
             Step::Completed(result) => {
                 effects.push(Effect::SaveResult { encounter: intake.encounter.clone(), result, language });
             }
-            Step::Crisis { instrument, flags } => crisis = Some((instrument, flags)),
-            // The staff flow's brief suicide safety assessment prompt is drawn from the results'
-            // urgent flags until it has its own screen.
-            Step::Urgent { .. } => {}
+            Step::Crisis { instrument, flags } => crisis = Some((false, instrument, flags)),
+            // A brief suicide safety assessment is needed: the urgent variant of the crisis screen.
+            Step::Urgent { instrument, flags } => crisis = Some((true, instrument, flags)),
             Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
             Step::Finished => {}
         }
@@ -1375,12 +1393,14 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
     if intake.flow.is_finished() {
         app.screen = results_screen(intake, library, care, today);
     }
-    if let Some((instrument, flags)) = crisis {
+    if let Some((urgent, instrument, flags)) = crisis {
         effects.push(Effect::RaiseFlag {
             encounter: intake.encounter.clone(),
             flags: flags.iter().map(|f| format!("{instrument}.{}", f.id)).collect(),
+            urgent,
         });
         app.screen = Screen::Crisis(CrisisState {
+            urgent,
             instrument,
             flags,
             action: None,

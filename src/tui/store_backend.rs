@@ -424,7 +424,9 @@ impl Backend for StoreBackend {
             handled_flags: detail
                 .crisis_actions
                 .iter()
-                .filter(|c| c.action != crate::store::CRISIS_FLAG_RAISED)
+                .filter(|c| {
+                    c.action != crate::store::CRISIS_FLAG_RAISED && c.action != crate::store::CRISIS_URGENT_RAISED
+                })
                 .flat_map(|c| c.flags.iter().cloned())
                 .collect(),
         })

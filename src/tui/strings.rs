@@ -143,6 +143,11 @@ strings! {
     CrisisAction3 => "Clinician notified and with the client now", "Clinicien avisé et présent auprès du client";
     CrisisAction4 => "Safety plan made with the client", "Plan de sécurité établi avec le client";
     CrisisNote => "Note (optional):", "Note (facultatif) :";
+    UrgentTitle => "URGENT: brief suicide safety assessment needed before the person leaves", "URGENT : évaluation brève de la sécurité (risque suicidaire) nécessaire avant le départ de la personne";
+    UrgentBecause => "Urgent answer:", "Réponse urgente :";
+    UrgentIntro => "The questionnaire may go on, but the person must not leave before a clinician has done a brief suicide safety assessment.", "Le questionnaire peut continuer, mais la personne ne doit pas partir avant qu'un clinicien ait fait une évaluation brève de la sécurité.";
+    UrgentAction1 => "Brief suicide safety assessment done by a clinician", "Évaluation brève de la sécurité faite par un clinicien";
+    UrgentAction2 => "Clinician told: assessment before the person leaves", "Clinicien avisé : évaluation avant le départ de la personne";
     CrisisRecorded => "Crisis action recorded at", "Intervention de crise consignée à";
     KeyChoose => "choose", "choisir";
     KeyRecord => "record and continue", "consigner et continuer";
