@@ -73,7 +73,11 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
     let asq = tui.step("2", &["ASQ", "Questionnaire 2 of 6", "Item 1 of 5"]);
     assert!(asq.contains("Follow-up added: ASQ"), "{asq}");
     assert!(asq.contains("have you wished you were dead"), "{asq}");
-    tui.step("1", &["ASQ", "Item 2 of 5"]);
+    // A yes is a non-acute positive so far: the brief suicide safety assessment prompt, which
+    // needs a recorded action before the questionnaire goes on (issue 11, item 4).
+    tui.step("1", &["URGENT: brief suicide safety assessment needed", "Record what was done"]);
+    tui.send("1");
+    tui.step(ENTER, &["ASQ", "Item 2 of 5"]);
     tui.step("2", &["ASQ", "Item 3 of 5"]);
     tui.step("2", &["ASQ", "Item 4 of 5"]);
     // A yes on items 1-4 asks item 5 (acuity).
