@@ -73,7 +73,11 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
     let asq = tui.step("2", &["ASQ", "Questionnaire 2 of 6", "Item 1 of 5"]);
     assert!(asq.contains("Follow-up added: ASQ"), "{asq}");
     assert!(asq.contains("have you wished you were dead"), "{asq}");
-    tui.step("1", &["ASQ", "Item 2 of 5"]);
+    // A yes is a non-acute positive so far: the brief suicide safety assessment prompt, which
+    // needs a recorded action before the questionnaire goes on (issue 11, item 4).
+    tui.step("1", &["URGENT: brief suicide safety assessment needed", "Record what was done"]);
+    tui.send("1");
+    tui.step(ENTER, &["ASQ", "Item 2 of 5"]);
     tui.step("2", &["ASQ", "Item 3 of 5"]);
     tui.step("2", &["ASQ", "Item 4 of 5"]);
     // A yes on items 1-4 asks item 5 (acuity).
@@ -616,4 +620,55 @@ fn a_kiosk_client_who_stops_part_way_leaves_an_urgent_unfinished_submission() {
     let listed = env.ok(&["submissions", "list", "--user", NURSE, "--password-stdin"], &format!("{NURSE_PW}\n"));
     let line = listed.lines().find(|l| l.contains("waiting")).unwrap_or_else(|| panic!("no submission: {listed}"));
     assert!(line.contains("URGENT") && line.contains("unfinished"), "{listed}");
+}
+
+/// Issue 11, item 6: a critical flag raised in another worker's intake reaches a worker in a
+/// questionnaire as a banner naming its tier and source (not an error on the status line);
+/// Ctrl-G goes to the queue, where the banner names the client, and Enter opens the alerted
+/// entry (the crisis protocol, no action being recorded yet). An administrator signed in at the
+/// same time gets no banner, and the worker who raised the flag is not alerted by it.
+#[test]
+fn a_critical_flag_raised_elsewhere_is_a_banner_and_ctrl_g_leads_to_it() {
+    use support::{ADMIN, ADMIN_PW};
+    const CTRL_G: &str = "\x07";
+    const WORKER: &str = "Pat Waiting";
+    const OTHER: &str = "Robin Elsewhere";
+    let env = Env::initialised();
+    let mut admin = env.tui(&[], 80, 24);
+    admin.wait_for_all(&["Sign in", "User name"]);
+    admin.send(ADMIN);
+    admin.send(TAB);
+    admin.send(ADMIN_PW);
+    admin.step(ENTER, &["Administration: users and roles"]);
+
+    let mut worker = env.tui(&[], 80, 24);
+    worker.login(NURSE, NURSE_PW);
+    worker.start_intake(WORKER);
+    worker.step("2", &["PHQ-9", "Item 2 of 10"]);
+
+    let mut other = env.tui(&[], 80, 24);
+    other.login(NURSE, NURSE_PW);
+    other.start_intake(OTHER);
+    for item in 2..=9 {
+        other.step("1", &["PHQ-9", &format!("Item {item} of 10")]);
+    }
+    other.step("3", &["CRISIS PROTOCOL"]);
+
+    let banner = worker.wait_for_all(&["CRITICAL ALERT", "an intake elsewhere", "^G queue"]);
+    assert!(!banner.contains("Error:"), "an alert is not an error:\n{banner}");
+    assert!(banner.contains("Item 2 of 10"), "the questionnaire stays on screen:\n{banner}");
+    // The worker who raised the flag is not alerted by their own intake.
+    assert!(!other.screen().contains("ALERT"), "{}", other.screen());
+    // Ctrl-L changes the banner's language with the rest.
+    worker.step("\x0c", &["ALERTE CRITIQUE", "une évaluation ailleurs"]);
+    worker.step("\x0c", &["CRITICAL ALERT"]);
+
+    let queue = worker.step(CTRL_G, &["Queue", OTHER, WORKER, &format!("intake of {OTHER}")]);
+    assert!(queue.contains("CRITICAL"), "{queue}");
+    let opened = worker.step(ENTER, &["CRISIS PROTOCOL"]);
+    assert!(!opened.contains("CRITICAL ALERT"), "opening the alerted entry is seeing it:\n{opened}");
+
+    // The administrator heard nothing: redraw (Ctrl-L) and look.
+    let screen = admin.step("\x0c", &["Administration : utilisateurs et rôles"]);
+    assert!(!screen.contains("ALERT") && !screen.contains("ALERTE"), "{screen}");
 }

@@ -89,6 +89,9 @@ pub struct OwnerConfig {
     pub idle_timeout: Option<Duration>,
 }
 
+/// A subscribed connection: its id, whether it may hear clinical events, its writer.
+type Subscriber = (u64, bool, Arc<Mutex<UnixStream>>);
+
 /// A running owner's shared state.
 struct Shared {
     store: SledStore,
@@ -97,7 +100,9 @@ struct Shared {
     connections: AtomicUsize,
     staff_sessions: AtomicUsize,
     last_activity: Mutex<Instant>,
-    subscribers: Mutex<Vec<(u64, Arc<Mutex<UnixStream>>)>>,
+    /// Subscribed connections, with whether each may hear clinical events (administrators,
+    /// who read no clinical content, may not).
+    subscribers: Mutex<Vec<Subscriber>>,
     next_connection: AtomicU64,
 }
 
@@ -107,8 +112,12 @@ impl Shared {
     }
 
     fn broadcast(&self, event: Event) {
+        let clinical = !matches!(event, Event::OwnerStopping);
         let mut subscribers = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
-        subscribers.retain(|(_, writer)| {
+        subscribers.retain(|(_, may_hear_clinical, writer)| {
+            if clinical && !may_hear_clinical {
+                return true;
+            }
             let mut stream = writer.lock().unwrap_or_else(|p| p.into_inner());
             write_frame(&mut *stream, &ServerFrame::Event { event: event.clone() }).is_ok()
         });
@@ -284,7 +293,7 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
             shared.stop.store(true, Ordering::SeqCst);
         }
     }
-    shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).retain(|(id, _)| *id != connection);
+    shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).retain(|(id, _, _)| *id != connection);
     end_session(shared, &mut session);
 }
 
@@ -418,11 +427,14 @@ fn handle(
         Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(&actor).map_err(wire)?),
         Request::RecordCrisisAction { encounter, flags, action, note } => {
             let raised = action == crate::store::CRISIS_FLAG_RAISED;
+            let urgent = action == crate::store::CRISIS_URGENT_RAISED;
             let crisis = NewCrisisAction { flags, action, note: Some(note) };
             let saved = store.record_crisis_action(&actor, &encounter, &crisis).map_err(wire)?;
             // Other staff hear of a critical answer the moment it is given.
             if raised {
                 shared.broadcast(Event::CriticalFlag { encounter });
+            } else if urgent {
+                shared.broadcast(Event::UrgentFlag { encounter });
             }
             Reply::CrisisAction(saved)
         }
@@ -470,7 +482,10 @@ fn handle(
         Request::Seed { encounters } => Reply::Seed(store.seed_synthetic(&actor, encounters).map_err(wire)?),
         Request::Subscribe => {
             denied(Operation::SubscribeEvents)?;
-            shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).push((connection, writer.clone()));
+            // An administrator's subscription hears only that the owner is stopping: alerts and
+            // submissions are clinical.
+            let clinical = actor.role() != auth::Role::Admin;
+            shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).push((connection, clinical, writer.clone()));
             Reply::Done
         }
         Request::Stop => {

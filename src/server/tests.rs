@@ -102,6 +102,10 @@ fn requests_need_a_login_and_events_reach_subscribers() {
     let mut staff = Client::connect(dir.path(), no_autostart()).unwrap();
     staff.login("ivy", &pw("ivy password long enough"), "tty:/dev/pts/1").unwrap();
     staff.subscribe().unwrap();
+    // An administrator reads no clinical content: its subscription hears no alert.
+    let mut listening_admin = Client::connect(dir.path(), no_autostart()).unwrap();
+    listening_admin.login("admin", &pw("admin password long enough"), "test").unwrap();
+    listening_admin.subscribe().unwrap();
 
     let mut kiosk = Client::connect(dir.path(), no_autostart()).unwrap();
     kiosk.login("kiosk1", &pw("kiosk1 password long enough"), "kiosk").unwrap();
@@ -162,6 +166,18 @@ fn requests_need_a_login_and_events_reach_subscribers() {
         staff.next_event(Duration::from_secs(5)).unwrap(),
         Some(Event::CriticalFlag { encounter: encounter.id })
     );
+    // An urgent flag recorded at once is pushed as such.
+    staff
+        .request(Request::RecordCrisisAction {
+            encounter: encounter.id,
+            flags: vec!["asq.non_acute_positive".into()],
+            action: crate::store::CRISIS_URGENT_RAISED.into(),
+            note: String::new(),
+        })
+        .unwrap();
+    assert_eq!(staff.next_event(Duration::from_secs(5)).unwrap(), Some(Event::UrgentFlag { encounter: encounter.id }));
+    assert_eq!(listening_admin.next_event(Duration::from_millis(300)).unwrap(), None, "no clinical event for an admin");
+    drop(listening_admin);
 
     // The last staff session leaving locks the owner again.
     drop(staff);

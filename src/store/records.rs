@@ -492,6 +492,9 @@ pub struct Flag {
 
 /// The crisis-action record written the moment a critical flag fires, before staff act on it.
 pub const CRISIS_FLAG_RAISED: &str = "flag_raised";
+/// The crisis-action record written the moment an urgent flag fires (a non-acute positive ASQ):
+/// staff must act before the person leaves.
+pub const CRISIS_URGENT_RAISED: &str = "urgent_raised";
 
 /// What was done when a critical flag fired (encrypted): the flags, the action and a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

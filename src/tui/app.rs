@@ -39,6 +39,19 @@ pub const CRISIS_ACTIONS: [(&str, Text); 4] = [
     ("clinician_present", Text::CrisisAction3),
     ("safety_plan", Text::CrisisAction4),
 ];
+/// What can be recorded for an urgent flag (a non-acute positive ASQ): a brief suicide safety
+/// assessment before the person leaves. The same record as a crisis action.
+pub const URGENT_ACTIONS: [(&str, Text); 4] = [
+    ("bssa_done", Text::UrgentAction1),
+    ("bssa_booked", Text::UrgentAction2),
+    ("safety_plan", Text::CrisisAction4),
+    ("crisis_line", Text::CrisisAction2),
+];
+
+/// The actions the crisis screen offers: the crisis protocol's, or the urgent variant's.
+pub fn crisis_actions(urgent: bool) -> &'static [(&'static str, Text)] {
+    if urgent { &URGENT_ACTIONS } else { &CRISIS_ACTIONS }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -76,6 +89,10 @@ pub enum Action {
     ClientCreated(BackendResult<ClientInfo>),
     /// Ctrl-E: edit the client in front (search results, history).
     EditClient,
+    /// Ctrl-G: to the queue from any staff screen (the intake is saved on every answer).
+    GoToQueue,
+    /// Ctrl-D: dismiss the alert banner.
+    DismissAlert,
     ClientUpdated(BackendResult<ClientInfo>),
     EncounterStarted(BackendResult<(String, ClientInfo)>),
     ConsentRecorded(BackendResult<bool>),
@@ -130,9 +147,11 @@ pub enum Effect {
         language: Lang,
     },
     /// A critical flag fired: record it at once (it puts the encounter on top of every queue).
+    /// `urgent`: an urgent flag instead (recorded as `urgent_raised`).
     RaiseFlag {
         encounter: String,
         flags: Vec<String>,
+        urgent: bool,
     },
     RecordCrisis {
         encounter: String,
@@ -347,6 +366,8 @@ pub struct Intake {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrisisState {
+    /// The urgent variant: a brief suicide safety assessment is needed before the person leaves.
+    pub urgent: bool,
     pub instrument: String,
     pub flags: Vec<FlagHit>,
     pub action: Option<usize>,
@@ -486,6 +507,10 @@ pub struct App {
     pub locked: Option<Form>,
     pub help: bool,
     pub status: Option<(bool, String)>,
+    /// A critical or urgent flag raised elsewhere, shown as a banner until seen.
+    pub alert: Option<super::backend::Alert>,
+    /// The queue entry to select when the queue next loads (the alerted one).
+    pub select_entry: Option<String>,
     pub last_activity_ms: i64,
     pub idle_lock_ms: i64,
     /// A fixed idle-lock delay that replaces the organisation's setting (for kiosks and tests).
@@ -506,6 +531,8 @@ impl App {
             locked: None,
             help: false,
             status: None,
+            alert: None,
+            select_entry: None,
             last_activity_ms: now_ms,
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
@@ -678,10 +705,19 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         }
         Action::Notice(notice) => {
             let mut effects = Vec::new();
-            if *notice == super::backend::Notice::CriticalFlag && app.session.is_some() {
-                effects.push(Effect::Bell);
-                if app.locked.is_none() {
-                    app.status = Some((true, Text::CriticalAlert.get(app.lang).to_string()));
+            // Administrators get no clinical alert; the worker's own flag does not alert them.
+            let staff = app.session.as_ref().is_some_and(|s| s.role != "admin");
+            if let (super::backend::Notice::Alert(alert), true) = (notice, staff) {
+                let own = app.intake.as_ref().is_some_and(|i| i.encounter == alert.entry);
+                if !own {
+                    effects.push(Effect::Bell);
+                    // A critical alert is not replaced by an urgent one.
+                    if app.alert.as_ref().is_none_or(|shown| shown.tier <= alert.tier) {
+                        app.alert = Some(alert.clone());
+                        if matches!(app.screen, Screen::Home { .. }) {
+                            app.select_entry = Some(alert.entry.clone());
+                        }
+                    }
                 }
             }
             // The queue is refreshed at once when it is on screen (not while locked).
@@ -786,8 +822,10 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             });
             app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
             app.org = Some(org);
-            let selected = match &app.screen {
-                Screen::Home { selected, .. } => (*selected).min(entries.len().saturating_sub(1)),
+            let alerted = app.select_entry.take().and_then(|entry| entries.iter().position(|e| e.encounter == entry));
+            let selected = match (&app.screen, alerted) {
+                (_, Some(index)) => index,
+                (Screen::Home { selected, .. }, None) => (*selected).min(entries.len().saturating_sub(1)),
                 _ => 0,
             };
             app.screen = Screen::Home { entries, selected };
@@ -884,6 +922,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             // at the crisis screen) brings the crisis protocol up first.
             if let (true, Some((instrument, flags))) = (consented, unhandled) {
                 app.screen = Screen::Crisis(CrisisState {
+                    urgent: false,
                     instrument,
                     flags,
                     action: None,
@@ -1044,6 +1083,23 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
         app.locked = Some(login_form(&user));
         return vec![Effect::LockBackend];
     }
+    if action == Action::DismissAlert {
+        app.alert = None;
+        return Vec::new();
+    }
+    if action == Action::GoToQueue {
+        let staff = app.session.as_ref().is_some_and(|s| s.role != "admin");
+        // The crisis screen cannot be left without recording what was done.
+        if !staff || matches!(app.screen, Screen::Crisis(_) | Screen::Starting) {
+            return Vec::new();
+        }
+        // Every answer is saved as it is given: the intake can be resumed from the queue.
+        app.intake = None;
+        app.editing = None;
+        app.select_entry = app.alert.as_ref().map(|a| a.entry.clone());
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        return vec![Effect::LoadHome];
+    }
     let lang = app.lang;
     match &mut app.screen {
         Screen::Starting => Vec::new(),
@@ -1134,7 +1190,12 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 vec![Effect::Quit]
             }
             Action::Submit => {
-                entries.get(*selected).map(|e| vec![Effect::OpenEncounter(e.encounter.clone())]).unwrap_or_default()
+                let Some(entry) = entries.get(*selected) else { return Vec::new() };
+                // Opening the alerted entry is seeing the alert.
+                if app.alert.as_ref().is_some_and(|a| a.entry == entry.encounter) {
+                    app.alert = None;
+                }
+                vec![Effect::OpenEncounter(entry.encounter.clone())]
             }
             _ => Vec::new(),
         },
@@ -1176,10 +1237,11 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Screen::Questionnaire => questionnaire_key(app, action, library, care, today),
         Screen::Crisis(crisis) => {
             match action {
-                Action::Choose(n) if n < CRISIS_ACTIONS.len() => crisis.action = Some(n),
+                Action::Choose(n) if n < crisis_actions(crisis.urgent).len() => crisis.action = Some(n),
                 Action::Up => crisis.action = Some(crisis.action.map_or(0, |a| a.saturating_sub(1))),
                 Action::Down => {
-                    crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(CRISIS_ACTIONS.len() - 1)))
+                    let last = crisis_actions(crisis.urgent).len() - 1;
+                    crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(last)))
                 }
                 Action::NextField | Action::PrevField => crisis.note_focus = !crisis.note_focus,
                 Action::Input(c) if crisis.note_focus && crisis.note.chars().count() < 500 => crisis.note.push(c),
@@ -1196,7 +1258,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     return vec![Effect::RecordCrisis {
                         encounter: intake.encounter.clone(),
                         flags: crisis.flags.iter().map(|f| format!("{}.{}", crisis.instrument, f.id)).collect(),
-                        action: CRISIS_ACTIONS[index].0.to_string(),
+                        action: crisis_actions(crisis.urgent).get(index).map_or("", |a| a.0).to_string(),
                         note: crisis.note.to_string(),
                     }];
                 }
@@ -1324,10 +1386,9 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
             Step::Completed(result) => {
                 effects.push(Effect::SaveResult { encounter: intake.encounter.clone(), result, language });
             }
-            Step::Crisis { instrument, flags } => crisis = Some((instrument, flags)),
-            // The staff flow's brief suicide safety assessment prompt is drawn from the results'
-            // urgent flags until it has its own screen.
-            Step::Urgent { .. } => {}
+            Step::Crisis { instrument, flags } => crisis = Some((false, instrument, flags)),
+            // A brief suicide safety assessment is needed: the urgent variant of the crisis screen.
+            Step::Urgent { instrument, flags } => crisis = Some((true, instrument, flags)),
             // Only the kiosk offers "prefer not to answer" (`IntakeFlow::decline`); at the staff
             // desk the worker asks the question in person.
             Step::Declined { .. } => {}
@@ -1338,12 +1399,14 @@ fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Ca
     if intake.flow.is_finished() {
         app.screen = results_screen(intake, library, care, today);
     }
-    if let Some((instrument, flags)) = crisis {
+    if let Some((urgent, instrument, flags)) = crisis {
         effects.push(Effect::RaiseFlag {
             encounter: intake.encounter.clone(),
             flags: flags.iter().map(|f| format!("{instrument}.{}", f.id)).collect(),
+            urgent,
         });
         app.screen = Screen::Crisis(CrisisState {
+            urgent,
             instrument,
             flags,
             action: None,

@@ -133,8 +133,36 @@ pub struct AuditCheck {
 pub enum Notice {
     /// A kiosk client finished a submission.
     KioskSubmission,
-    /// A critical flag was raised somewhere in the service.
-    CriticalFlag,
+    /// A critical or urgent flag was raised somewhere in the service.
+    Alert(Alert),
+}
+
+/// How soon an alert must be acted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AlertTier {
+    /// Before the person leaves (a non-acute positive ASQ).
+    Urgent,
+    /// Now (the crisis protocol).
+    Critical,
+}
+
+/// Where an alert comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertSource {
+    /// A kiosk submission: the device's name and the submission's reference (first 8 hex digits,
+    /// as the queue shows it).
+    Kiosk { device: String, reference: String },
+    /// A staff intake elsewhere: the encounter's reference (first 8 hex digits).
+    Staff { reference: String },
+}
+
+/// An alert as data; its text is made at draw time, in the interface's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    pub tier: AlertTier,
+    pub source: AlertSource,
+    /// The queue entry it is about (`QueueEntry::encounter`).
+    pub entry: String,
 }
 
 /// The owner and its store as `triage status` shows them (no personal data).

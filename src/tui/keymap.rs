@@ -36,6 +36,8 @@ pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('b') => Some(Action::Back),
             KeyCode::Char('u') => Some(Action::ClearField),
             KeyCode::Char('e') => Some(Action::EditClient),
+            KeyCode::Char('g') => Some(Action::GoToQueue),
+            KeyCode::Char('d') => Some(Action::DismissAlert),
             _ => None,
         };
     }
@@ -110,6 +112,15 @@ mod tests {
             assert_eq!(action_for(context, ctrl_e), Some(Action::EditClient));
         }
         assert_eq!(action_for(KeyContext::Form, key(KeyCode::Char('e'))), Some(Action::Input('e')));
+    }
+
+    #[test]
+    fn ctrl_g_goes_to_the_queue_and_ctrl_d_dismisses_an_alert_from_any_context() {
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        for context in [KeyContext::Form, KeyContext::Menu, KeyContext::Question] {
+            assert_eq!(action_for(context, ctrl('g')), Some(Action::GoToQueue));
+            assert_eq!(action_for(context, ctrl('d')), Some(Action::DismissAlert));
+        }
     }
 
     #[test]

@@ -60,9 +60,10 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::RecordCrisis { encounter, flags, action, note } => {
             Action::CrisisRecorded(backend.record_crisis_action(&encounter, &flags, &action, &note))
         }
-        Effect::RaiseFlag { encounter, flags } => Action::Saved(
-            backend.record_crisis_action(&encounter, &flags, crate::store::CRISIS_FLAG_RAISED, "").map(|_| ()),
-        ),
+        Effect::RaiseFlag { encounter, flags, urgent } => {
+            let raised = if urgent { crate::store::CRISIS_URGENT_RAISED } else { crate::store::CRISIS_FLAG_RAISED };
+            Action::Saved(backend.record_crisis_action(&encounter, &flags, raised, "").map(|_| ()))
+        }
         Effect::SaveDecision { encounter, suggested, reasons, final_level, override_reason } => Action::DecisionSaved(
             backend.save_decision(&encounter, &suggested, &reasons, &final_level, override_reason.as_deref()),
         ),

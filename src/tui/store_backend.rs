@@ -8,9 +8,9 @@ use std::path::Path;
 use secrecy::SecretString;
 
 use super::backend::{
-    AuditCheck, AuditRow, Backend, BackendResult, BackupInfo, CheckinRow, ClientInfo, EncounterState, ExportFormat,
-    ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session,
-    Setup, UserRow,
+    Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendResult, BackupInfo, CheckinRow, ClientInfo,
+    EncounterState, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter,
+    QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
@@ -54,18 +54,43 @@ fn listen(
                             return;
                         }
                     }
-                    Ok(Some(Event::CriticalFlag { .. } | Event::KioskCritical { .. })) => {
-                        if sender.send(Notice::CriticalFlag).is_err() {
+                    Ok(Some(event)) => {
+                        if let Some(alert) = alert_of(event)
+                            && sender.send(Notice::Alert(alert)).is_err()
+                        {
                             return;
                         }
                     }
-                    Ok(Some(_)) | Ok(None) => {}
+                    Ok(None) => {}
                     Err(_) => break,
                 }
             }
         }
         // The owner went away: the main connection restarts it; listen again shortly.
         std::thread::sleep(std::time::Duration::from_secs(1));
+    }
+}
+
+/// The alert an event raises, if any: its tier, its source and its queue entry.
+fn alert_of(event: crate::server::Event) -> Option<Alert> {
+    use crate::server::Event;
+    let short = |id: &RecordId| id.to_string().chars().take(8).collect::<String>();
+    let kiosk = |tier, id: RecordId, device: String| Alert {
+        tier,
+        source: AlertSource::Kiosk { device, reference: short(&id) },
+        entry: format!("{KIOSK_PREFIX}{id}"),
+    };
+    let staff = |tier, encounter: RecordId| Alert {
+        tier,
+        source: AlertSource::Staff { reference: short(&encounter) },
+        entry: encounter.to_string(),
+    };
+    match event {
+        Event::KioskCritical { id, device } => Some(kiosk(AlertTier::Critical, id, device)),
+        Event::KioskUrgent { id, device } => Some(kiosk(AlertTier::Urgent, id, device)),
+        Event::CriticalFlag { encounter } => Some(staff(AlertTier::Critical, encounter)),
+        Event::UrgentFlag { encounter } => Some(staff(AlertTier::Urgent, encounter)),
+        Event::KioskSubmission { .. } | Event::OwnerStopping => None,
     }
 }
 
@@ -403,7 +428,9 @@ impl Backend for StoreBackend {
             handled_flags: detail
                 .crisis_actions
                 .iter()
-                .filter(|c| c.action != crate::store::CRISIS_FLAG_RAISED)
+                .filter(|c| {
+                    c.action != crate::store::CRISIS_FLAG_RAISED && c.action != crate::store::CRISIS_URGENT_RAISED
+                })
                 .flat_map(|c| c.flags.iter().cloned())
                 .collect(),
         })

@@ -77,7 +77,13 @@ strings! {
     QueueCritical => "CRITICAL", "CRITIQUE";
     QueueUrgent => "URGENT", "URGENT";
     QueueIncomplete => "kiosk, unfinished", "borne, inachevée";
-    CriticalAlert => "A critical flag was raised: see the queue.", "Un signalement critique a été émis : voir la file d'attente.";
+    AlertCritical => "CRITICAL ALERT", "ALERTE CRITIQUE";
+    AlertUrgent => "URGENT ALERT", "ALERTE URGENTE";
+    AlertKiosk => "kiosk {device}, submission {ref}", "borne {device}, soumission {ref}";
+    AlertStaff => "intake of {name} ({ref})", "évaluation de {name} ({ref})";
+    AlertStaffUnknown => "an intake elsewhere ({ref})", "une évaluation ailleurs ({ref})";
+    AlertKeys => "^G queue · ^D dismiss", "^G file · ^D fermer";
+    KeyQueue => "queue", "file d'attente";
     KeyNewIntake => "new intake", "nouvelle évaluation";
     KeyResume => "open", "ouvrir";
     KeySearch => "search clients", "chercher un client";
@@ -139,6 +145,11 @@ strings! {
     CrisisAction3 => "Clinician notified and with the client now", "Clinicien avisé et présent auprès du client";
     CrisisAction4 => "Safety plan made with the client", "Plan de sécurité établi avec le client";
     CrisisNote => "Note (optional):", "Note (facultatif) :";
+    UrgentTitle => "URGENT: brief suicide safety assessment needed before the person leaves", "URGENT : évaluation brève de la sécurité (risque suicidaire) nécessaire avant le départ de la personne";
+    UrgentBecause => "Urgent answer:", "Réponse urgente :";
+    UrgentIntro => "The questionnaire may go on, but the person must not leave before a clinician has done a brief suicide safety assessment.", "Le questionnaire peut continuer, mais la personne ne doit pas partir avant qu'un clinicien ait fait une évaluation brève de la sécurité.";
+    UrgentAction1 => "Brief suicide safety assessment done by a clinician", "Évaluation brève de la sécurité faite par un clinicien";
+    UrgentAction2 => "Clinician told: assessment before the person leaves", "Clinicien avisé : évaluation avant le départ de la personne";
     CrisisRecorded => "Crisis action recorded at", "Intervention de crise consignée à";
     KeyChoose => "choose", "choisir";
     KeyRecord => "record and continue", "consigner et continuer";

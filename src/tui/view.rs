@@ -9,10 +9,11 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, FieldKind, Form, Screen};
+use super::backend::{Alert, AlertSource, AlertTier};
 use super::keymap::KeyContext;
 use super::paragraph::FastParagraph;
 use super::screens;
-use super::strings::Text;
+use super::strings::{Text, fill};
 use super::theme::Theme;
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
@@ -100,6 +101,11 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::Search(_) => screens::search::keys(),
         }
     };
+    // Not on the queue itself, nor on the crisis protocol (left only once an action is recorded).
+    let on_queue = matches!(app.screen, Screen::Home { .. } | Screen::Crisis(_) | Screen::Starting);
+    if app.session.as_ref().is_some_and(|s| s.role != "admin") && app.locked.is_none() && !on_queue {
+        keys.push(("^G", Text::KeyQueue));
+    }
     keys.push(("?/^K", Text::KeyHelp));
     keys.push(("^L", Text::KeyLanguage));
     if app.session.is_some() {
@@ -118,10 +124,21 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
         frame.render_widget(message, area);
         return;
     }
-    let [header, body, status, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
+    // An alert has a row of its own under the header, hidden while the session is locked.
+    let banner_rows = u16::from(app.alert.is_some() && app.locked.is_none());
+    let [header, banner, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(banner_rows),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     draw_header(frame, header, app, view);
+    if let (Some(alert), true) = (&app.alert, banner_rows > 0) {
+        let style = if alert.tier == AlertTier::Critical { view.theme.critical } else { view.theme.warning };
+        frame.render_widget(FastParagraph::new(alert_text(app, alert)).style(style), banner);
+    }
     if app.locked.is_some() {
         screens::login::draw_locked(frame, body, app, view);
     } else {
@@ -151,6 +168,34 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
     if app.help {
         draw_help(frame, body, app, view);
     }
+}
+
+/// An alert's banner text in the interface's language: tier, source, keys.
+pub fn alert_text(app: &App, alert: &Alert) -> String {
+    let lang = app.lang;
+    let tier = match alert.tier {
+        AlertTier::Critical => Text::AlertCritical,
+        AlertTier::Urgent => Text::AlertUrgent,
+    };
+    let source = match &alert.source {
+        AlertSource::Kiosk { device, reference } => {
+            fill(Text::AlertKiosk, lang, &[("device", clean(device)), ("ref", clean(reference))])
+        }
+        AlertSource::Staff { reference } => {
+            // The client's name when the queue on screen lists the encounter.
+            let name = match &app.screen {
+                Screen::Home { entries, .. } => {
+                    entries.iter().find(|e| e.encounter == alert.entry).map(|e| clean(&e.client_name))
+                }
+                _ => None,
+            };
+            match name {
+                Some(name) => fill(Text::AlertStaff, lang, &[("name", name), ("ref", clean(reference))]),
+                None => fill(Text::AlertStaffUnknown, lang, &[("ref", clean(reference))]),
+            }
+        }
+    };
+    format!(" {} · {source} · {} ", tier.get(lang), Text::AlertKeys.get(lang))
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {

@@ -9,7 +9,7 @@ use ratatui::widgets::Wrap;
 use crate::instrument::Lang;
 use crate::tui::paragraph::FastParagraph;
 
-use crate::tui::app::{App, CRISIS_ACTIONS, CrisisState};
+use crate::tui::app::{App, CrisisState, crisis_actions};
 use crate::tui::strings::Text;
 use crate::tui::view::{View, clean};
 
@@ -21,17 +21,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     let lang = app.lang;
     let client_lang = app.client_lang();
     let instrument = view.library.get(&crisis.instrument);
-    let mut lines =
-        vec![Line::styled(format!(" {} ", Text::CrisisTitle.get(lang)), view.theme.critical), Line::raw("")];
+    let (title, because, style) = if crisis.urgent {
+        (Text::UrgentTitle, Text::UrgentBecause, view.theme.warning)
+    } else {
+        (Text::CrisisTitle, Text::CrisisBecause, view.theme.critical)
+    };
+    let actions = crisis_actions(crisis.urgent);
+    let mut lines = vec![Line::styled(format!(" {} ", title.get(lang)), style), Line::raw("")];
     for flag in &crisis.flags {
         let label = instrument
             .and_then(|i| i.flags.iter().find(|f| f.id == flag.id))
             .map(|f| clean(f.label.get(client_lang)))
             .unwrap_or_else(|| flag.id.clone());
         lines.push(Line::from(vec![
-            Span::styled(format!("{} ", Text::CrisisBecause.get(lang)), view.theme.warning),
+            Span::styled(format!("{} ", because.get(lang)), view.theme.warning),
             Span::raw(label),
         ]));
+    }
+    if crisis.urgent {
+        lines.push(Line::styled(Text::UrgentIntro.get(lang), view.theme.title));
     }
     // The organisation's own text: the French one for a French-speaking client when it is set.
     let own = app.org.as_ref().map(|org| {
@@ -55,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(Text::CrisisRecord.get(lang), view.theme.title));
-    for (index, (_, text)) in CRISIS_ACTIONS.iter().enumerate() {
+    for (index, (_, text)) in actions.iter().enumerate() {
         let line =
             Line::from(vec![Span::styled(format!("  {}  ", index + 1), view.theme.key), Span::raw(text.get(lang))]);
         lines.push(if crisis.action == Some(index) { line.style(view.theme.selected) } else { line });
@@ -72,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     frame.render_widget(paragraph, area);
     let note_row = area.y + used.saturating_sub(if crisis.error.is_some() { 2 } else { 1 });
     if !crisis.note_focus {
-        let action_row = note_row.saturating_sub((CRISIS_ACTIONS.len() - crisis.action.unwrap_or(0)) as u16);
+        let action_row = note_row.saturating_sub((actions.len() - crisis.action.unwrap_or(0)) as u16);
         frame.set_cursor_position((area.x + 2, action_row.min(area.bottom().saturating_sub(1))));
         return;
     }
@@ -154,6 +162,64 @@ mod tests {
         assert_eq!(flags, &vec!["phq9.suicidal_ideation".to_string()]);
         update(&mut app, Action::CrisisRecorded(Ok("2026-11-25 10:42".into())), library(), care(), "2026-11-25");
         assert!(matches!(app.screen, Screen::Questionnaire), "the intake goes on after the record");
+    }
+}
+
+#[cfg(test)]
+mod urgent_tests {
+    use crate::instrument::Lang;
+    use crate::tui::app::{Action, Effect, Screen, update};
+    use crate::tui::screens::fixtures;
+    use crate::tui::view::test_support::{care, library, render};
+
+    /// PHQ-9 item 9 positive (crisis recorded), then the ASQ: yes to q1, no to q2-q4, until
+    /// the urgent prompt; returns the app and every effect seen.
+    fn urgent(lang: Lang) -> (crate::tui::app::App, Vec<Effect>) {
+        let mut app = fixtures::intake(lang, &[0, 0, 0, 0, 0, 0, 0, 0]);
+        app.lang = lang;
+        app.screen = Screen::Questionnaire;
+        let key = |app: &mut crate::tui::app::App, action| update(app, action, library(), care(), "2026-11-25");
+        key(&mut app, Action::Choose(1));
+        key(&mut app, Action::Choose(0));
+        key(&mut app, Action::Submit);
+        key(&mut app, Action::CrisisRecorded(Ok("10:42".into())));
+        let mut effects = Vec::new();
+        for position in [0, 0, 1, 1, 1, 1] {
+            if matches!(&app.screen, Screen::Crisis(c) if c.urgent) {
+                break;
+            }
+            effects.extend(key(&mut app, Action::Choose(position)));
+        }
+        (app, effects)
+    }
+
+    #[test]
+    fn a_non_acute_positive_asq_asks_for_a_recorded_safety_assessment() {
+        let (mut app, effects) = urgent(Lang::En);
+        let Screen::Crisis(crisis) = &app.screen else { panic!("{:?}", app.screen) };
+        assert!(crisis.urgent, "{crisis:?}");
+        assert!(
+            effects.iter().any(|e| matches!(e, Effect::RaiseFlag { urgent: true, flags, .. }
+                if flags == &["asq.non_acute_positive"])),
+            "the urgent flag is written at once: {effects:?}"
+        );
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("brief suicide safety assessment"), "{screen}");
+        insta::assert_snapshot!("urgent_80x24_en", screen);
+        insta::assert_snapshot!("urgent_120x40_en", render(&app, 120, 40));
+        insta::assert_snapshot!("urgent_80x24_fr", render(&urgent(Lang::Fr).0, 80, 24));
+        insta::assert_snapshot!("urgent_120x40_fr", render(&urgent(Lang::Fr).0, 120, 40));
+        // It cannot be left without a recorded action, the queue key included.
+        for action in [Action::Back, Action::Submit, Action::GoToQueue] {
+            update(&mut app, action, library(), care(), "2026-11-25");
+            assert!(matches!(app.screen, Screen::Crisis(_)));
+        }
+        update(&mut app, Action::Choose(0), library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        let [Effect::RecordCrisis { action, flags, .. }] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!((action.as_str(), flags.as_slice()), ("bssa_done", &["asq.non_acute_positive".to_string()][..]));
+        update(&mut app, Action::CrisisRecorded(Ok("10:50".into())), library(), care(), "2026-11-25");
+        assert!(!matches!(app.screen, Screen::Crisis(_)), "the intake goes on once it is recorded");
     }
 }
 

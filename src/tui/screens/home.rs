@@ -167,22 +167,109 @@ mod tests {
 mod notice_tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, Effect, Screen, update};
-    use crate::tui::backend::Notice;
+    use crate::tui::backend::{Alert, AlertSource, AlertTier, Notice, QueueEntry};
     use crate::tui::screens::fixtures;
-    use crate::tui::view::test_support::{care, library};
+    use crate::tui::view::test_support::{care, library, render};
+
+    fn kiosk_alert(tier: AlertTier) -> Alert {
+        Alert {
+            tier,
+            source: AlertSource::Kiosk { device: "lobby-1".into(), reference: "1a2b3c4d".into() },
+            entry: "kiosk:1a2b3c4d00000000".into(),
+        }
+    }
+
+    fn key(app: &mut crate::tui::app::App, action: Action) -> Vec<Effect> {
+        update(app, action, library(), care(), "2026-11-25")
+    }
 
     #[test]
-    fn a_pushed_critical_flag_rings_and_refreshes_the_queue_on_screen() {
+    fn a_pushed_alert_rings_shows_a_banner_and_refreshes_the_queue_on_screen() {
         let mut app = fixtures::signed_in(Lang::En);
         app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
-        let effects = update(&mut app, Action::Notice(Notice::CriticalFlag), library(), care(), "2026-11-25");
+        let effects = key(&mut app, Action::Notice(Notice::Alert(kiosk_alert(AlertTier::Critical))));
         assert_eq!(effects, vec![Effect::Bell, Effect::LoadHome]);
-        assert!(app.status.as_ref().is_some_and(|(error, _)| *error));
-        // Elsewhere (mid-intake) the bell still rings but the intake is not disturbed.
+        assert!(app.status.is_none(), "an alert is not an error on the status line");
+        // Elsewhere (mid-intake) the bell rings and the banner shows; the intake is not disturbed.
         app.screen = Screen::Questionnaire;
-        let effects = update(&mut app, Action::Notice(Notice::KioskSubmission), library(), care(), "2026-11-25");
-        assert!(effects.is_empty());
-        let effects = update(&mut app, Action::Notice(Notice::CriticalFlag), library(), care(), "2026-11-25");
-        assert_eq!(effects, vec![Effect::Bell]);
+        assert!(key(&mut app, Action::Notice(Notice::KioskSubmission)).is_empty());
+        assert_eq!(key(&mut app, Action::Notice(Notice::Alert(kiosk_alert(AlertTier::Critical)))), vec![Effect::Bell]);
+        assert!(matches!(app.screen, Screen::Questionnaire));
+        // An urgent alert does not hide a critical one.
+        key(&mut app, Action::Notice(Notice::Alert(kiosk_alert(AlertTier::Urgent))));
+        assert_eq!(app.alert.as_ref().map(|a| a.tier), Some(AlertTier::Critical));
+        key(&mut app, Action::DismissAlert);
+        assert!(app.alert.is_none());
+    }
+
+    #[test]
+    fn admins_and_the_worker_who_raised_the_flag_get_no_alert() {
+        let mut app = fixtures::signed_in(Lang::En);
+        if let Some(session) = app.session.as_mut() {
+            session.role = "admin".into();
+        }
+        app.screen = Screen::Admin(Box::default());
+        assert!(key(&mut app, Action::Notice(Notice::Alert(kiosk_alert(AlertTier::Critical)))).is_empty());
+        assert!(app.alert.is_none());
+        let mut app = fixtures::intake(Lang::En, &[]);
+        app.screen = Screen::Questionnaire;
+        let own = Alert {
+            tier: AlertTier::Critical,
+            source: AlertSource::Staff { reference: "e1".into() },
+            entry: "e1".into(),
+        };
+        assert!(key(&mut app, Action::Notice(Notice::Alert(own))).is_empty());
+        assert!(app.alert.is_none());
+    }
+
+    #[test]
+    fn ctrl_g_goes_from_a_questionnaire_to_the_queue_with_the_alerted_entry_selected() {
+        let mut app = fixtures::intake(Lang::En, &[1, 2]);
+        app.screen = Screen::Questionnaire;
+        key(&mut app, Action::Notice(Notice::Alert(kiosk_alert(AlertTier::Critical))));
+        let banner = render(&app, 80, 24);
+        assert!(banner.contains("CRITICAL ALERT · kiosk lobby-1, submission 1a2b3c4d"), "{banner}");
+        insta::assert_snapshot!("alert_banner_questionnaire_80x24_en", banner);
+        insta::assert_snapshot!("alert_banner_questionnaire_120x40_en", render(&app, 120, 40));
+        // Ctrl-L: the banner changes language with the rest.
+        key(&mut app, Action::ToggleLanguage);
+        let french = render(&app, 80, 24);
+        assert!(french.contains("ALERTE CRITIQUE · borne lobby-1, soumission 1a2b3c4d"), "{french}");
+        insta::assert_snapshot!("alert_banner_questionnaire_80x24_fr", french);
+        insta::assert_snapshot!("alert_banner_questionnaire_120x40_fr", render(&app, 120, 40));
+        key(&mut app, Action::ToggleLanguage);
+        assert_eq!(key(&mut app, Action::GoToQueue), vec![Effect::LoadHome]);
+        assert!(app.intake.is_none(), "the intake stays in the queue, saved");
+        let org = app.org.clone().unwrap();
+        let entry = |id: &str, name: &str, critical| QueueEntry {
+            encounter: id.into(),
+            client: String::new(),
+            client_name: name.into(),
+            kiosk: id.starts_with("kiosk:"),
+            critical,
+            urgent: false,
+            incomplete: false,
+            updated: "2026-11-25 09:00".into(),
+        };
+        let entries = vec![
+            entry("e9", "Jordan Lee", true),
+            entry("kiosk:1a2b3c4d00000000", "Kiosk 1a2b3c4d", true),
+            entry("e1", "Émilie Tremblay", false),
+        ];
+        key(&mut app, Action::HomeLoaded(Ok((org, entries))));
+        assert!(matches!(app.screen, Screen::Home { selected: 1, .. }), "{:?}", app.screen);
+        let effects = key(&mut app, Action::Submit);
+        assert_eq!(effects, vec![Effect::OpenEncounter("kiosk:1a2b3c4d00000000".into())]);
+        assert!(app.alert.is_none(), "opening the alerted entry is seeing it");
+    }
+
+    #[test]
+    fn the_crisis_screen_cannot_be_left_for_the_queue() {
+        let mut app = fixtures::intake(Lang::En, &[0, 0, 0, 0, 0, 0, 0, 0]);
+        app.screen = Screen::Questionnaire;
+        key(&mut app, Action::Choose(2));
+        assert!(matches!(app.screen, Screen::Crisis(_)));
+        assert!(key(&mut app, Action::GoToQueue).is_empty());
+        assert!(matches!(app.screen, Screen::Crisis(_)));
     }
 }
