@@ -27,6 +27,9 @@ pub struct Bundle {
     pub id: String,
     pub instruments: Vec<String>,
     pub label: Text,
+    /// A risk screen asks about suicide directly on every path (checked at load) and may be
+    /// given on the kiosk; a bundle that is not is for staff only.
+    pub risk_screen: bool,
 }
 
 /// A file that could not be used, or that has problems.
@@ -58,6 +61,8 @@ struct RawBundle {
     id: Spanned<String>,
     instruments: Vec<Spanned<String>>,
     label: Spanned<BTreeMap<String, String>>,
+    /// Required: a missing key is an error on the bundle.
+    risk_screen: Option<Spanned<bool>>,
 }
 
 impl Library {
@@ -238,6 +243,44 @@ impl Library {
                     ok = false;
                 }
             }
+            let risk_screen = match &bundle.risk_screen {
+                Some(flag) => *flag.get_ref(),
+                None => {
+                    diagnostics.push(Diagnostic::at_span(
+                        file,
+                        text,
+                        Some(bundle.id.span()),
+                        format!(
+                            "bundle `{}` must say whether it is a risk screen: `risk_screen = true` (asks about suicide directly; kiosk and staff) or `risk_screen = false` (staff only)",
+                            bundle.id.get_ref()
+                        ),
+                    ));
+                    ok = false;
+                    false
+                }
+            };
+            // Every path through a risk screen asks directly: an instrument of the bundle's own
+            // list (follow-ups are conditional) with an always-asked suicide question.
+            if risk_screen
+                && ok
+                && !bundle
+                    .instruments
+                    .iter()
+                    .filter_map(|id| self.instruments.get(id.get_ref()))
+                    .any(Instrument::asks_about_suicide_directly)
+            {
+                let span = bundle.risk_screen.as_ref().map_or(bundle.id.span(), Spanned::span);
+                diagnostics.push(Diagnostic::at_span(
+                    file,
+                    text,
+                    Some(span),
+                    format!(
+                        "bundle `{}` is a risk screen but can end without a direct suicide question: add an instrument that always asks one (asq, or phq9 for item 9), or set `risk_screen = false` (staff only)",
+                        bundle.id.get_ref()
+                    ),
+                ));
+                ok = false;
+            }
             let mut label = BTreeMap::new();
             for (key, value) in bundle.label.get_ref() {
                 match Lang::parse(key) {
@@ -267,6 +310,7 @@ impl Library {
                     id: bundle.id.into_inner(),
                     instruments: bundle.instruments.into_iter().map(Spanned::into_inner).collect(),
                     label: Text(label),
+                    risk_screen,
                 });
             }
         }
@@ -458,4 +502,68 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<FileReport
         }
     }
     (sources, reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped instruments with `bundles` as the bundles file.
+    fn with_bundles(bundles: &str) -> Library {
+        let sources = Library::shipped_sources().into_iter().filter(|(name, _)| name != BUNDLES_FILE);
+        Library::from_sources(sources.chain([(BUNDLES_FILE.to_string(), bundles.to_string())]))
+    }
+
+    fn bundle_diagnostics(library: &Library) -> Vec<Diagnostic> {
+        library.reports().iter().filter(|r| r.file == BUNDLES_FILE).flat_map(|r| r.diagnostics.clone()).collect()
+    }
+
+    const LABEL: &str = "label = { en = \"Test\", fr = \"Test\" }\n";
+
+    #[test]
+    fn a_risk_screen_with_only_a_short_form_or_k10_is_refused_at_its_line_and_column() {
+        for instrument in ["phq2", "k10"] {
+            let text =
+                format!("[[bundles]]\nid = \"t\"\ninstruments = [\"{instrument}\"]\nrisk_screen = true\n{LABEL}");
+            let library = with_bundles(&text);
+            assert!(library.bundle("t").is_none(), "{instrument}");
+            let diagnostics = bundle_diagnostics(&library);
+            assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+            assert_eq!((diagnostics[0].line, diagnostics[0].column), (4, 15), "{diagnostics:?}");
+            assert!(diagnostics[0].message.contains("without a direct suicide question"));
+        }
+    }
+
+    #[test]
+    fn a_risk_screen_with_the_asq_or_phq9_loads() {
+        let text = format!(
+            "[[bundles]]\nid = \"a\"\ninstruments = [\"phq2\", \"asq\"]\nrisk_screen = true\n{LABEL}\n[[bundles]]\nid = \"b\"\ninstruments = [\"phq9\"]\nrisk_screen = true\n{LABEL}"
+        );
+        let library = with_bundles(&text);
+        assert!(bundle_diagnostics(&library).is_empty());
+        assert!(library.bundle("a").is_some_and(|b| b.risk_screen));
+        assert!(library.bundle("b").is_some_and(|b| b.risk_screen));
+    }
+
+    #[test]
+    fn a_staff_only_bundle_needs_no_suicide_question_and_risk_screen_is_required() {
+        let text = format!(
+            "[[bundles]]\nid = \"s\"\ninstruments = [\"who5\"]\nrisk_screen = false\n{LABEL}\n[[bundles]]\nid = \"m\"\ninstruments = [\"asq\"]\n{LABEL}"
+        );
+        let library = with_bundles(&text);
+        assert!(library.bundle("s").is_some_and(|b| !b.risk_screen));
+        assert!(library.bundle("m").is_none());
+        let diagnostics = bundle_diagnostics(&library);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (8, 6));
+        assert!(diagnostics[0].message.contains("risk_screen"));
+    }
+
+    #[test]
+    fn every_shipped_bundle_is_a_risk_screen_that_loads() {
+        let library = Library::shipped();
+        assert!(bundle_diagnostics(&library).is_empty(), "{:?}", bundle_diagnostics(&library));
+        let ids: Vec<&str> = library.bundles().iter().filter(|b| b.risk_screen).map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["adult-core", "adult-brief", "distress", "wellbeing", "youth-core"]);
+    }
 }
