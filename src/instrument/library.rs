@@ -32,6 +32,39 @@ pub struct Bundle {
     pub risk_screen: bool,
 }
 
+/// When the ASQ is asked (an organisation setting; the store keeps it, the library applies it).
+/// NIMH validated the ASQ as a universal screen; PHQ-9 item 9 alone misses people at risk
+/// (docs/clinical-safety.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum AsqMode {
+    /// In every risk-screen bundle, for everyone (staff and kiosk).
+    #[default]
+    Universal,
+    /// Only as PHQ-9 item 9's follow-up (item 9 >= 1).
+    #[value(name = "after-phq9-item9")]
+    #[serde(rename = "after-phq9-item9")]
+    AfterPhq9Item9,
+}
+
+impl AsqMode {
+    pub fn is_universal(&self) -> bool {
+        *self == AsqMode::Universal
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AsqMode::Universal => "universal",
+            AsqMode::AfterPhq9Item9 => "after-phq9-item9",
+        }
+    }
+}
+
+/// The ASQ's instrument id.
+pub const ASQ: &str = "asq";
+/// PHQ-9's instrument id (the ASQ goes right after it in universal mode).
+pub const PHQ9: &str = "phq9";
+
 /// A file that could not be used, or that has problems.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FileReport {
@@ -335,6 +368,23 @@ impl Library {
         self.bundles.iter().find(|b| b.id == id)
     }
 
+    /// The instruments an intake flow starts with, for a bundle's list, whether the bundle is a
+    /// risk screen and the organisation's `asq_mode`. Universal mode adds the ASQ to a risk
+    /// screen (right after PHQ-9 when the bundle has it, otherwise at the end) unless it is
+    /// already there or the ASQ is not available here; a PHQ-9 item 9 answer then does not add
+    /// it a second time (the flow's queue skips follow-ups already queued or done). After-item-9
+    /// mode and staff-only bundles keep the list unchanged. Pure; used by staff and kiosk.
+    pub fn screening_instruments(&self, bundle_instruments: &[String], risk_screen: bool, asq: AsqMode) -> Vec<String> {
+        let mut list = bundle_instruments.to_vec();
+        if asq == AsqMode::Universal && risk_screen && self.get(ASQ).is_some() && !list.iter().any(|i| i == ASQ) {
+            match list.iter().position(|i| i == PHQ9) {
+                Some(at) => list.insert(at + 1, ASQ.to_string()),
+                None => list.push(ASQ.to_string()),
+            }
+        }
+        list
+    }
+
     /// Files with problems (errors; `unavailable` when the instrument cannot be offered).
     pub fn reports(&self) -> &[FileReport] {
         &self.reports
@@ -557,6 +607,30 @@ mod tests {
         assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
         assert_eq!((diagnostics[0].line, diagnostics[0].column), (8, 6));
         assert!(diagnostics[0].message.contains("risk_screen"));
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn universal_mode_adds_the_asq_after_phq9_or_at_the_end_once() {
+        let library = Library::shipped();
+        let core = ids(&["phq9", "gad7", "k6"]);
+        assert_eq!(library.screening_instruments(&core, true, AsqMode::Universal), ids(&["phq9", "asq", "gad7", "k6"]));
+        assert_eq!(library.screening_instruments(&ids(&["k10"]), true, AsqMode::Universal), ids(&["k10", "asq"]));
+        let with_asq = ids(&["who5", "asq"]);
+        assert_eq!(library.screening_instruments(&with_asq, true, AsqMode::Universal), with_asq);
+        assert_eq!(library.screening_instruments(&core, true, AsqMode::AfterPhq9Item9), core);
+        assert_eq!(library.screening_instruments(&ids(&["who5"]), false, AsqMode::Universal), ids(&["who5"]));
+    }
+
+    #[test]
+    fn asq_mode_reads_and_writes_its_setting_names() {
+        assert_eq!(AsqMode::default(), AsqMode::Universal);
+        for mode in [AsqMode::Universal, AsqMode::AfterPhq9Item9] {
+            assert_eq!(serde_json::to_value(mode).ok(), Some(serde_json::json!(mode.as_str())));
+        }
     }
 
     #[test]
