@@ -145,6 +145,10 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
     let scorable = missing.is_empty();
     for (index, item) in instrument.items.iter().enumerate() {
         state.missing[index] = enabled[index] && item.required && state.codes[index].is_none();
+        // Skipped by a rule that a missing answer could change: its value is unknown too.
+        if !enabled[index] && item.enable_when.as_ref().is_some_and(|w| w.eval_known(&state).is_none()) {
+            state.missing[index] = true;
+        }
     }
 
     for (index, score) in instrument.scores.iter().enumerate() {
@@ -174,6 +178,10 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
                     false
                 }
             });
+            // The catch-all last rule (the lowest band, e.g. "negative") is never concluded
+            // while a rule above it is undetermined.
+            let is_last = |b: &&super::model::Band| scheme.bands.last().is_some_and(|last| last.id == b.id);
+            let hit = hit.filter(|b| open.is_empty() || !is_last(b));
             if let Some(hit) = hit {
                 if instrument.default_scheme == Some(index) {
                     band = Some(hit.id.clone());
