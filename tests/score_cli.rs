@@ -114,3 +114,25 @@ fn instruments_list_and_show() {
         .stdout(predicate::str::contains("Little interest or pleasure in doing things"));
     triage().args(["instruments", "show", "nope"]).assert().code(2);
 }
+
+/// Issue 11: a Yes to any of ASQ Q1-4 is a positive screen even when Q5 is missing. The result is
+/// non-acute positive (band and urgent flag), acuity is not decided and not raised, and the output
+/// says Q5 is missing.
+#[test]
+fn asq_yes_to_q4_with_q5_missing_is_non_acute_positive() {
+    let result = score_json(&["asq", "--answers", "n,n,n,y,-"]);
+    assert_eq!(result["positive"], true);
+    assert_eq!(result["band"], "non_acute_positive");
+    assert_eq!(result["undetermined_bands"], serde_json::json!(["acute_positive"]));
+    assert_eq!(result["missing"], serde_json::json!(["q5"]));
+    assert_eq!(result["scorable"], false);
+    let flags: Vec<&str> = result["flags"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
+    assert_eq!(flags, ["non_acute_positive"]);
+    triage()
+        .args(["score", "asq", "--answers", "n,n,n,y,-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Positive screen: yes"))
+        .stdout(predicate::str::contains("missing q5"))
+        .stdout(predicate::str::contains("Non-acute positive screen"));
+}

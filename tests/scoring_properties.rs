@@ -55,6 +55,36 @@ proptest! {
         }
     }
 
+    /// What an incomplete answer set decides holds once the missing items are answered: a
+    /// positive screen stays positive, and the band found is the final band or one of the bands
+    /// left undetermined before it (never a lower one); flags already raised by the answers given
+    /// stay raised unless a flag excluded by a higher, then undetermined, band (ASQ acute) is.
+    #[test]
+    fn what_partial_answers_decide_holds_once_completed((index, seeds, sex, age) in instrument_and_answers(), fill in proptest::collection::vec(0usize..16, 40)) {
+        let instrument = nth(index);
+        let answers = fit(instrument, &seeds);
+        let context = Context { sex, age: Some(age), cutoff: None };
+        let partial = score(instrument, &answers, &context);
+        prop_assume!(!partial.scorable);
+        let completed: Vec<Option<usize>> = answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a.or(Some(fill[i] % instrument.options_of(i).len())))
+            .collect();
+        let full = score(instrument, &completed, &context);
+        prop_assert!(full.scorable, "{}: every item answered but not scorable", instrument.id);
+        if partial.positive {
+            prop_assert!(full.positive, "{}: positive from partial answers, negative once complete", instrument.id);
+        }
+        if let Some(band) = &partial.band {
+            let final_band = full.band.clone().unwrap_or_default();
+            prop_assert!(
+                &final_band == band || partial.undetermined_bands.contains(&final_band),
+                "{}: partial band {} (undetermined {:?}) but {} once complete", instrument.id, band, partial.undetermined_bands, final_band
+            );
+        }
+    }
+
     #[test]
     fn sum_scores_are_monotone_in_each_answer((index, seeds, sex, age) in instrument_and_answers(), item_seed in 0usize..40) {
         let instrument = nth(index);

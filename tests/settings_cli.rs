@@ -137,3 +137,39 @@ fn settings_show_and_set_through_the_owner_admin_only_and_audited_by_name() {
     let users: Vec<&str> = denials.iter().map(|e| e.user.as_str()).collect();
     assert_eq!(users, ["cleo", "ivy"]);
 }
+
+/// Issue 11: `--asq` sets when the ASQ is asked (universal by default), audited by name and sent
+/// to kiosks.
+#[test]
+fn the_asq_mode_is_universal_by_default_set_audited_and_sent_to_kiosks() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let admin = |args: &[&str]| {
+        let mut all = vec!["settings"];
+        all.extend_from_slice(args);
+        all.extend(["--user", "admin", "--password-stdin"]);
+        triage(&dir, &all, &format!("{ADMIN_PW}\n"))
+    };
+    assert_eq!(json(&admin(&["show", "--json"]))["asq_mode"], "universal");
+    let set = json(&admin(&["set", "--asq", "after-phq9-item9", "--json"]));
+    assert_eq!(set["changed"], serde_json::json!(["asq_mode"]));
+    assert_eq!(set["settings"]["asq_mode"], "after-phq9-item9");
+    assert!(ok(&admin(&["show"])).contains("ASQ: after-phq9-item9"));
+    let refused = admin(&["set", "--asq", "sometimes"]);
+    assert!(!refused.status.success());
+
+    let options = triage::server::client::ConnectOptions {
+        owner_program: Some(BIN.into()),
+        idle_secs: Some(3),
+        ..Default::default()
+    };
+    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
+    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    assert_eq!(info.asq_mode, triage::instrument::AsqMode::AfterPhq9Item9);
+
+    let mut reader = client(&dir, "admin", ADMIN_PW);
+    let filter = AuditFilter { action: Some("settings.update".into()), ..Default::default() };
+    let Reply::Audit(entries) = reader.request(Request::AuditList { filter }).expect("audit") else { panic!() };
+    let records: Vec<String> = entries.iter().filter_map(|e| e.record.clone()).collect();
+    assert_eq!(records, ["asq_mode"]);
+}

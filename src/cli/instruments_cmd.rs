@@ -360,6 +360,7 @@ pub fn result_json(result: &ScoreResult) -> serde_json::Value {
         "total": result.total,
         "band": result.band,
         "bands": result.bands,
+        "undetermined_bands": result.undetermined_bands,
         "positive": result.positive,
         "cutoff": result.cutoff,
         "subscales": subscales,
@@ -394,9 +395,18 @@ fn print_result(library: &Library, instrument: &Instrument, result: &ScoreResult
             println!("Band: {label} [{}]{default}", clean(scheme.label.get(lang)));
         }
     }
+    if let Some(scheme) = instrument.default_scheme.and_then(|s| instrument.band_schemes.get(s)) {
+        for band_id in &result.undetermined_bands {
+            let label =
+                scheme.bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang))).unwrap_or_default();
+            println!("Not decided (missing {}): {label} [{band_id}]", result.missing.join(", "));
+        }
+    }
     if result.scorable {
         let cutoff = result.cutoff.map(|c| format!(" (cut-off {c})")).unwrap_or_default();
         println!("Positive screen: {}{cutoff}", if result.positive { "yes" } else { "no" });
+    } else if result.positive {
+        println!("Positive screen: yes, from the answers given (missing {})", result.missing.join(", "));
     }
     for hit in &result.flags {
         let label =

@@ -195,6 +195,12 @@ fn kiosk(args: &KioskArgs) -> ExitCode {
         let known: Vec<&str> = library.bundles().iter().map(|b| b.id.as_str()).collect();
         return error(format!("unknown bundle `{}`; use one of: {}", args.bundle, known.join(", ")));
     };
+    if !bundle.risk_screen {
+        return error(format!(
+            "bundle `{}` is not a risk screen (it does not ask every client about suicide directly): staff only, never on the kiosk",
+            bundle.id
+        ));
+    }
     let instruments = bundle.instruments.clone();
     let care = match Care::shipped(&library) {
         Ok(care) => care,

@@ -9,6 +9,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::store_cmd::{AuthArgs, DirArgs, Outcome, Secrets, fail, print_outcome, session};
+use crate::instrument::AsqMode;
 use crate::sanitize::terminal_text;
 use crate::store::settings::{IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
 use crate::store::{Settings, SettingsUpdate};
@@ -48,6 +49,10 @@ pub enum SettingsAction {
         /// Remove the French text (French-speaking clients then see the English one).
         #[arg(long)]
         no_crisis_text_fr: bool,
+        /// When the ASQ is asked: `universal` (every risk-screen bundle, the default) or
+        /// `after-phq9-item9` (only as PHQ-9 item 9's follow-up). See docs/clinical-safety.md.
+        #[arg(long, value_name = "universal|after-phq9-item9")]
+        asq: Option<AsqMode>,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
@@ -72,6 +77,7 @@ pub fn changes(
     crisis_text: Option<String>,
     crisis_text_fr: Option<String>,
     no_crisis_text_fr: bool,
+    asq: Option<AsqMode>,
 ) -> Result<SettingsUpdate, String> {
     let range = |flag: &str, value: Option<u32>, range: &std::ops::RangeInclusive<u32>, unit: &str| match value {
         Some(n) if !range.contains(&n) => Err(format!("{flag} {n}: use {} to {} {unit}", range.start(), range.end())),
@@ -84,10 +90,11 @@ pub fn changes(
         kiosk_timeout_seconds,
         crisis_text,
         crisis_text_fr: if no_crisis_text_fr { Some(None) } else { crisis_text_fr.map(Some) },
+        asq_mode: asq,
     };
     if changes.is_empty() {
         return Err("nothing to change: give --idle-lock-minutes, --kiosk-timeout-seconds, --crisis-text, \
-                    --crisis-text-fr or --no-crisis-text-fr"
+                    --crisis-text-fr, --no-crisis-text-fr or --asq"
             .into());
     }
     Ok(changes)
@@ -100,6 +107,7 @@ fn settings_json(settings: &Settings) -> serde_json::Value {
         "kiosk_timeout_seconds": settings.kiosk_timeout_seconds,
         "crisis_text": settings.crisis_text,
         "crisis_text_fr": settings.crisis_text_fr,
+        "asq_mode": settings.asq_mode.as_str(),
     })
 }
 
@@ -115,9 +123,10 @@ pub fn settings_text(settings: &Settings) -> String {
         None => "(not set: French-speaking clients see the English text)".into(),
     };
     format!(
-        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\ncrisis text:\n    {}\ncrisis text, French:\n    {french}",
+        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\nASQ: {}\ncrisis text:\n    {}\ncrisis text, French:\n    {french}",
         settings.staff_idle_lock_minutes,
         settings.kiosk_timeout_seconds,
+        settings.asq_mode.as_str(),
         block(&settings.crisis_text),
     )
 }
@@ -135,11 +144,12 @@ fn execute(action: SettingsAction) -> Outcome {
             crisis_text,
             crisis_text_fr,
             no_crisis_text_fr,
+            asq,
             dir,
             auth,
         } => {
             let changes =
-                changes(idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, no_crisis_text_fr)
+                changes(idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, no_crisis_text_fr, asq)
                     .map_err(|message| fail("invalid", message))?;
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
             let updated = client.update_settings(changes)?;
@@ -159,15 +169,15 @@ mod tests {
 
     #[test]
     fn options_become_changes_and_out_of_range_values_name_their_option() {
-        let none = changes(None, None, None, None, false);
+        let none = changes(None, None, None, None, false, None);
         assert!(none.is_err_and(|m| m.starts_with("nothing to change")));
-        let error = changes(Some(0), None, None, None, false).unwrap_err();
+        let error = changes(Some(0), None, None, None, false, None).unwrap_err();
         assert_eq!(error, "--idle-lock-minutes 0: use 1 to 240 minutes");
-        let error = changes(None, Some(3601), None, None, false).unwrap_err();
+        let error = changes(None, Some(3601), None, None, false, None).unwrap_err();
         assert_eq!(error, "--kiosk-timeout-seconds 3601: use 30 to 3600 seconds");
-        let set = changes(Some(20), None, None, Some("Appelez".into()), false).unwrap();
+        let set = changes(Some(20), None, None, Some("Appelez".into()), false, None).unwrap();
         assert_eq!((set.staff_idle_lock_minutes, set.crisis_text_fr), (Some(20), Some(Some("Appelez".into()))));
-        assert_eq!(changes(None, None, None, None, true).unwrap().crisis_text_fr, Some(None));
+        assert_eq!(changes(None, None, None, None, true, None).unwrap().crisis_text_fr, Some(None));
     }
 
     #[test]

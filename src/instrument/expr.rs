@@ -29,6 +29,11 @@ pub trait Facts {
     fn positive(&self) -> bool;
     fn sex(&self) -> Option<Sex>;
     fn age(&self) -> Option<i64>;
+    /// Whether the item was asked and is required but has no answer yet (its value is unknown,
+    /// not absent). Only [`Expr::eval_known`] reads this.
+    fn item_missing(&self, _item: usize) -> bool {
+        false
+    }
 }
 
 /// Sex as recorded for cut-offs validated by sex; unknown is `None`.
@@ -118,7 +123,82 @@ impl Num {
     }
 }
 
+impl Num {
+    /// Like `eval`, but `None` when the value depends on a missing item; `Some(None)` when it is
+    /// absent for another reason (a skipped item without `if_skipped`, an unknown age, a score).
+    fn eval_known(&self, facts: &dyn Facts) -> Option<Option<i64>> {
+        match self {
+            Num::Item(i) if facts.item_missing(*i) => None,
+            Num::Sum(terms) => {
+                let mut unknown = false;
+                let mut sum = 0i64;
+                for (sign, term) in terms {
+                    match term.eval_known(facts) {
+                        Some(Some(v)) => sum += sign * v,
+                        Some(None) => return Some(None),
+                        None => unknown = true,
+                    }
+                }
+                if unknown { None } else { Some(Some(sum)) }
+            }
+            Num::Count(conditions) => {
+                let mut count = 0i64;
+                for condition in conditions {
+                    match condition.eval_known(facts) {
+                        Some(true) => count += 1,
+                        Some(false) => {}
+                        None => return None,
+                    }
+                }
+                Some(Some(count))
+            }
+            // A score over a missing item is not computed; it is compared as absent, as in `eval`.
+            other => Some(other.eval(facts)),
+        }
+    }
+}
+
 impl Expr {
+    /// Three-valued evaluation (Kleene logic): `Some(answer)` when the answers given decide the
+    /// condition whatever the missing items (`Facts::item_missing`) turn out to be, `None` when it
+    /// depends on them. `x or <unknown>` is true when `x` is; `x and <unknown>` is false when `x`
+    /// is false. Otherwise the same rules as `eval`.
+    pub fn eval_known(&self, facts: &dyn Facts) -> Option<bool> {
+        match self {
+            Expr::Not(inner) => inner.eval_known(facts).map(|v| !v),
+            Expr::And(parts) => {
+                let mut unknown = false;
+                for part in parts {
+                    match part.eval_known(facts) {
+                        Some(false) => return Some(false),
+                        Some(true) => {}
+                        None => unknown = true,
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            Expr::Or(parts) => {
+                let mut unknown = false;
+                for part in parts {
+                    match part.eval_known(facts) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => unknown = true,
+                    }
+                }
+                if unknown { None } else { Some(false) }
+            }
+            Expr::Compare(left, op, right) => match (left.eval_known(facts), right.eval_known(facts)) {
+                (Some(Some(l)), Some(Some(r))) => Some(op.holds(l, r)),
+                (Some(None), _) | (_, Some(None)) => Some(false),
+                _ => None,
+            },
+            Expr::ItemCode { item, .. } if facts.item_missing(*item) => None,
+            Expr::Answered(item) if facts.item_missing(*item) => Some(false),
+            other => Some(other.eval(facts)),
+        }
+    }
+
     /// Evaluates the condition. A comparison involving an unanswered item, a missing score or an
     /// unknown age is false, whatever the operator.
     pub fn eval(&self, facts: &dyn Facts) -> bool {

@@ -27,7 +27,43 @@ pub struct Bundle {
     pub id: String,
     pub instruments: Vec<String>,
     pub label: Text,
+    /// A risk screen asks about suicide directly on every path (checked at load) and may be
+    /// given on the kiosk; a bundle that is not is for staff only.
+    pub risk_screen: bool,
 }
+
+/// When the ASQ is asked (an organisation setting; the store keeps it, the library applies it).
+/// NIMH validated the ASQ as a universal screen; PHQ-9 item 9 alone misses people at risk
+/// (docs/clinical-safety.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum AsqMode {
+    /// In every risk-screen bundle, for everyone (staff and kiosk).
+    #[default]
+    Universal,
+    /// Only as PHQ-9 item 9's follow-up (item 9 >= 1).
+    #[value(name = "after-phq9-item9")]
+    #[serde(rename = "after-phq9-item9")]
+    AfterPhq9Item9,
+}
+
+impl AsqMode {
+    pub fn is_universal(&self) -> bool {
+        *self == AsqMode::Universal
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AsqMode::Universal => "universal",
+            AsqMode::AfterPhq9Item9 => "after-phq9-item9",
+        }
+    }
+}
+
+/// The ASQ's instrument id.
+pub const ASQ: &str = "asq";
+/// PHQ-9's instrument id (the ASQ goes right after it in universal mode).
+pub const PHQ9: &str = "phq9";
 
 /// A file that could not be used, or that has problems.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,6 +94,8 @@ struct RawBundle {
     id: Spanned<String>,
     instruments: Vec<Spanned<String>>,
     label: Spanned<BTreeMap<String, String>>,
+    /// Required: a missing key is an error on the bundle.
+    risk_screen: Option<Spanned<bool>>,
 }
 
 impl Library {
@@ -238,6 +276,44 @@ impl Library {
                     ok = false;
                 }
             }
+            let risk_screen = match &bundle.risk_screen {
+                Some(flag) => *flag.get_ref(),
+                None => {
+                    diagnostics.push(Diagnostic::at_span(
+                        file,
+                        text,
+                        Some(bundle.id.span()),
+                        format!(
+                            "bundle `{}` must say whether it is a risk screen: `risk_screen = true` (asks about suicide directly; kiosk and staff) or `risk_screen = false` (staff only)",
+                            bundle.id.get_ref()
+                        ),
+                    ));
+                    ok = false;
+                    false
+                }
+            };
+            // Every path through a risk screen asks directly: an instrument of the bundle's own
+            // list (follow-ups are conditional) with an always-asked suicide question.
+            if risk_screen
+                && ok
+                && !bundle
+                    .instruments
+                    .iter()
+                    .filter_map(|id| self.instruments.get(id.get_ref()))
+                    .any(Instrument::asks_about_suicide_directly)
+            {
+                let span = bundle.risk_screen.as_ref().map_or(bundle.id.span(), Spanned::span);
+                diagnostics.push(Diagnostic::at_span(
+                    file,
+                    text,
+                    Some(span),
+                    format!(
+                        "bundle `{}` is a risk screen but can end without a direct suicide question: add an instrument that always asks one (asq, or phq9 for item 9), or set `risk_screen = false` (staff only)",
+                        bundle.id.get_ref()
+                    ),
+                ));
+                ok = false;
+            }
             let mut label = BTreeMap::new();
             for (key, value) in bundle.label.get_ref() {
                 match Lang::parse(key) {
@@ -267,6 +343,7 @@ impl Library {
                     id: bundle.id.into_inner(),
                     instruments: bundle.instruments.into_iter().map(Spanned::into_inner).collect(),
                     label: Text(label),
+                    risk_screen,
                 });
             }
         }
@@ -289,6 +366,23 @@ impl Library {
 
     pub fn bundle(&self, id: &str) -> Option<&Bundle> {
         self.bundles.iter().find(|b| b.id == id)
+    }
+
+    /// The instruments an intake flow starts with, for a bundle's list, whether the bundle is a
+    /// risk screen and the organisation's `asq_mode`. Universal mode adds the ASQ to a risk
+    /// screen (right after PHQ-9 when the bundle has it, otherwise at the end) unless it is
+    /// already there or the ASQ is not available here; a PHQ-9 item 9 answer then does not add
+    /// it a second time (the flow's queue skips follow-ups already queued or done). After-item-9
+    /// mode and staff-only bundles keep the list unchanged. Pure; used by staff and kiosk.
+    pub fn screening_instruments(&self, bundle_instruments: &[String], risk_screen: bool, asq: AsqMode) -> Vec<String> {
+        let mut list = bundle_instruments.to_vec();
+        if asq == AsqMode::Universal && risk_screen && self.get(ASQ).is_some() && !list.iter().any(|i| i == ASQ) {
+            match list.iter().position(|i| i == PHQ9) {
+                Some(at) => list.insert(at + 1, ASQ.to_string()),
+                None => list.push(ASQ.to_string()),
+            }
+        }
+        list
     }
 
     /// Files with problems (errors; `unavailable` when the instrument cannot be offered).
@@ -458,4 +552,92 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<FileReport
         }
     }
     (sources, reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped instruments with `bundles` as the bundles file.
+    fn with_bundles(bundles: &str) -> Library {
+        let sources = Library::shipped_sources().into_iter().filter(|(name, _)| name != BUNDLES_FILE);
+        Library::from_sources(sources.chain([(BUNDLES_FILE.to_string(), bundles.to_string())]))
+    }
+
+    fn bundle_diagnostics(library: &Library) -> Vec<Diagnostic> {
+        library.reports().iter().filter(|r| r.file == BUNDLES_FILE).flat_map(|r| r.diagnostics.clone()).collect()
+    }
+
+    const LABEL: &str = "label = { en = \"Test\", fr = \"Test\" }\n";
+
+    #[test]
+    fn a_risk_screen_with_only_a_short_form_or_k10_is_refused_at_its_line_and_column() {
+        for instrument in ["phq2", "k10"] {
+            let text =
+                format!("[[bundles]]\nid = \"t\"\ninstruments = [\"{instrument}\"]\nrisk_screen = true\n{LABEL}");
+            let library = with_bundles(&text);
+            assert!(library.bundle("t").is_none(), "{instrument}");
+            let diagnostics = bundle_diagnostics(&library);
+            assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+            assert_eq!((diagnostics[0].line, diagnostics[0].column), (4, 15), "{diagnostics:?}");
+            assert!(diagnostics[0].message.contains("without a direct suicide question"));
+        }
+    }
+
+    #[test]
+    fn a_risk_screen_with_the_asq_or_phq9_loads() {
+        let text = format!(
+            "[[bundles]]\nid = \"a\"\ninstruments = [\"phq2\", \"asq\"]\nrisk_screen = true\n{LABEL}\n[[bundles]]\nid = \"b\"\ninstruments = [\"phq9\"]\nrisk_screen = true\n{LABEL}"
+        );
+        let library = with_bundles(&text);
+        assert!(bundle_diagnostics(&library).is_empty());
+        assert!(library.bundle("a").is_some_and(|b| b.risk_screen));
+        assert!(library.bundle("b").is_some_and(|b| b.risk_screen));
+    }
+
+    #[test]
+    fn a_staff_only_bundle_needs_no_suicide_question_and_risk_screen_is_required() {
+        let text = format!(
+            "[[bundles]]\nid = \"s\"\ninstruments = [\"who5\"]\nrisk_screen = false\n{LABEL}\n[[bundles]]\nid = \"m\"\ninstruments = [\"asq\"]\n{LABEL}"
+        );
+        let library = with_bundles(&text);
+        assert!(library.bundle("s").is_some_and(|b| !b.risk_screen));
+        assert!(library.bundle("m").is_none());
+        let diagnostics = bundle_diagnostics(&library);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert_eq!((diagnostics[0].line, diagnostics[0].column), (8, 6));
+        assert!(diagnostics[0].message.contains("risk_screen"));
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn universal_mode_adds_the_asq_after_phq9_or_at_the_end_once() {
+        let library = Library::shipped();
+        let core = ids(&["phq9", "gad7", "k6"]);
+        assert_eq!(library.screening_instruments(&core, true, AsqMode::Universal), ids(&["phq9", "asq", "gad7", "k6"]));
+        assert_eq!(library.screening_instruments(&ids(&["k10"]), true, AsqMode::Universal), ids(&["k10", "asq"]));
+        let with_asq = ids(&["who5", "asq"]);
+        assert_eq!(library.screening_instruments(&with_asq, true, AsqMode::Universal), with_asq);
+        assert_eq!(library.screening_instruments(&core, true, AsqMode::AfterPhq9Item9), core);
+        assert_eq!(library.screening_instruments(&ids(&["who5"]), false, AsqMode::Universal), ids(&["who5"]));
+    }
+
+    #[test]
+    fn asq_mode_reads_and_writes_its_setting_names() {
+        assert_eq!(AsqMode::default(), AsqMode::Universal);
+        for mode in [AsqMode::Universal, AsqMode::AfterPhq9Item9] {
+            assert_eq!(serde_json::to_value(mode).ok(), Some(serde_json::json!(mode.as_str())));
+        }
+    }
+
+    #[test]
+    fn every_shipped_bundle_is_a_risk_screen_that_loads() {
+        let library = Library::shipped();
+        assert!(bundle_diagnostics(&library).is_empty(), "{:?}", bundle_diagnostics(&library));
+        let ids: Vec<&str> = library.bundles().iter().filter(|b| b.risk_screen).map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["adult-core", "adult-brief", "distress", "wellbeing", "youth-core"]);
+    }
 }

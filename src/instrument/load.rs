@@ -91,6 +91,8 @@ struct RawItem {
     enable_when: Option<Spanned<String>>,
     if_skipped: Option<Spanned<i64>>,
     use_stem: Option<bool>,
+    #[serde(default)]
+    suicide_question: bool,
 }
 
 #[derive(Deserialize)]
@@ -444,6 +446,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             enable_when_text: item.enable_when.as_ref().map(|w| w.get_ref().clone()),
             if_skipped: item.if_skipped.as_ref().map(|v| *v.get_ref()),
             use_stem: item.use_stem.unwrap_or(true),
+            suicide_question: item.suicide_question,
         });
     }
     if items.is_empty() {

@@ -12,6 +12,6 @@ pub mod score;
 pub use answers::{AnswerError, parse_answer_list};
 pub use change::{Change, Direction, compare};
 pub use expr::Sex;
-pub use library::{Bundle, FileReport, Library};
+pub use library::{AsqMode, Bundle, FileReport, Library};
 pub use model::{Instrument, Lang, Severity};
 pub use score::{Context, FlagHit, ScoreResult, score};

@@ -81,6 +81,9 @@ pub struct Item {
     /// Whether the instrument's stem is shown above this item (false for a gate question that
     /// carries its own timeframe, like PC-PTSD-5's lifetime exposure question).
     pub use_stem: bool,
+    /// Our metadata, not instrument text: the item asks about suicide directly (PHQ-9 item 9,
+    /// ASQ Q1-4). A risk-screen bundle must ask one such item on every path.
+    pub suicide_question: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -273,6 +276,12 @@ impl Instrument {
     /// scored item; trailing optional unscored items may be left out.
     pub fn minimum_answer_count(&self) -> usize {
         self.items.iter().rposition(|item| item.required || item.scored).map_or(0, |i| i + 1)
+    }
+
+    /// Whether the instrument asks about suicide directly whenever it is given: an item marked
+    /// `suicide_question` with no skip rule.
+    pub fn asks_about_suicide_directly(&self) -> bool {
+        self.items.iter().any(|item| item.suicide_question && item.enable_when.is_none())
     }
 
     /// Follow-up instruments this instrument can trigger.

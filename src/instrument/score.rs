@@ -41,6 +41,9 @@ pub struct ScoreResult {
     pub band: Option<String>,
     /// Band id per scheme.
     pub bands: BTreeMap<String, String>,
+    /// Bands of a rule scheme that come before the band found (or could be the band) but depend
+    /// on a missing item: not decided, so never read as "no" (ASQ with Q5 missing: acute unknown).
+    pub undetermined_bands: Vec<String>,
     pub positive: bool,
     /// The cut-off applied, when the positive screen is a cut-off.
     pub cutoff: Option<i64>,
@@ -64,6 +67,8 @@ struct State<'a> {
     scores: Vec<Option<i64>>,
     positive: bool,
     context: &'a Context,
+    /// Asked, required and not answered (set once the missing items are known).
+    missing: Vec<bool>,
 }
 
 impl Facts for State<'_> {
@@ -85,6 +90,9 @@ impl Facts for State<'_> {
     fn age(&self) -> Option<i64> {
         self.context.age
     }
+    fn item_missing(&self, item: usize) -> bool {
+        self.missing.get(item).copied().unwrap_or(false)
+    }
 }
 
 /// Which items are asked, given the answers so far (skip rules look only at earlier items).
@@ -102,6 +110,7 @@ fn resolve<'a>(instrument: &'a Instrument, answers: &Answers, context: &'a Conte
         scores: vec![None; instrument.scores.len()],
         positive: false,
         context,
+        missing: vec![false; count],
     };
     let mut enabled = vec![true; count];
     for (index, item) in instrument.items.iter().enumerate() {
@@ -134,6 +143,13 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
     let skipped =
         instrument.items.iter().enumerate().filter(|(i, _)| !enabled[*i]).map(|(_, item)| item.id.clone()).collect();
     let scorable = missing.is_empty();
+    for (index, item) in instrument.items.iter().enumerate() {
+        state.missing[index] = enabled[index] && item.required && state.codes[index].is_none();
+        // Skipped by a rule that a missing answer could change: its value is unknown too.
+        if !enabled[index] && item.enable_when.as_ref().is_some_and(|w| w.eval_known(&state).is_none()) {
+            state.missing[index] = true;
+        }
+    }
 
     for (index, score) in instrument.scores.iter().enumerate() {
         let sum = score.items.iter().try_fold(0i64, |acc, &item| Some(acc + state.values[item]?));
@@ -144,6 +160,39 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
 
     let mut bands = BTreeMap::new();
     let mut band = None;
+    let mut undetermined_bands = Vec::new();
+    if !scorable {
+        // Rule schemes whose answer the given answers decide still get their band: the first
+        // rule that holds whatever the missing items are. Rules before it that depend on a
+        // missing item are listed as undetermined (a higher band is possible, never assumed
+        // away). Numeric schemes need their score.
+        for (index, scheme) in instrument.band_schemes.iter().enumerate() {
+            if scheme.score.is_some() {
+                continue;
+            }
+            let mut open = Vec::new();
+            let hit = scheme.bands.iter().find(|b| match b.when.as_ref().and_then(|w| w.eval_known(&state)) {
+                Some(holds) => holds,
+                None => {
+                    open.push(b.id.clone());
+                    false
+                }
+            });
+            // The catch-all last rule (the lowest band, e.g. "negative") is never concluded
+            // while a rule above it is undetermined.
+            let is_last = |b: &&super::model::Band| scheme.bands.last().is_some_and(|last| last.id == b.id);
+            let hit = hit.filter(|b| open.is_empty() || !is_last(b));
+            if let Some(hit) = hit {
+                if instrument.default_scheme == Some(index) {
+                    band = Some(hit.id.clone());
+                }
+                bands.insert(scheme.id.clone(), hit.id.clone());
+            }
+            if instrument.default_scheme == Some(index) {
+                undetermined_bands = open;
+            }
+        }
+    }
     if scorable {
         for (index, scheme) in instrument.band_schemes.iter().enumerate() {
             let hit = match scheme.score {
@@ -174,6 +223,11 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
             Some(Positive::When { when, .. }) => when.eval(&state),
             None => false,
         };
+    } else if let Some(Positive::When { when, .. }) = &instrument.positive {
+        // A positive screen the given answers already decide (ASQ: a Yes to Q1-4 with Q5
+        // missing) is positive; one that depends on a missing item stays not positive, and the
+        // result is not scorable, so it is never read as a negative screen.
+        state.positive = when.eval_known(&state) == Some(true);
     }
 
     // Risk flags do not depend on the total being scorable: a lone positive risk item counts.
@@ -216,11 +270,49 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
         scores,
         band,
         bands,
+        undetermined_bands,
         positive: state.positive,
         cutoff,
         flags,
         follow_ups,
         skipped,
         derived: BTreeMap::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instrument::Library;
+    use crate::instrument::answers::parse_answer_list;
+
+    fn asq(answers: &str) -> ScoreResult {
+        let library = Library::shipped();
+        let Some(instrument) = library.get("asq") else { panic!("asq is shipped") };
+        let answers = parse_answer_list(instrument, answers).unwrap_or_else(|e| panic!("{e}"));
+        score(instrument, &answers, &Context::default())
+    }
+
+    #[test]
+    fn asq_yes_with_q5_missing_is_non_acute_positive_with_acuity_undecided() {
+        let result = asq("n,n,n,y,-");
+        assert!(!result.scorable);
+        assert_eq!(result.missing, ["q5"]);
+        assert!(result.positive);
+        assert_eq!(result.band.as_deref(), Some("non_acute_positive"));
+        assert_eq!(result.undetermined_bands, ["acute_positive"]);
+        let flags: Vec<&str> = result.flags.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(flags, ["non_acute_positive"]);
+    }
+
+    #[test]
+    fn complete_asq_results_are_unchanged() {
+        let negative = asq("n,n,n,n,-");
+        assert!(negative.scorable && !negative.positive);
+        assert_eq!(negative.band.as_deref(), Some("negative"));
+        assert!(negative.undetermined_bands.is_empty());
+        let acute = asq("n,n,n,y,y");
+        assert_eq!(acute.band.as_deref(), Some("acute_positive"));
+        assert!(acute.has_critical_flag());
     }
 }

@@ -51,6 +51,7 @@ fn info(province: &str, timeout_seconds: u32) -> KioskInfo {
         submission_public_key: hex::encode(keys().public_key()),
         kiosk_timeout_seconds: timeout_seconds,
         pin_set: true,
+        asq_mode: Default::default(),
     }
 }
 

@@ -73,6 +73,7 @@ pub fn from_total(instrument: &Instrument, total: i64) -> ScoreResult {
         scores,
         band,
         bands: BTreeMap::new(),
+        undetermined_bands: Vec::new(),
         positive,
         cutoff,
         flags: Vec::new(),

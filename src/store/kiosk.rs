@@ -191,6 +191,9 @@ pub struct KioskInfo {
     pub kiosk_timeout_seconds: u32,
     /// An exit PIN has been set (`triage kiosk-pin`).
     pub pin_set: bool,
+    /// When the ASQ is asked (organisation setting); owners from before it send none: universal.
+    #[serde(default)]
+    pub asq_mode: crate::instrument::AsqMode,
 }
 
 /// Default lifetime of a check-in code.

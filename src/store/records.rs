@@ -252,6 +252,10 @@ pub struct Settings {
     /// are (no schema version change).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crisis_text_fr: Option<String>,
+    /// When the ASQ is asked (default universal). Left out when universal, so records written
+    /// before it read as universal and are written exactly as before.
+    #[serde(default, skip_serializing_if = "crate::instrument::AsqMode::is_universal")]
+    pub asq_mode: crate::instrument::AsqMode,
 }
 
 impl Default for Settings {
@@ -261,6 +265,7 @@ impl Default for Settings {
             kiosk_timeout_seconds: 120,
             crisis_text: "If you are in crisis call or text 9-8-8 (Suicide Crisis Helpline) or call 911.".into(),
             crisis_text_fr: None,
+            asq_mode: crate::instrument::AsqMode::Universal,
         }
     }
 }
@@ -292,6 +297,8 @@ pub struct SettingsUpdate {
     pub crisis_text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub crisis_text_fr: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asq_mode: Option<crate::instrument::AsqMode>,
 }
 
 impl SettingsUpdate {
@@ -696,6 +703,7 @@ mod tests {
             "submission_public_key": "00", "created_ms": 1, "insecure_test_kdf": false});
         let org: Organisation = decode(Kind::Organisation, &serde_json::to_vec(&stored).unwrap()).unwrap();
         assert_eq!(org.settings.crisis_text_fr, None);
+        assert_eq!(org.settings.asq_mode, crate::instrument::AsqMode::Universal);
         assert_eq!(org.settings.kiosk_timeout_seconds, 180, "a stored value is kept, not the new default");
         // Unset, it is left out, so the record is written exactly as before.
         assert_eq!(serde_json::to_value(&org).unwrap(), stored);

@@ -41,12 +41,14 @@ fn crisis_text(field: &'static str, text: &str) -> Result<String> {
 /// characters (line breaks are allowed).
 pub fn validate(settings: &Settings) -> Result<Settings> {
     // Destructured, so a setting added to `Settings` cannot be left unchecked.
-    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text: english, crisis_text_fr } = settings;
+    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text: english, crisis_text_fr, asq_mode } =
+        settings;
     Ok(Settings {
         staff_idle_lock_minutes: within("staff idle lock", *staff_idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes")?,
         kiosk_timeout_seconds: within("kiosk timeout", *kiosk_timeout_seconds, &KIOSK_TIMEOUT_SECONDS, "seconds")?,
         crisis_text: crisis_text("crisis text", english)?,
         crisis_text_fr: crisis_text_fr.as_deref().map(|text| crisis_text("French crisis text", text)).transpose()?,
+        asq_mode: *asq_mode,
     })
 }
 
@@ -57,6 +59,7 @@ pub fn merged(current: &Settings, changes: &SettingsUpdate) -> Settings {
         kiosk_timeout_seconds: changes.kiosk_timeout_seconds.unwrap_or(current.kiosk_timeout_seconds),
         crisis_text: changes.crisis_text.clone().unwrap_or_else(|| current.crisis_text.clone()),
         crisis_text_fr: changes.crisis_text_fr.clone().unwrap_or_else(|| current.crisis_text_fr.clone()),
+        asq_mode: changes.asq_mode.unwrap_or(current.asq_mode),
     }
 }
 
@@ -67,6 +70,7 @@ pub fn changed_fields(before: &Settings, after: &Settings) -> Vec<String> {
         ("kiosk_timeout_seconds", before.kiosk_timeout_seconds != after.kiosk_timeout_seconds),
         ("crisis_text", before.crisis_text != after.crisis_text),
         ("crisis_text_fr", before.crisis_text_fr != after.crisis_text_fr),
+        ("asq_mode", before.asq_mode != after.asq_mode),
     ]
     .into_iter()
     .filter(|(_, differs)| *differs)

@@ -442,6 +442,8 @@ fn settings_job(form: &mut Form) -> Option<Job> {
         kiosk_timeout_seconds: seconds,
         crisis_text: english,
         crisis_text_fr: french,
+        // Not on this form yet (set with `triage settings set --asq`); the update leaves it as is.
+        asq_mode: Default::default(),
     };
     if form.fields[2].error.is_none()
         && let Err(crate::store::StoreError::Invalid { field, .. }) = crate::store::settings::validate(&settings)
@@ -449,12 +451,14 @@ fn settings_job(form: &mut Form) -> Option<Job> {
         let index = if field == "French crisis text" { 3 } else { 2 };
         form.fields[index].error = Some(Text::AdminCrisisTextRule);
     }
-    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr } = settings;
+    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, asq_mode: _ } =
+        settings;
     Some(Job::SaveSettings(SettingsUpdate {
         staff_idle_lock_minutes: Some(staff_idle_lock_minutes),
         kiosk_timeout_seconds: Some(kiosk_timeout_seconds),
         crisis_text: Some(crisis_text),
         crisis_text_fr: Some(crisis_text_fr),
+        asq_mode: None,
     }))
 }
 
@@ -976,6 +980,7 @@ mod tests {
             kiosk_timeout_seconds: 120,
             crisis_text: "Stay with the client.\nCall extension 200.".into(),
             crisis_text_fr: None,
+            asq_mode: Default::default(),
         }
     }
 
@@ -1039,6 +1044,7 @@ mod tests {
                 kiosk_timeout_seconds: 300,
                 crisis_text: "Call extension 200.".into(),
                 crisis_text_fr: Some("Restez avec la personne.".into()),
+                asq_mode: Default::default(),
             },
         };
         let job = run(&mut app, Ok(Outcome::SettingsSaved(saved.clone())));
@@ -1047,6 +1053,7 @@ mod tests {
             kiosk_timeout_seconds: Some(300),
             crisis_text: Some("Call extension 200.".into()),
             crisis_text_fr: Some(Some("Restez avec la personne.".into())),
+            asq_mode: None,
         };
         assert_eq!(job, Job::SaveSettings(expected));
         // The new idle lock and crisis texts take effect in this session at once.

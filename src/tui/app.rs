@@ -17,6 +17,16 @@ use crate::triage::Level;
 pub const CONSENT_VERSION: &str = "2026-11-v1";
 /// The bundle a staff intake starts with.
 pub const DEFAULT_BUNDLE: &str = "adult-core";
+
+/// The instruments an encounter starts with: the default bundle's, with the ASQ added as the
+/// organisation's `asq_mode` says (`Library::screening_instruments`, shared with the kiosk).
+fn start_instruments(library: &Library, org: Option<&OrgInfo>) -> Vec<String> {
+    let asq = org.map_or_else(crate::instrument::AsqMode::default, |org| org.asq_mode);
+    library
+        .bundle(DEFAULT_BUNDLE)
+        .map(|b| library.screening_instruments(&b.instruments, b.risk_screen, asq))
+        .unwrap_or_default()
+}
 /// Province and territory codes.
 pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
 pub const POPULATIONS: [(&str, Text); 6] = [
@@ -848,7 +858,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::ClientCreated(Ok(client)) => {
-            let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
+            let instruments = start_instruments(library, app.org.as_ref());
             vec![Effect::StartEncounter { client, instruments }]
         }
         Action::ClientUpdated(Ok(client)) => {
@@ -877,7 +887,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Action::EncounterStarted(Ok((encounter, client))) => {
             let context =
                 Context { sex: None, age: client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
-            let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
+            let instruments = start_instruments(library, app.org.as_ref());
             let flow = IntakeFlow::new(library, &instruments, context);
             app.intake = Some(Intake { encounter, client, flow, save: SaveState::Saved, notice: None });
             app.status = None;
@@ -1307,7 +1317,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Action::Submit => {
                 let chosen = search.matches().get(search.selected).map(|c| (*c).clone());
-                let instruments = library.bundle(DEFAULT_BUNDLE).map(|b| b.instruments.clone()).unwrap_or_default();
+                let instruments = start_instruments(library, app.org.as_ref());
                 chosen.map(|client| vec![Effect::StartEncounter { client, instruments }]).unwrap_or_default()
             }
             _ => Vec::new(),

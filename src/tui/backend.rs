@@ -24,6 +24,8 @@ pub struct OrgInfo {
     /// The crisis text for French-speaking clients, when the organisation has set one.
     pub crisis_text_fr: Option<String>,
     pub idle_lock_minutes: u32,
+    /// When the ASQ is asked (organisation setting).
+    pub asq_mode: crate::instrument::AsqMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,7 @@ pub fn signed_in(lang: Lang) -> App {
         crisis_text: "Stay with the client. Call the on-call clinician at extension 200.".into(),
         crisis_text_fr: None,
         idle_lock_minutes: 10,
+        asq_mode: Default::default(),
     });
     app
 }

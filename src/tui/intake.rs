@@ -499,6 +499,30 @@ mod tests {
         assert_eq!(flow.results().next().and_then(|r| r.total), Some(0));
     }
 
+    /// Issue 11: in universal mode the ASQ is in the starting list right after PHQ-9, and a
+    /// PHQ-9 item 9 answer (whose follow-up is the ASQ) does not queue it a second time.
+    #[test]
+    fn universal_asq_is_asked_once_when_phq9_item_9_also_calls_for_it() {
+        let library = library();
+        let bundle = library.bundle("adult-core").unwrap();
+        let start = library.screening_instruments(
+            &bundle.instruments,
+            bundle.risk_screen,
+            crate::instrument::AsqMode::Universal,
+        );
+        assert_eq!(start, ["phq9", "asq", "gad7", "auditc", "dast10", "pcptsd5"]);
+        let mut flow = IntakeFlow::new(&library, &start, Context::default());
+        answer_all(&mut flow, &library, &[0, 0, 0, 0, 0, 0, 0, 0, 2, 0]);
+        assert_eq!(flow.queue().iter().filter(|id| *id == "asq").count(), 1, "{:?}", flow.queue());
+        assert_eq!(flow.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
+        let unchanged = library.screening_instruments(
+            &bundle.instruments,
+            bundle.risk_screen,
+            crate::instrument::AsqMode::AfterPhq9Item9,
+        );
+        assert_eq!(unchanged, bundle.instruments);
+    }
+
     #[test]
     fn positive_screen_adds_its_follow_up_and_back_removes_it() {
         let library = library();

@@ -193,6 +193,7 @@ impl Backend for StoreBackend {
                 crisis_text: org.settings.crisis_text,
                 crisis_text_fr: org.settings.crisis_text_fr,
                 idle_lock_minutes: org.settings.staff_idle_lock_minutes,
+                asq_mode: org.settings.asq_mode,
             }),
             other => Err(unexpected(&other)),
         }

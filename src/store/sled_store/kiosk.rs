@@ -96,6 +96,7 @@ impl SledStore {
             submission_public_key: org.submission_public_key,
             kiosk_timeout_seconds: org.settings.kiosk_timeout_seconds,
             pin_set,
+            asq_mode: org.settings.asq_mode,
         })
     }
 
