@@ -250,7 +250,11 @@ pub struct Kiosk {
     pub lang: Lang,
     pub screen: Screen,
     pub bundle: String,
+    /// The instruments the flow starts with: the bundle's, with the ASQ added when the
+    /// organisation asks it of everyone (`asq_mode`, known once the owner answers).
     pub instruments: Vec<String>,
+    /// The bundle's own list (kiosk bundles are risk screens: `triage kiosk` refuses others).
+    pub bundle_instruments: Vec<String>,
     pub info: Option<KioskInfo>,
     pub connecting: bool,
     pub next_connect_ms: i64,
@@ -351,6 +355,7 @@ impl Kiosk {
             lang,
             screen: Screen::Welcome,
             bundle: bundle.to_string(),
+            bundle_instruments: instruments.clone(),
             instruments,
             info: None,
             connecting: false,
@@ -474,6 +479,8 @@ pub fn update(kiosk: &mut Kiosk, action: Action, deps: &Deps) -> Vec<Effect> {
                     if !kiosk.idle_fixed {
                         kiosk.idle_ms = (i64::from(info.kiosk_timeout_seconds) * 1000).max(MIN_IDLE_MS);
                     }
+                    kiosk.instruments =
+                        deps.library.screening_instruments(&kiosk.bundle_instruments, true, info.asq_mode);
                     kiosk.info = Some(info);
                     seal_waiting(kiosk);
                     try_send(kiosk, &mut effects);

@@ -291,6 +291,8 @@ fn at_screen(name: &str) -> Run {
 fn finish_all(run: &mut Run) {
     for _ in 0..200 {
         match run.kiosk.screen {
+            // The first option everywhere, but "No" (2) to the ASQ, asked of everyone.
+            Screen::Question if run.current_item().is_some_and(|(i, _)| i == "asq") => run.key(KioskKey::Digit(2)),
             Screen::Question => run.key(KioskKey::Digit(1)),
             // An urgent answer's support page: go on.
             Screen::Support => run.key(KioskKey::Enter),
@@ -448,7 +450,7 @@ fn a_completed_questionnaire_is_sealed_and_the_kiosk_cannot_read_it_back() {
     assert!(intake.complete);
     assert_eq!(intake.consent, crate::store::ConsentAnswer::Given);
     assert_eq!(intake.consent_version, CONSENT_VERSION);
-    assert_eq!(intake.instruments, ["phq9", "gad7", "auditc", "dast10", "pcptsd5"]);
+    assert_eq!(intake.instruments, ["phq9", "asq", "gad7", "auditc", "dast10", "pcptsd5"], "the ASQ asked of everyone");
     assert!(intake.answers.iter().any(|a| a.instrument.id == "phq9" && a.item_id == "q9" && a.score == 0));
     assert!(intake.completed.contains(&"pcptsd5".to_string()));
     run.key(KioskKey::Enter);
@@ -650,10 +652,11 @@ fn optional_items_are_skipped_with_enter_and_back_goes_back() {
     assert_eq!(run.current_item(), Some(("phq9".into(), "q9".into())));
     run.key(KioskKey::Enter);
     run.key(KioskKey::Enter);
-    assert_eq!(run.current_item().map(|(i, _)| i), Some("gad7".into()));
+    // The organisation asks the ASQ of everyone (the default), right after the PHQ-9.
+    assert_eq!(run.current_item().map(|(i, _)| i), Some("asq".into()));
     // A number beyond the options does nothing.
     run.key(KioskKey::Digit(9));
-    assert_eq!(run.current_item(), Some(("gad7".into(), "q1".into())));
+    assert_eq!(run.current_item(), Some(("asq".into(), "q1".into())));
 }
 
 #[test]
