@@ -428,7 +428,7 @@ impl Tui {
         self.send(TAB);
         self.send("en");
         self.step(ENTER, &["Consent", "Does the client consent?"]);
-        self.step("1", &["PHQ-9", "Questionnaire 1 of 5", "Item 1 of 10", "Little interest or pleasure"])
+        self.step("1", &["PHQ-9", "Questionnaire 1 of 6", "Item 1 of 10", "Little interest or pleasure"])
     }
 }
 
