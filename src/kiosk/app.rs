@@ -3,18 +3,19 @@
 //!
 //! Lockdown lives here: no key leads out of the kiosk. Only [`Effect::Exit`] ends it, and only a
 //! PIN the owner accepted produces it. The current client's answers are held in [`ClientSession`]
-//! (zeroized on drop); once sealed, only the ciphertext waits in [`Pending`] until the owner has
-//! it, and nothing of one client is ever drawn for the next.
+//! (its questionnaire flow, dropped at the reset); each answer is sealed at once, only the
+//! ciphertext waits in [`Pending`] until the owner has it (the serialised plaintext before the
+//! key is known is zeroized), and nothing of one client is ever drawn for the next.
 
 use secrecy::SecretString;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::instrument::{Context, FlagHit, Lang, Library, Severity};
 use crate::store::kiosk::{KIOSK_INTAKE_VERSION, KioskInfo, KioskIntake, PartialTotal, StopPoint, SubmissionProgress};
 use crate::store::{ConsentAnswer, InstrumentRef, NewAnswer, RecordId};
 use crate::tui::backend::ClientInfo;
 use crate::tui::care::Care;
-use crate::tui::intake::{IntakeFlow, Step, declined_flag_id};
+use crate::tui::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
 
 /// Version of the consent text the kiosk shows (recorded with each submission).
 pub const CONSENT_VERSION: &str = "kiosk-2026-01";
@@ -146,32 +147,13 @@ pub enum Screen {
     },
 }
 
-/// One answer in memory (zeroized on drop; never printed).
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub struct KioskAnswer {
-    pub instrument: String,
-    pub version: String,
-    pub language: String,
-    pub item: String,
-    pub position: u32,
-    pub value: i64,
-}
-
-impl std::fmt::Debug for KioskAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("KioskAnswer(<redacted>)")
-    }
-}
-
-/// The client at the kiosk now. Dropped (and its answers zeroized) at the reset. The
-/// questionnaire flow's own answer positions (`IntakeFlow`) are dropped with it.
+/// The client at the kiosk now. Dropped at the reset, with the questionnaire flow that holds
+/// the answers (option positions); each box sealed for the owner is built from that flow.
 pub struct ClientSession {
     pub id: RecordId,
     pub lang: Lang,
     pub checkin: Option<RecordId>,
     pub flow: IntakeFlow,
-    /// Every answer in the order given (a changed answer is given again; the last one counts).
-    pub answers: Vec<KioskAnswer>,
     pub completed: Vec<String>,
     pub critical: Vec<String>,
     /// `instrument.flag` of urgent flags raised (kept if the answer is changed afterwards).
@@ -187,7 +169,14 @@ pub struct ClientSession {
 
 impl std::fmt::Debug for ClientSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ClientSession({}, {} answers)", self.id, self.answers.len())
+        write!(f, "ClientSession({}, {} answers)", self.id, self.answer_count())
+    }
+}
+
+impl ClientSession {
+    /// The items answered now (a declined or skipped item has no answer).
+    pub fn answer_count(&self) -> usize {
+        self.flow.answered().map(|(_, given)| given.iter().flatten().count()).sum()
     }
 }
 
@@ -413,7 +402,7 @@ impl Kiosk {
         self.screen_since_ms = self.now_ms;
     }
 
-    /// Forgets the client (answers zeroized on drop) and starts over at the welcome screen, or
+    /// Forgets the client (its flow and answers dropped) and starts over at the welcome screen, or
     /// at the neutral saving page while a sealed submission still waits for the owner.
     fn reset(&mut self, effects: &mut Vec<Effect>) {
         self.client = None;
@@ -608,7 +597,6 @@ fn on_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effec
                     lang: kiosk.lang,
                     checkin: kiosk.checkin.take(),
                     flow,
-                    answers: Vec::new(),
                     completed: Vec::new(),
                     critical: Vec::new(),
                     urgent: Vec::new(),
@@ -699,27 +687,14 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
         }
         _ => return,
     };
-    let lang = client.lang;
     let mut crisis: Vec<(String, FlagHit)> = Vec::new();
     let mut urgent: Vec<(String, FlagHit)> = Vec::new();
     let mut finished = false;
     let mut support = false;
     for step in steps {
         match step {
-            Step::Answered { instrument, version, item, position, value } => {
-                let shown = library
-                    .get(&instrument)
-                    .map(|i| if i.languages.contains(&lang) { lang } else { Lang::En })
-                    .unwrap_or(Lang::En);
-                client.answers.push(KioskAnswer {
-                    instrument,
-                    version,
-                    language: shown.code().to_string(),
-                    item,
-                    position: u32::try_from(position).unwrap_or(u32::MAX),
-                    value,
-                });
-            }
+            // The flow holds the answer; the box sent below is built from it.
+            Step::Answered { .. } => {}
             Step::Crisis { instrument, flags } => {
                 for flag in &flags {
                     push_once(&mut client.critical, format!("{instrument}.{}", flag.id));
@@ -743,12 +718,14 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
                 if let Some(asked) = library.get(&instrument) {
                     let index = asked.item_index(&item);
                     urgent.extend(
-                        asked.flags.iter().filter(|f| f.severity >= Severity::Urgent && reads_item(f, index)).map(
-                            |f| {
+                        asked
+                            .flags
+                            .iter()
+                            .filter(|f| f.severity >= Severity::Urgent && index.is_some_and(|i| flag_reads_item(f, i)))
+                            .map(|f| {
                                 let hit = FlagHit { id: f.id.clone(), severity: f.severity, item: Some(item.clone()) };
                                 (instrument.clone(), hit)
-                            },
-                        ),
+                            }),
                     );
                 }
             }
@@ -777,14 +754,6 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
             kiosk.go(Screen::Support);
         }
     }
-}
-
-/// Whether a flag names or reads item `index`.
-fn reads_item(flag: &crate::instrument::model::Flag, index: Option<usize>) -> bool {
-    let Some(index) = index else { return false };
-    let mut reads = Vec::new();
-    flag.when.items(&mut reads);
-    flag.item == Some(index) || reads.contains(&index)
 }
 
 fn push_once(list: &mut Vec<String>, name: String) {

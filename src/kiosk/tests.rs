@@ -339,7 +339,7 @@ fn only_the_right_pin_ends_the_kiosk() {
     // Enter with nothing typed goes back to the question, answers intact.
     run.key(KioskKey::Enter);
     assert_eq!(run.kiosk.screen, Screen::Question);
-    assert_eq!(run.kiosk.client.as_ref().map(|c| c.answers.len()), Some(1));
+    assert_eq!(run.kiosk.client.as_ref().map(|c| c.answer_count()), Some(1));
     run.key(KioskKey::Admin);
     run.fake.up = false;
     run.digits(&[2, 4, 6, 8, 1, 0]);

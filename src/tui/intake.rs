@@ -27,6 +27,13 @@ pub enum Step {
     Finished,
 }
 
+/// Whether a flag names item `index` or reads it in its condition.
+pub fn flag_reads_item(flag: &crate::instrument::model::Flag, index: usize) -> bool {
+    let mut reads = Vec::new();
+    flag.when.items(&mut reads);
+    flag.item == Some(index) || reads.contains(&index)
+}
+
 /// The id of the urgent flag a declined risk item raises: `<item>_declined`.
 pub fn declined_flag_id(item: &str) -> String {
     format!("{item}_declined")
@@ -354,13 +361,8 @@ impl IntakeFlow {
     pub fn current_item_is_risk(&self, library: &Library) -> bool {
         let Some(instrument) = self.current_instrument(library) else { return false };
         let item = self.item;
-        let read_by_risk_flag = instrument.flags.iter().any(|flag| {
-            flag.severity >= Severity::Urgent && {
-                let mut reads = Vec::new();
-                flag.when.items(&mut reads);
-                flag.item == Some(item) || reads.contains(&item)
-            }
-        });
+        let read_by_risk_flag =
+            instrument.flags.iter().any(|flag| flag.severity >= Severity::Urgent && flag_reads_item(flag, item));
         read_by_risk_flag && !instrument.options_of(item).iter().any(|o| o.code == "declined")
     }
 
