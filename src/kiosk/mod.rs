@@ -12,6 +12,7 @@ pub mod app;
 pub mod backend;
 pub mod keys;
 pub mod shell;
+pub mod submission;
 pub mod view;
 
 #[cfg(test)]
