@@ -322,7 +322,7 @@ fn a_declined_item_9_and_the_claim_that_ends_the_kiosk_session() {
         panic!()
     };
     assert!(
-        detail.crisis_actions.iter().any(|c| c.action == "flag_raised" && c.flags == ["phq9.q9_declined"]),
+        detail.crisis_actions.iter().any(|c| c.action == "urgent_raised" && c.flags == ["phq9.q9_declined"]),
         "{:?}",
         detail.crisis_actions
     );

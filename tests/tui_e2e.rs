@@ -89,22 +89,8 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
     tui.send("1");
     tui.step(ENTER, &["GAD-7", "Questionnaire 3 of 6", "Item 1 of 8"]);
 
-    // GAD-7 (7 items and the difficulty item), "Not at all".
-    for item in 2..=8 {
-        tui.step("1", &["GAD-7", &format!("Item {item} of 8")]);
-    }
-    tui.step("1", &["AUDIT-C", "Item 1 of 3"]);
-    // AUDIT-C: "Never" (a negative screen: no full AUDIT follows).
-    tui.step("1", &["AUDIT-C", "Item 2 of 3"]);
-    tui.step("1", &["AUDIT-C", "Item 3 of 3"]);
-    tui.step("1", &["DAST-10", "Item 1 of 10"]);
-    // DAST-10: all "No".
-    for item in 2..=10 {
-        tui.step("2", &["DAST-10", &format!("Item {item} of 10")]);
-    }
-    tui.step("2", &["PC-PTSD-5", "Item 1 of"]);
-    // PC-PTSD-5: no exposure ends it.
-    let results = tui.step("2", &["Results", "Suggested level: Crisis: immediate help"]);
+    // GAD-7 (7 items and the difficulty item) and the rest, "Not at all" / "No" throughout.
+    let results = gad7_to_results_all_no(&mut tui, &["Suggested level: Crisis: immediate help"]);
     assert!(results.contains(NAME), "{results}");
     assert!(results.contains("Matched resources"), "{results}");
 
@@ -204,6 +190,7 @@ fn an_intake_killed_mid_questionnaire_resumes_at_the_next_item() {
     tui.send(TAB);
     tui.send(TAB);
     tui.send("en");
+    tui.step(ENTER, &["What to screen with", "Adult core"]);
     tui.step(ENTER, &["Does the client consent?"]);
     let home = tui.step("\x02", &["Queue", NAME, "Casey Later"]);
     let row_of = |name: &str| home.lines().position(|l| l.contains(name)).unwrap_or(usize::MAX);
@@ -292,6 +279,7 @@ fn intake_at(env: &Env, name: &str, answers: usize) -> support::Tui {
         tui.send("QC");
         tui.send(TAB);
         tui.send("en");
+        tui.step(ENTER, &["What to screen with"]);
         tui.step(ENTER, &["Does the client consent?"]);
         return tui;
     }
@@ -473,6 +461,7 @@ fn a_client_edited_from_the_search_starts_an_intake_with_the_new_details() {
     let saved = tui.step(ENTER, &["Find a client", "Client details saved."]);
     assert!(saved.contains("1985-05-06  ON  en"), "{saved}");
     // The intake from here is in the client's new language.
+    tui.step(ENTER, &["What to screen with", "Jo Editclient"]);
     let consent = tui.step(ENTER, &["Does the client consent?", "Jo Editclient"]);
     assert!(consent.contains("This service asks") && !consent.contains("Ce service"), "{consent}");
     tui.step("1", &["PHQ-9", "Item 1 of 10", "Little interest or pleasure"]);
@@ -654,13 +643,14 @@ fn a_critical_flag_raised_elsewhere_is_a_banner_and_ctrl_g_leads_to_it() {
     }
     other.step("3", &["CRISIS PROTOCOL"]);
 
-    let banner = worker.wait_for_all(&["CRITICAL ALERT", "an intake elsewhere", "^G queue"]);
+    // The banner names the client (looked up once the alert arrives; issue 11, item 6).
+    let banner = worker.wait_for_all(&["CRITICAL ALERT", &format!("intake of {OTHER}"), "^G queue"]);
     assert!(!banner.contains("Error:"), "an alert is not an error:\n{banner}");
     assert!(banner.contains("Item 2 of 10"), "the questionnaire stays on screen:\n{banner}");
     // The worker who raised the flag is not alerted by their own intake.
     assert!(!other.screen().contains("ALERT"), "{}", other.screen());
     // Ctrl-L changes the banner's language with the rest.
-    worker.step("\x0c", &["ALERTE CRITIQUE", "une évaluation ailleurs"]);
+    worker.step("\x0c", &["ALERTE CRITIQUE", &format!("évaluation de {OTHER}")]);
     worker.step("\x0c", &["CRITICAL ALERT"]);
 
     let queue = worker.step(CTRL_G, &["Queue", OTHER, WORKER, &format!("intake of {OTHER}")]);
@@ -671,4 +661,131 @@ fn a_critical_flag_raised_elsewhere_is_a_banner_and_ctrl_g_leads_to_it() {
     // The administrator heard nothing: redraw (Ctrl-L) and look.
     let screen = admin.step("\x0c", &["Administration : utilisateurs et rôles"]);
     assert!(!screen.contains("ALERT") && !screen.contains("ALERTE"), "{screen}");
+}
+
+/// From GAD-7's first item to the results: GAD-7 "Not at all", AUDIT-C "Never" (negative: no
+/// full AUDIT), DAST-10 all "No", PC-PTSD-5 no exposure. Returns the screen once it holds `expect`.
+fn gad7_to_results_all_no(tui: &mut support::Tui, expect: &[&str]) -> String {
+    for item in 2..=8 {
+        tui.step("1", &["GAD-7", &format!("Item {item} of 8")]);
+    }
+    tui.step("1", &["AUDIT-C", "Item 1 of 3"]);
+    tui.step("1", &["AUDIT-C", "Item 2 of 3"]);
+    tui.step("1", &["AUDIT-C", "Item 3 of 3"]);
+    tui.step("1", &["DAST-10", "Item 1 of 10"]);
+    for item in 2..=10 {
+        tui.step("2", &["DAST-10", &format!("Item {item} of 10")]);
+    }
+    tui.step("2", &["PC-PTSD-5", "Item 1 of"]);
+    let mut wanted = vec!["Results"];
+    wanted.extend_from_slice(expect);
+    tui.step("2", &wanted)
+}
+
+/// Issue 11, item 5: PHQ-9 items 1-8 "Not at all", item 9 "Several days", the crisis protocol
+/// with "connected with a crisis line" recorded; then back to item 9.
+fn item_9_acted_on_then_back(tui: &mut support::Tui, name: &str) {
+    tui.start_intake(name);
+    for item in 2..=9 {
+        tui.step("1", &["PHQ-9", &format!("Item {item} of 10")]);
+    }
+    tui.step("2", &["CRISIS PROTOCOL", "Record what was done"]);
+    tui.send("2");
+    tui.step(ENTER, &["PHQ-9", "Item 10 of 10"]);
+    tui.step(support::LEFT, &["PHQ-9", "Item 9 of 10", "better off dead"]);
+}
+
+/// Issue 11, item 5: changing the answer that raised a critical flag, after the crisis action was
+/// recorded, asks for a reason; the reason is recorded (and audited) before the new answer, and
+/// the results and the client's history keep showing the flag, raised then changed, by whom and
+/// why. The queue still ranks the encounter critical.
+#[test]
+fn a_critical_answer_changed_after_the_crisis_action_needs_a_reason_that_stays_on_record() {
+    const NAME: &str = "Sasha Changedanswer";
+    let env = Env::initialised();
+    let mut tui = env.tui(&[], 100, 30);
+    tui.login(NURSE, NURSE_PW);
+    item_9_acted_on_then_back(&mut tui, NAME);
+    // "Not at all" would withdraw the flag: nothing is saved until a reason is given.
+    let prompt = tui.step("1", &["removes a risk flag that staff already acted on", "Reason:"]);
+    assert!(prompt.contains("Suicidal ideation") || prompt.contains("suicid"), "the flag is named:\n{prompt}");
+    tui.step(ENTER, &["A reason is needed"]);
+    // Cancelling keeps the first answer.
+    tui.send(support::CTRL_B);
+    tui.wait_until("the reason prompt gone", |s| s.contains("Item 9 of 10") && !s.contains("Reason:"));
+    tui.step("1", &["Reason:"]);
+    tui.send("mis-keyed, the client said not at all");
+    tui.step(ENTER, &["PHQ-9", "Item 10 of 10"]);
+    // The rest of the intake: "Not at all" / "No" / "Never" throughout.
+    tui.step("1", &["ASQ", "Item 1 of 5"]);
+    for item in 2..=4 {
+        tui.step("2", &["ASQ", &format!("Item {item} of")]);
+    }
+    tui.step("2", &["GAD-7", "Item 1 of 8"]);
+    let results = gad7_to_results_all_no(&mut tui, &["raised, then changed by nurse: mis-keyed, the client"]);
+    assert!(results.contains("CRITICAL"), "the withdrawn flag keeps its severity:\n{results}");
+
+    // The queue still ranks it critical, and the history keeps the change.
+    tui.step(support::CTRL_G, &["Queue", NAME]);
+    let queue = tui.screen();
+    let row = queue.lines().find(|l| l.contains(NAME)).unwrap_or_default();
+    assert!(row.contains("CRITICAL"), "{queue}");
+    tui.step("h", &["History", "raised, then changed by nurse: mis-keyed"]);
+    tui.send(CTRL_Q);
+    tui.wait_exit(support::DEADLINE).expect("the interface quits on Ctrl-Q");
+
+    let encounter = first_encounter_of(&env, NURSE, "encounter.create");
+    let entries: Vec<serde_json::Value> = env
+        .audit()
+        .into_iter()
+        .filter(|e| e["user"] == NURSE && e["record"].as_str().is_some_and(|r| r.starts_with(&encounter)))
+        .collect();
+    let actions: Vec<&str> = entries.iter().filter_map(|e| e["action"].as_str()).collect();
+    // flag_raised, the crisis action, and the change's reason.
+    assert_eq!(count(&actions.iter().map(|a| a.to_string()).collect::<Vec<_>>(), "crisis_action.create"), 3);
+    // The reason's record comes before the answer that withdrew the flag.
+    let last_crisis = actions.iter().rposition(|a| *a == "crisis_action.create").unwrap_or(0);
+    assert!(
+        actions[last_crisis + 1..].contains(&"answer.update") || actions[last_crisis + 1..].contains(&"answer.create"),
+        "{actions:?}"
+    );
+}
+
+/// Issue 11, item 5: where the ASQ follows PHQ-9 item 9 (the organisation's setting), changing
+/// item 9 after the crisis action keeps the ASQ due; only a clinician waives it, with a reason.
+#[test]
+fn the_asq_item_9_called_for_stays_due_after_the_change_until_a_clinician_waives_it() {
+    const NAME: &str = "Robin Followupdue";
+    let env = Env::initialised();
+    env.ok(
+        &["settings", "set", "--asq", "after-phq9-item9", "--user", support::ADMIN, "--password-stdin"],
+        &format!("{}\n", support::ADMIN_PW),
+    );
+    let mut tui = env.tui(&[], 100, 30);
+    tui.login(NURSE, NURSE_PW);
+    // Five questionnaires: the ASQ is not in the bundle, only item 9's follow-up.
+    tui.start_intake_of(NAME, 5);
+    for item in 2..=9 {
+        tui.step("1", &["PHQ-9", &format!("Item {item} of 10")]);
+    }
+    tui.step("2", &["CRISIS PROTOCOL", "Record what was done"]);
+    tui.send("2");
+    tui.step(ENTER, &["PHQ-9", "Item 10 of 10"]);
+    tui.step(support::LEFT, &["PHQ-9", "Item 9 of 10"]);
+    tui.step("1", &["Reason:"]);
+    tui.send("mis-keyed");
+    tui.step(ENTER, &["PHQ-9", "Item 10 of 10"]);
+    // The ASQ is still added, and can be waived by this clinician only with a reason.
+    let asq = tui.step("1", &["ASQ", "Item 1 of 5", "Still due"]);
+    assert!(asq.contains("waive follow-up"), "the footer offers the waiver:\n{asq}");
+    tui.step("w", &["Waive this follow-up?", "Reason:"]);
+    tui.step(ENTER, &["A reason is needed"]);
+    tui.send("ASQ negative at this morning's clinic visit");
+    tui.step(ENTER, &["GAD-7", "Item 1 of 8"]);
+    tui.send(CTRL_Q);
+    tui.wait_exit(support::DEADLINE).expect("the interface quits on Ctrl-Q");
+    let encounter = first_encounter_of(&env, NURSE, "encounter.create");
+    let actions = encounter_actions(&env, NURSE, &encounter);
+    // flag_raised, the crisis action, the change's reason, the waiver.
+    assert_eq!(count(&actions, "crisis_action.create"), 4, "{actions:?}");
 }

@@ -73,6 +73,9 @@ pub enum Operation {
     OverrideDecision,
     RecordReferral,
     RecordCrisisAction,
+    /// Waive a follow-up that stayed due after the risk answer calling for it was changed
+    /// (a crisis-action record `follow_up_waived`, with its reason): clinicians only.
+    WaiveFollowUp,
     UpdateEncounterStatus,
     SubmitSealed,
     ReadSubmissions,
@@ -101,7 +104,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 35] = [
+    pub const ALL: [Operation; 36] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
@@ -120,6 +123,7 @@ impl Operation {
         Operation::OverrideDecision,
         Operation::RecordReferral,
         Operation::RecordCrisisAction,
+        Operation::WaiveFollowUp,
         Operation::UpdateEncounterStatus,
         Operation::SubmitSealed,
         Operation::ReadSubmissions,
@@ -159,6 +163,7 @@ impl Operation {
             Operation::OverrideDecision => "override_decision",
             Operation::RecordReferral => "record_referral",
             Operation::RecordCrisisAction => "record_crisis_action",
+            Operation::WaiveFollowUp => "waive_follow_up",
             Operation::UpdateEncounterStatus => "update_encounter_status",
             Operation::SubmitSealed => "submit_sealed",
             Operation::ReadSubmissions => "read_submissions",
@@ -229,6 +234,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | OverrideDecision
                 | RecordReferral
                 | RecordCrisisAction
+                | WaiveFollowUp
                 | UpdateEncounterStatus
                 | SubmitSealed
                 | ReadSubmissions
@@ -466,6 +472,7 @@ mod tests {
             (OverrideDecision, [false, true, false, false]),
             (RecordReferral, [false, true, true, false]),
             (RecordCrisisAction, [false, true, true, false]),
+            (WaiveFollowUp, [false, true, false, false]),
             (UpdateEncounterStatus, [false, true, true, false]),
             (SubmitSealed, [false, true, true, true]),
             (ReadSubmissions, [false, true, true, false]),

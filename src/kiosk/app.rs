@@ -700,14 +700,14 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
                 for flag in &flags {
                     push_once(&mut client.critical, format!("{instrument}.{}", flag.id));
                 }
-                client.flow.mark_handled(&instrument, &flags);
+                client.flow.mark_shown(&instrument, &flags);
                 crisis.extend(flags.into_iter().map(|f| (instrument.clone(), f)));
             }
             Step::Urgent { instrument, flags } => {
                 for flag in &flags {
                     push_once(&mut client.urgent, format!("{instrument}.{}", flag.id));
                 }
-                client.flow.mark_handled(&instrument, &flags);
+                client.flow.mark_shown(&instrument, &flags);
                 client.support_due.extend(flags.into_iter().map(|f| (instrument.clone(), f)));
             }
             Step::Declined { instrument, item } => {
@@ -737,6 +737,10 @@ fn question_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec
             }
             Step::FollowUpsAdded(_) => {}
             Step::Finished => finished = true,
+            // Only staff act on a flag (`mark_handled`); the kiosk only shows it (`mark_shown`),
+            // so changing an answer here never needs a reason, and the flags already sent stay
+            // in the submission (`critical` and `urgent` are never cleared).
+            Step::ReasonNeeded { .. } | Step::FlagsWithdrawn { .. } | Step::FollowUpWaived { .. } => {}
         }
     }
     if !crisis.is_empty() {

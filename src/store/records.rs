@@ -502,6 +502,12 @@ pub const CRISIS_FLAG_RAISED: &str = "flag_raised";
 /// The crisis-action record written the moment an urgent flag fires (a non-acute positive ASQ):
 /// staff must act before the person leaves.
 pub const CRISIS_URGENT_RAISED: &str = "urgent_raised";
+/// The crisis-action record of a changed answer that withdrew risk flags staff had acted on:
+/// the flags withdrawn, and the reason (required) as the note.
+pub const CRISIS_ANSWER_CHANGED: &str = "answer_changed";
+/// The crisis-action record of a clinician waiving a follow-up that stayed due after its risk
+/// answer was changed: the follow-up instrument as the flag, and the reason (required).
+pub const CRISIS_FOLLOW_UP_WAIVED: &str = "follow_up_waived";
 
 /// What was done when a critical flag fired (encrypted): the flags, the action and a note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -529,8 +535,12 @@ pub struct NewCrisisAction {
 pub struct OpenEncounter {
     pub encounter: Encounter,
     pub client_name: String,
-    /// A critical flag was raised (a result flag or a recorded crisis action).
+    /// A critical flag was raised (a `flag_raised` record, or a crisis record of a store from
+    /// before the urgent tier).
     pub critical: bool,
+    /// Only urgent flags were raised (`urgent_raised` records): ranked after the critical ones.
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 /// A scored result (encrypted). Always stored beside the item answers it came from.

@@ -1475,8 +1475,16 @@ impl Store for SledStore {
         crisis: &NewCrisisAction,
     ) -> Result<CrisisAction> {
         let action = clean_text("crisis action", &crisis.action, 200)?;
+        // Waiving a follow-up is a clinician's decision, checked like every other operation.
+        if action == CRISIS_FOLLOW_UP_WAIVED {
+            self.authorize(actor, Operation::WaiveFollowUp, Some(encounter.to_string()), None)?;
+        }
         let note =
             crisis.note.as_deref().filter(|n| !n.trim().is_empty()).map(|n| clean_text("note", n, 4000)).transpose()?;
+        // Nothing undoes a risk signal without a recorded reason.
+        if note.is_none() && (action == CRISIS_ANSWER_CHANGED || action == CRISIS_FOLLOW_UP_WAIVED) {
+            return Err(StoreError::Invalid { field: "note", reason: format!("a reason is required for {action}") });
+        }
         let flags = crisis.flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
         self.save_child(actor, Operation::RecordCrisisAction, Kind::CrisisAction, encounter, |id| CrisisAction {
             schema_version: 1,
@@ -1495,29 +1503,30 @@ impl Store for SledStore {
         self.authorize(actor, Operation::ListClients, None, None)?;
         let key = self.key()?;
         self.commit(actor, "encounter.list_open", None, None, Outcome::Allowed, Vec::new())?;
-        // Critical encounters are the ones with a crisis record (written the moment a critical
-        // answer is given, and by a kiosk claim): their ids are the keys' prefix, no decryption.
-        let mut critical = std::collections::HashSet::new();
+        // Flagged encounters are the ones with a crisis record (written the moment a flag fires,
+        // and by a kiosk claim): their ids are the keys' prefix, no decryption.
+        let mut flagged = std::collections::HashSet::new();
         for item in self.tree(T::Kind(Kind::CrisisAction)).iter().keys() {
             let k = item.map_err(|e| self.sled_err(e))?;
             if let Some(id) = k.get(..16).and_then(RecordId::from_slice) {
-                critical.insert(id);
+                flagged.insert(id);
             }
         }
-        // Every critical one, then the most recent: a queue is for work in hand, not an archive.
-        // Chosen from the index, so only the listed encounters are decrypted.
-        let mut chosen: Vec<(bool, i64, RecordId)> = self
-            .open_encounter_ids(&key)?
-            .into_iter()
-            .map(|(id, updated)| (critical.contains(&id), updated, id))
-            .collect();
+        // Every flagged one, then the most recent: a queue is for work in hand, not an archive.
+        // Chosen from the index, so only the listed encounters are decrypted; the tier of a
+        // flagged one (critical or urgent) comes from its own few crisis records.
+        let mut chosen: Vec<(Tier, i64, RecordId)> = Vec::new();
+        for (id, updated) in self.open_encounter_ids(&key)? {
+            let tier = if flagged.contains(&id) { self.risk_tier(&key, &id)? } else { Tier::None };
+            chosen.push((tier, updated, id));
+        }
         chosen.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-        let keep = chosen.iter().filter(|(c, _, _)| *c).count().max(OPEN_QUEUE_LIMIT);
+        let keep = chosen.iter().filter(|(t, _, _)| *t != Tier::None).count().max(OPEN_QUEUE_LIMIT);
         chosen.truncate(keep);
         // Already in queue order: the index holds the same `updated_ms` as the records.
         let tree = T::Kind(Kind::Encounter);
         let mut open = Vec::with_capacity(chosen.len());
-        for (critical, _, id) in chosen {
+        for (tier, _, id) in chosen {
             // A damaged encounter is skipped here; opening it reports the damage by id.
             let Ok(Some(encounter)) = self.get_sealed::<Encounter>(&key, tree, id.as_bytes()) else { continue };
             if !open_index::is_open(encounter.status) {
@@ -1528,7 +1537,8 @@ impl Store for SledStore {
                 .ok()
                 .flatten()
                 .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
-            open.push(OpenEncounter { encounter, client_name, critical });
+            let (critical, urgent) = (tier == Tier::Critical, tier == Tier::Urgent);
+            open.push(OpenEncounter { encounter, client_name, critical, urgent });
         }
         Ok(open)
     }
@@ -1772,5 +1782,33 @@ impl<'a> SeedWriter<'a> {
 
     pub(crate) fn next_seq(&self) -> Result<u64> {
         self.store.db.generate_id().map_err(|e| self.store.sled_err(e))
+    }
+}
+
+/// How a flagged encounter ranks in the staff queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    None,
+    Urgent,
+    Critical,
+}
+
+impl SledStore {
+    /// An encounter's tier from its crisis records: critical once a `flag_raised` record exists;
+    /// urgent when only `urgent_raised` ones do. A record that cannot be read, or crisis records
+    /// from before the urgent tier without either, rank critical: a doubt never lowers a flag.
+    fn risk_tier(&self, key: &DataKey, encounter: &RecordId) -> Result<Tier> {
+        let tree = T::Kind(Kind::CrisisAction);
+        let mut tier = Tier::None;
+        for item in self.tree(tree).scan_prefix(encounter.as_bytes()) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            match self.open_record::<CrisisAction>(key, tree, &k, &v) {
+                Ok(record) if record.action == CRISIS_URGENT_RAISED => tier = tier.max(Tier::Urgent),
+                Ok(record) if record.action == CRISIS_FLAG_RAISED => return Ok(Tier::Critical),
+                Ok(_) => {}
+                Err(_) => return Ok(Tier::Critical),
+            }
+        }
+        Ok(if tier == Tier::None { Tier::Critical } else { tier })
     }
 }

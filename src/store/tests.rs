@@ -513,6 +513,17 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                         },
                     )
                     .map(|_| ()),
+                Operation::WaiveFollowUp => store
+                    .record_crisis_action(
+                        actor,
+                        &encounter.id,
+                        &NewCrisisAction {
+                            flags: vec!["asq".into()],
+                            action: crate::store::CRISIS_FOLLOW_UP_WAIVED.into(),
+                            note: Some("ASQ done at the previous visit".into()),
+                        },
+                    )
+                    .map(|_| ()),
                 Operation::UpdateEncounterStatus => {
                     store.set_encounter_status(actor, &encounter.id, EncounterStatus::Submitted).map(|_| ())
                 }

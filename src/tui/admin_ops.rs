@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen};
 use super::backend::{BackupInfo, CheckinRow, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
 use super::strings::Text;
+use crate::instrument::AsqMode;
 use crate::store::settings::{CRISIS_TEXT_MAX, IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
 use crate::store::{Settings, SettingsUpdate, SettingsUpdated};
 
@@ -26,6 +27,9 @@ pub const STALE_DAYS_DEFAULT: u32 = 365;
 const STALE_DAYS_MAX: u32 = 3650;
 /// The export form's option boxes.
 pub const EXPORT_OPTIONS: [(&str, Text); 1] = [("deidentify", Text::AdminDeidentify)];
+/// The ASQ setting as one tick box: ticked, the ASQ follows a PHQ-9 item 9 answer above "Not at
+/// all"; not ticked (the default), it is asked of everyone (`AsqMode`).
+pub const ASQ_OPTIONS: [(&str, Text); 1] = [("after-phq9-item9", Text::AdminAsqAfterItem9)];
 
 /// Which task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +141,7 @@ impl ToolKind {
                 Field::text(Text::AdminFieldKioskTimeout),
                 Field::text(Text::AdminFieldCrisisText).max_chars(CRISIS_TEXT_MAX),
                 Field::text(Text::AdminFieldCrisisTextFr).max_chars(CRISIS_TEXT_MAX),
+                Field::checks(Text::AdminFieldAsq, &ASQ_OPTIONS),
             ],
             ToolKind::Resources => vec![
                 Field::text(Text::AdminFieldCatalogDir),
@@ -313,6 +318,9 @@ impl Tool {
             field.value = Zeroizing::new(value);
             field.error = None;
         }
+        if let Some(asq) = self.form.fields.get_mut(4) {
+            asq.checked = vec![!settings.asq_mode.is_universal()];
+        }
     }
 
     /// Printable keys are text (the form has focus).
@@ -442,8 +450,11 @@ fn settings_job(form: &mut Form) -> Option<Job> {
         kiosk_timeout_seconds: seconds,
         crisis_text: english,
         crisis_text_fr: french,
-        // Not on this form yet (set with `triage settings set --asq`); the update leaves it as is.
-        asq_mode: Default::default(),
+        asq_mode: if form.fields.get(4).is_some_and(|f| f.checked.first() == Some(&true)) {
+            AsqMode::AfterPhq9Item9
+        } else {
+            AsqMode::Universal
+        },
     };
     if form.fields[2].error.is_none()
         && let Err(crate::store::StoreError::Invalid { field, .. }) = crate::store::settings::validate(&settings)
@@ -451,14 +462,13 @@ fn settings_job(form: &mut Form) -> Option<Job> {
         let index = if field == "French crisis text" { 3 } else { 2 };
         form.fields[index].error = Some(Text::AdminCrisisTextRule);
     }
-    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, asq_mode: _ } =
-        settings;
+    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, asq_mode } = settings;
     Some(Job::SaveSettings(SettingsUpdate {
         staff_idle_lock_minutes: Some(staff_idle_lock_minutes),
         kiosk_timeout_seconds: Some(kiosk_timeout_seconds),
         crisis_text: Some(crisis_text),
         crisis_text_fr: Some(crisis_text_fr),
-        asq_mode: None,
+        asq_mode: Some(asq_mode),
     }))
 }
 
@@ -650,12 +660,13 @@ pub fn setting_label(name: &str) -> Option<Text> {
         "kiosk_timeout_seconds" => Some(Text::AdminFieldKioskTimeout),
         "crisis_text" => Some(Text::AdminFieldCrisisText),
         "crisis_text_fr" => Some(Text::AdminFieldCrisisTextFr),
+        "asq_mode" => Some(Text::AdminFieldAsq),
         _ => None,
     }
 }
 
 /// The organisation's settings take effect in this session: the idle lock (unless
-/// `--idle-lock-seconds` overrides it) and the crisis texts.
+/// `--idle-lock-seconds` overrides it), the crisis texts and when the ASQ is asked.
 fn apply_settings(
     idle_lock_ms: &mut i64,
     override_ms: Option<i64>,
@@ -667,6 +678,7 @@ fn apply_settings(
         org.idle_lock_minutes = settings.staff_idle_lock_minutes;
         org.crisis_text = settings.crisis_text.clone();
         org.crisis_text_fr = settings.crisis_text_fr.clone();
+        org.asq_mode = settings.asq_mode;
     }
 }
 
@@ -1011,7 +1023,7 @@ mod tests {
         let errors: Vec<Option<Text>> = tool(&app).form.fields.iter().map(|f| f.error).collect();
         assert_eq!(
             errors,
-            [Some(Text::AdminIdleLockRange), Some(Text::AdminKioskTimeoutRange), Some(Text::Required), None]
+            [Some(Text::AdminIdleLockRange), Some(Text::AdminKioskTimeoutRange), Some(Text::Required), None, None]
         );
         assert_eq!(tool(&app).form.focus, 0, "focus goes to the first error");
 
@@ -1053,7 +1065,7 @@ mod tests {
             kiosk_timeout_seconds: Some(300),
             crisis_text: Some("Call extension 200.".into()),
             crisis_text_fr: Some(Some("Restez avec la personne.".into())),
-            asq_mode: None,
+            asq_mode: Some(AsqMode::Universal),
         };
         assert_eq!(job, Job::SaveSettings(expected));
         // The new idle lock and crisis texts take effect in this session at once.
@@ -1075,6 +1087,26 @@ mod tests {
         act(&mut app, Action::Admin(AdminMsg::Done(Err("denied: admin only".into()))));
         act(&mut app, Action::Letter('r'));
         assert_eq!(tool(&app).stage, Stage::Queued(Job::LoadSettings));
+
+        // The ASQ tick box: loaded from the settings, and ticking it asks the ASQ only after
+        // PHQ-9 item 9 (issue 11); the session's organisation follows at once.
+        let mut loaded = saved.settings.clone();
+        loaded.asq_mode = AsqMode::AfterPhq9Item9;
+        run(&mut app, Ok(Outcome::SettingsLoaded(loaded.clone())));
+        assert_eq!(tool(&app).form.fields[4].checked, [true]);
+        while tool(&app).form.focus != 4 {
+            act(&mut app, Action::NextField);
+        }
+        act(&mut app, Action::Toggle);
+        act(&mut app, Action::Submit);
+        loaded.asq_mode = AsqMode::Universal;
+        let job = run(
+            &mut app,
+            Ok(Outcome::SettingsSaved(SettingsUpdated { settings: loaded, changed: vec!["asq_mode".into()] })),
+        );
+        let Job::SaveSettings(changes) = job else { panic!("{job:?}") };
+        assert_eq!(changes.asq_mode, Some(AsqMode::Universal));
+        assert_eq!(app.org.as_ref().map(|o| o.asq_mode), Some(AsqMode::Universal));
     }
 
     #[test]

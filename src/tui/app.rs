@@ -8,22 +8,22 @@ use super::backend::{
     Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
-use super::intake::{IntakeFlow, Step};
+use super::intake::IntakeFlow;
 use super::strings::Text;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult};
 use crate::triage::Level;
 
 /// The consent text's version, recorded with every consent answer.
 pub const CONSENT_VERSION: &str = "2026-11-v1";
-/// The bundle a staff intake starts with.
+/// The bundle a staff intake offers first to an adult (`screens::bundle`).
 pub const DEFAULT_BUNDLE: &str = "adult-core";
 
-/// The instruments an encounter starts with: the default bundle's, with the ASQ added as the
+/// The instruments an encounter starts with: `bundle`'s, with the ASQ added as the
 /// organisation's `asq_mode` says (`Library::screening_instruments`, shared with the kiosk).
-fn start_instruments(library: &Library, org: Option<&OrgInfo>) -> Vec<String> {
+pub(crate) fn start_instruments(library: &Library, bundle: &str, org: Option<&OrgInfo>) -> Vec<String> {
     let asq = org.map_or_else(crate::instrument::AsqMode::default, |org| org.asq_mode);
     library
-        .bundle(DEFAULT_BUNDLE)
+        .bundle(bundle)
         .map(|b| library.screening_instruments(&b.instruments, b.risk_screen, asq))
         .unwrap_or_default()
 }
@@ -104,12 +104,18 @@ pub enum Action {
     /// Ctrl-D: dismiss the alert banner.
     DismissAlert,
     ClientUpdated(BackendResult<ClientInfo>),
-    EncounterStarted(BackendResult<(String, ClientInfo)>),
+    /// The encounter's id, its client and the instruments it was started with.
+    EncounterStarted(BackendResult<(String, ClientInfo, Vec<String>)>),
     ConsentRecorded(BackendResult<bool>),
     Saved(BackendResult<()>),
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
     HistoryLoaded(BackendResult<HistoryData>),
+    /// The client's name for the alert about encounter `entry`.
+    AlertNamed {
+        entry: String,
+        name: BackendResult<String>,
+    },
     UsersLoaded(BackendResult<Vec<UserRow>>),
     ReportLoaded(BackendResult<crate::report::ServiceReport>),
     ClientsLoaded(BackendResult<Vec<ClientInfo>>),
@@ -205,6 +211,8 @@ pub enum Effect {
     LoadClients,
     /// Ring the terminal bell (a critical flag was raised elsewhere).
     Bell,
+    /// Look up the client's name for the alert about this staff encounter.
+    NameAlert(String),
     LockBackend,
     /// An administration task (`admin_ops`).
     Admin(super::admin_ops::Job),
@@ -372,6 +380,31 @@ pub struct Intake {
     pub save: SaveState,
     /// Follow-ups just added, shown once.
     pub notice: Option<Vec<String>>,
+    /// A reason is being typed: for changing a risk answer acted on, or waiving a follow-up.
+    pub reason: Option<ReasonPrompt>,
+}
+
+impl Intake {
+    pub fn new(encounter: String, client: ClientInfo, flow: IntakeFlow) -> Intake {
+        Intake { encounter, client, flow, save: SaveState::Saved, notice: None, reason: None }
+    }
+}
+
+/// What a reason is asked for on the questionnaire screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonFor {
+    /// Giving `answer` (`None`: leaving it unanswered) withdraws these risk flags, acted on.
+    ChangeAnswer { answer: Option<usize>, flags: Vec<String> },
+    /// A clinician waives the follow-up on screen, due since a risk answer was changed.
+    WaiveFollowUp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReasonPrompt {
+    pub purpose: ReasonFor,
+    pub text: Zeroizing<String>,
+    /// The reason was left blank when Enter was pressed.
+    pub blank: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -386,6 +419,23 @@ pub struct CrisisState {
     pub note_focus: bool,
     pub recorded_at: Option<String>,
     pub error: Option<String>,
+}
+
+impl CrisisState {
+    /// The crisis screen (`urgent`: its brief suicide safety assessment variant) for `flags`
+    /// of `instrument`, nothing recorded yet.
+    pub fn new(urgent: bool, instrument: String, flags: Vec<FlagHit>) -> CrisisState {
+        CrisisState {
+            urgent,
+            instrument,
+            flags,
+            action: None,
+            note: Zeroizing::new(String::new()),
+            note_focus: false,
+            recorded_at: None,
+            error: None,
+        }
+    }
 }
 
 /// The results screen: the plan, the worker's decision and referral picks.
@@ -408,9 +458,15 @@ pub struct ResultsState {
 pub enum Screen {
     Starting,
     FirstRun(Form),
-    Recovery { key: Zeroizing<String>, typed: String },
+    Recovery {
+        key: Zeroizing<String>,
+        typed: String,
+    },
     Login(Form),
-    Home { entries: Vec<QueueEntry>, selected: usize },
+    Home {
+        entries: Vec<QueueEntry>,
+        selected: usize,
+    },
     ClientForm(Form),
     Consent,
     Questionnaire,
@@ -420,6 +476,8 @@ pub enum Screen {
     Admin(Box<AdminState>),
     Report(Box<crate::report::ServiceReport>),
     Search(Box<SearchState>),
+    /// Choosing the bundle for a new intake.
+    Bundle(Box<super::screens::bundle::BundleState>),
 }
 
 /// Finding a client by name to start a new intake.
@@ -713,6 +771,16 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.size = (*w, *h);
             return Vec::new();
         }
+        Action::AlertNamed { entry, name } => {
+            // A name that cannot be read leaves the reference, which is enough to find it.
+            if let (Some(alert), Ok(found)) = (app.alert.as_mut(), name)
+                && alert.entry == *entry
+                && let super::backend::AlertSource::Staff { name, .. } = &mut alert.source
+            {
+                *name = Some(found.clone());
+            }
+            return Vec::new();
+        }
         Action::Notice(notice) => {
             let mut effects = Vec::new();
             // Administrators get no clinical alert; the worker's own flag does not alert them.
@@ -723,6 +791,9 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     effects.push(Effect::Bell);
                     // A critical alert is not replaced by an urgent one.
                     if app.alert.as_ref().is_none_or(|shown| shown.tier <= alert.tier) {
+                        if matches!(alert.source, super::backend::AlertSource::Staff { name: None, .. }) {
+                            effects.push(Effect::NameAlert(alert.entry.clone()));
+                        }
                         app.alert = Some(alert.clone());
                         if matches!(app.screen, Screen::Home { .. }) {
                             app.select_entry = Some(alert.entry.clone());
@@ -858,8 +929,8 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::ClientCreated(Ok(client)) => {
-            let instruments = start_instruments(library, app.org.as_ref());
-            vec![Effect::StartEncounter { client, instruments }]
+            app.screen = super::screens::bundle::open(client, library, today);
+            Vec::new()
         }
         Action::ClientUpdated(Ok(client)) => {
             // Back where the edit started, showing the client as stored now.
@@ -884,12 +955,11 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             app.error(message);
             Vec::new()
         }
-        Action::EncounterStarted(Ok((encounter, client))) => {
+        Action::EncounterStarted(Ok((encounter, client, instruments))) => {
             let context =
                 Context { sex: None, age: client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
-            let instruments = start_instruments(library, app.org.as_ref());
             let flow = IntakeFlow::new(library, &instruments, context);
-            app.intake = Some(Intake { encounter, client, flow, save: SaveState::Saved, notice: None });
+            app.intake = Some(Intake::new(encounter, client, flow));
             app.status = None;
             app.screen = Screen::Consent;
             Vec::new()
@@ -917,30 +987,24 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 context,
                 &state.answers,
                 &state.completed,
-                state.handled_flags.clone(),
+                state.risk.clone(),
             );
             let consented = state.consent == Some(true);
-            let intake =
-                Intake { encounter: state.encounter, client: state.client, flow, save: SaveState::Saved, notice: None };
-            let unhandled = intake.flow.unhandled_critical(library);
+            let intake = Intake::new(state.encounter, state.client, flow);
+            let unhandled =
+                intake.flow.unhandled_critical(library).map(|(instrument, flags)| (false, instrument, flags)).or_else(
+                    || intake.flow.unhandled_urgent(library).map(|(instrument, flags)| (true, instrument, flags)),
+                );
             app.screen = match (consented, intake.flow.is_finished()) {
                 (false, _) => Screen::Consent,
                 (true, false) => Screen::Questionnaire,
                 (true, true) => results_screen(&intake, library, care, today),
             };
             // A critical answer nobody has acted on yet (a kiosk submission, or an intake cut off
-            // at the crisis screen) brings the crisis protocol up first.
-            if let (true, Some((instrument, flags))) = (consented, unhandled) {
-                app.screen = Screen::Crisis(CrisisState {
-                    urgent: false,
-                    instrument,
-                    flags,
-                    action: None,
-                    note: Zeroizing::new(String::new()),
-                    note_focus: false,
-                    recorded_at: None,
-                    error: None,
-                });
+            // at the crisis screen) brings the crisis protocol up first; an urgent one, its brief
+            // suicide safety assessment prompt.
+            if let (true, Some((urgent, instrument, flags))) = (consented, unhandled) {
+                app.screen = Screen::Crisis(CrisisState::new(urgent, instrument, flags));
             }
             app.intake = Some(intake);
             Vec::new()
@@ -1061,7 +1125,13 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::CrisisRecorded(result) => {
-            let Screen::Crisis(crisis) = &mut app.screen else { return Vec::new() };
+            let Screen::Crisis(crisis) = &mut app.screen else {
+                // A changed risk answer's reason or a waiver, recorded from the questionnaire.
+                if let Err(message) = result {
+                    app.error(message);
+                }
+                return Vec::new();
+            };
             match result {
                 Ok(at) => {
                     crisis.recorded_at = Some(at);
@@ -1244,7 +1314,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             };
             vec![Effect::RecordConsent { encounter: intake.encounter.clone(), given }]
         }
-        Screen::Questionnaire => questionnaire_key(app, action, library, care, today),
+        Screen::Questionnaire => super::screens::questionnaire::update(app, action, library, care, today),
         Screen::Crisis(crisis) => {
             match action {
                 Action::Choose(n) if n < crisis_actions(crisis.urgent).len() => crisis.action = Some(n),
@@ -1278,6 +1348,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Screen::Admin(state) => admin_key(state, action, lang),
+        Screen::Bundle(_) => super::screens::bundle::update(app, action, library),
         Screen::Search(search) => match action {
             Action::Back => {
                 app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
@@ -1316,9 +1387,10 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Vec::new()
             }
             Action::Submit => {
-                let chosen = search.matches().get(search.selected).map(|c| (*c).clone());
-                let instruments = start_instruments(library, app.org.as_ref());
-                chosen.map(|client| vec![Effect::StartEncounter { client, instruments }]).unwrap_or_default()
+                if let Some(client) = search.matches().get(search.selected).map(|c| (*c).clone()) {
+                    app.screen = super::screens::bundle::open(client, library, today);
+                }
+                Vec::new()
             }
             _ => Vec::new(),
         },
@@ -1355,82 +1427,8 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
     }
 }
 
-fn questionnaire_key(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
-    let client_lang = app.client_lang();
-    let Some(intake) = app.intake.as_mut() else { return Vec::new() };
-    let Some(instrument) = intake.flow.current_instrument(library) else { return Vec::new() };
-    let options = instrument.options_of(intake.flow.current_item()).len();
-    let language = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
-    let steps = match action {
-        Action::Choose(n) if n < options => intake.flow.answer(library, n),
-        Action::Submit => match intake.flow.current_answer(library) {
-            Some(position) => intake.flow.answer(library, position),
-            None => return Vec::new(),
-        },
-        Action::Letter('s') => match intake.flow.skip(library) {
-            Ok(steps) => steps,
-            Err(_) => {
-                app.status = Some((true, Text::CannotSkip.get(app.lang).to_string()));
-                return Vec::new();
-            }
-        },
-        Action::Back => {
-            intake.flow.back(library);
-            intake.notice = None;
-            return Vec::new();
-        }
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let mut crisis = None;
-    intake.notice = None;
-    for step in steps {
-        match step {
-            Step::Answered { instrument, version, item, position, value } => {
-                intake.save = SaveState::Saving;
-                effects.push(Effect::SaveAnswer {
-                    encounter: intake.encounter.clone(),
-                    answer: SavedAnswer { instrument, version, language, item, position, value },
-                });
-            }
-            Step::Completed(result) => {
-                effects.push(Effect::SaveResult { encounter: intake.encounter.clone(), result, language });
-            }
-            Step::Crisis { instrument, flags } => crisis = Some((false, instrument, flags)),
-            // A brief suicide safety assessment is needed: the urgent variant of the crisis screen.
-            Step::Urgent { instrument, flags } => crisis = Some((true, instrument, flags)),
-            // Only the kiosk offers "prefer not to answer" (`IntakeFlow::decline`); at the staff
-            // desk the worker asks the question in person.
-            Step::Declined { .. } => {}
-            Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
-            Step::Finished => {}
-        }
-    }
-    if intake.flow.is_finished() {
-        app.screen = results_screen(intake, library, care, today);
-    }
-    if let Some((urgent, instrument, flags)) = crisis {
-        effects.push(Effect::RaiseFlag {
-            encounter: intake.encounter.clone(),
-            flags: flags.iter().map(|f| format!("{instrument}.{}", f.id)).collect(),
-            urgent,
-        });
-        app.screen = Screen::Crisis(CrisisState {
-            urgent,
-            instrument,
-            flags,
-            action: None,
-            note: Zeroizing::new(String::new()),
-            note_focus: false,
-            recorded_at: None,
-            error: None,
-        });
-    }
-    effects
-}
-
 /// The results screen for a finished flow, with its plan computed once.
-fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) -> Screen {
+pub(crate) fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) -> Screen {
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
     let plan = care.plan(library, &intake.client, &results, &[], today);
     let picked = vec![false; plan.resources.len()];

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::instrument::{Lang, ScoreResult};
+use crate::tui::intake::{RiskChange, RiskRecord};
 
 /// A user-facing failure from the data layer (already worded for staff).
 pub type BackendResult<T> = Result<T, String>;
@@ -82,7 +83,8 @@ pub struct EncounterState {
     pub consent: Option<bool>,
     pub answers: Vec<(String, String, usize)>,
     pub completed: BTreeSet<String>,
-    pub handled_flags: BTreeSet<String>,
+    /// Flags acted on, answers changed with a reason, follow-ups waived.
+    pub risk: RiskRecord,
 }
 
 /// One earlier encounter: when, and its answers (re-scored by the interface, so every result
@@ -91,6 +93,8 @@ pub struct EncounterState {
 pub struct PastEncounter {
     pub date: String,
     pub answers: Vec<(String, String, usize)>,
+    /// Risk flags withdrawn by a changed answer, with who and why.
+    pub risk_changes: Vec<RiskChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,8 +158,9 @@ pub enum AlertSource {
     /// A kiosk submission: the device's name and the submission's reference (first 8 hex digits,
     /// as the queue shows it).
     Kiosk { device: String, reference: String },
-    /// A staff intake elsewhere: the encounter's reference (first 8 hex digits).
-    Staff { reference: String },
+    /// A staff intake elsewhere: the encounter's reference (first 8 hex digits), and the
+    /// client's name once it is looked up (`Backend::client_name_of`).
+    Staff { reference: String, name: Option<String> },
 }
 
 /// An alert as data; its text is made at draw time, in the interface's language.
@@ -278,6 +283,8 @@ pub trait Backend {
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;
     fn history(&mut self, client: &str) -> BackendResult<HistoryData>;
+    /// The name of the client an encounter is for (an alert about a staff intake elsewhere).
+    fn client_name_of(&mut self, encounter: &str) -> BackendResult<String>;
     fn list_users(&mut self) -> BackendResult<Vec<UserRow>>;
     fn add_user(&mut self, name: &str, display_name: &str, role: &str, password: &str) -> BackendResult<()>;
     fn set_user_active(&mut self, name: &str, active: bool) -> BackendResult<()>;

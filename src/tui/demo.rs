@@ -3,7 +3,7 @@
 
 use crate::instrument::{Context, Lang, Library};
 
-use super::app::{App, ClientEdit, Intake, SaveState, Screen, SearchState, client_form_with};
+use super::app::{App, ClientEdit, Intake, Screen, SearchState, client_form_with};
 use super::backend::{ClientInfo, OrgInfo, Session};
 use super::intake::IntakeFlow;
 
@@ -52,7 +52,6 @@ pub fn intake(library: &Library, lang: Lang, positions: &[usize]) -> App {
     for position in positions {
         flow.answer(library, *position);
     }
-    app.intake =
-        Some(Intake { encounter: "e1".into(), client: client(lang), flow, save: SaveState::Saved, notice: None });
+    app.intake = Some(Intake::new("e1".into(), client(lang), flow));
     app
 }

@@ -48,7 +48,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::CreateClient(client) => Action::ClientCreated(backend.create_client(&client)),
         Effect::UpdateClient(client) => Action::ClientUpdated(backend.update_client(&client)),
         Effect::StartEncounter { client, instruments } => {
-            Action::EncounterStarted(backend.start_encounter(&client, &instruments).map(|id| (id, client)))
+            Action::EncounterStarted(backend.start_encounter(&client, &instruments).map(|id| (id, client, instruments)))
         }
         Effect::RecordConsent { encounter, given } => Action::ConsentRecorded(
             backend.record_consent(&encounter, super::app::CONSENT_VERSION, given).map(|()| given),
@@ -89,6 +89,10 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::LockBackend => {
             backend.lock();
             return None;
+        }
+        Effect::NameAlert(entry) => {
+            let name = backend.client_name_of(&entry);
+            Action::AlertNamed { entry, name }
         }
         Effect::Bell => {
             use std::io::Write;

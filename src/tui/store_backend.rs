@@ -12,6 +12,7 @@ use super::backend::{
     EncounterState, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter,
     QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
+use super::intake::{RiskChange, RiskRecord};
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
 use crate::server::client::{Client, ClientError, ConnectOptions};
@@ -82,7 +83,7 @@ fn alert_of(event: crate::server::Event) -> Option<Alert> {
     };
     let staff = |tier, encounter: RecordId| Alert {
         tier,
-        source: AlertSource::Staff { reference: short(&encounter) },
+        source: AlertSource::Staff { reference: short(&encounter), name: None },
         entry: encounter.to_string(),
     };
     match event {
@@ -114,6 +115,31 @@ fn message(error: ClientError) -> String {
 fn unexpected(reply: &Reply) -> String {
     let name = format!("{reply:?}");
     format!("unexpected reply from the triage owner ({})", name.split(['(', ' ', '{']).next().unwrap_or("?"))
+}
+
+/// What an encounter's crisis-action records say about its risk flags: the flags acted on (not
+/// the records written when a flag fired), answers changed with their reason, follow-ups waived.
+fn risk_record(actions: &[crate::store::CrisisAction]) -> RiskRecord {
+    use crate::store::{CRISIS_ANSWER_CHANGED, CRISIS_FLAG_RAISED, CRISIS_FOLLOW_UP_WAIVED, CRISIS_URGENT_RAISED};
+    let mut risk = RiskRecord::default();
+    for action in actions {
+        match action.action.as_str() {
+            CRISIS_FLAG_RAISED => {}
+            CRISIS_URGENT_RAISED => risk.raised_urgent.extend(action.flags.iter().cloned()),
+            CRISIS_ANSWER_CHANGED => {
+                let instrument = action.flags.first().and_then(|f| f.split_once('.')).map(|(i, _)| i.to_string());
+                risk.changes.push(RiskChange {
+                    instrument: instrument.unwrap_or_default(),
+                    flags: action.flags.clone(),
+                    by: action.recorded_by.clone(),
+                    reason: action.note.clone().unwrap_or_default(),
+                });
+            }
+            CRISIS_FOLLOW_UP_WAIVED => risk.waived.extend(action.flags.iter().cloned()),
+            _ => risk.handled.extend(action.flags.iter().cloned()),
+        }
+    }
+    risk
 }
 
 fn record_id(text: &str) -> BackendResult<RecordId> {
@@ -229,7 +255,7 @@ impl Backend for StoreBackend {
                     client_name: open.client_name,
                     kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
                     critical: open.critical,
-                    urgent: false,
+                    urgent: open.urgent,
                     incomplete: false,
                     updated: format_time(open.encounter.updated_ms),
                 }));
@@ -426,15 +452,19 @@ impl Backend for StoreBackend {
                 .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
                 .collect(),
             completed: detail.results.iter().map(|r| r.instrument.id.clone()).collect::<BTreeSet<_>>(),
-            handled_flags: detail
-                .crisis_actions
-                .iter()
-                .filter(|c| {
-                    c.action != crate::store::CRISIS_FLAG_RAISED && c.action != crate::store::CRISIS_URGENT_RAISED
-                })
-                .flat_map(|c| c.flags.iter().cloned())
-                .collect(),
+            risk: risk_record(&detail.crisis_actions),
         })
+    }
+
+    fn client_name_of(&mut self, encounter: &str) -> BackendResult<String> {
+        let detail = match self.request(Request::GetEncounter { id: record_id(encounter)? })? {
+            Reply::Detail(detail) => detail,
+            other => return Err(unexpected(&other)),
+        };
+        match self.request(Request::GetClient { id: detail.encounter.client_id })? {
+            Reply::Client(client) => Ok(client.name),
+            other => Err(unexpected(&other)),
+        }
     }
 
     fn history(&mut self, client: &str) -> BackendResult<HistoryData> {
@@ -451,6 +481,7 @@ impl Backend for StoreBackend {
                             .iter()
                             .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
                             .collect(),
+                        risk_changes: risk_record(&detail.crisis_actions).changes,
                     })
                     .collect(),
             }),

@@ -135,9 +135,29 @@ strings! {
     EnglishOnly => "This questionnaire is available in English only (no validated French version is available).", "Ce questionnaire n'existe qu'en anglais (aucune version française validée n'est disponible).";
     CannotSkip => "This question is required.", "Cette question est obligatoire.";
     FollowUpAdded => "Follow-up added:", "Suivi ajouté :";
+    // Choosing the bundle
+    BundleTitle => "What to screen with", "Questionnaires à administrer";
+    BundleIntro => "Choose the set of questionnaires for this intake. The one suggested for the client's age is selected.", "Choisissez l'ensemble de questionnaires de cette évaluation. Celui qui convient à l'âge de la personne est sélectionné.";
+    BundleNoRiskScreen => "staff only: does not ask about suicide directly; ask in person", "personnel seulement : ne pose pas directement la question du suicide; posez-la en personne";
+    BundleChosen => "Enter starts the intake with: {bundle}", "Entrée commence l'évaluation avec : {bundle}";
+    KeyBeginIntake => "start the intake", "commencer l'évaluation";
+    // A risk answer changed after it was acted on, and a follow-up kept due
+    ReasonWithdrawTitle => "This answer removes a risk flag that staff already acted on:", "Cette réponse retire un signalement de risque déjà pris en charge :";
+    ReasonWithdrawHelp => "The first answer stays in the record, with your name and this reason. Why is it changing?", "La première réponse reste au dossier, avec votre nom et cette raison. Pourquoi change-t-elle?";
+    ReasonWaiveTitle => "Waive this follow-up? It is due because a risk answer was changed.", "Lever ce suivi? Il est dû parce qu'une réponse de risque a été modifiée.";
+    ReasonWaiveHelp => "Only a clinician may waive it; your name and this reason are recorded.", "Seul un clinicien ou une clinicienne peut le lever; votre nom et cette raison sont consignés.";
+    ReasonLabel => "Reason:", "Raison :";
+    ReasonBlank => "A reason is needed (or go back to keep the answer as it was).", "Une raison est requise (ou revenez en arrière pour garder la réponse telle quelle).";
+    KeySaveReason => "save the reason", "enregistrer la raison";
+    KeyKeepAnswer => "cancel", "annuler";
+    KeyClearReason => "clear", "effacer";
+    KeyWaive => "waive follow-up", "lever le suivi";
+    FollowUpStillDue => "Still due: the risk answer that called for this questionnaire was changed. A clinician may waive it (w) with a reason.", "Toujours dû : la réponse de risque qui a demandé ce questionnaire a été modifiée. Un clinicien ou une clinicienne peut le lever (w) avec une raison.";
+    RiskChangedBy => "raised, then changed by {name}: {reason}", "signalé, puis modifié par {name} : {reason}";
     // Crisis
     CrisisTitle => "CRISIS PROTOCOL: stop the questionnaire", "PROTOCOLE DE CRISE : arrêtez le questionnaire";
     CrisisBecause => "Critical answer:", "Réponse critique :";
+    FlagDeclined => "the client preferred not to answer risk question {item}", "la personne a préféré ne pas répondre à la question de risque {item}";
     CrisisResources => "Crisis resources for this client", "Ressources de crise pour ce client";
     CrisisRecord => "Record what was done (required before going on):", "Consignez ce qui a été fait (obligatoire pour continuer) :";
     CrisisAction1 => "Called 9-1-1 / emergency services", "Appel au 9-1-1 / services d'urgence";
@@ -280,11 +300,13 @@ strings! {
     AdminPinsDiffer => "the PINs differ", "les NIP diffèrent";
     AdminPinSet => "Kiosk exit PIN set: at a kiosk, Ctrl-E asks for it.", "NIP de sortie enregistré : à la borne, Ctrl-E le demande.";
     AdminSettingsTitle => "Organisation settings", "Paramètres de l'organisme";
-    AdminSettingsIntro => "The staff idle lock, the kiosk's idle period and your crisis protocol, shown first on the crisis screens (the French text to French-speaking clients; left empty, they see the English one). The audit names what changed. Same as `triage settings set`.", "Le verrouillage du personnel après inactivité, le délai d'inactivité de la borne et votre protocole de crise, affiché en premier sur les écrans de crise (le texte français aux clients francophones ; s'il est vide, ils voient le texte anglais). L'audit nomme ce qui a changé. Comme `triage settings set`.";
+    AdminSettingsIntro => "Staff idle lock, kiosk idle period, your crisis protocol (shown first on crisis screens; the French text to French-speaking clients, else the English) and when the ASQ is asked. Audited. As `triage settings set`.", "Verrouillage du personnel, délai de la borne, votre protocole de crise (affiché en premier en cas de crise ; le texte français aux clients francophones, sinon l'anglais) et moment où l'ASQ est posé. Audité. Comme `triage settings set`.";
     AdminFieldIdleLock => "Staff idle lock (minutes, 1 to 240)", "Verrouillage du personnel après inactivité (minutes, 1 à 240)";
     AdminFieldKioskTimeout => "Kiosk starts over after (seconds, 30 to 3600)", "La borne recommence après (secondes, 30 à 3600)";
     AdminFieldCrisisText => "Crisis protocol (English)", "Protocole de crise (anglais)";
     AdminFieldCrisisTextFr => "Crisis protocol in French (optional)", "Protocole de crise en français (facultatif)";
+    AdminFieldAsq => "ASQ suicide risk screen", "Dépistage du risque suicidaire ASQ";
+    AdminAsqAfterItem9 => "only after PHQ-9 item 9 above \"Not at all\" (else: everyone)", "seulement après la question 9 du PHQ-9 au-delà de « Jamais » (sinon : à tous)";
     AdminIdleLockRange => "a whole number from 1 to 240", "un nombre entier de 1 à 240";
     AdminKioskTimeoutRange => "a whole number from 30 to 3600", "un nombre entier de 30 à 3600";
     AdminCrisisTextRule => "at most 2000 characters, no control characters", "au plus 2000 caractères, sans caractères de contrôle";

@@ -67,11 +67,13 @@ pub fn key_context(app: &App) -> KeyContext {
         Screen::Admin(_) => KeyContext::Menu,
         Screen::Search(_) => KeyContext::Form,
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
+        Screen::Questionnaire if app.intake.as_ref().is_some_and(|i| i.reason.is_some()) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
         Screen::Starting
         | Screen::Home { .. }
         | Screen::Consent
+        | Screen::Bundle(_)
         | Screen::Results(_)
         | Screen::History(_)
         | Screen::Report(_) => KeyContext::Menu,
@@ -79,7 +81,7 @@ pub fn key_context(app: &App) -> KeyContext {
 }
 
 /// The keys of the current screen: (key, what it does). Shown in the footer and the help.
-pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
+pub fn screen_keys(app: &App, library: &crate::instrument::Library) -> Vec<(&'static str, Text)> {
     let mut keys = if app.locked.is_some() {
         vec![("Enter", Text::KeySubmit)]
     } else {
@@ -92,13 +94,14 @@ pub fn screen_keys(app: &App) -> Vec<(&'static str, Text)> {
             Screen::Home { .. } => screens::home::keys(),
             Screen::ClientForm(_) => screens::client::keys(),
             Screen::Consent => screens::consent::keys(),
-            Screen::Questionnaire => screens::questionnaire::keys(),
+            Screen::Questionnaire => screens::questionnaire::keys(app, library),
             Screen::Crisis(_) => screens::crisis::keys(),
             Screen::Results(state) => screens::results::keys(state),
             Screen::History(_) => screens::history::keys(),
             Screen::Admin(state) => screens::admin::keys(state),
             Screen::Report(_) => screens::report::keys(),
             Screen::Search(_) => screens::search::keys(),
+            Screen::Bundle(_) => screens::bundle::keys(),
         }
     };
     // Not on the queue itself, nor on the crisis protocol (left only once an action is recorded).
@@ -157,6 +160,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Admin(state) => screens::admin::draw(frame, body, app, state, view),
             Screen::Report(report) => screens::report::draw(frame, body, app, report, view),
             Screen::Search(search) => screens::search::draw(frame, body, app, search, view),
+            Screen::Bundle(state) => screens::bundle::draw(frame, body, app, state, view),
         }
     }
     if let Some((is_error, message)) = &app.status {
@@ -181,14 +185,15 @@ pub fn alert_text(app: &App, alert: &Alert) -> String {
         AlertSource::Kiosk { device, reference } => {
             fill(Text::AlertKiosk, lang, &[("device", clean(device)), ("ref", clean(reference))])
         }
-        AlertSource::Staff { reference } => {
-            // The client's name when the queue on screen lists the encounter.
-            let name = match &app.screen {
+        AlertSource::Staff { reference, name } => {
+            // The client's name once looked up, or from the queue on screen.
+            let listed = match &app.screen {
                 Screen::Home { entries, .. } => {
                     entries.iter().find(|e| e.encounter == alert.entry).map(|e| clean(&e.client_name))
                 }
                 _ => None,
             };
+            let name = name.as_deref().map(clean).or(listed);
             match name {
                 Some(name) => fill(Text::AlertStaff, lang, &[("name", name), ("ref", clean(reference))]),
                 None => fill(Text::AlertStaffUnknown, lang, &[("ref", clean(reference))]),
@@ -216,7 +221,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let mut spans = Vec::new();
     let mut width = 0;
-    for (key, text) in screen_keys(app) {
+    for (key, text) in screen_keys(app, view.library) {
         let label = text.get(app.lang);
         let piece = key.width() + label.width() + 3;
         if width + piece > usize::from(area.width) {
@@ -230,7 +235,7 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
-    let keys = screen_keys(app);
+    let keys = screen_keys(app, view.library);
     // Two columns when one does not fit the height (the administration screen's many tasks).
     let columns = if keys.len() as u16 + 4 > area.height { 2 } else { 1 };
     let rows = keys.len().div_ceil(columns);
@@ -354,9 +359,14 @@ pub mod test_support {
 
     /// Renders `app` at `width` x `height` and returns the screen as text.
     pub fn render(app: &App, width: u16, height: u16) -> String {
+        render_with_library(app, library(), width, height)
+    }
+
+    /// As [`render`], with another instrument library (bundles of a test's own).
+    pub fn render_with_library(app: &App, library: &Library, width: u16, height: u16) -> String {
         let theme = Theme::select(Some("default"), false);
         let lines = crisis_lines();
-        let view = View { library: library(), care: care(), theme: &theme, crisis_lines: &lines };
+        let view = View { library, care: care(), theme: &theme, crisis_lines: &lines };
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|frame| draw(frame, app, &view)).unwrap();
         terminal.backend().to_string()

@@ -39,6 +39,8 @@ pub const LEFT: &str = "\x1b[D";
 pub const CTRL_U: &str = "\x15";
 pub const CTRL_X: &str = "\x18";
 pub const CTRL_Q: &str = "\x11";
+pub const CTRL_B: &str = "\x02";
+pub const CTRL_G: &str = "\x07";
 
 /// A temporary world for one test: the data directory, a home directory and the directory the
 /// interface runs in (where referral summaries are written).
@@ -414,9 +416,15 @@ impl Tui {
         self.step(ENTER, &["Queue", &format!("Signed in as {user}")])
     }
 
-    /// From the queue: a new client `name` (born 1990-04-02, Ontario, English), consent given;
-    /// waits for the first PHQ-9 item.
+    /// From the queue: a new client `name` (born 1990-04-02, Ontario, English), the adult bundle,
+    /// consent given; waits for the first PHQ-9 item (of six questionnaires: the ASQ is asked of
+    /// everyone by default).
     pub fn start_intake(&mut self, name: &str) -> String {
+        self.start_intake_of(name, 6)
+    }
+
+    /// As [`Tui::start_intake`], the intake holding `questionnaires` questionnaires.
+    pub fn start_intake_of(&mut self, name: &str, questionnaires: usize) -> String {
         self.step("n", &["New client", "Date of birth"]);
         self.send(name);
         self.send(TAB);
@@ -427,8 +435,11 @@ impl Tui {
         self.send("ON");
         self.send(TAB);
         self.send("en");
+        // The bundle for an adult is selected: Enter takes it.
+        self.step(ENTER, &["What to screen with", "Adult core"]);
         self.step(ENTER, &["Consent", "Does the client consent?"]);
-        self.step("1", &["PHQ-9", "Questionnaire 1 of 6", "Item 1 of 10", "Little interest or pleasure"])
+        let first = format!("Questionnaire 1 of {questionnaires}");
+        self.step("1", &["PHQ-9", &first, "Item 1 of 10", "Little interest or pleasure"])
     }
 }
 

@@ -582,15 +582,19 @@ impl SledStore {
             };
             self.push_child(&key, Kind::Answer, &encounter.id, &record, &mut writes)?;
         }
-        // The kiosk's flags become `flag_raised` records (critical, then urgent), so the
-        // encounter is ranked and the staff flow asks for its action on opening.
+        // The kiosk's flags become `flag_raised` (critical) and `urgent_raised` records, so the
+        // encounter is ranked by its tier and the staff flow asks for its action on opening.
         let mut critical = intake.critical_flags.clone();
         if stored.critical && critical.is_empty() {
             critical.push("kiosk.critical".into());
         }
-        for (flags, note) in [
-            (&critical, "raised at the kiosk; the client was shown the crisis lines"),
-            (&intake.urgent_flags, "urgent, raised at the kiosk; the client was shown the crisis lines"),
+        for (flags, action, note) in [
+            (&critical, CRISIS_FLAG_RAISED, "raised at the kiosk; the client was shown the crisis lines"),
+            (
+                &intake.urgent_flags,
+                CRISIS_URGENT_RAISED,
+                "urgent, raised at the kiosk; the client was shown the crisis lines",
+            ),
         ] {
             if flags.is_empty() {
                 continue;
@@ -600,7 +604,7 @@ impl SledStore {
                 id: RecordId::random(),
                 encounter_id: encounter.id,
                 flags: flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?,
-                action: CRISIS_FLAG_RAISED.into(),
+                action: action.into(),
                 note: Some(note.into()),
                 recorded_ms: intake.submitted_ms,
                 recorded_by: recorded_by.clone(),

@@ -151,10 +151,12 @@ mod tests {
         assert!(screen.contains("· ON · English · Populations: none · Access needs: Phone only, tty_"), "{screen}");
 
         // A new intake from here uses the new province, language and access needs for matching.
+        key(&mut app, Action::Submit);
+        assert!(matches!(app.screen, Screen::Bundle(_)), "the bundle is chosen first: {:?}", app.screen);
         let effects = key(&mut app, Action::Submit);
-        let [Effect::StartEncounter { client: started, .. }] = &effects[..] else { panic!("{effects:?}") };
+        let [Effect::StartEncounter { client: started, instruments }] = &effects[..] else { panic!("{effects:?}") };
         assert_eq!(started, client);
-        key(&mut app, Action::EncounterStarted(Ok(("e9".into(), started.clone()))));
+        key(&mut app, Action::EncounterStarted(Ok(("e9".into(), started.clone(), instruments.clone()))));
         let intake = app.intake.as_ref().unwrap();
         assert_eq!(app.client_lang(), Lang::En);
         let plan = |c| care().plan(library(), c, &[], &[], "2026-11-25");

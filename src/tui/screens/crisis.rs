@@ -32,7 +32,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
         let label = instrument
             .and_then(|i| i.flags.iter().find(|f| f.id == flag.id))
             .map(|f| clean(f.label.get(client_lang)))
-            .unwrap_or_else(|| flag.id.clone());
+            .or_else(|| {
+                // A risk item the client preferred not to answer at the kiosk.
+                let item = flag.id.strip_suffix("_declined")?;
+                Some(crate::tui::strings::fill(Text::FlagDeclined, lang, &[("item", clean(item))]))
+            })
+            .unwrap_or_else(|| clean(&flag.id));
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", because.get(lang)), view.theme.warning),
             Span::raw(label),
@@ -244,7 +249,10 @@ mod resume_tests {
             consent: Some(true),
             answers,
             completed: BTreeSet::new(),
-            handled_flags: handled.iter().map(|h| h.to_string()).collect(),
+            risk: crate::tui::intake::RiskRecord {
+                handled: handled.iter().map(|h| h.to_string()).collect(),
+                ..Default::default()
+            },
         }
     }
 
@@ -262,5 +270,41 @@ mod resume_tests {
             "2026-11-25",
         );
         assert!(matches!(app.screen, Screen::Questionnaire));
+    }
+
+    #[test]
+    fn an_unrecorded_urgent_flag_brings_the_assessment_prompt_first_on_resume() {
+        // A kiosk client's non-acute positive ASQ: Q1 yes, Q2-4 no, Q5 no.
+        let asq: Vec<(String, String, usize)> = [("q1", 0), ("q2", 1), ("q3", 1), ("q4", 1), ("q5", 1)]
+            .iter()
+            .map(|(i, p)| ("asq".into(), i.to_string(), *p))
+            .collect();
+        let mut opened = state(&[]);
+        opened.answers = asq;
+        opened.instruments = vec!["asq".into(), "gad7".into()];
+        let mut app = fixtures::signed_in(Lang::En);
+        update(&mut app, Action::EncounterOpened(Ok(opened.clone())), library(), care(), "2026-11-25");
+        assert!(
+            matches!(&app.screen, Screen::Crisis(c) if c.urgent && c.flags[0].id == "non_acute_positive"),
+            "{:?}",
+            app.screen
+        );
+        // Once acted on, it does not come back.
+        opened.risk.handled.insert("asq.non_acute_positive".into());
+        let mut app = fixtures::signed_in(Lang::En);
+        update(&mut app, Action::EncounterOpened(Ok(opened)), library(), care(), "2026-11-25");
+        assert!(!matches!(app.screen, Screen::Crisis(_)), "{:?}", app.screen);
+    }
+
+    #[test]
+    fn a_risk_item_declined_at_the_kiosk_asks_for_an_action_on_opening() {
+        let mut opened = state(&[]);
+        opened.answers.pop(); // item 9 declined: unanswered
+        opened.risk.raised_urgent.insert("phq9.q9_declined".into());
+        let mut app = fixtures::signed_in(Lang::En);
+        update(&mut app, Action::EncounterOpened(Ok(opened)), library(), care(), "2026-11-25");
+        assert!(matches!(&app.screen, Screen::Crisis(c) if c.urgent), "{:?}", app.screen);
+        let screen = crate::tui::view::test_support::render(&app, 100, 30);
+        assert!(screen.contains("the client preferred not to answer risk question q9"), "{screen}");
     }
 }

@@ -153,6 +153,30 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, vie
         }
         y += 3;
     }
+    // Risk flags withdrawn by a changed answer stay in the history, dated, with who and why.
+    for encounter in &history.encounters {
+        for change in &encounter.risk_changes {
+            let client_lang = history.client.language.unwrap_or(app.lang);
+            for line in
+                crate::tui::screens::results::risk_change_lines(change, view.library, client_lang, app.lang, view)
+            {
+                if y >= inner.bottom() {
+                    return;
+                }
+                let mut spans = vec![Span::styled(format!("{} ", encounter.date), view.theme.muted)];
+                spans.extend(line.spans);
+                let line = Line::from(spans).style(view.theme.warning);
+                // The reason may be long: it wraps onto the rows it needs, as far as they go.
+                let rows = line.width().div_ceil(usize::from(inner.width.max(1))).max(1) as u16;
+                let rows = rows.min(inner.bottom() - y);
+                frame.render_widget(
+                    Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: true }),
+                    Rect { y, height: rows, ..inner },
+                );
+                y += rows;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -165,6 +189,7 @@ mod tests {
 
     fn phq9(date: &str, positions: [usize; 9]) -> PastEncounter {
         PastEncounter {
+            risk_changes: Vec::new(),
             date: date.into(),
             answers: positions
                 .iter()
@@ -176,6 +201,7 @@ mod tests {
 
     fn gad7(date: &str, positions: [usize; 7]) -> PastEncounter {
         PastEncounter {
+            risk_changes: Vec::new(),
             date: date.into(),
             answers: positions
                 .iter()

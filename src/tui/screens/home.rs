@@ -215,7 +215,7 @@ mod notice_tests {
         app.screen = Screen::Questionnaire;
         let own = Alert {
             tier: AlertTier::Critical,
-            source: AlertSource::Staff { reference: "e1".into() },
+            source: AlertSource::Staff { reference: "e1".into(), name: None },
             entry: "e1".into(),
         };
         assert!(key(&mut app, Action::Notice(Notice::Alert(own))).is_empty());
@@ -271,5 +271,25 @@ mod notice_tests {
         assert!(matches!(app.screen, Screen::Crisis(_)));
         assert!(key(&mut app, Action::GoToQueue).is_empty());
         assert!(matches!(app.screen, Screen::Crisis(_)));
+    }
+
+    #[test]
+    fn an_alert_about_a_staff_intake_elsewhere_names_the_client_once_looked_up() {
+        let mut app = fixtures::intake(Lang::En, &[1, 2]);
+        app.screen = Screen::Questionnaire;
+        let elsewhere = Alert {
+            tier: AlertTier::Urgent,
+            source: AlertSource::Staff { reference: "e7000000".into(), name: None },
+            entry: "e7".into(),
+        };
+        let effects = key(&mut app, Action::Notice(Notice::Alert(elsewhere)));
+        assert!(effects.contains(&Effect::NameAlert("e7".into())), "{effects:?}");
+        assert!(render(&app, 80, 24).contains("an intake elsewhere (e7000000)"));
+        // A reply about another entry changes nothing; the right one names the client.
+        key(&mut app, Action::AlertNamed { entry: "e8".into(), name: Ok("Someone Else".into()) });
+        key(&mut app, Action::AlertNamed { entry: "e7".into(), name: Ok("Jordan Lee".into()) });
+        let banner = render(&app, 80, 24);
+        assert!(banner.contains("intake of Jordan Lee (e7000000)"), "{banner}");
+        assert!(!banner.contains("Someone Else"));
     }
 }

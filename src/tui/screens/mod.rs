@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod admin_tools;
+pub mod bundle;
 pub mod client;
 pub mod consent;
 pub mod crisis;

@@ -1,20 +1,187 @@
 //! One item per screen: stem and timeframe, numbered options (number keys answer and advance),
-//! progress, the saved state, follow-ups added, in the client's language.
+//! progress, the saved state, follow-ups added, in the client's language. Changing an answer
+//! that withdraws a risk flag staff acted on asks for the reason first, on this screen; so does a
+//! clinician waiving a follow-up that stayed due.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Wrap};
+use zeroize::Zeroizing;
 
 use crate::tui::paragraph::FastParagraph;
 
-use crate::instrument::Lang;
-use crate::tui::app::{App, SaveState};
+use crate::instrument::{Lang, Library};
+use crate::tui::app::{
+    Action, App, CrisisState, Effect, Intake, ReasonFor, ReasonPrompt, SaveState, Screen, results_screen,
+};
+use crate::tui::backend::SavedAnswer;
+use crate::tui::care::Care;
+use crate::tui::intake::Step;
 use crate::tui::strings::{Text, fill};
 use crate::tui::view::{View, body_block, clean};
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("1-9", Text::KeyAnswer), ("Enter", Text::KeySubmit), ("←/Bksp", Text::KeyPrevItem), ("s", Text::KeySkip)]
+/// The longest reason kept (the store takes notes of up to 4,000 characters).
+const REASON_MAX: usize = 500;
+
+pub fn keys(app: &App, library: &Library) -> Vec<(&'static str, Text)> {
+    let intake = app.intake.as_ref();
+    if intake.is_some_and(|i| i.reason.is_some()) {
+        return vec![("Enter", Text::KeySaveReason), ("^B/Esc", Text::KeyKeepAnswer), ("^U", Text::KeyClearReason)];
+    }
+    let mut keys =
+        vec![("1-9", Text::KeyAnswer), ("Enter", Text::KeySubmit), ("←/Bksp", Text::KeyPrevItem), ("s", Text::KeySkip)];
+    if may_waive(app, library) {
+        keys.push(("w", Text::KeyWaive));
+    }
+    keys
+}
+
+/// Whether the signed-in clinician may waive the follow-up on screen.
+fn may_waive(app: &App, library: &Library) -> bool {
+    let clinician = app.session.as_ref().is_some_and(|s| s.role == "clinician");
+    clinician && app.intake.as_ref().is_some_and(|i| i.reason.is_none() && i.flow.current_is_waivable(library))
+}
+
+/// Keys on the questionnaire.
+pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
+    let client_lang = app.client_lang();
+    let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
+    let clinician = app.session.as_ref().is_some_and(|s| s.role == "clinician");
+    let Some(intake) = app.intake.as_mut() else { return Vec::new() };
+    let Some(instrument) = intake.flow.current_instrument(library) else { return Vec::new() };
+    let options = instrument.options_of(intake.flow.current_item()).len();
+    let language = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
+    let steps = if let Some(prompt) = intake.reason.as_mut() {
+        match action {
+            Action::Input(c) if prompt.text.chars().count() < REASON_MAX => {
+                prompt.text.push(c);
+                return Vec::new();
+            }
+            Action::Toggle if prompt.text.chars().count() < REASON_MAX => {
+                prompt.text.push(' ');
+                return Vec::new();
+            }
+            Action::DeleteChar => {
+                prompt.text.pop();
+                return Vec::new();
+            }
+            Action::ClearField => {
+                prompt.text.clear();
+                return Vec::new();
+            }
+            // The answer stays as it was.
+            Action::Back => {
+                intake.reason = None;
+                return Vec::new();
+            }
+            Action::Submit if prompt.text.trim().is_empty() => {
+                prompt.blank = true;
+                return Vec::new();
+            }
+            Action::Submit => {
+                let Some(prompt) = intake.reason.take() else { return Vec::new() };
+                match prompt.purpose {
+                    ReasonFor::ChangeAnswer { answer, .. } => {
+                        intake.flow.change_with_reason(library, answer, &user, &prompt.text)
+                    }
+                    ReasonFor::WaiveFollowUp => intake.flow.waive_current(library, &prompt.text),
+                }
+            }
+            _ => return Vec::new(),
+        }
+    } else {
+        match action {
+            Action::Choose(n) if n < options => intake.flow.answer(library, n),
+            Action::Submit => match intake.flow.current_answer(library) {
+                Some(position) => intake.flow.answer(library, position),
+                None => return Vec::new(),
+            },
+            Action::Letter('s') => match intake.flow.skip(library) {
+                Ok(steps) => steps,
+                Err(_) => {
+                    app.status = Some((true, Text::CannotSkip.get(app.lang).to_string()));
+                    return Vec::new();
+                }
+            },
+            Action::Letter('w') if clinician && intake.flow.current_is_waivable(library) => {
+                intake.reason = Some(reason_prompt(ReasonFor::WaiveFollowUp));
+                return Vec::new();
+            }
+            Action::Back => {
+                intake.flow.back(library);
+                intake.notice = None;
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        }
+    };
+    let (mut effects, crisis) = perform(intake, steps, language);
+    if intake.flow.is_finished() {
+        app.screen = results_screen(intake, library, care, today);
+    }
+    if let Some((urgent, instrument, flags)) = crisis {
+        effects.push(Effect::RaiseFlag {
+            encounter: intake.encounter.clone(),
+            flags: flags.iter().map(|f| format!("{instrument}.{}", f.id)).collect(),
+            urgent,
+        });
+        app.screen = Screen::Crisis(CrisisState::new(urgent, instrument, flags));
+    }
+    effects
+}
+
+fn reason_prompt(purpose: ReasonFor) -> ReasonPrompt {
+    ReasonPrompt { purpose, text: Zeroizing::new(String::new()), blank: false }
+}
+
+type Interruption = (bool, String, Vec<crate::instrument::FlagHit>);
+
+/// The effects of the flow's steps, in order, and the crisis screen to show, if any.
+fn perform(intake: &mut Intake, steps: Vec<Step>, language: Lang) -> (Vec<Effect>, Option<Interruption>) {
+    let mut effects = Vec::new();
+    let mut crisis = None;
+    intake.notice = None;
+    for step in steps {
+        match step {
+            Step::Answered { instrument, version, item, position, value } => {
+                intake.save = SaveState::Saving;
+                effects.push(Effect::SaveAnswer {
+                    encounter: intake.encounter.clone(),
+                    answer: SavedAnswer { instrument, version, language, item, position, value },
+                });
+            }
+            Step::Completed(result) => {
+                effects.push(Effect::SaveResult { encounter: intake.encounter.clone(), result, language });
+            }
+            Step::Crisis { instrument, flags } => crisis = Some((false, instrument, flags)),
+            // A brief suicide safety assessment is needed: the urgent variant of the crisis screen.
+            Step::Urgent { instrument, flags } => crisis = Some((true, instrument, flags)),
+            // Only the kiosk offers "prefer not to answer" (`IntakeFlow::decline`); at the staff
+            // desk the worker asks the question in person.
+            Step::Declined { .. } => {}
+            Step::FollowUpsAdded(ids) => intake.notice = Some(ids),
+            Step::Finished => {}
+            Step::ReasonNeeded { answer, flags, .. } => {
+                intake.reason = Some(reason_prompt(ReasonFor::ChangeAnswer { answer, flags }));
+            }
+            // Recorded before the answer that withdraws the flags, so the record never shows the
+            // answer changed without its reason.
+            Step::FlagsWithdrawn { flags, reason, .. } => effects.push(Effect::RecordCrisis {
+                encounter: intake.encounter.clone(),
+                flags,
+                action: crate::store::CRISIS_ANSWER_CHANGED.to_string(),
+                note: reason,
+            }),
+            Step::FollowUpWaived { instrument, reason } => effects.push(Effect::RecordCrisis {
+                encounter: intake.encounter.clone(),
+                flags: vec![instrument],
+                action: crate::store::CRISIS_FOLLOW_UP_WAIVED.to_string(),
+                note: reason,
+            }),
+        }
+    }
+    (effects, crisis)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
@@ -88,6 +255,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             if chosen == Some(position) { line.style(view.theme.selected) } else { line }
         })
         .collect();
+    if let Some(prompt) = &intake.reason {
+        // The reason prompt takes the place of the options and notes until it is saved or left.
+        let area = Rect { height: options.height + notes.height, ..options };
+        let lines = reason_lines(prompt, instrument, lang, app.lang, view);
+        frame.render_widget(FastParagraph::new(lines).wrap(Wrap { trim: false }), area);
+        return;
+    }
     frame.render_widget(FastParagraph::new(option_lines), options);
     frame.set_cursor_position((options.x + 2, options.y + chosen.unwrap_or(0) as u16));
 
@@ -102,10 +276,49 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             view.theme.warning,
         ));
     }
+    if intake.flow.current_is_waivable(view.library) {
+        note_lines.push(Line::styled(Text::FollowUpStillDue.get(app.lang), view.theme.warning));
+    }
     if lang != client_lang {
         note_lines.push(Line::styled(Text::EnglishOnly.get(client_lang), view.theme.muted));
     }
     frame.render_widget(FastParagraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+}
+
+/// The reason prompt: what it is for (the flags a changed answer withdraws, by their labels),
+/// the reason typed so far, and a word when it was left blank.
+fn reason_lines(
+    prompt: &ReasonPrompt,
+    instrument: &crate::instrument::Instrument,
+    lang: Lang,
+    ui: Lang,
+    view: &View,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    match &prompt.purpose {
+        ReasonFor::ChangeAnswer { flags, .. } => {
+            lines.push(Line::styled(Text::ReasonWithdrawTitle.get(ui), view.theme.critical));
+            for key in flags {
+                let id = key.split_once('.').map_or(key.as_str(), |(_, flag)| flag);
+                let label =
+                    instrument.flags.iter().find(|f| f.id == id).map_or(id.to_string(), |f| clean(f.label.get(lang)));
+                lines.push(Line::styled(format!("  • {label}"), view.theme.warning));
+            }
+            lines.push(Line::raw(Text::ReasonWithdrawHelp.get(ui)));
+        }
+        ReasonFor::WaiveFollowUp => {
+            lines.push(Line::styled(Text::ReasonWaiveTitle.get(ui), view.theme.warning));
+            lines.push(Line::raw(Text::ReasonWaiveHelp.get(ui)));
+        }
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} ", Text::ReasonLabel.get(ui)), view.theme.title),
+        Span::styled(format!("{}█", clean(&prompt.text)), view.theme.input),
+    ]));
+    if prompt.blank {
+        lines.push(Line::styled(Text::ReasonBlank.get(ui), view.theme.warning));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -173,5 +386,72 @@ mod tests {
         update(&mut app, Action::Letter('s'), library(), care(), "2026-11-25");
         assert!(app.status.as_ref().is_some_and(|(error, _)| *error));
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(0));
+    }
+
+    /// Item 9 raised the crisis, the action was recorded, and the worker went back to item 9.
+    fn back_at_item_9_acted_on(lang: Lang) -> crate::tui::app::App {
+        let mut app = questionnaire(lang, &[0, 0, 0, 0, 0, 0, 0, 0]);
+        update(&mut app, Action::Choose(1), library(), care(), "2026-11-25");
+        update(&mut app, Action::Choose(1), library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(matches!(&effects[..], [Effect::RecordCrisis { .. }]), "{effects:?}");
+        update(&mut app, Action::CrisisRecorded(Ok("09:12".into())), library(), care(), "2026-11-25");
+        assert!(matches!(app.screen, Screen::Questionnaire));
+        update(&mut app, Action::Back, library(), care(), "2026-11-25");
+        app
+    }
+
+    #[test]
+    fn changing_item_9_after_the_crisis_action_asks_for_a_reason_recorded_before_the_answer() {
+        let mut app = back_at_item_9_acted_on(Lang::En);
+        assert!(update(&mut app, Action::Choose(0), library(), care(), "2026-11-25").is_empty(), "nothing saved yet");
+        let prompt = render(&app, 80, 24);
+        assert!(prompt.contains("removes a risk flag that staff already acted on"), "{prompt}");
+        assert!(prompt.contains("save the reason"), "the footer shows the prompt's keys:\n{prompt}");
+        insta::assert_snapshot!("reason_prompt_80x24_en", prompt);
+        insta::assert_snapshot!("reason_prompt_120x40_en", render(&app, 120, 40));
+        // Digits are text now, not answers.
+        for c in "mis-keyed 1".chars() {
+            update(&mut app, Action::Input(c), library(), care(), "2026-11-25");
+        }
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(
+            matches!(&effects[0], Effect::RecordCrisis { action, note, flags, .. }
+                if action == "answer_changed" && note == "mis-keyed 1" && flags == &["phq9.suicidal_ideation"]),
+            "{effects:?}"
+        );
+        assert!(
+            matches!(&effects[1], Effect::SaveAnswer { answer, .. } if answer.item == "q9" && answer.position == 0)
+        );
+        let change = &app.intake.as_ref().unwrap().flow.risk_changes()[0];
+        assert_eq!((change.by.as_str(), change.reason.as_str()), ("amira", "mis-keyed 1"));
+    }
+
+    #[test]
+    fn the_reason_prompt_in_french_and_a_blank_reason_refused() {
+        let mut app = back_at_item_9_acted_on(Lang::Fr);
+        update(&mut app, Action::Choose(0), library(), care(), "2026-11-25");
+        assert!(update(&mut app, Action::Submit, library(), care(), "2026-11-25").is_empty());
+        let french = render(&app, 80, 24);
+        assert!(french.contains("Une raison est requise"), "{french}");
+        insta::assert_snapshot!("reason_prompt_80x24_fr", french);
+        insta::assert_snapshot!("reason_prompt_120x40_fr", render(&app, 120, 40));
+        // Back keeps the first answer.
+        update(&mut app, Action::Back, library(), care(), "2026-11-25");
+        assert!(app.intake.as_ref().unwrap().reason.is_none());
+        assert_eq!(app.intake.as_ref().unwrap().flow.current_answer(library()), Some(1));
+    }
+
+    #[test]
+    fn only_a_clinician_is_offered_the_waiver() {
+        let mut app = questionnaire(Lang::En, &[]);
+        assert!(!super::keys(&app, library()).iter().any(|(k, _)| *k == "w"));
+        if let Some(session) = app.session.as_mut() {
+            session.role = "clinician".into();
+        }
+        // Nothing to waive on PHQ-9 item 1.
+        assert!(!super::keys(&app, library()).iter().any(|(k, _)| *k == "w"));
+        assert!(update(&mut app, Action::Letter('w'), library(), care(), "2026-11-25").is_empty());
+        assert!(app.intake.as_ref().unwrap().reason.is_none());
     }
 }

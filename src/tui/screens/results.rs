@@ -94,7 +94,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         inner.width -= width + 1;
     }
 
-    let mut result_lines = Vec::new();
+    // A risk flag withdrawn by a changed answer is still shown, with who changed it and why,
+    // first, so that no window size hides it.
+    let mut result_lines: Vec<Line> = intake
+        .flow
+        .risk_changes()
+        .iter()
+        .flat_map(|change| risk_change_lines(change, view.library, client_lang, app.lang, view))
+        .collect();
     for result in intake.flow.results() {
         let Some(instrument) = view.library.get(&result.instrument) else { continue };
         let lang = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
@@ -167,7 +174,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         level_lines.push(Line::styled(format!("{} {}", Text::SummarySaved.get(app.lang), clean(path)), view.theme.ok));
     }
 
-    let result_height = (result_lines.len() as u16).min(inner.height / 3);
+    // A withdrawn flag's line carries a reason of any length: it wraps, and is counted wrapped.
+    let width = usize::from(inner.width.max(1));
+    let result_rows: usize = result_lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let result_height = (result_rows as u16).min(inner.height / 3);
     let level_height = (level_lines.len() as u16).min(inner.height / 3);
     let [results_area, level_area, _, resources_area] = Layout::vertical([
         Constraint::Length(result_height),
@@ -176,7 +186,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         Constraint::Min(1),
     ])
     .areas(inner);
-    frame.render_widget(FastParagraph::new(result_lines), results_area);
+    frame.render_widget(FastParagraph::new(result_lines).wrap(Wrap { trim: false }), results_area);
     frame.render_widget(FastParagraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
 
     let mut resource_lines = vec![Line::styled(Text::MatchedResources.get(app.lang), view.theme.title)];
@@ -205,6 +215,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     }
 }
 
+/// "PHQ-9 CRITICAL <flag>: raised, then changed by NAME: reason", one line per flag withdrawn.
+pub fn risk_change_lines(
+    change: &crate::tui::intake::RiskChange,
+    library: &crate::instrument::Library,
+    client_lang: Lang,
+    ui: Lang,
+    view: &View,
+) -> Vec<Line<'static>> {
+    let instrument = library.get(&change.instrument);
+    let lang = instrument.filter(|i| i.languages.contains(&client_lang)).map_or(Lang::En, |_| client_lang);
+    let title = instrument.map_or(change.instrument.clone(), |i| clean(i.short_title.get(lang)));
+    let by = crate::tui::strings::fill(
+        Text::RiskChangedBy,
+        ui,
+        &[("name", clean(&change.by)), ("reason", clean(&change.reason))],
+    );
+    change
+        .flags
+        .iter()
+        .map(|key| {
+            let id = key.split_once('.').map_or(key.as_str(), |(_, flag)| flag);
+            let flag = instrument.and_then(|i| i.flags.iter().find(|f| f.id == id));
+            let severity = flag.map_or("", |f| f.severity.as_str()).to_uppercase();
+            // The flag's id, as the results show a raised flag; its label is too long for a line.
+            Line::styled(format!("{title:<10} {severity} {}: {by}", clean(id)), view.theme.warning)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::instrument::Lang;
@@ -213,17 +252,24 @@ mod tests {
     use crate::tui::screens::fixtures;
     use crate::tui::view::test_support::{care, library, render};
 
-    /// PHQ-9 with item 9 positive, the ASQ negative, then GAD-7, AUDIT-C, DAST-10, PC-PTSD-5.
-    fn finished(lang: Lang) -> crate::tui::app::App {
-        let mut app = fixtures::intake(lang, &[]);
-        app.lang = lang;
-        app.screen = Screen::Questionnaire;
-        let mut answers = vec![2, 2, 1, 2, 1, 1, 1, 0, 1, 1];
+    /// From PHQ-9's difficulty item on: the ASQ negative, GAD-7, AUDIT-C, DAST-10, PC-PTSD-5.
+    fn after_item_9() -> Vec<usize> {
+        let mut answers = vec![1]; // PHQ-9 difficulty
         answers.extend([1, 1, 1, 1]); // ASQ: no to q1-q4
         answers.extend([2, 1, 2, 1, 1, 2, 1, 0]); // GAD-7
         answers.extend([0, 0, 0]); // AUDIT-C
         answers.extend([1; 10]); // DAST-10: no
         answers.push(1); // PC-PTSD-5: no exposure
+        answers
+    }
+
+    /// PHQ-9 with item 9 positive, the ASQ negative, then GAD-7, AUDIT-C, DAST-10, PC-PTSD-5.
+    fn finished(lang: Lang) -> crate::tui::app::App {
+        let mut app = fixtures::intake(lang, &[]);
+        app.lang = lang;
+        app.screen = Screen::Questionnaire;
+        let mut answers = vec![2, 2, 1, 2, 1, 1, 1, 0, 1];
+        answers.extend(after_item_9());
         for position in answers {
             update(&mut app, Action::Choose(position), library(), care(), "2026-11-25");
             if let Screen::Crisis(_) = app.screen {
@@ -233,6 +279,47 @@ mod tests {
             }
         }
         app
+    }
+
+    /// As `finished`, but PHQ-9 item 9 changed to "Not at all" after the crisis action, with a
+    /// reason (issue 11, item 5).
+    fn finished_after_a_changed_item_9(lang: Lang) -> crate::tui::app::App {
+        let mut app = fixtures::intake(lang, &[]);
+        app.lang = lang;
+        app.screen = Screen::Questionnaire;
+        let step = |app: &mut crate::tui::app::App, action| update(app, action, library(), care(), "2026-11-25");
+        for position in [2, 2, 1, 2, 1, 1, 1, 0, 1] {
+            step(&mut app, Action::Choose(position));
+        }
+        step(&mut app, Action::Choose(2));
+        step(&mut app, Action::Submit);
+        step(&mut app, Action::CrisisRecorded(Ok("10:42".into())));
+        step(&mut app, Action::Back);
+        step(&mut app, Action::Choose(0));
+        for c in "mis-keyed; the client said not at all".chars() {
+            step(&mut app, Action::Input(c));
+        }
+        step(&mut app, Action::Submit);
+        for position in after_item_9() {
+            step(&mut app, Action::Choose(position));
+        }
+        app
+    }
+
+    #[test]
+    fn a_flag_withdrawn_by_a_changed_answer_stays_on_the_results_with_who_and_why() {
+        for (lang, text) in [
+            (Lang::En, "CRITICAL suicidal_ideation: raised, then changed by amira:"),
+            (Lang::Fr, "CRITICAL suicidal_ideation: signalé, puis modifié par amira"),
+        ] {
+            let app = finished_after_a_changed_item_9(lang);
+            assert!(matches!(app.screen, Screen::Results(_)), "{:?}", app.screen);
+            let screen = render(&app, 80, 24);
+            assert!(screen.contains(text), "{screen}");
+            let name = if lang == Lang::En { "en" } else { "fr" };
+            insta::assert_snapshot!(format!("results_risk_changed_80x24_{name}"), screen);
+            insta::assert_snapshot!(format!("results_risk_changed_120x40_{name}"), render(&app, 120, 40));
+        }
     }
 
     #[test]

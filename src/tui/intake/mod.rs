@@ -1,8 +1,13 @@
 //! The questionnaire flow of one encounter, pure: which instrument and item come next, skip
 //! rules, follow-ups inserted when their rule fires, and critical flags caught on the answer that
-//! raises them (not at the end of the instrument).
+//! raises them (not at the end of the instrument). A risk flag that was acted on is never undone
+//! in silence: changing the answer that raised it needs a reason (`risk_change`).
+
+mod risk_change;
 
 use std::collections::{BTreeMap, BTreeSet};
+
+pub use risk_change::{RiskChange, RiskRecord};
 
 use crate::instrument::{Context, FlagHit, Instrument, Library, ScoreResult, Severity, score};
 
@@ -25,6 +30,15 @@ pub enum Step {
     Declined { instrument: String, item: String },
     /// Every instrument is done.
     Finished,
+    /// Nothing changed: this answer (`None`: leaving the item unanswered) would withdraw risk
+    /// flags (`instrument.flag`) that staff already acted on. Ask for the reason, then call
+    /// `IntakeFlow::change_with_reason`.
+    ReasonNeeded { instrument: String, item: String, answer: Option<usize>, flags: Vec<String> },
+    /// Risk flags acted on were withdrawn by a changed answer, for this reason: record it
+    /// (before the answer itself) so the record keeps "raised, then changed".
+    FlagsWithdrawn { instrument: String, item: String, flags: Vec<String>, reason: String },
+    /// A clinician waived a follow-up that stayed due after its risk answer was changed.
+    FollowUpWaived { instrument: String, reason: String },
 }
 
 /// Whether a flag names item `index` or reads it in its condition.
@@ -50,6 +64,17 @@ pub struct IntakeFlow {
     results: BTreeMap<String, ScoreResult>,
     /// Critical flags (instrument.flag) already handled with a recorded crisis action.
     handled: BTreeSet<String>,
+    /// Risk flags already put in front of the client (the kiosk's crisis and support screens):
+    /// they do not interrupt again, but nobody acted on them, so changing them needs no reason.
+    shown: BTreeSet<String>,
+    /// Risk flags withdrawn by a changed answer, with who changed it and why (oldest first).
+    changes: Vec<RiskChange>,
+    /// Follow-ups that stay due after the risk answer that called for them was changed, by the
+    /// instrument they follow; a clinician may waive them (`waived`).
+    pinned: BTreeMap<String, Vec<String>>,
+    waived: BTreeSet<String>,
+    /// Urgent flags recorded as raised (see `RiskRecord::raised_urgent`).
+    raised_urgent: BTreeSet<String>,
     context: Context,
     finished: bool,
 }
@@ -66,6 +91,11 @@ impl IntakeFlow {
             answers: BTreeMap::new(),
             results: BTreeMap::new(),
             handled: BTreeSet::new(),
+            shown: BTreeSet::new(),
+            changes: Vec::new(),
+            pinned: BTreeMap::new(),
+            waived: BTreeSet::new(),
+            raised_urgent: BTreeSet::new(),
             context,
             finished: false,
         };
@@ -75,18 +105,19 @@ impl IntakeFlow {
     }
 
     /// Rebuilds a flow from saved answers (instrument, item id, option position) in the order they
-    /// were saved, the instruments whose results were saved, and the critical flags already
-    /// handled. The flow continues at the first unanswered item of the first unfinished instrument.
+    /// were saved, the instruments whose results were saved, and the risk record (flags already
+    /// handled, answers changed with a reason, follow-ups waived). The flow continues at the
+    /// first unanswered item of the first unfinished instrument.
     pub fn restore(
         library: &Library,
         instruments: &[String],
         context: Context,
         saved: &[(String, String, usize)],
         completed: &BTreeSet<String>,
-        handled: BTreeSet<String>,
+        risk: RiskRecord,
     ) -> IntakeFlow {
         let mut flow = IntakeFlow::new(library, instruments, context);
-        flow.handled = handled;
+        flow.restore_risk(library, risk);
         for (instrument_id, item_id, position) in saved {
             let Some(instrument) = library.get(instrument_id) else { continue };
             let Some(index) = instrument.item_index(item_id) else { continue };
@@ -153,20 +184,28 @@ impl IntakeFlow {
     }
 
     fn rebuild_queue(&mut self) {
-        fn push(id: &str, results: &BTreeMap<String, ScoreResult>, queue: &mut Vec<String>) {
+        struct Due<'a> {
+            results: &'a BTreeMap<String, ScoreResult>,
+            pinned: &'a BTreeMap<String, Vec<String>>,
+            waived: &'a BTreeSet<String>,
+        }
+        fn push(id: &str, due: &Due, queue: &mut Vec<String>) {
             if queue.iter().any(|q| q == id) {
                 return;
             }
             queue.push(id.to_string());
-            if let Some(result) = results.get(id) {
-                for follow_up in &result.follow_ups {
-                    push(follow_up, results, queue);
+            if let Some(result) = due.results.get(id) {
+                // A follow-up stays due after its risk answer changed, unless a clinician waived it.
+                let pinned = due.pinned.get(id).into_iter().flatten().filter(|f| !due.waived.contains(*f));
+                for follow_up in result.follow_ups.iter().chain(pinned) {
+                    push(follow_up, due, queue);
                 }
             }
         }
+        let due = Due { results: &self.results, pinned: &self.pinned, waived: &self.waived };
         let mut queue = Vec::new();
         for id in &self.base {
-            push(id, &self.results, &mut queue);
+            push(id, &due, &mut queue);
         }
         self.queue = queue;
     }
@@ -268,8 +307,27 @@ impl IntakeFlow {
         }
     }
 
-    /// Answers the current item with the option at `position` and moves on.
+    /// Marks risk flags as shown to the client (the kiosk), so they do not interrupt again.
+    pub fn mark_shown(&mut self, instrument: &str, flags: &[FlagHit]) {
+        for flag in flags {
+            self.shown.insert(format!("{instrument}.{}", flag.id));
+        }
+    }
+
+    fn interrupted_for(&self, key: &str) -> bool {
+        self.handled.contains(key) || self.shown.contains(key)
+    }
+
+    /// Answers the current item with the option at `position` and moves on, unless the answer
+    /// would withdraw a risk flag already acted on (then `Step::ReasonNeeded`, nothing changed).
     pub fn answer(&mut self, library: &Library, position: usize) -> Vec<Step> {
+        if let Some(needed) = self.reason_needed(library, Some(position)) {
+            return vec![needed];
+        }
+        self.apply_answer(library, position)
+    }
+
+    fn apply_answer(&mut self, library: &Library, position: usize) -> Vec<Step> {
         let Some(instrument) = self.current_instrument(library) else { return Vec::new() };
         let Some(option) = instrument.options_of(self.item).get(position) else { return Vec::new() };
         let item_count = instrument.items.len();
@@ -288,16 +346,14 @@ impl IntakeFlow {
             .flags
             .iter()
             .filter(|f| {
-                f.severity == Severity::Critical && !self.handled.contains(&format!("{}.{}", instrument.id, f.id))
+                f.severity == Severity::Critical && !self.interrupted_for(&format!("{}.{}", instrument.id, f.id))
             })
             .cloned()
             .collect();
         let new_urgent: Vec<FlagHit> = partial
             .flags
             .iter()
-            .filter(|f| {
-                f.severity == Severity::Urgent && !self.handled.contains(&format!("{}.{}", instrument.id, f.id))
-            })
+            .filter(|f| f.severity == Severity::Urgent && !self.interrupted_for(&format!("{}.{}", instrument.id, f.id)))
             .cloned()
             .collect();
         if !new_critical.is_empty() {
@@ -309,16 +365,25 @@ impl IntakeFlow {
         steps
     }
 
-    /// Moves past an optional item without answering it.
+    /// Moves past an optional item without answering it (clearing an earlier answer to it, which
+    /// needs a reason when that answer raised a risk flag already acted on).
     pub fn skip(&mut self, library: &Library) -> Result<Vec<Step>, SkipRefused> {
         let Some(instrument) = self.current_instrument(library) else { return Ok(Vec::new()) };
         if instrument.items[self.item].required {
             return Err(SkipRefused);
         }
+        if let Some(needed) = self.reason_needed(library, None) {
+            return Ok(vec![needed]);
+        }
+        Ok(self.apply_skip(library))
+    }
+
+    fn apply_skip(&mut self, library: &Library) -> Vec<Step> {
+        let Some(instrument) = self.current_instrument(library) else { return Vec::new() };
         if let Some(answers) = self.answers.get_mut(&instrument.id) {
             answers[self.item] = None;
         }
-        Ok(self.advance(library))
+        self.advance(library)
     }
 
     fn advance(&mut self, library: &Library) -> Vec<Step> {
@@ -340,19 +405,25 @@ impl IntakeFlow {
             steps.push(Step::FollowUpsAdded(added));
         }
         self.current = self.queue.iter().position(|q| *q == id).map_or(self.queue.len(), |p| p + 1);
-        match self.queue.get(self.current) {
-            Some(_) => {
+        steps.extend(self.enter_current(library));
+        steps
+    }
+
+    /// Starts the instrument at `current`, or finishes the flow when none is left there.
+    fn enter_current(&mut self, library: &Library) -> Option<Step> {
+        match self.queue.get(self.current).cloned() {
+            Some(id) => {
                 // A follow-up that was already answered earlier resumes at its first enabled item.
-                self.results.remove(&self.queue[self.current].clone());
+                self.results.remove(&id);
                 self.item = self.first_enabled(library, self.current).unwrap_or(0);
+                None
             }
             None => {
                 self.finished = true;
                 self.current = self.queue.len().saturating_sub(1);
-                steps.push(Step::Finished);
+                Some(Step::Finished)
             }
         }
-        steps
     }
 
     /// Whether the current item is a risk item that needs a "prefer not to answer" choice: a
@@ -434,182 +505,4 @@ impl Drop for IntakeFlow {
 pub struct SkipRefused;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn library() -> Library {
-        Library::shipped()
-    }
-
-    fn answer_all(flow: &mut IntakeFlow, library: &Library, positions: &[usize]) -> Vec<Step> {
-        positions.iter().flat_map(|p| flow.answer(library, *p)).collect()
-    }
-
-    #[test]
-    fn phq9_item_9_interrupts_on_that_answer_and_adds_the_asq() {
-        let library = library();
-        let mut flow = IntakeFlow::new(&library, &["phq9".into(), "gad7".into()], Context::default());
-        let steps = answer_all(&mut flow, &library, &[0, 0, 0, 0, 0, 0, 0, 0]);
-        assert!(!steps.iter().any(|s| matches!(s, Step::Crisis { .. })));
-        let steps = flow.answer(&library, 1);
-        assert!(
-            matches!(&steps[1], Step::Crisis { instrument, flags } if instrument == "phq9" && flags[0].id == "suicidal_ideation")
-        );
-        // The unscored difficulty item comes next; completing PHQ-9 inserts the ASQ before GAD-7.
-        let steps = flow.answer(&library, 0);
-        assert!(steps.iter().any(|s| matches!(s, Step::FollowUpsAdded(ids) if ids == &["asq"])));
-        assert_eq!(flow.queue(), ["phq9", "asq", "gad7"]);
-        assert_eq!(flow.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
-    }
-
-    #[test]
-    fn a_handled_flag_does_not_interrupt_again() {
-        let library = library();
-        let mut flow = IntakeFlow::new(&library, &["phq9".into()], Context::default());
-        let steps = answer_all(&mut flow, &library, &[0, 0, 0, 0, 0, 0, 0, 0, 2]);
-        let Some(Step::Crisis { flags, .. }) = steps.iter().find(|s| matches!(s, Step::Crisis { .. })) else {
-            panic!()
-        };
-        flow.mark_handled("phq9", &flags.clone());
-        flow.back(&library);
-        let steps = flow.answer(&library, 3);
-        assert!(!steps.iter().any(|s| matches!(s, Step::Crisis { .. })));
-    }
-
-    #[test]
-    fn skip_rules_are_followed_and_progress_counts_asked_items() {
-        let library = library();
-        let mut flow = IntakeFlow::new(&library, &["audit".into()], Context::default());
-        assert_eq!(flow.item_progress(&library), (1, 10));
-        flow.answer(&library, 0); // never drinks: skip to item 9
-        let audit = library.get("audit").unwrap();
-        assert_eq!(audit.items[flow.current_item()].id, "q9");
-        assert_eq!(flow.item_progress(&library), (2, 3));
-        flow.back(&library);
-        assert_eq!(audit.items[flow.current_item()].id, "q1");
-    }
-
-    #[test]
-    fn required_items_cannot_be_skipped_but_optional_ones_can() {
-        let library = library();
-        let mut flow = IntakeFlow::new(&library, &["phq9".into()], Context::default());
-        assert_eq!(flow.skip(&library), Err(SkipRefused));
-        answer_all(&mut flow, &library, &[0; 9]);
-        let steps = flow.skip(&library).unwrap();
-        assert!(steps.iter().any(|s| matches!(s, Step::Finished)));
-        assert!(flow.is_finished());
-        assert_eq!(flow.results().next().and_then(|r| r.total), Some(0));
-    }
-
-    /// Issue 11: in universal mode the ASQ is in the starting list right after PHQ-9, and a
-    /// PHQ-9 item 9 answer (whose follow-up is the ASQ) does not queue it a second time.
-    #[test]
-    fn universal_asq_is_asked_once_when_phq9_item_9_also_calls_for_it() {
-        let library = library();
-        let bundle = library.bundle("adult-core").unwrap();
-        let start = library.screening_instruments(
-            &bundle.instruments,
-            bundle.risk_screen,
-            crate::instrument::AsqMode::Universal,
-        );
-        assert_eq!(start, ["phq9", "asq", "gad7", "auditc", "dast10", "pcptsd5"]);
-        let mut flow = IntakeFlow::new(&library, &start, Context::default());
-        answer_all(&mut flow, &library, &[0, 0, 0, 0, 0, 0, 0, 0, 2, 0]);
-        assert_eq!(flow.queue().iter().filter(|id| *id == "asq").count(), 1, "{:?}", flow.queue());
-        assert_eq!(flow.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
-        let unchanged = library.screening_instruments(
-            &bundle.instruments,
-            bundle.risk_screen,
-            crate::instrument::AsqMode::AfterPhq9Item9,
-        );
-        assert_eq!(unchanged, bundle.instruments);
-    }
-
-    #[test]
-    fn positive_screen_adds_its_follow_up_and_back_removes_it() {
-        let library = library();
-        let mut flow = IntakeFlow::new(&library, &["auditc".into(), "dast10".into()], Context::default());
-        answer_all(&mut flow, &library, &[2, 1, 1]);
-        assert_eq!(flow.queue(), ["auditc", "audit", "dast10"]);
-        flow.back(&library);
-        flow.back(&library);
-        assert_eq!(flow.queue(), ["auditc", "dast10"]);
-    }
-
-    #[test]
-    fn a_complete_kiosk_submission_restores_as_finished_with_its_flag_unhandled() {
-        let library = library();
-        let base = vec!["phq9".to_string()];
-        let saved: Vec<(String, String, usize)> =
-            (1..=9).map(|i| ("phq9".to_string(), format!("q{i}"), usize::from(i == 9))).collect();
-        let restored =
-            IntakeFlow::restore(&library, &base, Context::default(), &saved, &BTreeSet::new(), BTreeSet::new());
-        // The optional difficulty item is still to come, so PHQ-9 continues there.
-        let phq9 = library.get("phq9").unwrap();
-        assert_eq!(restored.current_instrument(&library).map(|i| i.id.as_str()), Some("phq9"));
-        assert_eq!(phq9.items[restored.current_item()].id, "difficulty");
-        // Once another instrument's answers follow, PHQ-9 counts as done (difficulty skipped).
-        let mut moved = saved.clone();
-        moved.push(("asq".into(), "q1".into(), 1));
-        let done = IntakeFlow::restore(&library, &base, Context::default(), &moved, &BTreeSet::new(), BTreeSet::new());
-        assert_eq!(done.queue(), ["phq9", "asq"]);
-        assert_eq!(done.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
-        let (instrument, flags) = restored.unhandled_critical(&library).unwrap();
-        assert_eq!((instrument.as_str(), flags[0].id.as_str()), ("phq9", "suicidal_ideation"));
-        let handled = BTreeSet::from(["phq9.suicidal_ideation".to_string()]);
-        let restored = IntakeFlow::restore(&library, &base, Context::default(), &saved, &BTreeSet::new(), handled);
-        assert!(restored.unhandled_critical(&library).is_none());
-    }
-
-    #[test]
-    fn only_a_risk_item_can_be_declined_and_it_stays_unanswered() {
-        let library = library();
-        let base = vec!["phq9".to_string(), "asq".to_string()];
-        let mut flow = IntakeFlow::new(&library, &base, Context::default());
-        assert!(!flow.current_item_is_risk(&library));
-        assert!(flow.decline(&library).is_empty(), "item 1 is not a risk item");
-        for _ in 0..8 {
-            flow.answer(&library, 0);
-        }
-        assert!(flow.current_item_is_risk(&library), "PHQ-9 item 9");
-        flow.answer(&library, 2);
-        flow.back(&library);
-        let steps = flow.decline(&library);
-        assert_eq!(steps[0], Step::Declined { instrument: "phq9".into(), item: "q9".into() });
-        assert!(!steps.iter().any(|s| matches!(s, Step::Crisis { .. })));
-        let phq9 = library.get("phq9").unwrap();
-        let answers = flow.answered().find(|(id, _)| *id == "phq9").map(|(_, a)| a.to_vec()).unwrap();
-        assert_eq!(answers[phq9.item_index("q9").unwrap()], None, "the earlier answer is cleared, never read as no");
-        // The ASQ has its own "Declined to answer": no extra choice there.
-        while flow.current_instrument(&library).is_some_and(|i| i.id == "phq9") {
-            flow.skip(&library).unwrap();
-        }
-        assert_eq!(flow.current_instrument(&library).map(|i| i.id.as_str()), Some("asq"));
-        assert!(!flow.current_item_is_risk(&library));
-    }
-
-    #[test]
-    fn restore_continues_exactly_where_it_stopped() {
-        let library = library();
-        let base = vec!["phq9".to_string(), "gad7".to_string()];
-        let mut flow = IntakeFlow::new(&library, &base, Context::default());
-        let mut saved = Vec::new();
-        let mut completed = BTreeSet::new();
-        for position in [1, 1, 0, 2, 0, 0, 1, 0, 0, 0, 2, 1] {
-            for step in flow.answer(&library, position) {
-                match step {
-                    Step::Answered { instrument, item, position, .. } => saved.push((instrument, item, position)),
-                    Step::Completed(result) => {
-                        completed.insert(result.instrument.clone());
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let restored = IntakeFlow::restore(&library, &base, Context::default(), &saved, &completed, BTreeSet::new());
-        assert_eq!(restored.queue(), flow.queue());
-        assert_eq!(restored.instrument_progress(), flow.instrument_progress());
-        assert_eq!(restored.current_item(), flow.current_item());
-        assert_eq!(restored.current_instrument(&library).map(|i| &i.id), Some(&"gad7".to_string()));
-    }
-}
+mod tests;
