@@ -326,6 +326,10 @@ fn a_declined_item_9_and_the_claim_that_ends_the_kiosk_session() {
         "{:?}",
         detail.crisis_actions
     );
+    // Claimed, it ranks urgent in the staff queue, not critical (issue 11).
+    let Reply::OpenEncounters(open) = ivy.request(Request::OpenEncounters).expect("queue") else { panic!() };
+    let entry = open.iter().find(|o| o.encounter.id == encounter.id).expect("the claimed encounter is queued");
+    assert!(entry.urgent && !entry.critical, "{entry:?}");
     // The client goes on at the kiosk; the next answer learns that staff have the answers.
     run.act(triage::kiosk::app::Action::Key(triage::kiosk::app::KioskKey::Enter));
     run.keys(&[1]);

@@ -789,3 +789,28 @@ fn the_asq_item_9_called_for_stays_due_after_the_change_until_a_clinician_waives
     // flag_raised, the crisis action, the change's reason, the waiver.
     assert_eq!(count(&actions, "crisis_action.create"), 4, "{actions:?}");
 }
+
+/// The worker chooses the bundle before consent; a client under 18 gets the youth bundle by
+/// default (issue 12, item 4), and the intake asks what that bundle holds.
+#[test]
+fn a_client_under_18_is_offered_the_youth_bundle_first() {
+    let env = Env::initialised();
+    let mut tui = env.tui(&[], 80, 24);
+    tui.login(NURSE, NURSE_PW);
+    tui.step("n", &["New client", "Date of birth"]);
+    tui.send("Sam Youngclient");
+    tui.send(TAB);
+    tui.send("2011-06-01");
+    tui.send(TAB);
+    tui.send(CTRL_U);
+    tui.send("ON");
+    tui.send(TAB);
+    tui.send("en");
+    let choice = tui.step(ENTER, &["What to screen with", "Enter starts the intake with: Youth core (12-17)"]);
+    assert!(choice.contains("Adult core"), "the other bundles stay on offer:\n{choice}");
+    tui.step(ENTER, &["Consent", "Does the client consent?"]);
+    // Youth core: PHQ-9, the ASQ (asked of everyone), GAD-7, K6.
+    tui.step("1", &["PHQ-9", "Questionnaire 1 of 4", "Item 1 of 10"]);
+    tui.send(CTRL_Q);
+    tui.wait_exit(support::DEADLINE).expect("the interface quits on Ctrl-Q");
+}

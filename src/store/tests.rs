@@ -907,3 +907,43 @@ fn settings_are_checked_audited_by_name_and_read_back_after_reopening() {
     assert_eq!(removed.unwrap().changed, ["crisis_text_fr"]);
     assert_eq!(settings(&store, &admin).crisis_text_fr, None);
 }
+
+/// Issue 11: the queue ranks critical, then urgent (only `urgent_raised` records), then the rest;
+/// a changed risk answer needs its reason, and only a clinician waives a follow-up.
+#[test]
+fn the_queue_ranks_critical_then_urgent_and_risk_changes_need_a_reason_and_the_right_role() {
+    let (_dir, store, admin) = fresh();
+    let ivy = staff(&store, &admin, "ivy", Role::Intake);
+    let cleo = staff(&store, &admin, "cleo", Role::Clinician);
+    let client = store.create_client(&ivy, &new_client("Ada")).unwrap();
+    let start = || store.start_encounter(&ivy, &client, EncounterOrigin::Staff).unwrap().id;
+    let (critical, urgent, plain) = (start(), start(), start());
+    let record = |actor: &Actor, encounter: &RecordId, flags: &[&str], action: &str, note: Option<&str>| {
+        let crisis = NewCrisisAction {
+            flags: flags.iter().map(|f| f.to_string()).collect(),
+            action: action.into(),
+            note: note.map(str::to_string),
+        };
+        store.record_crisis_action(actor, encounter, &crisis)
+    };
+    record(&ivy, &urgent, &["asq.non_acute_positive"], CRISIS_URGENT_RAISED, None).unwrap();
+    record(&ivy, &urgent, &["asq.non_acute_positive"], "bssa_done", None).unwrap();
+    record(&ivy, &critical, &["phq9.suicidal_ideation"], CRISIS_FLAG_RAISED, None).unwrap();
+    let queue = store.open_encounters(&ivy).unwrap();
+    let ranked: Vec<(RecordId, bool, bool)> = queue.iter().map(|o| (o.encounter.id, o.critical, o.urgent)).collect();
+    assert_eq!(ranked[..2], [(critical, true, false), (urgent, false, true)]);
+    assert_eq!(ranked[2], (plain, false, false));
+
+    // A changed answer that withdraws a flag needs its reason; so does a waiver.
+    let refused = record(&ivy, &critical, &["phq9.suicidal_ideation"], CRISIS_ANSWER_CHANGED, Some("  "));
+    assert!(matches!(refused, Err(StoreError::Invalid { field: "note", .. })), "{refused:?}");
+    record(&ivy, &critical, &["phq9.suicidal_ideation"], CRISIS_ANSWER_CHANGED, Some("mis-keyed")).unwrap();
+    // The changed answer does not lower the encounter's rank: the raised flag stays on record.
+    assert!(store.open_encounters(&ivy).unwrap()[0].critical);
+    let denied = record(&ivy, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("done this morning"));
+    assert!(matches!(denied, Err(StoreError::Denied { operation: "waive_follow_up", .. })), "{denied:?}");
+    let blank = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, None);
+    assert!(matches!(blank, Err(StoreError::Invalid { .. })), "{blank:?}");
+    let waived = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("ASQ done this morning")).unwrap();
+    assert_eq!((waived.recorded_by.as_str(), waived.note.as_deref()), ("cleo", Some("ASQ done this morning")));
+}
