@@ -3,6 +3,7 @@
 //! raises them (not at the end of the instrument). A risk flag that was acted on is never undone
 //! in silence: changing the answer that raised it needs a reason (`risk_change`).
 
+mod carry;
 mod risk_change;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -409,19 +410,20 @@ impl IntakeFlow {
         steps
     }
 
-    /// Starts the instrument at `current`, or finishes the flow when none is left there.
-    fn enter_current(&mut self, library: &Library) -> Option<Step> {
+    /// Starts the instrument at `current` (with the answers it shares word for word with an
+    /// earlier one: `carry`), or finishes the flow when none is left there.
+    fn enter_current(&mut self, library: &Library) -> Vec<Step> {
         match self.queue.get(self.current).cloned() {
             Some(id) => {
                 // A follow-up that was already answered earlier resumes at its first enabled item.
                 self.results.remove(&id);
                 self.item = self.first_enabled(library, self.current).unwrap_or(0);
-                None
+                self.carry_forward(library)
             }
             None => {
                 self.finished = true;
                 self.current = self.queue.len().saturating_sub(1);
-                Some(Step::Finished)
+                vec![Step::Finished]
             }
         }
     }

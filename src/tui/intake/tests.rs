@@ -399,3 +399,59 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_follow_up_takes_the_answers_given_in_the_same_words_and_asks_the_rest() {
+    let library = library();
+    let mut flow = IntakeFlow::new(&library, &["phq2".into(), "gad2".into()], Context::default());
+    flow.answer(&library, 2);
+    let steps = flow.answer(&library, 3); // PHQ-2 = 5: positive, the PHQ-9 follows
+    assert!(steps.iter().any(|s| matches!(s, Step::FollowUpsAdded(ids) if ids == &["phq9"])), "{steps:?}");
+    // PHQ-9 items 1 and 2 are PHQ-2's, word for word: saved as answered, and item 3 is next.
+    let carried: Vec<(&str, usize)> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Answered { instrument, item, position, .. } if instrument == "phq9" => {
+                Some((item.as_str(), *position))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(carried, [("q1", 2), ("q2", 3)]);
+    let phq9 = library.get("phq9").unwrap();
+    assert_eq!(phq9.items[flow.current_item()].id, "q3");
+    assert_eq!(flow.item_progress(&library).0, 3, "shown as item 3: the first two are answered");
+    // Changeable: back goes to item 2, already answered, and another answer replaces it.
+    flow.back(&library);
+    assert_eq!(phq9.items[flow.current_item()].id, "q2");
+    assert_eq!(flow.current_answer(&library), Some(3));
+    let steps = flow.answer(&library, 1);
+    assert!(
+        matches!(&steps[0], Step::Answered { instrument, item, position: 1, .. } if instrument == "phq9" && item == "q2")
+    );
+}
+
+#[test]
+fn items_worded_differently_are_asked_again() {
+    let library = library();
+    let mut flow = IntakeFlow::new(&library, &["auditc".into()], Context::default());
+    let mut steps = Vec::new();
+    for position in [4, 4, 4] {
+        steps = flow.answer(&library, position);
+    }
+    assert!(steps.iter().any(|s| matches!(s, Step::FollowUpsAdded(ids) if ids == &["audit"])), "{steps:?}");
+    // Whatever the AUDIT shares word for word with the AUDIT-C is carried; nothing else is.
+    let (auditc, audit) = (library.get("auditc").unwrap(), library.get("audit").unwrap());
+    for (index, item) in audit.items.iter().enumerate() {
+        let same = auditc
+            .items
+            .iter()
+            .position(|c| c.text == item.text && auditc.options_of(0).len() == audit.options_of(index).len());
+        let carried = steps
+            .iter()
+            .any(|s| matches!(s, Step::Answered { instrument, item: i, .. } if instrument == "audit" && *i == item.id));
+        if same.is_none() {
+            assert!(!carried, "{} is worded differently and must be asked", item.id);
+        }
+    }
+}
