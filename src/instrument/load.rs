@@ -93,6 +93,8 @@ struct RawItem {
     use_stem: Option<bool>,
     #[serde(default)]
     suicide_question: bool,
+    instructions: Option<RawText>,
+    hint: Option<RawText>,
 }
 
 #[derive(Deserialize)]
@@ -435,6 +437,12 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             usize::MAX
         });
         let text = c.text(&item.text, &languages, &format!("item `{}`", item.id.get_ref()));
+        let instructions = item
+            .instructions
+            .as_ref()
+            .map(|t| c.text(t, &languages, &format!("item `{}` instructions", item.id.get_ref())));
+        // Our own interface text is always in both languages, whatever the instrument offers.
+        let hint = item.hint.as_ref().map(|t| c.text(t, &Lang::ALL, &format!("item `{}` hint", item.id.get_ref())));
         items.push(Item {
             id: item.id.get_ref().clone(),
             text,
@@ -447,6 +455,8 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             if_skipped: item.if_skipped.as_ref().map(|v| *v.get_ref()),
             use_stem: item.use_stem.unwrap_or(true),
             suicide_question: item.suicide_question,
+            instructions,
+            hint,
         });
     }
     if items.is_empty() {

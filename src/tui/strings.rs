@@ -134,6 +134,7 @@ strings! {
     KeyPrevItem => "previous item", "question précédente";
     EnglishOnly => "This questionnaire is available in English only (no validated French version is available).", "Ce questionnaire n'existe qu'en anglais (aucune version française validée n'est disponible).";
     CannotSkip => "This question is required.", "Cette question est obligatoire.";
+    OurNote => "Note from this service (not part of the questionnaire):", "Note du service (ne fait pas partie du questionnaire) :";
     FollowUpAdded => "Follow-up added:", "Suivi ajouté :";
     // Crisis
     CrisisTitle => "CRISIS PROTOCOL: stop the questionnaire", "PROTOCOLE DE CRISE : arrêtez le questionnaire";
