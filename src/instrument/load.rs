@@ -254,6 +254,21 @@ impl Checker<'_> {
         Text(text)
     }
 
+    /// Our own interface text (a hint): always English and French, whatever the instrument's
+    /// languages, because it is ours to translate.
+    fn our_text(&mut self, raw: &RawText, what: &str) -> Text {
+        let missing: Vec<&str> =
+            Lang::ALL.iter().filter(|l| !raw.get_ref().contains_key(l.code())).map(|l| l.code()).collect();
+        if !missing.is_empty() {
+            self.error(
+                raw.span(),
+                format!("{what} is our own text and needs both `en` and `fr` (missing: {})", missing.join(", ")),
+            );
+            return Text::default();
+        }
+        self.text(raw, &Lang::ALL, what)
+    }
+
     fn identifier(&mut self, id: &Spanned<String>, what: &str) {
         let valid = !id.get_ref().is_empty()
             && id.get_ref().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
@@ -442,7 +457,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             .as_ref()
             .map(|t| c.text(t, &languages, &format!("item `{}` instructions", item.id.get_ref())));
         // Our own interface text is always in both languages, whatever the instrument offers.
-        let hint = item.hint.as_ref().map(|t| c.text(t, &Lang::ALL, &format!("item `{}` hint", item.id.get_ref())));
+        let hint = item.hint.as_ref().map(|t| c.our_text(t, &format!("item `{}` hint", item.id.get_ref())));
         items.push(Item {
             id: item.id.get_ref().clone(),
             text,
