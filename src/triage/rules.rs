@@ -873,4 +873,22 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         assert_eq!(two[0].conditions, vec![Condition::SubstanceUse]);
         assert_eq!(rules.suggest(&results(&[("dast10", 1)], &[])).level, Level::One);
     }
+
+    proptest::proptest! {
+        /// An AUDIT flag never lowers the level, and raises it to exactly the next zone's level
+        /// (the same zone's at zone IV), whatever the total.
+        #[test]
+        fn an_audit_flag_moves_exactly_one_zone_up(total in 0i64..=40, injury in proptest::bool::ANY) {
+            let rules = shipped();
+            let flag = if injury { "audit.injury_or_concern_last_year" } else { "audit.dependence_items" };
+            let plain = rules.suggest(&results(&[("audit", total)], &[])).level;
+            let flagged = rules.suggest(&results(&[("audit", total)], &[flag])).level;
+            let zone_of = |t: i64| match t { 0..=7 => 0, 8..=15 => 1, 16..=19 => 2, _ => 3 };
+            let zone_level = [Level::One, Level::Two, Level::Three, Level::Five];
+            let zone = zone_of(total);
+            proptest::prop_assert_eq!(plain, zone_level[zone]);
+            proptest::prop_assert_eq!(flagged, zone_level[(zone + 1).min(3)]);
+            proptest::prop_assert!(flagged >= plain);
+        }
+    }
 }
