@@ -4,7 +4,7 @@
 mod report_support;
 mod store_common;
 
-use report_support::populate;
+use report_support::{paired_encounter, populate};
 use store_common::*;
 
 #[test]
@@ -77,4 +77,52 @@ fn service_and_client_reports() {
     let text =
         ok(&triage(&dir, &["report", "client", &last, "--user", "cleo", "--password-stdin"], &format!("{CLEO_PW}\n")));
     assert!(text.contains("reliable deterioration"), "{text}");
+}
+
+/// NHS Talking Therapies outcomes on the paired PHQ-9 and GAD-7, through the owner and the real
+/// binary: one client recovers reliably (PHQ-9 16 -> 6, GAD-7 12 -> 5), one improves on the PHQ-9
+/// but stays a GAD-7 case (GAD-7 10 -> 9): not recovered.
+#[test]
+fn talking_therapies_outcomes_in_the_client_and_service_reports() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let mut c = client(&dir, "ivy", IVY_PW);
+    let mut ids = Vec::new();
+    for (name, start, end) in [("Paired One", (16, 12), (6, 5)), ("Paired Two", (18, 10), (9, 9))] {
+        let new = triage::store::NewClient {
+            name: name.into(),
+            birth_date: Some("1980-02-03".into()),
+            province: "ON".into(),
+            language: triage::store::Lang::En,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+        };
+        let triage::server::Reply::Id(id) = c.request(triage::server::Request::CreateClient { client: new }).unwrap()
+        else {
+            panic!("client")
+        };
+        paired_encounter(&mut c, id, start.0, start.1);
+        paired_encounter(&mut c, id, end.0, end.1);
+        ids.push(id.to_string());
+    }
+    drop(c);
+    let password = format!("{CLEO_PW}\n");
+    let one =
+        json(&triage(&dir, &["report", "client", &ids[0], "--user", "cleo", "--password-stdin", "--json"], &password));
+    let tt = &one["talking_therapies"];
+    assert_eq!((tt["phq9"]["baseline"].as_i64(), tt["gad7"]["latest"].as_i64()), (Some(16), Some(5)));
+    assert_eq!(tt["outcome"]["reliable_recovery"], true);
+    let two = ok(&triage(&dir, &["report", "client", &ids[1], "--user", "cleo", "--password-stdin"], &password));
+    assert!(two.contains("PHQ-9 and GAD-7 together (NHS Talking Therapies)"), "{two}");
+    assert!(two.contains("case at the start: yes; recovery: no; reliable improvement: yes"), "{two}");
+
+    let report = json(&triage(&dir, &["report", "service", "--user", "cleo", "--password-stdin", "--json"], &password));
+    let all = &report["paired_outcomes"][0];
+    assert_eq!(all["resource"], serde_json::Value::Null);
+    assert_eq!((all["with_follow_up"].as_u64(), all["cases_at_start"].as_u64()), (Some(2), Some(2)));
+    assert_eq!((all["recovery"]["count"].as_u64(), all["reliable_improvement"]["count"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(all["too_few"], true);
+    let text = ok(&triage(&dir, &["report", "service", "--user", "cleo", "--password-stdin"], &password));
+    assert!(text.contains("  all clients: 2 with start and end, 2 cases at the start"), "{text}");
 }

@@ -354,3 +354,35 @@ fn bad_input_exits_2_with_a_clear_message() {
             .stderr(predicates::str::contains(*message));
     }
 }
+
+/// Issue 12 item 3: rules the literature states, through the real binary and the shipped files.
+#[test]
+fn literature_rules_reach_the_suggested_level() {
+    // (results and flags, level, a level reason that must start with this text).
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["--result", "audit=6", "--flag", "audit.injury_or_concern_last_year"],
+            "2",
+            "AUDIT flag: injury or concern last year with AUDIT 6, Zone I",
+        ),
+        (
+            &["--result", "audit=10", "--flag", "audit.dependence_items"],
+            "3",
+            "AUDIT flag: dependence items with AUDIT 10",
+        ),
+        (&["--result", "audit=17", "--flag", "audit.injury_or_concern_last_year"], "5", "AUDIT flag: injury"),
+        (&["--result", "phq2=5"], "3", "PHQ-2 5, positive screen and PHQ-9 not given -> level 3"),
+        (&["--result", "gad2=3"], "3", "GAD-2 3, positive screen and GAD-7 not given -> level 3"),
+        (&["--result", "who5=12"], "2", "WHO-5 12, positive screen and PHQ-9 not given -> level 2"),
+        (&["--result", "who5=7"], "3", "WHO-5 7, positive screen and PHQ-9 not given -> level 3"),
+        (&["--result", "phq2=5", "--result", "phq9=7"], "2", "PHQ-9 7, mild -> level 2"),
+    ];
+    for (extra, level, reason) in cases {
+        let mut args = vec!["--age", "30", "--province", "ON", "--lang", "en"];
+        args.extend_from_slice(extra);
+        let v = run_json(&args);
+        assert_eq!(v["level"], *level, "{extra:?}: {}", v["level_reasons"]);
+        let reasons: Vec<&str> = v["level_reasons"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        assert!(reasons.iter().any(|r| r.starts_with(reason)), "{extra:?}: {reasons:?}");
+    }
+}

@@ -188,7 +188,16 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             notes.push(format!("asked if {}{imputed}", clean(condition)));
         }
         let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join("; ")) };
+        if let Some(instructions) = &item.instructions {
+            println!("    Instructions (instrument text):");
+            for line in instructions.get(lang).lines().filter(|line| !line.trim().is_empty()) {
+                println!("      {}", clean(line));
+            }
+        }
         println!("{:>2}. {} {}{}", index + 1, item.id, clean(item.text.get(lang)), notes);
+        if let Some(hint) = &item.hint {
+            println!("      Our note (not instrument text): {}", clean(hint.get(lang)));
+        }
         let options: Vec<String> =
             i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(lang)), o.value)).collect();
         println!("      {}", options.join(" · "));

@@ -26,7 +26,8 @@ pub enum ReportCommand {
 #[derive(Debug, Subcommand)]
 pub enum ReportWhat {
     /// Baseline against latest for each instrument a client answered: change, reliable
-    /// improvement or deterioration, caseness, recovery, reliable recovery.
+    /// improvement or deterioration, caseness, recovery, reliable recovery; and the NHS Talking
+    /// Therapies outcome on the paired PHQ-9 and GAD-7.
     Client {
         /// The client's id (32 hex digits).
         id: String,
@@ -112,12 +113,18 @@ fn execute(what: ReportWhat) -> Result<String, Failure> {
             let Reply::History(history) = client.request(Request::ClientHistory { client: id })? else {
                 return Err(fail("owner", "unexpected reply from the owner"));
             };
-            let outcomes = report::client_outcomes(&Library::shipped(), &history);
+            let library = Library::shipped();
+            let outcomes = report::client_outcomes(&library, &history);
+            let paired = report::client_paired_outcome(&library, &history);
             if dir.json {
-                let value = serde_json::json!({ "client": id, "outcomes": outcomes });
+                let value = serde_json::json!({ "client": id, "outcomes": outcomes, "talking_therapies": paired });
                 return Ok(format!("{value}\n"));
             }
-            Ok(format!("Client {id}\n{}", render::client_text(&outcomes)))
+            Ok(format!(
+                "Client {id}\n{}\n{}",
+                render::client_text(&outcomes),
+                render::client_paired_text(paired.as_ref())
+            ))
         }
         ReportWhat::Service(args) => {
             let period =

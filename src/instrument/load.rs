@@ -93,6 +93,8 @@ struct RawItem {
     use_stem: Option<bool>,
     #[serde(default)]
     suicide_question: bool,
+    instructions: Option<RawText>,
+    hint: Option<RawText>,
 }
 
 #[derive(Deserialize)]
@@ -250,6 +252,21 @@ impl Checker<'_> {
             }
         }
         Text(text)
+    }
+
+    /// Our own interface text (a hint): always English and French, whatever the instrument's
+    /// languages, because it is ours to translate.
+    fn our_text(&mut self, raw: &RawText, what: &str) -> Text {
+        let missing: Vec<&str> =
+            Lang::ALL.iter().filter(|l| !raw.get_ref().contains_key(l.code())).map(|l| l.code()).collect();
+        if !missing.is_empty() {
+            self.error(
+                raw.span(),
+                format!("{what} is our own text and needs both `en` and `fr` (missing: {})", missing.join(", ")),
+            );
+            return Text::default();
+        }
+        self.text(raw, &Lang::ALL, what)
     }
 
     fn identifier(&mut self, id: &Spanned<String>, what: &str) {
@@ -435,6 +452,12 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             usize::MAX
         });
         let text = c.text(&item.text, &languages, &format!("item `{}`", item.id.get_ref()));
+        let instructions = item
+            .instructions
+            .as_ref()
+            .map(|t| c.text(t, &languages, &format!("item `{}` instructions", item.id.get_ref())));
+        // Our own interface text is always in both languages, whatever the instrument offers.
+        let hint = item.hint.as_ref().map(|t| c.our_text(t, &format!("item `{}` hint", item.id.get_ref())));
         items.push(Item {
             id: item.id.get_ref().clone(),
             text,
@@ -447,6 +470,8 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             if_skipped: item.if_skipped.as_ref().map(|v| *v.get_ref()),
             use_stem: item.use_stem.unwrap_or(true),
             suicide_question: item.suicide_question,
+            instructions,
+            hint,
         });
     }
     if items.is_empty() {

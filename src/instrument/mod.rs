@@ -10,7 +10,7 @@ pub mod model;
 pub mod score;
 
 pub use answers::{AnswerError, parse_answer_list};
-pub use change::{Change, Direction, compare};
+pub use change::{Change, Direction, PairedOutcome, compare, talking_therapies};
 pub use expr::Sex;
 pub use library::{AsqMode, Bundle, FileReport, Library};
 pub use model::{Instrument, Lang, Severity};

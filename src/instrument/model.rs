@@ -84,6 +84,12 @@ pub struct Item {
     /// Our metadata, not instrument text: the item asks about suicide directly (PHQ-9 item 9,
     /// ASQ Q1-4). A risk-screen bundle must ask one such item on every path.
     pub suicide_question: bool,
+    /// Instrument text: the published instructions shown above this item (DAST-10 and PCL-5
+    /// before item 1), verbatim, in the instrument's languages.
+    pub instructions: Option<Text>,
+    /// Our interface text, not the instrument's: a note shown with this item and marked as ours
+    /// (the Canadian standard drink), always in English and French.
+    pub hint: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -831,3 +831,31 @@ fn staff_claiming_a_submission_mid_flow_ends_the_clients_session() {
     assert!(run.kiosk.client.is_none());
     assert!(run.kiosk.pending.is_none());
 }
+
+#[test]
+fn published_instructions_and_our_notes_reach_the_kiosk_and_the_question_stays_visible() {
+    let mut run = Run::new(Fake::new());
+    run.begin(1);
+    let mut seen_auditc_note = false;
+    for _ in 0..200 {
+        match run.current_item() {
+            Some((i, q)) if i == "auditc" && q == "q1" => {
+                let screen = run.render(80, 24);
+                assert!(screen.contains("Note from this service") && screen.contains("standard drink"), "{screen}");
+                assert!(!screen.contains("wine cooler"), "{screen}");
+                seen_auditc_note = true;
+                run.key(KioskKey::Digit(1));
+            }
+            Some((i, q)) if i == "dast10" && q == "q1" => break,
+            Some((i, _)) if i == "asq" => run.key(KioskKey::Digit(2)),
+            Some(_) if run.kiosk.screen == Screen::Question => run.key(KioskKey::Digit(1)),
+            _ if run.kiosk.screen == Screen::Support => run.key(KioskKey::Enter),
+            other => panic!("DAST-10 was not reached: {other:?} on {:?}", run.kiosk.screen),
+        }
+    }
+    assert!(seen_auditc_note, "AUDIT-C item 1 was asked");
+    let screen = run.render(80, 24);
+    assert!(screen.contains("not including alcoholic"), "{screen}");
+    assert!(screen.contains("Have you used drugs other than"), "the item stays visible:\n{screen}");
+    assert!(screen.contains("2  No"), "{screen}");
+}

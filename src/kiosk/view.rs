@@ -12,6 +12,7 @@ use super::app::{Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen};
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
 use crate::store::Settings;
+use crate::tui::screens::questionnaire::question_lines;
 use crate::tui::strings::{Text, fill};
 use crate::tui::theme::Theme;
 
@@ -330,18 +331,19 @@ fn draw_question(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView)
     let item_index = client.flow.current_item();
     let item = &instrument.items[item_index];
     let mut lines = Vec::new();
-    if let Some(timeframe) = &instrument.timeframe {
+    // An item shown without the stem is outside the stem's time frame too.
+    if let Some(timeframe) = instrument.timeframe.as_ref().filter(|_| item.use_stem) {
         lines.push(Line::styled(clean(timeframe.get(lang)), theme.muted));
     }
-    if item.use_stem
-        && let Some(stem) = &instrument.stem
-    {
-        lines.push(Line::styled(clean(stem.get(lang)), theme.muted));
-    }
-    lines.push(Line::raw(""));
-    for text in item.text.get(lang).lines() {
-        lines.push(Line::styled(clean(text), theme.title));
-    }
+    // What is left for the question once the border, the time frame, the options and the
+    // footer are drawn.
+    let options_rows =
+        instrument.options_of(item_index).len() + 1 + usize::from(client.flow.current_item_is_risk(view.library));
+    let footer_rows = 2 + usize::from(lang != client.lang);
+    let used = lines.len() + options_rows + footer_rows + 2;
+    let height = u16::try_from(usize::from(area.height).saturating_sub(used)).unwrap_or(0);
+    let width = area.width.saturating_sub(2);
+    lines.extend(question_lines((item, instrument), (lang, client.lang), (width, height), theme));
     lines.push(Line::raw(""));
     let chosen = client.flow.current_answer(view.library);
     let options = instrument.options_of(item_index);

@@ -7,6 +7,10 @@
 //! Baseline is a client's first measure of an instrument and latest their last one. Results are
 //! always re-scored from item answers; a stored total is used only when an encounter has no item
 //! answers for that instrument (counted in `measures_from_stored_totals`).
+//!
+//! Beside the per-instrument figures, the patient-level NHS Talking Therapies outcome on the
+//! paired PHQ-9 and GAD-7 (`instrument::talking_therapies`): a client's start and end are the
+//! first and last encounters in which BOTH were measured.
 
 pub mod measure;
 pub mod render;
@@ -19,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::instrument::Library;
-use crate::instrument::change::{Change, Direction, compare};
+use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talking_therapies};
 use crate::store::{ClientHistory, EncounterDetail, EncounterOrigin, RecordId};
 pub use measure::{Measure, Source};
 pub use stats::{Rate, wilson};
@@ -87,6 +91,57 @@ pub fn client_outcomes(library: &Library, history: &ClientHistory) -> Vec<Instru
         });
     }
     out
+}
+
+/// The instruments paired by NHS Talking Therapies: depression (PHQ-9) and anxiety (GAD-7).
+pub const PAIRED: (&str, &str) = ("phq9", "gad7");
+
+/// A client's NHS Talking Therapies outcome on the paired PHQ-9 and GAD-7.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairedCourse {
+    /// The first and last encounters in which both were measured.
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// Encounters in which both were measured.
+    pub paired_encounters: usize,
+    pub phq9: Change,
+    pub gad7: Change,
+    pub outcome: PairedOutcome,
+}
+
+/// The paired outcome of a client with at least two encounters measuring both the PHQ-9 and
+/// the GAD-7; `None` otherwise.
+pub fn client_paired_outcome(library: &Library, history: &ClientHistory) -> Option<PairedCourse> {
+    let (phq9, gad7) = (library.get(PAIRED.0)?, library.get(PAIRED.1)?);
+    let mut encounters: Vec<&EncounterDetail> = history.encounters.iter().collect();
+    encounters.sort_by_key(|e| e.encounter.created_ms);
+    let paired: Vec<(i64, Measure, Measure)> = encounters
+        .into_iter()
+        .filter_map(|detail| {
+            let mut measures = measure::measures(library, detail);
+            let depression = measures.iter().position(|m| m.instrument == PAIRED.0).map(|i| measures.swap_remove(i))?;
+            let anxiety = measures.into_iter().find(|m| m.instrument == PAIRED.1)?;
+            Some((detail.encounter.created_ms, depression, anxiety))
+        })
+        .collect();
+    let (Some((start_ms, phq9_start, gad7_start)), Some((end_ms, phq9_end, gad7_end))) =
+        (paired.first(), paired.last())
+    else {
+        return None;
+    };
+    if paired.len() < 2 {
+        return None;
+    }
+    let depression = compare(phq9, &phq9_start.result, &phq9_end.result)?;
+    let anxiety = compare(gad7, &gad7_start.result, &gad7_end.result)?;
+    Some(PairedCourse {
+        start_ms: *start_ms,
+        end_ms: *end_ms,
+        paired_encounters: paired.len(),
+        outcome: talking_therapies(&depression, &anxiety),
+        phq9: depression,
+        gad7: anxiety,
+    })
 }
 
 // ---- service report -----------------------------------------------------------------------
@@ -167,6 +222,28 @@ pub struct ResourceOutcome {
     pub reliable_recovery: Rate,
 }
 
+/// NHS Talking Therapies outcomes on the paired PHQ-9 and GAD-7, for every client or for the
+/// clients referred to one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedOutcomes {
+    /// `None`: every client with two paired encounters (first against last); a resource: its
+    /// referred clients, the latest paired encounter at or before the first referral against
+    /// the latest after it (as for the per-instrument figures).
+    pub resource: Option<String>,
+    /// Clients with a paired start and a paired end.
+    pub with_follow_up: u64,
+    /// Of those, a case on either measure at the start (the denominator of recovery).
+    pub cases_at_start: u64,
+    /// Fewer than the minimum count: the rates are shown but must not be read.
+    pub too_few: bool,
+    pub reliable_improvement: Rate,
+    pub reliable_deterioration: Rate,
+    /// Of the cases at the start.
+    pub recovery: Rate,
+    /// Of the cases at the start.
+    pub reliable_recovery: Rate,
+}
+
 /// Intakes per week (Monday start), for a sparkline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeekCount {
@@ -191,6 +268,9 @@ pub struct ServiceReport {
     pub positive_screens: Vec<ScreenCount>,
     pub referrals: Vec<ReferralCount>,
     pub outcomes_by_resource: Vec<ResourceOutcome>,
+    /// NHS Talking Therapies paired PHQ-9 + GAD-7 outcomes: every client first, then by resource.
+    #[serde(default)]
+    pub paired_outcomes: Vec<PairedOutcomes>,
     pub min_count: u64,
     pub weekly_intakes: Vec<WeekCount>,
     /// Measures that used a stored total because the encounter had no item answers.
@@ -409,6 +489,8 @@ impl<'a> ReportBuilder<'a> {
             .sort_by(|a, b| b.chosen.cmp(&a.chosen).then(b.offered.cmp(&a.offered)).then(a.resource.cmp(&b.resource)));
         let outcomes_by_resource =
             outcomes(self.library, &self.instruments, &self.resources, &self.clients, self.min_count);
+        let paired_outcomes =
+            paired_outcomes(self.library, &self.instruments, &self.resources, &self.clients, self.min_count);
         let mut weekly_intakes = Vec::new();
         if let (Some((&first, _)), Some((&last, _))) = (self.weeks.first_key_value(), self.weeks.last_key_value()) {
             let start = first.max(last - (MAX_WEEKS as i64 - 1) * WEEK_MS);
@@ -432,6 +514,7 @@ impl<'a> ReportBuilder<'a> {
             positive_screens,
             referrals,
             outcomes_by_resource,
+            paired_outcomes,
             min_count: self.min_count,
             weekly_intakes,
             measures_from_stored_totals: self.from_stored,
@@ -462,15 +545,6 @@ fn outcomes(
     clients: &HashMap<RecordId, ClientTrack>,
     min_count: u64,
 ) -> Vec<ResourceOutcome> {
-    #[derive(Default)]
-    struct Tally {
-        n: u64,
-        cases: u64,
-        improved: u64,
-        deteriorated: u64,
-        recovered: u64,
-        reliably_recovered: u64,
-    }
     let mut tallies: BTreeMap<(u32, u16), Tally> = BTreeMap::new();
     for track in clients.values() {
         let mut first_referral: BTreeMap<u32, i64> = BTreeMap::new();
@@ -494,13 +568,13 @@ fn outcomes(
                     continue;
                 };
                 let Some(change) = compare(instrument, &before, &after) else { continue };
-                let tally = tallies.entry((resource, index)).or_default();
-                tally.n += 1;
-                tally.cases += u64::from(change.baseline_case);
-                tally.improved += u64::from(change.direction == Direction::ReliableImprovement);
-                tally.deteriorated += u64::from(change.direction == Direction::ReliableDeterioration);
-                tally.recovered += u64::from(change.recovery);
-                tally.reliably_recovered += u64::from(change.reliable_recovery);
+                tallies.entry((resource, index)).or_default().add(Counted {
+                    case_at_start: change.baseline_case,
+                    reliable_improvement: change.direction == Direction::ReliableImprovement,
+                    reliable_deterioration: change.direction == Direction::ReliableDeterioration,
+                    recovery: change.recovery,
+                    reliable_recovery: change.reliable_recovery,
+                });
             }
         }
     }
@@ -519,6 +593,149 @@ fn outcomes(
         })
         .collect();
     out.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.instrument.cmp(&b.instrument)));
+    out
+}
+
+/// A client's paired measures: (encounter time, PHQ-9 value, GAD-7 value), in time order.
+fn paired_measures(track: &ClientTrack, phq9: u16, gad7: u16) -> Vec<(i64, i64, i64)> {
+    let mut out: Vec<(i64, i64, i64)> = track
+        .measures
+        .iter()
+        .filter(|(_, i, _)| *i == phq9)
+        .filter_map(|(at, _, depression)| {
+            let (_, _, anxiety) = track.measures.iter().find(|(when, i, _)| when == at && *i == gad7)?;
+            Some((*at, *depression, *anxiety))
+        })
+        .collect();
+    out.sort_by_key(|(at, _, _)| *at);
+    out
+}
+
+/// The paired outcome between two paired measures.
+fn paired_between(
+    (phq9, gad7): (&crate::instrument::Instrument, &crate::instrument::Instrument),
+    start: (i64, i64, i64),
+    end: (i64, i64, i64),
+) -> Option<PairedOutcome> {
+    let change = |instrument, before, after| {
+        compare(
+            instrument,
+            &measure::result_with_change_value(instrument, before)?,
+            &measure::result_with_change_value(instrument, after)?,
+        )
+    };
+    Some(talking_therapies(&change(phq9, start.1, end.1)?, &change(gad7, start.2, end.2)?))
+}
+
+/// One client's outcome as the tallies count it (per instrument or paired).
+#[derive(Clone, Copy)]
+struct Counted {
+    case_at_start: bool,
+    reliable_improvement: bool,
+    reliable_deterioration: bool,
+    recovery: bool,
+    reliable_recovery: bool,
+}
+
+impl From<&PairedOutcome> for Counted {
+    fn from(o: &PairedOutcome) -> Self {
+        Counted {
+            case_at_start: o.case_at_start,
+            reliable_improvement: o.reliable_improvement,
+            reliable_deterioration: o.reliable_deterioration,
+            recovery: o.recovery,
+            reliable_recovery: o.reliable_recovery,
+        }
+    }
+}
+
+/// Clients counted towards outcome rates.
+#[derive(Default)]
+struct Tally {
+    n: u64,
+    cases: u64,
+    improved: u64,
+    deteriorated: u64,
+    recovered: u64,
+    reliably_recovered: u64,
+}
+
+impl Tally {
+    fn add(&mut self, c: Counted) {
+        self.n += 1;
+        self.cases += u64::from(c.case_at_start);
+        self.improved += u64::from(c.reliable_improvement);
+        self.deteriorated += u64::from(c.reliable_deterioration);
+        self.recovered += u64::from(c.recovery);
+        self.reliably_recovered += u64::from(c.reliable_recovery);
+    }
+
+    fn paired(&self, resource: Option<String>, min_count: u64) -> PairedOutcomes {
+        PairedOutcomes {
+            resource,
+            with_follow_up: self.n,
+            cases_at_start: self.cases,
+            too_few: self.n < min_count,
+            reliable_improvement: wilson(self.improved, self.n),
+            reliable_deterioration: wilson(self.deteriorated, self.n),
+            recovery: wilson(self.recovered, self.cases),
+            reliable_recovery: wilson(self.reliably_recovered, self.cases),
+        }
+    }
+}
+
+/// Every client's paired outcome (first paired encounter against last), then each resource's
+/// referred clients (latest paired encounter at or before the first referral against the latest
+/// after it). Empty when no client has two paired encounters.
+fn paired_outcomes(
+    library: &Library,
+    instruments: &[String],
+    resources: &[String],
+    clients: &HashMap<RecordId, ClientTrack>,
+    min_count: u64,
+) -> Vec<PairedOutcomes> {
+    let index = |id: &str| instruments.iter().position(|n| n == id).and_then(|i| u16::try_from(i).ok());
+    let (Some(phq9), Some(gad7), Some(phq9_file), Some(gad7_file)) =
+        (index(PAIRED.0), index(PAIRED.1), library.get(PAIRED.0), library.get(PAIRED.1))
+    else {
+        return Vec::new();
+    };
+    let files = (phq9_file, gad7_file);
+    let mut all = Tally::default();
+    let mut by_resource: BTreeMap<u32, Tally> = BTreeMap::new();
+    for track in clients.values() {
+        let paired = paired_measures(track, phq9, gad7);
+        if let (Some(&start), Some(&end)) = (paired.first(), paired.last())
+            && paired.len() > 1
+            && let Some(outcome) = paired_between(files, start, end)
+        {
+            all.add(Counted::from(&outcome));
+        }
+        let mut first_referral: BTreeMap<u32, i64> = BTreeMap::new();
+        for (at, resource) in &track.referrals {
+            let slot = first_referral.entry(*resource).or_insert(*at);
+            *slot = (*slot).min(*at);
+        }
+        for (resource, referred_at) in first_referral {
+            let before = paired.iter().rev().find(|(at, _, _)| *at <= referred_at);
+            let after = paired.last().filter(|(at, _, _)| *at > referred_at);
+            if let (Some(&start), Some(&end)) = (before, after)
+                && let Some(outcome) = paired_between(files, start, end)
+            {
+                by_resource.entry(resource).or_default().add(Counted::from(&outcome));
+            }
+        }
+    }
+    if all.n == 0 && by_resource.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![all.paired(None, min_count)];
+    let mut named: Vec<PairedOutcomes> = by_resource
+        .into_iter()
+        .map(|(resource, tally)| tally.paired(resources.get(resource as usize).cloned(), min_count))
+        .collect();
+    named.sort_by(|a, b| a.resource.cmp(&b.resource));
+    out.extend(named);
     out
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{InstrumentOutcome, Rate, ServiceReport};
+use super::{InstrumentOutcome, PairedCourse, PairedOutcomes, Rate, ServiceReport};
 use crate::instrument::Direction;
 use crate::sanitize::{csv_cell, terminal_text};
 use crate::store::format_time;
@@ -116,6 +116,17 @@ pub fn service_text(report: &ServiceReport) -> String {
         let _ = writeln!(out, "    recovery               {}", rate_text(&o.recovery, min));
         let _ = writeln!(out, "    reliable recovery      {}", rate_text(&o.reliable_recovery, min));
     }
+    let _ = writeln!(
+        out,
+        "\nNHS Talking Therapies outcomes, PHQ-9 and GAD-7 together (clients with paired measures; {}):",
+        PAIRED_DEFINITIONS
+    );
+    if report.paired_outcomes.is_empty() {
+        let _ = writeln!(out, "  no client has the PHQ-9 and the GAD-7 at two encounters yet");
+    }
+    for o in &report.paired_outcomes {
+        paired_lines(&mut out, o, report.min_count);
+    }
     if report.measures_from_stored_totals > 0 {
         let _ = writeln!(
             out,
@@ -127,6 +138,20 @@ pub fn service_text(report: &ServiceReport) -> String {
         let _ = writeln!(out, "\nUnreadable records left out: {}", terminal_text(&report.damaged.join(", "), false));
     }
     out
+}
+
+/// The patient-level definitions, as printed beside the figures (README "Outcomes").
+pub const PAIRED_DEFINITIONS: &str = "a case at the start = PHQ-9 >= 10 or GAD-7 >= 8; recovery = a case at the start \
+     and below both at the end; reliable improvement = PHQ-9 down 6 or GAD-7 down 4, neither up as much; reliable \
+     deterioration = either up as much; reliable recovery = both recovery and reliable improvement";
+
+fn paired_lines(out: &mut String, o: &PairedOutcomes, min: u64) {
+    let who = o.resource.as_deref().map_or_else(|| "all clients".to_string(), |r| terminal_text(r, false));
+    let _ = writeln!(out, "  {who}: {} with start and end, {} cases at the start", o.with_follow_up, o.cases_at_start);
+    let _ = writeln!(out, "    reliable improvement   {}", rate_text(&o.reliable_improvement, min));
+    let _ = writeln!(out, "    reliable deterioration {}", rate_text(&o.reliable_deterioration, min));
+    let _ = writeln!(out, "    recovery               {}", rate_text(&o.recovery, min));
+    let _ = writeln!(out, "    reliable recovery      {}", rate_text(&o.reliable_recovery, min));
 }
 
 fn csv_line(cells: &[String]) -> String {
@@ -208,9 +233,53 @@ pub fn service_csv(report: &ServiceReport) -> String {
             out.push_str(&row(section, &o.resource, &o.instrument, rate.count, Some(rate), rate.of < min));
         }
     }
+    for o in &report.paired_outcomes {
+        let label = o.resource.as_deref().unwrap_or("all");
+        for (section, rate) in [
+            ("paired_reliable_improvement", &o.reliable_improvement),
+            ("paired_reliable_deterioration", &o.reliable_deterioration),
+            ("paired_recovery", &o.recovery),
+            ("paired_reliable_recovery", &o.reliable_recovery),
+        ] {
+            out.push_str(&row(section, label, "phq9+gad7", rate.count, Some(rate), rate.of < min));
+        }
+    }
     for w in &report.weekly_intakes {
         out.push_str(&row("week", &date(w.week_start_ms), "", w.count, None, false));
     }
+    out
+}
+
+/// A client's paired PHQ-9 + GAD-7 outcome (NHS Talking Therapies) for a terminal.
+pub fn client_paired_text(paired: Option<&PairedCourse>) -> String {
+    let mut out = String::from("PHQ-9 and GAD-7 together (NHS Talking Therapies):\n");
+    let Some(p) = paired else {
+        out.push_str("  not yet: needs both measured at two encounters\n");
+        return out;
+    };
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let o = &p.outcome;
+    let _ = writeln!(
+        out,
+        "  {} to {} ({} paired encounters): PHQ-9 {} -> {}, GAD-7 {} -> {}",
+        date(p.start_ms),
+        date(p.end_ms),
+        p.paired_encounters,
+        p.phq9.baseline,
+        p.phq9.latest,
+        p.gad7.baseline,
+        p.gad7.latest
+    );
+    let _ = writeln!(
+        out,
+        "  case at the start: {}; recovery: {}; reliable improvement: {}; reliable deterioration: {}; reliable recovery: {}",
+        yes(o.case_at_start),
+        yes(o.recovery),
+        yes(o.reliable_improvement),
+        yes(o.reliable_deterioration),
+        yes(o.reliable_recovery)
+    );
+    let _ = writeln!(out, "  ({PAIRED_DEFINITIONS})");
     out
 }
 

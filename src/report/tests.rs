@@ -38,20 +38,26 @@ fn phq9(encounter: RecordId, total: i64, q9: u32) -> Vec<Answer> {
                 left -= p;
                 p as u32
             };
-            Answer {
-                schema_version: 2,
-                id: RecordId::random(),
-                encounter_id: encounter,
-                instrument: InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En },
-                item_id: format!("q{i}"),
-                position,
-                score: i64::from(position),
-                free_text: None,
-                answered_ms: 0,
-                recorded_by: "t".into(),
-            }
+            answer(encounter, "phq9", i, position)
         })
         .collect()
+}
+
+/// The answer at `position` (its score: the PHQ-9's and GAD-7's positions are their scores) to
+/// item `q{item}`.
+fn answer(encounter: RecordId, instrument: &str, item: usize, position: u32) -> Answer {
+    Answer {
+        schema_version: 2,
+        id: RecordId::random(),
+        encounter_id: encounter,
+        instrument: InstrumentRef { id: instrument.into(), version: "1".into(), language: Lang::En },
+        item_id: format!("q{item}"),
+        position,
+        score: i64::from(position),
+        free_text: None,
+        answered_ms: 0,
+        recorded_by: "t".into(),
+    }
 }
 
 pub(crate) fn encounter(
@@ -255,4 +261,113 @@ fn critical_item_counts_as_a_flag() {
     let report = service_report(&library, Period::default(), [&e]);
     assert_eq!(report.critical_encounters, 1);
     assert!(report.flags.iter().any(|f| f.critical && f.flag.starts_with("phq9.")), "{:?}", report.flags);
+}
+
+/// GAD-7 answers summing to `total` (positions are scores for the GAD-7).
+fn gad7(encounter: RecordId, total: i64) -> Vec<Answer> {
+    let mut left = total;
+    (1..=7)
+        .map(|i| {
+            let position = left.clamp(0, 3);
+            left -= position;
+            answer(encounter, "gad7", i, position as u32)
+        })
+        .collect()
+}
+
+/// An encounter measuring the PHQ-9 and, when given, the GAD-7.
+fn paired_encounter(client: RecordId, at: i64, phq9: i64, gad7_total: Option<i64>, chosen: &[&str]) -> EncounterDetail {
+    let mut e = encounter(client, at, EncounterOrigin::Staff, Some(phq9), None, chosen);
+    if let Some(total) = gad7_total {
+        e.answers.extend(gad7(e.encounter.id, total));
+    }
+    e
+}
+
+#[test]
+fn client_paired_outcome_uses_the_first_and_last_encounters_with_both() {
+    let library = lib();
+    let c = RecordId::random();
+    // The first encounter has the PHQ-9 only; the paired start is the second. PHQ-9 12 -> 4
+    // (down 8) and GAD-7 9 -> 5 (down 4): both reliable, below both cut-offs: reliable recovery.
+    let h = history(vec![
+        paired_encounter(c, 1, 20, None, &[]),
+        paired_encounter(c, 2, 12, Some(9), &[]),
+        paired_encounter(c, 3, 8, Some(7), &[]),
+        paired_encounter(c, 4, 4, Some(5), &[]),
+    ]);
+    let p = client_paired_outcome(&library, &h).unwrap();
+    assert_eq!((p.start_ms, p.end_ms, p.paired_encounters), (2, 4, 3));
+    assert_eq!((p.phq9.baseline, p.phq9.latest, p.gad7.baseline, p.gad7.latest), (12, 4, 9, 5));
+    assert!(p.outcome.case_at_start && p.outcome.recovery && p.outcome.reliable_recovery);
+    let text = render::client_paired_text(Some(&p));
+    assert!(text.contains("recovery: yes") && text.contains("reliable recovery: yes"), "{text}");
+    assert!(text.contains("PHQ-9 >= 10 or GAD-7 >= 8"), "{text}");
+
+    // GAD-7 still a case at the end (8): no recovery although the PHQ-9 recovered.
+    let h = history(vec![paired_encounter(c, 1, 15, Some(12), &[]), paired_encounter(c, 2, 5, Some(8), &[])]);
+    let p = client_paired_outcome(&library, &h).unwrap();
+    assert!(p.outcome.case_at_start && !p.outcome.recovery && p.outcome.reliable_improvement);
+
+    // One paired encounter only: no outcome yet.
+    let h = history(vec![paired_encounter(c, 1, 15, Some(12), &[]), paired_encounter(c, 2, 5, None, &[])]);
+    assert_eq!(client_paired_outcome(&library, &h), None);
+    assert!(render::client_paired_text(None).contains("not yet"));
+}
+
+#[test]
+fn service_report_counts_paired_outcomes_for_all_clients_and_by_resource() {
+    let library = lib();
+    let mut all = Vec::new();
+    // 10 referred to "group": 4 reliable recovery, 3 recovery without reliable change (PHQ-9
+    // 10 -> 9, GAD-7 8 -> 7), 2 reliable deterioration (GAD-7 up 4), 1 not a case at the start.
+    let courses: [((i64, i64), (i64, i64)); 10] = [
+        ((15, 5), (10, 4)),
+        ((15, 5), (10, 4)),
+        ((15, 5), (10, 4)),
+        ((15, 5), (10, 4)),
+        ((10, 9), (8, 7)),
+        ((10, 9), (8, 7)),
+        ((10, 9), (8, 7)),
+        ((12, 12), (5, 9)),
+        ((12, 12), (5, 9)),
+        ((3, 2), (2, 1)),
+    ];
+    for ((p0, p1), (g0, g1)) in courses {
+        let c = RecordId::random();
+        all.push(paired_encounter(c, 1_000, p0, Some(g0), &["group"]));
+        all.push(paired_encounter(c, 9_000, p1, Some(g1), &[]));
+    }
+    // Two clients not referred, one without a GAD-7 at the end (not paired twice).
+    let c = RecordId::random();
+    all.push(paired_encounter(c, 1_000, 20, Some(15), &[]));
+    all.push(paired_encounter(c, 9_000, 4, Some(3), &[]));
+    let c = RecordId::random();
+    all.push(paired_encounter(c, 1_000, 20, Some(15), &[]));
+    all.push(paired_encounter(c, 9_000, 4, None, &[]));
+
+    let report = service_report(&library, Period::default(), &all);
+    let everyone = &report.paired_outcomes[0];
+    assert_eq!(everyone.resource, None);
+    assert_eq!((everyone.with_follow_up, everyone.cases_at_start, everyone.too_few), (11, 10, false));
+    assert_eq!(everyone.reliable_recovery, wilson(5, 10));
+    assert_eq!(everyone.recovery, wilson(8, 10));
+    assert_eq!(everyone.reliable_improvement.count, 5);
+    assert_eq!(everyone.reliable_deterioration, wilson(2, 11));
+    let group = report.paired_outcomes.iter().find(|o| o.resource.as_deref() == Some("group")).unwrap();
+    assert_eq!((group.with_follow_up, group.cases_at_start), (10, 9));
+    assert_eq!(group.recovery, wilson(7, 9));
+    assert_eq!(group.reliable_recovery, wilson(4, 9));
+    assert_eq!(group.reliable_deterioration, wilson(2, 10));
+    let text = render::service_text(&report);
+    assert!(text.contains("NHS Talking Therapies outcomes, PHQ-9 and GAD-7 together"), "{text}");
+    assert!(text.contains("  all clients: 11 with start and end, 10 cases at the start"), "{text}");
+    let csv = render::service_csv(&report);
+    assert!(csv.contains("paired_recovery,group,phq9+gad7,7,9,"), "{csv}");
+
+    // No paired measures at all: nothing to report, and the text says so.
+    let report =
+        service_report(&library, Period::default(), [&encounter(c, 1, EncounterOrigin::Staff, Some(5), None, &[])]);
+    assert!(report.paired_outcomes.is_empty());
+    assert!(render::service_text(&report).contains("no client has the PHQ-9 and the GAD-7 at two encounters yet"));
 }

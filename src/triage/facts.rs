@@ -214,7 +214,7 @@ fn known_flags(facts: &dyn InstrumentFacts) -> String {
 
 #[cfg(test)]
 pub(crate) mod fake {
-    //! A small instrument library for tests: PHQ-9, GAD-7, K10, AUDIT-C, DAST-10 and ASQ with
+    //! A small instrument library for tests: PHQ-9, PHQ-2, GAD-7, GAD-2, WHO-5, K10, AUDIT-C, DAST-10 and ASQ with
     //! their published ranges, bands, cut-offs and flags.
     use super::*;
 
@@ -258,6 +258,8 @@ pub(crate) mod fake {
             ],
         },
         Spec { id: "auditc", title: "AUDIT-C", range: Some((0, 12)), bands: &[], cutoff: Some(4), flags: &[] },
+        Spec { id: "gad2", title: "GAD-2", range: Some((0, 6)), bands: &[], cutoff: Some(3), flags: &[] },
+        Spec { id: "phq2", title: "PHQ-2", range: Some((0, 6)), bands: &[], cutoff: Some(3), flags: &[] },
         Spec {
             id: "dast10",
             title: "DAST-10",
@@ -326,6 +328,7 @@ pub(crate) mod fake {
             cutoff: Some(10),
             flags: &[("suicidal_ideation", Severity::Critical, "Thoughts of death or self-harm (item 9)")],
         },
+        Spec { id: "who5", title: "WHO-5", range: Some((0, 25)), bands: &[], cutoff: None, flags: &[] },
     ];
 
     fn spec(id: &str) -> Option<&'static Spec> {
@@ -353,6 +356,10 @@ pub(crate) mod fake {
         }
         fn positive_at(&self, instrument: &str, total: i64, context: &PersonContext) -> Option<bool> {
             let s = spec(instrument)?;
+            if s.id == "who5" {
+                // WHO-5 screens positive at a LOW raw score (<= 12: poor wellbeing).
+                return Some(total <= 12);
+            }
             let cutoff = if s.id == "auditc" && context.sex == Some(Sex::Female) { 3 } else { s.cutoff? };
             Some(total >= cutoff)
         }

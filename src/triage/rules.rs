@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::facts::{InstrumentFacts, Results};
+use super::facts::{BandInfo, InstrumentFacts, Results};
 use super::level::Level;
 use super::vocab::{Condition, Criterion, Severity};
 use crate::diagnostic::Diagnostic;
@@ -22,6 +22,8 @@ struct RulesDoc {
     safety: SafetyDoc,
     #[serde(default)]
     conditions: BTreeMap<Spanned<String>, Vec<Condition>>,
+    #[serde(default)]
+    not_a_need: BTreeMap<Spanned<String>, Vec<Spanned<WhenDoc>>>,
     offer: BTreeMap<Spanned<String>, Vec<Level>>,
     #[serde(default)]
     criteria: Vec<CriterionDoc>,
@@ -47,7 +49,10 @@ struct CriterionDoc {
 #[serde(deny_unknown_fields)]
 struct RuleDoc {
     id: Spanned<String>,
-    level: Level,
+    level: Option<Level>,
+    /// Instead of `level`: the level the rules give the instrument's next band (WHO AUDIT:
+    /// "the next highest level of intervention").
+    step_up: Option<Spanned<String>>,
     all: Vec<Spanned<WhenDoc>>,
     #[serde(default)]
     note: Option<String>,
@@ -62,6 +67,7 @@ struct WhenDoc {
     flag: Option<Spanned<String>>,
     min_total: Option<i64>,
     max_total: Option<i64>,
+    given: Option<bool>,
     flag_severity: Option<Severity>,
 }
 
@@ -78,15 +84,29 @@ pub enum When {
     Total { instrument: String, min: Option<i64>, max: Option<i64> },
     /// Any instrument raised a flag of this severity.
     AnyFlag { severity: Severity },
+    /// The instrument has a result (or has none): a short form's rule yields to its parent's.
+    /// `title` is the instrument's short title, kept for reasons (a result that is absent
+    /// cannot name it).
+    Given { instrument: String, given: bool, title: String },
 }
 
 /// A rule: when all conditions hold, the client's level is at least `level`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
     pub id: String,
-    pub level: Level,
+    pub level: RuleLevel,
     pub all: Vec<When>,
     pub note: Option<String>,
+}
+
+/// The level a rule suggests when it fires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleLevel {
+    /// This level.
+    Fixed(Level),
+    /// The level the band rules give this instrument's next band up (its own band's level at
+    /// the top band). The WHO AUDIT manual's "next highest level of intervention" (Babor 2001).
+    NextBandOf { instrument: String, bands: Vec<BandInfo> },
 }
 
 /// A validated rules file.
@@ -98,6 +118,9 @@ pub struct RuleSet {
     pub acute: Vec<When>,
     /// Which conditions each instrument's results answer.
     pub conditions: BTreeMap<String, Vec<Condition>>,
+    /// Results of an instrument that show no need although above its lowest band (any
+    /// condition holds), e.g. a DAST-10 total of 1.
+    pub not_a_need: BTreeMap<String, Vec<When>>,
     /// Resource levels offered for each suggested level, most fitting first.
     pub offer: BTreeMap<Level, Vec<Level>>,
     /// Exclusion criteria a client meets, and when.
@@ -167,6 +190,26 @@ impl RuleSet {
             }
         }
 
+        let mut not_a_need = BTreeMap::new();
+        for (instrument, list) in doc.not_a_need {
+            if !facts.exists(instrument.get_ref()) {
+                problems.push(Diagnostic::at_span(
+                    file,
+                    source,
+                    Some(instrument.span()),
+                    unknown_instrument(instrument.get_ref(), facts),
+                ));
+                continue;
+            }
+            let mut checked = Vec::new();
+            for when in list {
+                if let Some(w) = check_when(when, facts, &mut problems, file, source) {
+                    checked.push(w);
+                }
+            }
+            not_a_need.insert(instrument.into_inner(), checked);
+        }
+
         let mut acute = Vec::new();
         for when in doc.safety.acute {
             if let Some(w) = check_when(when, facts, &mut problems, file, source) {
@@ -220,7 +263,46 @@ impl RuleSet {
                     all.push(w);
                 }
             }
-            rules.push(Rule { id, level: r.level, all, note: r.note });
+            let level = match (r.level, r.step_up) {
+                (Some(level), None) => Some(RuleLevel::Fixed(level)),
+                (None, Some(instrument)) if !facts.exists(instrument.get_ref()) => {
+                    problems.push(Diagnostic::at_span(
+                        file,
+                        source,
+                        Some(instrument.span()),
+                        unknown_instrument(instrument.get_ref(), facts),
+                    ));
+                    None
+                }
+                (None, Some(instrument)) if facts.bands(instrument.get_ref()).is_empty() => {
+                    problems.push(Diagnostic::at_span(
+                        file,
+                        source,
+                        Some(instrument.span()),
+                        format!(
+                            "`step_up`: {} has no bands to step up through",
+                            facts.short_title(instrument.get_ref())
+                        ),
+                    ));
+                    None
+                }
+                (None, Some(instrument)) => Some(RuleLevel::NextBandOf {
+                    bands: facts.bands(instrument.get_ref()),
+                    instrument: instrument.into_inner(),
+                }),
+                _ => {
+                    problems.push(Diagnostic::at_span(
+                        file,
+                        source,
+                        Some(r.id.span()),
+                        format!("rule `{id}` needs exactly one of `level` or `step_up`"),
+                    ));
+                    None
+                }
+            };
+            if let Some(level) = level {
+                rules.push(Rule { id, level, all, note: r.note });
+            }
         }
 
         if problems.is_empty() {
@@ -229,6 +311,7 @@ impl RuleSet {
                 default_level: doc.default_level,
                 acute,
                 conditions,
+                not_a_need,
                 offer,
                 criteria,
                 rules,
@@ -241,20 +324,21 @@ impl RuleSet {
     /// Suggests a level for these results: the highest level of any rule that fired, the default
     /// level when none did, and crisis whenever a critical flag is present.
     pub fn suggest(&self, results: &Results) -> Suggestion {
-        let mut fired: Vec<(&Rule, String)> = self
+        let mut fired: Vec<(&Rule, Level, String)> = self
             .rules
             .iter()
             .filter(|rule| rule.all.iter().all(|w| holds(w, results)))
             .map(|rule| {
                 let parts: Vec<String> = rule.all.iter().map(|w| describe(w, results)).collect();
-                (rule, format!("{} -> {}", parts.join(" and "), rule.level.phrase()))
+                let (level, why) = self.level_of(rule, results);
+                (rule, level, format!("{}{why} -> {}", parts.join(" and "), level.phrase()))
             })
             .collect();
         // Highest level first, then file order (the sort is stable).
-        fired.sort_by_key(|(rule, _)| std::cmp::Reverse(rule.level));
+        fired.sort_by_key(|(_, level, _)| std::cmp::Reverse(*level));
 
         let step_level =
-            fired.iter().map(|(r, _)| r.level).filter(|l| *l != Level::Crisis).max().unwrap_or(self.default_level);
+            fired.iter().map(|(_, l, _)| *l).filter(|l| *l != Level::Crisis).max().unwrap_or(self.default_level);
         let mut reasons = Vec::new();
         let mut ids = Vec::new();
         let critical: Vec<_> = results.flags.iter().filter(|f| f.severity == Severity::Critical).collect();
@@ -266,14 +350,14 @@ impl RuleSet {
             ));
             ids.push(format!("critical-flag:{}.{}", flag.instrument, flag.id));
         }
-        for (rule, reason) in &fired {
+        for (rule, _, reason) in &fired {
             reasons.push(reason.clone());
             ids.push(rule.id.clone());
         }
         let level = if !critical.is_empty() {
             Level::Crisis
-        } else if let Some((rule, _)) = fired.first() {
-            rule.level
+        } else if let Some((_, level, _)) = fired.first() {
+            *level
         } else {
             reasons.push(format!("no rule fired -> {} (default)", self.default_level.phrase()));
             ids.push("default".to_string());
@@ -281,6 +365,55 @@ impl RuleSet {
         };
         let step_level = if level == Level::Crisis { step_level } else { level };
         Suggestion { level, step_level, reasons, fired: ids }
+    }
+
+    /// The level a fired rule gives, and for a step-up rule the words that say which band it
+    /// stepped to (", WHO: next zone's intervention, Zone III ...").
+    fn level_of(&self, rule: &Rule, results: &Results) -> (Level, String) {
+        match &rule.level {
+            RuleLevel::Fixed(level) => (*level, String::new()),
+            RuleLevel::NextBandOf { instrument, bands } => self.next_band_level(instrument, bands, results),
+        }
+    }
+
+    /// The level of the band above the instrument's current one (an unknown band counts as the
+    /// lowest: the flag alone is known). At the top band, the top band's own level.
+    fn next_band_level(&self, instrument: &str, bands: &[BandInfo], results: &Results) -> (Level, String) {
+        let current = results
+            .result(instrument)
+            .and_then(|r| r.band.as_ref())
+            .and_then(|band| bands.iter().position(|b| b.id == band.id))
+            .unwrap_or(0);
+        let next = (current + 1).min(bands.len().saturating_sub(1));
+        let Some(target) = bands.get(next) else { return (self.default_level, String::new()) };
+        let level = self.band_level(instrument, &target.id);
+        let now = results.result(instrument).filter(|r| r.band.is_some()).map_or_else(
+            || format!("{} band unknown, taken as the lowest", title_of(instrument, results)),
+            result_phrase,
+        );
+        let why = if next == current && bands.len() > 1 {
+            format!(" with {now} (WHO: next highest level of intervention; already the highest band)")
+        } else {
+            format!(" with {now} (WHO: next highest level of intervention, {})", lower_first(&target.label))
+        };
+        (level, why)
+    }
+
+    /// The level the band rules (rules whose only condition is this instrument's band) give a
+    /// band; the default level when none names it.
+    fn band_level(&self, instrument: &str, band: &str) -> Level {
+        self.rules
+            .iter()
+            .filter_map(|rule| match (&rule.level, rule.all.as_slice()) {
+                (RuleLevel::Fixed(level), [When::Band { instrument: i, bands }])
+                    if i == instrument && bands.iter().any(|b| b == band) =>
+                {
+                    Some(*level)
+                }
+                _ => None,
+            })
+            .max()
+            .unwrap_or(self.default_level)
     }
 
     /// Whether any acute-risk condition holds (9-1-1 comes first).
@@ -311,7 +444,9 @@ impl RuleSet {
         for result in &results.results {
             let Some(conditions) = self.conditions.get(&result.instrument) else { continue };
             let flagged = results.flags.iter().any(|f| f.instrument == result.instrument);
-            if result.elevated || flagged {
+            let excused =
+                self.not_a_need.get(&result.instrument).is_some_and(|any| any.iter().any(|w| holds(w, results)));
+            if (result.elevated && !excused) || flagged {
                 out.push(Need { phrase: result_phrase(result), conditions: conditions.clone() });
             }
         }
@@ -384,6 +519,7 @@ fn holds(when: &When, results: &Results) -> bool {
             .and_then(|r| r.total)
             .is_some_and(|t| min.is_none_or(|m| t >= m) && max.is_none_or(|m| t <= m)),
         When::AnyFlag { severity } => results.flags.iter().any(|f| f.severity == *severity),
+        When::Given { instrument, given, .. } => results.result(instrument).is_some() == *given,
     }
 }
 
@@ -404,6 +540,7 @@ fn describe(when: &When, results: &Results) -> String {
                 .collect();
             format!("{severity} flag ({})", names.join(", "))
         }
+        When::Given { given, title, .. } => format!("{title} {}", if *given { "given" } else { "not given" }),
     }
 }
 
@@ -428,11 +565,16 @@ fn check_when(
         problems.push(Diagnostic::at_span(file, source, Some(span), message));
         None
     };
-    let tests =
-        [w.bands.is_some(), w.positive.is_some(), w.flag.is_some(), w.min_total.is_some() || w.max_total.is_some()]
-            .iter()
-            .filter(|t| **t)
-            .count();
+    let tests = [
+        w.bands.is_some(),
+        w.positive.is_some(),
+        w.flag.is_some(),
+        w.min_total.is_some() || w.max_total.is_some(),
+        w.given.is_some(),
+    ]
+    .iter()
+    .filter(|t| **t)
+    .count();
     if let Some(severity) = w.flag_severity {
         if w.instrument.is_some() || tests > 0 {
             return fail(span, "`flag_severity` stands alone: it matches a flag of any instrument".into());
@@ -449,7 +591,7 @@ fn check_when(
     if tests != 1 {
         return fail(
             span,
-            "a condition needs exactly one of `bands`, `positive`, `flag`, or `min_total`/`max_total`".into(),
+            "a condition needs exactly one of `bands`, `positive`, `flag`, `given`, or `min_total`/`max_total`".into(),
         );
     }
     if let Some(bands) = w.bands {
@@ -475,6 +617,9 @@ fn check_when(
     }
     if let Some(positive) = w.positive {
         return Some(When::Positive { instrument: id, positive });
+    }
+    if let Some(given) = w.given {
+        return Some(When::Given { title: facts.short_title(&id), instrument: id, given });
     }
     if let Some(flag) = w.flag {
         if facts.flag_severity(&id, flag.get_ref()).is_none() {
@@ -630,5 +775,120 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         assert_eq!(needs.len(), 1);
         assert_eq!(needs[0].phrase, "GAD-7 12, moderate");
         assert_eq!(needs[0].conditions, vec![Condition::Anxiety]);
+    }
+
+    #[test]
+    fn audit_flags_move_the_client_to_the_next_zones_level() {
+        // (AUDIT total, flag, expected level): WHO "next highest level of intervention".
+        let cases: &[(i64, &str, Level)] = &[
+            (6, "audit.injury_or_concern_last_year", Level::Two),
+            (6, "audit.dependence_items", Level::Two),
+            (0, "audit.injury_or_concern_last_year", Level::Two),
+            (8, "audit.injury_or_concern_last_year", Level::Three),
+            (15, "audit.dependence_items", Level::Three),
+            (16, "audit.injury_or_concern_last_year", Level::Five),
+            (19, "audit.dependence_items", Level::Five),
+            (20, "audit.injury_or_concern_last_year", Level::Five),
+            (40, "audit.dependence_items", Level::Five),
+        ];
+        let rules = shipped();
+        for (total, flag, expected) in cases {
+            let s = rules.suggest(&results(&[("audit", *total)], &[flag]));
+            assert_eq!(s.level, *expected, "AUDIT {total} with {flag}: {:?}", s.reasons);
+            assert!(
+                s.reasons.iter().any(|r| r.contains("next highest level of intervention")),
+                "AUDIT {total} with {flag}: {:?}",
+                s.reasons
+            );
+        }
+        let without = rules.suggest(&results(&[("audit", 6)], &[]));
+        assert_eq!(without.level, Level::One);
+    }
+
+    #[test]
+    fn the_audit_step_up_reason_names_the_zone_it_came_from_and_went_to() {
+        let s = shipped().suggest(&results(&[("audit", 6)], &["audit.injury_or_concern_last_year"]));
+        assert_eq!(
+            s.reasons[0],
+            "AUDIT flag: injury or concern last year with AUDIT 6, Zone I (WHO: next highest level of \
+             intervention, Zone II) -> level 2"
+        );
+        let top = shipped().suggest(&results(&[("audit", 25)], &["audit.dependence_items"]));
+        assert!(top.reasons.iter().any(|r| r.contains("already the highest band")), "{:?}", top.reasons);
+    }
+
+    #[test]
+    fn an_audit_flag_without_a_total_steps_up_from_the_lowest_zone() {
+        let s = shipped().suggest(&results(&[], &["audit.injury_or_concern_last_year"]));
+        assert_eq!(s.level, Level::Two);
+        assert!(s.reasons[0].contains("AUDIT band unknown, taken as the lowest"), "{:?}", s.reasons);
+    }
+
+    #[test]
+    fn a_rule_needs_a_level_or_a_step_up_and_the_step_up_needs_bands() {
+        let head = "version = \"t\"\ndefault_level = \"1\"\n[offer]\ncrisis = [\"crisis\"]\n\"1\" = [\"1\"]\n\"2\" = [\"2\"]\n\"3\" = [\"3\"]\n\"4\" = [\"4\"]\n\"5\" = [\"5\"]\n";
+        let both = format!(
+            "{head}[[rules]]\nid = \"x\"\nlevel = \"2\"\nstep_up = \"audit\"\nall = [ {{ instrument = \"audit\", flag = \"dependence_items\" }} ]\n"
+        );
+        let errors = RuleSet::parse("r.toml", &both, &FakeFacts).unwrap_err();
+        assert!(errors[0].message.contains("exactly one of `level` or `step_up`"), "{}", errors[0]);
+        let no_bands = both.replace("level = \"2\"\n", "").replace("step_up = \"audit\"", "step_up = \"auditc\"");
+        let errors = RuleSet::parse("r.toml", &no_bands, &FakeFacts).unwrap_err();
+        assert!(errors[0].message.contains("AUDIT-C has no bands"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn short_screens_feed_the_rules_until_their_full_instrument_is_given() {
+        // (results, expected level, rule that must fire or "default").
+        type Case = (&'static [(&'static str, i64)], Level, &'static str);
+        let cases: &[Case] = &[
+            (&[("phq2", 5)], Level::Three, "phq2-positive"),
+            (&[("phq2", 3)], Level::Three, "phq2-positive"),
+            (&[("phq2", 2)], Level::One, "default"),
+            (&[("gad2", 3)], Level::Three, "gad2-positive"),
+            (&[("gad2", 2)], Level::One, "default"),
+            (&[("who5", 12)], Level::Two, "who5-poor-wellbeing"),
+            (&[("who5", 8)], Level::Two, "who5-poor-wellbeing"),
+            (&[("who5", 7)], Level::Three, "who5-likely-depression"),
+            (&[("who5", 13)], Level::One, "default"),
+            // The full instrument decides once given: PHQ-9 mild stays level 2.
+            (&[("phq2", 4), ("phq9", 7)], Level::Two, "phq9-mild"),
+            (&[("gad2", 4), ("gad7", 3)], Level::One, "default"),
+            (&[("who5", 5), ("phq9", 3)], Level::One, "default"),
+        ];
+        let rules = shipped();
+        for (totals, expected, rule) in cases {
+            let s = rules.suggest(&results(totals, &[]));
+            assert_eq!(s.level, *expected, "{totals:?}: {:?}", s.reasons);
+            assert!(s.fired.iter().any(|f| f == rule), "{totals:?}: {:?}", s.fired);
+        }
+    }
+
+    #[test]
+    fn a_dast10_total_of_one_is_not_a_substance_use_need() {
+        let rules = shipped();
+        assert!(rules.needs(&results(&[("dast10", 1)], &[])).is_empty());
+        let two = rules.needs(&results(&[("dast10", 2)], &[]));
+        assert_eq!(two.len(), 1);
+        assert_eq!(two[0].conditions, vec![Condition::SubstanceUse]);
+        assert_eq!(rules.suggest(&results(&[("dast10", 1)], &[])).level, Level::One);
+    }
+
+    proptest::proptest! {
+        /// An AUDIT flag never lowers the level, and raises it to exactly the next zone's level
+        /// (the same zone's at zone IV), whatever the total.
+        #[test]
+        fn an_audit_flag_moves_exactly_one_zone_up(total in 0i64..=40, injury in proptest::bool::ANY) {
+            let rules = shipped();
+            let flag = if injury { "audit.injury_or_concern_last_year" } else { "audit.dependence_items" };
+            let plain = rules.suggest(&results(&[("audit", total)], &[])).level;
+            let flagged = rules.suggest(&results(&[("audit", total)], &[flag])).level;
+            let zone_of = |t: i64| match t { 0..=7 => 0, 8..=15 => 1, 16..=19 => 2, _ => 3 };
+            let zone_level = [Level::One, Level::Two, Level::Three, Level::Five];
+            let zone = zone_of(total);
+            proptest::prop_assert_eq!(plain, zone_level[zone]);
+            proptest::prop_assert_eq!(flagged, zone_level[(zone + 1).min(3)]);
+            proptest::prop_assert!(flagged >= plain);
+        }
     }
 }

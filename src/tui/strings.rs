@@ -134,6 +134,7 @@ strings! {
     KeyPrevItem => "previous item", "question précédente";
     EnglishOnly => "This questionnaire is available in English only (no validated French version is available).", "Ce questionnaire n'existe qu'en anglais (aucune version française validée n'est disponible).";
     CannotSkip => "This question is required.", "Cette question est obligatoire.";
+    OurNote => "Note from this service (not part of the questionnaire):", "Note du service (ne fait pas partie du questionnaire) :";
     FollowUpAdded => "Follow-up added:", "Suivi ajouté :";
     // Choosing the bundle
     BundleTitle => "What to screen with", "Questionnaires à administrer";
@@ -343,12 +344,20 @@ strings! {
     ReportReferrals => "Referrals (offered / chosen)", "Orientations (proposées / choisies)";
     ReportOutcomes => "Outcomes by resource (reliable improvement, recovery; 95% CI)", "Résultats par ressource (amélioration fiable, rétablissement; IC 95 %)";
     TooFew => "too few to say", "trop peu pour conclure";
+    ReportPaired => "PHQ-9 + GAD-7 together (NHS Talking Therapies)", "PHQ-9 + GAD-7 ensemble (NHS Talking Therapies)";
+    ReportPairedAll => "all clients", "toute la clientèle";
     // History
     HistoryTitle => "History", "Historique";
     HistoryEmpty => "No earlier encounters.", "Aucune rencontre antérieure.";
     ReliableImprovement => "reliable improvement", "amélioration fiable";
     ReliableDeterioration => "reliable deterioration", "détérioration fiable";
     Recovery => "recovery", "rétablissement";
+    ReliableRecovery => "reliable recovery", "rétablissement fiable";
+    NoReliableChange => "no reliable change", "aucun changement fiable";
+    PairedTitle => "NHS Talking Therapies outcome", "résultat selon NHS Talking Therapies";
+    PairedCaseAtStart => "case at the start", "cas clinique au départ";
+    PairedNotCaseAtStart => "not a case at the start", "pas un cas clinique au départ";
+    PairedNotRecovered => "not recovered", "non rétabli";
     // Kiosk
     KioskWelcome => "Welcome", "Bienvenue";
     KioskIntro => "This screen asks some questions about how you have been feeling, so that the team here can suggest the right help. It takes about 10 minutes.", "Cet écran pose quelques questions sur votre état ces dernières semaines, pour que l'équipe puisse vous proposer l'aide qui convient. Cela prend environ 10 minutes.";

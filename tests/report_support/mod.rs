@@ -12,13 +12,24 @@ use triage::store::{
 
 /// PHQ-9 positions summing to `total` (item 9 kept at 0).
 fn phq9(total: i64) -> Vec<NewAnswer> {
+    summing("phq9", 8, 9, total)
+}
+
+/// GAD-7 positions summing to `total`.
+fn gad7(total: i64) -> Vec<NewAnswer> {
+    summing("gad7", 7, 7, total)
+}
+
+/// Answers to items 1..=`items` (positions 0-3 are the scores) summing to `total` over the first
+/// `scored` items; the rest stay at 0.
+fn summing(instrument: &str, scored: usize, items: usize, total: i64) -> Vec<NewAnswer> {
     let mut left = total;
-    (1..=9)
+    (1..=items)
         .map(|i| {
-            let position = if i == 9 { 0 } else { left.clamp(0, 3) };
+            let position = if i > scored { 0 } else { left.clamp(0, 3) };
             left -= position;
             NewAnswer {
-                instrument: InstrumentRef { id: "phq9".into(), version: "1.0".into(), language: Lang::En },
+                instrument: InstrumentRef { id: instrument.into(), version: "1.0".into(), language: Lang::En },
                 item_id: format!("q{i}"),
                 position: position as u32,
                 score: position,
@@ -26,6 +37,19 @@ fn phq9(total: i64) -> Vec<NewAnswer> {
             }
         })
         .collect()
+}
+
+/// Saves one encounter with PHQ-9 and GAD-7 answers (the NHS Talking Therapies pair).
+pub fn paired_encounter(c: &mut triage::server::client::Client, client: RecordId, phq9_total: i64, gad7_total: i64) {
+    let instruments = vec!["phq9".into(), "gad7".into()];
+    let Reply::Encounter(e) =
+        c.request(Request::StartEncounter { client, origin: EncounterOrigin::Staff, instruments }).unwrap()
+    else {
+        panic!("encounter")
+    };
+    for answer in phq9(phq9_total).into_iter().chain(gad7(gad7_total)) {
+        c.request(Request::SaveAnswer { encounter: e.id, answer }).unwrap();
+    }
 }
 
 /// Saves one encounter with PHQ-9 answers, a decision and (optionally) a chosen referral.

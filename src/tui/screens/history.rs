@@ -1,13 +1,13 @@
 //! History: the client's details (editable with `e`), their encounters over time, a sparkline
 //! per instrument, and reliable improvement, deterioration and recovery marked (NHS Talking
-//! Therapies rules).
+//! Therapies rules), per instrument and for the paired PHQ-9 and GAD-7 together.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use crate::instrument::change::{Change, Direction, compare};
+use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talking_therapies};
 use crate::instrument::{Context, Lang, Library, ScoreResult};
 use crate::tui::app::{ACCESS_NEEDS, App, POPULATIONS};
 use crate::tui::backend::{ClientInfo, HistoryData};
@@ -52,31 +52,39 @@ pub struct Series {
     pub change: Option<Change>,
 }
 
+/// Each instrument answered in an encounter, re-scored from its answers (scorable ones only).
+fn encounter_results(library: &Library, encounter: &crate::tui::backend::PastEncounter) -> Vec<(String, ScoreResult)> {
+    let mut answered: Vec<&str> = Vec::new();
+    for (instrument, _, _) in &encounter.answers {
+        if !answered.contains(&instrument.as_str()) {
+            answered.push(instrument);
+        }
+    }
+    let mut out = Vec::new();
+    for id in answered {
+        let Some(instrument) = library.get(id) else { continue };
+        let mut answers = vec![None; instrument.items.len()];
+        for (_, item, position) in encounter.answers.iter().filter(|(i, _, _)| i == id) {
+            if let Some(index) = instrument.item_index(item) {
+                answers[index] = Some(*position);
+            }
+        }
+        let result = library.score(instrument, &answers, &Context::default());
+        if result.total.is_some() {
+            out.push((id.to_string(), result));
+        }
+    }
+    out
+}
+
 /// Re-scores every encounter from its answers and gathers the totals per instrument.
 pub fn series(library: &Library, history: &HistoryData) -> Vec<Series> {
     let mut by_instrument: Vec<(String, Vec<(String, ScoreResult)>)> = Vec::new();
     for encounter in &history.encounters {
-        let mut answered: Vec<&str> = Vec::new();
-        for (instrument, _, _) in &encounter.answers {
-            if !answered.contains(&instrument.as_str()) {
-                answered.push(instrument);
-            }
-        }
-        for id in answered {
-            let Some(instrument) = library.get(id) else { continue };
-            let mut answers = vec![None; instrument.items.len()];
-            for (_, item, position) in encounter.answers.iter().filter(|(i, _, _)| i == id) {
-                if let Some(index) = instrument.item_index(item) {
-                    answers[index] = Some(*position);
-                }
-            }
-            let result = library.score(instrument, &answers, &Context::default());
-            if result.total.is_none() {
-                continue;
-            }
-            match by_instrument.iter_mut().find(|(i, _)| i == id) {
+        for (id, result) in encounter_results(library, encounter) {
+            match by_instrument.iter_mut().find(|(i, _)| *i == id) {
                 Some((_, list)) => list.push((encounter.date.clone(), result)),
-                None => by_instrument.push((id.to_string(), vec![(encounter.date.clone(), result)])),
+                None => by_instrument.push((id, vec![(encounter.date.clone(), result)])),
             }
         }
     }
@@ -95,6 +103,57 @@ pub fn series(library: &Library, history: &HistoryData) -> Vec<Series> {
         .collect()
 }
 
+/// The NHS Talking Therapies outcome over the first and last encounters in which both the
+/// PHQ-9 and the GAD-7 were scored: (start date, end date, outcome); `None` with fewer than two.
+pub fn paired(library: &Library, history: &HistoryData) -> Option<(String, String, PairedOutcome)> {
+    let (phq9, gad7) = (library.get("phq9")?, library.get("gad7")?);
+    let both: Vec<(String, ScoreResult, ScoreResult)> = history
+        .encounters
+        .iter()
+        .filter_map(|encounter| {
+            let results = encounter_results(library, encounter);
+            let of = |id: &str| results.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone());
+            Some((encounter.date.clone(), of("phq9")?, of("gad7")?))
+        })
+        .collect();
+    let (Some((start, phq9_start, gad7_start)), Some((end, phq9_end, gad7_end))) = (both.first(), both.last()) else {
+        return None;
+    };
+    if both.len() < 2 {
+        return None;
+    }
+    let depression = compare(phq9, phq9_start, phq9_end)?;
+    let anxiety = compare(gad7, gad7_start, gad7_end)?;
+    Some((start.clone(), end.clone(), talking_therapies(&depression, &anxiety)))
+}
+
+/// The paired outcome in words, most telling first, each with its style.
+fn paired_words(outcome: &PairedOutcome, lang: Lang, view: &View) -> Vec<Span<'static>> {
+    let mut words = Vec::new();
+    let mut push = |text: Text, style| words.push(Span::styled(format!("  {}", text.get(lang)), style));
+    if outcome.case_at_start {
+        push(Text::PairedCaseAtStart, view.theme.muted);
+        if outcome.reliable_recovery {
+            push(Text::ReliableRecovery, view.theme.ok);
+        } else if outcome.recovery {
+            push(Text::Recovery, view.theme.ok);
+        } else {
+            push(Text::PairedNotRecovered, view.theme.muted);
+        }
+    } else {
+        push(Text::PairedNotCaseAtStart, view.theme.muted);
+    }
+    // Reliable recovery already says the change was a reliable improvement.
+    if outcome.reliable_deterioration {
+        push(Text::ReliableDeterioration, view.theme.critical);
+    } else if outcome.reliable_improvement && !outcome.reliable_recovery {
+        push(Text::ReliableImprovement, view.theme.ok);
+    } else if !outcome.reliable_improvement {
+        push(Text::NoReliableChange, view.theme.muted);
+    }
+    words
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, view: &View) {
     let title = format!("{} · {}", Text::HistoryTitle.get(app.lang), clean(&history.client.name));
     let block = body_block(&title, view.theme);
@@ -108,6 +167,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, vie
         return;
     }
     let mut y = inner.y;
+    if let Some((start, end, outcome)) = paired(view.library, history) {
+        let mut spans = vec![Span::styled("PHQ-9+GAD-7", view.theme.title)];
+        spans.extend(paired_words(&outcome, app.lang, view));
+        frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
+        let dates = format!("{} · {} … {}", Text::PairedTitle.get(app.lang), clean(&start), clean(&end));
+        frame.render_widget(
+            Paragraph::new(dates).style(view.theme.muted),
+            Rect { x: inner.x + 11, y: y + 1, width: inner.width.saturating_sub(11), height: 1 },
+        );
+        y += 3;
+    }
     for series in &all {
         if y + 2 > inner.bottom() {
             break;
@@ -211,17 +281,44 @@ mod tests {
         }
     }
 
+    /// One encounter in which both were answered.
+    fn both(first: PastEncounter, second: PastEncounter) -> PastEncounter {
+        PastEncounter {
+            date: first.date,
+            answers: first.answers.into_iter().chain(second.answers).collect(),
+            risk_changes: Vec::new(),
+        }
+    }
+
     fn history() -> HistoryData {
         HistoryData {
             client: fixtures::client(Lang::En),
             encounters: vec![
-                phq9("2026-09-01", [2, 2, 2, 2, 2, 2, 2, 1, 0]),
-                gad7("2026-09-01", [2, 2, 1, 1, 1, 1, 1]),
-                phq9("2026-10-01", [2, 1, 1, 1, 1, 1, 1, 0, 0]),
-                gad7("2026-10-01", [3, 3, 2, 2, 2, 2, 1]),
+                both(phq9("2026-09-01", [2, 2, 2, 2, 2, 2, 2, 1, 0]), gad7("2026-09-01", [2, 2, 1, 1, 1, 1, 1])),
+                both(phq9("2026-10-01", [2, 1, 1, 1, 1, 1, 1, 0, 0]), gad7("2026-10-01", [3, 3, 2, 2, 2, 2, 1])),
                 phq9("2026-11-01", [1, 1, 1, 1, 1, 0, 0, 0, 0]),
             ],
         }
+    }
+
+    #[test]
+    fn the_paired_outcome_uses_the_first_and_last_encounters_with_both() {
+        // PHQ-9 15 -> 8 (reliable improvement) but GAD-7 9 -> 15 (reliable deterioration, still
+        // a case): not recovered, and deterioration wins over improvement.
+        let (start, end, outcome) = paired(library(), &history()).unwrap();
+        assert_eq!((start.as_str(), end.as_str()), ("2026-09-01", "2026-10-01"));
+        assert!(outcome.case_at_start && !outcome.recovery);
+        assert!(outcome.reliable_deterioration && !outcome.reliable_improvement);
+
+        let mut recovered = history();
+        recovered.encounters[1] =
+            both(phq9("2026-10-01", [1, 1, 1, 1, 1, 0, 0, 0, 0]), gad7("2026-10-01", [1, 1, 1, 0, 0, 0, 0]));
+        let (_, _, outcome) = paired(library(), &recovered).unwrap();
+        assert!(outcome.recovery && outcome.reliable_improvement && outcome.reliable_recovery);
+
+        let mut single = history();
+        single.encounters.truncate(1);
+        assert_eq!(paired(library(), &single), None, "one paired encounter has no outcome yet");
     }
 
     #[test]
@@ -243,6 +340,10 @@ mod tests {
         insta::assert_snapshot!("history_80x24", render(&app, 80, 24));
         app.lang = Lang::Fr;
         insta::assert_snapshot!("history_120x40_fr", render(&app, 120, 40));
+        app.lang = Lang::Fr;
+        insta::assert_snapshot!("history_80x24_fr", render(&app, 80, 24));
+        app.lang = Lang::En;
+        insta::assert_snapshot!("history_120x40", render(&app, 120, 40));
         app.lang = Lang::En;
         app.screen = Screen::History(Box::new(HistoryData { client: fixtures::client(Lang::En), encounters: vec![] }));
         assert!(render(&app, 80, 24).contains("No earlier"));
@@ -270,7 +371,7 @@ mod tests {
         };
         key(&mut app, Action::ClientUpdated(Ok(saved)));
         let Screen::History(shown) = &app.screen else { panic!("{:?}", app.screen) };
-        assert_eq!((shown.client.name.as_str(), shown.encounters.len()), ("Émilie Roy", 5));
+        assert_eq!((shown.client.name.as_str(), shown.encounters.len()), ("Émilie Roy", 3));
         let screen = render(&app, 80, 24);
         assert!(screen.contains("History · Émilie Roy"), "{screen}");
         assert!(screen.contains("1990-04-02 · NB · English · Populations: Newcomer, x-unknown"), "{screen}");

@@ -1,7 +1,7 @@
-//! One item per screen: stem and timeframe, numbered options (number keys answer and advance),
-//! progress, the saved state, follow-ups added, in the client's language. Changing an answer
-//! that withdraws a risk flag staff acted on asks for the reason first, on this screen; so does a
-//! clinician waiving a follow-up that stayed due.
+//! One item per screen: published instructions, stem and timeframe, our own note, numbered
+//! options (number keys answer and advance), progress, the saved state, follow-ups added, in
+//! the client's language. Changing an answer that withdraws a risk flag staff acted on asks for
+//! the reason first, on this screen; so does a clinician waiving a follow-up that stayed due.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -11,6 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::tui::paragraph::FastParagraph;
 
+use crate::instrument::model::{Instrument, Item};
 use crate::instrument::{Lang, Library};
 use crate::tui::app::{
     Action, App, CrisisState, Effect, Intake, ReasonFor, ReasonPrompt, SaveState, Screen, results_screen,
@@ -19,6 +20,7 @@ use crate::tui::backend::SavedAnswer;
 use crate::tui::care::Care;
 use crate::tui::intake::Step;
 use crate::tui::strings::{Text, fill};
+use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean};
 
 /// The longest reason kept (the store takes notes of up to 4,000 characters).
@@ -184,6 +186,47 @@ fn perform(intake: &mut Intake, steps: Vec<Step>, language: Lang) -> (Vec<Effect
     (effects, crisis)
 }
 
+/// The question's lines for an area of `width` x `height`: the published instructions (before
+/// item 1 of some instruments), the stem, the item, and our own note (in the client's language,
+/// marked as ours). When that does not fit, the blank lines go first, then the stem (on the
+/// first item the instructions carry the time frame); if it still does not fit, the item and our
+/// note come first so that the question itself is never cut off. Shared with the kiosk.
+pub fn question_lines(
+    (item, instrument): (&Item, &Instrument),
+    (lang, client_lang): (Lang, Lang),
+    (width, height): (u16, u16),
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let styled = |text: &str, style| text.lines().map(|line| Line::styled(clean(line), style)).collect::<Vec<_>>();
+    let instructions = item.instructions.as_ref().map(|t| styled(t.get(lang), theme.muted)).unwrap_or_default();
+    let stem = (instrument.stem.as_ref().filter(|_| item.use_stem))
+        .map(|t| styled(t.get(lang), theme.muted))
+        .unwrap_or_default();
+    let question = styled(item.text.get(lang), theme.title);
+    let hint = item.hint.as_ref().map_or_else(Vec::new, |hint| {
+        styled(&format!("{} {}", Text::OurNote.get(client_lang), hint.get(client_lang)), theme.muted)
+    });
+    let join = |parts: &[&Vec<Line<'static>>], blank: bool| {
+        let mut out: Vec<Line<'static>> = Vec::new();
+        for part in parts.iter().filter(|p| !p.is_empty()) {
+            if blank && !out.is_empty() {
+                out.push(Line::raw(""));
+            }
+            out.extend(part.iter().filter(|line| blank || line.width() > 0).cloned());
+        }
+        out
+    };
+    let fits = |lines: &Vec<Line<'static>>| {
+        FastParagraph::new(lines.clone()).wrap(Wrap { trim: false }).line_count(width) <= usize::from(height)
+    };
+    let candidates = [
+        join(&[&instructions, &stem, &question, &hint], true),
+        join(&[&instructions, &stem, &question, &hint], false),
+        join(&[&instructions, &question, &hint], false),
+    ];
+    candidates.into_iter().find(fits).unwrap_or_else(|| join(&[&question, &hint, &instructions], false))
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let Some(intake) = &app.intake else { return };
     let Some(instrument) = intake.flow.current_instrument(view.library) else { return };
@@ -203,13 +246,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let item_index = intake.flow.current_item();
     let item = &instrument.items[item_index];
     let (item_number, item_total) = intake.flow.item_progress(view.library);
+    let mut note_lines = Vec::new();
+    if let Some(added) = &intake.notice {
+        let names: Vec<String> = added
+            .iter()
+            .map(|id| view.library.get(id).map_or(id.clone(), |i| clean(i.short_title.get(lang))))
+            .collect();
+        note_lines.push(Line::styled(
+            format!("{} {}", Text::FollowUpAdded.get(app.lang), names.join(", ")),
+            view.theme.warning,
+        ));
+    }
+    if intake.flow.current_is_waivable(view.library) {
+        note_lines.push(Line::styled(Text::FollowUpStillDue.get(app.lang), view.theme.warning));
+    }
+    if lang != client_lang {
+        note_lines.push(Line::styled(Text::EnglishOnly.get(client_lang), view.theme.muted));
+    }
+    let notes_paragraph = FastParagraph::new(note_lines).wrap(Wrap { trim: true });
+    // Beside published instructions the notes take only the rows they need (at most two), so
+    // the instructions have room; elsewhere two rows, so the options stay in place.
+    let note_rows = if item.instructions.is_some() { notes_paragraph.line_count(inner.width).min(2) as u16 } else { 2 };
     let [top, gauge_area, _, question, options, notes] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(2),
         Constraint::Length(instrument.options_of(item_index).len() as u16 + 1),
-        Constraint::Length(2),
+        Constraint::Length(note_rows),
     ])
     .areas(inner);
 
@@ -220,7 +284,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             Span::styled(format!("✗ {}: {}", Text::NotSaved.get(app.lang), clean(message)), view.theme.critical)
         }
     };
-    let timeframe = instrument.timeframe.as_ref().map(|t| clean(t.get(lang))).unwrap_or_default();
+    // An item shown without the stem (PHQ-9/GAD-7 difficulty, PC-PTSD-5 gate) is outside the
+    // stem's time frame too.
+    let timeframe =
+        instrument.timeframe.as_ref().filter(|_| item.use_stem).map(|t| clean(t.get(lang))).unwrap_or_default();
     frame.render_widget(
         FastParagraph::new(Line::from(vec![Span::styled(timeframe, view.theme.muted), Span::raw("   "), save])),
         top,
@@ -230,16 +297,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let ratio = if item_total == 0 { 0.0 } else { (item_number as f64 / item_total as f64).clamp(0.0, 1.0) };
     frame.render_widget(Gauge::default().ratio(ratio).label(label).gauge_style(view.theme.gauge), gauge_area);
 
-    let mut text = Vec::new();
-    if item.use_stem
-        && let Some(stem) = &instrument.stem
-    {
-        text.push(Line::styled(clean(stem.get(lang)), view.theme.muted));
-        text.push(Line::raw(""));
-    }
-    for line in item.text.get(lang).lines() {
-        text.push(Line::styled(clean(line), view.theme.title));
-    }
+    let text = question_lines((item, instrument), (lang, client_lang), (question.width, question.height), view.theme);
     frame.render_widget(FastParagraph::new(text).wrap(Wrap { trim: false }), question);
 
     let chosen = intake.flow.current_answer(view.library);
@@ -265,24 +323,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     frame.render_widget(FastParagraph::new(option_lines), options);
     frame.set_cursor_position((options.x + 2, options.y + chosen.unwrap_or(0) as u16));
 
-    let mut note_lines = Vec::new();
-    if let Some(added) = &intake.notice {
-        let names: Vec<String> = added
-            .iter()
-            .map(|id| view.library.get(id).map_or(id.clone(), |i| clean(i.short_title.get(lang))))
-            .collect();
-        note_lines.push(Line::styled(
-            format!("{} {}", Text::FollowUpAdded.get(app.lang), names.join(", ")),
-            view.theme.warning,
-        ));
-    }
-    if intake.flow.current_is_waivable(view.library) {
-        note_lines.push(Line::styled(Text::FollowUpStillDue.get(app.lang), view.theme.warning));
-    }
-    if lang != client_lang {
-        note_lines.push(Line::styled(Text::EnglishOnly.get(client_lang), view.theme.muted));
-    }
-    frame.render_widget(FastParagraph::new(note_lines).wrap(Wrap { trim: true }), notes);
+    frame.render_widget(notes_paragraph, notes);
 }
 
 /// The reason prompt: what it is for (the flags a changed answer withdraws, by their labels),
@@ -378,6 +419,61 @@ mod tests {
         assert!(matches!(effects[0], Effect::SaveAnswer { .. }), "the answer is saved first");
         assert!(matches!(&effects[1], Effect::RaiseFlag { flags, .. } if flags == &["phq9.suicidal_ideation"]));
         assert!(matches!(app.screen, Screen::Crisis(_)));
+    }
+
+    /// An intake of one instrument, after answering `positions`.
+    fn only(instrument: &str, lang: Lang, positions: &[usize]) -> crate::tui::app::App {
+        let mut app = questionnaire(lang, &[]);
+        let mut flow = crate::tui::intake::IntakeFlow::new(
+            library(),
+            &[instrument.to_string()],
+            crate::instrument::Context::default(),
+        );
+        for position in positions {
+            flow.answer(library(), *position);
+        }
+        if let Some(intake) = app.intake.as_mut() {
+            intake.flow = flow;
+        }
+        app
+    }
+
+    #[test]
+    fn published_instructions_and_our_notes_are_shown_apart() {
+        // DAST-10: the published directions (what counts as drug use, not alcohol) before item 1.
+        let dast = render(&only("dast10", Lang::En, &[]), 120, 40);
+        assert!(dast.contains("do not include alcoholic beverages"), "{dast}");
+        assert!(dast.contains("Have you used drugs other than those required"), "{dast}");
+        let small = render(&only("dast10", Lang::En, &[]), 80, 24);
+        assert!(small.contains("Have you used drugs other than"), "the item stays visible at 80x24:\n{small}");
+        insta::assert_snapshot!("questionnaire_dast10_item1_80x24", small);
+        assert!(!render(&only("dast10", Lang::En, &[1]), 120, 40).contains("alcoholic beverages"), "item 1 only");
+        // AUDIT-C: the Canadian standard drink as OUR note, in the client's language; no US drink.
+        let auditc = render(&only("auditc", Lang::En, &[]), 120, 40);
+        assert!(auditc.contains("Note from this service (not part of the questionnaire):"), "{auditc}");
+        assert!(
+            auditc.contains("standard drink is 17.05 mL or 13.45 g") && !auditc.contains("wine cooler"),
+            "{auditc}"
+        );
+        let french = render(&only("auditc", Lang::Fr, &[]), 120, 40);
+        assert!(french.contains("Note du service") && french.contains("verre standard contient"), "{french}");
+        insta::assert_snapshot!("questionnaire_auditc_item1_80x24_fr", render(&only("auditc", Lang::Fr, &[]), 80, 24));
+        // PCL-5: the published first sentence and our worst-event note.
+        let pcl5 = render(&only("pcl5", Lang::En, &[]), 120, 40);
+        assert!(pcl5.contains("Below is a list of problems") && pcl5.contains("worst event"), "{pcl5}");
+        insta::assert_snapshot!("questionnaire_pcl5_item1_120x40", pcl5);
+    }
+
+    #[test]
+    fn the_difficulty_item_has_no_frequency_stem_or_time_frame() {
+        let phq9 = render(&only("phq9", Lang::En, &[0; 9]), 120, 40);
+        assert!(phq9.contains("how difficult have these problems"), "{phq9}");
+        assert!(!phq9.contains("Over the last 2 weeks") && !phq9.contains("Last 2 weeks"), "{phq9}");
+        let gad7 = render(&only("gad7", Lang::En, &[0; 7]), 120, 40);
+        assert!(gad7.contains("how difficult have these problems"), "{gad7}");
+        assert!(!gad7.contains("Over the last 2 weeks"), "{gad7}");
+        // Item 1 keeps both.
+        assert!(render(&only("phq9", Lang::En, &[]), 120, 40).contains("Over the last 2 weeks"));
     }
 
     #[test]

@@ -33,6 +33,20 @@ fn percent(rate: &Rate) -> String {
     format!("{:.0}% ({:.0}-{:.0}%)", rate.rate * 100.0, rate.low * 100.0, rate.high * 100.0)
 }
 
+/// `  LABEL n=.. · reliable improvement · recovery`, or "too few to say" below the minimum count.
+fn outcome_line(
+    (label, (n, too_few), [improvement, recovery]): (String, (u64, bool), [&Rate; 2]),
+    app: &App,
+    view: &View,
+) -> Line<'static> {
+    let figures = if too_few {
+        Span::styled(format!("n={n} · {}", Text::TooFew.get(app.lang)), view.theme.muted)
+    } else {
+        Span::raw(format!("n={n} · {} · {}", percent(improvement), percent(recovery)))
+    };
+    Line::from(vec![Span::raw(format!("  {label} ")), figures])
+}
+
 /// One line per count with a bar scaled to the largest count.
 fn bars<'a>(counts: &[Count], width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let max = counts.iter().map(|c| c.count).max().unwrap_or(0).max(1);
@@ -97,23 +111,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
             referral.chosen
         )));
     }
+    let per_instrument = report.outcomes_by_resource.iter().map(|o| {
+        let label = format!("{:<28} {:<6}", clean(&o.resource), clean(&o.instrument));
+        (label, (o.with_follow_up, o.too_few), [&o.reliable_improvement, &o.recovery])
+    });
     lines.push(title(Text::ReportOutcomes));
-    for outcome in &report.outcomes_by_resource {
-        let figures = if outcome.too_few {
-            Span::styled(format!("n={} · {}", outcome.with_follow_up, Text::TooFew.get(lang)), view.theme.muted)
-        } else {
-            Span::raw(format!(
-                "n={} · {} · {}",
-                outcome.with_follow_up,
-                percent(&outcome.reliable_improvement),
-                percent(&outcome.recovery)
-            ))
-        };
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {:<28} {:<6} ", clean(&outcome.resource), clean(&outcome.instrument))),
-            figures,
-        ]));
+    lines.extend(per_instrument.map(|row| outcome_line(row, app, view)));
+    let paired = report.paired_outcomes.iter().map(|o| {
+        let who = o.resource.as_deref().map_or_else(|| Text::ReportPairedAll.get(lang).to_string(), clean);
+        (format!("{who:<35}"), (o.with_follow_up, o.too_few), [&o.reliable_improvement, &o.recovery])
+    });
+    if !report.paired_outcomes.is_empty() {
+        lines.push(title(Text::ReportPaired));
     }
+    lines.extend(paired.map(|row| outcome_line(row, app, view)));
 
     // The weekly sparkline takes the first rows on the right when there is room.
     let weekly: Vec<u64> = report.weekly_intakes.iter().map(|w| w.count).collect();
@@ -138,7 +149,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
 mod tests {
     use crate::instrument::Lang;
     use crate::report::stats::wilson;
-    use crate::report::{Count, Period, ResourceOutcome, ReviewTimes, ScreenCount, ServiceReport, WeekCount};
+    use crate::report::{
+        Count, PairedOutcomes, Period, ResourceOutcome, ReviewTimes, ScreenCount, ServiceReport, WeekCount,
+    };
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::view::test_support::{care, library, render};
 
@@ -186,6 +199,28 @@ mod tests {
                     reliable_recovery: wilson(1, 3),
                 },
             ],
+            paired_outcomes: vec![
+                PairedOutcomes {
+                    resource: None,
+                    with_follow_up: 30,
+                    cases_at_start: 24,
+                    too_few: false,
+                    reliable_improvement: wilson(17, 30),
+                    reliable_deterioration: wilson(2, 30),
+                    recovery: wilson(11, 24),
+                    reliable_recovery: wilson(10, 24),
+                },
+                PairedOutcomes {
+                    resource: Some("togetherall".into()),
+                    with_follow_up: 3,
+                    cases_at_start: 3,
+                    too_few: true,
+                    reliable_improvement: wilson(2, 3),
+                    reliable_deterioration: wilson(0, 3),
+                    recovery: wilson(1, 3),
+                    reliable_recovery: wilson(1, 3),
+                },
+            ],
             min_count: 10,
             weekly_intakes: (0..12)
                 .map(|w| WeekCount { week_start_ms: w * 604_800_000, count: (w as u64 * 7) % 9 })
@@ -204,6 +239,7 @@ mod tests {
         let screen = render(&app, 80, 24);
         assert!(screen.contains("too few to say"));
         assert!(screen.contains("56% (37-73%)"), "{screen}");
+        assert!(screen.contains("PHQ-9 + GAD-7 together") && screen.contains("all clients"), "{screen}");
         insta::assert_snapshot!("report_80x24", screen);
         insta::assert_snapshot!("report_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
         assert_eq!(update(&mut app, Action::Back, library(), care(), "2026-11-25"), vec![Effect::LoadHome]);
