@@ -381,16 +381,30 @@ pub struct Actor {
     user: String,
     role: Role,
     origin: String,
+    /// A fingerprint of the password hash the session signed in with (staff accounts): a reset
+    /// or change of the password ends the session (`SledStore::check_session`).
+    #[serde(skip)]
+    credential: Option<[u8; 8]>,
 }
 
 impl Actor {
     pub(crate) fn new(user: String, role: Role, origin: String) -> Self {
-        Actor { user, role, origin }
+        Actor { user, role, origin, credential: None }
+    }
+
+    /// The same identity, bound to the password it signed in with.
+    pub(crate) fn with_credential(mut self, credential: [u8; 8]) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
+    pub(crate) fn credential(&self) -> Option<[u8; 8]> {
+        self.credential
     }
 
     /// The built-in identity for the owner's own maintenance entries (start, stop, restore).
     pub(crate) fn system(origin: &str) -> Self {
-        Actor { user: "system".into(), role: Role::Admin, origin: origin.into() }
+        Actor { user: "system".into(), role: Role::Admin, origin: origin.into(), credential: None }
     }
 
     pub fn user(&self) -> &str {

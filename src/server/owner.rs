@@ -391,6 +391,12 @@ fn handle(
     let Some(actor) = session.actor.clone() else {
         return Err(WireError { code: "not_logged_in".into(), message: "log in first (`--user NAME`)".into() });
     };
+    // Every request re-checks the account: disabling it, or resetting its password, ends its
+    // open sessions at once.
+    if let Err(ended) = store.check_session(&actor) {
+        end_session(shared, session);
+        return Err(wire(ended));
+    }
     let denied = |operation: Operation| -> Result<(), WireError> {
         if auth::allowed(actor.role(), operation) {
             return Ok(());

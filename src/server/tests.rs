@@ -208,3 +208,83 @@ fn an_idle_owner_exits() {
     assert!(started.elapsed() >= Duration::from_millis(200));
     assert!(!socket_path(dir.path()).exists());
 }
+
+/// Issue 14, items 1-3, through the owner's socket: parallel wrong passwords are counted exactly
+/// (the account locks, the rest are refused without a check); disabling an account or resetting
+/// its password ends its open sessions; a password typed as a user name never reaches the audit.
+#[test]
+fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names_stay_out_of_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, thread) = start(dir.path());
+    let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
+    let init =
+        InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap();
+    admin.login("admin", &pw("admin password long enough"), "test").unwrap();
+    for name in ["ivy", "max"] {
+        let account = crate::store::NewAccount {
+            username: name.into(),
+            display_name: name.into(),
+            role: crate::auth::Role::Intake,
+        };
+        let password = Password::from(format!("{name} password long enough").as_str());
+        admin.request(Request::AddUser { account, password }).unwrap();
+    }
+
+    // 1. Twenty wrong passwords at once for max: each attempt sees the failures before it, so
+    // once the throttle starts the rest are refused without a password check.
+    let attempts: Vec<_> = (0..20)
+        .map(|i| {
+            let dir = dir.path().to_path_buf();
+            std::thread::spawn(move || {
+                let mut client = Client::connect(&dir, no_autostart()).unwrap();
+                let wrong = pw(&format!("wrong password number {i}"));
+                client.login("max", &wrong, "test").err().and_then(|e| e.code().map(str::to_string))
+            })
+        })
+        .collect();
+    let codes: Vec<String> = attempts.into_iter().map(|t| t.join().unwrap().unwrap_or_default()).collect();
+    let checked = codes.iter().filter(|c| *c == "bad_credentials").count();
+    assert!(checked <= crate::auth::THROTTLE_AFTER as usize + 1, "{checked} of 20 checked: {codes:?}");
+    assert!(codes.iter().all(|c| ["bad_credentials", "throttled", "locked_out"].contains(&c.as_str())), "{codes:?}");
+
+    // 2. ivy's open session ends when the account is disabled, and again after a reset.
+    let mut ivy = Client::connect(dir.path(), no_autostart()).unwrap();
+    ivy.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+    assert!(ivy.request(Request::ListClients).is_ok());
+    admin
+        .request(Request::SetUserStatus { user: "ivy".into(), status: crate::store::AccountStatus::Disabled })
+        .unwrap();
+    assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("session_ended"));
+    assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("not_logged_in"), "the session is gone");
+    admin.request(Request::SetUserStatus { user: "ivy".into(), status: crate::store::AccountStatus::Active }).unwrap();
+    ivy.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+    admin
+        .request(Request::SetPassword { user: "ivy".into(), password: Password::from("a new password for ivy") })
+        .unwrap();
+    assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("session_ended"));
+    ivy.login("ivy", &pw("a new password for ivy"), "test").unwrap();
+    assert!(ivy.request(Request::ListClients).is_ok(), "the new password opens a new session");
+
+    // 3. A password typed into the user-name field: never in the audit log, twice the same mark.
+    let typed = "Correct Horse Battery 42";
+    for _ in 0..2 {
+        let mut stray = Client::connect(dir.path(), no_autostart()).unwrap();
+        assert!(stray.login(typed, &pw("whatever"), "test").is_err());
+    }
+    let Reply::Audit(entries) = admin.request(Request::AuditList { filter: Default::default() }).unwrap() else {
+        panic!()
+    };
+    let text = serde_json::to_string(&entries).unwrap();
+    assert!(!text.contains("Correct Horse") && !text.contains("Battery"), "the typed text leaked into the audit");
+    let unknown: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.action == "login.failed" && e.user.starts_with("unknown:"))
+        .map(|e| e.user.as_str())
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert_eq!(unknown[0], unknown[1], "the same typed name gets the same mark");
+
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}

@@ -39,6 +39,11 @@ pub enum StoreError {
     #[error("account {user} is disabled: an administrator can enable it with `triage user enable {user}`")]
     Disabled { user: String },
 
+    #[error(
+        "the session of {user} has ended: the account was disabled, or its password or role changed; sign in again"
+    )]
+    SessionEnded { user: String },
+
     #[error("the data directory {path} is already initialised; use it as it is, or choose another `--data-dir`")]
     AlreadyInitialised { path: PathBuf },
 
@@ -106,6 +111,7 @@ impl StoreError {
             StoreError::Throttled { .. } => "throttled",
             StoreError::LockedOut { .. } => "locked_out",
             StoreError::Disabled { .. } => "disabled",
+            StoreError::SessionEnded { .. } => "session_ended",
             StoreError::AlreadyInitialised { .. } => "already_initialised",
             StoreError::NotInitialised { .. } => "not_initialised",
             StoreError::Foreign { .. } => "foreign",

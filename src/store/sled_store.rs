@@ -26,6 +26,7 @@ use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 mod bulk;
 mod clients;
 mod kiosk;
+mod login_gate;
 mod open_index;
 mod recent;
 mod summary;
@@ -133,6 +134,8 @@ const META_AUDIT_HEAD: &[u8] = b"audit_head";
 const META_RECOVERY_SLOT: &[u8] = b"recovery_slot";
 const META_ORG_SECRET: &[u8] = b"org_secret";
 const META_REAL_DATA: &[u8] = b"real_data";
+/// The key that names unknown sign-in names in the audit log (`unknown_name`): random, made once.
+const META_UNKNOWN_NAME_KEY: &[u8] = b"unknown_name_key";
 const ORG_KEY: &[u8] = b"org";
 const FORMAT_MARKER: &str = "triage-data-directory v1";
 
@@ -225,6 +228,11 @@ pub struct SledStore {
     kdf: RwLock<KdfParams>,
     /// The encounter and summary decrypted last (see `recent`).
     recent: Mutex<recent::Recent>,
+    /// One sign-in at a time per account; a small pool of password checks (see `login_gate`).
+    login_gate: login_gate::LoginGate,
+    /// A password hash with the store's parameters, checked for unknown names so that their
+    /// answer costs what a known name's does.
+    decoy_hash: Mutex<Option<String>>,
 }
 
 impl std::fmt::Debug for SledStore {
@@ -296,6 +304,8 @@ impl SledStore {
             changes: Mutex::new(()),
             kdf: RwLock::new(KdfParams::PRODUCTION),
             recent: Mutex::new(recent::Recent::default()),
+            login_gate: login_gate::LoginGate::default(),
+            decoy_hash: Mutex::new(None),
         };
         let meta = store.tree(T::Meta);
         match meta.get(META_FORMAT).map_err(|e| store.sled_err(e))? {
@@ -1005,12 +1015,19 @@ impl Store for SledStore {
 
     fn login(&self, username: &str, password: &SecretString, origin: &str) -> Result<Actor> {
         self.require_initialised()?;
-        let shown: String = crate::sanitize::terminal_text(username, false).chars().take(64).collect();
-        let Some(mut account) = self.account_by_name(username)? else {
-            let nobody = Actor::new(shown, Role::Kiosk, origin.to_string());
+        if self.account_by_name(username)?.is_none() {
+            // The same argon2 work as for a known name, in the same pool; and never the typed
+            // text in the audit log (it may be a password typed into the wrong field).
+            self.decoy_check(password)?;
+            let nobody = Actor::new(self.unknown_name(username)?, Role::Kiosk, origin.to_string());
             self.commit(&nobody, "login.failed", None, None, Outcome::Failed, Vec::new())?;
             return Err(StoreError::BadCredentials);
-        };
+        }
+        // From here to the failure count's write, one sign-in at a time for this account: the
+        // record is read again under the lock, so parallel attempts each see the last count.
+        let account_lock = self.login_gate.account(username);
+        let _one_at_a_time = login_gate::hold(&account_lock);
+        let Some(mut account) = self.account_by_name(username)? else { return Err(StoreError::BadCredentials) };
         let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
         match account.status {
             AccountStatus::Disabled => {
@@ -1035,8 +1052,11 @@ impl Store for SledStore {
                 return Err(StoreError::LockedOut { user: account.username });
             }
         }
-        let ok = auth::verify_password(password.expose_secret().as_bytes(), &account.password_hash)
-            .map_err(|_| StoreError::Damaged { kind: "account", id: account.id.to_string() })?;
+        let ok = {
+            let _turn = self.login_gate.turn();
+            auth::verify_password(password.expose_secret().as_bytes(), &account.password_hash)
+                .map_err(|_| StoreError::Damaged { kind: "account", id: account.id.to_string() })?
+        };
         if !ok {
             account.failed_logins = account.failed_logins.saturating_add(1);
             account.last_failure_ms = now;
@@ -1053,9 +1073,11 @@ impl Store for SledStore {
         }
         let mut action = "login";
         if let Some(slot) = &account.keyslot {
-            let key = slot
-                .open(password.expose_secret().as_bytes())
-                .map_err(|_| StoreError::Damaged { kind: "account keyslot", id: account.id.to_string() })?;
+            let key = {
+                let _turn = self.login_gate.turn();
+                slot.open(password.expose_secret().as_bytes())
+                    .map_err(|_| StoreError::Damaged { kind: "account keyslot", id: account.id.to_string() })?
+            };
             let mut guard = self.data_key.write().unwrap_or_else(|p| p.into_inner());
             if guard.is_none() {
                 *guard = Some(key);
@@ -1063,7 +1085,7 @@ impl Store for SledStore {
             }
         }
         self.commit(&actor, action, None, None, Outcome::Allowed, writes)?;
-        Ok(actor)
+        Ok(actor.with_credential(credential_of(&account)))
     }
 
     fn recover(
@@ -1111,7 +1133,7 @@ impl Store for SledStore {
             Self::account_writes(&account),
         )?;
         *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
-        Ok(actor)
+        Ok(actor.with_credential(credential_of(&account)))
     }
 
     fn lock(&self) {
@@ -1810,5 +1832,78 @@ impl SledStore {
             }
         }
         Ok(if tier == Tier::None { Tier::Critical } else { tier })
+    }
+}
+
+impl SledStore {
+    /// An unknown sign-in name as the audit log records it: `unknown:` and 12 hex digits of an
+    /// HMAC-SHA-256 under a random key kept in the store, so repeated attempts with one name can
+    /// be told apart without the log ever holding the typed text.
+    fn unknown_name(&self, typed: &str) -> Result<String> {
+        use hmac::Mac;
+        let meta = self.tree(T::Meta);
+        let key: Vec<u8> = match self.get_plain::<Vec<u8>>(T::Meta, META_UNKNOWN_NAME_KEY, "meta")? {
+            Some(key) => key,
+            None => {
+                let key = crypto::random_bytes::<32>().to_vec();
+                meta.insert(META_UNKNOWN_NAME_KEY, Self::meta_value(META_UNKNOWN_NAME_KEY, &key))
+                    .map_err(|e| self.sled_err(e))?;
+                key
+            }
+        };
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+            .map_err(|_| StoreError::Damaged { kind: "meta", id: "unknown_name_key".into() })?;
+        mac.update(typed.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        Ok(format!("unknown:{}", hex::encode(&digest[..6])))
+    }
+
+    /// Checks `password` against a hash made once with the store's parameters, in the pool.
+    fn decoy_check(&self, password: &SecretString) -> Result<()> {
+        let decoy = {
+            let mut decoy = self.decoy_hash.lock().unwrap_or_else(|p| p.into_inner());
+            match decoy.as_ref() {
+                Some(hash) => hash.clone(),
+                None => {
+                    let params = *self.kdf.read().unwrap_or_else(|p| p.into_inner());
+                    let made = auth::hash_password(b"no account has this password", params)
+                        .map_err(|_| StoreError::Damaged { kind: "meta", id: "kdf".into() })?;
+                    *decoy = Some(made.clone());
+                    made
+                }
+            }
+        };
+        let _turn = self.login_gate.turn();
+        let _ = auth::verify_password(password.expose_secret().as_bytes(), &decoy);
+        Ok(())
+    }
+}
+
+/// The fingerprint of an account's password hash that a session is bound to.
+fn credential_of(account: &AccountRecord) -> [u8; 8] {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(account.password_hash.as_bytes());
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    out
+}
+
+impl SledStore {
+    /// Whether a signed-in session may go on: its account still exists, is active, has the same
+    /// role, and the password it signed in with (a reset by an administrator, or a change, ends
+    /// every session of the account). Sessions without an account (kiosks) are not bound.
+    pub fn check_session(&self, actor: &Actor) -> Result<()> {
+        let Some(credential) = actor.credential() else { return Ok(()) };
+        let current = self.account_by_name(actor.user())?;
+        let valid = current.as_ref().is_some_and(|account| {
+            account.status == AccountStatus::Active
+                && account.role == actor.role()
+                && credential_of(account) == credential
+        });
+        if valid {
+            return Ok(());
+        }
+        self.commit(actor, "session.ended", None, None, Outcome::Denied, Vec::new())?;
+        Err(StoreError::SessionEnded { user: actor.user().to_string() })
     }
 }

@@ -1,0 +1,103 @@
+//! Password checks under hostile use. Each check runs argon2id with 64 MiB of memory, so 40
+//! parallel wrong passwords used to cost 2.6 GB and, since each read the failure count before
+//! any wrote it, none was throttled and the account never locked. Two rules fix both:
+//! * one sign-in at a time per account, from reading its record to writing its failure count,
+//!   so failures are counted exactly and the throttle and lockout see every one of them;
+//! * at most [`PASSWORD_CHECKS_AT_ONCE`] password checks run at once in the whole owner; the
+//!   rest wait their turn, so memory stays bounded whatever arrives.
+//!
+//! Unknown user names go through the same pool and do the same argon2 work against a fixed
+//! hash, so their answer takes as long as a known name's.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+/// argon2id checks running at once (each holds 64 MiB): two keep a sign-in fast on a 2-core
+/// machine while 40 parallel attempts cost at most 128 MiB.
+pub(crate) const PASSWORD_CHECKS_AT_ONCE: usize = 2;
+
+#[derive(Debug, Default)]
+pub(crate) struct LoginGate {
+    running: Mutex<usize>,
+    freed: Condvar,
+    accounts: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+}
+
+/// A turn in the pool of password checks; the next waiter goes when it is dropped.
+pub(crate) struct CheckTurn<'a> {
+    gate: &'a LoginGate,
+}
+
+impl Drop for CheckTurn<'_> {
+    fn drop(&mut self) {
+        let mut running = self.gate.running.lock().unwrap_or_else(|p| p.into_inner());
+        *running = running.saturating_sub(1);
+        self.gate.freed.notify_one();
+    }
+}
+
+impl LoginGate {
+    /// The lock that serialises sign-ins to `account` (an existing account's name, so the map
+    /// holds at most one entry per account).
+    pub(crate) fn account(&self, account: &str) -> Arc<Mutex<()>> {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        accounts.entry(account.to_string()).or_default().clone()
+    }
+
+    /// Waits for a free turn in the pool of password checks.
+    pub(crate) fn turn(&self) -> CheckTurn<'_> {
+        let mut running = self.running.lock().unwrap_or_else(|p| p.into_inner());
+        while *running >= PASSWORD_CHECKS_AT_ONCE {
+            running = self.freed.wait(running).unwrap_or_else(|p| p.into_inner());
+        }
+        *running += 1;
+        CheckTurn { gate: self }
+    }
+
+    /// How many checks are running now (for tests).
+    #[cfg(test)]
+    pub(crate) fn running(&self) -> usize {
+        *self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Holds an account's sign-in lock (poisoning is recovered: the record it guards is re-read).
+pub(crate) fn hold(lock: &Mutex<()>) -> MutexGuard<'_, ()> {
+    lock.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_more_than_the_pool_runs_at_once_and_every_waiter_gets_a_turn() {
+        let gate = Arc::new(LoginGate::default());
+        let peak = Arc::new(Mutex::new(0usize));
+        let threads: Vec<_> = (0..12)
+            .map(|_| {
+                let (gate, peak) = (gate.clone(), peak.clone());
+                std::thread::spawn(move || {
+                    let _turn = gate.turn();
+                    let now = gate.running();
+                    let mut peak = peak.lock().unwrap();
+                    *peak = (*peak).max(now);
+                    drop(peak);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        assert!(*peak.lock().unwrap() <= PASSWORD_CHECKS_AT_ONCE);
+        assert_eq!(gate.running(), 0, "every turn was given back");
+    }
+
+    #[test]
+    fn one_lock_per_account() {
+        let gate = LoginGate::default();
+        assert!(Arc::ptr_eq(&gate.account("marie"), &gate.account("marie")));
+        assert!(!Arc::ptr_eq(&gate.account("marie"), &gate.account("admin")));
+    }
+}
