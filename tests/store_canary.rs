@@ -200,7 +200,10 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
     assert_eq!(history.client.name, CANARIES[0]);
     assert_eq!(history.encounters[0].referrals[0].notes.as_deref(), Some(CANARIES[6]));
 
-    let backup = dir.join("backup.tbk");
+    // Backups are written outside the data directory (issue 14); the scan covers both.
+    let backups = tmp.path().join("backups");
+    std::fs::create_dir(&backups).unwrap();
+    let backup = backups.join("backup.tbk");
     outputs.push(triage(
         &dir,
         &["backup", "create", backup.to_str().unwrap(), "--user", "admin", "--password-stdin"],
@@ -226,7 +229,8 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
     assert_eq!(scan(&control).len(), 1);
 
     assert!(backup.exists());
-    let hits = scan(&dir);
+    let mut hits = scan(&dir);
+    hits.extend(scan(&backups));
     assert!(hits.is_empty(), "plaintext found: {hits:?}");
     for output in &outputs {
         for canary in CANARIES {

@@ -108,6 +108,84 @@ fn create_private(path: &Path) -> Result<BufWriter<File>, Failure> {
     Ok(BufWriter::new(file))
 }
 
+/// An export written under a temporary name beside its final one, and given the final name only
+/// once complete and synced to disk: an export that fails part-way (a full disk) leaves nothing
+/// under the final name, and its temporary file or directory is removed.
+struct Staged {
+    temp: PathBuf,
+    out: PathBuf,
+    done: bool,
+}
+
+impl Staged {
+    fn new(out: &Path) -> Result<Staged, Failure> {
+        if std::fs::symlink_metadata(out).is_ok() {
+            return Err(io_fail("create", out, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+        }
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+        let suffix = hex::encode(crate::store::crypto::random_bytes::<6>());
+        let temp = out.with_file_name(format!(".{name}.{suffix}.partial"));
+        Ok(Staged { temp, out: out.to_path_buf(), done: false })
+    }
+
+    /// A new file, readable only by its owner.
+    fn file(out: &Path) -> Result<(Staged, BufWriter<File>), Failure> {
+        let staged = Staged::new(out)?;
+        let writer = create_private(&staged.temp)?;
+        Ok((staged, writer))
+    }
+
+    /// A new directory (CSV: one file per instrument), readable only by its owner.
+    fn directory(out: &Path) -> Result<Staged, Failure> {
+        let staged = Staged::new(out)?;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&staged.temp)
+            .map_err(|e| io_fail("create the directory", out, e))?;
+        Ok(staged)
+    }
+
+    /// Flushes and syncs `writer`, the file it writes.
+    fn sync(&self, mut writer: BufWriter<File>) -> Result<(), Failure> {
+        writer.flush().map_err(|e| io_fail("write", &self.out, e))?;
+        writer.get_ref().sync_all().map_err(|e| io_fail("write", &self.out, e))
+    }
+
+    /// Gives the export its final name (a file by hard link, so nothing that appeared there
+    /// meanwhile is replaced; a directory by rename after checking the name is still free).
+    fn finish(mut self) -> Result<(), Failure> {
+        let is_dir = self.temp.is_dir();
+        if is_dir {
+            if std::fs::symlink_metadata(&self.out).is_ok() {
+                return Err(io_fail("create", &self.out, std::io::Error::from(std::io::ErrorKind::AlreadyExists)));
+            }
+            std::fs::rename(&self.temp, &self.out).map_err(|e| io_fail("create", &self.out, e))?;
+        } else {
+            std::fs::hard_link(&self.temp, &self.out).map_err(|e| io_fail("create", &self.out, e))?;
+            let _ = std::fs::remove_file(&self.temp);
+        }
+        self.done = true;
+        if let Some(parent) = self.out.parent().filter(|p| !p.as_os_str().is_empty())
+            && let Ok(dir) = File::open(parent)
+        {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done {
+            if self.temp.is_dir() {
+                let _ = std::fs::remove_dir_all(&self.temp);
+            } else {
+                let _ = std::fs::remove_file(&self.temp);
+            }
+        }
+    }
+}
+
 /// Who hears how far an export is.
 pub(crate) enum ExportProgress<'a> {
     /// A line on stderr that counts up, when stderr is a terminal (`triage export`).
@@ -264,7 +342,7 @@ fn for_each_client(
 }
 
 fn export_jsonl(client: &mut Client, out: &Path, progress: Progress<'_>) -> Result<(u64, Vec<String>), Failure> {
-    let mut writer = create_private(out)?;
+    let (staged, mut writer) = Staged::file(out)?;
     let write =
         |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
     write(&mut writer, &jsonl::header_line())?;
@@ -276,7 +354,8 @@ fn export_jsonl(client: &mut Client, out: &Path, progress: Progress<'_>) -> Resu
         Ok(())
     })?;
     damaged.extend(more);
-    writer.flush().map_err(|e| io_fail("write", out, e))?;
+    staged.sync(writer)?;
+    staged.finish()?;
     Ok((count, damaged))
 }
 
@@ -287,13 +366,13 @@ fn export_csv(
     deid: bool,
     progress: Progress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
-    std::fs::DirBuilder::new().mode(0o700).create(out).map_err(|e| io_fail("create the directory", out, e))?;
+    let staged = Staged::directory(out)?;
     let key = deid.then(|| DeidKey(crate::store::crypto::random_bytes::<32>()));
     let mut files: BTreeMap<String, BufWriter<File>> = BTreeMap::new();
     let result = for_each_encounter(client, Contents::AnswersWithClient, progress, |item| {
         let Some(client) = &item.client else { return Ok(()) };
         for (instrument, row) in csv::rows(library, client, &item.detail, key.as_ref()) {
-            let path = out.join(format!("{instrument}.csv"));
+            let path = staged.temp.join(format!("{instrument}.csv"));
             let writer = match files.entry(instrument.clone()) {
                 std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
                 std::collections::btree_map::Entry::Vacant(entry) => {
@@ -309,10 +388,10 @@ fn export_csv(
         }
         Ok(())
     })?;
-    for (instrument, writer) in files.iter_mut() {
-        let path = out.join(format!("{instrument}.csv"));
-        writer.flush().map_err(|e| io_fail("write", &path, e))?;
+    for (_, writer) in files {
+        staged.sync(writer)?;
     }
+    staged.finish()?;
     Ok(result)
 }
 
@@ -322,7 +401,7 @@ fn export_fhir(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
-    let mut writer = create_private(out)?;
+    let (staged, mut writer) = Staged::file(out)?;
     let write =
         |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
     let now = now_ms();
@@ -354,7 +433,8 @@ fn export_fhir(
         }
     }
     write(&mut writer, fhir::bundle_end())?;
-    writer.flush().map_err(|e| io_fail("write", out, e))?;
+    staged.sync(writer)?;
+    staged.finish()?;
     Ok((count, damaged))
 }
 
@@ -398,4 +478,41 @@ fn import(client: &mut Client, reader: impl BufRead, file: &Path) -> Result<expo
     }
     send(&mut batch, client)?;
     Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn an_export_that_stops_part_way_leaves_nothing_under_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("export.jsonl");
+        {
+            let (staged, mut writer) = Staged::file(&out).unwrap();
+            writer.write_all(b"half an export").unwrap();
+            drop(writer);
+            drop(staged); // an error part-way: never finished
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "nothing left behind: {left:?}");
+        // A finished one is complete, synced, and readable by its owner only.
+        let (staged, mut writer) = Staged::file(&out).unwrap();
+        writer.write_all(b"a whole export\n").unwrap();
+        staged.sync(writer).unwrap();
+        staged.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "a whole export\n");
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        // An existing name is never replaced.
+        assert!(Staged::file(&out).is_err());
+        let csv = dir.path().join("csv");
+        let staged = Staged::directory(&csv).unwrap();
+        std::fs::write(staged.temp.join("phq9.csv"), "x").unwrap();
+        drop(staged);
+        assert!(!csv.exists() && std::fs::read_dir(dir.path()).unwrap().count() == 1);
+    }
 }

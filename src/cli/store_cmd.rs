@@ -306,6 +306,7 @@ pub enum DevAction {
 }
 
 /// A failure with its exit code.
+#[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) code: &'static str,
     pub(crate) message: String,

@@ -23,7 +23,27 @@ pub fn header_line() -> String {
 /// One record as a line (with the newline).
 pub fn line(record: &Record) -> String {
     // Serialising these plain records (strings, numbers, string-keyed maps) cannot fail.
-    format!("{}\n", serde_json::to_string(record).unwrap_or_default())
+    format!("{}\n", escape_invisible(&serde_json::to_string(record).unwrap_or_default()))
+}
+
+/// serde_json writes C1 controls, direction overrides and line/paragraph separators as they
+/// are; a terminal or an editor showing the export would act on them. They can only occur
+/// inside JSON strings (all JSON syntax is ASCII), so each is written as its `\uXXXX` escape:
+/// the same JSON value, nothing invisible in the file.
+fn escape_invisible(json: &str) -> String {
+    let risky = |c: char| matches!(c, '\u{80}'..='\u{9f}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}');
+    if !json.chars().any(risky) {
+        return json.to_string();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if risky(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Why a line could not be read.
@@ -60,6 +80,16 @@ pub fn parse_line(text: &str, line: usize) -> Result<Record, LineError> {
 mod tests {
     use super::*;
     use crate::store::{Client, Lang, RecordId};
+
+    #[test]
+    fn invisible_and_direction_characters_are_escaped_and_read_back_the_same() {
+        let value = serde_json::json!({ "name": "Ada\u{202e}evil\u{85}\u{2028}x", "plain": "é" });
+        let escaped = escape_invisible(&serde_json::to_string(&value).unwrap());
+        assert!(escaped.chars().all(|c| !matches!(c, '\u{80}'..='\u{9f}' | '\u{2028}' | '\u{202e}')), "{escaped}");
+        assert!(escaped.contains("\\u202e") && escaped.contains("\\u0085") && escaped.contains('é'));
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, value);
+    }
 
     #[test]
     fn a_record_round_trips_through_a_line() {

@@ -86,9 +86,12 @@ pub fn create(store: &SledStore, actor: &Actor, path: &Path) -> Result<BackupRep
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    refuse_unsafe_target(store, &dir, path)?;
     let tmp = dir.join(format!(".triage-backup-{}.partial", hex::encode(crypto::random_bytes::<8>())));
     let write = || -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Readable by the owner's account only, like the store itself.
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
         file.write_all(MAGIC_LINE)?;
         file.write_all(&header_line)?;
         file.write_all(b"\n")?;
@@ -96,11 +99,17 @@ pub fn create(store: &SledStore, actor: &Actor, path: &Path) -> Result<BackupRep
         file.write_all(b"\n")?;
         file.write_all(&body)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)?;
+        // A hard link, not a rename: it fails if the name exists, so nothing is ever replaced
+        // (a rename would silently replace any file, the live database included).
+        std::fs::hard_link(&tmp, path)?;
+        std::fs::remove_file(&tmp)?;
         std::fs::File::open(&dir)?.sync_all()
     };
     if let Err(error) = write() {
         let _ = std::fs::remove_file(&tmp);
+        if error.kind() == std::io::ErrorKind::AlreadyExists {
+            return Err(exists(path));
+        }
         return Err(StoreError::from_io("write the backup", path, error));
     }
     store.record_audit(actor, "backup.create", Some(sha.clone()))?;
@@ -259,4 +268,31 @@ pub fn restore(path: &Path, dir: &Path, unlock: &Unlock<'_>, origin: &str) -> Re
     store.record_event(&actor, "backup.restore")?;
     store.flush()?;
     Ok(report)
+}
+
+fn exists(path: &Path) -> StoreError {
+    StoreError::Refused {
+        what: "write the backup",
+        reason: format!("{} already exists; a backup never replaces a file: choose a new name", path.display()),
+    }
+}
+
+/// A backup is written to a new file outside the data directory: an existing file (the live
+/// database included) is never replaced, and nothing is written inside the store's own files.
+fn refuse_unsafe_target(store: &SledStore, dir: &Path, path: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(exists(path));
+    }
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if canonical(dir).starts_with(canonical(store.dir())) {
+        return Err(StoreError::Refused {
+            what: "write the backup",
+            reason: format!(
+                "{} is inside the data directory {}; write backups somewhere else",
+                path.display(),
+                store.dir().display()
+            ),
+        });
+    }
+    Ok(())
 }

@@ -398,6 +398,29 @@ fn backup_round_trip_and_restore_drill() {
     let file = out.path().join("store.backup");
     let created = backup::create(&store, &admin, &file).unwrap();
     assert!(matches!(backup::create(&store, &intake, &out.path().join("x")), Err(StoreError::Denied { .. })));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "a backup is readable by its owner only: {mode:o}");
+    }
+    // Issue 14, item 13: never over an existing file (the live database included), never
+    // inside the data directory; the file already there is left as it was.
+    let before = std::fs::read(&file).unwrap();
+    let again = backup::create(&store, &admin, &file);
+    assert!(
+        matches!(&again, Err(StoreError::Refused { reason, .. }) if reason.contains("already exists")),
+        "{again:?}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+    let live = _dir.path().join("db").join("db");
+    let over_live = backup::create(&store, &admin, &live);
+    assert!(matches!(over_live, Err(StoreError::Refused { .. })), "{over_live:?}");
+    let inside = backup::create(&store, &admin, &_dir.path().join("inside.backup"));
+    assert!(
+        matches!(&inside, Err(StoreError::Refused { reason, .. }) if reason.contains("inside the data directory")),
+        "{inside:?}"
+    );
+    assert!(store.audit_verify(&admin, None).is_ok(), "the store still opens and verifies");
     let unlock = backup::Unlock::Password { user: "admin", password: &pw(ADMIN_PW) };
     let report = backup::verify(&file, &unlock).unwrap();
     assert_eq!(report.sha256, created.sha256);
@@ -433,6 +456,8 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
     // Each operation is exercised through the store for every role; the outcome (denied or not)
     // must match the policy table.
     let (_dir, store, admin) = fresh();
+    // Backups go outside the data directory.
+    let outside = tempfile::tempdir().unwrap();
     let actors: Vec<Actor> = Role::ALL
         .iter()
         .map(|role| if *role == Role::Admin { admin.clone() } else { staff(&store, &admin, role.name(), *role) })
@@ -534,7 +559,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                 }
                 Operation::VerifyAudit => store.audit_verify(actor, None).map(|_| ()),
                 Operation::CreateBackup => {
-                    backup::create(&store, actor, &_dir.path().join(format!("b-{}", actor.user()))).map(|_| ())
+                    backup::create(&store, actor, &outside.path().join(format!("b-{}", actor.user()))).map(|_| ())
                 }
                 Operation::SeedSynthetic => store.seed_synthetic(actor, 1).map(|_| ()),
                 Operation::IssueCheckin => store.issue_checkin(actor, None, 60_000).map(|_| ()),

@@ -721,12 +721,15 @@ fn edited_client(original: &ClientInfo, mut edited: ClientInfo) -> ClientInfo {
     ClientInfo { id: original.id.clone(), ..edited }
 }
 
-/// A real calendar date, not after `today` (both YYYY-MM-DD).
-/// The idle lock delay: `--idle-lock-seconds` if given, else the organisation's minutes.
+/// The idle lock delay: the organisation's minutes, or `--idle-lock-seconds` when that is
+/// shorter. A local override may only shorten the organisation's delay, never switch the lock
+/// off (`TRIAGE_IDLE_LOCK_SECONDS=4294967295` used to).
 pub(crate) fn idle_lock_ms(override_ms: Option<i64>, minutes: u32) -> i64 {
-    override_ms.unwrap_or(i64::from(minutes.max(1)) * 60 * 1000)
+    let organisation = i64::from(minutes.max(1)) * 60 * 1000;
+    override_ms.map_or(organisation, |local| local.clamp(1000, organisation))
 }
 
+/// A real calendar date, not after `today` (both YYYY-MM-DD).
 pub fn valid_birth_date(text: &str, today: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return false };
@@ -1615,4 +1618,18 @@ fn admin_key(state: &mut AdminState, action: Action, _lang: Lang) -> Vec<Effect>
         _ => {}
     }
     Vec::new()
+}
+
+#[cfg(test)]
+mod idle_lock_tests {
+    use super::idle_lock_ms;
+
+    #[test]
+    fn a_local_override_only_shortens_the_organisations_idle_lock() {
+        assert_eq!(idle_lock_ms(None, 10), 600_000);
+        assert_eq!(idle_lock_ms(Some(30_000), 10), 30_000, "shorter: taken");
+        // TRIAGE_IDLE_LOCK_SECONDS=4294967295 no longer switches the lock off.
+        assert_eq!(idle_lock_ms(Some(4_294_967_295_000), 10), 600_000);
+        assert_eq!(idle_lock_ms(Some(0), 10), 1000, "never below a second");
+    }
 }
