@@ -849,6 +849,52 @@ source = ["CNW-988-2025-09"]
         assert!(problems[0].message.contains("`national_for` names `veterans`"), "{problems:?}");
     }
 
+    fn arb_population_list() -> impl proptest::strategy::Strategy<Value = Option<Vec<Population>>> {
+        use proptest::prelude::*;
+        proptest::option::of(proptest::collection::vec(proptest::sample::select(Population::ALL.to_vec()), 0..3))
+    }
+
+    proptest::proptest! {
+        /// Any audience either loads as one unambiguous rule or is refused on its own line.
+        #[test]
+        fn every_audience_is_unambiguous_or_refused_where_it_is(
+            all_of in arb_population_list(),
+            any_of in arb_population_list(),
+            families_of in proptest::option::of(proptest::sample::select(Population::ALL.to_vec())),
+            serves_everyone in proptest::option::of(proptest::bool::ANY),
+        ) {
+            let quoted = |list: &[Population]| list.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
+            let mut parts = Vec::new();
+            if let Some(list) = &all_of {
+                parts.push(format!("all_of = [{}]", quoted(list)));
+            }
+            if let Some(list) = &any_of {
+                parts.push(format!("any_of = [{}]", quoted(list)));
+            }
+            if let Some(group) = families_of {
+                parts.push(format!("families_of = \"{group}\""));
+            }
+            if let Some(flag) = serves_everyone {
+                parts.push(format!("serves_everyone = {flag}"));
+            }
+            let (catalog, problems) = load(&with(&format!("audience = {{ {} }}", parts.join(", "))));
+            match catalog.resources.first().and_then(|r| r.audience.as_ref()) {
+                Some(a) => {
+                    let named: Vec<Population> = a.named().collect();
+                    let unique: BTreeSet<Population> = named.iter().copied().collect();
+                    proptest::prop_assert!(!named.is_empty() && unique.len() == named.len(), "{a:?}");
+                    proptest::prop_assert!(a.families_of.is_none() || (a.all_of.is_empty() && a.any_of.is_empty()));
+                    proptest::prop_assert!(!a.serves_everyone || (a.all_of.is_empty() && a.families_of.is_none()));
+                    proptest::prop_assert!(problems.is_empty());
+                }
+                None => {
+                    proptest::prop_assert!(catalog.resources.is_empty());
+                    proptest::prop_assert!(!problems.is_empty() && problems.iter().all(|p| p.line == 12), "{problems:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn stale_entries_and_lonely_part_time_crisis_lines_are_warned() {
         let part_time = MINIMAL

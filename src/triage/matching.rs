@@ -11,10 +11,15 @@
 //! * a resource with an `audience` goes only to clients in it, in every block, unless it says
 //!   it serves everyone (then the audience only ranks it higher for its own groups);
 //! * within the crisis block, lines that fit the risk (suicide, distress) come before lines
-//!   for one need only (substance use, gambling);
+//!   for one need only (substance use, gambling): the reference's safety notes give 9-1-1 for
+//!   immediate danger and 9-8-8 "for suicidal thoughts or acute distress"
+//!   (`shared/reference/resources.md`, "Safety notes for the app" 1-3);
 //! * navigation and intake lines (811, 211, ConnexOntario...) are offered at every level: with
 //!   the care at levels 1-2, as their own block above level 2, where the notes say what the
-//!   service itself must arrange;
+//!   service itself must arrange. The reference describes them as nurse triage and
+//!   navigation (811), information and referral to publicly funded services (ConnexOntario,
+//!   211) and intake (NS Mental Health and Addictions intake), not as level-1 care only
+//!   (sections C, F, G);
 //! * a client without internet is never given an internet-only resource; phone-only clients
 //!   only get services reachable by phone;
 //! * within each block, services in the client's language come first.
