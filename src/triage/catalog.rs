@@ -850,7 +850,6 @@ source = ["CNW-988-2025-09"]
     }
 
     fn arb_population_list() -> impl proptest::strategy::Strategy<Value = Option<Vec<Population>>> {
-        use proptest::prelude::*;
         proptest::option::of(proptest::collection::vec(proptest::sample::select(Population::ALL.to_vec()), 0..3))
     }
 
