@@ -107,7 +107,7 @@ struct Candidate<'a> {
     resource: &'a Resource,
     reasons: Vec<String>,
     /// Sort key within the block, smallest first; ties go by id.
-    key: [i64; 4],
+    key: [i64; 5],
 }
 
 fn lang_name(lang: &str) -> &str {
@@ -252,7 +252,7 @@ pub fn match_resources<'a>(
                 _ => {}
             }
             reasons.extend(shared);
-            let key = [band, (fit.rank * 10 + tier), language_rank, -(fit.answered.len() as i64)];
+            let key = [band, fit.rank, tier, language_rank, -(fit.answered.len() as i64)];
             crisis.push(Candidate { resource, reasons, key });
             continue;
         }
@@ -287,7 +287,7 @@ pub fn match_resources<'a>(
                 if resource.cost == Cost::Free {
                     score += 5;
                 }
-                care.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0] });
+                care.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
             }
             _ => {
                 let safety_net = resource.is_crisis()
@@ -307,7 +307,7 @@ pub fn match_resources<'a>(
                     // Population lines first (Kids Help Phone for youth, Hope for Wellness for
                     // Indigenous clients), then the client's primary crisis line.
                     let tier = if designed_for { 0 } else { 1 };
-                    net.push(Candidate { resource, reasons, key: [tier, language_rank, 0, 0] });
+                    net.push(Candidate { resource, reasons, key: [tier, language_rank, 0, 0, 0] });
                     continue;
                 }
                 if let Some(answers) = relevance.as_ref().filter(|_| is_navigation_line(resource)) {
@@ -327,7 +327,7 @@ pub fn match_resources<'a>(
                     score += if answers_specifically(answers) { 30 } else { 0 };
                     score += if designed_for { 40 } else { 0 };
                     score += if resource.hours.is_24_7() { 10 } else { 0 };
-                    navigation.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0] });
+                    navigation.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
                     continue;
                 }
                 let mut reasons = Vec::new();
