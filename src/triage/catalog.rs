@@ -225,7 +225,17 @@ impl Resource {
     pub fn coverage_text(&self) -> String {
         match &self.coverage {
             Coverage::National => "national".to_string(),
-            Coverage::Provinces(list) => list.iter().map(|p| p.code()).collect::<Vec<_>>().join(", "),
+            // One string, not one per province: this runs for every entry a client is outside.
+            Coverage::Provinces(list) => {
+                let mut text = String::with_capacity(list.len() * 4);
+                for (n, province) in list.iter().enumerate() {
+                    if n > 0 {
+                        text.push_str(", ");
+                    }
+                    text.extend(province.as_str().chars().map(|c| c.to_ascii_uppercase()));
+                }
+                text
+            }
         }
     }
 

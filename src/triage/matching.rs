@@ -174,31 +174,35 @@ pub fn match_resources<'a>(
         // Only a client in the audience gets here for a restricted resource (see
         // `hard_blockers`); for one open to everyone this says whether it is designed for them.
         let designed_for = resource.is_designed_for(&populations);
-        let mut shared = Vec::new();
-        if let Some(audience) = resource.audience.as_ref().filter(|_| designed_for) {
-            shared.push(format!("for {}", audience_phrase(audience, &populations)));
-        }
-        if speaks {
-            shared.push(format!("offered in {}", lang_name(profile.language.as_str())));
-        }
-        shared.push(match resource.cost {
-            Cost::Free => "free".to_string(),
-            Cost::FreeWhereFunded => "free where a province or partner funds it".to_string(),
-            Cost::Paid => "cost: paid (or employer/insurance coverage)".to_string(),
-        });
-        if let Some(number) = resource.phone.first() {
-            shared.push(format!("reachable by phone: {number}"));
-        } else if resource.delivered_by_phone {
-            shared.push("delivered by phone".to_string());
-        }
-        if let Some(number) = resource.text.first()
-            && !profile.phone_only
-        {
-            shared.push(match &resource.text_keyword {
-                Some(k) => format!("text {k} to {number} (plain SMS, no data needed)"),
-                None => format!("text {number} (plain SMS, no data needed)"),
+        // The reasons every recommendation carries; built only for those recommended.
+        let shared = || {
+            let mut shared = Vec::new();
+            if let Some(audience) = resource.audience.as_ref().filter(|_| designed_for) {
+                shared.push(format!("for {}", audience_phrase(audience, &populations)));
+            }
+            if speaks {
+                shared.push(format!("offered in {}", lang_name(profile.language.as_str())));
+            }
+            shared.push(match resource.cost {
+                Cost::Free => "free".to_string(),
+                Cost::FreeWhereFunded => "free where a province or partner funds it".to_string(),
+                Cost::Paid => "cost: paid (or employer/insurance coverage)".to_string(),
             });
-        }
+            if let Some(number) = resource.phone.first() {
+                shared.push(format!("reachable by phone: {number}"));
+            } else if resource.delivered_by_phone {
+                shared.push("delivered by phone".to_string());
+            }
+            if let Some(number) = resource.text.first()
+                && !profile.phone_only
+            {
+                shared.push(match &resource.text_keyword {
+                    Some(k) => format!("text {k} to {number} (plain SMS, no data needed)"),
+                    None => format!("text {number} (plain SMS, no data needed)"),
+                });
+            }
+            shared
+        };
 
         if resource.is_crisis() && flagged {
             let primary = is_primary(resource, profile.province);
@@ -251,7 +255,7 @@ pub fn match_resources<'a>(
                 }
                 _ => {}
             }
-            reasons.extend(shared);
+            reasons.extend(shared());
             let key = [band, fit.rank, tier, language_rank, -(fit.answered.len() as i64)];
             crisis.push(Candidate { resource, reasons, key });
             continue;
@@ -272,7 +276,7 @@ pub fn match_resources<'a>(
                 if let Coverage::Provinces(_) = resource.coverage {
                     reasons.push(format!("available in {}", profile.province.code()));
                 }
-                reasons.extend(shared);
+                reasons.extend(shared());
                 let specific = answers_specifically(answers);
                 let mut score: i64 = if position == 0 { 100 } else { 50 };
                 score += if specific { 30 } else { 10 };
@@ -303,7 +307,7 @@ pub fn match_resources<'a>(
                     } else {
                         "safety net: 24/7 crisis line if things get worse".to_string()
                     }];
-                    reasons.extend(shared);
+                    reasons.extend(shared());
                     // Population lines first (Kids Help Phone for youth, Hope for Wellness for
                     // Indigenous clients), then the client's primary crisis line.
                     let tier = if designed_for { 0 } else { 1 };
@@ -321,7 +325,7 @@ pub fn match_resources<'a>(
                         }
                     )];
                     reasons.extend(answers.iter().cloned());
-                    reasons.extend(shared);
+                    reasons.extend(shared());
                     // Provincial lines first: they know the local services and their intake.
                     let mut score: i64 = if matches!(resource.coverage, Coverage::Provinces(_)) { 20 } else { 0 };
                     score += if answers_specifically(answers) { 30 } else { 0 };
