@@ -6,7 +6,8 @@ use serde_json::Value;
 
 struct Case {
     name: &'static str,
-    args: &'static [&'static str],
+    /// The `triage match` arguments, split at spaces.
+    args: &'static str,
     level: &'static str,
     /// The first recommendations, in order.
     first: &'static [&'static str],
@@ -23,7 +24,7 @@ struct Case {
 const CASES: &[Case] = &[
     Case {
         name: "15-year-old in Nunavut with no smartphone",
-        args: &["--age", "15", "--province", "NU", "--lang", "en", "--no-smartphone", "--result", "phq9=12"],
+        args: "--age 15 --province NU --lang en --no-smartphone --result phq9=12",
         level: "3",
         first: &["khp", "crisis-988"],
         reasons: &[
@@ -37,18 +38,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "francophone in Quebec with severe depression and item 9 positive",
-        args: &[
-            "--age",
-            "34",
-            "--province",
-            "QC",
-            "--lang",
-            "fr",
-            "--result",
-            "phq9=22",
-            "--flag",
-            "suicidal_ideation",
-        ],
+        args: "--age 34 --province QC --lang fr --result phq9=22 --flag suicidal_ideation",
         level: "crisis",
         first: &["qc-suicide", "crisis-988", "qc-info-social-811"],
         reasons: &[
@@ -63,7 +53,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "Indigenous adult in Manitoba with moderate depression",
-        args: &["--age", "40", "--province", "MB", "--lang", "en", "--population", "indigenous", "--result", "phq9=12"],
+        args: "--age 40 --province MB --lang en --population indigenous --result phq9=12",
         level: "3",
         first: &["strongest-families", "bounceback"],
         reasons: &[
@@ -78,7 +68,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "veteran in Ontario with severe anxiety",
-        args: &["--age", "55", "--province", "ON", "--lang", "en", "--population", "veterans", "--result", "gad7=16"],
+        args: "--age 55 --province ON --lang en --population veterans --result gad7=16",
         level: "4",
         first: &["vac-assistance", "osp"],
         reasons: &[
@@ -93,7 +83,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "adult in BC with moderate anxiety and internet",
-        args: &["--age", "30", "--province", "BC", "--lang", "en", "--result", "gad7=12"],
+        args: "--age 30 --province BC --lang en --result gad7=12",
         level: "3",
         first: &["bounceback"],
         reasons: &[
@@ -108,7 +98,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "70-year-old in New Brunswick with mild symptoms, phone only",
-        args: &["--age", "70", "--province", "NB", "--lang", "en", "--phone-only", "--result", "phq9=7"],
+        args: "--age 70 --province NB --lang en --phone-only --result phq9=7",
         level: "2",
         first: &["bounceback"],
         reasons: &[
@@ -123,7 +113,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "youth in Ontario with an acute positive ASQ gets 9-1-1 first",
-        args: &["--age", "16", "--province", "ON", "--lang", "en", "--flag", "asq.acute_positive"],
+        args: "--age 16 --province ON --lang en --flag asq.acute_positive",
         level: "crisis",
         first: &["emergency-911", "crisis-988"],
         reasons: &[(
@@ -136,20 +126,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "trans adult flagged in Ontario: Trans Lifeline only after 24/7 lines",
-        args: &[
-            "--age",
-            "25",
-            "--province",
-            "ON",
-            "--lang",
-            "en",
-            "--population",
-            "trans",
-            "--result",
-            "phq9=16",
-            "--flag",
-            "phq9.suicidal_ideation",
-        ],
+        args: "--age 25 --province ON --lang en --population trans --result phq9=16 --flag phq9.suicidal_ideation",
         level: "crisis",
         first: &["crisis-988"],
         reasons: &[(
@@ -162,7 +139,7 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "francophone in Ontario with depression and anxiety: French-capable first",
-        args: &["--age", "45", "--province", "ON", "--lang", "fr", "--result", "phq9=12", "--result", "gad7=11"],
+        args: "--age 45 --province ON --lang fr --result phq9=12 --result gad7=11",
         level: "4",
         first: &["osp"],
         reasons: &[
@@ -176,24 +153,131 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "adult in Saskatchewan without internet, free only",
-        args: &[
-            "--age",
-            "28",
-            "--province",
-            "SK",
-            "--lang",
-            "en",
-            "--no-internet",
-            "--free-only",
-            "--result",
-            "phq9=11",
-        ],
+        args: "--age 28 --province SK --lang en --no-internet --free-only --result phq9=11",
         level: "3",
         first: &["bounceback"],
         reasons: &[("bounceback", "delivered by phone")],
         includes: &[],
         excludes: &["online-therapy-unit", "mindbeacon", "togetherall"],
         note: "",
+    },
+    // Issue 12: population-specific resources only for their populations.
+    Case {
+        name: "client with families in Ontario, item 9 positive: VAC is for veterans' families only",
+        args: "--age 45 --province ON --lang en --population families --result phq9=16 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["crisis-988", "emergency-911"],
+        reasons: &[],
+        includes: &[],
+        excludes: &["vac-assistance", "trans-lifeline", "talk4healing"],
+        note: "",
+    },
+    Case {
+        name: "veteran's spouse (veterans and families) gets VAC",
+        args: "--age 45 --province ON --lang en --population veterans --population families --result phq9=16 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["crisis-988", "vac-assistance"],
+        reasons: &[("vac-assistance", "for veterans and their families")],
+        includes: &[],
+        excludes: &[],
+        note: "",
+    },
+    Case {
+        name: "client with families in BC is not offered the perinatal line",
+        args: "--age 35 --province BC --lang en --population families --result phq9=12",
+        level: "3",
+        first: &[],
+        reasons: &[],
+        includes: &["healthlinkbc-811"],
+        excludes: &["pppss", "vac-assistance"],
+        note: "",
+    },
+    Case {
+        name: "a woman who is not Indigenous is not offered Talk4Healing",
+        args: "--age 30 --province ON --lang en --population women --result phq9=16 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["crisis-988"],
+        reasons: &[],
+        includes: &[],
+        excludes: &["talk4healing"],
+        note: "",
+    },
+    Case {
+        name: "an Indigenous man is not offered Talk4Healing",
+        args: "--age 30 --province ON --lang en --population indigenous --result phq9=16 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["crisis-988", "hope-for-wellness"],
+        reasons: &[],
+        includes: &[],
+        excludes: &["talk4healing"],
+        note: "",
+    },
+    Case {
+        name: "an Indigenous woman is offered Talk4Healing",
+        args: "--age 30 --province ON --lang en --population indigenous --population women --result phq9=16 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["crisis-988"],
+        reasons: &[("talk4healing", "for Indigenous women")],
+        includes: &["talk4healing", "hope-for-wellness"],
+        excludes: &[],
+        note: "",
+    },
+    Case {
+        name: "15-year-old with no declared population: youth lines only",
+        args: "--age 15 --province ON --lang en --result phq9=6",
+        level: "2",
+        first: &[],
+        reasons: &[("khp", "for youth")],
+        includes: &["khp"],
+        excludes: &["lgbt-youthline", "black-youth-helpline", "trans-lifeline"],
+        note: "",
+    },
+    Case {
+        name: "40-year-old at level 1 is not offered Trans Lifeline as general support",
+        args: "--age 40 --province ON --lang en --result phq9=3",
+        level: "1",
+        first: &[],
+        reasons: &[],
+        includes: &["health811-on"],
+        excludes: &["trans-lifeline", "black-youth-helpline"],
+        note: "",
+    },
+    Case {
+        name: "francophone with no population is not offered Trans Lifeline",
+        args: "--age 40 --province ON --lang fr --result phq9=3",
+        level: "1",
+        first: &[],
+        reasons: &[],
+        includes: &[],
+        excludes: &["trans-lifeline"],
+        note: "",
+    },
+    // Issue 12: crisis lines by fit; navigation at every level.
+    Case {
+        name: "Alberta client with item 9 and no substance use: mental health line before the addiction line",
+        args: "--age 30 --province AB --lang en --result phq9=16 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["crisis-988", "ab-mh-helpline"],
+        reasons: &[(
+            "ab-addiction-helpline",
+            "a line for substance-use, gambling: listed after the lines for suicide and distress",
+        )],
+        includes: &["ab-addiction-helpline"],
+        excludes: &[],
+        note: "",
+    },
+    Case {
+        name: "severely depressed Ontario client gets the navigation lines and a plain note",
+        args: "--age 40 --province ON --lang en --result phq9=22",
+        level: "5",
+        first: &[],
+        reasons: &[(
+            "health811-on",
+            "navigation and intake line: helps find and reach specialist or intensive care (level 5) in ON",
+        )],
+        includes: &["health811-on", "connexontario"],
+        excludes: &[],
+        note: "No service in the catalog offers level 5 care this client can reach",
     },
 ];
 
@@ -207,7 +291,8 @@ fn run_json(args: &[&str]) -> Value {
 #[test]
 fn client_profiles() {
     for case in CASES {
-        let v = run_json(case.args);
+        let args: Vec<&str> = case.args.split_whitespace().collect();
+        let v = run_json(&args);
         let name = case.name;
         assert_eq!(v["level"], case.level, "{name}: level; reasons {}", v["level_reasons"]);
         let resources = v["resources"].as_array().unwrap();

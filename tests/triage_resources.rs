@@ -47,6 +47,51 @@ fn check_reports_bad_files_with_their_location() {
 }
 
 #[test]
+fn check_reports_ambiguous_population_rules_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/resources/population.toml")).unwrap();
+    let edits = [
+        (
+            r#"audience = { all_of = ["indigenous", "women"] }"#,
+            r#"audience = { all_of = ["indigenous"], any_of = ["indigenous", "women"] }"#,
+            r#""indigenous", "women"] }"#,
+            "`indigenous` is named twice in `audience`",
+        ),
+        (
+            r#"audience = { families_of = "veterans" }"#,
+            r#"audience = { families_of = "veterans", any_of = ["families"] }"#,
+            r#""veterans", any_of"#,
+            "`audience.families_of` stands alone",
+        ),
+        (
+            r#"audience = { all_of = ["students"] }"#,
+            r#"populations = ["students"]"#,
+            r#"["students"]"#,
+            "`populations` is replaced by `audience`",
+        ),
+    ];
+    let mut broken = shipped.clone();
+    for (from, to, _, _) in &edits {
+        assert!(broken.contains(from), "{from}");
+        broken = broken.replacen(from, to, 1);
+    }
+    std::fs::write(dir.path().join("population.toml"), &broken).unwrap();
+    let output =
+        triage().args(["resources", "check", "--today", "2026-11-25", "--resources"]).arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for (_, to, at, message) in &edits {
+        let line = broken.lines().position(|l| l.contains(to)).unwrap() + 1;
+        let column = broken.lines().nth(line - 1).unwrap().find(at).unwrap() + 1;
+        assert!(
+            text.contains(&format!("population.toml:{line}:{column}: {message}")),
+            "{message} at {line}:{column}\n{text}"
+        );
+    }
+    assert!(text.contains("3 errors"), "{text}");
+}
+
+#[test]
 fn list_and_show() {
     let output = triage().args(["resources", "list", "--json"]).output().unwrap();
     assert!(output.status.success());
@@ -59,6 +104,9 @@ fn list_and_show() {
     assert!(text.contains("phone                  1-866-277-3553"), "{text}");
     assert!(text.contains("last_verified          2023-11"));
     assert!(text.contains("source                 InfoDimanche-535353-2022-10"));
+    let output = triage().args(["resources", "show", "talk4healing"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("audience               all_of = indigenous, women"), "{text}");
 
     triage()
         .args(["resources", "show", "nope"])

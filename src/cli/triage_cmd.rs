@@ -414,6 +414,7 @@ fn print_match_text(decision: &LevelDecision, step: Level, outcome: &MatchOutcom
         let role = match rec.role {
             crate::triage::matching::Role::Crisis => " [crisis]",
             crate::triage::matching::Role::SafetyNet => " [safety net]",
+            crate::triage::matching::Role::Navigation => " [navigation]",
             crate::triage::matching::Role::Care => "",
         };
         say!("{:>3}. {}{} ({})", n + 1, clean(rec.resource.name(lang)), role, clean(&rec.resource.id));
@@ -501,8 +502,7 @@ fn run_show(id: &str, data: &DataArgs, json: bool) -> ExitCode {
         ("modality", json!(words(r.modality.iter().map(|m| m.as_str()).collect()))),
         ("min_age", json!(r.min_age)),
         ("max_age", json!(r.max_age)),
-        ("populations", json!(words(r.populations.iter().map(|p| p.as_str()).collect()))),
-        ("only_for_populations", json!(r.only_for_populations)),
+        ("audience", json!(r.audience.as_ref().map(audience_text))),
         ("conditions", json!(words(r.conditions.iter().map(|c| c.as_str()).collect()))),
         ("coverage", json!(r.coverage_text())),
         ("needs_internet", json!(r.needs_internet)),
@@ -539,6 +539,25 @@ fn run_show(id: &str, data: &DataArgs, json: bool) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// An audience as written in the files: "all_of = indigenous, women; serves_everyone".
+fn audience_text(a: &crate::triage::catalog::Audience) -> String {
+    let names = |list: &[Population]| list.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    if !a.all_of.is_empty() {
+        parts.push(format!("all_of = {}", names(&a.all_of)));
+    }
+    if !a.any_of.is_empty() {
+        parts.push(format!("any_of = {}", names(&a.any_of)));
+    }
+    if let Some(group) = a.families_of {
+        parts.push(format!("families_of = {group}"));
+    }
+    if a.serves_everyone {
+        parts.push("serves_everyone".to_string());
+    }
+    parts.join("; ")
 }
 
 fn run_check(data: &DataArgs, stale_days: u32, today: Date, strict: bool, json: bool) -> ExitCode {

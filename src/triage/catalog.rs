@@ -45,10 +45,11 @@ struct ResourceDoc {
     modality: Vec<Modality>,
     min_age: Option<u32>,
     max_age: Option<u32>,
-    #[serde(default)]
-    populations: Vec<Population>,
-    #[serde(default)]
-    only_for_populations: bool,
+    audience: Option<Spanned<AudienceDoc>>,
+    /// Replaced by `audience`; read only to say so where it is.
+    populations: Option<Spanned<toml::Value>>,
+    /// Replaced by `audience`; read only to say so where it is.
+    only_for_populations: Option<Spanned<toml::Value>>,
     conditions: Vec<Condition>,
     coverage: Vec<Spanned<String>>,
     #[serde(default)]
@@ -69,6 +70,50 @@ struct ResourceDoc {
     last_verified: Spanned<String>,
     source: Spanned<Vec<String>>,
     notes: Option<String>,
+}
+
+/// `audience = { ... }` as written; see `resources/README.md`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceDoc {
+    all_of: Option<Spanned<Vec<Spanned<Population>>>>,
+    any_of: Option<Spanned<Vec<Spanned<Population>>>>,
+    families_of: Option<Spanned<Population>>,
+    serves_everyone: Option<Spanned<bool>>,
+}
+
+/// Who a population-specific resource is for. A resource without one is for everyone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// The client belongs to every one of these ("Indigenous women": indigenous and women)...
+    pub all_of: Vec<Population>,
+    /// ...and, when not empty, to at least one of these.
+    pub any_of: Vec<Population>,
+    /// "For veterans, including their families": the client declares veterans (a family member
+    /// declares veterans and families); `families` alone never qualifies.
+    pub families_of: Option<Population>,
+    /// Designed for the groups above but open to anyone: only then may a client outside them
+    /// be offered it.
+    pub serves_everyone: bool,
+}
+
+impl Audience {
+    /// Whether a client with these populations belongs to the audience.
+    pub fn includes(&self, populations: &[Population]) -> bool {
+        self.all_of.iter().all(|p| populations.contains(p))
+            && (self.any_of.is_empty() || self.any_of.iter().any(|p| populations.contains(p)))
+            && self.families_of.is_none_or(|p| populations.contains(&p))
+    }
+
+    /// Every population the audience names.
+    pub fn named(&self) -> impl Iterator<Item = Population> + '_ {
+        self.all_of.iter().chain(&self.any_of).copied().chain(self.families_of)
+    }
+
+    /// Whether family members can be in it (through `families_of` or a listed `families`).
+    pub fn admits_families(&self) -> bool {
+        self.families_of.is_some() || self.named().any(|p| p == Population::Families)
+    }
 }
 
 /// Opening hours as the source states them.
@@ -121,8 +166,8 @@ pub struct Resource {
     pub modality: Vec<Modality>,
     pub min_age: Option<u32>,
     pub max_age: Option<u32>,
-    pub populations: Vec<Population>,
-    pub only_for_populations: bool,
+    /// Who it is for; `None`: everyone.
+    pub audience: Option<Audience>,
     pub conditions: Vec<Condition>,
     pub coverage: Coverage,
     pub national_for: Vec<Population>,
@@ -180,8 +225,34 @@ impl Resource {
     pub fn coverage_text(&self) -> String {
         match &self.coverage {
             Coverage::National => "national".to_string(),
-            Coverage::Provinces(list) => list.iter().map(|p| p.code()).collect::<Vec<_>>().join(", "),
+            // One string, not one per province: this runs for every entry a client is outside.
+            Coverage::Provinces(list) => {
+                let mut text = String::with_capacity(list.len() * 4);
+                for (n, province) in list.iter().enumerate() {
+                    if n > 0 {
+                        text.push_str(", ");
+                    }
+                    text.extend(province.as_str().chars().map(|c| c.to_ascii_uppercase()));
+                }
+                text
+            }
         }
+    }
+
+    /// Whether it may be offered to a client with these populations: open to everyone, or the
+    /// client is in its audience.
+    pub fn is_open_to(&self, populations: &[Population]) -> bool {
+        self.audience.as_ref().is_none_or(|a| a.serves_everyone || a.includes(populations))
+    }
+
+    /// Whether it is designed for a group the client belongs to.
+    pub fn is_designed_for(&self, populations: &[Population]) -> bool {
+        self.audience.as_ref().is_some_and(|a| a.includes(populations))
+    }
+
+    /// Whether only its audience may be offered it.
+    pub fn is_restricted(&self) -> bool {
+        self.audience.as_ref().is_some_and(|a| !a.serves_everyone)
     }
 
     /// Only active entries may ever be shown to clients.
@@ -270,8 +341,10 @@ impl Catalog {
         let active_crisis: Vec<&Resource> =
             self.resources.iter().filter(|r| r.is_offerable() && r.is_crisis()).collect();
         for population in Population::ALL {
-            let specific: Vec<&&Resource> =
-                active_crisis.iter().filter(|r| r.populations.contains(population)).collect();
+            let specific: Vec<&&Resource> = active_crisis
+                .iter()
+                .filter(|r| r.audience.as_ref().is_some_and(|a| a.named().any(|p| p == *population)))
+                .collect();
             if !specific.is_empty() && specific.iter().all(|r| !r.hours.is_24_7()) {
                 let ids: Vec<&str> = specific.iter().map(|r| r.id.as_str()).collect();
                 let first = specific[0];
@@ -289,7 +362,7 @@ impl Catalog {
             let specific: Vec<&&Resource> = active_crisis
                 .iter()
                 .filter(|r| matches!(&r.coverage, Coverage::Provinces(list) if list.contains(province)))
-                .filter(|r| !r.only_for_populations)
+                .filter(|r| !r.is_restricted())
                 .collect();
             if !specific.is_empty() && specific.iter().all(|r| !r.hours.is_24_7()) {
                 let ids: Vec<&str> = specific.iter().map(|r| r.id.as_str()).collect();
@@ -333,6 +406,102 @@ fn valid_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
+}
+
+/// Checks an `audience` and refuses any rule that can be read two ways (see
+/// `resources/README.md`): reported through `err`, and `None` when there is a problem.
+fn audience(
+    doc: Spanned<AudienceDoc>,
+    max_age: Option<u32>,
+    national_for: &[Population],
+    err: &mut dyn FnMut(Range<usize>, String),
+) -> Option<Audience> {
+    let span = doc.span();
+    let doc = doc.into_inner();
+    let mut ok = true;
+    let mut fail = |span: Range<usize>, message: String| {
+        ok = false;
+        err(span, message);
+    };
+    let mut seen: Vec<Population> = Vec::new();
+    let mut list = |field: Option<Spanned<Vec<Spanned<Population>>>>,
+                    name: &str,
+                    fail: &mut dyn FnMut(Range<usize>, String)| {
+        let Some(field) = field else { return Vec::new() };
+        if field.get_ref().is_empty() {
+            fail(field.span(), format!("`audience.{name}` is empty: list the populations or leave it out"));
+        }
+        let mut out = Vec::new();
+        for p in field.into_inner() {
+            let population = *p.get_ref();
+            if seen.contains(&population) {
+                fail(
+                    p.span(),
+                    format!(
+                        "`{population}` is named twice in `audience`: ambiguous whether it is required or one choice among others"
+                    ),
+                );
+            }
+            seen.push(population);
+            out.push(population);
+        }
+        out
+    };
+    let all_of = list(doc.all_of, "all_of", &mut fail);
+    let any_of = list(doc.any_of, "any_of", &mut fail);
+    let serves_everyone = doc.serves_everyone.as_ref().is_some_and(|s| *s.get_ref());
+    if let Some(families_of) = &doc.families_of {
+        let group = *families_of.get_ref();
+        if !all_of.is_empty() || !any_of.is_empty() {
+            fail(
+                families_of.span(),
+                "`audience.families_of` stands alone: with `all_of` or `any_of` it is ambiguous whose families qualify"
+                    .into(),
+            );
+        }
+        if group == Population::Families {
+            fail(
+                families_of.span(),
+                "`families_of = \"families\"` says nothing: name the group whose families qualify".into(),
+            );
+        }
+        if group == Population::Youth {
+            fail(
+                families_of.span(),
+                "a young person's family member is not youth themselves: use any_of = [\"youth\", \"families\"]".into(),
+            );
+        }
+    }
+    if all_of.is_empty() && any_of.is_empty() && doc.families_of.is_none() {
+        fail(
+            span.clone(),
+            "`audience` names nobody: give `all_of`, `any_of` or `families_of`, or leave `audience` out for a service open to everyone".into(),
+        );
+    }
+    if let Some(flag) = doc.serves_everyone.as_ref().filter(|s| *s.get_ref())
+        && (!all_of.is_empty() || doc.families_of.is_some())
+    {
+        fail(
+            flag.span(),
+            "`serves_everyone` contradicts `all_of`/`families_of` (which restrict): list the groups it is designed for in `any_of`".into(),
+        );
+    }
+    let result = Audience { all_of, any_of, families_of: doc.families_of.map(Spanned::into_inner), serves_everyone };
+    if let Some(max) = max_age
+        && max < 18
+        && result.admits_families()
+    {
+        fail(
+            span.clone(),
+            format!("`audience` admits families but `max_age` {max} leaves out every adult family member"),
+        );
+    }
+    for p in national_for {
+        if !result.named().any(|n| n == *p) {
+            fail(span.clone(), format!("`national_for` names `{p}`, which `audience` does not name"));
+        }
+    }
+    ok.then_some(result)
 }
 
 fn validate(
@@ -408,9 +577,20 @@ fn validate(
     {
         err(span.clone(), format!("`min_age` {min} is above `max_age` {max}"));
     }
-    if doc.only_for_populations && doc.populations.is_empty() {
-        err(span.clone(), "`only_for_populations` needs `populations`".into());
+    for (old, what) in [(&doc.populations, "populations"), (&doc.only_for_populations, "only_for_populations")] {
+        if let Some(old) = old {
+            err(
+                old.span(),
+                format!(
+                    "`{what}` is replaced by `audience` (resources/README.md): say who the resource is for, e.g. audience = {{ all_of = [\"indigenous\", \"women\"] }}"
+                ),
+            );
+        }
     }
+    if doc.audience.is_none() && !doc.national_for.is_empty() {
+        err(span.clone(), "`national_for` needs an `audience` naming those populations".into());
+    }
+    let audience = doc.audience.map(|a| audience(a, doc.max_age, &doc.national_for, &mut err));
     let mut provinces = Vec::new();
     let mut national = false;
     for c in &doc.coverage {
@@ -487,8 +667,7 @@ fn validate(
         modality: doc.modality,
         min_age: doc.min_age,
         max_age: doc.max_age,
-        populations: doc.populations,
-        only_for_populations: doc.only_for_populations,
+        audience: audience.flatten(),
         conditions: doc.conditions,
         coverage: if national { Coverage::National } else { Coverage::Provinces(provinces) },
         national_for: doc.national_for,
@@ -607,11 +786,129 @@ source = ["CNW-988-2025-09"]
         assert!(problems[0].message.contains("needs `status_note`"));
     }
 
+    /// MINIMAL with `lines` added after `cost` (line 11), so errors on them are at line 12.
+    fn with(lines: &str) -> String {
+        MINIMAL.replace("cost = \"free\"\n", &format!("cost = \"free\"\n{lines}\n"))
+    }
+
+    #[test]
+    fn audiences_load_and_say_who_is_in_them() {
+        use Population::*;
+        let cases: &[(&str, &[Population], bool)] = &[
+            (r#"audience = { all_of = ["indigenous", "women"] }"#, &[Indigenous, Women], true),
+            (r#"audience = { all_of = ["indigenous", "women"] }"#, &[Women], false),
+            (r#"audience = { all_of = ["indigenous", "women"] }"#, &[Indigenous], false),
+            (r#"audience = { all_of = ["black"], any_of = ["youth", "families"] }"#, &[Black, Families], true),
+            (r#"audience = { all_of = ["black"], any_of = ["youth", "families"] }"#, &[Black], false),
+            (r#"audience = { all_of = ["black"], any_of = ["youth", "families"] }"#, &[Youth], false),
+            (r#"audience = { families_of = "veterans" }"#, &[Veterans], true),
+            (r#"audience = { families_of = "veterans" }"#, &[Veterans, Families], true),
+            (r#"audience = { families_of = "veterans" }"#, &[Families], false),
+            (r#"audience = { any_of = ["2slgbtq", "trans"] }"#, &[Trans], true),
+            (r#"audience = { any_of = ["2slgbtq", "trans"] }"#, &[], false),
+        ];
+        for (line, populations, included) in cases {
+            let (catalog, problems) = load(&with(line));
+            assert!(problems.is_empty(), "{line}: {problems:?}");
+            let r = &catalog.resources[0];
+            assert_eq!(r.is_open_to(populations), *included, "{line} {populations:?}");
+            assert_eq!(r.is_designed_for(populations), *included, "{line} {populations:?}");
+            assert!(r.is_restricted());
+        }
+        let (catalog, _) = load(&with(r#"audience = { any_of = ["students"], serves_everyone = true }"#));
+        let r = &catalog.resources[0];
+        assert!(r.is_open_to(&[]) && !r.is_designed_for(&[]) && r.is_designed_for(&[Students]) && !r.is_restricted());
+        let (catalog, _) = load(MINIMAL);
+        assert!(catalog.resources[0].is_open_to(&[]) && catalog.resources[0].audience.is_none());
+    }
+
+    #[test]
+    fn ambiguous_or_contradictory_audiences_are_refused_where_they_are() {
+        let cases: &[(&str, usize, &str)] = &[
+            (r#"populations = ["trans"]"#, 15, "`populations` is replaced by `audience`"),
+            ("only_for_populations = true", 24, "`only_for_populations` is replaced by `audience`"),
+            ("audience = {}", 12, "`audience` names nobody"),
+            ("audience = { all_of = [] }", 23, "`audience.all_of` is empty"),
+            (r#"audience = { all_of = ["black"], any_of = ["black", "youth"] }"#, 44, "`black` is named twice"),
+            (r#"audience = { any_of = ["youth", "youth"] }"#, 33, "`youth` is named twice"),
+            (
+                r#"audience = { families_of = "veterans", all_of = ["women"] }"#,
+                28,
+                "`audience.families_of` stands alone",
+            ),
+            (r#"audience = { families_of = "families" }"#, 28, "says nothing"),
+            (r#"audience = { families_of = "youth" }"#, 28, "a young person's family member is not youth"),
+            (r#"audience = { all_of = ["indigenous"], serves_everyone = true }"#, 57, "`serves_everyone` contradicts"),
+            (r#"audience = { any_of = ["youth", "families"] }"#, 12, "leaves out every adult family member"),
+            (r#"audience = { all_of = ["martians"] }"#, 23, "unknown population `martians`"),
+            (r#"audience = { everyone = true }"#, 14, "unknown field `everyone`"),
+        ];
+        for (line, column, message) in cases {
+            let text = with(line).replace("cost = \"free\"\n", "cost = \"free\"\nmax_age = 17\n");
+            let text = if message.contains("adult family") { text } else { with(line) };
+            let (catalog, problems) = load(&text);
+            assert!(catalog.resources.is_empty(), "{line}");
+            let found = problems.iter().find(|p| p.message.contains(message));
+            let found = found.unwrap_or_else(|| panic!("{line}: {problems:?}"));
+            let expected_line = if message.contains("adult family") { 13 } else { 12 };
+            assert_eq!((found.line, found.column), (expected_line, *column), "{line}: {found}");
+        }
+        let (_, problems) = load(&with("national_for = [\"veterans\"]"));
+        assert!(problems[0].message.contains("`national_for` needs an `audience`"), "{problems:?}");
+        let (_, problems) = load(&with("national_for = [\"veterans\"]\naudience = { all_of = [\"students\"] }"));
+        assert!(problems[0].message.contains("`national_for` names `veterans`"), "{problems:?}");
+    }
+
+    fn arb_population_list() -> impl proptest::strategy::Strategy<Value = Option<Vec<Population>>> {
+        proptest::option::of(proptest::collection::vec(proptest::sample::select(Population::ALL.to_vec()), 0..3))
+    }
+
+    proptest::proptest! {
+        /// Any audience either loads as one unambiguous rule or is refused on its own line.
+        #[test]
+        fn every_audience_is_unambiguous_or_refused_where_it_is(
+            all_of in arb_population_list(),
+            any_of in arb_population_list(),
+            families_of in proptest::option::of(proptest::sample::select(Population::ALL.to_vec())),
+            serves_everyone in proptest::option::of(proptest::bool::ANY),
+        ) {
+            let quoted = |list: &[Population]| list.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
+            let mut parts = Vec::new();
+            if let Some(list) = &all_of {
+                parts.push(format!("all_of = [{}]", quoted(list)));
+            }
+            if let Some(list) = &any_of {
+                parts.push(format!("any_of = [{}]", quoted(list)));
+            }
+            if let Some(group) = families_of {
+                parts.push(format!("families_of = \"{group}\""));
+            }
+            if let Some(flag) = serves_everyone {
+                parts.push(format!("serves_everyone = {flag}"));
+            }
+            let (catalog, problems) = load(&with(&format!("audience = {{ {} }}", parts.join(", "))));
+            match catalog.resources.first().and_then(|r| r.audience.as_ref()) {
+                Some(a) => {
+                    let named: Vec<Population> = a.named().collect();
+                    let unique: BTreeSet<Population> = named.iter().copied().collect();
+                    proptest::prop_assert!(!named.is_empty() && unique.len() == named.len(), "{a:?}");
+                    proptest::prop_assert!(a.families_of.is_none() || (a.all_of.is_empty() && a.any_of.is_empty()));
+                    proptest::prop_assert!(!a.serves_everyone || (a.all_of.is_empty() && a.families_of.is_none()));
+                    proptest::prop_assert!(problems.is_empty());
+                }
+                None => {
+                    proptest::prop_assert!(catalog.resources.is_empty());
+                    proptest::prop_assert!(!problems.is_empty() && problems.iter().all(|p| p.line == 12), "{problems:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn stale_entries_and_lonely_part_time_crisis_lines_are_warned() {
         let part_time = MINIMAL
             .replace("crisis-988", "trans-lifeline")
-            .replace("hours = \"24/7\"", "hours = \"Mon-Fri 10:00-18:00 PT\"\npopulations = [\"trans\"]")
+            .replace("hours = \"24/7\"", "hours = \"Mon-Fri 10:00-18:00 PT\"\naudience = { all_of = [\"trans\"] }")
             .replace("phone = [\"988\"]", "phone = [\"1-877-330-6366\"]")
             .replace("\"2025-12-10\"", "\"2025-04\"");
         let (catalog, problems) = Catalog::from_sources([("a.toml", MINIMAL), ("b.toml", part_time.as_str())]);

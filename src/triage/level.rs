@@ -73,6 +73,18 @@ impl Level {
         }
     }
 
+    /// The care the level stands for, as in "the service must arrange ...".
+    pub fn kind_of_care(self) -> &'static str {
+        match self {
+            Level::Crisis => "an immediate crisis response",
+            Level::One => "information and self-help",
+            Level::Two => "self-guided digital care",
+            Level::Three => "guided digital or group care",
+            Level::Four => "individual therapy or structured psychotherapy",
+            Level::Five => "specialist or intensive care",
+        }
+    }
+
     /// "level 4" or "crisis", as used in reasons.
     pub fn phrase(self) -> String {
         match self {

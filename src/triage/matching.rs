@@ -8,15 +8,27 @@
 //!   for Wellness for Indigenous clients...), other 24/7 lines, and only then lines that are not
 //!   24/7, which never stand alone;
 //! * defunct and unverified entries are never returned; exclusion criteria are honoured;
+//! * a resource with an `audience` goes only to clients in it, in every block, unless it says
+//!   it serves everyone (then the audience only ranks it higher for its own groups);
+//! * within the crisis block, lines that fit the risk (suicide, distress) come before lines
+//!   for one need only (substance use, gambling): the reference's safety notes give 9-1-1 for
+//!   immediate danger and 9-8-8 "for suicidal thoughts or acute distress"
+//!   (`shared/reference/resources.md`, "Safety notes for the app" 1-3);
+//! * navigation and intake lines (811, 211, ConnexOntario...) are offered at every level: with
+//!   the care at levels 1-2, as their own block above level 2, where the notes say what the
+//!   service itself must arrange. The reference describes them as nurse triage and
+//!   navigation (811), information and referral to publicly funded services (ConnexOntario,
+//!   211) and intake (NS Mental Health and Addictions intake), not as level-1 care only
+//!   (sections C, F, G);
 //! * a client without internet is never given an internet-only resource; phone-only clients
 //!   only get services reachable by phone;
 //! * within each block, services in the client's language come first.
 
-use super::catalog::{Catalog, Coverage, Resource};
+use super::catalog::{Audience, Catalog, Coverage, Resource};
 use super::facts::Results;
 use super::level::Level;
 use super::rules::{Need, RuleSet};
-use super::vocab::{Condition, Cost, Criterion, Lang, Population, Province, Status};
+use super::vocab::{Condition, Cost, Criterion, Lang, Modality, Population, Province, Status};
 
 /// Who the client is and what they can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +62,9 @@ pub enum Role {
     Crisis,
     /// Care at the client's level.
     Care,
+    /// A navigation or intake line that helps find and arrange care the catalog cannot list
+    /// at the client's level.
+    Navigation,
     /// A 24/7 line to keep at hand, for clients who are not flagged.
     SafetyNet,
 }
@@ -91,7 +106,8 @@ pub struct MatchLevel {
 struct Candidate<'a> {
     resource: &'a Resource,
     reasons: Vec<String>,
-    key: (u8, i64),
+    /// Sort key within the block, smallest first; ties go by id.
+    key: [i64; 5],
 }
 
 fn lang_name(lang: &str) -> &str {
@@ -143,6 +159,7 @@ pub fn match_resources<'a>(
 
     let mut crisis: Vec<Candidate<'a>> = Vec::new();
     let mut care: Vec<Candidate<'a>> = Vec::new();
+    let mut navigation: Vec<Candidate<'a>> = Vec::new();
     let mut net: Vec<Candidate<'a>> = Vec::new();
     let mut excluded: Vec<Exclusion<'a>> = Vec::new();
 
@@ -153,58 +170,58 @@ pub fn match_resources<'a>(
             continue;
         }
         let speaks = resource.speaks(profile.language);
-        let population_match: Vec<Population> =
-            resource.populations.iter().copied().filter(|p| populations.contains(p)).collect();
-        let mut shared = Vec::new();
-        if let Some(p) = population_match.first() {
-            shared.push(format!("for {}", population_phrase(*p)));
-        }
-        if speaks {
-            shared.push(format!("offered in {}", lang_name(profile.language.as_str())));
-        }
-        shared.push(match resource.cost {
-            Cost::Free => "free".to_string(),
-            Cost::FreeWhereFunded => "free where a province or partner funds it".to_string(),
-            Cost::Paid => "cost: paid (or employer/insurance coverage)".to_string(),
-        });
-        if let Some(number) = resource.phone.first() {
-            shared.push(format!("reachable by phone: {number}"));
-        } else if resource.delivered_by_phone {
-            shared.push("delivered by phone".to_string());
-        }
-        if let Some(number) = resource.text.first()
-            && !profile.phone_only
-        {
-            shared.push(match &resource.text_keyword {
-                Some(k) => format!("text {k} to {number} (plain SMS, no data needed)"),
-                None => format!("text {number} (plain SMS, no data needed)"),
+        let language_rank = if speaks { 0 } else { 1 };
+        // Only a client in the audience gets here for a restricted resource (see
+        // `hard_blockers`); for one open to everyone this says whether it is designed for them.
+        let designed_for = resource.is_designed_for(&populations);
+        // The reasons every recommendation carries; built only for those recommended.
+        let shared = || {
+            let mut shared = Vec::new();
+            if let Some(audience) = resource.audience.as_ref().filter(|_| designed_for) {
+                shared.push(format!("for {}", audience_phrase(audience, &populations)));
+            }
+            if speaks {
+                shared.push(format!("offered in {}", lang_name(profile.language.as_str())));
+            }
+            shared.push(match resource.cost {
+                Cost::Free => "free".to_string(),
+                Cost::FreeWhereFunded => "free where a province or partner funds it".to_string(),
+                Cost::Paid => "cost: paid (or employer/insurance coverage)".to_string(),
             });
-        }
+            if let Some(number) = resource.phone.first() {
+                shared.push(format!("reachable by phone: {number}"));
+            } else if resource.delivered_by_phone {
+                shared.push("delivered by phone".to_string());
+            }
+            if let Some(number) = resource.text.first()
+                && !profile.phone_only
+            {
+                shared.push(match &resource.text_keyword {
+                    Some(k) => format!("text {k} to {number} (plain SMS, no data needed)"),
+                    None => format!("text {number} (plain SMS, no data needed)"),
+                });
+            }
+            shared
+        };
 
-        if resource.is_crisis() && flagged && !resource.populations.is_empty() && population_match.is_empty() {
-            let names: Vec<&str> = resource.populations.iter().map(|p| population_phrase(*p)).collect();
-            excluded.push(Exclusion {
-                resource,
-                reasons: vec![format!("crisis line for {}; the client is not in that group", names.join(", "))],
-            });
-            continue;
-        }
         if resource.is_crisis() && flagged {
             let primary = is_primary(resource, profile.province);
-            let tier: u8 = if resource.emergency && acute {
+            // 9-1-1 first for acute risk, then the 24/7 lines, 9-1-1 (not acute), and last the
+            // lines that are not 24/7, which never stand alone.
+            let band = if resource.emergency && acute {
                 0
             } else if !resource.hours.is_24_7() {
-                6
-            } else if resource.emergency {
-                5
-            } else if primary == Some(true) {
-                1
-            } else if primary == Some(false) {
-                2
-            } else if !population_match.is_empty() {
                 3
+            } else if resource.emergency {
+                2
             } else {
-                4
+                1
+            };
+            let tier = match primary {
+                Some(true) => 1,
+                Some(false) => 2,
+                None if designed_for => 3,
+                None => 4,
             };
             let mut reasons = Vec::new();
             if resource.emergency {
@@ -226,8 +243,20 @@ pub fn match_resources<'a>(
                     resource.hours.text()
                 ));
             }
-            reasons.extend(shared);
-            let key = (tier, if speaks { 0 } else { 1 });
+            let fit = crisis_fit(resource, &needs);
+            match fit.rank {
+                1 => reasons.push(format!("for {}, which the results show", fit.answered.join(", "))),
+                2 => {
+                    let helps: Vec<&str> = resource.conditions.iter().map(|c| c.as_str()).collect();
+                    reasons.push(format!(
+                        "a line for {}: listed after the lines for suicide and distress",
+                        helps.join(", ")
+                    ));
+                }
+                _ => {}
+            }
+            reasons.extend(shared());
+            let key = [band, fit.rank, tier, language_rank, -(fit.answered.len() as i64)];
             crisis.push(Candidate { resource, reasons, key });
             continue;
         }
@@ -247,11 +276,11 @@ pub fn match_resources<'a>(
                 if let Coverage::Provinces(_) = resource.coverage {
                     reasons.push(format!("available in {}", profile.province.code()));
                 }
-                reasons.extend(shared);
-                let specific = relevance.as_ref().is_some_and(|r| r.iter().any(|x| x.starts_with("answers")));
+                reasons.extend(shared());
+                let specific = answers_specifically(answers);
                 let mut score: i64 = if position == 0 { 100 } else { 50 };
                 score += if specific { 30 } else { 10 };
-                score += if population_match.is_empty() { 0 } else { 40 };
+                score += if designed_for { 40 } else { 0 };
                 if matches!(resource.coverage, Coverage::Provinces(_)) {
                     score += 5;
                 }
@@ -262,7 +291,7 @@ pub fn match_resources<'a>(
                 if resource.cost == Cost::Free {
                     score += 5;
                 }
-                care.push(Candidate { resource, reasons, key: (if speaks { 0 } else { 1 }, -score) });
+                care.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
             }
             _ => {
                 let safety_net = resource.is_crisis()
@@ -271,18 +300,38 @@ pub fn match_resources<'a>(
                     && (is_primary(resource, profile.province) == Some(true)
                         || (is_primary(resource, profile.province) == Some(false)
                             && !has_provincial_primary(catalog, profile.province))
-                        || !population_match.is_empty());
+                        || designed_for);
                 if safety_net {
-                    let mut reasons = vec![if population_match.is_empty() {
-                        "safety net: 24/7 crisis line if things get worse".to_string()
-                    } else {
+                    let mut reasons = vec![if designed_for {
                         "safety net: 24/7 line for this population if things get worse".to_string()
+                    } else {
+                        "safety net: 24/7 crisis line if things get worse".to_string()
                     }];
-                    reasons.extend(shared);
+                    reasons.extend(shared());
                     // Population lines first (Kids Help Phone for youth, Hope for Wellness for
                     // Indigenous clients), then the client's primary crisis line.
-                    let tier = if population_match.is_empty() { 1 } else { 0 };
-                    net.push(Candidate { resource, reasons, key: (tier, if speaks { 0 } else { 1 }) });
+                    let tier = if designed_for { 0 } else { 1 };
+                    net.push(Candidate { resource, reasons, key: [tier, language_rank, 0, 0, 0] });
+                    continue;
+                }
+                if let Some(answers) = relevance.as_ref().filter(|_| is_navigation_line(resource)) {
+                    let mut reasons = vec![format!(
+                        "navigation and intake line: helps find and reach {} ({}) {}",
+                        care_level.kind_of_care(),
+                        care_level.phrase(),
+                        match resource.coverage {
+                            Coverage::Provinces(_) => format!("in {}", profile.province.code()),
+                            Coverage::National => "in Canada".to_string(),
+                        }
+                    )];
+                    reasons.extend(answers.iter().cloned());
+                    reasons.extend(shared());
+                    // Provincial lines first: they know the local services and their intake.
+                    let mut score: i64 = if matches!(resource.coverage, Coverage::Provinces(_)) { 20 } else { 0 };
+                    score += if answers_specifically(answers) { 30 } else { 0 };
+                    score += if designed_for { 40 } else { 0 };
+                    score += if resource.hours.is_24_7() { 10 } else { 0 };
+                    navigation.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
                     continue;
                 }
                 let mut reasons = Vec::new();
@@ -312,9 +361,9 @@ pub fn match_resources<'a>(
         }
     }
 
-    crisis.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.resource.id.cmp(&b.resource.id)));
-    care.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.resource.id.cmp(&b.resource.id)));
-    net.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.resource.id.cmp(&b.resource.id)));
+    for list in [&mut crisis, &mut care, &mut navigation, &mut net] {
+        list.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.resource.id.cmp(&b.resource.id)));
+    }
 
     let mut notes = Vec::new();
     if flagged && !crisis.iter().any(|c| c.resource.hours.is_24_7()) {
@@ -327,15 +376,22 @@ pub fn match_resources<'a>(
         }
         notes.push("No 24/7 crisis line in the catalog reaches this client: call 9-1-1 for immediate danger.".into());
     }
+    let help_finding = if navigation.is_empty() {
+        String::new()
+    } else {
+        " The navigation and intake lines listed can help find it locally.".to_string()
+    };
     if care.is_empty() {
         notes.push(format!(
-            "No service in the catalog offers {} care this client can reach; a clinician must arrange it.",
-            care_level.phrase()
+            "No service in the catalog offers {} care this client can reach: the service itself must arrange {} (its own clinicians or a referral).{help_finding}",
+            care_level.phrase(),
+            care_level.kind_of_care()
         ));
     } else if !care.iter().any(|c| c.resource.levels.contains(&offered[0])) {
         notes.push(format!(
-            "No service in the catalog offers {} care this client can reach; only lighter steps are listed.",
-            care_level.phrase()
+            "No service in the catalog offers {} care this client can reach; only lighter steps are listed: the service itself must arrange {} (its own clinicians or a referral).{help_finding}",
+            care_level.phrase(),
+            care_level.kind_of_care()
         ));
     }
 
@@ -351,6 +407,7 @@ pub fn match_resources<'a>(
         push(crisis, Role::Crisis, &mut recommendations);
     }
     push(care, Role::Care, &mut recommendations);
+    push(navigation, Role::Navigation, &mut recommendations);
     if !flagged {
         push(net, Role::SafetyNet, &mut recommendations);
     }
@@ -362,13 +419,14 @@ fn title(results: &Results, instrument: &str) -> String {
     results.result(instrument).map_or_else(|| instrument.to_uppercase(), |r| r.title.clone())
 }
 
-fn population_phrase(p: Population) -> &'static str {
+/// The group as a noun phrase ("Indigenous peoples"), for "for ..." reasons.
+fn group_noun(p: Population) -> &'static str {
     match p {
         Population::Youth => "youth",
         Population::Indigenous => "Indigenous peoples",
         Population::Lgbtq => "2SLGBTQ+ people",
         Population::Trans => "trans and gender-diverse people",
-        Population::Veterans => "veterans and their families",
+        Population::Veterans => "veterans",
         Population::PublicSafety => "public safety personnel",
         Population::Perinatal => "perinatal clients",
         Population::Newcomers => "newcomers",
@@ -378,6 +436,52 @@ fn population_phrase(p: Population) -> &'static str {
         Population::Families => "families",
         Population::Women => "women",
     }
+}
+
+/// The group as a word before another group ("Indigenous" in "Indigenous women"), where
+/// English has one.
+fn group_qualifier(p: Population) -> Option<&'static str> {
+    match p {
+        Population::Indigenous => Some("Indigenous"),
+        Population::Lgbtq => Some("2SLGBTQ+"),
+        Population::Trans => Some("trans"),
+        Population::Black => Some("Black"),
+        Population::Muslim => Some("Muslim"),
+        Population::Newcomers => Some("newcomer"),
+        _ => None,
+    }
+}
+
+/// Who an audience is, for reasons: "Indigenous women", "Black youth or families", "veterans
+/// and their families"; for an audience of several alternatives, the one the client is in.
+fn audience_phrase(audience: &Audience, populations: &[Population]) -> String {
+    if let Some(group) = audience.families_of {
+        return format!("{} and their families", group_noun(group));
+    }
+    if audience.all_of.is_empty() {
+        let named = audience.any_of.iter().find(|p| populations.contains(p)).or(audience.any_of.first());
+        return named.map_or_else(String::new, |p| group_noun(*p).to_string());
+    }
+    let mut qualifiers = Vec::new();
+    let mut heads = Vec::new();
+    for p in &audience.all_of {
+        match group_qualifier(*p) {
+            Some(q) => qualifiers.push((*p, q)),
+            None => heads.push(group_noun(*p).to_string()),
+        }
+    }
+    if !audience.any_of.is_empty() {
+        heads.push(audience.any_of.iter().map(|p| group_noun(*p)).collect::<Vec<_>>().join(" or "));
+    }
+    if heads.is_empty()
+        && let Some((last, _)) = qualifiers.pop()
+    {
+        heads.push(group_noun(last).to_string());
+    }
+    let mut words: Vec<&str> = qualifiers.iter().map(|(_, q)| *q).collect();
+    let head = heads.join(" and ");
+    words.push(&head);
+    words.join(" ")
 }
 
 /// `Some(true)`: the primary crisis line for this province; `Some(false)`: the national primary
@@ -394,6 +498,42 @@ fn has_provincial_primary(catalog: &Catalog, province: Province) -> bool {
     catalog.resources.iter().any(|r| {
         r.is_offerable() && matches!(&r.primary_for, Some(Coverage::Provinces(list)) if list.contains(&province))
     })
+}
+
+/// How well a crisis line fits the client's risk and results.
+struct CrisisFit {
+    /// 0: a line for suicide or distress (what puts a client in the crisis block); 1: a line
+    /// for another need the results show (substance use, gambling...); 2: neither.
+    rank: i64,
+    /// The conditions of the results it answers.
+    answered: Vec<&'static str>,
+}
+
+fn crisis_fit(resource: &Resource, needs: &[Need]) -> CrisisFit {
+    let answered: Vec<&'static str> = Condition::ALL
+        .iter()
+        .filter(|c| resource.conditions.contains(c) && needs.iter().any(|n| n.conditions.contains(c)))
+        .map(|c| c.as_str())
+        .collect();
+    let for_the_risk = resource.conditions.iter().any(|c| matches!(c, Condition::Suicide | Condition::Distress));
+    let rank = if for_the_risk {
+        0
+    } else if !answered.is_empty() {
+        1
+    } else {
+        2
+    };
+    CrisisFit { rank, answered }
+}
+
+/// Whether the reasons from [`relevance`] name a result, not just general support.
+fn answers_specifically(answers: &[String]) -> bool {
+    answers.iter().any(|x| x.starts_with("answers"))
+}
+
+/// A phone line whose job is to find and arrange services (811, 211, ConnexOntario, intake).
+fn is_navigation_line(resource: &Resource) -> bool {
+    resource.modality.contains(&Modality::Navigation) && !resource.phone.is_empty() && !resource.emergency
 }
 
 /// Why a resource answers the client's needs, or `None` when it does not.
@@ -443,9 +583,10 @@ fn hard_blockers(
             profile.age
         ));
     }
-    if resource.only_for_populations && !resource.populations.iter().any(|p| populations.contains(p)) {
-        let names: Vec<&str> = resource.populations.iter().map(|p| population_phrase(*p)).collect();
-        out.push(format!("only for {}", names.join(", ")));
+    if let Some(audience) = &resource.audience
+        && !resource.is_open_to(populations)
+    {
+        out.push(format!("only for {}; the client is not in that group", audience_phrase(audience, populations)));
     }
     if profile.no_internet && resource.needs_internet {
         out.push("needs internet; the client has no internet access".to_string());
@@ -514,19 +655,25 @@ mod tests {
         totals: &[(&str, i64)],
         flags: &[&str],
     ) -> (Level, MatchOutcome<'a>) {
-        let rules = rules();
         let totals: Vec<(String, i64)> = totals.iter().map(|(i, t)| (i.to_string(), *t)).collect();
         let flags: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
-        let results = resolve_results(&FakeFacts, &totals, &flags, &PersonContext::default()).unwrap();
+        let (_, level, outcome) = resolve_and_match(catalog, &rules(), profile, &totals, &flags);
+        (level, outcome)
+    }
+
+    /// Resolves the results, suggests a level and matches at it.
+    fn resolve_and_match<'a>(
+        catalog: &'a Catalog,
+        rules: &RuleSet,
+        profile: &ClientProfile,
+        totals: &[(String, i64)],
+        flags: &[String],
+    ) -> (Results, Level, MatchOutcome<'a>) {
+        let results = resolve_results(&FakeFacts, totals, flags, &PersonContext::default()).unwrap();
         let s = rules.suggest(&results);
-        let outcome = match_resources(
-            catalog,
-            &rules,
-            profile,
-            &results,
-            MatchLevel { level: s.level, step_level: s.step_level },
-        );
-        (s.level, outcome)
+        let outcome =
+            match_resources(catalog, rules, profile, &results, MatchLevel { level: s.level, step_level: s.step_level });
+        (results, s.level, outcome)
     }
 
     fn ids<'a>(outcome: &'a MatchOutcome<'_>) -> Vec<&'a str> {
@@ -623,12 +770,214 @@ mod tests {
         assert!(outcome.excluded.iter().any(|e| e.resource.id == "mindbeacon"));
     }
 
+    fn role_of(outcome: &MatchOutcome<'_>, id: &str) -> Option<Role> {
+        outcome.recommendations.iter().find(|r| r.resource.id == id).map(|r| r.role)
+    }
+
+    fn reasons_left_out<'a>(outcome: &'a MatchOutcome<'_>, id: &str) -> &'a [String] {
+        outcome.excluded.iter().find(|e| e.resource.id == id).map_or(&[], |e| e.reasons.as_slice())
+    }
+
+    /// The cases seen in issue 12: population-specific resources went to clients outside
+    /// their population. (client, results, flags, ids never offered, ids offered)
+    #[test]
+    fn population_specific_resources_go_only_to_their_populations() {
+        use Population::*;
+        type Case<'c> = (ClientProfile, &'c [(&'c str, i64)], &'c [&'c str], &'c [&'c str], &'c [&'c str]);
+        let cases: &[Case] = &[
+            // A "families" client is not a veteran's family, nor perinatal.
+            (
+                profile(45, Province::On, Lang::En, &[Families]),
+                &[("phq9", 16)],
+                &["suicidal_ideation"],
+                &["vac-assistance"],
+                &["emergency-911", "crisis-988"],
+            ),
+            (profile(35, Province::Bc, Lang::En, &[Families]), &[("phq9", 12)], &[], &["pppss", "vac-assistance"], &[]),
+            (profile(35, Province::Bc, Lang::En, &[Perinatal, Families]), &[("phq9", 12)], &[], &[], &["pppss"]),
+            (
+                profile(45, Province::On, Lang::En, &[Veterans, Families]),
+                &[("phq9", 16)],
+                &["suicidal_ideation"],
+                &[],
+                &["vac-assistance"],
+            ),
+            // Talk4Healing is for Indigenous women: neither a woman nor an Indigenous man.
+            (
+                profile(30, Province::On, Lang::En, &[Women]),
+                &[("phq9", 16)],
+                &["suicidal_ideation"],
+                &["talk4healing"],
+                &[],
+            ),
+            (
+                profile(30, Province::On, Lang::En, &[Indigenous]),
+                &[("phq9", 16)],
+                &["suicidal_ideation"],
+                &["talk4healing"],
+                &["hope-for-wellness"],
+            ),
+            (
+                profile(30, Province::On, Lang::En, &[Indigenous, Women]),
+                &[("phq9", 16)],
+                &["suicidal_ideation"],
+                &[],
+                &["talk4healing", "hope-for-wellness"],
+            ),
+            // A 15-year-old with no declared population.
+            (
+                profile(15, Province::On, Lang::En, &[]),
+                &[("phq9", 6)],
+                &[],
+                &["lgbt-youthline", "black-youth-helpline", "trans-lifeline"],
+                &["khp"],
+            ),
+            (
+                profile(15, Province::On, Lang::En, &[]),
+                &[("phq9", 16)],
+                &["suicidal_ideation"],
+                &["lgbt-youthline", "black-youth-helpline", "trans-lifeline"],
+                &["khp"],
+            ),
+            (
+                profile(15, Province::On, Lang::En, &[Lgbtq]),
+                &[("phq9", 6)],
+                &[],
+                &["trans-lifeline"],
+                &["lgbt-youthline"],
+            ),
+            (profile(15, Province::On, Lang::En, &[Trans]), &[("phq9", 6)], &[], &[], &["lgbt-youthline"]),
+            (profile(15, Province::On, Lang::En, &[Black]), &[("phq9", 6)], &[], &[], &["black-youth-helpline"]),
+            // A 40-year-old at level 1, and a francophone with no population.
+            (
+                profile(40, Province::On, Lang::En, &[]),
+                &[("phq9", 3)],
+                &[],
+                &["trans-lifeline", "black-youth-helpline"],
+                &[],
+            ),
+            (profile(40, Province::On, Lang::Fr, &[]), &[("phq9", 3)], &[], &["trans-lifeline"], &[]),
+            (profile(40, Province::On, Lang::Fr, &[]), &[("gad7", 16)], &[], &["trans-lifeline"], &[]),
+            (profile(40, Province::On, Lang::En, &[Black]), &[("phq9", 3)], &[], &["black-youth-helpline"], &[]),
+        ];
+        for (n, (p, totals, flags, never, offered)) in cases.iter().enumerate() {
+            let catalog = catalog();
+            let (_, outcome) = run(&catalog, p, totals, flags);
+            for id in *never {
+                assert_eq!(role_of(&outcome, id), None, "case {n}: {id} offered: {:?}", ids(&outcome));
+                assert!(
+                    reasons_left_out(&outcome, id).iter().any(|r| r.starts_with("only for ")),
+                    "case {n}: {id}: {:?}",
+                    reasons_left_out(&outcome, id)
+                );
+            }
+            for id in *offered {
+                assert!(role_of(&outcome, id).is_some(), "case {n}: {id} missing: {:?}", ids(&outcome));
+            }
+        }
+    }
+
+    #[test]
+    fn audience_reasons_name_the_group() {
+        use Population::*;
+        let catalog = catalog();
+        let reasons = |p: ClientProfile, id: &str| -> Vec<String> {
+            let (_, outcome) = run(&catalog, &p, &[("phq9", 16)], &["suicidal_ideation"]);
+            outcome.recommendations.iter().find(|r| r.resource.id == id).map(|r| r.reasons.clone()).unwrap_or_default()
+        };
+        let t4h = reasons(profile(30, Province::On, Lang::En, &[Indigenous, Women]), "talk4healing");
+        assert!(t4h.contains(&"for Indigenous women".to_string()), "{t4h:?}");
+        let vac = reasons(profile(60, Province::Ns, Lang::En, &[Veterans, Families]), "vac-assistance");
+        assert!(vac.contains(&"for veterans and their families".to_string()), "{vac:?}");
+        let (_, outcome) = run(&catalog, &profile(15, Province::Mb, Lang::En, &[Black]), &[("phq9", 6)], &[]);
+        let byh = outcome.recommendations.iter().find(|r| r.resource.id == "black-youth-helpline").unwrap();
+        assert!(byh.reasons.contains(&"for Black youth or families".to_string()), "{:?}", byh.reasons);
+        let left_out = reasons_left_out(&outcome, "talk4healing");
+        assert!(left_out.iter().any(|r| r.starts_with("not available in MB")), "{left_out:?}");
+        let (_, outcome) =
+            run(&catalog, &profile(30, Province::On, Lang::En, &[Women]), &[("phq9", 16)], &["suicidal_ideation"]);
+        assert_eq!(
+            reasons_left_out(&outcome, "talk4healing"),
+            ["only for Indigenous women; the client is not in that group"]
+        );
+    }
+
+    #[test]
+    fn crisis_lines_are_ordered_by_fit_to_the_results() {
+        let catalog = catalog();
+        let p = profile(30, Province::Ab, Lang::En, &[]);
+        let (_, outcome) = run(&catalog, &p, &[("phq9", 16)], &["suicidal_ideation"]);
+        let list = ids(&outcome);
+        let position = |id: &str| list.iter().position(|x| *x == id).unwrap_or_else(|| panic!("{id}: {list:?}"));
+        assert_eq!(&list[..2], ["crisis-988", "ab-mh-helpline"], "{list:?}");
+        assert!(position("ab-mh-helpline") < position("ab-addiction-helpline"));
+        let addiction = &outcome.recommendations[position("ab-addiction-helpline")];
+        assert!(
+            addiction
+                .reasons
+                .iter()
+                .any(|r| r == "a line for substance-use, gambling: listed after the lines for suicide and distress"),
+            "{:?}",
+            addiction.reasons
+        );
+        // With a substance need the addiction line says so, still after the suicide lines.
+        let (_, outcome) = run(&catalog, &p, &[("phq9", 16), ("dast10", 7)], &["suicidal_ideation"]);
+        let addiction = outcome.recommendations.iter().find(|r| r.resource.id == "ab-addiction-helpline").unwrap();
+        assert!(
+            addiction.reasons.iter().any(|r| r == "for substance-use, which the results show"),
+            "{:?}",
+            addiction.reasons
+        );
+        // Acute risk: 9-1-1 first.
+        let (_, outcome) = run(&catalog, &p, &[], &["asq.acute_positive"]);
+        assert_eq!(ids(&outcome)[0], "emergency-911");
+    }
+
+    #[test]
+    fn navigation_lines_are_offered_at_every_level_and_notes_say_what_the_service_arranges() {
+        let catalog = catalog();
+        for (province, totals, line) in [
+            (Province::On, &[("phq9", 22)][..], "health811-on"),
+            (Province::On, &[("phq9", 17)][..], "connexontario"),
+            (Province::Mb, &[("phq9", 17)][..], "info-211"),
+            (Province::Bc, &[("gad7", 12)][..], "healthlinkbc-811"),
+            (Province::Nu, &[("phq9", 12)][..], "crisis-988"),
+        ] {
+            let (level, outcome) = run(&catalog, &profile(40, province, Lang::En, &[]), totals, &[]);
+            assert!(role_of(&outcome, line).is_some(), "{province:?} {level:?}: {:?}", ids(&outcome));
+            if line != "crisis-988" {
+                assert_eq!(role_of(&outcome, line), Some(Role::Navigation), "{province:?} {level:?}");
+                let rec = outcome.recommendations.iter().find(|r| r.resource.id == line).unwrap();
+                assert!(
+                    rec.reasons[0].starts_with("navigation and intake line: helps find and reach "),
+                    "{:?}",
+                    rec.reasons
+                );
+            }
+        }
+        // Nunavut has no navigation line in the catalog: the note says what the service must do.
+        let mut free_in_nunavut = profile(40, Province::Nu, Lang::En, &[]);
+        free_in_nunavut.free_only = true;
+        let (_, outcome) = run(&catalog, &free_in_nunavut, &[("phq9", 17)], &[]);
+        assert!(
+            outcome
+                .notes
+                .iter()
+                .any(|n| n.contains("the service itself must arrange individual therapy or structured psychotherapy")),
+            "{:?}",
+            outcome.notes
+        );
+        // At levels 1-2 the navigation lines are part of the care.
+        let (_, outcome) = run(&catalog, &profile(40, Province::On, Lang::En, &[]), &[("phq9", 7)], &[]);
+        assert_eq!(role_of(&outcome, "health811-on"), Some(Role::Care));
+    }
+
     fn arb_profile() -> impl Strategy<Value = ClientProfile> {
         (
             0u32..100,
             proptest::sample::select(Province::ALL.to_vec()),
             proptest::sample::select(Lang::ALL.to_vec()),
-            proptest::sample::subsequence(Population::ALL.to_vec(), 0..3),
+            proptest::sample::subsequence(Population::ALL.to_vec(), 0..5),
             any::<[bool; 4]>(),
         )
             .prop_map(|(age, province, language, populations, access)| ClientProfile {
@@ -679,13 +1028,11 @@ mod tests {
         fn safety_properties_hold_for_any_client((p, (totals, flags)) in (arb_profile(), arb_results())) {
             let catalog = catalog();
             let rules = rules();
-            let results = resolve_results(&FakeFacts, &totals, &flags, &PersonContext::default()).unwrap();
-            let s = rules.suggest(&results);
-            let outcome = match_resources(&catalog, &rules, &p, &results, MatchLevel { level: s.level, step_level: s.step_level });
+            let (results, level, outcome) = resolve_and_match(&catalog, &rules, &p, &totals, &flags);
 
             // A flagged client always gets a 24/7 crisis line first.
             if results.flags.iter().any(|f| f.severity == Severity::Critical) {
-                prop_assert_eq!(s.level, Level::Crisis);
+                prop_assert_eq!(level, Level::Crisis);
                 let first = &outcome.recommendations[0];
                 prop_assert!(first.resource.is_crisis() && first.resource.hours.is_24_7(), "first: {}", first.resource.id);
             }
@@ -707,12 +1054,48 @@ mod tests {
             // Every entry is either recommended once or left out with a reason.
             prop_assert_eq!(outcome.recommendations.len() + outcome.excluded.len(), catalog.resources.len());
             prop_assert!(outcome.excluded.iter().all(|e| !e.reasons.is_empty()));
+            // A resource restricted to an audience never reaches a client outside it, in any
+            // block (stated from the audience fields, not through the matcher's own helpers).
+            let populations = p.effective_populations();
+            for rec in &outcome.recommendations {
+                if let Some(audience) = rec.resource.audience.as_ref().filter(|a| !a.serves_everyone) {
+                    prop_assert!(audience.all_of.iter().all(|x| populations.contains(x)), "{} to {:?}", &rec.resource.id, &populations);
+                    prop_assert!(audience.any_of.is_empty() || audience.any_of.iter().any(|x| populations.contains(x)), "{} to {:?}", &rec.resource.id, &populations);
+                    prop_assert!(audience.families_of.is_none_or(|g| populations.contains(&g)), "{} to {:?}", &rec.resource.id, &populations);
+                }
+            }
             // A part-time crisis line is never before the first 24/7 one.
             if outcome.flagged {
                 let first_part_time = outcome.recommendations.iter().position(|r| r.role == Role::Crisis && !r.resource.hours.is_24_7());
                 let first_24_7 = outcome.recommendations.iter().position(|r| r.resource.hours.is_24_7());
                 if let Some(pt) = first_part_time {
                     prop_assert!(first_24_7.is_some_and(|f| f < pt));
+                }
+            }
+        }
+
+        #[test]
+        fn crisis_lines_are_ordered_by_fit((p, (totals, flags)) in (arb_profile(), arb_results())) {
+            let catalog = catalog();
+            let rules = rules();
+            let (results, _, outcome) = resolve_and_match(&catalog, &rules, &p, &totals, &flags);
+            let crisis: Vec<&Resource> =
+                outcome.recommendations.iter().filter(|r| r.role == Role::Crisis).map(|r| r.resource).collect();
+            let acute = rules.is_acute(&results) || rules.criteria_met(&results).iter().any(|(c, _)| *c == Criterion::AcuteRisk);
+            // 9-1-1 first when the risk is acute.
+            if acute {
+                prop_assert!(crisis.first().is_some_and(|r| r.emergency), "{:?}", crisis.iter().map(|r| &r.id).collect::<Vec<_>>());
+            }
+            // A line only for substance use or gambling never comes before a 24/7 line for
+            // suicide or distress unless the results show a substance need.
+            let substance_need = rules.needs(&results).iter().any(|n| n.conditions.iter().any(|c| matches!(c, Condition::SubstanceUse | Condition::Gambling)));
+            let substance_only = |r: &Resource| r.conditions.iter().all(|c| matches!(c, Condition::SubstanceUse | Condition::Gambling));
+            let general = |r: &Resource| !r.emergency && r.hours.is_24_7() && r.conditions.iter().any(|c| matches!(c, Condition::Suicide | Condition::Distress));
+            if !substance_need {
+                for (i, line) in crisis.iter().enumerate() {
+                    if substance_only(line) {
+                        prop_assert!(crisis[i + 1..].iter().all(|later| !general(later)), "{} before a general line: {:?}", &line.id, crisis.iter().map(|r| &r.id).collect::<Vec<_>>());
+                    }
                 }
             }
         }

@@ -202,6 +202,23 @@ mod tests {
         assert!(plan.resources.iter().all(|r| !r.reasons.is_empty()));
     }
 
+    /// Issue 12: the staff results screen of a francophone client with no population listed
+    /// Trans Lifeline (English only, weekday hours) second.
+    #[test]
+    fn a_client_outside_a_population_never_sees_its_lines_on_the_results_screen() {
+        let library = Library::shipped();
+        let care = Care::shipped(&library).unwrap();
+        for result in [phq9(&[0, 1, 0, 1, 0, 0, 0, 0, 0, 0]), phq9(&[2, 2, 2, 2, 2, 2, 2, 2, 1, 0])] {
+            let plan = care.plan(&library, &client("ON", Lang::Fr, &[], &[]), &[&result], &[], "2026-11-25");
+            let ids: Vec<&str> = plan.resources.iter().map(|r| r.id.as_str()).collect();
+            for id in ["trans-lifeline", "lgbt-youthline", "black-youth-helpline", "talk4healing", "vac-assistance"] {
+                assert!(!ids.contains(&id), "{id} in {ids:?}");
+            }
+            let plan = care.plan(&library, &client("ON", Lang::Fr, &["trans"], &[]), &[&result], &[], "2026-11-25");
+            assert!(plan.resources.iter().any(|r| r.id == "trans-lifeline"), "{:?}", plan.resources);
+        }
+    }
+
     #[test]
     fn mild_results_get_a_level_and_resources_with_reasons() {
         let library = Library::shipped();
