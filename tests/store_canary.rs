@@ -144,6 +144,7 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
             rules_fired: vec!["phq9-moderate".into()],
             final_level: Some("4".into()),
             override_reason: Some(CANARIES[5].into()),
+            lifted_exclusions: vec![],
         },
     })
     .unwrap();

@@ -471,3 +471,59 @@ fn literature_rules_reach_the_suggested_level() {
         assert!(reasons.iter().any(|r| r.starts_with(reason)), "{extra:?}: {reasons:?}");
     }
 }
+
+/// Issue 12, item 3: a clinician's override lifts a flag-based exclusion with a recorded reason;
+/// `--explain` shows the exclusion and its lifting; acute risk, a missing reason, an unknown
+/// resource or no clinician are refused.
+#[test]
+fn a_clinician_lifts_a_flag_based_exclusion_and_explain_shows_both() {
+    let base = [
+        "--age",
+        "40",
+        "--province",
+        "BC",
+        "--lang",
+        "en",
+        "--result",
+        "phq9=12",
+        "--flag",
+        "suicidal_ideation",
+        "--override-level",
+        "3",
+        "--override-reason",
+        "ASQ negative",
+    ];
+    let reasons_of = |json: &Value, id: &str, block: &str| -> Option<Vec<String>> {
+        json[block].as_array()?.iter().find(|r| r["id"] == id).map(|r| {
+            r["reasons"].as_array().into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect()
+        })
+    };
+    let mut args = base.to_vec();
+    args.extend(["--override-by", "Dr Lee"]);
+    let without = run_json(&args);
+    assert!(reasons_of(&without, "bounceback", "excluded").is_some(), "{without}");
+    args.extend(["--lift-exclusion", "bounceback:suicide-risk:ASQ negative, passive thoughts, safety plan"]);
+    let with = run_json(&args);
+    let reasons = reasons_of(&with, "bounceback", "resources").unwrap_or_else(|| panic!("offered: {with}"));
+    assert!(
+        reasons.iter().any(|r| r.starts_with("excludes clients with suicide risk")
+            && r.ends_with("lifted by a clinician: ASQ negative, passive thoughts, safety plan")),
+        "{reasons:?}"
+    );
+    for (extra, message) in [
+        (vec!["--override-by", "Dr Lee", "--lift-exclusion", "bounceback:acute-risk:sure"], "cannot be lifted"),
+        (
+            vec!["--override-by", "Dr Lee", "--lift-exclusion", "bounceback:suicide-risk:  "],
+            "needs a resource id and a reason",
+        ),
+        (vec!["--override-by", "Dr Lee", "--lift-exclusion", "nosuch:suicide-risk:why"], "no resource `nosuch`"),
+        (vec!["--lift-exclusion", "bounceback:suicide-risk:why"], "--override-by"),
+    ] {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let output = Command::cargo_bin("triage").unwrap().arg("match").args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}

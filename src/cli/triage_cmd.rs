@@ -29,9 +29,9 @@ use crate::triage::catalog::{Catalog, Resource, SHIPPED, SHIPPED_RULES};
 use crate::triage::date::Date;
 use crate::triage::facts::{PersonContext, Sex, parse_result_arg, resolve_results};
 use crate::triage::level::{Level, LevelDecision};
-use crate::triage::matching::{ClientProfile, MatchLevel, MatchOutcome, match_resources};
+use crate::triage::matching::{ClientProfile, LiftedExclusion, MatchLevel, MatchOutcome, match_resources_lifting};
 use crate::triage::rules::RuleSet;
-use crate::triage::vocab::{Lang, Population, Province};
+use crate::triage::vocab::{Criterion, Lang, Population, Province};
 
 #[derive(Debug, Subcommand)]
 pub enum TriageCommand {
@@ -92,6 +92,11 @@ pub struct MatchArgs {
     pub override_by: Option<String>,
     #[arg(long, value_name = "REASON")]
     pub override_reason: Option<String>,
+    /// A clinician lifts one resource's exclusion for this client, with the reason (repeatable;
+    /// needs --override-by; acute risk cannot be lifted), e.g.
+    /// `bounceback:suicide-risk:ASQ negative, passive thoughts, safety plan`.
+    #[arg(long = "lift-exclusion", value_name = "RESOURCE:CRITERION:REASON", value_parser = parse_lift)]
+    pub lift_exclusions: Vec<LiftedExclusion>,
     /// Read the rules from this file instead of the copy built into the binary.
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -153,6 +158,22 @@ fn parse_level(text: &str) -> Result<Level, String> {
     Level::parse(text)
         .ok_or_else(|| format!("unknown level `{}`; expected crisis, 1, 2, 3, 4 or 5", terminal_text(text, false)))
 }
+fn parse_lift(text: &str) -> Result<LiftedExclusion, String> {
+    let mut parts = text.splitn(3, ':');
+    let (Some(resource), Some(criterion), Some(reason)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("use RESOURCE:CRITERION:REASON, e.g. bounceback:suicide-risk:ASQ negative, safety plan".into());
+    };
+    let criterion = Criterion::parse(criterion).ok_or_else(|| Criterion::unknown(criterion))?;
+    let lift = LiftedExclusion { resource: resource.trim().to_string(), criterion, reason: reason.trim().to_string() };
+    if criterion == Criterion::AcuteRisk {
+        return Err("an acute-risk exclusion cannot be lifted: acute risk is 9-1-1".into());
+    }
+    if !lift.is_valid() || lift.resource.is_empty() {
+        return Err("a lifted exclusion needs a resource id and a reason".into());
+    }
+    Ok(lift)
+}
+
 fn parse_sex(text: &str) -> Result<Sex, String> {
     match text.to_ascii_lowercase().as_str() {
         "female" | "f" => Ok(Sex::Female),
@@ -305,8 +326,16 @@ fn run_match(args: &MatchArgs) -> ExitCode {
         free_only: args.free_only,
     };
     let step_level = if decision.final_level == Level::Crisis { suggestion.step_level } else { decision.final_level };
-    let outcome =
-        match_resources(&catalog, &rules, &profile, &results, MatchLevel { level: decision.final_level, step_level });
+    if !args.lift_exclusions.is_empty() && args.override_by.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        return bad_input("--lift-exclusion needs --override-by (the clinician who lifts it)");
+    }
+    for lift in &args.lift_exclusions {
+        if !catalog.resources.iter().any(|r| r.id == lift.resource) {
+            return bad_input(format!("--lift-exclusion: no resource `{}` in the catalog", clean(&lift.resource)));
+        }
+    }
+    let level = MatchLevel { level: decision.final_level, step_level };
+    let outcome = match_resources_lifting(&catalog, &rules, &profile, &results, level, &args.lift_exclusions);
     if args.json {
         say!("{}", match_json(&decision, step_level, &outcome, args.lang, args.explain));
     } else {

@@ -258,6 +258,7 @@ pub(crate) mod tests {
             override_reason: None,
             decided_ms: at,
             decided_by: "t".into(),
+            lifted_exclusions: Vec::new(),
         }
     }
 

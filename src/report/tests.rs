@@ -97,6 +97,7 @@ pub(crate) fn encounter(
                     override_reason: None,
                     decided_ms: decided,
                     decided_by: "t".into(),
+                    lifted_exclusions: Vec::new(),
                 }]
             })
             .unwrap_or_default(),

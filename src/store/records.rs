@@ -583,6 +583,9 @@ pub struct Decision {
     pub override_reason: Option<String>,
     pub decided_ms: i64,
     pub decided_by: String,
+    /// Flag-based exclusions the clinician lifted for this client, each with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lifted_exclusions: Vec<crate::triage::matching::LiftedExclusion>,
 }
 
 /// Input for a triage decision.
@@ -592,6 +595,8 @@ pub struct NewDecision {
     pub rules_fired: Vec<String>,
     pub final_level: Option<String>,
     pub override_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lifted_exclusions: Vec<crate::triage::matching::LiftedExclusion>,
 }
 
 /// One resource offered in a referral.

@@ -131,6 +131,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             override_reason: None,
             decided_ms: created,
             decided_by: actor.user().to_string(),
+            lifted_exclusions: Vec::new(),
         };
         writer.child(Kind::Decision, &encounter.id, writer.next_seq()?, &decision);
         folded.apply(Saved::Decision(&decision));

@@ -1477,6 +1477,24 @@ impl Store for SledStore {
             }
         }
         let reason = decision.override_reason.as_deref().map(|r| clean_text("override reason", r, 4000)).transpose()?;
+        // Lifting an exclusion is a clinician's decision, with a reason; acute risk is never lifted.
+        if !decision.lifted_exclusions.is_empty() {
+            self.authorize(actor, Operation::OverrideDecision, Some(encounter.to_string()), None)?;
+        }
+        let mut lifted = Vec::with_capacity(decision.lifted_exclusions.len());
+        for lift in &decision.lifted_exclusions {
+            if !lift.is_valid() {
+                return Err(StoreError::Invalid {
+                    field: "lifted exclusion",
+                    reason: "a lifted exclusion needs a reason, and acute risk cannot be lifted".into(),
+                });
+            }
+            lifted.push(crate::triage::matching::LiftedExclusion {
+                resource: clean_text("lifted exclusion", &lift.resource, 100)?,
+                criterion: lift.criterion,
+                reason: clean_text("lifted exclusion reason", lift.reason.trim(), 2000)?,
+            });
+        }
         self.save_child(actor, Operation::RecordDecision, Kind::Decision, encounter, |id| Decision {
             schema_version: 1,
             id,
@@ -1487,6 +1505,7 @@ impl Store for SledStore {
             override_reason: reason,
             decided_ms: now_ms(),
             decided_by: actor.user().to_string(),
+            lifted_exclusions: lifted,
         })
     }
 

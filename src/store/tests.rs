@@ -124,6 +124,7 @@ fn full_encounter_round_trip_and_reopen() {
                 rules_fired: vec!["r1".into()],
                 final_level: None,
                 override_reason: None,
+                lifted_exclusions: Vec::new(),
             },
         )
         .unwrap();
@@ -164,6 +165,7 @@ fn overriding_needs_a_clinician_and_a_reason() {
         rules_fired: vec![],
         final_level: Some("4".into()),
         override_reason: None,
+        lifted_exclusions: Vec::new(),
     };
     assert!(matches!(store.save_decision(&intake, &encounter.id, &over), Err(StoreError::Denied { .. })));
     assert!(matches!(store.save_decision(&clinician, &encounter.id, &over), Err(StoreError::Invalid { .. })));
@@ -509,6 +511,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                             rules_fired: vec![],
                             final_level: None,
                             override_reason: None,
+                            lifted_exclusions: Vec::new(),
                         },
                     )
                     .map(|_| ()),
@@ -521,6 +524,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                             rules_fired: vec![],
                             final_level: Some("3".into()),
                             override_reason: Some("r".into()),
+                            lifted_exclusions: Vec::new(),
                         },
                     )
                     .map(|_| ()),

@@ -103,6 +103,23 @@ pub struct MatchLevel {
     pub step_level: Level,
 }
 
+/// A clinician lifted one flag-based exclusion of one resource for this client, with a reason
+/// (e.g. BounceBack excludes any PHQ-9 item 9 >= 1; "ASQ negative, passive thoughts, safety
+/// plan"). An acute-risk exclusion cannot be lifted: acute risk is 9-1-1, not a referral.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LiftedExclusion {
+    pub resource: String,
+    pub criterion: Criterion,
+    pub reason: String,
+}
+
+impl LiftedExclusion {
+    /// Whether this lift may apply: not acute risk, and a reason given.
+    pub fn is_valid(&self) -> bool {
+        self.criterion != Criterion::AcuteRisk && !self.reason.trim().is_empty()
+    }
+}
+
 struct Candidate<'a> {
     resource: &'a Resource,
     reasons: Vec<String>,
@@ -125,6 +142,21 @@ pub fn match_resources<'a>(
     profile: &ClientProfile,
     results: &Results,
     level: MatchLevel,
+) -> MatchOutcome<'a> {
+    match_resources_lifting(catalog, rules, profile, results, level, &[])
+}
+
+/// As [`match_resources`], with exclusions a clinician lifted: a lifted exclusion no longer
+/// keeps the resource out, and the resource's reasons say which exclusion was lifted and why
+/// (shown by `--explain` and on the results screen). Invalid lifts (acute risk, no reason)
+/// change nothing.
+pub fn match_resources_lifting<'a>(
+    catalog: &'a Catalog,
+    rules: &RuleSet,
+    profile: &ClientProfile,
+    results: &Results,
+    level: MatchLevel,
+    lifted: &[LiftedExclusion],
 ) -> MatchOutcome<'a> {
     let populations = profile.effective_populations();
     let criteria = rules.criteria_met(results);
@@ -164,7 +196,9 @@ pub fn match_resources<'a>(
     let mut excluded: Vec<Exclusion<'a>> = Vec::new();
 
     for resource in &catalog.resources {
-        let blockers = hard_blockers(resource, profile, &populations, &criteria);
+        let lifts: Vec<&LiftedExclusion> =
+            lifted.iter().filter(|l| l.resource == resource.id && l.is_valid()).collect();
+        let blockers = hard_blockers(resource, profile, &populations, &criteria, &lifts);
         if !blockers.is_empty() {
             excluded.push(Exclusion { resource, reasons: blockers });
             continue;
@@ -177,6 +211,17 @@ pub fn match_resources<'a>(
         // The reasons every recommendation carries; built only for those recommended.
         let shared = || {
             let mut shared = Vec::new();
+            for (criterion, why) in &criteria {
+                if let Some(lift) = lifts.iter().find(|l| l.criterion == *criterion)
+                    && resource.exclusions.contains(criterion)
+                {
+                    shared.push(format!(
+                        "excludes clients with {} ({why}): lifted by a clinician: {}",
+                        criterion_phrase(*criterion),
+                        lift.reason.trim()
+                    ));
+                }
+            }
             if let Some(audience) = resource.audience.as_ref().filter(|_| designed_for) {
                 shared.push(format!("for {}", audience_phrase(audience, &populations)));
             }
@@ -558,6 +603,7 @@ fn hard_blockers(
     profile: &ClientProfile,
     populations: &[Population],
     criteria: &[(Criterion, String)],
+    lifted: &[&LiftedExclusion],
 ) -> Vec<String> {
     let mut out = Vec::new();
     match resource.status {
@@ -601,7 +647,7 @@ fn hard_blockers(
         out.push(format!("cost is {}; the client needs free services", resource.cost));
     }
     for (criterion, why) in criteria {
-        if resource.exclusions.contains(criterion) {
+        if resource.exclusions.contains(criterion) && !lifted.iter().any(|l| l.criterion == *criterion) {
             out.push(format!("excludes clients with {} ({why})", criterion_phrase(*criterion)));
         }
     }
@@ -697,6 +743,43 @@ mod tests {
             "{:?}",
             bounce.reasons
         );
+    }
+
+    #[test]
+    fn a_clinician_lifts_a_flag_based_exclusion_with_a_reason_but_never_an_acute_one() {
+        let catalog = catalog();
+        let rules = rules();
+        let p = profile(40, Province::Bc, Lang::En, &[]);
+        let totals = vec![("phq9".to_string(), 12)];
+        let results =
+            resolve_results(&FakeFacts, &totals, &["suicidal_ideation".to_string()], &PersonContext::default())
+                .unwrap();
+        // The clinician's decision: level 3 after a negative ASQ (passive thoughts, safety plan).
+        let level = MatchLevel { level: Level::Three, step_level: Level::Three };
+        let without = match_resources(&catalog, &rules, &p, &results, level);
+        let excluded = without.excluded.iter().find(|e| e.resource.id == "bounceback").unwrap();
+        assert!(excluded.reasons.iter().any(|r| r.starts_with("excludes clients with suicide risk")));
+        let lift = |criterion, reason: &str| LiftedExclusion {
+            resource: "bounceback".into(),
+            criterion,
+            reason: reason.into(),
+        };
+        let reason = "ASQ negative, passive thoughts, safety plan";
+        let lifted = [lift(Criterion::SuicideRisk, reason)];
+        let with = match_resources_lifting(&catalog, &rules, &p, &results, level, &lifted);
+        let offered = with.recommendations.iter().find(|r| r.resource.id == "bounceback");
+        let offered = offered.unwrap_or_else(|| panic!("lifted, BounceBack is offered: {:?}", with.excluded));
+        assert!(
+            offered.reasons.iter().any(|r| r.contains("excludes clients with suicide risk") && r.ends_with(reason)),
+            "the exclusion and its lifting both show: {:?}",
+            offered.reasons
+        );
+        // Another resource's exclusion is untouched; a lift without a reason changes nothing.
+        for lifts in [vec![lift(Criterion::SuicideRisk, "  ")], vec![lift(Criterion::SubstanceUse, reason)]] {
+            let outcome = match_resources_lifting(&catalog, &rules, &p, &results, level, &lifts);
+            assert!(outcome.excluded.iter().any(|e| e.resource.id == "bounceback"));
+        }
+        assert!(!lift(Criterion::AcuteRisk, reason).is_valid(), "acute risk is never lifted");
     }
 
     #[test]

@@ -181,6 +181,8 @@ pub enum Effect {
         reasons: Vec<String>,
         final_level: String,
         override_reason: Option<String>,
+        /// Exclusions the clinician lifted, each with its reason (recorded with the decision).
+        lifted: Vec<crate::triage::matching::LiftedExclusion>,
     },
     /// (resource id, reasons shown, chosen by the client)
     SaveReferral {
@@ -452,6 +454,21 @@ pub struct ResultsState {
     /// The QR code of each matched resource's web address (by position in `plan.resources`),
     /// encoded once here because encoding costs several times a whole frame.
     pub qr_codes: Vec<Option<Vec<String>>>,
+    /// The reason of the override saved last (kept so a later lift re-records the same level).
+    pub decided_reason: Option<String>,
+    /// Exclusions lifted in the decision saved last.
+    pub lifted: Vec<crate::triage::matching::LiftedExclusion>,
+    /// A clinician lifting an exclusion: which (`plan.liftable`), then the reason.
+    pub lifting: Option<LiftPrompt>,
+    /// The decision being saved: level, override reason, lifted exclusions.
+    pub saving: Option<(Level, Option<String>, Vec<crate::triage::matching::LiftedExclusion>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LiftPrompt {
+    /// Index into `plan.liftable`, once chosen.
+    pub choice: Option<usize>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1029,17 +1046,26 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::DecisionSaved(result) => {
-            if let Screen::Results(state) = &mut app.screen {
+            if let (Screen::Results(state), Some(intake)) = (&mut app.screen, app.intake.as_ref()) {
                 match result {
                     Ok(()) => {
-                        if let Some((level, _)) = state.overriding.take() {
-                            state.decided = Some(level);
-                        } else if state.decided.is_none() {
-                            state.decided = Some(state.plan.suggested);
+                        let saved = state.saving.take();
+                        state.overriding = None;
+                        let (level, reason, lifted) =
+                            saved.unwrap_or((state.decided.unwrap_or(state.plan.suggested), None, Vec::new()));
+                        let replanned = state.decided != Some(level) || state.lifted != lifted;
+                        state.decided = Some(level);
+                        state.decided_reason = reason;
+                        state.lifted = lifted;
+                        if replanned {
+                            replan(state, intake, library, care, today);
                         }
                         app.status = Some((false, Text::DecisionSaved.get(app.lang).to_string()));
                     }
-                    Err(message) => app.status = Some((true, message)),
+                    Err(message) => {
+                        state.saving = None;
+                        app.status = Some((true, message));
+                    }
                 }
             }
             Vec::new()
@@ -1161,6 +1187,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
 }
 
 fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
+    let clinician = app.session.as_ref().is_some_and(|s| s.role == "clinician");
     if matches!(action, Action::Lock) && app.session.is_some() {
         let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
         app.locked = Some(login_form(&user));
@@ -1422,11 +1449,12 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             _ => Vec::new(),
         },
-        Screen::Results(state) => results_key(state, action, app.intake.as_ref(), lang, today).unwrap_or_else(|| {
-            app.intake = None;
-            app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
-            vec![Effect::LoadHome]
-        }),
+        Screen::Results(state) => results_key(state, action, app.intake.as_ref(), (lang, clinician), today)
+            .unwrap_or_else(|| {
+                app.intake = None;
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                vec![Effect::LoadHome]
+            }),
     }
 }
 
@@ -1445,7 +1473,25 @@ pub(crate) fn results_screen(intake: &Intake, library: &Library, care: &Care, to
         summary: None,
         error: None,
         qr_codes,
+        decided_reason: None,
+        lifted: Vec::new(),
+        lifting: None,
+        saving: None,
     }))
+}
+
+/// The plan again after a decision: matched at the final level, with the lifted exclusions;
+/// the picks of resources still listed are kept.
+fn replan(state: &mut ResultsState, intake: &Intake, library: &Library, care: &Care, today: &str) {
+    let results: Vec<&ScoreResult> = intake.flow.results().collect();
+    let decided = super::care::Decided { level: state.decided, lifted: state.lifted.clone() };
+    let plan = care.plan_decided(library, &intake.client, &results, &[], today, &decided);
+    let picked_ids: Vec<&str> =
+        state.plan.resources.iter().zip(&state.picked).filter(|(_, p)| **p).map(|(r, _)| r.id.as_str()).collect();
+    state.picked = plan.resources.iter().map(|r| picked_ids.contains(&r.id.as_str())).collect();
+    state.qr_codes = plan.resources.iter().map(|r| r.url.as_deref().and_then(crate::tui::qr::lines)).collect();
+    state.cursor = state.cursor.min(plan.resources.len().saturating_sub(1));
+    state.plan = plan;
 }
 
 /// Keys on the results screen; `None` means the worker finished and goes home.
@@ -1453,11 +1499,53 @@ fn results_key(
     state: &mut ResultsState,
     action: Action,
     intake: Option<&Intake>,
-    lang: Lang,
+    (lang, clinician): (Lang, bool),
     today: &str,
 ) -> Option<Vec<Effect>> {
     let intake = intake?;
     state.error = None;
+    let save = |state: &mut ResultsState, level: Level, reason: Option<String>, lifted: Vec<_>| {
+        state.saving = Some((level, reason.clone(), lifted.clone()));
+        Effect::SaveDecision {
+            encounter: intake.encounter.clone(),
+            suggested: state.plan.suggested.as_str().to_string(),
+            reasons: state.plan.reasons.clone(),
+            final_level: level.as_str().to_string(),
+            override_reason: reason,
+            lifted,
+        }
+    };
+    if let Some(prompt) = state.lifting.as_mut() {
+        match (prompt.choice, action) {
+            (_, Action::Back) => state.lifting = None,
+            (None, Action::Choose(n)) if n < state.plan.liftable.len() => prompt.choice = Some(n),
+            (Some(_), Action::Input(c)) if prompt.reason.chars().count() < 300 => prompt.reason.push(c),
+            (Some(_), Action::Toggle) => prompt.reason.push(' '),
+            (Some(_), Action::DeleteChar) => {
+                prompt.reason.pop();
+            }
+            (Some(choice), Action::Submit) => {
+                if prompt.reason.trim().is_empty() {
+                    state.error = Some(Text::LiftReasonNeeded);
+                    return Some(Vec::new());
+                }
+                let Some(target) = state.plan.liftable.get(choice) else { return Some(Vec::new()) };
+                let mut lifted = state.lifted.clone();
+                lifted.push(crate::triage::matching::LiftedExclusion {
+                    resource: target.resource.clone(),
+                    criterion: target.criterion,
+                    reason: prompt.reason.trim().to_string(),
+                });
+                state.lifting = None;
+                // Recorded at once, as a new decision at the level already decided.
+                let level = state.decided.unwrap_or(state.plan.suggested);
+                let reason = state.decided_reason.clone();
+                return Some(vec![save(state, level, reason, lifted)]);
+            }
+            _ => {}
+        }
+        return Some(Vec::new());
+    }
     if let Some((level, reason)) = state.overriding.as_mut() {
         match action {
             Action::Up | Action::Down => {
@@ -1477,13 +1565,9 @@ fn results_key(
                     state.error = Some(Text::OverrideReason);
                     return Some(Vec::new());
                 }
-                return Some(vec![Effect::SaveDecision {
-                    encounter: intake.encounter.clone(),
-                    suggested: state.plan.suggested.as_str().to_string(),
-                    reasons: state.plan.reasons.clone(),
-                    final_level: level.as_str().to_string(),
-                    override_reason: Some(reason.trim().to_string()),
-                }]);
+                let (level, reason) = (*level, Some(reason.trim().to_string()));
+                let lifted = state.lifted.clone();
+                return Some(vec![save(state, level, reason, lifted)]);
             }
             _ => {}
         }
@@ -1499,13 +1583,12 @@ fn results_key(
             }
         }
         Action::Letter('c') => {
-            return Some(vec![Effect::SaveDecision {
-                encounter: intake.encounter.clone(),
-                suggested: state.plan.suggested.as_str().to_string(),
-                reasons: state.plan.reasons.clone(),
-                final_level: state.plan.suggested.as_str().to_string(),
-                override_reason: None,
-            }]);
+            let (suggested, lifted) = (state.plan.suggested, state.lifted.clone());
+            return Some(vec![save(state, suggested, None, lifted)]);
+        }
+        // A clinician lifts a flag-based exclusion, with a reason (issue 12).
+        Action::Letter('x') if clinician && !state.plan.liftable.is_empty() => {
+            state.lifting = Some(LiftPrompt::default());
         }
         Action::Letter('o') => state.overriding = Some((state.plan.suggested, String::new())),
         Action::Letter('p') => {

@@ -279,6 +279,7 @@ pub trait Backend {
         reasons: &[String],
         final_level: &str,
         override_reason: Option<&str>,
+        lifted: &[crate::triage::matching::LiftedExclusion],
     ) -> BackendResult<()>;
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;

@@ -5,9 +5,10 @@
 use crate::instrument::{FlagHit, Library, ScoreResult, Severity};
 use crate::triage::catalog::{SHIPPED, SHIPPED_RULES};
 use crate::triage::facts::{PersonContext, resolve_results};
-use crate::triage::matching::{MatchLevel, Role};
+use crate::triage::matching::{LiftedExclusion, MatchLevel, Role, match_resources_lifting};
+use crate::triage::vocab::Criterion;
 use crate::triage::vocab::{Lang as TriageLang, Population, Province};
-use crate::triage::{Catalog, ClientProfile, Level, RuleSet, match_resources};
+use crate::triage::{Catalog, ClientProfile, Level, RuleSet};
 
 use super::app::{App, Screen, age_on};
 use super::backend::ClientInfo;
@@ -31,6 +32,26 @@ pub struct Plan {
     pub reasons: Vec<String>,
     pub resources: Vec<PlannedResource>,
     pub notes: Vec<String>,
+    /// Resources left out only by a flag-based exclusion a clinician may lift (not acute risk).
+    pub liftable: Vec<Liftable>,
+}
+
+/// A resource a flag-based exclusion keeps out, which a clinician may lift with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Liftable {
+    pub resource: String,
+    pub name: String,
+    pub criterion: Criterion,
+    /// Why the exclusion applies ("excludes clients with suicide risk (...)").
+    pub why: String,
+}
+
+/// What a clinician decided that changes the plan: the final level (matching follows it) and
+/// the exclusions they lifted, each with its reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Decided {
+    pub level: Option<Level>,
+    pub lifted: Vec<LiftedExclusion>,
 }
 
 /// The catalog and the level rules.
@@ -61,6 +82,20 @@ impl Care {
         extra_flags: &[(String, FlagHit)],
         today: &str,
     ) -> Plan {
+        self.plan_decided(library, client, results, extra_flags, today, &Decided::default())
+    }
+
+    /// The plan at the level a clinician decided (matching follows the final level, as
+    /// `triage match` does), with the exclusions they lifted.
+    pub fn plan_decided(
+        &self,
+        library: &Library,
+        client: &ClientInfo,
+        results: &[&ScoreResult],
+        extra_flags: &[(String, FlagHit)],
+        today: &str,
+        decided: &Decided,
+    ) -> Plan {
         let age = client.birth_date.as_deref().and_then(|b| age_on(b, today));
         let context = PersonContext { age: age.and_then(|a| u32::try_from(a).ok()), sex: None };
         let totals: Vec<(String, i64)> =
@@ -87,16 +122,26 @@ impl Care {
                     })
                     .cloned()
                     .collect();
-                let mut plan =
-                    self.plan_from(resolve_results(library, &[], &critical, &context).unwrap_or_default(), client, age);
+                let mut plan = self.plan_from(
+                    resolve_results(library, &[], &critical, &context).unwrap_or_default(),
+                    client,
+                    age,
+                    decided,
+                );
                 plan.notes.push(error.to_string());
                 return plan;
             }
         };
-        self.plan_from(resolved, client, age)
+        self.plan_from(resolved, client, age, decided)
     }
 
-    fn plan_from(&self, results: crate::triage::Results, client: &ClientInfo, age: Option<i64>) -> Plan {
+    fn plan_from(
+        &self,
+        results: crate::triage::Results,
+        client: &ClientInfo,
+        age: Option<i64>,
+        decided: &Decided,
+    ) -> Plan {
         let suggestion = self.rules.suggest(&results);
         let profile = ClientProfile {
             age: age.and_then(|a| u32::try_from(a).ok()).unwrap_or(18),
@@ -111,9 +156,32 @@ impl Care {
             phone_only: client.access_needs.iter().any(|a| a == "phone_only"),
             free_only: client.access_needs.iter().any(|a| a == "free_only"),
         };
-        let level = MatchLevel { level: suggestion.level, step_level: suggestion.step_level };
-        let outcome = match_resources(&self.catalog, &self.rules, &profile, &results, level);
+        let level = match decided.level {
+            None => MatchLevel { level: suggestion.level, step_level: suggestion.step_level },
+            Some(Level::Crisis) => MatchLevel { level: Level::Crisis, step_level: suggestion.step_level },
+            Some(level) => MatchLevel { level, step_level: level },
+        };
+        let outcome = match_resources_lifting(&self.catalog, &self.rules, &profile, &results, level, &decided.lifted);
+        let criteria = self.rules.criteria_met(&results);
         let lang = profile.language;
+        let liftable = outcome
+            .excluded
+            .iter()
+            .flat_map(|e| {
+                let exclusions = &e.resource.exclusions;
+                criteria.iter().filter(move |(c, _)| *c != Criterion::AcuteRisk && exclusions.contains(c)).filter_map(
+                    move |(c, _)| {
+                        let why = e.reasons.iter().find(|r| r.starts_with("excludes clients with"))?;
+                        Some(Liftable {
+                            resource: e.resource.id.clone(),
+                            name: e.resource.name(lang).to_string(),
+                            criterion: *c,
+                            why: why.clone(),
+                        })
+                    },
+                )
+            })
+            .collect();
         let resources = outcome
             .recommendations
             .iter()
@@ -127,7 +195,7 @@ impl Care {
                 crisis: r.role == Role::Crisis,
             })
             .collect();
-        Plan { suggested: suggestion.level, reasons: suggestion.reasons, resources, notes: outcome.notes }
+        Plan { suggested: suggestion.level, reasons: suggestion.reasons, resources, notes: outcome.notes, liftable }
     }
 
     /// The crisis lines to show on the crisis screen, for the client in front.

@@ -64,9 +64,16 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
             let raised = if urgent { crate::store::CRISIS_URGENT_RAISED } else { crate::store::CRISIS_FLAG_RAISED };
             Action::Saved(backend.record_crisis_action(&encounter, &flags, raised, "").map(|_| ()))
         }
-        Effect::SaveDecision { encounter, suggested, reasons, final_level, override_reason } => Action::DecisionSaved(
-            backend.save_decision(&encounter, &suggested, &reasons, &final_level, override_reason.as_deref()),
-        ),
+        Effect::SaveDecision { encounter, suggested, reasons, final_level, override_reason, lifted } => {
+            Action::DecisionSaved(backend.save_decision(
+                &encounter,
+                &suggested,
+                &reasons,
+                &final_level,
+                override_reason.as_deref(),
+                &lifted,
+            ))
+        }
         Effect::SaveReferral { encounter, resources } => {
             Action::ReferralSaved(backend.save_referral(&encounter, &resources))
         }

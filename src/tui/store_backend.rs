@@ -386,12 +386,14 @@ impl Backend for StoreBackend {
         reasons: &[String],
         final_level: &str,
         override_reason: Option<&str>,
+        lifted: &[crate::triage::matching::LiftedExclusion],
     ) -> BackendResult<()> {
         let decision = NewDecision {
             suggested_level: suggested.to_string(),
             rules_fired: reasons.to_vec(),
             final_level: Some(final_level.to_string()),
             override_reason: override_reason.map(str::to_string),
+            lifted_exclusions: lifted.to_vec(),
         };
         self.request(Request::SaveDecision { encounter: record_id(encounter)?, decision }).map(|_| ())
     }

@@ -142,6 +142,12 @@ strings! {
     BundleNoRiskScreen => "staff only: does not ask about suicide directly; ask in person", "personnel seulement : ne pose pas directement la question du suicide; posez-la en personne";
     BundleChosen => "Enter starts the intake with: {bundle}", "Entrée commence l'évaluation avec : {bundle}";
     KeyBeginIntake => "start the intake", "commencer l'évaluation";
+    // Lifting a flag-based exclusion (clinicians)
+    KeyLiftExclusion => "lift an exclusion", "lever une exclusion";
+    LiftTitle => "Lift an exclusion for this client (clinician): choose the service, then give the reason.", "Lever une exclusion pour cette personne (clinicien ou clinicienne) : choisissez le service, puis donnez la raison.";
+    LiftReasonLabel => "Reason for lifting it (required):", "Raison de la levée (obligatoire) :";
+    LiftReasonNeeded => "A reason is needed to lift an exclusion.", "Une raison est requise pour lever une exclusion.";
+    LiftedBy => "exclusion lifted by a clinician:", "exclusion levée par un clinicien ou une clinicienne :";
     // A risk answer changed after it was acted on, and a follow-up kept due
     ReasonWithdrawTitle => "This answer removes a risk flag that staff already acted on:", "Cette réponse retire un signalement de risque déjà pris en charge :";
     ReasonWithdrawHelp => "The first answer stays in the record, with your name and this reason. Why is it changing?", "La première réponse reste au dossier, avec votre nom et cette raison. Pourquoi change-t-elle?";

@@ -70,6 +70,7 @@ pub fn key_context(app: &App) -> KeyContext {
         Screen::Questionnaire if app.intake.as_ref().is_some_and(|i| i.reason.is_some()) => KeyContext::Form,
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
+        Screen::Results(state) if state.lifting.as_ref().is_some_and(|l| l.choice.is_some()) => KeyContext::Form,
         Screen::Starting
         | Screen::Home { .. }
         | Screen::Consent
@@ -96,7 +97,7 @@ pub fn screen_keys(app: &App, library: &crate::instrument::Library) -> Vec<(&'st
             Screen::Consent => screens::consent::keys(),
             Screen::Questionnaire => screens::questionnaire::keys(app, library),
             Screen::Crisis(_) => screens::crisis::keys(),
-            Screen::Results(state) => screens::results::keys(state),
+            Screen::Results(state) => screens::results::keys(app, state),
             Screen::History(_) => screens::history::keys(),
             Screen::Admin(state) => screens::admin::keys(state),
             Screen::Report(_) => screens::report::keys(),

@@ -69,8 +69,13 @@ pub fn encounter(
     for answer in phq9(total) {
         c.request(Request::SaveAnswer { encounter: e.id, answer }).unwrap();
     }
-    let decision =
-        NewDecision { suggested_level: level.into(), rules_fired: vec![], final_level: None, override_reason: None };
+    let decision = NewDecision {
+        suggested_level: level.into(),
+        rules_fired: vec![],
+        final_level: None,
+        override_reason: None,
+        lifted_exclusions: vec![],
+    };
     c.request(Request::SaveDecision { encounter: e.id, decision }).unwrap();
     if let Some(resource) = refer {
         let referral = NewReferral {

@@ -238,8 +238,13 @@ mod tests {
         changed.position = 3;
         changed.score = 3;
         store.save_answer(&worker, &encounter.id, &changed).unwrap();
-        let decision =
-            NewDecision { suggested_level: "2".into(), rules_fired: vec![], final_level: None, override_reason: None };
+        let decision = NewDecision {
+            suggested_level: "2".into(),
+            rules_fired: vec![],
+            final_level: None,
+            override_reason: None,
+            lifted_exclusions: Vec::new(),
+        };
         store.save_decision(&worker, &encounter.id, &decision).unwrap();
         let referral = NewReferral {
             resources: vec![ReferralResource { resource_id: "group-cbt".into(), reasons: vec![], chosen: true }],

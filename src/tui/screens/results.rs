@@ -16,17 +16,26 @@ use crate::tui::care::Plan;
 use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
 
-pub fn keys(state: &ResultsState) -> Vec<(&'static str, Text)> {
+pub fn keys(app: &App, state: &ResultsState) -> Vec<(&'static str, Text)> {
     if state.overriding.is_some() {
         return vec![("↑↓", Text::KeyOverride), ("Enter", Text::KeySubmit), ("Esc/^B", Text::KeyBack)];
     }
-    vec![
+    match state.lifting.as_ref().map(|l| l.choice) {
+        Some(None) => return vec![("1-9", Text::KeyChoose), ("Esc/^B", Text::KeyBack)],
+        Some(Some(_)) => return vec![("Enter", Text::KeySubmit), ("Esc/^B", Text::KeyBack)],
+        None => {}
+    }
+    let mut keys = vec![
         ("c", Text::KeyConfirmLevel),
         ("o", Text::KeyOverride),
         ("Space", Text::KeyPick),
         ("p", Text::KeySummary),
         ("f", Text::KeyFinish),
-    ]
+    ];
+    if app.session.as_ref().is_some_and(|s| s.role == "clinician") && !state.plan.liftable.is_empty() {
+        keys.push(("x", Text::KeyLiftExclusion));
+    }
+    keys
 }
 
 pub fn level_text(level: Level) -> Text {
@@ -166,6 +175,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
             Span::styled(format!("{}: ", Text::FinalLevel.get(app.lang)), view.theme.title),
             Span::styled(format!("{} ✓", level_text(decided).get(app.lang)), view.theme.ok),
         ]));
+    }
+    if let Some(lifting) = &state.lifting {
+        level_lines.push(Line::styled(Text::LiftTitle.get(app.lang), view.theme.title));
+        for (index, liftable) in state.plan.liftable.iter().enumerate() {
+            let line = Line::from(vec![
+                Span::styled(format!("  {}  ", index + 1), view.theme.key),
+                Span::raw(format!("{}: {}", clean(&liftable.name), clean(&liftable.why))),
+            ]);
+            level_lines.push(if lifting.choice == Some(index) { line.style(view.theme.selected) } else { line });
+        }
+        if lifting.choice.is_some() {
+            level_lines.push(Line::from(vec![
+                Span::raw(format!("{} ", Text::LiftReasonLabel.get(app.lang))),
+                Span::styled(format!("{}█", clean(&lifting.reason)), view.theme.input),
+            ]));
+        }
     }
     if let Some(error) = state.error {
         level_lines.push(Line::styled(error.get(app.lang), view.theme.warning));
@@ -386,5 +411,59 @@ mod tests {
         update(&mut app, Action::ReferralSaved(Ok(())), library(), care(), "2026-11-25");
         let screen = render(&app, 120, 40);
         assert!(screen.contains("/tmp/referral-20261125-e1.txt"), "{screen}");
+    }
+
+    #[test]
+    fn a_clinician_overrides_the_level_and_lifts_a_flag_based_exclusion_with_a_reason() {
+        let mut app = finished(Lang::En);
+        if let Some(session) = app.session.as_mut() {
+            session.role = "clinician".into();
+        }
+        if let Some(intake) = app.intake.as_mut() {
+            intake.client.province = "BC".into();
+        }
+        let step = |app: &mut crate::tui::app::App, action| update(app, action, library(), care(), "2026-11-25");
+        // Override the crisis suggestion to level 3 (ASQ negative: passive thoughts).
+        step(&mut app, Action::Letter('o'));
+        while !matches!(&app.screen, Screen::Results(s) if s.overriding.as_ref().is_some_and(|o| o.0 == Level::Three)) {
+            step(&mut app, Action::Down);
+        }
+        for c in "ASQ negative".chars() {
+            step(&mut app, Action::Input(c));
+        }
+        let effects = step(&mut app, Action::Submit);
+        assert!(
+            matches!(&effects[..], [Effect::SaveDecision { final_level, .. }] if final_level == "3"),
+            "{effects:?}"
+        );
+        step(&mut app, Action::DecisionSaved(Ok(())));
+        let Screen::Results(state) = &app.screen else { panic!() };
+        let liftable: Vec<&str> = state.plan.liftable.iter().map(|l| l.resource.as_str()).collect();
+        assert!(
+            liftable.contains(&"bounceback"),
+            "matched at level 3, BounceBack is held back by item 9: {liftable:?}"
+        );
+        let index = liftable.iter().position(|id| *id == "bounceback").unwrap();
+        assert!(super::keys(&app, state).iter().any(|(k, _)| *k == "x"), "the footer offers the lift");
+        step(&mut app, Action::Letter('x'));
+        step(&mut app, Action::Choose(index));
+        assert!(step(&mut app, Action::Submit).is_empty(), "a reason is needed");
+        for c in "passive thoughts, safety plan".chars() {
+            step(&mut app, Action::Input(c));
+        }
+        let effects = step(&mut app, Action::Submit);
+        let [Effect::SaveDecision { final_level, override_reason, lifted, .. }] = &effects[..] else {
+            panic!("{effects:?}")
+        };
+        assert_eq!((final_level.as_str(), override_reason.as_deref()), ("3", Some("ASQ negative")));
+        assert_eq!(lifted[0].resource, "bounceback");
+        step(&mut app, Action::DecisionSaved(Ok(())));
+        let Screen::Results(state) = &app.screen else { panic!() };
+        let bounce = state.plan.resources.iter().find(|r| r.id == "bounceback").expect("offered once lifted");
+        assert!(bounce.reasons.iter().any(|r| r.ends_with("lifted by a clinician: passive thoughts, safety plan")));
+        // An intake worker is not offered the lift.
+        app.session.as_mut().unwrap().role = "intake".into();
+        let Screen::Results(state) = &app.screen else { panic!() };
+        assert!(!super::keys(&app, state).iter().any(|(k, _)| *k == "x"));
     }
 }
