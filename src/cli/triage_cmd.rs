@@ -153,7 +153,7 @@ fn parse_level(text: &str) -> Result<Level, String> {
     Level::parse(text)
         .ok_or_else(|| format!("unknown level `{}`; expected crisis, 1, 2, 3, 4 or 5", terminal_text(text, false)))
 }
-fn parse_sex(text: &str) -> Result<Sex, String> {
+pub(crate) fn parse_sex(text: &str) -> Result<Sex, String> {
     match text.to_ascii_lowercase().as_str() {
         "female" | "f" => Ok(Sex::Female),
         "male" | "m" => Ok(Sex::Male),

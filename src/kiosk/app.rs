@@ -779,6 +779,7 @@ fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<
         language: Some(kiosk.lang),
         populations: vec![],
         access_needs: vec![],
+        sex_for_scoring: None,
     };
     deps.care
         .plan(deps.library, &client, &[], flags, "")
