@@ -7,15 +7,18 @@ use store_common::*;
 use triage::server::{Reply, Request};
 use triage::store::{AuditFilter, ClientUpdate, Lang, RecordId, Sex};
 
+/// `triage` run with `args` as the intake worker ivy.
+fn as_ivy(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(["--user", "ivy", "--password-stdin"]);
+    triage(dir, &all, &format!("{IVY_PW}\n"))
+}
+
 #[test]
 fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
     let (_tmp, dir) = initialised();
     let _stop = StopOnDrop(dir.clone());
-    let ivy = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--user", "ivy", "--password-stdin"]);
-        triage(&dir, &all, &format!("{IVY_PW}\n"))
-    };
+    let ivy = |args: &[&str]| as_ivy(&dir, args);
     let id = ok(&ivy(&[
         "client",
         "add",
@@ -92,11 +95,7 @@ fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
 fn client_add_and_edit_record_change_and_clear_the_sex_for_scoring() {
     let (_tmp, dir) = initialised();
     let _stop = StopOnDrop(dir.clone());
-    let ivy = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--user", "ivy", "--password-stdin"]);
-        triage(&dir, &all, &format!("{IVY_PW}\n"))
-    };
+    let ivy = |args: &[&str]| as_ivy(&dir, args);
     let add = ["client", "add", "--name", "Marie Roy", "--province", "qc", "--lang", "fr"];
     // A bad value is refused before anything is asked, naming the value.
     let mut bad = add.to_vec();
