@@ -305,6 +305,41 @@ mod tests {
         assert_eq!(flags, ["non_acute_positive"]);
     }
 
+    /// The positive screen of `id` with `answers` for a person of `sex` and `age`.
+    fn positive(id: &str, answers: &str, sex: Option<Sex>, age: Option<i64>) -> (bool, Option<i64>) {
+        let library = Library::shipped();
+        let Some(instrument) = library.get(id) else { panic!("{id} is shipped") };
+        let answers = parse_answer_list(instrument, answers).unwrap_or_else(|e| panic!("{e}"));
+        let result = score(instrument, &answers, &Context { sex, age, cutoff: None });
+        (result.positive, result.cutoff)
+    }
+
+    /// One rule for both instruments validated by sex: unknown sex takes the more sensitive
+    /// (women's) cut-off, AUDIT 7 and AUDIT-C 3 (instruments.md 2.8, 2.9).
+    #[test]
+    fn unknown_sex_takes_the_womens_cut_off_on_the_audit_and_the_audit_c() {
+        // AUDIT total 7: items 1-3 = 2, 2, 1; 4-8 = 0, 0, 1, 1, 0; 9-10 = 0.
+        let audit_7 = "2,2,1,0,0,1,1,0,0,0";
+        for (sex, age, expected) in [
+            (None, None, (true, Some(7))),
+            (None, Some(40), (true, Some(7))),
+            (Some(Sex::Female), Some(40), (true, Some(7))),
+            (Some(Sex::Male), Some(40), (false, Some(8))),
+            (Some(Sex::Male), None, (false, Some(8))),
+            (Some(Sex::Male), Some(66), (true, Some(7))),
+            (Some(Sex::Male), Some(65), (false, Some(8))),
+        ] {
+            assert_eq!(positive("audit", audit_7, sex, age), expected, "AUDIT 7, {sex:?}, age {age:?}");
+        }
+        // AUDIT-C total 3.
+        let auditc_3 = "1,1,1";
+        for (sex, expected) in
+            [(None, (true, Some(3))), (Some(Sex::Female), (true, Some(3))), (Some(Sex::Male), (false, Some(4)))]
+        {
+            assert_eq!(positive("auditc", auditc_3, sex, Some(40)), expected, "AUDIT-C 3, {sex:?}");
+        }
+    }
+
     #[test]
     fn complete_asq_results_are_unchanged() {
         let negative = asq("n,n,n,n,-");
