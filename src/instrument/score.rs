@@ -17,6 +17,29 @@ pub struct Context {
     pub cutoff: Option<i64>,
 }
 
+impl Context {
+    /// The context of a person of `sex` born on `birth_date`, on the day `on` (both YYYY-MM-DD):
+    /// their age that day; unknown ones stay unknown, and the instruments say what that means.
+    pub fn of_person(sex: Option<Sex>, birth_date: Option<&str>, on: &str) -> Context {
+        Context { sex, age: birth_date.and_then(|birth| age_on(birth, on)), cutoff: None }
+    }
+}
+
+/// Whole years between a birth date and today (both YYYY-MM-DD).
+pub fn age_on(birth: &str, today: &str) -> Option<i64> {
+    let parse = |s: &str| -> Option<(i64, i64, i64)> {
+        let mut parts = s.split('-').map(|p| p.parse::<i64>().ok());
+        Some((parts.next()??, parts.next()??, parts.next()??))
+    };
+    let (by, bm, bd) = parse(birth)?;
+    let (ty, tm, td) = parse(today)?;
+    let mut age = ty - by;
+    if (tm, td) < (bm, bd) {
+        age -= 1;
+    }
+    (age >= 0).then_some(age)
+}
+
 /// The answer given to each item, as an index into the item's options (`None`: not answered).
 pub type Answers = [Option<usize>];
 

@@ -10,6 +10,7 @@ use super::backend::{
 use super::care::{Care, Plan};
 use super::intake::IntakeFlow;
 use super::strings::Text;
+pub use crate::instrument::score::age_on;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult, Sex};
 use crate::triage::Level;
 
@@ -774,21 +775,6 @@ pub fn valid_birth_date(text: &str, today: &str) -> bool {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     day >= 1 && day <= days[(month - 1) as usize] && text <= today
-}
-
-/// Whole years between a birth date and today (both YYYY-MM-DD).
-pub fn age_on(birth: &str, today: &str) -> Option<i64> {
-    let parse = |s: &str| -> Option<(i64, i64, i64)> {
-        let mut parts = s.split('-').map(|p| p.parse::<i64>().ok());
-        Some((parts.next()??, parts.next()??, parts.next()??))
-    };
-    let (by, bm, bd) = parse(birth)?;
-    let (ty, tm, td) = parse(today)?;
-    let mut age = ty - by;
-    if (tm, td) < (bm, bd) {
-        age -= 1;
-    }
-    (age >= 0).then_some(age)
 }
 
 /// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.
