@@ -230,6 +230,29 @@ mod tests {
         assert_eq!(context.and_then(|c| c.age), Some(36));
     }
 
+    /// A claimed kiosk encounter (AUDIT-C total 3) is re-scored with the client's context: the
+    /// women's cut-off 3 for a woman and for unknown sex, the men's 4 for a man.
+    #[test]
+    fn a_reopened_encounter_is_re_scored_with_the_clients_sex() {
+        use crate::instrument::Sex;
+        for (sex, positive) in [(Some(Sex::Female), true), (None, true), (Some(Sex::Male), false)] {
+            let mut app = fixtures::signed_in(Lang::En);
+            let state = crate::tui::backend::EncounterState {
+                encounter: "e1".into(),
+                client: crate::tui::backend::ClientInfo { sex_for_scoring: sex, ..fixtures::client(Lang::En) },
+                instruments: vec!["auditc".into()],
+                consent: Some(true),
+                answers: ["q1", "q2", "q3"].iter().map(|q| ("auditc".to_string(), q.to_string(), 1)).collect(),
+                completed: ["auditc".to_string()].into(),
+                risk: Default::default(),
+            };
+            key(&mut app, Action::EncounterOpened(Ok(state)));
+            let intake = app.intake.as_ref().unwrap_or_else(|| panic!("{:?}", app.screen));
+            let result = intake.flow.results().find(|r| r.instrument == "auditc").map(|r| (r.total, r.positive));
+            assert_eq!(result, Some((Some(3), positive)), "{sex:?}");
+        }
+    }
+
     #[test]
     fn leaving_an_edit_or_a_refused_save_changes_nothing() {
         let mut app = crate::tui::demo::editing_client(Lang::En);
