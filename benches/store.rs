@@ -87,6 +87,7 @@ fn running_owner() -> Running {
         contact: None,
         access_needs: vec![],
         populations: vec![],
+        sex_for_scoring: None,
     };
     let Ok(Reply::Id(id)) = client.request(Request::CreateClient { client: person }) else { panic!("create client") };
     let Ok(Reply::Encounter(encounter)) =
@@ -114,6 +115,7 @@ fn stored_answer_size() -> usize {
                 contact: None,
                 access_needs: vec![],
                 populations: vec![],
+                sex_for_scoring: None,
             },
         )
         .expect("client");

@@ -5,17 +5,20 @@ mod store_common;
 
 use store_common::*;
 use triage::server::{Reply, Request};
-use triage::store::{AuditFilter, ClientUpdate, Lang, RecordId};
+use triage::store::{AuditFilter, ClientUpdate, Lang, RecordId, Sex};
+
+/// `triage` run with `args` as the intake worker ivy.
+fn as_ivy(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut all = args.to_vec();
+    all.extend(["--user", "ivy", "--password-stdin"]);
+    triage(dir, &all, &format!("{IVY_PW}\n"))
+}
 
 #[test]
 fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
     let (_tmp, dir) = initialised();
     let _stop = StopOnDrop(dir.clone());
-    let ivy = |args: &[&str]| {
-        let mut all = args.to_vec();
-        all.extend(["--user", "ivy", "--password-stdin"]);
-        triage(&dir, &all, &format!("{IVY_PW}\n"))
-    };
+    let ivy = |args: &[&str]| as_ivy(&dir, args);
     let id = ok(&ivy(&[
         "client",
         "add",
@@ -86,4 +89,43 @@ fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
     );
     let everything = format!("{entries:?}");
     assert!(!everything.contains("Gagnon") && !everything.contains("phone_only"), "{everything}");
+}
+
+#[test]
+fn client_add_and_edit_record_change_and_clear_the_sex_for_scoring() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let ivy = |args: &[&str]| as_ivy(&dir, args);
+    let add = ["client", "add", "--name", "Marie Roy", "--province", "qc", "--lang", "fr"];
+    // A bad value is refused before anything is asked, naming the value.
+    let mut bad = add.to_vec();
+    bad.extend(["--sex", "woman"]);
+    let refused = ivy(&bad);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown sex `woman`"), "{refused:?}");
+
+    let mut with_sex = add.to_vec();
+    with_sex.extend(["--sex", "female"]);
+    let id = ok(&ivy(&with_sex)).trim().to_string();
+    let record: RecordId = id.parse().unwrap();
+    let mut reader = client(&dir, "ivy", IVY_PW);
+    let sex = |reader: &mut triage::server::client::Client| {
+        let Reply::Client(stored) = reader.request(Request::GetClient { id: record }).unwrap() else { panic!() };
+        stored.sex_for_scoring
+    };
+    assert_eq!(sex(&mut reader), Some(Sex::Female));
+
+    let edited = json(&ivy(&["client", "edit", &id, "--sex", "M", "--json"]));
+    assert_eq!(edited["changed"], serde_json::json!(["sex_for_scoring"]));
+    assert_eq!(sex(&mut reader), Some(Sex::Male));
+    assert!(ok(&ivy(&["client", "edit", &id, "--no-sex"])).contains("changed sex_for_scoring"));
+    assert_eq!(sex(&mut reader), None);
+    // Both at once is refused.
+    assert_eq!(ivy(&["client", "edit", &id, "--sex", "male", "--no-sex"]).status.code(), Some(2));
+
+    let mut admin = client(&dir, "admin", ADMIN_PW);
+    let filter = AuditFilter { client: Some(record), action: Some("client.update".into()), ..Default::default() };
+    let Reply::Audit(entries) = admin.request(Request::AuditList { filter }).unwrap() else { panic!() };
+    let everything = format!("{entries:?}");
+    assert!(!everything.contains("male") && !everything.contains("Male"), "{everything}");
 }

@@ -97,6 +97,7 @@ fn talking_therapies_outcomes_in_the_client_and_service_reports() {
             contact: None,
             access_needs: vec![],
             populations: vec![],
+            sex_for_scoring: None,
         };
         let triage::server::Reply::Id(id) = c.request(triage::server::Request::CreateClient { client: new }).unwrap()
         else {

@@ -136,3 +136,27 @@ fn asq_yes_to_q4_with_q5_missing_is_non_acute_positive() {
         .stdout(predicate::str::contains("missing q5"))
         .stdout(predicate::str::contains("Non-acute positive screen"));
 }
+
+/// One rule for unknown sex on both instruments validated by sex: the women's cut-off.
+#[test]
+fn unknown_sex_takes_the_womens_cut_off_on_audit_and_audit_c() {
+    for (instrument, answers, sex, cutoff, positive) in [
+        ("audit", "2,2,1,0,0,1,1,0,0,0", None, 7, true),
+        ("audit", "2,2,1,0,0,1,1,0,0,0", Some("female"), 7, true),
+        ("audit", "2,2,1,0,0,1,1,0,0,0", Some("male"), 8, false),
+        ("auditc", "1,1,1", None, 3, true),
+        ("auditc", "1,1,1", Some("female"), 3, true),
+        ("auditc", "1,1,1", Some("male"), 4, false),
+    ] {
+        let mut args = vec![instrument, "--answers", answers, "--age", "40"];
+        args.extend(sex.iter().flat_map(|s| ["--sex", s]));
+        let result = score_json(&args);
+        assert_eq!(
+            (result["cutoff"].as_i64(), result["positive"].as_bool()),
+            (Some(cutoff), Some(positive)),
+            "{args:?}"
+        );
+    }
+    let older_man = score_json(&["audit", "--answers", "2,2,1,0,0,1,1,0,0,0", "--sex", "male", "--age", "66"]);
+    assert_eq!(older_man["cutoff"], 7);
+}

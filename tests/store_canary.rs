@@ -96,6 +96,7 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
         contact: Some(CANARIES[2].into()),
         access_needs: vec![],
         populations: vec![],
+        sex_for_scoring: None,
     };
     ivy.request(Request::CreateClient { client: contact }).unwrap();
     let Reply::Encounter(encounter) = ivy
@@ -179,6 +180,7 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
             contact: None,
             access_needs: vec![],
             populations: vec![],
+            sex_for_scoring: None,
         }),
         answers: vec![NewAnswer {
             instrument,

@@ -190,6 +190,7 @@ fn two_staff_clients_and_admin_commands_share_one_directory() {
         contact: None,
         access_needs: vec![],
         populations: vec![],
+        sex_for_scoring: None,
     };
     let Reply::Id(person) = ivy.request(Request::CreateClient { client: new_client }).unwrap() else { panic!() };
     let Reply::Encounter(encounter) = ivy
@@ -234,6 +235,7 @@ fn a_killed_owner_is_replaced_and_nothing_acknowledged_is_lost() {
         contact: None,
         access_needs: vec![],
         populations: vec![],
+        sex_for_scoring: None,
     };
     let Reply::Id(person) = ivy.request(Request::CreateClient { client: new_client }).unwrap() else { panic!() };
     let Reply::Encounter(encounter) = ivy
@@ -282,6 +284,7 @@ fn backup_restore_drill() {
         contact: None,
         access_needs: vec![],
         populations: vec![],
+        sex_for_scoring: None,
     };
     let Reply::Id(person) = ivy.request(Request::CreateClient { client: new_client }).unwrap() else { panic!() };
     let Reply::Encounter(encounter) = ivy

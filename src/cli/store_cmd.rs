@@ -21,7 +21,7 @@ use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::backup::{self, Unlock};
 use crate::store::{
     AccountStatus, AuditFilter, ClientUpdate, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, NewClient,
-    RecordId, SledStore, Store, StoreError, format_time, parse_time,
+    RecordId, Sex, SledStore, Store, StoreError, format_time, parse_time,
 };
 
 /// Where the data directory is and how to print.
@@ -178,6 +178,10 @@ pub enum ClientAction {
         /// YYYY-MM-DD.
         #[arg(long)]
         birth_date: Option<String>,
+        /// Sex for scoring (female or male), for the cut-offs validated by sex (AUDIT, AUDIT-C).
+        /// Left out, the more sensitive (women's) cut-off applies.
+        #[arg(long, value_parser = super::triage_cmd::parse_sex)]
+        sex: Option<Sex>,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
@@ -199,6 +203,12 @@ pub enum ClientAction {
         /// Remove the date of birth.
         #[arg(long)]
         no_birth_date: bool,
+        /// Sex for scoring (female or male), for the cut-offs validated by sex (AUDIT, AUDIT-C).
+        #[arg(long, value_parser = super::triage_cmd::parse_sex, conflicts_with = "no_sex")]
+        sex: Option<Sex>,
+        /// Remove the sex for scoring (the more sensitive, women's, cut-off then applies).
+        #[arg(long)]
+        no_sex: bool,
         /// Replace the populations, comma-separated (youth, indigenous, 2slgbtq, veteran,
         /// perinatal, newcomer); an empty value removes them all.
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -594,7 +604,7 @@ fn execute(command: StoreCommand) -> Outcome {
             ))
         }
         StoreCommand::User { action } => user(action),
-        StoreCommand::Client { action: ClientAction::Add { name, province, lang, birth_date, dir, auth } } => {
+        StoreCommand::Client { action: ClientAction::Add { name, province, lang, birth_date, sex, dir, auth } } => {
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
             let new = NewClient {
@@ -605,6 +615,7 @@ fn execute(command: StoreCommand) -> Outcome {
                 contact: None,
                 access_needs: vec![],
                 populations: vec![],
+                sex_for_scoring: sex,
             };
             let Reply::Id(id) = client.request(Request::CreateClient { client: new })? else {
                 return Err(fail("owner", "unexpected reply"));
@@ -620,6 +631,8 @@ fn execute(command: StoreCommand) -> Outcome {
                     lang,
                     birth_date,
                     no_birth_date,
+                    sex,
+                    no_sex,
                     populations,
                     access_needs,
                     dir,
@@ -637,11 +650,12 @@ fn execute(command: StoreCommand) -> Outcome {
                 contact: None,
                 populations: list(populations),
                 access_needs: list(access_needs),
+                sex_for_scoring: if no_sex { Some(None) } else { sex.map(Some) },
             };
             if changes == ClientUpdate::default() {
                 return Err(fail(
                     "input",
-                    "nothing to change: give at least one of --name, --province, --lang, --birth-date, --no-birth-date, --populations, --access-needs",
+                    "nothing to change: give at least one of --name, --province, --lang, --birth-date, --no-birth-date, --sex, --no-sex, --populations, --access-needs",
                 ));
             }
             let mut secrets = Secrets::new(auth.password_stdin);
@@ -937,6 +951,7 @@ fn durability_writer(dir: &DirArgs, auth: &AuthArgs, count: Option<u64>) -> Outc
                     contact: None,
                     access_needs: vec![],
                     populations: vec![],
+                    sex_for_scoring: None,
                 },
             )?;
             let encounter = store.start_encounter(&actor, &client, crate::store::EncounterOrigin::Staff)?.id;

@@ -174,7 +174,7 @@ fn parse_lift(text: &str) -> Result<LiftedExclusion, String> {
     Ok(lift)
 }
 
-fn parse_sex(text: &str) -> Result<Sex, String> {
+pub(crate) fn parse_sex(text: &str) -> Result<Sex, String> {
     match text.to_ascii_lowercase().as_str() {
         "female" | "f" => Ok(Sex::Female),
         "male" | "m" => Ok(Sex::Male),

@@ -49,8 +49,11 @@ pub fn rows(
         seen.push(id);
         let Some(instrument) = library.get(id) else { continue };
         let Some(answers) = answers_for(instrument, detail) else { continue };
-        let result = library.score(instrument, &answers, &Context::default());
         let at = detail.encounter.created_ms;
+        // Positive as for this client on the day (sex for scoring, age then).
+        let day: String = format_time(at).chars().take(10).collect();
+        let context = Context::of_person(client.sex_for_scoring, client.birth_date.as_deref(), &day);
+        let result = library.score(instrument, &answers, &context);
         let mut cells: Vec<String> = match deid {
             Some(key) => {
                 let shifted = format_time(at + key.shift_ms(&client.id));

@@ -106,6 +106,7 @@ mod tests {
             synthetic: false,
             created_ms: 5,
             created_by: "ivy".into(),
+            sex_for_scoring: None,
         });
         let text = line(&record);
         assert!(text.ends_with('\n') && !text.trim_end().contains('\n'));

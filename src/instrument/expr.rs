@@ -215,6 +215,8 @@ impl Expr {
                 Some(actual) => (actual == code) == *equal,
                 None => false,
             },
+            // Unknown sex is neither: `sex != "male"` holds and `sex == "female"` does not, so a
+            // file gives unknown sex the more sensitive cut-off by writing `sex != "male"`.
             Expr::SexIs { sex, equal } => (facts.sex() == Some(*sex)) == *equal,
             Expr::Answered(item) => facts.item_code(*item).is_some(),
             Expr::Positive => facts.positive(),

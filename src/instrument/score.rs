@@ -17,6 +17,29 @@ pub struct Context {
     pub cutoff: Option<i64>,
 }
 
+impl Context {
+    /// The context of a person of `sex` born on `birth_date`, on the day `on` (both YYYY-MM-DD):
+    /// their age that day; unknown ones stay unknown, and the instruments say what that means.
+    pub fn of_person(sex: Option<Sex>, birth_date: Option<&str>, on: &str) -> Context {
+        Context { sex, age: birth_date.and_then(|birth| age_on(birth, on)), cutoff: None }
+    }
+}
+
+/// Whole years between a birth date and today (both YYYY-MM-DD).
+pub fn age_on(birth: &str, today: &str) -> Option<i64> {
+    let parse = |s: &str| -> Option<(i64, i64, i64)> {
+        let mut parts = s.split('-').map(|p| p.parse::<i64>().ok());
+        Some((parts.next()??, parts.next()??, parts.next()??))
+    };
+    let (by, bm, bd) = parse(birth)?;
+    let (ty, tm, td) = parse(today)?;
+    let mut age = ty - by;
+    if (tm, td) < (bm, bd) {
+        age -= 1;
+    }
+    (age >= 0).then_some(age)
+}
+
 /// The answer given to each item, as an index into the item's options (`None`: not answered).
 pub type Answers = [Option<usize>];
 
@@ -303,6 +326,41 @@ mod tests {
         assert_eq!(result.undetermined_bands, ["acute_positive"]);
         let flags: Vec<&str> = result.flags.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(flags, ["non_acute_positive"]);
+    }
+
+    /// The positive screen of `id` with `answers` for a person of `sex` and `age`.
+    fn positive(id: &str, answers: &str, sex: Option<Sex>, age: Option<i64>) -> (bool, Option<i64>) {
+        let library = Library::shipped();
+        let Some(instrument) = library.get(id) else { panic!("{id} is shipped") };
+        let answers = parse_answer_list(instrument, answers).unwrap_or_else(|e| panic!("{e}"));
+        let result = score(instrument, &answers, &Context { sex, age, cutoff: None });
+        (result.positive, result.cutoff)
+    }
+
+    /// One rule for both instruments validated by sex: unknown sex takes the more sensitive
+    /// (women's) cut-off, AUDIT 7 and AUDIT-C 3 (instruments.md 2.8, 2.9).
+    #[test]
+    fn unknown_sex_takes_the_womens_cut_off_on_the_audit_and_the_audit_c() {
+        // AUDIT total 7: items 1-3 = 2, 2, 1; 4-8 = 0, 0, 1, 1, 0; 9-10 = 0.
+        let audit_7 = "2,2,1,0,0,1,1,0,0,0";
+        for (sex, age, expected) in [
+            (None, None, (true, Some(7))),
+            (None, Some(40), (true, Some(7))),
+            (Some(Sex::Female), Some(40), (true, Some(7))),
+            (Some(Sex::Male), Some(40), (false, Some(8))),
+            (Some(Sex::Male), None, (false, Some(8))),
+            (Some(Sex::Male), Some(66), (true, Some(7))),
+            (Some(Sex::Male), Some(65), (false, Some(8))),
+        ] {
+            assert_eq!(positive("audit", audit_7, sex, age), expected, "AUDIT 7, {sex:?}, age {age:?}");
+        }
+        // AUDIT-C total 3.
+        let auditc_3 = "1,1,1";
+        for (sex, expected) in
+            [(None, (true, Some(3))), (Some(Sex::Female), (true, Some(3))), (Some(Sex::Male), (false, Some(4)))]
+        {
+            assert_eq!(positive("auditc", auditc_3, sex, Some(40)), expected, "AUDIT-C 3, {sex:?}");
+        }
     }
 
     #[test]

@@ -592,6 +592,9 @@ fn on_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effec
         },
         Screen::Consent => match key {
             KioskKey::Digit(1) => {
+                // The kiosk knows neither the person's sex nor their age (a check-in code names a
+                // client only to the owner): the instruments' rule for unknown sex applies, the
+                // more sensitive cut-off, and staff re-score the claimed encounter with the client's.
                 let flow = IntakeFlow::new(deps.library, &kiosk.instruments, Context::default());
                 kiosk.client = Some(ClientSession {
                     id: RecordId::random(),
@@ -779,6 +782,7 @@ fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<
         language: Some(kiosk.lang),
         populations: vec![],
         access_needs: vec![],
+        sex_for_scoring: None,
     };
     deps.care
         .plan(deps.library, &client, &[], flags, "")

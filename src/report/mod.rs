@@ -776,6 +776,7 @@ pub(crate) mod tests_support {
             synthetic: false,
             created_ms: 0,
             created_by: "t".into(),
+            sex_for_scoring: None,
         };
         let detail = super::tests::encounter(id, 1_700_000_000_000, EncounterOrigin::Staff, Some(total), None, &[]);
         (client, detail)

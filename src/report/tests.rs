@@ -23,6 +23,7 @@ fn client(id: RecordId) -> Client {
         synthetic: true,
         created_ms: 0,
         created_by: "t".into(),
+        sex_for_scoring: None,
     }
 }
 

@@ -142,6 +142,7 @@ fn requests_need_a_login_and_events_reach_subscribers() {
                 contact: None,
                 access_needs: vec![],
                 populations: vec![],
+                sex_for_scoring: None,
             },
         })
         .unwrap()

@@ -222,6 +222,7 @@ fn migrate_one(kind: Kind, from: u32, mut value: serde_json::Value) -> Option<se
 /// Two-letter Canadian province or territory code.
 pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
 
+pub use crate::instrument::Sex;
 /// Language of a client or questionnaire: the one language type of the crate.
 pub use crate::instrument::model::Lang;
 
@@ -329,6 +330,10 @@ pub struct Client {
     pub access_needs: Vec<String>,
     #[serde(default)]
     pub populations: Vec<String>,
+    /// The sex the client gave for instruments whose cut-offs were validated by sex (AUDIT,
+    /// AUDIT-C); `None` when not given, and then the more sensitive cut-off applies.
+    #[serde(default)]
+    pub sex_for_scoring: Option<Sex>,
     /// Made by `triage dev seed`.
     #[serde(default)]
     pub synthetic: bool,
@@ -349,10 +354,13 @@ pub struct NewClient {
     pub access_needs: Vec<String>,
     #[serde(default)]
     pub populations: Vec<String>,
+    #[serde(default)]
+    pub sex_for_scoring: Option<Sex>,
 }
 
 /// Changes to a client: each field given (`Some`) replaces the stored value, each field left
-/// out keeps it. `birth_date` and `contact` may be given as `null` to remove them.
+/// out keeps it. `birth_date`, `contact` and `sex_for_scoring` may be given as `null` to remove
+/// them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -369,6 +377,8 @@ pub struct ClientUpdate {
     pub access_needs: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub populations: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    pub sex_for_scoring: Option<Option<Sex>>,
 }
 
 /// A field that is present decodes to `Some`, even when its value is `null` (`Some(None)`: remove).

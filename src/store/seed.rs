@@ -40,6 +40,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
                 contact: None,
                 access_needs: Vec::new(),
                 populations: Vec::new(),
+                sex_for_scoring: None,
                 synthetic: true,
                 created_ms: now,
                 created_by: actor.user().to_string(),

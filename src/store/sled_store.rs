@@ -934,6 +934,7 @@ fn validate_client(input: &NewClient) -> Result<NewClient> {
         contact: input.contact.as_deref().map(|c| clean_text("contact", c, 200)).transpose()?,
         access_needs: input.access_needs.iter().map(|s| clean_text("access need", s, 100)).collect::<Result<_>>()?,
         populations: input.populations.iter().map(|s| clean_text("population", s, 100)).collect::<Result<_>>()?,
+        sex_for_scoring: input.sex_for_scoring,
     })
 }
 
@@ -1276,6 +1277,7 @@ impl Store for SledStore {
             contact: input.contact,
             access_needs: input.access_needs,
             populations: input.populations,
+            sex_for_scoring: input.sex_for_scoring,
             synthetic: false,
             created_ms: now_ms(),
             created_by: actor.user().to_string(),

@@ -45,6 +45,7 @@ pub(crate) fn new_client(name: &str) -> NewClient {
         contact: None,
         access_needs: vec![],
         populations: vec![],
+        sex_for_scoring: None,
     }
 }
 
@@ -777,6 +778,47 @@ fn a_client_update_tells_a_removed_field_from_a_kept_one() {
     let round: ClientUpdate = serde_json::from_str(&serde_json::to_string(&remove).unwrap()).unwrap();
     assert_eq!(round, remove);
     assert_eq!(serde_json::to_string(&ClientUpdate::default()).unwrap(), "{}");
+}
+
+#[test]
+fn the_sex_for_scoring_is_recorded_merged_removed_and_audited_by_name_only() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let id = store
+        .create_client(&intake, &NewClient { sex_for_scoring: Some(Sex::Female), ..new_client("Ada Lovelace") })
+        .unwrap();
+    assert_eq!(store.client(&intake, &id).unwrap().sex_for_scoring, Some(Sex::Female));
+    // Another field changed: the sex for scoring is kept.
+    let kept =
+        store.update_client(&intake, &id, &ClientUpdate { province: Some("QC".into()), ..Default::default() }).unwrap();
+    assert_eq!(kept.client.and_then(|c| c.sex_for_scoring), Some(Sex::Female));
+    let male = ClientUpdate { sex_for_scoring: Some(Some(Sex::Male)), ..Default::default() };
+    let changed = store.update_client(&intake, &id, &male).unwrap();
+    assert_eq!(changed.changed, vec!["sex_for_scoring"]);
+    assert_eq!(changed.client.and_then(|c| c.sex_for_scoring), Some(Sex::Male));
+    // `null` removes it, as for the date of birth.
+    let remove: ClientUpdate = serde_json::from_str(r#"{"sex_for_scoring": null}"#).unwrap();
+    assert_eq!(remove.sex_for_scoring, Some(None));
+    let removed = store.update_client(&intake, &id, &remove).unwrap();
+    assert_eq!(removed.client.and_then(|c| c.sex_for_scoring), None);
+    // The audit names the field, never its value.
+    let entries = audit_of(&store, &admin, id);
+    let records: Vec<String> = entries.iter().filter_map(|e| e.record.clone()).collect();
+    assert!(records.contains(&format!("{id} sex_for_scoring")), "{records:?}");
+    assert!(records.iter().all(|r| !r.contains("male")), "{records:?}");
+}
+
+#[test]
+fn a_client_recorded_before_the_sex_for_scoring_existed_reads_as_not_given() {
+    let stored = serde_json::json!({
+        "schema_version": 1, "id": "00000000000000000000000000000001", "name": "Ada", "birth_date": null,
+        "province": "ON", "language": "en", "created_ms": 0, "created_by": "ivy"
+    });
+    let client: Client = serde_json::from_value(stored).unwrap();
+    assert_eq!(client.sex_for_scoring, None);
+    let new: NewClient =
+        serde_json::from_str(r#"{"name": "Ada", "birth_date": null, "province": "ON", "language": "en"}"#).unwrap();
+    assert_eq!(new.sex_for_scoring, None);
 }
 
 /// Every file under `dir`.

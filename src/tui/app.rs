@@ -10,7 +10,8 @@ use super::backend::{
 use super::care::{Care, Plan};
 use super::intake::IntakeFlow;
 use super::strings::Text;
-use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult};
+pub use crate::instrument::score::age_on;
+use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult, Sex};
 use crate::triage::Level;
 
 /// The consent text's version, recorded with every consent answer.
@@ -660,12 +661,32 @@ fn first_run_form(lang: Lang) -> Form {
     ])
 }
 
-fn client_form(province: &str) -> Form {
-    client_form_with(&ClientInfo { province: province.to_string(), ..ClientInfo::default() })
+fn client_form(province: &str, lang: Lang) -> Form {
+    client_form_with(&ClientInfo { province: province.to_string(), ..ClientInfo::default() }, lang)
+}
+
+/// The words the client form shows for a sex for scoring, in the interface language.
+fn sex_word(sex: Option<Sex>, lang: Lang) -> &'static str {
+    match sex {
+        Some(Sex::Female) => Text::SexFemale.get(lang),
+        Some(Sex::Male) => Text::SexMale.get(lang),
+        None => "",
+    }
+}
+
+/// The sex for scoring typed in the client form: the English or French word or its first
+/// letter, in any case; blank is not given. Anything else is the field error to show.
+pub fn parse_sex_for_scoring(text: &str) -> Result<Option<Sex>, Text> {
+    match text.trim().to_lowercase().as_str() {
+        "" => Ok(None),
+        "female" | "f" | "femme" => Ok(Some(Sex::Female)),
+        "male" | "m" | "homme" | "h" => Ok(Some(Sex::Male)),
+        _ => Err(Text::UnknownSex),
+    }
 }
 
 /// The client form filled with `client`'s details (ticked populations and access needs).
-pub fn client_form_with(client: &ClientInfo) -> Form {
+pub fn client_form_with(client: &ClientInfo, lang: Lang) -> Form {
     let checks = |label, choices: &'static [(&'static str, Text)], codes: &[String]| {
         let mut field = Field::checks(label, choices);
         field.checked = choices.iter().map(|(code, _)| codes.iter().any(|c| c == code)).collect();
@@ -678,13 +699,25 @@ pub fn client_form_with(client: &ClientInfo) -> Form {
         Field::text(Text::FieldClientLanguage).with(client.language.map_or("", |l| l.code())),
         checks(Text::FieldPopulations, &POPULATIONS, &client.populations),
         checks(Text::FieldAccess, &ACCESS_NEEDS, &client.access_needs),
+        // Last, so that filling the form field by field stays as it was before it existed.
+        Field::text(Text::FieldSexForScoring).with(sex_word(client.sex_for_scoring, lang)),
     ])
 }
 
 /// Opens the client form on `client`, remembering the screen in front to come back to.
 fn open_client_edit(app: &mut App, client: ClientInfo) {
-    let back = std::mem::replace(&mut app.screen, Screen::ClientForm(client_form_with(&client)));
+    let back = std::mem::replace(&mut app.screen, Screen::ClientForm(client_form_with(&client, app.lang)));
     app.editing = Some(ClientEdit { client, back: Box::new(back) });
+}
+
+/// What scoring needs to know about the client: their sex for scoring and their age today (from
+/// the date of birth); unknown ones stay unknown, and the instruments say what that means.
+pub fn scoring_context(client: &ClientInfo, today: &str) -> Context {
+    Context {
+        sex: client.sex_for_scoring,
+        age: client.birth_date.as_deref().and_then(|b| age_on(b, today)),
+        cutoff: None,
+    }
 }
 
 /// The province code (upper case) and language of two form fields, each marked if unknown.
@@ -713,6 +746,10 @@ fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
         form.fields[1].error = Some(Text::BadDate);
     }
     let (province, language) = province_and_language(form, 2, 3);
+    let sex_for_scoring = parse_sex_for_scoring(form.value(6)).unwrap_or_else(|error| {
+        form.fields[6].error = Some(error);
+        None
+    });
     if form.first_error() {
         return None;
     }
@@ -724,6 +761,7 @@ fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
         language,
         populations: form.fields[4].checked_codes(),
         access_needs: form.fields[5].checked_codes(),
+        sex_for_scoring,
     })
 }
 
@@ -757,21 +795,6 @@ pub fn valid_birth_date(text: &str, today: &str) -> bool {
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     day >= 1 && day <= days[(month - 1) as usize] && text <= today
-}
-
-/// Whole years between a birth date and today (both YYYY-MM-DD).
-pub fn age_on(birth: &str, today: &str) -> Option<i64> {
-    let parse = |s: &str| -> Option<(i64, i64, i64)> {
-        let mut parts = s.split('-').map(|p| p.parse::<i64>().ok());
-        Some((parts.next()??, parts.next()??, parts.next()??))
-    };
-    let (by, bm, bd) = parse(birth)?;
-    let (ty, tm, td) = parse(today)?;
-    let mut age = ty - by;
-    if (tm, td) < (bm, bd) {
-        age -= 1;
-    }
-    (age >= 0).then_some(age)
 }
 
 /// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.
@@ -976,8 +999,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::EncounterStarted(Ok((encounter, client, instruments))) => {
-            let context =
-                Context { sex: None, age: client.birth_date.as_deref().and_then(|b| age_on(b, today)), cutoff: None };
+            let context = scoring_context(&client, today);
             let flow = IntakeFlow::new(library, &instruments, context);
             app.intake = Some(Intake::new(encounter, client, flow));
             app.status = None;
@@ -996,11 +1018,8 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::EncounterOpened(Ok(state)) => {
-            let context = Context {
-                sex: None,
-                age: state.client.birth_date.as_deref().and_then(|b| age_on(b, today)),
-                cutoff: None,
-            };
+            // A kiosk encounter claimed here is re-scored from its answers with this client's context.
+            let context = scoring_context(&state.client, today);
             let flow = IntakeFlow::restore(
                 library,
                 &state.instruments,
@@ -1286,7 +1305,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Action::Letter('n') => {
                 let province = app.org.as_ref().map(|o| o.province.clone()).unwrap_or_default();
                 app.editing = None;
-                app.screen = Screen::ClientForm(client_form(&province));
+                app.screen = Screen::ClientForm(client_form(&province, app.lang));
                 Vec::new()
             }
             Action::Letter('r') => vec![Effect::LoadHome],

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::instrument::{Lang, ScoreResult};
+use crate::instrument::{Lang, ScoreResult, Sex};
 use crate::tui::intake::{RiskChange, RiskRecord};
 
 /// A user-facing failure from the data layer (already worded for staff).
@@ -46,6 +46,8 @@ pub struct ClientInfo {
     pub language: Option<Lang>,
     pub populations: Vec<String>,
     pub access_needs: Vec<String>,
+    /// For the cut-offs validated by sex (AUDIT, AUDIT-C); `None` when not given.
+    pub sex_for_scoring: Option<Sex>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

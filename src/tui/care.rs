@@ -97,7 +97,7 @@ impl Care {
         decided: &Decided,
     ) -> Plan {
         let age = client.birth_date.as_deref().and_then(|b| age_on(b, today));
-        let context = PersonContext { age: age.and_then(|a| u32::try_from(a).ok()), sex: None };
+        let context = PersonContext { age: age.and_then(|a| u32::try_from(a).ok()), sex: client.sex_for_scoring };
         let totals: Vec<(String, i64)> =
             results.iter().filter(|r| r.scorable).filter_map(|r| Some((r.instrument.clone(), r.total?))).collect();
         let mut flags: Vec<String> =
@@ -244,6 +244,7 @@ mod tests {
             language: Some(lang),
             populations: populations.iter().map(|p| p.to_string()).collect(),
             access_needs: access.iter().map(|a| a.to_string()).collect(),
+            sex_for_scoring: None,
         }
     }
 

@@ -31,6 +31,7 @@ pub fn client(lang: Lang) -> ClientInfo {
         language: Some(lang),
         populations: vec![],
         access_needs: vec!["no_internet".into()],
+        sex_for_scoring: Some(crate::instrument::Sex::Female),
     }
 }
 
@@ -38,7 +39,7 @@ pub fn client(lang: Lang) -> ClientInfo {
 pub fn editing_client(lang: Lang) -> App {
     let mut app = signed_in(lang);
     let client = client(lang);
-    app.screen = Screen::ClientForm(client_form_with(&client));
+    app.screen = Screen::ClientForm(client_form_with(&client, lang));
     let search = SearchState { query: String::new(), clients: vec![client.clone()], selected: 0 };
     app.editing = Some(ClientEdit { client, back: Box::new(Screen::Search(Box::new(search))) });
     app

@@ -155,6 +155,7 @@ fn client_info(client: &crate::store::Client) -> ClientInfo {
         language: Some(client.language),
         populations: client.populations.clone(),
         access_needs: client.access_needs.clone(),
+        sex_for_scoring: client.sex_for_scoring,
     }
 }
 
@@ -281,6 +282,7 @@ impl Backend for StoreBackend {
             contact: None,
             access_needs: client.access_needs.clone(),
             populations: client.populations.clone(),
+            sex_for_scoring: client.sex_for_scoring,
         };
         match self.request(Request::CreateClient { client: new })? {
             Reply::Id(id) => Ok(ClientInfo { id: id.to_string(), ..client.clone() }),
@@ -297,6 +299,7 @@ impl Backend for StoreBackend {
             contact: None,
             access_needs: Some(client.access_needs.clone()),
             populations: Some(client.populations.clone()),
+            sex_for_scoring: Some(client.sex_for_scoring),
         };
         let updated = self.client.update_client(record_id(&client.id)?, changes).map_err(message)?;
         // Roles that may not read client records get no record back; they keep what they sent.

@@ -100,6 +100,12 @@ strings! {
     FieldClientLanguage => "Preferred language (en or fr)", "Langue préférée (en ou fr)";
     FieldPopulations => "Populations", "Populations";
     FieldAccess => "Access needs", "Besoins d'accès";
+    FieldSexForScoring => "Sex for scoring (female, male, or blank)", "Sexe pour le calcul des scores (femme, homme, ou vide)";
+    UnknownSex => "female, male, or blank", "femme, homme, ou vide";
+    SexFemale => "female", "femme";
+    SexMale => "male", "homme";
+    DetailsSexForScoring => "Sex (scoring)", "Sexe (scores)";
+    DetailsSexNotGiven => "not given", "non indiqué";
     // Editing a client (search ^E, history e)
     ClientEditTitle => "Edit client", "Modifier le client";
     KeyEditClient => "edit client", "modifier le client";

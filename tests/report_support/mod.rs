@@ -102,6 +102,7 @@ pub fn populate(dir: &Path) -> Vec<RecordId> {
             contact: None,
             access_needs: vec![],
             populations: vec![],
+            sex_for_scoring: None,
         };
         let Reply::Id(id) = c.request(Request::CreateClient { client: new }).unwrap() else { panic!("client") };
         encounter(&mut c, id, 15, "3", Some("group-cbt"));

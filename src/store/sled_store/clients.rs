@@ -20,6 +20,7 @@ fn changed_fields(before: &Client, after: &Client) -> Vec<String> {
     check("contact", before.contact != after.contact);
     check("populations", before.populations != after.populations);
     check("access_needs", before.access_needs != after.access_needs);
+    check("sex_for_scoring", before.sex_for_scoring != after.sex_for_scoring);
     changed
 }
 
@@ -33,6 +34,7 @@ fn merged(current: &Client, changes: &ClientUpdate) -> NewClient {
         contact: changes.contact.clone().unwrap_or_else(|| current.contact.clone()),
         access_needs: changes.access_needs.clone().unwrap_or_else(|| current.access_needs.clone()),
         populations: changes.populations.clone().unwrap_or_else(|| current.populations.clone()),
+        sex_for_scoring: changes.sex_for_scoring.unwrap_or(current.sex_for_scoring),
     }
 }
 
@@ -53,7 +55,7 @@ impl SledStore {
             .get_sealed(&key, tree, id.as_bytes())?
             .ok_or(StoreError::NotFound { kind: "client", id: id.to_string() })?;
         // Destructured, so a field added to `NewClient` cannot be silently left out of an edit.
-        let NewClient { name, birth_date, province, language, contact, access_needs, populations } =
+        let NewClient { name, birth_date, province, language, contact, access_needs, populations, sex_for_scoring } =
             validate_client(&merged(&current, changes))?;
         let record = Client {
             schema_version: Kind::Client.current_version(),
@@ -64,6 +66,7 @@ impl SledStore {
             contact,
             access_needs,
             populations,
+            sex_for_scoring,
             ..current.clone()
         };
         let changed = changed_fields(&current, &record);

@@ -509,6 +509,7 @@ impl SledStore {
                     contact: None,
                     access_needs: vec![],
                     populations: vec![],
+                    sex_for_scoring: None,
                 })?;
                 let client = Client {
                     schema_version: 1,
@@ -520,6 +521,7 @@ impl SledStore {
                     contact: None,
                     access_needs: vec![],
                     populations: vec![],
+                    sex_for_scoring: None,
                     synthetic: false,
                     created_ms: now,
                     created_by: by.clone(),
@@ -730,6 +732,7 @@ mod tests {
             contact: None,
             access_needs: vec![],
             populations: vec![],
+            sex_for_scoring: None,
         };
         store.create_client(actor, &client).unwrap()
     }

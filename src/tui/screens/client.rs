@@ -166,6 +166,94 @@ mod tests {
     }
 
     #[test]
+    fn sex_for_scoring_takes_english_or_french_words_and_letters_or_blank() {
+        use crate::instrument::Sex;
+        use crate::tui::app::parse_sex_for_scoring;
+        for (typed, sex) in [
+            ("", None),
+            ("  ", None),
+            ("female", Some(Sex::Female)),
+            ("F", Some(Sex::Female)),
+            ("Femme", Some(Sex::Female)),
+            ("male", Some(Sex::Male)),
+            ("m", Some(Sex::Male)),
+            ("HOMME", Some(Sex::Male)),
+        ] {
+            assert_eq!(parse_sex_for_scoring(typed), Ok(sex), "{typed:?}");
+        }
+        for typed in ["x", "woman", "fem", "other"] {
+            assert_eq!(parse_sex_for_scoring(typed), Err(Text::UnknownSex), "{typed:?}");
+        }
+    }
+
+    /// Tabs from the first field to the sex for scoring (the last field).
+    fn to_sex_field(app: &mut crate::tui::app::App) {
+        for _ in 0..6 {
+            key(app, Action::NextField);
+        }
+    }
+
+    #[test]
+    fn the_sex_for_scoring_is_checked_saved_cleared_and_reaches_scoring() {
+        use crate::instrument::Sex;
+        let mut app = crate::tui::demo::editing_client(Lang::Fr);
+        let Screen::ClientForm(form) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!(form.value(6), "femme", "prefilled in the interface language");
+        to_sex_field(&mut app);
+        key(&mut app, Action::ClearField);
+        typed(&mut app, "autre");
+        assert!(key(&mut app, Action::Submit).is_empty());
+        let Screen::ClientForm(form) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!((form.fields[6].error, form.focus), (Some(Text::UnknownSex), 6));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Sexe pour le calcul des scores (femme, homme, ou vide)"), "{screen}");
+        key(&mut app, Action::ClearField);
+        typed(&mut app, "h");
+        let effects = key(&mut app, Action::Submit);
+        let [Effect::UpdateClient(client)] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!(client.sex_for_scoring, Some(Sex::Male));
+
+        // Blank clears it.
+        let mut app = crate::tui::demo::editing_client(Lang::En);
+        to_sex_field(&mut app);
+        key(&mut app, Action::ClearField);
+        let effects = key(&mut app, Action::Submit);
+        let [Effect::UpdateClient(client)] = &effects[..] else { panic!("{effects:?}") };
+        assert_eq!(client.sex_for_scoring, None);
+
+        // An intake started or reopened for the client scores with their sex and age.
+        let client = fixtures::client(Lang::En);
+        let mut app = fixtures::signed_in(Lang::En);
+        key(&mut app, Action::EncounterStarted(Ok(("e1".into(), client.clone(), vec!["auditc".into()]))));
+        let context = app.intake.as_ref().map(|i| i.flow.context().clone());
+        assert_eq!(context.as_ref().and_then(|c| c.sex), Some(Sex::Female));
+        assert_eq!(context.and_then(|c| c.age), Some(36));
+    }
+
+    /// A claimed kiosk encounter (AUDIT-C total 3) is re-scored with the client's context: the
+    /// women's cut-off 3 for a woman and for unknown sex, the men's 4 for a man.
+    #[test]
+    fn a_reopened_encounter_is_re_scored_with_the_clients_sex() {
+        use crate::instrument::Sex;
+        for (sex, positive) in [(Some(Sex::Female), true), (None, true), (Some(Sex::Male), false)] {
+            let mut app = fixtures::signed_in(Lang::En);
+            let state = crate::tui::backend::EncounterState {
+                encounter: "e1".into(),
+                client: crate::tui::backend::ClientInfo { sex_for_scoring: sex, ..fixtures::client(Lang::En) },
+                instruments: vec!["auditc".into()],
+                consent: Some(true),
+                answers: ["q1", "q2", "q3"].iter().map(|q| ("auditc".to_string(), q.to_string(), 1)).collect(),
+                completed: ["auditc".to_string()].into(),
+                risk: Default::default(),
+            };
+            key(&mut app, Action::EncounterOpened(Ok(state)));
+            let intake = app.intake.as_ref().unwrap_or_else(|| panic!("{:?}", app.screen));
+            let result = intake.flow.results().find(|r| r.instrument == "auditc").map(|r| (r.total, r.positive));
+            assert_eq!(result, Some((Some(3), positive)), "{sex:?}");
+        }
+    }
+
+    #[test]
     fn leaving_an_edit_or_a_refused_save_changes_nothing() {
         let mut app = crate::tui::demo::editing_client(Lang::En);
         let before = app.editing.as_ref().unwrap().back.clone();

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
 use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talking_therapies};
-use crate::instrument::{Context, Lang, Library, ScoreResult};
+use crate::instrument::{Lang, Library, ScoreResult};
 use crate::tui::app::{ACCESS_NEEDS, App, POPULATIONS};
 use crate::tui::backend::{ClientInfo, HistoryData};
 use crate::tui::strings::Text;
@@ -18,8 +18,8 @@ pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("e", Text::KeyEditClient), ("Esc/^B", Text::KeyBack)]
 }
 
-/// The client's details on one line: date of birth, province, language, populations and access
-/// needs (codes the interface does not know are shown as stored, made safe).
+/// The client's details on one line: date of birth, province, language, populations, access
+/// needs and sex for scoring (codes the interface does not know are shown as stored, made safe).
 pub fn details(client: &ClientInfo, lang: Lang) -> String {
     let labels = |codes: &[String], known: &[(&str, Text)]| {
         if codes.is_empty() {
@@ -32,8 +32,13 @@ pub fn details(client: &ClientInfo, lang: Lang) -> String {
         named.collect::<Vec<_>>().join(", ")
     };
     let separator = Text::LabelSeparator.get(lang);
+    let sex = match client.sex_for_scoring {
+        Some(crate::instrument::Sex::Female) => Text::SexFemale,
+        Some(crate::instrument::Sex::Male) => Text::SexMale,
+        None => Text::DetailsSexNotGiven,
+    };
     format!(
-        "{} · {} · {} · {}{separator}{} · {}{separator}{}",
+        "{} · {} · {} · {}{separator}{} · {}{separator}{} · {}{separator}{}",
         clean(client.birth_date.as_deref().unwrap_or("-")),
         clean(&client.province),
         client.language.map_or("-", |l| Text::LanguageName.get(l)),
@@ -41,6 +46,8 @@ pub fn details(client: &ClientInfo, lang: Lang) -> String {
         labels(&client.populations, &POPULATIONS),
         Text::FieldAccess.get(lang),
         labels(&client.access_needs, &ACCESS_NEEDS),
+        Text::DetailsSexForScoring.get(lang),
+        sex.get(lang),
     )
 }
 
@@ -53,7 +60,13 @@ pub struct Series {
 }
 
 /// Each instrument answered in an encounter, re-scored from its answers (scorable ones only).
-fn encounter_results(library: &Library, encounter: &crate::tui::backend::PastEncounter) -> Vec<(String, ScoreResult)> {
+fn encounter_results(
+    library: &Library,
+    client: &ClientInfo,
+    encounter: &crate::tui::backend::PastEncounter,
+) -> Vec<(String, ScoreResult)> {
+    // The client's context as it was on the encounter's day (their age then).
+    let context = crate::tui::app::scoring_context(client, &encounter.date);
     let mut answered: Vec<&str> = Vec::new();
     for (instrument, _, _) in &encounter.answers {
         if !answered.contains(&instrument.as_str()) {
@@ -69,7 +82,7 @@ fn encounter_results(library: &Library, encounter: &crate::tui::backend::PastEnc
                 answers[index] = Some(*position);
             }
         }
-        let result = library.score(instrument, &answers, &Context::default());
+        let result = library.score(instrument, &answers, &context);
         if result.total.is_some() {
             out.push((id.to_string(), result));
         }
@@ -81,7 +94,7 @@ fn encounter_results(library: &Library, encounter: &crate::tui::backend::PastEnc
 pub fn series(library: &Library, history: &HistoryData) -> Vec<Series> {
     let mut by_instrument: Vec<(String, Vec<(String, ScoreResult)>)> = Vec::new();
     for encounter in &history.encounters {
-        for (id, result) in encounter_results(library, encounter) {
+        for (id, result) in encounter_results(library, &history.client, encounter) {
             match by_instrument.iter_mut().find(|(i, _)| *i == id) {
                 Some((_, list)) => list.push((encounter.date.clone(), result)),
                 None => by_instrument.push((id, vec![(encounter.date.clone(), result)])),
@@ -111,7 +124,7 @@ pub fn paired(library: &Library, history: &HistoryData) -> Option<(String, Strin
         .encounters
         .iter()
         .filter_map(|encounter| {
-            let results = encounter_results(library, encounter);
+            let results = encounter_results(library, &history.client, encounter);
             let of = |id: &str| results.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone());
             Some((encounter.date.clone(), of("phq9")?, of("gad7")?))
         })
