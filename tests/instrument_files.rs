@@ -5,7 +5,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use triage::instrument::Library;
+use triage::instrument::model::{Instrument, Text};
+use triage::instrument::{Lang, Library};
 
 const SHIPPED_IDS: [&str; 13] =
     ["asq", "audit", "auditc", "dast10", "gad2", "gad7", "k10", "k6", "pcl5", "pcptsd5", "phq2", "phq9", "who5"];
@@ -29,6 +30,123 @@ fn every_shipped_file_cites_source_and_licence_and_explains_missing_french() {
         assert!(instrument.source.licence.len() > 10, "{}: licence", instrument.id);
         if instrument.languages.len() < 2 {
             assert!(instrument.language_note.is_some(), "{}: English only without a note", instrument.id);
+        }
+    }
+}
+
+/// The French text of `text`, which a French instrument must have (non-empty, and not the
+/// English copied over unless the two are the same proper name).
+fn french<'a>(instrument: &Instrument, text: &'a Text, what: &str) -> &'a str {
+    let fr = text.0.get(&Lang::Fr).map(String::as_str).unwrap_or_default();
+    assert!(!fr.trim().is_empty(), "{}: {what} has no French text", instrument.id);
+    fr
+}
+
+#[test]
+fn every_french_instrument_has_french_for_every_item_option_instruction_stem_and_time_frame() {
+    let library = Library::shipped();
+    let mut french_ids = Vec::new();
+    for instrument in library.instruments().filter(|i| i.languages.contains(&Lang::Fr)) {
+        french_ids.push(instrument.id.as_str());
+        let provenance = instrument.source.french_text_provenance.as_deref().unwrap_or_default();
+        assert!(
+            provenance.contains("http") && provenance.contains("seen 20"),
+            "{}: French source not cited",
+            instrument.id
+        );
+        french(instrument, &instrument.title, "title");
+        french(instrument, &instrument.short_title, "short title");
+        if let Some(stem) = &instrument.stem {
+            french(instrument, stem, "stem");
+        }
+        if let Some(timeframe) = &instrument.timeframe {
+            french(instrument, timeframe, "time frame");
+        }
+        for (index, item) in instrument.items.iter().enumerate() {
+            if item.english_only {
+                // Only an optional unscored question may lack French, and it says so in English only.
+                assert!(!item.required && !item.scored, "{}: {} is English only but counts", instrument.id, item.id);
+                assert!(!item.text.0.contains_key(&Lang::Fr), "{}: {} is English only", instrument.id, item.id);
+                continue;
+            }
+            french(instrument, &item.text, &format!("item {}", item.id));
+            if let Some(instructions) = &item.instructions {
+                french(instrument, instructions, &format!("item {} instructions", item.id));
+            }
+            // Same options, same values, same order in both languages: the French text of each
+            // option is distinct, so a French answer identifies exactly one scored value.
+            let options = instrument.options_of(index);
+            let mut seen = Vec::new();
+            for option in options {
+                let fr = french(instrument, &option.text, &format!("item {} option {}", item.id, option.code));
+                assert!(
+                    !option.text.0.get(&Lang::En).is_none_or(String::is_empty),
+                    "{}: {}",
+                    instrument.id,
+                    option.code
+                );
+                assert!(!seen.contains(&fr), "{}: item {} has two options reading {fr:?}", instrument.id, item.id);
+                seen.push(fr);
+            }
+        }
+        for score in &instrument.scores {
+            french(instrument, &score.label, &format!("score {}", score.id));
+        }
+        for scheme in &instrument.band_schemes {
+            french(instrument, &scheme.label, &format!("band scheme {}", scheme.id));
+            for band in &scheme.bands {
+                french(instrument, &band.label, &format!("band {}", band.id));
+            }
+        }
+        for flag in &instrument.flags {
+            french(instrument, &flag.label, &format!("flag {}", flag.id));
+        }
+    }
+    for expected in ["phq2", "phq9"] {
+        assert!(french_ids.contains(&expected), "{expected} should be offered in French");
+    }
+}
+
+#[test]
+fn french_options_carry_the_values_of_the_published_french_form() {
+    // INSPQ Questionnaire 2 (PHQ-9): each French column heading over its printed score.
+    let inspq = [("Jamais", 0), ("Plusieurs jours", 1), ("Plus de sept jours", 2), ("Presque tous les jours", 3)];
+    let library = Library::shipped();
+    for id in ["phq9", "phq2"] {
+        let Some(instrument) = library.get(id) else { panic!("{id} missing") };
+        for (index, item) in instrument.items.iter().enumerate().filter(|(_, i)| i.scored) {
+            let french: Vec<(&str, i64)> = instrument
+                .options_of(index)
+                .iter()
+                .map(|o| (o.text.0.get(&Lang::Fr).map(String::as_str).unwrap_or_default(), o.value))
+                .collect();
+            assert_eq!(french, inspq, "{id} item {}", item.id);
+            let english: Vec<i64> = instrument.options_of(index).iter().map(|o| o.value).collect();
+            assert_eq!(english, [0, 1, 2, 3], "{id} item {}", item.id);
+        }
+    }
+}
+
+#[test]
+fn short_forms_take_their_parents_french_items_word_for_word() {
+    let library = Library::shipped();
+    for parent in library.instruments() {
+        for derived in &parent.derived {
+            let Some(short) = library.get(&derived.instrument) else { continue };
+            if !short.languages.contains(&Lang::Fr) {
+                continue;
+            }
+            assert!(parent.languages.contains(&Lang::Fr), "{} is French but its parent {} is not", short.id, parent.id);
+            assert_eq!(short.stem, parent.stem, "{}: stem differs from {}", short.id, parent.id);
+            assert_eq!(short.timeframe, parent.timeframe, "{}: time frame differs from {}", short.id, parent.id);
+            for (parent_item, short_item) in &derived.items {
+                let Some(short_index) = short.item_index(short_item) else { panic!("{}: {short_item}", short.id) };
+                assert_eq!(
+                    short.items[short_index].text, parent.items[*parent_item].text,
+                    "{}: {short_item} differs from {}",
+                    short.id, parent.id
+                );
+            }
         }
     }
 }

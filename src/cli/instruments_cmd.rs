@@ -183,6 +183,9 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
         if !item.use_stem {
             notes.push("shown without the stem".to_string());
         }
+        if item.english_only && i.languages.contains(&Lang::Fr) {
+            notes.push("English only: not in the French source".to_string());
+        }
         if let Some(condition) = &item.enable_when_text {
             let imputed = item.if_skipped.map(|v| format!(", else scored {v}")).unwrap_or_default();
             notes.push(format!("asked if {}{imputed}", clean(condition)));
@@ -248,6 +251,9 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
     }
     println!("\nSource: {}", clean(&i.source.citation));
     println!("Licence: {}", clean(&i.source.licence));
+    if let Some(french) = &i.source.french_text_provenance {
+        println!("French text: {}", clean(french));
+    }
     ExitCode::SUCCESS
 }
 

@@ -51,6 +51,9 @@ struct RawSource {
     licence: String,
     url: Option<String>,
     text_provenance: Option<String>,
+    /// Where the French instrument text comes from (publisher, title, address, date seen):
+    /// required when the file declares `fr`.
+    french_text_provenance: Option<Spanned<String>>,
     notes: Option<String>,
 }
 
@@ -95,6 +98,9 @@ struct RawItem {
     suicide_question: bool,
     instructions: Option<RawText>,
     hint: Option<RawText>,
+    /// An optional, unscored item whose French wording the file's French source does not give
+    /// (PHQ-9's difficulty question): it keeps its English text in a French instrument.
+    english_only: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -390,6 +396,17 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
     if !languages.contains(&Lang::Fr) && raw.language_note.is_none() {
         c.error(raw.languages.span(), "an instrument offered without French must say why in `language_note`");
     }
+    match &raw.source.french_text_provenance {
+        None if languages.contains(&Lang::Fr) => c.error(
+            raw.languages.span(),
+            "an instrument offered in French must cite its French text in `source.french_text_provenance`",
+        ),
+        Some(provenance) if !languages.contains(&Lang::Fr) => c.error(
+            provenance.span(),
+            "`source.french_text_provenance` is given but `fr` is not in this file's `languages`",
+        ),
+        _ => {}
+    }
 
     let title = c.text(&raw.title, &languages, "title");
     let short_title = match &raw.short_title {
@@ -412,6 +429,11 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         if set.options.get_ref().is_empty() {
             c.error(set.options.span(), format!("option set `{}` has no options", set.id.get_ref()));
         }
+        // Options asked only by English-only items are English only too.
+        let mut users = raw.items.iter().filter(|item| item.options.get_ref() == set.id.get_ref()).peekable();
+        let english_only_set =
+            users.peek().is_some() && users.all(|item| item.english_only.as_ref().is_some_and(|e| *e.get_ref()));
+        let set_languages: &[Lang] = if english_only_set { &[Lang::En] } else { &languages };
         let mut options: Vec<AnswerOption> = Vec::new();
         for option in set.options.get_ref() {
             c.identifier(&option.code, "option code");
@@ -428,7 +450,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                     ),
                 );
             }
-            let text = c.text(&option.text, &languages, &format!("option `{}`", option.code.get_ref()));
+            let text = c.text(&option.text, set_languages, &format!("option `{}`", option.code.get_ref()));
             options.push(AnswerOption {
                 code: option.code.get_ref().clone(),
                 value: *option.value.get_ref(),
@@ -451,11 +473,24 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             c.error(item.options.span(), format!("unknown option set `{}`", item.options.get_ref()));
             usize::MAX
         });
-        let text = c.text(&item.text, &languages, &format!("item `{}`", item.id.get_ref()));
+        let english_only = item.english_only.as_ref().is_some_and(|e| *e.get_ref());
+        if let Some(flag) = item.english_only.as_ref().filter(|e| *e.get_ref())
+            && (item.required.unwrap_or(true) || item.scored.unwrap_or(true))
+        {
+            c.error(
+                flag.span(),
+                format!(
+                    "item `{}` is English only, which only an optional unscored item may be (set `required = false` and `scored = false`)",
+                    item.id.get_ref()
+                ),
+            );
+        }
+        let item_languages: &[Lang] = if english_only { &[Lang::En] } else { &languages };
+        let text = c.text(&item.text, item_languages, &format!("item `{}`", item.id.get_ref()));
         let instructions = item
             .instructions
             .as_ref()
-            .map(|t| c.text(t, &languages, &format!("item `{}` instructions", item.id.get_ref())));
+            .map(|t| c.text(t, item_languages, &format!("item `{}` instructions", item.id.get_ref())));
         // Our own interface text is always in both languages, whatever the instrument offers.
         let hint = item.hint.as_ref().map(|t| c.our_text(t, &format!("item `{}` hint", item.id.get_ref())));
         items.push(Item {
@@ -470,6 +505,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             if_skipped: item.if_skipped.as_ref().map(|v| *v.get_ref()),
             use_stem: item.use_stem.unwrap_or(true),
             suicide_question: item.suicide_question,
+            english_only,
             instructions,
             hint,
         });
@@ -824,6 +860,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                 licence: raw.source.licence,
                 url: raw.source.url,
                 text_provenance: raw.source.text_provenance,
+                french_text_provenance: raw.source.french_text_provenance.map(Spanned::into_inner),
                 notes: raw.source.notes,
             },
             loinc: Loinc { panel: raw.loinc.panel, total: raw.loinc.total },

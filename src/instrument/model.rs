@@ -84,6 +84,9 @@ pub struct Item {
     /// Our metadata, not instrument text: the item asks about suicide directly (PHQ-9 item 9,
     /// ASQ Q1-4). A risk-screen bundle must ask one such item on every path.
     pub suicide_question: bool,
+    /// An optional unscored item whose French wording the French source does not give: its
+    /// text (and its options') is English only, and it is shown in English with a note.
+    pub english_only: bool,
     /// Instrument text: the published instructions shown above this item (DAST-10 and PCL-5
     /// before item 1), verbatim, in the instrument's languages.
     pub instructions: Option<Text>,
@@ -222,6 +225,8 @@ pub struct Source {
     pub licence: String,
     pub url: Option<String>,
     pub text_provenance: Option<String>,
+    /// Where the French instrument text comes from (publisher, title, address, date seen).
+    pub french_text_provenance: Option<String>,
     pub notes: Option<String>,
 }
 
@@ -266,6 +271,13 @@ impl Instrument {
 
     pub fn options_of(&self, item: usize) -> &[AnswerOption] {
         &self.option_sets[self.items[item].option_set].options
+    }
+
+    /// The language item `item` is shown in for a client who reads `wanted`: `wanted` when the
+    /// instrument is offered in it and the item is not English only, English otherwise.
+    pub fn item_lang(&self, item: usize, wanted: Lang) -> Lang {
+        let english_only = self.items.get(item).is_some_and(|i| i.english_only);
+        if self.languages.contains(&wanted) && !english_only { wanted } else { Lang::En }
     }
 
     /// Index of the score named `total`, if the instrument has one.

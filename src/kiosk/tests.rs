@@ -660,6 +660,29 @@ fn optional_items_are_skipped_with_enter_and_back_goes_back() {
 }
 
 #[test]
+fn a_french_client_reads_phq9_in_french_and_its_english_only_question_with_a_note() {
+    let mut run = Run::new(Fake::new());
+    run.digits(&[2]); // Français
+    run.key(KioskKey::Enter); // no code
+    run.digits(&[1]); // consent
+    let first = run.render(120, 40);
+    assert!(first.contains("Peu d’intérêt ou de plaisir à faire des choses"), "{first}");
+    assert!(first.contains("Jamais") && !first.contains("Not at all"), "{first}");
+    assert!(!first.contains("pas encore offert"), "{first}");
+    // Items 1-9 "Jamais": the difficulty question, not on INSPQ's French form, is in English.
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(run.current_item(), Some(("phq9".into(), "difficulty".into())));
+    let difficulty = run.render(120, 40);
+    assert!(difficulty.contains("If you checked off any problems"), "{difficulty}");
+    assert!(difficulty.contains("Cette question facultative n'est pas encore offerte en français"), "{difficulty}");
+    // GAD-7 has no French text in this service yet: it says so, truthfully.
+    run.digits(&[1]);
+    let next = run.render(120, 40);
+    assert!(next.contains("pas encore offert en français dans ce service"), "{next}");
+    assert!(!next.contains("validée"), "{next}");
+}
+
+#[test]
 fn snapshots_of_every_screen_in_both_languages() {
     for name in SCREENS.iter().copied().chain(["neutral", "pin", "risk_item"]) {
         for (lang, digit) in [("en", 1u8), ("fr", 2u8)] {

@@ -320,7 +320,7 @@ fn draw_question(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView)
     let ui = kiosk.lang;
     let Some(client) = &kiosk.client else { return };
     let Some(instrument) = client.flow.current_instrument(view.library) else { return };
-    let lang = if instrument.languages.contains(&client.lang) { client.lang } else { Lang::En };
+    let lang = instrument.item_lang(client.flow.current_item(), client.lang);
     let (part, parts) = client.flow.instrument_progress();
     let (number, total) = client.flow.item_progress(view.library);
     let title = format!(
@@ -357,7 +357,8 @@ fn draw_question(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView)
     lines.push(Line::raw(""));
     lines.push(Line::styled(Text::KioskPressNumber.get(ui), theme.muted));
     if lang != client.lang {
-        lines.push(Line::styled(Text::EnglishOnly.get(client.lang), theme.muted));
+        let note = if instrument.languages.contains(&client.lang) { Text::EnglishOnlyItem } else { Text::EnglishOnly };
+        lines.push(Line::styled(note.get(client.lang), theme.muted));
     }
     frame.render_widget(paragraph(lines, &title, theme.title, theme), area);
 }

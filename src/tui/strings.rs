@@ -138,7 +138,11 @@ strings! {
     KeyAnswer => "answer", "répondre";
     KeySkip => "skip", "passer";
     KeyPrevItem => "previous item", "question précédente";
-    EnglishOnly => "This questionnaire is available in English only (no validated French version is available).", "Ce questionnaire n'existe qu'en anglais (aucune version française validée n'est disponible).";
+    // An instrument (or one optional question) not offered in the client's language: the client
+    // reads it at the kiosk; staff also learn that an interpreter or the English form may be used.
+    EnglishOnly => "This questionnaire is not yet available in French in this service, so it is shown in English.", "Ce questionnaire n'est pas encore offert en français dans ce service : il est présenté en anglais.";
+    EnglishOnlyStaff => "Not yet available in French in this service: use the English form, or an interpreter.", "Pas encore offert en français dans ce service : utilisez la version anglaise ou faites appel à un ou une interprète.";
+    EnglishOnlyItem => "This optional question is not yet available in French in this service, so it is shown in English.", "Cette question facultative n'est pas encore offerte en français dans ce service : elle est présentée en anglais.";
     CannotSkip => "This question is required.", "Cette question est obligatoire.";
     OurNote => "Note from this service (not part of the questionnaire):", "Note du service (ne fait pas partie du questionnaire) :";
     FollowUpAdded => "Follow-up added:", "Suivi ajouté :";

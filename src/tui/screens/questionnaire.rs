@@ -53,7 +53,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
     let Some(intake) = app.intake.as_mut() else { return Vec::new() };
     let Some(instrument) = intake.flow.current_instrument(library) else { return Vec::new() };
     let options = instrument.options_of(intake.flow.current_item()).len();
-    let language = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
+    let language = instrument.item_lang(intake.flow.current_item(), client_lang);
     let steps = if let Some(prompt) = intake.reason.as_mut() {
         match action {
             Action::Input(c) if prompt.text.chars().count() < REASON_MAX => {
@@ -231,7 +231,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let Some(intake) = &app.intake else { return };
     let Some(instrument) = intake.flow.current_instrument(view.library) else { return };
     let client_lang = app.client_lang();
-    let lang = if instrument.languages.contains(&client_lang) { client_lang } else { Lang::En };
+    let lang = instrument.item_lang(intake.flow.current_item(), client_lang);
     let (number, of) = intake.flow.instrument_progress();
     let title = format!(
         "{} · {} · {}",
@@ -261,7 +261,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         note_lines.push(Line::styled(Text::FollowUpStillDue.get(app.lang), view.theme.warning));
     }
     if lang != client_lang {
-        note_lines.push(Line::styled(Text::EnglishOnly.get(client_lang), view.theme.muted));
+        let note =
+            if instrument.languages.contains(&client_lang) { Text::EnglishOnlyItem } else { Text::EnglishOnlyStaff };
+        note_lines.push(Line::styled(note.get(client_lang), view.theme.muted));
     }
     let notes_paragraph = FastParagraph::new(note_lines).wrap(Wrap { trim: true });
     // Beside published instructions the notes take only the rows they need (at most two), so
