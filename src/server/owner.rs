@@ -104,14 +104,34 @@ struct Shared {
     /// who read no clinical content, may not).
     subscribers: Mutex<Vec<Subscriber>>,
     next_connection: AtomicU64,
+    /// Events to push, delivered by their own thread (`deliver`), so a request that raises one
+    /// never waits on a subscriber.
+    events: Mutex<std::sync::mpsc::Sender<Event>>,
 }
+
+/// How long one write to a client may block. A subscriber that stops reading fills its socket;
+/// once a write has waited this long the connection is closed (the client reconnects), so one
+/// stalled reader never wedges the owner, its other subscribers or its shutdown.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Shared {
     fn touch(&self) {
         *self.last_activity.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
     }
 
+    /// Queues an event for every subscriber; returns at once.
     fn broadcast(&self, event: Event) {
+        let sender = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(unsent) = sender.send(event) {
+            // The delivery thread is gone (shutting down): deliver here.
+            drop(sender);
+            self.deliver(unsent.0);
+        }
+    }
+
+    /// Writes an event to each subscriber that may hear it; one whose write fails or times out
+    /// (`WRITE_TIMEOUT`) is dropped and its connection closed.
+    fn deliver(&self, event: Event) {
         let clinical = !matches!(event, Event::OwnerStopping);
         let mut subscribers = self.subscribers.lock().unwrap_or_else(|p| p.into_inner());
         subscribers.retain(|(_, may_hear_clinical, writer)| {
@@ -119,7 +139,12 @@ impl Shared {
                 return true;
             }
             let mut stream = writer.lock().unwrap_or_else(|p| p.into_inner());
-            write_frame(&mut *stream, &ServerFrame::Event { event: event.clone() }).is_ok()
+            let delivered = write_frame(&mut *stream, &ServerFrame::Event { event: event.clone() }).is_ok();
+            if !delivered {
+                // A frame may be half written: the connection cannot be trusted any more.
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+            }
+            delivered
         });
     }
 }
@@ -165,6 +190,7 @@ impl Owner {
         std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o660))
             .map_err(|e| StoreError::from_io("set permissions on", &socket, e))?;
         listener.set_nonblocking(true).map_err(|e| StoreError::from_io("listen on", &socket, e))?;
+        let (events, queued) = std::sync::mpsc::channel::<Event>();
         let shared = Arc::new(Shared {
             store,
             dir: config.dir.clone(),
@@ -174,6 +200,15 @@ impl Owner {
             last_activity: Mutex::new(Instant::now()),
             subscribers: Mutex::new(Vec::new()),
             next_connection: AtomicU64::new(1),
+            events: Mutex::new(events),
+        });
+        // The delivery thread holds the owner weakly: it ends when the owner is gone.
+        let weak = Arc::downgrade(&shared);
+        std::thread::spawn(move || {
+            for event in queued {
+                let Some(shared) = weak.upgrade() else { break };
+                shared.deliver(event);
+            }
         });
         shared.store.record_event(&Actor::system("owner"), "owner.start")?;
         Ok(Owner { shared, listener, idle_timeout: config.idle_timeout, _lock: lock, socket })
@@ -224,7 +259,9 @@ impl Owner {
         // Stop accepting first, so a client never reaches an owner that is going away.
         let _ = std::fs::remove_file(&self.socket);
         drop(self.listener);
-        shared.broadcast(Event::OwnerStopping);
+        // Delivered here, not queued: every subscriber hears it before the owner exits (each
+        // write bounded by `WRITE_TIMEOUT`, so a stalled one cannot hold the shutdown).
+        shared.deliver(Event::OwnerStopping);
         let audited = shared.store.record_event(&Actor::system("owner"), "owner.stop");
         let flushed = shared.store.flush();
         audited.and(flushed)
@@ -242,6 +279,7 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
     let _ = stream.set_nonblocking(false);
     let connection = shared.next_connection.fetch_add(1, Ordering::SeqCst);
     let Ok(writer) = stream.try_clone() else { return };
+    let _ = writer.set_write_timeout(Some(WRITE_TIMEOUT));
     let writer = Arc::new(Mutex::new(writer));
     let mut reader = stream;
     let _ = reader.set_read_timeout(Some(Duration::from_secs(10)));

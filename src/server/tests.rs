@@ -210,11 +210,11 @@ fn an_idle_owner_exits() {
     assert!(!socket_path(dir.path()).exists());
 }
 
-/// Issue 14, items 1-3, through the owner's socket: parallel wrong passwords are counted exactly
-/// (the account locks, the rest are refused without a check); disabling an account or resetting
-/// its password ends its open sessions; a password typed as a user name never reaches the audit.
-#[test]
-fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names_stay_out_of_the_audit() {
+type Running =
+    (tempfile::TempDir, owner::OwnerHandle, std::thread::JoinHandle<Result<(), crate::store::StoreError>>, Client);
+
+/// An owner on a new store, with the admin signed in.
+fn initialised_owner() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let (handle, thread) = start(dir.path());
     let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
@@ -222,6 +222,15 @@ fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names
         InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
     admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap();
     admin.login("admin", &pw("admin password long enough"), "test").unwrap();
+    (dir, handle, thread, admin)
+}
+
+/// Issue 14, items 1-3, through the owner's socket: parallel wrong passwords are counted exactly
+/// (the account locks, the rest are refused without a check); disabling an account or resetting
+/// its password ends its open sessions; a password typed as a user name never reaches the audit.
+#[test]
+fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names_stay_out_of_the_audit() {
+    let (dir, handle, thread, mut admin) = initialised_owner();
     for name in ["ivy", "max"] {
         let account = crate::store::NewAccount {
             username: name.into(),
@@ -286,6 +295,59 @@ fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names
     assert_eq!(unknown.len(), 2, "{unknown:?}");
     assert_eq!(unknown[0], unknown[1], "the same typed name gets the same mark");
 
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}
+
+/// Issue 14, item 8: a subscriber that stops reading fills its socket; the owner must neither
+/// wedge the requests that raise events nor starve the other subscribers, and still stops.
+#[test]
+fn a_subscriber_that_stops_reading_wedges_nothing() {
+    let (dir, handle, thread, mut admin) = initialised_owner();
+    for (name, role) in [("ivy", crate::auth::Role::Intake), ("kiosk1", crate::auth::Role::Kiosk)] {
+        let account = crate::store::NewAccount { username: name.into(), display_name: name.into(), role };
+        let password = Password::from(format!("{name} password long enough").as_str());
+        admin.request(Request::AddUser { account, password }).unwrap();
+    }
+    let subscriber = || {
+        let mut client = Client::connect(dir.path(), no_autostart()).unwrap();
+        client.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+        client.subscribe().unwrap();
+        client
+    };
+    let _stalled = subscriber(); // never reads again
+    let mut listening = subscriber();
+    const EVENTS: usize = 3000; // far more than a socket buffer holds
+    let heard = std::thread::spawn(move || {
+        let mut heard = 0;
+        while heard < EVENTS {
+            match listening.next_event(Duration::from_secs(30)) {
+                Ok(Some(Event::KioskSubmission { .. })) => heard += 1,
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+        }
+        heard
+    });
+    let (done, finished) = std::sync::mpsc::channel();
+    let kiosk_dir = dir.path().to_path_buf();
+    std::thread::spawn(move || {
+        let mut kiosk = Client::connect(&kiosk_dir, no_autostart()).unwrap();
+        kiosk.login("kiosk1", &pw("kiosk1 password long enough"), "kiosk").unwrap();
+        let Ok(Reply::SubmissionKey(key)) = kiosk.request(Request::SubmissionKey) else { return };
+        let key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
+        for _ in 0..EVENTS {
+            let id = crate::store::RecordId::random();
+            let sealed = crate::store::crypto::seal_to(&key, b"{}").unwrap();
+            if kiosk.request(Request::SubmitSealed { id, sealed_hex: hex::encode(sealed) }).is_err() {
+                return;
+            }
+        }
+        let _ = done.send(());
+    });
+    // A deadline only so that a wedged owner fails the test instead of hanging it.
+    assert!(finished.recv_timeout(Duration::from_secs(300)).is_ok(), "submissions wedged behind a stalled subscriber");
+    assert_eq!(heard.join().unwrap(), EVENTS, "the reading subscriber heard every event");
     handle.stop();
     thread.join().unwrap().unwrap();
 }
