@@ -28,6 +28,8 @@ mod clients;
 mod kiosk;
 mod login_gate;
 mod open_index;
+use login_gate::credential_of;
+use open_index::Tier;
 mod recent;
 mod summary;
 
@@ -1825,106 +1827,5 @@ impl<'a> SeedWriter<'a> {
 
     pub(crate) fn next_seq(&self) -> Result<u64> {
         self.store.db.generate_id().map_err(|e| self.store.sled_err(e))
-    }
-}
-
-/// How a flagged encounter ranks in the staff queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Tier {
-    None,
-    Urgent,
-    Critical,
-}
-
-impl SledStore {
-    /// An encounter's tier from its crisis records: critical once a `flag_raised` record exists;
-    /// urgent when only `urgent_raised` ones do. A record that cannot be read, or crisis records
-    /// from before the urgent tier without either, rank critical: a doubt never lowers a flag.
-    fn risk_tier(&self, key: &DataKey, encounter: &RecordId) -> Result<Tier> {
-        let tree = T::Kind(Kind::CrisisAction);
-        let mut tier = Tier::None;
-        for item in self.tree(tree).scan_prefix(encounter.as_bytes()) {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            match self.open_record::<CrisisAction>(key, tree, &k, &v) {
-                Ok(record) if record.action == CRISIS_URGENT_RAISED => tier = tier.max(Tier::Urgent),
-                Ok(record) if record.action == CRISIS_FLAG_RAISED => return Ok(Tier::Critical),
-                Ok(_) => {}
-                Err(_) => return Ok(Tier::Critical),
-            }
-        }
-        Ok(if tier == Tier::None { Tier::Critical } else { tier })
-    }
-}
-
-impl SledStore {
-    /// An unknown sign-in name as the audit log records it: `unknown:` and 12 hex digits of an
-    /// HMAC-SHA-256 under a random key kept in the store, so repeated attempts with one name can
-    /// be told apart without the log ever holding the typed text.
-    fn unknown_name(&self, typed: &str) -> Result<String> {
-        use hmac::Mac;
-        let meta = self.tree(T::Meta);
-        let key: Vec<u8> = match self.get_plain::<Vec<u8>>(T::Meta, META_UNKNOWN_NAME_KEY, "meta")? {
-            Some(key) => key,
-            None => {
-                let key = crypto::random_bytes::<32>().to_vec();
-                meta.insert(META_UNKNOWN_NAME_KEY, Self::meta_value(META_UNKNOWN_NAME_KEY, &key))
-                    .map_err(|e| self.sled_err(e))?;
-                key
-            }
-        };
-        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
-            .map_err(|_| StoreError::Damaged { kind: "meta", id: "unknown_name_key".into() })?;
-        mac.update(typed.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        Ok(format!("unknown:{}", hex::encode(&digest[..6])))
-    }
-
-    /// Checks `password` against a hash made once with the store's parameters, in the pool.
-    fn decoy_check(&self, password: &SecretString) -> Result<()> {
-        let decoy = {
-            let mut decoy = self.decoy_hash.lock().unwrap_or_else(|p| p.into_inner());
-            match decoy.as_ref() {
-                Some(hash) => hash.clone(),
-                None => {
-                    let params = *self.kdf.read().unwrap_or_else(|p| p.into_inner());
-                    let made = auth::hash_password(b"no account has this password", params)
-                        .map_err(|_| StoreError::Damaged { kind: "meta", id: "kdf".into() })?;
-                    *decoy = Some(made.clone());
-                    made
-                }
-            }
-        };
-        let _turn = self.login_gate.turn();
-        let _ = auth::verify_password(password.expose_secret().as_bytes(), &decoy);
-        Ok(())
-    }
-}
-
-/// The fingerprint of an account's password hash that a session is bound to.
-fn credential_of(account: &AccountRecord) -> [u8; 8] {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(account.password_hash.as_bytes());
-    let mut out = [0u8; 8];
-    out.copy_from_slice(&digest[..8]);
-    out
-}
-
-impl SledStore {
-    /// Whether a signed-in session may go on: its account still exists, is active, has the same
-    /// role, and the password it signed in with (a reset by an administrator, or a change, ends
-    /// every session of the account). Sessions without an account (kiosks) are not bound.
-    pub fn check_session(&self, actor: &Actor) -> Result<()> {
-        let Some(credential) = actor.credential() else { return Ok(()) };
-        let current = self.account_by_name(actor.user())?;
-        let valid = current.as_ref().is_some_and(|account| {
-            account.status == AccountStatus::Active
-                && account.role == actor.role()
-                && credential_of(account) == credential
-        });
-        if valid {
-            return Ok(());
-        }
-        self.commit(actor, "session.ended", None, None, Outcome::Denied, Vec::new())?;
-        Err(StoreError::SessionEnded { user: actor.user().to_string() })
     }
 }

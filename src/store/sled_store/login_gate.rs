@@ -7,10 +7,20 @@
 //!   rest wait their turn, so memory stays bounded whatever arrives.
 //!
 //! Unknown user names go through the same pool and do the same argon2 work against a fixed
-//! hash, so their answer takes as long as a known name's.
+//! hash, so their answer takes as long as a known name's, and reach the audit log only as a
+//! keyed mark. A session is bound to the password it signed in with (`check_session`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{AccountRecord, META_UNKNOWN_NAME_KEY, SledStore, T};
+use crate::auth::{self, Actor};
+use crate::store::AccountStatus;
+use crate::store::audit::Outcome;
+use crate::store::crypto;
+use crate::store::error::{Result, StoreError};
 
 /// argon2id checks running at once (each holds 64 MiB): two keep a sign-in fast on a 2-core
 /// machine while 40 parallel attempts cost at most 128 MiB.
@@ -64,6 +74,79 @@ impl LoginGate {
 /// Holds an account's sign-in lock (poisoning is recovered: the record it guards is re-read).
 pub(crate) fn hold(lock: &Mutex<()>) -> MutexGuard<'_, ()> {
     lock.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl SledStore {
+    /// An unknown sign-in name as the audit log records it: `unknown:` and 12 hex digits of an
+    /// HMAC-SHA-256 under a random key kept in the store, so repeated attempts with one name can
+    /// be told apart without the log ever holding the typed text.
+    pub(super) fn unknown_name(&self, typed: &str) -> Result<String> {
+        use hmac::Mac;
+        let meta = self.tree(T::Meta);
+        let key: Vec<u8> = match self.get_plain::<Vec<u8>>(T::Meta, META_UNKNOWN_NAME_KEY, "meta")? {
+            Some(key) => key,
+            None => {
+                let key = crypto::random_bytes::<32>().to_vec();
+                meta.insert(META_UNKNOWN_NAME_KEY, Self::meta_value(META_UNKNOWN_NAME_KEY, &key))
+                    .map_err(|e| self.sled_err(e))?;
+                key
+            }
+        };
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
+            .map_err(|_| StoreError::Damaged { kind: "meta", id: "unknown_name_key".into() })?;
+        mac.update(typed.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        Ok(format!("unknown:{}", hex::encode(&digest[..6])))
+    }
+
+    /// Checks `password` against a hash made once with the store's parameters, in the pool.
+    pub(super) fn decoy_check(&self, password: &SecretString) -> Result<()> {
+        let decoy = {
+            let mut decoy = self.decoy_hash.lock().unwrap_or_else(|p| p.into_inner());
+            match decoy.as_ref() {
+                Some(hash) => hash.clone(),
+                None => {
+                    let params = *self.kdf.read().unwrap_or_else(|p| p.into_inner());
+                    let made = auth::hash_password(b"no account has this password", params)
+                        .map_err(|_| StoreError::Damaged { kind: "meta", id: "kdf".into() })?;
+                    *decoy = Some(made.clone());
+                    made
+                }
+            }
+        };
+        let _turn = self.login_gate.turn();
+        let _ = auth::verify_password(password.expose_secret().as_bytes(), &decoy);
+        Ok(())
+    }
+}
+
+/// The fingerprint of an account's password hash that a session is bound to.
+pub(super) fn credential_of(account: &AccountRecord) -> [u8; 8] {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(account.password_hash.as_bytes());
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    out
+}
+
+impl SledStore {
+    /// Whether a signed-in session may go on: its account still exists, is active, has the same
+    /// role, and the password it signed in with (a reset by an administrator, or a change, ends
+    /// every session of the account). Sessions without an account (kiosks) are not bound.
+    pub fn check_session(&self, actor: &Actor) -> Result<()> {
+        let Some(credential) = actor.credential() else { return Ok(()) };
+        let current = self.account_by_name(actor.user())?;
+        let valid = current.as_ref().is_some_and(|account| {
+            account.status == AccountStatus::Active
+                && account.role == actor.role()
+                && credential_of(account) == credential
+        });
+        if valid {
+            return Ok(());
+        }
+        self.commit(actor, "session.ended", None, None, Outcome::Denied, Vec::new())?;
+        Err(StoreError::SessionEnded { user: actor.user().to_string() })
+    }
 }
 
 #[cfg(test)]

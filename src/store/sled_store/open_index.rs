@@ -14,7 +14,9 @@ use super::{Kind, SledStore, T, Write};
 use crate::store::Store;
 use crate::store::crypto::DataKey;
 use crate::store::error::Result;
-use crate::store::records::{Encounter, EncounterStatus, RecordId};
+use crate::store::records::{
+    CRISIS_FLAG_RAISED, CRISIS_URGENT_RAISED, CrisisAction, Encounter, EncounterStatus, RecordId,
+};
 
 const META_OPEN_INDEX: &[u8] = b"open_index";
 
@@ -83,6 +85,34 @@ impl SledStore {
             }
         }
         Ok(open)
+    }
+}
+
+/// How a flagged encounter ranks in the staff queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Tier {
+    None,
+    Urgent,
+    Critical,
+}
+
+impl SledStore {
+    /// An encounter's tier from its crisis records: critical once a `flag_raised` record exists;
+    /// urgent when only `urgent_raised` ones do. A record that cannot be read, or crisis records
+    /// from before the urgent tier without either, rank critical: a doubt never lowers a flag.
+    pub(super) fn risk_tier(&self, key: &DataKey, encounter: &RecordId) -> Result<Tier> {
+        let tree = T::Kind(Kind::CrisisAction);
+        let mut tier = Tier::None;
+        for item in self.tree(tree).scan_prefix(encounter.as_bytes()) {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            match self.open_record::<CrisisAction>(key, tree, &k, &v) {
+                Ok(record) if record.action == CRISIS_URGENT_RAISED => tier = tier.max(Tier::Urgent),
+                Ok(record) if record.action == CRISIS_FLAG_RAISED => return Ok(Tier::Critical),
+                Ok(_) => {}
+                Err(_) => return Ok(Tier::Critical),
+            }
+        }
+        Ok(if tier == Tier::None { Tier::Critical } else { tier })
     }
 }
 
