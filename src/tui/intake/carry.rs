@@ -15,12 +15,13 @@ use crate::instrument::{Instrument, Library};
 fn same_wording(first: &Instrument, a: usize, second: &Instrument, b: usize) -> bool {
     let (x, y) = (&first.items[a], &second.items[b]);
     let stem = |instrument: &Instrument, shown: bool| if shown { instrument.stem.clone() } else { None };
+    let timeframe = |instrument: &Instrument, shown: bool| if shown { instrument.timeframe.clone() } else { None };
     let options = |instrument: &Instrument, item: usize| {
         instrument.options_of(item).iter().map(|o| (o.code.clone(), o.value, o.text.clone())).collect::<Vec<_>>()
     };
     x.text == y.text
         && stem(first, x.use_stem) == stem(second, y.use_stem)
-        && first.timeframe == second.timeframe
+        && timeframe(first, x.use_stem) == timeframe(second, y.use_stem)
         && options(first, a) == options(second, b)
 }
 
@@ -71,5 +72,35 @@ impl IntakeFlow {
             self.item = next;
         }
         steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_wording;
+    use crate::instrument::model::Text;
+    use crate::instrument::{Lang, Library};
+
+    fn english(text: &str) -> Text {
+        Text([(Lang::En, text.to_string())].into_iter().collect())
+    }
+
+    #[test]
+    fn any_difference_in_what_is_shown_means_the_item_is_asked_again() {
+        let library = Library::shipped();
+        let (auditc, audit) = (library.get("auditc").unwrap(), library.get("audit").unwrap());
+        for item in 0..3 {
+            assert!(same_wording(auditc, item, audit, item), "AUDIT-C item {} reads as the AUDIT's", item + 1);
+        }
+        assert!(!same_wording(auditc, 0, audit, 1), "different questions");
+        let mut reworded = audit.clone();
+        reworded.items[1].text = english("How many drinks did you have on a typical day?");
+        assert!(!same_wording(auditc, 1, &reworded, 1), "item text");
+        let mut other_frame = audit.clone();
+        other_frame.timeframe = Some(english("Past month"));
+        assert!(!same_wording(auditc, 0, &other_frame, 0), "time frame shown with the item");
+        let mut other_stem = audit.clone();
+        other_stem.stem = None;
+        assert!(!same_wording(auditc, 0, &other_stem, 0), "opening sentence");
     }
 }

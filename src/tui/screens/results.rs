@@ -282,7 +282,7 @@ mod tests {
         let mut answers = vec![1]; // PHQ-9 difficulty
         answers.extend([1, 1, 1, 1]); // ASQ: no to q1-q4
         answers.extend([2, 1, 2, 1, 1, 2, 1, 0]); // GAD-7
-        answers.extend([0, 0, 0]); // AUDIT-C
+        answers.push(0); // AUDIT-C: never (WHO skip: questions 2 and 3 are not asked)
         answers.extend([1; 10]); // DAST-10: no
         answers.push(1); // PC-PTSD-5: no exposure
         answers
