@@ -98,6 +98,7 @@ fn intake(id: RecordId, item9: u32) -> KioskIntake {
         critical_flags: if item9 > 0 { vec!["phq9.suicidal_ideation".into()] } else { vec![] },
         complete: item9 == 0,
         stopped_at: None,
+        scoring: Default::default(),
         urgent_flags: vec![],
         other_flags: vec![],
         declined_items: vec![],
@@ -159,8 +160,9 @@ fn checkin_codes_are_single_use_and_expire_through_the_owner() {
     };
     let mut kiosk = OwnerBackend::new(running.path.clone(), "lobby".into(), "test".into());
     let info = kiosk.connect().expect("kiosk");
-    let checkin = kiosk.redeem(&code.code).expect("first use");
+    let (checkin, scoring) = kiosk.redeem(&code.code).expect("first use");
     assert_eq!(checkin, code.id);
+    assert_eq!(scoring, triage::store::ScoringContext::default(), "a code for no client knows nothing of them");
     assert_eq!(kiosk.redeem(&code.code), Err(triage::kiosk::app::RedeemError::Refused), "single use");
     let id = RecordId::random();
     kiosk.submit(id, &seal(&info.submission_public_key, &intake(id, 0)), false, Some(checkin), FINAL).expect("submit");
@@ -261,6 +263,8 @@ impl KioskRun {
         self.keys(&[1]);
         self.act(Action::Key(KioskKey::Enter));
         self.keys(&[1]);
+        // The optional age question: skipped.
+        self.act(Action::Key(KioskKey::Enter));
     }
 }
 

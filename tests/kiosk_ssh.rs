@@ -271,8 +271,10 @@ fn kiosk_over_ssh_in_tmux_crisis_alert_and_a_clean_scrollback() {
     let screen = tmux.wait_for("Welcome · Bienvenue", Duration::from_secs(2));
     assert!(!screen.contains("SHELL-ESCAPE"), "{screen}");
 
-    // English, no code, consent, PHQ-9 with item 9 > 0.
+    // English, no code, consent, age skipped, PHQ-9 with item 9 > 0.
     tmux.send(&["1", "Enter", "1"]);
+    tmux.wait_for("How old are you", Duration::from_secs(5));
+    tmux.send(&["Enter"]);
     tmux.wait_for("Little interest", Duration::from_secs(5));
     tmux.send(&["1", "1", "1", "1", "1", "1", "1", "1"]);
     tmux.wait_for("better off dead", Duration::from_secs(5));

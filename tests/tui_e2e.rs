@@ -600,7 +600,8 @@ fn a_kiosk_client_who_stops_part_way_leaves_an_urgent_unfinished_submission() {
     kiosk.wait_for("Welcome");
     kiosk.step("1", &["Check-in code"]);
     kiosk.step("\r", &["Do you agree"]);
-    kiosk.step("1", &["Question 1 of"]);
+    kiosk.step("1", &["How old are you"]);
+    kiosk.step("34\r", &["Question 1 of"]);
     for next in 2..=9 {
         kiosk.step("4", &[&format!("Question {next} of")]);
     }

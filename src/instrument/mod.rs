@@ -14,4 +14,4 @@ pub use change::{Change, Direction, PairedOutcome, compare, talking_therapies};
 pub use expr::Sex;
 pub use library::{AsqMode, Bundle, FileReport, Library};
 pub use model::{Instrument, Lang, Severity};
-pub use score::{Context, FlagHit, ScoreResult, score};
+pub use score::{Context, FlagHit, ScoreResult, age_on, score};

@@ -11,9 +11,9 @@ use secrecy::SecretString;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::submission::{is_urgent, snapshot};
-use crate::instrument::{Context, FlagHit, Lang, Library, Severity};
-use crate::store::RecordId;
+use crate::instrument::{FlagHit, Lang, Library, Severity};
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
+use crate::store::{RecordId, ScoringContext};
 use crate::tui::backend::ClientInfo;
 use crate::tui::care::Care;
 use crate::tui::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
@@ -104,6 +104,17 @@ pub enum CodeStatus {
     Unavailable,
 }
 
+/// The optional age question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeStatus {
+    Typing,
+    /// Not a whole number of years from 1 to 120.
+    OutOfRange,
+}
+
+/// The oldest age the kiosk takes (any older is a typing slip).
+pub const MAX_AGE: u32 = 120;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PinStatus {
     Typing,
@@ -124,6 +135,13 @@ pub enum Screen {
         status: CodeStatus,
     },
     Consent,
+    /// The client's age, optional (skipped when a check-in code's client gave it): it chooses
+    /// the crisis lines meant for their age (youth lines under 18) and the instruments' age
+    /// rules (the AUDIT's over-65 cut-off).
+    Age {
+        input: String,
+        status: AgeStatus,
+    },
     /// Consent declined: nothing recorded.
     Declined,
     /// One item per screen.
@@ -154,6 +172,8 @@ pub struct ClientSession {
     pub id: RecordId,
     pub lang: Lang,
     pub checkin: Option<RecordId>,
+    /// What scoring knows of the client (the age they gave, or the check-in code's client).
+    pub scoring: ScoringContext,
     pub flow: IntakeFlow,
     pub completed: Vec<String>,
     pub critical: Vec<String>,
@@ -251,6 +271,9 @@ pub struct Kiosk {
     pub client: Option<ClientSession>,
     /// A redeemed check-in before the session starts.
     pub checkin: Option<RecordId>,
+    /// The sex for scoring and age of the check-in code's client (the owner sends these, never
+    /// a name or a date of birth).
+    pub checkin_scoring: Option<ScoringContext>,
     pub pending: Option<Pending>,
     /// The crisis submission reached the owner (staff were alerted).
     pub alerted: bool,
@@ -322,7 +345,7 @@ pub enum Action {
     Tick(i64),
     Resize(u16, u16),
     Connected(Result<KioskInfo, String>),
-    Redeemed(Result<RecordId, RedeemError>),
+    Redeemed(Result<(RecordId, ScoringContext), RedeemError>),
     Submitted {
         id: RecordId,
         seq: u32,
@@ -352,6 +375,7 @@ impl Kiosk {
             next_connect_ms: now_ms,
             client: None,
             checkin: None,
+            checkin_scoring: None,
             pending: None,
             alerted: false,
             watch: None,
@@ -408,6 +432,7 @@ impl Kiosk {
     fn reset(&mut self, effects: &mut Vec<Effect>) {
         self.client = None;
         self.checkin = None;
+        self.checkin_scoring = None;
         self.crisis_lines.clear();
         self.alerted = false;
         self.watch = None;
@@ -428,6 +453,7 @@ impl Kiosk {
     fn quick_exit(&mut self, effects: &mut Vec<Effect>) {
         self.client = None;
         self.checkin = None;
+        self.checkin_scoring = None;
         self.crisis_lines.clear();
         self.alerted = false;
         self.watch = None;
@@ -482,8 +508,9 @@ pub fn update(kiosk: &mut Kiosk, action: Action, deps: &Deps) -> Vec<Effect> {
             if let Screen::Code { input, status } = &mut kiosk.screen {
                 input.zeroize();
                 match result {
-                    Ok(id) => {
+                    Ok((id, scoring)) => {
                         kiosk.checkin = Some(id);
+                        kiosk.checkin_scoring = Some(scoring);
                         kiosk.go(Screen::Consent);
                     }
                     Err(RedeemError::Refused) => *status = CodeStatus::Refused,
@@ -591,33 +618,39 @@ fn on_key(kiosk: &mut Kiosk, key: KioskKey, deps: &Deps, effects: &mut Vec<Effec
             _ => {}
         },
         Screen::Consent => match key {
-            KioskKey::Digit(1) => {
-                // The kiosk knows neither the person's sex nor their age (a check-in code names a
-                // client only to the owner): the instruments' rule for unknown sex applies, the
-                // more sensitive cut-off, and staff re-score the claimed encounter with the client's.
-                let flow = IntakeFlow::new(deps.library, &kiosk.instruments, Context::default());
-                kiosk.client = Some(ClientSession {
-                    id: RecordId::random(),
-                    lang: kiosk.lang,
-                    checkin: kiosk.checkin.take(),
-                    flow,
-                    completed: Vec::new(),
-                    critical: Vec::new(),
-                    urgent: Vec::new(),
-                    declined: Vec::new(),
-                    seq: 0,
-                    support_due: Vec::new(),
-                });
-                kiosk.go(Screen::Question);
-                if kiosk.client.as_ref().is_some_and(|c| c.flow.is_finished()) {
-                    finish(kiosk, true, deps, effects);
-                }
-            }
+            KioskKey::Digit(1) => match kiosk.checkin_scoring {
+                // The check-in code's client: their recorded sex and age.
+                Some(scoring) => begin(kiosk, scoring, deps, effects),
+                None => kiosk.go(Screen::Age { input: String::new(), status: AgeStatus::Typing }),
+            },
             KioskKey::Digit(2) => {
                 kiosk.checkin = None;
                 kiosk.go(Screen::Declined);
             }
             KioskKey::Back => kiosk.go(Screen::Code { input: String::new(), status: CodeStatus::Typing }),
+            _ => {}
+        },
+        Screen::Age { input, status } => match key {
+            KioskKey::Digit(d) if input.len() < 3 => {
+                input.push(char::from(b'0' + d));
+                *status = AgeStatus::Typing;
+            }
+            KioskKey::Back if input.is_empty() => kiosk.go(Screen::Consent),
+            KioskKey::Back => {
+                input.pop();
+                *status = AgeStatus::Typing;
+            }
+            // Nothing typed: the age stays unknown (the instruments' rules for that apply).
+            KioskKey::Enter if input.is_empty() => begin(kiosk, ScoringContext::default(), deps, effects),
+            KioskKey::Enter => match input.parse::<u32>() {
+                Ok(age) if (1..=MAX_AGE).contains(&age) => {
+                    begin(kiosk, ScoringContext { sex: None, age: Some(age) }, deps, effects)
+                }
+                _ => {
+                    input.clear();
+                    *status = AgeStatus::OutOfRange;
+                }
+            },
             _ => {}
         },
         Screen::Question => question_key(kiosk, key, deps, effects),
@@ -770,10 +803,36 @@ fn push_once(list: &mut Vec<String>, name: String) {
     }
 }
 
+/// Starts the client's session after consent, scoring with what is known of them. The kiosk
+/// never asks sex: unknown sex takes the instruments' more sensitive cut-off, and staff re-score
+/// a claimed submission with the client's record.
+fn begin(kiosk: &mut Kiosk, scoring: ScoringContext, deps: &Deps, effects: &mut Vec<Effect>) {
+    let flow = IntakeFlow::new(deps.library, &kiosk.instruments, scoring.to_scoring());
+    kiosk.checkin_scoring = None;
+    kiosk.client = Some(ClientSession {
+        id: RecordId::random(),
+        lang: kiosk.lang,
+        checkin: kiosk.checkin.take(),
+        scoring,
+        flow,
+        completed: Vec::new(),
+        critical: Vec::new(),
+        urgent: Vec::new(),
+        declined: Vec::new(),
+        seq: 0,
+        support_due: Vec::new(),
+    });
+    kiosk.go(Screen::Question);
+    if kiosk.client.as_ref().is_some_and(|c| c.flow.is_finished()) {
+        finish(kiosk, true, deps, effects);
+    }
+}
+
 /// The province's crisis lines from the catalog for these flags (9-1-1 and 9-8-8 are on the
 /// screen anyway).
 fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<KioskLine> {
     let Some(info) = &kiosk.info else { return Vec::new() };
+    let scoring = kiosk.client.as_ref().map(|c| c.scoring).unwrap_or_default();
     let client = ClientInfo {
         id: String::new(),
         name: String::new(),
@@ -782,10 +841,12 @@ fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<
         language: Some(kiosk.lang),
         populations: vec![],
         access_needs: vec![],
-        sex_for_scoring: None,
+        sex_for_scoring: scoring.sex,
     };
+    // The age the client gave (or the check-in code's client's): youth lines under 18.
+    let age = scoring.age.map(i64::from);
     deps.care
-        .plan(deps.library, &client, &[], flags, "")
+        .plan_at_age(deps.library, &client, age, &[], flags, &Default::default())
         .resources
         .into_iter()
         .filter(|r| r.crisis)

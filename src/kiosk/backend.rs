@@ -8,12 +8,12 @@ use std::time::Duration;
 use super::app::{PinError, RedeemError, SubmitError};
 use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Request};
-use crate::store::RecordId;
 use crate::store::kiosk::{KioskInfo, SubmissionProgress};
+use crate::store::{RecordId, ScoringContext};
 
 pub trait KioskBackend {
     fn connect(&mut self) -> Result<KioskInfo, String>;
-    fn redeem(&mut self, code: &str) -> Result<RecordId, RedeemError>;
+    fn redeem(&mut self, code: &str) -> Result<(RecordId, ScoringContext), RedeemError>;
     /// Sends one sealed box of a submission (the intake so far, or the complete one).
     fn submit(
         &mut self,
@@ -69,9 +69,9 @@ impl KioskBackend for OwnerBackend {
         client.kiosk_session(&device, &origin).map_err(|e| e.to_string())
     }
 
-    fn redeem(&mut self, code: &str) -> Result<RecordId, RedeemError> {
+    fn redeem(&mut self, code: &str) -> Result<(RecordId, ScoringContext), RedeemError> {
         match self.request(Request::RedeemCheckin { code: code.to_string() }) {
-            Ok(crate::server::Reply::CheckinRedeemed(id)) => Ok(id),
+            Ok(crate::server::Reply::CheckinRedeemed(id, scoring)) => Ok((id, scoring)),
             Ok(_) => Err(RedeemError::Unavailable("unexpected reply".into())),
             Err(error) if error.code() == Some("refused") => Err(RedeemError::Refused),
             Err(error) => Err(RedeemError::Unavailable(error.to_string())),

@@ -68,6 +68,7 @@ pub fn snapshot(kiosk: &Kiosk, client: &ClientSession, complete: bool, library: 
         other_flags,
         declined_items: client.declined.clone(),
         partial_totals,
+        scoring: client.scoring,
     }
 }
 

@@ -16,6 +16,7 @@ use super::shell::dispatch;
 use super::view::{KioskView, draw};
 use crate::instrument::{Lang, Library};
 use crate::store::RecordId;
+use crate::store::ScoringContext;
 use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::tui::care::Care;
@@ -66,7 +67,7 @@ struct Fake {
     progress: Vec<SubmissionProgress>,
     /// Submission ids staff have claimed: further boxes are refused as claimed.
     claimed: Vec<RecordId>,
-    redeem: VecDeque<Result<RecordId, RedeemError>>,
+    redeem: VecDeque<Result<(RecordId, ScoringContext), RedeemError>>,
     pins: Vec<String>,
 }
 
@@ -100,7 +101,7 @@ impl KioskBackend for Fake {
         if self.up { Ok(info(self.province, self.timeout_seconds)) } else { Err("no owner".into()) }
     }
 
-    fn redeem(&mut self, _code: &str) -> Result<RecordId, RedeemError> {
+    fn redeem(&mut self, _code: &str) -> Result<(RecordId, ScoringContext), RedeemError> {
         if !self.up {
             return Err(RedeemError::Unavailable("no owner".into()));
         }
@@ -184,12 +185,22 @@ impl Run {
         }
     }
 
-    /// Welcome -> language -> no code -> consent.
+    /// Welcome -> language -> no code -> consent -> age skipped.
     fn begin(&mut self, lang: u8) {
+        self.begin_at_age(lang, None);
+    }
+
+    /// Welcome -> language -> no code -> consent -> the age typed (or skipped).
+    fn begin_at_age(&mut self, lang: u8, age: Option<u32>) {
         self.digits(&[lang]);
         self.key(KioskKey::Enter);
         assert_eq!(self.kiosk.screen, Screen::Consent);
         self.digits(&[1]);
+        assert!(matches!(self.kiosk.screen, Screen::Age { .. }), "{:?}", self.kiosk.screen);
+        for c in age.map(|a| a.to_string()).unwrap_or_default().chars() {
+            self.key(KioskKey::Digit(c as u8 - b'0'));
+        }
+        self.key(KioskKey::Enter);
         assert_eq!(self.kiosk.screen, Screen::Question);
     }
 
@@ -255,6 +266,11 @@ fn at_screen(name: &str) -> Run {
             run.digits(&[1]);
             run.key(KioskKey::Enter);
         }
+        "age" => {
+            run.digits(&[1]);
+            run.key(KioskKey::Enter);
+            run.digits(&[1]);
+        }
         "question" => {
             run.begin(1);
             run.digits(&[2]);
@@ -302,8 +318,8 @@ fn finish_all(run: &mut Run) {
     panic!("the questionnaire did not end");
 }
 
-const SCREENS: [&str; 9] =
-    ["welcome", "code", "consent", "question", "crisis", "support", "thanks", "declined", "saving"];
+const SCREENS: [&str; 10] =
+    ["welcome", "code", "consent", "age", "question", "crisis", "support", "thanks", "declined", "saving"];
 
 #[test]
 fn no_key_leads_out_of_the_kiosk() {
@@ -589,7 +605,7 @@ fn checkin_codes_are_checked_by_the_owner_and_travel_with_the_submission() {
     assert!(matches!(&run.kiosk.screen, Screen::Code { status: CodeStatus::Refused, .. }), "malformed");
     let id = RecordId::random();
     run.fake.redeem.push_back(Err(RedeemError::Refused));
-    run.fake.redeem.push_back(Ok(id));
+    run.fake.redeem.push_back(Ok((id, ScoringContext::default())));
     for attempt in 0..2 {
         let _ = attempt;
         run.act(Action::Paste("acde-fghj\u{202e}\u{7}".into()));
@@ -665,6 +681,7 @@ fn a_french_client_reads_phq9_in_french_and_its_english_only_question_with_a_not
     run.digits(&[2]); // Français
     run.key(KioskKey::Enter); // no code
     run.digits(&[1]); // consent
+    run.key(KioskKey::Enter); // age: skipped
     let first = run.render(120, 40);
     assert!(first.contains("Peu d’intérêt ou de plaisir à faire des choses"), "{first}");
     assert!(first.contains("Jamais") && !first.contains("Not at all"), "{first}");
@@ -695,6 +712,11 @@ fn snapshots_of_every_screen_in_both_languages() {
                     match name {
                         "code" => run.act(Action::Paste("ACDE".into())),
                         "consent" => run.key(KioskKey::Enter),
+                        "age" => {
+                            run.key(KioskKey::Enter);
+                            run.digits(&[1, 2, 0, 0]);
+                            run.key(KioskKey::Enter);
+                        }
                         "declined" => {
                             run.key(KioskKey::Enter);
                             run.digits(&[2]);
@@ -705,6 +727,7 @@ fn snapshots_of_every_screen_in_both_languages() {
                                 run.fake.up = false;
                             }
                             run.digits(&[1]);
+                            run.key(KioskKey::Enter); // age: skipped
                             match name {
                                 "question" => {
                                     run.digits(&[2, 3]);
@@ -881,4 +904,75 @@ fn published_instructions_and_our_notes_reach_the_kiosk_and_the_question_stays_v
     assert!(screen.contains("not including alcoholic"), "{screen}");
     assert!(screen.contains("Have you used drugs other than"), "the item stays visible:\n{screen}");
     assert!(screen.contains("2  No"), "{screen}");
+}
+
+#[test]
+fn the_age_a_client_gives_chooses_the_youth_crisis_lines_and_reaches_scoring_and_staff() {
+    let crisis_lines_at = |age: Option<u32>| {
+        let mut run = Run::new(Fake::new());
+        run.begin_at_age(1, age);
+        let client = run.kiosk.client.as_ref().unwrap();
+        assert_eq!(client.flow.context().age, age.map(i64::from), "scoring knows the age");
+        assert_eq!(client.flow.context().sex, None, "the kiosk never asks sex");
+        run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 3]);
+        assert_eq!(run.kiosk.screen, Screen::Crisis);
+        let lines: Vec<String> = run.kiosk.crisis_lines.iter().map(|l| l.name.clone()).collect();
+        // The sealed submission carries the age for staff (and for the claimed encounter).
+        assert_eq!(run.fake.last().scoring.age, age);
+        lines
+    };
+    let youth = crisis_lines_at(Some(15));
+    assert!(youth.iter().any(|n| n.contains("Kids Help Phone")), "{youth:?}");
+    let adult = crisis_lines_at(Some(45));
+    assert!(
+        !adult.iter().any(|n| n.contains("Kids Help Phone")),
+        "a line for ages 5-20 is not offered at 45: {adult:?}"
+    );
+    assert!(!adult.is_empty(), "the adult still gets the province's crisis lines: {adult:?}");
+}
+
+#[test]
+fn an_age_out_of_range_is_asked_again_and_back_returns_to_consent() {
+    let mut run = Run::new(Fake::new());
+    run.digits(&[1]);
+    run.key(KioskKey::Enter);
+    run.digits(&[1]);
+    run.digits(&[0]);
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Age { input: String::new(), status: AgeStatus::OutOfRange });
+    run.digits(&[9, 9, 9, 9]);
+    assert_eq!(
+        run.kiosk.screen,
+        Screen::Age { input: "999".into(), status: AgeStatus::Typing },
+        "three digits at most"
+    );
+    run.key(KioskKey::Enter);
+    assert!(matches!(run.kiosk.screen, Screen::Age { status: AgeStatus::OutOfRange, .. }), "999 is over 120");
+    run.key(KioskKey::Back);
+    assert_eq!(run.kiosk.screen, Screen::Consent);
+    assert!(run.kiosk.client.is_none(), "nothing started");
+}
+
+#[test]
+fn a_check_in_codes_client_is_scored_with_their_sex_and_age_without_being_asked() {
+    let mut run = Run::new(Fake::new());
+    let known = ScoringContext { sex: Some(crate::instrument::Sex::Male), age: Some(70) };
+    run.fake.redeem.push_back(Ok((RecordId::random(), known)));
+    run.digits(&[1]);
+    run.act(Action::Paste("ACDE-FGHJ".into()));
+    run.key(KioskKey::Enter);
+    assert_eq!(run.kiosk.screen, Screen::Consent);
+    run.digits(&[1]);
+    assert_eq!(run.kiosk.screen, Screen::Question, "no age question: the code's client gave it");
+    let context = run.kiosk.client.as_ref().unwrap().flow.context().clone();
+    assert_eq!((context.sex, context.age), (Some(crate::instrument::Sex::Male), Some(70)));
+    // The AUDIT's over-65 cut-off (7) applies to this 70-year-old man.
+    let audit = library().get("audit").unwrap();
+    let answers: Vec<Option<usize>> = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0].iter().map(|&p| Some(p)).collect();
+    let scored = crate::instrument::score(audit, &answers, &context);
+    assert_eq!(scored.total, Some(7));
+    assert!(scored.positive, "over 65: positive at 7");
+    assert!(
+        !crate::instrument::score(audit, &answers, &ScoringContext { age: Some(40), ..known }.to_scoring()).positive
+    );
 }

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::app::{Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen};
+use super::app::{AgeStatus, Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen};
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
 use crate::store::Settings;
@@ -78,6 +78,12 @@ fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
         Screen::Code { .. } => vec![
             ("A-Z 0-9".into(), Text::KioskKeyType.get(lang).into()),
             ("Enter".into(), Text::KioskKeyContinue.get(lang).into()),
+            quick,
+        ],
+        Screen::Age { .. } => vec![
+            ("0-9".into(), Text::KioskKeyTypeAge.get(lang).into()),
+            ("Enter".into(), Text::KioskKeyContinue.get(lang).into()),
+            ("⌫".into(), Text::KeyBack.get(lang).into()),
             quick,
         ],
         Screen::Consent => vec![
@@ -179,6 +185,21 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
                 option_line(2, Text::KioskConsentNo.get(lang), false, theme),
             ]);
             frame.render_widget(para(lines, Text::ConsentTitle), area);
+        }
+        Screen::Age { input, status } => {
+            let mut lines = vec![
+                Line::raw(""),
+                Line::raw(Text::KioskAgePrompt.get(lang)),
+                Line::raw(""),
+                Line::styled(Text::KioskAgeWhy.get(lang), theme.muted),
+                Line::raw(""),
+                Line::from(vec![Span::raw("  > "), Span::styled(format!("{input}_"), theme.input)]),
+                Line::raw(""),
+            ];
+            if *status == AgeStatus::OutOfRange {
+                lines.push(Line::styled(Text::KioskAgeOutOfRange.get(lang), theme.warning));
+            }
+            frame.render_widget(para(lines, Text::KioskAgeTitle), area);
         }
         Screen::Declined => {
             let lines = vec![Line::raw(""), Line::raw(Text::KioskDeclinedBody.get(lang))];

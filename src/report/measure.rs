@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::summary::{EncounterSummary, InstrumentAnswers, StoredResult};
 use crate::instrument::model::Positive;
-use crate::instrument::{Context, Instrument, Library, ScoreResult, Severity};
+use crate::instrument::{Instrument, Library, ScoreResult, Severity};
 use crate::store::EncounterDetail;
 
 /// Where a measure's numbers came from.
@@ -123,7 +123,9 @@ fn rescored<'s, S: AsRef<str>>(
     summary.answers.iter().filter_map(move |answered| {
         let instrument = library.get(answered.instrument.as_ref())?;
         let answers = positions(instrument, answered)?;
-        let result = library.score(instrument, &answers, &Context::default());
+        // The person's sex and age when the encounter started: the AUDIT's and AUDIT-C's
+        // cut-offs depend on them, as they did when the encounter was scored.
+        let result = library.score(instrument, &answers, &summary.scoring.to_scoring());
         result.scorable.then_some((instrument, result))
     })
 }

@@ -12,12 +12,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::store::ScoringContext;
+
 use crate::store::{
     Answer, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, RecordId, Referral, ResultRecord,
 };
 
 /// The summary layout this build reads and writes (2: postcard, ids as bytes; 1 was JSON).
-pub const SUMMARY_VERSION: u32 = 2;
+pub const SUMMARY_VERSION: u32 = 3;
 
 // Every text field is of type `S`: `String` when a summary is built and kept up to date, `&str`
 // when the report reads a stored one, borrowing from the decrypted bytes (no copy is made).
@@ -65,6 +67,8 @@ pub struct EncounterSummary<S = String> {
     pub crisis: bool,
     /// Records of the encounter that could not be read when the summary was built.
     pub damaged: Vec<S>,
+    /// The person's context the encounter is scored with (from its encounter record).
+    pub scoring: ScoringContext,
 }
 
 /// A summary as stored: postcard bytes (compact, and readable without copying its text).
@@ -139,6 +143,7 @@ impl<S: AsRef<str>> EncounterSummary<S> {
             referrals: self.referrals.iter().map(|(resource, chosen)| (text(resource), *chosen)).collect(),
             crisis: self.crisis,
             damaged: self.damaged.iter().map(text).collect(),
+            scoring: self.scoring,
         }
     }
 }
@@ -170,6 +175,7 @@ impl EncounterSummary {
             referrals: Vec::new(),
             crisis: false,
             damaged: Vec::new(),
+            scoring: encounter.scoring,
         }
     }
 
@@ -196,6 +202,7 @@ impl EncounterSummary {
                 self.client_id = encounter.client_id;
                 self.origin = encounter.origin;
                 self.created_ms = encounter.created_ms;
+                self.scoring = encounter.scoring;
             }
             Saved::Answer(answer) => {
                 let at = match self.answers.iter().position(|a| a.instrument == answer.instrument.id) {
@@ -375,6 +382,7 @@ pub(crate) mod tests {
                         referrals,
                         crisis,
                         damaged,
+                        scoring: ScoringContext::default(),
                     }
                 },
             )

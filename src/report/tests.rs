@@ -81,6 +81,7 @@ pub(crate) fn encounter(
             updated_ms: at,
             created_by: "t".into(),
             instruments: vec!["phq9".into()],
+            scoring: Default::default(),
         },
         crisis_actions: vec![],
         consents: vec![],
@@ -372,4 +373,30 @@ fn service_report_counts_paired_outcomes_for_all_clients_and_by_resource() {
         service_report(&library, Period::default(), [&encounter(c, 1, EncounterOrigin::Staff, Some(5), None, &[])]);
     assert!(report.paired_outcomes.is_empty());
     assert!(render::service_text(&report).contains("no client has the PHQ-9 and the GAD-7 at two encounters yet"));
+}
+
+#[test]
+fn reports_score_the_audit_c_with_the_sex_the_encounter_was_scored_with() {
+    let library = lib();
+    let audit_c_of_3 = |sex: Option<crate::instrument::Sex>| {
+        let mut e = encounter(RecordId::random(), 1, EncounterOrigin::Staff, None, None, &[]);
+        e.encounter.scoring = crate::store::ScoringContext { sex, age: Some(40) };
+        e.answers = (1..=3).map(|item| answer(e.encounter.id, "auditc", item, 1)).collect();
+        e
+    };
+    let (man, woman, unknown) = (
+        audit_c_of_3(Some(crate::instrument::Sex::Male)),
+        audit_c_of_3(Some(crate::instrument::Sex::Female)),
+        audit_c_of_3(None),
+    );
+    let positive = |e: &EncounterDetail| {
+        let m = measure::measures(&library, e);
+        assert_eq!(m[0].result.total, Some(3));
+        m[0].result.positive
+    };
+    // AUDIT-C >= 4 for men, >= 3 for women, and for unknown sex the more sensitive 3.
+    assert_eq!((positive(&man), positive(&woman), positive(&unknown)), (false, true, true));
+    let report = service_report(&library, Period::default(), [&man, &woman, &unknown]);
+    let audit_c = report.positive_screens.iter().find(|s| s.instrument == "auditc").unwrap();
+    assert_eq!((audit_c.screened, audit_c.positive.count), (3, 2));
 }

@@ -27,7 +27,7 @@ use crate::store::{
     AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
     ConsentAnswer, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
     InitRequest, KioskSubmission, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, OpenEncounter,
-    Organisation, RecordId, Referral, ResultRecord, SeedSummary, StoreStatus, VerifyReport,
+    Organisation, RecordId, Referral, ResultRecord, ScoringContext, SeedSummary, StoreStatus, VerifyReport,
 };
 
 /// Version of the socket protocol. Bump on any incompatible change.
@@ -361,13 +361,19 @@ pub enum Reply {
     Done,
     Status(OwnerStatus),
     RecoveryKey(Password),
-    LoggedIn { user: String, role: Role },
+    LoggedIn {
+        user: String,
+        role: Role,
+    },
     Organisation(Organisation),
     Account(AccountSummary),
     Accounts(Vec<AccountSummary>),
     Id(RecordId),
     Client(ClientRecord),
-    Clients { clients: Vec<ClientRecord>, damaged: Vec<String> },
+    Clients {
+        clients: Vec<ClientRecord>,
+        damaged: Vec<String>,
+    },
     ClientUpdated(crate::store::ClientUpdated),
     SettingsUpdated(crate::store::SettingsUpdated),
     Encounter(Encounter),
@@ -388,13 +394,18 @@ pub enum Reply {
     Backup(BackupReport),
     Seed(SeedSummary),
     KioskInfo(KioskInfo),
-    CheckinRedeemed(RecordId),
+    /// The code's id, and the sex for scoring and age of its client (never a name or a date of
+    /// birth): the kiosk scores and chooses crisis lines with them.
+    CheckinRedeemed(RecordId, ScoringContext),
     Checkin(CheckinCode),
     Checkins(Vec<CheckinSummary>),
     CheckinRevoked(String),
     KioskSubmissions(Vec<SubmissionSummary>),
     KioskIntake(Box<KioskIntake>),
-    Claimed { client: RecordId, encounter: Encounter },
+    Claimed {
+        client: RecordId,
+        encounter: Encounter,
+    },
     ServiceReport(Box<crate::report::ServiceReport>),
     ExportClients(crate::export::ClientPage),
     ExportEncounters(Box<crate::export::ExportPage>),

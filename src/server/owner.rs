@@ -538,7 +538,7 @@ fn handle(
             Reply::Done
         }
         Request::RedeemCheckin { code } => match store.redeem_checkin(&actor, &code) {
-            Ok(id) => Reply::CheckinRedeemed(id),
+            Ok((id, scoring)) => Reply::CheckinRedeemed(id, scoring),
             Err(error) => {
                 // Slows guessing: one wrong code a second per connection.
                 if matches!(error, crate::store::StoreError::Refused { .. }) {

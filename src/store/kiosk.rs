@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::records::{ConsentAnswer, Lang, NewAnswer, NewClient, RecordId};
+use super::records::{ConsentAnswer, Lang, NewAnswer, NewClient, RecordId, ScoringContext};
 
 /// Schema version of [`KioskIntake`] (1 was the bare [`super::KioskSubmission`]).
 pub const KIOSK_INTAKE_VERSION: u32 = 2;
@@ -67,6 +67,10 @@ pub struct KioskIntake {
     /// The totals so far of instruments answered in part.
     #[serde(default)]
     pub partial_totals: Vec<PartialTotal>,
+    /// What the kiosk scored with: the age the client gave (optional), or the sex and age of
+    /// the check-in code's client. A claim into a known client uses that client's record.
+    #[serde(default)]
+    pub scoring: ScoringContext,
 }
 
 /// The next question when a kiosk box was sealed.
@@ -294,6 +298,7 @@ mod tests {
             complete: false,
             stopped_at: None,
             urgent_flags: vec![],
+            scoring: ScoringContext::default(),
             other_flags: vec![],
             declined_items: vec![],
             partial_totals: vec![],

@@ -43,6 +43,15 @@ pub fn format_time(ms: i64) -> String {
         .unwrap_or_else(|| ms.to_string())
 }
 
+/// The UTC date (YYYY-MM-DD) of a millisecond timestamp.
+pub fn date_of_ms(ms: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.date().format(&format).ok())
+        .unwrap_or_default()
+}
+
 /// Parses an RFC 3339 time or a plain `YYYY-MM-DD` date (midnight UTC) into milliseconds.
 pub fn parse_time(text: &str) -> Option<i64> {
     let text = text.trim();

@@ -438,6 +438,35 @@ pub struct Encounter {
     /// The instruments the encounter started with (its bundle); follow-ups come from the answers.
     #[serde(default)]
     pub instruments: Vec<String>,
+    /// What scoring knew about the person when the encounter started (reports re-score with
+    /// it). Encounters from before it was kept have none: unknown, the instruments' rule.
+    #[serde(default)]
+    pub scoring: ScoringContext,
+}
+
+/// The person's context for scoring an encounter: their sex for scoring and their age in whole
+/// years on the day it started. Either may be unknown; the instruments say what that means
+/// (AUDIT and AUDIT-C: the more sensitive cut-off). No name, no date of birth: a kiosk may hold
+/// this for the client in front of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ScoringContext {
+    #[serde(default)]
+    pub sex: Option<Sex>,
+    #[serde(default)]
+    pub age: Option<u32>,
+}
+
+impl ScoringContext {
+    /// The context of `client` on the day `on` (YYYY-MM-DD).
+    pub fn of_client(client: &Client, on: &str) -> ScoringContext {
+        let age = client.birth_date.as_deref().and_then(|birth| crate::instrument::age_on(birth, on));
+        ScoringContext { sex: client.sex_for_scoring, age: age.and_then(|a| u32::try_from(a).ok()) }
+    }
+
+    /// What the instruments' scoring takes.
+    pub fn to_scoring(self) -> crate::instrument::Context {
+        crate::instrument::Context { sex: self.sex, age: self.age.map(i64::from), cutoff: None }
+    }
 }
 
 /// A consent answer.

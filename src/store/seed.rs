@@ -46,10 +46,10 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
                 created_by: actor.user().to_string(),
             };
             writer.client(&record);
-            client = Some(record.id);
+            client = Some((record.id, ScoringContext::of_client(&record, &super::date_of_ms(now))));
             summary.clients += 1;
         }
-        let Some(client_id) = client else { continue };
+        let Some((client_id, scoring)) = client else { continue };
         let created = now - (encounters - n) as i64 * 60_000;
         let encounter = Encounter {
             schema_version: Kind::Encounter.current_version(),
@@ -66,6 +66,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             updated_ms: created,
             created_by: actor.user().to_string(),
             instruments: vec!["phq9".into(), "gad7".into()],
+            scoring,
         };
         writer.encounter(&encounter);
         let mut folded = EncounterSummary::new(&encounter);

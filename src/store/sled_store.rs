@@ -1337,11 +1337,12 @@ impl Store for SledStore {
             instruments.iter().map(|i| clean_text("instrument id", i, 32)).collect::<Result<Vec<String>>>()?;
         self.authorize(actor, Operation::StartEncounter, Some(client_id.to_string()), Some(*client_id))?;
         let key = self.key()?;
-        if !self.tree(T::Kind(Kind::Client)).contains_key(client_id.as_bytes()).map_err(|e| self.sled_err(e))? {
-            return Err(StoreError::NotFound { kind: "client", id: client_id.to_string() });
-        }
+        let client: Client = self
+            .get_sealed(&key, T::Kind(Kind::Client), client_id.as_bytes())?
+            .ok_or(StoreError::NotFound { kind: "client", id: client_id.to_string() })?;
         let now = now_ms();
         let encounter = Encounter {
+            scoring: ScoringContext::of_client(&client, &super::date_of_ms(now)),
             schema_version: Kind::Encounter.current_version(),
             id: RecordId::random(),
             client_id: *client_id,

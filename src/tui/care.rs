@@ -97,6 +97,20 @@ impl Care {
         decided: &Decided,
     ) -> Plan {
         let age = client.birth_date.as_deref().and_then(|b| age_on(b, today));
+        self.plan_at_age(library, client, age, results, extra_flags, decided)
+    }
+
+    /// The plan for a client whose age (in whole years) is known without a date of birth: the
+    /// kiosk's client, who gave only their age.
+    pub fn plan_at_age(
+        &self,
+        library: &Library,
+        client: &ClientInfo,
+        age: Option<i64>,
+        results: &[&ScoreResult],
+        extra_flags: &[(String, FlagHit)],
+        decided: &Decided,
+    ) -> Plan {
         let context = PersonContext { age: age.and_then(|a| u32::try_from(a).ok()), sex: client.sex_for_scoring };
         let totals: Vec<(String, i64)> =
             results.iter().filter(|r| r.scorable).filter_map(|r| Some((r.instrument.clone(), r.total?))).collect();

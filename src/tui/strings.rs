@@ -384,6 +384,11 @@ strings! {
     KioskCodeRefused => "This code did not work: it may be mistyped, already used or expired. Try again, or press Enter with no code to go on.", "Ce code n'a pas fonctionné : il est peut-être mal tapé, déjà utilisé ou expiré. Réessayez, ou appuyez sur Entrée sans code pour continuer.";
     KioskCodeUnavailable => "The code cannot be checked right now. Press Enter with no code to go on; the staff can link your answers later.", "Le code ne peut pas être vérifié pour l'instant. Appuyez sur Entrée sans code pour continuer ; le personnel pourra relier vos réponses plus tard.";
     KioskCodeAccepted => "Code accepted.", "Code accepté.";
+    KioskKeyTypeAge => "your age", "votre âge";
+    KioskAgeTitle => "Your age (optional)", "Votre âge (facultatif)";
+    KioskAgePrompt => "How old are you? Type your age in years and press Enter. To skip this question, just press Enter.", "Quel âge avez-vous ? Tapez votre âge en années puis appuyez sur Entrée. Pour passer cette question, appuyez simplement sur Entrée.";
+    KioskAgeWhy => "Your age lets us show you the help lines meant for people your age. It is kept with your answers.", "Votre âge nous permet de vous montrer les lignes d'aide destinées aux personnes de votre âge. Il est conservé avec vos réponses.";
+    KioskAgeOutOfRange => "Type your age as a number of years (from 1 to 120), or press Enter without typing to skip.", "Tapez votre âge en nombre d'années (de 1 à 120), ou appuyez sur Entrée sans rien taper pour passer.";
     KioskConsentKiosk => "Each answer is locked as you give it, so that only the care team can read it, and this screen forgets it when you finish. If you stop part-way, or leave, the answers you have already given still reach the care team, marked as unfinished, so that someone can follow up with you.", "Chaque réponse est verrouillée dès que vous la donnez, pour que seule l'équipe soignante puisse la lire, et cet écran l'oublie à la fin. Si vous arrêtez en cours de route ou si vous partez, les réponses déjà données parviennent quand même à l'équipe soignante, marquées comme inachevées, pour que quelqu'un puisse faire un suivi avec vous.";
     KioskPreferNot => "Prefer not to answer", "Je préfère ne pas répondre";
     KioskSupportTitle => "Help is here if you need it", "De l'aide est là si vous en avez besoin";

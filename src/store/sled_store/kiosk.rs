@@ -141,8 +141,10 @@ impl SledStore {
     }
 
     /// Redeems a code at a kiosk: marks it used and returns its id, which the kiosk sends with
-    /// its submission. Unknown, used and expired codes get the same answer (audited apart).
-    pub fn redeem_checkin(&self, actor: &Actor, typed: &str) -> Result<RecordId> {
+    /// its submission, and its client's context for scoring (sex for scoring and age today;
+    /// nothing that names them). Unknown, used and expired codes get the same answer (audited
+    /// apart).
+    pub fn redeem_checkin(&self, actor: &Actor, typed: &str) -> Result<(RecordId, ScoringContext)> {
         self.authorize(actor, Operation::RedeemCheckin, None, None)?;
         let refused = || StoreError::Refused {
             what: "accept the check-in code",
@@ -191,7 +193,19 @@ impl SledStore {
             Outcome::Allowed,
             vec![write],
         )?;
-        Ok(stored.id)
+        let scoring = match stored.client {
+            Some(client) => match self
+                .key()
+                .and_then(|key| self.get_sealed::<Client>(&key, T::Kind(Kind::Client), client.as_bytes()))
+            {
+                Ok(Some(client)) => ScoringContext::of_client(&client, &crate::store::date_of_ms(now)),
+                // Used up either way: a damaged or removed client record leaves the context
+                // unknown (the instruments' rule for that), never a refused client.
+                _ => ScoringContext::default(),
+            },
+            None => ScoringContext::default(),
+        };
+        Ok((stored.id, scoring))
     }
 
     /// Every check-in code, skipping (without failing) one whose record is damaged, like
@@ -490,16 +504,17 @@ impl SledStore {
         let now = now_ms();
         let by = actor.user().to_string();
         let mut writes = Vec::new();
-        let client_id = match checkin_client {
-            Some(existing)
-                if self
-                    .tree(T::Kind(Kind::Client))
-                    .contains_key(existing.as_bytes())
-                    .map_err(|e| self.sled_err(e))? =>
-            {
-                existing
-            }
-            _ => {
+        let known: Option<Client> = match checkin_client {
+            Some(existing) => self.get_sealed(&key, T::Kind(Kind::Client), existing.as_bytes())?,
+            None => None,
+        };
+        let scoring = match &known {
+            Some(client) => ScoringContext::of_client(client, &crate::store::date_of_ms(now)),
+            None => intake.scoring,
+        };
+        let client_id = match known {
+            Some(existing) => existing.id,
+            None => {
                 let label = id.to_string();
                 let input = validate_client(&NewClient {
                     name: format!("Kiosk {}", &label[..8]),
@@ -547,6 +562,7 @@ impl SledStore {
             updated_ms: now,
             created_by: by.clone(),
             instruments,
+            scoring,
         };
         let tree = T::Kind(Kind::Encounter);
         writes.push(Write {
@@ -762,6 +778,7 @@ mod tests {
             complete: false,
             stopped_at: None,
             urgent_flags: vec![],
+            scoring: ScoringContext::default(),
             other_flags: vec![],
             declined_items: vec![],
             partial_totals: vec![],
@@ -835,14 +852,82 @@ mod tests {
     }
 
     #[test]
+    fn a_redeemed_code_tells_the_kiosk_its_clients_sex_for_scoring_and_age_and_nothing_else() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let client = NewClient {
+            name: "Léa Gagnon".into(),
+            birth_date: Some("2011-03-04".into()),
+            province: "QC".into(),
+            language: Lang::Fr,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+            sex_for_scoring: Some(Sex::Female),
+        };
+        let lea = store.create_client(&ivy, &client).unwrap();
+        let code = store.issue_checkin(&ivy, Some(lea), 60_000).unwrap();
+        let (_, scoring) = store.redeem_checkin(&kiosk(), &code.code).unwrap();
+        let today = crate::store::date_of_ms(now_ms());
+        let age = crate::instrument::age_on("2011-03-04", &today).and_then(|a| u32::try_from(a).ok());
+        assert_eq!(scoring, ScoringContext { sex: Some(Sex::Female), age });
+        assert!(age.is_some_and(|a| a >= 15));
+        // What travels to the kiosk: no name, no date of birth.
+        let reply = serde_json::to_string(&scoring).unwrap();
+        assert!(!reply.contains("Léa") && !reply.contains("2011"), "{reply}");
+    }
+
+    #[test]
+    fn encounters_keep_the_context_they_are_scored_with_from_the_client_or_the_kiosk() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let mut new = NewClient {
+            name: "Sam Roy".into(),
+            birth_date: Some("1950-01-01".into()),
+            province: "QC".into(),
+            language: Lang::Fr,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+            sex_for_scoring: Some(Sex::Male),
+        };
+        let sam = store.create_client(&ivy, &new).unwrap();
+        let today = crate::store::date_of_ms(now_ms());
+        let age = crate::instrument::age_on("1950-01-01", &today).and_then(|a| u32::try_from(a).ok());
+        let staff = store.start_encounter(&ivy, &sam, EncounterOrigin::Staff).unwrap();
+        assert_eq!(staff.scoring, ScoringContext { sex: Some(Sex::Male), age });
+        // Claimed through the client's check-in code: the client's record, not the kiosk's.
+        let code = store.issue_checkin(&ivy, Some(sam), 60_000).unwrap();
+        let (checkin, _) = store.redeem_checkin(&kiosk(), &code.code).unwrap();
+        let id = RecordId::random();
+        let mut sent = intake(id, &[]);
+        sent.scoring = ScoringContext { sex: None, age: Some(30) };
+        store.submit_kiosk(&kiosk(), &id, &seal(&store, &sent), false, Some(checkin)).unwrap();
+        let (_, claimed) = store.claim_submission(&ivy, &id).unwrap();
+        assert_eq!(claimed.scoring, ScoringContext { sex: Some(Sex::Male), age });
+        // Anonymous: the age the client gave at the kiosk.
+        let other = RecordId::random();
+        let mut anonymous = intake(other, &[]);
+        anonymous.scoring = ScoringContext { sex: None, age: Some(16) };
+        store.submit_kiosk(&kiosk(), &other, &seal(&store, &anonymous), false, None).unwrap();
+        let (_, claimed) = store.claim_submission(&ivy, &other).unwrap();
+        assert_eq!(claimed.scoring, ScoringContext { sex: None, age: Some(16) });
+        new.birth_date = None;
+        new.sex_for_scoring = None;
+        let unknown = store.create_client(&ivy, &new).unwrap();
+        let encounter = store.start_encounter(&ivy, &unknown, EncounterOrigin::Staff).unwrap();
+        assert_eq!(encounter.scoring, ScoringContext::default());
+    }
+
+    #[test]
     fn checkin_codes_are_single_use_and_expire() {
         let (_dir, store, admin) = fresh();
         let ivy = worker(&store, &admin);
         let code = store.issue_checkin(&ivy, None, 60_000).unwrap();
         assert!(matches!(store.redeem_checkin(&ivy, &code.code), Err(StoreError::Denied { .. })));
         assert!(matches!(store.issue_checkin(&kiosk(), None, 60_000), Err(StoreError::Denied { .. })));
-        let id = store.redeem_checkin(&kiosk(), &code.code.to_lowercase()).unwrap();
-        assert_eq!(id, code.id);
+        let (id, scoring) = store.redeem_checkin(&kiosk(), &code.code.to_lowercase()).unwrap();
+        assert_eq!((id, scoring), (code.id, ScoringContext::default()), "no client: nothing known");
         assert!(matches!(store.redeem_checkin(&kiosk(), &code.code), Err(StoreError::Refused { .. })));
         let short = store.issue_checkin(&ivy, None, 1).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(5));
@@ -933,7 +1018,7 @@ mod tests {
         let ivy = worker(&store, &admin);
         let client = marie(&store, &ivy);
         let code = store.issue_checkin(&ivy, Some(client), 60_000).unwrap();
-        let checkin = store.redeem_checkin(&kiosk(), &code.code).unwrap();
+        let (checkin, _) = store.redeem_checkin(&kiosk(), &code.code).unwrap();
         let id = RecordId::random();
         let sealed = seal(&store, &intake(id, &["phq9.suicidal_ideation"]));
         store.lock();

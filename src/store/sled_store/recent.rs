@@ -54,6 +54,7 @@ mod tests {
             updated_ms: 1,
             created_by: "ivy".into(),
             instruments: vec![],
+            scoring: Default::default(),
         }
     }
 
