@@ -101,6 +101,7 @@ fn handshake(dir: &Path) -> Result<(UnixStream, u32), ClientError> {
     match frame {
         Some(ServerFrame::Welcome { owner_pid, .. }) => Ok((stream, owner_pid)),
         Some(ServerFrame::VersionMismatch { message, .. }) => Err(ClientError::VersionMismatch { message }),
+        Some(ServerFrame::Busy { message }) => Err(ClientError::Owner { code: "busy".into(), message }),
         Some(_) => Err(ClientError::Protocol("expected a welcome".into())),
         None => {
             Err(ClientError::Disconnected { dir: dir.to_path_buf(), detail: "the owner closed the connection".into() })

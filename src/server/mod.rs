@@ -101,10 +101,28 @@ pub struct RequestFrame {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
-    Welcome { protocol: u32, version: String, owner_pid: u32 },
-    VersionMismatch { protocol: u32, version: String, message: String },
-    Response { id: u64, outcome: Result<Box<Reply>, WireError> },
-    Event { event: Event },
+    Welcome {
+        protocol: u32,
+        version: String,
+        owner_pid: u32,
+    },
+    VersionMismatch {
+        protocol: u32,
+        version: String,
+        message: String,
+    },
+    Response {
+        id: u64,
+        outcome: Result<Box<Reply>, WireError>,
+    },
+    Event {
+        event: Event,
+    },
+    /// Sent instead of a welcome when the owner holds as many connections as it serves (in
+    /// total, or for this Unix user).
+    Busy {
+        message: String,
+    },
 }
 
 /// An error sent by the owner: a short code and a message for people.
@@ -427,6 +445,19 @@ pub fn write_frame<W: Write, T: Serialize>(writer: &mut W, message: &T) -> std::
 
 /// Reads one frame. `Ok(None)` at a clean end of stream.
 pub fn read_frame<R: Read, T: serde::de::DeserializeOwned>(reader: &mut R) -> std::io::Result<Option<T>> {
+    read_frame_within(reader, MAX_FRAME)
+}
+
+/// Frames up to this size are read into a buffer of their exact size (zeroized, never moved);
+/// larger ones grow as their bytes arrive, so a header that announces 16 MiB and sends nothing
+/// costs nothing.
+const EXACT_BUFFER: usize = 64 * 1024;
+
+/// Reads one frame of at most `limit` bytes. `Ok(None)` at a clean end of stream.
+pub fn read_frame_within<R: Read, T: serde::de::DeserializeOwned>(
+    reader: &mut R,
+    limit: usize,
+) -> std::io::Result<Option<T>> {
     let mut length = [0u8; 4];
     match reader.read_exact(&mut length) {
         Ok(()) => {}
@@ -434,11 +465,24 @@ pub fn read_frame<R: Read, T: serde::de::DeserializeOwned>(reader: &mut R) -> st
         Err(error) => return Err(error),
     }
     let length = u32::from_be_bytes(length) as usize;
-    if length > MAX_FRAME {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "frame larger than 16 MiB"));
+    if length > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("a frame of {length} bytes is over this connection's limit of {limit} bytes"),
+        ));
     }
-    let mut body = zeroize::Zeroizing::new(vec![0u8; length]);
-    reader.read_exact(&mut body)?;
+    let body = if length <= EXACT_BUFFER {
+        let mut body = zeroize::Zeroizing::new(vec![0u8; length]);
+        reader.read_exact(&mut body)?;
+        body
+    } else {
+        let mut body = zeroize::Zeroizing::new(Vec::with_capacity(EXACT_BUFFER));
+        reader.take(length as u64).read_to_end(&mut body)?;
+        if body.len() != length {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the frame ended early"));
+        }
+        body
+    };
     serde_json::from_slice(&body).map(Some).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 

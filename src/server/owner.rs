@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use fs2::FileExt;
 
 use super::{
-    Event, Hello, OwnerStatus, PROTOCOL_VERSION, Password, Reply, Request, RequestFrame, ServerFrame, WireError,
-    lock_path, read_frame, socket_path, write_frame,
+    Event, Hello, MAX_FRAME, OwnerStatus, PROTOCOL_VERSION, Password, Reply, Request, RequestFrame, ServerFrame,
+    WireError, lock_path, read_frame_within, socket_path, write_frame,
 };
 use crate::auth::{self, Actor, Operation};
 use crate::store::{NewCrisisAction, SledStore, Store, StoreError, backup};
@@ -98,6 +98,8 @@ struct Shared {
     dir: PathBuf,
     stop: AtomicBool,
     connections: AtomicUsize,
+    /// Open connections per Unix user (by uid, from the socket's peer credentials).
+    per_user: Mutex<std::collections::HashMap<u32, usize>>,
     staff_sessions: AtomicUsize,
     last_activity: Mutex<Instant>,
     /// Subscribed connections, with whether each may hear clinical events (administrators,
@@ -114,7 +116,53 @@ struct Shared {
 /// stalled reader never wedges the owner, its other subscribers or its shutdown.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Connections the owner serves at once, in total and per Unix user. Each costs a thread and
+/// two small buffers; a clinic runs a few staff terminals and kiosks, so these leave ample room
+/// while a flood from one account cannot starve the others.
+pub const MAX_CONNECTIONS: usize = 128;
+pub const MAX_CONNECTIONS_PER_USER: usize = 64;
+
+/// The largest frame before a connection has signed in (hello, sign-in, set-up, status, a
+/// kiosk session's start): none of them needs more than a few hundred bytes.
+pub const PRE_LOGIN_FRAME: usize = 64 * 1024;
+
+/// The largest frame a kiosk session sends: a sealed submission of a whole bundle is a few KiB.
+pub const KIOSK_FRAME: usize = 1024 * 1024;
+
+/// Once a frame has begun, all of it must arrive within this time (a client that stalls
+/// mid-frame is dropped). Between frames a connection may stay idle: a staff terminal waits on
+/// its sign-in screen or subscribes for alerts for hours.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Shared {
+    /// Counts a new connection in, unless the owner already serves `MAX_CONNECTIONS`, or
+    /// `MAX_CONNECTIONS_PER_USER` for its Unix user; returns that user.
+    fn admit(&self, stream: &UnixStream) -> Option<u32> {
+        // Without peer credentials (not expected on Linux) all such connections share one count.
+        let uid = rustix::net::sockopt::socket_peercred(stream).map_or(u32::MAX, |c| c.uid.as_raw());
+        let mut per_user = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
+        let mine = per_user.get(&uid).copied().unwrap_or(0);
+        if self.connections.load(Ordering::SeqCst) >= MAX_CONNECTIONS || mine >= MAX_CONNECTIONS_PER_USER {
+            return None;
+        }
+        per_user.insert(uid, mine + 1);
+        self.connections.fetch_add(1, Ordering::SeqCst);
+        Some(uid)
+    }
+
+    fn release(&self, uid: u32) {
+        let mut per_user = self.per_user.lock().unwrap_or_else(|p| p.into_inner());
+        match per_user.get(&uid).copied() {
+            Some(n) if n > 1 => {
+                per_user.insert(uid, n - 1);
+            }
+            _ => {
+                per_user.remove(&uid);
+            }
+        }
+        self.connections.fetch_sub(1, Ordering::SeqCst);
+    }
+
     fn touch(&self) {
         *self.last_activity.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
     }
@@ -196,6 +244,7 @@ impl Owner {
             dir: config.dir.clone(),
             stop: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
+            per_user: Mutex::new(std::collections::HashMap::new()),
             staff_sessions: AtomicUsize::new(0),
             last_activity: Mutex::new(Instant::now()),
             subscribers: Mutex::new(Vec::new()),
@@ -233,15 +282,18 @@ impl Owner {
             match self.listener.accept() {
                 Ok((stream, _)) => {
                     shared.touch();
-                    shared.connections.fetch_add(1, Ordering::SeqCst);
+                    let Some(uid) = shared.admit(&stream) else {
+                        refuse_busy(stream);
+                        continue;
+                    };
                     let worker = shared.clone();
                     let spawned = std::thread::Builder::new().name("triage-conn".into()).spawn(move || {
                         serve_connection(&worker, stream);
-                        worker.connections.fetch_sub(1, Ordering::SeqCst);
+                        worker.release(uid);
                         worker.touch();
                     });
                     if spawned.is_err() {
-                        shared.connections.fetch_sub(1, Ordering::SeqCst);
+                        shared.release(uid);
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -268,7 +320,121 @@ impl Owner {
     }
 }
 
+/// Tells a connection over the caps why it is closed (one small write, bounded).
+fn refuse_busy(mut stream: UnixStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let message = format!(
+        "the triage owner is serving as many connections as it allows ({MAX_CONNECTIONS} in all, {MAX_CONNECTIONS_PER_USER} per Unix user): close unused triage windows and retry"
+    );
+    let _ = write_frame(&mut stream, &ServerFrame::Busy { message });
+}
+
+/// Reads one frame from `stream`: it may wait any time for the frame to begin, then all of it
+/// must arrive within `FRAME_TIMEOUT`, and be at most `limit` bytes.
+pub(super) fn read_request<T: serde::de::DeserializeOwned>(
+    stream: &mut UnixStream,
+    limit: usize,
+    timeout: Duration,
+) -> std::io::Result<Option<T>> {
+    use std::io::Read as _;
+    stream.set_read_timeout(None)?;
+    let mut first = [0u8; 1];
+    loop {
+        match stream.read(&mut first) {
+            Ok(0) => return Ok(None),
+            Ok(_) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let mut rest = Deadline { stream, until: Instant::now() + timeout };
+    let mut frame = (&first[..]).chain(&mut rest);
+    match read_frame_within(&mut frame, limit)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the frame ended early")),
+    }
+}
+
+/// A reader whose reads, together, end at `until` (a per-read timeout alone would let a
+/// client keep a frame open by sending a byte every few seconds).
+struct Deadline<'a> {
+    stream: &'a mut UnixStream,
+    until: Instant,
+}
+
+impl std::io::Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the frame did not arrive in time"));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
+}
+
+/// The largest frame a session may send: small before it signs in, a kiosk's submissions,
+/// anything a staff member's requests need after.
+fn frame_limit(session: &Session) -> usize {
+    match (&session.actor, session.kiosk) {
+        (_, true) => KIOSK_FRAME,
+        (Some(_), false) => MAX_FRAME,
+        (None, false) => PRE_LOGIN_FRAME,
+    }
+}
+
+/// Where a connection says it comes from, as the audit records it: its terminal text, at most
+/// `MAX_ORIGIN` characters (a long one would cost its length in audit on every attempt).
+fn clean_origin(origin: &str) -> String {
+    crate::sanitize::terminal_text(origin, false).chars().take(MAX_ORIGIN).collect()
+}
+
+pub const MAX_ORIGIN: usize = 80;
+
+/// New submissions one kiosk session may start per hour: a kiosk serves a client every few
+/// minutes, so this is far above real use and bounds what a session can make the store keep.
+pub const KIOSK_NEW_SUBMISSIONS_PER_HOUR: usize = 60;
+
+/// Boxes (one per answer) one kiosk session may send per minute, all submissions together.
+pub const KIOSK_BOXES_PER_MINUTE: usize = 240;
+
+/// A kiosk session's sending, counted to refuse floods (the kiosk keeps a refused box and
+/// sends it again later, so nothing a client answered is lost).
+#[derive(Default)]
+struct KioskRate {
+    /// Submissions started in this session, with when.
+    started: Vec<(crate::store::RecordId, Instant)>,
+    /// Times of the boxes of the last minute.
+    boxes: std::collections::VecDeque<Instant>,
+}
+
+impl KioskRate {
+    fn check(&mut self, id: crate::store::RecordId, now: Instant) -> Result<(), WireError> {
+        let busy = |message: String| WireError { code: "busy".into(), message };
+        while self.boxes.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60)) {
+            self.boxes.pop_front();
+        }
+        if self.boxes.len() >= KIOSK_BOXES_PER_MINUTE {
+            return Err(busy(format!(
+                "this kiosk session sent {KIOSK_BOXES_PER_MINUTE} answers in the last minute, the most it may: the kiosk keeps them and sends them again shortly"
+            )));
+        }
+        if !self.started.iter().any(|(known, _)| *known == id) {
+            self.started.retain(|(_, at)| now.duration_since(*at) < Duration::from_secs(3600));
+            if self.started.len() >= KIOSK_NEW_SUBMISSIONS_PER_HOUR {
+                return Err(busy(format!(
+                    "this kiosk session started {KIOSK_NEW_SUBMISSIONS_PER_HOUR} submissions in the last hour, the most it may: the kiosk keeps this one and sends it again later"
+                )));
+            }
+            self.started.push((id, now));
+        }
+        self.boxes.push_back(now);
+        Ok(())
+    }
+}
+
 struct Session {
+    kiosk_rate: KioskRate,
     actor: Option<Actor>,
     staff: bool,
     /// A kiosk session: it stays a kiosk whatever it asks for.
@@ -282,8 +448,10 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
     let _ = writer.set_write_timeout(Some(WRITE_TIMEOUT));
     let writer = Arc::new(Mutex::new(writer));
     let mut reader = stream;
-    let _ = reader.set_read_timeout(Some(Duration::from_secs(10)));
-    let hello: Hello = match read_frame(&mut reader) {
+    let hello: Hello = match read_frame_within(
+        &mut Deadline { stream: &mut reader, until: Instant::now() + FRAME_TIMEOUT },
+        PRE_LOGIN_FRAME,
+    ) {
         Ok(Some(hello)) => hello,
         _ => return,
     };
@@ -309,10 +477,9 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
             return;
         }
     }
-    let _ = reader.set_read_timeout(None);
-    let mut session = Session { actor: None, staff: false, kiosk: false };
+    let mut session = Session { kiosk_rate: KioskRate::default(), actor: None, staff: false, kiosk: false };
     loop {
-        let frame: RequestFrame = match read_frame(&mut reader) {
+        let frame: RequestFrame = match read_request(&mut reader, frame_limit(&session), FRAME_TIMEOUT) {
             Ok(Some(frame)) => frame,
             _ => break,
         };
@@ -389,8 +556,7 @@ fn handle(
                 .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                 .take(32)
                 .collect();
-            let origin: String = crate::sanitize::terminal_text(&origin, false).chars().take(80).collect();
-            let actor = Actor::new(format!("kiosk:{device}"), auth::Role::Kiosk, origin);
+            let actor = Actor::new(format!("kiosk:{device}"), auth::Role::Kiosk, clean_origin(&origin));
             store.record_event(&actor, "kiosk.session").map_err(wire)?;
             let info = store.kiosk_info(&actor).map_err(wire)?;
             session.kiosk = true;
@@ -399,7 +565,7 @@ fn handle(
         }
         Request::Login { user, password, origin } => {
             end_session(shared, session);
-            let actor = store.login(&user, &password.0, &origin).map_err(wire)?;
+            let actor = store.login(&user, &password.0, &clean_origin(&origin)).map_err(wire)?;
             if actor.role().holds_keyslot() {
                 session.staff = true;
                 shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
@@ -415,7 +581,7 @@ fn handle(
                 message: "invalid recovery key: expected 64 hex digits (dashes allowed)".into(),
             })?;
             end_session(shared, session);
-            let actor = store.recover(&key, &user, &new_password.0, &origin).map_err(wire)?;
+            let actor = store.recover(&key, &user, &new_password.0, &clean_origin(&origin)).map_err(wire)?;
             if actor.role().holds_keyslot() {
                 session.staff = true;
                 shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
@@ -548,6 +714,7 @@ fn handle(
             }
         },
         Request::SubmitKiosk { id, sealed_hex, critical, checkin, progress } => {
+            session.kiosk_rate.check(id, Instant::now())?;
             let sealed = hex::decode(&sealed_hex).map_err(|_| WireError {
                 code: "invalid".into(),
                 message: "the sealed submission is not hex".into(),
@@ -642,4 +809,46 @@ pub fn with_one_malloc_pool() {
         std::process::Command::new(program).args(std::env::args_os().skip(1)).env(name, value),
     );
     eprintln!("triage: could not restart with one memory pool ({error}); going on with the default pools");
+}
+
+#[cfg(test)]
+mod rate_tests {
+    use super::*;
+    use crate::store::RecordId;
+
+    #[test]
+    fn a_kiosk_session_is_limited_in_new_submissions_and_in_boxes_but_not_in_real_use() {
+        let mut rate = KioskRate::default();
+        let start = Instant::now();
+        // Real use: one client's 30 answers in a minute, boxes of one submission.
+        let client = RecordId::random();
+        for n in 0..30 {
+            assert!(rate.check(client, start + Duration::from_secs(n * 2)).is_ok());
+        }
+        // A flood of new submissions stops at the hourly limit, then frees up an hour later.
+        let mut rate = KioskRate::default();
+        for n in 0..KIOSK_NEW_SUBMISSIONS_PER_HOUR {
+            assert!(rate.check(RecordId::random(), start + Duration::from_secs(n as u64)).is_ok());
+        }
+        let refused = rate.check(RecordId::random(), start + Duration::from_secs(100)).unwrap_err();
+        assert_eq!(refused.code, "busy");
+        assert!(refused.message.contains("sends it again later"), "{}", refused.message);
+        assert!(rate.check(RecordId::random(), start + Duration::from_secs(3700)).is_ok());
+        // Boxes of a known submission: at most the per-minute number, then again a minute on.
+        let mut rate = KioskRate::default();
+        let one = RecordId::random();
+        for _ in 0..KIOSK_BOXES_PER_MINUTE {
+            assert!(rate.check(one, start).is_ok());
+        }
+        assert!(rate.check(one, start + Duration::from_secs(1)).is_err());
+        assert!(rate.check(one, start + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn origins_are_cut_to_a_short_terminal_safe_text() {
+        let long = format!("ssh \u{1b}[31m{}", "x".repeat(5 * 1024 * 1024));
+        let cleaned = clean_origin(&long);
+        assert_eq!(cleaned.chars().count(), MAX_ORIGIN);
+        assert!(!cleaned.contains('\u{1b}'));
+    }
 }

@@ -351,3 +351,84 @@ fn a_subscriber_that_stops_reading_wedges_nothing() {
     handle.stop();
     thread.join().unwrap().unwrap();
 }
+
+/// Issue 14, item 9: a connection that has not signed in may send only small frames, a frame
+/// that has begun must end in time (however slowly it trickles), and the owner caps the
+/// connections of one Unix user.
+#[test]
+fn frames_before_sign_in_are_small_a_begun_frame_must_end_in_time_and_connections_are_capped() {
+    use std::io::{Read as _, Write as _};
+    use std::os::unix::net::UnixStream;
+    use std::time::Instant;
+
+    // A frame that begins and stalls, or trickles a byte at a time, is given up at the deadline.
+    let (mut owner_side, mut client_side) = UnixStream::pair().unwrap();
+    client_side.write_all(&100u32.to_be_bytes()).unwrap();
+    client_side.write_all(b"{\"protocol\"").unwrap();
+    let started = Instant::now();
+    let stalled = owner::read_request::<Hello>(&mut owner_side, 1024, Duration::from_millis(200));
+    assert_eq!(stalled.unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "a timed-out read");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let (mut owner_side, mut client_side) = UnixStream::pair().unwrap();
+    let trickle = std::thread::spawn(move || {
+        let _ = client_side.write_all(&100u32.to_be_bytes());
+        for _ in 0..40 {
+            if client_side.write_all(b" ").is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let started = Instant::now();
+    let slow = owner::read_request::<Hello>(&mut owner_side, 1024, Duration::from_millis(300));
+    assert!(slow.is_err(), "{slow:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500), "one deadline for the frame, not one per byte");
+    drop(owner_side);
+    trickle.join().unwrap();
+    // A header over the connection's limit is refused before any of its body is read.
+    let (mut owner_side, mut client_side) = UnixStream::pair().unwrap();
+    client_side.write_all(&(16u32 * 1024 * 1024).to_be_bytes()).unwrap();
+    let refused = owner::read_request::<Hello>(&mut owner_side, owner::PRE_LOGIN_FRAME, Duration::from_secs(5));
+    assert_eq!(refused.unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, thread) = start(dir.path());
+    let hello = |stream: &mut UnixStream| {
+        write_frame(stream, &Hello { protocol: PROTOCOL_VERSION, version: "t".into() }).unwrap();
+        read_frame::<_, ServerFrame>(stream).unwrap()
+    };
+    // Before sign-in, a 1 MiB frame (under the 16 MiB limit for signed-in staff) closes the
+    // connection at once: the owner never reads it.
+    let mut early = UnixStream::connect(socket_path(dir.path())).unwrap();
+    assert!(matches!(hello(&mut early), Some(ServerFrame::Welcome { .. })));
+    early.write_all(&(1024u32 * 1024).to_be_bytes()).unwrap();
+    early.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut byte = [0u8; 1];
+    assert_eq!(early.read(&mut byte).unwrap(), 0, "closed by the owner");
+    // Connections of this Unix user up to the cap are served; the next one is told why not.
+    let mut open = Vec::new();
+    for _ in 0..owner::MAX_CONNECTIONS_PER_USER {
+        let mut stream = UnixStream::connect(socket_path(dir.path())).unwrap();
+        assert!(matches!(hello(&mut stream), Some(ServerFrame::Welcome { .. })));
+        open.push(stream);
+    }
+    let mut over = UnixStream::connect(socket_path(dir.path())).unwrap();
+    match hello(&mut over) {
+        Some(ServerFrame::Busy { message }) => assert!(message.contains("per Unix user"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // One closed, one more is served.
+    drop(open.pop());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut again = UnixStream::connect(socket_path(dir.path())).unwrap();
+        if matches!(hello(&mut again), Some(ServerFrame::Welcome { .. })) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "a freed place is never given again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(open);
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}
