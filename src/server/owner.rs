@@ -100,6 +100,8 @@ struct Shared {
     connections: AtomicUsize,
     /// Open connections per Unix user (by uid, from the socket's peer credentials).
     per_user: Mutex<std::collections::HashMap<u32, usize>>,
+    /// Wrong check-in codes of the last `CHECKIN_WINDOW`, per kiosk device and in total.
+    checkin_guesses: Mutex<CheckinGuesses>,
     staff_sessions: AtomicUsize,
     last_activity: Mutex<Instant>,
     /// Subscribed connections, with whether each may hear clinical events (administrators,
@@ -245,6 +247,7 @@ impl Owner {
             stop: AtomicBool::new(false),
             connections: AtomicUsize::new(0),
             per_user: Mutex::new(std::collections::HashMap::new()),
+            checkin_guesses: Mutex::new(CheckinGuesses::default()),
             staff_sessions: AtomicUsize::new(0),
             last_activity: Mutex::new(Instant::now()),
             subscribers: Mutex::new(Vec::new()),
@@ -397,6 +400,59 @@ pub const KIOSK_NEW_SUBMISSIONS_PER_HOUR: usize = 60;
 
 /// Boxes (one per answer) one kiosk session may send per minute, all submissions together.
 pub const KIOSK_BOXES_PER_MINUTE: usize = 240;
+
+/// Wrong check-in codes one kiosk device may type in `CHECKIN_WINDOW` (a client mistyping
+/// a few times stays far below it), and all kiosks together (device names are the kiosk's own
+/// claim, so the total is the bound that holds). Past either, codes are not checked until the
+/// window has moved on; the kiosk says the code cannot be checked now and the client goes on
+/// without one (staff can link the answers). With 60 wrong codes per 10 minutes in all, guessing
+/// one of the 25^8 (about 1.5 x 10^11) possible codes before it expires is out of reach.
+pub const CHECKIN_WRONG_PER_DEVICE: usize = 10;
+pub const CHECKIN_WRONG_TOTAL: usize = 60;
+pub const CHECKIN_WINDOW: Duration = Duration::from_secs(600);
+
+#[derive(Default)]
+struct CheckinGuesses {
+    total: std::collections::VecDeque<Instant>,
+    by_device: std::collections::HashMap<String, std::collections::VecDeque<Instant>>,
+}
+
+impl CheckinGuesses {
+    fn forget_old(&mut self, now: Instant) {
+        let old = |t: &Instant| now.duration_since(*t) >= CHECKIN_WINDOW;
+        while self.total.front().is_some_and(old) {
+            self.total.pop_front();
+        }
+        for times in self.by_device.values_mut() {
+            while times.front().is_some_and(old) {
+                times.pop_front();
+            }
+        }
+        self.by_device.retain(|_, times| !times.is_empty());
+    }
+
+    /// Whether `device` may have a code checked now; the message for the kiosk when not.
+    fn allowed(&mut self, device: &str, now: Instant) -> Result<(), String> {
+        self.forget_old(now);
+        let minutes = CHECKIN_WINDOW.as_secs() / 60;
+        if self.by_device.get(device).is_some_and(|t| t.len() >= CHECKIN_WRONG_PER_DEVICE) {
+            return Err(format!(
+                "this kiosk typed {CHECKIN_WRONG_PER_DEVICE} wrong check-in codes in {minutes} minutes: codes are not checked here for a while"
+            ));
+        }
+        if self.total.len() >= CHECKIN_WRONG_TOTAL {
+            return Err(format!(
+                "the kiosks typed {CHECKIN_WRONG_TOTAL} wrong check-in codes in {minutes} minutes: codes are not checked for a while"
+            ));
+        }
+        Ok(())
+    }
+
+    fn wrong(&mut self, device: &str, now: Instant) {
+        self.total.push_back(now);
+        self.by_device.entry(device.to_string()).or_default().push_back(now);
+    }
+}
 
 /// A kiosk session's sending, counted to refuse floods (the kiosk keeps a refused box and
 /// sends it again later, so nothing a client answered is lost).
@@ -703,16 +759,27 @@ fn handle(
             store.record_event(&actor, "owner.stop_requested").map_err(wire)?;
             Reply::Done
         }
-        Request::RedeemCheckin { code } => match store.redeem_checkin(&actor, &code) {
-            Ok((id, scoring)) => Reply::CheckinRedeemed(id, scoring),
-            Err(error) => {
-                // Slows guessing: one wrong code a second per connection.
-                if matches!(error, crate::store::StoreError::Refused { .. }) {
-                    std::thread::sleep(Duration::from_secs(1));
-                }
-                return Err(wire(error));
+        Request::RedeemCheckin { code } => {
+            let device = actor.user().to_string();
+            let limited =
+                shared.checkin_guesses.lock().unwrap_or_else(|p| p.into_inner()).allowed(&device, Instant::now());
+            if let Err(message) = limited {
+                // Not even checked: a guesser learns nothing. The client goes on without a code.
+                store.record_event(&actor, "checkin.redeem_limited").map_err(wire)?;
+                return Err(WireError { code: "busy".into(), message });
             }
-        },
+            match store.redeem_checkin(&actor, &code) {
+                Ok((id, scoring)) => Reply::CheckinRedeemed(id, scoring),
+                Err(error) => {
+                    if matches!(error, crate::store::StoreError::Refused { .. }) {
+                        shared.checkin_guesses.lock().unwrap_or_else(|p| p.into_inner()).wrong(&device, Instant::now());
+                        // Slows guessing further: one wrong code a second per connection.
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                    return Err(wire(error));
+                }
+            }
+        }
         Request::SubmitKiosk { id, sealed_hex, critical, checkin, progress } => {
             session.kiosk_rate.check(id, Instant::now())?;
             let sealed = hex::decode(&sealed_hex).map_err(|_| WireError {
@@ -842,6 +909,30 @@ mod rate_tests {
         }
         assert!(rate.check(one, start + Duration::from_secs(1)).is_err());
         assert!(rate.check(one, start + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn wrong_check_in_codes_are_limited_per_device_and_in_total() {
+        let mut guesses = CheckinGuesses::default();
+        let start = Instant::now();
+        for _ in 0..CHECKIN_WRONG_PER_DEVICE {
+            assert!(guesses.allowed("kiosk:lobby", start).is_ok());
+            guesses.wrong("kiosk:lobby", start);
+        }
+        let refused = guesses.allowed("kiosk:lobby", start).unwrap_err();
+        assert!(refused.contains("this kiosk"), "{refused}");
+        assert!(guesses.allowed("kiosk:desk", start).is_ok(), "another kiosk is not held back by one");
+        // Renaming the device does not get past the total.
+        for n in 0..(CHECKIN_WRONG_TOTAL - CHECKIN_WRONG_PER_DEVICE) {
+            let device = format!("kiosk:forged-{}", n / 5);
+            assert!(guesses.allowed(&device, start).is_ok());
+            guesses.wrong(&device, start);
+        }
+        let refused = guesses.allowed("kiosk:new-name", start).unwrap_err();
+        assert!(refused.contains("the kiosks"), "{refused}");
+        // The window moves on, and the memory of old guesses goes with it.
+        assert!(guesses.allowed("kiosk:lobby", start + CHECKIN_WINDOW).is_ok());
+        assert!(guesses.by_device.is_empty() && guesses.total.is_empty());
     }
 
     #[test]
