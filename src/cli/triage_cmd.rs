@@ -394,7 +394,7 @@ fn match_json(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>,
                 json!({
                     "id": clean(&e.resource.id),
                     "name": clean(e.resource.name(lang)),
-                    "reasons": e.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>(),
+                    "reasons": e.reasons().iter().map(|r| clean(r)).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -460,7 +460,7 @@ fn print_match_text(decision: &LevelDecision, step: Level, outcome: &MatchOutcom
         say!();
         say!("Left out:");
         for e in &outcome.excluded {
-            let reasons: Vec<String> = e.reasons.iter().map(|r| clean(r)).collect();
+            let reasons: Vec<String> = e.reasons().iter().map(|r| clean(r)).collect();
             say!("  - {}: {}", clean(&e.resource.id), reasons.join("; "));
         }
     }

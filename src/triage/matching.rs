@@ -24,6 +24,8 @@
 //!   only get services reachable by phone;
 //! * within each block, services in the client's language come first.
 
+use std::sync::Arc;
+
 use super::catalog::{Audience, Catalog, Coverage, Resource};
 use super::facts::Results;
 use super::level::Level;
@@ -77,11 +79,83 @@ pub struct Recommendation<'a> {
     pub reasons: Vec<String>,
 }
 
-/// One entry left out, and why.
+/// One entry left out, and why. Why is kept as data and written out only when read
+/// ([`Exclusion::reasons`]): a match leaves out a hundred or so resources, and writing every
+/// sentence on every match cost more than the match itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion<'a> {
     pub resource: &'a Resource,
-    pub reasons: Vec<String>,
+    why: LeftOut,
+    context: Arc<LeftOutContext>,
+}
+
+/// Why a resource was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LeftOut {
+    /// Never for this client, whatever the level ([`hard_blockers`]).
+    Blocked,
+    /// Not offered at this level or not for these needs.
+    NotOffered { crisis_only: bool, level_misfit: bool, irrelevant: bool },
+    /// A part-time crisis line, with no 24/7 line to list beside it.
+    NotAlone,
+}
+
+/// What the sentences of the exclusions of one match read from.
+#[derive(Debug, PartialEq, Eq)]
+struct LeftOutContext {
+    profile: ClientProfile,
+    populations: Vec<Population>,
+    criteria: Vec<(Criterion, String)>,
+    lifted: Vec<LiftedExclusion>,
+    offered: Vec<Level>,
+    care_level: Level,
+    /// The conditions the results show, in the needs' order.
+    shown: Vec<&'static str>,
+}
+
+impl Exclusion<'_> {
+    /// Why the resource was left out, as sentences (never empty).
+    pub fn reasons(&self) -> Vec<String> {
+        let context = &*self.context;
+        match self.why {
+            LeftOut::Blocked => {
+                let lifts = lifts_for(&context.lifted, self.resource);
+                hard_blockers(self.resource, &context.profile, &context.populations, &context.criteria, &lifts)
+            }
+            LeftOut::NotAlone => vec!["not 24/7 and no 24/7 crisis line could be listed with it".to_string()],
+            LeftOut::NotOffered { crisis_only, level_misfit, irrelevant } => {
+                let resource = self.resource;
+                let mut reasons = Vec::new();
+                if crisis_only {
+                    reasons.push("crisis service: listed first when risk is flagged".to_string());
+                } else if level_misfit {
+                    let levels: Vec<&str> = resource.levels.iter().map(|l| l.as_str()).collect();
+                    let wanted: Vec<&str> = context.offered.iter().map(|l| l.as_str()).collect();
+                    reasons.push(format!(
+                        "level {} does not fit {} (offered: {})",
+                        levels.join("/"),
+                        context.care_level.phrase(),
+                        wanted.join(", ")
+                    ));
+                }
+                if irrelevant {
+                    let helps: Vec<&str> = resource.conditions.iter().map(|c| c.as_str()).collect();
+                    let shown = if context.shown.is_empty() {
+                        "no specific need".to_string()
+                    } else {
+                        context.shown.join(", ")
+                    };
+                    reasons.push(format!("helps with {}; the results show {shown}", helps.join(", ")));
+                }
+                reasons
+            }
+        }
+    }
+}
+
+/// The valid lifts a clinician gave for `resource`.
+fn lifts_for<'l>(lifted: &'l [LiftedExclusion], resource: &Resource) -> Vec<&'l LiftedExclusion> {
+    lifted.iter().filter(|l| l.resource == resource.id && l.is_valid()).collect()
 }
 
 /// The result of matching.
@@ -194,13 +268,21 @@ pub fn match_resources_lifting<'a>(
     let mut navigation: Vec<Candidate<'a>> = Vec::new();
     let mut net: Vec<Candidate<'a>> = Vec::new();
     let mut excluded: Vec<Exclusion<'a>> = Vec::new();
+    let context = Arc::new(LeftOutContext {
+        profile: profile.clone(),
+        populations: populations.clone(),
+        criteria: criteria.clone(),
+        lifted: lifted.to_vec(),
+        offered: offered.to_vec(),
+        care_level,
+        shown: needs.iter().flat_map(|n| n.conditions.iter().map(|c| c.as_str())).collect(),
+    });
+    let left_out = |resource: &'a Resource, why: LeftOut| Exclusion { resource, why, context: context.clone() };
 
     for resource in &catalog.resources {
-        let lifts: Vec<&LiftedExclusion> =
-            lifted.iter().filter(|l| l.resource == resource.id && l.is_valid()).collect();
-        let blockers = hard_blockers(resource, profile, &populations, &criteria, &lifts);
-        if !blockers.is_empty() {
-            excluded.push(Exclusion { resource, reasons: blockers });
+        let lifts = lifts_for(lifted, resource);
+        if is_blocked(resource, profile, &populations, &criteria, &lifts) {
+            excluded.push(left_out(resource, LeftOut::Blocked));
             continue;
         }
         let speaks = resource.speaks(profile.language);
@@ -379,29 +461,13 @@ pub fn match_resources_lifting<'a>(
                     navigation.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
                     continue;
                 }
-                let mut reasons = Vec::new();
-                if resource.is_crisis() && !resource.levels.iter().any(|l| offered.contains(l)) {
-                    reasons.push("crisis service: listed first when risk is flagged".to_string());
-                } else if fit.is_none() {
-                    let levels: Vec<&str> = resource.levels.iter().map(|l| l.as_str()).collect();
-                    let wanted: Vec<&str> = offered.iter().map(|l| l.as_str()).collect();
-                    reasons.push(format!(
-                        "level {} does not fit {} (offered: {})",
-                        levels.join("/"),
-                        care_level.phrase(),
-                        wanted.join(", ")
-                    ));
-                }
-                if relevance.is_none() {
-                    let helps: Vec<&str> = resource.conditions.iter().map(|c| c.as_str()).collect();
-                    let shown: Vec<&str> = needs.iter().flat_map(|n| n.conditions.iter().map(|c| c.as_str())).collect();
-                    reasons.push(format!(
-                        "helps with {}; the results show {}",
-                        helps.join(", "),
-                        if shown.is_empty() { "no specific need".to_string() } else { shown.join(", ") }
-                    ));
-                }
-                excluded.push(Exclusion { resource, reasons });
+                let crisis_only = resource.is_crisis() && !resource.levels.iter().any(|l| offered.contains(l));
+                let why = LeftOut::NotOffered {
+                    crisis_only,
+                    level_misfit: !crisis_only && fit.is_none(),
+                    irrelevant: relevance.is_none(),
+                };
+                excluded.push(left_out(resource, why));
             }
         }
     }
@@ -414,10 +480,7 @@ pub fn match_resources_lifting<'a>(
     if flagged && !crisis.iter().any(|c| c.resource.hours.is_24_7()) {
         // Never let a part-time line stand alone.
         for c in crisis.drain(..) {
-            excluded.push(Exclusion {
-                resource: c.resource,
-                reasons: vec!["not 24/7 and no 24/7 crisis line could be listed with it".to_string()],
-            });
+            excluded.push(left_out(c.resource, LeftOut::NotAlone));
         }
         notes.push("No 24/7 crisis line in the catalog reaches this client: call 9-1-1 for immediate danger.".into());
     }
@@ -606,52 +669,82 @@ fn hard_blockers(
     lifted: &[&LiftedExclusion],
 ) -> Vec<String> {
     let mut out = Vec::new();
+    blockers(resource, profile, populations, criteria, lifted, &mut |reason| out.push(reason()));
+    out
+}
+
+/// Whether [`hard_blockers`] has any reason, without writing one (the same checks).
+fn is_blocked(
+    resource: &Resource,
+    profile: &ClientProfile,
+    populations: &[Population],
+    criteria: &[(Criterion, String)],
+    lifted: &[&LiftedExclusion],
+) -> bool {
+    let mut blocked = false;
+    blockers(resource, profile, populations, criteria, lifted, &mut |_| blocked = true);
+    blocked
+}
+
+/// Calls `out` with each reason a resource can never be offered to this client, as a
+/// function that writes the sentence (called only by those who read it).
+fn blockers(
+    resource: &Resource,
+    profile: &ClientProfile,
+    populations: &[Population],
+    criteria: &[(Criterion, String)],
+    lifted: &[&LiftedExclusion],
+    out: &mut dyn FnMut(&dyn Fn() -> String),
+) {
     match resource.status {
         Status::Active => {}
         Status::Defunct => {
-            out.push(format!("defunct: {}", resource.status_note.as_deref().unwrap_or("no longer operating")))
+            out(&|| format!("defunct: {}", resource.status_note.as_deref().unwrap_or("no longer operating")))
         }
-        Status::Unverified => out.push(format!(
-            "not verified, not shown to clients: {}",
-            resource.status_note.as_deref().unwrap_or("status unconfirmed")
-        )),
+        Status::Unverified => out(&|| {
+            format!(
+                "not verified, not shown to clients: {}",
+                resource.status_note.as_deref().unwrap_or("status unconfirmed")
+            )
+        }),
     }
     if !resource.covers(profile.province, populations) {
-        out.push(format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text()));
+        out(&|| format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text()));
     }
     let too_young = resource.min_age.is_some_and(|m| profile.age < m);
     let too_old = resource.max_age.is_some_and(|m| profile.age > m);
     if too_young || too_old {
-        out.push(format!(
-            "for ages {}-{}; client is {}",
-            resource.min_age.map_or_else(|| "0".into(), |m| m.to_string()),
-            resource.max_age.map_or_else(|| "any".into(), |m| m.to_string()),
-            profile.age
-        ));
+        out(&|| {
+            format!(
+                "for ages {}-{}; client is {}",
+                resource.min_age.map_or_else(|| "0".into(), |m| m.to_string()),
+                resource.max_age.map_or_else(|| "any".into(), |m| m.to_string()),
+                profile.age
+            )
+        });
     }
     if let Some(audience) = &resource.audience
         && !resource.is_open_to(populations)
     {
-        out.push(format!("only for {}; the client is not in that group", audience_phrase(audience, populations)));
+        out(&|| format!("only for {}; the client is not in that group", audience_phrase(audience, populations)));
     }
     if profile.no_internet && resource.needs_internet {
-        out.push("needs internet; the client has no internet access".to_string());
+        out(&|| "needs internet; the client has no internet access".to_string());
     }
     if profile.no_smartphone && resource.needs_smartphone {
-        out.push("needs a smartphone app; the client has no smartphone".to_string());
+        out(&|| "needs a smartphone app; the client has no smartphone".to_string());
     }
     if profile.phone_only && !resource.reachable_by_phone() {
-        out.push("cannot be reached by a phone call; the client uses the phone only".to_string());
+        out(&|| "cannot be reached by a phone call; the client uses the phone only".to_string());
     }
     if profile.free_only && resource.cost != Cost::Free {
-        out.push(format!("cost is {}; the client needs free services", resource.cost));
+        out(&|| format!("cost is {}; the client needs free services", resource.cost));
     }
     for (criterion, why) in criteria {
         if resource.exclusions.contains(criterion) && !lifted.iter().any(|l| l.criterion == *criterion) {
-            out.push(format!("excludes clients with {} ({why})", criterion_phrase(*criterion)));
+            out(&|| format!("excludes clients with {} ({why})", criterion_phrase(*criterion)));
         }
     }
-    out
 }
 
 fn criterion_phrase(c: Criterion) -> &'static str {
@@ -739,9 +832,9 @@ mod tests {
         assert!(ids(&outcome).contains(&"emergency-911"));
         let bounce = outcome.excluded.iter().find(|e| e.resource.id == "bounceback").unwrap();
         assert!(
-            bounce.reasons.iter().any(|r| r.starts_with("excludes clients with suicide risk")),
+            bounce.reasons().iter().any(|r| r.starts_with("excludes clients with suicide risk")),
             "{:?}",
-            bounce.reasons
+            bounce.reasons()
         );
     }
 
@@ -758,7 +851,7 @@ mod tests {
         let level = MatchLevel { level: Level::Three, step_level: Level::Three };
         let without = match_resources(&catalog, &rules, &p, &results, level);
         let excluded = without.excluded.iter().find(|e| e.resource.id == "bounceback").unwrap();
-        assert!(excluded.reasons.iter().any(|r| r.starts_with("excludes clients with suicide risk")));
+        assert!(excluded.reasons().iter().any(|r| r.starts_with("excludes clients with suicide risk")));
         let lift = |criterion, reason: &str| LiftedExclusion {
             resource: "bounceback".into(),
             criterion,
@@ -837,7 +930,7 @@ mod tests {
         let (_, outcome) = run(&catalog, &p, &[("phq9", 6)], &[]);
         assert!(outcome.recommendations.iter().all(|r| !r.resource.needs_internet));
         assert!(outcome.excluded.iter().any(|e| e.resource.id == "ns-emh"
-            && e.reasons.contains(&"needs internet; the client has no internet access".to_string())));
+            && e.reasons().contains(&"needs internet; the client has no internet access".to_string())));
         p.phone_only = true;
         let (_, outcome) = run(&catalog, &p, &[("phq9", 6)], &[]);
         assert!(outcome.recommendations.iter().all(|r| r.resource.reachable_by_phone()));
@@ -857,8 +950,8 @@ mod tests {
         outcome.recommendations.iter().find(|r| r.resource.id == id).map(|r| r.role)
     }
 
-    fn reasons_left_out<'a>(outcome: &'a MatchOutcome<'_>, id: &str) -> &'a [String] {
-        outcome.excluded.iter().find(|e| e.resource.id == id).map_or(&[], |e| e.reasons.as_slice())
+    fn reasons_left_out(outcome: &MatchOutcome<'_>, id: &str) -> Vec<String> {
+        outcome.excluded.iter().find(|e| e.resource.id == id).map_or_else(Vec::new, |e| e.reasons())
     }
 
     /// The cases seen in issue 12: population-specific resources went to clients outside
@@ -1136,7 +1229,7 @@ mod tests {
             }
             // Every entry is either recommended once or left out with a reason.
             prop_assert_eq!(outcome.recommendations.len() + outcome.excluded.len(), catalog.resources.len());
-            prop_assert!(outcome.excluded.iter().all(|e| !e.reasons.is_empty()));
+            prop_assert!(outcome.excluded.iter().all(|e| !e.reasons().is_empty()));
             // A resource restricted to an audience never reaches a client outside it, in any
             // block (stated from the audience fields, not through the matcher's own helpers).
             let populations = p.effective_populations();

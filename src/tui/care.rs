@@ -185,12 +185,12 @@ impl Care {
                 let exclusions = &e.resource.exclusions;
                 criteria.iter().filter(move |(c, _)| *c != Criterion::AcuteRisk && exclusions.contains(c)).filter_map(
                     move |(c, _)| {
-                        let why = e.reasons.iter().find(|r| r.starts_with("excludes clients with"))?;
+                        let why = e.reasons().into_iter().find(|r| r.starts_with("excludes clients with"))?;
                         Some(Liftable {
                             resource: e.resource.id.clone(),
                             name: e.resource.name(lang).to_string(),
                             criterion: *c,
-                            why: why.clone(),
+                            why,
                         })
                     },
                 )
