@@ -291,7 +291,7 @@ impl Owner {
                     };
                     let worker = shared.clone();
                     let spawned = std::thread::Builder::new().name("triage-conn".into()).spawn(move || {
-                        serve_connection(&worker, stream);
+                        serve_connection(&worker, stream, uid);
                         worker.release(uid);
                         worker.touch();
                     });
@@ -321,6 +321,41 @@ impl Owner {
         let flushed = shared.store.flush();
         audited.and(flushed)
     }
+}
+
+/// Whether this owner accepts the insecure test KDF (a fast argon2 that makes passwords cheap to
+/// guess): a debug build, which is what the test suite runs, or an owner started with
+/// `TRIAGE_INSECURE_TEST_KDF=1` (the report benchmark sets it). A release owner never does.
+fn test_kdf_allowed() -> bool {
+    cfg!(debug_assertions) || std::env::var_os("TRIAGE_INSECURE_TEST_KDF").is_some()
+}
+
+/// Why a set-up request is refused, if it is: the store is set up only by the Unix user who
+/// runs the owner (anyone else in the socket's group could otherwise set it up first and be
+/// given the recovery key), and the test KDF only where `test_kdf_allowed`.
+fn init_refusal(peer_uid: u32, owner_uid: u32, insecure_test_kdf: bool, test_kdf_allowed: bool) -> Option<WireError> {
+    if peer_uid == u32::MAX {
+        return Some(WireError {
+            code: "denied".into(),
+            message: "the owner could not tell which Unix user is connecting, so it does not set up the store: run `triage init` as the user who owns the data directory".into(),
+        });
+    }
+    if peer_uid != owner_uid {
+        return Some(WireError {
+            code: "denied".into(),
+            message: format!(
+                "only the Unix user who runs the triage owner (uid {owner_uid}) can set up the store; this connection is uid {peer_uid}: run `triage init` as that user"
+            ),
+        });
+    }
+    if insecure_test_kdf && !test_kdf_allowed {
+        return Some(WireError {
+            code: "invalid".into(),
+            message: "the insecure test KDF is for the test suite only: set up the store without --insecure-test-kdf"
+                .into(),
+        });
+    }
+    None
 }
 
 /// Tells a connection over the caps why it is closed (one small write, bounded).
@@ -490,6 +525,8 @@ impl KioskRate {
 }
 
 struct Session {
+    /// The connecting process's Unix user (`u32::MAX` when it could not be read).
+    peer_uid: u32,
     kiosk_rate: KioskRate,
     actor: Option<Actor>,
     staff: bool,
@@ -497,7 +534,7 @@ struct Session {
     kiosk: bool,
 }
 
-fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
+fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
     let _ = stream.set_nonblocking(false);
     let connection = shared.next_connection.fetch_add(1, Ordering::SeqCst);
     let Ok(writer) = stream.try_clone() else { return };
@@ -533,7 +570,7 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream) {
             return;
         }
     }
-    let mut session = Session { kiosk_rate: KioskRate::default(), actor: None, staff: false, kiosk: false };
+    let mut session = Session { peer_uid, kiosk_rate: KioskRate::default(), actor: None, staff: false, kiosk: false };
     loop {
         let frame: RequestFrame = match read_request(&mut reader, frame_limit(&session), FRAME_TIMEOUT) {
             Ok(Some(frame)) => frame,
@@ -600,6 +637,14 @@ fn handle(
             }));
         }
         Request::Init { request, password } => {
+            let owner_uid = rustix::process::geteuid().as_raw();
+            if let Some(refused) =
+                init_refusal(session.peer_uid, owner_uid, request.insecure_test_kdf, test_kdf_allowed())
+            {
+                // The refusal stands even if it cannot be audited (a store not yet set up).
+                let _ = store.record_event(&Actor::system("owner"), "store.init_refused");
+                return Err(refused);
+            }
             let origin = session.actor.as_ref().map(|a| a.origin().to_string()).unwrap_or_else(|| "local".into());
             let recovery = store.initialize(&request, &password.0, &origin).map_err(wire)?;
             let shown = recovery.display_secret();
@@ -933,6 +978,18 @@ mod rate_tests {
         // The window moves on, and the memory of old guesses goes with it.
         assert!(guesses.allowed("kiosk:lobby", start + CHECKIN_WINDOW).is_ok());
         assert!(guesses.by_device.is_empty() && guesses.total.is_empty());
+    }
+
+    #[test]
+    fn only_the_owners_unix_user_sets_up_the_store_and_the_test_kdf_only_in_tests() {
+        assert!(init_refusal(1000, 1000, false, false).is_none());
+        assert!(init_refusal(1000, 1000, true, true).is_none(), "the test suite");
+        let other = init_refusal(1001, 1000, false, true).unwrap();
+        assert_eq!(other.code, "denied");
+        assert!(other.message.contains("uid 1000") && other.message.contains("uid 1001"), "{}", other.message);
+        assert_eq!(init_refusal(u32::MAX, 1000, false, true).unwrap().code, "denied", "unknown peer");
+        let release = init_refusal(1000, 1000, true, false).unwrap();
+        assert!(release.message.contains("test suite only"), "{}", release.message);
     }
 
     #[test]
