@@ -317,6 +317,16 @@ impl Owner {
         // Delivered here, not queued: every subscriber hears it before the owner exits (each
         // write bounded by `WRITE_TIMEOUT`, so a stalled one cannot hold the shutdown).
         shared.deliver(Event::OwnerStopping);
+        if shared.store.must_reopen() {
+            // Nothing more can be written; the next open recovers what the log holds.
+            return Err(StoreError::Refused {
+                what: "go on serving",
+                reason: format!(
+                    "the database in {} reported an I/O error (a full disk or a failing device) and refuses every operation until it is opened again; the owner exited, and the next `triage` command or start opens it again",
+                    shared.dir.display()
+                ),
+            });
+        }
         let audited = shared.store.record_event(&Actor::system("owner"), "owner.stop");
         let flushed = shared.store.flush();
         audited.and(flushed)
@@ -590,6 +600,14 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
             // Only after the acknowledgement is on its way; the owner then flushes and exits.
             shared.stop.store(true, Ordering::SeqCst);
         }
+        if shared.store.must_reopen() && !shared.stop.swap(true, Ordering::SeqCst) {
+            // sled refuses everything after an I/O error, even once space is back: exit, so that
+            // the next start (the next command, or systemd) opens the store again and recovers.
+            eprintln!(
+                "triage: the database in {} reported an I/O error (a full disk or a failing device); the owner exits so that the next start recovers it",
+                shared.dir.display()
+            );
+        }
     }
     shared.subscribers.lock().unwrap_or_else(|p| p.into_inner()).retain(|(id, _, _)| *id != connection);
     end_session(shared, &mut session);
@@ -663,6 +681,11 @@ fn handle(
             session.kiosk = true;
             session.actor = Some(actor);
             return Ok(Reply::KioskInfo(info));
+        }
+        // A store that must be opened again cannot audit a sign-in, so its own Unix user may
+        // stop it without one (the owner exits after such a failure anyway).
+        Request::Stop if store.must_reopen() && session.peer_uid == rustix::process::geteuid().as_raw() => {
+            return Ok(Reply::Done);
         }
         Request::Login { user, password, origin } => {
             end_session(shared, session);
@@ -801,7 +824,11 @@ fn handle(
         }
         Request::Stop => {
             denied(Operation::StopOwner)?;
-            store.record_event(&actor, "owner.stop_requested").map_err(wire)?;
+            let audited = store.record_event(&actor, "owner.stop_requested");
+            // A store that cannot write can still be stopped; that is the way to recover it.
+            if !store.must_reopen() {
+                audited.map_err(wire)?;
+            }
             Reply::Done
         }
         Request::RedeemCheckin { code } => {

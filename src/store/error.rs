@@ -63,7 +63,7 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
 
     #[error(
-        "the disk holding {path} is full: this operation was not saved (everything saved before is intact). Free some space and retry"
+        "the disk holding {path} is full: this change could not be confirmed as saved (everything confirmed before is intact). Free some space, then check whether it is there before you retry"
     )]
     DiskFull { path: PathBuf },
 
@@ -78,7 +78,7 @@ pub enum StoreError {
     OwnerRunning { path: PathBuf, pid: String },
 
     #[error(
-        "storage error in {path}: {detail}. This operation was not saved; retry, and if it persists check the disk"
+        "storage error in {path}: {detail}. This change could not be confirmed as saved: check whether it is there before you retry, and if the error persists check the disk"
     )]
     Storage { path: PathBuf, detail: String },
 
@@ -132,7 +132,8 @@ impl StoreError {
     pub fn from_io(what: &'static str, path: &std::path::Path, source: std::io::Error) -> StoreError {
         let path = path.to_path_buf();
         match source.raw_os_error() {
-            Some(28) => StoreError::DiskFull { path },
+            // ENOSPC, and EDQUOT (the user's quota): either way no room is left.
+            Some(28) | Some(122) => StoreError::DiskFull { path },
             Some(30) | Some(13) | Some(1) => StoreError::ReadOnly { path },
             _ => match source.kind() {
                 std::io::ErrorKind::StorageFull => StoreError::DiskFull { path },
@@ -147,7 +148,17 @@ impl StoreError {
     /// Maps a sled error.
     pub fn from_sled(path: &std::path::Path, error: sled::Error) -> StoreError {
         match error {
-            sled::Error::Io(io) => StoreError::from_io("write to", path, io),
+            sled::Error::Io(io) => match StoreError::from_io("write to", path, io) {
+                // sled's own I/O error text is a debug dump; name the kind and the OS code.
+                StoreError::Io { source, .. } => StoreError::Storage {
+                    path: path.to_path_buf(),
+                    detail: match source.raw_os_error() {
+                        Some(code) => format!("{} (OS error {code})", source.kind()),
+                        None => source.kind().to_string(),
+                    },
+                },
+                specific => specific,
+            },
             sled::Error::Corruption { .. } => {
                 StoreError::Corrupt { path: path.to_path_buf(), detail: "sled reported corruption".into() }
             }
@@ -167,6 +178,11 @@ mod tests {
         let path = std::path::Path::new("/data");
         assert_eq!(StoreError::from_io("write", path, std::io::Error::from_raw_os_error(28)).code(), "disk_full");
         assert_eq!(StoreError::from_io("write", path, std::io::Error::from_raw_os_error(30)).code(), "read_only");
+        assert_eq!(StoreError::from_io("write", path, std::io::Error::from_raw_os_error(122)).code(), "disk_full");
+        let too_large = StoreError::from_sled(path, sled::Error::Io(std::io::Error::from_raw_os_error(27)));
+        assert_eq!(too_large.code(), "storage");
+        assert!(too_large.to_string().contains("could not be confirmed as saved"), "{too_large}");
+        assert!(too_large.to_string().contains("OS error 27"), "{too_large}");
         let damaged = StoreError::Damaged { kind: "answer", id: "ab".into() };
         assert!(damaged.to_string().starts_with("record damaged: answer ab"));
     }

@@ -235,6 +235,10 @@ pub struct SledStore {
     /// A password hash with the store's parameters, checked for unknown names so that their
     /// answer costs what a known name's does.
     decoy_hash: Mutex<Option<String>>,
+    /// Set when sled reported an I/O error (a full disk, a failing device). sled keeps that
+    /// error and refuses every later operation, even once space is back, so the store is of
+    /// no more use until it is opened again: the owner exits and the next start recovers.
+    must_reopen: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for SledStore {
@@ -308,6 +312,7 @@ impl SledStore {
             recent: Mutex::new(recent::Recent::default()),
             login_gate: login_gate::LoginGate::default(),
             decoy_hash: Mutex::new(None),
+            must_reopen: std::sync::atomic::AtomicBool::new(false),
         };
         let meta = store.tree(T::Meta);
         match meta.get(META_FORMAT).map_err(|e| store.sled_err(e))? {
@@ -341,7 +346,16 @@ impl SledStore {
     }
 
     fn sled_err(&self, error: sled::Error) -> StoreError {
+        if matches!(error, sled::Error::Io(_)) {
+            self.must_reopen.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         StoreError::from_sled(&self.dir, error)
+    }
+
+    /// Whether the database reported an I/O error, after which it refuses everything until it
+    /// is opened again (see `must_reopen`).
+    pub fn must_reopen(&self) -> bool {
+        self.must_reopen.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn lock_head(&self) -> MutexGuard<'_, AuditHead> {
