@@ -437,6 +437,15 @@ fn clean_origin(origin: &str) -> String {
     crate::sanitize::terminal_text(origin, false).chars().take(MAX_ORIGIN).collect()
 }
 
+/// The origin the audit records for a connection: the Unix user the kernel reports for it
+/// (`SO_PEERCRED`, which the connecting program cannot choose), then what the program claims
+/// (a tty or an SSH address), cleaned and cut to `MAX_ORIGIN`.
+fn peer_origin(peer_uid: u32, claimed: &str) -> String {
+    let peer = if peer_uid == u32::MAX { "uid unknown".to_string() } else { format!("uid {peer_uid}") };
+    let claimed = clean_origin(claimed);
+    if claimed.trim().is_empty() { peer } else { format!("{peer}; claims {claimed}") }
+}
+
 pub const MAX_ORIGIN: usize = 80;
 
 /// New submissions one kiosk session may start per hour: a kiosk serves a client every few
@@ -675,7 +684,8 @@ fn handle(
                 .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                 .take(32)
                 .collect();
-            let actor = Actor::new(format!("kiosk:{device}"), auth::Role::Kiosk, clean_origin(&origin));
+            let actor =
+                Actor::new(format!("kiosk:{device}"), auth::Role::Kiosk, peer_origin(session.peer_uid, &origin));
             store.record_event(&actor, "kiosk.session").map_err(wire)?;
             let info = store.kiosk_info(&actor).map_err(wire)?;
             session.kiosk = true;
@@ -689,7 +699,7 @@ fn handle(
         }
         Request::Login { user, password, origin } => {
             end_session(shared, session);
-            let actor = store.login(&user, &password.0, &clean_origin(&origin)).map_err(wire)?;
+            let actor = store.login(&user, &password.0, &peer_origin(session.peer_uid, &origin)).map_err(wire)?;
             if actor.role().holds_keyslot() {
                 session.staff = true;
                 shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
@@ -705,7 +715,8 @@ fn handle(
                 message: "invalid recovery key: expected 64 hex digits (dashes allowed)".into(),
             })?;
             end_session(shared, session);
-            let actor = store.recover(&key, &user, &new_password.0, &clean_origin(&origin)).map_err(wire)?;
+            let actor =
+                store.recover(&key, &user, &new_password.0, &peer_origin(session.peer_uid, &origin)).map_err(wire)?;
             if actor.role().holds_keyslot() {
                 session.staff = true;
                 shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
@@ -1017,6 +1028,16 @@ mod rate_tests {
         assert_eq!(init_refusal(u32::MAX, 1000, false, true).unwrap().code, "denied", "unknown peer");
         let release = init_refusal(1000, 1000, true, false).unwrap();
         assert!(release.message.contains("test suite only"), "{}", release.message);
+    }
+
+    #[test]
+    fn the_audited_origin_leads_with_the_kernels_peer_user_not_the_claim() {
+        assert_eq!(peer_origin(1000, "ssh:10.0.0.9:5555"), "uid 1000; claims ssh:10.0.0.9:5555");
+        assert_eq!(peer_origin(1000, ""), "uid 1000");
+        assert_eq!(peer_origin(u32::MAX, "tty"), "uid unknown; claims tty");
+        let forged = peer_origin(33, &format!("uid 0\u{1b}[2J{}", "x".repeat(500)));
+        assert!(forged.starts_with("uid 33; claims uid 0"), "{forged}");
+        assert!(!forged.contains('\u{1b}') && forged.chars().count() <= "uid 33; claims ".len() + MAX_ORIGIN);
     }
 
     #[test]

@@ -293,6 +293,13 @@ fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names
         .map(|e| e.user.as_str())
         .collect();
     assert_eq!(unknown.len(), 2, "{unknown:?}");
+    // Whatever a program claims, the audit names the Unix user the kernel reports for it.
+    let uid = rustix::process::geteuid().as_raw();
+    assert!(
+        entries.iter().filter(|e| e.action.starts_with("login")).all(|e| e.origin == format!("uid {uid}; claims test")),
+        "{:?}",
+        entries.iter().map(|e| &e.origin).collect::<Vec<_>>()
+    );
     assert_eq!(unknown[0], unknown[1], "the same typed name gets the same mark");
 
     handle.stop();

@@ -33,6 +33,10 @@ pub struct AuditEntry {
     pub action: String,
     pub record: Option<String>,
     pub client: Option<RecordId>,
+    /// The other clients this access showed or moved: a queue's, an export page's, an import
+    /// batch's. Empty (and absent from older entries, and from their hash) for most entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<RecordId>,
     pub outcome: Outcome,
     pub prev_hash: String,
     pub hash: String,
@@ -50,6 +54,9 @@ struct Hashed<'a> {
     action: &'a str,
     record: &'a Option<String>,
     client: &'a Option<RecordId>,
+    // Left out when empty, so that entries written before the field existed keep their hash.
+    #[serde(skip_serializing_if = "<[RecordId]>::is_empty")]
+    clients: &'a [RecordId],
     outcome: Outcome,
     prev_hash: &'a str,
 }
@@ -67,6 +74,7 @@ impl AuditEntry {
             action: &self.action,
             record: &self.record,
             client: &self.client,
+            clients: &self.clients,
             outcome: self.outcome,
             prev_hash: &self.prev_hash,
         };
@@ -199,7 +207,7 @@ pub struct AuditFilter {
 impl AuditFilter {
     pub fn matches(&self, entry: &AuditEntry) -> bool {
         self.user.as_ref().is_none_or(|u| &entry.user == u)
-            && self.client.as_ref().is_none_or(|c| entry.client.as_ref() == Some(c))
+            && self.client.as_ref().is_none_or(|c| entry.client.as_ref() == Some(c) || entry.clients.contains(c))
             && self.action.as_ref().is_none_or(|a| entry.action.starts_with(a.as_str()))
             && self.since_ms.is_none_or(|t| entry.time_ms >= t)
             && self.until_ms.is_none_or(|t| entry.time_ms <= t)
@@ -210,6 +218,55 @@ impl AuditFilter {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// An entry's hash as it was computed before `clients` existed.
+    #[derive(Serialize)]
+    struct HashedBeforeClients<'a> {
+        schema_version: u32,
+        seq: u64,
+        time_ms: i64,
+        user: &'a str,
+        role: &'a str,
+        origin: &'a str,
+        action: &'a str,
+        record: &'a Option<String>,
+        client: &'a Option<RecordId>,
+        outcome: Outcome,
+        prev_hash: &'a str,
+    }
+
+    #[test]
+    fn entries_without_other_clients_keep_the_hash_they_were_written_with() {
+        let (entries, _) = chain(1);
+        let Some(entry) = entries[0].1.clone() else { panic!("an entry") };
+        let old = HashedBeforeClients {
+            schema_version: entry.schema_version,
+            seq: entry.seq,
+            time_ms: entry.time_ms,
+            user: &entry.user,
+            role: &entry.role,
+            origin: &entry.origin,
+            action: &entry.action,
+            record: &entry.record,
+            client: &entry.client,
+            outcome: entry.outcome,
+            prev_hash: &entry.prev_hash,
+        };
+        let old_hash = hex::encode(Sha256::digest(serde_json::to_vec(&old).unwrap()));
+        assert_eq!(entry.compute_hash(), old_hash);
+        // An old entry read back has no other clients and verifies.
+        let mut stored = serde_json::to_value(&entry).unwrap();
+        stored.as_object_mut().unwrap().remove("clients");
+        let read: AuditEntry = serde_json::from_value(stored).unwrap();
+        assert!(read.clients.is_empty() && read.compute_hash() == read.hash);
+        // The other clients are covered by the hash, and a filter by client finds them.
+        let someone = RecordId::random();
+        let mut shown = entry.clone();
+        shown.clients = vec![someone];
+        assert_ne!(shown.compute_hash(), entry.hash);
+        assert!(AuditFilter { client: Some(someone), ..Default::default() }.matches(&shown));
+        assert!(!AuditFilter { client: Some(someone), ..Default::default() }.matches(&entry));
+    }
 
     fn chain(n: u64) -> (Vec<(u64, Option<AuditEntry>)>, AuditHead) {
         let mut previous = GENESIS.to_string();
@@ -225,6 +282,7 @@ mod tests {
                 action: "client.read".into(),
                 record: Some(format!("r{seq}")),
                 client: None,
+                clients: Vec::new(),
                 outcome: Outcome::Allowed,
                 prev_hash: previous.clone(),
                 hash: String::new(),

@@ -466,6 +466,23 @@ impl SledStore {
         record: Option<String>,
         client: Option<RecordId>,
         outcome: Outcome,
+        writes: Vec<Write>,
+    ) -> Result<()> {
+        self.commit_showing(actor, action, record, client, Vec::new(), outcome, writes)
+    }
+
+    /// [`commit`](Self::commit) for an access that showed or moved several clients' data (a
+    /// queue, an export page, an import batch): the entry names each of them, so "who accessed
+    /// this client" finds it.
+    #[allow(clippy::too_many_arguments)]
+    fn commit_showing(
+        &self,
+        actor: &Actor,
+        action: &str,
+        record: Option<String>,
+        client: Option<RecordId>,
+        clients: Vec<RecordId>,
+        outcome: Outcome,
         mut writes: Vec<Write>,
     ) -> Result<()> {
         {
@@ -486,6 +503,7 @@ impl SledStore {
                 action: action.to_string(),
                 record,
                 client,
+                clients,
                 outcome,
                 prev_hash: head.hash.clone(),
                 hash: String::new(),
@@ -1562,7 +1580,6 @@ impl Store for SledStore {
         self.authorize(actor, Operation::ReadEncounter, None, None)?;
         self.authorize(actor, Operation::ListClients, None, None)?;
         let key = self.key()?;
-        self.commit(actor, "encounter.list_open", None, None, Outcome::Allowed, Vec::new())?;
         // Flagged encounters are the ones with a crisis record (written the moment a flag fires,
         // and by a kiosk claim): their ids are the keys' prefix, no decryption.
         let mut flagged = std::collections::HashSet::new();
@@ -1600,6 +1617,10 @@ impl Store for SledStore {
             let (critical, urgent) = (tier == Tier::Critical, tier == Tier::Urgent);
             open.push(OpenEncounter { encounter, client_name, critical, urgent });
         }
+        // Audited once the queue is known, naming every client it shows; nothing is returned
+        // unless the entry is written.
+        let shown = distinct(open.iter().map(|o| o.encounter.client_id));
+        self.commit_showing(actor, "encounter.list_open", None, None, shown, Outcome::Allowed, Vec::new())?;
         Ok(open)
     }
 
@@ -1787,6 +1808,12 @@ impl Store for SledStore {
     fn flush(&self) -> Result<()> {
         self.db.flush().map(|_| ()).map_err(|e| self.sled_err(e))
     }
+}
+
+/// The ids in their first order, each once.
+fn distinct(ids: impl Iterator<Item = RecordId>) -> Vec<RecordId> {
+    let mut seen = std::collections::HashSet::new();
+    ids.filter(|id| seen.insert(*id)).collect()
 }
 
 /// Helpers for the synthetic seeder (same module family, so it can prepare raw writes).

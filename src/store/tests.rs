@@ -1018,3 +1018,61 @@ fn the_queue_ranks_critical_then_urgent_and_risk_changes_need_a_reason_and_the_r
     let waived = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("ASQ done this morning")).unwrap();
     assert_eq!((waived.recorded_by.as_str(), waived.note.as_deref()), ("cleo", Some("ASQ done this morning")));
 }
+
+// ---- who accessed a client (issue 14, item 7) -------------------------------------------------
+
+#[test]
+fn the_queue_export_pages_and_imports_name_every_client_they_show_or_move() {
+    use crate::export::Record;
+    let (_dir, store, admin) = fresh();
+    let ivy = staff(&store, &admin, "ivy", Role::Intake);
+    let ada = store.create_client(&ivy, &new_client("Ada")).unwrap();
+    let bo = store.create_client(&ivy, &new_client("Bo")).unwrap();
+    for client in [ada, ada, bo] {
+        store.start_encounter(&ivy, &client, EncounterOrigin::Staff).unwrap();
+    }
+    let accesses = |client: RecordId| -> Vec<String> {
+        let filter = AuditFilter { client: Some(client), ..Default::default() };
+        store.audit_list(&admin, &filter).unwrap().into_iter().map(|e| e.action).collect()
+    };
+    assert!(!accesses(ada).contains(&"encounter.list_open".to_string()), "no queue shown yet");
+    assert_eq!(store.open_encounters(&ivy).unwrap().len(), 3);
+    let page = store.export_encounters(&admin, None, 10).unwrap();
+    assert_eq!(page.items.len(), 3);
+    for client in [ada, bo] {
+        let seen = accesses(client);
+        for action in ["client.create", "encounter.list_open", "export.encounters"] {
+            assert!(seen.contains(&action.to_string()), "{action} does not name client {client}: {seen:?}");
+        }
+    }
+    let queue_entry = store
+        .audit_list(&admin, &AuditFilter { action: Some("encounter.list_open".into()), ..Default::default() })
+        .unwrap();
+    let named = &queue_entry[0].clients;
+    assert!(named.len() == 2 && named.contains(&ada) && named.contains(&bo), "each client once: {named:?}");
+
+    // An import names the clients it brings in.
+    let (_other_dir, other, other_admin) = fresh();
+    let records: Vec<Record> = page
+        .items
+        .iter()
+        .flat_map(|item| {
+            let mut records: Vec<Record> = item.client.clone().map(Record::Client).into_iter().collect();
+            records.push(Record::Encounter(item.detail.encounter.clone()));
+            records
+        })
+        .collect::<Vec<_>>();
+    let mut unique = Vec::new();
+    for record in records {
+        let duplicate = matches!(&record, Record::Client(c) if unique.iter().any(|r| matches!(r, Record::Client(d) if d.id == c.id)));
+        if !duplicate {
+            unique.push(record);
+        }
+    }
+    other.import_records(&other_admin, &unique).unwrap();
+    let imported = other
+        .audit_list(&other_admin, &AuditFilter { action: Some("import.batch".into()), ..Default::default() })
+        .unwrap();
+    assert_eq!(imported[0].clients.len(), 2);
+    assert!(imported[0].clients.contains(&ada) && imported[0].clients.contains(&bo));
+}

@@ -198,11 +198,12 @@ impl SledStore {
                 Err(other) => return Err(other),
             }
         }
-        self.commit(
+        self.commit_showing(
             actor,
             "export.clients",
             Some(format!("{} clients", page.clients.len())),
             None,
+            page.clients.iter().map(|c| c.id).collect(),
             Outcome::Allowed,
             Vec::new(),
         )?;
@@ -263,11 +264,12 @@ impl SledStore {
                 Err(other) => return Err(other),
             }
         }
-        self.commit(
+        self.commit_showing(
             actor,
             "export.encounters",
             Some(format!("{} encounters", page.items.len())),
             None,
+            super::distinct(page.items.iter().map(|item| item.detail.encounter.client_id)),
             Outcome::Allowed,
             Vec::new(),
         )?;
@@ -334,7 +336,20 @@ impl SledStore {
                 value: Self::meta_value(META_REAL_DATA, &true),
             });
         }
-        self.commit(actor, "import.batch", Some(format!("{} records", records.len())), None, Outcome::Allowed, writes)?;
+        let moved = super::distinct(records.iter().filter_map(|record| match record {
+            Record::Client(client) => Some(client.id),
+            Record::Encounter(encounter) => Some(encounter.client_id),
+            _ => None,
+        }));
+        self.commit_showing(
+            actor,
+            "import.batch",
+            Some(format!("{} records", records.len())),
+            None,
+            moved,
+            Outcome::Allowed,
+            writes,
+        )?;
         Ok(summary)
     }
 
