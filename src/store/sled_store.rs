@@ -25,6 +25,7 @@ use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 
 mod bulk;
 mod clients;
+mod import_check;
 mod kiosk;
 mod login_gate;
 mod open_index;

@@ -1076,3 +1076,46 @@ fn the_queue_export_pages_and_imports_name_every_client_they_show_or_move() {
     assert_eq!(imported[0].clients.len(), 2);
     assert!(imported[0].clients.contains(&ada) && imported[0].clients.contains(&bo));
 }
+
+#[test]
+fn an_import_runs_the_checks_of_a_new_record_and_names_the_importer_as_author() {
+    use crate::export::Record;
+    let (_dir, store, admin) = fresh();
+    let ivy = staff(&store, &admin, "ivy", Role::Intake);
+    let ada = store.create_client(&ivy, &new_client("Ada")).unwrap();
+    let encounter = store.start_encounter(&ivy, &ada, EncounterOrigin::Staff).unwrap().id;
+    store.save_answer(&ivy, &encounter, &answer("q1", 1, 1)).unwrap();
+    let page = store.export_encounters(&admin, None, 10).unwrap();
+    let item = &page.items[0];
+    let client = item.client.clone().unwrap();
+    let answers: Vec<Record> = item.detail.answers.iter().cloned().map(Record::Answer).collect();
+    let good = || {
+        let mut records = vec![Record::Client(client.clone()), Record::Encounter(item.detail.encounter.clone())];
+        records.extend(answers.clone());
+        records
+    };
+
+    // A forged record with escape codes, or a name too long, is refused by name; nothing lands.
+    let (_other_dir, other, other_admin) = fresh();
+    let mut forged = good();
+    if let Record::Client(c) = &mut forged[0] {
+        c.name = "Ada\u{1b}[2J".into();
+    }
+    let error = other.import_records(&other_admin, &forged).unwrap_err().to_string();
+    assert!(error.contains(&format!("client {ada}")) && error.contains("control"), "{error}");
+    let mut forged = good();
+    if let Record::Answer(a) = &mut forged[2] {
+        a.free_text = Some("x".repeat(4001));
+    }
+    let error = other.import_records(&other_admin, &forged).unwrap_err().to_string();
+    assert!(error.contains("answer") && error.contains("longer than 4000"), "{error}");
+    assert!(other.export_encounters(&other_admin, None, 10).unwrap().items.is_empty(), "nothing was imported");
+
+    // A clean file goes in, every record authored by the importer, the file's claim kept as one.
+    other.import_records(&other_admin, &good()).unwrap();
+    let imported = other.export_encounters(&other_admin, None, 10).unwrap();
+    let detail = &imported.items[0].detail;
+    assert_eq!(detail.encounter.created_by, "admin (imported; the file says ivy)");
+    assert!(detail.answers.iter().all(|a| a.recorded_by == "admin (imported; the file says ivy)"));
+    assert_eq!(imported.items[0].client.as_ref().unwrap().created_by, "admin (imported; the file says ivy)");
+}

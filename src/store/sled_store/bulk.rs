@@ -277,7 +277,9 @@ impl SledStore {
     }
 
     /// Writes exported records back with their ids (migration into another data directory).
-    /// Refuses a client or encounter whose id is already stored. Children keep their order.
+    /// Refuses a client or encounter whose id is already stored, and any record that fails the
+    /// checks a new one of its kind gets (`import_check`). Children keep their order; every
+    /// record names the importing account as its author.
     pub fn import_records(&self, actor: &Actor, records: &[Record]) -> Result<ImportSummary> {
         self.authorize(actor, Operation::ImportData, None, None)?;
         let key = self.key()?;
@@ -286,6 +288,8 @@ impl SledStore {
         let mut real = false;
         let exists = |tree: T, id: &RecordId| self.tree(tree).contains_key(id.as_bytes()).map_err(|e| self.sled_err(e));
         for record in records {
+            // The checks a new record of its kind gets, and the importer as its author.
+            let record = &super::import_check::checked(actor, record)?;
             match record {
                 Record::Client(client) => {
                     let tree = T::Kind(Kind::Client);
