@@ -160,3 +160,102 @@ fn unknown_sex_takes_the_womens_cut_off_on_audit_and_audit_c() {
     let older_man = score_json(&["audit", "--answers", "2,2,1,0,0,1,1,0,0,0", "--sex", "male", "--age", "66"]);
     assert_eq!(older_man["cutoff"], 7);
 }
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = triage().args(args).output().unwrap();
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Issue 13: `--lang fr` prints the result in French: band and flag labels from the file's `fr`
+/// fields, our own words from the strings module, and none of the English ones.
+#[test]
+fn phq9_scored_in_french_prints_french_labels_and_words() {
+    let text = stdout_of(&["score", "phq9", "--answers", "1,2,3,1,2,3,1,2,3", "--lang", "fr"]);
+    for french in [
+        "Total : 18 (étendue 0-27)",
+        "Catégorie : Modérément sévère",
+        "Dépistage positif : oui (seuil 10)",
+        "CRITIQUE suicidal_ideation (question q9) : Item 9 du PHQ-9 coché",
+        "Suivi à faire : asq",
+        "Forme dérivée PHQ-2 : 3, positif",
+    ] {
+        assert!(text.contains(french), "missing {french:?} in:\n{text}");
+    }
+    for english in ["Total:", "Band:", "Positive screen", "CRITICAL", "Follow-up", "Moderately severe", "endorsed"] {
+        assert!(!text.contains(english), "English {english:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn missing_items_and_a_negative_screen_in_french() {
+    let text = stdout_of(&["score", "phq9", "--answers", "1,-,1,1,1,1,1,1,2", "--lang", "fr"]);
+    assert!(text.contains("Score impossible à calculer : questions obligatoires sans réponse q2"), "{text}");
+    let text = stdout_of(&["score", "phq2", "--answers", "0,1", "--lang", "fr"]);
+    assert!(text.contains("Dépistage positif : non (seuil 3)"), "{text}");
+}
+
+/// `--lang en` (and no `--lang`) stays word for word as before issue 13.
+#[test]
+fn english_output_is_unchanged() {
+    let expected = "Patient Health Questionnaire-9 (PHQ-9) (phq9 v1.0)\nTotal: 18 (range 0-27)\n\
+        Band: Moderately severe [Depression severity (Kroenke 2001)]\nPositive screen: yes (cut-off 10)\n\
+        CRITICAL suicidal_ideation (item q9): PHQ-9 item 9 endorsed (thoughts of being better off dead or of \
+        self-harm): suicide-risk follow-up now, regardless of total\nFollow-up due: asq\nDerived PHQ-2: 3, positive\n";
+    assert_eq!(stdout_of(&["score", "phq9", "--answers", "1,2,3,1,2,3,1,2,3"]), expected);
+    assert_eq!(stdout_of(&["score", "phq9", "--answers", "1,2,3,1,2,3,1,2,3", "--lang", "en"]), expected);
+}
+
+/// JSON keeps the language-neutral ids and adds the chosen language's labels beside them.
+#[test]
+fn json_keeps_ids_and_adds_the_chosen_languages_labels() {
+    let french = score_json(&["phq9", "--answers", "1,2,3,1,2,3,1,2,3", "--lang", "fr"]);
+    assert_eq!(french["band"], "moderately_severe");
+    assert_eq!(french["flags"][0]["id"], "suicidal_ideation");
+    assert_eq!(french["language"], "fr");
+    assert_eq!(french["labels"]["bands"]["kroenke2001"]["band"], "Modérément sévère");
+    assert!(french["labels"]["flags"]["suicidal_ideation"].as_str().unwrap().starts_with("Item 9 du PHQ-9"));
+    let english = score_json(&["phq9", "--answers", "1,2,3,1,2,3,1,2,3"]);
+    assert_eq!(english["language"], "en");
+    assert_eq!(english["labels"]["bands"]["kroenke2001"]["band"], "Moderately severe");
+}
+
+/// Issue 13: the list shows `en fr` for the instruments with a validated French version.
+#[test]
+fn instruments_list_shows_the_languages_of_each_instrument() {
+    let text = stdout_of(&["instruments", "list"]);
+    let langs = |id: &str| {
+        let line = text.lines().find(|l| l.split_whitespace().next() == Some(id)).unwrap();
+        line.split_whitespace().skip(2).take_while(|w| *w == "en" || *w == "fr").collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(langs("phq9"), "en fr");
+    assert_eq!(langs("phq2"), "en fr");
+    let list: Value =
+        serde_json::from_slice(&triage().args(["instruments", "list", "--json"]).output().unwrap().stdout).unwrap();
+    for row in list["instruments"].as_array().unwrap() {
+        let id = row["id"].as_str().unwrap();
+        let expected = if row["languages"].as_array().unwrap().iter().any(|l| l == "fr") { "en fr" } else { "en" };
+        assert_eq!(langs(id), expected, "{id}");
+    }
+}
+
+/// `instruments show phq9 --lang fr`: the validated French stem, time frame, items and options,
+/// the English-only item marked as such in French.
+#[test]
+fn instruments_show_in_french_prints_the_validated_french_text() {
+    let text = stdout_of(&["instruments", "show", "phq9", "--lang", "fr"]);
+    for french in [
+        "Au cours des deux dernières semaines, à quelle fréquence avez-vous été dérangé(e)",
+        "Période de référence : Au cours des deux dernières semaines",
+        "Peu d’intérêt ou de plaisir à faire des choses",
+        "Jamais = 0 · Plusieurs jours = 1 · Plus de sept jours = 2 · Presque tous les jours = 3",
+        "pas encore offert en français dans ce service",
+        "Texte français : ",
+    ] {
+        assert!(text.contains(french), "missing {french:?} in:\n{text}");
+    }
+    assert!(!text.contains("Little interest"), "{text}");
+    assert!(!text.contains("English only: not in the French source"), "{text}");
+    let gad7 = stdout_of(&["instruments", "show", "gad7", "--lang", "fr"]);
+    assert!(gad7.contains("Pas encore offert en français dans ce service"), "{gad7}");
+}

@@ -127,3 +127,34 @@ fn catalog_text_is_sanitised_before_it_reaches_the_terminal() {
     assert!(text.contains("Kids[2J Help Phone"), "{text}");
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'));
 }
+
+/// Issue 13: a French name no source gives is reported at its `file:line:column`, and so is a
+/// `fr_source` that names nothing the entry cites; the shipped catalog has none.
+#[test]
+fn check_reports_french_names_without_a_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/resources/crisis.toml")).unwrap();
+    let broken = shipped
+        .replacen(r#"fr = "Jeunesse, J'écoute", fr_source = "reference""#, r#"fr = "Jeunesse, J'écoute""#, 1)
+        .replacen(r#"fr = "9-1-1", fr_source = "reference""#, r#"fr = "9-1-1", fr_source = "a-blog""#, 1);
+    assert_ne!(broken, shipped);
+    std::fs::write(dir.path().join("crisis.toml"), &broken).unwrap();
+    let output =
+        triage().args(["resources", "check", "--today", "2026-11-25", "--resources"]).arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let position = |needle: &str| {
+        let (index, line) = broken.lines().enumerate().find(|(_, l)| l.contains(needle)).unwrap();
+        (index + 1, line.find(needle).unwrap() + 1)
+    };
+    let (line, column) = position(r#""Jeunesse, J'écoute""#);
+    assert!(
+        text.contains(&format!("crisis.toml:{line}:{column}: French name `Jeunesse, J'écoute` has no source")),
+        "{text}"
+    );
+    let (line, column) = position(r#""a-blog""#);
+    assert!(text.contains(&format!("crisis.toml:{line}:{column}: `fr_source` `a-blog` is not one of")), "{text}");
+    let output = triage().args(["resources", "check", "--today", "2026-11-25", "--json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(v["errors"].as_array().unwrap().iter().all(|e| !e["message"].as_str().unwrap().contains("French")));
+}

@@ -10,6 +10,7 @@ use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
 use crate::instrument::library::read_sources;
 use crate::instrument::{Context, FileReport, Instrument, Lang, Library, ScoreResult, Sex, parse_answer_list};
 use crate::sanitize::terminal_text;
+use crate::tui::strings::{Text, fill};
 
 #[derive(Debug, Subcommand)]
 pub enum InstrumentCommand {
@@ -119,12 +120,13 @@ fn list(library: &Library, json: bool) -> ExitCode {
     } else {
         println!("{:<9} {:<5} {:<8} {:<46} LICENCE", "ID", "ITEMS", "LANGS", "TITLE");
         for i in library.instruments() {
+            // Space-separated (`en fr`): every language the file has validated text for.
             let langs: Vec<&str> = i.languages.iter().map(|l| l.code()).collect();
             println!(
                 "{:<9} {:<5} {:<8} {:<46} {}",
                 i.id,
                 i.items.len(),
-                langs.join(","),
+                langs.join(" "),
                 truncate(&clean(i.title.get(Lang::En)), 46),
                 truncate(&clean(&i.source.licence), 60)
             );
@@ -161,54 +163,77 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let i = instrument;
+    let say = |text: Text, values: &[(&str, String)]| fill(text, lang, values);
     println!("{} ({} v{})", clean(i.title.get(lang)), i.id, clean(&i.version));
     if !i.languages.contains(&lang) {
-        println!("Offered in English only: {}", clean(i.language_note.as_deref().unwrap_or("")));
+        match lang {
+            Lang::En => {
+                println!(
+                    "{}",
+                    say(Text::CliOfferedEnglishOnly, &[("note", clean(i.language_note.as_deref().unwrap_or("")))])
+                )
+            }
+            // The file's note is English; the interface says the truth in the reader's language.
+            Lang::Fr => println!("{}", Text::EnglishOnlyStaff.get(lang)),
+        }
     }
+    // Instrument text in `lang` only where the file has it (English-only items stay English).
+    let shown = |item: usize| i.item_lang(item, lang);
     if let Some(stem) = &i.stem {
         println!("\n{}", clean(stem.get(lang)));
     }
     if let Some(timeframe) = &i.timeframe {
-        println!("Timeframe: {}", clean(timeframe.get(lang)));
+        println!("{}", say(Text::CliTimeframe, &[("text", clean(timeframe.get(lang)))]));
     }
     println!();
     for (index, item) in i.items.iter().enumerate() {
         let mut notes = Vec::new();
         if !item.required {
-            notes.push("optional".to_string());
+            notes.push(Text::CliOptional.get(lang).to_string());
         }
         if !item.scored {
-            notes.push("not scored".to_string());
+            notes.push(Text::CliNotScored.get(lang).to_string());
         }
         if !item.use_stem {
-            notes.push("shown without the stem".to_string());
+            notes.push(Text::CliWithoutStem.get(lang).to_string());
         }
         if item.english_only && i.languages.contains(&Lang::Fr) {
-            notes.push("English only: not in the French source".to_string());
+            notes.push(Text::CliItemEnglishOnly.get(lang).to_string());
         }
         if let Some(condition) = &item.enable_when_text {
-            let imputed = item.if_skipped.map(|v| format!(", else scored {v}")).unwrap_or_default();
-            notes.push(format!("asked if {}{imputed}", clean(condition)));
+            let imputed =
+                item.if_skipped.map(|v| say(Text::CliElseScored, &[("value", v.to_string())])).unwrap_or_default();
+            notes.push(say(Text::CliAskedIf, &[("condition", clean(condition)), ("imputed", imputed)]));
         }
         let notes = if notes.is_empty() { String::new() } else { format!("  [{}]", notes.join("; ")) };
         if let Some(instructions) = &item.instructions {
-            println!("    Instructions (instrument text):");
-            for line in instructions.get(lang).lines().filter(|line| !line.trim().is_empty()) {
+            println!("    {}", Text::CliInstructions.get(lang));
+            for line in instructions.get(shown(index)).lines().filter(|line| !line.trim().is_empty()) {
                 println!("      {}", clean(line));
             }
         }
-        println!("{:>2}. {} {}{}", index + 1, item.id, clean(item.text.get(lang)), notes);
+        println!("{:>2}. {} {}{}", index + 1, item.id, clean(item.text.get(shown(index))), notes);
         if let Some(hint) = &item.hint {
-            println!("      Our note (not instrument text): {}", clean(hint.get(lang)));
+            println!("      {}", say(Text::CliOurNote, &[("text", clean(hint.get(lang)))]));
         }
         let options: Vec<String> =
-            i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(lang)), o.value)).collect();
+            i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(shown(index))), o.value)).collect();
         println!("      {}", options.join(" · "));
     }
     for score in &i.scores {
         let items: Vec<&str> = score.items.iter().map(|&x| i.items[x].id.as_str()).collect();
         let times = if score.multiplier != 1 { format!(" x{}", score.multiplier) } else { String::new() };
-        println!("\nScore {} ({}..{}): sum of {}{times}", score.id, score.range.0, score.range.1, items.join(", "));
+        let rule = say(
+            Text::CliScoreRule,
+            &[
+                ("id", score.id.clone()),
+                ("min", score.range.0.to_string()),
+                ("max", score.range.1.to_string()),
+                ("items", items.join(", ")),
+                ("times", times),
+            ],
+        );
+        println!("\n{rule}");
     }
     for scheme in &i.band_schemes {
         let bands: Vec<String> = scheme
@@ -219,40 +244,61 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
                 _ => clean(b.label.get(lang)),
             })
             .collect();
-        println!("Bands {}: {}", scheme.id, bands.join(" · "));
+        println!("{}", say(Text::CliBands, &[("id", scheme.id.clone()), ("bands", bands.join(" · "))]));
     }
     if let Some(positive) = &i.positive {
         match positive {
             crate::instrument::model::Positive::Cutoff { cutoff, allowed, by_context, .. } => {
-                let context: Vec<String> =
-                    by_context.iter().map(|c| format!("{} if {}", c.cutoff, clean(&c.when_text))).collect();
-                let allowed =
-                    if allowed.is_empty() { String::new() } else { format!(" (a service may choose {allowed:?})") };
+                let context: Vec<String> = by_context
+                    .iter()
+                    .map(|c| {
+                        say(Text::CliCutoffIf, &[("cutoff", c.cutoff.to_string()), ("condition", clean(&c.when_text))])
+                    })
+                    .collect();
+                let allowed = if allowed.is_empty() {
+                    String::new()
+                } else {
+                    say(Text::CliCutoffAllowed, &[("allowed", format!("{allowed:?}"))])
+                };
                 let context = if context.is_empty() { String::new() } else { format!("; {}", context.join("; ")) };
-                println!("Positive screen: >= {cutoff}{context}{allowed}");
+                println!(
+                    "{}",
+                    say(
+                        Text::CliPositiveCutoff,
+                        &[("cutoff", cutoff.to_string()), ("context", context), ("allowed", allowed)]
+                    )
+                );
             }
             crate::instrument::model::Positive::When { text, .. } => {
-                println!("Positive screen: {}", clean(text))
+                println!("{}", say(Text::CliPositiveWhen, &[("rule", clean(text))]))
             }
         }
     }
     for flag in &i.flags {
         let follow = flag.follow_up.as_deref().map(|f| format!(" -> {f}")).unwrap_or_default();
-        println!(
-            "Flag {} [{}] when {}{follow}: {}",
-            flag.id,
-            flag.severity.as_str(),
-            clean(&flag.when_text),
-            clean(flag.label.get(lang))
+        let line = say(
+            Text::CliFlagRule,
+            &[
+                ("id", flag.id.clone()),
+                ("severity", flag.severity.as_str().to_string()),
+                ("condition", clean(&flag.when_text)),
+                ("follow", follow),
+                ("label", clean(flag.label.get(lang))),
+            ],
         );
+        println!("{line}");
     }
     for follow_up in &i.follow_ups {
-        println!("Follow-up {} when {}", follow_up.instrument, clean(&follow_up.when_text));
+        let condition = clean(&follow_up.when_text);
+        println!(
+            "{}",
+            say(Text::CliFollowUpRule, &[("instrument", follow_up.instrument.clone()), ("condition", condition)])
+        );
     }
-    println!("\nSource: {}", clean(&i.source.citation));
-    println!("Licence: {}", clean(&i.source.licence));
+    println!("\n{}", say(Text::CliSource, &[("text", clean(&i.source.citation))]));
+    println!("{}", say(Text::CliLicence, &[("text", clean(&i.source.licence))]));
     if let Some(french) = &i.source.french_text_provenance {
-        println!("French text: {}", clean(french));
+        println!("{}", say(Text::CliFrenchText, &[("text", clean(french))]));
     }
     ExitCode::SUCCESS
 }
@@ -356,7 +402,10 @@ fn score(library: &Library, args: &ScoreArgs) -> ExitCode {
     let context = Context { sex: args.sex, age: args.age.map(i64::from), cutoff: args.cutoff };
     let result = library.score(instrument, &answers, &context);
     if args.json {
-        println!("{}", result_json(&result));
+        let mut value = result_json(&result);
+        value["language"] = json!(args.lang.code());
+        value["labels"] = labels_json(instrument, &result, args.lang);
+        println!("{value}");
     } else {
         print_result(library, instrument, &result, args.lang);
     }
@@ -388,53 +437,109 @@ pub fn result_json(result: &ScoreResult) -> serde_json::Value {
     })
 }
 
+/// The result's labels in `lang`, keyed by the language-neutral ids of [`result_json`]: the
+/// instrument's title, each score, each band scheme's chosen band and each flag raised.
+fn labels_json(instrument: &Instrument, result: &ScoreResult, lang: Lang) -> serde_json::Value {
+    let scores: serde_json::Map<String, serde_json::Value> = instrument
+        .scores
+        .iter()
+        .filter(|s| result.scores.contains_key(&s.id))
+        .map(|s| (s.id.clone(), json!(s.label.get(lang))))
+        .collect();
+    let bands: serde_json::Map<String, serde_json::Value> = instrument
+        .band_schemes
+        .iter()
+        .filter_map(|scheme| {
+            let band = scheme.bands.iter().find(|b| result.bands.get(&scheme.id) == Some(&b.id))?;
+            Some((scheme.id.clone(), json!({ "scheme": scheme.label.get(lang), "band": band.label.get(lang) })))
+        })
+        .collect();
+    let flags: serde_json::Map<String, serde_json::Value> = result
+        .flags
+        .iter()
+        .filter_map(|hit| instrument.flags.iter().find(|f| f.id == hit.id))
+        .map(|f| (f.id.clone(), json!(f.label.get(lang))))
+        .collect();
+    json!({ "title": instrument.title.get(lang), "scores": scores, "bands": bands, "flags": flags })
+}
+
+fn severity_text(severity: crate::instrument::Severity) -> Text {
+    match severity {
+        crate::instrument::Severity::Critical => Text::CliSeverityCritical,
+        crate::instrument::Severity::Urgent => Text::CliSeverityUrgent,
+        crate::instrument::Severity::Warning => Text::CliSeverityWarning,
+    }
+}
+
+/// A result in `lang`: labels from the instrument file's own fields in that language, our
+/// words around them from the strings module.
 fn print_result(library: &Library, instrument: &Instrument, result: &ScoreResult, lang: Lang) {
+    let say = |text: Text, values: &[(&str, String)]| fill(text, lang, values);
+    let missing = result.missing.join(", ");
     println!("{} ({} v{})", clean(instrument.title.get(lang)), instrument.id, clean(&instrument.version));
     if !result.scorable {
-        println!("Not scorable: missing required items {}", result.missing.join(", "));
+        println!("{}", say(Text::CliNotScorable, &[("items", missing.clone())]));
     }
     if let Some(total) = result.total {
-        let range = instrument.total_range().map(|(a, b)| format!(" (range {a}-{b})")).unwrap_or_default();
-        println!("Total: {total}{range}");
+        let range = instrument
+            .total_range()
+            .map(|(a, b)| say(Text::CliRange, &[("min", a.to_string()), ("max", b.to_string())]))
+            .unwrap_or_default();
+        println!("{}", say(Text::CliTotal, &[("total", total.to_string()), ("range", range)]));
     }
     for score in &instrument.scores {
         if let (Some(value), true) = (result.scores.get(&score.id), score.id != "total") {
-            println!("  {}: {value}", clean(score.label.get(lang)));
+            println!(
+                "{}",
+                say(Text::CliSubscore, &[("label", clean(score.label.get(lang))), ("value", value.to_string())])
+            );
         }
     }
     for (index, scheme) in instrument.band_schemes.iter().enumerate() {
         if let Some(band_id) = result.bands.get(&scheme.id) {
             let label =
                 scheme.bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang))).unwrap_or_default();
-            let default = if instrument.default_scheme == Some(index) { "" } else { " (alternative scheme)" };
-            println!("Band: {label} [{}]{default}", clean(scheme.label.get(lang)));
+            let alternative = if instrument.default_scheme == Some(index) {
+                String::new()
+            } else {
+                Text::CliAlternativeScheme.get(lang).to_string()
+            };
+            let scheme = clean(scheme.label.get(lang));
+            println!("{}", say(Text::CliBand, &[("label", label), ("scheme", scheme), ("alternative", alternative)]));
         }
     }
     if let Some(scheme) = instrument.default_scheme.and_then(|s| instrument.band_schemes.get(s)) {
         for band_id in &result.undetermined_bands {
             let label =
                 scheme.bands.iter().find(|b| &b.id == band_id).map(|b| clean(b.label.get(lang))).unwrap_or_default();
-            println!("Not decided (missing {}): {label} [{band_id}]", result.missing.join(", "));
+            let values = [("items", missing.clone()), ("label", label), ("band", band_id.clone())];
+            println!("{}", say(Text::CliBandUndecided, &values));
         }
     }
     if result.scorable {
-        let cutoff = result.cutoff.map(|c| format!(" (cut-off {c})")).unwrap_or_default();
-        println!("Positive screen: {}{cutoff}", if result.positive { "yes" } else { "no" });
+        let cutoff = result.cutoff.map(|c| say(Text::CliCutoff, &[("cutoff", c.to_string())])).unwrap_or_default();
+        let answer = if result.positive { Text::CliYes } else { Text::CliNo };
+        println!("{}", say(Text::CliPositive, &[("answer", answer.get(lang).to_string()), ("cutoff", cutoff)]));
     } else if result.positive {
-        println!("Positive screen: yes, from the answers given (missing {})", result.missing.join(", "));
+        println!("{}", say(Text::CliPositiveSoFar, &[("items", missing.clone())]));
     }
     for hit in &result.flags {
         let label =
             instrument.flags.iter().find(|f| f.id == hit.id).map(|f| clean(f.label.get(lang))).unwrap_or_default();
-        let item = hit.item.as_deref().map(|i| format!(" (item {i})")).unwrap_or_default();
-        println!("{} {}{item}: {label}", hit.severity.as_str().to_uppercase(), hit.id);
+        let item = hit.item.as_deref().map(|i| say(Text::CliFlagItem, &[("item", i.to_string())])).unwrap_or_default();
+        let severity = severity_text(hit.severity).get(lang).to_string();
+        println!(
+            "{}",
+            say(Text::CliFlagHit, &[("severity", severity), ("id", hit.id.clone()), ("item", item), ("label", label)])
+        );
     }
     if !result.follow_ups.is_empty() {
-        println!("Follow-up due: {}", result.follow_ups.join(", "));
+        println!("{}", say(Text::CliFollowUpDue, &[("instruments", result.follow_ups.join(", "))]));
     }
     for (id, derived) in &result.derived {
         let title = library.get(id).map(|i| clean(i.short_title.get(lang))).unwrap_or_else(|| id.clone());
         let total = derived.total.map(|t| t.to_string()).unwrap_or_else(|| "-".into());
-        println!("Derived {title}: {total}{}", if derived.positive { ", positive" } else { "" });
+        let positive = if derived.positive { Text::CliDerivedPositive.get(lang).to_string() } else { String::new() };
+        println!("{}", say(Text::CliDerived, &[("title", title), ("total", total), ("positive", positive)]));
     }
 }

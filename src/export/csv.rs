@@ -71,12 +71,8 @@ pub fn rows(
             EncounterOrigin::Staff => "staff",
             EncounterOrigin::Kiosk => "kiosk",
         };
-        let language = detail
-            .answers
-            .iter()
-            .find(|a| a.instrument.id == id)
-            .map(|a| format!("{:?}", a.instrument.language).to_lowercase())
-            .unwrap_or_default();
+        // The language the client answered in (recorded with each answer), not the interface's.
+        let language = super::answered_language(instrument, detail).code().to_string();
         cells.extend([origin.into(), instrument.id.clone(), instrument.version.clone(), language]);
         for (index, position) in answers.iter().enumerate() {
             match position.and_then(|p| instrument.options_of(index).get(p)) {
@@ -122,5 +118,19 @@ mod tests {
         assert!(!row.contains(&detail.encounter.id.to_string()) && !row.contains("1980-"));
         assert!(row.starts_with(&key.pseudonym(&client.id)));
         assert!(header(instrument, true).starts_with("client_pseudonym,date_shifted,origin"));
+    }
+
+    #[test]
+    fn the_language_column_is_the_language_answered_in_not_the_clients_interface() {
+        let library = Library::shipped();
+        let (client, mut detail) = phq9_encounter("Ann", "1980-01-01", 12);
+        assert_eq!(client.language, crate::instrument::Lang::En);
+        let english = rows(&library, &client, &detail, None);
+        assert!(english[0].1.contains(",phq9,1.0,en,"), "{}", english[0].1);
+        for answer in &mut detail.answers {
+            answer.instrument.language = crate::instrument::Lang::Fr;
+        }
+        let french = rows(&library, &client, &detail, None);
+        assert!(french[0].1.contains(",phq9,1.0,fr,"), "{}", french[0].1);
     }
 }

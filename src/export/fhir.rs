@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{uuid, uuid_for};
+use super::{answered_language, bcp47, item_languages, uuid, uuid_for};
 use crate::instrument::{Context, Instrument, Lang, Library};
 use crate::report::measure::answers_for;
 use crate::store::{Client, EncounterDetail, RecordId, format_time};
@@ -70,9 +70,10 @@ fn coding(system: &str, code: &str, display: &str) -> Value {
     json!({ "system": system, "code": code, "display": display })
 }
 
-fn option_coding(instrument: &Instrument, item: usize, position: usize) -> Option<Value> {
+/// An option as a coding, its display in `lang` (the language it was shown in).
+fn option_coding(instrument: &Instrument, item: usize, position: usize, lang: Lang) -> Option<Value> {
     let option = instrument.options_of(item).get(position)?;
-    let display = option.text.get(Lang::En);
+    let display = option.text.get(lang);
     let mut value = match &option.loinc {
         Some(code) => coding(LOINC, code, display),
         None => coding(&format!("{LOCAL}:option:{}", instrument.id), &option.code, display),
@@ -94,7 +95,7 @@ pub fn questionnaire(instrument: &Instrument) -> Value {
                 "type": "choice",
                 "required": item.required,
                 "answerOption": (0..instrument.options_of(index).len())
-                    .filter_map(|p| option_coding(instrument, index, p))
+                    .filter_map(|p| option_coding(instrument, index, p, Lang::En))
                     .map(|c| json!({ "valueCoding": c }))
                     .collect::<Vec<_>>(),
             });
@@ -136,15 +137,19 @@ pub fn encounter_resources<'l>(library: &'l Library, detail: &EncounterDetail) -
         seen.push(id);
         let Some(instrument) = library.get(id) else { continue };
         let Some(answers) = answers_for(instrument, detail) else { continue };
+        let languages = item_languages(instrument, detail);
         let items: Vec<Value> = answers
             .iter()
+            .zip(&languages)
             .enumerate()
-            .filter_map(|(index, position)| {
-                let coding = option_coding(instrument, index, (*position)?)?;
+            .filter_map(|(index, (position, shown_in))| {
+                // Each item carries the text the client read and the answer as it was shown.
+                let shown_in = shown_in.unwrap_or(Lang::En);
+                let coding = option_coding(instrument, index, (*position)?, shown_in)?;
                 let item = &instrument.items[index];
                 let mut value = json!({
                     "linkId": item.id,
-                    "text": item.text.get(Lang::En),
+                    "text": item.text.get(shown_in),
                     "answer": [{ "valueCoding": coding }],
                 });
                 if let Some(code) = &item.loinc {
@@ -157,6 +162,7 @@ pub fn encounter_resources<'l>(library: &'l Library, detail: &EncounterDetail) -
         let response = json!({
             "resourceType": "QuestionnaireResponse",
             "id": response_id,
+            "language": bcp47(answered_language(instrument, detail)),
             "questionnaire": format!("{}|{}", questionnaire_url(id), instrument.version),
             "status": "completed",
             "subject": subject,
@@ -244,5 +250,33 @@ mod tests {
         let whole = format!("{start}{}{}{}", entry(&patient, true), entry(response, false), bundle_end());
         let parsed: Value = serde_json::from_str(&whole).unwrap();
         assert_eq!(parsed["entry"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn a_response_answered_in_french_says_so_and_carries_the_french_text_shown() {
+        let library = Library::shipped();
+        let (_, mut detail) = phq9_encounter("Ann", "1980-01-01", 14);
+        for answer in &mut detail.answers {
+            answer.instrument.language = Lang::Fr;
+        }
+        let resources = encounter_resources(&library, &detail);
+        let (instrument, values) = &resources[0];
+        let response = &values[0];
+        assert_eq!(response["language"], "fr-CA");
+        let first = &response["item"][0];
+        assert_eq!(first["text"], instrument.items[0].text.get(Lang::Fr));
+        let position = read_response(instrument, response).unwrap()[0].unwrap();
+        assert_eq!(first["answer"][0]["valueCoding"]["display"], instrument.options_of(0)[position].text.get(Lang::Fr));
+        assert_ne!(instrument.items[0].text.get(Lang::Fr), instrument.items[0].text.get(Lang::En));
+    }
+
+    #[test]
+    fn a_response_answered_in_english_is_en_ca_with_english_text() {
+        let library = Library::shipped();
+        let (_, detail) = phq9_encounter("Ann", "1980-01-01", 14);
+        let resources = encounter_resources(&library, &detail);
+        let (instrument, values) = &resources[0];
+        assert_eq!(values[0]["language"], "en-CA");
+        assert_eq!(values[0]["item"][0]["text"], instrument.items[0].text.get(Lang::En));
     }
 }

@@ -115,4 +115,19 @@ mod tests {
         assert!(matches!(parse_header("{\"format\":\"x\",\"version\":1}", 1), Err(LineError::Header { line: 1, .. })));
         assert!(matches!(parse_line("{}", 9), Err(LineError::Record { line: 9, .. })));
     }
+
+    #[test]
+    fn answer_and_result_lines_carry_the_language_each_instrument_was_answered_in() {
+        let (_, mut detail) = crate::report::tests_support::phq9_encounter("Ann", "1980-01-01", 12);
+        for answer in &mut detail.answers {
+            answer.instrument.language = Lang::Fr;
+        }
+        let lines: Vec<String> = crate::export::encounter_records(&detail).iter().map(line).collect();
+        let answers: Vec<&String> = lines.iter().filter(|l| l.starts_with("{\"kind\":\"answer\"")).collect();
+        assert!(!answers.is_empty());
+        for answer in answers {
+            let value: serde_json::Value = serde_json::from_str(answer).unwrap();
+            assert_eq!(value["record"]["instrument"]["language"], "fr", "{answer}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ pub mod jsonl;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::instrument::{Instrument, Lang};
 use crate::store::{
     Answer, Client, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, Kind, RecordId, Referral,
     ResultRecord,
@@ -119,6 +120,36 @@ pub fn encounter_records(detail: &EncounterDetail) -> Vec<Record> {
     out.extend(detail.referrals.iter().cloned().map(Record::Referral));
     out.extend(detail.crisis_actions.iter().cloned().map(Record::CrisisAction));
     out
+}
+
+/// The language each item of `instrument` was shown in when it was answered (its current
+/// answer's recorded language), `None` for an item not answered in `detail`.
+pub fn item_languages(instrument: &Instrument, detail: &EncounterDetail) -> Vec<Option<Lang>> {
+    let mut languages = vec![None; instrument.items.len()];
+    for answer in detail.current_answers().into_iter().filter(|a| a.instrument.id == instrument.id) {
+        if let Some(index) = instrument.item_index(&answer.item_id) {
+            languages[index] = Some(answer.instrument.language);
+        }
+    }
+    languages
+}
+
+/// The language an instrument was answered in, in an encounter: French if any of its current
+/// answers was given in French. An English-only item of a French instrument (PHQ-9's unscored
+/// difficulty question) is recorded in English, so one English answer does not make the whole
+/// questionnaire English; an instrument answered entirely in English is English.
+pub fn answered_language(instrument: &Instrument, detail: &EncounterDetail) -> Lang {
+    if item_languages(instrument, detail).contains(&Some(Lang::Fr)) { Lang::Fr } else { Lang::En }
+}
+
+/// The BCP-47 tag of a language as answered in this service: Canadian French and Canadian
+/// English (`fr-CA`, `en-CA`, both in FHIR's common-languages value set). The French wording
+/// is the Quebec INSPQ text, so `fr-CA` says which French a reader is looking at.
+pub fn bcp47(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en-CA",
+        Lang::Fr => "fr-CA",
+    }
 }
 
 /// A secret for one de-identified export: pseudonyms and date shifts are keyed by it, so they

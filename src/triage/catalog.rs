@@ -24,6 +24,44 @@ struct FileDoc {
 struct NameDoc {
     en: Spanned<String>,
     fr: Option<Spanned<String>>,
+    /// Where the French name was seen (resources/README.md): one of the entry's `source`
+    /// keys, an `https://` page, or `reference` (the entry's own `name_fr` line or heading in
+    /// the reference the catalog is built from, which records French names only where a source
+    /// gives them). Required with `fr`: a French name no source gives is not shipped.
+    fr_source: Option<Spanned<String>>,
+}
+
+/// Reports French text without a source: a `fr` name with no `fr_source`, a `fr_source` that
+/// names nothing the entry cites, and a `fr_source` with no `fr` name.
+fn check_french_name(name: &NameDoc, sources: &[String], err: &mut impl FnMut(std::ops::Range<usize>, String)) {
+    match (&name.fr, &name.fr_source) {
+        (Some(fr), None) => err(
+            fr.span(),
+            format!(
+                "French name `{}` has no source: give `fr_source` (a key of `source`, an https:// page, or `reference`), or leave `fr` out and the English name is shown",
+                fr.get_ref()
+            ),
+        ),
+        (Some(fr), Some(_)) if fr.get_ref() == name.en.get_ref() => err(
+            fr.span(),
+            "French name is the English name: leave `fr` (and `fr_source`) out, the English name is shown".into(),
+        ),
+        (Some(_), Some(from)) => {
+            let from_text = from.get_ref().trim();
+            let cited =
+                from_text == "reference" || from_text.starts_with("https://") || sources.iter().any(|s| s == from_text);
+            if !cited {
+                err(
+                    from.span(),
+                    format!(
+                        "`fr_source` `{from_text}` is not one of this entry's `source` keys, an https:// page or `reference`"
+                    ),
+                );
+            }
+        }
+        (None, Some(from)) => err(from.span(), "`fr_source` without a French name `fr`".into()),
+        (None, None) => {}
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -639,6 +677,7 @@ fn validate(
             format!("`last_verified` `{}` is not a date (YYYY-MM-DD or YYYY-MM)", doc.last_verified.get_ref()),
         );
     }
+    check_french_name(&doc.name, doc.source.get_ref(), &mut err);
     if doc.source.get_ref().is_empty() || doc.source.get_ref().iter().any(|s| s.trim().is_empty()) {
         err(doc.source.span(), "`source` must list the reference's source keys".into());
     }
@@ -701,7 +740,7 @@ pub(crate) mod tests {
     pub(crate) const MINIMAL: &str = r#"
 [[resources]]
 id = "crisis-988"
-name = { en = "9-8-8", fr = "9-8-8" }
+name = { en = "9-8-8" }
 organisation = "CAMH"
 url = "https://988.ca"
 phone = ["988"]
@@ -732,6 +771,39 @@ source = ["CNW-988-2025-09"]
         assert!(r.hours.is_24_7());
         assert_eq!(r.line, 2);
         assert!(r.is_offerable());
+    }
+
+    #[test]
+    fn a_french_name_needs_a_source_the_entry_cites() {
+        let named = |name: &str| MINIMAL.replace(r#"name = { en = "9-8-8" }"#, name);
+        let (catalog, problems) =
+            load(&named(r#"name = { en = "9-8-8", fr = "9-8-8 : Ligne", fr_source = "reference" }"#));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(catalog.get("crisis-988").map(|r| r.name(super::super::vocab::Lang::Fr)), Some("9-8-8 : Ligne"));
+        let (_, problems) =
+            load(&named(r#"name = { en = "9-8-8", fr = "9-8-8 : Ligne", fr_source = "https://988.ca/fr" }"#));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (_, problems) = load(&named(r#"name = { en = "9-8-8", fr = "9-8-8 : Ligne" }"#));
+        assert_eq!((problems.len(), problems[0].line, problems[0].column), (1, 4, 29), "{problems:?}");
+        assert!(problems[0].message.starts_with("French name `9-8-8 : Ligne` has no source"));
+        let (_, problems) = load(&named(r#"name = { en = "9-8-8", fr = "9-8-8 : Ligne", fr_source = "blog" }"#));
+        assert!(problems[0].message.starts_with("`fr_source` `blog` is not one of"), "{problems:?}");
+        let (_, problems) = load(&named(r#"name = { en = "9-8-8", fr = "9-8-8", fr_source = "reference" }"#));
+        assert!(problems[0].message.starts_with("French name is the English name"), "{problems:?}");
+        let (_, problems) = load(&named(r#"name = { en = "9-8-8", fr_source = "reference" }"#));
+        assert!(problems[0].message.starts_with("`fr_source` without a French name"), "{problems:?}");
+    }
+
+    /// A French client sees the English name of a service that has no French name in a source:
+    /// a proper name, not a translation we would have to invent.
+    #[test]
+    fn without_a_french_name_the_english_name_is_shown() {
+        let (catalog, _) = load(MINIMAL);
+        let resource = catalog.get("crisis-988").unwrap();
+        assert_eq!(resource.name(super::super::vocab::Lang::Fr), "9-8-8");
+        let (shipped, _) = Catalog::from_sources(SHIPPED.iter().copied());
+        let strongest = shipped.get("strongest-families").map(|r| r.name(super::super::vocab::Lang::Fr));
+        assert_eq!(strongest, Some("Strongest Families Institute"));
     }
 
     #[test]
