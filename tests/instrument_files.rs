@@ -89,18 +89,7 @@ fn every_french_instrument_has_french_for_every_item_option_instruction_stem_and
                 seen.push(fr);
             }
         }
-        for score in &instrument.scores {
-            french(instrument, &score.label, &format!("score {}", score.id));
-        }
-        for scheme in &instrument.band_schemes {
-            french(instrument, &scheme.label, &format!("band scheme {}", scheme.id));
-            for band in &scheme.bands {
-                french(instrument, &band.label, &format!("band {}", band.id));
-            }
-        }
-        for flag in &instrument.flags {
-            french(instrument, &flag.label, &format!("flag {}", flag.id));
-        }
+        assert_own_labels_have_french(instrument);
     }
     for expected in ["phq2", "phq9"] {
         assert!(french_ids.contains(&expected), "{expected} should be offered in French");
@@ -228,4 +217,46 @@ fn a_garbage_file_is_an_error_not_a_crash() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("garbage.toml"));
+}
+
+/// Band, score, scheme and flag labels and hints are this service's own interface text, so every
+/// instrument has them in French, including those whose items are offered in English only; a
+/// French client or staff member then reads French results even for an English-only instrument.
+fn assert_own_labels_have_french(instrument: &Instrument) {
+    for score in &instrument.scores {
+        french(instrument, &score.label, &format!("score `{}` label", score.id));
+    }
+    for scheme in &instrument.band_schemes {
+        french(instrument, &scheme.label, &format!("band scheme `{}` label", scheme.id));
+        for band in &scheme.bands {
+            french(instrument, &band.label, &format!("band `{}` label", band.id));
+        }
+    }
+    for flag in &instrument.flags {
+        french(instrument, &flag.label, &format!("flag `{}` label", flag.id));
+    }
+    for item in &instrument.items {
+        if let Some(hint) = &item.hint {
+            french(instrument, hint, &format!("item `{}` hint", item.id));
+        }
+    }
+}
+
+#[test]
+fn every_instrument_has_french_for_its_own_labels_whatever_its_languages() {
+    for instrument in Library::shipped().instruments() {
+        assert_own_labels_have_french(instrument);
+    }
+}
+
+#[test]
+fn an_english_only_instrument_shows_its_own_labels_in_french_and_its_items_in_english() {
+    let library = Library::shipped();
+    let dast = library.get("dast10").expect("dast10");
+    assert!(!dast.languages.contains(&Lang::Fr), "this test needs an English-only instrument");
+    let scheme = &dast.band_schemes[dast.default_scheme.expect("default scheme")];
+    assert_eq!(scheme.bands[0].label.get(Lang::Fr), "Aucun problème signalé");
+    assert_eq!(scheme.bands[0].label.get(Lang::En), "No problems reported");
+    assert_eq!(dast.item_lang(0, Lang::Fr), Lang::En);
+    assert!(!dast.items[0].text.0.contains_key(&Lang::Fr), "no French item wording without a French source");
 }

@@ -260,8 +260,10 @@ impl Checker<'_> {
         Text(text)
     }
 
-    /// Our own interface text (a hint): always English and French, whatever the instrument's
-    /// languages, because it is ours to translate.
+    /// Our own interface text (score, band and flag labels, hints): always English and French,
+    /// whatever the instrument's languages, because it is ours to translate. Instrument wording
+    /// (title, stem, time frame, items, instructions, options) goes through `text` instead and
+    /// may be French only when the file declares `fr` and cites its French source.
     fn our_text(&mut self, raw: &RawText, what: &str) -> Text {
         let missing: Vec<&str> =
             Lang::ALL.iter().filter(|l| !raw.get_ref().contains_key(l.code())).map(|l| l.code()).collect();
@@ -586,8 +588,8 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         });
         let (a, b) = (low * multiplier + offset, high * multiplier + offset);
         let label = match &score.label {
-            Some(label) => c.text(label, &languages, &format!("score `{}`", score.id.get_ref())),
-            None => Text(languages.iter().map(|l| (*l, score.id.get_ref().clone())).collect()),
+            Some(label) => c.our_text(label, &format!("score `{}`", score.id.get_ref())),
+            None => Text(Lang::ALL.iter().map(|l| (*l, score.id.get_ref().clone())).collect()),
         };
         scores.push(Score {
             id: score.id.get_ref().clone(),
@@ -630,8 +632,8 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
             default_scheme = Some(band_schemes.len());
         }
         let label = match &scheme.label {
-            Some(label) => c.text(label, &languages, &format!("band scheme `{}`", scheme.id.get_ref())),
-            None => Text(languages.iter().map(|l| (*l, scheme.id.get_ref().clone())).collect()),
+            Some(label) => c.our_text(label, &format!("band scheme `{}`", scheme.id.get_ref())),
+            None => Text(Lang::ALL.iter().map(|l| (*l, scheme.id.get_ref().clone())).collect()),
         };
         let mut bands: Vec<Band> = Vec::new();
         let score = match (&scheme.score, &scheme.bands, &scheme.rules) {
@@ -653,7 +655,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                             ),
                         );
                     }
-                    let label = c.text(&band.label, &languages, &format!("band `{}`", band.id.get_ref()));
+                    let label = c.our_text(&band.label, &format!("band `{}`", band.id.get_ref()));
                     bands.push(Band {
                         id: band.id.get_ref().clone(),
                         label,
@@ -677,7 +679,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
                     if index + 1 == rules.get_ref().len() && rule.when.get_ref().trim() != "true" {
                         c.error(rule.when.span(), "the last rule of a classification must be `when = \"true\"` so every answer set has a band");
                     }
-                    let label = c.text(&rule.label, &languages, &format!("band `{}`", rule.id.get_ref()));
+                    let label = c.our_text(&rule.label, &format!("band `{}`", rule.id.get_ref()));
                     bands.push(Band { id: rule.id.get_ref().clone(), label, min: None, max: None, when });
                 }
                 None
@@ -777,7 +779,7 @@ pub fn load_instrument(file: &str, source: &str) -> Result<LoadedFile, Vec<Diagn
         if let Some(target) = &flag.follow_up {
             references.push(reference(&c, target, "follow-up"));
         }
-        let label = c.text(&flag.label, &languages, &format!("flag `{}`", flag.id.get_ref()));
+        let label = c.our_text(&flag.label, &format!("flag `{}`", flag.id.get_ref()));
         if let Some(when) = c.condition(&flag.when, &full_scope(true)) {
             flags.push(Flag {
                 id: flag.id.get_ref().clone(),

@@ -131,7 +131,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
                     .bands
                     .iter()
                     .find(|b| &b.id == band_id)
-                    .map(|b| clean(b.label.get(lang)))
+                    // Band labels are our own text, in French for every instrument, even one
+                    // whose items are English only.
+                    .map(|b| clean(b.label.get(client_lang)))
             });
             if let Some(band) = band {
                 spans.push(Span::raw(format!("{band} ")));
