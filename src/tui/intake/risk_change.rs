@@ -61,8 +61,26 @@ impl IntakeFlow {
                 .map(|f| (format!("{}.{}", instrument.id, f.id), f.severity))
                 .collect()
         };
-        let before: Vec<(String, Severity)> =
-            raised(&answers).into_iter().filter(|(key, _)| self.handled.contains(key)).collect();
+        // Every flag acted on that still stands: raised now, or given way to one at least as
+        // serious (the ASQ's non-acute positive under an acute one). An answer that takes the
+        // acute one away may take both: each must be withdrawn by name, with the reason.
+        let raised_before = raised(&answers);
+        let highest_before = raised_before.iter().map(|(_, severity)| *severity).max();
+        let prefix = format!("{}.", instrument.id);
+        let before: Vec<(String, Severity)> = self
+            .handled
+            .iter()
+            .filter_map(|key| {
+                let id = key.strip_prefix(&prefix)?;
+                let severity = instrument.flags.iter().find(|f| f.id == id)?.severity;
+                Some((key.clone(), severity))
+            })
+            .filter(|(key, severity)| {
+                *severity >= Severity::Urgent
+                    && (raised_before.iter().any(|(k, _)| k == key)
+                        || highest_before.is_some_and(|highest| highest >= *severity))
+            })
+            .collect();
         if before.is_empty() {
             return Vec::new();
         }

@@ -461,3 +461,37 @@ fn a_positive_audit_c_carries_its_three_answers_into_the_audit() {
     let audit = library.get("audit").unwrap();
     assert_eq!(audit.items[flow.current_item()].id, "q4");
 }
+
+#[test]
+fn taking_back_the_yes_under_an_acute_asq_withdraws_both_flags_acted_on_by_name() {
+    let library = Library::shipped();
+    let base: Vec<String> = ["asq", "gad7"].iter().map(|s| s.to_string()).collect();
+    let mut flow = IntakeFlow::new(&library, &base, Context::default());
+    let (yes, no) = (0, 1);
+    let mut act = |flow: &mut IntakeFlow, steps: Vec<Step>| {
+        for step in steps {
+            if let Step::Crisis { instrument, flags } | Step::Urgent { instrument, flags } = step {
+                flow.mark_handled(&instrument, &flags);
+            }
+        }
+    };
+    for answer in [yes, no, no, no, yes] {
+        let steps = flow.answer(&library, answer);
+        act(&mut flow, steps);
+    }
+    assert!(flow.handled.contains("asq.non_acute_positive") && flow.handled.contains("asq.acute_positive"));
+    while !(flow.current_instrument(&library).is_some_and(|i| i.id == "asq") && flow.current_item() == 0) {
+        flow.back(&library);
+    }
+    // Q1 now No: the ASQ is negative, so the acute flag and the non-acute one beneath it both go.
+    let Some(Step::ReasonNeeded { flags, .. }) = flow.answer(&library, no).into_iter().next() else {
+        panic!("a reason is needed")
+    };
+    assert_eq!(flags, ["asq.acute_positive", "asq.non_acute_positive"]);
+    let steps = flow.change_with_reason(&library, Some(no), "marie", "misread the question");
+    let withdrawn: Vec<&String> = steps
+        .iter()
+        .flat_map(|s| if let Step::FlagsWithdrawn { flags, .. } = s { flags.iter().collect() } else { vec![] })
+        .collect();
+    assert_eq!(withdrawn, ["asq.acute_positive", "asq.non_acute_positive"]);
+}
