@@ -468,7 +468,7 @@ fn taking_back_the_yes_under_an_acute_asq_withdraws_both_flags_acted_on_by_name(
     let base: Vec<String> = ["asq", "gad7"].iter().map(|s| s.to_string()).collect();
     let mut flow = IntakeFlow::new(&library, &base, Context::default());
     let (yes, no) = (0, 1);
-    let mut act = |flow: &mut IntakeFlow, steps: Vec<Step>| {
+    let act = |flow: &mut IntakeFlow, steps: Vec<Step>| {
         for step in steps {
             if let Step::Crisis { instrument, flags } | Step::Urgent { instrument, flags } = step {
                 flow.mark_handled(&instrument, &flags);
