@@ -19,6 +19,7 @@ use crate::store::RecordId;
 use crate::store::ScoringContext;
 use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
+use crate::tui::backend::{BackendError, ErrorKind};
 use crate::tui::care::Care;
 use crate::tui::theme::Theme;
 
@@ -97,13 +98,17 @@ impl Fake {
 }
 
 impl KioskBackend for Fake {
-    fn connect(&mut self) -> Result<KioskInfo, String> {
-        if self.up { Ok(info(self.province, self.timeout_seconds)) } else { Err("no owner".into()) }
+    fn connect(&mut self) -> Result<KioskInfo, BackendError> {
+        if self.up {
+            Ok(info(self.province, self.timeout_seconds))
+        } else {
+            Err(BackendError::new(ErrorKind::OwnerUnreachable, "no owner"))
+        }
     }
 
     fn redeem(&mut self, _code: &str) -> Result<(RecordId, ScoringContext), RedeemError> {
         if !self.up {
-            return Err(RedeemError::Unavailable("no owner".into()));
+            return Err(RedeemError::Unavailable(BackendError::new(ErrorKind::OwnerUnreachable, "no owner")));
         }
         self.redeem.pop_front().unwrap_or(Err(RedeemError::Refused))
     }
@@ -117,7 +122,7 @@ impl KioskBackend for Fake {
         progress: SubmissionProgress,
     ) -> Result<(), SubmitError> {
         if !self.up {
-            return Err(SubmitError::Failed("no owner".into()));
+            return Err(SubmitError::Failed(BackendError::new(ErrorKind::OwnerUnreachable, "no owner")));
         }
         if self.claimed.contains(&id) {
             return Err(SubmitError::Claimed);
@@ -135,7 +140,7 @@ impl KioskBackend for Fake {
     fn verify_pin(&mut self, pin: &SecretString) -> Result<(), PinError> {
         self.pins.push(pin.expose_secret().to_string());
         if !self.up {
-            return Err(PinError::Unavailable("no owner".into()));
+            return Err(PinError::Unavailable(BackendError::new(ErrorKind::OwnerUnreachable, "no owner")));
         }
         if pin.expose_secret() == "246810" { Ok(()) } else { Err(PinError::Wrong) }
     }
