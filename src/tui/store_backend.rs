@@ -595,26 +595,22 @@ impl Backend for StoreBackend {
     }
 
     fn list_checkins(&mut self) -> BackendResult<Vec<CheckinRow>> {
-        match self.request(Request::ListCheckins)? {
-            Reply::Checkins(list) => Ok(list
-                .into_iter()
-                .map(|c| CheckinRow {
-                    reference: c.reference,
-                    issued: format_time(c.issued_ms),
-                    expires: format_time(c.expires_ms),
-                    issued_by: c.issued_by,
-                    for_client: c.for_client,
-                })
-                .collect()),
-            other => Err(unexpected(&other)),
-        }
+        // The client's typed request: no reply of another kind to handle here.
+        let list = self.client.list_checkins().map_err(message)?;
+        Ok(list
+            .into_iter()
+            .map(|c| CheckinRow {
+                reference: c.reference,
+                issued: format_time(c.issued_ms),
+                expires: format_time(c.expires_ms),
+                issued_by: c.issued_by,
+                for_client: c.for_client,
+            })
+            .collect())
     }
 
     fn revoke_checkin(&mut self, reference: &str) -> BackendResult<String> {
-        match self.request(Request::RevokeCheckin { reference: reference.to_string() })? {
-            Reply::CheckinRevoked(reference) => Ok(reference),
-            other => Err(unexpected(&other)),
-        }
+        self.client.revoke_checkin(reference).map_err(message)
     }
 
     fn create_backup(&mut self, path: &Path) -> BackendResult<BackupInfo> {
