@@ -367,6 +367,12 @@ fn only_the_right_pin_ends_the_kiosk() {
     run.key(KioskKey::Enter);
     assert!(matches!(&run.kiosk.screen, Screen::Pin { status: PinStatus::Unavailable(_), .. }));
     assert!(!run.exited);
+    // Why, worded by the kiosk in its language at draw time (the owner's message stays in logs).
+    assert!(render(&run.kiosk, 100, 30).contains("the triage service cannot be reached."));
+    let lang = std::mem::replace(&mut run.kiosk.lang, Lang::Fr);
+    let french = render(&run.kiosk, 100, 30);
+    assert!(french.contains("le service triage est injoignable.") && !french.contains("no owner"), "{french}");
+    run.kiosk.lang = lang;
     run.fake.up = true;
     run.digits(&[2, 4, 6, 8, 1, 0]);
     run.key(KioskKey::Enter);
