@@ -14,7 +14,7 @@ use super::submission::{is_urgent, snapshot};
 use crate::instrument::{FlagHit, Lang, Library, Severity};
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
-use crate::tui::backend::ClientInfo;
+use crate::tui::backend::{BackendError, ClientInfo};
 use crate::tui::care::Care;
 use crate::tui::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
 
@@ -121,7 +121,7 @@ pub enum PinStatus {
     Checking,
     Wrong,
     /// The owner could not check it (its message, for staff).
-    Unavailable(String),
+    Unavailable(BackendError),
 }
 
 /// What is on screen.
@@ -317,7 +317,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RedeemError {
     Refused,
-    Unavailable(String),
+    Unavailable(BackendError),
 }
 
 /// Why a box was not taken.
@@ -326,13 +326,13 @@ pub enum SubmitError {
     /// Staff have claimed the submission: they have the client's answers.
     Claimed,
     /// The owner could not be reached or refused (its message, for staff).
-    Failed(String),
+    Failed(BackendError),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PinError {
     Wrong,
-    Unavailable(String),
+    Unavailable(BackendError),
 }
 
 /// Inputs.
@@ -344,7 +344,7 @@ pub enum Action {
     /// The clock (milliseconds since the epoch).
     Tick(i64),
     Resize(u16, u16),
-    Connected(Result<KioskInfo, String>),
+    Connected(Result<KioskInfo, BackendError>),
     Redeemed(Result<(RecordId, ScoringContext), RedeemError>),
     Submitted {
         id: RecordId,

@@ -10,9 +10,10 @@ use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Request};
 use crate::store::kiosk::{KioskInfo, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
+use crate::tui::backend::BackendError;
 
 pub trait KioskBackend {
-    fn connect(&mut self) -> Result<KioskInfo, String>;
+    fn connect(&mut self) -> Result<KioskInfo, BackendError>;
     fn redeem(&mut self, code: &str) -> Result<(RecordId, ScoringContext), RedeemError>;
     /// Sends one sealed box of a submission (the intake so far, or the complete one).
     fn submit(
@@ -39,20 +40,20 @@ impl OwnerBackend {
         OwnerBackend { dir, device, origin, client: None }
     }
 
-    fn client(&mut self) -> Result<&mut Client, String> {
+    fn client(&mut self) -> Result<&mut Client, ClientError> {
         if self.client.is_none() {
             // A short wait: the kiosk stays responsive and retries on its own schedule.
             let options = ConnectOptions { wait: Duration::from_secs(5), ..ConnectOptions::default() };
-            let mut client = Client::connect(&self.dir, options).map_err(|e| e.to_string())?;
-            client.kiosk_session(&self.device, &self.origin).map_err(|e| e.to_string())?;
+            let mut client = Client::connect(&self.dir, options)?;
+            client.kiosk_session(&self.device, &self.origin)?;
             self.client = Some(client);
         }
-        self.client.as_mut().ok_or_else(|| "no connection".to_string())
+        let dir = self.dir.clone();
+        self.client.as_mut().ok_or_else(|| ClientError::NoOwner { dir, detail: "no connection".into() })
     }
 
     fn request(&mut self, request: Request) -> Result<crate::server::Reply, ClientError> {
-        let dir = self.dir.clone();
-        let client = self.client().map_err(|detail| ClientError::NoOwner { dir, detail })?;
+        let client = self.client()?;
         let outcome = client.request(request);
         if matches!(outcome, Err(ClientError::Disconnected { .. } | ClientError::NoOwner { .. })) {
             self.client = None;
@@ -62,19 +63,19 @@ impl OwnerBackend {
 }
 
 impl KioskBackend for OwnerBackend {
-    fn connect(&mut self) -> Result<KioskInfo, String> {
+    fn connect(&mut self) -> Result<KioskInfo, BackendError> {
         self.client = None;
         let (device, origin) = (self.device.clone(), self.origin.clone());
         let client = self.client()?;
-        client.kiosk_session(&device, &origin).map_err(|e| e.to_string())
+        Ok(client.kiosk_session(&device, &origin)?)
     }
 
     fn redeem(&mut self, code: &str) -> Result<(RecordId, ScoringContext), RedeemError> {
         match self.request(Request::RedeemCheckin { code: code.to_string() }) {
             Ok(crate::server::Reply::CheckinRedeemed(id, scoring)) => Ok((id, scoring)),
-            Ok(_) => Err(RedeemError::Unavailable("unexpected reply".into())),
+            Ok(_) => Err(RedeemError::Unavailable(BackendError::unexpected("redeem"))),
             Err(error) if error.code() == Some("refused") => Err(RedeemError::Refused),
-            Err(error) => Err(RedeemError::Unavailable(error.to_string())),
+            Err(error) => Err(RedeemError::Unavailable(error.into())),
         }
     }
 
@@ -91,7 +92,7 @@ impl KioskBackend for OwnerBackend {
         match self.request(request) {
             Ok(_) => Ok(()),
             Err(error) if error.code() == Some("claimed") => Err(SubmitError::Claimed),
-            Err(error) => Err(SubmitError::Failed(error.to_string())),
+            Err(error) => Err(SubmitError::Failed(error.into())),
         }
     }
 
@@ -99,7 +100,7 @@ impl KioskBackend for OwnerBackend {
         match self.request(Request::VerifyKioskPin { pin: Password(pin.clone()) }) {
             Ok(_) => Ok(()),
             Err(error) if error.code() == Some("bad_credentials") => Err(PinError::Wrong),
-            Err(error) => Err(PinError::Unavailable(error.to_string())),
+            Err(error) => Err(PinError::Unavailable(error.into())),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::store::RecordId;
 use crate::store::ScoringContext;
 use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
+use crate::tui::backend::{BackendError, ErrorKind};
 use crate::tui::care::Care;
 use crate::tui::theme::Theme;
 
@@ -97,13 +98,17 @@ impl Fake {
 }
 
 impl KioskBackend for Fake {
-    fn connect(&mut self) -> Result<KioskInfo, String> {
-        if self.up { Ok(info(self.province, self.timeout_seconds)) } else { Err("no owner".into()) }
+    fn connect(&mut self) -> Result<KioskInfo, BackendError> {
+        if self.up {
+            Ok(info(self.province, self.timeout_seconds))
+        } else {
+            Err(BackendError::new(ErrorKind::OwnerUnreachable, "no owner"))
+        }
     }
 
     fn redeem(&mut self, _code: &str) -> Result<(RecordId, ScoringContext), RedeemError> {
         if !self.up {
-            return Err(RedeemError::Unavailable("no owner".into()));
+            return Err(RedeemError::Unavailable(BackendError::new(ErrorKind::OwnerUnreachable, "no owner")));
         }
         self.redeem.pop_front().unwrap_or(Err(RedeemError::Refused))
     }
@@ -117,7 +122,7 @@ impl KioskBackend for Fake {
         progress: SubmissionProgress,
     ) -> Result<(), SubmitError> {
         if !self.up {
-            return Err(SubmitError::Failed("no owner".into()));
+            return Err(SubmitError::Failed(BackendError::new(ErrorKind::OwnerUnreachable, "no owner")));
         }
         if self.claimed.contains(&id) {
             return Err(SubmitError::Claimed);
@@ -135,7 +140,7 @@ impl KioskBackend for Fake {
     fn verify_pin(&mut self, pin: &SecretString) -> Result<(), PinError> {
         self.pins.push(pin.expose_secret().to_string());
         if !self.up {
-            return Err(PinError::Unavailable("no owner".into()));
+            return Err(PinError::Unavailable(BackendError::new(ErrorKind::OwnerUnreachable, "no owner")));
         }
         if pin.expose_secret() == "246810" { Ok(()) } else { Err(PinError::Wrong) }
     }
@@ -362,6 +367,12 @@ fn only_the_right_pin_ends_the_kiosk() {
     run.key(KioskKey::Enter);
     assert!(matches!(&run.kiosk.screen, Screen::Pin { status: PinStatus::Unavailable(_), .. }));
     assert!(!run.exited);
+    // Why, worded by the kiosk in its language at draw time (the owner's message stays in logs).
+    assert!(render(&run.kiosk, 100, 30).contains("the triage service cannot be reached."));
+    let lang = std::mem::replace(&mut run.kiosk.lang, Lang::Fr);
+    let french = render(&run.kiosk, 100, 30);
+    assert!(french.contains("le service triage est injoignable.") && !french.contains("no owner"), "{french}");
+    run.kiosk.lang = lang;
     run.fake.up = true;
     run.digits(&[2, 4, 6, 8, 1, 0]);
     run.key(KioskKey::Enter);

@@ -299,7 +299,7 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
                 PinStatus::Checking => lines.push(Line::styled(Text::KioskPinChecking.get(lang), theme.muted)),
                 PinStatus::Wrong => lines.push(Line::styled(Text::KioskPinWrong.get(lang), theme.warning)),
                 PinStatus::Unavailable(message) => lines.push(Line::styled(
-                    format!("{} {}", Text::KioskPinUnavailable.get(lang), clean(message)),
+                    format!("{} {}", Text::KioskPinUnavailable.get(lang), clean(&message.render(lang))),
                     theme.warning,
                 )),
             }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::admin_ops::{Findings, Job, Outcome};
-use super::backend::{Backend, BackendResult};
+use super::backend::{Backend, BackendError, BackendResult, ErrorKind};
 use crate::diagnostic::Diagnostic;
 
 /// Performs one administration job; a long one (an export) tells `progress` how far it is.
@@ -22,7 +22,8 @@ pub fn perform(job: Job, backend: &mut dyn Backend, progress: &mut dyn FnMut(u64
             // As `triage backup verify`: no owner, the account's own keyslot opens the backup.
             let password = secrecy::SecretString::from(password.to_string());
             let unlock = crate::store::backup::Unlock::Password { user: &user, password: &password };
-            let report = crate::store::backup::verify(&resolve(&path)?, &unlock).map_err(|e| e.to_string())?;
+            let report = crate::store::backup::verify(&resolve(&path)?, &unlock)
+                .map_err(|e| BackendError::from(e).with_detail(&path))?;
             Ok(Outcome::BackupVerified(super::store_backend::backup_info(report)))
         }
         Job::Export { format, path, deidentify } => {
@@ -41,7 +42,9 @@ pub fn perform(job: Job, backend: &mut dyn Backend, progress: &mut dyn FnMut(u64
 fn resolve(typed: &str) -> BackendResult<PathBuf> {
     let path = match typed.strip_prefix("~/") {
         Some(rest) => {
-            let home = std::env::var_os("HOME").ok_or("HOME is not set: type the whole path")?;
+            let home = std::env::var_os("HOME").ok_or_else(|| {
+                BackendError::new(ErrorKind::LocalFile, "HOME is not set: type the whole path").with_detail(typed)
+            })?;
             Path::new(&home).join(rest)
         }
         None => PathBuf::from(typed),
@@ -49,7 +52,9 @@ fn resolve(typed: &str) -> BackendResult<PathBuf> {
     if path.is_absolute() {
         return Ok(path);
     }
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot tell the current directory: {e}"))?;
+    let cwd = std::env::current_dir().map_err(|e| {
+        BackendError::new(ErrorKind::LocalFile, format!("cannot tell the current directory: {e}")).with_detail(typed)
+    })?;
     Ok(cwd.join(path))
 }
 
@@ -58,7 +63,8 @@ fn resolve(typed: &str) -> BackendResult<PathBuf> {
 fn new_path(typed: &str) -> BackendResult<PathBuf> {
     let path = resolve(typed)?;
     if path.symlink_metadata().is_ok() {
-        return Err(format!("{} already exists: choose a new file name", path.display()));
+        let log = format!("{} already exists: choose a new file name", path.display());
+        return Err(BackendError::new(ErrorKind::FileExists, log).with_detail(path.display().to_string()));
     }
     Ok(path)
 }
@@ -70,7 +76,8 @@ fn lines(list: &[Diagnostic]) -> Vec<String> {
 /// `triage resources check [--resources DIR] --stale-days N`, against today.
 fn check_resources(dir: Option<&str>, stale_days: u32) -> BackendResult<Findings> {
     let data = crate::cli::triage_cmd::DataArgs { resources: dir.map(resolve).transpose()? };
-    let (catalog, errors) = crate::cli::triage_cmd::load_catalog(&data)?;
+    let (catalog, errors) = crate::cli::triage_cmd::load_catalog(&data)
+        .map_err(|e| BackendError::new(ErrorKind::LocalFile, e).with_detail(dir.unwrap_or_default()))?;
     let today = crate::triage::Date::from_days_from_epoch(super::shell::now_ms() / 86_400_000);
     let (stale, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         catalog.warnings(today, stale_days).into_iter().partition(|w| w.message.contains(" is stale: "));
@@ -136,7 +143,8 @@ mod tests {
         let taken = dir.path().join("old.tbk");
         std::fs::write(&taken, "an older backup").expect("write");
         let refused = new_path(&taken.display().to_string()).expect_err("an existing file is refused");
-        assert!(refused.contains("already exists"), "{refused}");
+        assert_eq!(refused.kind, ErrorKind::FileExists);
+        assert_eq!(refused.detail, Some(taken.display().to_string()), "the path is shown after the sentence");
         assert!(new_path(&dir.path().join("new.tbk").display().to_string()).is_ok());
     }
 }

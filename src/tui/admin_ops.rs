@@ -11,8 +11,8 @@
 
 use zeroize::Zeroizing;
 
-use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen};
-use super::backend::{BackupInfo, CheckinRow, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
+use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen, Status};
+use super::backend::{BackendError, BackupInfo, CheckinRow, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
 use super::strings::Text;
 use crate::instrument::AsqMode;
 use crate::store::settings::{CRISIS_TEXT_MAX, IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
@@ -265,7 +265,7 @@ pub enum Stage {
     /// The shell is performing the job.
     Working,
     Done(Box<Outcome>),
-    Failed(String),
+    Failed(BackendError),
 }
 
 /// One open task on the administration screen.
@@ -479,7 +479,7 @@ pub enum AdminMsg {
     Run,
     /// The running job has written this many encounters (exports).
     Progress(u64),
-    Done(Result<Outcome, String>),
+    Done(Result<Outcome, BackendError>),
 }
 
 /// Whether a job waits for the shell's [`AdminMsg::Run`] (checked after each frame is drawn).
@@ -586,7 +586,7 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
     let Some((tool, issued)) = tool else {
         // The task was left before its reply came: only a failure is worth saying.
         if let AdminMsg::Done(Err(message)) = msg {
-            app.status = Some((true, message));
+            app.status = Some(Status::Failed(message));
         }
         return Vec::new();
     };
@@ -621,7 +621,7 @@ pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
         // A failed reload leaves the result on screen and says why below.
         AdminMsg::Done(Err(message)) if tool.reloading => {
             tool.reloading = false;
-            app.status = Some((true, message));
+            app.status = Some(Status::Failed(message));
         }
         AdminMsg::Done(Ok(Outcome::SettingsLoaded(settings))) => {
             tool.fill_settings(&settings);
@@ -687,7 +687,7 @@ mod tests {
     use super::*;
     use crate::instrument::Lang;
     use crate::tui::app::update;
-    use crate::tui::backend::Session;
+    use crate::tui::backend::{ErrorKind, Session};
     use crate::tui::view::test_support::{care, library};
 
     fn act(app: &mut App, action: Action) -> Vec<Effect> {
@@ -714,7 +714,7 @@ mod tests {
     }
 
     /// Runs what is queued (as the shell does after drawing) and answers with `reply`.
-    fn run(app: &mut App, reply: Result<Outcome, String>) -> Job {
+    fn run(app: &mut App, reply: Result<Outcome, BackendError>) -> Job {
         assert!(queued(app), "a job is queued");
         let effects = act(app, Action::Admin(AdminMsg::Run));
         let [Effect::Admin(job)] = effects.as_slice() else { panic!("one job: {effects:?}") };
@@ -736,7 +736,7 @@ mod tests {
             let first = matches!(kind, ToolKind::Status | ToolKind::Settings | ToolKind::Checkin);
             assert_eq!(queued(&app), first, "{kind:?}");
             if queued(&app) {
-                run(&mut app, Err("owner gone".into()));
+                run(&mut app, Err(BackendError::new(ErrorKind::ConnectionLost, "owner gone")));
             }
             act(&mut app, Action::Back);
             let Screen::Admin(state) = &app.screen else { panic!() };
@@ -837,13 +837,16 @@ mod tests {
         let code = IssuedCode { code: "K7MX-4QRT".into(), expires: "2026-11-25T10:30:00Z".into(), client: None };
         let effects = act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkin(code.clone())))));
         assert_eq!(effects, vec![Effect::Admin(Job::ListCheckins)]);
-        act(&mut app, Action::Admin(AdminMsg::Done(Err("owner gone".into()))));
+        act(&mut app, Action::Admin(AdminMsg::Done(Err(BackendError::new(ErrorKind::ConnectionLost, "owner gone")))));
         assert_eq!(tool(&app).stage, Stage::Done(Box::new(Outcome::Checkin(code))));
-        assert_eq!(app.status, Some((true, "owner gone".into())));
+        assert_eq!(app.status, Some(Status::Failed(BackendError::new(ErrorKind::ConnectionLost, "owner gone"))));
         // A failed revocation is shown as the task's failure; the list stays selectable.
         act(&mut app, Action::Letter('x'));
         act(&mut app, Action::Letter('y'));
-        run(&mut app, Err("no outstanding check-in code has this reference or code".into()));
+        run(
+            &mut app,
+            Err(BackendError::from_owner("not_found", "no outstanding check-in code has this reference or code")),
+        );
         assert!(matches!(tool(&app).stage, Stage::Failed(_)));
         act(&mut app, Action::Letter('x'));
         assert_eq!(tool(&app).confirm.as_deref(), Some("aaaa1111"));
@@ -877,8 +880,11 @@ mod tests {
         assert_eq!(tool(&app).stage, Stage::Done(Box::new(Outcome::Export(done))));
         // A failure is shown, and `r` runs the same job again.
         act(&mut app, Action::Letter('r'));
-        run(&mut app, Err("cannot create /srv/out.json: File exists".into()));
-        assert_eq!(tool(&app).stage, Stage::Failed("cannot create /srv/out.json: File exists".into()));
+        run(&mut app, Err(BackendError::from_owner("io", "cannot create /srv/out.json: File exists")));
+        assert_eq!(
+            tool(&app).stage,
+            Stage::Failed(BackendError::new(ErrorKind::Storage, "cannot create /srv/out.json: File exists"))
+        );
     }
 
     #[test]
@@ -936,7 +942,7 @@ mod tests {
         assert_eq!(tool(&app).form.fields[0].error, Some(Text::Required));
         type_text(&mut app, "/srv/backup/today.tbk");
         act(&mut app, Action::Submit);
-        let job = run(&mut app, Err("denied".into()));
+        let job = run(&mut app, Err(BackendError::from_owner("denied", "denied")));
         assert_eq!(job, Job::Backup { path: "/srv/backup/today.tbk".into() });
     }
 
@@ -960,7 +966,10 @@ mod tests {
         assert_eq!(effects, vec![Effect::Admin(expected)]);
         assert_eq!(tool(&app).form.value(1), "", "the form no longer holds the password");
         // Running it again needs the password again.
-        act(&mut app, Action::Admin(AdminMsg::Done(Err("wrong password".into()))));
+        act(
+            &mut app,
+            Action::Admin(AdminMsg::Done(Err(BackendError::from_owner("bad_credentials", "wrong password")))),
+        );
         act(&mut app, Action::Letter('r'));
         assert_eq!(tool(&app).stage, Stage::Editing);
         assert_eq!(tool(&app).form.fields[1].error, Some(Text::Required));
@@ -1084,7 +1093,7 @@ mod tests {
         let effects = act(&mut app, Action::Admin(AdminMsg::Run));
         let [Effect::Admin(Job::SaveSettings(changes))] = effects.as_slice() else { panic!("{effects:?}") };
         assert_eq!(changes.crisis_text_fr, Some(None));
-        act(&mut app, Action::Admin(AdminMsg::Done(Err("denied: admin only".into()))));
+        act(&mut app, Action::Admin(AdminMsg::Done(Err(BackendError::from_owner("denied", "denied: admin only")))));
         act(&mut app, Action::Letter('r'));
         assert_eq!(tool(&app).stage, Stage::Queued(Job::LoadSettings));
 
@@ -1149,8 +1158,8 @@ mod tests {
         act(&mut app, Action::Admin(AdminMsg::Run));
         let Screen::Admin(state) = &mut app.screen else { panic!() };
         state.tool = None;
-        act(&mut app, Action::Admin(AdminMsg::Done(Err("owner gone".into()))));
-        assert_eq!(app.status, Some((true, "owner gone".into())));
+        act(&mut app, Action::Admin(AdminMsg::Done(Err(BackendError::new(ErrorKind::ConnectionLost, "owner gone")))));
+        assert_eq!(app.status, Some(Status::Failed(BackendError::new(ErrorKind::ConnectionLost, "owner gone"))));
         // Nothing runs while the session is locked.
         act(&mut app, Action::Letter('o'));
         act(&mut app, Action::Lock);

@@ -4,8 +4,8 @@
 use zeroize::Zeroizing;
 
 use super::backend::{
-    AuditCheck, AuditRow, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry, SavedAnswer,
-    Session, Setup, UserRow,
+    AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry,
+    SavedAnswer, Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
 use super::intake::IntakeFlow;
@@ -371,7 +371,7 @@ impl Form {
 pub enum SaveState {
     Saving,
     Saved,
-    Failed(String),
+    Failed(BackendError),
 }
 
 /// The encounter in progress.
@@ -421,7 +421,7 @@ pub struct CrisisState {
     /// The note field has focus (Tab moves between the actions and the note).
     pub note_focus: bool,
     pub recorded_at: Option<String>,
-    pub error: Option<String>,
+    pub error: Option<Status>,
 }
 
 impl CrisisState {
@@ -592,7 +592,7 @@ pub struct App {
     /// The idle lock: client details are hidden until the password is given again.
     pub locked: Option<Form>,
     pub help: bool,
-    pub status: Option<(bool, String)>,
+    pub status: Option<Status>,
     /// A critical or urgent flag raised elsewhere, shown as a banner until seen.
     pub alert: Option<super::backend::Alert>,
     /// The queue entry to select when the queue next loads (the alerted one).
@@ -637,8 +637,35 @@ impl App {
         self.intake.as_ref().and_then(|i| i.client.language).unwrap_or(self.lang)
     }
 
-    fn error(&mut self, message: impl Into<String>) {
-        self.status = Some((true, message.into()));
+    fn error(&mut self, error: BackendError) {
+        self.status = Some(Status::Failed(error));
+    }
+}
+
+/// The status line as data, worded in the current language when drawn (so the language toggle
+/// re-words it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// A note after something went well, followed by a value if any (a user name, a path).
+    Note(Text, Option<String>),
+    /// A refusal the interface words itself (a key that cannot be used here).
+    Warning(Text),
+    /// A failure from the data layer.
+    Failed(BackendError),
+}
+
+impl Status {
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Status::Note(..))
+    }
+
+    /// The line in `lang`, without its "Error:" label.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            Status::Note(text, None) | Status::Warning(text) => text.get(lang).to_string(),
+            Status::Note(text, Some(value)) => format!("{} {value}", text.get(lang)),
+            Status::Failed(error) => error.render(lang),
+        }
     }
 }
 
@@ -887,7 +914,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 if let Some(field) = form.fields.get_mut(1) {
                     field.value = Zeroizing::new(String::new());
                 }
-                app.status = Some((true, message));
+                app.status = Some(Status::Failed(message));
                 Vec::new()
             }
             other => {
@@ -991,7 +1018,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 }
                 app.screen = back;
             }
-            app.status = Some((false, Text::ClientSaved.get(app.lang).to_string()));
+            app.status = Some(Status::Note(Text::ClientSaved, None));
             Vec::new()
         }
         Action::ClientUpdated(Err(message)) => {
@@ -1011,7 +1038,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 app.screen = Screen::Questionnaire;
             } else {
                 app.intake = None;
-                app.status = Some((false, Text::ConsentDeclinedNote.get(app.lang).to_string()));
+                app.status = Some(Status::Note(Text::ConsentDeclinedNote, None));
                 app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
                 return vec![Effect::LoadHome];
             }
@@ -1079,11 +1106,11 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                         if replanned {
                             replan(state, intake, library, care, today);
                         }
-                        app.status = Some((false, Text::DecisionSaved.get(app.lang).to_string()));
+                        app.status = Some(Status::Note(Text::DecisionSaved, None));
                     }
                     Err(message) => {
                         state.saving = None;
-                        app.status = Some((true, message));
+                        app.status = Some(Status::Failed(message));
                     }
                 }
             }
@@ -1105,7 +1132,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 if let Screen::Admin(state) = &mut app.screen {
                     state.new_user = None;
                 }
-                app.status = Some((false, format!("{} {name}", Text::UserAdded.get(app.lang))));
+                app.status = Some(Status::Note(Text::UserAdded, Some(name)));
                 vec![Effect::LoadUsers]
             }
             Err(message) => {
@@ -1166,9 +1193,9 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     if let Screen::Results(state) = &mut app.screen {
                         state.summary = Some(path.clone());
                     }
-                    app.status = Some((false, format!("{} {path}", Text::SummarySaved.get(app.lang))));
+                    app.status = Some(Status::Note(Text::SummarySaved, Some(path)));
                 }
-                Err(message) => app.status = Some((true, message)),
+                Err(message) => app.error(message),
             }
             Vec::new()
         }
@@ -1193,13 +1220,13 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                         };
                     }
                 }
-                Err(message) => crisis.error = Some(message),
+                Err(message) => crisis.error = Some(Status::Failed(message)),
             }
             Vec::new()
         }
         Action::Admin(msg) => super::admin_ops::on_msg(app, msg),
         key => {
-            app.status = app.status.take().filter(|(error, _)| *error);
+            app.status = app.status.take().filter(Status::is_error);
             screen_key(app, key, library, care, today)
         }
     }
@@ -1380,7 +1407,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 }
                 Action::Submit => {
                     let Some(index) = crisis.action else {
-                        crisis.error = Some(Text::CrisisRecord.get(lang).to_string());
+                        crisis.error = Some(Status::Warning(Text::CrisisRecord));
                         return Vec::new();
                     };
                     let Some(intake) = app.intake.as_ref() else { return Vec::new() };

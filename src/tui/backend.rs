@@ -6,9 +6,246 @@ use std::collections::BTreeSet;
 
 use crate::instrument::{Lang, ScoreResult, Sex};
 use crate::tui::intake::{RiskChange, RiskRecord};
+use crate::tui::strings::Text;
 
-/// A user-facing failure from the data layer (already worded for staff).
-pub type BackendResult<T> = Result<T, String>;
+/// A failure from the data layer, as data: the interface words it in its own language at draw
+/// time ([`BackendError::render`]); the owner's English message is kept for logs only.
+pub type BackendResult<T> = Result<T, BackendError>;
+
+/// What went wrong, in terms the interface can say in either language. Built from the owner's
+/// language-neutral `WireError.code` ([`ErrorKind::from_code`]) or from a local failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    WrongCredentials,
+    Throttled,
+    LockedOut,
+    AccountDisabled,
+    SessionEnded,
+    NotLoggedIn,
+    StoreLocked,
+    Denied,
+    NotFound,
+    Claimed,
+    AlreadyInitialised,
+    NotInitialised,
+    Invalid,
+    Refused,
+    OwnerBusy,
+    OwnerUnreachable,
+    ConnectionLost,
+    VersionMismatch,
+    DiskFull,
+    ReadOnly,
+    Damaged,
+    NewerSchema,
+    ForeignDirectory,
+    OwnerRunning,
+    Storage,
+    BadBackup,
+    /// A file the interface was asked to write already exists.
+    FileExists,
+    /// A file or setting the interface itself reads is wrong (a catalog, a path).
+    LocalFile,
+    /// The owner answered with something this interface did not expect.
+    Protocol,
+    /// A code this interface does not know (a newer owner): still said in a translated sentence.
+    Unknown,
+}
+
+impl ErrorKind {
+    /// Every kind, for tests that each one has a sentence in both languages.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::WrongCredentials,
+        ErrorKind::Throttled,
+        ErrorKind::LockedOut,
+        ErrorKind::AccountDisabled,
+        ErrorKind::SessionEnded,
+        ErrorKind::NotLoggedIn,
+        ErrorKind::StoreLocked,
+        ErrorKind::Denied,
+        ErrorKind::NotFound,
+        ErrorKind::Claimed,
+        ErrorKind::AlreadyInitialised,
+        ErrorKind::NotInitialised,
+        ErrorKind::Invalid,
+        ErrorKind::Refused,
+        ErrorKind::OwnerBusy,
+        ErrorKind::OwnerUnreachable,
+        ErrorKind::ConnectionLost,
+        ErrorKind::VersionMismatch,
+        ErrorKind::DiskFull,
+        ErrorKind::ReadOnly,
+        ErrorKind::Damaged,
+        ErrorKind::NewerSchema,
+        ErrorKind::ForeignDirectory,
+        ErrorKind::OwnerRunning,
+        ErrorKind::Storage,
+        ErrorKind::BadBackup,
+        ErrorKind::FileExists,
+        ErrorKind::LocalFile,
+        ErrorKind::Protocol,
+        ErrorKind::Unknown,
+    ];
+
+    /// The kind for an owner's error code (`StoreError::code`, and the owner's own `denied`,
+    /// `invalid`, `busy`, `not_logged_in`).
+    pub fn from_code(code: &str) -> ErrorKind {
+        match code {
+            "bad_credentials" => ErrorKind::WrongCredentials,
+            "throttled" => ErrorKind::Throttled,
+            "locked_out" => ErrorKind::LockedOut,
+            "disabled" => ErrorKind::AccountDisabled,
+            "session_ended" => ErrorKind::SessionEnded,
+            "not_logged_in" => ErrorKind::NotLoggedIn,
+            "locked" => ErrorKind::StoreLocked,
+            "denied" => ErrorKind::Denied,
+            "not_found" => ErrorKind::NotFound,
+            "claimed" => ErrorKind::Claimed,
+            "already_initialised" => ErrorKind::AlreadyInitialised,
+            "not_initialised" => ErrorKind::NotInitialised,
+            "invalid" => ErrorKind::Invalid,
+            "refused" => ErrorKind::Refused,
+            "busy" => ErrorKind::OwnerBusy,
+            "disk_full" => ErrorKind::DiskFull,
+            "read_only" => ErrorKind::ReadOnly,
+            "damaged" | "corrupt" => ErrorKind::Damaged,
+            "newer_schema" => ErrorKind::NewerSchema,
+            "foreign" => ErrorKind::ForeignDirectory,
+            "owner_running" => ErrorKind::OwnerRunning,
+            "storage" | "io" => ErrorKind::Storage,
+            "bad_backup" => ErrorKind::BadBackup,
+            _ => ErrorKind::Unknown,
+        }
+    }
+
+    /// The sentence that says it (no final full stop: a detail may follow).
+    pub fn text(self) -> Text {
+        match self {
+            ErrorKind::WrongCredentials => Text::ErrWrongCredentials,
+            ErrorKind::Throttled => Text::ErrThrottled,
+            ErrorKind::LockedOut => Text::ErrLockedOut,
+            ErrorKind::AccountDisabled => Text::ErrAccountDisabled,
+            ErrorKind::SessionEnded => Text::ErrSessionEnded,
+            ErrorKind::NotLoggedIn => Text::ErrNotLoggedIn,
+            ErrorKind::StoreLocked => Text::ErrStoreLocked,
+            ErrorKind::Denied => Text::ErrDenied,
+            ErrorKind::NotFound => Text::ErrNotFound,
+            ErrorKind::Claimed => Text::ErrClaimed,
+            ErrorKind::AlreadyInitialised => Text::ErrAlreadyInitialised,
+            ErrorKind::NotInitialised => Text::ErrNotInitialised,
+            ErrorKind::Invalid => Text::ErrInvalid,
+            ErrorKind::Refused => Text::ErrRefused,
+            ErrorKind::OwnerBusy => Text::ErrOwnerBusy,
+            ErrorKind::OwnerUnreachable => Text::ErrOwnerUnreachable,
+            ErrorKind::ConnectionLost => Text::ErrConnectionLost,
+            ErrorKind::VersionMismatch => Text::ErrVersionMismatch,
+            ErrorKind::DiskFull => Text::ErrDiskFull,
+            ErrorKind::ReadOnly => Text::ErrReadOnly,
+            ErrorKind::Damaged => Text::ErrDamaged,
+            ErrorKind::NewerSchema => Text::ErrNewerSchema,
+            ErrorKind::ForeignDirectory => Text::ErrForeignDirectory,
+            ErrorKind::OwnerRunning => Text::ErrOwnerRunning,
+            ErrorKind::Storage => Text::ErrStorage,
+            ErrorKind::BadBackup => Text::ErrBadBackup,
+            ErrorKind::FileExists => Text::ErrFileExists,
+            ErrorKind::LocalFile => Text::ErrLocalFile,
+            ErrorKind::Protocol => Text::ErrProtocol,
+            ErrorKind::Unknown => Text::ErrUnknown,
+        }
+    }
+}
+
+/// The longest owner or local detail shown after the sentence.
+const DETAIL_MAX_CHARS: usize = 120;
+
+/// A failure the interface can show: its kind, an optional detail that is not prose (a field
+/// name, a path, a file:line:column, a number of seconds), and the English message for logs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendError {
+    pub kind: ErrorKind,
+    pub detail: Option<String>,
+    /// The owner's (or the local) English message: for logs and the CLI, never drawn.
+    pub log: String,
+}
+
+impl BackendError {
+    pub fn new(kind: ErrorKind, log: impl Into<String>) -> BackendError {
+        BackendError { kind, detail: None, log: log.into() }
+    }
+
+    /// The same failure with `detail` shown after the sentence (control characters and any
+    /// excess length removed).
+    pub fn with_detail(mut self, detail: impl AsRef<str>) -> BackendError {
+        let clean: String = crate::tui::view::clean(detail.as_ref()).chars().take(DETAIL_MAX_CHARS).collect();
+        let clean = clean.trim().to_string();
+        self.detail = (!clean.is_empty()).then_some(clean);
+        self
+    }
+
+    /// A refusal sent by the owner: its kind from `code`, and from its English `message` only
+    /// the parts that are not prose (the field of an invalid entry, the seconds to wait).
+    pub fn from_owner(code: &str, message: &str) -> BackendError {
+        let kind = ErrorKind::from_code(code);
+        let error = BackendError::new(kind, message);
+        let detail = match kind {
+            ErrorKind::Invalid => message
+                .strip_prefix("invalid ")
+                .and_then(|rest| rest.split_once(':'))
+                .map(|(field, _)| field.to_string())
+                .filter(|field| field.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))),
+            ErrorKind::Throttled => message
+                .split_once("wait ")
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .filter(|n| n.parse::<u64>().is_ok())
+                .map(|n| format!("{n} s")),
+            _ => None,
+        };
+        match detail {
+            Some(detail) => error.with_detail(detail),
+            None => error,
+        }
+    }
+
+    /// The owner answered with a reply of the wrong kind.
+    pub fn unexpected(what: &str) -> BackendError {
+        BackendError::new(ErrorKind::Protocol, format!("unexpected reply from the triage owner ({what})"))
+    }
+
+    /// The sentence in `lang`, then the detail, with a final full stop.
+    pub fn render(&self, lang: Lang) -> String {
+        let sentence = self.kind.text().get(lang);
+        match &self.detail {
+            Some(detail) => format!("{sentence} ({detail})."),
+            None => format!("{sentence}."),
+        }
+    }
+}
+
+impl std::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.log)
+    }
+}
+
+impl From<crate::store::StoreError> for BackendError {
+    fn from(error: crate::store::StoreError) -> Self {
+        BackendError::from_owner(error.code(), &error.to_string())
+    }
+}
+
+impl From<crate::server::client::ClientError> for BackendError {
+    fn from(error: crate::server::client::ClientError) -> Self {
+        use crate::server::client::ClientError;
+        let log = error.to_string();
+        match error {
+            ClientError::Owner { code, message } => BackendError::from_owner(&code, &message),
+            ClientError::NoOwner { .. } => BackendError::new(ErrorKind::OwnerUnreachable, log),
+            ClientError::Disconnected { .. } => BackendError::new(ErrorKind::ConnectionLost, log),
+            ClientError::VersionMismatch { .. } => BackendError::new(ErrorKind::VersionMismatch, log),
+            ClientError::Protocol(_) => BackendError::new(ErrorKind::Protocol, log),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -330,4 +567,159 @@ pub trait Backend {
     fn lock(&mut self);
     /// Notices pushed by the owner since the last call (never blocks).
     fn notices(&mut self) -> Vec<Notice>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of every store error: their codes are what the owner sends besides its own.
+    fn every_store_error() -> Vec<crate::store::StoreError> {
+        use crate::store::StoreError;
+        let path = std::path::PathBuf::from("/srv/triage");
+        let errors = vec![
+            StoreError::Damaged { kind: "client", id: "x".into() },
+            StoreError::NewerSchema { kind: "client", id: "x".into(), found: 9, supported: 1 },
+            StoreError::Locked,
+            StoreError::NotFound { kind: "client", id: "x".into() },
+            StoreError::Denied { role: "intake", operation: "read reports" },
+            StoreError::BadCredentials,
+            StoreError::Throttled { user: "a".into(), wait_secs: 5 },
+            StoreError::LockedOut { user: "a".into() },
+            StoreError::Disabled { user: "a".into() },
+            StoreError::SessionEnded { user: "a".into() },
+            StoreError::AlreadyInitialised { path: path.clone() },
+            StoreError::NotInitialised { path: path.clone() },
+            StoreError::Foreign { path: path.clone() },
+            StoreError::Corrupt { path: path.clone(), detail: "x".into() },
+            StoreError::DiskFull { path: path.clone() },
+            StoreError::ReadOnly { path: path.clone() },
+            StoreError::OwnerRunning { path: path.clone(), pid: String::new() },
+            StoreError::Storage { path: path.clone(), detail: "x".into() },
+            StoreError::Io { what: "read", path: path.clone(), source: std::io::Error::other("x") },
+            StoreError::Invalid { field: "name", reason: "too long".into() },
+            StoreError::BadBackup { path, reason: "x".into() },
+            StoreError::Refused { what: "restore", reason: "x".into() },
+            StoreError::Claimed { id: "x".into() },
+        ];
+        // A new variant fails to compile here until it is added above (and given a kind).
+        for error in &errors {
+            match error {
+                StoreError::Damaged { .. }
+                | StoreError::NewerSchema { .. }
+                | StoreError::Locked
+                | StoreError::NotFound { .. }
+                | StoreError::Denied { .. }
+                | StoreError::BadCredentials
+                | StoreError::Throttled { .. }
+                | StoreError::LockedOut { .. }
+                | StoreError::Disabled { .. }
+                | StoreError::SessionEnded { .. }
+                | StoreError::AlreadyInitialised { .. }
+                | StoreError::NotInitialised { .. }
+                | StoreError::Foreign { .. }
+                | StoreError::Corrupt { .. }
+                | StoreError::DiskFull { .. }
+                | StoreError::ReadOnly { .. }
+                | StoreError::OwnerRunning { .. }
+                | StoreError::Storage { .. }
+                | StoreError::Io { .. }
+                | StoreError::Invalid { .. }
+                | StoreError::BadBackup { .. }
+                | StoreError::Refused { .. }
+                | StoreError::Claimed { .. } => {}
+            }
+        }
+        errors
+    }
+
+    #[test]
+    fn every_code_the_owner_sends_has_a_kind_of_its_own() {
+        for error in every_store_error() {
+            let code = error.code();
+            assert_ne!(ErrorKind::from_code(code), ErrorKind::Unknown, "{code}");
+            assert_ne!(BackendError::from(error).kind, ErrorKind::Unknown, "{code}");
+        }
+        // The owner's own codes (`server::owner`), and the handshake's.
+        for code in ["denied", "invalid", "busy", "not_logged_in"] {
+            assert_ne!(ErrorKind::from_code(code), ErrorKind::Unknown, "{code}");
+        }
+        assert_eq!(ErrorKind::from_code("bad_credentials"), ErrorKind::WrongCredentials);
+        assert_eq!(ErrorKind::from_code("corrupt"), ErrorKind::Damaged);
+        assert_eq!(ErrorKind::from_code("busy"), ErrorKind::OwnerBusy);
+        assert_eq!(ErrorKind::from_code("not_logged_in"), ErrorKind::NotLoggedIn);
+    }
+
+    #[test]
+    fn an_unknown_code_still_says_a_translated_sentence() {
+        let error = BackendError::from_owner("from_a_newer_owner", "something new went wrong");
+        assert_eq!(error.kind, ErrorKind::Unknown);
+        assert_eq!(error.render(Lang::Fr), "le service triage a refusé la demande.");
+        assert_eq!(error.render(Lang::En), "the triage service refused the request.");
+        assert_eq!(error.log, "something new went wrong", "the owner's message is kept for logs");
+    }
+
+    #[test]
+    fn every_kind_reads_in_french_and_differs_from_the_english() {
+        for kind in ErrorKind::ALL {
+            let (en, fr) = (kind.text().get(Lang::En), kind.text().get(Lang::Fr));
+            assert!(!fr.is_empty() && fr != en, "{kind:?}");
+            assert!(!fr.ends_with('.') && !en.ends_with('.'), "{kind:?}: the full stop comes after a detail");
+            // French typography: a space before a colon or a semicolon.
+            for (i, c) in fr.char_indices().filter(|(_, c)| matches!(c, ':' | ';')) {
+                assert!(fr[..i].ends_with(' '), "{kind:?}: no space before {c:?} in {fr:?}");
+            }
+        }
+        let sentences: std::collections::BTreeSet<&str> =
+            ErrorKind::ALL.iter().map(|k| k.text().get(Lang::Fr)).collect();
+        assert_eq!(sentences.len(), ErrorKind::ALL.len(), "each kind says something of its own");
+    }
+
+    #[test]
+    fn french_rendering_of_the_login_refusals() {
+        let wrong = BackendError::from_owner("bad_credentials", "wrong user name or password");
+        assert_eq!(wrong.render(Lang::Fr), "nom d'utilisateur ou mot de passe incorrect.");
+        let throttled =
+            BackendError::from_owner("throttled", "too many failed logins for amira: wait 30 s before trying again");
+        assert_eq!(throttled.render(Lang::Fr), "trop de connexions échouées : attendez avant de réessayer (30 s).");
+        assert!(!throttled.render(Lang::Fr).contains("amira"), "only the number is taken from the owner's message");
+        let ended = BackendError::from_owner("session_ended", "the session of amira has ended");
+        assert!(ended.render(Lang::Fr).starts_with("votre session a pris fin"));
+    }
+
+    #[test]
+    fn only_a_field_name_is_taken_from_an_invalid_entry() {
+        let invalid = BackendError::from_owner("invalid", "invalid name: too long");
+        assert_eq!(invalid.detail.as_deref(), Some("name"));
+        assert_eq!(invalid.render(Lang::Fr), "la saisie a été refusée, car elle n'est pas valide (name).");
+        // Prose is not a field name: nothing of it is shown.
+        let prose = BackendError::from_owner("invalid", "invalid recovery key: it has 24 words");
+        assert_eq!(prose.detail, None);
+        let other = BackendError::from_owner("invalid", "the sealed box is not hex");
+        assert_eq!(other.detail, None);
+    }
+
+    #[test]
+    fn a_detail_is_cleaned_and_shortened() {
+        let error = BackendError::new(ErrorKind::FileExists, "exists")
+            .with_detail(format!("/srv/x\u{1b}[2J{}", "y".repeat(300)));
+        let detail = error.detail.clone().unwrap_or_default();
+        assert!(!detail.contains('\u{1b}') && detail.chars().count() <= DETAIL_MAX_CHARS, "{detail}");
+        assert_eq!(BackendError::new(ErrorKind::LocalFile, "x").with_detail("  ").detail, None);
+    }
+
+    #[test]
+    fn client_failures_map_to_connection_kinds() {
+        use crate::server::client::ClientError;
+        let dir = std::path::PathBuf::from("/srv/triage");
+        let gone = BackendError::from(ClientError::NoOwner { dir: dir.clone(), detail: "refused".into() });
+        assert_eq!(gone.kind, ErrorKind::OwnerUnreachable);
+        let lost = BackendError::from(ClientError::Disconnected { dir, detail: "eof".into() });
+        assert_eq!(lost.kind, ErrorKind::ConnectionLost);
+        assert_eq!(lost.render(Lang::Fr), "la connexion au service triage a été perdue : réessayez.");
+        let owner =
+            BackendError::from(ClientError::Owner { code: "denied".into(), message: "permission denied".into() });
+        assert_eq!(owner.kind, ErrorKind::Denied);
+        assert_eq!(BackendError::from(ClientError::Protocol("x".into())).kind, ErrorKind::Protocol);
+    }
 }

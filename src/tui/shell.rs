@@ -113,17 +113,20 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
 
 /// The referral summary is for the client to take away: plain text, written where the worker
 /// runs triage, readable only by the worker's account (it names the client).
-fn write_summary(file_name: &str, text: &str) -> Result<String, String> {
+fn write_summary(file_name: &str, text: &str) -> super::backend::BackendResult<String> {
+    use super::backend::{BackendError, ErrorKind};
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let path = std::env::current_dir().map_err(|e| e.to_string())?.join(file_name);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| BackendError::new(ErrorKind::LocalFile, format!("cannot tell the current directory: {e}")))?;
+    let path = cwd.join(file_name);
+    let failed = |e: std::io::Error| {
+        let kind =
+            if e.kind() == std::io::ErrorKind::AlreadyExists { ErrorKind::FileExists } else { ErrorKind::LocalFile };
+        BackendError::new(kind, format!("cannot write {}: {e}", path.display())).with_detail(path.display().to_string())
+    };
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
     Ok(path.display().to_string())
 }
 

@@ -8,9 +8,9 @@ use std::path::Path;
 use secrecy::SecretString;
 
 use super::backend::{
-    Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendResult, BackupInfo, CheckinRow, ClientInfo,
-    EncounterState, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter,
-    QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
+    ClientInfo, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo,
+    OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use super::intake::{RiskChange, RiskRecord};
 use crate::auth::{Role, detect_origin};
@@ -108,13 +108,13 @@ pub(crate) fn backup_info(report: crate::store::backup::BackupReport) -> BackupI
     }
 }
 
-fn message(error: ClientError) -> String {
-    error.to_string()
+fn message(error: ClientError) -> BackendError {
+    BackendError::from(error)
 }
 
-fn unexpected(reply: &Reply) -> String {
+fn unexpected(reply: &Reply) -> BackendError {
     let name = format!("{reply:?}");
-    format!("unexpected reply from the triage owner ({})", name.split(['(', ' ', '{']).next().unwrap_or("?"))
+    BackendError::unexpected(name.split(['(', ' ', '{']).next().unwrap_or("?"))
 }
 
 /// What an encounter's crisis-action records say about its risk flags: the flags acted on (not
@@ -143,7 +143,8 @@ fn risk_record(actions: &[crate::store::CrisisAction]) -> RiskRecord {
 }
 
 fn record_id(text: &str) -> BackendResult<RecordId> {
-    text.parse::<RecordId>().map_err(|e| format!("bad record id: {e}"))
+    text.parse::<RecordId>()
+        .map_err(|e| BackendError::new(ErrorKind::Invalid, format!("bad record id: {e}")).with_detail("id"))
 }
 
 fn client_info(client: &crate::store::Client) -> ClientInfo {
@@ -163,7 +164,7 @@ impl StoreBackend {
     /// Connects to the owner of `dir`, starting one if none is running.
     pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
-        let client = Client::connect(dir, ConnectOptions::default()).map_err(message)?;
+        let client = Client::connect(dir, ConnectOptions::default()).map_err(|e| e.to_string())?;
         Ok(StoreBackend { client, dir: dir.to_path_buf(), notices: None })
     }
 
@@ -336,7 +337,9 @@ impl Backend for StoreBackend {
                 language: answer.language,
             },
             item_id: answer.item.clone(),
-            position: u32::try_from(answer.position).map_err(|_| "answer position out of range".to_string())?,
+            position: u32::try_from(answer.position).map_err(|_| {
+                BackendError::new(ErrorKind::Invalid, "answer position out of range").with_detail("position")
+            })?,
             score: answer.value,
             free_text: None,
         };
@@ -511,8 +514,9 @@ impl Backend for StoreBackend {
     }
 
     fn add_user(&mut self, name: &str, display_name: &str, role: &str, password: &str) -> BackendResult<()> {
-        let role =
-            Role::ALL.iter().copied().find(|r| r.name() == role).ok_or_else(|| format!("unknown role `{role}`"))?;
+        let role = Role::ALL.iter().copied().find(|r| r.name() == role).ok_or_else(|| {
+            BackendError::new(ErrorKind::Invalid, format!("unknown role `{role}`")).with_detail("role")
+        })?;
         let account = NewAccount { username: name.to_string(), display_name: display_name.to_string(), role };
         let password = Password(SecretString::from(password.to_string()));
         self.request(Request::AddUser { account, password }).map(|_| ())
@@ -591,26 +595,22 @@ impl Backend for StoreBackend {
     }
 
     fn list_checkins(&mut self) -> BackendResult<Vec<CheckinRow>> {
-        match self.request(Request::ListCheckins)? {
-            Reply::Checkins(list) => Ok(list
-                .into_iter()
-                .map(|c| CheckinRow {
-                    reference: c.reference,
-                    issued: format_time(c.issued_ms),
-                    expires: format_time(c.expires_ms),
-                    issued_by: c.issued_by,
-                    for_client: c.for_client,
-                })
-                .collect()),
-            other => Err(unexpected(&other)),
-        }
+        // The client's typed request: no reply of another kind to handle here.
+        let list = self.client.list_checkins().map_err(message)?;
+        Ok(list
+            .into_iter()
+            .map(|c| CheckinRow {
+                reference: c.reference,
+                issued: format_time(c.issued_ms),
+                expires: format_time(c.expires_ms),
+                issued_by: c.issued_by,
+                for_client: c.for_client,
+            })
+            .collect())
     }
 
     fn revoke_checkin(&mut self, reference: &str) -> BackendResult<String> {
-        match self.request(Request::RevokeCheckin { reference: reference.to_string() })? {
-            Reply::CheckinRevoked(reference) => Ok(reference),
-            other => Err(unexpected(&other)),
-        }
+        self.client.revoke_checkin(reference).map_err(message)
     }
 
     fn create_backup(&mut self, path: &Path) -> BackendResult<BackupInfo> {
@@ -652,8 +652,13 @@ impl Backend for StoreBackend {
         // The same writer as `triage export`; its count goes to the screen, not to stderr (this
         // interface owns the terminal).
         let (encounters, damaged) =
-            write_export(&mut self.client, format, path, deidentify, ExportProgress::Tell(progress))
-                .map_err(|failure| failure.message)?;
+            write_export(&mut self.client, format, path, deidentify, ExportProgress::Tell(progress)).map_err(
+                |failure| {
+                    let error = BackendError::from_owner(failure.code, &failure.message);
+                    // A local write failure names the file it could not write.
+                    if error.kind == ErrorKind::Storage { error.with_detail(path.display().to_string()) } else { error }
+                },
+            )?;
         Ok(ExportInfo { path: path.display().to_string(), encounters, damaged })
     }
 

@@ -46,6 +46,39 @@ strings! {
     NotSaved => "NOT SAVED", "NON ENREGISTRÉ";
     ErrorPrefix => "Error", "Erreur";
     Required => "required", "obligatoire";
+    // Errors and status lines (typed errors from the owner and local failures: `backend::ErrorKind`).
+    // Sentences without a final full stop: a detail in parentheses may follow, then the stop.
+    ErrorLabel => "Error: ", "Erreur : ";
+    ErrWrongCredentials => "wrong user name or password", "nom d'utilisateur ou mot de passe incorrect";
+    ErrThrottled => "too many failed sign-ins: wait before trying again", "trop de connexions échouées : attendez avant de réessayer";
+    ErrLockedOut => "this account is locked after repeated failed sign-ins: an administrator must reset its password", "ce compte est verrouillé après des connexions échouées répétées : un administrateur ou une administratrice doit réinitialiser son mot de passe";
+    ErrAccountDisabled => "this account is disabled: an administrator can enable it", "ce compte est désactivé : un administrateur ou une administratrice peut le réactiver";
+    ErrSessionEnded => "your session has ended (the account was disabled, or its password or role changed): sign in again", "votre session a pris fin (le compte a été désactivé, ou son mot de passe ou son rôle a changé) : reconnectez-vous";
+    ErrNotLoggedIn => "sign in first", "connectez-vous d'abord";
+    ErrStoreLocked => "the data is locked: a staff member must sign in to unlock it", "les données sont verrouillées : un membre du personnel doit se connecter pour les déverrouiller";
+    ErrDenied => "permission denied: your role may not do this; ask an administrator if you need it", "permission refusée : votre rôle ne permet pas cette action ; au besoin, adressez-vous à un administrateur ou une administratrice";
+    ErrNotFound => "not found: it may have been removed, or the reference is wrong", "introuvable : l'élément a peut-être été supprimé, ou la référence est erronée";
+    ErrClaimed => "this kiosk submission was taken over by staff: it takes no more answers", "cette soumission de la borne a été prise en charge par le personnel : elle n'accepte plus de réponses";
+    ErrAlreadyInitialised => "this service is already set up", "ce service est déjà configuré";
+    ErrNotInitialised => "this service is not set up yet", "ce service n'est pas encore configuré";
+    ErrInvalid => "the entry was refused as invalid", "la saisie a été refusée, car elle n'est pas valide";
+    ErrRefused => "the data store refuses this operation", "le stockage des données refuse cette opération";
+    ErrOwnerBusy => "the triage service is busy: try again in a moment", "le service triage est occupé : réessayez dans un instant";
+    ErrOwnerUnreachable => "the triage service cannot be reached", "le service triage est injoignable";
+    ErrConnectionLost => "the connection to the triage service was lost: try again", "la connexion au service triage a été perdue : réessayez";
+    ErrVersionMismatch => "this program and the triage service are different versions: restart triage", "ce programme et le service triage ne sont pas de la même version : redémarrez triage";
+    ErrDiskFull => "the disk is full: this was not saved (everything saved before is intact)", "le disque est plein : rien n'a été enregistré (tout ce qui l'a été avant est intact)";
+    ErrReadOnly => "the data cannot be written: nothing was saved", "les données sont en lecture seule : rien n'a été enregistré";
+    ErrDamaged => "a record is damaged: restore it from a backup or tell an administrator", "un enregistrement est endommagé : restaurez-le à partir d'une sauvegarde ou avisez un administrateur ou une administratrice";
+    ErrNewerSchema => "the data was written by a newer version of triage: upgrade triage", "les données ont été écrites par une version plus récente de triage : mettez triage à jour";
+    ErrForeignDirectory => "the data directory holds other data: choose the right one", "le répertoire de données contient d'autres données : choisissez le bon répertoire";
+    ErrOwnerRunning => "another triage service holds the data directory", "un autre service triage occupe déjà le répertoire de données";
+    ErrStorage => "storage error: this was not saved; try again, and if it persists check the disk", "erreur de stockage : rien n'a été enregistré ; réessayez et, si l'erreur persiste, vérifiez le disque";
+    ErrBadBackup => "the backup is not valid", "la sauvegarde n'est pas valide";
+    ErrFileExists => "the file already exists: choose a new file name", "le fichier existe déjà : choisissez un nouveau nom de fichier";
+    ErrLocalFile => "a file could not be read or written", "un fichier n'a pas pu être lu ou écrit";
+    ErrProtocol => "the triage service gave an unexpected answer", "le service triage a donné une réponse inattendue";
+    ErrUnknown => "the triage service refused the request", "le service triage a refusé la demande";
     // First run
     FirstRunTitle => "First run: set up this service", "Premier démarrage : configurer le service";
     FirstRunIntro => "Create the organisation and its first administrator. Nothing is stored until you confirm.", "Créez l'organisme et son premier administrateur. Rien n'est enregistré avant votre confirmation.";

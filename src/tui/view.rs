@@ -164,10 +164,15 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Bundle(state) => screens::bundle::draw(frame, body, app, state, view),
         }
     }
-    if let Some((is_error, message)) = &app.status {
-        let style = if *is_error { view.theme.warning } else { view.theme.ok };
-        let prefix = if *is_error { format!("{}: ", Text::ErrorPrefix.get(app.lang)) } else { String::new() };
-        frame.render_widget(FastParagraph::new(format!("{prefix}{}", clean(message))).style(style), status);
+    if let Some(line) = &app.status {
+        // Worded now, in the current language: a language toggle re-words a standing message.
+        let error = line.is_error();
+        let style = if error { view.theme.warning } else { view.theme.ok };
+        let prefix = if error { Text::ErrorLabel.get(app.lang) } else { "" };
+        frame.render_widget(
+            FastParagraph::new(format!("{prefix}{}", clean(&line.render(app.lang)))).style(style),
+            status,
+        );
     }
     draw_footer(frame, footer, app, view);
     if app.help {

@@ -100,7 +100,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
         }
         Stage::Failed(message) => {
             lines.push(Line::styled(Text::AdminFailed.get(lang), theme.critical));
-            lines.push(Line::styled(clean(message), theme.warning));
+            lines.push(Line::styled(clean(&message.render(lang)), theme.warning));
         }
         Stage::Done(outcome) => match outcome.as_ref() {
             Outcome::Status(status) => lines.extend(status_lines(status, app, theme)),
@@ -342,7 +342,7 @@ mod tests {
     }
 
     /// Signed in as an admin with the task of `letter` open; `reply` answers its job if given.
-    fn task(letter: char, reply: Option<Result<Outcome, String>>) -> App {
+    fn task(letter: char, reply: Option<Result<Outcome, crate::tui::backend::BackendError>>) -> App {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
         act(&mut app, Action::Letter(letter));
@@ -502,9 +502,14 @@ mod tests {
         let pin = task('p', None);
         assert!(render(&pin, 80, 24).contains("New kiosk exit PIN"));
         both("admin_kiosk_pin_form", &pin);
-        let failed = task('e', Some(Err("cannot create /srv/x: File exists\u{1b}[2J".into())));
+        let exists = crate::tui::backend::BackendError::new(
+            crate::tui::backend::ErrorKind::FileExists,
+            "/srv/x already exists: choose a new file name",
+        )
+        .with_detail("/srv/x\u{1b}[2J");
+        let failed = task('e', Some(Err(exists)));
         let screen = render(&failed, 80, 24);
-        assert!(screen.contains("It did not work:") && screen.contains("File exists") && !screen.contains('\u{1b}'));
+        assert!(screen.contains("It did not work:") && screen.contains("already exists") && !screen.contains('\u{1b}'));
         insta::assert_snapshot!("admin_export_failed_80x24", screen);
     }
 

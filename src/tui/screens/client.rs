@@ -261,9 +261,15 @@ mod tests {
         let effects = key(&mut app, Action::Submit);
         assert!(matches!(&effects[..], [Effect::UpdateClient(c)] if c.name == "Émilie Tremblay Roy"));
         // The owner refused: the form stays, with the message.
-        key(&mut app, Action::ClientUpdated(Err("invalid name: too long".into())));
+        key(
+            &mut app,
+            Action::ClientUpdated(Err(crate::tui::backend::BackendError::from_owner(
+                "invalid",
+                "invalid name: too long",
+            ))),
+        );
         assert!(matches!(app.screen, Screen::ClientForm(_)) && app.editing.is_some());
-        assert!(render(&app, 80, 24).contains("invalid name"));
+        assert!(render(&app, 80, 24).contains("Error: the entry was refused as invalid (name)."));
         // Back: the search results as they were, no request.
         assert!(key(&mut app, Action::Back).is_empty());
         assert_eq!(app.screen, *before);

@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
         Span::styled(clean(&crisis.note), view.theme.input),
     ]));
     if let Some(error) = &crisis.error {
-        lines.push(Line::styled(clean(error), view.theme.warning));
+        lines.push(Line::styled(clean(&error.render(lang)), view.theme.warning));
     }
     let paragraph = FastParagraph::new(lines).wrap(Wrap { trim: false });
     let used = (paragraph.line_count(area.width) as u16).min(area.height);

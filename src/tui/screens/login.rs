@@ -77,10 +77,28 @@ mod tests {
         insta::assert_snapshot!("login_80x24", screen);
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(&effects[..], [Effect::Login { user, .. }] if user == "amira"));
-        update(&mut app, Action::LoggedIn(Err("Wrong user name or password.".into())), library(), care(), "2026-11-25");
+        let refused = crate::tui::backend::BackendError::from_owner("bad_credentials", "wrong user name or password");
+        update(&mut app, Action::LoggedIn(Err(refused)), library(), care(), "2026-11-25");
         let Screen::Login(form) = &app.screen else { panic!() };
         assert!(form.value(1).is_empty(), "a failed password is cleared");
         insta::assert_snapshot!("login_failed_120x40_fr", render(&App { lang: Lang::Fr, ..app }, 120, 40));
+    }
+
+    /// A refused login, raised in English: toggling the language re-words the standing error,
+    /// which is kept as data, not as the English sentence.
+    #[test]
+    fn a_login_error_raised_in_english_is_redrawn_in_french_after_the_toggle() {
+        let mut app = App::new(Lang::En, 0);
+        update(&mut app, Action::SetupChecked(Ok(false)), library(), care(), "2026-11-25");
+        let refused = crate::tui::backend::BackendError::from_owner("bad_credentials", "wrong user name or password");
+        update(&mut app, Action::LoggedIn(Err(refused)), library(), care(), "2026-11-25");
+        assert!(render(&app, 80, 24).contains("Error: wrong user name or password."));
+        update(&mut app, Action::ToggleLanguage, library(), care(), "2026-11-25");
+        assert_eq!(app.lang, Lang::Fr);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Erreur : nom d'utilisateur ou mot de passe incorrect."), "{screen}");
+        assert!(!screen.contains("wrong user name"), "{screen}");
+        insta::assert_snapshot!("login_failed_80x24_fr", screen);
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Action::Letter('s') => match intake.flow.skip(library) {
                 Ok(steps) => steps,
                 Err(_) => {
-                    app.status = Some((true, Text::CannotSkip.get(app.lang).to_string()));
+                    app.status = Some(crate::tui::app::Status::Warning(Text::CannotSkip));
                     return Vec::new();
                 }
             },
@@ -282,9 +282,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let save = match &intake.save {
         SaveState::Saving => Span::styled(Text::Saving.get(app.lang), view.theme.muted),
         SaveState::Saved => Span::styled(format!("✓ {}", Text::Saved.get(app.lang)), view.theme.ok),
-        SaveState::Failed(message) => {
-            Span::styled(format!("✗ {}: {}", Text::NotSaved.get(app.lang), clean(message)), view.theme.critical)
-        }
+        SaveState::Failed(message) => Span::styled(
+            format!("✗ {} — {}", Text::NotSaved.get(app.lang), clean(&message.render(app.lang))),
+            view.theme.critical,
+        ),
     };
     // An item shown without the stem (PHQ-9/GAD-7 difficulty, PC-PTSD-5 gate) is outside the
     // stem's time frame too.
@@ -410,7 +411,8 @@ mod tests {
     fn a_failed_save_is_shown_plainly() {
         let mut app = questionnaire(Lang::En, &[]);
         update(&mut app, Action::Choose(0), library(), care(), "2026-11-25");
-        update(&mut app, Action::Saved(Err("the data directory is read-only".into())), library(), care(), "2026-11-25");
+        let refused = crate::tui::backend::BackendError::from_owner("read_only", "the data directory is read-only");
+        update(&mut app, Action::Saved(Err(refused)), library(), care(), "2026-11-25");
         insta::assert_snapshot!("questionnaire_not_saved_80x24", render(&app, 80, 24));
     }
 
@@ -482,7 +484,7 @@ mod tests {
     fn required_items_cannot_be_skipped() {
         let mut app = questionnaire(Lang::En, &[]);
         update(&mut app, Action::Letter('s'), library(), care(), "2026-11-25");
-        assert!(app.status.as_ref().is_some_and(|(error, _)| *error));
+        assert!(app.status.as_ref().is_some_and(crate::tui::app::Status::is_error));
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(0));
     }
 
