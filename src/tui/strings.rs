@@ -374,6 +374,10 @@ strings! {
     PairedCaseAtStart => "case at the start", "cas clinique au départ";
     PairedNotCaseAtStart => "not a case at the start", "pas un cas clinique au départ";
     PairedNotRecovered => "not recovered", "non rétabli";
+    // Helper D (issue 13): crisis text notes, the kiosk's key names and contact words in French
+    CrisisTextEnglishOnly => "This message from the organisation is only available in English:", "Ce message de l'organisme n'est offert qu'en anglais :";
+    KioskKeyEnter => "Enter", "Entrée";
+    KioskContactText => "text", "texto";
     // Kiosk
     KioskWelcome => "Welcome", "Bienvenue";
     KioskIntro => "This screen asks some questions about how you have been feeling, so that the team here can suggest the right help. It takes about 10 minutes.", "Cet écran pose quelques questions sur votre état ces dernières semaines, pour que l'équipe puisse vous proposer l'aide qui convient. Cela prend environ 10 minutes.";
