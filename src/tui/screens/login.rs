@@ -80,6 +80,7 @@ mod tests {
         update(&mut app, Action::LoggedIn(Err("Wrong user name or password.".into())), library(), care(), "2026-11-25");
         let Screen::Login(form) = &app.screen else { panic!() };
         assert!(form.value(1).is_empty(), "a failed password is cleared");
+        insta::assert_snapshot!("login_failed_80x24_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
         insta::assert_snapshot!("login_failed_120x40_fr", render(&App { lang: Lang::Fr, ..app }, 120, 40));
     }
 
