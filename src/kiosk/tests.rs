@@ -21,6 +21,7 @@ use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::tui::backend::{BackendError, ErrorKind};
 use crate::tui::care::Care;
+use crate::tui::strings::Text;
 use crate::tui::theme::Theme;
 
 const T0: i64 = 1_800_000_000_000;
@@ -263,44 +264,49 @@ fn hostile_keys() -> Vec<KeyEvent> {
 }
 
 fn at_screen(name: &str) -> Run {
+    at_screen_in(name, 1)
+}
+
+/// The kiosk at screen `name` for a client who chose language key `lang` (1 English, 2 French).
+fn at_screen_in(name: &str, lang: u8) -> Run {
     let mut run = Run::new(Fake::new());
     match name {
         "welcome" => {}
-        "code" => run.digits(&[1]),
+        "code" => run.digits(&[lang]),
         "consent" => {
-            run.digits(&[1]);
+            run.digits(&[lang]);
             run.key(KioskKey::Enter);
         }
         "age" => {
-            run.digits(&[1]);
+            run.digits(&[lang]);
             run.key(KioskKey::Enter);
             run.digits(&[1]);
         }
         "question" => {
-            run.begin(1);
+            run.begin(lang);
             run.digits(&[2]);
         }
         "crisis" => {
-            run.begin(1);
+            run.begin(lang);
             run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 3]);
         }
         "thanks" => {
-            run.begin(1);
+            run.begin(lang);
             finish_all(&mut run);
         }
         "support" => {
-            run.begin(1);
+            run.begin(lang);
             // PHQ-9 items 1-8, then "Prefer not to answer" (5) on item 9.
             run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 5]);
         }
         "declined" => {
-            run.digits(&[1]);
+            run.digits(&[lang]);
             run.key(KioskKey::Enter);
             run.digits(&[2]);
         }
         "saving" => {
             run.fake.up = false;
-            run.begin(1);
+            run.begin(lang);
             finish_all(&mut run);
         }
         other => panic!("no screen {other}"),
@@ -569,6 +575,37 @@ fn the_crisis_screen_shows_the_organisations_text_in_the_clients_language() {
         let screen = run.render(120, 40);
         assert!(screen.contains(expected) && !screen.contains(absent), "{language} {french}\n{screen}");
         assert!(screen.contains("9-1-1"), "the crisis lines are still shown");
+        // Only the organisation's English text shown to a French-speaking client says so.
+        let note = Text::CrisisTextEnglishOnly.get(Lang::Fr);
+        assert_eq!(screen.contains(note), language == 2 && !french, "{screen}");
+    }
+}
+
+#[test]
+fn an_organisation_without_its_own_crisis_text_shows_a_french_client_no_english() {
+    let mut run = Run::new(Fake::new());
+    let info = run.kiosk.info.as_mut().expect("the owner answered");
+    assert_eq!((info.crisis_text.as_str(), info.crisis_text_fr.as_deref()), (crate::store::DEFAULT_CRISIS_TEXT, None));
+    run.begin(2);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 2]);
+    assert_eq!(run.kiosk.screen, Screen::Crisis);
+    let screen = run.render(120, 40);
+    assert!(!screen.contains("crisis") && !screen.contains("Helpline"), "{screen}");
+    assert!(!screen.contains(Text::CrisisTextEnglishOnly.get(Lang::Fr)), "the default is no English-only text");
+    assert!(screen.contains("Ligne d'aide en cas de crise de suicide"), "{screen}");
+}
+
+#[test]
+fn french_kiosk_screens_name_their_keys_and_contacts_in_french() {
+    for name in SCREENS {
+        let mut run = at_screen_in(name, 2);
+        // The welcome screen is drawn in the last client's language.
+        run.kiosk.lang = Lang::Fr;
+        let screen = run.render(120, 40);
+        for english in ["Enter", "text"] {
+            let words = screen.split(|c: char| !c.is_alphanumeric());
+            assert!(!words.clone().any(|word| word == english), "{name}: {english}\n{screen}");
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use super::app::{AgeStatus, Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen};
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
-use crate::store::Settings;
+use crate::store::{DEFAULT_CRISIS_TEXT, DEFAULT_CRISIS_TEXT_FR};
 use crate::tui::screens::questionnaire::question_lines;
 use crate::tui::strings::{Text, fill};
 use crate::tui::theme::Theme;
@@ -69,6 +69,7 @@ fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
     let lang = kiosk.lang;
     let quick = ("Esc/^X".to_string(), Text::KioskKeyQuickExit.get(lang).to_string());
     let back = ("⌫".to_string(), Text::KioskKeyPrevious.get(lang).to_string());
+    let enter = Text::KioskKeyEnter.get(lang).to_string();
     match &kiosk.screen {
         Screen::Welcome => vec![
             ("1".into(), Text::LanguageName.get(Lang::En).into()),
@@ -77,12 +78,12 @@ fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
         ],
         Screen::Code { .. } => vec![
             ("A-Z 0-9".into(), Text::KioskKeyType.get(lang).into()),
-            ("Enter".into(), Text::KioskKeyContinue.get(lang).into()),
+            (enter.clone(), Text::KioskKeyContinue.get(lang).into()),
             quick,
         ],
         Screen::Age { .. } => vec![
             ("0-9".into(), Text::KioskKeyTypeAge.get(lang).into()),
-            ("Enter".into(), Text::KioskKeyContinue.get(lang).into()),
+            (enter.clone(), Text::KioskKeyContinue.get(lang).into()),
             ("⌫".into(), Text::KeyBack.get(lang).into()),
             quick,
         ],
@@ -104,18 +105,18 @@ fn keys(kiosk: &Kiosk, view: &KioskView) -> Vec<(String, String)> {
                 }
                 keys.push((format!("1-{count}"), Text::KeyAnswer.get(lang).to_string()));
                 if client.flow.current_answer(view.library).is_some() {
-                    keys.push(("Enter".into(), Text::KioskKeyContinue.get(lang).into()));
+                    keys.push((enter.clone(), Text::KioskKeyContinue.get(lang).into()));
                 } else if !instrument.items[item].required {
-                    keys.push(("Enter".into(), Text::KioskKeySkip.get(lang).into()));
+                    keys.push((enter.clone(), Text::KioskKeySkip.get(lang).into()));
                 }
             }
             keys.push(back);
             keys.push(quick);
             keys
         }
-        Screen::Thanks | Screen::Declined => vec![("Enter".into(), Text::KeyFinish.get(lang).into()), quick],
-        Screen::Pin { .. } => vec![("0-9 Enter".into(), Text::KeySubmit.get(lang).into())],
-        Screen::Support => vec![("Enter".into(), Text::KioskSupportContinue.get(lang).into()), quick],
+        Screen::Thanks | Screen::Declined => vec![(enter.clone(), Text::KeyFinish.get(lang).into()), quick],
+        Screen::Pin { .. } => vec![(format!("0-9 {enter}"), Text::KeySubmit.get(lang).into())],
+        Screen::Support => vec![(enter.clone(), Text::KioskSupportContinue.get(lang).into()), quick],
         Screen::Crisis | Screen::Saving => vec![quick],
         Screen::Neutral => Vec::new(),
     }
@@ -227,16 +228,20 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
             ];
             province_lines(&mut lines, kiosk, theme);
             // The organisation's own text, in French for a French-speaking client when it is set
-            // (the default text only repeats the lines above).
+            // (the default texts only repeat the lines above).
             let own = kiosk.info.as_ref().map(|info| {
-                crate::store::crisis_text_for(&info.crisis_text, info.crisis_text_fr.as_deref(), lang == Lang::Fr)
+                crate::store::crisis_text_choice(&info.crisis_text, info.crisis_text_fr.as_deref(), lang == Lang::Fr)
             });
             if let Some(own) = own
-                && !own.trim().is_empty()
-                && own != Settings::default().crisis_text
+                && !own.text.trim().is_empty()
+                && own.text != DEFAULT_CRISIS_TEXT
+                && own.text != DEFAULT_CRISIS_TEXT_FR
             {
                 lines.push(Line::raw(""));
-                for text in own.lines() {
+                if own.english_only {
+                    lines.push(Line::styled(Text::CrisisTextEnglishOnly.get(lang), theme.muted));
+                }
+                for text in own.text.lines() {
                     lines.push(Line::raw(clean(text)));
                 }
             }
@@ -276,7 +281,7 @@ fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
             lines.push(Line::styled(Text::KioskThanksLines.get(lang), theme.muted));
             for line in provincial(kiosk) {
                 lines.push(Line::styled(
-                    format!("{} {} ({})", clean(&line.contact), clean(&line.name), clean(&line.hours)),
+                    format!("{} {} ({})", contact_in(&line.contact, lang), clean(&line.name), clean(&line.hours)),
                     theme.muted,
                 ));
             }
@@ -325,10 +330,23 @@ fn province_lines(lines: &mut Vec<Line<'static>>, kiosk: &Kiosk, theme: &Theme) 
     lines.push(Line::styled(Text::KioskCrisisLines.get(kiosk.lang), theme.title));
     for line in province {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {} ", clean(&line.contact)), theme.key),
+            Span::styled(format!("  {} ", contact_in(&line.contact, kiosk.lang)), theme.key),
             Span::raw(format!("{} ({})", clean(&line.name), clean(&line.hours))),
         ]));
     }
+}
+
+/// A catalog contact in the client's language: its words ("text 535353") are ours, its numbers
+/// are not translated.
+fn contact_in(contact: &str, lang: Lang) -> String {
+    let contact = clean(contact);
+    let english = Text::KioskContactText.get(Lang::En);
+    let ours = Text::KioskContactText.get(lang);
+    contact
+        .split(' ')
+        .map(|word| if word.eq_ignore_ascii_case(english) { ours } else { word })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn option_line(number: usize, text: &str, chosen: bool, theme: &Theme) -> Line<'static> {

@@ -259,12 +259,23 @@ pub struct Settings {
     pub asq_mode: crate::instrument::AsqMode,
 }
 
+/// The crisis text of an organisation that has not written its own.
+pub const DEFAULT_CRISIS_TEXT: &str = "If you are in crisis call or text 9-8-8 (Suicide Crisis Helpline) or call 911.";
+
+/// The same in French, for a French-speaking client while the English text is the default (the
+/// helpline under its official French name).
+pub const DEFAULT_CRISIS_TEXT_FR: &str =
+    "Si vous êtes en crise, appelez ou textez le 9-8-8 (Ligne d'aide en cas de crise de suicide) ou composez le 911.";
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             staff_idle_lock_minutes: 10,
             kiosk_timeout_seconds: 120,
-            crisis_text: "If you are in crisis call or text 9-8-8 (Suicide Crisis Helpline) or call 911.".into(),
+            crisis_text: DEFAULT_CRISIS_TEXT.into(),
+            // Left unset: a French-speaking client is shown `DEFAULT_CRISIS_TEXT_FR` while the
+            // English text is the default (see `crisis_text_for`), and stores written before
+            // the French default read the same way.
             crisis_text_fr: None,
             asq_mode: crate::instrument::AsqMode::Universal,
         }
@@ -278,11 +289,27 @@ impl Settings {
     }
 }
 
-/// The crisis text to show: `french` when the client speaks French and it is set, else `english`.
+/// The crisis text to show: `french` when the client speaks French and it is set, else the French
+/// default when `english` is still the default, else `english`.
 pub fn crisis_text_for<'a>(english: &'a str, french: Option<&'a str>, wants_french: bool) -> &'a str {
+    crisis_text_choice(english, french, wants_french).text
+}
+
+/// The crisis text chosen for a client, and whether it is the organisation's English text shown
+/// to a French-speaking client (the screen then says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrisisText<'a> {
+    pub text: &'a str,
+    pub english_only: bool,
+}
+
+/// See [`crisis_text_for`].
+pub fn crisis_text_choice<'a>(english: &'a str, french: Option<&'a str>, wants_french: bool) -> CrisisText<'a> {
     match french {
-        Some(text) if wants_french => text,
-        _ => english,
+        _ if !wants_french => CrisisText { text: english, english_only: false },
+        Some(text) => CrisisText { text, english_only: false },
+        None if english == DEFAULT_CRISIS_TEXT => CrisisText { text: DEFAULT_CRISIS_TEXT_FR, english_only: false },
+        None => CrisisText { text: english, english_only: !english.trim().is_empty() },
     }
 }
 
@@ -748,6 +775,22 @@ mod tests {
             "answered_ms": 5, "recorded_by": "kiosk"});
         let answer: Answer = decode(Kind::Answer, v1.to_string().as_bytes()).unwrap();
         assert_eq!((answer.position, answer.score, answer.schema_version), (2, 2, 2));
+    }
+
+    #[test]
+    fn a_french_speaking_client_gets_the_french_default_until_the_organisation_writes_its_own() {
+        let default = Settings::default();
+        assert_eq!(default.crisis_text_for(true), DEFAULT_CRISIS_TEXT_FR);
+        assert_eq!(default.crisis_text_for(false), DEFAULT_CRISIS_TEXT);
+        assert!(DEFAULT_CRISIS_TEXT_FR.contains("Ligne d'aide en cas de crise de suicide"));
+        // The organisation's own English text, with no French: shown as it is, and said to be English.
+        let own = "Call extension 200.";
+        assert_eq!(crisis_text_choice(own, None, true), CrisisText { text: own, english_only: true });
+        assert_eq!(crisis_text_choice(own, None, false), CrisisText { text: own, english_only: false });
+        // Its own French text wins over both defaults.
+        let french = "Composez le poste 200.";
+        assert_eq!(crisis_text_for(DEFAULT_CRISIS_TEXT, Some(french), true), french);
+        assert_eq!(crisis_text_for(DEFAULT_CRISIS_TEXT, Some(french), false), DEFAULT_CRISIS_TEXT);
     }
 
     #[test]

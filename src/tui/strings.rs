@@ -81,11 +81,11 @@ strings! {
     ErrUnknown => "the triage service refused the request", "le service triage a refusé la demande";
     // First run
     FirstRunTitle => "First run: set up this service", "Premier démarrage : configurer le service";
-    FirstRunIntro => "Create the organisation and its first administrator. Nothing is stored until you confirm.", "Créez l'organisme et son premier administrateur. Rien n'est enregistré avant votre confirmation.";
+    FirstRunIntro => "Create the organisation and its first administrator. Nothing is stored until you confirm.", "Créez l'organisme et son premier compte administrateur. Rien n'est enregistré avant votre confirmation.";
     FieldOrgName => "Organisation name", "Nom de l'organisme";
     FieldProvince => "Province or territory (e.g. ON, QC)", "Province ou territoire (p. ex. ON, QC)";
     FieldDefaultLanguage => "Default language (en or fr)", "Langue par défaut (en ou fr)";
-    FieldAdminUser => "Administrator user name", "Nom d'utilisateur de l'administrateur";
+    FieldAdminUser => "Administrator user name", "Nom d'utilisateur du compte administrateur";
     FieldPassword => "Password", "Mot de passe";
     FieldPasswordAgain => "Password again", "Mot de passe (de nouveau)";
     PasswordsDiffer => "the passwords differ", "les mots de passe diffèrent";
@@ -101,7 +101,7 @@ strings! {
     FieldUser => "User name", "Nom d'utilisateur";
     LoginFailed => "Wrong user name or password.", "Nom d'utilisateur ou mot de passe incorrect.";
     LockedTitle => "Locked", "Verrouillé";
-    LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements des clients sont masqués jusqu'à la saisie du mot de passe.";
+    LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe.";
     // Home
     HomeTitle => "Queue", "File d'attente";
     QueueEmpty => "Nothing waiting. Press n to start a new intake.", "Rien en attente. Appuyez sur n pour une nouvelle évaluation.";
@@ -119,15 +119,15 @@ strings! {
     KeyQueue => "queue", "file d'attente";
     KeyNewIntake => "new intake", "nouvelle évaluation";
     KeyResume => "open", "ouvrir";
-    KeySearch => "search clients", "chercher un client";
+    KeySearch => "search clients", "chercher un(e) client(e)";
     KeyHistory => "history", "historique";
     SearchPrompt => "Search by name:", "Chercher par nom :";
     SignedInAs => "Signed in as", "Connecté :";
-    SearchTitle => "Find a client", "Trouver un client";
-    NoClientFound => "No client matches. Press Esc or Ctrl-B to go back, or n on the queue for a new client.", "Aucun client ne correspond. Esc ou Ctrl-B pour revenir, ou n dans la file pour un nouveau client.";
-    KeyStartIntake => "new intake for this client", "nouvelle évaluation pour ce client";
+    SearchTitle => "Find a client", "Trouver un(e) client(e)";
+    NoClientFound => "No client matches. Press Esc or Ctrl-B to go back, or n on the queue for a new client.", "Aucun(e) client(e) ne correspond. Esc ou Ctrl-B pour revenir, ou n dans la file pour une nouvelle fiche client.";
+    KeyStartIntake => "new intake for this client", "nouvelle évaluation";
     // Client form
-    ClientTitle => "New client", "Nouveau client";
+    ClientTitle => "New client", "Nouvelle fiche client";
     FieldName => "Name", "Nom";
     FieldBirthDate => "Date of birth (YYYY-MM-DD)", "Date de naissance (AAAA-MM-JJ)";
     FieldClientLanguage => "Preferred language (en or fr)", "Langue préférée (en ou fr)";
@@ -140,9 +140,9 @@ strings! {
     DetailsSexForScoring => "Sex (scoring)", "Sexe (scores)";
     DetailsSexNotGiven => "not given", "non indiqué";
     // Editing a client (search ^E, history e)
-    ClientEditTitle => "Edit client", "Modifier le client";
-    KeyEditClient => "edit client", "modifier le client";
-    ClientSaved => "Client details saved.", "Renseignements du client enregistrés.";
+    ClientEditTitle => "Edit client", "Modifier la fiche client";
+    KeyEditClient => "edit client", "modifier la fiche";
+    ClientSaved => "Client details saved.", "Fiche client enregistrée.";
     ClientDetailsNone => "none", "aucun";
     LabelSeparator => ": ", " : ";
     BadDate => "use YYYY-MM-DD, a real date in the past", "format AAAA-MM-JJ, une date réelle passée";
@@ -159,7 +159,7 @@ strings! {
     // Consent
     ConsentTitle => "Consent", "Consentement";
     ConsentBody => "This service asks some standard questions about how you have been feeling, to suggest the right kind of help. Your answers are kept confidential and encrypted, used only by the care team of this service, and every access is recorded. You can stop at any time, and you can skip a question you do not want to answer unless it is needed for your safety. If your answers suggest you may be at risk, staff will talk with you right away.", "Ce service pose quelques questions normalisées sur votre état des dernières semaines afin de proposer l'aide qui convient. Vos réponses restent confidentielles et chiffrées, ne servent qu'à l'équipe soignante du service, et chaque consultation est consignée. Vous pouvez arrêter en tout temps et passer une question à laquelle vous ne voulez pas répondre, sauf si elle est nécessaire à votre sécurité. Si vos réponses indiquent un risque, le personnel vous parlera immédiatement.";
-    ConsentQuestion => "Does the client consent?", "Le client consent-il ?";
+    ConsentQuestion => "Does the client consent?", "La personne consent-elle ?";
     ConsentGiven => "Consent given", "Consentement donné";
     ConsentDeclined => "Consent declined", "Consentement refusé";
     ConsentDeclinedNote => "Consent declined: no questionnaire is given. The refusal is recorded.", "Consentement refusé : aucun questionnaire n'est administré. Le refus est consigné.";
@@ -182,7 +182,7 @@ strings! {
     // Choosing the bundle
     BundleTitle => "What to screen with", "Questionnaires à administrer";
     BundleIntro => "Choose the set of questionnaires for this intake. The one suggested for the client's age is selected.", "Choisissez l'ensemble de questionnaires de cette évaluation. Celui qui convient à l'âge de la personne est sélectionné.";
-    BundleNoRiskScreen => "staff only: does not ask about suicide directly; ask in person", "personnel seulement : ne pose pas directement la question du suicide; posez-la en personne";
+    BundleNoRiskScreen => "staff only: does not ask about suicide directly; ask in person", "personnel seulement : ne pose pas directement la question du suicide ; posez-la en personne";
     BundleChosen => "Enter starts the intake with: {bundle}", "Entrée commence l'évaluation avec : {bundle}";
     KeyBeginIntake => "start the intake", "commencer l'évaluation";
     // Lifting a flag-based exclusion (clinicians)
@@ -193,9 +193,9 @@ strings! {
     LiftedBy => "exclusion lifted by a clinician:", "exclusion levée par un clinicien ou une clinicienne :";
     // A risk answer changed after it was acted on, and a follow-up kept due
     ReasonWithdrawTitle => "This answer removes a risk flag that staff already acted on:", "Cette réponse retire un signalement de risque déjà pris en charge :";
-    ReasonWithdrawHelp => "The first answer stays in the record, with your name and this reason. Why is it changing?", "La première réponse reste au dossier, avec votre nom et cette raison. Pourquoi change-t-elle?";
-    ReasonWaiveTitle => "Waive this follow-up? It is due because a risk answer was changed.", "Lever ce suivi? Il est dû parce qu'une réponse de risque a été modifiée.";
-    ReasonWaiveHelp => "Only a clinician may waive it; your name and this reason are recorded.", "Seul un clinicien ou une clinicienne peut le lever; votre nom et cette raison sont consignés.";
+    ReasonWithdrawHelp => "The first answer stays in the record, with your name and this reason. Why is it changing?", "La première réponse reste au dossier, avec votre nom et cette raison. Pourquoi change-t-elle ?";
+    ReasonWaiveTitle => "Waive this follow-up? It is due because a risk answer was changed.", "Lever ce suivi ? Il est dû parce qu'une réponse de risque a été modifiée.";
+    ReasonWaiveHelp => "Only a clinician may waive it; your name and this reason are recorded.", "Seuls les cliniciens et cliniciennes peuvent le lever ; votre nom et cette raison sont consignés.";
     ReasonLabel => "Reason:", "Raison :";
     ReasonBlank => "A reason is needed (or go back to keep the answer as it was).", "Une raison est requise (ou revenez en arrière pour garder la réponse telle quelle).";
     KeySaveReason => "save the reason", "enregistrer la raison";
@@ -208,18 +208,18 @@ strings! {
     CrisisTitle => "CRISIS PROTOCOL: stop the questionnaire", "PROTOCOLE DE CRISE : arrêtez le questionnaire";
     CrisisBecause => "Critical answer:", "Réponse critique :";
     FlagDeclined => "the client preferred not to answer risk question {item}", "la personne a préféré ne pas répondre à la question de risque {item}";
-    CrisisResources => "Crisis resources for this client", "Ressources de crise pour ce client";
+    CrisisResources => "Crisis resources for this client", "Ressources de crise pour cette personne";
     CrisisRecord => "Record what was done (required before going on):", "Consignez ce qui a été fait (obligatoire pour continuer) :";
     CrisisAction1 => "Called 9-1-1 / emergency services", "Appel au 9-1-1 / services d'urgence";
     CrisisAction2 => "Connected the client with a crisis line", "Client mis en contact avec une ligne de crise";
-    CrisisAction3 => "Clinician notified and with the client now", "Clinicien avisé et présent auprès du client";
-    CrisisAction4 => "Safety plan made with the client", "Plan de sécurité établi avec le client";
+    CrisisAction3 => "Clinician notified and with the client now", "Clinicien(ne) avisé(e) et présent(e) auprès de la personne";
+    CrisisAction4 => "Safety plan made with the client", "Plan de sécurité établi avec la personne";
     CrisisNote => "Note (optional):", "Note (facultatif) :";
     UrgentTitle => "URGENT: brief suicide safety assessment needed before the person leaves", "URGENT : évaluation brève de la sécurité (risque suicidaire) nécessaire avant le départ de la personne";
     UrgentBecause => "Urgent answer:", "Réponse urgente :";
-    UrgentIntro => "The questionnaire may go on, but the person must not leave before a clinician has done a brief suicide safety assessment.", "Le questionnaire peut continuer, mais la personne ne doit pas partir avant qu'un clinicien ait fait une évaluation brève de la sécurité.";
-    UrgentAction1 => "Brief suicide safety assessment done by a clinician", "Évaluation brève de la sécurité faite par un clinicien";
-    UrgentAction2 => "Clinician told: assessment before the person leaves", "Clinicien avisé : évaluation avant le départ de la personne";
+    UrgentIntro => "The questionnaire may go on, but the person must not leave before a clinician has done a brief suicide safety assessment.", "Le questionnaire peut continuer, mais la personne ne doit pas partir avant qu'un clinicien ou une clinicienne ait fait une évaluation brève de la sécurité.";
+    UrgentAction1 => "Brief suicide safety assessment done by a clinician", "Évaluation brève de la sécurité faite par un clinicien ou une clinicienne";
+    UrgentAction2 => "Clinician told: assessment before the person leaves", "Clinicien(ne) avisé(e) : évaluation avant le départ de la personne";
     CrisisRecorded => "Crisis action recorded at", "Intervention de crise consignée à";
     KeyChoose => "choose", "choisir";
     KeyRecord => "record and continue", "consigner et continuer";
@@ -292,7 +292,7 @@ strings! {
     KeyEdit => "change and run again", "modifier et relancer";
     KeyAnotherCode => "another code", "autre code";
     AdminStatusTitle => "Store status and lock", "État et verrouillage des données";
-    AdminStatusIntro => "The store unlocks when a staff member signs in and locks again when the last staff session ends; kiosk submissions are accepted while it is locked. It stays unlocked while you are signed in here; Ctrl-X locks this screen. Same as `triage status`.", "Les données se déverrouillent à la connexion d'un membre du personnel et se verrouillent de nouveau à la fin de la dernière session du personnel ; les soumissions de la borne sont acceptées pendant le verrouillage. Elles restent déverrouillées tant que vous êtes connecté ici ; Ctrl-X verrouille cet écran. Comme `triage status`.";
+    AdminStatusIntro => "The store unlocks when a staff member signs in and locks again when the last staff session ends; kiosk submissions are accepted while it is locked. It stays unlocked while you are signed in here; Ctrl-X locks this screen. Same as `triage status`.", "Les données se déverrouillent à la connexion d'un membre du personnel et se verrouillent de nouveau à la fin de la dernière session du personnel ; les soumissions de la borne sont acceptées pendant le verrouillage. Elles restent déverrouillées tant que vous êtes connecté(e) ici ; Ctrl-X verrouille cet écran. Comme `triage status`.";
     AdminUnlocked => "Store: UNLOCKED (the data key is held)", "Données : DÉVERROUILLÉES (la clé de données est chargée)";
     AdminLocked => "Store: LOCKED (records cannot be read until a staff member signs in)", "Données : VERROUILLÉES (illisibles jusqu'à la connexion d'un membre du personnel)";
     AdminNotInitialised => "Store: not set up yet", "Données : pas encore configurées";
@@ -303,14 +303,14 @@ strings! {
     AdminAuditEntries => "Audit entries:", "Entrées d'audit :";
     AdminInsecureKdf => "WARNING: set up with insecure test key derivation", "ATTENTION : configuré avec une dérivation de clé de test non sécuritaire";
     AdminCheckinTitle => "Kiosk check-in codes", "Codes d'accueil de la borne";
-    AdminCheckinIntro => "A single-use code for a client to type at the kiosk; their answers are then linked to it (and to the client, if you give one). Same as `triage checkin issue`; the outstanding codes are `triage checkin list`, and revoking one `triage checkin revoke`.", "Un code à usage unique que le client tape à la borne ; ses réponses y sont alors reliées (et au client, si vous en indiquez un). Comme `triage checkin issue` ; les codes en attente, `triage checkin list`, et la révocation, `triage checkin revoke`.";
+    AdminCheckinIntro => "A single-use code for a client to type at the kiosk; their answers are then linked to it (and to the client, if you give one). Same as `triage checkin issue`; the outstanding codes are `triage checkin list`, and revoking one `triage checkin revoke`.", "Un code à usage unique que la personne tape à la borne ; ses réponses y sont alors reliées (et à sa fiche client, si vous en indiquez une). Comme `triage checkin issue` ; les codes en attente, `triage checkin list`, et la révocation, `triage checkin revoke`.";
     AdminFieldMinutes => "Valid for (minutes, 1 to 1440)", "Valide pendant (minutes, 1 à 1440)";
-    AdminFieldClientId => "Client id (optional, 32 hex digits)", "Identifiant du client (facultatif, 32 chiffres hexadécimaux)";
+    AdminFieldClientId => "Client id (optional, 32 hex digits)", "Identifiant de la fiche client (facultatif, 32 chiffres hexadécimaux)";
     AdminMinutesRange => "a whole number from 1 to 1440", "un nombre entier de 1 à 1440";
     AdminBadClientId => "32 hex digits, or nothing", "32 chiffres hexadécimaux, ou rien";
     AdminCheckinCode => "Check-in code:", "Code d'accueil :";
     AdminValidUntil => "valid until {time}, single use", "valide jusqu'à {time}, usage unique";
-    AdminForClient => "for client", "pour le client";
+    AdminForClient => "for client", "pour la fiche client";
     AdminUntil => "until {time}", "jusqu'à {time}";
     AdminIssuedHere => "Codes issued here since you signed in (the store keeps only a hash of each, so only this screen shows them):", "Codes émis ici depuis votre connexion (les données n'en gardent qu'une empreinte : seul cet écran les montre) :";
     AdminOutstanding => "Outstanding codes (not used, revoked or expired), by reference:", "Codes en attente (ni utilisés, ni révoqués, ni expirés), par référence :";
@@ -331,7 +331,7 @@ strings! {
     AdminBackupIntact => "Backup intact:", "Sauvegarde intacte :";
     AdminBackupDamaged => "BACKUP DAMAGED:", "SAUVEGARDE ENDOMMAGÉE :";
     AdminBackupCounts => "{entries} entries, {records} encrypted records opened, {audit} audit entries checked", "{entries} entrées, {records} dossiers chiffrés ouverts, {audit} entrées d'audit vérifiées";
-    AdminExportTitle => "Export every record (admin only, audited)", "Exporter tous les dossiers (administrateurs, consigné)";
+    AdminExportTitle => "Export every record (admin only, audited)", "Exporter tous les dossiers (administration seulement, consigné)";
     AdminExportIntro => "Every record, decrypted, to a new file (a new directory for CSV) that only your account can read. The owner audits it. Same as `triage export`.", "Tous les dossiers, déchiffrés, dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne. Comme `triage export`.";
     AdminFieldFormat => "Format (jsonl, csv or fhir)", "Format (jsonl, csv ou fhir)";
     AdminFieldExportPath => "Write to (a new path)", "Écrire dans (un nouveau chemin)";
@@ -350,7 +350,7 @@ strings! {
     AdminPinsDiffer => "the PINs differ", "les NIP diffèrent";
     AdminPinSet => "Kiosk exit PIN set: at a kiosk, Ctrl-E asks for it.", "NIP de sortie enregistré : à la borne, Ctrl-E le demande.";
     AdminSettingsTitle => "Organisation settings", "Paramètres de l'organisme";
-    AdminSettingsIntro => "Staff idle lock, kiosk idle period, your crisis protocol (shown first on crisis screens; the French text to French-speaking clients, else the English) and when the ASQ is asked. Audited. As `triage settings set`.", "Verrouillage du personnel, délai de la borne, votre protocole de crise (affiché en premier en cas de crise ; le texte français aux clients francophones, sinon l'anglais) et moment où l'ASQ est posé. Audité. Comme `triage settings set`.";
+    AdminSettingsIntro => "Staff idle lock, kiosk idle period, your crisis protocol (shown first on crisis screens; the French text to French-speaking clients, else the English) and when the ASQ is asked. Audited. As `triage settings set`.", "Verrouillage du personnel, délai de la borne, votre protocole de crise (affiché en premier en cas de crise ; le texte français à la clientèle francophone, sinon l'anglais) et moment où l'ASQ est posé. Audité. Comme `triage settings set`.";
     AdminFieldIdleLock => "Staff idle lock (minutes, 1 to 240)", "Verrouillage du personnel après inactivité (minutes, 1 à 240)";
     AdminFieldKioskTimeout => "Kiosk starts over after (seconds, 30 to 3600)", "La borne recommence après (secondes, 30 à 3600)";
     AdminFieldCrisisText => "Crisis protocol (English)", "Protocole de crise (anglais)";
@@ -370,7 +370,7 @@ strings! {
     AdminStaleDaysRange => "a whole number from 1 to 3650", "un nombre entier de 1 à 3650";
     AdminResourcesSummary => "{n} resources checked: errors {errors}, stale {stale}, other warnings {warnings}", "{n} ressources vérifiées : erreurs {errors}, périmées {stale}, autres avertissements {warnings}";
     AdminInstrumentsTitle => "Questionnaire library check", "Vérification des questionnaires";
-    AdminInstrumentsIntro => "Checks questionnaire files and names each problem by file:line:column. Same as `triage instruments check [PATH]`.", "Vérifie les fichiers de questionnaires et situe chaque problème par fichier:ligne:colonne. Comme `triage instruments check [CHEMIN]`.";
+    AdminInstrumentsIntro => "Checks questionnaire files and names each problem by file:line:column. Same as `triage instruments check [PATH]`.", "Vérifie les fichiers de questionnaires et situe chaque problème par fichier, ligne et colonne. Comme `triage instruments check [CHEMIN]`.";
     AdminFieldInstrumentsPath => "File or directory (empty: the library in use)", "Fichier ou dossier (vide : la bibliothèque utilisée)";
     AdminInstrumentsSummary => "{n} files checked: problems {errors}, instruments unavailable {unavailable}", "{n} fichiers vérifiés : problèmes {errors}, questionnaires indisponibles {unavailable}";
     AdminNoProblems => "No problems found.", "Aucun problème.";
@@ -391,7 +391,7 @@ strings! {
     ReportAwaiting => "awaiting", "en attente";
     ReportPositive => "Positive screens", "Dépistages positifs";
     ReportReferrals => "Referrals (offered / chosen)", "Orientations (proposées / choisies)";
-    ReportOutcomes => "Outcomes by resource (reliable improvement, recovery; 95% CI)", "Résultats par ressource (amélioration fiable, rétablissement; IC 95 %)";
+    ReportOutcomes => "Outcomes by resource (reliable improvement, recovery; 95% CI)", "Résultats par ressource (amélioration fiable, rétablissement ; IC 95 %)";
     TooFew => "too few to say", "trop peu pour conclure";
     ReportPaired => "PHQ-9 + GAD-7 together (NHS Talking Therapies)", "PHQ-9 + GAD-7 ensemble (NHS Talking Therapies)";
     ReportPairedAll => "all clients", "toute la clientèle";
@@ -407,6 +407,10 @@ strings! {
     PairedCaseAtStart => "case at the start", "cas clinique au départ";
     PairedNotCaseAtStart => "not a case at the start", "pas un cas clinique au départ";
     PairedNotRecovered => "not recovered", "non rétabli";
+    // Helper D (issue 13): crisis text notes, the kiosk's key names and contact words in French
+    CrisisTextEnglishOnly => "This message from the organisation is only available in English:", "Ce message de l'organisme n'est offert qu'en anglais :";
+    KioskKeyEnter => "Enter", "Entrée";
+    KioskContactText => "text", "texto";
     // Kiosk
     KioskWelcome => "Welcome", "Bienvenue";
     KioskIntro => "This screen asks some questions about how you have been feeling, so that the team here can suggest the right help. It takes about 10 minutes.", "Cet écran pose quelques questions sur votre état ces dernières semaines, pour que l'équipe puisse vous proposer l'aide qui convient. Cela prend environ 10 minutes.";
@@ -444,7 +448,7 @@ strings! {
     KioskKeyContinue => "continue", "continuer";
     KioskKeyType => "type the code", "tapez le code";
     KioskCrisisTitle => "Please speak to the staff at the desk now", "Veuillez parler au personnel de l'accueil maintenant";
-    KioskCrisisBody => "Some of your answers tell us you may be going through a very hard time. You do not have to face this alone.", "Certaines de vos réponses nous indiquent que vous traversez peut-être un moment très difficile. Vous n'avez pas à vivre cela seul.";
+    KioskCrisisBody => "Some of your answers tell us you may be going through a very hard time. You do not have to face this alone.", "Certaines de vos réponses nous indiquent que vous traversez peut-être un moment très difficile. Vous n'avez pas à vivre cela seul(e).";
     KioskCrisis911 => "If you are in danger now, call 9-1-1.", "Si vous êtes en danger maintenant, composez le 9-1-1.";
     KioskCrisis988 => "Call or text 9-8-8 at any time, day or night (Suicide Crisis Helpline).", "Appelez ou textez le 9-8-8 en tout temps, jour et nuit (Ligne d'aide en cas de crise de suicide).";
     KioskCrisisLines => "Crisis lines for your province:", "Lignes de crise de votre province :";
@@ -535,6 +539,46 @@ mod tests {
             let holes = |s: &str| s.matches('{').count();
             assert_eq!(holes(text.get(Lang::En)), holes(text.get(Lang::Fr)), "{text:?}");
         }
+    }
+
+    /// Where French typography wants a space before `:` `?` `!` `;` and no ASCII double quote;
+    /// URLs (`://`), times (`9:00`) and `{placeholder}` contents are not sentences.
+    fn typography_faults(french: &str) -> Vec<String> {
+        let chars: Vec<char> = french.chars().collect();
+        let mut faults = Vec::new();
+        for (at, &mark) in chars.iter().enumerate() {
+            let before = at.checked_sub(1).and_then(|i| chars.get(i)).copied();
+            let after = chars.get(at + 1).copied();
+            let glued = before.is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | '»' | '.' | '\''));
+            let url = mark == ':' && after == Some('/');
+            let time =
+                mark == ':' && before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c.is_ascii_digit());
+            if matches!(mark, ':' | '?' | '!' | ';') && glued && !url && !time {
+                faults.push(format!("no space before « {mark} » at {at}"));
+            }
+            if mark == '"' {
+                faults.push(format!("ASCII double quote at {at}: use « »"));
+            }
+        }
+        faults
+    }
+
+    #[test]
+    fn french_strings_follow_french_typography() {
+        for text in Text::ALL {
+            let faults = typography_faults(text.get(Lang::Fr));
+            assert!(faults.is_empty(), "{text:?} « {} »: {faults:?}", text.get(Lang::Fr));
+        }
+    }
+
+    #[test]
+    fn the_typography_check_finds_what_it_is_meant_to() {
+        assert_eq!(typography_faults("Aide : touches ; d'accord ? oui !"), Vec::<String>::new());
+        assert_eq!(typography_faults("à 9:00, voir https://www.inspq.qc.ca"), Vec::<String>::new());
+        assert_eq!(typography_faults("Erreur: non").len(), 1);
+        assert_eq!(typography_faults("Lever ce suivi?").len(), 1);
+        assert_eq!(typography_faults("fin; suite!").len(), 2);
+        assert_eq!(typography_faults("le mot \"borne\"").len(), 2);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Env {
     pub data: PathBuf,
     pub home: PathBuf,
     pub cwd: PathBuf,
+    /// `TRIAGE_QUESTIONNAIRES_DIR` for every process, when the test uses its own copy.
+    pub questionnaires: Option<PathBuf>,
 }
 
 impl Env {
@@ -61,34 +63,71 @@ impl Env {
         for dir in [&home, &cwd] {
             std::fs::create_dir_all(dir).expect("create temporary directory");
         }
-        Env { root, data, home, cwd }
+        Env { root, data, home, cwd, questionnaires: None }
+    }
+
+    /// Like [`Env::initialised`], in `province`, with a copy of the shipped questionnaires whose
+    /// `bundles.toml` ends with `extra_bundles` (for a bundle no organisation ships).
+    pub fn initialised_with(province: &str, extra_bundles: &str) -> Env {
+        let mut env = Env::empty();
+        let dir = env.root.path().join("questionnaires");
+        std::fs::create_dir_all(&dir).expect("create the questionnaires copy");
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("questionnaires");
+        for entry in std::fs::read_dir(&shipped).expect("read the shipped questionnaires").flatten() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy a questionnaire file");
+        }
+        let mut bundles = std::fs::read_to_string(dir.join("bundles.toml")).expect("read bundles.toml");
+        bundles.push_str(extra_bundles);
+        std::fs::write(dir.join("bundles.toml"), bundles).expect("write bundles.toml");
+        env.questionnaires = Some(dir);
+        env.set_up(province);
+        env
     }
 
     /// An organisation in Nova Scotia with the admin and a clinician `nurse`, set up through the
     /// CLI with the fast (insecure, test-only) key derivation. The owner is left running.
     pub fn initialised() -> Env {
         let env = Env::empty();
+        env.set_up("NS");
+        env
+    }
+
+    fn set_up(&self, province: &str) {
+        let env = self;
         env.ok(
-            &["init", "--org", ORG, "--province", "NS", "--admin", ADMIN, "--password-stdin", "--insecure-test-kdf"],
+            &[
+                "init",
+                "--org",
+                ORG,
+                "--province",
+                province,
+                "--admin",
+                ADMIN,
+                "--password-stdin",
+                "--insecure-test-kdf",
+            ],
             &format!("{ADMIN_PW}\n"),
         );
         env.ok(
             &["user", "add", "--role", "clinician", "--user", ADMIN, "--password-stdin", NURSE],
             &format!("{ADMIN_PW}\n{NURSE_PW}\n"),
         );
-        env
     }
 
     /// The environment every process of this test gets (the parent's is not passed on).
     fn vars(&self) -> Vec<(&'static str, String)> {
-        vec![
+        let questionnaires =
+            self.questionnaires.iter().map(|dir| ("TRIAGE_QUESTIONNAIRES_DIR", dir.display().to_string()));
+        let mut vars = vec![
             ("PATH", std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into())),
             ("HOME", self.home.display().to_string()),
             ("XDG_DATA_HOME", self.home.join("share").display().to_string()),
             ("TRIAGE_DATA_DIR", self.data.display().to_string()),
             ("TRIAGE_OWNER_IDLE_SECS", OWNER_IDLE_SECS.into()),
             ("LANG", "C.UTF-8".into()),
-        ]
+        ];
+        vars.extend(questionnaires);
+        vars
     }
 
     /// Runs `triage ARGS --data-dir DIR` with `stdin` (passwords, one a line).

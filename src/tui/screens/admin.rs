@@ -210,6 +210,7 @@ mod tests {
         let mut app = admin(Lang::En);
         insta::assert_snapshot!("admin_users_80x24", render(&app, 80, 24));
         insta::assert_snapshot!("admin_users_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        insta::assert_snapshot!("admin_users_80x24_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
         update(&mut app, Action::Down, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Letter('d'), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::SetUserActive { name: "amira".into(), active: false }]);

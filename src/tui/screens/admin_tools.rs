@@ -357,6 +357,7 @@ mod tests {
     fn both(name: &str, app: &App) {
         insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24));
         insta::assert_snapshot!(format!("{name}_120x40_fr"), render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        insta::assert_snapshot!(format!("{name}_80x24_fr"), render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
     }
 
     fn status(unlocked: bool) -> OwnerInfo {

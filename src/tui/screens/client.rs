@@ -62,6 +62,10 @@ mod tests {
             "client_errors_120x40_fr",
             render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
         );
+        insta::assert_snapshot!(
+            "client_errors_80x24_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24)
+        );
         update(&mut app, Action::ClearField, library(), care(), "2026-11-25");
         typed(&mut app, "1990-04-02");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
@@ -120,6 +124,10 @@ mod tests {
         insta::assert_snapshot!(
             "client_edit_errors_120x40_fr",
             render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
+        );
+        insta::assert_snapshot!(
+            "client_edit_errors_80x24_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24)
         );
         insta::assert_snapshot!("client_edit_errors_80x24", render(&app, 80, 24));
 

@@ -51,6 +51,10 @@ mod tests {
         assert!(screen.contains("Ce service pose"), "consent text is in the client's language");
         insta::assert_snapshot!("consent_80x24", screen);
         insta::assert_snapshot!("consent_120x40", render(&app, 120, 40));
+        // The whole screen in French: a French-speaking worker with a French-speaking client.
+        let french = crate::tui::app::App { lang: Lang::Fr, ..app.clone() };
+        insta::assert_snapshot!("consent_80x24_fr", render(&french, 80, 24));
+        insta::assert_snapshot!("consent_120x40_fr", render(&french, 120, 40));
         assert!(update(&mut app, Action::Letter('x'), library(), care(), "2026-11-25").is_empty());
         let effects = update(&mut app, Action::Choose(0), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::RecordConsent { encounter: "e1".into(), given: true }]);

@@ -46,15 +46,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     if crisis.urgent {
         lines.push(Line::styled(Text::UrgentIntro.get(lang), view.theme.title));
     }
-    // The organisation's own text: the French one for a French-speaking client when it is set.
+    // The organisation's own text: the French one for a French-speaking client when it is set,
+    // the French default while the English is the default, else the English one, said to be so.
     let own = app.org.as_ref().map(|org| {
-        crate::store::crisis_text_for(&org.crisis_text, org.crisis_text_fr.as_deref(), client_lang == Lang::Fr)
+        crate::store::crisis_text_choice(&org.crisis_text, org.crisis_text_fr.as_deref(), client_lang == Lang::Fr)
     });
     if let Some(own) = own
-        && !own.trim().is_empty()
+        && !own.text.trim().is_empty()
     {
         lines.push(Line::raw(""));
-        for line in own.lines() {
+        if own.english_only {
+            lines.push(Line::styled(Text::CrisisTextEnglishOnly.get(Lang::Fr), view.theme.muted));
+        }
+        for line in own.text.lines() {
             lines.push(Line::styled(clean(line), view.theme.title));
         }
     }

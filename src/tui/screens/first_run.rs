@@ -65,6 +65,7 @@ mod tests {
         let app = first_run(Lang::En);
         insta::assert_snapshot!("first_run_80x24_en", render(&app, 80, 24));
         insta::assert_snapshot!("first_run_120x40_fr", render(&first_run(Lang::Fr), 120, 40));
+        insta::assert_snapshot!("first_run_80x24_fr", render(&first_run(Lang::Fr), 80, 24));
     }
 
     #[test]

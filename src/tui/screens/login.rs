@@ -81,6 +81,7 @@ mod tests {
         update(&mut app, Action::LoggedIn(Err(refused)), library(), care(), "2026-11-25");
         let Screen::Login(form) = &app.screen else { panic!() };
         assert!(form.value(1).is_empty(), "a failed password is cleared");
+        insta::assert_snapshot!("login_failed_80x24_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
         insta::assert_snapshot!("login_failed_120x40_fr", render(&App { lang: Lang::Fr, ..app }, 120, 40));
     }
 
@@ -98,7 +99,7 @@ mod tests {
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Erreur : nom d'utilisateur ou mot de passe incorrect."), "{screen}");
         assert!(!screen.contains("wrong user name"), "{screen}");
-        insta::assert_snapshot!("login_failed_80x24_fr", screen);
+        insta::assert_snapshot!("login_failed_after_toggle_80x24_fr", screen);
     }
 
     #[test]

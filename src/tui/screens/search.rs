@@ -87,6 +87,7 @@ mod tests {
         let screen = render(&app, 120, 40);
         assert!(screen.contains("Samira Haddad") && !screen.contains("Sam Okafor"), "{screen}");
         insta::assert_snapshot!("search_filtered_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        insta::assert_snapshot!("search_filtered_80x24_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
         update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(&effects[..], [Effect::StartEncounter { client, .. }] if client.name == "Samira Haddad"));
