@@ -53,6 +53,13 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Whether a save that failed this way may still have been written: the disk failed part-way
+    /// or the connection dropped before the answer came back. Such a save is "not confirmed",
+    /// never "not saved".
+    pub fn outcome_unknown(self) -> bool {
+        matches!(self, ErrorKind::DiskFull | ErrorKind::Storage | ErrorKind::ConnectionLost | ErrorKind::Protocol)
+    }
+
     /// Every kind, for tests that each one has a sentence in both languages.
     pub const ALL: &'static [ErrorKind] = &[
         ErrorKind::WrongCredentials,

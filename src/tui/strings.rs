@@ -44,6 +44,7 @@ strings! {
     Saving => "Saving…", "Enregistrement…";
     Saved => "Saved", "Enregistré";
     NotSaved => "NOT SAVED", "NON ENREGISTRÉ";
+    NotConfirmed => "NOT CONFIRMED", "NON CONFIRMÉ";
     ErrorPrefix => "Error", "Erreur";
     Required => "required", "obligatoire";
     // Errors and status lines (typed errors from the owner and local failures: `backend::ErrorKind`).
@@ -67,13 +68,13 @@ strings! {
     ErrOwnerUnreachable => "the triage service cannot be reached", "le service triage est injoignable";
     ErrConnectionLost => "the connection to the triage service was lost: try again", "la connexion au service triage a été perdue : réessayez";
     ErrVersionMismatch => "this program and the triage service are different versions: restart triage", "ce programme et le service triage ne sont pas de la même version : redémarrez triage";
-    ErrDiskFull => "the disk is full: this was not saved (everything saved before is intact)", "le disque est plein : rien n'a été enregistré (tout ce qui l'a été avant est intact)";
+    ErrDiskFull => "the disk is full: this change could not be confirmed as saved (everything confirmed before is intact); check it once space is freed", "le disque est plein : l'enregistrement de cette modification n'a pas pu être confirmé (tout ce qui a été confirmé avant est intact) ; vérifiez-la une fois de l'espace libéré";
     ErrReadOnly => "the data cannot be written: nothing was saved", "les données sont en lecture seule : rien n'a été enregistré";
     ErrDamaged => "a record is damaged: restore it from a backup or tell an administrator", "un enregistrement est endommagé : restaurez-le à partir d'une sauvegarde ou avisez un administrateur ou une administratrice";
     ErrNewerSchema => "the data was written by a newer version of triage: upgrade triage", "les données ont été écrites par une version plus récente de triage : mettez triage à jour";
     ErrForeignDirectory => "the data directory holds other data: choose the right one", "le répertoire de données contient d'autres données : choisissez le bon répertoire";
     ErrOwnerRunning => "another triage service holds the data directory", "un autre service triage occupe déjà le répertoire de données";
-    ErrStorage => "storage error: this was not saved; try again, and if it persists check the disk", "erreur de stockage : rien n'a été enregistré ; réessayez et, si l'erreur persiste, vérifiez le disque";
+    ErrStorage => "storage error: this change could not be confirmed as saved; check it before trying again, and if the error persists check the disk", "erreur de stockage : l'enregistrement de cette modification n'a pas pu être confirmé ; vérifiez-la avant de réessayer et, si l'erreur persiste, vérifiez le disque";
     ErrBadBackup => "the backup is not valid", "la sauvegarde n'est pas valide";
     ErrFileExists => "the file already exists: choose a new file name", "le fichier existe déjà : choisissez un nouveau nom de fichier";
     ErrLocalFile => "a file could not be read or written", "un fichier n'a pas pu être lu ou écrit";

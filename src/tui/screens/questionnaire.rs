@@ -283,7 +283,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         SaveState::Saving => Span::styled(Text::Saving.get(app.lang), view.theme.muted),
         SaveState::Saved => Span::styled(format!("✓ {}", Text::Saved.get(app.lang)), view.theme.ok),
         SaveState::Failed(message) => Span::styled(
-            format!("✗ {} — {}", Text::NotSaved.get(app.lang), clean(&message.render(app.lang))),
+            format!(
+                "✗ {} — {}",
+                if message.kind.outcome_unknown() { Text::NotConfirmed } else { Text::NotSaved }.get(app.lang),
+                clean(&message.render(app.lang))
+            ),
             view.theme.critical,
         ),
     };
