@@ -153,6 +153,6 @@ mod tests {
             .unwrap_or_else(|e| panic!("{}", e.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
         let results = resolve_results(&library, &[("phq9".to_string(), 17)], &[], &PersonContext::default()).unwrap();
         let suggestion = rules.suggest(&results);
-        assert_eq!(suggestion.reasons[0], "PHQ-9 17, moderately severe -> level 4");
+        assert_eq!(suggestion.reasons[0].to_string(), "PHQ-9 17, moderately severe -> level 4");
     }
 }

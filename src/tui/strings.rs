@@ -214,6 +214,19 @@ strings! {
     Level3 => "3 Guided digital or group", "3 Numérique accompagné ou groupe";
     Level4 => "4 Individual therapy", "4 Thérapie individuelle";
     Level5 => "5 Specialist or intensive care", "5 Soins spécialisés ou intensifs";
+    // Triage output (`triage match`, `--output-lang`); the reasons themselves are worded in
+    // `src/triage/wording.rs`, the triage core's part of the strings layer.
+    MatchLevelLine => "Level: {level}", "Niveau : {level}";
+    MatchOverridden => "  overridden by {by}: {reason} (suggested: {suggested})", "  modifié par {by} : {reason} (suggéré : {suggested})";
+    MatchThen => "  then: {level}", "  ensuite : {level}";
+    MatchRecommended => "Recommended:", "Recommandé :";
+    MatchNote => "Note: {note}", "Remarque : {note}";
+    MatchLeftOut => "Left out:", "Écartés :";
+    MatchRoleCrisis => " [crisis]", " [crise]";
+    MatchRoleSafetyNet => " [safety net]", " [filet de sécurité]";
+    MatchRoleNavigation => " [navigation]", " [orientation]";
+    MatchCall => "call {numbers}", "appeler le {numbers}";
+    MatchOr => " or ", " ou ";
     // Administration
     AdminTitle => "Administration: users and roles", "Administration : utilisateurs et rôles";
     AuditTitle => "Audit log", "Journal d'audit";
