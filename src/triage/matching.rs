@@ -742,6 +742,21 @@ mod tests {
             "critical flag (PHQ-9 suicidal ideation): the crisis line for QC clients"
         );
         assert!(first.reasons_in(UiLang::En).contains(&"offered in French".to_string()));
+        // The same reasons for a French reader: "offert en français", "texto", no English left.
+        let french = first.reasons_in(UiLang::Fr);
+        assert!(french.contains(&"offert en français".to_string()), "{french:?}");
+        assert!(
+            french.contains(
+                &"signalement critique (PHQ-9 idées suicidaires) : la ligne de crise pour la clientèle de QC"
+                    .to_string()
+            ),
+            "{french:?}"
+        );
+        assert!(french.iter().any(|r| r.starts_with("texto ")), "{french:?}");
+        assert!(
+            french.iter().all(|r| !r.contains("offered") && !r.contains("free") && !r.contains(" SMS")),
+            "{french:?}"
+        );
         assert!(ids(&outcome).contains(&"emergency-911"));
         let bounce = outcome.excluded.iter().find(|e| e.resource.id == "bounceback").unwrap();
         assert!(
