@@ -434,7 +434,7 @@ fn match_json(
                 json!({
                     "id": clean(&e.resource.id),
                     "name": clean(e.resource.name(lang)),
-                    "reasons": e.reasons().iter().map(|r| clean(r)).collect::<Vec<_>>(),
+                    "reasons": e.reasons_in(out).iter().map(|r| clean(r)).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -516,7 +516,7 @@ fn print_match_text(
         say!();
         say!("{}", Text::MatchLeftOut.get(out));
         for e in &outcome.excluded {
-            let reasons: Vec<String> = e.reasons().iter().map(|r| clean(r)).collect();
+            let reasons: Vec<String> = e.reasons_in(out).iter().map(|r| clean(r)).collect();
             say!("  - {}: {}", clean(&e.resource.id), reasons.join("; "));
         }
     }

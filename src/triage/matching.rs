@@ -26,12 +26,13 @@
 
 use std::sync::Arc;
 
-use super::catalog::{Audience, Catalog, Coverage, Resource};
+use super::catalog::{Catalog, Coverage, Resource};
 use super::facts::Results;
 use super::level::Level;
 use super::rules::{Need, RuleSet};
 use super::vocab::{Condition, Cost, Criterion, Lang, Modality, Population, Province, Status};
 use super::wording::{CrisisLineKind, Evidence, Reason, Risk};
+use crate::instrument::Lang as UiLang;
 
 /// Who the client is and what they can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,13 +120,76 @@ struct LeftOutContext {
     offered: Vec<Level>,
     care_level: Level,
     /// The conditions the results show, in the needs' order.
-    shown: Vec<&'static str>,
+    shown: Vec<Condition>,
 }
 
 impl Exclusion<'_> {
-    /// Why the resource was left out, as sentences (never empty).
+    /// Why the resource was left out, as sentences in English (never empty).
     pub fn reasons(&self) -> Vec<String> {
+        self.reasons_in(UiLang::En)
+    }
+
+    /// Why the resource was left out, as sentences in `lang` (never empty).
+    pub fn reasons_in(&self, lang: UiLang) -> Vec<String> {
         let context = &*self.context;
+        if lang == UiLang::Fr {
+            return match self.why {
+                LeftOut::Blocked => {
+                    let lifts = lifts_for(&context.lifted, self.resource);
+                    let mut out = Vec::new();
+                    blockers(
+                        self.resource,
+                        &context.profile,
+                        &context.populations,
+                        &context.criteria,
+                        &lifts,
+                        &mut |r| out.push(r(lang)),
+                    );
+                    out
+                }
+                LeftOut::NotAlone => {
+                    vec![
+                        "pas 24 h sur 24, et aucune ligne de crise 24 h sur 24 n'a pu être indiquée avec elle"
+                            .to_string(),
+                    ]
+                }
+                LeftOut::NotOffered { crisis_only, level_misfit, irrelevant } => {
+                    let mut reasons = Vec::new();
+                    if crisis_only {
+                        reasons.push("service de crise : indiqué en premier quand un risque est signalé".to_string());
+                    } else if level_misfit {
+                        let levels: Vec<&str> = self.resource.levels.iter().map(|l| l.as_str()).collect();
+                        let wanted: Vec<&str> = context.offered.iter().map(|l| l.as_str()).collect();
+                        reasons.push(format!(
+                            "niveau {} ne convient pas à : {} (offerts : {})",
+                            levels.join("/"),
+                            super::wording::level_phrase(context.care_level, lang),
+                            wanted.join(", ")
+                        ));
+                    }
+                    if irrelevant {
+                        let helps: Vec<&str> = self
+                            .resource
+                            .conditions
+                            .iter()
+                            .map(|c| super::wording::condition_words(*c, lang))
+                            .collect();
+                        let shown = if context.shown.is_empty() {
+                            "aucun besoin précis".to_string()
+                        } else {
+                            context
+                                .shown
+                                .iter()
+                                .map(|c| super::wording::condition_words(*c, lang))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        reasons.push(format!("aide pour : {} ; les résultats montrent : {shown}", helps.join(", ")));
+                    }
+                    reasons
+                }
+            };
+        }
         match self.why {
             LeftOut::Blocked => {
                 let lifts = lifts_for(&context.lifted, self.resource);
@@ -152,7 +216,7 @@ impl Exclusion<'_> {
                     let shown = if context.shown.is_empty() {
                         "no specific need".to_string()
                     } else {
-                        context.shown.join(", ")
+                        context.shown.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
                     };
                     reasons.push(format!("helps with {}; the results show {shown}", helps.join(", ")));
                 }
@@ -283,7 +347,7 @@ pub fn match_resources_lifting<'a>(
         lifted: lifted.to_vec(),
         offered: offered.to_vec(),
         care_level,
-        shown: needs.iter().flat_map(|n| n.conditions.iter().map(|c| c.as_str())).collect(),
+        shown: needs.iter().flat_map(|n| n.conditions.iter().copied()).collect(),
     });
     let left_out = |resource: &'a Resource, why: LeftOut| Exclusion { resource, why, context: context.clone() };
 
@@ -501,11 +565,6 @@ fn title(results: &Results, instrument: &str) -> String {
     results.result(instrument).map_or_else(|| instrument.to_uppercase(), |r| r.title.clone())
 }
 
-/// Who an audience is, in English, for the reasons a resource was left out.
-fn audience_phrase(audience: &Audience, populations: &[Population]) -> String {
-    super::wording::audience_words(audience, populations, crate::instrument::Lang::En)
-}
-
 /// `Some(true)`: the primary crisis line for this province; `Some(false)`: the national primary
 /// line; `None`: not a primary line here.
 fn is_primary(resource: &Resource, province: Province) -> Option<bool> {
@@ -583,7 +642,7 @@ fn hard_blockers(
     lifted: &[&LiftedExclusion],
 ) -> Vec<String> {
     let mut out = Vec::new();
-    blockers(resource, profile, populations, criteria, lifted, &mut |reason| out.push(reason()));
+    blockers(resource, profile, populations, criteria, lifted, &mut |reason| out.push(reason(UiLang::En)));
     out
 }
 
@@ -600,6 +659,9 @@ fn is_blocked(
     blocked
 }
 
+/// A reason left out, as a function that writes it in a language.
+type Wording<'a> = dyn Fn(UiLang) -> String + 'a;
+
 /// Calls `out` with each reason a resource can never be offered to this client, as a
 /// function that writes the sentence (called only by those who read it).
 fn blockers(
@@ -608,61 +670,112 @@ fn blockers(
     populations: &[Population],
     criteria: &[(Criterion, Evidence)],
     lifted: &[&LiftedExclusion],
-    out: &mut dyn FnMut(&dyn Fn() -> String),
+    out: &mut dyn FnMut(&Wording),
 ) {
+    let fr = |lang: UiLang| lang == UiLang::Fr;
     match resource.status {
         Status::Active => {}
-        Status::Defunct => {
-            out(&|| format!("defunct: {}", resource.status_note.as_deref().unwrap_or("no longer operating")))
-        }
-        Status::Unverified => out(&|| {
-            format!(
-                "not verified, not shown to clients: {}",
-                resource.status_note.as_deref().unwrap_or("status unconfirmed")
-            )
+        // The status note is the catalog's own text, as it stands.
+        Status::Defunct => out(&|lang| match (fr(lang), resource.status_note.as_deref()) {
+            (false, note) => format!("defunct: {}", note.unwrap_or("no longer operating")),
+            (true, Some(note)) => format!("fermé : {note}"),
+            (true, None) => "fermé : n'est plus en activité".to_string(),
+        }),
+        Status::Unverified => out(&|lang| match (fr(lang), resource.status_note.as_deref()) {
+            (false, note) => format!("not verified, not shown to clients: {}", note.unwrap_or("status unconfirmed")),
+            (true, Some(note)) => format!("non vérifié, jamais montré à la clientèle : {note}"),
+            (true, None) => "non vérifié, jamais montré à la clientèle : statut non confirmé".to_string(),
         }),
     }
     if !resource.covers(profile.province, populations) {
-        out(&|| format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text()));
+        out(&|lang| {
+            if fr(lang) {
+                format!("non offert dans : {} (couvre : {})", profile.province.code(), resource.coverage_text())
+            } else {
+                format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text())
+            }
+        });
     }
     let too_young = resource.min_age.is_some_and(|m| profile.age < m);
     let too_old = resource.max_age.is_some_and(|m| profile.age > m);
     if too_young || too_old {
-        out(&|| {
-            format!(
-                "for ages {}-{}; client is {}",
-                resource.min_age.map_or_else(|| "0".into(), |m| m.to_string()),
-                resource.max_age.map_or_else(|| "any".into(), |m| m.to_string()),
-                profile.age
-            )
+        out(&|lang| {
+            let min = resource.min_age.map_or_else(|| "0".into(), |m| m.to_string());
+            if fr(lang) {
+                let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
+                format!("pour les {min} à {max} ans ; la personne a {} ans", profile.age)
+            } else {
+                let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
+                format!("for ages {min}-{max}; client is {}", profile.age)
+            }
         });
     }
     if let Some(audience) = &resource.audience
         && !resource.is_open_to(populations)
     {
-        out(&|| format!("only for {}; the client is not in that group", audience_phrase(audience, populations)));
+        out(&|lang| {
+            let who = super::wording::audience_words(audience, populations, lang);
+            if fr(lang) {
+                format!("seulement pour {who} ; la personne ne fait pas partie de ce groupe")
+            } else {
+                format!("only for {who}; the client is not in that group")
+            }
+        });
     }
     if profile.no_internet && resource.needs_internet {
-        out(&|| "needs internet; the client has no internet access".to_string());
+        out(&|lang| {
+            if fr(lang) {
+                "demande Internet ; la personne n'a pas accès à Internet"
+            } else {
+                "needs internet; the client has no internet access"
+            }
+            .to_string()
+        });
     }
     if profile.no_smartphone && resource.needs_smartphone {
-        out(&|| "needs a smartphone app; the client has no smartphone".to_string());
+        out(&|lang| {
+            if fr(lang) {
+                "demande une application mobile ; la personne n'a pas de téléphone intelligent"
+            } else {
+                "needs a smartphone app; the client has no smartphone"
+            }
+            .to_string()
+        });
     }
     if profile.phone_only && !resource.reachable_by_phone() {
-        out(&|| "cannot be reached by a phone call; the client uses the phone only".to_string());
+        out(&|lang| {
+            if fr(lang) {
+                "ne peut pas être joint par un appel ; la personne utilise le téléphone seulement"
+            } else {
+                "cannot be reached by a phone call; the client uses the phone only"
+            }
+            .to_string()
+        });
     }
     if profile.free_only && resource.cost != Cost::Free {
-        out(&|| format!("cost is {}; the client needs free services", resource.cost));
+        out(&|lang| {
+            if fr(lang) {
+                format!(
+                    "{} ; la personne a besoin de services gratuits",
+                    super::wording::cost_words(resource.cost, lang)
+                )
+            } else {
+                format!("cost is {}; the client needs free services", resource.cost)
+            }
+        });
     }
     for (criterion, why) in criteria {
         if resource.exclusions.contains(criterion) && !lifted.iter().any(|l| l.criterion == *criterion) {
-            out(&|| format!("excludes clients with {} ({why})", criterion_phrase(*criterion)));
+            out(&|lang| {
+                let what = super::wording::criterion_words(*criterion, lang);
+                if fr(lang) {
+                    format!("exclut les personnes qui présentent {what} ({})", why.render(lang))
+                } else {
+                    format!("excludes clients with {what} ({why})")
+                }
+            });
         }
     }
-}
-
-fn criterion_phrase(c: Criterion) -> &'static str {
-    super::wording::criterion_words(c, crate::instrument::Lang::En)
 }
 
 #[cfg(test)]
@@ -862,6 +975,13 @@ mod tests {
         assert!(outcome.recommendations.iter().all(|r| !r.resource.needs_internet));
         assert!(outcome.excluded.iter().any(|e| e.resource.id == "ns-emh"
             && e.reasons().contains(&"needs internet; the client has no internet access".to_string())));
+        // The same reasons in French, one for one.
+        let ns = outcome.excluded.iter().find(|e| e.resource.id == "ns-emh").unwrap();
+        assert_eq!(ns.reasons_in(UiLang::Fr).len(), ns.reasons().len());
+        assert!(
+            ns.reasons_in(UiLang::Fr).contains(&"demande Internet ; la personne n'a pas accès à Internet".to_string())
+        );
+        assert!(outcome.excluded.iter().all(|e| !e.reasons_in(UiLang::Fr).is_empty()));
         p.phone_only = true;
         let (_, outcome) = run(&catalog, &p, &[("phq9", 6)], &[]);
         assert!(outcome.recommendations.iter().all(|r| r.resource.reachable_by_phone()));

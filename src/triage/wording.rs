@@ -588,7 +588,7 @@ fn service_lang(service: ServiceLang, lang: Lang) -> &'static str {
     }
 }
 
-fn cost_words(cost: Cost, lang: Lang) -> &'static str {
+pub fn cost_words(cost: Cost, lang: Lang) -> &'static str {
     match (cost, lang) {
         (Cost::Free, Lang::En) => "free",
         (Cost::FreeWhereFunded, Lang::En) => "free where a province or partner funds it",

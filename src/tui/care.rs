@@ -47,6 +47,8 @@ pub struct Liftable {
     pub criterion: Criterion,
     /// Why the exclusion applies ("excludes clients with suicide risk (...)").
     pub why: String,
+    /// The same in French, for a French interface.
+    pub why_fr: String,
 }
 
 /// What a clinician decided that changes the plan: the final level (matching follows it) and
@@ -193,12 +195,18 @@ impl Care {
                 let exclusions = &e.resource.exclusions;
                 criteria.iter().filter(move |(c, _)| *c != Criterion::AcuteRisk && exclusions.contains(c)).filter_map(
                     move |(c, _)| {
-                        let why = e.reasons().into_iter().find(|r| r.starts_with("excludes clients with"))?;
+                        let english = e.reasons();
+                        let at = english.iter().position(|r| r.starts_with("excludes clients with"))?;
+                        let why = english.get(at)?.clone();
+                        // Both lists come from the same checks, in the same order.
+                        let why_fr =
+                            e.reasons_in(crate::instrument::Lang::Fr).get(at).cloned().unwrap_or_else(|| why.clone());
                         Some(Liftable {
                             resource: e.resource.id.clone(),
                             name: e.resource.name(lang).to_string(),
                             criterion: *c,
                             why,
+                            why_fr,
                         })
                     },
                 )

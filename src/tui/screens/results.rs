@@ -197,7 +197,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         for (index, liftable) in state.plan.liftable.iter().enumerate() {
             let line = Line::from(vec![
                 Span::styled(format!("  {}  ", index + 1), view.theme.key),
-                Span::raw(format!("{}: {}", clean(&liftable.name), clean(&liftable.why))),
+                Span::raw(format!(
+                    "{}: {}",
+                    clean(&liftable.name),
+                    clean(if app.lang == Lang::Fr { &liftable.why_fr } else { &liftable.why })
+                )),
             ]);
             level_lines.push(if lifting.choice == Some(index) { line.style(view.theme.selected) } else { line });
         }
