@@ -279,6 +279,28 @@ const CASES: &[Case] = &[
         excludes: &[],
         note: "No service in the catalog offers level 5 care this client can reach",
     },
+    Case {
+        name: "francophone in Quebec, output in French",
+        args: "--age 34 --province QC --lang fr --output-lang fr --result phq9=22 --flag suicidal_ideation",
+        level: "crisis",
+        first: &["qc-suicide", "crisis-988", "qc-info-social-811"],
+        reasons: &[
+            (
+                "qc-suicide",
+                "signalement critique (PHQ-9 idées suicidaires) : la ligne de crise pour la clientèle de QC",
+            ),
+            ("qc-suicide", "offert en français"),
+            ("qc-suicide", "gratuit"),
+            ("qc-suicide", "texto au 535353 (texto ordinaire, sans données mobiles)"),
+            (
+                "crisis-988",
+                "signalement critique (PHQ-9 idées suicidaires) : ligne de crise nationale 24 h sur 24, 7 jours sur 7",
+            ),
+        ],
+        includes: &["emergency-911"],
+        excludes: &["bounceback", "trans-lifeline", "talk-suicide-canada"],
+        note: "",
+    },
 ];
 
 fn run_json(args: &[&str]) -> Value {
@@ -333,6 +355,39 @@ fn level_reasons_name_the_result_and_the_level() {
     assert_eq!(v["level_reasons"][0], "PHQ-9 17, moderately severe -> level 4");
     assert_eq!(v["suggested_level"], "4");
     assert_eq!(v["override"], Value::Null);
+}
+
+#[test]
+fn the_text_output_follows_output_lang_and_english_is_the_default() {
+    let run = |extra: &[&str]| {
+        let output = Command::cargo_bin("triage")
+            .unwrap()
+            .arg("match")
+            .args(["--age", "30", "--province", "ON", "--lang", "fr", "--result", "phq9=17"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let english = run(&[]);
+    assert!(english.contains("Level: 4: individual therapy or structured psychotherapy"), "{english}");
+    assert!(english.contains("  because PHQ-9 17, moderately severe -> level 4"), "{english}");
+    assert!(english.contains("Recommended:"), "{english}");
+    let french = run(&["--output-lang", "fr"]);
+    assert!(french.contains("Niveau : 4 : thérapie individuelle ou psychothérapie structurée"), "{french}");
+    assert!(french.contains("  car PHQ-9 17, moderately severe -> niveau 4"), "{french}");
+    assert!(french.contains("Recommandé :"), "{french}");
+    assert!(french.contains("- offert en français"), "{french}");
+    for english_word in ["Recommended", "because", "offered in", "reachable by phone", "(plain SMS"] {
+        assert!(!french.contains(english_word), "{english_word:?} in {french}");
+    }
+    let bad = Command::cargo_bin("triage")
+        .unwrap()
+        .args(["match", "--age", "30", "--province", "ON", "--lang", "en", "--output-lang", "de"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]

@@ -32,6 +32,8 @@ use crate::triage::level::{Level, LevelDecision};
 use crate::triage::matching::{ClientProfile, LiftedExclusion, MatchLevel, MatchOutcome, match_resources_lifting};
 use crate::triage::rules::RuleSet;
 use crate::triage::vocab::{Criterion, Lang, Population, Province};
+use crate::triage::wording::LevelReason;
+use crate::tui::strings::{Text, fill};
 
 #[derive(Debug, Subcommand)]
 pub enum TriageCommand {
@@ -107,7 +109,15 @@ pub struct MatchArgs {
     pub explain: bool,
     #[arg(long)]
     pub json: bool,
+    /// The language of the output: `en` (the default) or `fr`. Levels, reasons and notes are
+    /// written in it; `--lang` is the client's language, which decides the matching. JSON keeps
+    /// its keys, and its `reasons`, `level_reasons` and `notes` follow this flag too.
+    #[arg(long = "output-lang", value_parser = parse_output_lang, default_value = "en")]
+    pub output_lang: UiLang,
 }
+
+/// The language of what this command prints.
+pub type UiLang = crate::instrument::Lang;
 
 #[derive(Debug, Subcommand)]
 pub enum ResourcesCommand {
@@ -150,6 +160,13 @@ fn parse_province(text: &str) -> Result<Province, String> {
 }
 fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| Lang::unknown(text))
+}
+fn parse_output_lang(text: &str) -> Result<UiLang, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "en" => Ok(UiLang::En),
+        "fr" => Ok(UiLang::Fr),
+        _ => Err(format!("unknown output language `{}`; expected en or fr", clean(text))),
+    }
 }
 fn parse_population(text: &str) -> Result<Population, String> {
     Population::parse(text).ok_or_else(|| Population::unknown(text))
@@ -302,11 +319,11 @@ fn run_match(args: &MatchArgs) -> ExitCode {
             if args.override_by.is_some() || args.override_reason.is_some() {
                 return bad_input("--override-by and --override-reason need --override-level");
             }
-            LevelDecision::accept(suggestion.level, suggestion.reasons.clone())
+            LevelDecision::accept(suggestion.level, english(&suggestion.reasons))
         }
         Some(level) => match LevelDecision::with_override(
             suggestion.level,
-            suggestion.reasons.clone(),
+            english(&suggestion.reasons),
             *level,
             args.override_by.as_deref().unwrap_or(""),
             args.override_reason.as_deref().unwrap_or(""),
@@ -337,15 +354,31 @@ fn run_match(args: &MatchArgs) -> ExitCode {
     let level = MatchLevel { level: decision.final_level, step_level };
     let outcome = match_resources_lifting(&catalog, &rules, &profile, &results, level, &args.lift_exclusions);
     if args.json {
-        say!("{}", match_json(&decision, step_level, &outcome, args.lang, args.explain));
+        let shown = Shown { lang: args.lang, out: args.output_lang, explain: args.explain };
+        say!("{}", match_json(&decision, &suggestion.reasons, step_level, &outcome, shown));
     } else {
-        print_match_text(&decision, step_level, &outcome, args.lang, args.explain);
+        let shown = Shown { lang: args.lang, out: args.output_lang, explain: args.explain };
+        print_match_text(&decision, &suggestion.reasons, step_level, &outcome, shown);
     }
     ExitCode::SUCCESS
 }
 
 fn clean(text: &str) -> String {
     terminal_text(text, false)
+}
+
+/// The level reasons as the decision records them: in English, as every record has.
+fn english(reasons: &[LevelReason]) -> Vec<String> {
+    reasons.iter().map(ToString::to_string).collect()
+}
+
+/// How a match is shown: the client's language (resource names), the output's language, and
+/// whether to explain what was left out.
+#[derive(Clone, Copy)]
+struct Shown {
+    lang: Lang,
+    out: UiLang,
+    explain: bool,
 }
 
 fn resource_json(r: &Resource, lang: Lang) -> serde_json::Map<String, Value> {
@@ -360,14 +393,21 @@ fn resource_json(r: &Resource, lang: Lang) -> serde_json::Map<String, Value> {
     m
 }
 
-fn match_json(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>, lang: Lang, explain: bool) -> Value {
+fn match_json(
+    decision: &LevelDecision,
+    level_reasons: &[LevelReason],
+    step: Level,
+    outcome: &MatchOutcome<'_>,
+    shown: Shown,
+) -> Value {
+    let Shown { lang, out, explain } = shown;
     let resources: Vec<Value> = outcome
         .recommendations
         .iter()
         .map(|rec| {
             let mut m = resource_json(rec.resource, lang);
             m.insert("role".into(), json!(rec.role));
-            m.insert("reasons".into(), json!(rec.reasons.iter().map(|r| clean(r)).collect::<Vec<_>>()));
+            m.insert("reasons".into(), json!(rec.reasons.iter().map(|r| clean(&r.render(out))).collect::<Vec<_>>()));
             Value::Object(m)
         })
         .collect();
@@ -375,7 +415,7 @@ fn match_json(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>,
     top.insert("level".into(), json!(decision.final_level));
     top.insert("suggested_level".into(), json!(decision.suggested));
     top.insert("step_level".into(), json!(step));
-    top.insert("level_reasons".into(), json!(decision.reasons));
+    top.insert("level_reasons".into(), json!(level_reasons.iter().map(|r| r.render(out)).collect::<Vec<_>>()));
     top.insert(
         "override".into(),
         match (&decision.override_by, &decision.override_reason) {
@@ -385,7 +425,7 @@ fn match_json(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>,
     );
     top.insert("flagged".into(), json!(outcome.flagged));
     top.insert("resources".into(), Value::Array(resources));
-    top.insert("notes".into(), json!(outcome.notes));
+    top.insert("notes".into(), json!(outcome.notes.iter().map(|n| n.render(out)).collect::<Vec<_>>()));
     if explain {
         let excluded: Vec<Value> = outcome
             .excluded
@@ -394,7 +434,7 @@ fn match_json(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>,
                 json!({
                     "id": clean(&e.resource.id),
                     "name": clean(e.resource.name(lang)),
-                    "reasons": e.reasons().iter().map(|r| clean(r)).collect::<Vec<_>>(),
+                    "reasons": e.reasons_in(out).iter().map(|r| clean(r)).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -403,15 +443,17 @@ fn match_json(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>,
     Value::Object(top)
 }
 
-fn contact_line(r: &Resource) -> String {
+fn contact_line(r: &Resource, out: UiLang) -> String {
     let mut parts = Vec::new();
     if !r.phone.is_empty() {
-        parts.push(format!("call {}", r.phone.join(" or ")));
+        parts.push(fill(Text::MatchCall, out, &[("numbers", r.phone.join(Text::MatchOr.get(out)))]));
     }
     if let Some(t) = r.text.first() {
-        parts.push(match &r.text_keyword {
-            Some(k) => format!("text {k} to {t}"),
-            None => format!("text {t}"),
+        let text = crate::triage::wording::text_verb(out);
+        parts.push(match (&r.text_keyword, out) {
+            (Some(k), UiLang::En) => format!("{text} {k} to {t}"),
+            (Some(k), UiLang::Fr) => format!("{text} {k} au {t}"),
+            (None, _) => format!("{text} {t}"),
         });
     }
     if let Some(u) = &r.url {
@@ -421,46 +463,60 @@ fn contact_line(r: &Resource) -> String {
     clean(&parts.join(" | "))
 }
 
-fn print_match_text(decision: &LevelDecision, step: Level, outcome: &MatchOutcome<'_>, lang: Lang, explain: bool) {
-    say!("Level: {}", decision.final_level.description());
+fn print_match_text(
+    decision: &LevelDecision,
+    level_reasons: &[LevelReason],
+    step: Level,
+    outcome: &MatchOutcome<'_>,
+    shown: Shown,
+) {
+    let Shown { lang, out, explain } = shown;
+    let describe = |level: Level| crate::triage::wording::level_description(level, out).to_string();
+    say!("{}", fill(Text::MatchLevelLine, out, &[("level", describe(decision.final_level))]));
     if decision.is_overridden() {
         say!(
-            "  overridden by {}: {} (suggested: {})",
-            clean(decision.override_by.as_deref().unwrap_or("")),
-            clean(decision.override_reason.as_deref().unwrap_or("")),
-            decision.suggested.description()
+            "{}",
+            fill(
+                Text::MatchOverridden,
+                out,
+                &[
+                    ("by", clean(decision.override_by.as_deref().unwrap_or(""))),
+                    ("reason", clean(decision.override_reason.as_deref().unwrap_or(""))),
+                    ("suggested", describe(decision.suggested)),
+                ],
+            )
         );
     }
     if decision.final_level == Level::Crisis {
-        say!("  then: {}", step.description());
+        say!("{}", fill(Text::MatchThen, out, &[("level", describe(step))]));
     }
-    for reason in &decision.reasons {
-        say!("  because {}", clean(reason));
+    for reason in level_reasons {
+        say!("  {} {}", Text::Because.get(out), clean(&reason.render(out)));
     }
     say!();
-    say!("Recommended:");
+    say!("{}", Text::MatchRecommended.get(out));
     for (n, rec) in outcome.recommendations.iter().enumerate() {
         let role = match rec.role {
-            crate::triage::matching::Role::Crisis => " [crisis]",
-            crate::triage::matching::Role::SafetyNet => " [safety net]",
-            crate::triage::matching::Role::Navigation => " [navigation]",
+            crate::triage::matching::Role::Crisis => Text::MatchRoleCrisis.get(out),
+            crate::triage::matching::Role::SafetyNet => Text::MatchRoleSafetyNet.get(out),
+            crate::triage::matching::Role::Navigation => Text::MatchRoleNavigation.get(out),
             crate::triage::matching::Role::Care => "",
         };
         say!("{:>3}. {}{} ({})", n + 1, clean(rec.resource.name(lang)), role, clean(&rec.resource.id));
-        say!("     {}", contact_line(rec.resource));
+        say!("     {}", contact_line(rec.resource, out));
         for reason in &rec.reasons {
-            say!("     - {}", clean(reason));
+            say!("     - {}", clean(&reason.render(out)));
         }
     }
     for note in &outcome.notes {
         say!();
-        say!("Note: {}", clean(note));
+        say!("{}", fill(Text::MatchNote, out, &[("note", clean(&note.render(out)))]));
     }
     if explain {
         say!();
-        say!("Left out:");
+        say!("{}", Text::MatchLeftOut.get(out));
         for e in &outcome.excluded {
-            let reasons: Vec<String> = e.reasons().iter().map(|r| clean(r)).collect();
+            let reasons: Vec<String> = e.reasons_in(out).iter().map(|r| clean(r)).collect();
             say!("  - {}: {}", clean(&e.resource.id), reasons.join("; "));
         }
     }

@@ -8,6 +8,9 @@ use super::vocab::Severity;
 pub struct BandInfo {
     pub id: String,
     pub label: String,
+    /// The label in French (our own interface text in the instrument file; the English label
+    /// where a file gives none).
+    pub label_fr: String,
 }
 
 /// A flag an instrument can raise.
@@ -347,12 +350,15 @@ pub(crate) mod fake {
         }
         fn bands(&self, instrument: &str) -> Vec<BandInfo> {
             spec(instrument).map_or_else(Vec::new, |s| {
-                s.bands.iter().map(|b| BandInfo { id: b.0.to_string(), label: b.1.to_string() }).collect()
+                s.bands
+                    .iter()
+                    .map(|b| BandInfo { id: b.0.to_string(), label: b.1.to_string(), label_fr: b.1.to_string() })
+                    .collect()
             })
         }
         fn band_of(&self, instrument: &str, total: i64) -> Option<BandInfo> {
             let b = spec(instrument)?.bands.iter().find(|b| b.2 <= total && total <= b.3)?;
-            Some(BandInfo { id: b.0.to_string(), label: b.1.to_string() })
+            Some(BandInfo { id: b.0.to_string(), label: b.1.to_string(), label_fr: b.1.to_string() })
         }
         fn positive_at(&self, instrument: &str, total: i64, context: &PersonContext) -> Option<bool> {
             let s = spec(instrument)?;

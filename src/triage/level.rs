@@ -61,36 +61,20 @@ impl Level {
         }
     }
 
-    /// A short description for people.
+    /// A short description for people, in English ([`super::wording::level_description`]
+    /// has both languages).
     pub fn description(self) -> &'static str {
-        match self {
-            Level::Crisis => "crisis: immediate response",
-            Level::One => "1: information and self-help",
-            Level::Two => "2: self-guided digital",
-            Level::Three => "3: guided digital or group",
-            Level::Four => "4: individual therapy or structured psychotherapy",
-            Level::Five => "5: specialist or intensive care",
-        }
+        super::wording::level_description(self, crate::instrument::Lang::En)
     }
 
-    /// The care the level stands for, as in "the service must arrange ...".
+    /// The care the level stands for, as in "the service must arrange ...", in English.
     pub fn kind_of_care(self) -> &'static str {
-        match self {
-            Level::Crisis => "an immediate crisis response",
-            Level::One => "information and self-help",
-            Level::Two => "self-guided digital care",
-            Level::Three => "guided digital or group care",
-            Level::Four => "individual therapy or structured psychotherapy",
-            Level::Five => "specialist or intensive care",
-        }
+        super::wording::kind_of_care(self, crate::instrument::Lang::En)
     }
 
-    /// "level 4" or "crisis", as used in reasons.
+    /// "level 4" or "crisis", as used in reasons, in English.
     pub fn phrase(self) -> String {
-        match self {
-            Level::Crisis => "crisis".to_string(),
-            other => format!("level {}", other.as_str()),
-        }
+        super::wording::level_phrase(self, crate::instrument::Lang::En)
     }
 }
 

@@ -38,7 +38,15 @@ impl Facts for TotalOnly {
 
 fn default_bands(instrument: &Instrument) -> Vec<BandInfo> {
     instrument.default_scheme.and_then(|i| instrument.band_schemes.get(i)).map_or_else(Vec::new, |scheme| {
-        scheme.bands.iter().map(|b| BandInfo { id: b.id.clone(), label: b.label.get(Lang::En).to_string() }).collect()
+        scheme
+            .bands
+            .iter()
+            .map(|b| BandInfo {
+                id: b.id.clone(),
+                label: b.label.get(Lang::En).to_string(),
+                label_fr: b.label.get(Lang::Fr).to_string(),
+            })
+            .collect()
     })
 }
 
@@ -68,7 +76,11 @@ impl InstrumentFacts for Library {
             return None;
         }
         let band = i.band_for(scheme_index, total)?;
-        Some(BandInfo { id: band.id.clone(), label: band.label.get(Lang::En).to_string() })
+        Some(BandInfo {
+            id: band.id.clone(),
+            label: band.label.get(Lang::En).to_string(),
+            label_fr: band.label.get(Lang::Fr).to_string(),
+        })
     }
 
     fn positive_at(&self, instrument: &str, total: i64, context: &PersonContext) -> Option<bool> {
@@ -153,6 +165,6 @@ mod tests {
             .unwrap_or_else(|e| panic!("{}", e.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")));
         let results = resolve_results(&library, &[("phq9".to_string(), 17)], &[], &PersonContext::default()).unwrap();
         let suggestion = rules.suggest(&results);
-        assert_eq!(suggestion.reasons[0], "PHQ-9 17, moderately severe -> level 4");
+        assert_eq!(suggestion.reasons[0].to_string(), "PHQ-9 17, moderately severe -> level 4");
     }
 }

@@ -26,11 +26,13 @@
 
 use std::sync::Arc;
 
-use super::catalog::{Audience, Catalog, Coverage, Resource};
+use super::catalog::{Catalog, Coverage, Resource};
 use super::facts::Results;
 use super::level::Level;
 use super::rules::{Need, RuleSet};
 use super::vocab::{Condition, Cost, Criterion, Lang, Modality, Population, Province, Status};
+use super::wording::{CrisisLineKind, Evidence, Reason, Risk};
+use crate::instrument::Lang as UiLang;
 
 /// Who the client is and what they can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,7 +78,15 @@ pub enum Role {
 pub struct Recommendation<'a> {
     pub resource: &'a Resource,
     pub role: Role,
-    pub reasons: Vec<String>,
+    /// Why, as data: [`Reason::render`] writes them in the reader's language.
+    pub reasons: Vec<Reason>,
+}
+
+impl Recommendation<'_> {
+    /// The reasons as sentences in `lang`.
+    pub fn reasons_in(&self, lang: crate::instrument::Lang) -> Vec<String> {
+        super::wording::render_all(&self.reasons, lang)
+    }
 }
 
 /// One entry left out, and why. Why is kept as data and written out only when read
@@ -105,18 +115,81 @@ enum LeftOut {
 struct LeftOutContext {
     profile: ClientProfile,
     populations: Vec<Population>,
-    criteria: Vec<(Criterion, String)>,
+    criteria: Vec<(Criterion, Evidence)>,
     lifted: Vec<LiftedExclusion>,
     offered: Vec<Level>,
     care_level: Level,
     /// The conditions the results show, in the needs' order.
-    shown: Vec<&'static str>,
+    shown: Vec<Condition>,
 }
 
 impl Exclusion<'_> {
-    /// Why the resource was left out, as sentences (never empty).
+    /// Why the resource was left out, as sentences in English (never empty).
     pub fn reasons(&self) -> Vec<String> {
+        self.reasons_in(UiLang::En)
+    }
+
+    /// Why the resource was left out, as sentences in `lang` (never empty).
+    pub fn reasons_in(&self, lang: UiLang) -> Vec<String> {
         let context = &*self.context;
+        if lang == UiLang::Fr {
+            return match self.why {
+                LeftOut::Blocked => {
+                    let lifts = lifts_for(&context.lifted, self.resource);
+                    let mut out = Vec::new();
+                    blockers(
+                        self.resource,
+                        &context.profile,
+                        &context.populations,
+                        &context.criteria,
+                        &lifts,
+                        &mut |r| out.push(r(lang)),
+                    );
+                    out
+                }
+                LeftOut::NotAlone => {
+                    vec![
+                        "pas 24 h sur 24, et aucune ligne de crise 24 h sur 24 n'a pu être indiquée avec elle"
+                            .to_string(),
+                    ]
+                }
+                LeftOut::NotOffered { crisis_only, level_misfit, irrelevant } => {
+                    let mut reasons = Vec::new();
+                    if crisis_only {
+                        reasons.push("service de crise : indiqué en premier quand un risque est signalé".to_string());
+                    } else if level_misfit {
+                        let levels: Vec<&str> = self.resource.levels.iter().map(|l| l.as_str()).collect();
+                        let wanted: Vec<&str> = context.offered.iter().map(|l| l.as_str()).collect();
+                        reasons.push(format!(
+                            "niveau {} ne convient pas à : {} (offerts : {})",
+                            levels.join("/"),
+                            super::wording::level_phrase(context.care_level, lang),
+                            wanted.join(", ")
+                        ));
+                    }
+                    if irrelevant {
+                        let helps: Vec<&str> = self
+                            .resource
+                            .conditions
+                            .iter()
+                            .map(|c| super::wording::condition_words(*c, lang))
+                            .collect();
+                        let shown = if context.shown.is_empty() {
+                            "aucun besoin précis".to_string()
+                        } else {
+                            context
+                                .shown
+                                .iter()
+                                .map(|c| super::wording::condition_words(*c, lang))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        };
+                        reasons.push(format!("aide pour : {} ; les résultats montrent : {shown}", helps.join(", ")));
+                    }
+                    reasons
+                }
+            };
+        }
         match self.why {
             LeftOut::Blocked => {
                 let lifts = lifts_for(&context.lifted, self.resource);
@@ -143,7 +216,7 @@ impl Exclusion<'_> {
                     let shown = if context.shown.is_empty() {
                         "no specific need".to_string()
                     } else {
-                        context.shown.join(", ")
+                        context.shown.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
                     };
                     reasons.push(format!("helps with {}; the results show {shown}", helps.join(", ")));
                 }
@@ -164,9 +237,16 @@ pub struct MatchOutcome<'a> {
     pub recommendations: Vec<Recommendation<'a>>,
     pub excluded: Vec<Exclusion<'a>>,
     /// Things a clinician must know (e.g. no service in the catalog fits the level).
-    pub notes: Vec<String>,
+    pub notes: Vec<Reason>,
     /// Whether the crisis block came first.
     pub flagged: bool,
+}
+
+impl MatchOutcome<'_> {
+    /// The notes as sentences in `lang`.
+    pub fn notes_in(&self, lang: crate::instrument::Lang) -> Vec<String> {
+        super::wording::render_all(&self.notes, lang)
+    }
 }
 
 /// The level the match is for: the final level (after any override), and the level of care
@@ -196,17 +276,9 @@ impl LiftedExclusion {
 
 struct Candidate<'a> {
     resource: &'a Resource,
-    reasons: Vec<String>,
+    reasons: Vec<Reason>,
     /// Sort key within the block, smallest first; ties go by id.
     key: [i64; 5],
-}
-
-fn lang_name(lang: &str) -> &str {
-    match lang {
-        "en" => "English",
-        "fr" => "French",
-        other => other,
-    }
 }
 
 /// Matches one encounter over the whole catalog.
@@ -236,12 +308,12 @@ pub fn match_resources_lifting<'a>(
     let criteria = rules.criteria_met(results);
     let needs = rules.needs(results);
     let acute = rules.is_acute(results) || criteria.iter().any(|(c, _)| *c == Criterion::AcuteRisk);
-    let flag_phrases = |severity: super::vocab::Severity| -> Vec<String> {
+    let flag_phrases = |severity: super::vocab::Severity| -> Vec<Evidence> {
         results
             .flags
             .iter()
             .filter(|f| f.severity == severity)
-            .map(|f| format!("{} {}", title(results, &f.instrument), super::rules::flag_phrase(&f.id)))
+            .map(|f| Evidence::Raised { title: title(results, &f.instrument), flag: f.id.clone() })
             .collect()
     };
     let critical = flag_phrases(super::vocab::Severity::Critical);
@@ -251,14 +323,14 @@ pub fn match_resources_lifting<'a>(
     let suicide_risk = criteria.iter().find(|(c, _)| *c == Criterion::SuicideRisk);
     let flagged =
         !critical.is_empty() || !urgent.is_empty() || level.level == Level::Crisis || suicide_risk.is_some() || acute;
-    let risk_phrase = if let Some(first) = critical.first() {
-        format!("critical flag ({first})")
+    let risk = if let Some(first) = critical.first() {
+        Risk::Critical(first.clone())
     } else if let Some(first) = urgent.first() {
-        format!("urgent flag ({first})")
+        Risk::Urgent(first.clone())
     } else if let Some((_, why)) = suicide_risk {
-        format!("suicide risk ({why})")
+        Risk::SuicideRisk(why.clone())
     } else {
-        "crisis level".to_string()
+        Risk::CrisisLevel
     };
     let care_level = if level.level == Level::Crisis { level.step_level } else { level.level };
     let offered = rules.offered_levels(care_level);
@@ -275,7 +347,7 @@ pub fn match_resources_lifting<'a>(
         lifted: lifted.to_vec(),
         offered: offered.to_vec(),
         care_level,
-        shown: needs.iter().flat_map(|n| n.conditions.iter().map(|c| c.as_str())).collect(),
+        shown: needs.iter().flat_map(|n| n.conditions.iter().copied()).collect(),
     });
     let left_out = |resource: &'a Resource, why: LeftOut| Exclusion { resource, why, context: context.clone() };
 
@@ -297,36 +369,29 @@ pub fn match_resources_lifting<'a>(
                 if let Some(lift) = lifts.iter().find(|l| l.criterion == *criterion)
                     && resource.exclusions.contains(criterion)
                 {
-                    shared.push(format!(
-                        "excludes clients with {} ({why}): lifted by a clinician: {}",
-                        criterion_phrase(*criterion),
-                        lift.reason.trim()
-                    ));
+                    shared.push(Reason::Lifted {
+                        criterion: *criterion,
+                        why: why.clone(),
+                        reason: lift.reason.trim().to_string(),
+                    });
                 }
             }
             if let Some(audience) = resource.audience.as_ref().filter(|_| designed_for) {
-                shared.push(format!("for {}", audience_phrase(audience, &populations)));
+                shared.push(Reason::ForAudience { audience: audience.clone(), populations: populations.clone() });
             }
             if speaks {
-                shared.push(format!("offered in {}", lang_name(profile.language.as_str())));
+                shared.push(Reason::OfferedIn(profile.language));
             }
-            shared.push(match resource.cost {
-                Cost::Free => "free".to_string(),
-                Cost::FreeWhereFunded => "free where a province or partner funds it".to_string(),
-                Cost::Paid => "cost: paid (or employer/insurance coverage)".to_string(),
-            });
+            shared.push(Reason::Cost(resource.cost));
             if let Some(number) = resource.phone.first() {
-                shared.push(format!("reachable by phone: {number}"));
+                shared.push(Reason::ReachableByPhone(number.clone()));
             } else if resource.delivered_by_phone {
-                shared.push("delivered by phone".to_string());
+                shared.push(Reason::DeliveredByPhone);
             }
             if let Some(number) = resource.text.first()
                 && !profile.phone_only
             {
-                shared.push(match &resource.text_keyword {
-                    Some(k) => format!("text {k} to {number} (plain SMS, no data needed)"),
-                    None => format!("text {number} (plain SMS, no data needed)"),
-                });
+                shared.push(Reason::Text { keyword: resource.text_keyword.clone(), number: number.clone() });
             }
             shared
         };
@@ -353,37 +418,30 @@ pub fn match_resources_lifting<'a>(
             let mut reasons = Vec::new();
             if resource.emergency {
                 if acute {
-                    reasons.push(format!("acute risk ({risk_phrase}): call 9-1-1 now for immediate danger"));
+                    reasons.push(Reason::EmergencyNow { risk: risk.clone() });
                 } else {
-                    reasons.push(format!("{risk_phrase}: call 9-1-1 if there is immediate danger to life"));
+                    reasons.push(Reason::EmergencyIfDanger { risk: risk.clone() });
                 }
             } else if resource.hours.is_24_7() {
-                let what = match primary {
-                    Some(true) => format!("the crisis line for {} clients", profile.province.code()),
-                    Some(false) => "national 24/7 crisis line".to_string(),
-                    None => "24/7 crisis line".to_string(),
+                let kind = match primary {
+                    Some(true) => CrisisLineKind::Provincial(profile.province),
+                    Some(false) => CrisisLineKind::National,
+                    None => CrisisLineKind::Other,
                 };
-                reasons.push(format!("{risk_phrase}: {what}"));
+                reasons.push(Reason::CrisisLine { risk: risk.clone(), kind });
             } else {
-                reasons.push(format!(
-                    "{risk_phrase}: not 24/7 ({}); use with a 24/7 line listed above",
-                    resource.hours.text()
-                ));
+                reasons
+                    .push(Reason::PartTimeCrisisLine { risk: risk.clone(), hours: resource.hours.text().to_string() });
             }
             let fit = crisis_fit(resource, &needs);
+            let answered = fit.answered.len() as i64;
             match fit.rank {
-                1 => reasons.push(format!("for {}, which the results show", fit.answered.join(", "))),
-                2 => {
-                    let helps: Vec<&str> = resource.conditions.iter().map(|c| c.as_str()).collect();
-                    reasons.push(format!(
-                        "a line for {}: listed after the lines for suicide and distress",
-                        helps.join(", ")
-                    ));
-                }
+                1 => reasons.push(Reason::ForShownNeeds(fit.answered)),
+                2 => reasons.push(Reason::LineForOtherNeeds(resource.conditions.clone())),
                 _ => {}
             }
             reasons.extend(shared());
-            let key = [band, fit.rank, tier, language_rank, -(fit.answered.len() as i64)];
+            let key = [band, fit.rank, tier, language_rank, -answered];
             crisis.push(Candidate { resource, reasons, key });
             continue;
         }
@@ -396,12 +454,12 @@ pub fn match_resources_lifting<'a>(
                 let mut reasons = answers.clone();
                 let fitted = offered[position];
                 if position == 0 {
-                    reasons.push(format!("fits {} ({})", care_level.phrase(), care_level.description()));
+                    reasons.push(Reason::FitsLevel(care_level));
                 } else {
-                    reasons.push(format!("{}: a lighter step toward {}", fitted.phrase(), care_level.phrase()));
+                    reasons.push(Reason::LighterStep { fitted, care: care_level });
                 }
                 if let Coverage::Provinces(_) = resource.coverage {
-                    reasons.push(format!("available in {}", profile.province.code()));
+                    reasons.push(Reason::AvailableIn(profile.province));
                 }
                 reasons.extend(shared());
                 let specific = answers_specifically(answers);
@@ -429,11 +487,7 @@ pub fn match_resources_lifting<'a>(
                             && !has_provincial_primary(catalog, profile.province))
                         || designed_for);
                 if safety_net {
-                    let mut reasons = vec![if designed_for {
-                        "safety net: 24/7 line for this population if things get worse".to_string()
-                    } else {
-                        "safety net: 24/7 crisis line if things get worse".to_string()
-                    }];
+                    let mut reasons = vec![Reason::SafetyNet { for_population: designed_for }];
                     reasons.extend(shared());
                     // Population lines first (Kids Help Phone for youth, Hope for Wellness for
                     // Indigenous clients), then the client's primary crisis line.
@@ -442,15 +496,11 @@ pub fn match_resources_lifting<'a>(
                     continue;
                 }
                 if let Some(answers) = relevance.as_ref().filter(|_| is_navigation_line(resource)) {
-                    let mut reasons = vec![format!(
-                        "navigation and intake line: helps find and reach {} ({}) {}",
-                        care_level.kind_of_care(),
-                        care_level.phrase(),
-                        match resource.coverage {
-                            Coverage::Provinces(_) => format!("in {}", profile.province.code()),
-                            Coverage::National => "in Canada".to_string(),
-                        }
-                    )];
+                    let province = match resource.coverage {
+                        Coverage::Provinces(_) => Some(profile.province),
+                        Coverage::National => None,
+                    };
+                    let mut reasons = vec![Reason::Navigation { care: care_level, province }];
                     reasons.extend(answers.iter().cloned());
                     reasons.extend(shared());
                     // Provincial lines first: they know the local services and their intake.
@@ -482,25 +532,13 @@ pub fn match_resources_lifting<'a>(
         for c in crisis.drain(..) {
             excluded.push(left_out(c.resource, LeftOut::NotAlone));
         }
-        notes.push("No 24/7 crisis line in the catalog reaches this client: call 9-1-1 for immediate danger.".into());
+        notes.push(Reason::NoCrisisLine);
     }
-    let help_finding = if navigation.is_empty() {
-        String::new()
-    } else {
-        " The navigation and intake lines listed can help find it locally.".to_string()
-    };
+    let navigation_listed = !navigation.is_empty();
     if care.is_empty() {
-        notes.push(format!(
-            "No service in the catalog offers {} care this client can reach: the service itself must arrange {} (its own clinicians or a referral).{help_finding}",
-            care_level.phrase(),
-            care_level.kind_of_care()
-        ));
+        notes.push(Reason::NoCareAtLevel { level: care_level, lighter_only: false, navigation_listed });
     } else if !care.iter().any(|c| c.resource.levels.contains(&offered[0])) {
-        notes.push(format!(
-            "No service in the catalog offers {} care this client can reach; only lighter steps are listed: the service itself must arrange {} (its own clinicians or a referral).{help_finding}",
-            care_level.phrase(),
-            care_level.kind_of_care()
-        ));
+        notes.push(Reason::NoCareAtLevel { level: care_level, lighter_only: true, navigation_listed });
     }
 
     let mut recommendations = Vec::new();
@@ -527,71 +565,6 @@ fn title(results: &Results, instrument: &str) -> String {
     results.result(instrument).map_or_else(|| instrument.to_uppercase(), |r| r.title.clone())
 }
 
-/// The group as a noun phrase ("Indigenous peoples"), for "for ..." reasons.
-fn group_noun(p: Population) -> &'static str {
-    match p {
-        Population::Youth => "youth",
-        Population::Indigenous => "Indigenous peoples",
-        Population::Lgbtq => "2SLGBTQ+ people",
-        Population::Trans => "trans and gender-diverse people",
-        Population::Veterans => "veterans",
-        Population::PublicSafety => "public safety personnel",
-        Population::Perinatal => "perinatal clients",
-        Population::Newcomers => "newcomers",
-        Population::Students => "students",
-        Population::Black => "Black communities",
-        Population::Muslim => "Muslim communities",
-        Population::Families => "families",
-        Population::Women => "women",
-    }
-}
-
-/// The group as a word before another group ("Indigenous" in "Indigenous women"), where
-/// English has one.
-fn group_qualifier(p: Population) -> Option<&'static str> {
-    match p {
-        Population::Indigenous => Some("Indigenous"),
-        Population::Lgbtq => Some("2SLGBTQ+"),
-        Population::Trans => Some("trans"),
-        Population::Black => Some("Black"),
-        Population::Muslim => Some("Muslim"),
-        Population::Newcomers => Some("newcomer"),
-        _ => None,
-    }
-}
-
-/// Who an audience is, for reasons: "Indigenous women", "Black youth or families", "veterans
-/// and their families"; for an audience of several alternatives, the one the client is in.
-fn audience_phrase(audience: &Audience, populations: &[Population]) -> String {
-    if let Some(group) = audience.families_of {
-        return format!("{} and their families", group_noun(group));
-    }
-    if audience.all_of.is_empty() {
-        let named = audience.any_of.iter().find(|p| populations.contains(p)).or(audience.any_of.first());
-        return named.map_or_else(String::new, |p| group_noun(*p).to_string());
-    }
-    let mut qualifiers = Vec::new();
-    let mut heads = Vec::new();
-    for p in &audience.all_of {
-        match group_qualifier(*p) {
-            Some(q) => qualifiers.push((*p, q)),
-            None => heads.push(group_noun(*p).to_string()),
-        }
-    }
-    if !audience.any_of.is_empty() {
-        heads.push(audience.any_of.iter().map(|p| group_noun(*p)).collect::<Vec<_>>().join(" or "));
-    }
-    if heads.is_empty()
-        && let Some((last, _)) = qualifiers.pop()
-    {
-        heads.push(group_noun(last).to_string());
-    }
-    let mut words: Vec<&str> = qualifiers.iter().map(|(_, q)| *q).collect();
-    let head = heads.join(" and ");
-    words.push(&head);
-    words.join(" ")
-}
-
 /// `Some(true)`: the primary crisis line for this province; `Some(false)`: the national primary
 /// line; `None`: not a primary line here.
 fn is_primary(resource: &Resource, province: Province) -> Option<bool> {
@@ -614,14 +587,14 @@ struct CrisisFit {
     /// for another need the results show (substance use, gambling...); 2: neither.
     rank: i64,
     /// The conditions of the results it answers.
-    answered: Vec<&'static str>,
+    answered: Vec<Condition>,
 }
 
 fn crisis_fit(resource: &Resource, needs: &[Need]) -> CrisisFit {
-    let answered: Vec<&'static str> = Condition::ALL
+    let answered: Vec<Condition> = Condition::ALL
         .iter()
         .filter(|c| resource.conditions.contains(c) && needs.iter().any(|n| n.conditions.contains(c)))
-        .map(|c| c.as_str())
+        .copied()
         .collect();
     let for_the_risk = resource.conditions.iter().any(|c| matches!(c, Condition::Suicide | Condition::Distress));
     let rank = if for_the_risk {
@@ -635,8 +608,8 @@ fn crisis_fit(resource: &Resource, needs: &[Need]) -> CrisisFit {
 }
 
 /// Whether the reasons from [`relevance`] name a result, not just general support.
-fn answers_specifically(answers: &[String]) -> bool {
-    answers.iter().any(|x| x.starts_with("answers"))
+fn answers_specifically(answers: &[Reason]) -> bool {
+    answers.iter().any(Reason::is_specific_answer)
 }
 
 /// A phone line whose job is to find and arrange services (811, 211, ConnexOntario, intake).
@@ -645,17 +618,17 @@ fn is_navigation_line(resource: &Resource) -> bool {
 }
 
 /// Why a resource answers the client's needs, or `None` when it does not.
-fn relevance(resource: &Resource, needs: &[Need]) -> Option<Vec<String>> {
+fn relevance(resource: &Resource, needs: &[Need]) -> Option<Vec<Reason>> {
     let mut answers = Vec::new();
     for need in needs {
-        let matched: Vec<&str> =
-            need.conditions.iter().filter(|c| resource.conditions.contains(c)).map(|c| c.as_str()).collect();
+        let matched: Vec<Condition> =
+            need.conditions.iter().filter(|c| resource.conditions.contains(c)).copied().collect();
         if !matched.is_empty() {
-            answers.push(format!("answers {}: {}", need.phrase, matched.join(", ")));
+            answers.push(Reason::Answers { need: need.phrase.clone(), conditions: matched });
         }
     }
     if answers.is_empty() && resource.conditions.contains(&Condition::Distress) {
-        answers.push("general mental health support".to_string());
+        answers.push(Reason::GeneralSupport);
     }
     if answers.is_empty() { None } else { Some(answers) }
 }
@@ -665,11 +638,11 @@ fn hard_blockers(
     resource: &Resource,
     profile: &ClientProfile,
     populations: &[Population],
-    criteria: &[(Criterion, String)],
+    criteria: &[(Criterion, Evidence)],
     lifted: &[&LiftedExclusion],
 ) -> Vec<String> {
     let mut out = Vec::new();
-    blockers(resource, profile, populations, criteria, lifted, &mut |reason| out.push(reason()));
+    blockers(resource, profile, populations, criteria, lifted, &mut |reason| out.push(reason(UiLang::En)));
     out
 }
 
@@ -678,7 +651,7 @@ fn is_blocked(
     resource: &Resource,
     profile: &ClientProfile,
     populations: &[Population],
-    criteria: &[(Criterion, String)],
+    criteria: &[(Criterion, Evidence)],
     lifted: &[&LiftedExclusion],
 ) -> bool {
     let mut blocked = false;
@@ -686,79 +659,129 @@ fn is_blocked(
     blocked
 }
 
+/// A reason left out, as a function that writes it in a language.
+type Wording<'a> = dyn Fn(UiLang) -> String + 'a;
+
 /// Calls `out` with each reason a resource can never be offered to this client, as a
 /// function that writes the sentence (called only by those who read it).
 fn blockers(
     resource: &Resource,
     profile: &ClientProfile,
     populations: &[Population],
-    criteria: &[(Criterion, String)],
+    criteria: &[(Criterion, Evidence)],
     lifted: &[&LiftedExclusion],
-    out: &mut dyn FnMut(&dyn Fn() -> String),
+    out: &mut dyn FnMut(&Wording),
 ) {
+    let fr = |lang: UiLang| lang == UiLang::Fr;
     match resource.status {
         Status::Active => {}
-        Status::Defunct => {
-            out(&|| format!("defunct: {}", resource.status_note.as_deref().unwrap_or("no longer operating")))
-        }
-        Status::Unverified => out(&|| {
-            format!(
-                "not verified, not shown to clients: {}",
-                resource.status_note.as_deref().unwrap_or("status unconfirmed")
-            )
+        // The status note is the catalog's own text, as it stands.
+        Status::Defunct => out(&|lang| match (fr(lang), resource.status_note.as_deref()) {
+            (false, note) => format!("defunct: {}", note.unwrap_or("no longer operating")),
+            (true, Some(note)) => format!("fermé : {note}"),
+            (true, None) => "fermé : n'est plus en activité".to_string(),
+        }),
+        Status::Unverified => out(&|lang| match (fr(lang), resource.status_note.as_deref()) {
+            (false, note) => format!("not verified, not shown to clients: {}", note.unwrap_or("status unconfirmed")),
+            (true, Some(note)) => format!("non vérifié, jamais montré à la clientèle : {note}"),
+            (true, None) => "non vérifié, jamais montré à la clientèle : statut non confirmé".to_string(),
         }),
     }
     if !resource.covers(profile.province, populations) {
-        out(&|| format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text()));
+        out(&|lang| {
+            if fr(lang) {
+                format!("non offert dans : {} (couvre : {})", profile.province.code(), resource.coverage_text())
+            } else {
+                format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text())
+            }
+        });
     }
     let too_young = resource.min_age.is_some_and(|m| profile.age < m);
     let too_old = resource.max_age.is_some_and(|m| profile.age > m);
     if too_young || too_old {
-        out(&|| {
-            format!(
-                "for ages {}-{}; client is {}",
-                resource.min_age.map_or_else(|| "0".into(), |m| m.to_string()),
-                resource.max_age.map_or_else(|| "any".into(), |m| m.to_string()),
-                profile.age
-            )
+        out(&|lang| {
+            let min = resource.min_age.map_or_else(|| "0".into(), |m| m.to_string());
+            if fr(lang) {
+                let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
+                format!("pour les {min} à {max} ans ; la personne a {} ans", profile.age)
+            } else {
+                let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
+                format!("for ages {min}-{max}; client is {}", profile.age)
+            }
         });
     }
     if let Some(audience) = &resource.audience
         && !resource.is_open_to(populations)
     {
-        out(&|| format!("only for {}; the client is not in that group", audience_phrase(audience, populations)));
+        out(&|lang| {
+            let who = super::wording::audience_words(audience, populations, lang);
+            if fr(lang) {
+                format!("seulement pour {who} ; la personne ne fait pas partie de ce groupe")
+            } else {
+                format!("only for {who}; the client is not in that group")
+            }
+        });
     }
     if profile.no_internet && resource.needs_internet {
-        out(&|| "needs internet; the client has no internet access".to_string());
+        out(&|lang| {
+            if fr(lang) {
+                "demande Internet ; la personne n'a pas accès à Internet"
+            } else {
+                "needs internet; the client has no internet access"
+            }
+            .to_string()
+        });
     }
     if profile.no_smartphone && resource.needs_smartphone {
-        out(&|| "needs a smartphone app; the client has no smartphone".to_string());
+        out(&|lang| {
+            if fr(lang) {
+                "demande une application mobile ; la personne n'a pas de téléphone intelligent"
+            } else {
+                "needs a smartphone app; the client has no smartphone"
+            }
+            .to_string()
+        });
     }
     if profile.phone_only && !resource.reachable_by_phone() {
-        out(&|| "cannot be reached by a phone call; the client uses the phone only".to_string());
+        out(&|lang| {
+            if fr(lang) {
+                "ne peut pas être joint par un appel ; la personne utilise le téléphone seulement"
+            } else {
+                "cannot be reached by a phone call; the client uses the phone only"
+            }
+            .to_string()
+        });
     }
     if profile.free_only && resource.cost != Cost::Free {
-        out(&|| format!("cost is {}; the client needs free services", resource.cost));
+        out(&|lang| {
+            if fr(lang) {
+                format!(
+                    "{} ; la personne a besoin de services gratuits",
+                    super::wording::cost_words(resource.cost, lang)
+                )
+            } else {
+                format!("cost is {}; the client needs free services", resource.cost)
+            }
+        });
     }
     for (criterion, why) in criteria {
         if resource.exclusions.contains(criterion) && !lifted.iter().any(|l| l.criterion == *criterion) {
-            out(&|| format!("excludes clients with {} ({why})", criterion_phrase(*criterion)));
+            out(&|lang| {
+                let what = super::wording::criterion_words(*criterion, lang);
+                if fr(lang) {
+                    format!("exclut les personnes qui présentent {what} ({})", why.render(lang))
+                } else {
+                    format!("excludes clients with {what} ({why})")
+                }
+            });
         }
-    }
-}
-
-fn criterion_phrase(c: Criterion) -> &'static str {
-    match c {
-        Criterion::SuicideRisk => "suicide risk",
-        Criterion::AcuteRisk => "acute suicide risk",
-        Criterion::SubstanceUse => "significant substance use",
-        Criterion::PsychosisMania => "psychosis or mania",
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::instrument::Lang as UiLang;
     use crate::triage::catalog::{SHIPPED, SHIPPED_RULES};
     use crate::triage::facts::fake::FakeFacts;
     use crate::triage::facts::{PersonContext, resolve_results};
@@ -827,8 +850,26 @@ mod tests {
         assert_eq!(level, Level::Crisis);
         assert_eq!(&ids(&outcome)[..2], &["qc-suicide", "crisis-988"]);
         let first = &outcome.recommendations[0];
-        assert_eq!(first.reasons[0], "critical flag (PHQ-9 suicidal ideation): the crisis line for QC clients");
-        assert!(first.reasons.contains(&"offered in French".to_string()));
+        assert_eq!(
+            first.reasons_in(UiLang::En)[0],
+            "critical flag (PHQ-9 suicidal ideation): the crisis line for QC clients"
+        );
+        assert!(first.reasons_in(UiLang::En).contains(&"offered in French".to_string()));
+        // The same reasons for a French reader: "offert en français", "texto", no English left.
+        let french = first.reasons_in(UiLang::Fr);
+        assert!(french.contains(&"offert en français".to_string()), "{french:?}");
+        assert!(
+            french.contains(
+                &"signalement critique (PHQ-9 idées suicidaires) : la ligne de crise pour la clientèle de QC"
+                    .to_string()
+            ),
+            "{french:?}"
+        );
+        assert!(french.iter().any(|r| r.starts_with("texto ")), "{french:?}");
+        assert!(
+            french.iter().all(|r| !r.contains("offered") && !r.contains("free") && !r.contains(" SMS")),
+            "{french:?}"
+        );
         assert!(ids(&outcome).contains(&"emergency-911"));
         let bounce = outcome.excluded.iter().find(|e| e.resource.id == "bounceback").unwrap();
         assert!(
@@ -863,9 +904,12 @@ mod tests {
         let offered = with.recommendations.iter().find(|r| r.resource.id == "bounceback");
         let offered = offered.unwrap_or_else(|| panic!("lifted, BounceBack is offered: {:?}", with.excluded));
         assert!(
-            offered.reasons.iter().any(|r| r.contains("excludes clients with suicide risk") && r.ends_with(reason)),
+            offered
+                .reasons_in(UiLang::En)
+                .iter()
+                .any(|r| r.contains("excludes clients with suicide risk") && r.ends_with(reason)),
             "the exclusion and its lifting both show: {:?}",
-            offered.reasons
+            offered.reasons_in(UiLang::En)
         );
         // Another resource's exclusion is untouched; a lift without a reason changes nothing.
         for lifts in [vec![lift(Criterion::SuicideRisk, "  ")], vec![lift(Criterion::SubstanceUse, reason)]] {
@@ -881,7 +925,7 @@ mod tests {
         let p = profile(16, Province::On, Lang::En, &[]);
         let (_, outcome) = run(&catalog, &p, &[], &["asq.acute_positive"]);
         assert_eq!(ids(&outcome)[0], "emergency-911");
-        assert!(outcome.recommendations[0].reasons[0].starts_with("acute risk"));
+        assert!(outcome.recommendations[0].reasons_in(UiLang::En)[0].starts_with("acute risk"));
         assert_eq!(ids(&outcome)[1], "crisis-988");
         assert!(ids(&outcome).contains(&"khp"));
     }
@@ -895,7 +939,7 @@ mod tests {
         let lifeline = list.iter().position(|id| *id == "trans-lifeline").unwrap();
         let first_24_7 = outcome.recommendations.iter().position(|r| r.resource.hours.is_24_7()).unwrap();
         assert!(first_24_7 < lifeline);
-        assert!(outcome.recommendations[lifeline].reasons[0].contains("not 24/7"));
+        assert!(outcome.recommendations[lifeline].reasons_in(UiLang::En)[0].contains("not 24/7"));
     }
 
     #[test]
@@ -931,6 +975,13 @@ mod tests {
         assert!(outcome.recommendations.iter().all(|r| !r.resource.needs_internet));
         assert!(outcome.excluded.iter().any(|e| e.resource.id == "ns-emh"
             && e.reasons().contains(&"needs internet; the client has no internet access".to_string())));
+        // The same reasons in French, one for one.
+        let ns = outcome.excluded.iter().find(|e| e.resource.id == "ns-emh").unwrap();
+        assert_eq!(ns.reasons_in(UiLang::Fr).len(), ns.reasons().len());
+        assert!(
+            ns.reasons_in(UiLang::Fr).contains(&"demande Internet ; la personne n'a pas accès à Internet".to_string())
+        );
+        assert!(outcome.excluded.iter().all(|e| !e.reasons_in(UiLang::Fr).is_empty()));
         p.phone_only = true;
         let (_, outcome) = run(&catalog, &p, &[("phq9", 6)], &[]);
         assert!(outcome.recommendations.iter().all(|r| r.resource.reachable_by_phone()));
@@ -1059,7 +1110,12 @@ mod tests {
         let catalog = catalog();
         let reasons = |p: ClientProfile, id: &str| -> Vec<String> {
             let (_, outcome) = run(&catalog, &p, &[("phq9", 16)], &["suicidal_ideation"]);
-            outcome.recommendations.iter().find(|r| r.resource.id == id).map(|r| r.reasons.clone()).unwrap_or_default()
+            outcome
+                .recommendations
+                .iter()
+                .find(|r| r.resource.id == id)
+                .map(|r| r.reasons_in(UiLang::En).clone())
+                .unwrap_or_default()
         };
         let t4h = reasons(profile(30, Province::On, Lang::En, &[Indigenous, Women]), "talk4healing");
         assert!(t4h.contains(&"for Indigenous women".to_string()), "{t4h:?}");
@@ -1067,7 +1123,11 @@ mod tests {
         assert!(vac.contains(&"for veterans and their families".to_string()), "{vac:?}");
         let (_, outcome) = run(&catalog, &profile(15, Province::Mb, Lang::En, &[Black]), &[("phq9", 6)], &[]);
         let byh = outcome.recommendations.iter().find(|r| r.resource.id == "black-youth-helpline").unwrap();
-        assert!(byh.reasons.contains(&"for Black youth or families".to_string()), "{:?}", byh.reasons);
+        assert!(
+            byh.reasons_in(UiLang::En).contains(&"for Black youth or families".to_string()),
+            "{:?}",
+            byh.reasons_in(UiLang::En)
+        );
         let left_out = reasons_left_out(&outcome, "talk4healing");
         assert!(left_out.iter().any(|r| r.starts_with("not available in MB")), "{left_out:?}");
         let (_, outcome) =
@@ -1090,19 +1150,19 @@ mod tests {
         let addiction = &outcome.recommendations[position("ab-addiction-helpline")];
         assert!(
             addiction
-                .reasons
+                .reasons_in(UiLang::En)
                 .iter()
                 .any(|r| r == "a line for substance-use, gambling: listed after the lines for suicide and distress"),
             "{:?}",
-            addiction.reasons
+            addiction.reasons_in(UiLang::En)
         );
         // With a substance need the addiction line says so, still after the suicide lines.
         let (_, outcome) = run(&catalog, &p, &[("phq9", 16), ("dast10", 7)], &["suicidal_ideation"]);
         let addiction = outcome.recommendations.iter().find(|r| r.resource.id == "ab-addiction-helpline").unwrap();
         assert!(
-            addiction.reasons.iter().any(|r| r == "for substance-use, which the results show"),
+            addiction.reasons_in(UiLang::En).iter().any(|r| r == "for substance-use, which the results show"),
             "{:?}",
-            addiction.reasons
+            addiction.reasons_in(UiLang::En)
         );
         // Acute risk: 9-1-1 first.
         let (_, outcome) = run(&catalog, &p, &[], &["asq.acute_positive"]);
@@ -1125,9 +1185,9 @@ mod tests {
                 assert_eq!(role_of(&outcome, line), Some(Role::Navigation), "{province:?} {level:?}");
                 let rec = outcome.recommendations.iter().find(|r| r.resource.id == line).unwrap();
                 assert!(
-                    rec.reasons[0].starts_with("navigation and intake line: helps find and reach "),
+                    rec.reasons_in(UiLang::En)[0].starts_with("navigation and intake line: helps find and reach "),
                     "{:?}",
-                    rec.reasons
+                    rec.reasons_in(UiLang::En)
                 );
             }
         }
@@ -1137,11 +1197,11 @@ mod tests {
         let (_, outcome) = run(&catalog, &free_in_nunavut, &[("phq9", 17)], &[]);
         assert!(
             outcome
-                .notes
+                .notes_in(UiLang::En)
                 .iter()
                 .any(|n| n.contains("the service itself must arrange individual therapy or structured psychotherapy")),
             "{:?}",
-            outcome.notes
+            outcome.notes_in(UiLang::En)
         );
         // At levels 1-2 the navigation lines are part of the care.
         let (_, outcome) = run(&catalog, &profile(40, Province::On, Lang::En, &[]), &[("phq9", 7)], &[]);
@@ -1216,7 +1276,7 @@ mod tests {
                 // No defunct or unverified resource is ever returned.
                 prop_assert_eq!(rec.resource.status, Status::Active, "{}", &rec.resource.id);
                 // Every returned resource has at least one reason.
-                prop_assert!(!rec.reasons.is_empty());
+                prop_assert!(!rec.reasons_in(UiLang::En).is_empty());
                 // Access needs, coverage, age and exclusion criteria are honoured.
                 prop_assert!(!(p.no_internet && rec.resource.needs_internet));
                 prop_assert!(!(p.no_smartphone && rec.resource.needs_smartphone));

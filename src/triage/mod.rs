@@ -18,6 +18,7 @@ pub mod library_facts;
 pub mod matching;
 pub mod rules;
 pub mod vocab;
+pub mod wording;
 
 pub use catalog::{Catalog, Resource};
 pub use date::Date;

@@ -11,6 +11,7 @@ use toml::Spanned;
 use super::facts::{BandInfo, InstrumentFacts, Results};
 use super::level::Level;
 use super::vocab::{Condition, Criterion, Severity};
+use super::wording::{Evidence, LevelReason, StepUp};
 use crate::diagnostic::Diagnostic;
 
 #[derive(Debug, Deserialize)]
@@ -134,10 +135,17 @@ pub struct Suggestion {
     pub level: Level,
     /// The level of care once any crisis is dealt with (equal to `level` when not crisis).
     pub step_level: Level,
-    /// The rules that fired, e.g. "PHQ-9 17, moderately severe -> level 4".
-    pub reasons: Vec<String>,
+    /// The rules that fired, e.g. "PHQ-9 17, moderately severe -> level 4", as data.
+    pub reasons: Vec<LevelReason>,
     /// Ids of the rules that fired, in the order of `reasons` (engine reasons have none).
     pub fired: Vec<String>,
+}
+
+impl Suggestion {
+    /// The reasons as sentences in `lang`.
+    pub fn reasons_in(&self, lang: crate::instrument::Lang) -> Vec<String> {
+        self.reasons.iter().map(|r| r.render(lang)).collect()
+    }
 }
 
 impl RuleSet {
@@ -324,14 +332,14 @@ impl RuleSet {
     /// Suggests a level for these results: the highest level of any rule that fired, the default
     /// level when none did, and crisis whenever a critical flag is present.
     pub fn suggest(&self, results: &Results) -> Suggestion {
-        let mut fired: Vec<(&Rule, Level, String)> = self
+        let mut fired: Vec<(&Rule, Level, LevelReason)> = self
             .rules
             .iter()
             .filter(|rule| rule.all.iter().all(|w| holds(w, results)))
             .map(|rule| {
-                let parts: Vec<String> = rule.all.iter().map(|w| describe(w, results)).collect();
-                let (level, why) = self.level_of(rule, results);
-                (rule, level, format!("{}{why} -> {}", parts.join(" and "), level.phrase()))
+                let parts: Vec<Evidence> = rule.all.iter().map(|w| describe(w, results)).collect();
+                let (level, step_up) = self.level_of(rule, results);
+                (rule, level, LevelReason::Fired { parts, step_up, level })
             })
             .collect();
         // Highest level first, then file order (the sort is stable).
@@ -343,11 +351,8 @@ impl RuleSet {
         let mut ids = Vec::new();
         let critical: Vec<_> = results.flags.iter().filter(|f| f.severity == Severity::Critical).collect();
         for flag in &critical {
-            reasons.push(format!(
-                "{} flag: {} (critical) -> crisis",
-                title_of(&flag.instrument, results),
-                flag_phrase(&flag.id)
-            ));
+            reasons
+                .push(LevelReason::CriticalFlag { title: title_of(&flag.instrument, results), flag: flag.id.clone() });
             ids.push(format!("critical-flag:{}.{}", flag.instrument, flag.id));
         }
         for (rule, _, reason) in &fired {
@@ -359,7 +364,7 @@ impl RuleSet {
         } else if let Some((_, level, _)) = fired.first() {
             *level
         } else {
-            reasons.push(format!("no rule fired -> {} (default)", self.default_level.phrase()));
+            reasons.push(LevelReason::Default(self.default_level));
             ids.push("default".to_string());
             self.default_level
         };
@@ -367,36 +372,29 @@ impl RuleSet {
         Suggestion { level, step_level, reasons, fired: ids }
     }
 
-    /// The level a fired rule gives, and for a step-up rule the words that say which band it
-    /// stepped to (", WHO: next zone's intervention, Zone III ...").
-    fn level_of(&self, rule: &Rule, results: &Results) -> (Level, String) {
+    /// The level a fired rule gives, and for a step-up rule which band it stepped to
+    /// (", WHO: next zone's intervention, Zone III ...").
+    fn level_of(&self, rule: &Rule, results: &Results) -> (Level, Option<StepUp>) {
         match &rule.level {
-            RuleLevel::Fixed(level) => (*level, String::new()),
+            RuleLevel::Fixed(level) => (*level, None),
             RuleLevel::NextBandOf { instrument, bands } => self.next_band_level(instrument, bands, results),
         }
     }
 
     /// The level of the band above the instrument's current one (an unknown band counts as the
     /// lowest: the flag alone is known). At the top band, the top band's own level.
-    fn next_band_level(&self, instrument: &str, bands: &[BandInfo], results: &Results) -> (Level, String) {
+    fn next_band_level(&self, instrument: &str, bands: &[BandInfo], results: &Results) -> (Level, Option<StepUp>) {
         let current = results
             .result(instrument)
             .and_then(|r| r.band.as_ref())
             .and_then(|band| bands.iter().position(|b| b.id == band.id))
             .unwrap_or(0);
         let next = (current + 1).min(bands.len().saturating_sub(1));
-        let Some(target) = bands.get(next) else { return (self.default_level, String::new()) };
+        let Some(target) = bands.get(next) else { return (self.default_level, None) };
         let level = self.band_level(instrument, &target.id);
-        let now = results.result(instrument).filter(|r| r.band.is_some()).map_or_else(
-            || format!("{} band unknown, taken as the lowest", title_of(instrument, results)),
-            result_phrase,
-        );
-        let why = if next == current && bands.len() > 1 {
-            format!(" with {now} (WHO: next highest level of intervention; already the highest band)")
-        } else {
-            format!(" with {now} (WHO: next highest level of intervention, {})", lower_first(&target.label))
-        };
-        (level, why)
+        let now = results.result(instrument).filter(|r| r.band.is_some()).map(result_phrase);
+        let next_band = if next == current && bands.len() > 1 { None } else { Some(band_words(target)) };
+        (level, Some(StepUp { now, title: title_of(instrument, results), next_band }))
     }
 
     /// The level the band rules (rules whose only condition is this instrument's band) give a
@@ -422,7 +420,7 @@ impl RuleSet {
     }
 
     /// The exclusion criteria this client meets, each with the result that put them there.
-    pub fn criteria_met(&self, results: &Results) -> Vec<(Criterion, String)> {
+    pub fn criteria_met(&self, results: &Results) -> Vec<(Criterion, Evidence)> {
         self.criteria
             .iter()
             .filter_map(|(criterion, any)| {
@@ -456,7 +454,7 @@ impl RuleSet {
             }
             if let Some(conditions) = self.conditions.get(&flag.instrument) {
                 out.push(Need {
-                    phrase: format!("{} {}", title_of(&flag.instrument, results), flag_phrase(&flag.id)),
+                    phrase: Evidence::Raised { title: title_of(&flag.instrument, results), flag: flag.id.clone() },
                     conditions: conditions.clone(),
                 });
             }
@@ -468,11 +466,16 @@ impl RuleSet {
 /// A need the results show: which conditions, and the phrase for reasons.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
-    pub phrase: String,
+    pub phrase: Evidence,
     pub conditions: Vec<Condition>,
 }
 
 /// "Moderately severe" -> "moderately severe", but "Zone IV" stays as it is.
+/// A band's label in both languages, as reasons show it.
+fn band_words(band: &BandInfo) -> super::wording::BandWords {
+    super::wording::BandWords { en: lower_first(&band.label), fr: lower_first(&band.label_fr) }
+}
+
 fn lower_first(label: &str) -> String {
     let mut chars = label.chars();
     match (chars.next(), chars.next()) {
@@ -483,26 +486,22 @@ fn lower_first(label: &str) -> String {
     }
 }
 
-/// A flag id as words: `suicidal_ideation` -> "suicidal ideation".
+/// A flag id as words in English: `suicidal_ideation` -> "suicidal ideation".
 pub fn flag_phrase(id: &str) -> String {
-    id.replace(['_', '-'], " ")
+    super::wording::flag_words(id, crate::instrument::Lang::En)
 }
 
 fn title_of(instrument: &str, results: &Results) -> String {
     results.result(instrument).map_or_else(|| instrument.to_uppercase(), |r| r.title.clone())
 }
 
-fn result_phrase(result: &super::facts::ScreenResult) -> String {
-    let mut phrase = result.title.clone();
-    if let Some(total) = result.total {
-        phrase.push_str(&format!(" {total}"));
+fn result_phrase(result: &super::facts::ScreenResult) -> Evidence {
+    Evidence::Result {
+        title: result.title.clone(),
+        total: result.total,
+        band: result.band.as_ref().map(band_words),
+        positive: result.positive,
     }
-    if let Some(band) = &result.band {
-        phrase.push_str(&format!(", {}", lower_first(&band.label)));
-    } else if let Some(positive) = result.positive {
-        phrase.push_str(if positive { ", positive screen" } else { ", negative screen" });
-    }
-    phrase
 }
 
 fn holds(when: &When, results: &Results) -> bool {
@@ -523,24 +522,22 @@ fn holds(when: &When, results: &Results) -> bool {
     }
 }
 
-fn describe(when: &When, results: &Results) -> String {
+fn describe(when: &When, results: &Results) -> Evidence {
     match when {
         When::Band { instrument, .. } | When::Positive { instrument, .. } | When::Total { instrument, .. } => {
-            results.result(instrument).map_or_else(|| instrument.clone(), result_phrase)
+            results.result(instrument).map_or_else(|| Evidence::Instrument(instrument.clone()), result_phrase)
         }
-        When::Flag { instrument, flag } => {
-            format!("{} flag: {}", title_of(instrument, results), flag_phrase(flag))
-        }
-        When::AnyFlag { severity } => {
-            let names: Vec<String> = results
+        When::Flag { instrument, flag } => Evidence::Flag { title: title_of(instrument, results), flag: flag.clone() },
+        When::AnyFlag { severity } => Evidence::AnyFlag {
+            severity: *severity,
+            raised: results
                 .flags
                 .iter()
                 .filter(|f| f.severity == *severity)
-                .map(|f| format!("{} {}", title_of(&f.instrument, results), flag_phrase(&f.id)))
-                .collect();
-            format!("{severity} flag ({})", names.join(", "))
-        }
-        When::Given { given, title, .. } => format!("{title} {}", if *given { "given" } else { "not given" }),
+                .map(|f| (title_of(&f.instrument, results), f.id.clone()))
+                .collect(),
+        },
+        When::Given { given, title, .. } => Evidence::Given { title: title.clone(), given: *given },
     }
 }
 
@@ -655,6 +652,7 @@ mod tests {
     use super::super::facts::fake::FakeFacts;
     use super::super::facts::{PersonContext, resolve_results};
     use super::*;
+    use crate::instrument::Lang as UiLang;
 
     const SHIPPED: &str = include_str!("../../questionnaires/triage-rules.toml");
 
@@ -679,22 +677,33 @@ mod tests {
     fn a_band_rule_gives_its_level_and_the_reason() {
         let s = shipped().suggest(&results(&[("phq9", 17)], &[]));
         assert_eq!(s.level, Level::Four);
-        assert_eq!(s.reasons.first().map(String::as_str), Some("PHQ-9 17, moderately severe -> level 4"));
+        assert_eq!(
+            s.reasons_in(UiLang::En).first().map(String::as_str),
+            Some("PHQ-9 17, moderately severe -> level 4")
+        );
     }
 
     #[test]
     fn the_highest_level_wins_and_every_fired_rule_is_listed() {
         let s = shipped().suggest(&results(&[("phq9", 7), ("gad7", 16)], &[]));
         assert_eq!(s.level, Level::Four);
-        assert!(s.reasons.iter().any(|r| r.starts_with("PHQ-9 7, mild")), "{:?}", s.reasons);
-        assert!(s.reasons.iter().any(|r| r.starts_with("GAD-7 16, severe")), "{:?}", s.reasons);
+        assert!(
+            s.reasons_in(UiLang::En).iter().any(|r| r.starts_with("PHQ-9 7, mild")),
+            "{:?}",
+            s.reasons_in(UiLang::En)
+        );
+        assert!(
+            s.reasons_in(UiLang::En).iter().any(|r| r.starts_with("GAD-7 16, severe")),
+            "{:?}",
+            s.reasons_in(UiLang::En)
+        );
     }
 
     #[test]
     fn any_critical_flag_makes_it_crisis_whatever_else() {
         let s = shipped().suggest(&results(&[("phq9", 2)], &["suicidal_ideation"]));
         assert_eq!(s.level, Level::Crisis);
-        assert_eq!(s.reasons[0], "PHQ-9 flag: suicidal ideation (critical) -> crisis");
+        assert_eq!(s.reasons_in(UiLang::En)[0], "PHQ-9 flag: suicidal ideation (critical) -> crisis");
         assert_eq!(s.step_level, Level::One);
     }
 
@@ -702,7 +711,7 @@ mod tests {
     fn no_rule_gives_the_default_level_with_a_reason() {
         let s = shipped().suggest(&results(&[("phq9", 2)], &[]));
         assert_eq!(s.level, shipped().default_level);
-        assert!(s.reasons[0].starts_with("no rule fired"));
+        assert!(s.reasons_in(UiLang::En)[0].starts_with("no rule fired"));
     }
 
     #[test]
@@ -726,7 +735,7 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         assert_eq!(rules.suggest(&results(&[("phq9", 12)], &[])).level, Level::One);
         let s = rules.suggest(&results(&[("phq9", 12), ("gad7", 11)], &[]));
         assert_eq!(s.level, Level::Four);
-        assert_eq!(s.reasons, vec!["PHQ-9 12, moderate and GAD-7 11, moderate -> level 4".to_string()]);
+        assert_eq!(s.reasons_in(UiLang::En), vec!["PHQ-9 12, moderate and GAD-7 11, moderate -> level 4".to_string()]);
     }
 
     #[test]
@@ -773,7 +782,7 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         let rules = shipped();
         let needs = rules.needs(&results(&[("phq9", 3), ("gad7", 12)], &[]));
         assert_eq!(needs.len(), 1);
-        assert_eq!(needs[0].phrase, "GAD-7 12, moderate");
+        assert_eq!(needs[0].phrase.to_string(), "GAD-7 12, moderate");
         assert_eq!(needs[0].conditions, vec![Condition::Anxiety]);
     }
 
@@ -794,11 +803,11 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         let rules = shipped();
         for (total, flag, expected) in cases {
             let s = rules.suggest(&results(&[("audit", *total)], &[flag]));
-            assert_eq!(s.level, *expected, "AUDIT {total} with {flag}: {:?}", s.reasons);
+            assert_eq!(s.level, *expected, "AUDIT {total} with {flag}: {:?}", s.reasons_in(UiLang::En));
             assert!(
-                s.reasons.iter().any(|r| r.contains("next highest level of intervention")),
+                s.reasons_in(UiLang::En).iter().any(|r| r.contains("next highest level of intervention")),
                 "AUDIT {total} with {flag}: {:?}",
-                s.reasons
+                s.reasons_in(UiLang::En)
             );
         }
         let without = rules.suggest(&results(&[("audit", 6)], &[]));
@@ -809,19 +818,27 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
     fn the_audit_step_up_reason_names_the_zone_it_came_from_and_went_to() {
         let s = shipped().suggest(&results(&[("audit", 6)], &["audit.injury_or_concern_last_year"]));
         assert_eq!(
-            s.reasons[0],
+            s.reasons_in(UiLang::En)[0],
             "AUDIT flag: injury or concern last year with AUDIT 6, Zone I (WHO: next highest level of \
              intervention, Zone II) -> level 2"
         );
         let top = shipped().suggest(&results(&[("audit", 25)], &["audit.dependence_items"]));
-        assert!(top.reasons.iter().any(|r| r.contains("already the highest band")), "{:?}", top.reasons);
+        assert!(
+            top.reasons_in(UiLang::En).iter().any(|r| r.contains("already the highest band")),
+            "{:?}",
+            top.reasons_in(UiLang::En)
+        );
     }
 
     #[test]
     fn an_audit_flag_without_a_total_steps_up_from_the_lowest_zone() {
         let s = shipped().suggest(&results(&[], &["audit.injury_or_concern_last_year"]));
         assert_eq!(s.level, Level::Two);
-        assert!(s.reasons[0].contains("AUDIT band unknown, taken as the lowest"), "{:?}", s.reasons);
+        assert!(
+            s.reasons_in(UiLang::En)[0].contains("AUDIT band unknown, taken as the lowest"),
+            "{:?}",
+            s.reasons_in(UiLang::En)
+        );
     }
 
     #[test]
@@ -859,7 +876,7 @@ all = [ { instrument = "phq9", bands = ["moderate"] }, { instrument = "gad7", mi
         let rules = shipped();
         for (totals, expected, rule) in cases {
             let s = rules.suggest(&results(totals, &[]));
-            assert_eq!(s.level, *expected, "{totals:?}: {:?}", s.reasons);
+            assert_eq!(s.level, *expected, "{totals:?}: {:?}", s.reasons_in(UiLang::En));
             assert!(s.fired.iter().any(|f| f == rule), "{totals:?}: {:?}", s.fired);
         }
     }

@@ -1555,7 +1555,8 @@ fn results_key(
         Effect::SaveDecision {
             encounter: intake.encounter.clone(),
             suggested: state.plan.suggested.as_str().to_string(),
-            reasons: state.plan.reasons.clone(),
+            // The record keeps the reasons in English, as every record has.
+            reasons: state.plan.reasons.iter().map(ToString::to_string).collect(),
             final_level: level.as_str().to_string(),
             override_reason: reason,
             lifted,
@@ -1648,7 +1649,7 @@ fn results_key(
                 .resources
                 .iter()
                 .zip(&state.picked)
-                .map(|(r, picked)| (r.id.clone(), r.reasons.clone(), *picked))
+                .map(|(r, picked)| (r.id.clone(), r.reasons.iter().map(ToString::to_string).collect(), *picked))
                 .collect();
             let text = super::screens::results::summary_text(&state.plan, &state.picked, client_lang, today);
             let stamp: String = today.chars().filter(char::is_ascii_digit).collect();

@@ -8,6 +8,7 @@ use crate::triage::facts::{PersonContext, resolve_results};
 use crate::triage::matching::{LiftedExclusion, MatchLevel, Role, match_resources_lifting};
 use crate::triage::vocab::Criterion;
 use crate::triage::vocab::{Lang as TriageLang, Population, Province};
+use crate::triage::wording::{LevelReason, Reason};
 use crate::triage::{Catalog, ClientProfile, Level, RuleSet};
 
 use super::app::{App, Screen, age_on};
@@ -22,16 +23,18 @@ pub struct PlannedResource {
     pub contact: String,
     pub hours: String,
     pub url: Option<String>,
-    pub reasons: Vec<String>,
+    /// Why, as data: the screen writes them in its language ([`Reason::render`]).
+    pub reasons: Vec<Reason>,
     pub crisis: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub suggested: Level,
-    pub reasons: Vec<String>,
+    /// The rules that fired, as data.
+    pub reasons: Vec<LevelReason>,
     pub resources: Vec<PlannedResource>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Reason>,
     /// Resources left out only by a flag-based exclusion a clinician may lift (not acute risk).
     pub liftable: Vec<Liftable>,
 }
@@ -44,6 +47,8 @@ pub struct Liftable {
     pub criterion: Criterion,
     /// Why the exclusion applies ("excludes clients with suicide risk (...)").
     pub why: String,
+    /// The same in French, for a French interface.
+    pub why_fr: String,
 }
 
 /// What a clinician decided that changes the plan: the final level (matching follows it) and
@@ -142,7 +147,7 @@ impl Care {
                     age,
                     decided,
                 );
-                plan.notes.push(error.to_string());
+                plan.notes.push(Reason::AsGiven(error.to_string()));
                 return plan;
             }
         };
@@ -178,6 +183,11 @@ impl Care {
         let outcome = match_resources_lifting(&self.catalog, &self.rules, &profile, &results, level, &decided.lifted);
         let criteria = self.rules.criteria_met(&results);
         let lang = profile.language;
+        // The contact line goes to the client too (the take-away summary, the kiosk).
+        let client_lang = match lang {
+            TriageLang::Fr => crate::instrument::Lang::Fr,
+            TriageLang::En => crate::instrument::Lang::En,
+        };
         let liftable = outcome
             .excluded
             .iter()
@@ -185,12 +195,18 @@ impl Care {
                 let exclusions = &e.resource.exclusions;
                 criteria.iter().filter(move |(c, _)| *c != Criterion::AcuteRisk && exclusions.contains(c)).filter_map(
                     move |(c, _)| {
-                        let why = e.reasons().into_iter().find(|r| r.starts_with("excludes clients with"))?;
+                        let english = e.reasons();
+                        let at = english.iter().position(|r| r.starts_with("excludes clients with"))?;
+                        let why = english.get(at)?.clone();
+                        // Both lists come from the same checks, in the same order.
+                        let why_fr =
+                            e.reasons_in(crate::instrument::Lang::Fr).get(at).cloned().unwrap_or_else(|| why.clone());
                         Some(Liftable {
                             resource: e.resource.id.clone(),
                             name: e.resource.name(lang).to_string(),
                             criterion: *c,
                             why,
+                            why_fr,
                         })
                     },
                 )
@@ -202,7 +218,7 @@ impl Care {
             .map(|r| PlannedResource {
                 id: r.resource.id.clone(),
                 name: r.resource.name(lang).to_string(),
-                contact: contact(r.resource),
+                contact: contact(r.resource, client_lang),
                 hours: r.resource.hours.text().to_string(),
                 url: r.resource.url.clone(),
                 reasons: r.reasons.clone(),
@@ -227,14 +243,14 @@ impl Care {
     }
 }
 
-fn contact(resource: &crate::triage::Resource) -> String {
+fn contact(resource: &crate::triage::Resource, lang: crate::instrument::Lang) -> String {
     let mut parts = Vec::new();
     if let Some(phone) = resource.phone.first() {
         parts.push(phone.clone());
     }
     if let Some(text) = resource.text.first() {
         let keyword = resource.text_keyword.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
-        parts.push(format!("text {text}{keyword}"));
+        parts.push(format!("{} {text}{keyword}", crate::triage::wording::text_verb(lang)));
     }
     if parts.is_empty()
         && let Some(url) = &resource.url

@@ -248,6 +248,19 @@ strings! {
     Level3 => "3 Guided digital or group", "3 Numérique accompagné ou groupe";
     Level4 => "4 Individual therapy", "4 Thérapie individuelle";
     Level5 => "5 Specialist or intensive care", "5 Soins spécialisés ou intensifs";
+    // Triage output (`triage match`, `--output-lang`); the reasons themselves are worded in
+    // `src/triage/wording.rs`, the triage core's part of the strings layer.
+    MatchLevelLine => "Level: {level}", "Niveau : {level}";
+    MatchOverridden => "  overridden by {by}: {reason} (suggested: {suggested})", "  modifié par {by} : {reason} (suggéré : {suggested})";
+    MatchThen => "  then: {level}", "  ensuite : {level}";
+    MatchRecommended => "Recommended:", "Recommandé :";
+    MatchNote => "Note: {note}", "Remarque : {note}";
+    MatchLeftOut => "Left out:", "Écartés :";
+    MatchRoleCrisis => " [crisis]", " [crise]";
+    MatchRoleSafetyNet => " [safety net]", " [filet de sécurité]";
+    MatchRoleNavigation => " [navigation]", " [orientation]";
+    MatchCall => "call {numbers}", "appeler le {numbers}";
+    MatchOr => " or ", " ou ";
     // Administration
     AdminTitle => "Administration: users and roles", "Administration : utilisateurs et rôles";
     AuditTitle => "Audit log", "Journal d'audit";
@@ -512,6 +525,57 @@ strings! {
     CliDerivedPositive => ", positive", ", positif";
 }
 
+/// What follows a label before its value: French puts a space before the colon.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ": ",
+        Lang::Fr => " : ",
+    }
+}
+
+/// A key's name as a keyboard in `lang` prints it ("Enter" is "Entrée" on a Canadian French
+/// keyboard). Key tables name keys in English; each word of a combination ("Esc/^B") is named.
+pub fn key_name(key: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
+    if lang == Lang::En {
+        return key.into();
+    }
+    let french = |word: &str| match word {
+        "Enter" => "Entrée",
+        "Space" => "Espace",
+        "Esc" => "Échap",
+        "Tab" => "Tab",
+        "Home" => "Début",
+        "End" => "Fin",
+        "PgUp" => "PgPréc",
+        "PgDn" => "PgSuiv",
+        "Backspace" => "Retour arrière",
+        _ => "",
+    };
+    let mut named = String::with_capacity(key.len() + 4);
+    let mut word = String::new();
+    let mut changed = false;
+    let flush = |word: &mut String, named: &mut String, changed: &mut bool| {
+        let french_word = french(word);
+        if french_word.is_empty() {
+            named.push_str(word);
+        } else {
+            *changed |= french_word != word.as_str();
+            named.push_str(french_word);
+        }
+        word.clear();
+    };
+    for c in key.chars() {
+        if c.is_ascii_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut named, &mut changed);
+            named.push(c);
+        }
+    }
+    flush(&mut word, &mut named, &mut changed);
+    if changed { named.into() } else { key.into() }
+}
+
 /// `text` with `{name}` placeholders replaced.
 pub fn fill(text: Text, lang: Lang, values: &[(&str, String)]) -> String {
     let mut out = text.get(lang).to_string();
@@ -580,6 +644,18 @@ mod tests {
         assert_eq!(typography_faults("Lever ce suivi?").len(), 1);
         assert_eq!(typography_faults("fin; suite!").len(), 2);
         assert_eq!(typography_faults("le mot \"borne\"").len(), 2);
+    }
+
+    #[test]
+    fn keys_are_named_as_a_french_keyboard_prints_them() {
+        assert_eq!(key_name("Enter", Lang::Fr), "Entrée");
+        assert_eq!(key_name("Esc/^B", Lang::Fr), "Échap/^B");
+        assert_eq!(key_name("S-Tab/↑", Lang::Fr), "S-Tab/↑");
+        assert_eq!(key_name("Space", Lang::Fr), "Espace");
+        assert_eq!(key_name("^E", Lang::Fr), "^E");
+        assert_eq!(key_name("r", Lang::Fr), "r");
+        assert_eq!(key_name("Enter", Lang::En), "Enter");
+        assert_eq!(format!("Niveau{}3", colon(Lang::Fr)), "Niveau : 3");
     }
 
     #[test]

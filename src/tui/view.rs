@@ -228,13 +228,14 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let mut spans = Vec::new();
     let mut width = 0;
     for (key, text) in screen_keys(app, view.library) {
+        let key = crate::tui::strings::key_name(key, app.lang);
         let label = text.get(app.lang);
         let piece = key.width() + label.width() + 3;
         if width + piece > usize::from(area.width) {
             break;
         }
         width += piece;
-        spans.push(Span::styled(key, view.theme.key));
+        spans.push(Span::styled(key.into_owned(), view.theme.key));
         spans.push(Span::raw(format!(" {label}  ")));
     }
     frame.render_widget(FastParagraph::new(Line::from(spans)), area);
@@ -255,6 +256,7 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             let mut spans = Vec::new();
             for column in 0..columns {
                 let Some((key, text)) = keys.get(column * rows + row) else { continue };
+                let key = crate::tui::strings::key_name(key, app.lang);
                 spans.push(Span::styled(format!("{key:>9}  "), view.theme.key));
                 let text = text.get(app.lang);
                 spans.push(Span::raw(if column + 1 < columns {

@@ -72,18 +72,42 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
     let title = |text: Text| Line::styled(text.get(lang), view.theme.title);
 
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{}: ", Text::ReportIntakes.get(lang)), view.theme.title),
+        Span::styled(
+            format!("{}{}", Text::ReportIntakes.get(lang), crate::tui::strings::colon(lang)),
+            view.theme.title,
+        ),
         Span::raw(report.intakes.to_string()),
         Span::raw("   "),
-        Span::styled(format!("{}: {}", Text::ReportCritical.get(lang), report.critical_encounters), view.theme.warning),
+        Span::styled(
+            format!(
+                "{}{}{}",
+                Text::ReportCritical.get(lang),
+                crate::tui::strings::colon(lang),
+                report.critical_encounters
+            ),
+            view.theme.warning,
+        ),
     ])];
     lines.push(title(Text::ReportByOrigin));
     lines.extend(bars(&report.by_origin, bar_width, view.theme));
     lines.push(title(Text::ReportByLevel));
-    lines.extend(bars(&report.by_level, bar_width, view.theme));
+    // The level ids ("crisis", "2") as words in French ("crise", "niveau 2"); English keeps
+    // the ids, as the report has always shown them.
+    let by_level: Vec<Count> = report
+        .by_level
+        .iter()
+        .map(|c| match crate::triage::Level::parse(&c.label).filter(|_| lang == crate::instrument::Lang::Fr) {
+            Some(level) => Count { label: crate::triage::wording::level_phrase(level, lang), count: c.count },
+            None => c.clone(),
+        })
+        .collect();
+    lines.extend(bars(&by_level, bar_width, view.theme));
     let review = &report.kiosk_review;
     lines.push(Line::from(vec![
-        Span::styled(format!("{}: ", Text::ReportKioskReview.get(lang)), view.theme.title),
+        Span::styled(
+            format!("{}{}", Text::ReportKioskReview.get(lang), crate::tui::strings::colon(lang)),
+            view.theme.title,
+        ),
         Span::raw(format!(
             "{} / {} · {} {}",
             duration(review.median_ms),

@@ -11,6 +11,7 @@ use crate::tui::paragraph::FastParagraph;
 
 use crate::instrument::{Lang, Severity};
 use crate::triage::Level;
+use crate::triage::wording::flag_words;
 use crate::tui::app::{App, ResultsState};
 use crate::tui::care::Plan;
 use crate::tui::strings::Text;
@@ -36,6 +37,16 @@ pub fn keys(app: &App, state: &ResultsState) -> Vec<(&'static str, Text)> {
         keys.push(("x", Text::KeyLiftExclusion));
     }
     keys
+}
+
+/// A flag's severity as the results screen shows it: "CRITICAL", "CRITIQUE".
+fn severity_word(severity: Severity, lang: Lang) -> String {
+    let severity = match severity {
+        Severity::Critical => crate::triage::vocab::Severity::Critical,
+        Severity::Urgent => crate::triage::vocab::Severity::Urgent,
+        Severity::Warning => crate::triage::vocab::Severity::Warning,
+    };
+    crate::triage::wording::severity_words(severity, lang).to_uppercase()
 }
 
 pub fn level_text(level: Level) -> Text {
@@ -145,7 +156,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         for flag in &result.flags {
             let style = if flag.severity == Severity::Critical { view.theme.critical } else { view.theme.warning };
             spans.push(Span::raw(" "));
-            spans.push(Span::styled(format!(" {} {} ", flag.severity.as_str().to_uppercase(), flag.id), style));
+            // In English the flag's id, as the screen has always shown it; in French, its words.
+            let name = if app.lang == Lang::Fr { flag_words(&flag.id, app.lang) } else { flag.id.clone() };
+            let words = format!(" {} {name} ", severity_word(flag.severity, app.lang));
+            spans.push(Span::styled(words, style));
         }
         result_lines.push(Line::from(spans));
     }
@@ -153,19 +167,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let mut level_lines = Vec::new();
     let suggested = level_text(state.plan.suggested).get(app.lang);
     level_lines.push(Line::from(vec![
-        Span::styled(format!("{}: ", Text::SuggestedLevel.get(app.lang)), view.theme.title),
+        Span::styled(
+            format!("{}{}", Text::SuggestedLevel.get(app.lang), crate::tui::strings::colon(app.lang)),
+            view.theme.title,
+        ),
         Span::styled(
             suggested,
             if state.plan.suggested == Level::Crisis { view.theme.critical } else { view.theme.base },
         ),
     ]));
     for reason in state.plan.reasons.iter().take(3) {
-        level_lines
-            .push(Line::styled(format!("  {} {}", Text::Because.get(app.lang), clean(reason)), view.theme.muted));
+        level_lines.push(Line::styled(
+            format!("  {} {}", Text::Because.get(app.lang), clean(&reason.render(app.lang))),
+            view.theme.muted,
+        ));
     }
     if let Some((level, reason)) = &state.overriding {
         level_lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", Text::FinalLevel.get(app.lang)), view.theme.title),
+            Span::styled(
+                format!("{}{}", Text::FinalLevel.get(app.lang), crate::tui::strings::colon(app.lang)),
+                view.theme.title,
+            ),
             Span::styled(level_text(*level).get(app.lang), view.theme.selected),
         ]));
         level_lines.push(Line::from(vec![
@@ -174,7 +196,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         ]));
     } else if let Some(decided) = state.decided {
         level_lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", Text::FinalLevel.get(app.lang)), view.theme.title),
+            Span::styled(
+                format!("{}{}", Text::FinalLevel.get(app.lang), crate::tui::strings::colon(app.lang)),
+                view.theme.title,
+            ),
             Span::styled(format!("{} ✓", level_text(decided).get(app.lang)), view.theme.ok),
         ]));
     }
@@ -183,7 +208,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         for (index, liftable) in state.plan.liftable.iter().enumerate() {
             let line = Line::from(vec![
                 Span::styled(format!("  {}  ", index + 1), view.theme.key),
-                Span::raw(format!("{}: {}", clean(&liftable.name), clean(&liftable.why))),
+                Span::raw(format!(
+                    "{}: {}",
+                    clean(&liftable.name),
+                    clean(if app.lang == Lang::Fr { &liftable.why_fr } else { &liftable.why })
+                )),
             ]);
             level_lines.push(if lifting.choice == Some(index) { line.style(view.theme.selected) } else { line });
         }
@@ -232,7 +261,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         } else {
             line
         });
-        let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(r)).collect();
+        let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(&r.render(app.lang))).collect();
         resource_lines.push(Line::styled(format!("    {}", reasons.join("; ")), view.theme.muted));
     }
     frame.render_widget(FastParagraph::new(resource_lines), resources_area);
@@ -462,7 +491,12 @@ mod tests {
         step(&mut app, Action::DecisionSaved(Ok(())));
         let Screen::Results(state) = &app.screen else { panic!() };
         let bounce = state.plan.resources.iter().find(|r| r.id == "bounceback").expect("offered once lifted");
-        assert!(bounce.reasons.iter().any(|r| r.ends_with("lifted by a clinician: passive thoughts, safety plan")));
+        assert!(
+            bounce
+                .reasons
+                .iter()
+                .any(|r| r.to_string().ends_with("lifted by a clinician: passive thoughts, safety plan"))
+        );
         // An intake worker is not offered the lift.
         app.session.as_mut().unwrap().role = "intake".into();
         let Screen::Results(state) = &app.screen else { panic!() };
