@@ -99,7 +99,7 @@ fn begin_in_french(kiosk: &mut Tui) {
     step(kiosk, "2", &["Code d'accueil", "Entrée"]);
     step(kiosk, ENTER, &["Acceptez-vous de répondre aux questions ?"]);
     step(kiosk, "1", &["Quel âge avez-vous ?"]);
-    step(kiosk, "34\r", &["Question 1 sur 10", "Jamais", "Plusieurs jours"]);
+    step(kiosk, "34\r", &["Question 1 sur 9", "Jamais", "Plusieurs jours"]);
 }
 
 #[test]
@@ -115,24 +115,22 @@ fn a_french_kiosk_run_shows_no_english_outside_proper_names() {
     let mut kiosk = env.kiosk(&["--device", "pty-fr", "--bundle", "phq9-fr"], 100, 40);
     begin_in_french(&mut kiosk);
     for next in 2..=9 {
-        step(&mut kiosk, "1", &[&format!("Question {next} sur 10")]);
+        step(&mut kiosk, "1", &[&format!("Question {next} sur 9")]);
     }
     let crisis = step(&mut kiosk, "4", &["Veuillez parler au personnel", "Le personnel a été prévenu"]);
     assert!(crisis.contains("Ligne d'aide en cas de crise de suicide"), "{crisis}");
     assert!(crisis.contains("texto 535353"), "the Quebec line's text number in French:\n{crisis}");
     drop(kiosk);
 
-    // The second client: "Jamais" throughout, the optional question skipped, then thanks.
+    // The second client: "Jamais" throughout, then thanks. PHQ-9's optional, unscored
+    // difficulty question has no validated French wording, so the French form leaves it out:
+    // every screen of the run is French.
     let mut kiosk = env.kiosk(&["--device", "pty-fr", "--bundle", "phq9-fr"], 100, 40);
     begin_in_french(&mut kiosk);
     for next in 2..=9 {
-        step(&mut kiosk, "1", &[&format!("Question {next} sur 10")]);
+        step(&mut kiosk, "1", &[&format!("Question {next} sur 9")]);
     }
-    // PHQ-9's optional, unscored difficulty question has no validated French wording: it is the
-    // one screen with English, the instrument's own, said to be so in French; skipped here.
-    let optional = kiosk.step("1", &["Question 10 sur 10", "n'est pas encore offerte en français"]);
-    assert!(optional.contains("Entrée passer cette question"), "{optional}");
-    let thanks = step(&mut kiosk, ENTER, &["Merci", "Vos réponses ont été transmises"]);
+    let thanks = step(&mut kiosk, "1", &["Merci", "Vos réponses ont été transmises"]);
     assert!(thanks.contains("appelez ou textez le 9-8-8"), "{thanks}");
 }
 

@@ -807,7 +807,7 @@ fn push_once(list: &mut Vec<String>, name: String) {
 /// never asks sex: unknown sex takes the instruments' more sensitive cut-off, and staff re-score
 /// a claimed submission with the client's record.
 fn begin(kiosk: &mut Kiosk, scoring: ScoringContext, deps: &Deps, effects: &mut Vec<Effect>) {
-    let flow = IntakeFlow::new(deps.library, &kiosk.instruments, scoring.to_scoring());
+    let flow = IntakeFlow::new_in(deps.library, &kiosk.instruments, scoring.to_scoring(), kiosk.lang);
     kiosk.checkin_scoring = None;
     kiosk.client = Some(ClientSession {
         id: RecordId::random(),

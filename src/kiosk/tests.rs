@@ -724,7 +724,7 @@ fn optional_items_are_skipped_with_enter_and_back_goes_back() {
 }
 
 #[test]
-fn a_french_client_reads_phq9_in_french_and_its_english_only_question_with_a_note() {
+fn a_french_client_reads_phq9_in_french_without_the_question_its_french_form_lacks() {
     let mut run = Run::new(Fake::new());
     run.digits(&[2]); // Français
     run.key(KioskKey::Enter); // no code
@@ -734,17 +734,27 @@ fn a_french_client_reads_phq9_in_french_and_its_english_only_question_with_a_not
     assert!(first.contains("Peu d’intérêt ou de plaisir à faire des choses"), "{first}");
     assert!(first.contains("Jamais") && !first.contains("Not at all"), "{first}");
     assert!(!first.contains("pas encore offert"), "{first}");
-    // Items 1-9 "Jamais": the difficulty question, not on INSPQ's French form, is in English.
+    assert!(first.contains("sur 9"), "nine questions, not ten: {first}");
+    // Items 1-9 "Jamais": the optional difficulty question, not on INSPQ's French form, is left
+    // out of the French form (it is never scored), so no English question is read.
     run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 1]);
-    assert_eq!(run.current_item(), Some(("phq9".into(), "difficulty".into())));
-    let difficulty = run.render(120, 40);
-    assert!(difficulty.contains("If you checked off any problems"), "{difficulty}");
-    assert!(difficulty.contains("Cette question facultative n'est pas encore offerte en français"), "{difficulty}");
-    // GAD-7 has no French text in this service yet: it says so, truthfully.
-    run.digits(&[1]);
+    assert_ne!(run.current_item(), Some(("phq9".into(), "difficulty".into())));
     let next = run.render(120, 40);
+    assert!(!next.contains("If you checked off any problems"), "{next}");
+    // GAD-7 has no French text in this service yet: it says so, truthfully.
     assert!(next.contains("pas encore offert en français dans ce service"), "{next}");
     assert!(!next.contains("validée"), "{next}");
+}
+
+#[test]
+fn an_english_client_is_still_asked_the_difficulty_question() {
+    let mut run = Run::new(Fake::new());
+    run.digits(&[1]); // English
+    run.key(KioskKey::Enter);
+    run.digits(&[1]);
+    run.key(KioskKey::Enter);
+    run.digits(&[1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(run.current_item(), Some(("phq9".into(), "difficulty".into())));
 }
 
 #[test]

@@ -1027,7 +1027,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         }
         Action::EncounterStarted(Ok((encounter, client, instruments))) => {
             let context = scoring_context(&client, today);
-            let flow = IntakeFlow::new(library, &instruments, context);
+            let flow = IntakeFlow::new_in(library, &instruments, context, client.language.unwrap_or(Lang::En));
             app.intake = Some(Intake::new(encounter, client, flow));
             app.status = None;
             app.screen = Screen::Consent;
@@ -1047,13 +1047,14 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Action::EncounterOpened(Ok(state)) => {
             // A kiosk encounter claimed here is re-scored from its answers with this client's context.
             let context = scoring_context(&state.client, today);
-            let flow = IntakeFlow::restore(
+            let flow = IntakeFlow::restore_in(
                 library,
                 &state.instruments,
                 context,
                 &state.answers,
                 &state.completed,
                 state.risk.clone(),
+                state.client.language.unwrap_or(Lang::En),
             );
             let consented = state.consent == Some(true);
             let intake = Intake::new(state.encounter, state.client, flow);

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use risk_change::{RiskChange, RiskRecord};
 
-use crate::instrument::{Context, FlagHit, Instrument, Library, ScoreResult, Severity, score};
+use crate::instrument::{Context, FlagHit, Instrument, Lang, Library, ScoreResult, Severity, score};
 
 /// What happened on an answer, for the shell to persist and show.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +77,10 @@ pub struct IntakeFlow {
     /// Urgent flags recorded as raised (see `RiskRecord::raised_urgent`).
     raised_urgent: BTreeSet<String>,
     context: Context,
+    /// The language the questions are read in. A French form leaves out an optional, unscored
+    /// item that its French source does not have (`english_only`: PHQ-9's difficulty question),
+    /// as issue 13 allows, so a French client reads no English question.
+    form_lang: Lang,
     finished: bool,
 }
 
@@ -98,9 +102,18 @@ impl IntakeFlow {
             waived: BTreeSet::new(),
             raised_urgent: BTreeSet::new(),
             context,
+            form_lang: Lang::En,
             finished: false,
         };
         flow.finished = flow.queue.is_empty();
+        flow.item = flow.first_enabled(library, 0).unwrap_or(0);
+        flow
+    }
+
+    /// [`new`](Self::new) for a client reading the questions in `lang`.
+    pub fn new_in(library: &Library, instruments: &[String], context: Context, lang: Lang) -> IntakeFlow {
+        let mut flow = IntakeFlow::new(library, instruments, context);
+        flow.form_lang = lang;
         flow.item = flow.first_enabled(library, 0).unwrap_or(0);
         flow
     }
@@ -117,7 +130,20 @@ impl IntakeFlow {
         completed: &BTreeSet<String>,
         risk: RiskRecord,
     ) -> IntakeFlow {
-        let mut flow = IntakeFlow::new(library, instruments, context);
+        IntakeFlow::restore_in(library, instruments, context, saved, completed, risk, Lang::En)
+    }
+
+    /// [`restore`](Self::restore) for a client reading the questions in `lang`.
+    pub fn restore_in(
+        library: &Library,
+        instruments: &[String],
+        context: Context,
+        saved: &[(String, String, usize)],
+        completed: &BTreeSet<String>,
+        risk: RiskRecord,
+        lang: Lang,
+    ) -> IntakeFlow {
+        let mut flow = IntakeFlow::new_in(library, instruments, context, lang);
         flow.restore_risk(library, risk);
         for (instrument_id, item_id, position) in saved {
             let Some(instrument) = library.get(instrument_id) else { continue };
@@ -165,7 +191,7 @@ impl IntakeFlow {
                 let instrument = library.get(&flow.queue[current]);
                 flow.item = instrument
                     .and_then(|i| {
-                        let enabled = crate::instrument::score::enabled_items(i, flow.answers_of(i));
+                        let enabled = flow.enabled(i);
                         let answers = flow.answers_of(i);
                         (0..i.items.len()).find(|&x| enabled[x] && answers.get(x).copied().flatten().is_none())
                     })
@@ -214,7 +240,16 @@ impl IntakeFlow {
     fn enabled(&self, instrument: &Instrument) -> Vec<bool> {
         let mut answers = self.answers_of(instrument).to_vec();
         answers.resize(instrument.items.len(), None);
-        crate::instrument::score::enabled_items(instrument, &answers)
+        let mut enabled = crate::instrument::score::enabled_items(instrument, &answers);
+        if self.form_lang == Lang::Fr && instrument.languages.contains(&Lang::Fr) {
+            for (shown, item) in enabled.iter_mut().zip(&instrument.items) {
+                // Only an optional item the loader allows to lack French (never a scored one).
+                if item.english_only && !item.required {
+                    *shown = false;
+                }
+            }
+        }
+        enabled
     }
 
     fn first_enabled(&self, library: &Library, queue_index: usize) -> Option<usize> {
