@@ -376,7 +376,7 @@ fn the_text_output_follows_output_lang_and_english_is_the_default() {
     assert!(english.contains("Recommended:"), "{english}");
     let french = run(&["--output-lang", "fr"]);
     assert!(french.contains("Niveau : 4 : thérapie individuelle ou psychothérapie structurée"), "{french}");
-    assert!(french.contains("  car PHQ-9 17, moderately severe -> niveau 4"), "{french}");
+    assert!(french.contains("  car PHQ-9 17, modérément sévère -> niveau 4"), "{french}");
     assert!(french.contains("Recommandé :"), "{french}");
     assert!(french.contains("- offert en français"), "{french}");
     for english_word in ["Recommended", "because", "offered in", "reachable by phone", "(plain SMS"] {
