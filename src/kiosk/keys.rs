@@ -4,7 +4,20 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::KioskKey;
+use super::app::{Action, KioskKey};
+
+/// Most input events the shell takes in one go before it draws again.
+pub const INPUT_BATCH: usize = 4096;
+
+/// The order in which to handle the input that arrived together: a quick exit first and alone,
+/// so that a long paste or a held key queued before it never delays leaving (the input behind
+/// it is the client's and is dropped with the screen); otherwise everything, in order.
+pub fn batch_order(actions: Vec<Action>) -> Vec<Action> {
+    match actions.iter().position(|a| matches!(a, Action::Key(KioskKey::QuickExit))) {
+        Some(_) => vec![Action::Key(KioskKey::QuickExit)],
+        None => actions,
+    }
+}
 
 /// The kiosk key for a terminal key event (`None` for key releases).
 pub fn kiosk_key(event: KeyEvent) -> Option<KioskKey> {
@@ -33,6 +46,18 @@ pub fn kiosk_key(event: KeyEvent) -> Option<KioskKey> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_quick_exit_behind_a_long_paste_goes_first_and_alone() {
+        let mut typed: Vec<Action> = (0..30_000).map(|_| Action::Key(KioskKey::Digit(1))).collect();
+        typed.push(Action::Key(KioskKey::QuickExit));
+        typed.push(Action::Key(KioskKey::Digit(2)));
+        let ordered = batch_order(typed);
+        assert_eq!(ordered.len(), 1);
+        assert!(matches!(ordered[0], Action::Key(KioskKey::QuickExit)));
+        let plain = vec![Action::Key(KioskKey::Digit(1)), Action::Key(KioskKey::Enter)];
+        assert_eq!(batch_order(plain).len(), 2, "without a quick exit, everything in order");
+    }
+
     use super::*;
 
     fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {

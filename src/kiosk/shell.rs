@@ -188,20 +188,33 @@ fn event_loop(
         if !event::poll(TICK)? {
             continue;
         }
-        let action = match event::read()? {
-            Event::Key(key) => kiosk_key(key).map(Action::Key),
-            Event::Paste(text) => Some(Action::Paste(text)),
-            Event::Resize(width, height) => {
-                terminal.autoresize()?;
-                Some(Action::Resize(width, height))
+        // Everything that has arrived, drawn once after: a paste typed as keys (no bracketed
+        // paste over some SSH clients) costs one frame, not one per key, and a quick exit behind
+        // it is handled at once (`batch_order`).
+        let mut actions = Vec::new();
+        loop {
+            let action = match event::read()? {
+                Event::Key(key) => kiosk_key(key).map(Action::Key),
+                Event::Paste(text) => Some(Action::Paste(text)),
+                Event::Resize(width, height) => {
+                    terminal.autoresize()?;
+                    Some(Action::Resize(width, height))
+                }
+                _ => None,
+            };
+            actions.extend(action);
+            if actions.len() >= super::keys::INPUT_BATCH || !event::poll(Duration::ZERO)? {
+                break;
             }
-            _ => None,
-        };
-        if let Some(action) = action {
+        }
+        for action in super::keys::batch_order(actions) {
             kiosk.now_ms = now_ms();
             let (c, e) = dispatch(kiosk, action, deps, backend);
             clear |= c;
             exit |= e;
+            if exit {
+                break;
+            }
         }
     }
 }
