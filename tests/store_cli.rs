@@ -471,3 +471,22 @@ fn an_owner_started_by_hand_restarts_itself_with_one_memory_pool() {
     let status = owner.wait().expect("the owner exits");
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn a_bad_user_name_is_named_before_any_password_and_an_unknown_one_is_called_a_name() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    // No password on stdin at all: the name is refused first, as bad input.
+    let bad = triage(&dir, &["user", "add", "Bad Name", "--role", "intake", "--user", "admin", "--password-stdin"], "");
+    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("user name") && !said.contains("standard input"), "{said}");
+    let unknown = triage(
+        &dir,
+        &["user", "disable", "nosuchuser", "--user", "admin", "--password-stdin"],
+        &format!("{ADMIN_PW}\n"),
+    );
+    assert!(!unknown.status.success());
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(said.contains("no account is named nosuchuser") && !said.contains("with id"), "{said}");
+}

@@ -692,6 +692,8 @@ fn serve(dir: &DirArgs, idle_timeout: Option<u64>) -> Outcome {
 fn user(action: UserAction) -> Outcome {
     match action {
         UserAction::Add { name, role, display_name, dir, auth } => {
+            // The name is checked before any password is read: a bad one is named at once.
+            crate::store::sled_store::validate_username(&name)?;
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
             let password = secrets.next(&format!("new password for {}", terminal_text(&name, false)))?;

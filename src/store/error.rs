@@ -22,6 +22,9 @@ pub enum StoreError {
     #[error("no {kind} with id {id}")]
     NotFound { kind: &'static str, id: String },
 
+    #[error("no account is named {user}: `triage user list` shows the accounts")]
+    NoAccount { user: String },
+
     #[error("permission denied: the {role} role may not {operation}. Ask an administrator if you need this")]
     Denied { role: &'static str, operation: &'static str },
 
@@ -105,7 +108,7 @@ impl StoreError {
             StoreError::Damaged { .. } => "damaged",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Locked => "locked",
-            StoreError::NotFound { .. } => "not_found",
+            StoreError::NotFound { .. } | StoreError::NoAccount { .. } => "not_found",
             StoreError::Denied { .. } => "denied",
             StoreError::BadCredentials => "bad_credentials",
             StoreError::Throttled { .. } => "throttled",

@@ -912,7 +912,8 @@ impl SledStore {
     }
 }
 
-fn validate_username(name: &str) -> Result<()> {
+/// Checks a new account's user name (lower-case letters, digits, `.`, `_`, `-`; 1 to 64).
+pub fn validate_username(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
@@ -1143,9 +1144,8 @@ impl Store for SledStore {
                 return Err(StoreError::BadCredentials);
             }
         };
-        let mut account = self
-            .account_by_name(username)?
-            .ok_or(StoreError::NotFound { kind: "account", id: username.to_string() })?;
+        let mut account =
+            self.account_by_name(username)?.ok_or(StoreError::NoAccount { user: username.to_string() })?;
         let fresh = self.new_account_record(
             &NewAccount {
                 username: account.username.clone(),
@@ -1244,9 +1244,8 @@ impl Store for SledStore {
 
     fn set_account_status(&self, actor: &Actor, username: &str, status: AccountStatus) -> Result<()> {
         self.authorize(actor, Operation::ManageAccounts, Some(username.to_string()), None)?;
-        let mut account = self
-            .account_by_name(username)?
-            .ok_or(StoreError::NotFound { kind: "account", id: username.to_string() })?;
+        let mut account =
+            self.account_by_name(username)?.ok_or(StoreError::NoAccount { user: username.to_string() })?;
         if account.username == actor.user() && status != AccountStatus::Active {
             return Err(StoreError::Refused {
                 what: "disable the account",
@@ -1268,9 +1267,8 @@ impl Store for SledStore {
     fn set_password(&self, actor: &Actor, username: &str, new_password: &SecretString) -> Result<()> {
         let operation = if username == actor.user() { Operation::ChangeOwnPassword } else { Operation::ManageAccounts };
         self.authorize(actor, operation, Some(username.to_string()), None)?;
-        let mut account = self
-            .account_by_name(username)?
-            .ok_or(StoreError::NotFound { kind: "account", id: username.to_string() })?;
+        let mut account =
+            self.account_by_name(username)?.ok_or(StoreError::NoAccount { user: username.to_string() })?;
         let key = if account.role.holds_keyslot() { Some(self.key()?) } else { None };
         let fresh = self.new_account_record(
             &NewAccount {

@@ -589,6 +589,7 @@ mod tests {
             StoreError::NewerSchema { kind: "client", id: "x".into(), found: 9, supported: 1 },
             StoreError::Locked,
             StoreError::NotFound { kind: "client", id: "x".into() },
+            StoreError::NoAccount { user: "x".into() },
             StoreError::Denied { role: "intake", operation: "read reports" },
             StoreError::BadCredentials,
             StoreError::Throttled { user: "a".into(), wait_secs: 5 },
@@ -616,6 +617,7 @@ mod tests {
                 | StoreError::NewerSchema { .. }
                 | StoreError::Locked
                 | StoreError::NotFound { .. }
+                | StoreError::NoAccount { .. }
                 | StoreError::Denied { .. }
                 | StoreError::BadCredentials
                 | StoreError::Throttled { .. }
