@@ -335,3 +335,144 @@ pub fn client_text(outcomes: &[InstrumentOutcome]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instrument::change::{Change, PairedOutcome};
+    use crate::report::stats::wilson;
+    use crate::report::{
+        Count, FlagCount, PairedOutcomes, Period, ReferralCount, ResourceOutcome, ReviewTimes, ScreenCount, WeekCount,
+    };
+
+    /// A report with something in every section, one rate too few to say.
+    fn sample() -> ServiceReport {
+        ServiceReport {
+            period: Period { from_ms: Some(1_767_225_600_000), to_ms: None },
+            intakes: 42,
+            by_origin: vec![Count { label: "staff".into(), count: 30 }, Count { label: "kiosk".into(), count: 12 }],
+            by_level: vec![
+                Count { label: "crisis".into(), count: 3 },
+                Count { label: "2".into(), count: 20 },
+                Count { label: "undecided".into(), count: 19 },
+            ],
+            flags: vec![
+                FlagCount { flag: "phq9.suicidal_ideation".into(), critical: true, encounters: 3 },
+                FlagCount { flag: "audit.dependence".into(), critical: false, encounters: 2 },
+            ],
+            critical_encounters: 3,
+            kiosk_review: ReviewTimes {
+                reviewed: 10,
+                awaiting: 2,
+                median_ms: Some(25 * 60_000),
+                p90_ms: Some(3 * 3_600_000),
+            },
+            positive_screens: vec![ScreenCount { instrument: "phq9".into(), screened: 40, positive: wilson(16, 40) }],
+            referrals: vec![ReferralCount { resource: "bounce-back".into(), offered: 9, chosen: 5 }],
+            outcomes_by_resource: vec![
+                ResourceOutcome {
+                    resource: "bounce-back".into(),
+                    instrument: "phq9".into(),
+                    with_follow_up: 25,
+                    cases_at_baseline: 20,
+                    too_few: false,
+                    reliable_improvement: wilson(14, 25),
+                    reliable_deterioration: wilson(1, 25),
+                    recovery: wilson(9, 20),
+                    reliable_recovery: wilson(8, 20),
+                },
+                ResourceOutcome {
+                    resource: "togetherall".into(),
+                    instrument: "gad7".into(),
+                    with_follow_up: 3,
+                    cases_at_baseline: 3,
+                    too_few: true,
+                    reliable_improvement: wilson(2, 3),
+                    reliable_deterioration: wilson(0, 3),
+                    recovery: wilson(1, 3),
+                    reliable_recovery: wilson(1, 3),
+                },
+            ],
+            paired_outcomes: vec![PairedOutcomes {
+                resource: None,
+                with_follow_up: 30,
+                cases_at_start: 24,
+                too_few: false,
+                reliable_improvement: wilson(17, 30),
+                reliable_deterioration: wilson(2, 30),
+                recovery: wilson(11, 24),
+                reliable_recovery: wilson(10, 24),
+            }],
+            min_count: 10,
+            weekly_intakes: (0..6).map(|w| WeekCount { week_start_ms: w * 604_800_000, count: w as u64 * 2 }).collect(),
+            measures_from_stored_totals: 4,
+            damaged: vec!["encounter 12".into()],
+        }
+    }
+
+    fn change(instrument: &str, baseline: i64, latest: i64, direction: Direction) -> Change {
+        Change {
+            instrument: instrument.into(),
+            baseline,
+            latest,
+            change: latest - baseline,
+            direction,
+            baseline_case: baseline >= 10,
+            latest_case: latest >= 10,
+            recovery: baseline >= 10 && latest < 10,
+            reliable_recovery: baseline >= 10 && latest < 10 && direction == Direction::ReliableImprovement,
+        }
+    }
+
+    fn outcomes() -> Vec<InstrumentOutcome> {
+        let day = 86_400_000;
+        vec![
+            InstrumentOutcome {
+                instrument: "phq9".into(),
+                series: vec![(1_767_225_600_000, 15), (1_767_225_600_000 + 30 * day, 8)],
+                baseline_ms: 1_767_225_600_000,
+                latest_ms: 1_767_225_600_000 + 30 * day,
+                change: Some(change("phq9", 15, 8, Direction::ReliableImprovement)),
+                from_stored_totals: true,
+            },
+            InstrumentOutcome {
+                instrument: "gad7".into(),
+                series: vec![(1_767_225_600_000, 9)],
+                baseline_ms: 1_767_225_600_000,
+                latest_ms: 1_767_225_600_000,
+                change: None,
+                from_stored_totals: false,
+            },
+        ]
+    }
+
+    fn paired() -> PairedCourse {
+        let phq9 = change("phq9", 16, 6, Direction::ReliableImprovement);
+        let gad7 = change("gad7", 10, 9, Direction::NoReliableChange);
+        PairedCourse {
+            start_ms: 1_767_225_600_000,
+            end_ms: 1_769_817_600_000,
+            paired_encounters: 3,
+            phq9,
+            gad7,
+            outcome: PairedOutcome {
+                case_at_start: true,
+                case_at_end: false,
+                recovery: true,
+                reliable_improvement: true,
+                reliable_deterioration: false,
+                reliable_recovery: true,
+            },
+        }
+    }
+
+    /// The English reports, byte for byte as they were before French was added.
+    #[test]
+    fn english_reports_are_pinned() {
+        insta::assert_snapshot!("service_text_en", service_text(&sample()));
+        insta::assert_snapshot!("service_csv", service_csv(&sample()));
+        insta::assert_snapshot!("client_text_en", client_text(&outcomes()));
+        insta::assert_snapshot!("client_paired_text_en", client_paired_text(Some(&paired())));
+        insta::assert_snapshot!("client_paired_none_en", client_paired_text(None));
+    }
+}
