@@ -447,6 +447,12 @@ strings! {
     RptNotCase => "not a case", "sous le seuil clinique";
     RptChange => "baseline {baseline} ({baseline_case}) -> latest {latest} ({latest_case}): change {change}, {direction}; recovery: {recovery}; reliable recovery: {reliable}", "départ {baseline} ({baseline_case}) -> dernière mesure {latest} ({latest_case}) : changement {change}, {direction} ; rétablissement : {recovery} ; rétablissement fiable : {reliable}";
     RptClientStoredTotals => "(some measures use a stored total: no item answers were stored)", "(certaines mesures reposent sur un total enregistré : aucune réponse aux questions n'a été enregistrée)";
+    // The client's language on the History screen, named in the interface language (English
+    // has always shown each language by its own name).
+    ClientLanguageEn => "English", "anglais";
+    ClientLanguageFr => "Français", "français";
+    // Durations on the service report screen (minutes, hours, days)
+    DurationDays => "d", "j";
     TooFew => "too few to say", "trop peu pour conclure";
     ReportPaired => "PHQ-9 + GAD-7 together (NHS Talking Therapies)", "PHQ-9 + GAD-7 ensemble (NHS Talking Therapies)";
     ReportPairedAll => "all clients", "toute la clientèle";

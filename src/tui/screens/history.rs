@@ -41,7 +41,10 @@ pub fn details(client: &ClientInfo, lang: Lang) -> String {
         "{} · {} · {} · {}{separator}{} · {}{separator}{} · {}{separator}{}",
         clean(client.birth_date.as_deref().unwrap_or("-")),
         clean(&client.province),
-        client.language.map_or("-", |l| Text::LanguageName.get(l)),
+        client.language.map_or("-", |l| match l {
+            Lang::En => Text::ClientLanguageEn.get(lang),
+            Lang::Fr => Text::ClientLanguageFr.get(lang),
+        }),
         Text::FieldPopulations.get(lang),
         labels(&client.populations, &POPULATIONS),
         Text::FieldAccess.get(lang),
@@ -352,7 +355,10 @@ mod tests {
         app.screen = Screen::History(Box::new(history()));
         insta::assert_snapshot!("history_80x24", render(&app, 80, 24));
         app.lang = Lang::Fr;
-        insta::assert_snapshot!("history_120x40_fr", render(&app, 120, 40));
+        let french = render(&app, 120, 40);
+        // The client's language is named in French ("anglais"), not by its English name.
+        assert!(french.contains("· anglais ·") && !french.contains("English ·"), "{french}");
+        insta::assert_snapshot!("history_120x40_fr", french);
         app.lang = Lang::Fr;
         insta::assert_snapshot!("history_80x24_fr", render(&app, 80, 24));
         app.lang = Lang::En;
