@@ -451,6 +451,8 @@ strings! {
     // has always shown each language by its own name).
     ClientLanguageEn => "English", "anglais";
     ClientLanguageFr => "Français", "français";
+    // "Populations" is feminine in French: "aucune" (access needs keep "aucun")
+    ClientPopulationsNone => "none", "aucune";
     // Durations on the service report screen (minutes, hours, days)
     DurationDays => "d", "j";
     TooFew => "too few to say", "trop peu pour conclure";

@@ -21,9 +21,9 @@ pub fn keys() -> Vec<(&'static str, Text)> {
 /// The client's details on one line: date of birth, province, language, populations, access
 /// needs and sex for scoring (codes the interface does not know are shown as stored, made safe).
 pub fn details(client: &ClientInfo, lang: Lang) -> String {
-    let labels = |codes: &[String], known: &[(&str, Text)]| {
+    let labels = |codes: &[String], known: &[(&str, Text)], none: Text| {
         if codes.is_empty() {
-            return Text::ClientDetailsNone.get(lang).to_string();
+            return none.get(lang).to_string();
         }
         let named = codes.iter().map(|code| match known.iter().find(|(k, _)| k == code) {
             Some((_, text)) => text.get(lang).to_string(),
@@ -46,9 +46,9 @@ pub fn details(client: &ClientInfo, lang: Lang) -> String {
             Lang::Fr => Text::ClientLanguageFr.get(lang),
         }),
         Text::FieldPopulations.get(lang),
-        labels(&client.populations, &POPULATIONS),
+        labels(&client.populations, &POPULATIONS, Text::ClientPopulationsNone),
         Text::FieldAccess.get(lang),
-        labels(&client.access_needs, &ACCESS_NEEDS),
+        labels(&client.access_needs, &ACCESS_NEEDS, Text::ClientDetailsNone),
         Text::DetailsSexForScoring.get(lang),
         sex.get(lang),
     )
