@@ -127,3 +127,91 @@ fn talking_therapies_outcomes_in_the_client_and_service_reports() {
     let text = ok(&triage(&dir, &["report", "service", "--user", "cleo", "--password-stdin"], &password));
     assert!(text.contains("  all clients: 2 with start and end, 2 cases at the start"), "{text}");
 }
+
+/// English words that a French report must not show. Ids ("phq9", "group-cbt"), "NHS Talking
+/// Therapies" and words French shares with English ("clients", "total") are not in the list.
+const ENGLISH_MARKERS: [&str; 14] = [
+    "Recovery",
+    "recovery",
+    "reliable",
+    "improved",
+    "improvement",
+    "Total",
+    "positive",
+    "encounters",
+    "Intakes",
+    "staff",
+    "kiosk",
+    "too few",
+    "with follow-up",
+    "baseline",
+];
+
+fn assert_no_english(text: &str) {
+    for word in ENGLISH_MARKERS {
+        assert!(!text.contains(word), "English {word:?} in a French report:\n{text}");
+    }
+}
+
+/// `--lang fr` through the real binary: French headings and outcome terms, no English words;
+/// the default is English, the same bytes as `--lang en`; CSV and JSON do not change.
+#[test]
+fn reports_in_french_with_lang_fr() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let ids = populate(&dir);
+    let password = format!("{CLEO_PW}\n");
+    let service = |extra: &[&str]| {
+        let mut args = vec!["report", "service", "--user", "cleo", "--password-stdin"];
+        args.extend_from_slice(extra);
+        ok(&triage(&dir, &args, &password))
+    };
+    let french = service(&["--lang", "fr"]);
+    assert_no_english(&french);
+    for heading in [
+        "Rapport de service : période début – maintenant",
+        "Évaluations : 24",
+        "Par provenance :",
+        "  personnel",
+        "Par niveau :",
+        "Dépistages positifs :",
+        "Orientations par ressource (proposées / choisies) :",
+        "Résultats par ressource (personnes orientées ayant une mesure de suivi ; au moins 10 pour donner un taux) :",
+        "group-cbt · phq9 : 12 avec suivi",
+        "amélioration fiable",
+        "détérioration fiable",
+        "rétablissement fiable",
+        "Résultats selon NHS Talking Therapies, PHQ-9 et GAD-7 ensemble",
+    ] {
+        assert!(french.contains(heading), "{heading:?} missing:\n{french}");
+    }
+    let english = service(&[]);
+    assert_eq!(english, service(&["--lang", "en"]));
+    assert!(english.starts_with("Service report: the beginning to now\nIntakes: 24\n"), "{english}");
+    assert_eq!(service(&["--csv"]), service(&["--csv", "--lang", "fr"]));
+    assert_eq!(
+        json(&triage(&dir, &["report", "service", "--user", "cleo", "--password-stdin", "--json"], &password)),
+        json(&triage(
+            &dir,
+            &["report", "service", "--user", "cleo", "--password-stdin", "--json", "--lang", "fr"],
+            &password
+        ))
+    );
+
+    let client = |id: &str, lang: &str| {
+        ok(&triage(&dir, &["report", "client", id, "--user", "cleo", "--password-stdin", "--lang", lang], &password))
+    };
+    let first = client(&ids[0].to_string(), "fr");
+    assert_no_english(&first);
+    assert!(first.starts_with(&format!("Dossier {}\n", ids[0])), "{first}");
+    assert!(first.contains("amélioration fiable ; rétablissement : oui ; rétablissement fiable : oui"), "{first}");
+    assert!(first.contains("(au-dessus du seuil clinique) -> dernière mesure 8 (sous le seuil clinique)"), "{first}");
+    assert!(first.contains("PHQ-9 et GAD-7 ensemble (NHS Talking Therapies) :"), "{first}");
+    let last = client(&ids[11].to_string(), "fr");
+    assert!(last.contains("détérioration fiable"), "{last}");
+    assert!(client(&ids[11].to_string(), "en").contains("reliable deterioration"));
+
+    let unknown = triage(&dir, &["report", "service", "--lang", "de", "--user", "cleo", "--password-stdin"], &password);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("use en or fr"));
+}

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
-use crate::instrument::Library;
+use crate::instrument::{Lang, Library};
 use crate::report::{self, Period, render};
 use crate::sanitize::terminal_text;
 use crate::server::{Reply, Request};
@@ -31,6 +31,9 @@ pub enum ReportWhat {
     Client {
         /// The client's id (32 hex digits).
         id: String,
+        /// The language of the printed report (`en` or `fr`); JSON keys and ids stay the same.
+        #[arg(long, default_value = "en", value_name = "en|fr", value_parser = report_lang)]
+        lang: Lang,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
@@ -51,10 +54,18 @@ pub struct ServiceArgs {
     /// Print CSV (`section,label,instrument,count,of,rate,low,high,too_few`).
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+    /// The language of the printed report (`en` or `fr`); CSV and JSON stay language-neutral.
+    #[arg(long, default_value = "en", value_name = "en|fr", value_parser = report_lang)]
+    pub lang: Lang,
     #[command(flatten)]
     pub dir: DirArgs,
     #[command(flatten)]
     pub auth: AuthArgs,
+}
+
+/// `--lang`: the printed report's language.
+fn report_lang(text: &str) -> Result<Lang, String> {
+    Lang::parse(text).ok_or_else(|| format!("unknown report language `{text}`; use en or fr"))
 }
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -107,7 +118,7 @@ pub fn run(command: ReportCommand) -> ExitCode {
 
 fn execute(what: ReportWhat) -> Result<String, Failure> {
     match what {
-        ReportWhat::Client { id, dir, auth } => {
+        ReportWhat::Client { id, lang, dir, auth } => {
             let id: RecordId = id.parse().map_err(|e: String| fail("invalid", e))?;
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
             let Reply::History(history) = client.request(Request::ClientHistory { client: id })? else {
@@ -121,9 +132,10 @@ fn execute(what: ReportWhat) -> Result<String, Failure> {
                 return Ok(format!("{value}\n"));
             }
             Ok(format!(
-                "Client {id}\n{}\n{}",
-                render::client_text(&outcomes),
-                render::client_paired_text(paired.as_ref())
+                "{}\n{}\n{}",
+                render::client_heading(&id.to_string(), lang),
+                render::client_text(&outcomes, lang),
+                render::client_paired_text(paired.as_ref(), lang)
             ))
         }
         ReportWhat::Service(args) => {
@@ -139,7 +151,7 @@ fn execute(what: ReportWhat) -> Result<String, Failure> {
             if args.csv {
                 return Ok(render::service_csv(&report));
             }
-            Ok(render::service_text(&report))
+            Ok(render::service_text(&report, args.lang))
         }
     }
 }

@@ -217,7 +217,7 @@ fn service_report_known_figures() {
     assert_eq!(group.recovery, w);
     let app = report.outcomes_by_resource.iter().find(|o| o.resource == "app").unwrap();
     assert!(app.too_few);
-    assert!(render::service_text(&report).contains("too few to say"));
+    assert!(render::service_text(&report, crate::instrument::Lang::En).contains("too few to say"));
     assert_eq!(report.referrals.iter().find(|r| r.resource == "group").map(|r| r.chosen), Some(12));
 
     // A period holding only the baseline encounters still finds the follow-ups after it.
@@ -303,7 +303,7 @@ fn client_paired_outcome_uses_the_first_and_last_encounters_with_both() {
     assert_eq!((p.start_ms, p.end_ms, p.paired_encounters), (2, 4, 3));
     assert_eq!((p.phq9.baseline, p.phq9.latest, p.gad7.baseline, p.gad7.latest), (12, 4, 9, 5));
     assert!(p.outcome.case_at_start && p.outcome.recovery && p.outcome.reliable_recovery);
-    let text = render::client_paired_text(Some(&p));
+    let text = render::client_paired_text(Some(&p), crate::instrument::Lang::En);
     assert!(text.contains("recovery: yes") && text.contains("reliable recovery: yes"), "{text}");
     assert!(text.contains("PHQ-9 >= 10 or GAD-7 >= 8"), "{text}");
 
@@ -315,7 +315,7 @@ fn client_paired_outcome_uses_the_first_and_last_encounters_with_both() {
     // One paired encounter only: no outcome yet.
     let h = history(vec![paired_encounter(c, 1, 15, Some(12), &[]), paired_encounter(c, 2, 5, None, &[])]);
     assert_eq!(client_paired_outcome(&library, &h), None);
-    assert!(render::client_paired_text(None).contains("not yet"));
+    assert!(render::client_paired_text(None, crate::instrument::Lang::En).contains("not yet"));
 }
 
 #[test]
@@ -362,7 +362,7 @@ fn service_report_counts_paired_outcomes_for_all_clients_and_by_resource() {
     assert_eq!(group.recovery, wilson(7, 9));
     assert_eq!(group.reliable_recovery, wilson(4, 9));
     assert_eq!(group.reliable_deterioration, wilson(2, 10));
-    let text = render::service_text(&report);
+    let text = render::service_text(&report, crate::instrument::Lang::En);
     assert!(text.contains("NHS Talking Therapies outcomes, PHQ-9 and GAD-7 together"), "{text}");
     assert!(text.contains("  all clients: 11 with start and end, 10 cases at the start"), "{text}");
     let csv = render::service_csv(&report);
@@ -372,7 +372,10 @@ fn service_report_counts_paired_outcomes_for_all_clients_and_by_resource() {
     let report =
         service_report(&library, Period::default(), [&encounter(c, 1, EncounterOrigin::Staff, Some(5), None, &[])]);
     assert!(report.paired_outcomes.is_empty());
-    assert!(render::service_text(&report).contains("no client has the PHQ-9 and the GAD-7 at two encounters yet"));
+    assert!(
+        render::service_text(&report, crate::instrument::Lang::En)
+            .contains("no client has the PHQ-9 and the GAD-7 at two encounters yet")
+    );
 }
 
 #[test]

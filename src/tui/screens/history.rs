@@ -21,9 +21,9 @@ pub fn keys() -> Vec<(&'static str, Text)> {
 /// The client's details on one line: date of birth, province, language, populations, access
 /// needs and sex for scoring (codes the interface does not know are shown as stored, made safe).
 pub fn details(client: &ClientInfo, lang: Lang) -> String {
-    let labels = |codes: &[String], known: &[(&str, Text)]| {
+    let labels = |codes: &[String], known: &[(&str, Text)], none: Text| {
         if codes.is_empty() {
-            return Text::ClientDetailsNone.get(lang).to_string();
+            return none.get(lang).to_string();
         }
         let named = codes.iter().map(|code| match known.iter().find(|(k, _)| k == code) {
             Some((_, text)) => text.get(lang).to_string(),
@@ -41,11 +41,14 @@ pub fn details(client: &ClientInfo, lang: Lang) -> String {
         "{} · {} · {} · {}{separator}{} · {}{separator}{} · {}{separator}{}",
         clean(client.birth_date.as_deref().unwrap_or("-")),
         clean(&client.province),
-        client.language.map_or("-", |l| Text::LanguageName.get(l)),
+        client.language.map_or("-", |l| match l {
+            Lang::En => Text::ClientLanguageEn.get(lang),
+            Lang::Fr => Text::ClientLanguageFr.get(lang),
+        }),
         Text::FieldPopulations.get(lang),
-        labels(&client.populations, &POPULATIONS),
+        labels(&client.populations, &POPULATIONS, Text::ClientPopulationsNone),
         Text::FieldAccess.get(lang),
-        labels(&client.access_needs, &ACCESS_NEEDS),
+        labels(&client.access_needs, &ACCESS_NEEDS, Text::ClientDetailsNone),
         Text::DetailsSexForScoring.get(lang),
         sex.get(lang),
     )
@@ -352,7 +355,10 @@ mod tests {
         app.screen = Screen::History(Box::new(history()));
         insta::assert_snapshot!("history_80x24", render(&app, 80, 24));
         app.lang = Lang::Fr;
-        insta::assert_snapshot!("history_120x40_fr", render(&app, 120, 40));
+        let french = render(&app, 120, 40);
+        // The client's language is named in French ("anglais"), not by its English name.
+        assert!(french.contains("· anglais ·") && !french.contains("English ·"), "{french}");
+        insta::assert_snapshot!("history_120x40_fr", french);
         app.lang = Lang::Fr;
         insta::assert_snapshot!("history_80x24_fr", render(&app, 80, 24));
         app.lang = Lang::En;

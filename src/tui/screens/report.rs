@@ -9,8 +9,9 @@ use ratatui::widgets::Sparkline;
 
 use crate::tui::paragraph::FastParagraph;
 
+use crate::instrument::Lang;
 use crate::report::stats::Rate;
-use crate::report::{Count, ServiceReport};
+use crate::report::{Count, ServiceReport, render};
 use crate::tui::app::App;
 use crate::tui::strings::Text;
 use crate::tui::theme::Theme;
@@ -20,17 +21,24 @@ pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("Esc/^B", Text::KeyBack)]
 }
 
-fn duration(ms: Option<i64>) -> String {
+/// A duration in minutes, hours or days; French writes a decimal comma and "j" for days.
+fn duration(ms: Option<i64>, lang: Lang) -> String {
+    let decimal = |value: f64| {
+        let text = format!("{value:.1}");
+        if lang == Lang::Fr { text.replace('.', ",") } else { text }
+    };
     match ms {
         None => "-".into(),
         Some(ms) if ms < 3_600_000 => format!("{} min", ms / 60_000),
-        Some(ms) if ms < 86_400_000 => format!("{:.1} h", ms as f64 / 3_600_000.0),
-        Some(ms) => format!("{:.1} d", ms as f64 / 86_400_000.0),
+        Some(ms) if ms < 86_400_000 => format!("{} h", decimal(ms as f64 / 3_600_000.0)),
+        Some(ms) => format!("{} {}", decimal(ms as f64 / 86_400_000.0), Text::DurationDays.get(lang)),
     }
 }
 
-fn percent(rate: &Rate) -> String {
-    format!("{:.0}% ({:.0}-{:.0}%)", rate.rate * 100.0, rate.low * 100.0, rate.high * 100.0)
+/// `56% (37-73%)`; French puts a space before the percent sign: `56 % (37-73 %)`.
+fn percent(rate: &Rate, lang: Lang) -> String {
+    let sign = if lang == Lang::Fr { " %" } else { "%" };
+    format!("{:.0}{sign} ({:.0}-{:.0}{sign})", rate.rate * 100.0, rate.low * 100.0, rate.high * 100.0)
 }
 
 /// `  LABEL n=.. · reliable improvement · recovery`, or "too few to say" below the minimum count.
@@ -42,7 +50,7 @@ fn outcome_line(
     let figures = if too_few {
         Span::styled(format!("n={n} · {}", Text::TooFew.get(app.lang)), view.theme.muted)
     } else {
-        Span::raw(format!("n={n} · {} · {}", percent(improvement), percent(recovery)))
+        Span::raw(format!("n={n} · {} · {}", percent(improvement, app.lang), percent(recovery, app.lang)))
     };
     Line::from(vec![Span::raw(format!("  {label} ")), figures])
 }
@@ -88,20 +96,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
             view.theme.warning,
         ),
     ])];
+    // Origins and levels as words in French ("borne", "crise", "niveau 2"); English keeps the
+    // ids, as the report has always shown them.
+    let named = |counts: &[Count], words: fn(&str, Lang) -> String| -> Vec<Count> {
+        counts.iter().map(|c| Count { label: words(&c.label, lang), count: c.count }).collect()
+    };
     lines.push(title(Text::ReportByOrigin));
-    lines.extend(bars(&report.by_origin, bar_width, view.theme));
+    lines.extend(bars(&named(&report.by_origin, render::origin_words), bar_width, view.theme));
     lines.push(title(Text::ReportByLevel));
-    // The level ids ("crisis", "2") as words in French ("crise", "niveau 2"); English keeps
-    // the ids, as the report has always shown them.
-    let by_level: Vec<Count> = report
-        .by_level
-        .iter()
-        .map(|c| match crate::triage::Level::parse(&c.label).filter(|_| lang == crate::instrument::Lang::Fr) {
-            Some(level) => Count { label: crate::triage::wording::level_phrase(level, lang), count: c.count },
-            None => c.clone(),
-        })
-        .collect();
-    lines.extend(bars(&by_level, bar_width, view.theme));
+    lines.extend(bars(&named(&report.by_level, render::level_words), bar_width, view.theme));
     let review = &report.kiosk_review;
     lines.push(Line::from(vec![
         Span::styled(
@@ -110,8 +113,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
         ),
         Span::raw(format!(
             "{} / {} · {} {}",
-            duration(review.median_ms),
-            duration(review.p90_ms),
+            duration(review.median_ms, lang),
+            duration(review.p90_ms, lang),
             review.awaiting,
             Text::ReportAwaiting.get(lang)
         )),
@@ -123,7 +126,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
             clean(&screen.instrument),
             screen.positive.count,
             screen.screened,
-            percent(&screen.positive)
+            percent(&screen.positive, lang)
         )));
     }
     lines.push(title(Text::ReportReferrals));
@@ -265,7 +268,12 @@ mod tests {
         assert!(screen.contains("56% (37-73%)"), "{screen}");
         assert!(screen.contains("PHQ-9 + GAD-7 together") && screen.contains("all clients"), "{screen}");
         insta::assert_snapshot!("report_80x24", screen);
-        insta::assert_snapshot!("report_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
+        let french = render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40);
+        for english in ["staff", "kiosk", "too few", "3.0 h", "56%"] {
+            assert!(!french.contains(english), "English {english:?} in:\n{french}");
+        }
+        assert!(french.contains("  personnel ") && french.contains("3,0 h") && french.contains("56 % (37-73 %)"));
+        insta::assert_snapshot!("report_120x40_fr", french);
         assert_eq!(update(&mut app, Action::Back, library(), care(), "2026-11-25"), vec![Effect::LoadHome]);
     }
 }
