@@ -490,3 +490,36 @@ fn a_bad_user_name_is_named_before_any_password_and_an_unknown_one_is_called_a_n
     let said = String::from_utf8_lossy(&unknown.stderr);
     assert!(said.contains("no account is named nosuchuser") && !said.contains("with id"), "{said}");
 }
+
+#[test]
+fn one_damaged_audit_entry_is_named_by_number_and_the_rest_of_the_list_still_shows() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    stop(&dir);
+    let damaged_seq: u64 = 3;
+    {
+        let db = sled::open(dir.join("db")).expect("open sled");
+        let audit = db.open_tree("audit").expect("tree");
+        let key = damaged_seq.to_be_bytes();
+        let mut value = audit.get(key).expect("get").expect("stored").to_vec();
+        let middle = value.len() / 2;
+        value[middle] ^= 0xA5;
+        audit.insert(key, value).expect("insert");
+        db.flush().expect("flush");
+    }
+    let listed =
+        triage(&dir, &["audit", "list", "--json", "--user", "admin", "--password-stdin"], &format!("{ADMIN_PW}\n"));
+    let said = String::from_utf8_lossy(&listed.stderr);
+    assert!(listed.status.success(), "the list still shows: {said}");
+    assert!(said.contains("1 audit entry cannot be read (number 3)"), "{said}");
+    let entries: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let seqs: Vec<u64> = entries.as_array().expect("entries").iter().filter_map(|e| e["seq"].as_u64()).collect();
+    assert!(seqs.contains(&2) && seqs.contains(&4) && !seqs.contains(&3), "{seqs:?}");
+    // A filter still works around the damage.
+    let logins = triage(
+        &dir,
+        &["audit", "list", "--action", "login", "--json", "--user", "admin", "--password-stdin"],
+        &format!("{ADMIN_PW}\n"),
+    );
+    assert!(logins.status.success(), "{}", String::from_utf8_lossy(&logins.stderr));
+}

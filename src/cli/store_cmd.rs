@@ -813,9 +813,21 @@ fn audit(action: AuditAction) -> Outcome {
             };
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
-            let Reply::Audit(entries) = client.request(Request::AuditList { filter })? else {
-                return Err(fail("owner", "unexpected reply"));
+            let (entries, damaged) = match client.request(Request::AuditList { filter })? {
+                Reply::Audit(entries) => (entries, Vec::new()),
+                Reply::AuditDamaged { entries, damaged } => (entries, damaged),
+                _ => return Err(fail("owner", "unexpected reply")),
             };
+            if !damaged.is_empty() {
+                // The list is still printed; the damage is said apart, numbered as `verify` does.
+                let numbers: Vec<String> = damaged.iter().map(u64::to_string).collect();
+                eprintln!(
+                    "triage: {} audit entr{} cannot be read (number {}): run `triage audit verify`, and restore from a backup if it names them",
+                    damaged.len(),
+                    if damaged.len() == 1 { "y" } else { "ies" },
+                    numbers.join(", ")
+                );
+            }
             let human = entries
                 .iter()
                 .map(|e| {

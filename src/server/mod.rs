@@ -408,6 +408,12 @@ pub enum Reply {
     Submissions(Vec<(RecordId, i64)>),
     Submission(KioskSubmission),
     Audit(Vec<AuditEntry>),
+    /// The entries that could be read, and the sequence numbers of those that could not (sent
+    /// instead of `Audit` only when some are damaged).
+    AuditDamaged {
+        entries: Vec<AuditEntry>,
+        damaged: Vec<u64>,
+    },
     Verify(VerifyReport),
     Backup(BackupReport),
     Seed(SeedSummary),

@@ -819,7 +819,10 @@ fn handle(
         }
         Request::ListSubmissions => Reply::Submissions(store.list_submissions(&actor).map_err(wire)?),
         Request::OpenSubmission { id } => Reply::Submission(store.open_submission(&actor, &id).map_err(wire)?),
-        Request::AuditList { filter } => Reply::Audit(store.audit_list(&actor, &filter).map_err(wire)?),
+        Request::AuditList { filter } => match store.audit_listing(&actor, &filter).map_err(wire)? {
+            (entries, damaged) if damaged.is_empty() => Reply::Audit(entries),
+            (entries, damaged) => Reply::AuditDamaged { entries, damaged },
+        },
         Request::AuditVerify { expect_head } => {
             Reply::Verify(store.audit_verify(&actor, expect_head.as_deref()).map_err(wire)?)
         }

@@ -912,6 +912,36 @@ impl SledStore {
     }
 }
 
+impl SledStore {
+    /// The audit entries `filter` matches, and the sequence numbers (as `audit verify` counts
+    /// them) of entries that cannot be read: one damaged entry does not hide every other.
+    pub fn audit_listing(&self, actor: &Actor, filter: &AuditFilter) -> Result<(Vec<AuditEntry>, Vec<u64>)> {
+        self.authorize(actor, Operation::ReadAudit, None, None)?;
+        self.commit(actor, "audit.list", None, None, Outcome::Allowed, Vec::new())?;
+        let tree = T::Kind(Kind::Audit);
+        let mut out = Vec::new();
+        let mut damaged = Vec::new();
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            match Self::decode_plain::<AuditEntry>(tree, &k, "record", &v) {
+                Ok(entry) if filter.matches(&entry) => out.push(entry),
+                Ok(_) => {}
+                Err(StoreError::Damaged { .. } | StoreError::NewerSchema { .. }) => {
+                    let seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
+                    damaged.push(seq);
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if let Some(limit) = filter.limit
+            && out.len() > limit
+        {
+            out.drain(..out.len() - limit);
+        }
+        Ok((out, damaged))
+    }
+}
+
 /// Checks a new account's user name (lower-case letters, digits, `.`, `_`, `-`; 1 to 64).
 pub fn validate_username(name: &str) -> Result<()> {
     let ok = !name.is_empty()
@@ -1745,23 +1775,7 @@ impl Store for SledStore {
     }
 
     fn audit_list(&self, actor: &Actor, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        self.authorize(actor, Operation::ReadAudit, None, None)?;
-        self.commit(actor, "audit.list", None, None, Outcome::Allowed, Vec::new())?;
-        let tree = T::Kind(Kind::Audit);
-        let mut out = Vec::new();
-        for item in self.tree(tree).iter() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            let entry: AuditEntry = Self::decode_plain(tree, &k, "record", &v)?;
-            if filter.matches(&entry) {
-                out.push(entry);
-            }
-        }
-        if let Some(limit) = filter.limit
-            && out.len() > limit
-        {
-            out.drain(..out.len() - limit);
-        }
-        Ok(out)
+        self.audit_listing(actor, filter).map(|(entries, _)| entries)
     }
 
     fn audit_verify(&self, actor: &Actor, expect_head: Option<&str>) -> Result<VerifyReport> {

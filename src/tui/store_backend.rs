@@ -529,7 +529,8 @@ impl Backend for StoreBackend {
 
     fn audit_recent(&mut self, limit: usize) -> BackendResult<Vec<AuditRow>> {
         match self.request(Request::AuditList { filter: AuditFilter::default() })? {
-            Reply::Audit(entries) => Ok(entries
+            // Damaged entries are named by the audit check shown beside the list.
+            Reply::Audit(entries) | Reply::AuditDamaged { entries, .. } => Ok(entries
                 .into_iter()
                 .rev()
                 .take(limit)
