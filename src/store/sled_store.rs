@@ -682,7 +682,7 @@ impl SledStore {
             schema_version: 1,
             id: RecordId::random(),
             username: account.username.clone(),
-            display_name: clean_text("display name", &account.display_name, 100)?,
+            display_name: clean_text("display name", &account.display_name, LABEL_TEXT)?,
             role: account.role,
             password_hash,
             keyslot,
@@ -957,6 +957,15 @@ pub fn validate_username(name: &str) -> Result<()> {
     }
 }
 
+// The longest text each kind of field takes: one set of limits for a new record and for an
+// imported one (`import_check`).
+pub(super) const LONG_TEXT: usize = 4000;
+pub(super) const REASON_TEXT: usize = 2000;
+pub(super) const SHORT_TEXT: usize = 200;
+pub(super) const LABEL_TEXT: usize = 100;
+pub(super) const ID_TEXT: usize = 64;
+pub(super) const INSTRUMENT_ID_TEXT: usize = 32;
+
 /// Accepts text without control or direction-changing characters, up to `max` characters.
 pub(super) fn clean_text(field: &'static str, text: &str, max: usize) -> Result<String> {
     if text.chars().count() > max {
@@ -988,7 +997,7 @@ fn validate_birth_date(date: &str) -> Result<String> {
 }
 
 fn validate_client(input: &NewClient) -> Result<NewClient> {
-    let name = clean_text("name", input.name.trim(), 200)?;
+    let name = clean_text("name", input.name.trim(), SHORT_TEXT)?;
     if name.is_empty() {
         return Err(StoreError::Invalid { field: "name", reason: "must not be empty".into() });
     }
@@ -997,9 +1006,17 @@ fn validate_client(input: &NewClient) -> Result<NewClient> {
         birth_date: input.birth_date.as_deref().map(validate_birth_date).transpose()?,
         province: validate_province(&input.province)?,
         language: input.language,
-        contact: input.contact.as_deref().map(|c| clean_text("contact", c, 200)).transpose()?,
-        access_needs: input.access_needs.iter().map(|s| clean_text("access need", s, 100)).collect::<Result<_>>()?,
-        populations: input.populations.iter().map(|s| clean_text("population", s, 100)).collect::<Result<_>>()?,
+        contact: input.contact.as_deref().map(|c| clean_text("contact", c, SHORT_TEXT)).transpose()?,
+        access_needs: input
+            .access_needs
+            .iter()
+            .map(|s| clean_text("access need", s, LABEL_TEXT))
+            .collect::<Result<_>>()?,
+        populations: input
+            .populations
+            .iter()
+            .map(|s| clean_text("population", s, LABEL_TEXT))
+            .collect::<Result<_>>()?,
         sex_for_scoring: input.sex_for_scoring,
     })
 }
@@ -1032,7 +1049,7 @@ impl Store for SledStore {
         if self.is_initialised()? {
             return Err(StoreError::AlreadyInitialised { path: self.dir.clone() });
         }
-        let name = clean_text("organisation name", request.org.trim(), 200)?;
+        let name = clean_text("organisation name", request.org.trim(), SHORT_TEXT)?;
         if name.is_empty() {
             return Err(StoreError::Invalid { field: "organisation name", reason: "must not be empty".into() });
         }
@@ -1394,8 +1411,10 @@ impl Store for SledStore {
         origin: EncounterOrigin,
         instruments: &[String],
     ) -> Result<Encounter> {
-        let instruments =
-            instruments.iter().map(|i| clean_text("instrument id", i, 32)).collect::<Result<Vec<String>>>()?;
+        let instruments = instruments
+            .iter()
+            .map(|i| clean_text("instrument id", i, INSTRUMENT_ID_TEXT))
+            .collect::<Result<Vec<String>>>()?;
         self.authorize(actor, Operation::StartEncounter, Some(client_id.to_string()), Some(*client_id))?;
         let key = self.key()?;
         let client: Client = self
@@ -1484,7 +1503,7 @@ impl Store for SledStore {
         version: &str,
         answer: ConsentAnswer,
     ) -> Result<ConsentRecord> {
-        let version = clean_text("consent version", version, 64)?;
+        let version = clean_text("consent version", version, ID_TEXT)?;
         self.save_child(actor, Operation::RecordConsent, Kind::Consent, encounter, |id| ConsentRecord {
             schema_version: 1,
             id,
@@ -1498,8 +1517,8 @@ impl Store for SledStore {
 
     fn save_answer(&self, actor: &Actor, encounter: &RecordId, answer: &NewAnswer) -> Result<Answer> {
         validate_instrument(&answer.instrument)?;
-        let item_id = clean_text("item id", &answer.item_id, 64)?;
-        let free_text = answer.free_text.as_deref().map(|t| clean_text("free text", t, 4000)).transpose()?;
+        let item_id = clean_text("item id", &answer.item_id, ID_TEXT)?;
+        let free_text = answer.free_text.as_deref().map(|t| clean_text("free text", t, LONG_TEXT)).transpose()?;
         self.save_child(actor, Operation::SaveAnswer, Kind::Answer, encounter, |id| Answer {
             schema_version: Kind::Answer.current_version(),
             id,
@@ -1516,7 +1535,7 @@ impl Store for SledStore {
 
     fn save_result(&self, actor: &Actor, encounter: &RecordId, result: &NewResult) -> Result<ResultRecord> {
         validate_instrument(&result.instrument)?;
-        let band = clean_text("band", &result.band, 200)?;
+        let band = clean_text("band", &result.band, SHORT_TEXT)?;
         self.save_child(actor, Operation::SaveResult, Kind::Result, encounter, |id| ResultRecord {
             schema_version: 1,
             id,
@@ -1542,7 +1561,8 @@ impl Store for SledStore {
                 });
             }
         }
-        let reason = decision.override_reason.as_deref().map(|r| clean_text("override reason", r, 4000)).transpose()?;
+        let reason =
+            decision.override_reason.as_deref().map(|r| clean_text("override reason", r, LONG_TEXT)).transpose()?;
         // Lifting an exclusion is a clinician's decision, with a reason; acute risk is never lifted.
         if !decision.lifted_exclusions.is_empty() {
             self.authorize(actor, Operation::OverrideDecision, Some(encounter.to_string()), None)?;
@@ -1556,9 +1576,9 @@ impl Store for SledStore {
                 });
             }
             lifted.push(crate::triage::matching::LiftedExclusion {
-                resource: clean_text("lifted exclusion", &lift.resource, 100)?,
+                resource: clean_text("lifted exclusion", &lift.resource, LABEL_TEXT)?,
                 criterion: lift.criterion,
-                reason: clean_text("lifted exclusion reason", lift.reason.trim(), 2000)?,
+                reason: clean_text("lifted exclusion reason", lift.reason.trim(), REASON_TEXT)?,
             });
         }
         self.save_child(actor, Operation::RecordDecision, Kind::Decision, encounter, |id| Decision {
@@ -1581,18 +1601,22 @@ impl Store for SledStore {
         encounter: &RecordId,
         crisis: &NewCrisisAction,
     ) -> Result<CrisisAction> {
-        let action = clean_text("crisis action", &crisis.action, 200)?;
+        let action = clean_text("crisis action", &crisis.action, SHORT_TEXT)?;
         // Waiving a follow-up is a clinician's decision, checked like every other operation.
         if action == CRISIS_FOLLOW_UP_WAIVED {
             self.authorize(actor, Operation::WaiveFollowUp, Some(encounter.to_string()), None)?;
         }
-        let note =
-            crisis.note.as_deref().filter(|n| !n.trim().is_empty()).map(|n| clean_text("note", n, 4000)).transpose()?;
+        let note = crisis
+            .note
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| clean_text("note", n, LONG_TEXT))
+            .transpose()?;
         // Nothing undoes a risk signal without a recorded reason.
         if note.is_none() && (action == CRISIS_ANSWER_CHANGED || action == CRISIS_FOLLOW_UP_WAIVED) {
             return Err(StoreError::Invalid { field: "note", reason: format!("a reason is required for {action}") });
         }
-        let flags = crisis.flags.iter().map(|f| clean_text("flag", f, 100)).collect::<Result<Vec<String>>>()?;
+        let flags = crisis.flags.iter().map(|f| clean_text("flag", f, LABEL_TEXT)).collect::<Result<Vec<String>>>()?;
         self.save_child(actor, Operation::RecordCrisisAction, Kind::CrisisAction, encounter, |id| CrisisAction {
             schema_version: 1,
             id,
@@ -1654,7 +1678,7 @@ impl Store for SledStore {
     }
 
     fn save_referral(&self, actor: &Actor, encounter: &RecordId, referral: &NewReferral) -> Result<Referral> {
-        let notes = referral.notes.as_deref().map(|n| clean_text("notes", n, 4000)).transpose()?;
+        let notes = referral.notes.as_deref().map(|n| clean_text("notes", n, LONG_TEXT)).transpose()?;
         self.save_child(actor, Operation::RecordReferral, Kind::Referral, encounter, |id| Referral {
             schema_version: 1,
             id,

@@ -72,20 +72,20 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
             })
         }
         Record::Encounter(encounter) => Record::Encounter(Encounter {
-            instruments: all("instrument id", &encounter.instruments, 32)?,
+            instruments: all("instrument id", &encounter.instruments, INSTRUMENT_ID_TEXT)?,
             created_by: imported_author(actor, &encounter.created_by),
             ..encounter.clone()
         }),
         Record::Consent(consent) => Record::Consent(ConsentRecord {
-            version: clean_text("consent version", &consent.version, 64)?,
+            version: clean_text("consent version", &consent.version, ID_TEXT)?,
             recorded_by: imported_author(actor, &consent.recorded_by),
             ..consent.clone()
         }),
         Record::Answer(answer) => {
             validate_instrument(&answer.instrument)?;
             Record::Answer(Answer {
-                item_id: clean_text("item id", &answer.item_id, 64)?,
-                free_text: optional("free text", &answer.free_text, 4000)?,
+                item_id: clean_text("item id", &answer.item_id, ID_TEXT)?,
+                free_text: optional("free text", &answer.free_text, LONG_TEXT)?,
                 recorded_by: imported_author(actor, &answer.recorded_by),
                 ..answer.clone()
             })
@@ -95,15 +95,15 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
             let flags = result
                 .flags
                 .iter()
-                .map(|f| Ok(Flag { code: clean_text("flag", &f.code, 100)?, critical: f.critical }))
+                .map(|f| Ok(Flag { code: clean_text("flag", &f.code, LABEL_TEXT)?, critical: f.critical }))
                 .collect::<Result<Vec<Flag>>>()?;
             let subscales = result
                 .subscales
                 .iter()
-                .map(|(name, value)| Ok((clean_text("subscale", name, 64)?, *value)))
+                .map(|(name, value)| Ok((clean_text("subscale", name, ID_TEXT)?, *value)))
                 .collect::<Result<_>>()?;
             Record::Result(ResultRecord {
-                band: clean_text("band", &result.band, 200)?,
+                band: clean_text("band", &result.band, SHORT_TEXT)?,
                 flags,
                 subscales,
                 recorded_by: imported_author(actor, &result.recorded_by),
@@ -116,17 +116,17 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
                 .iter()
                 .map(|lift| {
                     Ok(crate::triage::matching::LiftedExclusion {
-                        resource: clean_text("lifted exclusion", &lift.resource, 100)?,
+                        resource: clean_text("lifted exclusion", &lift.resource, LABEL_TEXT)?,
                         criterion: lift.criterion,
-                        reason: clean_text("lifted exclusion reason", lift.reason.trim(), 2000)?,
+                        reason: clean_text("lifted exclusion reason", lift.reason.trim(), REASON_TEXT)?,
                     })
                 })
                 .collect::<Result<_>>()?;
             Record::Decision(Decision {
-                suggested_level: clean_text("suggested level", &decision.suggested_level, 64)?,
-                rules_fired: all("rule", &decision.rules_fired, 200)?,
-                final_level: optional("final level", &decision.final_level, 64)?,
-                override_reason: optional("override reason", &decision.override_reason, 4000)?,
+                suggested_level: clean_text("suggested level", &decision.suggested_level, ID_TEXT)?,
+                rules_fired: all("rule", &decision.rules_fired, SHORT_TEXT)?,
+                final_level: optional("final level", &decision.final_level, ID_TEXT)?,
+                override_reason: optional("override reason", &decision.override_reason, LONG_TEXT)?,
                 lifted_exclusions,
                 decided_by: imported_author(actor, &decision.decided_by),
                 ..decision.clone()
@@ -138,7 +138,7 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
                 .iter()
                 .map(|r| {
                     Ok(ReferralResource {
-                        resource_id: clean_text("resource id", &r.resource_id, 100)?,
+                        resource_id: clean_text("resource id", &r.resource_id, LABEL_TEXT)?,
                         reasons: all("reason", &r.reasons, 400)?,
                         chosen: r.chosen,
                     })
@@ -146,15 +146,15 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
                 .collect::<Result<_>>()?;
             Record::Referral(Referral {
                 resources,
-                notes: optional("notes", &referral.notes, 4000)?,
+                notes: optional("notes", &referral.notes, LONG_TEXT)?,
                 recorded_by: imported_author(actor, &referral.recorded_by),
                 ..referral.clone()
             })
         }
         Record::CrisisAction(crisis) => Record::CrisisAction(CrisisAction {
-            flags: all("flag", &crisis.flags, 100)?,
-            action: clean_text("crisis action", &crisis.action, 200)?,
-            note: optional("note", &crisis.note, 4000)?,
+            flags: all("flag", &crisis.flags, LABEL_TEXT)?,
+            action: clean_text("crisis action", &crisis.action, SHORT_TEXT)?,
+            note: optional("note", &crisis.note, LONG_TEXT)?,
             recorded_by: imported_author(actor, &crisis.recorded_by),
             ..crisis.clone()
         }),
