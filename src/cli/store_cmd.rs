@@ -19,6 +19,7 @@ use crate::server::client::{Client, ClientError, ConnectOptions, EXIT_OWNER_RUNN
 use crate::server::owner::{Owner, OwnerConfig, OwnerLock};
 use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::backup::{self, Unlock};
+use crate::store::sled_store::WitnessCheck;
 use crate::store::{
     AccountStatus, AuditFilter, ClientUpdate, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, NewClient,
     RecordId, Sex, SledStore, Store, StoreError, format_time, parse_time,
@@ -236,6 +237,18 @@ pub enum AuditAction {
         #[command(flatten)]
         auth: AuthArgs,
     },
+    /// Open, as it is, a store whose database lost changes confirmed as saved (when no backup
+    /// can be restored): the loss and the reason are recorded in the audit log. Run with no
+    /// owner running; an admin's password is asked for.
+    AcceptLoss {
+        /// Why the store is opened without restoring a backup (recorded).
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
     /// List entries, filtered.
     List {
         /// Only entries by this user.
@@ -346,7 +359,7 @@ impl From<StoreError> for Failure {
 }
 
 fn leak_code(code: &str) -> &'static str {
-    const KNOWN: [&str; 24] = [
+    const KNOWN: [&str; 25] = [
         "damaged",
         "newer_schema",
         "locked",
@@ -360,6 +373,7 @@ fn leak_code(code: &str) -> &'static str {
         "not_initialised",
         "foreign",
         "corrupt",
+        "audit_loss",
         "disk_full",
         "read_only",
         "owner_running",
@@ -428,7 +442,9 @@ fn wants_json(command: &StoreCommand) -> bool {
         },
         StoreCommand::Client { action: ClientAction::Add { dir, .. } | ClientAction::Edit { dir, .. } } => dir.json,
         StoreCommand::Audit { action } => match action {
-            AuditAction::Verify { dir, .. } | AuditAction::List { dir, .. } => dir.json,
+            AuditAction::Verify { dir, .. } | AuditAction::List { dir, .. } | AuditAction::AcceptLoss { dir, .. } => {
+                dir.json
+            }
         },
         StoreCommand::Backup { action } => match action {
             BackupAction::Create { dir, .. } | BackupAction::Restore { dir, .. } | BackupAction::Verify { dir, .. } => {
@@ -770,6 +786,32 @@ fn set_status(name: &str, dir: &DirArgs, auth: &AuthArgs, status: AccountStatus)
 
 fn audit(action: AuditAction) -> Outcome {
     match action {
+        AuditAction::AcceptLoss { reason, dir, auth } => {
+            let path = data_dir(&dir)?;
+            if reason.trim().is_empty() {
+                return Err(fail(
+                    "input",
+                    "`--reason` is empty: say why the store is opened without restoring a backup",
+                ));
+            }
+            let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (an admin)"))?;
+            let password =
+                Secrets::new(auth.password_stdin).next(&format!("password for {}", terminal_text(&user, false)))?;
+            let _lock = OwnerLock::acquire(&path)?;
+            let (store, loss) = SledStore::open_checking(&path, WitnessCheck::AcceptLoss)?;
+            let Some(loss) = loss else {
+                return Ok((
+                    serde_json::json!({ "loss": null }),
+                    "nothing is missing: the store opens as it is, and nothing was recorded".into(),
+                ));
+            };
+            let actor = store.login(&user, &password, &detect_origin())?;
+            store.accept_loss(&actor, &loss, &reason)?;
+            Ok((
+                serde_json::json!({ "loss": loss }),
+                format!("opened as it is; recorded in the audit log: {}", terminal_text(&loss, false)),
+            ))
+        }
         AuditAction::Verify { expect_head, dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
@@ -777,10 +819,17 @@ fn audit(action: AuditAction) -> Outcome {
                 return Err(fail("owner", "unexpected reply"));
             };
             let value = serde_json::to_value(&report).unwrap_or_default();
+            let keyed = match report.keyed_from {
+                Some(0) => " (every entry keyed)".to_string(),
+                Some(first) => {
+                    format!(" (entries {first} onwards keyed; the {first} before them predate keyed hashes)")
+                }
+                None => " (no entry keyed yet)".to_string(),
+            };
             match &report.first_bad {
                 None => Ok((
                     value,
-                    format!("audit log intact: {} entries; head {}", report.entries_checked, report.head_hash),
+                    format!("audit log intact: {} entries{keyed}; head {}", report.entries_checked, report.head_hash),
                 )),
                 Some(bad) => {
                     if dir.json {

@@ -24,7 +24,7 @@ use super::audit::{self, AuditEntry, AuditHead, VerifyReport};
 use super::crypto::{self, DataKey, Keyslot, RecoveryKey};
 use super::error::{Result, StoreError};
 use super::records::Kind;
-use super::sled_store::{SledStore, T, aad};
+use super::sled_store::{SledStore, T, WitnessCheck, aad};
 use super::{Store, now_ms};
 use crate::auth::{Actor, Operation};
 
@@ -124,6 +124,7 @@ pub fn create(store: &SledStore, actor: &Actor, path: &Path) -> Result<BackupRep
             entries_checked: header.audit_head.count,
             head_hash: header.audit_head.hash,
             first_bad: None,
+            keyed_from: None,
         },
         sha256: sha,
     })
@@ -219,7 +220,7 @@ fn check(path: &Path, opened: &Opened) -> BackupReport {
         }
     }
     audit_entries.sort_by_key(|(seq, _)| *seq);
-    let audit = audit::verify(audit_entries, &opened.header.audit_head, None);
+    let audit = audit::verify(audit_entries, &opened.header.audit_head, None, &crypto::ChainKey::of(&opened.key));
     BackupReport {
         path: path.to_path_buf(),
         created_ms: opened.header.created_ms,
@@ -251,7 +252,8 @@ pub fn restore(path: &Path, dir: &Path, unlock: &Unlock<'_>, origin: &str) -> Re
             ),
         ));
     }
-    let store = SledStore::open(dir)?;
+    // A witness left beside a lost database is replaced by the restored log's.
+    let (store, _) = SledStore::open_checking(dir, WitnessCheck::Replace)?;
     if store.status()?.initialised {
         return Err(StoreError::AlreadyInitialised { path: dir.to_path_buf() });
     }
@@ -261,6 +263,9 @@ pub fn restore(path: &Path, dir: &Path, unlock: &Unlock<'_>, origin: &str) -> Re
         Unlock::Recovery(_) => "system".to_string(),
     };
     let actor = if user == "system" {
+        // Unlocked with the recovery key: the store holds the backup's key, so its audit
+        // entries are keyed like any other.
+        store.unlock_restored(opened.key.clone());
         Actor::system(origin)
     } else {
         store.login_with_key(opened.key.clone(), &user, origin)?

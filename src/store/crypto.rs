@@ -131,6 +131,39 @@ impl DataKey {
     }
 }
 
+/// The key the audit chain's hashes are computed with: HMAC-SHA-256 under a key derived from
+/// the data key, so that someone who can write the store's files, but holds no staff password
+/// and no recovery key, cannot rewrite a chain that verifies. It reveals nothing of the data
+/// key (a one-way derivation), so the owner may keep it after the store locks.
+#[derive(Clone)]
+pub struct ChainKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for ChainKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChainKey(<redacted>)")
+    }
+}
+
+impl ChainKey {
+    /// The chain key of the store whose data key is `key`.
+    pub fn of(key: &DataKey) -> ChainKey {
+        ChainKey(key.derive("audit chain").0)
+    }
+
+    /// HMAC-SHA-256 of `bytes`, in hex.
+    pub fn mac_hex(&self, bytes: &[u8]) -> String {
+        use hmac::Mac;
+        // HMAC takes a key of any length, so this cannot fail for 32 bytes.
+        match <hmac::Hmac<Sha256> as hmac::Mac>::new_from_slice(self.0.as_ref()) {
+            Ok(mut mac) => {
+                mac.update(bytes);
+                hex::encode(mac.finalize().into_bytes())
+            }
+            Err(_) => String::new(),
+        }
+    }
+}
+
 fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
     // Encryption with a valid key and nonce only fails for inputs larger than the cipher's

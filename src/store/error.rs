@@ -66,6 +66,11 @@ pub enum StoreError {
     Corrupt { path: PathBuf, detail: String },
 
     #[error(
+        "the database in {path} has lost changes that were confirmed as saved: {detail}. Nothing was changed. Restore the latest backup into a new data directory (`triage backup restore FILE --data-dir NEW_DIR`); if no backup can be used, `triage audit accept-loss --data-dir {path} --user ADMIN --reason TEXT` opens it as it is and records the loss in the audit log"
+    )]
+    AuditLoss { path: PathBuf, detail: String },
+
+    #[error(
         "the disk holding {path} is full: this change could not be confirmed as saved (everything confirmed before is intact). Free some space, then check whether it is there before you retry"
     )]
     DiskFull { path: PathBuf },
@@ -119,6 +124,7 @@ impl StoreError {
             StoreError::NotInitialised { .. } => "not_initialised",
             StoreError::Foreign { .. } => "foreign",
             StoreError::Corrupt { .. } => "corrupt",
+            StoreError::AuditLoss { .. } => "audit_loss",
             StoreError::DiskFull { .. } => "disk_full",
             StoreError::ReadOnly { .. } => "read_only",
             StoreError::OwnerRunning { .. } => "owner_running",

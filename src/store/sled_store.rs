@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use sled::Transactional;
 
 use super::audit::{self, AuditEntry, AuditFilter, AuditHead, Outcome, VerifyReport};
-use super::crypto::{self, DataKey, KdfParams, Keyslot, OrgKeyPair, RecoveryKey, SlotKdf};
+use super::crypto::{self, ChainKey, DataKey, KdfParams, Keyslot, OrgKeyPair, RecoveryKey, SlotKdf};
 use super::error::{Result, StoreError};
 use super::records::*;
 use super::{AccountStatus, AccountSummary, InitRequest, NewAccount, SeedSummary, Store, StoreStatus, now_ms};
@@ -33,6 +33,8 @@ use login_gate::credential_of;
 use open_index::Tier;
 mod recent;
 mod summary;
+mod witness;
+pub(crate) use witness::WITNESS_FILE;
 
 /// Extra trees besides one per [`Kind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +141,8 @@ const META_ORG_SECRET: &[u8] = b"org_secret";
 const META_REAL_DATA: &[u8] = b"real_data";
 /// The key that names unknown sign-in names in the audit log (`unknown_name`): random, made once.
 const META_UNKNOWN_NAME_KEY: &[u8] = b"unknown_name_key";
+/// Set once the store has an audit witness, so that a witness file removed later is noticed.
+const META_WITNESSED: &[u8] = b"witnessed";
 const ORG_KEY: &[u8] = b"org";
 const FORMAT_MARKER: &str = "triage-data-directory v1";
 
@@ -240,6 +244,22 @@ pub struct SledStore {
     /// error and refuses every later operation, even once space is back, so the store is of
     /// no more use until it is opened again: the owner exits and the next start recovers.
     must_reopen: std::sync::atomic::AtomicBool,
+    /// The chain key, held from the first unlock until the store is dropped (it reveals nothing
+    /// of the data key, and entries written while it is held cannot be rewritten unnoticed).
+    chain_key: RwLock<Option<ChainKey>>,
+    /// The last committed audit head, outside sled's log (see `witness`).
+    witness: witness::Witness,
+}
+
+/// What `open` does with the audit witness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WitnessCheck {
+    /// Refuse a store whose log holds less than the witness says was committed.
+    Enforce,
+    /// A restore fills an empty store: any witness left from a lost database is replaced.
+    Replace,
+    /// Open a store that lost commits as it is; the loss is returned, to be audited.
+    AcceptLoss,
 }
 
 impl std::fmt::Debug for SledStore {
@@ -277,6 +297,12 @@ impl SledStore {
     /// Opens (creating if needed) the database in `dir/db`. The caller must hold the data
     /// directory's owner lock (see `server::OwnerLock`): sled allows one process.
     pub fn open(dir: &Path) -> Result<SledStore> {
+        Self::open_checking(dir, WitnessCheck::Enforce).map(|(store, _)| store)
+    }
+
+    /// [`open`](Self::open), with the audit witness handled as `check` says. Returns the loss
+    /// found (only with [`WitnessCheck::AcceptLoss`]; the other modes refuse it).
+    pub(crate) fn open_checking(dir: &Path, check: WitnessCheck) -> Result<(SledStore, Option<String>)> {
         let db_path = dir.join("db");
         discard_unfinished_snapshots(dir, &db_path)?;
         let db = open_sled(&db_path).map_err(|error| match error {
@@ -314,12 +340,26 @@ impl SledStore {
             login_gate: login_gate::LoginGate::default(),
             decoy_hash: Mutex::new(None),
             must_reopen: std::sync::atomic::AtomicBool::new(false),
+            chain_key: RwLock::new(None),
+            witness: witness::Witness::new(dir),
         };
         let meta = store.tree(T::Meta);
+        let mut loss = None;
         match meta.get(META_FORMAT).map_err(|e| store.sled_err(e))? {
             Some(marker) if marker.as_ref() == FORMAT_MARKER.as_bytes() => {
                 let head = store.get_plain::<AuditHead>(T::Meta, META_AUDIT_HEAD, "meta")?.unwrap_or_default();
                 let head = store.recover_interrupted_commit(head)?;
+                loss = store.compare_witness(&head, check)?;
+                // A store opened with its loss accepted restarts the witness only once the
+                // loss is audited (`accept_loss`), so a crash before that still refuses it.
+                if loss.is_none() {
+                    store.witness.start(&head)?;
+                }
+                if !meta.contains_key(META_WITNESSED).map_err(|e| store.sled_err(e))? {
+                    meta.insert(META_WITNESSED, Self::meta_value(META_WITNESSED, &true))
+                        .map_err(|e| store.sled_err(e))?;
+                    store.flush()?;
+                }
                 *store.lock_head() = head;
                 if let Some(org) = store.get_plain::<Organisation>(T::Kind(Kind::Organisation), ORG_KEY, "record")?
                     && org.insecure_test_kdf
@@ -333,9 +373,95 @@ impl SledStore {
                 if others || !meta.is_empty() {
                     return Err(StoreError::Foreign { path: dir.to_path_buf() });
                 }
+                // A witness of commits beside an empty database: the database was lost.
+                if let witness::Witnessed::At(witnessed) = witness::read(dir)?
+                    && witnessed.count > 0
+                {
+                    match check {
+                        WitnessCheck::Replace => {}
+                        WitnessCheck::Enforce | WitnessCheck::AcceptLoss => {
+                            return Err(StoreError::AuditLoss {
+                                path: dir.to_path_buf(),
+                                detail: format!(
+                                    "the directory's audit witness ({}) records {} committed audit entries, but its database is missing or empty",
+                                    WITNESS_FILE, witnessed.count
+                                ),
+                            });
+                        }
+                    }
+                }
+                store.witness.start(&AuditHead::default())?;
             }
         }
-        Ok(store)
+        Ok((store, loss))
+    }
+
+    /// Compares the head recovered from sled's log with the witness (see `witness`). A log that
+    /// holds fewer entries than were committed, or another entry at the witnessed position,
+    /// lost acknowledged commits: refused, unless `check` accepts the loss (then described).
+    fn compare_witness(&self, head: &AuditHead, check: WitnessCheck) -> Result<Option<String>> {
+        let witnessed = witness::read(&self.dir)?;
+        let problem = match witnessed {
+            witness::Witnessed::Absent => {
+                let expected = self.tree(T::Meta).contains_key(META_WITNESSED).map_err(|e| self.sled_err(e))?;
+                expected.then(|| {
+                    format!(
+                        "its audit witness ({WITNESS_FILE}) was removed, so changes lost from the database log cannot be ruled out (the log holds {} audit entries)",
+                        head.count
+                    )
+                })
+            }
+            witness::Witnessed::Unreadable => Some(format!(
+                "its audit witness ({WITNESS_FILE}) is damaged, so changes lost from the database log cannot be ruled out (the log holds {} audit entries)",
+                head.count
+            )),
+            witness::Witnessed::At(witnessed) if witnessed.count > head.count => Some(format!(
+                "its audit log ends at entry {} but {} entries were committed: {} audit entries, and the changes they recorded, are missing (the database log was damaged or cut short)",
+                head.count,
+                witnessed.count,
+                witnessed.count - head.count
+            )),
+            witness::Witnessed::At(witnessed) if witnessed.count > 0 => {
+                let position = witnessed.count - 1;
+                let key = position.to_be_bytes();
+                let tree = T::Kind(Kind::Audit);
+                let stored = self.tree(tree).get(key).map_err(|e| self.sled_err(e))?;
+                let hash = stored
+                    .and_then(|v| Self::decode_plain::<AuditEntry>(tree, &key, "record", &v).ok())
+                    .map(|e| e.hash);
+                (hash.as_deref() != Some(witnessed.hash.as_str())).then(|| {
+                    format!(
+                        "audit entry {position} is not the one that was committed (the database log was replaced or rewritten)"
+                    )
+                })
+            }
+            witness::Witnessed::At(_) => None,
+        };
+        // (A restore refuses an initialised store, so `Replace` is no reason to accept a loss.)
+        match (problem, check) {
+            (None, _) => Ok(None),
+            (Some(problem), WitnessCheck::AcceptLoss) => Ok(Some(problem)),
+            (Some(problem), WitnessCheck::Enforce | WitnessCheck::Replace) => {
+                Err(StoreError::AuditLoss { path: self.dir.clone(), detail: problem })
+            }
+        }
+    }
+
+    /// Audits that an administrator opened, as it is, a store that lost commits (`loss`, from
+    /// [`open_checking`](Self::open_checking)), and why; then the witness follows the log again.
+    pub(crate) fn accept_loss(&self, actor: &Actor, loss: &str, reason: &str) -> Result<()> {
+        self.authorize(actor, Operation::VerifyAudit, None, None)?;
+        let reason = clean_text("reason", reason.trim(), REASON_TEXT)?;
+        if reason.is_empty() {
+            return Err(StoreError::Invalid {
+                field: "reason",
+                reason: "say why the store is opened without restoring a backup".into(),
+            });
+        }
+        let record = format!("{loss}; reason: {reason}");
+        self.commit(actor, "audit.loss_accepted", Some(record), None, Outcome::Allowed, Vec::new())?;
+        let head = self.lock_head().clone();
+        self.witness.start(&head)
     }
 
     pub fn dir(&self) -> &Path {
@@ -357,6 +483,19 @@ impl SledStore {
     /// is opened again (see `must_reopen`).
     pub fn must_reopen(&self) -> bool {
         self.must_reopen.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Holds the chain key of `key` (the store's data key, just unlocked) for the audit.
+    fn hold_chain_key(&self, key: &DataKey) {
+        let mut held = self.chain_key.write().unwrap_or_else(|p| p.into_inner());
+        if held.is_none() {
+            *held = Some(ChainKey::of(key));
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn lock_head_for_tests(&self) -> AuditHead {
+        self.lock_head().clone()
     }
 
     fn lock_head(&self) -> MutexGuard<'_, AuditHead> {
@@ -486,7 +625,7 @@ impl SledStore {
         outcome: Outcome,
         mut writes: Vec<Write>,
     ) -> Result<()> {
-        {
+        let committed = {
             let mut head = self.lock_head();
             // A commit of at most one record is written key by key, without a sled transaction
             // (which costs two extra log-buffer writes): see `write_in_order`.
@@ -507,9 +646,15 @@ impl SledStore {
                 clients,
                 outcome,
                 prev_hash: head.hash.clone(),
+                keyed: false,
                 hash: String::new(),
             };
-            entry.hash = entry.compute_hash();
+            let chain_key = self.chain_key.read().unwrap_or_else(|p| p.into_inner()).clone();
+            debug_assert!(
+                chain_key.is_some() || audit::may_be_written_locked(action),
+                "{action} audited with a plain hash: add it to audit::may_be_written_locked or hold the key"
+            );
+            entry.seal(chain_key.as_ref());
             let audit_key = entry.seq.to_be_bytes();
             let new_head = AuditHead { count: head.count + 1, hash: entry.hash.clone() };
             let audit_entry = Write {
@@ -538,9 +683,13 @@ impl SledStore {
                 writes.push(head_write);
                 self.apply(&writes)?;
             }
-            *head = new_head;
-        }
-        self.flush()
+            *head = new_head.clone();
+            new_head
+        };
+        self.flush()?;
+        // Only once it is durable does the witness claim it.
+        self.witness.record(&committed);
+        Ok(())
     }
 
     /// Writes one commit key by key: its audit entry first, then its record and the record's
@@ -856,6 +1005,16 @@ impl SledStore {
         self.seed_batch(marker)?;
         self.flush()?;
         let head = self.get_plain::<AuditHead>(T::Meta, META_AUDIT_HEAD, "meta")?.unwrap_or_default();
+        // The restored log is the one committed from here on: the witness starts again from it.
+        self.witness.start(&head)?;
+        if !self.tree(T::Meta).contains_key(META_WITNESSED).map_err(|e| self.sled_err(e))? {
+            self.seed_batch(vec![Write {
+                tree: T::Meta,
+                key: META_WITNESSED.to_vec(),
+                value: Self::meta_value(META_WITNESSED, &true),
+            }])?;
+            self.flush()?;
+        }
         *self.lock_head() = head;
         if let Some(org) = self.get_plain::<Organisation>(T::Kind(Kind::Organisation), ORG_KEY, "record")?
             && org.insecure_test_kdf
@@ -876,8 +1035,15 @@ impl SledStore {
     /// Unlocks with a data key found elsewhere (restore) and returns an actor for the account.
     pub(crate) fn login_with_key(&self, key: DataKey, user: &str, origin: &str) -> Result<Actor> {
         let account = self.account_by_name(user)?.ok_or(StoreError::BadCredentials)?;
+        self.hold_chain_key(&key);
         *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
         Ok(Actor::new(account.username, account.role, origin.to_string()))
+    }
+
+    /// Unlocks with the data key of a backup just restored (opened with the recovery key).
+    pub(crate) fn unlock_restored(&self, key: DataKey) {
+        self.hold_chain_key(&key);
+        *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
     }
 
     /// Keyslots needed to unlock a backup: (username, keyslot) and the recovery slot.
@@ -1091,7 +1257,13 @@ impl Store for SledStore {
         writes.push(Self::summaries_marker());
         writes.push(Self::open_index_marker());
         writes.push(Write { tree: T::Meta, key: META_FORMAT.to_vec(), value: FORMAT_MARKER.as_bytes().to_vec() });
+        writes.push(Write {
+            tree: T::Meta,
+            key: META_WITNESSED.to_vec(),
+            value: Self::meta_value(META_WITNESSED, &true),
+        });
         let actor = Actor::new(admin.username.clone(), Role::Admin, origin.to_string());
+        self.hold_chain_key(&key);
         self.commit(&actor, "init", None, None, Outcome::Allowed, writes)?;
         *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
         Ok(recovery)
@@ -1162,6 +1334,7 @@ impl Store for SledStore {
                 slot.open(password.expose_secret().as_bytes())
                     .map_err(|_| StoreError::Damaged { kind: "account keyslot", id: account.id.to_string() })?
             };
+            self.hold_chain_key(&key);
             let mut guard = self.data_key.write().unwrap_or_else(|p| p.into_inner());
             if guard.is_none() {
                 *guard = Some(key);
@@ -1207,6 +1380,7 @@ impl Store for SledStore {
         account.status = AccountStatus::Active;
         account.failed_logins = 0;
         let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
+        self.hold_chain_key(&key);
         self.commit(
             &actor,
             "recovery.password_reset",
@@ -1814,7 +1988,8 @@ impl Store for SledStore {
                 let seq = <[u8; 8]>::try_from(k.as_ref()).map(u64::from_be_bytes).unwrap_or(u64::MAX);
                 entries.push((seq, Self::decode_plain::<AuditEntry>(tree, &k, "record", &v).ok()));
             }
-            audit::verify(entries, &head, expect_head)
+            let chain_key = ChainKey::of(&self.key()?);
+            audit::verify(entries, &head, expect_head, &chain_key)
         };
         let outcome = if report.first_bad.is_none() { Outcome::Allowed } else { Outcome::Failed };
         self.commit(actor, "audit.verify", None, None, outcome, Vec::new())?;

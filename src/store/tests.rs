@@ -443,8 +443,20 @@ fn backup_round_trip_and_restore_drill() {
     assert_eq!(restored.client(&intake, &client).unwrap().name, "Backed Up");
     let admin = restored.login("admin", &pw(ADMIN_PW), "t").unwrap();
     assert_eq!(restored.audit_verify(&admin, None).unwrap().first_bad, None);
-    // A second restore into a filled directory is refused.
+    // Restoring beside the witness of the database that was lost (the data directory's
+    // `db` moved aside): the witness follows the restored log, and the store opens.
     drop(restored);
+    let beside = tempfile::tempdir().unwrap();
+    std::fs::copy(_dir.path().join(sled_store::WITNESS_FILE), beside.path().join(sled_store::WITNESS_FILE)).unwrap();
+    assert!(matches!(SledStore::open(beside.path()), Err(StoreError::AuditLoss { .. })));
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    backup::restore(&file, beside.path(), &unlock, "t").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let reopened = SledStore::open(beside.path()).unwrap();
+    let admin_again = reopened.login("admin", &pw(ADMIN_PW), "t").unwrap();
+    assert_eq!(reopened.audit_verify(&admin_again, None).unwrap().first_bad, None);
+    drop(reopened);
+    // A second restore into a filled directory is refused.
     assert!(matches!(backup::restore(&file, target.path(), &unlock, "t"), Err(StoreError::AlreadyInitialised { .. })));
     // A changed byte is caught by the checksum.
     let mut bytes = std::fs::read(&file).unwrap();
@@ -1118,4 +1130,147 @@ fn an_import_runs_the_checks_of_a_new_record_and_names_the_importer_as_author() 
     assert_eq!(detail.encounter.created_by, "admin (imported; the file says ivy)");
     assert!(detail.answers.iter().all(|a| a.recorded_by == "admin (imported; the file says ivy)"));
     assert_eq!(imported.items[0].client.as_ref().unwrap().created_by, "admin (imported; the file says ivy)");
+}
+
+/// A store with `clients` clients created (each one audited commit), closed; returns its
+/// directory and how many audit entries were committed.
+fn closed_store_with(clients: usize) -> (tempfile::TempDir, u64) {
+    let (dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    for n in 0..clients {
+        store.create_client(&intake, &new_client(&format!("Client {n}"))).unwrap();
+    }
+    let committed = store.lock_head_for_tests().count;
+    drop(store);
+    // sled's background threads let go of the files a moment after the drop.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    (dir, committed)
+}
+
+/// What a damaged store does on open: refuses, naming the loss, or opens holding everything.
+fn opens_whole_or_names_the_loss(dir: &std::path::Path, committed: u64, damage: &str) -> Option<String> {
+    match SledStore::open(dir) {
+        Ok(store) => {
+            assert_eq!(store.lock_head_for_tests().count, committed, "{damage}: opened silently with entries missing");
+            None
+        }
+        Err(StoreError::AuditLoss { detail, .. }) => Some(detail),
+        // sled itself may notice the damage and refuse: not silent either.
+        Err(StoreError::Corrupt { .. }) => None,
+        Err(other) => panic!("{damage}: unexpected error {other}"),
+    }
+}
+
+#[test]
+fn a_database_log_cut_short_or_damaged_is_never_opened_silently() {
+    type Damage = fn(&mut Vec<u8>);
+    let damages: [(&str, Damage); 3] = [
+        ("truncated to 90%", |log| log.truncate(log.len() * 9 / 10)),
+        ("truncated to 60%", |log| log.truncate(log.len() * 6 / 10)),
+        ("a byte flipped 87% in", |log| {
+            let at = log.len() * 87 / 100;
+            log[at] ^= 0x5a;
+        }),
+    ];
+    let mut named = 0;
+    for (damage, apply) in damages {
+        let (dir, committed) = closed_store_with(150);
+        let log_path = dir.path().join("db").join("db");
+        let mut log = std::fs::read(&log_path).unwrap();
+        apply(&mut log);
+        std::fs::write(&log_path, &log).unwrap();
+        if let Some(detail) = opens_whole_or_names_the_loss(dir.path(), committed, damage) {
+            named += 1;
+            // The loss is counted: open it as it is to see what the log still holds.
+            let (store, loss) = SledStore::open_checking(dir.path(), sled_store::WitnessCheck::AcceptLoss).unwrap();
+            let found = store.lock_head_for_tests().count;
+            assert!(found < committed, "{damage}");
+            assert_eq!(loss.as_deref(), Some(detail.as_str()));
+            assert!(
+                detail.contains(&format!("{} audit entries", committed - found))
+                    && detail.contains(&format!("{committed} entries were committed")),
+                "{damage}: {detail}"
+            );
+        }
+    }
+    assert!(named >= 1, "no damage variant lost anything: the test does not exercise the witness");
+}
+
+#[test]
+fn a_store_whose_loss_was_accepted_records_it_and_opens_again() {
+    let (dir, committed) = closed_store_with(120);
+    let log_path = dir.path().join("db").join("db");
+    let log = std::fs::read(&log_path).unwrap();
+    std::fs::write(&log_path, &log[..log.len() / 2]).unwrap();
+    let Err(StoreError::AuditLoss { .. }) = SledStore::open(dir.path()) else { panic!("a loss should be refused") };
+    let (store, loss) = SledStore::open_checking(dir.path(), sled_store::WitnessCheck::AcceptLoss).unwrap();
+    let loss = loss.expect("the loss");
+    let admin = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
+    assert!(matches!(store.accept_loss(&admin, &loss, "  "), Err(StoreError::Invalid { field: "reason", .. })));
+    store.accept_loss(&admin, &loss, "disk failed; no backup newer than the loss").unwrap();
+    let entries = store
+        .audit_list(&admin, &AuditFilter { action: Some("audit.loss_accepted".into()), ..Default::default() })
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    let record = entries[0].record.clone().unwrap_or_default();
+    assert!(record.contains("missing") && record.contains("reason: disk failed"), "{record}");
+    assert!(store.lock_head_for_tests().count < committed);
+    drop(store);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    // The witness follows the log again: the store opens, and the chain verifies.
+    let store = SledStore::open(dir.path()).unwrap();
+    let admin = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
+    assert_eq!(store.audit_verify(&admin, None).unwrap().first_bad, None);
+}
+
+#[test]
+fn a_removed_or_replaced_witness_or_a_lost_database_is_named() {
+    // The witness removed.
+    let (dir, _) = closed_store_with(3);
+    std::fs::remove_file(dir.path().join(sled_store::WITNESS_FILE)).unwrap();
+    let Err(StoreError::AuditLoss { detail, .. }) = SledStore::open(dir.path()) else { panic!("a removed witness") };
+    assert!(detail.contains("was removed"), "{detail}");
+    // The database removed beside its witness: not taken for a new store.
+    let (dir, committed) = closed_store_with(3);
+    std::fs::remove_dir_all(dir.path().join("db")).unwrap();
+    let Err(StoreError::AuditLoss { detail, .. }) = SledStore::open(dir.path()) else { panic!("a lost database") };
+    assert!(detail.contains(&format!("records {committed} committed")), "{detail}");
+    // A log whose witnessed entry differs (another store's log put in its place).
+    let (dir, _) = closed_store_with(3);
+    let (other, _) = closed_store_with(3);
+    std::fs::remove_dir_all(dir.path().join("db")).unwrap();
+    std::fs::rename(other.path().join("db"), dir.path().join("db")).unwrap();
+    let Err(StoreError::AuditLoss { detail, .. }) = SledStore::open(dir.path()) else { panic!("a replaced log") };
+    assert!(detail.contains("not the one that was committed"), "{detail}");
+}
+
+#[test]
+fn audit_entries_are_keyed_once_the_store_is_unlocked_and_a_plain_rewrite_fails() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    store.create_client(&intake, &new_client("A")).unwrap();
+    let all = store.audit_list(&admin, &AuditFilter::default()).unwrap();
+    assert!(all.iter().all(|e| e.keyed), "every entry of an unlocked store is keyed");
+    let report = store.audit_verify(&admin, None).unwrap();
+    assert_eq!((report.first_bad, report.keyed_from), (None, Some(0)));
+    // Someone with the files rewrites entry 2 onwards with plain SHA-256 hashes.
+    let tree = sled_store::T::Kind(Kind::Audit);
+    let mut previous = all[1].hash.clone();
+    for entry in all.iter().skip(2) {
+        let mut forged = entry.clone();
+        if forged.seq == 2 {
+            forged.user = "mallory".into();
+        }
+        forged.prev_hash = previous.clone();
+        forged.seal(None);
+        previous = forged.hash.clone();
+        let key = forged.seq.to_be_bytes();
+        let value = crate::store::crypto::checksummed(
+            &sled_store::aad(tree, &key, "record"),
+            &serde_json::to_vec(&forged).unwrap(),
+        );
+        store.tree(tree).insert(key, value).unwrap();
+    }
+    let bad = store.audit_verify(&admin, None).unwrap().first_bad.expect("a rewritten chain");
+    assert_eq!(bad.position, 2, "{}", bad.problem);
 }

@@ -37,6 +37,8 @@ pub enum ErrorKind {
     DiskFull,
     ReadOnly,
     Damaged,
+    /// The database lost changes that were confirmed as saved (the audit witness says so).
+    AuditLoss,
     NewerSchema,
     ForeignDirectory,
     OwnerRunning,
@@ -83,6 +85,7 @@ impl ErrorKind {
         ErrorKind::DiskFull,
         ErrorKind::ReadOnly,
         ErrorKind::Damaged,
+        ErrorKind::AuditLoss,
         ErrorKind::NewerSchema,
         ErrorKind::ForeignDirectory,
         ErrorKind::OwnerRunning,
@@ -116,6 +119,7 @@ impl ErrorKind {
             "disk_full" => ErrorKind::DiskFull,
             "read_only" => ErrorKind::ReadOnly,
             "damaged" | "corrupt" => ErrorKind::Damaged,
+            "audit_loss" => ErrorKind::AuditLoss,
             "newer_schema" => ErrorKind::NewerSchema,
             "foreign" => ErrorKind::ForeignDirectory,
             "owner_running" => ErrorKind::OwnerRunning,
@@ -149,6 +153,7 @@ impl ErrorKind {
             ErrorKind::DiskFull => Text::ErrDiskFull,
             ErrorKind::ReadOnly => Text::ErrReadOnly,
             ErrorKind::Damaged => Text::ErrDamaged,
+            ErrorKind::AuditLoss => Text::ErrAuditLoss,
             ErrorKind::NewerSchema => Text::ErrNewerSchema,
             ErrorKind::ForeignDirectory => Text::ErrForeignDirectory,
             ErrorKind::OwnerRunning => Text::ErrOwnerRunning,
@@ -600,6 +605,7 @@ mod tests {
             StoreError::NotInitialised { path: path.clone() },
             StoreError::Foreign { path: path.clone() },
             StoreError::Corrupt { path: path.clone(), detail: "x".into() },
+            StoreError::AuditLoss { path: path.clone(), detail: "x".into() },
             StoreError::DiskFull { path: path.clone() },
             StoreError::ReadOnly { path: path.clone() },
             StoreError::OwnerRunning { path: path.clone(), pid: String::new() },
@@ -628,6 +634,7 @@ mod tests {
                 | StoreError::NotInitialised { .. }
                 | StoreError::Foreign { .. }
                 | StoreError::Corrupt { .. }
+                | StoreError::AuditLoss { .. }
                 | StoreError::DiskFull { .. }
                 | StoreError::ReadOnly { .. }
                 | StoreError::OwnerRunning { .. }

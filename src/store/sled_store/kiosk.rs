@@ -791,6 +791,38 @@ mod tests {
         crypto::seal_to(&key, &serde_json::to_vec(intake).unwrap()).unwrap()
     }
 
+    /// What a kiosk and failed sign-ins audit before any staff member has signed in since the
+    /// owner started (no chain key yet) are the kinds `audit::may_be_written_locked` allows,
+    /// and the first sign-in's keyed entry pins them: the chain verifies.
+    #[test]
+    fn entries_written_while_locked_are_the_allowed_kinds() {
+        let (dir, store, admin) = fresh();
+        store.set_kiosk_pin(&admin, &pw("246813")).unwrap();
+        let sealed = seal(&store, &intake(RecordId::random(), &["phq9_item9"]));
+        drop(store);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let store = SledStore::open(dir.path()).unwrap();
+        let before = store.lock_head_for_tests().count;
+        let kiosk = kiosk();
+        store.kiosk_info(&kiosk).unwrap();
+        let progress = Some(SubmissionProgress { seq: 1, complete: false, urgent: true });
+        store.submit_kiosk_progress(&kiosk, &RecordId::random(), &sealed, true, None, progress).unwrap();
+        assert!(store.redeem_checkin(&kiosk, "ZZZZ-ZZZZ").is_err());
+        assert!(store.verify_kiosk_pin(&kiosk, &pw("111111")).is_err());
+        assert!(store.list_kiosk_submissions(&kiosk).is_err(), "a kiosk may not list submissions");
+        assert!(store.login("nobody", &pw("wrong password here"), "t").is_err());
+        assert!(store.login("admin", &pw("wrong password here"), "t").is_err());
+        let admin = store.login("admin", &pw(ADMIN_PW), "t").unwrap();
+        let entries = store.audit_list(&admin, &AuditFilter::default()).unwrap();
+        let locked: Vec<&AuditEntry> = entries.iter().filter(|e| e.seq >= before && !e.keyed).collect();
+        assert!(locked.len() >= 5, "{locked:?}");
+        for entry in &locked {
+            assert!(audit::may_be_written_locked(&entry.action), "{} was written plain", entry.action);
+        }
+        let report = store.audit_verify(&admin, None).unwrap();
+        assert_eq!(report.first_bad, None);
+    }
+
     #[test]
     fn a_submission_grows_box_by_box_keeps_its_risk_and_takes_no_box_after_its_claim() {
         let (_dir, store, admin) = fresh();
