@@ -9,8 +9,6 @@ use std::fmt;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use serde::{Deserialize, Serialize};
 
-use crate::store::crypto::KdfParams;
-
 /// Account roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -320,10 +318,40 @@ pub fn check_new_password(password: &str) -> Result<(), PasswordError> {
     Ok(())
 }
 
+/// argon2id cost parameters. Stored beside every hash and keyslot so they can be raised later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub m_kib: u32,
+    /// Iterations.
+    pub t: u32,
+    /// Lanes.
+    pub p: u32,
+}
+
+impl KdfParams {
+    /// Production parameters: 64 MiB, 3 passes (RFC 9106's second recommended option, one lane
+    /// because clinic machines are small).
+    pub const PRODUCTION: KdfParams = KdfParams { m_kib: 64 * 1024, t: 3, p: 1 };
+    /// Deliberately weak parameters for tests only; a store initialised with them says so.
+    pub const INSECURE_TEST: KdfParams = KdfParams { m_kib: 64, t: 1, p: 1 };
+
+    /// Whether these meet the production floor (m >= 64 MiB, t >= 3).
+    pub fn meets_production_floor(&self) -> bool {
+        self.m_kib >= Self::PRODUCTION.m_kib && self.t >= Self::PRODUCTION.t
+    }
+
+    /// An argon2id hasher with these parameters (none if they are out of argon2's range).
+    pub(crate) fn argon2(&self) -> Option<argon2::Argon2<'static>> {
+        let params = argon2::Params::new(self.m_kib, self.t, self.p, Some(32)).ok()?;
+        Some(argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params))
+    }
+}
+
 /// Hashes a password with argon2id; the PHC string carries the parameters and salt.
 pub fn hash_password(password: &[u8], params: KdfParams) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    let argon = params.argon2().map_err(|_| PasswordError::BadParameters)?;
+    let argon = params.argon2().ok_or(PasswordError::BadParameters)?;
     argon.hash_password(password, &salt).map(|hash| hash.to_string()).map_err(|_| PasswordError::BadParameters)
 }
 

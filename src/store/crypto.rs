@@ -7,7 +7,6 @@
 //! keyslots); kiosk submissions are libsodium-compatible sealed boxes (`crypto_box`) to the
 //! organisation's X25519 public key. Secrets are zeroized on drop and never Debug-printed.
 
-use argon2::{Algorithm, Argon2, Params, Version};
 use std::ops::Range;
 
 use chacha20poly1305::aead::{Aead, AeadCore, AeadInPlace, KeyInit, OsRng, Payload, rand_core::RngCore};
@@ -237,34 +236,8 @@ pub fn open_checksummed<'a>(aad: &[u8], value: &'a [u8]) -> Result<&'a [u8], Env
     Ok(payload)
 }
 
-/// argon2id cost parameters. Stored beside every hash and keyslot so they can be raised later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KdfParams {
-    /// Memory in KiB.
-    pub m_kib: u32,
-    /// Iterations.
-    pub t: u32,
-    /// Lanes.
-    pub p: u32,
-}
-
-impl KdfParams {
-    /// Production parameters: 64 MiB, 3 passes (RFC 9106's second recommended option, one lane
-    /// because clinic machines are small).
-    pub const PRODUCTION: KdfParams = KdfParams { m_kib: 64 * 1024, t: 3, p: 1 };
-    /// Deliberately weak parameters for tests only; a store initialised with them says so.
-    pub const INSECURE_TEST: KdfParams = KdfParams { m_kib: 64, t: 1, p: 1 };
-
-    /// Whether these meet the production floor (m >= 64 MiB, t >= 3).
-    pub fn meets_production_floor(&self) -> bool {
-        self.m_kib >= Self::PRODUCTION.m_kib && self.t >= Self::PRODUCTION.t
-    }
-
-    pub(crate) fn argon2(&self) -> Result<Argon2<'static>, KeyslotError> {
-        let params = Params::new(self.m_kib, self.t, self.p, Some(32)).map_err(|_| KeyslotError::BadParameters)?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-    }
-}
+/// argon2id cost parameters (defined with password hashing, in `auth`).
+pub use crate::auth::KdfParams;
 
 /// Why a keyslot could not be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -304,7 +277,11 @@ fn wrapping_key(kdf: &SlotKdf, secret: &[u8], salt: &[u8]) -> Result<DataKey, Ke
     let mut out = Zeroizing::new([0u8; 32]);
     match kdf {
         SlotKdf::Password { params } => {
-            params.argon2()?.hash_password_into(secret, salt, out.as_mut()).map_err(|_| KeyslotError::BadParameters)?;
+            params
+                .argon2()
+                .ok_or(KeyslotError::BadParameters)?
+                .hash_password_into(secret, salt, out.as_mut())
+                .map_err(|_| KeyslotError::BadParameters)?;
         }
         SlotKdf::Recovery => {
             let mut hasher = Sha256::new();
