@@ -7,6 +7,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod instrument;
+pub mod intake;
 pub mod kiosk;
 pub mod report;
 pub mod sanitize;

@@ -17,6 +17,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The pure core: instruments and scoring, triage rules and matching.
     ("instrument", &["diagnostic", "sanitize"]),
     ("triage", &["instrument", "diagnostic", "sanitize"]),
+    // The intake flow both interfaces run: questionnaire order, skips, follow-ups, risk.
+    ("intake", &["instrument", "triage", "diagnostic", "sanitize"]),
     // Roles and the policy table, password hashing.
     ("auth", &["sanitize"]),
     // Records, encryption, audit, the sled store.
@@ -27,8 +29,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The owner process and its client.
     ("server", &["store", "auth", "report", "export", "instrument", "triage", "sanitize", "diagnostic"]),
     // The two interfaces: neither uses the other, nor the command line.
-    ("tui", &["server", "store", "auth", "report", "export", "instrument", "triage", "sanitize", "diagnostic"]),
-    ("kiosk", &["server", "store", "auth", "instrument", "triage", "sanitize", "diagnostic"]),
+    (
+        "tui",
+        &["server", "store", "auth", "report", "export", "intake", "instrument", "triage", "sanitize", "diagnostic"],
+    ),
+    ("kiosk", &["server", "store", "auth", "intake", "instrument", "triage", "sanitize", "diagnostic"]),
     // The command line starts everything.
     (
         "cli",
@@ -40,6 +45,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "auth",
             "report",
             "export",
+            "intake",
             "instrument",
             "triage",
             "sanitize",

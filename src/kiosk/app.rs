@@ -12,11 +12,11 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::submission::{is_urgent, snapshot};
 use crate::instrument::{FlagHit, Lang, Library, Severity};
+use crate::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
 use crate::tui::backend::{BackendError, ClientInfo};
 use crate::tui::care::Care;
-use crate::tui::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
 
 /// Version of the consent text the kiosk shows (recorded with each submission).
 pub const CONSENT_VERSION: &str = "kiosk-2026-01";

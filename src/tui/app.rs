@@ -8,10 +8,10 @@ use super::backend::{
     SavedAnswer, Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
-use super::intake::IntakeFlow;
 use super::strings::Text;
 pub use crate::instrument::score::age_on;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult, Sex};
+use crate::intake::IntakeFlow;
 use crate::triage::Level;
 
 /// The consent text's version, recorded with every consent answer.

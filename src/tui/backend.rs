@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::instrument::{Lang, ScoreResult, Sex};
-use crate::tui::intake::{RiskChange, RiskRecord};
+use crate::intake::{RiskChange, RiskRecord};
 use crate::tui::strings::Text;
 
 /// A failure from the data layer, as data: the interface words it in its own language at draw

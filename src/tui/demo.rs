@@ -5,7 +5,7 @@ use crate::instrument::{Context, Lang, Library};
 
 use super::app::{App, ClientEdit, Intake, Screen, SearchState, client_form_with};
 use super::backend::{ClientInfo, OrgInfo, Session};
-use super::intake::IntakeFlow;
+use crate::intake::IntakeFlow;
 
 pub fn signed_in(lang: Lang) -> App {
     let mut app = App::new(lang, 0);

@@ -8,7 +8,6 @@ pub mod app;
 pub mod backend;
 pub mod care;
 pub mod demo;
-pub mod intake;
 pub mod keymap;
 pub mod paragraph;
 pub mod qr;

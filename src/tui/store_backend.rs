@@ -12,9 +12,9 @@ use super::backend::{
     ClientInfo, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo,
     OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
-use super::intake::{RiskChange, RiskRecord};
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
+use crate::intake::{RiskChange, RiskRecord};
 use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Reply, Request};
 use crate::store::{

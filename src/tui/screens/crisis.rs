@@ -253,7 +253,7 @@ mod resume_tests {
             consent: Some(true),
             answers,
             completed: BTreeSet::new(),
-            risk: crate::tui::intake::RiskRecord {
+            risk: crate::intake::RiskRecord {
                 handled: handled.iter().map(|h| h.to_string()).collect(),
                 ..Default::default()
             },

@@ -13,12 +13,12 @@ use crate::tui::paragraph::FastParagraph;
 
 use crate::instrument::model::{Instrument, Item};
 use crate::instrument::{Lang, Library};
+use crate::intake::Step;
 use crate::tui::app::{
     Action, App, CrisisState, Effect, Intake, ReasonFor, ReasonPrompt, SaveState, Screen, results_screen,
 };
 use crate::tui::backend::SavedAnswer;
 use crate::tui::care::Care;
-use crate::tui::intake::Step;
 use crate::tui::strings::{Text, fill};
 use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean};
@@ -432,11 +432,8 @@ mod tests {
     /// An intake of one instrument, after answering `positions`.
     fn only(instrument: &str, lang: Lang, positions: &[usize]) -> crate::tui::app::App {
         let mut app = questionnaire(lang, &[]);
-        let mut flow = crate::tui::intake::IntakeFlow::new(
-            library(),
-            &[instrument.to_string()],
-            crate::instrument::Context::default(),
-        );
+        let mut flow =
+            crate::intake::IntakeFlow::new(library(), &[instrument.to_string()], crate::instrument::Context::default());
         for position in positions {
             flow.answer(library(), *position);
         }

@@ -273,7 +273,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
 
 /// "PHQ-9 CRITICAL <flag>: raised, then changed by NAME: reason", one line per flag withdrawn.
 pub fn risk_change_lines(
-    change: &crate::tui::intake::RiskChange,
+    change: &crate::intake::RiskChange,
     library: &crate::instrument::Library,
     client_lang: Lang,
     ui: Lang,
