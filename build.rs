@@ -28,7 +28,9 @@ fn main() {
         }
         code.push(']');
         if let Err(error) = std::fs::write(Path::new(&out_dir).join(name), code) {
-            panic!("cannot write {name}: {error}");
+            // cargo shows a build script's stderr when it fails.
+            eprintln!("cannot write {name}: {error}");
+            std::process::exit(1);
         }
     }
 }

@@ -8,6 +8,9 @@
 //! bytes the terminal really receives per answered item. Run only these with
 //! `cargo bench --bench tui -- "tui start"`; `TRIAGE_BENCH_SKIP_START=1` skips them.
 
+// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};

@@ -265,7 +265,7 @@ mod tests {
             assert_eq!(&code[4..5], "-");
             let normal = normalise_checkin_code(&code).unwrap();
             assert_eq!(normalise_checkin_code(&code.to_lowercase()), Some(normal.clone()));
-            assert_eq!(normalise_checkin_code(&format!(" {} ", normal)), Some(normal));
+            assert_eq!(normalise_checkin_code(&format!(" {normal} ")), Some(normal));
         }
         assert_eq!(normalise_checkin_code("0000-0000"), None);
         assert_eq!(normalise_checkin_code("ACDE"), None);

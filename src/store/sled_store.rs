@@ -1357,12 +1357,9 @@ impl Store for SledStore {
             .get_plain(T::Meta, META_RECOVERY_SLOT, "meta")?
             .ok_or(StoreError::Damaged { kind: "meta", id: "recovery_slot".into() })?;
         let system = Actor::system(origin);
-        let key = match slot.open(recovery.as_bytes()) {
-            Ok(key) => key,
-            Err(_) => {
-                self.commit(&system, "recovery.failed", None, None, Outcome::Failed, Vec::new())?;
-                return Err(StoreError::BadCredentials);
-            }
+        let Ok(key) = slot.open(recovery.as_bytes()) else {
+            self.commit(&system, "recovery.failed", None, None, Outcome::Failed, Vec::new())?;
+            return Err(StoreError::BadCredentials);
         };
         let mut account =
             self.account_by_name(username)?.ok_or(StoreError::NoAccount { user: username.to_string() })?;
