@@ -215,7 +215,13 @@ pub enum Request {
         id: RecordId,
         changes: crate::store::ClientUpdate,
     },
+    /// Every client (the audit entry names each one returned). The interface searches instead.
     ListClients,
+    /// The clients whose name holds every word of `query`, matched by the owner (at most
+    /// `store::sled_store::CLIENT_SEARCH_LIMIT`); the audit entry names those returned.
+    SearchClients {
+        query: String,
+    },
     StartEncounter {
         client: RecordId,
         origin: EncounterOrigin,
@@ -392,6 +398,7 @@ pub enum Reply {
         clients: Vec<ClientRecord>,
         damaged: Vec<String>,
     },
+    ClientSearch(crate::store::ClientSearch),
     ClientUpdated(crate::store::ClientUpdated),
     SettingsUpdated(crate::store::SettingsUpdated),
     Encounter(Encounter),

@@ -25,6 +25,7 @@ use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 
 mod bulk;
 mod clients;
+pub use clients::{CLIENT_SEARCH_LIMIT, name_matches};
 mod import_check;
 mod kiosk;
 mod login_gate;
@@ -1384,24 +1385,11 @@ impl Store for SledStore {
     }
 
     fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)> {
-        self.authorize(actor, Operation::ListClients, None, None)?;
-        let key = self.key()?;
-        self.commit(actor, "client.list", None, None, Outcome::Allowed, Vec::new())?;
-        let tree = T::Kind(Kind::Client);
-        let mut clients = Vec::new();
-        let mut damaged = Vec::new();
-        for item in self.tree(tree).iter() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            match self.open_record::<Client>(&key, tree, &k, &v) {
-                Ok(client) => clients.push(client),
-                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
-                    damaged.push(format!("{kind} {id}"))
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        clients.sort_by_key(|c| c.created_ms);
-        Ok((clients, damaged))
+        self.list_client_records(actor)
+    }
+
+    fn search_clients(&self, actor: &Actor, query: &str) -> Result<ClientSearch> {
+        self.search_client_records(actor, query)
     }
 
     fn start_encounter_with(

@@ -326,6 +326,69 @@ fn damaged_values_are_reported_by_id_and_the_rest_stay_readable() {
     SledStore::open(dir.path()).unwrap();
 }
 
+/// Issue 14, item 7: the client search is matched by the store, after decryption, and returns
+/// only the matches (by name, bounded); its audit entry names exactly the clients returned and
+/// never the query. The old whole list names every client it returns too.
+#[test]
+fn a_client_search_returns_only_the_matches_and_its_audit_names_them() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let sam = store.create_client(&intake, &new_client("Sam Okafor")).unwrap();
+    let samira = store.create_client(&intake, &new_client("Samira Haddad")).unwrap();
+    let emilie = store.create_client(&intake, &new_client("Émilie Tremblay")).unwrap();
+    let latest = |action: &str| {
+        let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
+        store.audit_list(&admin, &filter).unwrap().pop().expect("an entry")
+    };
+
+    let found = store.search_clients(&intake, "  SAM ").unwrap();
+    let names: Vec<&str> = found.clients.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Sam Okafor", "Samira Haddad"], "by name, every word in the name, any case");
+    assert!(!found.more);
+    let entry = latest("client.search");
+    assert_eq!((entry.user.as_str(), entry.clients.clone()), ("ivy", vec![sam, samira]));
+    assert_eq!(entry.record, None, "the query (part of a name) is not written to the audit log");
+
+    let found = store.search_clients(&intake, "émilie TREM").unwrap();
+    assert_eq!(found.clients.iter().map(|c| c.id).collect::<Vec<_>>(), vec![emilie]);
+    assert_eq!(latest("client.search").clients, vec![emilie]);
+    let client_filter =
+        AuditFilter { client: Some(samira), action: Some("client.search".into()), ..Default::default() };
+    assert_eq!(store.audit_list(&admin, &client_filter).unwrap().len(), 1, "the second search did not show Samira");
+
+    // No word: nobody, and an entry that names nobody.
+    assert!(store.search_clients(&intake, " ").unwrap().clients.is_empty());
+    assert!(latest("client.search").clients.is_empty());
+    // A query no name could hold is refused by name.
+    let long = "x".repeat(201);
+    assert!(store.search_clients(&intake, &long).unwrap_err().to_string().contains("query"));
+    // Who may not list clients (an administrator reads no client) may not search them.
+    assert!(matches!(store.search_clients(&admin, "sam"), Err(StoreError::Denied { .. })));
+
+    // The whole list names everyone it returns.
+    let (all, _) = store.list_clients(&intake).unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(latest("client.list").clients, vec![sam, samira, emilie]);
+}
+
+#[test]
+fn a_client_search_is_bounded_and_says_when_more_matched() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let limit = sled_store::CLIENT_SEARCH_LIMIT;
+    for i in 0..=limit {
+        store.create_client(&intake, &new_client(&format!("Alex Number{i:03}"))).unwrap();
+    }
+    store.create_client(&intake, &new_client("Other Person")).unwrap();
+    let found = store.search_clients(&intake, "alex").unwrap();
+    assert_eq!(found.clients.len(), limit);
+    assert!(found.more);
+    assert_eq!(found.clients[0].name, "Alex Number000");
+    let filter = AuditFilter { action: Some("client.search".into()), ..Default::default() };
+    let entry = store.audit_list(&admin, &filter).unwrap().pop().unwrap();
+    assert_eq!(entry.clients, found.clients.iter().map(|c| c.id).collect::<Vec<_>>());
+}
+
 #[test]
 fn a_record_moved_to_another_key_does_not_open() {
     let (_dir, store, admin) = fresh();

@@ -4,8 +4,8 @@
 use zeroize::Zeroizing;
 
 use super::backend::{
-    AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry,
-    SavedAnswer, Session, Setup, UserRow,
+    AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, ClientMatches, EncounterState, HistoryData, OrgInfo,
+    QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
 use super::intake::IntakeFlow;
@@ -119,7 +119,11 @@ pub enum Action {
     },
     UsersLoaded(BackendResult<Vec<UserRow>>),
     ReportLoaded(BackendResult<crate::report::ServiceReport>),
-    ClientsLoaded(BackendResult<Vec<ClientInfo>>),
+    /// The owner's answer to a client search for `query`.
+    ClientsFound {
+        query: String,
+        found: BackendResult<ClientMatches>,
+    },
     UserSaved(BackendResult<String>),
     AuditLoaded(BackendResult<Vec<AuditRow>>),
     AuditChecked(BackendResult<AuditCheck>),
@@ -211,7 +215,8 @@ pub enum Effect {
     LoadAudit,
     VerifyAudit,
     LoadReport,
-    LoadClients,
+    /// Search the clients by name (the owner matches and audits them).
+    SearchClients(String),
     /// Ring the terminal bell (a critical flag was raised elsewhere).
     Bell,
     /// Look up the client's name for the alert about this staff encounter.
@@ -498,22 +503,30 @@ pub enum Screen {
     Bundle(Box<super::screens::bundle::BundleState>),
 }
 
-/// Finding a client by name to start a new intake.
-#[derive(Debug, Clone, PartialEq)]
+/// Finding a client by name to start a new intake. The owner matches the query (every word in
+/// the name, case-insensitive) and returns only the matches, by name, so that its audit entry
+/// names exactly the clients shown here; nothing is asked for until a word is typed.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchState {
     pub query: String,
+    /// The owner's matches for `query`.
     pub clients: Vec<ClientInfo>,
+    /// More clients matched than the owner returns.
+    pub more: bool,
     pub selected: usize,
 }
 
 impl SearchState {
-    /// Clients whose name contains every word of the query (case-insensitive), by name.
-    pub fn matches(&self) -> Vec<&ClientInfo> {
-        let words: Vec<String> = self.query.split_whitespace().map(str::to_lowercase).collect();
-        let mut found: Vec<&ClientInfo> =
-            self.clients.iter().filter(|c| words.iter().all(|w| c.name.to_lowercase().contains(w))).collect();
-        found.sort_by_key(|c| c.name.to_lowercase());
-        found
+    /// The query changed: the matches shown so far go, and the owner is asked for the new ones
+    /// (a query of no words asks nothing and shows nobody).
+    fn search(&mut self) -> Vec<Effect> {
+        self.selected = 0;
+        self.clients.clear();
+        self.more = false;
+        if self.query.split_whitespace().next().is_none() {
+            return Vec::new();
+        }
+        vec![Effect::SearchClients(self.query.clone())]
     }
 }
 
@@ -1011,7 +1024,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                         for found in search.clients.iter_mut().filter(|c| c.id == client.id) {
                             *found = client.clone();
                         }
-                        search.selected = search.matches().iter().position(|c| c.id == client.id).unwrap_or(0);
+                        search.selected = search.clients.iter().position(|c| c.id == client.id).unwrap_or(0);
                     }
                     Screen::History(history) if history.client.id == client.id => history.client = client,
                     _ => {}
@@ -1164,12 +1177,17 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
-        Action::ClientsLoaded(Ok(clients)) => {
-            app.screen = Screen::Search(Box::new(SearchState { query: String::new(), clients, selected: 0 }));
-            Vec::new()
-        }
-        Action::ClientsLoaded(Err(message)) => {
-            app.error(message);
+        Action::ClientsFound { query, found } => {
+            // An answer to an older query (typing went on) is left out.
+            match (found, &mut app.screen) {
+                (Ok(found), Screen::Search(search)) if search.query == query => {
+                    search.clients = found.clients;
+                    search.more = found.more;
+                    search.selected = 0;
+                }
+                (Err(message), _) => app.error(message),
+                _ => {}
+            }
             Vec::new()
         }
         Action::ReportLoaded(Ok(report)) => {
@@ -1338,7 +1356,10 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Action::Letter('r') => vec![Effect::LoadHome],
             Action::Letter('s') => vec![Effect::LoadReport],
-            Action::Letter('/') | Action::Letter('f') => vec![Effect::LoadClients],
+            Action::Letter('/') | Action::Letter('f') => {
+                app.screen = Screen::Search(Box::default());
+                Vec::new()
+            }
             Action::Letter('h') => {
                 entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default()
             }
@@ -1436,35 +1457,34 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Vec::new()
             }
             Action::Down => {
-                search.selected = (search.selected + 1).min(search.matches().len().saturating_sub(1));
+                search.selected = (search.selected + 1).min(search.clients.len().saturating_sub(1));
                 Vec::new()
             }
-            Action::Input(c) | Action::Letter(c) if search.query.chars().count() < 80 => {
+            Action::Input(c) | Action::Letter(c) if search.query.chars().count() < 80 && !c.is_control() => {
                 search.query.push(c);
-                search.selected = 0;
-                Vec::new()
+                search.search()
             }
-            Action::Toggle => {
+            Action::Toggle if search.query.chars().count() < 80 => {
+                // A space ends a word: the words, and so the matches, stay the same.
                 search.query.push(' ');
                 Vec::new()
             }
             Action::DeleteChar => {
                 search.query.pop();
-                search.selected = 0;
-                Vec::new()
+                search.search()
             }
             Action::ClearField => {
                 search.query.clear();
-                Vec::new()
+                search.search()
             }
             Action::EditClient => {
-                if let Some(client) = search.matches().get(search.selected).map(|c| (*c).clone()) {
+                if let Some(client) = search.clients.get(search.selected).cloned() {
                     open_client_edit(app, client);
                 }
                 Vec::new()
             }
             Action::Submit => {
-                if let Some(client) = search.matches().get(search.selected).map(|c| (*c).clone()) {
+                if let Some(client) = search.clients.get(search.selected).cloned() {
                     app.screen = super::screens::bundle::open(client, library, today);
                 }
                 Vec::new()

@@ -294,6 +294,15 @@ pub struct ClientInfo {
     pub sex_for_scoring: Option<Sex>,
 }
 
+/// What a client search found: matched by the owner, which audits exactly these clients.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientMatches {
+    /// By name, at most `store::sled_store::CLIENT_SEARCH_LIMIT`.
+    pub clients: Vec<ClientInfo>,
+    /// More clients matched than were returned: the worker types more of the name.
+    pub more: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueEntry {
     pub encounter: String,
@@ -504,8 +513,9 @@ pub trait Backend {
     /// populations, access needs; anything else the record holds is kept) and returns the client
     /// as stored.
     fn update_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
-    /// Every client this account may read.
-    fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>>;
+    /// The clients whose name holds every word of `query`, matched by the owner (so that its
+    /// audit entry names exactly the clients shown).
+    fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches>;
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String>;
     fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()>;
     fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()>;

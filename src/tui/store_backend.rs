@@ -9,8 +9,8 @@ use secrecy::SecretString;
 
 use super::backend::{
     Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
-    ClientInfo, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo,
-    OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    ClientInfo, ClientMatches, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice,
+    OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use super::intake::{RiskChange, RiskRecord};
 use crate::auth::{Role, detect_origin};
@@ -267,9 +267,11 @@ impl Backend for StoreBackend {
         }
     }
 
-    fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>> {
-        match self.request(Request::ListClients)? {
-            Reply::Clients { clients, .. } => Ok(clients.iter().map(client_info).collect()),
+    fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches> {
+        match self.request(Request::SearchClients { query: query.to_string() })? {
+            Reply::ClientSearch(found) => {
+                Ok(ClientMatches { clients: found.clients.iter().map(client_info).collect(), more: found.more })
+            }
             other => Err(unexpected(&other)),
         }
     }

@@ -125,6 +125,8 @@ strings! {
     SearchPrompt => "Search by name:", "Chercher par nom :";
     SignedInAs => "Signed in as", "Connecté :";
     SearchTitle => "Find a client", "Trouver un(e) client(e)";
+    SearchHint => "Type part of the name (every word must appear in it).", "Tapez une partie du nom (chaque mot doit y figurer).";
+    SearchMore => "More clients match than are shown: type more of the name.", "D'autres personnes correspondent : tapez davantage du nom.";
     NoClientFound => "No client matches. Press Esc or Ctrl-B to go back, or n on the queue for a new client.", "Aucun(e) client(e) ne correspond. Esc ou Ctrl-B pour revenir, ou n dans la file pour une nouvelle fiche client.";
     KeyStartIntake => "new intake for this client", "nouvelle évaluation";
     // Client form
