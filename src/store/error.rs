@@ -11,6 +11,13 @@ pub enum StoreError {
     )]
     Damaged { kind: &'static str, id: String },
 
+    /// sled could not read the page that holds a record (its bytes on disk are damaged): the
+    /// store is open, only what that page holds is out of reach.
+    #[error(
+        "record unreadable: {what}. The database file is damaged where it is kept{at}; the store is still open and records elsewhere stay readable, but others kept beside it may not be. Restore from the latest backup (`triage backup verify FILE`, then `triage backup restore FILE --data-dir NEW_DIR`) or report it to an administrator"
+    )]
+    Unreadable { what: String, at: String },
+
     #[error(
         "{kind} {id} was written by a newer version of triage (schema {found}; this build reads up to {supported}). Upgrade triage before opening this data directory"
     )]
@@ -105,7 +112,7 @@ pub enum StoreError {
 impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
-            StoreError::Damaged { .. } => "damaged",
+            StoreError::Damaged { .. } | StoreError::Unreadable { .. } => "damaged",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Locked => "locked",
             StoreError::NotFound { .. } | StoreError::NoAccount { .. } => "not_found",
@@ -145,6 +152,25 @@ impl StoreError {
                 }
                 _ => StoreError::Io { what, path, source },
             },
+        }
+    }
+
+    /// Maps a sled error met while the store is open: damage sled finds in a page it reads
+    /// is that page unreadable, not a database that cannot be opened. `what` names the record
+    /// (or the tree) being read.
+    pub fn from_sled_read(path: &std::path::Path, error: sled::Error, what: impl FnOnce() -> String) -> StoreError {
+        match error {
+            sled::Error::Corruption { at, .. } => {
+                let at = at
+                    .map(|ptr| match ptr {
+                        sled::DiskPtr::Inline(offset) | sled::DiskPtr::Blob(offset, _) => {
+                            format!(" (file offset {offset})")
+                        }
+                    })
+                    .unwrap_or_default();
+                StoreError::Unreadable { what: what(), at }
+            }
+            other => StoreError::from_sled(path, other),
         }
     }
 

@@ -170,6 +170,20 @@ fn key_label(key: &[u8]) -> String {
     }
 }
 
+/// A record named for a person: its tree and key as the other messages name them (an audit
+/// entry by its number, as `triage audit verify` counts them; a name key as its text; a record
+/// id in hex).
+pub(super) fn record_label(tree: T, key: &[u8]) -> String {
+    let name = tree.name();
+    match (tree, <[u8; 8]>::try_from(key)) {
+        (T::Kind(Kind::Audit), Ok(seq)) => format!("audit entry {}", u64::from_be_bytes(seq)),
+        _ if !key.is_empty() && key.iter().all(|b| b.is_ascii_alphanumeric() || b"_-.:@".contains(b)) => {
+            format!("{name} {}", String::from_utf8_lossy(key))
+        }
+        _ => format!("{name} {}", key_label(key)),
+    }
+}
+
 /// A stored entry: tree name, key, value.
 pub(crate) type RawEntry = (String, Vec<u8>, Vec<u8>);
 /// Per-user keyslots and the recovery slot.
@@ -348,10 +362,20 @@ impl SledStore {
     }
 
     fn sled_err(&self, error: sled::Error) -> StoreError {
+        self.sled_read_err(error, || "a page of the database".into())
+    }
+
+    /// [`sled_err`](Self::sled_err) for a read of `tree` at `key`: a damaged page names the
+    /// record it holds.
+    fn read_err(&self, error: sled::Error, tree: T, key: &[u8]) -> StoreError {
+        self.sled_read_err(error, || record_label(tree, key))
+    }
+
+    fn sled_read_err(&self, error: sled::Error, what: impl FnOnce() -> String) -> StoreError {
         if matches!(error, sled::Error::Io(_)) {
             self.must_reopen.store(true, std::sync::atomic::Ordering::SeqCst);
         }
-        StoreError::from_sled(&self.dir, error)
+        StoreError::from_sled_read(&self.dir, error, what)
     }
 
     /// Whether the database reported an I/O error, after which it refuses everything until it
@@ -425,7 +449,7 @@ impl SledStore {
     }
 
     fn get_sealed<R: DeserializeOwned>(&self, key: &DataKey, tree: T, id: &[u8]) -> Result<Option<R>> {
-        match self.tree(tree).get(id).map_err(|e| self.sled_err(e))? {
+        match self.tree(tree).get(id).map_err(|e| self.read_err(e, tree, id))? {
             Some(value) => self.open_record(key, tree, id, &value).map(Some),
             None => Ok(None),
         }
@@ -446,7 +470,7 @@ impl SledStore {
     }
 
     fn get_plain<R: DeserializeOwned>(&self, tree: T, id: &[u8], field: &str) -> Result<Option<R>> {
-        match self.tree(tree).get(id).map_err(|e| self.sled_err(e))? {
+        match self.tree(tree).get(id).map_err(|e| self.read_err(e, tree, id))? {
             Some(value) => Self::decode_plain(tree, id, field, &value).map(Some),
             None => Ok(None),
         }

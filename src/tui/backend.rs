@@ -200,6 +200,12 @@ impl BackendError {
                 .and_then(|rest| rest.split_once(':'))
                 .map(|(field, _)| field.to_string())
                 .filter(|field| field.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))),
+            // Which record: "record damaged: client 0a1b…. Other records …".
+            ErrorKind::Damaged => ["record damaged: ", "record unreadable: "]
+                .iter()
+                .find_map(|prefix| message.strip_prefix(prefix))
+                .and_then(|rest| rest.split_once(". "))
+                .map(|(what, _)| what.to_string()),
             ErrorKind::Throttled => message
                 .split_once("wait ")
                 .and_then(|(_, rest)| rest.split_whitespace().next())
@@ -610,6 +616,7 @@ mod tests {
             StoreError::NotInitialised { path: path.clone() },
             StoreError::Foreign { path: path.clone() },
             StoreError::Corrupt { path: path.clone(), detail: "x".into() },
+            StoreError::Unreadable { what: "client ab".into(), at: String::new() },
             StoreError::DiskFull { path: path.clone() },
             StoreError::ReadOnly { path: path.clone() },
             StoreError::OwnerRunning { path: path.clone(), pid: String::new() },
@@ -638,6 +645,7 @@ mod tests {
                 | StoreError::NotInitialised { .. }
                 | StoreError::Foreign { .. }
                 | StoreError::Corrupt { .. }
+                | StoreError::Unreadable { .. }
                 | StoreError::DiskFull { .. }
                 | StoreError::ReadOnly { .. }
                 | StoreError::OwnerRunning { .. }
@@ -667,6 +675,18 @@ mod tests {
         assert_eq!(ErrorKind::from_code("corrupt"), ErrorKind::Damaged);
         assert_eq!(ErrorKind::from_code("busy"), ErrorKind::OwnerBusy);
         assert_eq!(ErrorKind::from_code("not_logged_in"), ErrorKind::NotLoggedIn);
+    }
+
+    #[test]
+    fn a_damaged_or_unreadable_record_is_named_after_the_sentence() {
+        use crate::store::StoreError;
+        let unreadable = StoreError::Unreadable { what: "client 0a1b".into(), at: " (file offset 9)".into() };
+        assert_eq!(
+            BackendError::from(unreadable).render(Lang::En),
+            "a record is damaged: restore it from a backup or tell an administrator (client 0a1b)."
+        );
+        let damaged = BackendError::from(StoreError::Damaged { kind: "answer", id: "0a1b-3".into() });
+        assert_eq!(damaged.detail.as_deref(), Some("answer 0a1b-3"));
     }
 
     #[test]

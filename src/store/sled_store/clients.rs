@@ -99,8 +99,14 @@ impl SledStore {
         let tree = T::Kind(Kind::Client);
         let mut clients = Vec::new();
         let mut damaged = Vec::new();
+        let mut last: Option<sled::IVec> = None;
         for item in self.tree(tree).iter() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
+            let (k, v) = item.map_err(|e| {
+                self.sled_read_err(e, || match &last {
+                    Some(last) => format!("the client records after {}", record_label(tree, last)),
+                    None => "the first client records".into(),
+                })
+            })?;
             match self.open_record::<Client>(key, tree, &k, &v) {
                 Ok(client) => clients.push(client),
                 Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
@@ -108,6 +114,7 @@ impl SledStore {
                 }
                 Err(other) => return Err(other),
             }
+            last = Some(k);
         }
         clients.sort_by_key(|c| c.created_ms);
         Ok((clients, damaged))
