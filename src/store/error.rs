@@ -106,6 +106,14 @@ pub enum StoreError {
 
     #[error("kiosk submission {id} was claimed by staff: it takes no more answers")]
     Claimed { id: String },
+
+    /// A kiosk submission whose sealed box does not open with the organisation's key (or opens
+    /// to another submission): not made by this service's kiosk, so not imported. The store
+    /// itself is not damaged.
+    #[error(
+        "kiosk submission {id} could not be verified as coming from this service's kiosk (its sealed box does not open with the organisation's key, or belongs to another submission), so nothing was imported. It is kept unchanged for review and the attempt is in the audit log (`triage audit list --action submission.unverified`); tell an administrator. The store is not damaged: no backup needs restoring"
+    )]
+    Unverified { id: String },
 }
 
 /// Short machine-readable code for an error (used on the wire and in `--json` output).
@@ -135,6 +143,7 @@ impl StoreError {
             StoreError::BadBackup { .. } => "bad_backup",
             StoreError::Refused { .. } => "refused",
             StoreError::Claimed { .. } => "claimed",
+            StoreError::Unverified { .. } => "unverified",
         }
     }
 

@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Denied,
     NotFound,
     Claimed,
+    /// A kiosk submission that could not be verified as this service's kiosk's: not imported,
+    /// kept for review (not damage to restore from a backup).
+    Unverified,
     AlreadyInitialised,
     NotInitialised,
     Invalid,
@@ -72,6 +75,7 @@ impl ErrorKind {
         ErrorKind::Denied,
         ErrorKind::NotFound,
         ErrorKind::Claimed,
+        ErrorKind::Unverified,
         ErrorKind::AlreadyInitialised,
         ErrorKind::NotInitialised,
         ErrorKind::Invalid,
@@ -108,6 +112,7 @@ impl ErrorKind {
             "denied" => ErrorKind::Denied,
             "not_found" => ErrorKind::NotFound,
             "claimed" => ErrorKind::Claimed,
+            "unverified" => ErrorKind::Unverified,
             "already_initialised" => ErrorKind::AlreadyInitialised,
             "not_initialised" => ErrorKind::NotInitialised,
             "invalid" => ErrorKind::Invalid,
@@ -138,6 +143,7 @@ impl ErrorKind {
             ErrorKind::Denied => Text::ErrDenied,
             ErrorKind::NotFound => Text::ErrNotFound,
             ErrorKind::Claimed => Text::ErrClaimed,
+            ErrorKind::Unverified => Text::ErrUnverified,
             ErrorKind::AlreadyInitialised => Text::ErrAlreadyInitialised,
             ErrorKind::NotInitialised => Text::ErrNotInitialised,
             ErrorKind::Invalid => Text::ErrInvalid,
@@ -206,6 +212,11 @@ impl BackendError {
                 .find_map(|prefix| message.strip_prefix(prefix))
                 .and_then(|rest| rest.split_once(". "))
                 .map(|(what, _)| what.to_string()),
+            // The submission's reference, as the queue shows it (its first 8 hex digits).
+            ErrorKind::Unverified => message
+                .strip_prefix("kiosk submission ")
+                .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).take(8).collect::<String>())
+                .filter(|reference| !reference.is_empty()),
             ErrorKind::Throttled => message
                 .split_once("wait ")
                 .and_then(|(_, rest)| rest.split_whitespace().next())
@@ -626,6 +637,7 @@ mod tests {
             StoreError::BadBackup { path, reason: "x".into() },
             StoreError::Refused { what: "restore", reason: "x".into() },
             StoreError::Claimed { id: "x".into() },
+            StoreError::Unverified { id: "0a1b2c3d4e5f".into() },
         ];
         // A new variant fails to compile here until it is added above (and given a kind).
         for error in &errors {
@@ -654,7 +666,8 @@ mod tests {
                 | StoreError::Invalid { .. }
                 | StoreError::BadBackup { .. }
                 | StoreError::Refused { .. }
-                | StoreError::Claimed { .. } => {}
+                | StoreError::Claimed { .. }
+                | StoreError::Unverified { .. } => {}
             }
         }
         errors
@@ -687,6 +700,25 @@ mod tests {
         );
         let damaged = BackendError::from(StoreError::Damaged { kind: "answer", id: "0a1b-3".into() });
         assert_eq!(damaged.detail.as_deref(), Some("answer 0a1b-3"));
+    }
+
+    /// Issue 14 (unclear errors): claiming a forged kiosk submission said "a record is damaged:
+    /// restore it from a backup", sending staff to restore a store that was not damaged.
+    #[test]
+    fn an_unverified_submission_is_not_called_damage_and_asks_for_no_restore() {
+        let error = BackendError::from(crate::store::StoreError::Unverified { id: "0a1b2c3d4e5f6a7b".into() });
+        assert_eq!(error.kind, ErrorKind::Unverified);
+        for lang in [Lang::En, Lang::Fr] {
+            let text = error.render(lang);
+            assert!(text.ends_with("(0a1b2c3d)."), "{text}");
+            assert_ne!(text, BackendError::new(ErrorKind::Damaged, "").render(lang));
+        }
+        let en = error.render(Lang::En);
+        assert!(en.contains("could not be verified as coming from this service's kiosk"), "{en}");
+        assert!(en.contains("was not imported") && en.contains("kept for review"), "{en}");
+        assert!(en.contains("no backup needs restoring"), "{en}");
+        let fr = error.render(Lang::Fr);
+        assert!(fr.contains("n'a pas pu être vérifiée") && fr.contains("aucune sauvegarde"), "{fr}");
     }
 
     #[test]
