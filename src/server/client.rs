@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use secrecy::SecretString;
 
 use super::{
@@ -76,7 +78,10 @@ pub struct Client {
     stream: UnixStream,
     next_id: u64,
     events: VecDeque<Event>,
-    credentials: Option<(String, SecretString, String)>,
+    /// (user, password, origin) to sign in again after a reconnect. The password is shared
+    /// (`Arc`), so a caller that keeps it too (the interface's event listener) holds the same
+    /// one secret rather than a copy.
+    credentials: Option<(String, Arc<SecretString>, String)>,
     /// A kiosk session to open again after a reconnect: (device, origin).
     kiosk: Option<(String, String)>,
     subscribed: bool,
@@ -295,7 +300,13 @@ impl Client {
         self.next_id += 1;
         let dir = self.dir.clone();
         let disconnected = |e: std::io::Error| ClientError::Disconnected { dir: dir.clone(), detail: e.to_string() };
-        write_frame(&mut self.stream, &RequestFrame { id, request: request.clone() }).map_err(disconnected)?;
+        let frame = RequestFrame { id, request: request.clone() };
+        if request.holds_secret() {
+            super::write_secret_frame(&mut self.stream, &frame)
+        } else {
+            write_frame(&mut self.stream, &frame)
+        }
+        .map_err(disconnected)?;
         loop {
             match read_frame::<_, ServerFrame>(&mut self.stream).map_err(disconnected)? {
                 Some(ServerFrame::Response { id: got, outcome }) if got == id => {
@@ -334,7 +345,7 @@ impl Client {
         self.stream = stream;
         self.owner_pid = owner_pid;
         if let Some((user, password, origin)) = self.credentials.clone() {
-            self.send(&Request::Login { user, password: Password(password), origin })?;
+            self.send(&Request::Login { user, password: Password(SecretString::clone(&password)), origin })?;
         }
         if let Some((device, origin)) = self.kiosk.clone() {
             self.send(&Request::KioskSession { device, origin })?;
@@ -347,13 +358,28 @@ impl Client {
 
     /// Logs in; the credentials are kept (zeroized on drop) to log in again after a reconnect.
     pub fn login(&mut self, user: &str, password: &SecretString, origin: &str) -> Result<Reply, ClientError> {
+        self.login_shared(user, Arc::new(password.clone()), origin)
+    }
+
+    /// [`login`](Self::login) keeping `password` itself (not a copy) for reconnects.
+    pub fn login_shared(
+        &mut self,
+        user: &str,
+        password: Arc<SecretString>,
+        origin: &str,
+    ) -> Result<Reply, ClientError> {
         let reply = self.request(Request::Login {
             user: user.into(),
-            password: Password(password.clone()),
+            password: Password(SecretString::clone(&password)),
             origin: origin.into(),
         })?;
-        self.credentials = Some((user.to_string(), password.clone(), origin.to_string()));
+        self.credentials = Some((user.to_string(), password, origin.to_string()));
         Ok(reply)
+    }
+
+    /// The password kept for reconnects, if signed in.
+    pub fn kept_password(&self) -> Option<&Arc<SecretString>> {
+        self.credentials.as_ref().map(|(_, password, _)| password)
     }
 
     /// Makes this connection a kiosk session (opened again after a reconnect). The owner answers

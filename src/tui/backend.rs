@@ -311,6 +311,59 @@ pub struct ClientInfo {
     pub sex_for_scoring: Option<Sex>,
 }
 
+/// Overwrites the text of client details about to be dropped (on locking), so that it does not
+/// stay readable in freed memory.
+pub trait Wipe {
+    fn wipe(&mut self);
+}
+
+impl Wipe for ClientInfo {
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.id.zeroize();
+        self.name.zeroize();
+        self.birth_date.zeroize();
+        self.province.zeroize();
+        self.populations.zeroize();
+        self.access_needs.zeroize();
+    }
+}
+
+impl Wipe for QueueEntry {
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.encounter.zeroize();
+        self.client.zeroize();
+        self.client_name.zeroize();
+        self.updated.zeroize();
+    }
+}
+
+impl Wipe for HistoryData {
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.client.wipe();
+        for encounter in &mut self.encounters {
+            encounter.date.zeroize();
+            for (item, answer, _) in &mut encounter.answers {
+                item.zeroize();
+                answer.zeroize();
+            }
+            for change in &mut encounter.risk_changes {
+                change.by.zeroize();
+                change.reason.zeroize();
+            }
+        }
+    }
+}
+
+impl<T: Wipe> Wipe for Vec<T> {
+    fn wipe(&mut self) {
+        self.iter_mut().for_each(Wipe::wipe);
+        self.clear();
+    }
+}
+
 /// What a client search found: matched by the owner, which audits exactly these clients.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClientMatches {
