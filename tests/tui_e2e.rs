@@ -13,7 +13,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{CTRL_Q, CTRL_U, CTRL_X, ENTER, Env, NURSE, NURSE_PW, SPACE, TAB, files_starting};
+use support::{ADMIN, ADMIN_PW, CTRL_Q, CTRL_U, CTRL_X, ENTER, Env, NURSE, NURSE_PW, SPACE, TAB, files_starting};
 
 /// The audit entries of one encounter (its records are the encounter id or `id-N`) by `user`.
 fn encounter_actions(env: &Env, user: &str, encounter_prefix: &str) -> Vec<String> {
@@ -479,6 +479,53 @@ fn a_client_edited_from_the_search_starts_an_intake_with_the_new_details() {
     assert_eq!(updates, vec![format!("{id} province,language")]);
     tui.send(CTRL_Q);
     tui.wait_exit(support::DEADLINE).expect("Ctrl-Q ends the interface");
+}
+
+/// Issue 14, item 7: the search on screen is the owner's. `triage audit list --client ID` names
+/// the worker's search for the client shown, and no search names a client it did not show.
+#[test]
+fn the_audit_names_the_clients_a_search_showed_and_only_those() {
+    let env = Env::initialised();
+    let add = |name: &str| {
+        let args =
+            ["client", "add", "--name", name, "--province", "ON", "--lang", "en", "--user", NURSE, "--password-stdin"];
+        env.ok(&args, &format!("{NURSE_PW}\n")).trim().to_string()
+    };
+    let (shown, other) = (add("Jo Searchedfor"), add("Pat Elsewhere"));
+    let mut tui = env.tui(&[], 80, 24);
+    tui.login(NURSE, NURSE_PW);
+    let empty = tui.step("/", &["Find a client", "Type part of the name"]);
+    assert!(!empty.contains("Jo Searchedfor") && !empty.contains("Pat Elsewhere"), "{empty}");
+    let found = tui.step("jo sea", &["Jo Searchedfor"]);
+    assert!(!found.contains("Pat Elsewhere"), "{found}");
+    tui.send(CTRL_Q);
+    tui.wait_exit(support::DEADLINE).expect("Ctrl-Q ends the interface");
+
+    let searches_of = |client: &str| -> Vec<serde_json::Value> {
+        let text = env.ok(
+            &[
+                "audit",
+                "list",
+                "--client",
+                client,
+                "--action",
+                "client.search",
+                "--json",
+                "--user",
+                ADMIN,
+                "--password-stdin",
+            ],
+            &format!("{ADMIN_PW}\n"),
+        );
+        serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("audit list --json: {e}\n{text}"))
+    };
+    let named = searches_of(&shown);
+    assert!(!named.is_empty(), "no client.search names {shown}");
+    assert!(named.iter().all(|e| e["user"] == NURSE), "{named:?}");
+    assert!(searches_of(&other).is_empty(), "a search named a client it did not show");
+    // The query (part of a name) is not in the audit log.
+    let all = serde_json::to_string(&env.audit()).unwrap_or_default();
+    assert!(!all.contains("jo sea") && !all.contains("Searchedfor"), "{all}");
 }
 
 /// Issue 6: every admin task is a screen as well as a command. An admin signs in, sees the

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use secrecy::SecretString;
 
 use super::{
@@ -76,7 +78,10 @@ pub struct Client {
     stream: UnixStream,
     next_id: u64,
     events: VecDeque<Event>,
-    credentials: Option<(String, SecretString, String)>,
+    /// (user, password, origin) to sign in again after a reconnect. The password is shared
+    /// (`Arc`), so a caller that keeps it too (the interface's event listener) holds the same
+    /// one secret rather than a copy.
+    credentials: Option<(String, Arc<SecretString>, String)>,
     /// A kiosk session to open again after a reconnect: (device, origin).
     kiosk: Option<(String, String)>,
     subscribed: bool,
@@ -109,7 +114,53 @@ fn handshake(dir: &Path) -> Result<(UnixStream, u32), ClientError> {
     }
 }
 
-fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<Child, ClientError> {
+/// Where the messages of one owner start go: `owner.log` from where it ended before the start,
+/// or why it could not be opened (the owner's messages are then lost, and that is the reason
+/// to give).
+#[derive(Debug)]
+enum StartLog {
+    From(u64),
+    Unwritable(std::io::Error),
+}
+
+/// Why an owner started here did not serve: the last line it wrote to `owner.log` (never a line
+/// an earlier start left there), or why it could write none.
+fn start_failure(dir: &Path, log: &StartLog) -> String {
+    let path = dir.join("owner.log");
+    match log {
+        StartLog::Unwritable(error) => {
+            let read_only = matches!(error.raw_os_error(), Some(13 | 30))
+                || matches!(
+                    error.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                );
+            if read_only {
+                format!(
+                    "the data directory {} is read-only or not writable by this user ({} cannot be written: {error}); the owner keeps its database there. Check the directory's permissions and the mount",
+                    dir.display(),
+                    path.display()
+                )
+            } else {
+                format!("{} cannot be written ({error}), so the owner's reason is not known", path.display())
+            }
+        }
+        StartLog::From(offset) => written_since(&path, *offset)
+            .unwrap_or_else(|| format!("the owner wrote nothing to {} this time", path.display())),
+    }
+}
+
+/// The last non-blank line of `path` after byte `offset`, made safe for the terminal.
+fn written_since(path: &Path, offset: u64) -> Option<String> {
+    use std::io::{Read, Seek};
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(std::io::SeekFrom::Start(offset)).ok()?;
+    let mut bytes = Vec::new();
+    file.take(1 << 20).read_to_end(&mut bytes).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().rev().find(|l| !l.trim().is_empty()).map(|l| crate::sanitize::terminal_text(l, false))
+}
+
+fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<(Child, StartLog), ClientError> {
     let program = match &options.owner_program {
         Some(program) => program.clone(),
         None => std::env::current_exe().map_err(|e| ClientError::NoOwner {
@@ -127,9 +178,15 @@ fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<Child, ClientErro
             detail: format!("cannot create the data directory: {e}"),
         })?;
     }
-    // The owner's own messages (never personal data) go to owner.log in the data directory.
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("owner.log")).ok();
-    let stderr = log.map(Stdio::from).unwrap_or_else(Stdio::null);
+    // The owner's own messages (never personal data) go to owner.log in the data directory;
+    // where it ends now is where this start's messages begin.
+    let (stderr, start_log) = match std::fs::OpenOptions::new().create(true).append(true).open(dir.join("owner.log")) {
+        Ok(file) => {
+            let end = file.metadata().map_or(0, |m| m.len());
+            (Stdio::from(file), StartLog::From(end))
+        }
+        Err(error) => (Stdio::null(), StartLog::Unwritable(error)),
+    };
     let mut command = std::process::Command::new(program);
     command
         .arg("serve")
@@ -150,22 +207,14 @@ fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<Child, ClientErro
     }
     // Its own process group: a Ctrl-C in the terminal that started it does not stop it.
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    command.spawn().map_err(|e| ClientError::NoOwner {
+    let child = command.spawn().map_err(|e| ClientError::NoOwner {
         dir: dir.to_path_buf(),
         detail: format!("cannot start `triage serve`: {e}"),
-    })
+    })?;
+    Ok((child, start_log))
 }
 
 use std::os::unix::fs::DirBuilderExt as _;
-
-fn last_log_line(dir: &Path) -> String {
-    std::fs::read_to_string(dir.join("owner.log"))
-        .ok()
-        .and_then(|log| {
-            log.lines().rev().find(|l| !l.trim().is_empty()).map(|l| crate::sanitize::terminal_text(l, false))
-        })
-        .unwrap_or_else(|| "see owner.log in the data directory".into())
-}
 
 /// Connects to the owner of `dir`, starting one if allowed and needed.
 fn establish(dir: &Path, options: &ConnectOptions) -> Result<(UnixStream, u32), ClientError> {
@@ -176,7 +225,8 @@ fn establish(dir: &Path, options: &ConnectOptions) -> Result<(UnixStream, u32), 
         Err(_) => {}
     }
     let deadline = Instant::now() + options.wait;
-    let mut child = Some(spawn_owner(dir, options)?);
+    let (started, mut log) = spawn_owner(dir, options)?;
+    let mut child = Some(started);
     let mut delay = Duration::from_millis(5);
     loop {
         match handshake(dir) {
@@ -191,20 +241,22 @@ fn establish(dir: &Path, options: &ConnectOptions) -> Result<(UnixStream, u32), 
             // Another process won the election: keep waiting for that owner. Any other exit
             // is a real failure.
             if status.code() != Some(EXIT_OWNER_RUNNING) && status.code() != Some(0) {
-                return Err(ClientError::NoOwner { dir: dir.to_path_buf(), detail: last_log_line(dir) });
+                return Err(ClientError::NoOwner { dir: dir.to_path_buf(), detail: start_failure(dir, &log) });
             }
         }
         if Instant::now() >= deadline {
             return Err(ClientError::NoOwner {
                 dir: dir.to_path_buf(),
-                detail: format!("no answer within {} s; {}", options.wait.as_secs(), last_log_line(dir)),
+                detail: format!("no answer within {} s; {}", options.wait.as_secs(), start_failure(dir, &log)),
             });
         }
         std::thread::sleep(delay);
         delay = (delay * 2).min(Duration::from_millis(100));
         if child.is_none() && handshake(dir).is_err() && socket_gone_and_unlocked(dir) {
             // The winner died before serving: try to start one again.
-            child = Some(spawn_owner(dir, options)?);
+            let (started, again) = spawn_owner(dir, options)?;
+            child = Some(started);
+            log = again;
         }
     }
 }
@@ -248,7 +300,13 @@ impl Client {
         self.next_id += 1;
         let dir = self.dir.clone();
         let disconnected = |e: std::io::Error| ClientError::Disconnected { dir: dir.clone(), detail: e.to_string() };
-        write_frame(&mut self.stream, &RequestFrame { id, request: request.clone() }).map_err(disconnected)?;
+        let frame = RequestFrame { id, request: request.clone() };
+        if request.holds_secret() {
+            super::write_secret_frame(&mut self.stream, &frame)
+        } else {
+            write_frame(&mut self.stream, &frame)
+        }
+        .map_err(disconnected)?;
         loop {
             match read_frame::<_, ServerFrame>(&mut self.stream).map_err(disconnected)? {
                 Some(ServerFrame::Response { id: got, outcome }) if got == id => {
@@ -287,7 +345,7 @@ impl Client {
         self.stream = stream;
         self.owner_pid = owner_pid;
         if let Some((user, password, origin)) = self.credentials.clone() {
-            self.send(&Request::Login { user, password: Password(password), origin })?;
+            self.send(&Request::Login { user, password: Password(SecretString::clone(&password)), origin })?;
         }
         if let Some((device, origin)) = self.kiosk.clone() {
             self.send(&Request::KioskSession { device, origin })?;
@@ -300,13 +358,28 @@ impl Client {
 
     /// Logs in; the credentials are kept (zeroized on drop) to log in again after a reconnect.
     pub fn login(&mut self, user: &str, password: &SecretString, origin: &str) -> Result<Reply, ClientError> {
+        self.login_shared(user, Arc::new(password.clone()), origin)
+    }
+
+    /// [`login`](Self::login) keeping `password` itself (not a copy) for reconnects.
+    pub fn login_shared(
+        &mut self,
+        user: &str,
+        password: Arc<SecretString>,
+        origin: &str,
+    ) -> Result<Reply, ClientError> {
         let reply = self.request(Request::Login {
             user: user.into(),
-            password: Password(password.clone()),
+            password: Password(SecretString::clone(&password)),
             origin: origin.into(),
         })?;
-        self.credentials = Some((user.to_string(), password.clone(), origin.to_string()));
+        self.credentials = Some((user.to_string(), password, origin.to_string()));
         Ok(reply)
+    }
+
+    /// The password kept for reconnects, if signed in.
+    pub fn kept_password(&self) -> Option<&Arc<SecretString>> {
+        self.credentials.as_ref().map(|(_, password, _)| password)
     }
 
     /// Makes this connection a kiosk session (opened again after a reconnect). The owner answers
@@ -459,6 +532,46 @@ fn thread_running(stat: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14 (unclear errors): a start that failed used to print the last line of
+    /// `owner.log`, however old; on a read-only directory the owner could write nothing there,
+    /// so a stale line from another day was given as the reason.
+    #[test]
+    fn a_failed_start_gives_only_what_it_wrote_never_an_older_line() {
+        let false_program = which("false").expect("`false` on PATH");
+        let dir = tempfile::tempdir().unwrap();
+        let stale = "2026-01-01T09:00:00Z owner: an old failure from another day";
+        std::fs::write(dir.path().join("owner.log"), format!("{stale}\n")).unwrap();
+        let options = ConnectOptions { owner_program: Some(false_program), ..ConnectOptions::default() };
+        let error = Client::connect(dir.path(), options).unwrap_err().to_string();
+        assert!(!error.contains("an old failure"), "{error}");
+        assert!(error.contains("the owner wrote nothing to") && error.contains("this time"), "{error}");
+
+        // What this start wrote is what is shown.
+        let log = dir.path().join("owner.log");
+        let from = StartLog::From(std::fs::metadata(&log).unwrap().len());
+        std::fs::write(&log, format!("{stale}\nowner: cannot open the lock file\n\n")).unwrap();
+        assert_eq!(start_failure(dir.path(), &from), "owner: cannot open the lock file");
+    }
+
+    #[test]
+    fn a_log_that_cannot_be_written_says_the_directory_is_read_only() {
+        let dir = std::path::Path::new("/srv/triage");
+        let read_only = StartLog::Unwritable(std::io::Error::from_raw_os_error(30));
+        let text = start_failure(dir, &read_only);
+        assert!(text.starts_with("the data directory /srv/triage is read-only or not writable by this user"), "{text}");
+        assert!(text.contains("permissions and the mount"), "{text}");
+        let denied = start_failure(dir, &StartLog::Unwritable(std::io::Error::from_raw_os_error(13)));
+        assert!(denied.contains("read-only or not writable"), "{denied}");
+        let other = start_failure(dir, &StartLog::Unwritable(std::io::Error::from_raw_os_error(21)));
+        assert!(other.contains("cannot be written") && !other.contains("read-only"), "{other}");
+    }
+
+    /// The path of a program on `PATH`.
+    fn which(name: &str) -> Result<PathBuf, ()> {
+        let path = std::env::var_os("PATH").ok_or(())?;
+        std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file()).ok_or(())
+    }
 
     #[test]
     fn a_thread_state_after_the_command_name_decides_whether_it_runs() {

@@ -215,7 +215,13 @@ pub enum Request {
         id: RecordId,
         changes: crate::store::ClientUpdate,
     },
+    /// Every client (the audit entry names each one returned). The interface searches instead.
     ListClients,
+    /// The clients whose name holds every word of `query`, matched by the owner (at most
+    /// `store::sled_store::CLIENT_SEARCH_LIMIT`); the audit entry names those returned.
+    SearchClients {
+        query: String,
+    },
     StartEncounter {
         client: RecordId,
         origin: EncounterOrigin,
@@ -392,6 +398,7 @@ pub enum Reply {
         clients: Vec<ClientRecord>,
         damaged: Vec<String>,
     },
+    ClientSearch(crate::store::ClientSearch),
     ClientUpdated(crate::store::ClientUpdated),
     SettingsUpdated(crate::store::SettingsUpdated),
     Encounter(Encounter),
@@ -436,6 +443,23 @@ pub enum Reply {
     Imported(crate::export::ImportSummary),
 }
 
+impl Request {
+    /// Whether the request carries a password, PIN or recovery key (sent with
+    /// [`write_secret_frame`]).
+    pub fn holds_secret(&self) -> bool {
+        matches!(
+            self,
+            Request::Init { .. }
+                | Request::Login { .. }
+                | Request::Recover { .. }
+                | Request::AddUser { .. }
+                | Request::SetPassword { .. }
+                | Request::VerifyKioskPin { .. }
+                | Request::SetKioskPin { .. }
+        )
+    }
+}
+
 /// Writes one frame.
 pub fn write_frame<W: Write, T: Serialize>(writer: &mut W, message: &T) -> std::io::Result<()> {
     let body = zeroize::Zeroizing::new(serde_json::to_vec(message).map_err(std::io::Error::other)?);
@@ -445,6 +469,32 @@ pub fn write_frame<W: Write, T: Serialize>(writer: &mut W, message: &T) -> std::
     let mut frame = zeroize::Zeroizing::new(Vec::with_capacity(4 + body.len()));
     frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
     frame.extend_from_slice(&body);
+    writer.write_all(&frame)?;
+    writer.flush()
+}
+
+/// [`write_frame`] for a message that holds a secret (a password): serialised once to learn its
+/// length, then into a buffer of exactly that size, so no growing buffer leaves a copy of the
+/// secret in freed memory; the buffer is zeroized after the write.
+pub fn write_secret_frame<W: Write, T: Serialize>(writer: &mut W, message: &T) -> std::io::Result<()> {
+    struct Count(usize);
+    impl Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, message).map_err(std::io::Error::other)?;
+    if count.0 > MAX_FRAME {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "message larger than 16 MiB"));
+    }
+    let mut frame = zeroize::Zeroizing::new(Vec::with_capacity(4 + count.0));
+    frame.extend_from_slice(&(count.0 as u32).to_be_bytes());
+    serde_json::to_writer(&mut *frame, message).map_err(std::io::Error::other)?;
     writer.write_all(&frame)?;
     writer.flush()
 }

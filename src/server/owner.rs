@@ -766,6 +766,7 @@ fn handle(
             let (clients, damaged) = store.list_clients(&actor).map_err(wire)?;
             Reply::Clients { clients, damaged }
         }
+        Request::SearchClients { query } => Reply::ClientSearch(store.search_clients(&actor, &query).map_err(wire)?),
         Request::StartEncounter { client, origin, instruments } => {
             Reply::Encounter(store.start_encounter_with(&actor, &client, origin, &instruments).map_err(wire)?)
         }

@@ -36,6 +36,20 @@ fn frames_round_trip_and_oversize_is_refused() {
     assert!(read_frame::<_, Hello>(&mut &b"\x00\x00\x00\x02{x"[..]).is_err());
 }
 
+/// A request holding a password is written into a buffer of its exact size (no growing buffer
+/// leaves a copy behind), and reads back the same as any frame.
+#[test]
+fn a_frame_with_a_secret_is_the_same_frame_written_without_growing() {
+    let login = Request::Login { user: "a".into(), password: Password::from("hunter2-hunter2"), origin: "t".into() };
+    assert!(login.holds_secret() && !Request::ListClients.holds_secret());
+    let (mut plain, mut secret) = (Vec::new(), Vec::new());
+    write_frame(&mut plain, &RequestFrame { id: 7, request: login.clone() }).unwrap();
+    write_secret_frame(&mut secret, &RequestFrame { id: 7, request: login }).unwrap();
+    assert_eq!(plain, secret);
+    let back: RequestFrame = read_frame(&mut secret.as_slice()).unwrap().unwrap();
+    assert!(matches!(back.request, Request::Login { user, .. } if user == "a"));
+}
+
 #[test]
 fn passwords_never_debug_print() {
     let request = Request::Login { user: "a".into(), password: Password::from("hunter2-hunter2"), origin: "t".into() };

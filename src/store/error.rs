@@ -11,6 +11,13 @@ pub enum StoreError {
     )]
     Damaged { kind: &'static str, id: String },
 
+    /// sled could not read the page that holds a record (its bytes on disk are damaged): the
+    /// store is open, only what that page holds is out of reach.
+    #[error(
+        "record unreadable: {what}. The database file is damaged where it is kept{at}; the store is still open and records elsewhere stay readable, but others kept beside it may not be. Restore from the latest backup (`triage backup verify FILE`, then `triage backup restore FILE --data-dir NEW_DIR`) or report it to an administrator"
+    )]
+    Unreadable { what: String, at: String },
+
     #[error(
         "{kind} {id} was written by a newer version of triage (schema {found}; this build reads up to {supported}). Upgrade triage before opening this data directory"
     )]
@@ -104,13 +111,21 @@ pub enum StoreError {
 
     #[error("kiosk submission {id} was claimed by staff: it takes no more answers")]
     Claimed { id: String },
+
+    /// A kiosk submission whose sealed box does not open with the organisation's key (or opens
+    /// to another submission): not made by this service's kiosk, so not imported. The store
+    /// itself is not damaged.
+    #[error(
+        "kiosk submission {id} could not be verified as coming from this service's kiosk (its sealed box does not open with the organisation's key, or belongs to another submission), so nothing was imported. It is kept unchanged for review and the attempt is in the audit log (`triage audit list --action submission.unverified`); tell an administrator. The store is not damaged: no backup needs restoring"
+    )]
+    Unverified { id: String },
 }
 
 /// Short machine-readable code for an error (used on the wire and in `--json` output).
 impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
-            StoreError::Damaged { .. } => "damaged",
+            StoreError::Damaged { .. } | StoreError::Unreadable { .. } => "damaged",
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::Locked => "locked",
             StoreError::NotFound { .. } | StoreError::NoAccount { .. } => "not_found",
@@ -134,6 +149,7 @@ impl StoreError {
             StoreError::BadBackup { .. } => "bad_backup",
             StoreError::Refused { .. } => "refused",
             StoreError::Claimed { .. } => "claimed",
+            StoreError::Unverified { .. } => "unverified",
         }
     }
 
@@ -151,6 +167,25 @@ impl StoreError {
                 }
                 _ => StoreError::Io { what, path, source },
             },
+        }
+    }
+
+    /// Maps a sled error met while the store is open: damage sled finds in a page it reads
+    /// is that page unreadable, not a database that cannot be opened. `what` names the record
+    /// (or the tree) being read.
+    pub fn from_sled_read(path: &std::path::Path, error: sled::Error, what: impl FnOnce() -> String) -> StoreError {
+        match error {
+            sled::Error::Corruption { at, .. } => {
+                let at = at
+                    .map(|ptr| match ptr {
+                        sled::DiskPtr::Inline(offset) | sled::DiskPtr::Blob(offset, _) => {
+                            format!(" (file offset {offset})")
+                        }
+                    })
+                    .unwrap_or_default();
+                StoreError::Unreadable { what: what(), at }
+            }
+            other => StoreError::from_sled(path, other),
         }
     }
 

@@ -170,8 +170,13 @@ pub trait Store: Send + Sync {
     /// Changes a client with the same validation as [`Store::create_client`]; the audit entry
     /// names the fields changed, never their values.
     fn update_client(&self, actor: &Actor, id: &RecordId, changes: &ClientUpdate) -> Result<ClientUpdated>;
-    /// All readable clients and the ids of damaged ones.
+    /// All readable clients and the ids of damaged ones; the audit entry names every client
+    /// returned.
     fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)>;
+    /// The clients whose name holds every word of `query` (case-insensitive), by name, matched
+    /// here after decryption and at most [`sled_store::CLIENT_SEARCH_LIMIT`] of them; the audit
+    /// entry (`client.search`) names exactly the clients returned, never the query.
+    fn search_clients(&self, actor: &Actor, query: &str) -> Result<ClientSearch>;
     fn start_encounter(&self, actor: &Actor, client: &RecordId, origin: EncounterOrigin) -> Result<Encounter> {
         self.start_encounter_with(actor, client, origin, &[])
     }

@@ -422,6 +422,16 @@ pub struct ClientUpdated {
     pub client: Option<Client>,
 }
 
+/// What a client search found: the matching clients (by name, at most
+/// [`CLIENT_SEARCH_LIMIT`](crate::store::sled_store::CLIENT_SEARCH_LIMIT)), whether more matched
+/// than were returned, and the labels of records that could not be read (and so not matched).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClientSearch {
+    pub clients: Vec<Client>,
+    pub more: bool,
+    pub damaged: Vec<String>,
+}
+
 /// Where an encounter was started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

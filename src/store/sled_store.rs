@@ -25,6 +25,7 @@ use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 
 mod bulk;
 mod clients;
+pub use clients::{CLIENT_SEARCH_LIMIT, name_matches};
 mod import_check;
 mod kiosk;
 mod login_gate;
@@ -170,6 +171,20 @@ fn key_label(key: &[u8]) -> String {
         format!("{}-{}", hex::encode(&key[..16]), u64::from_be_bytes(key[16..24].try_into().unwrap_or([0; 8])))
     } else {
         hex::encode(key)
+    }
+}
+
+/// A record named for a person: its tree and key as the other messages name them (an audit
+/// entry by its number, as `triage audit verify` counts them; a name key as its text; a record
+/// id in hex).
+pub(super) fn record_label(tree: T, key: &[u8]) -> String {
+    let name = tree.name();
+    match (tree, <[u8; 8]>::try_from(key)) {
+        (T::Kind(Kind::Audit), Ok(seq)) => format!("audit entry {}", u64::from_be_bytes(seq)),
+        _ if !key.is_empty() && key.iter().all(|b| b.is_ascii_alphanumeric() || b"_-.:@".contains(b)) => {
+            format!("{name} {}", String::from_utf8_lossy(key))
+        }
+        _ => format!("{name} {}", key_label(key)),
     }
 }
 
@@ -473,10 +488,20 @@ impl SledStore {
     }
 
     fn sled_err(&self, error: sled::Error) -> StoreError {
+        self.sled_read_err(error, || "a page of the database".into())
+    }
+
+    /// [`sled_err`](Self::sled_err) for a read of `tree` at `key`: a damaged page names the
+    /// record it holds.
+    fn read_err(&self, error: sled::Error, tree: T, key: &[u8]) -> StoreError {
+        self.sled_read_err(error, || record_label(tree, key))
+    }
+
+    fn sled_read_err(&self, error: sled::Error, what: impl FnOnce() -> String) -> StoreError {
         if matches!(error, sled::Error::Io(_)) {
             self.must_reopen.store(true, std::sync::atomic::Ordering::SeqCst);
         }
-        StoreError::from_sled(&self.dir, error)
+        StoreError::from_sled_read(&self.dir, error, what)
     }
 
     /// Whether the database reported an I/O error, after which it refuses everything until it
@@ -563,7 +588,7 @@ impl SledStore {
     }
 
     fn get_sealed<R: DeserializeOwned>(&self, key: &DataKey, tree: T, id: &[u8]) -> Result<Option<R>> {
-        match self.tree(tree).get(id).map_err(|e| self.sled_err(e))? {
+        match self.tree(tree).get(id).map_err(|e| self.read_err(e, tree, id))? {
             Some(value) => self.open_record(key, tree, id, &value).map(Some),
             None => Ok(None),
         }
@@ -584,7 +609,7 @@ impl SledStore {
     }
 
     fn get_plain<R: DeserializeOwned>(&self, tree: T, id: &[u8], field: &str) -> Result<Option<R>> {
-        match self.tree(tree).get(id).map_err(|e| self.sled_err(e))? {
+        match self.tree(tree).get(id).map_err(|e| self.read_err(e, tree, id))? {
             Some(value) => Self::decode_plain(tree, id, field, &value).map(Some),
             None => Ok(None),
         }
@@ -1555,24 +1580,11 @@ impl Store for SledStore {
     }
 
     fn list_clients(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)> {
-        self.authorize(actor, Operation::ListClients, None, None)?;
-        let key = self.key()?;
-        self.commit(actor, "client.list", None, None, Outcome::Allowed, Vec::new())?;
-        let tree = T::Kind(Kind::Client);
-        let mut clients = Vec::new();
-        let mut damaged = Vec::new();
-        for item in self.tree(tree).iter() {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            match self.open_record::<Client>(&key, tree, &k, &v) {
-                Ok(client) => clients.push(client),
-                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
-                    damaged.push(format!("{kind} {id}"))
-                }
-                Err(other) => return Err(other),
-            }
-        }
-        clients.sort_by_key(|c| c.created_ms);
-        Ok((clients, damaged))
+        self.list_client_records(actor)
+    }
+
+    fn search_clients(&self, actor: &Actor, query: &str) -> Result<ClientSearch> {
+        self.search_client_records(actor, query)
     }
 
     fn start_encounter_with(

@@ -326,6 +326,75 @@ fn damaged_values_are_reported_by_id_and_the_rest_stay_readable() {
     SledStore::open(dir.path()).unwrap();
 }
 
+/// Issue 14, item 7: the client search is matched by the store, after decryption, and returns
+/// only the matches (by name, bounded); its audit entry names exactly the clients returned and
+/// never the query. The old whole list names every client it returns too.
+#[test]
+fn a_client_search_returns_only_the_matches_and_its_audit_names_them() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let sam = store.create_client(&intake, &new_client("Sam Okafor")).unwrap();
+    let samira = store.create_client(&intake, &new_client("Samira Haddad")).unwrap();
+    let emilie = store.create_client(&intake, &new_client("Émilie Tremblay")).unwrap();
+    let latest = |action: &str| {
+        let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
+        store.audit_list(&admin, &filter).unwrap().pop().expect("an entry")
+    };
+
+    let found = store.search_clients(&intake, "  SAM ").unwrap();
+    let names: Vec<&str> = found.clients.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Sam Okafor", "Samira Haddad"], "by name, every word in the name, any case");
+    assert!(!found.more);
+    let entry = latest("client.search");
+    assert_eq!((entry.user.as_str(), entry.clients.clone()), ("ivy", vec![sam, samira]));
+    assert_eq!(entry.record, None, "the query (part of a name) is not written to the audit log");
+
+    let found = store.search_clients(&intake, "émilie TREM").unwrap();
+    assert_eq!(found.clients.iter().map(|c| c.id).collect::<Vec<_>>(), vec![emilie]);
+    assert_eq!(latest("client.search").clients, vec![emilie]);
+    let client_filter =
+        AuditFilter { client: Some(samira), action: Some("client.search".into()), ..Default::default() };
+    assert_eq!(store.audit_list(&admin, &client_filter).unwrap().len(), 1, "the second search did not show Samira");
+
+    // No word: nobody, and an entry that names nobody.
+    assert!(store.search_clients(&intake, " ").unwrap().clients.is_empty());
+    assert!(latest("client.search").clients.is_empty());
+    // A query no name could hold is refused by name.
+    let long = "x".repeat(201);
+    assert!(store.search_clients(&intake, &long).unwrap_err().to_string().contains("query"));
+    // Who may not list clients (an administrator reads no client) may not search them.
+    assert!(matches!(store.search_clients(&admin, "sam"), Err(StoreError::Denied { .. })));
+
+    // The whole list names everyone it returns.
+    let (all, _) = store.list_clients(&intake).unwrap();
+    assert_eq!(all.len(), 3);
+    // In the order returned (oldest first; clients made in the same millisecond in key order).
+    assert_eq!(latest("client.list").clients, all.iter().map(|c| c.id).collect::<Vec<_>>());
+    let mut named = latest("client.list").clients;
+    named.sort();
+    let mut expected = vec![sam, samira, emilie];
+    expected.sort();
+    assert_eq!(named, expected);
+}
+
+#[test]
+fn a_client_search_is_bounded_and_says_when_more_matched() {
+    let (_dir, store, admin) = fresh();
+    let intake = staff(&store, &admin, "ivy", Role::Intake);
+    let limit = sled_store::CLIENT_SEARCH_LIMIT;
+    for i in 0..=limit {
+        store.create_client(&intake, &new_client(&format!("Alex Number{i:03}"))).unwrap();
+    }
+    store.create_client(&intake, &new_client("Other Person")).unwrap();
+    let found = store.search_clients(&intake, "alex").unwrap();
+    assert_eq!(found.clients.len(), limit);
+    assert!(found.more);
+    assert_eq!(found.clients[0].name, "Alex Number000");
+    let filter = AuditFilter { action: Some("client.search".into()), ..Default::default() };
+    let entry = store.audit_list(&admin, &filter).unwrap().pop().unwrap();
+    assert_eq!(entry.clients, found.clients.iter().map(|c| c.id).collect::<Vec<_>>());
+}
+
 #[test]
 fn a_record_moved_to_another_key_does_not_open() {
     let (_dir, store, admin) = fresh();
@@ -1273,4 +1342,102 @@ fn audit_entries_are_keyed_once_the_store_is_unlocked_and_a_plain_rewrite_fails(
     }
     let bad = store.audit_verify(&admin, None).unwrap().first_bad.expect("a rewritten chain");
     assert_eq!(bad.position, 2, "{}", bad.problem);
+}
+
+/// Issue 14 (unclear errors): a page of the database that sled cannot read (bytes damaged on
+/// disk) once said "the database ... is damaged and cannot be opened" about a store that was
+/// open, naming nothing. A read now names the record (tree and id) and says to restore from a
+/// backup. Where sled places a page depends on its background flushes, so the damage is tried at
+/// every place a client's bytes are kept, in fresh stores, until one lands where sled reads it
+/// on demand (most stores have one; a store where none does is built again).
+#[test]
+fn a_damaged_page_read_from_an_open_store_names_the_record_and_the_backup() {
+    let mut reads_failed = 0;
+    for _store in 0..30 {
+        let (dir, store, admin) = fresh();
+        let intake = staff(&store, &admin, "ivy", Role::Intake);
+        let ids: Vec<RecordId> =
+            (0..300).map(|i| store.create_client(&intake, &new_client(&format!("Client {i}"))).unwrap()).collect();
+        let target = ids[150];
+        let value = store.tree(sled_store::T::Kind(Kind::Client)).get(target.as_bytes()).unwrap().unwrap().to_vec();
+        drop(store);
+        // Opened again twice, so sled's snapshot points at pages that are read when needed.
+        drop(SledStore::open(dir.path()).unwrap());
+        drop(SledStore::open(dir.path()).unwrap());
+        let log = std::fs::read(dir.path().join("db/db")).unwrap();
+        let needle = &value[8..40];
+        let places: Vec<usize> =
+            (0..log.len().saturating_sub(needle.len())).filter(|at| log[*at..].starts_with(needle)).collect();
+        for place in places {
+            let copy = tempfile::tempdir().unwrap();
+            copy_dir(dir.path(), copy.path());
+            let mut damaged = log.clone();
+            damaged[place + 5] ^= 0x40;
+            std::fs::write(copy.path().join("db/db"), &damaged).unwrap();
+            // Damage sled meets while opening is a database that cannot be opened; that is
+            // another message, true there.
+            let Ok(store) = SledStore::open(copy.path()) else { continue };
+            let ivy = store.login("ivy", &pw("ivy password long enough"), "t").unwrap();
+            let Err(error) = store.client(&ivy, &target) else { continue };
+            if matches!(error, StoreError::NotFound { .. }) {
+                continue; // sled dropped the damaged tail of its log (issue 14, item 12)
+            }
+            reads_failed += 1;
+            let text = error.to_string();
+            assert!(text.starts_with(&format!("record unreadable: client {target}.")), "{text}");
+            assert!(
+                text.contains("restore from the latest backup") || text.contains("Restore from the latest backup"),
+                "{text}"
+            );
+            assert!(!text.contains("cannot be opened"), "the store is open: {text}");
+            assert_eq!(error.code(), "damaged");
+            // The whole list names where it stopped, in the same terms.
+            if let Err(listed) = store.list_clients(&ivy) {
+                let listed = listed.to_string();
+                assert!(listed.starts_with("record unreadable: the") && listed.contains("client"), "{listed}");
+                assert!(!listed.contains("cannot be opened"), "{listed}");
+            }
+        }
+        if reads_failed > 0 {
+            return;
+        }
+    }
+    panic!("no damage landed in a page sled reads on demand in 30 stores");
+}
+
+#[test]
+fn an_unreadable_record_is_named_as_the_other_messages_name_it() {
+    use sled_store::{T, record_label};
+    let id = RecordId::from_slice(&[0xab; 16]).unwrap();
+    assert_eq!(record_label(T::Kind(Kind::Client), id.as_bytes()), format!("client {id}"));
+    // An audit entry by its number, as `triage audit verify` and `audit list` count them.
+    assert_eq!(record_label(T::Kind(Kind::Audit), &41u64.to_be_bytes()), "audit entry 41");
+    assert_eq!(record_label(T::Meta, b"audit_head"), "meta audit_head");
+    let mut answer = id.as_bytes().to_vec();
+    answer.extend_from_slice(&3u64.to_be_bytes());
+    assert_eq!(record_label(T::Kind(Kind::Answer), &answer), format!("answer {id}-3"));
+    let corruption = sled::Error::Corruption { at: Some(sled::DiskPtr::Inline(4096)), bt: () };
+    let error = StoreError::from_sled_read(std::path::Path::new("/d"), corruption, || "client x".into());
+    assert!(
+        error.to_string().starts_with(
+            "record unreadable: client x. The database file is damaged where it is kept (file offset 4096)"
+        ),
+        "{error}"
+    );
+    // At open, sled's damage is still a database that cannot be opened.
+    let at_open = StoreError::from_sled(std::path::Path::new("/d"), sled::Error::Corruption { at: None, bt: () });
+    assert!(at_open.to_string().contains("cannot be opened"), "{at_open}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

@@ -4,8 +4,8 @@
 use zeroize::Zeroizing;
 
 use super::backend::{
-    AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, EncounterState, HistoryData, OrgInfo, QueueEntry,
-    SavedAnswer, Session, Setup, UserRow,
+    AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, ClientMatches, EncounterState, HistoryData, OrgInfo,
+    QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
 use super::strings::Text;
@@ -119,7 +119,11 @@ pub enum Action {
     },
     UsersLoaded(BackendResult<Vec<UserRow>>),
     ReportLoaded(BackendResult<crate::report::ServiceReport>),
-    ClientsLoaded(BackendResult<Vec<ClientInfo>>),
+    /// The owner's answer to a client search for `query`.
+    ClientsFound {
+        query: String,
+        found: BackendResult<ClientMatches>,
+    },
     UserSaved(BackendResult<String>),
     AuditLoaded(BackendResult<Vec<AuditRow>>),
     AuditChecked(BackendResult<AuditCheck>),
@@ -211,7 +215,8 @@ pub enum Effect {
     LoadAudit,
     VerifyAudit,
     LoadReport,
-    LoadClients,
+    /// Search the clients by name (the owner matches and audits them).
+    SearchClients(String),
     /// Ring the terminal bell (a critical flag was raised elsewhere).
     Bell,
     /// Look up the client's name for the alert about this staff encounter.
@@ -294,6 +299,14 @@ impl Form {
     pub fn value(&self, index: usize) -> &str {
         self.fields.get(index).map_or("", |f| f.value.as_str())
     }
+    /// Moves a field's value out (a password being sent), leaving it empty: the form keeps no
+    /// copy of what it sent.
+    pub fn take(&mut self, index: usize) -> Zeroizing<String> {
+        self.fields
+            .get_mut(index)
+            .map(|f| std::mem::replace(&mut f.value, Zeroizing::new(String::new())))
+            .unwrap_or_default()
+    }
     fn focused(&mut self) -> Option<&mut Field> {
         self.fields.get_mut(self.focus)
     }
@@ -329,14 +342,14 @@ impl Form {
             Action::Input(c) | Action::Letter(c) if !self.on_checks() => {
                 if let Some(field) = self.focused() {
                     if !c.is_control() && field.value.chars().count() < field.max_chars {
-                        field.value.push(*c);
+                        push_zeroized(&mut field.value, *c);
                     }
                     field.error = None;
                 }
             }
             Action::Toggle => {
                 if let Some(field) = self.focused() {
-                    field.value.push(' ');
+                    push_zeroized(&mut field.value, ' ');
                 }
             }
             Action::DeleteChar => {
@@ -365,6 +378,18 @@ impl Form {
             None => false,
         }
     }
+}
+
+/// Appends `c` without leaving a copy behind: a `String` that grows moves its bytes to a larger
+/// buffer and frees the old one as it is, so the buffer is grown here instead, the old one
+/// zeroized as it is dropped.
+fn push_zeroized(value: &mut Zeroizing<String>, c: char) {
+    if value.capacity() - value.len() < c.len_utf8() {
+        let mut larger = Zeroizing::new(String::with_capacity((value.capacity() * 2).max(64)));
+        larger.push_str(value);
+        *value = larger;
+    }
+    value.push(c);
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -498,22 +523,30 @@ pub enum Screen {
     Bundle(Box<super::screens::bundle::BundleState>),
 }
 
-/// Finding a client by name to start a new intake.
-#[derive(Debug, Clone, PartialEq)]
+/// Finding a client by name to start a new intake. The owner matches the query (every word in
+/// the name, case-insensitive) and returns only the matches, by name, so that its audit entry
+/// names exactly the clients shown here; nothing is asked for until a word is typed.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchState {
     pub query: String,
+    /// The owner's matches for `query`.
     pub clients: Vec<ClientInfo>,
+    /// More clients matched than the owner returns.
+    pub more: bool,
     pub selected: usize,
 }
 
 impl SearchState {
-    /// Clients whose name contains every word of the query (case-insensitive), by name.
-    pub fn matches(&self) -> Vec<&ClientInfo> {
-        let words: Vec<String> = self.query.split_whitespace().map(str::to_lowercase).collect();
-        let mut found: Vec<&ClientInfo> =
-            self.clients.iter().filter(|c| words.iter().all(|w| c.name.to_lowercase().contains(w))).collect();
-        found.sort_by_key(|c| c.name.to_lowercase());
-        found
+    /// The query changed: the matches shown so far go, and the owner is asked for the new ones
+    /// (a query of no words asks nothing and shows nobody).
+    fn search(&mut self) -> Vec<Effect> {
+        self.selected = 0;
+        self.clients.clear();
+        self.more = false;
+        if self.query.split_whitespace().next().is_none() {
+            return Vec::new();
+        }
+        vec![Effect::SearchClients(self.query.clone())]
     }
 }
 
@@ -591,6 +624,9 @@ pub struct App {
     pub editing: Option<ClientEdit>,
     /// The idle lock: client details are hidden until the password is given again.
     pub locked: Option<Form>,
+    /// What to load again once unlocked, in place of the client details dropped on locking
+    /// ([`lock`]).
+    pub on_unlock: Vec<Effect>,
     pub help: bool,
     pub status: Option<Status>,
     /// A critical or urgent flag raised elsewhere, shown as a banner until seen.
@@ -615,6 +651,7 @@ impl App {
             intake: None,
             editing: None,
             locked: None,
+            on_unlock: Vec::new(),
             help: false,
             status: None,
             alert: None,
@@ -830,10 +867,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         Action::Tick(now) => {
             let idle = *now - app.last_activity_ms >= app.idle_lock_ms;
             if idle && app.session.is_some() && app.locked.is_none() {
-                let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
-                app.locked = Some(login_form(&user));
-                app.help = false;
-                return vec![Effect::LockBackend];
+                return lock(app);
             }
             return Vec::new();
         }
@@ -902,18 +936,16 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
         return match action {
             Action::Submit => {
                 let user = form.value(0).to_string();
-                let password = Zeroizing::new(form.value(1).to_string());
+                let password = form.take(1);
                 vec![Effect::Login { user, password }]
             }
             Action::LoggedIn(Ok(_)) => {
                 app.locked = None;
                 app.status = None;
-                Vec::new()
+                std::mem::take(&mut app.on_unlock)
             }
             Action::LoggedIn(Err(message)) => {
-                if let Some(field) = form.fields.get_mut(1) {
-                    field.value = Zeroizing::new(String::new());
-                }
+                form.take(1);
                 app.status = Some(Status::Failed(message));
                 Vec::new()
             }
@@ -1011,7 +1043,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                         for found in search.clients.iter_mut().filter(|c| c.id == client.id) {
                             *found = client.clone();
                         }
-                        search.selected = search.matches().iter().position(|c| c.id == client.id).unwrap_or(0);
+                        search.selected = search.clients.iter().position(|c| c.id == client.id).unwrap_or(0);
                     }
                     Screen::History(history) if history.client.id == client.id => history.client = client,
                     _ => {}
@@ -1164,12 +1196,17 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Vec::new()
         }
-        Action::ClientsLoaded(Ok(clients)) => {
-            app.screen = Screen::Search(Box::new(SearchState { query: String::new(), clients, selected: 0 }));
-            Vec::new()
-        }
-        Action::ClientsLoaded(Err(message)) => {
-            app.error(message);
+        Action::ClientsFound { query, found } => {
+            // An answer to an older query (typing went on) is left out.
+            match (found, &mut app.screen) {
+                (Ok(found), Screen::Search(search)) if search.query == query => {
+                    search.clients = found.clients;
+                    search.more = found.more;
+                    search.selected = 0;
+                }
+                (Err(message), _) => app.error(message),
+                _ => {}
+            }
             Vec::new()
         }
         Action::ReportLoaded(Ok(report)) => {
@@ -1233,12 +1270,66 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
     }
 }
 
+/// Locks the session (Ctrl-X or the idle lock). The lock screen draws no client detail, and the
+/// client details that can be loaded again are dropped as well, with what reloads them kept in
+/// `on_unlock`: the queue, the search (its query and matches), a client's history, an alert's
+/// client name, and an intake with nothing unsaved on the consent or questionnaire screen
+/// (reopened from the store, at the next unanswered item, on unlock). What cannot be loaded
+/// again without losing work stays: a client form being filled, the bundle choice, an intake
+/// with a save in doubt, a reason or notice on screen, the crisis screen (its action and note
+/// are not recorded yet) and the results screen (its decision and picks).
+fn lock(app: &mut App) -> Vec<Effect> {
+    let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
+    app.locked = Some(login_form(&user));
+    app.help = false;
+    use super::backend::Wipe;
+    use zeroize::Zeroize;
+    let mut reload = Vec::new();
+    if let Some(alert) = app.alert.as_mut()
+        && let super::backend::AlertSource::Staff { name, .. } = &mut alert.source
+        && let Some(mut shown) = name.take()
+    {
+        shown.zeroize();
+        reload.push(Effect::NameAlert(alert.entry.clone()));
+    }
+    let settled =
+        |intake: &Intake| intake.save == SaveState::Saved && intake.reason.is_none() && intake.notice.is_none();
+    let screen = std::mem::replace(&mut app.screen, Screen::Starting);
+    app.screen = match screen {
+        Screen::Home { mut entries, selected } => {
+            entries.wipe();
+            reload.push(Effect::LoadHome);
+            Screen::Home { entries, selected }
+        }
+        Screen::Search(mut search) => {
+            search.query.zeroize();
+            search.clients.wipe();
+            Screen::Search(Box::default())
+        }
+        Screen::History(mut history) => {
+            reload.push(Effect::LoadHistory(history.client.id.clone()));
+            history.wipe();
+            Screen::Starting
+        }
+        Screen::Consent | Screen::Questionnaire
+            if app.intake.as_ref().is_some_and(settled) && app.editing.is_none() =>
+        {
+            if let Some(mut intake) = app.intake.take() {
+                reload.push(Effect::OpenEncounter(std::mem::take(&mut intake.encounter)));
+                intake.client.wipe();
+            }
+            Screen::Starting
+        }
+        kept => kept,
+    };
+    app.on_unlock = reload;
+    vec![Effect::LockBackend]
+}
+
 fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
     let clinician = app.session.as_ref().is_some_and(|s| s.role == "clinician");
     if matches!(action, Action::Lock) && app.session.is_some() {
-        let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
-        app.locked = Some(login_form(&user));
-        return vec![Effect::LockBackend];
+        return lock(app);
     }
     if action == Action::DismissAlert {
         app.alert = None;
@@ -1288,7 +1379,9 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 language: language.unwrap_or(lang),
                 admin: form.value(3).trim().to_string(),
             };
-            vec![Effect::Initialize { setup, password: Zeroizing::new(form.value(4).to_string()) }]
+            // Sent: the form keeps neither copy.
+            form.take(5);
+            vec![Effect::Initialize { setup, password: form.take(4) }]
         }
         Screen::Recovery { typed, .. } => {
             match action {
@@ -1313,10 +1406,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     form.focus = 0;
                     return Vec::new();
                 }
-                return vec![Effect::Login {
-                    user: form.value(0).trim().to_string(),
-                    password: Zeroizing::new(form.value(1).to_string()),
-                }];
+                return vec![Effect::Login { user: form.value(0).trim().to_string(), password: form.take(1) }];
             }
             form.edit(&action);
             Vec::new()
@@ -1338,7 +1428,10 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             Action::Letter('r') => vec![Effect::LoadHome],
             Action::Letter('s') => vec![Effect::LoadReport],
-            Action::Letter('/') | Action::Letter('f') => vec![Effect::LoadClients],
+            Action::Letter('/') | Action::Letter('f') => {
+                app.screen = Screen::Search(Box::default());
+                Vec::new()
+            }
             Action::Letter('h') => {
                 entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default()
             }
@@ -1436,35 +1529,34 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 Vec::new()
             }
             Action::Down => {
-                search.selected = (search.selected + 1).min(search.matches().len().saturating_sub(1));
+                search.selected = (search.selected + 1).min(search.clients.len().saturating_sub(1));
                 Vec::new()
             }
-            Action::Input(c) | Action::Letter(c) if search.query.chars().count() < 80 => {
+            Action::Input(c) | Action::Letter(c) if search.query.chars().count() < 80 && !c.is_control() => {
                 search.query.push(c);
-                search.selected = 0;
-                Vec::new()
+                search.search()
             }
-            Action::Toggle => {
+            Action::Toggle if search.query.chars().count() < 80 => {
+                // A space ends a word: the words, and so the matches, stay the same.
                 search.query.push(' ');
                 Vec::new()
             }
             Action::DeleteChar => {
                 search.query.pop();
-                search.selected = 0;
-                Vec::new()
+                search.search()
             }
             Action::ClearField => {
                 search.query.clear();
-                Vec::new()
+                search.search()
             }
             Action::EditClient => {
-                if let Some(client) = search.matches().get(search.selected).map(|c| (*c).clone()) {
+                if let Some(client) = search.clients.get(search.selected).cloned() {
                     open_client_edit(app, client);
                 }
                 Vec::new()
             }
             Action::Submit => {
-                if let Some(client) = search.matches().get(search.selected).map(|c| (*c).clone()) {
+                if let Some(client) = search.clients.get(search.selected).cloned() {
                     app.screen = super::screens::bundle::open(client, library, today);
                 }
                 Vec::new()
@@ -1695,12 +1787,9 @@ fn admin_key(state: &mut AdminState, action: Action, _lang: Lang) -> Vec<Effect>
                     return Vec::new();
                 }
                 let display = form.value(1).trim();
-                return vec![Effect::AddUser {
-                    display_name: if display.is_empty() { name.clone() } else { display.to_string() },
-                    name,
-                    role,
-                    password: Zeroizing::new(form.value(3).to_string()),
-                }];
+                let display_name = if display.is_empty() { name.clone() } else { display.to_string() };
+                form.take(4);
+                return vec![Effect::AddUser { display_name, name, role, password: form.take(3) }];
             }
             other => {
                 form.edit(&other);

@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Denied,
     NotFound,
     Claimed,
+    /// A kiosk submission that could not be verified as this service's kiosk's: not imported,
+    /// kept for review (not damage to restore from a backup).
+    Unverified,
     AlreadyInitialised,
     NotInitialised,
     Invalid,
@@ -74,6 +77,7 @@ impl ErrorKind {
         ErrorKind::Denied,
         ErrorKind::NotFound,
         ErrorKind::Claimed,
+        ErrorKind::Unverified,
         ErrorKind::AlreadyInitialised,
         ErrorKind::NotInitialised,
         ErrorKind::Invalid,
@@ -111,6 +115,7 @@ impl ErrorKind {
             "denied" => ErrorKind::Denied,
             "not_found" => ErrorKind::NotFound,
             "claimed" => ErrorKind::Claimed,
+            "unverified" => ErrorKind::Unverified,
             "already_initialised" => ErrorKind::AlreadyInitialised,
             "not_initialised" => ErrorKind::NotInitialised,
             "invalid" => ErrorKind::Invalid,
@@ -142,6 +147,7 @@ impl ErrorKind {
             ErrorKind::Denied => Text::ErrDenied,
             ErrorKind::NotFound => Text::ErrNotFound,
             ErrorKind::Claimed => Text::ErrClaimed,
+            ErrorKind::Unverified => Text::ErrUnverified,
             ErrorKind::AlreadyInitialised => Text::ErrAlreadyInitialised,
             ErrorKind::NotInitialised => Text::ErrNotInitialised,
             ErrorKind::Invalid => Text::ErrInvalid,
@@ -205,6 +211,17 @@ impl BackendError {
                 .and_then(|rest| rest.split_once(':'))
                 .map(|(field, _)| field.to_string())
                 .filter(|field| field.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))),
+            // Which record: "record damaged: client 0a1b…. Other records …".
+            ErrorKind::Damaged => ["record damaged: ", "record unreadable: "]
+                .iter()
+                .find_map(|prefix| message.strip_prefix(prefix))
+                .and_then(|rest| rest.split_once(". "))
+                .map(|(what, _)| what.to_string()),
+            // The submission's reference, as the queue shows it (its first 8 hex digits).
+            ErrorKind::Unverified => message
+                .strip_prefix("kiosk submission ")
+                .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).take(8).collect::<String>())
+                .filter(|reference| !reference.is_empty()),
             ErrorKind::Throttled => message
                 .split_once("wait ")
                 .and_then(|(_, rest)| rest.split_whitespace().next())
@@ -297,6 +314,68 @@ pub struct ClientInfo {
     pub access_needs: Vec<String>,
     /// For the cut-offs validated by sex (AUDIT, AUDIT-C); `None` when not given.
     pub sex_for_scoring: Option<Sex>,
+}
+
+/// Overwrites the text of client details about to be dropped (on locking), so that it does not
+/// stay readable in freed memory.
+pub trait Wipe {
+    fn wipe(&mut self);
+}
+
+impl Wipe for ClientInfo {
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.id.zeroize();
+        self.name.zeroize();
+        self.birth_date.zeroize();
+        self.province.zeroize();
+        self.populations.zeroize();
+        self.access_needs.zeroize();
+    }
+}
+
+impl Wipe for QueueEntry {
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.encounter.zeroize();
+        self.client.zeroize();
+        self.client_name.zeroize();
+        self.updated.zeroize();
+    }
+}
+
+impl Wipe for HistoryData {
+    fn wipe(&mut self) {
+        use zeroize::Zeroize;
+        self.client.wipe();
+        for encounter in &mut self.encounters {
+            encounter.date.zeroize();
+            for (item, answer, _) in &mut encounter.answers {
+                item.zeroize();
+                answer.zeroize();
+            }
+            for change in &mut encounter.risk_changes {
+                change.by.zeroize();
+                change.reason.zeroize();
+            }
+        }
+    }
+}
+
+impl<T: Wipe> Wipe for Vec<T> {
+    fn wipe(&mut self) {
+        self.iter_mut().for_each(Wipe::wipe);
+        self.clear();
+    }
+}
+
+/// What a client search found: matched by the owner, which audits exactly these clients.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientMatches {
+    /// By name, at most `store::sled_store::CLIENT_SEARCH_LIMIT`.
+    pub clients: Vec<ClientInfo>,
+    /// More clients matched than were returned: the worker types more of the name.
+    pub more: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -509,8 +588,9 @@ pub trait Backend {
     /// populations, access needs; anything else the record holds is kept) and returns the client
     /// as stored.
     fn update_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
-    /// Every client this account may read.
-    fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>>;
+    /// The clients whose name holds every word of `query`, matched by the owner (so that its
+    /// audit entry names exactly the clients shown).
+    fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches>;
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String>;
     fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()>;
     fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()>;
@@ -606,6 +686,7 @@ mod tests {
             StoreError::Foreign { path: path.clone() },
             StoreError::Corrupt { path: path.clone(), detail: "x".into() },
             StoreError::AuditLoss { path: path.clone(), detail: "x".into() },
+            StoreError::Unreadable { what: "client ab".into(), at: String::new() },
             StoreError::DiskFull { path: path.clone() },
             StoreError::ReadOnly { path: path.clone() },
             StoreError::OwnerRunning { path: path.clone(), pid: String::new() },
@@ -615,6 +696,7 @@ mod tests {
             StoreError::BadBackup { path, reason: "x".into() },
             StoreError::Refused { what: "restore", reason: "x".into() },
             StoreError::Claimed { id: "x".into() },
+            StoreError::Unverified { id: "0a1b2c3d4e5f".into() },
         ];
         // A new variant fails to compile here until it is added above (and given a kind).
         for error in &errors {
@@ -635,6 +717,7 @@ mod tests {
                 | StoreError::Foreign { .. }
                 | StoreError::Corrupt { .. }
                 | StoreError::AuditLoss { .. }
+                | StoreError::Unreadable { .. }
                 | StoreError::DiskFull { .. }
                 | StoreError::ReadOnly { .. }
                 | StoreError::OwnerRunning { .. }
@@ -643,7 +726,8 @@ mod tests {
                 | StoreError::Invalid { .. }
                 | StoreError::BadBackup { .. }
                 | StoreError::Refused { .. }
-                | StoreError::Claimed { .. } => {}
+                | StoreError::Claimed { .. }
+                | StoreError::Unverified { .. } => {}
             }
         }
         errors
@@ -664,6 +748,37 @@ mod tests {
         assert_eq!(ErrorKind::from_code("corrupt"), ErrorKind::Damaged);
         assert_eq!(ErrorKind::from_code("busy"), ErrorKind::OwnerBusy);
         assert_eq!(ErrorKind::from_code("not_logged_in"), ErrorKind::NotLoggedIn);
+    }
+
+    #[test]
+    fn a_damaged_or_unreadable_record_is_named_after_the_sentence() {
+        use crate::store::StoreError;
+        let unreadable = StoreError::Unreadable { what: "client 0a1b".into(), at: " (file offset 9)".into() };
+        assert_eq!(
+            BackendError::from(unreadable).render(Lang::En),
+            "a record is damaged: restore it from a backup or tell an administrator (client 0a1b)."
+        );
+        let damaged = BackendError::from(StoreError::Damaged { kind: "answer", id: "0a1b-3".into() });
+        assert_eq!(damaged.detail.as_deref(), Some("answer 0a1b-3"));
+    }
+
+    /// Issue 14 (unclear errors): claiming a forged kiosk submission said "a record is damaged:
+    /// restore it from a backup", sending staff to restore a store that was not damaged.
+    #[test]
+    fn an_unverified_submission_is_not_called_damage_and_asks_for_no_restore() {
+        let error = BackendError::from(crate::store::StoreError::Unverified { id: "0a1b2c3d4e5f6a7b".into() });
+        assert_eq!(error.kind, ErrorKind::Unverified);
+        for lang in [Lang::En, Lang::Fr] {
+            let text = error.render(lang);
+            assert!(text.ends_with("(0a1b2c3d)."), "{text}");
+            assert_ne!(text, BackendError::new(ErrorKind::Damaged, "").render(lang));
+        }
+        let en = error.render(Lang::En);
+        assert!(en.contains("could not be verified as coming from this service's kiosk"), "{en}");
+        assert!(en.contains("was not imported") && en.contains("kept for review"), "{en}");
+        assert!(en.contains("no backup needs restoring"), "{en}");
+        let fr = error.render(Lang::Fr);
+        assert!(fr.contains("n'a pas pu être vérifiée") && fr.contains("aucune sauvegarde"), "{fr}");
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub fn editing_client(lang: Lang) -> App {
     let mut app = signed_in(lang);
     let client = client(lang);
     app.screen = Screen::ClientForm(client_form_with(&client, lang));
-    let search = SearchState { query: String::new(), clients: vec![client.clone()], selected: 0 };
+    let query = client.name.split_whitespace().next().unwrap_or_default().to_string();
+    let search = SearchState { query, clients: vec![client.clone()], ..SearchState::default() };
     app.editing = Some(ClientEdit { client, back: Box::new(Screen::Search(Box::new(search))) });
     app
 }

@@ -91,7 +91,10 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::LoadAudit => Action::AuditLoaded(backend.audit_recent(super::app::AUDIT_VIEW_LIMIT)),
         Effect::VerifyAudit => Action::AuditChecked(backend.audit_verify()),
         Effect::LoadReport => Action::ReportLoaded(backend.service_report()),
-        Effect::LoadClients => Action::ClientsLoaded(backend.list_clients()),
+        Effect::SearchClients(query) => {
+            let found = backend.search_clients(&query);
+            Action::ClientsFound { query, found }
+        }
         Effect::Admin(job) => Action::Admin(AdminMsg::Done(super::admin_io::perform(job, backend, &mut |_| {}))),
         Effect::LockBackend => {
             backend.lock();

@@ -5,12 +5,15 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use secrecy::SecretString;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use secrecy::{ExposeSecret, SecretString};
 
 use super::backend::{
     Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
-    ClientInfo, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo,
-    OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    ClientInfo, ClientMatches, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice,
+    OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
@@ -31,24 +34,44 @@ pub struct StoreBackend {
     dir: std::path::PathBuf,
     /// Pushed events arrive on a second connection, read by a thread, so a request never has
     /// to wait behind an event or the other way round.
-    notices: Option<std::sync::mpsc::Receiver<Notice>>,
+    listener: Option<Listener>,
 }
 
-/// Listens for pushed events on its own connection until the receiver is dropped.
+/// The thread reading pushed events, and what it signed in with.
+struct Listener {
+    notices: std::sync::mpsc::Receiver<Notice>,
+    user: String,
+    /// The one copy of the password this interface keeps (for reconnects): the same
+    /// allocation as the main connection's (`Client::kept_password`), zeroized when the last
+    /// holder drops it.
+    password: Arc<SecretString>,
+    /// Asks the thread to end (a sign-in with another password starts a new one).
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Listens for pushed events on its own connection until the receiver is dropped or `stop`
+/// is set.
 fn listen(
     dir: std::path::PathBuf,
     user: String,
-    password: SecretString,
+    password: Arc<SecretString>,
     origin: String,
     sender: std::sync::mpsc::Sender<Notice>,
+    stop: Arc<AtomicBool>,
 ) {
     use crate::server::Event;
-    loop {
+    while !stop.load(Ordering::SeqCst) {
         let connected = Client::connect(&dir, ConnectOptions { autostart: false, ..ConnectOptions::default() })
-            .and_then(|mut client| client.login(&user, &password, &origin).map(|_| client))
+            .and_then(|mut client| client.login_shared(&user, Arc::clone(&password), &origin).map(|_| client))
             .and_then(|mut client| client.subscribe().map(|()| client));
         if let Ok(mut client) = connected {
-            loop {
+            while !stop.load(Ordering::SeqCst) {
                 match client.next_event(std::time::Duration::from_millis(500)) {
                     Ok(Some(Event::KioskSubmission { .. })) => {
                         if sender.send(Notice::KioskSubmission).is_err() {
@@ -165,7 +188,7 @@ impl StoreBackend {
     pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
         let client = Client::connect(dir, ConnectOptions::default()).map_err(|e| e.to_string())?;
-        Ok(StoreBackend { client, dir: dir.to_path_buf(), notices: None })
+        Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None })
     }
 
     fn request(&mut self, request: Request) -> BackendResult<Reply> {
@@ -196,15 +219,25 @@ impl Backend for StoreBackend {
     }
 
     fn login(&mut self, user: &str, password: &str) -> BackendResult<Session> {
-        let secret = SecretString::from(password.to_string());
+        // Unlocking with the password already kept keeps that one secret: no second copy.
+        let secret = match self.client.kept_password() {
+            Some(kept) if kept.expose_secret() == password => Arc::clone(kept),
+            _ => Arc::new(SecretString::from(password.to_string())),
+        };
         let origin = detect_origin();
-        match self.client.login(user, &secret, &origin).map_err(message)? {
+        match self.client.login_shared(user, Arc::clone(&secret), &origin).map_err(message)? {
             Reply::LoggedIn { user, role } => {
-                if self.notices.is_none() {
-                    let (sender, receiver) = std::sync::mpsc::channel();
-                    let (dir, name) = (self.dir.clone(), user.clone());
-                    std::thread::spawn(move || listen(dir, name, secret, origin, sender));
-                    self.notices = Some(receiver);
+                let current =
+                    self.listener.as_ref().is_some_and(|l| l.user == user && Arc::ptr_eq(&l.password, &secret));
+                if !current {
+                    // Another account or password: the old listener (and its copy) goes.
+                    self.listener = None;
+                    let (sender, notices) = std::sync::mpsc::channel();
+                    let stop = Arc::new(AtomicBool::new(false));
+                    let (dir, name, password, halt) =
+                        (self.dir.clone(), user.clone(), Arc::clone(&secret), Arc::clone(&stop));
+                    std::thread::spawn(move || listen(dir, name, password, origin, sender, halt));
+                    self.listener = Some(Listener { notices, user: user.clone(), password: secret, stop });
                 }
                 Ok(Session { user, role: role.name().to_string() })
             }
@@ -267,9 +300,11 @@ impl Backend for StoreBackend {
         }
     }
 
-    fn list_clients(&mut self) -> BackendResult<Vec<ClientInfo>> {
-        match self.request(Request::ListClients)? {
-            Reply::Clients { clients, .. } => Ok(clients.iter().map(client_info).collect()),
+    fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches> {
+        match self.request(Request::SearchClients { query: query.to_string() })? {
+            Reply::ClientSearch(found) => {
+                Ok(ClientMatches { clients: found.clients.iter().map(client_info).collect(), more: found.more })
+            }
             other => Err(unexpected(&other)),
         }
     }
@@ -664,10 +699,57 @@ impl Backend for StoreBackend {
     }
 
     fn notices(&mut self) -> Vec<Notice> {
-        self.notices.as_ref().map(|r| r.try_iter().collect()).unwrap_or_default()
+        self.listener.as_ref().map(|l| l.notices.try_iter().collect()).unwrap_or_default()
     }
 
     fn lock(&mut self) {
         // The interface hides client details at once; the owner keeps serving other staff.
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::server::owner::{Owner, OwnerConfig};
+
+    /// Issue 14 (smaller list): the interface held several copies of the password (the main
+    /// connection's, the event listener's and its connection's, one more per unlock). It keeps
+    /// one secret for reconnects, shared by all of them, through any number of unlocks.
+    #[test]
+    fn one_secret_is_kept_for_reconnects_through_every_unlock() {
+        let dir = tempfile::tempdir().unwrap();
+        let owner = Owner::start(&OwnerConfig { dir: dir.path().to_path_buf(), idle_timeout: None }).unwrap();
+        let handle = owner.handle();
+        let thread = std::thread::spawn(move || owner.run());
+        let mut backend = StoreBackend::connect(dir.path()).unwrap();
+        // The test key derivation: this owner runs inside the test binary, which allows it.
+        let request =
+            InitRequest { org: "Clinic".into(), province: "ON".into(), admin: "admin".into(), insecure_test_kdf: true };
+        let password = Password(SecretString::from("admin password long enough".to_string()));
+        backend.request(Request::Init { request, password }).unwrap();
+
+        backend.login("admin", "admin password long enough").unwrap();
+        let kept = |backend: &StoreBackend| Arc::clone(backend.client.kept_password().expect("a kept password"));
+        let first = kept(&backend);
+        let listener = backend.listener.as_ref().expect("a listener");
+        assert!(Arc::ptr_eq(&first, &listener.password), "the listener shares the main connection's secret");
+        for _ in 0..3 {
+            // Unlocking with the same password keeps the same secret and the same listener.
+            backend.lock();
+            backend.login("admin", "admin password long enough").unwrap();
+            assert!(Arc::ptr_eq(&first, &kept(&backend)));
+            assert!(Arc::ptr_eq(&first, &backend.listener.as_ref().unwrap().password));
+        }
+        // Only holders of that one allocation: the main connection, the listener's record, its
+        // thread and its connection (and this test's handle).
+        assert!(Arc::strong_count(&first) <= 5, "{}", Arc::strong_count(&first));
+        // A wrong password at the lock screen adds nothing and keeps the secret.
+        assert!(backend.login("admin", "not the password").is_err());
+        assert!(Arc::ptr_eq(&first, &kept(&backend)));
+        drop(backend);
+        handle.stop();
+        thread.join().unwrap().unwrap();
     }
 }

@@ -70,6 +70,7 @@ strings! {
     ErrVersionMismatch => "this program and the triage service are different versions: restart triage", "ce programme et le service triage ne sont pas de la même version : redémarrez triage";
     ErrDiskFull => "the disk is full: this change could not be confirmed as saved (everything confirmed before is intact); check it once space is freed", "le disque est plein : l'enregistrement de cette modification n'a pas pu être confirmé (tout ce qui a été confirmé avant est intact) ; vérifiez-la une fois de l'espace libéré";
     ErrReadOnly => "the data cannot be written: nothing was saved", "les données sont en lecture seule : rien n'a été enregistré";
+    ErrUnverified => "this kiosk submission could not be verified as coming from this service's kiosk and was not imported: it is kept for review; tell an administrator (the data is not damaged: no backup needs restoring)", "cette soumission n'a pas pu être vérifiée comme provenant de la borne de ce service et n'a pas été importée : elle est conservée pour examen ; avisez un administrateur ou une administratrice (les données ne sont pas endommagées : aucune sauvegarde à restaurer)";
     ErrDamaged => "a record is damaged: restore it from a backup or tell an administrator", "un enregistrement est endommagé : restaurez-le à partir d'une sauvegarde ou avisez un administrateur ou une administratrice";
     ErrAuditLoss => "the database has lost changes that were confirmed as saved, so the service will not open it: an administrator must restore the latest backup (nothing was changed)", "la base de données a perdu des modifications dont l'enregistrement avait été confirmé ; le service refuse donc de l'ouvrir : un administrateur ou une administratrice doit restaurer la dernière sauvegarde (rien n'a été modifié)";
     ErrNewerSchema => "the data was written by a newer version of triage: upgrade triage", "les données ont été écrites par une version plus récente de triage : mettez triage à jour";
@@ -126,6 +127,8 @@ strings! {
     SearchPrompt => "Search by name:", "Chercher par nom :";
     SignedInAs => "Signed in as", "Connecté :";
     SearchTitle => "Find a client", "Trouver un(e) client(e)";
+    SearchHint => "Type part of the name (every word must appear in it).", "Tapez une partie du nom (chaque mot doit y figurer).";
+    SearchMore => "More clients match than are shown: type more of the name.", "D'autres personnes correspondent : tapez davantage du nom.";
     NoClientFound => "No client matches. Press Esc or Ctrl-B to go back, or n on the queue for a new client.", "Aucun(e) client(e) ne correspond. Esc ou Ctrl-B pour revenir, ou n dans la file pour une nouvelle fiche client.";
     KeyStartIntake => "new intake for this client", "nouvelle évaluation";
     // Client form

@@ -379,6 +379,28 @@ pub mod test_support {
         terminal.draw(|frame| draw(frame, app, &view)).unwrap();
         terminal.backend().to_string()
     }
+
+    /// Types `text` into the client search, the owner answering each search from `clients` as
+    /// it does (`store::sled_store::name_matches`, by name, at most `CLIENT_SEARCH_LIMIT`).
+    pub fn search_for(app: &mut App, text: &str, clients: &[crate::tui::backend::ClientInfo]) {
+        use crate::tui::app::{Action, Effect, update};
+        for c in text.chars() {
+            let key = if c == ' ' { Action::Toggle } else { Action::Input(c) };
+            for effect in update(app, key, library(), care(), "2026-11-25") {
+                let Effect::SearchClients(query) = effect else { continue };
+                let mut found: Vec<_> = clients
+                    .iter()
+                    .filter(|c| crate::store::sled_store::name_matches(&c.name, &query))
+                    .cloned()
+                    .collect();
+                found.sort_by_key(|c| c.name.to_lowercase());
+                let more = found.len() > crate::store::sled_store::CLIENT_SEARCH_LIMIT;
+                found.truncate(crate::store::sled_store::CLIENT_SEARCH_LIMIT);
+                let found = Ok(crate::tui::backend::ClientMatches { clients: found, more });
+                update(app, Action::ClientsFound { query, found }, library(), care(), "2026-11-25");
+            }
+        }
+    }
 }
 
 #[cfg(test)]

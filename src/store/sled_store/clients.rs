@@ -1,9 +1,22 @@
 //! Editing a client on the sled store: the changes are merged into the stored record, validated
 //! exactly as a new client is, sealed again under the data key and written with one audit entry
 //! (`client.update`) whose record names the client id and the fields that changed, never their
-//! old or new values.
+//! old or new values. Listing and searching clients: the search is matched here, after
+//! decryption, so that the audit entry names exactly the clients a worker was shown.
 
 use super::*;
+
+/// The most clients one search returns (`Store::search_clients`): a worker looking for one
+/// person types more of the name rather than reading a long list, and an access names few
+/// clients in the audit.
+pub const CLIENT_SEARCH_LIMIT: usize = 50;
+
+/// Whether `name` holds every word of `query`, case-insensitively (a query of no words matches
+/// every name; the search asks for at least one).
+pub fn name_matches(name: &str, query: &str) -> bool {
+    let name = name.to_lowercase();
+    query.split_whitespace().all(|word| name.contains(word.to_lowercase().as_str()))
+}
 
 /// The names of the fields that differ between two versions of a client, in form order.
 fn changed_fields(before: &Client, after: &Client) -> Vec<String> {
@@ -79,5 +92,61 @@ impl SledStore {
         self.commit(actor, "client.update", Some(label), Some(*id), Outcome::Allowed, writes)?;
         let readable = auth::allowed(actor.role(), Operation::ReadClient);
         Ok(ClientUpdated { id: *id, changed, client: readable.then_some(record) })
+    }
+
+    /// Every readable client, oldest first, and the labels of the damaged ones.
+    fn read_clients(&self, key: &DataKey) -> Result<(Vec<Client>, Vec<String>)> {
+        let tree = T::Kind(Kind::Client);
+        let mut clients = Vec::new();
+        let mut damaged = Vec::new();
+        let mut last: Option<sled::IVec> = None;
+        for item in self.tree(tree).iter() {
+            let (k, v) = item.map_err(|e| {
+                self.sled_read_err(e, || match &last {
+                    Some(last) => format!("the client records after {}", record_label(tree, last)),
+                    None => "the first client records".into(),
+                })
+            })?;
+            match self.open_record::<Client>(key, tree, &k, &v) {
+                Ok(client) => clients.push(client),
+                Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
+                    damaged.push(format!("{kind} {id}"))
+                }
+                Err(other) => return Err(other),
+            }
+            last = Some(k);
+        }
+        clients.sort_by_key(|c| c.created_ms);
+        Ok((clients, damaged))
+    }
+
+    /// [`Store::list_clients`]: audited once the list is known, naming every client returned;
+    /// nothing is returned unless the entry is written.
+    pub(super) fn list_client_records(&self, actor: &Actor) -> Result<(Vec<Client>, Vec<String>)> {
+        self.authorize(actor, Operation::ListClients, None, None)?;
+        let key = self.key()?;
+        let (clients, damaged) = self.read_clients(&key)?;
+        let shown = clients.iter().map(|c| c.id).collect();
+        self.commit_showing(actor, "client.list", None, None, shown, Outcome::Allowed, Vec::new())?;
+        Ok((clients, damaged))
+    }
+
+    /// [`Store::search_clients`]: matched after decryption, at most [`CLIENT_SEARCH_LIMIT`]
+    /// by name, audited (`client.search`) naming exactly the clients returned. The query is
+    /// part of a name, so it is never written to the audit log.
+    pub(super) fn search_client_records(&self, actor: &Actor, query: &str) -> Result<ClientSearch> {
+        let query = clean_text("query", query, SHORT_TEXT)?;
+        self.authorize(actor, Operation::ListClients, None, None)?;
+        let key = self.key()?;
+        // No words match nobody: an empty search is not a list of everyone.
+        let (mut found, damaged) =
+            if query.split_whitespace().next().is_none() { (Vec::new(), Vec::new()) } else { self.read_clients(&key)? };
+        found.retain(|c| name_matches(&c.name, &query));
+        found.sort_by_cached_key(|c| c.name.to_lowercase());
+        let more = found.len() > CLIENT_SEARCH_LIMIT;
+        found.truncate(CLIENT_SEARCH_LIMIT);
+        let shown = found.iter().map(|c| c.id).collect();
+        self.commit_showing(actor, "client.search", None, None, shown, Outcome::Allowed, Vec::new())?;
+        Ok(ClientSearch { clients: found, more, damaged })
     }
 }

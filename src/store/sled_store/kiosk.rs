@@ -446,14 +446,28 @@ impl SledStore {
         Ok(out)
     }
 
-    fn open_intake(&self, key: &DataKey, id: &RecordId, stored: &StoredSubmission) -> Result<KioskIntake> {
-        let damaged = || StoreError::Damaged { kind: "submission", id: id.to_string() };
-        let sealed = hex::decode(&stored.sealed).map_err(|_| damaged())?;
-        let plain = self.org_keypair(key)?.unseal(&sealed).map_err(|_| damaged())?;
-        let mut intake: KioskIntake = serde_json::from_slice(&plain).map_err(|_| damaged())?;
-        if intake.id != *id {
-            return Err(damaged());
-        }
+    /// Opens a submission's sealed box. The stored record passed its checksum (`stored_submission`),
+    /// so its box is the one the kiosk sent: one that does not open with the organisation's key,
+    /// does not hold an intake, or holds another submission's, was not made by this service's
+    /// kiosk ([`StoreError::Unverified`], audited as `submission.unverified` and left as it is
+    /// for review), which is not damage to the store.
+    fn open_intake(
+        &self,
+        actor: &Actor,
+        key: &DataKey,
+        id: &RecordId,
+        stored: &StoredSubmission,
+    ) -> Result<KioskIntake> {
+        let keypair = self.org_keypair(key)?;
+        let opened = hex::decode(&stored.sealed)
+            .ok()
+            .and_then(|sealed| keypair.unseal(&sealed).ok())
+            .and_then(|plain| serde_json::from_slice::<KioskIntake>(&plain).ok())
+            .filter(|intake| intake.id == *id);
+        let Some(mut intake) = opened else {
+            self.commit(actor, "submission.unverified", Some(id.to_string()), None, Outcome::Failed, Vec::new())?;
+            return Err(StoreError::Unverified { id: id.to_string() });
+        };
         if intake.schema_version < 2 {
             // A bare KioskSubmission: no bundle information.
             intake.schema_version = crate::store::kiosk::KIOSK_INTAKE_VERSION;
@@ -467,7 +481,7 @@ impl SledStore {
         let key = self.key()?;
         let stored = self.stored_submission(id)?;
         self.commit(actor, "submission.read", Some(id.to_string()), None, Outcome::Allowed, Vec::new())?;
-        self.open_intake(&key, id, &stored)
+        self.open_intake(actor, &key, id, &stored)
     }
 
     /// Turns a kiosk submission into a client (the check-in code's client, else a new one named
@@ -489,7 +503,7 @@ impl SledStore {
                 reason: format!("{} already claimed it into encounter {}", claim.by, claim.encounter),
             });
         }
-        let intake = self.open_intake(&key, id, &stored)?;
+        let intake = self.open_intake(actor, &key, id, &stored)?;
         for answer in &intake.answers {
             validate_instrument(&answer.instrument)?;
             clean_text("item id", &answer.item_id, 64)?;
@@ -821,6 +835,60 @@ mod tests {
         }
         let report = store.audit_verify(&admin, None).unwrap();
         assert_eq!(report.first_bad, None);
+    }
+
+    /// Issue 14 (unclear errors): a forged box (not sealed to the organisation's key, not an
+    /// intake, or another submission's) once made a claim say "record damaged ... restore from a
+    /// backup". It is not damage: the claim says it could not be verified, imports nothing,
+    /// audits the attempt and leaves the submission for review.
+    #[test]
+    fn a_forged_submission_is_not_imported_and_is_kept_for_review_not_called_damage() {
+        let (_dir, store, admin) = fresh();
+        let ivy = worker(&store, &admin);
+        let stranger = OrgKeyPair::generate();
+        let intake_of = |id| serde_json::to_vec(&intake(id, &["phq9.suicidal_ideation"])).unwrap();
+        let other = RecordId::random();
+        let forgeries: Vec<(RecordId, Vec<u8>)> = vec![
+            (RecordId::random(), b"not a sealed box at all".to_vec()),
+            {
+                let id = RecordId::random();
+                (id, crypto::seal_to(&stranger.public_key(), &intake_of(id)).unwrap())
+            },
+            (RecordId::random(), seal(&store, &intake(other, &[]))),
+            {
+                let key = store.kiosk_info(&kiosk()).unwrap().submission_public_key;
+                let key: [u8; 32] = hex::decode(key).unwrap().try_into().unwrap();
+                (RecordId::random(), crypto::seal_to(&key, b"{\"not\": \"an intake\"}").unwrap())
+            },
+        ];
+        for (id, sealed) in &forgeries {
+            store.submit_kiosk(&kiosk(), id, sealed, true, None).unwrap();
+            let error = store.claim_submission(&ivy, id).unwrap_err();
+            assert!(matches!(error, StoreError::Unverified { .. }), "{error:?}");
+            let text = error.to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "kiosk submission {id} could not be verified as coming from this service's kiosk"
+                )),
+                "{text}"
+            );
+            assert!(text.contains("nothing was imported") && text.contains("kept unchanged for review"), "{text}");
+            assert!(
+                !text.contains("record damaged") && !text.contains("restore from") && !text.contains("backup restore"),
+                "{text}"
+            );
+            assert_eq!(error.code(), "unverified");
+            assert!(matches!(store.open_kiosk_submission(&ivy, id), Err(StoreError::Unverified { .. })));
+        }
+        // Kept, unclaimed, in the queue; nothing imported; every attempt audited.
+        let listed = store.list_kiosk_submissions(&ivy).unwrap();
+        assert_eq!(listed.iter().filter(|s| s.claimed.is_none()).count(), forgeries.len());
+        assert!(store.open_encounters(&ivy).unwrap().is_empty(), "no encounter was made");
+        let filter = AuditFilter { action: Some("submission.unverified".into()), ..Default::default() };
+        let audited = store.audit_list(&admin, &filter).unwrap();
+        assert_eq!(audited.len(), 2 * forgeries.len());
+        assert!(audited.iter().all(|e| e.outcome == Outcome::Failed && e.user == "ivy"));
+        assert_eq!(audited[0].record, Some(forgeries[0].0.to_string()));
     }
 
     #[test]

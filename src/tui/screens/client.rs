@@ -29,7 +29,7 @@ mod tests {
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
     use crate::tui::strings::Text;
-    use crate::tui::view::test_support::{care, library, render};
+    use crate::tui::view::test_support::{care, library, render, search_for};
 
     fn typed(app: &mut crate::tui::app::App, text: &str) {
         for c in text.chars() {
@@ -94,8 +94,7 @@ mod tests {
         app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
         key(&mut app, Action::Letter('/'));
         let other = crate::tui::backend::ClientInfo { id: "c2".into(), name: "Sam Okafor".into(), ..stored() };
-        key(&mut app, Action::ClientsLoaded(Ok(vec![other, stored()])));
-        typed(&mut app, "émi");
+        search_for(&mut app, "émi", &[other, stored()]);
         assert!(key(&mut app, Action::EditClient).is_empty());
         let Screen::ClientForm(form) = &app.screen else { panic!("{:?}", app.screen) };
         let values: Vec<&str> = (0..4).map(|i| form.value(i)).collect();
@@ -152,7 +151,7 @@ mod tests {
         assert!(app.editing.is_none());
         let Screen::Search(search) = &app.screen else { panic!("{:?}", app.screen) };
         assert_eq!(search.query, "émi");
-        assert_eq!(search.matches()[search.selected].province, "ON");
+        assert_eq!(search.clients[search.selected].province, "ON");
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Client details saved.") && screen.contains(" ON  en"), "{screen}");
         // (cut at 80 columns)

@@ -117,14 +117,182 @@ mod tests {
         insta::assert_snapshot!("locked_120x40", render(&app, 120, 40));
         // Keys go to the password field, not the questionnaire.
         update(&mut app, Action::Choose(2), library(), care(), "2026-11-25");
-        update(
-            &mut app,
-            Action::LoggedIn(Ok(crate::tui::backend::Session { user: "amira".into(), role: "intake".into() })),
-            library(),
-            care(),
-            "2026-11-25",
-        );
+        let reopen = unlock(&mut app);
         assert!(app.locked.is_none());
+        // The intake (all saved) was dropped on locking and is reopened from the store.
+        assert_eq!(reopen, vec![Effect::OpenEncounter("e1".into())]);
+        update(&mut app, Action::EncounterOpened(Ok(saved_intake(&[1, 2]))), library(), care(), "2026-11-25");
+        assert!(matches!(app.screen, Screen::Questionnaire), "{:?}", app.screen);
         assert_eq!(app.intake.as_ref().map(|i| i.flow.current_item()), Some(2), "nothing was answered while locked");
+    }
+
+    fn unlock(app: &mut App) -> Vec<Effect> {
+        let session = crate::tui::backend::Session { user: "amira".into(), role: "intake".into() };
+        update(app, Action::LoggedIn(Ok(session)), library(), care(), "2026-11-25")
+    }
+
+    fn lock(app: &mut App) {
+        assert_eq!(update(app, Action::Lock, library(), care(), "2026-11-25"), vec![Effect::LockBackend]);
+        assert!(app.locked.is_some());
+    }
+
+    /// The sample intake as the store gives it back: PHQ-9 answered with `positions`.
+    fn saved_intake(positions: &[usize]) -> crate::tui::backend::EncounterState {
+        crate::tui::backend::EncounterState {
+            encounter: "e1".into(),
+            client: fixtures::client(Lang::En),
+            instruments: library().bundle("adult-core").map(|b| b.instruments.clone()).unwrap_or_default(),
+            consent: Some(true),
+            answers: positions.iter().enumerate().map(|(i, p)| ("phq9".into(), format!("q{}", i + 1), *p)).collect(),
+            completed: Default::default(),
+            risk: Default::default(),
+        }
+    }
+
+    /// Issue 14 (smaller list): the interface kept the client data in memory while locked. Locking
+    /// drops the client details that can be loaded again (the state holds no client name) and
+    /// names what reloads them on unlock.
+    #[test]
+    fn locking_drops_the_client_details_the_screens_held_and_unlocking_reloads_them() {
+        use crate::tui::backend::{Alert, AlertSource, AlertTier, HistoryData, QueueEntry};
+        let client = fixtures::client(Lang::En);
+        let name = client.name.clone();
+        let holds_client = |app: &App| {
+            let state = format!("{app:?}");
+            state.contains(&name) || state.contains("Tremblay") || state.contains("1990-04-02")
+        };
+
+        // The queue, and the client name of an alert.
+        let mut app = fixtures::signed_in(Lang::En);
+        let entry = QueueEntry {
+            encounter: "e1".into(),
+            client: client.id.clone(),
+            client_name: name.clone(),
+            kiosk: false,
+            critical: true,
+            urgent: false,
+            incomplete: false,
+            updated: "2026-11-25 09:00".into(),
+        };
+        app.screen = Screen::Home { entries: vec![entry], selected: 0 };
+        app.alert = Some(Alert {
+            tier: AlertTier::Critical,
+            source: AlertSource::Staff { reference: "e2".into(), name: Some(name.clone()) },
+            entry: "e2".into(),
+        });
+        assert!(holds_client(&app));
+        lock(&mut app);
+        assert!(!holds_client(&app), "{app:?}");
+        assert_eq!(unlock(&mut app), vec![Effect::NameAlert("e2".into()), Effect::LoadHome]);
+
+        // The search: its matches and its query (part of a name).
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::Search(Box::default());
+        crate::tui::view::test_support::search_for(&mut app, "trem", std::slice::from_ref(&client));
+        assert!(holds_client(&app));
+        lock(&mut app);
+        assert!(!holds_client(&app) && !format!("{app:?}").contains("trem"), "{app:?}");
+        assert_eq!(unlock(&mut app), vec![]);
+        assert_eq!(app.screen, Screen::Search(Box::default()), "an empty search: the query is typed again");
+
+        // A client's history, loaded again by id.
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::History(Box::new(HistoryData { client: client.clone(), encounters: vec![] }));
+        lock(&mut app);
+        assert!(!holds_client(&app), "{app:?}");
+        assert_eq!(unlock(&mut app), vec![Effect::LoadHistory(client.id.clone())]);
+
+        // An intake with everything saved: reopened from the store.
+        let mut app = fixtures::intake(Lang::En, &[1, 2]);
+        app.screen = Screen::Questionnaire;
+        lock(&mut app);
+        assert!(!holds_client(&app) && app.intake.is_none(), "{app:?}");
+        assert_eq!(unlock(&mut app), vec![Effect::OpenEncounter("e1".into())]);
+    }
+
+    /// What cannot be loaded again without losing work stays while locked (the lock screen
+    /// draws none of it): an intake whose last save is in doubt, the crisis screen (its action
+    /// is not recorded yet).
+    #[test]
+    fn locking_keeps_unsaved_work_and_draws_none_of_it() {
+        let mut app = fixtures::intake(Lang::En, &[1, 2]);
+        app.screen = Screen::Questionnaire;
+        if let Some(intake) = app.intake.as_mut() {
+            intake.save = crate::tui::app::SaveState::Saving;
+        }
+        lock(&mut app);
+        assert!(app.intake.is_some() && matches!(app.screen, Screen::Questionnaire));
+        let screen = render(&app, 80, 24);
+        assert!(!screen.contains("Émilie") && !screen.contains("Tremblay") && !screen.contains("interest"), "{screen}");
+        assert_eq!(unlock(&mut app), vec![], "nothing to reload: it was kept");
+    }
+
+    /// Every value held by a form of `app` (the screen's and the lock's).
+    fn form_values(app: &App) -> Vec<String> {
+        let mut forms = Vec::new();
+        if let Screen::Login(form) | Screen::FirstRun(form) = &app.screen {
+            forms.push(form);
+        }
+        forms.extend(app.locked.as_ref());
+        forms.iter().flat_map(|f| f.fields.iter().map(|field| field.value.as_str().to_string())).collect()
+    }
+
+    /// Issue 14 (smaller list): the password stayed in the sign-in form (and the lock form)
+    /// after it was sent. A form hands its password over and keeps no copy.
+    #[test]
+    fn no_form_keeps_a_password_once_it_is_sent() {
+        const TYPED: &str = "correct horse battery";
+        let typed = |app: &mut App, text: &str| {
+            for c in text.chars() {
+                update(app, if c == ' ' { Action::Toggle } else { Action::Input(c) }, library(), care(), "2026-11-25");
+            }
+        };
+        let mut app = App::new(Lang::En, 0);
+        update(&mut app, Action::SetupChecked(Ok(false)), library(), care(), "2026-11-25");
+        typed(&mut app, "amira");
+        update(&mut app, Action::NextField, library(), care(), "2026-11-25");
+        typed(&mut app, TYPED);
+        assert!(form_values(&app).iter().any(|v| v == TYPED), "the check sees a password in a form");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(matches!(&effects[..], [Effect::Login { password, .. }] if password.as_str() == TYPED));
+        assert_eq!(form_values(&app), ["amira", ""], "sent, and not kept");
+        unlock(&mut app);
+
+        // The lock screen's form.
+        lock(&mut app);
+        typed(&mut app, "wrong one");
+        assert!(form_values(&app).iter().any(|v| v == "wrong one"));
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(matches!(&effects[..], [Effect::Login { password, .. }] if password.as_str() == "wrong one"));
+        assert!(!form_values(&app).iter().any(|v| v.contains("wrong")), "{:?}", form_values(&app));
+
+        // First run: the password and its confirmation.
+        let mut app = App::new(Lang::En, 0);
+        update(&mut app, Action::SetupChecked(Ok(true)), library(), care(), "2026-11-25");
+        for (index, text) in ["Clinic", "ON", "en", "admin", TYPED, TYPED].iter().enumerate() {
+            if index > 0 {
+                update(&mut app, Action::NextField, library(), care(), "2026-11-25");
+            }
+            update(&mut app, Action::ClearField, library(), care(), "2026-11-25");
+            typed(&mut app, text);
+        }
+        assert_eq!(form_values(&app).iter().filter(|v| *v == TYPED).count(), 2);
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(
+            matches!(&effects[..], [Effect::Initialize { password, .. }] if password.as_str() == TYPED),
+            "{effects:?}"
+        );
+        assert!(!form_values(&app).iter().any(|v| v == TYPED), "{:?}", form_values(&app));
+    }
+
+    #[test]
+    fn a_typed_value_grows_past_any_first_buffer() {
+        let mut form =
+            crate::tui::app::Form::new(vec![crate::tui::app::Field::secret(crate::tui::strings::Text::FieldPassword)]);
+        let long: String = (0..150).map(|i| char::from(b'a' + (i % 26) as u8)).chain("é€".chars()).collect();
+        for c in long.chars() {
+            form.edit(&Action::Input(c));
+        }
+        assert_eq!(form.value(0), long);
     }
 }

@@ -1,6 +1,7 @@
 //! Find a client by name (each word of the query must appear) and start a new intake for them,
-//! or edit their details first (Ctrl-E: letters here are the query). The selected client's
-//! details (populations and access needs too) show on the last line.
+//! or edit their details first (Ctrl-E: letters here are the query). The owner matches the query
+//! and returns only the matches, so nobody is listed before a word is typed. The selected
+//! client's details (populations and access needs too) show on the last line.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -22,12 +23,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
     let prompt = format!("{} ", Text::SearchPrompt.get(app.lang));
     let mut lines =
         vec![Line::from(vec![Span::raw(prompt.clone()), Span::styled(clean(&search.query), view.theme.input)])];
-    let found = search.matches();
-    if found.is_empty() {
-        lines.push(Line::styled(Text::NoClientFound.get(app.lang), view.theme.muted));
+    let found = &search.clients;
+    let hint = if search.query.split_whitespace().next().is_none() {
+        Some(Text::SearchHint)
+    } else if found.is_empty() {
+        Some(Text::NoClientFound)
+    } else {
+        search.more.then_some(Text::SearchMore)
+    };
+    // The prompt, the hint, the list, a blank line, and the selected client's details last.
+    let rows =
+        usize::from(inner.height.saturating_sub(3)).saturating_sub(usize::from(hint.is_some() && !found.is_empty()));
+    if let Some(hint) = hint {
+        lines.push(Line::styled(hint.get(app.lang), view.theme.muted));
     }
-    // The prompt, the list, a blank line, and the selected client's details on the last line.
-    for (index, client) in found.iter().enumerate().take(usize::from(inner.height.saturating_sub(3))) {
+    for (index, client) in found.iter().enumerate().take(rows) {
         let line = Line::raw(format!(
             "{:<32} {:<11} {:<3} {}",
             clean(&client.name),
@@ -55,7 +65,7 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::backend::ClientInfo;
-    use crate::tui::view::test_support::{care, library, render};
+    use crate::tui::view::test_support::{care, library, render, search_for};
 
     fn client(name: &str, birth: &str) -> ClientInfo {
         ClientInfo {
@@ -69,27 +79,52 @@ mod tests {
     }
 
     #[test]
-    fn search_filters_by_every_word_and_starts_an_intake() {
+    fn search_asks_the_owner_for_every_word_and_starts_an_intake() {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
-        assert_eq!(update(&mut app, Action::Letter('/'), library(), care(), "2026-11-25"), vec![Effect::LoadClients]);
+        // Nobody is listed, and nothing asked of the owner, before a word is typed.
+        assert_eq!(update(&mut app, Action::Letter('/'), library(), care(), "2026-11-25"), vec![]);
+        insta::assert_snapshot!("search_empty_80x24", render(&app, 80, 24));
+        let typed = update(&mut app, Action::Input('s'), library(), care(), "2026-11-25");
+        assert_eq!(typed, vec![Effect::SearchClients("s".into())], "each change of the query is a search");
+        assert_eq!(update(&mut app, Action::DeleteChar, library(), care(), "2026-11-25"), vec![]);
         let clients = vec![
             client("Sam Okafor", "1970-01-15"),
             client("Samira Haddad", "1988-06-30"),
             client("Émilie Tremblay", "1990-04-02"),
         ];
-        update(&mut app, Action::ClientsLoaded(Ok(clients)), library(), care(), "2026-11-25");
-        insta::assert_snapshot!("search_all_80x24", render(&app, 80, 24));
-        for c in "sam ha".chars() {
-            let action = if c == ' ' { Action::Toggle } else { Action::Input(c) };
-            update(&mut app, action, library(), care(), "2026-11-25");
-        }
+        search_for(&mut app, "sam", &clients);
+        insta::assert_snapshot!("search_sam_80x24", render(&app, 80, 24));
+        search_for(&mut app, " ha", &clients);
         let screen = render(&app, 120, 40);
         assert!(screen.contains("Samira Haddad") && !screen.contains("Sam Okafor"), "{screen}");
         insta::assert_snapshot!("search_filtered_120x40_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 40));
         insta::assert_snapshot!("search_filtered_80x24_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
+        // A late answer to an older query changes nothing.
+        let late = crate::tui::backend::ClientMatches { clients: clients.clone(), more: false };
+        update(
+            &mut app,
+            Action::ClientsFound { query: "sam".into(), found: Ok(late) },
+            library(),
+            care(),
+            "2026-11-25",
+        );
+        let Screen::Search(search) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!(search.clients.len(), 1);
         update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(&effects[..], [Effect::StartEncounter { client, .. }] if client.name == "Samira Haddad"));
+    }
+
+    #[test]
+    fn more_matches_than_the_owner_returns_ask_for_more_of_the_name() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Search(Box::default());
+        let many: Vec<ClientInfo> = (0..60).map(|i| client(&format!("Alex Number{i:02}"), "1990-01-01")).collect();
+        search_for(&mut app, "alex", &many);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("More clients match than are shown"), "{screen}");
+        let fr = render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24);
+        assert!(fr.contains("D'autres personnes correspondent"), "{fr}");
     }
 }
