@@ -533,9 +533,11 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
     assert!(!checked.contains(ADMIN_PW));
     tui.step(BACK, &["Administration: users and roles"]);
 
-    tui.step("e", &["Export every record", "Format (jsonl, csv or fhir)"]);
+    tui.step("e", &["Export every record", "Format (jsonl, csv or fhir)", "Reason for this export"]);
     tui.send(TAB);
     tui.send("all.jsonl");
+    tui.step(ENTER, &["an identifiable export needs a reason"]);
+    tui.send("yearly archive");
     tui.step(ENTER, &["Exported 0 encounters to", "all.jsonl"]);
     let export = std::fs::read_to_string(env.cwd.join("all.jsonl")).expect("the export file");
     assert!(export.lines().count() >= 1, "the export has its header line");

@@ -831,8 +831,14 @@ fn audit(action: AuditAction) -> Outcome {
             let human = entries
                 .iter()
                 .map(|e| {
+                    // An export's reason, opened by the owner from its sealed form.
+                    let reason = e
+                        .reason
+                        .as_deref()
+                        .map(|r| format!(" reason: {}", terminal_text(r, false)))
+                        .unwrap_or_default();
                     format!(
-                        "{:>6} {} {:<12} {:<9} {:<24} {:<22} {:<8} {}",
+                        "{:>6} {} {:<12} {:<9} {:<24} {:<22} {:<8} {}{reason}",
                         e.seq,
                         format_time(e.time_ms),
                         terminal_text(&e.user, false),

@@ -926,11 +926,11 @@ fn handle(
             let library = crate::instrument::Library::shipped();
             Reply::ServiceReport(Box::new(store.service_report(&actor, &library, period).map_err(wire)?))
         }
-        Request::ExportClients { after, limit } => {
-            Reply::ExportClients(store.export_clients(&actor, after, limit).map_err(wire)?)
+        Request::ExportClients { after, limit, reason } => {
+            Reply::ExportClients(store.export_clients(&actor, after, limit, reason.as_deref()).map_err(wire)?)
         }
-        Request::ExportEncounters { after, limit, contents } => Reply::ExportEncounters(Box::new(
-            store.export_encounters_with(&actor, after, limit, contents).map_err(wire)?,
+        Request::ExportEncounters { after, limit, contents, reason } => Reply::ExportEncounters(Box::new(
+            store.export_encounters_with(&actor, after, limit, contents, reason.as_deref()).map_err(wire)?,
         )),
         Request::ImportRecords { records } => Reply::Imported(store.import_records(&actor, &records).map_err(wire)?),
         Request::Ping

@@ -469,12 +469,12 @@ impl SledStore {
         outcome: Outcome,
         writes: Vec<Write>,
     ) -> Result<()> {
-        self.commit_showing(actor, action, record, client, Vec::new(), outcome, writes)
+        self.commit_showing(actor, action, record, client, Vec::new(), None, outcome, writes)
     }
 
     /// [`commit`](Self::commit) for an access that showed or moved several clients' data (a
     /// queue, an export page, an import batch): the entry names each of them, so "who accessed
-    /// this client" finds it.
+    /// this client" finds it. `reason` (an export's) is sealed under the data key into the entry.
     #[allow(clippy::too_many_arguments)]
     fn commit_showing(
         &self,
@@ -483,9 +483,14 @@ impl SledStore {
         record: Option<String>,
         client: Option<RecordId>,
         clients: Vec<RecordId>,
+        reason: Option<&str>,
         outcome: Outcome,
         mut writes: Vec<Write>,
     ) -> Result<()> {
+        let key = match reason {
+            Some(_) => Some(self.key()?),
+            None => None,
+        };
         {
             let mut head = self.lock_head();
             // A commit of at most one record is written key by key, without a sled transaction
@@ -505,12 +510,18 @@ impl SledStore {
                 record,
                 client,
                 clients,
+                reason_sealed: None,
+                reason: None,
                 outcome,
                 prev_hash: head.hash.clone(),
                 hash: String::new(),
             };
-            entry.hash = entry.compute_hash();
             let audit_key = entry.seq.to_be_bytes();
+            if let (Some(reason), Some(key)) = (reason, &key) {
+                let aad = aad(T::Kind(Kind::Audit), &audit_key, "reason");
+                entry.reason_sealed = Some(hex::encode(key.seal(&aad, reason.as_bytes())));
+            }
+            entry.hash = entry.compute_hash();
             let new_head = AuditHead { count: head.count + 1, hash: entry.hash.clone() };
             let audit_entry = Write {
                 tree: T::Kind(Kind::Audit),
@@ -919,12 +930,16 @@ impl SledStore {
         self.authorize(actor, Operation::ReadAudit, None, None)?;
         self.commit(actor, "audit.list", None, None, Outcome::Allowed, Vec::new())?;
         let tree = T::Kind(Kind::Audit);
+        let key = self.key().ok();
         let mut out = Vec::new();
         let mut damaged = Vec::new();
         for item in self.tree(tree).iter() {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
             match Self::decode_plain::<AuditEntry>(tree, &k, "record", &v) {
-                Ok(entry) if filter.matches(&entry) => out.push(entry),
+                Ok(mut entry) if filter.matches(&entry) => {
+                    entry.reason = Self::open_reason(key.as_ref(), &k, entry.reason_sealed.as_deref());
+                    out.push(entry)
+                }
                 Ok(_) => {}
                 Err(StoreError::Damaged { .. } | StoreError::NewerSchema { .. }) => {
                     let seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
@@ -939,6 +954,19 @@ impl SledStore {
             out.drain(..out.len() - limit);
         }
         Ok((out, damaged))
+    }
+}
+
+impl SledStore {
+    /// An entry's sealed reason, opened: `None` without one; a note when it cannot be opened
+    /// (the store locked, or the entry damaged), so a listing still says that one was given.
+    fn open_reason(key: Option<&DataKey>, entry_key: &[u8], sealed: Option<&str>) -> Option<String> {
+        let sealed = sealed?;
+        let opened = key.zip(hex::decode(sealed).ok()).and_then(|(key, bytes)| {
+            let aad = aad(T::Kind(Kind::Audit), entry_key, "reason");
+            key.open(&aad, &bytes).ok().and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+        });
+        Some(opened.unwrap_or_else(|| "(sealed; cannot be opened)".into()))
     }
 }
 
@@ -1673,7 +1701,7 @@ impl Store for SledStore {
         // Audited once the queue is known, naming every client it shows; nothing is returned
         // unless the entry is written.
         let shown = distinct(open.iter().map(|o| o.encounter.client_id));
-        self.commit_showing(actor, "encounter.list_open", None, None, shown, Outcome::Allowed, Vec::new())?;
+        self.commit_showing(actor, "encounter.list_open", None, None, shown, None, Outcome::Allowed, Vec::new())?;
         Ok(open)
     }
 

@@ -482,6 +482,18 @@ pub enum ExportFormat {
     Fhir,
 }
 
+/// What the export task asks for beyond its format and path, as the form gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExportChoice {
+    /// CSV only: pseudonyms and shifted dates.
+    pub deidentify: bool,
+    /// Why the export is made: required unless de-identified; kept, sealed, in the audit log.
+    pub reason: String,
+    /// The age public keys (`age1...`) to encrypt to, as typed (spaces or commas between them);
+    /// empty: not encrypted.
+    pub recipients: String,
+}
+
 /// An export written by this process from the owner's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportInfo {
@@ -489,6 +501,8 @@ pub struct ExportInfo {
     pub encounters: u64,
     /// Unreadable records left out.
     pub damaged: Vec<String>,
+    /// The age public keys it is encrypted to (0: not encrypted).
+    pub encrypted_to: usize,
 }
 
 pub trait Backend {
@@ -558,7 +572,7 @@ pub trait Backend {
         &mut self,
         format: ExportFormat,
         path: &std::path::Path,
-        deidentify: bool,
+        choice: &ExportChoice,
         progress: &mut dyn FnMut(u64),
     ) -> BackendResult<ExportInfo>;
     /// Sets the kiosk exit PIN (6 to 12 digits), as `triage kiosk-pin`. Admin only.

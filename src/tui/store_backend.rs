@@ -9,8 +9,8 @@ use secrecy::SecretString;
 
 use super::backend::{
     Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
-    ClientInfo, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice, OrgInfo,
-    OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    ClientInfo, EncounterState, ErrorKind, ExportChoice, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice,
+    OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use super::intake::{RiskChange, RiskRecord};
 use crate::auth::{Role, detect_origin};
@@ -541,7 +541,11 @@ impl Backend for StoreBackend {
                     role: e.role,
                     origin: e.origin,
                     action: e.action,
-                    record: e.record.unwrap_or_default(),
+                    // An export's reason follows what it showed (the filter finds it too).
+                    record: match e.reason {
+                        Some(reason) => format!("{} · {reason}", e.record.unwrap_or_default()),
+                        None => e.record.unwrap_or_default(),
+                    },
                     outcome: format!("{:?}", e.outcome).to_lowercase(),
                 })
                 .collect()),
@@ -641,26 +645,32 @@ impl Backend for StoreBackend {
         &mut self,
         format: ExportFormat,
         path: &Path,
-        deidentify: bool,
+        choice: &ExportChoice,
         progress: &mut dyn FnMut(u64),
     ) -> BackendResult<ExportInfo> {
-        use crate::cli::export_cmd::{ExportProgress, Format, write_export};
+        use crate::cli::export_cmd::{ExportOptions, ExportProgress, Format, write_export};
         let format = match format {
             ExportFormat::Jsonl => Format::Jsonl,
             ExportFormat::Csv => Format::Csv,
             ExportFormat::Fhir => Format::Fhir,
         };
+        let recipients = crate::export::recipients::from_line(&choice.recipients)
+            .and_then(crate::export::recipients::checked)
+            .map_err(|why| BackendError::new(ErrorKind::Invalid, why).with_detail("recipients"))?;
+        let reason = Some(choice.reason.trim().to_string()).filter(|r| !r.is_empty());
+        let encrypted_to = recipients.len();
+        let options = ExportOptions { deidentify: choice.deidentify, reason, recipients };
         // The same writer as `triage export`; its count goes to the screen, not to stderr (this
         // interface owns the terminal).
         let (encounters, damaged) =
-            write_export(&mut self.client, format, path, deidentify, ExportProgress::Tell(progress)).map_err(
+            write_export(&mut self.client, format, path, &options, ExportProgress::Tell(progress)).map_err(
                 |failure| {
                     let error = BackendError::from_owner(failure.code, &failure.message);
                     // A local write failure names the file it could not write.
                     if error.kind == ErrorKind::Storage { error.with_detail(path.display().to_string()) } else { error }
                 },
             )?;
-        Ok(ExportInfo { path: path.display().to_string(), encounters, damaged })
+        Ok(ExportInfo { path: path.display().to_string(), encounters, damaged, encrypted_to })
     }
 
     fn notices(&mut self) -> Vec<Notice> {

@@ -346,7 +346,12 @@ strings! {
     AdminBackupDamaged => "BACKUP DAMAGED:", "SAUVEGARDE ENDOMMAGÉE :";
     AdminBackupCounts => "{entries} entries, {records} encrypted records opened, {audit} audit entries checked", "{entries} entrées, {records} dossiers chiffrés ouverts, {audit} entrées d'audit vérifiées";
     AdminExportTitle => "Export every record (admin only, audited)", "Exporter tous les dossiers (administration seulement, consigné)";
-    AdminExportIntro => "Every record, decrypted, to a new file (a new directory for CSV) that only your account can read. The owner audits it. Same as `triage export`.", "Tous les dossiers, déchiffrés, dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne. Comme `triage export`.";
+    AdminExportIntro => "Every record, decrypted (or encrypted with age to the keys given), to a new file (a new directory for CSV) that only your account can read. The owner audits it with your reason. Same as `triage export`.", "Tous les dossiers, déchiffrés (ou chiffrés avec age pour les clés indiquées), dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne avec votre motif. Comme `triage export`.";
+    AdminFieldReason => "Reason for this export (required unless de-identified)", "Motif de cet export (obligatoire sauf dépersonnalisé)";
+    AdminFieldRecipients => "Encrypt to age public keys (age1…, optional)", "Chiffrer pour des clés publiques age (age1…, facultatif)";
+    AdminReasonRequired => "say why: an identifiable export needs a reason (kept in the audit log)", "indiquez pourquoi : un export identifiable exige un motif (consigné au journal)";
+    AdminBadRecipient => "not an age public key: each starts with age1, spaces between keys", "pas une clé publique age : chacune commence par age1, espaces entre les clés";
+    AdminExportedEncrypted => "Encrypted with age to {n} public key(s): only their secret keys open it.", "Chiffré avec age pour {n} clé(s) publique(s) : seules leurs clés secrètes l'ouvrent.";
     AdminFieldFormat => "Format (jsonl, csv or fhir)", "Format (jsonl, csv ou fhir)";
     AdminFieldExportPath => "Write to (a new path)", "Écrire dans (un nouveau chemin)";
     AdminFieldOptions => "Options", "Options";

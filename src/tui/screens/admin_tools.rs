@@ -162,6 +162,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
             Outcome::Export(export) => {
                 let said = fill(Text::AdminExported, lang, &[("n", export.encounters.to_string())]);
                 lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
+                if export.encrypted_to > 0 {
+                    let sealed = fill(Text::AdminExportedEncrypted, lang, &[("n", export.encrypted_to.to_string())]);
+                    lines.push(Line::styled(sealed, theme.ok));
+                }
                 lines.extend(left_out(&export.damaged, app, theme));
             }
             Outcome::KioskPinSet => lines.push(Line::styled(Text::AdminPinSet.get(lang), theme.ok)),
@@ -485,11 +489,16 @@ mod tests {
             path: "/srv/export/all.jsonl".into(),
             encounters: 812,
             damaged: vec!["encounter 3f2a".into()],
+            encrypted_to: 2,
         };
         // While it runs, the count of encounters written so far.
         let mut running = task('e', None);
         act(&mut running, Action::NextField);
         for c in "all.jsonl".chars() {
+            act(&mut running, Action::Input(c));
+        }
+        act(&mut running, Action::NextField);
+        for c in "transfer to the regional service".chars() {
             act(&mut running, Action::Input(c));
         }
         act(&mut running, Action::Submit);
@@ -500,6 +509,7 @@ mod tests {
         let screen = render(&task('e', Some(Ok(Outcome::Export(export)))), 80, 24);
         assert!(screen.contains("Exported 812 encounters to /srv/export/all.jsonl"), "{screen}");
         assert!(screen.contains("Unreadable records left out: encounter 3f2a"));
+        assert!(screen.contains("Encrypted with age to 2 public key(s)"), "{screen}");
         let pin = task('p', None);
         assert!(render(&pin, 80, 24).contains("New kiosk exit PIN"));
         both("admin_kiosk_pin_form", &pin);
