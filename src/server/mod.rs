@@ -388,6 +388,10 @@ pub enum Reply {
     LoggedIn {
         user: String,
         role: Role,
+        /// An administrator set this account's password (who, when): the session may only
+        /// choose a new one (`SetPassword` for itself) until it does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_reset: Option<crate::store::PasswordReset>,
     },
     Organisation(Organisation),
     Account(AccountSummary),

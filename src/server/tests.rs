@@ -274,6 +274,8 @@ fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names
         .unwrap();
     assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("session_ended"));
     ivy.login("ivy", &pw("a new password for ivy"), "test").unwrap();
+    assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("password_change_required"));
+    ivy.change_own_password(&pw("a password only ivy knows")).unwrap();
     assert!(ivy.request(Request::ListClients).is_ok(), "the new password opens a new session");
 
     // 3. A password typed into the user-name field: never in the audit log, twice the same mark.
@@ -556,4 +558,69 @@ fn an_identifiable_export_page_needs_a_reason_which_the_audit_keeps_sealed() {
             assert!(!bytes.windows(8).any(|w| w == b"regional"), "the reason is in clear in {}", path.display());
         }
     }
+}
+
+/// Issue 14, item 6: a password an administrator sets for a staff account opens a session that
+/// may only choose a new password (every other request refused with `password_change_required`,
+/// and audited), told at sign-in who set it and when; the user's own choice, which may not be
+/// the administrator's, ends that and the session goes on. A kiosk account is not held.
+#[test]
+fn a_password_an_admin_set_must_be_replaced_before_anything_else() {
+    let (dir, handle, thread, mut admin) = initialised_owner();
+    for (name, role) in [("ivy", crate::auth::Role::Intake), ("kiosk1", crate::auth::Role::Kiosk)] {
+        let account = crate::store::NewAccount { username: name.into(), display_name: name.into(), role };
+        let password = Password::from(format!("{name} password long enough").as_str());
+        admin.request(Request::AddUser { account, password }).unwrap();
+    }
+    let set_by_admin = "a password the admin chose";
+    for user in ["ivy", "kiosk1"] {
+        admin.request(Request::SetPassword { user: user.into(), password: Password::from(set_by_admin) }).unwrap();
+    }
+    let Reply::Accounts(accounts) = admin.request(Request::ListUsers).unwrap() else { panic!() };
+    let pending = |name: &str| accounts.iter().find(|a| a.username == name).and_then(|a| a.password_reset.clone());
+    assert_eq!(pending("ivy").map(|r| r.by), Some("admin".into()));
+    assert_eq!(pending("kiosk1"), None, "a kiosk account has no user to choose one");
+
+    let mut ivy = Client::connect(dir.path(), no_autostart()).unwrap();
+    let Reply::LoggedIn { password_reset, .. } = ivy.login("ivy", &pw(set_by_admin), "test").unwrap() else { panic!() };
+    let reset = password_reset.expect("the sign-in says the password was set by an administrator");
+    assert_eq!(reset.by, "admin");
+    assert_eq!(reset.date(), crate::store::format_time(crate::store::now_ms()).chars().take(10).collect::<String>());
+    for request in [
+        Request::ListClients,
+        Request::Subscribe,
+        Request::Organisation,
+        Request::SetPassword { user: "kiosk1".into(), password: Password::from("someone else's password") },
+    ] {
+        let refused = ivy.request(request).unwrap_err();
+        assert_eq!(refused.code(), Some("password_change_required"));
+        assert!(refused.to_string().contains("set by admin on"), "{refused}");
+    }
+    // The administrator's own password will not do; another one does, and the session goes on.
+    let same = ivy.change_own_password(&pw(set_by_admin)).unwrap_err();
+    assert_eq!(same.code(), Some("invalid"));
+    ivy.change_own_password(&pw("ivy's very own new password")).unwrap();
+    assert!(ivy.request(Request::ListClients).is_ok(), "the same session goes on with the new password");
+    let mut again = Client::connect(dir.path(), no_autostart()).unwrap();
+    let Reply::LoggedIn { password_reset, .. } = again.login("ivy", &pw("ivy's very own new password"), "t").unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(password_reset, None);
+    assert_eq!(again.login("ivy", &pw(set_by_admin), "t").unwrap_err().code(), Some("bad_credentials"));
+    let mut kiosk = Client::connect(dir.path(), no_autostart()).unwrap();
+    let Reply::LoggedIn { password_reset, .. } = kiosk.login("kiosk1", &pw(set_by_admin), "t").unwrap() else {
+        panic!()
+    };
+    assert_eq!(password_reset, None);
+
+    let filter = crate::store::AuditFilter::default();
+    let Reply::Audit(entries) = admin.request(Request::AuditList { filter }).unwrap() else { panic!() };
+    let seen = |user: &str, action: &str| entries.iter().filter(|e| e.user == user && e.action == action).count();
+    assert_eq!(seen("admin", "account.password_reset"), 2);
+    assert_eq!(seen("ivy", "login.password_change_required"), 1);
+    assert_eq!(seen("ivy", "denied.password_change_required"), 4);
+    assert_eq!(seen("ivy", "account.password_changed"), 1);
+    handle.stop();
+    thread.join().unwrap().unwrap();
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::Transactional;
 
+use super::PasswordReset;
 use super::audit::{self, AuditEntry, AuditFilter, AuditHead, Outcome, VerifyReport};
 use super::crypto::{self, DataKey, KdfParams, Keyslot, OrgKeyPair, RecoveryKey, SlotKdf};
 use super::error::{Result, StoreError};
@@ -102,6 +103,10 @@ pub(crate) struct AccountRecord {
     pub failed_logins: u32,
     pub last_failure_ms: i64,
     pub created_ms: i64,
+    /// Set when an administrator sets the password of a staff account, cleared when the
+    /// account's user chooses their own (absent from accounts written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reset: Option<PasswordReset>,
 }
 
 /// Stored kiosk submission: the sealed box plus when it arrived.
@@ -701,6 +706,7 @@ impl SledStore {
             failed_logins: 0,
             last_failure_ms: 0,
             created_ms: now_ms(),
+            password_reset: None,
         })
     }
 
@@ -1183,7 +1189,8 @@ impl Store for SledStore {
             account.failed_logins = 0;
             writes = Self::account_writes(&account);
         }
-        let mut action = "login";
+        // A password an administrator set opens a session that may only choose a new one.
+        let mut action = if account.password_reset.is_some() { "login.password_change_required" } else { "login" };
         if let Some(slot) = &account.keyslot {
             let key = {
                 let _turn = self.login_gate.turn();
@@ -1193,7 +1200,9 @@ impl Store for SledStore {
             let mut guard = self.data_key.write().unwrap_or_else(|p| p.into_inner());
             if guard.is_none() {
                 *guard = Some(key);
-                action = "login.unlock";
+                if account.password_reset.is_none() {
+                    action = "login.unlock";
+                }
             }
         }
         self.commit(&actor, action, None, None, Outcome::Allowed, writes)?;
@@ -1234,6 +1243,8 @@ impl Store for SledStore {
         account.keyslot = fresh.keyslot;
         account.status = AccountStatus::Active;
         account.failed_logins = 0;
+        // The recovery key is the break-glass key: whoever holds it chose this password.
+        account.password_reset = None;
         let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
         self.commit(
             &actor,
@@ -1340,10 +1351,25 @@ impl Store for SledStore {
     }
 
     fn set_password(&self, actor: &Actor, username: &str, new_password: &SecretString) -> Result<()> {
-        let operation = if username == actor.user() { Operation::ChangeOwnPassword } else { Operation::ManageAccounts };
+        let own = username == actor.user();
+        let operation = if own { Operation::ChangeOwnPassword } else { Operation::ManageAccounts };
         self.authorize(actor, operation, Some(username.to_string()), None)?;
         let mut account =
             self.account_by_name(username)?.ok_or(StoreError::NoAccount { user: username.to_string() })?;
+        if own && account.password_reset.is_some() {
+            // The administrator knows the password they set: the new one must be another.
+            let same = {
+                let _turn = self.login_gate.turn();
+                auth::verify_password(new_password.expose_secret().as_bytes(), &account.password_hash)
+                    .map_err(|_| StoreError::Damaged { kind: "account", id: account.id.to_string() })?
+            };
+            if same {
+                return Err(StoreError::Invalid {
+                    field: "password",
+                    reason: "choose a password other than the one the administrator set".into(),
+                });
+            }
+        }
         let key = if account.role.holds_keyslot() { Some(self.key()?) } else { None };
         let fresh = self.new_account_record(
             &NewAccount {
@@ -1360,14 +1386,12 @@ impl Store for SledStore {
         if account.status == AccountStatus::LockedOut {
             account.status = AccountStatus::Active;
         }
-        self.commit(
-            actor,
-            "account.password",
-            Some(account.id.to_string()),
-            None,
-            Outcome::Allowed,
-            Self::account_writes(&account),
-        )
+        // Set by someone else (an administrator) for a staff account, the password must be
+        // replaced by its user before the account can do anything else; their own choice ends that.
+        account.password_reset = (!own && account.role.holds_keyslot())
+            .then(|| PasswordReset { by: actor.user().to_string(), at_ms: now_ms() });
+        let action = if own { "account.password_changed" } else { "account.password_reset" };
+        self.commit(actor, action, Some(account.id.to_string()), None, Outcome::Allowed, Self::account_writes(&account))
     }
 
     fn create_client(&self, actor: &Actor, client: &NewClient) -> Result<RecordId> {

@@ -716,7 +716,10 @@ mod tests {
 
     fn admin() -> App {
         let mut app = crate::tui::demo::signed_in(Lang::En);
-        act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        act(
+            &mut app,
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+        );
         app
     }
 
@@ -1180,7 +1183,10 @@ mod tests {
     fn an_administrators_session_locks_after_the_organisations_delay() {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         app.org = None;
-        let effects = act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        let effects = act(
+            &mut app,
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+        );
         assert!(effects.contains(&Effect::LoadOrganisation), "{effects:?}");
         let mut org = crate::tui::demo::signed_in(Lang::En).org.expect("sample organisation");
         org.idle_lock_minutes = 3;

@@ -21,6 +21,8 @@ pub enum ErrorKind {
     LockedOut,
     AccountDisabled,
     SessionEnded,
+    /// An administrator set this account's password: a new one must be chosen first.
+    PasswordChangeRequired,
     NotLoggedIn,
     StoreLocked,
     Denied,
@@ -67,6 +69,7 @@ impl ErrorKind {
         ErrorKind::LockedOut,
         ErrorKind::AccountDisabled,
         ErrorKind::SessionEnded,
+        ErrorKind::PasswordChangeRequired,
         ErrorKind::NotLoggedIn,
         ErrorKind::StoreLocked,
         ErrorKind::Denied,
@@ -103,6 +106,7 @@ impl ErrorKind {
             "locked_out" => ErrorKind::LockedOut,
             "disabled" => ErrorKind::AccountDisabled,
             "session_ended" => ErrorKind::SessionEnded,
+            "password_change_required" => ErrorKind::PasswordChangeRequired,
             "not_logged_in" => ErrorKind::NotLoggedIn,
             "locked" => ErrorKind::StoreLocked,
             "denied" => ErrorKind::Denied,
@@ -133,6 +137,7 @@ impl ErrorKind {
             ErrorKind::LockedOut => Text::ErrLockedOut,
             ErrorKind::AccountDisabled => Text::ErrAccountDisabled,
             ErrorKind::SessionEnded => Text::ErrSessionEnded,
+            ErrorKind::PasswordChangeRequired => Text::ErrPasswordChangeRequired,
             ErrorKind::NotLoggedIn => Text::ErrNotLoggedIn,
             ErrorKind::StoreLocked => Text::ErrStoreLocked,
             ErrorKind::Denied => Text::ErrDenied,
@@ -258,6 +263,16 @@ impl From<crate::server::client::ClientError> for BackendError {
 pub struct Session {
     pub user: String,
     pub role: String,
+    /// An administrator set this account's password: the interface asks for a new one before
+    /// anything else (the owner refuses everything else until then).
+    pub password_reset: Option<ResetNotice>,
+}
+
+/// Who set the account's password, and the day (`YYYY-MM-DD`), as the account's user is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetNotice {
+    pub by: String,
+    pub date: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -511,6 +526,9 @@ pub trait Backend {
     /// Creates the organisation and first admin; returns the recovery key, to be shown once.
     fn initialize(&mut self, setup: &Setup, password: &str) -> BackendResult<String>;
     fn login(&mut self, user: &str, password: &str) -> BackendResult<Session>;
+    /// Sets a new password for the signed-in account (the way on after an administrator's
+    /// reset); the session goes on with it.
+    fn change_own_password(&mut self, password: &str) -> BackendResult<()>;
     fn organisation(&mut self) -> BackendResult<OrgInfo>;
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
     fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
@@ -610,6 +628,7 @@ mod tests {
             StoreError::LockedOut { user: "a".into() },
             StoreError::Disabled { user: "a".into() },
             StoreError::SessionEnded { user: "a".into() },
+            StoreError::PasswordChangeRequired { user: "a".into(), by: "root".into(), on: "2026-11-25".into() },
             StoreError::AlreadyInitialised { path: path.clone() },
             StoreError::NotInitialised { path: path.clone() },
             StoreError::Foreign { path: path.clone() },
@@ -638,6 +657,7 @@ mod tests {
                 | StoreError::LockedOut { .. }
                 | StoreError::Disabled { .. }
                 | StoreError::SessionEnded { .. }
+                | StoreError::PasswordChangeRequired { .. }
                 | StoreError::AlreadyInitialised { .. }
                 | StoreError::NotInitialised { .. }
                 | StoreError::Foreign { .. }

@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use super::backend::{
     Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
     ClientInfo, EncounterState, ErrorKind, ExportChoice, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice,
-    OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    OrgInfo, OwnerInfo, PastEncounter, QueueEntry, ResetNotice, SavedAnswer, Session, Setup, UserRow,
 };
 use super::intake::{RiskChange, RiskRecord};
 use crate::auth::{Role, detect_origin};
@@ -32,6 +32,8 @@ pub struct StoreBackend {
     /// Pushed events arrive on a second connection, read by a thread, so a request never has
     /// to wait behind an event or the other way round.
     notices: Option<std::sync::mpsc::Receiver<Notice>>,
+    /// The account signed in as (for the listener started after a password change).
+    user: Option<String>,
 }
 
 /// Listens for pushed events on its own connection until the receiver is dropped.
@@ -165,11 +167,21 @@ impl StoreBackend {
     pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
         let client = Client::connect(dir, ConnectOptions::default()).map_err(|e| e.to_string())?;
-        Ok(StoreBackend { client, dir: dir.to_path_buf(), notices: None })
+        Ok(StoreBackend { client, dir: dir.to_path_buf(), notices: None, user: None })
     }
 
     fn request(&mut self, request: Request) -> BackendResult<Reply> {
         self.client.request(request).map_err(message)
+    }
+
+    /// Starts the thread that hears pushed events on its own connection, once.
+    fn listen_as(&mut self, user: &str, password: SecretString, origin: String) {
+        if self.notices.is_none() {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let (dir, name) = (self.dir.clone(), user.to_string());
+            std::thread::spawn(move || listen(dir, name, password, origin, sender));
+            self.notices = Some(receiver);
+        }
     }
 }
 
@@ -199,17 +211,27 @@ impl Backend for StoreBackend {
         let secret = SecretString::from(password.to_string());
         let origin = detect_origin();
         match self.client.login(user, &secret, &origin).map_err(message)? {
-            Reply::LoggedIn { user, role } => {
-                if self.notices.is_none() {
-                    let (sender, receiver) = std::sync::mpsc::channel();
-                    let (dir, name) = (self.dir.clone(), user.clone());
-                    std::thread::spawn(move || listen(dir, name, secret, origin, sender));
-                    self.notices = Some(receiver);
+            Reply::LoggedIn { user, role, password_reset } => {
+                self.user = Some(user.clone());
+                // Until a new password is chosen, the owner refuses the listener's subscription
+                // (and the old password would stop working for it): it starts after the change.
+                if password_reset.is_none() {
+                    self.listen_as(&user, secret, origin);
                 }
-                Ok(Session { user, role: role.name().to_string() })
+                let password_reset = password_reset.map(|reset| ResetNotice { date: reset.date(), by: reset.by });
+                Ok(Session { user, role: role.name().to_string(), password_reset })
             }
             other => Err(unexpected(&other)),
         }
+    }
+
+    fn change_own_password(&mut self, password: &str) -> BackendResult<()> {
+        let secret = SecretString::from(password.to_string());
+        self.client.change_own_password(&secret).map_err(message)?;
+        if let Some(user) = self.user.clone() {
+            self.listen_as(&user, secret, detect_origin());
+        }
+        Ok(())
     }
 
     fn organisation(&mut self) -> BackendResult<OrgInfo> {

@@ -54,6 +54,7 @@ strings! {
     ErrThrottled => "too many failed sign-ins: wait before trying again", "trop de connexions échouées : attendez avant de réessayer";
     ErrLockedOut => "this account is locked after repeated failed sign-ins: an administrator must reset its password", "ce compte est verrouillé après des connexions échouées répétées : un administrateur ou une administratrice doit réinitialiser son mot de passe";
     ErrAccountDisabled => "this account is disabled: an administrator can enable it", "ce compte est désactivé : un administrateur ou une administratrice peut le réactiver";
+    ErrPasswordChangeRequired => "an administrator set your password: choose a new one before anything else", "votre mot de passe a été fixé par l'administration : choisissez-en un nouveau avant toute autre chose";
     ErrSessionEnded => "your session has ended (the account was disabled, or its password or role changed): sign in again", "votre session a pris fin (le compte a été désactivé, ou son mot de passe ou son rôle a changé) : reconnectez-vous";
     ErrNotLoggedIn => "sign in first", "connectez-vous d'abord";
     ErrStoreLocked => "the data is locked: a staff member must sign in to unlock it", "les données sont verrouillées : un membre du personnel doit se connecter pour les déverrouiller";
@@ -90,7 +91,7 @@ strings! {
     FieldPassword => "Password", "Mot de passe";
     FieldPasswordAgain => "Password again", "Mot de passe (de nouveau)";
     PasswordsDiffer => "the passwords differ", "les mots de passe diffèrent";
-    PasswordTooShort => "at least 12 characters", "au moins 12 caractères";
+    PasswordTooShort => "at least 15 characters", "au moins 15 caractères";
     UnknownProvince => "unknown province or territory", "province ou territoire inconnu";
     UnknownLanguage => "en or fr", "en ou fr";
     RecoveryTitle => "Recovery key: shown only this once", "Clé de récupération : affichée une seule fois";
@@ -101,6 +102,11 @@ strings! {
     LoginTitle => "Sign in", "Connexion";
     FieldUser => "User name", "Nom d'utilisateur";
     LoginFailed => "Wrong user name or password.", "Nom d'utilisateur ou mot de passe incorrect.";
+    ChangePasswordTitle => "Choose a new password", "Choisissez un nouveau mot de passe";
+    PasswordResetNotice => "Your password was reset by {by} on {date}. Choose a new one to go on: only you will know it.", "Votre mot de passe a été réinitialisé par {by} le {date}. Choisissez-en un nouveau pour continuer : vous serez la seule personne à le connaître.";
+    FieldNewPassword => "New password (at least 15 characters)", "Nouveau mot de passe (au moins 15 caractères)";
+    FieldNewPasswordAgain => "New password again", "Confirmez le nouveau mot de passe";
+    PasswordChanged => "New password set.", "Nouveau mot de passe enregistré.";
     LockedTitle => "Locked", "Verrouillé";
     LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe.";
     // Home

@@ -348,7 +348,10 @@ mod tests {
     /// Signed in as an admin with the task of `letter` open; `reply` answers its job if given.
     fn task(letter: char, reply: Option<Result<Outcome, crate::tui::backend::BackendError>>) -> App {
         let mut app = crate::tui::demo::signed_in(Lang::En);
-        act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        act(
+            &mut app,
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+        );
         act(&mut app, Action::Letter(letter));
         if let Some(reply) = reply {
             act(&mut app, Action::Submit);
