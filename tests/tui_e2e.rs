@@ -536,7 +536,7 @@ fn an_admin_runs_the_administration_tasks_from_the_interface() {
     tui.step("e", &["Export every record", "Format (jsonl, csv or fhir)", "Reason for this export"]);
     tui.send(TAB);
     tui.send("all.jsonl");
-    tui.step(ENTER, &["an identifiable export needs a reason"]);
+    tui.step(ENTER, &["(required: say why)"]);
     tui.send("yearly archive");
     tui.step(ENTER, &["Exported 0 encounters to", "all.jsonl"]);
     let export = std::fs::read_to_string(env.cwd.join("all.jsonl")).expect("the export file");

@@ -103,8 +103,8 @@ strings! {
     FieldUser => "User name", "Nom d'utilisateur";
     LoginFailed => "Wrong user name or password.", "Nom d'utilisateur ou mot de passe incorrect.";
     ChangePasswordTitle => "Choose a new password", "Choisissez un nouveau mot de passe";
-    PasswordResetNotice => "Your password was reset by {by} on {date}. Choose a new one to go on: only you will know it.", "Votre mot de passe a été réinitialisé par {by} le {date}. Choisissez-en un nouveau pour continuer : vous serez la seule personne à le connaître.";
-    FieldNewPassword => "New password (at least 15 characters)", "Nouveau mot de passe (au moins 15 caractères)";
+    PasswordResetNotice => "Your password was reset by {by} on {date}. To go on, choose a new one of at least 15 characters. Only you will know it.", "Votre mot de passe a été réinitialisé par {by} le {date}. Pour continuer, choisissez-en un nouveau d'au moins 15 caractères. Vous serez la seule personne à le connaître.";
+    FieldNewPassword => "New password", "Nouveau mot de passe";
     FieldNewPasswordAgain => "New password again", "Confirmez le nouveau mot de passe";
     PasswordChanged => "New password set.", "Nouveau mot de passe enregistré.";
     LockedTitle => "Locked", "Verrouillé";
@@ -353,10 +353,10 @@ strings! {
     AdminBackupCounts => "{entries} entries, {records} encrypted records opened, {audit} audit entries checked", "{entries} entrées, {records} dossiers chiffrés ouverts, {audit} entrées d'audit vérifiées";
     AdminExportTitle => "Export every record (admin only, audited)", "Exporter tous les dossiers (administration seulement, consigné)";
     AdminExportIntro => "Every record, decrypted (or encrypted with age to the keys given), to a new file (a new directory for CSV) that only your account can read. The owner audits it with your reason. Same as `triage export`.", "Tous les dossiers, déchiffrés (ou chiffrés avec age pour les clés indiquées), dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne avec votre motif. Comme `triage export`.";
-    AdminFieldReason => "Reason for this export (required unless de-identified)", "Motif de cet export (obligatoire sauf dépersonnalisé)";
-    AdminFieldRecipients => "Encrypt to age public keys (age1…, optional)", "Chiffrer pour des clés publiques age (age1…, facultatif)";
-    AdminReasonRequired => "say why: an identifiable export needs a reason (kept in the audit log)", "indiquez pourquoi : un export identifiable exige un motif (consigné au journal)";
-    AdminBadRecipient => "not an age public key: each starts with age1, spaces between keys", "pas une clé publique age : chacune commence par age1, espaces entre les clés";
+    AdminFieldReason => "Reason for this export (required unless de-identified)", "Motif (obligatoire sauf si dépersonnalisé)";
+    AdminFieldRecipients => "Encrypt to age public keys (age1…, optional)", "Chiffrer pour (clés publiques age1…, facultatif)";
+    AdminReasonRequired => "required: say why", "obligatoire : dites pourquoi";
+    AdminBadRecipient => "not an age1… public key", "pas une clé publique age1…";
     AdminExportedEncrypted => "Encrypted with age to {n} public key(s): only their secret keys open it.", "Chiffré avec age pour {n} clé(s) publique(s) : seules leurs clés secrètes l'ouvrent.";
     AdminFieldFormat => "Format (jsonl, csv or fhir)", "Format (jsonl, csv ou fhir)";
     AdminFieldExportPath => "Write to (a new path)", "Écrire dans (un nouveau chemin)";

@@ -488,6 +488,21 @@ mod tests {
         assert!(screen.contains("BACKUP DAMAGED:") && screen.contains("AUDIT CHAIN BROKEN at entry 12"), "{screen}");
         assert!(screen.contains("Unreadable records left out: encounter 77aa"));
         both("admin_export_form", &task('e', None));
+        // No reason and a bad key: each said after its field, short enough for 80 columns.
+        let mut refused = task('e', None);
+        act(&mut refused, Action::NextField);
+        for c in "all.jsonl".chars() {
+            act(&mut refused, Action::Input(c));
+        }
+        act(&mut refused, Action::NextField);
+        act(&mut refused, Action::NextField);
+        for c in "age1nope".chars() {
+            act(&mut refused, Action::Input(c));
+        }
+        act(&mut refused, Action::Submit);
+        let screen = render(&refused, 80, 24);
+        assert!(screen.contains("(required: say why)") && screen.contains("(not an age1… public key)"), "{screen}");
+        both("admin_export_refused", &refused);
         let export = ExportInfo {
             path: "/srv/export/all.jsonl".into(),
             encounters: 812,
