@@ -1,7 +1,9 @@
 //! `triage export` and `triage import` (admin only, audited by the owner). The owner decrypts
 //! and pages the records out; this process writes them record by record (constant memory) to
 //! files created with mode 0600, and shows progress on standard error when it is a terminal.
-//! Nothing personal is written anywhere else (no temporary files, no logs).
+//! Nothing personal is written anywhere else (no temporary files, no logs). An export of
+//! identifiable data says why (`--reason`, sealed into each page's audit entry by the owner), and
+//! may be encrypted to age public keys (`--recipient`, `--recipients-file`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -13,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 
 use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
+use crate::export::recipients::{self, Recipient};
 use crate::export::{self, Contents, DeidKey, Record, csv, fhir, jsonl};
 use crate::instrument::Library;
 use crate::sanitize::terminal_text;
@@ -48,6 +51,17 @@ pub enum ExportCommand {
         /// dates by their own whole number of days.
         #[arg(long)]
         deidentify: bool,
+        /// Why this export is made: required unless `--deidentify`. The owner refuses an
+        /// identifiable export without one and keeps it, sealed, in each page's audit entry.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// Encrypt the export to this age public key (`age1...`; repeatable): each file written
+        /// is then an age file that only the holders of the matching secret keys can open.
+        #[arg(long, value_name = "AGE_PUBLIC_KEY")]
+        recipient: Vec<String>,
+        /// Encrypt to the age public keys in this file: one a line, `#` starts a comment.
+        #[arg(long, value_name = "PATH")]
+        recipients_file: Option<PathBuf>,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
@@ -97,15 +111,96 @@ fn io_fail(what: &str, path: &Path, error: std::io::Error) -> Failure {
     }
 }
 
-/// Creates a new file readable only by its owner.
-fn create_private(path: &Path) -> Result<BufWriter<File>, Failure> {
+/// How an export is made: de-identified or not, why, and to whom it is encrypted.
+#[derive(Clone, Default)]
+pub(crate) struct ExportOptions {
+    /// CSV only: pseudonyms and shifted dates; the owner sends de-identified pages.
+    pub deidentify: bool,
+    /// Why the export is made (required unless `deidentify`): sent with every page.
+    pub reason: Option<String>,
+    /// When not empty, every file is age-encrypted to each of these keys.
+    pub recipients: Vec<Recipient>,
+}
+
+impl ExportOptions {
+    /// The options, checked before anything is asked of the owner: a reason unless
+    /// de-identified, and every recipient key valid (a bad one named by position, or by
+    /// `file:line:column` in a recipients file).
+    pub(crate) fn new(
+        deidentify: bool,
+        reason: Option<String>,
+        keys: &[String],
+        keys_file: Option<&Path>,
+    ) -> Result<ExportOptions, Failure> {
+        let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        if reason.is_none() && !deidentify {
+            return Err(fail(
+                "invalid",
+                "an export of identifiable data needs a reason: add `--reason TEXT` (why it is made; kept, sealed, in the audit log), or export a de-identified CSV with `--deidentify`",
+            ));
+        }
+        let mut recipients = recipients::from_options(keys).map_err(|why| fail("invalid", why))?;
+        if let Some(path) = keys_file {
+            let text = std::fs::read_to_string(path).map_err(|e| io_fail("read the recipients file", path, e))?;
+            let name = terminal_text(&path.display().to_string(), false);
+            recipients.extend(recipients::from_file(&name, &text).map_err(|d| fail("invalid", d.to_string()))?);
+        }
+        let recipients = recipients::checked(recipients).map_err(|why| fail("invalid", why))?;
+        Ok(ExportOptions { deidentify, reason, recipients })
+    }
+}
+
+/// Where an export's bytes go: straight to its file, or through age encryption to its recipients.
+enum Sink {
+    Plain(BufWriter<File>),
+    Sealed(age::stream::StreamWriter<BufWriter<File>>),
+}
+
+impl Sink {
+    fn new(file: File, recipients: &[Recipient]) -> std::io::Result<Sink> {
+        let writer = BufWriter::new(file);
+        if recipients.is_empty() {
+            return Ok(Sink::Plain(writer));
+        }
+        let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(std::io::Error::other)?;
+        Ok(Sink::Sealed(encryptor.wrap_output(writer)?))
+    }
+
+    /// Ends the age stream (its last chunk and tag), giving back the file's writer.
+    fn finish(self) -> std::io::Result<BufWriter<File>> {
+        match self {
+            Sink::Plain(writer) => Ok(writer),
+            Sink::Sealed(stream) => stream.finish(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::Plain(writer) => writer.write(bytes),
+            Sink::Sealed(stream) => stream.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::Plain(writer) => writer.flush(),
+            Sink::Sealed(stream) => stream.flush(),
+        }
+    }
+}
+
+/// Creates a new file readable only by its owner, encrypted to `recipients` if any.
+fn create_private(path: &Path, recipients: &[Recipient]) -> Result<Sink, Failure> {
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(path)
         .map_err(|e| io_fail("create", path, e))?;
-    Ok(BufWriter::new(file))
+    Sink::new(file, recipients).map_err(|e| io_fail("encrypt", path, e))
 }
 
 /// An export written under a temporary name beside its final one, and given the final name only
@@ -128,10 +223,10 @@ impl Staged {
         Ok(Staged { temp, out: out.to_path_buf(), done: false })
     }
 
-    /// A new file, readable only by its owner.
-    fn file(out: &Path) -> Result<(Staged, BufWriter<File>), Failure> {
+    /// A new file, readable only by its owner, encrypted to `recipients` if any.
+    fn file(out: &Path, recipients: &[Recipient]) -> Result<(Staged, Sink), Failure> {
         let staged = Staged::new(out)?;
-        let writer = create_private(&staged.temp)?;
+        let writer = create_private(&staged.temp, recipients)?;
         Ok((staged, writer))
     }
 
@@ -145,8 +240,9 @@ impl Staged {
         Ok(staged)
     }
 
-    /// Flushes and syncs `writer`, the file it writes.
-    fn sync(&self, mut writer: BufWriter<File>) -> Result<(), Failure> {
+    /// Ends `sink` (an age stream's last chunk), flushes and syncs the file it writes.
+    fn sync(&self, sink: Sink) -> Result<(), Failure> {
+        let mut writer = sink.finish().map_err(|e| io_fail("write", &self.out, e))?;
         writer.flush().map_err(|e| io_fail("write", &self.out, e))?;
         writer.get_ref().sync_all().map_err(|e| io_fail("write", &self.out, e))
     }
@@ -226,16 +322,26 @@ type Outcome = Result<(serde_json::Value, String), Failure>;
 
 fn execute(command: ExportCommand) -> Outcome {
     match command {
-        ExportCommand::Export { format, out, deidentify, dir, auth } => {
+        ExportCommand::Export { format, out, deidentify, reason, recipient, recipients_file, dir, auth } => {
+            // Checked before any password is read: a missing reason or a bad key is said at once.
+            let options = ExportOptions::new(deidentify, reason, &recipient, recipients_file.as_deref())?;
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
-            let (encounters, damaged) = write_export(&mut client, format, &out, deidentify, ExportProgress::Terminal)?;
+            let (encounters, damaged) = write_export(&mut client, format, &out, &options, ExportProgress::Terminal)?;
             let path = terminal_text(&out.display().to_string(), false);
             let mut human = format!("exported {encounters} encounters to {path}");
+            let sealed_to = options.recipients.len();
+            if sealed_to > 0 {
+                let plural = if sealed_to == 1 { "" } else { "s" };
+                human.push_str(&format!(" (age-encrypted to {sealed_to} recipient{plural})"));
+            }
             if !damaged.is_empty() {
                 human
                     .push_str(&format!("\nunreadable records left out: {}", terminal_text(&damaged.join(", "), false)));
             }
-            Ok((serde_json::json!({ "encounters": encounters, "out": out, "damaged": damaged }), human))
+            Ok((
+                serde_json::json!({ "encounters": encounters, "out": out, "damaged": damaged, "encrypted_to": sealed_to }),
+                human,
+            ))
         }
         ExportCommand::Import { file, dir, auth } => {
             let reader = File::open(&file).map_err(|e| io_fail("open", &file, e))?;
@@ -258,20 +364,26 @@ pub(crate) fn write_export(
     client: &mut Client,
     format: Format,
     out: &Path,
-    deidentify: bool,
+    options: &ExportOptions,
     progress: ExportProgress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
-    if deidentify && format != Format::Csv {
+    if options.deidentify && format != Format::Csv {
         return Err(fail("invalid", "--deidentify applies to --format csv only"));
     }
-    // Ask once before creating anything, so a refusal leaves no file behind.
-    client.request(Request::ExportClients { after: None, limit: 1 })?;
+    // Ask once before creating anything, so a refusal (no reason, not an admin) leaves no file.
+    let reason = options.reason.clone();
+    if options.deidentify {
+        let contents = Contents::AnswersDeidentified;
+        client.request(Request::ExportEncounters { after: None, limit: 1, contents, reason })?;
+    } else {
+        client.request(Request::ExportClients { after: None, limit: 1, reason })?;
+    }
     let library = Library::shipped();
     let progress = Progress::new(progress);
     match format {
-        Format::Jsonl => export_jsonl(client, out, progress),
-        Format::Csv => export_csv(client, &library, out, deidentify, progress),
-        Format::Fhir => export_fhir(client, &library, out, progress),
+        Format::Jsonl => export_jsonl(client, out, options, progress),
+        Format::Csv => export_csv(client, &library, out, options, progress),
+        Format::Fhir => export_fhir(client, &library, out, options, progress),
     }
 }
 
@@ -281,6 +393,7 @@ pub(crate) fn write_export(
 fn for_each_encounter(
     client: &mut Client,
     contents: Contents,
+    reason: Option<String>,
     mut progress: Progress<'_>,
     mut each: impl FnMut(&export::ExportItem) -> Result<(), Failure>,
 ) -> Result<(u64, Vec<String>), Failure> {
@@ -289,7 +402,8 @@ fn for_each_encounter(
         scope.spawn(move || {
             let mut after: Option<RecordId> = None;
             loop {
-                let page = match client.request(Request::ExportEncounters { after, limit: PAGE, contents }) {
+                let request = Request::ExportEncounters { after, limit: PAGE, contents, reason: reason.clone() };
+                let page = match client.request(request) {
                     Ok(Reply::ExportEncounters(page)) => Ok(page),
                     Ok(_) => Err(fail("owner", "unexpected reply from the owner")),
                     Err(error) => Err(Failure::from(error)),
@@ -322,12 +436,14 @@ fn for_each_encounter(
 
 fn for_each_client(
     client: &mut Client,
+    reason: &Option<String>,
     mut each: impl FnMut(&crate::store::Client) -> Result<(), Failure>,
 ) -> Result<Vec<String>, Failure> {
     let mut after = None;
     let mut damaged = Vec::new();
     loop {
-        let Reply::ExportClients(page) = client.request(Request::ExportClients { after, limit: PAGE * 4 })? else {
+        let request = Request::ExportClients { after, limit: PAGE * 4, reason: reason.clone() };
+        let Reply::ExportClients(page) = client.request(request)? else {
             return Err(fail("owner", "unexpected reply from the owner"));
         };
         for c in &page.clients {
@@ -341,13 +457,19 @@ fn for_each_client(
     }
 }
 
-fn export_jsonl(client: &mut Client, out: &Path, progress: Progress<'_>) -> Result<(u64, Vec<String>), Failure> {
-    let (staged, mut writer) = Staged::file(out)?;
-    let write =
-        |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
+fn export_jsonl(
+    client: &mut Client,
+    out: &Path,
+    options: &ExportOptions,
+    progress: Progress<'_>,
+) -> Result<(u64, Vec<String>), Failure> {
+    let (staged, mut writer) = Staged::file(out, &options.recipients)?;
+    let write = |w: &mut Sink, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
     write(&mut writer, &jsonl::header_line())?;
-    let mut damaged = for_each_client(client, |c| write(&mut writer, &jsonl::line(&Record::Client(c.clone()))))?;
-    let (count, more) = for_each_encounter(client, Contents::Records, progress, |item| {
+    let reason = &options.reason;
+    let mut damaged =
+        for_each_client(client, reason, |c| write(&mut writer, &jsonl::line(&Record::Client(c.clone()))))?;
+    let (count, more) = for_each_encounter(client, Contents::Records, reason.clone(), progress, |item| {
         for record in export::encounter_records(&item.detail) {
             write(&mut writer, &jsonl::line(&record))?;
         }
@@ -363,20 +485,24 @@ fn export_csv(
     client: &mut Client,
     library: &Library,
     out: &Path,
-    deid: bool,
+    options: &ExportOptions,
     progress: Progress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
+    let deid = options.deidentify;
     let staged = Staged::directory(out)?;
     let key = deid.then(|| DeidKey(crate::store::crypto::random_bytes::<32>()));
-    let mut files: BTreeMap<String, BufWriter<File>> = BTreeMap::new();
-    let result = for_each_encounter(client, Contents::AnswersWithClient, progress, |item| {
+    let mut files: BTreeMap<String, Sink> = BTreeMap::new();
+    let contents = if deid { Contents::AnswersDeidentified } else { Contents::AnswersWithClient };
+    // Encrypted, each instrument's file is an age file of its own.
+    let suffix = if options.recipients.is_empty() { "csv" } else { "csv.age" };
+    let result = for_each_encounter(client, contents, options.reason.clone(), progress, |item| {
         let Some(client) = &item.client else { return Ok(()) };
         for (instrument, row) in csv::rows(library, client, &item.detail, key.as_ref()) {
-            let path = staged.temp.join(format!("{instrument}.csv"));
+            let path = staged.temp.join(format!("{instrument}.{suffix}"));
             let writer = match files.entry(instrument.clone()) {
                 std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
                 std::collections::btree_map::Entry::Vacant(entry) => {
-                    let mut writer = create_private(&path)?;
+                    let mut writer = create_private(&path, &options.recipients)?;
                     let Some(definition) = library.get(&instrument) else { continue };
                     writer
                         .write_all(csv::header(definition, deid).as_bytes())
@@ -399,21 +525,21 @@ fn export_fhir(
     client: &mut Client,
     library: &Library,
     out: &Path,
+    options: &ExportOptions,
     progress: Progress<'_>,
 ) -> Result<(u64, Vec<String>), Failure> {
-    let (staged, mut writer) = Staged::file(out)?;
-    let write =
-        |w: &mut BufWriter<File>, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
+    let (staged, mut writer) = Staged::file(out, &options.recipients)?;
+    let write = |w: &mut Sink, text: &str| w.write_all(text.as_bytes()).map_err(|e| io_fail("write", out, e));
     let now = now_ms();
     write(&mut writer, &fhir::bundle_start(&export::uuid_for(&format!("bundle:{now}")), now))?;
     let mut first = true;
-    let mut damaged = for_each_client(client, |c| {
+    let mut damaged = for_each_client(client, &options.reason, |c| {
         let text = fhir::entry(&fhir::patient(c), first);
         first = false;
         write(&mut writer, &text)
     })?;
     let mut used: BTreeSet<(String, String)> = BTreeSet::new();
-    let (count, more) = for_each_encounter(client, Contents::Answers, progress, |item| {
+    let (count, more) = for_each_encounter(client, Contents::Answers, options.reason.clone(), progress, |item| {
         for (instrument, resources) in fhir::encounter_resources(library, &item.detail) {
             used.insert((instrument.id.clone(), instrument.version.clone()));
             for resource in &resources {
@@ -491,7 +617,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("export.jsonl");
         {
-            let (staged, mut writer) = Staged::file(&out).unwrap();
+            let (staged, mut writer) = Staged::file(&out, &[]).unwrap();
             writer.write_all(b"half an export").unwrap();
             drop(writer);
             drop(staged); // an error part-way: never finished
@@ -499,7 +625,7 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert!(left.is_empty(), "nothing left behind: {left:?}");
         // A finished one is complete, synced, and readable by its owner only.
-        let (staged, mut writer) = Staged::file(&out).unwrap();
+        let (staged, mut writer) = Staged::file(&out, &[]).unwrap();
         writer.write_all(b"a whole export\n").unwrap();
         staged.sync(writer).unwrap();
         staged.finish().unwrap();
@@ -508,7 +634,26 @@ mod tests {
         assert_eq!(mode, 0o600);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
         // An existing name is never replaced.
-        assert!(Staged::file(&out).is_err());
+        assert!(Staged::file(&out, &[]).is_err());
+        // Encrypted the same way: under a temporary name until complete, then given its name.
+        let identity = age::x25519::Identity::generate();
+        let sealed = dir.path().join("export.jsonl.age");
+        {
+            let (staged, mut writer) = Staged::file(&sealed, &[identity.to_public()]).unwrap();
+            writer.write_all(b"half an export").unwrap();
+            drop((staged, writer)); // an error part-way
+        }
+        assert!(!sealed.exists() && std::fs::read_dir(dir.path()).unwrap().count() == 1, "nothing left behind");
+        let (staged, mut writer) = Staged::file(&sealed, &[identity.to_public()]).unwrap();
+        writer.write_all(b"a whole export\n").unwrap();
+        assert!(!sealed.exists(), "not under its name before it is complete");
+        staged.sync(writer).unwrap();
+        staged.finish().unwrap();
+        assert_eq!(std::fs::metadata(&sealed).unwrap().permissions().mode() & 0o777, 0o600);
+        let bytes = std::fs::read(&sealed).unwrap();
+        assert_eq!(age::decrypt(&identity, &bytes).unwrap(), b"a whole export\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no temporary file left");
+        std::fs::remove_file(&sealed).unwrap();
         let csv = dir.path().join("csv");
         let staged = Staged::directory(&csv).unwrap();
         std::fs::write(staged.temp.join("phq9.csv"), "x").unwrap();

@@ -22,7 +22,7 @@ use crate::store::backup::{self, Unlock};
 use crate::store::sled_store::WitnessCheck;
 use crate::store::{
     AccountStatus, AuditFilter, ClientUpdate, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, NewClient,
-    RecordId, Sex, SledStore, Store, StoreError, format_time, parse_time,
+    PasswordReset, RecordId, Sex, SledStore, Store, StoreError, format_time, parse_time,
 };
 
 /// Where the data directory is and how to print.
@@ -359,7 +359,9 @@ impl From<StoreError> for Failure {
 }
 
 fn leak_code(code: &str) -> &'static str {
-    const KNOWN: [&str; 25] = [
+    const KNOWN: [&str; 27] = [
+        "password_change_required",
+        "session_ended",
         "damaged",
         "newer_schema",
         "locked",
@@ -536,14 +538,72 @@ fn connect(dir: &Path, autostart: bool) -> Result<Client, Failure> {
     Ok(Client::connect(dir, ConnectOptions { autostart, ..ConnectOptions::default() })?)
 }
 
-/// Connects and logs in as `--user`.
+/// Connects and logs in as `--user`. If an administrator set the account's password, a new one
+/// is chosen first: asked for on the terminal, or, with `--password-stdin`, the command stops and
+/// says how to set it (`triage user passwd`).
 pub(crate) fn session(dir_args: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {
+    let (mut client, user, reset) = sign_in(dir_args, auth, secrets)?;
+    if let Some(reset) = reset {
+        choose_new_password(&mut client, &user, &reset, secrets)?;
+    }
+    Ok(client)
+}
+
+/// Connects and logs in as `--user`; also says whether an administrator's reset is pending.
+fn sign_in(
+    dir_args: &DirArgs,
+    auth: &AuthArgs,
+    secrets: &mut Secrets,
+) -> Result<(Client, String, Option<PasswordReset>), Failure> {
     let dir = data_dir(dir_args)?;
     let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (or TRIAGE_USER)"))?;
     let password = secrets.next(&format!("password for {}", terminal_text(&user, false)))?;
     let mut client = connect(&dir, true)?;
-    client.login(&user, &password, &detect_origin())?;
-    Ok(client)
+    let reset = match client.login(&user, &password, &detect_origin())? {
+        Reply::LoggedIn { password_reset, .. } => password_reset,
+        _ => None,
+    };
+    Ok((client, user, reset))
+}
+
+/// What the user is told of an administrator's reset of their password.
+fn reset_notice(user: &str, reset: &PasswordReset) -> String {
+    format!(
+        "the password of {} was reset by {} on {}: choose a new one before anything else (only you will know it)",
+        terminal_text(user, false),
+        terminal_text(&reset.by, false),
+        reset.date()
+    )
+}
+
+/// After an administrator's reset: the new password, asked twice on the terminal and set, so the
+/// command goes on; with `--password-stdin` (no one to ask), the command stops and says how.
+fn choose_new_password(
+    client: &mut Client,
+    user: &str,
+    reset: &PasswordReset,
+    secrets: &mut Secrets,
+) -> Result<(), Failure> {
+    let name = terminal_text(user, false);
+    if secrets.from_stdin {
+        return Err(Failure {
+            code: "password_change_required",
+            message: format!(
+                "{}: run `triage user passwd {name} --user {name}` (current password, then the new one), or sign in to the staff interface",
+                reset_notice(user, reset)
+            ),
+            exit: 1,
+        });
+    }
+    eprintln!("triage: {}", reset_notice(user, reset));
+    let new = secrets.next(&format!("new password for {name}"))?;
+    let again = secrets.next("the same password again")?;
+    if again.expose_secret() != new.expose_secret() {
+        return Err(fail("input", "the two passwords differ; the password was not changed and nothing else was done"));
+    }
+    client.change_own_password(&new)?;
+    eprintln!("triage: new password set for {name}");
+    Ok(())
 }
 
 fn execute(command: StoreCommand) -> Outcome {
@@ -733,8 +793,15 @@ fn user(action: UserAction) -> Outcome {
             let human = accounts
                 .iter()
                 .map(|a| {
+                    let pending = a
+                        .password_reset
+                        .as_ref()
+                        .map(|r| {
+                            format!(" (password set by {} on {}; to be changed)", terminal_text(&r.by, false), r.date())
+                        })
+                        .unwrap_or_default();
                     format!(
-                        "{:<20} {:<10} {:<11} {}",
+                        "{:<20} {:<10} {:<11} {}{pending}",
                         terminal_text(&a.username, false),
                         a.role,
                         format!("{:?}", a.status).to_lowercase(),
@@ -766,10 +833,33 @@ fn user(action: UserAction) -> Outcome {
                 ));
             }
             let mut secrets = Secrets::new(auth.password_stdin);
+            if auth.user.as_deref() == Some(name.as_str()) {
+                // One's own password: this is also the way on after an administrator's reset.
+                let (mut client, _, reset) = sign_in(&dir, &auth, &mut secrets)?;
+                if let Some(reset) = &reset {
+                    eprintln!("triage: {}", reset_notice(&name, reset));
+                }
+                let password = secrets.next(&format!("new password for {}", terminal_text(&name, false)))?;
+                if !auth.password_stdin {
+                    let again = secrets.next("the same password again")?;
+                    if again.expose_secret() != password.expose_secret() {
+                        return Err(fail("input", "the two passwords differ; nothing was changed"));
+                    }
+                }
+                client.change_own_password(&password)?;
+                return Ok((
+                    json!({"password_changed": name}),
+                    format!("new password set for {}", terminal_text(&name, false)),
+                ));
+            }
             let mut client = session(&dir, &auth, &mut secrets)?;
             let password = secrets.next(&format!("new password for {}", terminal_text(&name, false)))?;
             client.request(Request::SetPassword { user: name.clone(), password: Password(password) })?;
-            Ok((json!({"password_changed": name}), format!("new password set for {}", terminal_text(&name, false))))
+            let human = format!(
+                "new password set for {0}: a staff account must choose a new one at its next sign-in, and its user is told that you set it",
+                terminal_text(&name, false)
+            );
+            Ok((json!({"password_changed": name, "change_required": true}), human))
         }
     }
 }
@@ -880,8 +970,14 @@ fn audit(action: AuditAction) -> Outcome {
             let human = entries
                 .iter()
                 .map(|e| {
+                    // An export's reason, opened by the owner from its sealed form.
+                    let reason = e
+                        .reason
+                        .as_deref()
+                        .map(|r| format!(" reason: {}", terminal_text(r, false)))
+                        .unwrap_or_default();
                     format!(
-                        "{:>6} {} {:<12} {:<9} {:<24} {:<22} {:<8} {}",
+                        "{:>6} {} {:<12} {:<9} {:<24} {:<22} {:<8} {}{reason}",
                         e.seq,
                         format_time(e.time_ms),
                         terminal_text(&e.user, false),

@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod fhir;
 pub mod jsonl;
+pub mod recipients;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,12 +66,21 @@ pub enum Contents {
     AnswersWithClient,
     /// The item answers only (FHIR: Patients are written from the clients on their own).
     Answers,
+    /// The item answers and a de-identified client (the de-identified CSV): the client's id,
+    /// sex for scoring and age on the day, never a name, contact or date of birth; no free text
+    /// and no staff names. The only pages the owner gives without a reason.
+    AnswersDeidentified,
 }
 
 impl Contents {
     /// Whether each encounter comes with its client.
     pub fn client(self) -> bool {
-        matches!(self, Contents::All | Contents::AnswersWithClient)
+        matches!(self, Contents::All | Contents::AnswersWithClient | Contents::AnswersDeidentified)
+    }
+
+    /// Whether a page of these contents can identify a person, and so needs a reason.
+    pub fn identifiable(self) -> bool {
+        !matches!(self, Contents::AnswersDeidentified)
     }
 
     /// The child record kinds each encounter comes with.
@@ -79,7 +89,7 @@ impl Contents {
             [Kind::Consent, Kind::Answer, Kind::Result, Kind::Decision, Kind::Referral, Kind::CrisisAction];
         match self {
             Contents::All | Contents::Records => &ALL,
-            Contents::AnswersWithClient | Contents::Answers => &[Kind::Answer],
+            Contents::AnswersWithClient | Contents::Answers | Contents::AnswersDeidentified => &[Kind::Answer],
         }
     }
 }

@@ -382,6 +382,18 @@ impl Client {
         self.credentials.as_ref().map(|(_, password, _)| password)
     }
 
+    /// Sets a new password for the account this connection signed in as; the session goes on
+    /// with it (and signs in with it after a reconnect). This is also how a session whose
+    /// password an administrator set gets on.
+    pub fn change_own_password(&mut self, new_password: &SecretString) -> Result<(), ClientError> {
+        let Some((user, _, origin)) = self.credentials.clone() else {
+            return Err(ClientError::Owner { code: "not_logged_in".into(), message: "log in first".into() });
+        };
+        self.request(Request::SetPassword { user: user.clone(), password: Password(new_password.clone()) })?;
+        self.credentials = Some((user, Arc::new(new_password.clone()), origin));
+        Ok(())
+    }
+
     /// Makes this connection a kiosk session (opened again after a reconnect). The owner answers
     /// with what a kiosk needs; the connection can never log in afterwards.
     pub fn kiosk_session(&mut self, device: &str, origin: &str) -> Result<crate::store::kiosk::KioskInfo, ClientError> {

@@ -347,18 +347,24 @@ pub enum Request {
     ServiceReport {
         period: crate::report::Period,
     },
-    /// Admin: one page of clients for export, after `after` in id order.
+    /// Admin: one page of clients for export, after `after` in id order. Refused without a
+    /// `reason` (clients are identifiable); the reason is sealed into the page's audit entry.
     ExportClients {
         after: Option<RecordId>,
         limit: usize,
+        #[serde(default)]
+        reason: Option<String>,
     },
-    /// Admin: one page of encounters with their records and clients, after `after`.
+    /// Admin: one page of encounters with their records and clients, after `after`. Refused
+    /// without a `reason` unless `contents` is de-identified.
     ExportEncounters {
         after: Option<RecordId>,
         limit: usize,
         /// What each encounter comes with (everything if left out).
         #[serde(default)]
         contents: crate::export::Contents,
+        #[serde(default)]
+        reason: Option<String>,
     },
     /// Admin: write exported records back with their ids.
     ImportRecords {
@@ -388,6 +394,10 @@ pub enum Reply {
     LoggedIn {
         user: String,
         role: Role,
+        /// An administrator set this account's password (who, when): the session may only
+        /// choose a new one (`SetPassword` for itself) until it does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_reset: Option<crate::store::PasswordReset>,
     },
     Organisation(Organisation),
     Account(AccountSummary),

@@ -700,11 +700,12 @@ fn handle(
         Request::Login { user, password, origin } => {
             end_session(shared, session);
             let actor = store.login(&user, &password.0, &peer_origin(session.peer_uid, &origin)).map_err(wire)?;
+            let password_reset = store.check_session(&actor).map_err(wire)?;
             if actor.role().holds_keyslot() {
                 session.staff = true;
                 shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
             }
-            let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role() };
+            let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role(), password_reset };
             session.actor = Some(actor);
             return Ok(reply);
         }
@@ -721,7 +722,7 @@ fn handle(
                 session.staff = true;
                 shared.staff_sessions.fetch_add(1, Ordering::SeqCst);
             }
-            let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role() };
+            let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role(), password_reset: None };
             session.actor = Some(actor);
             return Ok(reply);
         }
@@ -732,9 +733,19 @@ fn handle(
     };
     // Every request re-checks the account: disabling it, or resetting its password, ends its
     // open sessions at once.
-    if let Err(ended) = store.check_session(&actor) {
-        end_session(shared, session);
-        return Err(wire(ended));
+    let pending_reset = match store.check_session(&actor) {
+        Ok(pending) => pending,
+        Err(ended) => {
+            end_session(shared, session);
+            return Err(wire(ended));
+        }
+    };
+    // A password an administrator set lets its account choose a new one, and nothing else:
+    // whoever set it cannot use the account unseen, and its user learns of the reset.
+    if let Some(reset) = &pending_reset
+        && !matches!(&request, Request::SetPassword { user, .. } if user == actor.user())
+    {
+        return Err(wire(store.refuse_until_changed(&actor, reset)));
     }
     let denied = |operation: Operation| -> Result<(), WireError> {
         if auth::allowed(actor.role(), operation) {
@@ -751,6 +762,11 @@ fn handle(
         Request::ListUsers => Reply::Accounts(store.list_accounts(&actor).map_err(wire)?),
         Request::SetUserStatus { user, status } => {
             store.set_account_status(&actor, &user, status).map_err(wire)?;
+            Reply::Done
+        }
+        Request::SetPassword { user, password } if user == actor.user() => {
+            // This session goes on with the new password; the account's other sessions end.
+            session.actor = Some(store.change_own_password(&actor, &password.0).map_err(wire)?);
             Reply::Done
         }
         Request::SetPassword { user, password } => {
@@ -927,11 +943,11 @@ fn handle(
             let library = crate::instrument::Library::shipped();
             Reply::ServiceReport(Box::new(store.service_report(&actor, &library, period).map_err(wire)?))
         }
-        Request::ExportClients { after, limit } => {
-            Reply::ExportClients(store.export_clients(&actor, after, limit).map_err(wire)?)
+        Request::ExportClients { after, limit, reason } => {
+            Reply::ExportClients(store.export_clients(&actor, after, limit, reason.as_deref()).map_err(wire)?)
         }
-        Request::ExportEncounters { after, limit, contents } => Reply::ExportEncounters(Box::new(
-            store.export_encounters_with(&actor, after, limit, contents).map_err(wire)?,
+        Request::ExportEncounters { after, limit, contents, reason } => Reply::ExportEncounters(Box::new(
+            store.export_encounters_with(&actor, after, limit, contents, reason.as_deref()).map_err(wire)?,
         )),
         Request::ImportRecords { records } => Reply::Imported(store.import_records(&actor, &records).map_err(wire)?),
         Request::Ping

@@ -288,6 +288,8 @@ fn parallel_logins_are_counted_sessions_end_on_disable_and_reset_and_typed_names
         .unwrap();
     assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("session_ended"));
     ivy.login("ivy", &pw("a new password for ivy"), "test").unwrap();
+    assert_eq!(ivy.request(Request::ListClients).unwrap_err().code(), Some("password_change_required"));
+    ivy.change_own_password(&pw("a password only ivy knows")).unwrap();
     assert!(ivy.request(Request::ListClients).is_ok(), "the new password opens a new session");
 
     // 3. A password typed into the user-name field: never in the audit log, twice the same mark.
@@ -450,6 +452,189 @@ fn frames_before_sign_in_are_small_a_begun_frame_must_end_in_time_and_connection
         std::thread::sleep(Duration::from_millis(20));
     }
     drop(open);
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}
+
+/// An intake account `ivy` and one client (with a date of birth and a contact) whose encounter
+/// has one answer carrying free text: what an export shows.
+fn one_client_with_an_answer(dir: &std::path::Path, admin: &mut Client) -> crate::store::RecordId {
+    let account = crate::store::NewAccount {
+        username: "ivy".into(),
+        display_name: "Ivy".into(),
+        role: crate::auth::Role::Intake,
+    };
+    admin.request(Request::AddUser { account, password: Password::from("ivy password long enough") }).unwrap();
+    let mut ivy = Client::connect(dir, no_autostart()).unwrap();
+    ivy.login("ivy", &pw("ivy password long enough"), "test").unwrap();
+    let client = crate::store::NewClient {
+        name: "Marie Tremblay".into(),
+        birth_date: Some("1950-06-15".into()),
+        province: "QC".into(),
+        language: Lang::Fr,
+        contact: Some("514-555-0100".into()),
+        access_needs: vec![],
+        populations: vec![],
+        sex_for_scoring: None,
+    };
+    let Reply::Id(id) = ivy.request(Request::CreateClient { client }).unwrap() else { panic!() };
+    let origin = crate::store::EncounterOrigin::Staff;
+    let Reply::Encounter(encounter) =
+        ivy.request(Request::StartEncounter { client: id, origin, instruments: vec![] }).unwrap()
+    else {
+        panic!()
+    };
+    let answer = crate::store::NewAnswer {
+        instrument: crate::store::InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::Fr },
+        item_id: "q1".into(),
+        position: 1,
+        score: 1,
+        free_text: Some("je vis chez ma fille Julie".into()),
+    };
+    ivy.request(Request::SaveAnswer { encounter: encounter.id, answer }).unwrap();
+    id
+}
+
+/// Issue 14, item 6: an export page that can identify a person is refused without a reason, by
+/// the owner itself (a raw socket client cannot skip it), and the refusal is audited; a
+/// de-identified page goes without one and carries no name, contact, date of birth or free
+/// text; a reason given is sealed into the page's audit entry, shown by `audit list`, and never
+/// written in clear to the data directory.
+#[test]
+fn an_identifiable_export_page_needs_a_reason_which_the_audit_keeps_sealed() {
+    use crate::export::Contents;
+    let (dir, handle, thread, mut admin) = initialised_owner();
+    let client_id = one_client_with_an_answer(dir.path(), &mut admin);
+    let refused = admin.request(Request::ExportClients { after: None, limit: 10, reason: None }).unwrap_err();
+    assert_eq!(refused.code(), Some("invalid"));
+    assert!(refused.to_string().contains("--reason"), "{refused}");
+    let blank = Some("   ".to_string());
+    assert_eq!(
+        admin.request(Request::ExportClients { after: None, limit: 10, reason: blank }).unwrap_err().code(),
+        Some("invalid")
+    );
+    for contents in [Contents::All, Contents::Records, Contents::AnswersWithClient, Contents::Answers] {
+        let request = Request::ExportEncounters { after: None, limit: 10, contents, reason: None };
+        assert_eq!(admin.request(request).unwrap_err().code(), Some("invalid"), "{contents:?}");
+    }
+    let escape = Some("court\u{1b}[2J order".to_string());
+    let request = Request::ExportEncounters { after: None, limit: 10, contents: Contents::All, reason: escape };
+    assert_eq!(admin.request(request).unwrap_err().code(), Some("invalid"), "control characters are refused");
+
+    // De-identified: no reason needed, nothing that names the person.
+    let request =
+        Request::ExportEncounters { after: None, limit: 10, contents: Contents::AnswersDeidentified, reason: None };
+    let Reply::ExportEncounters(page) = admin.request(request).unwrap() else { panic!() };
+    let item = &page.items[0];
+    let shown = item.client.as_ref().unwrap();
+    let text = serde_json::to_string(&page).unwrap();
+    for identifying in ["Marie", "Tremblay", "514-555", "1950-06-15", "Julie", "\"ivy\""] {
+        assert!(!text.contains(identifying), "{identifying} in a de-identified page: {text}");
+    }
+    let day: String = crate::store::format_time(item.detail.encounter.created_ms).chars().take(10).collect();
+    let age = |birth: &str| crate::instrument::score::age_on(birth, &day);
+    assert_eq!(age(shown.birth_date.as_deref().unwrap()), age("1950-06-15"), "the age on the day is kept");
+    assert_eq!(item.detail.answers.len(), 1);
+
+    // With a reason: served, and the reason kept sealed in each page's entry.
+    let reason = Some("transfer to the regional service (agreement 17)".to_string());
+    let Reply::ExportClients(clients) =
+        admin.request(Request::ExportClients { after: None, limit: 10, reason: reason.clone() }).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(clients.clients[0].name, "Marie Tremblay");
+    let request = Request::ExportEncounters { after: None, limit: 10, contents: Contents::All, reason };
+    assert!(matches!(admin.request(request).unwrap(), Reply::ExportEncounters(_)));
+    let filter = crate::store::AuditFilter { action: Some("export.".into()), ..Default::default() };
+    let Reply::Audit(entries) = admin.request(Request::AuditList { filter }).unwrap() else { panic!() };
+    let reasons: Vec<(&str, Option<&str>, Option<&str>)> =
+        entries.iter().map(|e| (e.action.as_str(), e.record.as_deref(), e.reason.as_deref())).collect();
+    let given = Some("transfer to the regional service (agreement 17)");
+    assert!(
+        reasons.contains(&("export.clients", Some("no reason given"), None)),
+        "the refusal is audited: {reasons:?}"
+    );
+    assert!(reasons.contains(&("export.clients", Some("1 clients"), given)), "{reasons:?}");
+    assert!(reasons.contains(&("export.encounters", Some("1 encounters"), given)), "{reasons:?}");
+    assert!(reasons.contains(&("export.encounters", Some("1 encounters (de-identified)"), None)), "{reasons:?}");
+    let exported = entries.iter().find(|e| e.reason.is_some()).unwrap();
+    assert!(exported.clients.contains(&client_id) && exported.reason_sealed.is_some());
+    handle.stop();
+    thread.join().unwrap().unwrap();
+    // The reason is nowhere in clear on disk.
+    let mut pending = vec![dir.path().to_path_buf()];
+    while let Some(path) = pending.pop() {
+        if path.is_dir() {
+            pending.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(!bytes.windows(8).any(|w| w == b"regional"), "the reason is in clear in {}", path.display());
+        }
+    }
+}
+
+/// Issue 14, item 6: a password an administrator sets for a staff account opens a session that
+/// may only choose a new password (every other request refused with `password_change_required`,
+/// and audited), told at sign-in who set it and when; the user's own choice, which may not be
+/// the administrator's, ends that and the session goes on. A kiosk account is not held.
+#[test]
+fn a_password_an_admin_set_must_be_replaced_before_anything_else() {
+    let (dir, handle, thread, mut admin) = initialised_owner();
+    for (name, role) in [("ivy", crate::auth::Role::Intake), ("kiosk1", crate::auth::Role::Kiosk)] {
+        let account = crate::store::NewAccount { username: name.into(), display_name: name.into(), role };
+        let password = Password::from(format!("{name} password long enough").as_str());
+        admin.request(Request::AddUser { account, password }).unwrap();
+    }
+    let set_by_admin = "a password the admin chose";
+    for user in ["ivy", "kiosk1"] {
+        admin.request(Request::SetPassword { user: user.into(), password: Password::from(set_by_admin) }).unwrap();
+    }
+    let Reply::Accounts(accounts) = admin.request(Request::ListUsers).unwrap() else { panic!() };
+    let pending = |name: &str| accounts.iter().find(|a| a.username == name).and_then(|a| a.password_reset.clone());
+    assert_eq!(pending("ivy").map(|r| r.by), Some("admin".into()));
+    assert_eq!(pending("kiosk1"), None, "a kiosk account has no user to choose one");
+
+    let mut ivy = Client::connect(dir.path(), no_autostart()).unwrap();
+    let Reply::LoggedIn { password_reset, .. } = ivy.login("ivy", &pw(set_by_admin), "test").unwrap() else { panic!() };
+    let reset = password_reset.expect("the sign-in says the password was set by an administrator");
+    assert_eq!(reset.by, "admin");
+    assert_eq!(reset.date(), crate::store::format_time(crate::store::now_ms()).chars().take(10).collect::<String>());
+    for request in [
+        Request::ListClients,
+        Request::Subscribe,
+        Request::Organisation,
+        Request::SetPassword { user: "kiosk1".into(), password: Password::from("someone else's password") },
+    ] {
+        let refused = ivy.request(request).unwrap_err();
+        assert_eq!(refused.code(), Some("password_change_required"));
+        assert!(refused.to_string().contains("set by admin on"), "{refused}");
+    }
+    // The administrator's own password will not do; another one does, and the session goes on.
+    let same = ivy.change_own_password(&pw(set_by_admin)).unwrap_err();
+    assert_eq!(same.code(), Some("invalid"));
+    ivy.change_own_password(&pw("ivy's very own new password")).unwrap();
+    assert!(ivy.request(Request::ListClients).is_ok(), "the same session goes on with the new password");
+    let mut again = Client::connect(dir.path(), no_autostart()).unwrap();
+    let Reply::LoggedIn { password_reset, .. } = again.login("ivy", &pw("ivy's very own new password"), "t").unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(password_reset, None);
+    assert_eq!(again.login("ivy", &pw(set_by_admin), "t").unwrap_err().code(), Some("bad_credentials"));
+    let mut kiosk = Client::connect(dir.path(), no_autostart()).unwrap();
+    let Reply::LoggedIn { password_reset, .. } = kiosk.login("kiosk1", &pw(set_by_admin), "t").unwrap() else {
+        panic!()
+    };
+    assert_eq!(password_reset, None);
+
+    let filter = crate::store::AuditFilter::default();
+    let Reply::Audit(entries) = admin.request(Request::AuditList { filter }).unwrap() else { panic!() };
+    let seen = |user: &str, action: &str| entries.iter().filter(|e| e.user == user && e.action == action).count();
+    assert_eq!(seen("admin", "account.password_reset"), 2);
+    assert_eq!(seen("ivy", "login.password_change_required"), 1);
+    assert_eq!(seen("ivy", "denied.password_change_required"), 4);
+    assert_eq!(seen("ivy", "account.password_changed"), 1);
     handle.stop();
     thread.join().unwrap().unwrap();
 }

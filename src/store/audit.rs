@@ -51,6 +51,14 @@ pub struct AuditEntry {
     /// batch's. Empty (and absent from older entries, and from their hash) for most entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<RecordId>,
+    /// The reason given for this access (an export of identifiable data), sealed under the data
+    /// key (hex): free text typed by a person may name someone, so it is never stored in clear.
+    /// Covered by the hash; absent from other entries, and from their hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_sealed: Option<String>,
+    /// The reason opened for reading (`audit list`); never stored, not covered by the hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     pub outcome: Outcome,
     pub prev_hash: String,
     /// Whether `hash` is keyed (HMAC under the chain key) rather than a plain SHA-256. Absent
@@ -103,6 +111,8 @@ struct Hashed<'a> {
     // Left out when empty, so that entries written before the field existed keep their hash.
     #[serde(skip_serializing_if = "<[RecordId]>::is_empty")]
     clients: &'a [RecordId],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason_sealed: &'a Option<String>,
     outcome: Outcome,
     prev_hash: &'a str,
     // Left out when false, for the same reason.
@@ -140,6 +150,7 @@ impl AuditEntry {
             record: &self.record,
             client: &self.client,
             clients: &self.clients,
+            reason_sealed: &self.reason_sealed,
             outcome: self.outcome,
             prev_hash: &self.prev_hash,
             keyed: &self.keyed,
@@ -360,6 +371,8 @@ mod tests {
                 record: Some(format!("r{seq}")),
                 client: None,
                 clients: Vec::new(),
+                reason_sealed: None,
+                reason: None,
                 outcome: Outcome::Allowed,
                 prev_hash: previous.clone(),
                 keyed: false,
@@ -483,6 +496,13 @@ mod tests {
         assert_ne!(shown.compute_hash(None), entry.hash);
         assert!(AuditFilter { client: Some(someone), ..Default::default() }.matches(&shown));
         assert!(!AuditFilter { client: Some(someone), ..Default::default() }.matches(&entry));
+        // A sealed reason is covered by the hash; the opened one (for reading) is not.
+        let mut reasoned = entry.clone();
+        reasoned.reason_sealed = Some("00ff".into());
+        assert_ne!(reasoned.compute_hash(None), entry.hash);
+        let mut opened = entry.clone();
+        opened.reason = Some("court order".into());
+        assert_eq!(opened.compute_hash(None), entry.hash);
     }
 
     fn chain(n: u64) -> (Vec<(u64, Option<AuditEntry>)>, AuditHead, ChainKey) {

@@ -63,7 +63,7 @@ impl DataKey {
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(self.0.as_ref().into())
+        XChaCha20Poly1305::new((&*self.0).into())
     }
 
     /// Encrypts `plaintext` bound to `aad`. Output: header, 24-byte nonce, ciphertext + tag.
@@ -111,7 +111,7 @@ impl DataKey {
     pub fn fingerprint(&self) -> String {
         let mut hasher = Sha256::new();
         hasher.update(b"triage data key fingerprint v1");
-        hasher.update(self.0.as_ref());
+        hasher.update(self.0.as_slice());
         hex::encode(&hasher.finalize()[..8])
     }
 
@@ -121,7 +121,7 @@ impl DataKey {
         hasher.update(b"triage derived key v1\0");
         hasher.update(label.as_bytes());
         hasher.update([0u8]);
-        hasher.update(self.0.as_ref());
+        hasher.update(self.0.as_slice());
         let mut out = [0u8; 32];
         out.copy_from_slice(&hasher.finalize());
         let key = DataKey(Zeroizing::new(out));
@@ -349,7 +349,7 @@ impl RecoveryKey {
 
     /// The printed form. The caller must show it once and drop it.
     pub fn display_secret(&self) -> Zeroizing<String> {
-        let hex = Zeroizing::new(hex::encode(self.0.as_ref()));
+        let hex = Zeroizing::new(hex::encode(self.0.as_slice()));
         let mut out = String::with_capacity(72);
         for (index, chunk) in hex.as_bytes().chunks(8).enumerate() {
             if index > 0 {
@@ -463,7 +463,7 @@ mod tests {
         let key = DataKey::generate();
         let recovery = RecoveryKey::generate();
         let printed = format!("{key:?} {recovery:?} {:?}", OrgKeyPair::generate());
-        assert!(!printed.contains(&hex::encode(key.0.as_ref())));
+        assert!(!printed.contains(&hex::encode(key.0.as_slice())));
         assert!(!printed.contains(recovery.display_secret().as_str()));
         assert!(printed.contains("redacted"));
     }

@@ -54,6 +54,11 @@ pub enum StoreError {
     )]
     SessionEnded { user: String },
 
+    #[error(
+        "the password of {user} was set by {by} on {on}: choose a new one before anything else, with `triage user passwd {user} --user {user}` or at the staff interface's sign-in"
+    )]
+    PasswordChangeRequired { user: String, by: String, on: String },
+
     #[error("the data directory {path} is already initialised; use it as it is, or choose another `--data-dir`")]
     AlreadyInitialised { path: PathBuf },
 
@@ -135,6 +140,7 @@ impl StoreError {
             StoreError::LockedOut { .. } => "locked_out",
             StoreError::Disabled { .. } => "disabled",
             StoreError::SessionEnded { .. } => "session_ended",
+            StoreError::PasswordChangeRequired { .. } => "password_change_required",
             StoreError::AlreadyInitialised { .. } => "already_initialised",
             StoreError::NotInitialised { .. } => "not_initialised",
             StoreError::Foreign { .. } => "foreign",

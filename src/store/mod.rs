@@ -91,6 +91,21 @@ pub enum AccountStatus {
     LockedOut,
 }
 
+/// An administrator set this account's password (who, when): until the account's own user
+/// chooses a new one, a session of the account may do nothing else (`password_change_required`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub by: String,
+    pub at_ms: i64,
+}
+
+impl PasswordReset {
+    /// The day of the reset, `YYYY-MM-DD` (UTC), as the account's user is told it.
+    pub fn date(&self) -> String {
+        format_time(self.at_ms).chars().take(10).collect()
+    }
+}
+
 /// What `triage user list` shows (no hash, no keyslot).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {
@@ -102,6 +117,9 @@ pub struct AccountSummary {
     pub created_ms: i64,
     /// argon2id parameters of the stored hash, e.g. `m=65536,t=3,p=1`.
     pub hash_parameters: String,
+    /// A reset by an administrator that the account's user has not yet replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reset: Option<PasswordReset>,
 }
 
 impl From<&sled_store::AccountRecord> for AccountSummary {
@@ -115,6 +133,7 @@ impl From<&sled_store::AccountRecord> for AccountSummary {
             failed_logins: record.failed_logins,
             created_ms: record.created_ms,
             hash_parameters,
+            password_reset: record.password_reset.clone(),
         }
     }
 }

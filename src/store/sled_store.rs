@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sled::Transactional;
 
+use super::PasswordReset;
 use super::audit::{self, AuditEntry, AuditFilter, AuditHead, Outcome, VerifyReport};
 use super::crypto::{self, ChainKey, DataKey, KdfParams, Keyslot, OrgKeyPair, RecoveryKey, SlotKdf};
 use super::error::{Result, StoreError};
@@ -105,6 +106,10 @@ pub(crate) struct AccountRecord {
     pub failed_logins: u32,
     pub last_failure_ms: i64,
     pub created_ms: i64,
+    /// Set when an administrator sets the password of a staff account, cleared when the
+    /// account's user chooses their own (absent from accounts written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_reset: Option<PasswordReset>,
 }
 
 /// Stored kiosk submission: the sealed box plus when it arrived.
@@ -633,12 +638,12 @@ impl SledStore {
         outcome: Outcome,
         writes: Vec<Write>,
     ) -> Result<()> {
-        self.commit_showing(actor, action, record, client, Vec::new(), outcome, writes)
+        self.commit_showing(actor, action, record, client, Vec::new(), None, outcome, writes)
     }
 
     /// [`commit`](Self::commit) for an access that showed or moved several clients' data (a
     /// queue, an export page, an import batch): the entry names each of them, so "who accessed
-    /// this client" finds it.
+    /// this client" finds it. `reason` (an export's) is sealed under the data key into the entry.
     #[allow(clippy::too_many_arguments)]
     fn commit_showing(
         &self,
@@ -647,9 +652,14 @@ impl SledStore {
         record: Option<String>,
         client: Option<RecordId>,
         clients: Vec<RecordId>,
+        reason: Option<&str>,
         outcome: Outcome,
         mut writes: Vec<Write>,
     ) -> Result<()> {
+        let key = match reason {
+            Some(_) => Some(self.key()?),
+            None => None,
+        };
         let committed = {
             let mut head = self.lock_head();
             // A commit of at most one record is written key by key, without a sled transaction
@@ -669,18 +679,24 @@ impl SledStore {
                 record,
                 client,
                 clients,
+                reason_sealed: None,
+                reason: None,
                 outcome,
                 prev_hash: head.hash.clone(),
                 keyed: false,
                 hash: String::new(),
             };
+            let audit_key = entry.seq.to_be_bytes();
+            if let (Some(reason), Some(key)) = (reason, &key) {
+                let aad = aad(T::Kind(Kind::Audit), &audit_key, "reason");
+                entry.reason_sealed = Some(hex::encode(key.seal(&aad, reason.as_bytes())));
+            }
             let chain_key = self.chain_key.read().unwrap_or_else(|p| p.into_inner()).clone();
             debug_assert!(
                 chain_key.is_some() || audit::may_be_written_locked(action),
                 "{action} audited with a plain hash: add it to audit::may_be_written_locked or hold the key"
             );
             entry.seal(chain_key.as_ref());
-            let audit_key = entry.seq.to_be_bytes();
             let new_head = AuditHead { count: head.count + 1, hash: entry.hash.clone() };
             let audit_entry = Write {
                 tree: T::Kind(Kind::Audit),
@@ -864,6 +880,7 @@ impl SledStore {
             failed_logins: 0,
             last_failure_ms: 0,
             created_ms: now_ms(),
+            password_reset: None,
         })
     }
 
@@ -1110,12 +1127,16 @@ impl SledStore {
         self.authorize(actor, Operation::ReadAudit, None, None)?;
         self.commit(actor, "audit.list", None, None, Outcome::Allowed, Vec::new())?;
         let tree = T::Kind(Kind::Audit);
+        let key = self.key().ok();
         let mut out = Vec::new();
         let mut damaged = Vec::new();
         for item in self.tree(tree).iter() {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
             match Self::decode_plain::<AuditEntry>(tree, &k, "record", &v) {
-                Ok(entry) if filter.matches(&entry) => out.push(entry),
+                Ok(mut entry) if filter.matches(&entry) => {
+                    entry.reason = Self::open_reason(key.as_ref(), &k, entry.reason_sealed.as_deref());
+                    out.push(entry)
+                }
                 Ok(_) => {}
                 Err(StoreError::Damaged { .. } | StoreError::NewerSchema { .. }) => {
                     let seq = k.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(u64::MAX);
@@ -1130,6 +1151,19 @@ impl SledStore {
             out.drain(..out.len() - limit);
         }
         Ok((out, damaged))
+    }
+}
+
+impl SledStore {
+    /// An entry's sealed reason, opened: `None` without one; a note when it cannot be opened
+    /// (the store locked, or the entry damaged), so a listing still says that one was given.
+    fn open_reason(key: Option<&DataKey>, entry_key: &[u8], sealed: Option<&str>) -> Option<String> {
+        let sealed = sealed?;
+        let opened = key.zip(hex::decode(sealed).ok()).and_then(|(key, bytes)| {
+            let aad = aad(T::Kind(Kind::Audit), entry_key, "reason");
+            key.open(&aad, &bytes).ok().and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+        });
+        Some(opened.unwrap_or_else(|| "(sealed; cannot be opened)".into()))
     }
 }
 
@@ -1352,7 +1386,8 @@ impl Store for SledStore {
             account.failed_logins = 0;
             writes = Self::account_writes(&account);
         }
-        let mut action = "login";
+        // A password an administrator set opens a session that may only choose a new one.
+        let mut action = if account.password_reset.is_some() { "login.password_change_required" } else { "login" };
         if let Some(slot) = &account.keyslot {
             let key = {
                 let _turn = self.login_gate.turn();
@@ -1363,7 +1398,9 @@ impl Store for SledStore {
             let mut guard = self.data_key.write().unwrap_or_else(|p| p.into_inner());
             if guard.is_none() {
                 *guard = Some(key);
-                action = "login.unlock";
+                if account.password_reset.is_none() {
+                    action = "login.unlock";
+                }
             }
         }
         self.commit(&actor, action, None, None, Outcome::Allowed, writes)?;
@@ -1401,6 +1438,8 @@ impl Store for SledStore {
         account.keyslot = fresh.keyslot;
         account.status = AccountStatus::Active;
         account.failed_logins = 0;
+        // The recovery key is the break-glass key: whoever holds it chose this password.
+        account.password_reset = None;
         let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
         self.hold_chain_key(&key);
         self.commit(
@@ -1508,10 +1547,25 @@ impl Store for SledStore {
     }
 
     fn set_password(&self, actor: &Actor, username: &str, new_password: &SecretString) -> Result<()> {
-        let operation = if username == actor.user() { Operation::ChangeOwnPassword } else { Operation::ManageAccounts };
+        let own = username == actor.user();
+        let operation = if own { Operation::ChangeOwnPassword } else { Operation::ManageAccounts };
         self.authorize(actor, operation, Some(username.to_string()), None)?;
         let mut account =
             self.account_by_name(username)?.ok_or(StoreError::NoAccount { user: username.to_string() })?;
+        if own && account.password_reset.is_some() {
+            // The administrator knows the password they set: the new one must be another.
+            let same = {
+                let _turn = self.login_gate.turn();
+                auth::verify_password(new_password.expose_secret().as_bytes(), &account.password_hash)
+                    .map_err(|_| StoreError::Damaged { kind: "account", id: account.id.to_string() })?
+            };
+            if same {
+                return Err(StoreError::Invalid {
+                    field: "password",
+                    reason: "choose a password other than the one the administrator set".into(),
+                });
+            }
+        }
         let key = if account.role.holds_keyslot() { Some(self.key()?) } else { None };
         let fresh = self.new_account_record(
             &NewAccount {
@@ -1528,14 +1582,12 @@ impl Store for SledStore {
         if account.status == AccountStatus::LockedOut {
             account.status = AccountStatus::Active;
         }
-        self.commit(
-            actor,
-            "account.password",
-            Some(account.id.to_string()),
-            None,
-            Outcome::Allowed,
-            Self::account_writes(&account),
-        )
+        // Set by someone else (an administrator) for a staff account, the password must be
+        // replaced by its user before the account can do anything else; their own choice ends that.
+        account.password_reset = (!own && account.role.holds_keyslot())
+            .then(|| PasswordReset { by: actor.user().to_string(), at_ms: now_ms() });
+        let action = if own { "account.password_changed" } else { "account.password_reset" };
+        self.commit(actor, action, Some(account.id.to_string()), None, Outcome::Allowed, Self::account_writes(&account))
     }
 
     fn create_client(&self, actor: &Actor, client: &NewClient) -> Result<RecordId> {
@@ -1856,7 +1908,7 @@ impl Store for SledStore {
         // Audited once the queue is known, naming every client it shows; nothing is returned
         // unless the entry is written.
         let shown = distinct(open.iter().map(|o| o.encounter.client_id));
-        self.commit_showing(actor, "encounter.list_open", None, None, shown, Outcome::Allowed, Vec::new())?;
+        self.commit_showing(actor, "encounter.list_open", None, None, shown, None, Outcome::Allowed, Vec::new())?;
         Ok(open)
     }
 

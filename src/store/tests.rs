@@ -654,7 +654,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                 Operation::RevokeCheckin => store.revoke_checkin(actor, "ACDE-FGHJ").map(|_| ()),
                 Operation::RedeemCheckin => store.redeem_checkin(actor, "ACDE-FGHJ").map(|_| ()),
                 Operation::ExitKiosk => store.verify_kiosk_pin(actor, &pw("123456")),
-                Operation::ExportData => store.export_encounters(actor, None, 1).map(|_| ()),
+                Operation::ExportData => store.export_encounters(actor, None, 1, Some("test")).map(|_| ()),
                 Operation::ImportData => store.import_records(actor, &[]).map(|_| ()),
                 Operation::ReadReports => {
                     store.service_report(actor, &crate::instrument::Library::shipped(), Default::default()).map(|_| ())
@@ -1118,7 +1118,7 @@ fn the_queue_export_pages_and_imports_name_every_client_they_show_or_move() {
     };
     assert!(!accesses(ada).contains(&"encounter.list_open".to_string()), "no queue shown yet");
     assert_eq!(store.open_encounters(&ivy).unwrap().len(), 3);
-    let page = store.export_encounters(&admin, None, 10).unwrap();
+    let page = store.export_encounters(&admin, None, 10, Some("test")).unwrap();
     assert_eq!(page.items.len(), 3);
     for client in [ada, bo] {
         let seen = accesses(client);
@@ -1166,7 +1166,7 @@ fn an_import_runs_the_checks_of_a_new_record_and_names_the_importer_as_author() 
     let ada = store.create_client(&ivy, &new_client("Ada")).unwrap();
     let encounter = store.start_encounter(&ivy, &ada, EncounterOrigin::Staff).unwrap().id;
     store.save_answer(&ivy, &encounter, &answer("q1", 1, 1)).unwrap();
-    let page = store.export_encounters(&admin, None, 10).unwrap();
+    let page = store.export_encounters(&admin, None, 10, Some("test")).unwrap();
     let item = &page.items[0];
     let client = item.client.clone().unwrap();
     let answers: Vec<Record> = item.detail.answers.iter().cloned().map(Record::Answer).collect();
@@ -1190,11 +1190,14 @@ fn an_import_runs_the_checks_of_a_new_record_and_names_the_importer_as_author() 
     }
     let error = other.import_records(&other_admin, &forged).unwrap_err().to_string();
     assert!(error.contains("answer") && error.contains("longer than 4000"), "{error}");
-    assert!(other.export_encounters(&other_admin, None, 10).unwrap().items.is_empty(), "nothing was imported");
+    assert!(
+        other.export_encounters(&other_admin, None, 10, Some("test")).unwrap().items.is_empty(),
+        "nothing was imported"
+    );
 
     // A clean file goes in, every record authored by the importer, the file's claim kept as one.
     other.import_records(&other_admin, &good()).unwrap();
-    let imported = other.export_encounters(&other_admin, None, 10).unwrap();
+    let imported = other.export_encounters(&other_admin, None, 10, Some("test")).unwrap();
     let detail = &imported.items[0].detail;
     assert_eq!(detail.encounter.created_by, "admin (imported; the file says ivy)");
     assert!(detail.answers.iter().all(|a| a.recorded_by == "admin (imported; the file says ivy)"));

@@ -26,8 +26,8 @@ pub fn perform(job: Job, backend: &mut dyn Backend, progress: &mut dyn FnMut(u64
                 .map_err(|e| BackendError::from(e).with_detail(&path))?;
             Ok(Outcome::BackupVerified(super::store_backend::backup_info(report)))
         }
-        Job::Export { format, path, deidentify } => {
-            backend.export(format, &resolve(&path)?, deidentify, progress).map(Outcome::Export)
+        Job::Export { format, path, choice } => {
+            backend.export(format, &resolve(&path)?, &choice, progress).map(Outcome::Export)
         }
         Job::SetKioskPin { pin } => backend.set_kiosk_pin(&pin).map(|()| Outcome::KioskPinSet),
         Job::LoadSettings => backend.settings().map(Outcome::SettingsLoaded),

@@ -12,7 +12,9 @@
 use zeroize::Zeroizing;
 
 use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen, Status};
-use super::backend::{BackendError, BackupInfo, CheckinRow, ExportFormat, ExportInfo, IssuedCode, OwnerInfo};
+use super::backend::{
+    BackendError, BackupInfo, CheckinRow, ExportChoice, ExportFormat, ExportInfo, IssuedCode, OwnerInfo,
+};
 use super::strings::Text;
 use crate::instrument::AsqMode;
 use crate::store::settings::{CRISIS_TEXT_MAX, IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
@@ -25,6 +27,10 @@ pub const CHECKIN_DEFAULT_MINUTES: u32 = crate::store::kiosk::CHECKIN_DEFAULT_MI
 /// Catalog entries not verified for this many days are listed as stale (as the CLI).
 pub const STALE_DAYS_DEFAULT: u32 = 365;
 const STALE_DAYS_MAX: u32 = 3650;
+/// The longest export reason (the owner's limit: it is sealed into every page's audit entry).
+pub const EXPORT_REASON_MAX: usize = 200;
+/// Room for several age public keys (62 characters each) on the export form.
+const EXPORT_RECIPIENTS_MAX: usize = 640;
 /// The export form's option boxes.
 pub const EXPORT_OPTIONS: [(&str, Text); 1] = [("deidentify", Text::AdminDeidentify)];
 /// The ASQ setting as one tick box: ticked, the ASQ follows a PHQ-9 item 9 answer above "Not at
@@ -132,6 +138,8 @@ impl ToolKind {
             ToolKind::Export => vec![
                 Field::text(Text::AdminFieldFormat).with("jsonl"),
                 Field::text(Text::AdminFieldExportPath),
+                Field::text(Text::AdminFieldReason).max_chars(EXPORT_REASON_MAX),
+                Field::text(Text::AdminFieldRecipients).max_chars(EXPORT_RECIPIENTS_MAX),
                 Field::checks(Text::AdminFieldOptions, &EXPORT_OPTIONS),
             ],
             ToolKind::KioskPin => vec![Field::secret(Text::AdminFieldPin), Field::secret(Text::AdminFieldPinAgain)],
@@ -187,7 +195,8 @@ pub enum Job {
     Export {
         format: ExportFormat,
         path: String,
-        deidentify: bool,
+        /// De-identified or not, the reason, the age keys to encrypt to.
+        choice: ExportChoice,
     },
     SetKioskPin {
         pin: Zeroizing<String>,
@@ -387,13 +396,24 @@ impl Tool {
                 if path.is_none() {
                     form.fields[1].error = Some(Text::Required);
                 }
-                let deidentify = form.fields[2].checked.first().copied().unwrap_or(false);
-                if deidentify && format.is_some_and(|f| f != ExportFormat::Csv) {
-                    form.fields[2].error = Some(Text::AdminDeidentifyCsvOnly);
-                    None
-                } else {
-                    format.zip(path).map(|(format, path)| Job::Export { format, path, deidentify })
+                let deidentify = form.fields[4].checked.first().copied().unwrap_or(false);
+                // As the owner: an identifiable export says why.
+                let reason = text(form, 2);
+                if reason.is_empty() && !deidentify {
+                    form.fields[2].error = Some(Text::AdminReasonRequired);
                 }
+                let recipients = text(form, 3);
+                if crate::export::recipients::from_line(&recipients)
+                    .and_then(crate::export::recipients::checked)
+                    .is_err()
+                {
+                    form.fields[3].error = Some(Text::AdminBadRecipient);
+                }
+                if deidentify && format.is_some_and(|f| f != ExportFormat::Csv) {
+                    form.fields[4].error = Some(Text::AdminDeidentifyCsvOnly);
+                }
+                let choice = ExportChoice { deidentify, reason, recipients };
+                format.zip(path).map(|(format, path)| Job::Export { format, path, choice })
             }
             ToolKind::KioskPin => {
                 let pin = Zeroizing::new(form.value(0).to_string());
@@ -696,7 +716,10 @@ mod tests {
 
     fn admin() -> App {
         let mut app = crate::tui::demo::signed_in(Lang::En);
-        act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        act(
+            &mut app,
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+        );
         app
     }
 
@@ -853,7 +876,7 @@ mod tests {
     }
 
     #[test]
-    fn export_checks_format_path_and_deidentify() {
+    fn export_checks_format_path_reason_keys_and_deidentify() {
         let mut app = admin();
         act(&mut app, Action::Letter('e'));
         act(&mut app, Action::ClearField);
@@ -862,21 +885,39 @@ mod tests {
         let form = &tool(&app).form;
         assert_eq!(form.fields[0].error, Some(Text::AdminUnknownFormat));
         assert_eq!(form.fields[1].error, Some(Text::Required));
-        // De-identification is for CSV only.
+        assert_eq!(form.fields[2].error, Some(Text::AdminReasonRequired), "an identifiable export says why");
+        // De-identification is for CSV only, and a key must be an age public key.
         act(&mut app, Action::ClearField);
         type_text(&mut app, "FHIR");
         act(&mut app, Action::NextField);
         type_text(&mut app, "out.json");
         act(&mut app, Action::NextField);
+        type_text(&mut app, "transfer to the regional service");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "age1notakey");
+        act(&mut app, Action::NextField);
         act(&mut app, Action::Toggle);
         act(&mut app, Action::Submit);
-        assert_eq!(tool(&app).form.fields[2].error, Some(Text::AdminDeidentifyCsvOnly));
+        let form = &tool(&app).form;
+        assert_eq!(form.fields[2].error, None);
+        assert_eq!(form.fields[3].error, Some(Text::AdminBadRecipient));
+        assert_eq!(form.fields[4].error, Some(Text::AdminDeidentifyCsvOnly));
+        assert_eq!(form.focus, 3, "the first field in error has the focus");
         assert!(!queued(&app));
+        let key = age::x25519::Identity::generate().to_public().to_string();
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, &key);
+        act(&mut app, Action::NextField);
         act(&mut app, Action::Toggle);
         act(&mut app, Action::Submit);
-        let done = ExportInfo { path: "/srv/out.json".into(), encounters: 12, damaged: vec![] };
+        let done = ExportInfo { path: "/srv/out.json".into(), encounters: 12, damaged: vec![], encrypted_to: 0 };
         let job = run(&mut app, Ok(Outcome::Export(done.clone())));
-        assert_eq!(job, Job::Export { format: ExportFormat::Fhir, path: "out.json".into(), deidentify: false });
+        let choice = ExportChoice {
+            deidentify: false,
+            reason: "transfer to the regional service".into(),
+            recipients: key.clone(),
+        };
+        assert_eq!(job, Job::Export { format: ExportFormat::Fhir, path: "out.json".into(), choice });
         assert_eq!(tool(&app).stage, Stage::Done(Box::new(Outcome::Export(done))));
         // A failure is shown, and `r` runs the same job again.
         act(&mut app, Action::Letter('r'));
@@ -888,11 +929,31 @@ mod tests {
     }
 
     #[test]
+    fn a_de_identified_csv_export_needs_no_reason() {
+        let mut app = admin();
+        act(&mut app, Action::Letter('e'));
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "csv");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "research");
+        for _ in 0..3 {
+            act(&mut app, Action::NextField);
+        }
+        act(&mut app, Action::Toggle);
+        act(&mut app, Action::Submit);
+        let job = run(&mut app, Err(BackendError::from_owner("io", "x")));
+        let choice = ExportChoice { deidentify: true, reason: String::new(), recipients: String::new() };
+        assert_eq!(job, Job::Export { format: ExportFormat::Csv, path: "research".into(), choice });
+    }
+
+    #[test]
     fn an_export_counts_up_while_it_runs_and_starts_from_nothing_again() {
         let mut app = admin();
         act(&mut app, Action::Letter('e'));
         act(&mut app, Action::NextField);
         type_text(&mut app, "out.jsonl");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "migration to the new server");
         // A count that arrives before the job runs (or after it ended) is not shown.
         act(&mut app, Action::Admin(AdminMsg::Progress(7)));
         assert_eq!(tool(&app).progress, None);
@@ -903,7 +964,7 @@ mod tests {
             assert!(act(&mut app, Action::Admin(AdminMsg::Progress(done))).is_empty());
             assert_eq!(tool(&app).progress, Some(done));
         }
-        let info = ExportInfo { path: "/srv/out.jsonl".into(), encounters: 1200, damaged: vec![] };
+        let info = ExportInfo { path: "/srv/out.jsonl".into(), encounters: 1200, damaged: vec![], encrypted_to: 0 };
         act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Export(info)))));
         act(&mut app, Action::Admin(AdminMsg::Progress(1300)));
         assert_eq!(tool(&app).progress, Some(1200), "a late count changes nothing once it is done");
@@ -1122,7 +1183,10 @@ mod tests {
     fn an_administrators_session_locks_after_the_organisations_delay() {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         app.org = None;
-        let effects = act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        let effects = act(
+            &mut app,
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+        );
         assert!(effects.contains(&Effect::LoadOrganisation), "{effects:?}");
         let mut org = crate::tui::demo::signed_in(Lang::En).org.expect("sample organisation");
         org.idle_lock_minutes = 3;

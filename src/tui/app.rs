@@ -94,6 +94,8 @@ pub enum Action {
     SetupChecked(BackendResult<bool>),
     Initialized(BackendResult<String>),
     LoggedIn(BackendResult<Session>),
+    /// The signed-in account's own new password was set (after an administrator's reset).
+    PasswordChanged(BackendResult<()>),
     HomeLoaded(BackendResult<(OrgInfo, Vec<QueueEntry>)>),
     /// The organisation alone (administrators, who have no queue): its idle lock applies.
     OrgLoaded(BackendResult<OrgInfo>),
@@ -144,6 +146,10 @@ pub enum Effect {
     },
     Login {
         user: String,
+        password: Zeroizing<String>,
+    },
+    /// Set the signed-in account's own new password.
+    ChangeOwnPassword {
         password: Zeroizing<String>,
     },
     LoadHome,
@@ -506,6 +512,9 @@ pub enum Screen {
         typed: String,
     },
     Login(Form),
+    /// An administrator set this account's password: a new one is chosen before anything else
+    /// (who and when are in `App::session`).
+    ChangePassword(Form),
     Home {
         entries: Vec<QueueEntry>,
         selected: usize,
@@ -712,6 +721,45 @@ fn login_form(user: &str) -> Form {
         form.focus = 1;
     }
     form
+}
+
+/// The new password, twice.
+pub(crate) fn change_password_form() -> Form {
+    let most = crate::auth::MAX_PASSWORD_CHARS;
+    Form::new(vec![
+        Field::secret(Text::FieldNewPassword).max_chars(most),
+        Field::secret(Text::FieldNewPasswordAgain).max_chars(most),
+    ])
+}
+
+/// Marks a new password and its repetition (`first`, `second` in `form`) if they break the
+/// store's rule (`auth::check_new_password`) or differ.
+fn check_new_password(form: &mut Form, first: usize, second: usize) {
+    if crate::auth::check_new_password(form.value(first)).is_err() {
+        form.fields[first].error = Some(Text::PasswordTooShort);
+    } else if form.value(first) != form.value(second) {
+        form.fields[second].error = Some(Text::PasswordsDiffer);
+    }
+}
+
+/// Where a signed-in session starts: administrators, who read no clinical content, on the
+/// administration screen; staff on the queue.
+fn land(app: &mut App) -> Vec<Effect> {
+    if app.session.as_ref().is_some_and(|s| s.role == "admin") {
+        app.screen = Screen::Admin(Box::default());
+        // The organisation too, for its idle lock (the queue that brings it to staff holds
+        // clinical content).
+        return vec![Effect::LoadUsers, Effect::LoadOrganisation];
+    }
+    vec![Effect::LoadHome]
+}
+
+/// A session whose password an administrator set: the new-password step, nothing else.
+fn ask_new_password(app: &mut App, session: Session) {
+    app.session = Some(session);
+    app.intake = None;
+    app.editing = None;
+    app.screen = Screen::ChangePassword(change_password_form());
 }
 
 fn first_run_form(lang: Lang) -> Form {
@@ -939,10 +987,17 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 let password = form.take(1);
                 vec![Effect::Login { user, password }]
             }
-            Action::LoggedIn(Ok(_)) => {
+            Action::LoggedIn(Ok(session)) => {
                 app.locked = None;
                 app.status = None;
-                std::mem::take(&mut app.on_unlock)
+                if session.password_reset.is_some() {
+                    // A new screen replaces the one the lock kept, so nothing is reloaded.
+                    app.on_unlock.clear();
+                    ask_new_password(app, session);
+                    Vec::new()
+                } else {
+                    std::mem::take(&mut app.on_unlock)
+                }
             }
             Action::LoggedIn(Err(message)) => {
                 form.take(1);
@@ -985,17 +1040,27 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
             Vec::new()
         }
         Action::LoggedIn(Ok(session)) => {
-            // Administrators read no clinical content: they land on the administration screen.
-            let admin = session.role == "admin";
-            app.session = Some(session);
             app.status = None;
-            if admin {
-                app.screen = Screen::Admin(Box::default());
-                // The organisation too, for its idle lock (the queue that brings it to staff
-                // holds clinical content).
-                return vec![Effect::LoadUsers, Effect::LoadOrganisation];
+            if session.password_reset.is_some() {
+                ask_new_password(app, session);
+                return Vec::new();
             }
-            vec![Effect::LoadHome]
+            app.session = Some(session);
+            land(app)
+        }
+        Action::PasswordChanged(Ok(())) => {
+            if let Some(session) = app.session.as_mut() {
+                session.password_reset = None;
+            }
+            app.status = Some(Status::Note(Text::PasswordChanged, None));
+            land(app)
+        }
+        Action::PasswordChanged(Err(message)) => {
+            app.error(message);
+            if let Screen::ChangePassword(form) = &mut app.screen {
+                *form = change_password_form();
+            }
+            Vec::new()
         }
         Action::HomeLoaded(Ok((org, mut entries))) => {
             // Critical first, then the most recently updated: the order shown is the order chosen.
@@ -1337,8 +1402,9 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
     }
     if action == Action::GoToQueue {
         let staff = app.session.as_ref().is_some_and(|s| s.role != "admin");
-        // The crisis screen cannot be left without recording what was done.
-        if !staff || matches!(app.screen, Screen::Crisis(_) | Screen::Starting) {
+        // The crisis screen cannot be left without recording what was done, nor the new
+        // password step without choosing one.
+        if !staff || matches!(app.screen, Screen::Crisis(_) | Screen::Starting | Screen::ChangePassword(_)) {
             return Vec::new();
         }
         // Every answer is saved as it is given: the intake can be resumed from the queue.
@@ -1365,11 +1431,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 }
             }
             let (province, language) = province_and_language(form, 1, 2);
-            if form.value(4).chars().count() < 12 {
-                form.fields[4].error = Some(Text::PasswordTooShort);
-            } else if form.value(4) != form.value(5) {
-                form.fields[5].error = Some(Text::PasswordsDiffer);
-            }
+            check_new_password(form, 4, 5);
             if form.first_error() {
                 return Vec::new();
             }
@@ -1410,6 +1472,20 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
             }
             form.edit(&action);
             Vec::new()
+        }
+        Screen::ChangePassword(form) => {
+            if action != Action::Submit {
+                form.edit(&action);
+                return Vec::new();
+            }
+            for field in &mut form.fields {
+                field.error = None;
+            }
+            check_new_password(form, 0, 1);
+            if form.first_error() {
+                return Vec::new();
+            }
+            vec![Effect::ChangeOwnPassword { password: Zeroizing::new(form.value(0).to_string()) }]
         }
         Screen::Home { entries, selected } => match action {
             Action::Up => {
@@ -1778,11 +1854,7 @@ fn admin_key(state: &mut AdminState, action: Action, _lang: Lang) -> Vec<Effect>
                 if !["admin", "clinician", "intake", "kiosk"].contains(&role.as_str()) {
                     form.fields[2].error = Some(Text::UnknownRole);
                 }
-                if form.value(3).chars().count() < 12 {
-                    form.fields[3].error = Some(Text::PasswordTooShort);
-                } else if form.value(3) != form.value(4) {
-                    form.fields[4].error = Some(Text::PasswordsDiffer);
-                }
+                check_new_password(form, 3, 4);
                 if form.first_error() {
                     return Vec::new();
                 }

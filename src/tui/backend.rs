@@ -21,6 +21,8 @@ pub enum ErrorKind {
     LockedOut,
     AccountDisabled,
     SessionEnded,
+    /// An administrator set this account's password: a new one must be chosen first.
+    PasswordChangeRequired,
     NotLoggedIn,
     StoreLocked,
     Denied,
@@ -72,6 +74,7 @@ impl ErrorKind {
         ErrorKind::LockedOut,
         ErrorKind::AccountDisabled,
         ErrorKind::SessionEnded,
+        ErrorKind::PasswordChangeRequired,
         ErrorKind::NotLoggedIn,
         ErrorKind::StoreLocked,
         ErrorKind::Denied,
@@ -110,6 +113,7 @@ impl ErrorKind {
             "locked_out" => ErrorKind::LockedOut,
             "disabled" => ErrorKind::AccountDisabled,
             "session_ended" => ErrorKind::SessionEnded,
+            "password_change_required" => ErrorKind::PasswordChangeRequired,
             "not_logged_in" => ErrorKind::NotLoggedIn,
             "locked" => ErrorKind::StoreLocked,
             "denied" => ErrorKind::Denied,
@@ -142,6 +146,7 @@ impl ErrorKind {
             ErrorKind::LockedOut => Text::ErrLockedOut,
             ErrorKind::AccountDisabled => Text::ErrAccountDisabled,
             ErrorKind::SessionEnded => Text::ErrSessionEnded,
+            ErrorKind::PasswordChangeRequired => Text::ErrPasswordChangeRequired,
             ErrorKind::NotLoggedIn => Text::ErrNotLoggedIn,
             ErrorKind::StoreLocked => Text::ErrStoreLocked,
             ErrorKind::Denied => Text::ErrDenied,
@@ -280,6 +285,16 @@ impl From<crate::server::client::ClientError> for BackendError {
 pub struct Session {
     pub user: String,
     pub role: String,
+    /// An administrator set this account's password: the interface asks for a new one before
+    /// anything else (the owner refuses everything else until then).
+    pub password_reset: Option<ResetNotice>,
+}
+
+/// Who set the account's password, and the day (`YYYY-MM-DD`), as the account's user is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetNotice {
+    pub by: String,
+    pub date: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -566,6 +581,18 @@ pub enum ExportFormat {
     Fhir,
 }
 
+/// What the export task asks for beyond its format and path, as the form gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExportChoice {
+    /// CSV only: pseudonyms and shifted dates.
+    pub deidentify: bool,
+    /// Why the export is made: required unless de-identified; kept, sealed, in the audit log.
+    pub reason: String,
+    /// The age public keys (`age1...`) to encrypt to, as typed (spaces or commas between them);
+    /// empty: not encrypted.
+    pub recipients: String,
+}
+
 /// An export written by this process from the owner's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportInfo {
@@ -573,6 +600,8 @@ pub struct ExportInfo {
     pub encounters: u64,
     /// Unreadable records left out.
     pub damaged: Vec<String>,
+    /// The age public keys it is encrypted to (0: not encrypted).
+    pub encrypted_to: usize,
 }
 
 pub trait Backend {
@@ -581,6 +610,9 @@ pub trait Backend {
     /// Creates the organisation and first admin; returns the recovery key, to be shown once.
     fn initialize(&mut self, setup: &Setup, password: &str) -> BackendResult<String>;
     fn login(&mut self, user: &str, password: &str) -> BackendResult<Session>;
+    /// Sets a new password for the signed-in account (the way on after an administrator's
+    /// reset); the session goes on with it.
+    fn change_own_password(&mut self, password: &str) -> BackendResult<()>;
     fn organisation(&mut self) -> BackendResult<OrgInfo>;
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
     fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo>;
@@ -643,7 +675,7 @@ pub trait Backend {
         &mut self,
         format: ExportFormat,
         path: &std::path::Path,
-        deidentify: bool,
+        choice: &ExportChoice,
         progress: &mut dyn FnMut(u64),
     ) -> BackendResult<ExportInfo>;
     /// Sets the kiosk exit PIN (6 to 12 digits), as `triage kiosk-pin`. Admin only.
@@ -681,6 +713,7 @@ mod tests {
             StoreError::LockedOut { user: "a".into() },
             StoreError::Disabled { user: "a".into() },
             StoreError::SessionEnded { user: "a".into() },
+            StoreError::PasswordChangeRequired { user: "a".into(), by: "root".into(), on: "2026-11-25".into() },
             StoreError::AlreadyInitialised { path: path.clone() },
             StoreError::NotInitialised { path: path.clone() },
             StoreError::Foreign { path: path.clone() },
@@ -712,6 +745,7 @@ mod tests {
                 | StoreError::LockedOut { .. }
                 | StoreError::Disabled { .. }
                 | StoreError::SessionEnded { .. }
+                | StoreError::PasswordChangeRequired { .. }
                 | StoreError::AlreadyInitialised { .. }
                 | StoreError::NotInitialised { .. }
                 | StoreError::Foreign { .. }

@@ -44,6 +44,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::CheckSetup => Action::SetupChecked(backend.needs_setup()),
         Effect::Initialize { setup, password } => Action::Initialized(backend.initialize(&setup, &password)),
         Effect::Login { user, password } => Action::LoggedIn(backend.login(&user, &password)),
+        Effect::ChangeOwnPassword { password } => Action::PasswordChanged(backend.change_own_password(&password)),
         Effect::LoadHome => Action::HomeLoaded(backend.organisation().and_then(|org| Ok((org, backend.queue()?)))),
         Effect::CreateClient(client) => Action::ClientCreated(backend.create_client(&client)),
         Effect::UpdateClient(client) => Action::ClientUpdated(backend.update_client(&client)),

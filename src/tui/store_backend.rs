@@ -12,8 +12,9 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::backend::{
     Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
-    ClientInfo, ClientMatches, EncounterState, ErrorKind, ExportFormat, ExportInfo, HistoryData, IssuedCode, Notice,
-    OrgInfo, OwnerInfo, PastEncounter, QueueEntry, SavedAnswer, Session, Setup, UserRow,
+    ClientInfo, ClientMatches, EncounterState, ErrorKind, ExportChoice, ExportFormat, ExportInfo, HistoryData,
+    IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter, QueueEntry, ResetNotice, SavedAnswer, Session, Setup,
+    UserRow,
 };
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
@@ -35,6 +36,8 @@ pub struct StoreBackend {
     /// Pushed events arrive on a second connection, read by a thread, so a request never has
     /// to wait behind an event or the other way round.
     listener: Option<Listener>,
+    /// The account signed in as (for the listener started after a password change).
+    user: Option<String>,
 }
 
 /// The thread reading pushed events, and what it signed in with.
@@ -188,11 +191,27 @@ impl StoreBackend {
     pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
         let client = Client::connect(dir, ConnectOptions::default()).map_err(|e| e.to_string())?;
-        Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None })
+        Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None, user: None })
     }
 
     fn request(&mut self, request: Request) -> BackendResult<Reply> {
         self.client.request(request).map_err(message)
+    }
+
+    /// Starts the thread that hears pushed events on its own connection, with the one kept
+    /// password; a sign-in as another account or with another password replaces it (and the
+    /// old thread's copy goes with it).
+    fn listen_as(&mut self, user: &str, secret: Arc<SecretString>, origin: String) {
+        let current = self.listener.as_ref().is_some_and(|l| l.user == user && Arc::ptr_eq(&l.password, &secret));
+        if current {
+            return;
+        }
+        self.listener = None;
+        let (sender, notices) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (dir, name, password, halt) = (self.dir.clone(), user.to_string(), Arc::clone(&secret), Arc::clone(&stop));
+        std::thread::spawn(move || listen(dir, name, password, origin, sender, halt));
+        self.listener = Some(Listener { notices, user: user.to_string(), password: secret, stop });
     }
 }
 
@@ -226,23 +245,28 @@ impl Backend for StoreBackend {
         };
         let origin = detect_origin();
         match self.client.login_shared(user, Arc::clone(&secret), &origin).map_err(message)? {
-            Reply::LoggedIn { user, role } => {
-                let current =
-                    self.listener.as_ref().is_some_and(|l| l.user == user && Arc::ptr_eq(&l.password, &secret));
-                if !current {
-                    // Another account or password: the old listener (and its copy) goes.
-                    self.listener = None;
-                    let (sender, notices) = std::sync::mpsc::channel();
-                    let stop = Arc::new(AtomicBool::new(false));
-                    let (dir, name, password, halt) =
-                        (self.dir.clone(), user.clone(), Arc::clone(&secret), Arc::clone(&stop));
-                    std::thread::spawn(move || listen(dir, name, password, origin, sender, halt));
-                    self.listener = Some(Listener { notices, user: user.clone(), password: secret, stop });
+            Reply::LoggedIn { user, role, password_reset } => {
+                self.user = Some(user.clone());
+                // Until a new password is chosen, the owner refuses the listener's subscription
+                // (and the old password would stop working for it): it starts after the change.
+                if password_reset.is_none() {
+                    self.listen_as(&user, secret, origin);
                 }
-                Ok(Session { user, role: role.name().to_string() })
+                let password_reset = password_reset.map(|reset| ResetNotice { date: reset.date(), by: reset.by });
+                Ok(Session { user, role: role.name().to_string(), password_reset })
             }
             other => Err(unexpected(&other)),
         }
+    }
+
+    fn change_own_password(&mut self, password: &str) -> BackendResult<()> {
+        let secret = SecretString::from(password.to_string());
+        self.client.change_own_password(&secret).map_err(message)?;
+        // The connection now keeps the new password; the listener shares that one copy.
+        if let (Some(user), Some(kept)) = (self.user.clone(), self.client.kept_password().cloned()) {
+            self.listen_as(&user, kept, detect_origin());
+        }
+        Ok(())
     }
 
     fn organisation(&mut self) -> BackendResult<OrgInfo> {
@@ -576,7 +600,11 @@ impl Backend for StoreBackend {
                     role: e.role,
                     origin: e.origin,
                     action: e.action,
-                    record: e.record.unwrap_or_default(),
+                    // An export's reason follows what it showed (the filter finds it too).
+                    record: match e.reason {
+                        Some(reason) => format!("{} · {reason}", e.record.unwrap_or_default()),
+                        None => e.record.unwrap_or_default(),
+                    },
                     outcome: format!("{:?}", e.outcome).to_lowercase(),
                 })
                 .collect()),
@@ -676,26 +704,32 @@ impl Backend for StoreBackend {
         &mut self,
         format: ExportFormat,
         path: &Path,
-        deidentify: bool,
+        choice: &ExportChoice,
         progress: &mut dyn FnMut(u64),
     ) -> BackendResult<ExportInfo> {
-        use crate::cli::export_cmd::{ExportProgress, Format, write_export};
+        use crate::cli::export_cmd::{ExportOptions, ExportProgress, Format, write_export};
         let format = match format {
             ExportFormat::Jsonl => Format::Jsonl,
             ExportFormat::Csv => Format::Csv,
             ExportFormat::Fhir => Format::Fhir,
         };
+        let recipients = crate::export::recipients::from_line(&choice.recipients)
+            .and_then(crate::export::recipients::checked)
+            .map_err(|why| BackendError::new(ErrorKind::Invalid, why).with_detail("recipients"))?;
+        let reason = Some(choice.reason.trim().to_string()).filter(|r| !r.is_empty());
+        let encrypted_to = recipients.len();
+        let options = ExportOptions { deidentify: choice.deidentify, reason, recipients };
         // The same writer as `triage export`; its count goes to the screen, not to stderr (this
         // interface owns the terminal).
         let (encounters, damaged) =
-            write_export(&mut self.client, format, path, deidentify, ExportProgress::Tell(progress)).map_err(
+            write_export(&mut self.client, format, path, &options, ExportProgress::Tell(progress)).map_err(
                 |failure| {
                     let error = BackendError::from_owner(failure.code, &failure.message);
                     // A local write failure names the file it could not write.
                     if error.kind == ErrorKind::Storage { error.with_detail(path.display().to_string()) } else { error }
                 },
             )?;
-        Ok(ExportInfo { path: path.display().to_string(), encounters, damaged })
+        Ok(ExportInfo { path: path.display().to_string(), encounters, damaged, encrypted_to })
     }
 
     fn notices(&mut self) -> Vec<Notice> {

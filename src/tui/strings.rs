@@ -54,6 +54,7 @@ strings! {
     ErrThrottled => "too many failed sign-ins: wait before trying again", "trop de connexions échouées : attendez avant de réessayer";
     ErrLockedOut => "this account is locked after repeated failed sign-ins: an administrator must reset its password", "ce compte est verrouillé après des connexions échouées répétées : un administrateur ou une administratrice doit réinitialiser son mot de passe";
     ErrAccountDisabled => "this account is disabled: an administrator can enable it", "ce compte est désactivé : un administrateur ou une administratrice peut le réactiver";
+    ErrPasswordChangeRequired => "an administrator set your password: choose a new one before anything else", "votre mot de passe a été fixé par l'administration : choisissez-en un nouveau avant toute autre chose";
     ErrSessionEnded => "your session has ended (the account was disabled, or its password or role changed): sign in again", "votre session a pris fin (le compte a été désactivé, ou son mot de passe ou son rôle a changé) : reconnectez-vous";
     ErrNotLoggedIn => "sign in first", "connectez-vous d'abord";
     ErrStoreLocked => "the data is locked: a staff member must sign in to unlock it", "les données sont verrouillées : un membre du personnel doit se connecter pour les déverrouiller";
@@ -92,7 +93,7 @@ strings! {
     FieldPassword => "Password", "Mot de passe";
     FieldPasswordAgain => "Password again", "Mot de passe (de nouveau)";
     PasswordsDiffer => "the passwords differ", "les mots de passe diffèrent";
-    PasswordTooShort => "at least 12 characters", "au moins 12 caractères";
+    PasswordTooShort => "at least 15 characters", "au moins 15 caractères";
     UnknownProvince => "unknown province or territory", "province ou territoire inconnu";
     UnknownLanguage => "en or fr", "en ou fr";
     RecoveryTitle => "Recovery key: shown only this once", "Clé de récupération : affichée une seule fois";
@@ -103,6 +104,11 @@ strings! {
     LoginTitle => "Sign in", "Connexion";
     FieldUser => "User name", "Nom d'utilisateur";
     LoginFailed => "Wrong user name or password.", "Nom d'utilisateur ou mot de passe incorrect.";
+    ChangePasswordTitle => "Choose a new password", "Choisissez un nouveau mot de passe";
+    PasswordResetNotice => "Your password was reset by {by} on {date}. To go on, choose a new one of at least 15 characters. Only you will know it.", "Votre mot de passe a été réinitialisé par {by} le {date}. Pour continuer, choisissez-en un nouveau d'au moins 15 caractères. Vous serez la seule personne à le connaître.";
+    FieldNewPassword => "New password", "Nouveau mot de passe";
+    FieldNewPasswordAgain => "New password again", "Confirmez le nouveau mot de passe";
+    PasswordChanged => "New password set.", "Nouveau mot de passe enregistré.";
     LockedTitle => "Locked", "Verrouillé";
     LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe.";
     // Home
@@ -350,7 +356,12 @@ strings! {
     AdminBackupDamaged => "BACKUP DAMAGED:", "SAUVEGARDE ENDOMMAGÉE :";
     AdminBackupCounts => "{entries} entries, {records} encrypted records opened, {audit} audit entries checked", "{entries} entrées, {records} dossiers chiffrés ouverts, {audit} entrées d'audit vérifiées";
     AdminExportTitle => "Export every record (admin only, audited)", "Exporter tous les dossiers (administration seulement, consigné)";
-    AdminExportIntro => "Every record, decrypted, to a new file (a new directory for CSV) that only your account can read. The owner audits it. Same as `triage export`.", "Tous les dossiers, déchiffrés, dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne. Comme `triage export`.";
+    AdminExportIntro => "Every record, decrypted (or encrypted with age to the keys given), to a new file (a new directory for CSV) that only your account can read. The owner audits it with your reason. Same as `triage export`.", "Tous les dossiers, déchiffrés (ou chiffrés avec age pour les clés indiquées), dans un nouveau fichier (un nouveau dossier pour CSV) lisible par votre compte seulement. Le propriétaire le consigne avec votre motif. Comme `triage export`.";
+    AdminFieldReason => "Reason for this export (required unless de-identified)", "Motif (obligatoire sauf si dépersonnalisé)";
+    AdminFieldRecipients => "Encrypt to age public keys (age1…, optional)", "Chiffrer pour (clés publiques age1…, facultatif)";
+    AdminReasonRequired => "required: say why", "obligatoire : dites pourquoi";
+    AdminBadRecipient => "not an age1… public key", "pas une clé publique age1…";
+    AdminExportedEncrypted => "Encrypted with age to {n} public key(s): only their secret keys open it.", "Chiffré avec age pour {n} clé(s) publique(s) : seules leurs clés secrètes l'ouvrent.";
     AdminFieldFormat => "Format (jsonl, csv or fhir)", "Format (jsonl, csv ou fhir)";
     AdminFieldExportPath => "Write to (a new path)", "Écrire dans (un nouveau chemin)";
     AdminFieldOptions => "Options", "Options";

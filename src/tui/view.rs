@@ -52,7 +52,7 @@ pub fn key_context(app: &App) -> KeyContext {
         return KeyContext::Form;
     }
     match &app.screen {
-        Screen::FirstRun(form) | Screen::Login(form) | Screen::ClientForm(form) => {
+        Screen::FirstRun(form) | Screen::Login(form) | Screen::ClientForm(form) | Screen::ChangePassword(form) => {
             let _ = form;
             KeyContext::Form
         }
@@ -92,6 +92,7 @@ pub fn screen_keys(app: &App, library: &crate::instrument::Library) -> Vec<(&'st
                 vec![("Enter", Text::KeySubmit), ("Tab/↓", Text::KeyNextField), ("S-Tab/↑", Text::KeyPrevField)]
             }
             Screen::Recovery { .. } => vec![("Enter", Text::KeySubmit)],
+            Screen::ChangePassword(_) => vec![("Enter", Text::KeySubmit), ("Tab/↓", Text::KeyNextField)],
             Screen::Home { .. } => screens::home::keys(),
             Screen::ClientForm(_) => screens::client::keys(),
             Screen::Consent => screens::consent::keys(),
@@ -106,7 +107,8 @@ pub fn screen_keys(app: &App, library: &crate::instrument::Library) -> Vec<(&'st
         }
     };
     // Not on the queue itself, nor on the crisis protocol (left only once an action is recorded).
-    let on_queue = matches!(app.screen, Screen::Home { .. } | Screen::Crisis(_) | Screen::Starting);
+    let on_queue =
+        matches!(app.screen, Screen::Home { .. } | Screen::Crisis(_) | Screen::Starting | Screen::ChangePassword(_));
     if app.session.as_ref().is_some_and(|s| s.role != "admin") && app.locked.is_none() && !on_queue {
         keys.push(("^G", Text::KeyQueue));
     }
@@ -151,6 +153,7 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::FirstRun(form) => screens::first_run::draw(frame, body, app, form, view),
             Screen::Recovery { key, typed } => screens::first_run::draw_recovery(frame, body, app, key, typed, view),
             Screen::Login(form) => screens::login::draw(frame, body, app, form, view),
+            Screen::ChangePassword(form) => screens::login::draw_change(frame, body, app, form, view),
             Screen::Home { entries, selected } => screens::home::draw(frame, body, app, entries, *selected, view),
             Screen::ClientForm(form) => screens::client::draw(frame, body, app, form, view),
             Screen::Consent => screens::consent::draw(frame, body, app, view),

@@ -373,6 +373,29 @@ impl Tui {
         }
     }
 
+    /// Waits until `text` is on the screen, drawn or not by frames: for a plain command line
+    /// program (a prompt, its output), which never ends a frame as the interface does.
+    pub fn wait_for_output(&self, text: &str) -> String {
+        self.wait_for_output_where(&format!("{text:?}"), |screen| screen.contains(text))
+    }
+
+    /// Waits until the screen, drawn or not by frames, satisfies `check`.
+    pub fn wait_for_output_where(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let (lock, changed) = &*self.shared;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let screen = state.parser.screen().contents();
+            if check(&screen) {
+                return screen;
+            }
+            let Some(left) = DEADLINE.checked_sub(start.elapsed()) else {
+                panic!("timed out waiting for {what}; the screen is:\n{screen}");
+            };
+            state = changed.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0;
+        }
+    }
+
     /// Waits until every one of `texts` is on the screen at once; returns the screen.
     pub fn wait_for_all(&self, texts: &[&str]) -> String {
         self.wait_until(&format!("{texts:?}"), |screen| texts.iter().all(|t| screen.contains(t)))

@@ -8,6 +8,7 @@ use super::*;
 use crate::export::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
 use crate::instrument::Library;
 use crate::report::{Period, ReportBuilder, ServiceReport, summary};
+use crate::store::format_time;
 
 /// The largest page an export may ask for.
 pub const MAX_PAGE: usize = 2_000;
@@ -174,10 +175,78 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// What a de-identified export page tells of a client: its opaque id (the CSV replaces it by a
+/// pseudonym keyed in the exporting process), its language and sex for scoring, and its age on
+/// the day of the encounter as a made-up date of birth (the first of that month, that many years
+/// before), so that scoring by age is unchanged. Never its name, contact, date of birth,
+/// province, populations, access needs, or who recorded it.
+pub(crate) fn deidentified_client(client: &Client, on_ms: i64) -> Client {
+    let day: String = format_time(on_ms).chars().take(10).collect();
+    let birth_date = client
+        .birth_date
+        .as_deref()
+        .and_then(|birth| crate::instrument::score::age_on(birth, &day))
+        .and_then(|age| Some(format!("{:04}-{}-01", day.get(..4)?.parse::<i64>().ok()? - age, day.get(5..7)?)));
+    Client {
+        name: String::new(),
+        birth_date,
+        province: String::new(),
+        contact: None,
+        access_needs: Vec::new(),
+        populations: Vec::new(),
+        created_ms: 0,
+        created_by: String::new(),
+        ..client.clone()
+    }
+}
+
+/// An encounter's detail for a de-identified page: the answers without free text or staff names.
+fn deidentified_detail(mut detail: EncounterDetail) -> EncounterDetail {
+    detail.encounter.created_by = String::new();
+    for answer in &mut detail.answers {
+        answer.free_text = None;
+        answer.recorded_by = String::new();
+    }
+    detail
+}
+
 impl SledStore {
-    /// Clients in id order after `after` (admin export; audited per page).
-    pub fn export_clients(&self, actor: &Actor, after: Option<RecordId>, limit: usize) -> Result<ClientPage> {
+    /// The reason given for an export page, checked: a page that can identify a person is
+    /// refused without one (and the refusal audited), so no client of the socket skips it.
+    /// A reason is a short text (`SHORT_TEXT`), without control or direction characters; it is
+    /// sealed into the page's audit entry.
+    fn export_reason(
+        &self,
+        actor: &Actor,
+        action: &str,
+        identifiable: bool,
+        reason: Option<&str>,
+    ) -> Result<Option<String>> {
+        let given = reason.map(str::trim).filter(|r| !r.is_empty());
+        match given {
+            Some(reason) => clean_text("export reason", reason, SHORT_TEXT).map(Some),
+            None if identifiable => {
+                self.commit(actor, action, Some("no reason given".into()), None, Outcome::Denied, Vec::new())?;
+                Err(StoreError::Invalid {
+                    field: "export reason",
+                    reason: "an export of identifiable data needs a reason: say why with `--reason TEXT` (it is kept, sealed, in the audit log); only a de-identified CSV export goes without one".into(),
+                })
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Clients in id order after `after` (admin export; audited per page, with `reason`, which
+    /// it needs: clients are identifiable).
+    pub fn export_clients(
+        &self,
+        actor: &Actor,
+        after: Option<RecordId>,
+        limit: usize,
+        reason: Option<&str>,
+    ) -> Result<ClientPage> {
         self.authorize(actor, Operation::ExportData, None, None)?;
+        let reason = self.export_reason(actor, "export.clients", true, reason)?;
         let key = self.key()?;
         let tree = T::Kind(Kind::Client);
         let mut page = ClientPage { clients: Vec::new(), next: None, damaged: Vec::new() };
@@ -204,6 +273,7 @@ impl SledStore {
             Some(format!("{} clients", page.clients.len())),
             None,
             page.clients.iter().map(|c| c.id).collect(),
+            reason.as_deref(),
             Outcome::Allowed,
             Vec::new(),
         )?;
@@ -211,21 +281,30 @@ impl SledStore {
     }
 
     /// Encounters in id order after `after`, each with everything stored for it and its client
-    /// (admin export; audited per page).
-    pub fn export_encounters(&self, actor: &Actor, after: Option<RecordId>, limit: usize) -> Result<ExportPage> {
-        self.export_encounters_with(actor, after, limit, Contents::All)
+    /// (admin export; audited per page with `reason`).
+    pub fn export_encounters(
+        &self,
+        actor: &Actor,
+        after: Option<RecordId>,
+        limit: usize,
+        reason: Option<&str>,
+    ) -> Result<ExportPage> {
+        self.export_encounters_with(actor, after, limit, Contents::All, reason)
     }
 
     /// Encounters in id order after `after` with what `contents` asks for (admin export;
-    /// audited per page). Only the trees an export needs are read and decrypted.
+    /// audited per page). Only the trees an export needs are read and decrypted. Every page but
+    /// a de-identified one (`Contents::identifiable`) needs a `reason`, sealed into its entry.
     pub fn export_encounters_with(
         &self,
         actor: &Actor,
         after: Option<RecordId>,
         limit: usize,
         contents: Contents,
+        reason: Option<&str>,
     ) -> Result<ExportPage> {
         self.authorize(actor, Operation::ExportData, None, None)?;
+        let reason = self.export_reason(actor, "export.encounters", contents.identifiable(), reason)?;
         let key = self.key()?;
         let limit = limit.clamp(1, MAX_PAGE);
         // No total: sled counts a tree by reading all of it.
@@ -256,6 +335,10 @@ impl SledStore {
             }
             let client_id = detail.encounter.client_id;
             match self.get_sealed::<Client>(&key, T::Kind(Kind::Client), client_id.as_bytes()) {
+                Ok(Some(client)) if !contents.identifiable() => {
+                    let client = deidentified_client(&client, detail.encounter.created_ms);
+                    page.items.push(ExportItem { client: Some(client), detail: deidentified_detail(detail) })
+                }
                 Ok(Some(client)) => page.items.push(ExportItem { client: Some(client), detail }),
                 Ok(None) => page.damaged.push(format!("client {client_id} (missing)")),
                 Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
@@ -267,9 +350,14 @@ impl SledStore {
         self.commit_showing(
             actor,
             "export.encounters",
-            Some(format!("{} encounters", page.items.len())),
+            Some(format!(
+                "{} encounters{}",
+                page.items.len(),
+                if contents.identifiable() { "" } else { " (de-identified)" }
+            )),
             None,
             super::distinct(page.items.iter().map(|item| item.detail.encounter.client_id)),
+            reason.as_deref(),
             Outcome::Allowed,
             Vec::new(),
         )?;
@@ -351,6 +439,7 @@ impl SledStore {
             Some(format!("{} records", records.len())),
             None,
             moved,
+            None,
             Outcome::Allowed,
             writes,
         )?;

@@ -127,7 +127,7 @@ impl SledStore {
         let key = self.key()?;
         let (clients, damaged) = self.read_clients(&key)?;
         let shown = clients.iter().map(|c| c.id).collect();
-        self.commit_showing(actor, "client.list", None, None, shown, Outcome::Allowed, Vec::new())?;
+        self.commit_showing(actor, "client.list", None, None, shown, None, Outcome::Allowed, Vec::new())?;
         Ok((clients, damaged))
     }
 
@@ -146,7 +146,7 @@ impl SledStore {
         let more = found.len() > CLIENT_SEARCH_LIMIT;
         found.truncate(CLIENT_SEARCH_LIMIT);
         let shown = found.iter().map(|c| c.id).collect();
-        self.commit_showing(actor, "client.search", None, None, shown, Outcome::Allowed, Vec::new())?;
+        self.commit_showing(actor, "client.search", None, None, shown, None, Outcome::Allowed, Vec::new())?;
         Ok(ClientSearch { clients: found, more, damaged })
     }
 }

@@ -8,7 +8,8 @@
 //!
 //! Unknown user names go through the same pool and do the same argon2 work against a fixed
 //! hash, so their answer takes as long as a known name's, and reach the audit log only as a
-//! keyed mark. A session is bound to the password it signed in with (`check_session`).
+//! keyed mark. A session is bound to the password it signed in with (`check_session`), and a
+//! session whose password an administrator set may only choose a new one (`pending_reset`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -17,10 +18,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{AccountRecord, META_UNKNOWN_NAME_KEY, SledStore, T};
 use crate::auth::{self, Actor};
-use crate::store::AccountStatus;
 use crate::store::audit::Outcome;
 use crate::store::crypto;
 use crate::store::error::{Result, StoreError};
+use crate::store::{AccountStatus, PasswordReset, Store};
 
 /// argon2id checks running at once (each holds 64 MiB): two keep a sign-in fast on a 2-core
 /// machine while 40 parallel attempts cost at most 128 MiB.
@@ -133,8 +134,10 @@ impl SledStore {
     /// Whether a signed-in session may go on: its account still exists, is active, has the same
     /// role, and the password it signed in with (a reset by an administrator, or a change, ends
     /// every session of the account). Sessions without an account (kiosks) are not bound.
-    pub fn check_session(&self, actor: &Actor) -> Result<()> {
-        let Some(credential) = actor.credential() else { return Ok(()) };
+    /// Returns the administrator's reset the account's user has not yet replaced, if any: the
+    /// owner then refuses everything but choosing a new password ([`Self::refuse_until_changed`]).
+    pub fn check_session(&self, actor: &Actor) -> Result<Option<PasswordReset>> {
+        let Some(credential) = actor.credential() else { return Ok(None) };
         let current = self.account_by_name(actor.user())?;
         let valid = current.as_ref().is_some_and(|account| {
             account.status == AccountStatus::Active
@@ -142,10 +145,32 @@ impl SledStore {
                 && credential_of(account) == credential
         });
         if valid {
-            return Ok(());
+            return Ok(current.and_then(|account| account.password_reset));
         }
         self.commit(actor, "session.ended", None, None, Outcome::Denied, Vec::new())?;
         Err(StoreError::SessionEnded { user: actor.user().to_string() })
+    }
+
+    /// The refusal of a request made before the account's user replaced the password an
+    /// administrator set (audited, naming who set it and when).
+    pub fn refuse_until_changed(&self, actor: &Actor, reset: &PasswordReset) -> StoreError {
+        let refused = StoreError::PasswordChangeRequired {
+            user: actor.user().to_string(),
+            by: reset.by.clone(),
+            on: reset.date(),
+        };
+        match self.commit(actor, "denied.password_change_required", None, None, Outcome::Denied, Vec::new()) {
+            Ok(()) => refused,
+            Err(unaudited) => unaudited,
+        }
+    }
+
+    /// The signed-in user chooses their own new password: the session goes on, bound to it (every
+    /// other session of the account ends), and a reset by an administrator is over.
+    pub fn change_own_password(&self, actor: &Actor, new_password: &SecretString) -> Result<Actor> {
+        self.set_password(actor, actor.user(), new_password)?;
+        let account = self.account_by_name(actor.user())?.ok_or(StoreError::NoAccount { user: actor.user().into() })?;
+        Ok(actor.clone().with_credential(credential_of(&account)))
     }
 }
 
@@ -175,6 +200,18 @@ mod tests {
         }
         assert!(*peak.lock().unwrap() <= PASSWORD_CHECKS_AT_ONCE);
         assert_eq!(gate.running(), 0, "every turn was given back");
+    }
+
+    #[test]
+    fn an_account_stored_before_password_resets_were_recorded_reads_with_none() {
+        let old = r#"{"schema_version":1,"id":"000102030405060708090a0b0c0d0e0f","username":"ivy","display_name":"Ivy","role":"intake","password_hash":"$argon2id$x","keyslot":null,"status":"active","failed_logins":0,"last_failure_ms":0,"created_ms":1}"#;
+        let account: AccountRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(account.password_reset, None);
+        // And one without a pending reset is stored as before (no new field written).
+        assert!(!serde_json::to_string(&account).unwrap().contains("password_reset"));
+        let reset = AccountRecord { password_reset: Some(PasswordReset { by: "root".into(), at_ms: 0 }), ..account };
+        let read: AccountRecord = serde_json::from_str(&serde_json::to_string(&reset).unwrap()).unwrap();
+        assert_eq!(read.password_reset.map(|r| (r.date(), r.by)), Some(("1970-01-01".into(), "root".into())));
     }
 
     #[test]

@@ -148,7 +148,7 @@ mod tests {
         let mut app = crate::tui::demo::signed_in(lang);
         let effects = update(
             &mut app,
-            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })),
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
             library(),
             care(),
             "2026-11-25",

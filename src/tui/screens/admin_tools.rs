@@ -162,6 +162,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
             Outcome::Export(export) => {
                 let said = fill(Text::AdminExported, lang, &[("n", export.encounters.to_string())]);
                 lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
+                if export.encrypted_to > 0 {
+                    let sealed = fill(Text::AdminExportedEncrypted, lang, &[("n", export.encrypted_to.to_string())]);
+                    lines.push(Line::styled(sealed, theme.ok));
+                }
                 lines.extend(left_out(&export.damaged, app, theme));
             }
             Outcome::KioskPinSet => lines.push(Line::styled(Text::AdminPinSet.get(lang), theme.ok)),
@@ -344,7 +348,10 @@ mod tests {
     /// Signed in as an admin with the task of `letter` open; `reply` answers its job if given.
     fn task(letter: char, reply: Option<Result<Outcome, crate::tui::backend::BackendError>>) -> App {
         let mut app = crate::tui::demo::signed_in(Lang::En);
-        act(&mut app, Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into() })));
+        act(
+            &mut app,
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+        );
         act(&mut app, Action::Letter(letter));
         if let Some(reply) = reply {
             act(&mut app, Action::Submit);
@@ -481,15 +488,35 @@ mod tests {
         assert!(screen.contains("BACKUP DAMAGED:") && screen.contains("AUDIT CHAIN BROKEN at entry 12"), "{screen}");
         assert!(screen.contains("Unreadable records left out: encounter 77aa"));
         both("admin_export_form", &task('e', None));
+        // No reason and a bad key: each said after its field, short enough for 80 columns.
+        let mut refused = task('e', None);
+        act(&mut refused, Action::NextField);
+        for c in "all.jsonl".chars() {
+            act(&mut refused, Action::Input(c));
+        }
+        act(&mut refused, Action::NextField);
+        act(&mut refused, Action::NextField);
+        for c in "age1nope".chars() {
+            act(&mut refused, Action::Input(c));
+        }
+        act(&mut refused, Action::Submit);
+        let screen = render(&refused, 80, 24);
+        assert!(screen.contains("(required: say why)") && screen.contains("(not an age1… public key)"), "{screen}");
+        both("admin_export_refused", &refused);
         let export = ExportInfo {
             path: "/srv/export/all.jsonl".into(),
             encounters: 812,
             damaged: vec!["encounter 3f2a".into()],
+            encrypted_to: 2,
         };
         // While it runs, the count of encounters written so far.
         let mut running = task('e', None);
         act(&mut running, Action::NextField);
         for c in "all.jsonl".chars() {
+            act(&mut running, Action::Input(c));
+        }
+        act(&mut running, Action::NextField);
+        for c in "transfer to the regional service".chars() {
             act(&mut running, Action::Input(c));
         }
         act(&mut running, Action::Submit);
@@ -500,6 +527,7 @@ mod tests {
         let screen = render(&task('e', Some(Ok(Outcome::Export(export)))), 80, 24);
         assert!(screen.contains("Exported 812 encounters to /srv/export/all.jsonl"), "{screen}");
         assert!(screen.contains("Unreadable records left out: encounter 3f2a"));
+        assert!(screen.contains("Encrypted with age to 2 public key(s)"), "{screen}");
         let pin = task('p', None);
         assert!(render(&pin, 80, 24).contains("New kiosk exit PIN"));
         both("admin_kiosk_pin_form", &pin);

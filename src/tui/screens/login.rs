@@ -7,51 +7,65 @@ use ratatui::widgets::Wrap;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, Form};
-use crate::tui::strings::Text;
-use crate::tui::view::{View, body_block, draw_form};
+use crate::tui::strings::{Text, fill};
+use crate::tui::view::{View, body_block, clean, draw_form};
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
-    let width = area.width.min(60);
-    let box_area = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + area.height.saturating_sub(8) / 2,
-        width,
-        height: area.height.min(8),
-    };
-    let block = body_block(Text::LoginTitle.get(app.lang), view.theme);
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
-    draw_form(
-        frame,
-        Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner },
-        app.lang,
-        form,
-        view.theme,
-    );
+/// A box of `width` x `height` centred in `area`, titled, with an optional intro above `form`.
+struct Boxed<'a> {
+    title: Text,
+    intro: Option<(String, ratatui::style::Style)>,
+    width: u16,
+    height: u16,
+    form: &'a Form,
 }
 
-pub fn draw_locked(frame: &mut Frame, area: Rect, app: &App, view: &View) {
-    let Some(form) = &app.locked else { return };
-    let width = area.width.min(64);
+fn draw_boxed(frame: &mut Frame, area: Rect, app: &App, boxed: Boxed<'_>, view: &View) {
+    let width = area.width.min(boxed.width);
     let box_area = Rect {
         x: area.x + (area.width - width) / 2,
-        y: area.y + area.height.saturating_sub(10) / 2,
+        y: area.y + area.height.saturating_sub(boxed.height) / 2,
         width,
-        height: area.height.min(10),
+        height: area.height.min(boxed.height),
     };
-    let block = body_block(Text::LockedTitle.get(app.lang), view.theme);
+    let block = body_block(boxed.title.get(app.lang), view.theme);
     let inner = block.inner(box_area);
     frame.render_widget(block, box_area);
-    let intro = FastParagraph::new(Text::LockedIntro.get(app.lang)).style(view.theme.muted).wrap(Wrap { trim: true });
-    let height = (intro.line_count(inner.width) as u16).min(inner.height);
-    frame.render_widget(intro, Rect { height, ..inner });
+    let mut height = 0;
+    if let Some((text, style)) = boxed.intro {
+        let intro = FastParagraph::new(text).style(style).wrap(Wrap { trim: true });
+        height = (intro.line_count(inner.width) as u16).min(inner.height);
+        frame.render_widget(intro, Rect { height, ..inner });
+    }
     draw_form(
         frame,
         Rect { y: inner.y + height + 1, height: inner.height.saturating_sub(height + 1), ..inner },
         app.lang,
-        form,
+        boxed.form,
         view.theme,
     );
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
+    let boxed = Boxed { title: Text::LoginTitle, intro: None, width: 60, height: 8, form };
+    draw_boxed(frame, area, app, boxed, view);
+}
+
+/// The new-password step after an administrator's reset: who reset it and when, then the new
+/// password twice.
+pub fn draw_change(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
+    let reset = app.session.as_ref().and_then(|s| s.password_reset.as_ref());
+    let (by, date) = reset.map_or((String::new(), String::new()), |r| (clean(&r.by), clean(&r.date)));
+    let notice = fill(Text::PasswordResetNotice, app.lang, &[("by", by), ("date", date)]);
+    let intro = Some((notice, view.theme.warning));
+    let boxed = Boxed { title: Text::ChangePasswordTitle, intro, width: 66, height: 12, form };
+    draw_boxed(frame, area, app, boxed, view);
+}
+
+pub fn draw_locked(frame: &mut Frame, area: Rect, app: &App, view: &View) {
+    let Some(form) = &app.locked else { return };
+    let intro = Some((Text::LockedIntro.get(app.lang).to_string(), view.theme.muted));
+    let boxed = Boxed { title: Text::LockedTitle, intro, width: 64, height: 10, form };
+    draw_boxed(frame, area, app, boxed, view);
 }
 
 #[cfg(test)]
@@ -59,6 +73,7 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::screens::fixtures;
+    use crate::tui::strings::Text;
     use crate::tui::view::test_support::{care, library, render};
 
     #[test]
@@ -127,7 +142,8 @@ mod tests {
     }
 
     fn unlock(app: &mut App) -> Vec<Effect> {
-        let session = crate::tui::backend::Session { user: "amira".into(), role: "intake".into() };
+        let session =
+            crate::tui::backend::Session { user: "amira".into(), role: "intake".into(), password_reset: None };
         update(app, Action::LoggedIn(Ok(session)), library(), care(), "2026-11-25")
     }
 
@@ -294,5 +310,72 @@ mod tests {
             form.edit(&Action::Input(c));
         }
         assert_eq!(form.value(0), long);
+    }
+
+    fn reset_session() -> crate::tui::backend::Session {
+        let notice = crate::tui::backend::ResetNotice { by: "root".into(), date: "2026-11-24".into() };
+        crate::tui::backend::Session { user: "amira".into(), role: "intake".into(), password_reset: Some(notice) }
+    }
+
+    fn type_text(app: &mut App, text: &str) {
+        for c in text.chars() {
+            update(app, Action::Input(c), library(), care(), "2026-11-25");
+        }
+    }
+
+    /// Issue 14, item 6: signing in with a password an administrator set goes to a step that
+    /// says who set it and when and asks for a new one twice; nothing else is reachable, and the
+    /// interface goes on once the owner has set it.
+    #[test]
+    fn a_password_set_by_an_administrator_is_replaced_before_anything_else() {
+        let act = |app: &mut App, action: Action| update(app, action, library(), care(), "2026-11-25");
+        let mut app = App::new(Lang::En, 0);
+        act(&mut app, Action::SetupChecked(Ok(false)));
+        let effects = act(&mut app, Action::LoggedIn(Ok(reset_session())));
+        assert!(effects.is_empty(), "nothing is loaded: the owner refuses everything but the change");
+        assert!(matches!(app.screen, Screen::ChangePassword(_)));
+        assert!(act(&mut app, Action::GoToQueue).is_empty() && matches!(app.screen, Screen::ChangePassword(_)));
+        // The store's rule (15 characters), then the same twice.
+        type_text(&mut app, "too short");
+        act(&mut app, Action::Submit);
+        let Screen::ChangePassword(form) = &app.screen else { panic!() };
+        assert_eq!(form.fields[0].error, Some(Text::PasswordTooShort));
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "my own long password");
+        act(&mut app, Action::NextField);
+        type_text(&mut app, "my own long passw0rd");
+        assert!(act(&mut app, Action::Submit).is_empty());
+        let Screen::ChangePassword(form) = &app.screen else { panic!() };
+        assert_eq!((form.fields[1].error, form.focus), (Some(Text::PasswordsDiffer), 1));
+        act(&mut app, Action::ClearField);
+        type_text(&mut app, "my own long password");
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Your password was reset by root on 2026-11-24."), "{screen}");
+        assert!(!screen.contains("my own long"), "passwords are never drawn");
+        insta::assert_snapshot!("change_password_80x24", screen);
+        insta::assert_snapshot!("change_password_120x40", render(&app, 120, 40));
+        let french = App { lang: Lang::Fr, ..app.clone() };
+        assert!(render(&french, 80, 24).contains("réinitialisé par root le 2026-11-24"));
+        insta::assert_snapshot!("change_password_80x24_fr", render(&french, 80, 24));
+        insta::assert_snapshot!("change_password_120x40_fr", render(&french, 120, 40));
+        let effects = act(&mut app, Action::Submit);
+        assert_eq!(
+            effects,
+            vec![Effect::ChangeOwnPassword { password: zeroize::Zeroizing::new("my own long password".into()) }]
+        );
+        // Refused (the administrator's own password, say): said, and typed again from nothing.
+        let refused = crate::tui::backend::BackendError::from_owner("invalid", "invalid password: choose another");
+        act(&mut app, Action::PasswordChanged(Err(refused)));
+        let Screen::ChangePassword(form) = &app.screen else { panic!() };
+        assert!(form.value(0).is_empty() && form.value(1).is_empty());
+        assert!(app.status.as_ref().is_some_and(|s| s.is_error()));
+        // Set: the reset is over and the worker lands on the queue.
+        assert_eq!(act(&mut app, Action::PasswordChanged(Ok(()))), vec![Effect::LoadHome]);
+        assert_eq!(app.session.as_ref().and_then(|s| s.password_reset.clone()), None);
+        assert!(render(&app, 80, 24).contains("New password set."));
+        // Unlocking the idle lock with such a password goes to the same step.
+        app.locked = Some(crate::tui::app::Form::new(Vec::new()));
+        act(&mut app, Action::LoggedIn(Ok(reset_session())));
+        assert!(app.locked.is_none() && matches!(app.screen, Screen::ChangePassword(_)));
     }
 }
