@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
-use crate::instrument::library::read_sources;
-use crate::instrument::{Context, FileReport, Instrument, Lang, Library, ScoreResult, Sex, parse_answer_list};
+use crate::instrument::library::{CheckOutcome, check_library};
+use crate::instrument::{Context, Instrument, Lang, Library, ScoreResult, Sex, parse_answer_list};
 use crate::sanitize::terminal_text;
 use crate::tui::strings::{Text, fill};
 
@@ -303,44 +303,6 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// What `instruments check` found.
-pub(crate) struct CheckOutcome {
-    /// How many files were checked.
-    pub checked: usize,
-    /// Files with problems (only the given files, when some were given).
-    pub reports: Vec<FileReport>,
-    /// Given paths that could not be read (nothing else was checked then).
-    pub unreadable: Vec<FileReport>,
-}
-
-/// Checks the questionnaire library (`paths` empty), or the given files and directories in the
-/// company of the shipped files (so references resolve), replacing shipped files of the same
-/// name. Shared by the CLI and the staff interface's administration screen.
-pub(crate) fn check_library(paths: &[PathBuf]) -> CheckOutcome {
-    let (library, checked_files) = if paths.is_empty() {
-        (Library::shipped(), None)
-    } else {
-        let (given, unreadable) = read_sources(paths);
-        if !unreadable.is_empty() {
-            return CheckOutcome { checked: 0, reports: Vec::new(), unreadable };
-        }
-        let names: Vec<String> = given.iter().map(|(f, _)| file_name(f)).collect();
-        let mut sources: Vec<(String, String)> =
-            Library::shipped_sources().into_iter().filter(|(f, _)| !names.contains(&file_name(f))).collect();
-        let given_files: Vec<String> = given.iter().map(|(f, _)| f.clone()).collect();
-        sources.extend(given);
-        (Library::from_sources(sources), Some(given_files))
-    };
-    let reports: Vec<FileReport> = library
-        .reports()
-        .iter()
-        .filter(|r| checked_files.as_ref().is_none_or(|files| files.contains(&r.file)))
-        .cloned()
-        .collect();
-    let checked = checked_files.as_ref().map_or(library.instruments().count() + reports.len(), Vec::len);
-    CheckOutcome { checked, reports, unreadable: Vec::new() }
-}
-
 fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     let CheckOutcome { checked, reports, unreadable } = check_library(paths);
     if !unreadable.is_empty() {
@@ -375,10 +337,6 @@ fn check(paths: &[PathBuf], json: bool) -> ExitCode {
 
 fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
-}
-
-fn file_name(path: &str) -> String {
-    std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 fn score(library: &Library, args: &ScoreArgs) -> ExitCode {

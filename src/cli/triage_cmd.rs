@@ -25,7 +25,7 @@ use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
 use crate::diagnostic::Diagnostic;
 use crate::instrument::Library;
 use crate::sanitize::terminal_text;
-use crate::triage::catalog::{Catalog, Resource, SHIPPED, SHIPPED_RULES};
+use crate::triage::catalog::{Catalog, Resource, SHIPPED_RULES};
 use crate::triage::date::Date;
 use crate::triage::facts::{PersonContext, Sex, parse_result_arg, resolve_results};
 use crate::triage::level::{Level, LevelDecision};
@@ -220,29 +220,6 @@ fn print_diagnostics(list: &[Diagnostic], prefix: &str) {
 }
 
 /// Reads the catalog files: the embedded copy, or every `*.toml` in `dir` (sorted by name).
-fn read_catalog_sources(data: &DataArgs) -> Result<Vec<(String, String)>, String> {
-    let Some(dir) = &data.resources else {
-        return Ok(SHIPPED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect());
-    };
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read resources directory {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read resources directory {}: {e}", dir.display()))?;
-        let path = entry.path();
-        if path.extension().is_some_and(|x| x == "toml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    let mut out = Vec::new();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        out.push((path.display().to_string(), text));
-    }
-    Ok(out)
-}
-
 fn read_rules_source(path: Option<&Path>) -> Result<(String, String), String> {
     match path {
         None => Ok((SHIPPED_RULES.0.to_string(), SHIPPED_RULES.1.to_string())),
@@ -266,9 +243,8 @@ pub fn run(command: TriageCommand) -> ExitCode {
 
 /// The catalog (built in, or `--resources DIR`) and its errors; shared with the staff
 /// interface's resources check.
-pub(crate) fn load_catalog(data: &DataArgs) -> Result<(Catalog, Vec<Diagnostic>), String> {
-    let sources = read_catalog_sources(data)?;
-    Ok(Catalog::from_sources(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))))
+fn load_catalog(data: &DataArgs) -> Result<(Catalog, Vec<Diagnostic>), String> {
+    Catalog::load(data.resources.as_deref())
 }
 
 fn run_match(args: &MatchArgs) -> ExitCode {

@@ -554,6 +554,50 @@ pub fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<FileReport
     (sources, reports)
 }
 
+/// What a check of questionnaire files found (`triage instruments check`, the staff
+/// interface's questionnaire check).
+#[derive(Debug)]
+pub struct CheckOutcome {
+    /// How many files were checked.
+    pub checked: usize,
+    /// Files with problems (only the given files, when some were given).
+    pub reports: Vec<FileReport>,
+    /// Given paths that could not be read (nothing else was checked then).
+    pub unreadable: Vec<FileReport>,
+}
+
+/// Checks the questionnaire library (`paths` empty), or the given files and directories in the
+/// company of the shipped files (so references resolve), replacing shipped files of the same
+/// name. Shared by the CLI and the staff interface's administration screen.
+pub fn check_library(paths: &[PathBuf]) -> CheckOutcome {
+    let (library, checked_files) = if paths.is_empty() {
+        (Library::shipped(), None)
+    } else {
+        let (given, unreadable) = read_sources(paths);
+        if !unreadable.is_empty() {
+            return CheckOutcome { checked: 0, reports: Vec::new(), unreadable };
+        }
+        let names: Vec<String> = given.iter().map(|(f, _)| file_name(f)).collect();
+        let mut sources: Vec<(String, String)> =
+            Library::shipped_sources().into_iter().filter(|(f, _)| !names.contains(&file_name(f))).collect();
+        let given_files: Vec<String> = given.iter().map(|(f, _)| f.clone()).collect();
+        sources.extend(given);
+        (Library::from_sources(sources), Some(given_files))
+    };
+    let reports: Vec<FileReport> = library
+        .reports()
+        .iter()
+        .filter(|r| checked_files.as_ref().is_none_or(|files| files.contains(&r.file)))
+        .cloned()
+        .collect();
+    let checked = checked_files.as_ref().map_or(library.instruments().count() + reports.len(), Vec::len);
+    CheckOutcome { checked, reports, unreadable: Vec::new() }
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

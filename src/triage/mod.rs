@@ -11,6 +11,7 @@
 //! * [`matching`]: ranked, explained recommendations for one encounter.
 
 pub mod catalog;
+mod catalog_files;
 pub mod date;
 pub mod facts;
 pub mod level;

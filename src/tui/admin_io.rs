@@ -75,8 +75,8 @@ fn lines(list: &[Diagnostic]) -> Vec<String> {
 
 /// `triage resources check [--resources DIR] --stale-days N`, against today.
 fn check_resources(dir: Option<&str>, stale_days: u32) -> BackendResult<Findings> {
-    let data = crate::cli::triage_cmd::DataArgs { resources: dir.map(resolve).transpose()? };
-    let (catalog, errors) = crate::cli::triage_cmd::load_catalog(&data)
+    let resources = dir.map(resolve).transpose()?;
+    let (catalog, errors) = crate::triage::Catalog::load(resources.as_deref())
         .map_err(|e| BackendError::new(ErrorKind::LocalFile, e).with_detail(dir.unwrap_or_default()))?;
     let today = crate::triage::Date::from_days_from_epoch(super::shell::now_ms() / 86_400_000);
     let (stale, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
@@ -93,7 +93,7 @@ fn check_resources(dir: Option<&str>, stale_days: u32) -> BackendResult<Findings
 /// `triage instruments check [PATH]`.
 fn check_instruments(path: Option<&str>) -> Findings {
     let paths: Vec<PathBuf> = path.map(PathBuf::from).into_iter().collect();
-    let outcome = crate::cli::instruments_cmd::check_library(&paths);
+    let outcome = crate::instrument::library::check_library(&paths);
     let reports = if outcome.unreadable.is_empty() { &outcome.reports } else { &outcome.unreadable };
     Findings {
         checked: outcome.checked,
