@@ -86,12 +86,16 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The file's code without its unit tests: a `tests.rs` file is all tests, and a
 /// `#[cfg(test)]` module runs to the end of the file (the project's convention).
 fn code_outside_tests(path: &Path, text: &str) -> String {
-    if path.file_name().is_some_and(|n| n == "tests.rs") {
-        return String::new();
-    }
-    let code = text.find("#[cfg(test)]\nmod ").map_or(text, |at| &text[..at]);
     // Comments name modules without using them.
-    code.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+    unit_code(path, text).lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// The file's text before its unit tests (the whole text, or none for a `tests.rs`).
+fn unit_code<'a>(path: &Path, text: &'a str) -> &'a str {
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        return "";
+    }
+    text.find("#[cfg(test)]\nmod ").map_or(text, |at| &text[..at])
 }
 
 /// The top-level modules a piece of code names: `crate::a::…` and `use crate::{a::…, b}`.
@@ -267,16 +271,13 @@ fn files_and_functions_stay_within_their_size_limits() {
     for path in files {
         let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {relative}: {e}"));
-        let code = match path.file_name().is_some_and(|n| n == "tests.rs") {
-            true => String::new(),
-            false => text.find("#[cfg(test)]\nmod ").map_or(text.as_str(), |at| &text[..at]).to_string(),
-        };
+        let code = unit_code(&path, &text);
         let lines = code.lines().count();
         let file_limit = OVERSIZED_FILES.iter().find(|(f, _)| *f == relative).map_or(FILE_LIMIT, |(_, n)| *n);
         if lines > file_limit {
             over.push(format!("{relative}: {lines} lines (limit {file_limit})"));
         }
-        for (name, length) in function_lengths(&code) {
+        for (name, length) in function_lengths(code) {
             let limit = OVERSIZED_FUNCTIONS
                 .iter()
                 .find(|(f, n, _)| *f == relative && *n == name)

@@ -265,7 +265,7 @@ pub fn restore(path: &Path, dir: &Path, unlock: &Unlock<'_>, origin: &str) -> Re
     let actor = if user == "system" {
         // Unlocked with the recovery key: the store holds the backup's key, so its audit
         // entries are keyed like any other.
-        store.unlock_restored(opened.key.clone());
+        store.unlock_with(opened.key.clone());
         Actor::system(origin)
     } else {
         store.login_with_key(opened.key.clone(), &user, origin)?

@@ -1077,13 +1077,13 @@ impl SledStore {
     /// Unlocks with a data key found elsewhere (restore) and returns an actor for the account.
     pub(crate) fn login_with_key(&self, key: DataKey, user: &str, origin: &str) -> Result<Actor> {
         let account = self.account_by_name(user)?.ok_or(StoreError::BadCredentials)?;
-        self.hold_chain_key(&key);
-        *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        self.unlock_with(key);
         Ok(Actor::new(account.username, account.role, origin.to_string()))
     }
 
-    /// Unlocks with the data key of a backup just restored (opened with the recovery key).
-    pub(crate) fn unlock_restored(&self, key: DataKey) {
+    /// Unlocks with a data key found elsewhere (a backup just restored), holding its chain key
+    /// for the audit too.
+    pub(crate) fn unlock_with(&self, key: DataKey) {
         self.hold_chain_key(&key);
         *self.data_key.write().unwrap_or_else(|p| p.into_inner()) = Some(key);
     }
