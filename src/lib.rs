@@ -15,3 +15,4 @@ pub mod server;
 pub mod store;
 pub mod triage;
 pub mod tui;
+pub mod ui;

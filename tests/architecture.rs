@@ -22,21 +22,35 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("triage", &["instrument", "diagnostic", "sanitize"]),
     // The intake flow both interfaces run: questionnaire order, skips, follow-ups, risk.
     ("intake", &["instrument", "triage", "diagnostic", "sanitize"]),
+    // What the interfaces say and how they look: bilingual strings, colour themes.
+    ("ui", &["instrument", "triage", "diagnostic", "sanitize"]),
     // Roles and the policy table, password hashing.
     ("auth", &["sanitize"]),
     // Records, encryption, audit, the sled store.
     ("store", &["auth", "instrument", "triage", "sanitize", "diagnostic"]),
     // Domain modules over the store's records.
-    ("report", &["store", "instrument", "triage", "sanitize", "diagnostic"]),
+    ("report", &["store", "ui", "instrument", "triage", "sanitize", "diagnostic"]),
     ("export", &["store", "report", "instrument", "triage", "sanitize", "diagnostic"]),
     // The owner process and its client.
     ("server", &["store", "auth", "report", "export", "instrument", "triage", "sanitize", "diagnostic"]),
     // The two interfaces: neither uses the other, nor the command line.
     (
         "tui",
-        &["server", "store", "auth", "report", "export", "intake", "instrument", "triage", "sanitize", "diagnostic"],
+        &[
+            "server",
+            "store",
+            "auth",
+            "report",
+            "export",
+            "intake",
+            "ui",
+            "instrument",
+            "triage",
+            "sanitize",
+            "diagnostic",
+        ],
     ),
-    ("kiosk", &["server", "store", "auth", "intake", "instrument", "triage", "sanitize", "diagnostic"]),
+    ("kiosk", &["server", "store", "auth", "intake", "ui", "instrument", "triage", "sanitize", "diagnostic"]),
     // The command line starts everything.
     (
         "cli",
@@ -49,6 +63,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "report",
             "export",
             "intake",
+            "ui",
             "instrument",
             "triage",
             "sanitize",
@@ -62,8 +77,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 const KNOWN_DEBT: &[(&str, &str, &str)] = &[
     ("store", "report", "the store folds records into report::summary and builds the service report"),
     ("store", "export", "export and import pages are export's types"),
-    ("report", "tui", "report words come from tui::strings"),
-    ("kiosk", "tui", "the intake flow, care plan, strings, theme and error kinds live in tui"),
+    ("kiosk", "tui", "the care plan, error kinds, the question layout and the watchdog live in tui"),
     ("tui", "cli", "admin tasks call the CLI's export writer, catalog loading and instrument check"),
 ];
 

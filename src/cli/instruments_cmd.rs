@@ -10,7 +10,7 @@ use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
 use crate::instrument::library::{CheckOutcome, check_library};
 use crate::instrument::{Context, Instrument, Lang, Library, ScoreResult, Sex, parse_answer_list};
 use crate::sanitize::terminal_text;
-use crate::tui::strings::{Text, fill};
+use crate::ui::strings::{Text, fill};
 
 #[derive(Debug, Subcommand)]
 pub enum InstrumentCommand {

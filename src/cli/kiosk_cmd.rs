@@ -21,7 +21,7 @@ use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
 use crate::store::{RecordId, format_time};
 use crate::tui::care::Care;
-use crate::tui::theme::Theme;
+use crate::ui::theme::Theme;
 
 #[derive(Debug, Args)]
 pub struct KioskArgs {

@@ -33,7 +33,7 @@ use crate::triage::matching::{ClientProfile, LiftedExclusion, MatchLevel, MatchO
 use crate::triage::rules::RuleSet;
 use crate::triage::vocab::{Criterion, Lang, Population, Province};
 use crate::triage::wording::LevelReason;
-use crate::tui::strings::{Text, fill};
+use crate::ui::strings::{Text, fill};
 
 #[derive(Debug, Subcommand)]
 pub enum TriageCommand {

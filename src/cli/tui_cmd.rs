@@ -39,7 +39,7 @@ fn fail(message: impl AsRef<str>) -> ExitCode {
 
 pub fn run(args: TuiArgs) -> ExitCode {
     if let Some(theme) = &args.theme
-        && crate::tui::theme::Theme::shipped(theme).is_none()
+        && crate::ui::theme::Theme::shipped(theme).is_none()
     {
         return fail(format!("unknown theme `{theme}`; use default, light, high-contrast or monochrome"));
     }

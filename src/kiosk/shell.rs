@@ -20,7 +20,7 @@ use super::app::{Action, Deps, Effect, Kiosk, update};
 use super::backend::KioskBackend;
 use super::keys::kiosk_key;
 use super::view::{KioskView, draw};
-use crate::tui::theme::Theme;
+use crate::ui::theme::Theme;
 
 /// How long to wait for a key before the clock ticks.
 const TICK: Duration = Duration::from_millis(250);

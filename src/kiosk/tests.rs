@@ -21,8 +21,8 @@ use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::tui::backend::{BackendError, ErrorKind};
 use crate::tui::care::Care;
-use crate::tui::strings::Text;
-use crate::tui::theme::Theme;
+use crate::ui::strings::Text;
+use crate::ui::theme::Theme;
 
 const T0: i64 = 1_800_000_000_000;
 

@@ -13,8 +13,8 @@ use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
 use crate::store::{DEFAULT_CRISIS_TEXT, DEFAULT_CRISIS_TEXT_FR};
 use crate::tui::screens::questionnaire::question_lines;
-use crate::tui::strings::{Text, fill};
-use crate::tui::theme::Theme;
+use crate::ui::strings::{Text, fill};
+use crate::ui::theme::Theme;
 
 /// What drawing needs besides the state.
 pub struct KioskView<'a> {

@@ -9,7 +9,7 @@ use crate::sanitize::{csv_cell, terminal_text};
 use crate::store::format_time;
 use crate::triage::Level;
 use crate::triage::wording::{flag_words, level_phrase};
-use crate::tui::strings::{Text, colon, fill};
+use crate::ui::strings::{Text, colon, fill};
 
 /// A decimal number with one digit, with a decimal comma in French.
 fn decimal(value: f64, lang: Lang) -> String {

@@ -15,10 +15,10 @@ use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen
 use super::backend::{
     BackendError, BackupInfo, CheckinRow, ExportChoice, ExportFormat, ExportInfo, IssuedCode, OwnerInfo,
 };
-use super::strings::Text;
 use crate::instrument::AsqMode;
 use crate::store::settings::{CRISIS_TEXT_MAX, IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
 use crate::store::{Settings, SettingsUpdate, SettingsUpdated};
+use crate::ui::strings::Text;
 
 /// Longest lifetime of a check-in code, in minutes (the owner enforces the same).
 pub const CHECKIN_MAX_MINUTES: u32 = crate::store::kiosk::CHECKIN_MAX_MINUTES;

@@ -8,11 +8,11 @@ use super::backend::{
     QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
 use super::care::{Care, Plan};
-use super::strings::Text;
 pub use crate::instrument::score::age_on;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult, Sex};
 use crate::intake::IntakeFlow;
 use crate::triage::Level;
+use crate::ui::strings::Text;
 
 /// The consent text's version, recorded with every consent answer.
 pub const CONSENT_VERSION: &str = "2026-11-v1";

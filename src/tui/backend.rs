@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::instrument::{Lang, ScoreResult, Sex};
 use crate::intake::{RiskChange, RiskRecord};
-use crate::tui::strings::Text;
+use crate::ui::strings::Text;
 
 /// A failure from the data layer, as data: the interface words it in its own language at draw
 /// time ([`BackendError::render`]); the owner's English message is kept for logs only.

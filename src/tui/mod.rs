@@ -14,6 +14,4 @@ pub mod qr;
 pub mod screens;
 pub mod shell;
 pub mod store_backend;
-pub mod strings;
-pub mod theme;
 pub mod view;

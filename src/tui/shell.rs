@@ -14,9 +14,9 @@ use super::app::{Action, App, Effect, update};
 use super::backend::Backend;
 use super::care::Care;
 use super::keymap::action_for;
-use super::theme::Theme;
 use super::view::{self, View};
 use crate::instrument::{Lang, Library};
+use crate::ui::theme::Theme;
 
 /// How often the idle lock is checked when no key arrives.
 const TICK: Duration = Duration::from_millis(500);

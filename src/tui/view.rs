@@ -13,10 +13,10 @@ use super::backend::{Alert, AlertSource, AlertTier};
 use super::keymap::KeyContext;
 use super::paragraph::FastParagraph;
 use super::screens;
-use super::strings::{Text, fill};
-use super::theme::Theme;
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
+use crate::ui::strings::{Text, fill};
+use crate::ui::theme::Theme;
 
 /// A crisis line to show, already chosen for the client (province, language, populations).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +231,7 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let mut spans = Vec::new();
     let mut width = 0;
     for (key, text) in screen_keys(app, view.library) {
-        let key = crate::tui::strings::key_name(key, app.lang);
+        let key = crate::ui::strings::key_name(key, app.lang);
         let label = text.get(app.lang);
         let piece = key.width() + label.width() + 3;
         if width + piece > usize::from(area.width) {
@@ -259,7 +259,7 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             let mut spans = Vec::new();
             for column in 0..columns {
                 let Some((key, text)) = keys.get(column * rows + row) else { continue };
-                let key = crate::tui::strings::key_name(key, app.lang);
+                let key = crate::ui::strings::key_name(key, app.lang);
                 spans.push(Span::styled(format!("{key:>9}  "), view.theme.key));
                 let text = text.get(app.lang);
                 spans.push(Span::raw(if column + 1 < columns {

@@ -9,8 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::admin_ops::ToolKind;
 use crate::tui::app::{AdminState, App};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::ui::strings::Text;
 
 pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
     if let Some(tool) = &state.tool {

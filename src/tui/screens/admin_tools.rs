@@ -12,9 +12,9 @@ use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind, 
 use crate::tui::app::{AdminState, App};
 use crate::tui::backend::{CheckinRow, IssuedCode, OwnerInfo};
 use crate::tui::paragraph::FastParagraph;
-use crate::tui::strings::{Text, fill};
-use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::ui::strings::{Text, fill};
+use crate::ui::theme::Theme;
 
 pub fn keys(tool: &Tool) -> Vec<(&'static str, Text)> {
     match &tool.stage {

@@ -12,8 +12,8 @@ use crate::instrument::Library;
 use crate::tui::app::{Action, App, DEFAULT_BUNDLE, Effect, Screen, age_on, start_instruments};
 use crate::tui::backend::ClientInfo;
 use crate::tui::paragraph::FastParagraph;
-use crate::tui::strings::{Text, fill};
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::{Text, fill};
 
 /// The bundle offered first to a client under 18.
 pub const YOUTH_BUNDLE: &str = "youth-core";

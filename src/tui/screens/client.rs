@@ -5,8 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::app::{App, Form};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("Enter", Text::KeySubmit), ("Tab", Text::KeyNextField), ("Space", Text::KeyToggle), ("Esc/^B", Text::KeyBack)]
@@ -28,8 +28,8 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::strings::Text;
     use crate::tui::view::test_support::{care, library, render, search_for};
+    use crate::ui::strings::Text;
 
     fn typed(app: &mut crate::tui::app::App, text: &str) {
         for c in text.chars() {

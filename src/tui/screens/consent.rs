@@ -9,8 +9,8 @@ use ratatui::widgets::Wrap;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, CONSENT_VERSION};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("y/1", Text::ConsentGiven), ("n/2", Text::ConsentDeclined), ("Esc/^B", Text::KeyBack)]

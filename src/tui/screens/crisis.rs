@@ -10,8 +10,8 @@ use crate::instrument::Lang;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, CrisisState, crisis_actions};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, clean};
+use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("1-4", Text::KeyChoose), ("Tab", Text::CrisisNote), ("Enter", Text::KeyRecord)]
@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
             .or_else(|| {
                 // A risk item the client preferred not to answer at the kiosk.
                 let item = flag.id.strip_suffix("_declined")?;
-                Some(crate::tui::strings::fill(Text::FlagDeclined, lang, &[("item", clean(item))]))
+                Some(crate::ui::strings::fill(Text::FlagDeclined, lang, &[("item", clean(item))]))
             })
             .unwrap_or_else(|| clean(&flag.id));
         lines.push(Line::from(vec![

@@ -8,8 +8,8 @@ use ratatui::widgets::Wrap;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, Form};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, draw_form};
+use crate::ui::strings::Text;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
     let block = body_block(Text::FirstRunTitle.get(app.lang), view.theme);

@@ -11,8 +11,8 @@ use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talki
 use crate::instrument::{Lang, Library, ScoreResult};
 use crate::tui::app::{ACCESS_NEEDS, App, POPULATIONS};
 use crate::tui::backend::{ClientInfo, HistoryData};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("e", Text::KeyEditClient), ("Esc/^B", Text::KeyBack)]

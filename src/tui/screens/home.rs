@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 
 use crate::tui::app::App;
 use crate::tui::backend::QueueEntry;
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![

@@ -7,8 +7,8 @@ use ratatui::widgets::Wrap;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::tui::app::{App, Form};
-use crate::tui::strings::{Text, fill};
 use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::ui::strings::{Text, fill};
 
 /// A box of `width` x `height` centred in `area`, titled, with an optional intro above `form`.
 struct Boxed<'a> {
@@ -73,8 +73,8 @@ mod tests {
     use crate::instrument::Lang;
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::screens::fixtures;
-    use crate::tui::strings::Text;
     use crate::tui::view::test_support::{care, library, render};
+    use crate::ui::strings::Text;
 
     #[test]
     fn login_snapshots_and_submit() {
@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn a_typed_value_grows_past_any_first_buffer() {
         let mut form =
-            crate::tui::app::Form::new(vec![crate::tui::app::Field::secret(crate::tui::strings::Text::FieldPassword)]);
+            crate::tui::app::Form::new(vec![crate::tui::app::Field::secret(crate::ui::strings::Text::FieldPassword)]);
         let long: String = (0..150).map(|i| char::from(b'a' + (i % 26) as u8)).chain("é€".chars()).collect();
         for c in long.chars() {
             form.edit(&Action::Input(c));

@@ -19,9 +19,9 @@ use crate::tui::app::{
 };
 use crate::tui::backend::SavedAnswer;
 use crate::tui::care::Care;
-use crate::tui::strings::{Text, fill};
-use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::{Text, fill};
+use crate::ui::theme::Theme;
 
 /// The longest reason kept (the store takes notes of up to 4,000 characters).
 const REASON_MAX: usize = 500;

@@ -13,9 +13,9 @@ use crate::instrument::Lang;
 use crate::report::stats::Rate;
 use crate::report::{Count, ServiceReport, render};
 use crate::tui::app::App;
-use crate::tui::strings::Text;
-use crate::tui::theme::Theme;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::Text;
+use crate::ui::theme::Theme;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("Esc/^B", Text::KeyBack)]
@@ -80,17 +80,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
     let title = |text: Text| Line::styled(text.get(lang), view.theme.title);
 
     let mut lines = vec![Line::from(vec![
-        Span::styled(
-            format!("{}{}", Text::ReportIntakes.get(lang), crate::tui::strings::colon(lang)),
-            view.theme.title,
-        ),
+        Span::styled(format!("{}{}", Text::ReportIntakes.get(lang), crate::ui::strings::colon(lang)), view.theme.title),
         Span::raw(report.intakes.to_string()),
         Span::raw("   "),
         Span::styled(
             format!(
                 "{}{}{}",
                 Text::ReportCritical.get(lang),
-                crate::tui::strings::colon(lang),
+                crate::ui::strings::colon(lang),
                 report.critical_encounters
             ),
             view.theme.warning,
@@ -108,7 +105,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
     let review = &report.kiosk_review;
     lines.push(Line::from(vec![
         Span::styled(
-            format!("{}{}", Text::ReportKioskReview.get(lang), crate::tui::strings::colon(lang)),
+            format!("{}{}", Text::ReportKioskReview.get(lang), crate::ui::strings::colon(lang)),
             view.theme.title,
         ),
         Span::raw(format!(

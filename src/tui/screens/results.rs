@@ -14,8 +14,8 @@ use crate::triage::Level;
 use crate::triage::wording::flag_words;
 use crate::tui::app::{App, ResultsState};
 use crate::tui::care::Plan;
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::Text;
 
 pub fn keys(app: &App, state: &ResultsState) -> Vec<(&'static str, Text)> {
     if state.overriding.is_some() {
@@ -168,7 +168,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let suggested = level_text(state.plan.suggested).get(app.lang);
     level_lines.push(Line::from(vec![
         Span::styled(
-            format!("{}{}", Text::SuggestedLevel.get(app.lang), crate::tui::strings::colon(app.lang)),
+            format!("{}{}", Text::SuggestedLevel.get(app.lang), crate::ui::strings::colon(app.lang)),
             view.theme.title,
         ),
         Span::styled(
@@ -185,7 +185,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     if let Some((level, reason)) = &state.overriding {
         level_lines.push(Line::from(vec![
             Span::styled(
-                format!("{}{}", Text::FinalLevel.get(app.lang), crate::tui::strings::colon(app.lang)),
+                format!("{}{}", Text::FinalLevel.get(app.lang), crate::ui::strings::colon(app.lang)),
                 view.theme.title,
             ),
             Span::styled(level_text(*level).get(app.lang), view.theme.selected),
@@ -197,7 +197,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     } else if let Some(decided) = state.decided {
         level_lines.push(Line::from(vec![
             Span::styled(
-                format!("{}{}", Text::FinalLevel.get(app.lang), crate::tui::strings::colon(app.lang)),
+                format!("{}{}", Text::FinalLevel.get(app.lang), crate::ui::strings::colon(app.lang)),
                 view.theme.title,
             ),
             Span::styled(format!("{} ✓", level_text(decided).get(app.lang)), view.theme.ok),
@@ -282,7 +282,7 @@ pub fn risk_change_lines(
     let instrument = library.get(&change.instrument);
     let lang = instrument.filter(|i| i.languages.contains(&client_lang)).map_or(Lang::En, |_| client_lang);
     let title = instrument.map_or(change.instrument.clone(), |i| clean(i.short_title.get(lang)));
-    let by = crate::tui::strings::fill(
+    let by = crate::ui::strings::fill(
         Text::RiskChangedBy,
         ui,
         &[("name", clean(&change.by)), ("reason", clean(&change.reason))],

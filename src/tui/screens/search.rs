@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, SearchState};
-use crate::tui::strings::Text;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
     vec![("Enter", Text::KeyStartIntake), ("^E", Text::KeyEditClient), ("↑↓", Text::KeyMove), ("Esc/^B", Text::KeyBack)]
