@@ -23,8 +23,8 @@ use triage::instrument::{Lang, Library};
 use triage::tui::app::{Action, App, Screen, update};
 use triage::tui::backend::QueueEntry;
 use triage::tui::care::Care;
-use triage::tui::theme::Theme;
 use triage::tui::view::{self, CrisisLine, View};
+use triage::ui::theme::Theme;
 
 #[path = "../tests/support/mod.rs"]
 mod support;
