@@ -351,7 +351,7 @@ fn contact_in(contact: &str, lang: Lang) -> String {
 
 fn option_line(number: usize, text: &str, chosen: bool, theme: &Theme) -> Line<'static> {
     let line = Line::from(vec![Span::styled(format!("  {number}  "), theme.key), Span::raw(clean(text))]);
-    if chosen { line.style(theme.selected) } else { line }
+    if chosen { theme.selected_line(line) } else { line }
 }
 
 fn draw_question(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {

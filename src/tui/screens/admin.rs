@@ -130,7 +130,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
                 Span::styled(format!("{:<10} ", clean(&user.role)), view.theme.title),
                 Span::styled(status, if user.active { view.theme.ok } else { view.theme.warning }),
             ]);
-            if index == state.selected { line.style(view.theme.selected) } else { line }
+            if index == state.selected { view.theme.selected_line(line) } else { line }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &BundleState, view:
             Span::styled(format!("  {}", names.join(", ")), view.theme.muted),
         ]);
         if position == state.selected {
-            line = line.style(view.theme.selected);
+            line = view.theme.selected_line(line);
         }
         lines.push(line);
         if !bundle.risk_screen {

@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     for (index, (_, text)) in actions.iter().enumerate() {
         let line =
             Line::from(vec![Span::styled(format!("  {}  ", index + 1), view.theme.key), Span::raw(text.get(lang))]);
-        lines.push(if crisis.action == Some(index) { line.style(view.theme.selected) } else { line });
+        lines.push(if crisis.action == Some(index) { view.theme.selected_line(line) } else { line });
     }
     lines.push(Line::from(vec![
         Span::raw(format!("{} ", Text::CrisisNote.get(lang))),

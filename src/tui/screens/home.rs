@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
                 clean(&entry.updated)
             )));
             let line = Line::from(spans);
-            if index == selected { line.style(view.theme.selected) } else { line }
+            if index == selected { view.theme.selected_line(line) } else { line }
         })
         .collect();
     frame.render_widget(FastParagraph::new(lines), inner);

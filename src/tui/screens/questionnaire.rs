@@ -317,7 +317,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {
                 Span::styled(format!("  {}  ", position + 1), view.theme.key),
                 Span::raw(clean(option.text.get(lang))),
             ]);
-            if chosen == Some(position) { line.style(view.theme.selected) } else { line }
+            if chosen == Some(position) { view.theme.selected_line(line) } else { line }
         })
         .collect();
     if let Some(prompt) = &intake.reason {

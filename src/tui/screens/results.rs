@@ -214,7 +214,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
                     clean(if app.lang == Lang::Fr { &liftable.why_fr } else { &liftable.why })
                 )),
             ]);
-            level_lines.push(if lifting.choice == Some(index) { line.style(view.theme.selected) } else { line });
+            level_lines.push(if lifting.choice == Some(index) { view.theme.selected_line(line) } else { line });
         }
         if lifting.choice.is_some() {
             level_lines.push(Line::from(vec![
@@ -257,7 +257,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
             Span::styled(format!("  {} · {}", clean(&resource.contact), clean(&resource.hours)), view.theme.muted),
         ]);
         resource_lines.push(if index == state.cursor && state.overriding.is_none() {
-            line.style(view.theme.selected)
+            view.theme.selected_line(line)
         } else {
             line
         });

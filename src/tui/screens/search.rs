@@ -45,7 +45,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
             clean(&client.province),
             client.language.map_or("", |l| l.code())
         ));
-        lines.push(if index == search.selected { line.style(view.theme.selected) } else { line });
+        lines.push(if index == search.selected { view.theme.selected_line(line) } else { line });
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(client) = found.get(search.selected)
