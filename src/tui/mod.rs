@@ -9,6 +9,7 @@ pub mod backend;
 pub mod care;
 pub mod demo;
 pub mod keymap;
+pub mod list_window;
 pub mod paragraph;
 pub mod qr;
 pub mod screens;

@@ -338,6 +338,11 @@ pub fn body_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
     Block::bordered().title(Span::styled(format!(" {title} "), theme.title)).border_style(theme.border)
 }
 
+/// Where a scrolled list is ("12–20 of 143"), on the bottom border of the box drawn in `area`.
+pub fn position_marker<'a>(marker: String, theme: &Theme) -> Block<'a> {
+    Block::new().title_bottom(Line::styled(format!(" {marker} "), theme.muted).right_aligned())
+}
+
 #[cfg(test)]
 pub mod test_support {
     //! Rendering helpers for the screens' snapshot tests.

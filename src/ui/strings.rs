@@ -134,6 +134,13 @@ strings! {
     SignedInAs => "Signed in as", "Connecté :";
     SearchTitle => "Find a client", "Trouver un(e) client(e)";
     SearchHint => "Type part of the name (every word must appear in it).", "Tapez une partie du nom (chaque mot doit y figurer).";
+    ListPosition => "{first}–{last} of {total}", "{first} à {last} sur {total}";
+    ColumnClient => "Client", "Personne";
+    ColumnStatus => "Status", "État";
+    ColumnUpdated => "Updated", "Mise à jour";
+    ColumnBirthDate => "Born", "Naissance";
+    ColumnProvince => "Prov.", "Prov.";
+    ColumnLanguage => "Language", "Langue";
     SearchMore => "More clients match than are shown: type more of the name.", "D'autres personnes correspondent : tapez davantage du nom.";
     NoClientFound => "No client matches. Press Esc or Ctrl-B to go back, or n on the queue for a new client.", "Aucun(e) client(e) ne correspond. Esc ou Ctrl-B pour revenir, ou n dans la file pour une nouvelle fiche client.";
     KeyStartIntake => "new intake for this client", "nouvelle évaluation";

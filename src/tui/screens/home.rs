@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 
 use crate::tui::app::App;
 use crate::tui::backend::QueueEntry;
-use crate::tui::view::{View, body_block, clean};
+use crate::tui::list_window::{Window, row};
+use crate::tui::view::{View, body_block, clean, position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
@@ -28,40 +29,54 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
         frame.render_widget(FastParagraph::new(Text::QueueEmpty.get(app.lang)).style(view.theme.muted), inner);
         return;
     }
-    // The visible window scrolls so that the selected entry is always on screen.
-    let rows = usize::from(inner.height).max(1);
-    let first = selected.saturating_sub(rows - 1);
-    let lines: Vec<Line> = entries
+    // A header row, then the window of the queue that keeps the selected entry on screen.
+    let rows = usize::from(inner.height.saturating_sub(1));
+    let window = Window::around(entries.len(), selected, rows);
+    let badge_width = [Text::QueueCritical, Text::QueueUrgent]
         .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows)
-        .map(|(index, entry)| {
-            let kind = match (entry.kiosk, entry.incomplete) {
-                (true, true) => Text::QueueIncomplete,
-                (true, false) => Text::QueueKiosk,
-                (false, _) => Text::QueueInProgress,
-            };
-            let mut spans = Vec::new();
-            if entry.critical {
-                spans.push(Span::styled(format!(" {} ", Text::QueueCritical.get(app.lang)), view.theme.critical));
-                spans.push(Span::raw(" "));
-            } else if entry.urgent {
-                spans.push(Span::styled(format!(" {} ", Text::QueueUrgent.get(app.lang)), view.theme.warning));
-                spans.push(Span::raw(" "));
-            }
-            spans.push(Span::raw(format!(
-                "{:<28} {:<18} {}",
-                clean(&entry.client_name),
-                kind.get(app.lang),
-                clean(&entry.updated)
-            )));
-            let line = Line::from(spans);
-            if index == selected { view.theme.selected_line(line) } else { line }
-        })
-        .collect();
+        .map(|t| unicode_width::UnicodeWidthStr::width(t.get(app.lang)) + 3)
+        .max()
+        .unwrap_or(0);
+    let header = row(&[
+        ("", badge_width.saturating_sub(1)),
+        (Text::ColumnClient.get(app.lang), 28),
+        (Text::ColumnStatus.get(app.lang), 18),
+        (Text::ColumnUpdated.get(app.lang), 0),
+    ]);
+    let mut lines = vec![Line::styled(header, view.theme.muted)];
+    lines.extend(entries[window.range()].iter().enumerate().map(|(offset, entry)| {
+        let kind = match (entry.kiosk, entry.incomplete) {
+            (true, true) => Text::QueueIncomplete,
+            (true, false) => Text::QueueKiosk,
+            (false, _) => Text::QueueInProgress,
+        };
+        let badge = if entry.critical {
+            Some((Text::QueueCritical, view.theme.critical))
+        } else if entry.urgent {
+            Some((Text::QueueUrgent, view.theme.warning))
+        } else {
+            None
+        };
+        let mut spans = Vec::new();
+        let badge_text = badge.map_or(String::new(), |(text, _)| format!(" {} ", text.get(app.lang)));
+        let pad = badge_width.saturating_sub(unicode_width::UnicodeWidthStr::width(badge_text.as_str()));
+        if let Some((_, style)) = badge {
+            spans.push(Span::styled(badge_text, style));
+        }
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::raw(row(&[
+            (&clean(&entry.client_name), 28),
+            (kind.get(app.lang), 18),
+            (&clean(&entry.updated), 0),
+        ])));
+        let line = Line::from(spans);
+        if window.first + offset == selected { view.theme.selected_line(line) } else { line }
+    }));
     frame.render_widget(FastParagraph::new(lines), inner);
-    let cursor_row = inner.y + ((selected - first) as u16).min(inner.height.saturating_sub(1));
+    if let Some(marker) = window.marker(app.lang) {
+        frame.render_widget(position_marker(marker, view.theme), area);
+    }
+    let cursor_row = inner.y + 1 + (selected.saturating_sub(window.first) as u16).min(inner.height.saturating_sub(2));
     frame.set_cursor_position((inner.x, cursor_row));
 }
 
@@ -148,6 +163,8 @@ mod tests {
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Client 30"), "{screen}");
         assert!(!screen.contains("Client 00"), "{screen}");
+        assert!(screen.contains("–31 of 40"), "the position shows: {screen}");
+        assert!(screen.contains("Client   "), "the columns are named: {screen}");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("client 30".into())]);
     }

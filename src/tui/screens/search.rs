@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, SearchState};
-use crate::tui::view::{View, body_block, clean};
+use crate::tui::list_window::{Window, row};
+use crate::tui::view::{View, body_block, clean, position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
@@ -31,21 +32,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
     } else {
         search.more.then_some(Text::SearchMore)
     };
-    // The prompt, the hint, the list, a blank line, and the selected client's details last.
+    // The prompt, the hint, the column names, the list, a blank line, and the selected client's
+    // details last; the list scrolls to keep the selection on screen.
     let rows =
-        usize::from(inner.height.saturating_sub(3)).saturating_sub(usize::from(hint.is_some() && !found.is_empty()));
+        usize::from(inner.height.saturating_sub(4)).saturating_sub(usize::from(hint.is_some() && !found.is_empty()));
     if let Some(hint) = hint {
         lines.push(Line::styled(hint.get(app.lang), view.theme.muted));
     }
-    for (index, client) in found.iter().enumerate().take(rows) {
-        let line = Line::raw(format!(
-            "{:<32} {:<11} {:<3} {}",
-            clean(&client.name),
-            clean(client.birth_date.as_deref().unwrap_or("-")),
-            clean(&client.province),
-            client.language.map_or("", |l| l.code())
-        ));
-        lines.push(if index == search.selected { view.theme.selected_line(line) } else { line });
+    let window = Window::around(found.len(), search.selected, rows);
+    if !found.is_empty() {
+        let header = row(&[
+            (Text::ColumnClient.get(app.lang), 32),
+            (Text::ColumnBirthDate.get(app.lang), 11),
+            (Text::ColumnProvince.get(app.lang), 5),
+            (Text::ColumnLanguage.get(app.lang), 0),
+        ]);
+        lines.push(Line::styled(header, view.theme.muted));
+    }
+    for (offset, client) in found[window.range()].iter().enumerate() {
+        let line = Line::raw(row(&[
+            (&clean(&client.name), 32),
+            (&clean(client.birth_date.as_deref().unwrap_or("-")), 11),
+            (&clean(&client.province), 5),
+            (client.language.map_or("", |l| l.code()), 0),
+        ]));
+        lines.push(if window.first + offset == search.selected { view.theme.selected_line(line) } else { line });
+    }
+    if let Some(marker) = window.marker(app.lang) {
+        frame.render_widget(position_marker(marker, view.theme), area);
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(client) = found.get(search.selected)
@@ -126,5 +140,22 @@ mod tests {
         assert!(screen.contains("More clients match than are shown"), "{screen}");
         let fr = render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24);
         assert!(fr.contains("D'autres personnes correspondent"), "{fr}");
+    }
+
+    #[test]
+    fn a_long_result_list_scrolls_with_the_selection_and_says_where_it_is() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Search(Box::default());
+        let many: Vec<ClientInfo> = (0..40).map(|i| client(&format!("Alex Number{i:02}"), "1990-01-01")).collect();
+        search_for(&mut app, "alex", &many);
+        for _ in 0..35 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Alex Number35") && !screen.contains("Alex Number00"), "{screen}");
+        assert!(screen.contains("–36 of 40"), "{screen}");
+        update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert!(matches!(&effects[..], [Effect::StartEncounter { client, .. }] if client.name == "Alex Number35"));
     }
 }

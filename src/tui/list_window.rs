@@ -1,0 +1,148 @@
+//! The visible part of a list that is longer than its box, and the table columns lists are drawn
+//! in: one rule for every list, so each scrolls the same way, shows where it is, and lines up by
+//! display width (accents and wide characters included).
+
+use std::ops::Range;
+
+use unicode_width::UnicodeWidthChar;
+
+use crate::instrument::Lang;
+use crate::ui::strings::{Text, fill};
+
+/// Which rows of a list of `total` are on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub first: usize,
+    pub shown: usize,
+    pub total: usize,
+}
+
+impl Window {
+    /// The rows to show in `rows` lines so that `selected` is on screen: the list scrolls only
+    /// when the selection would leave the box, and never leaves blank rows below its end.
+    pub fn around(total: usize, selected: usize, rows: usize) -> Window {
+        let rows = rows.max(1);
+        let selected = selected.min(total.saturating_sub(1));
+        let first = selected.saturating_sub(rows - 1).min(total.saturating_sub(rows));
+        Window { first, shown: rows.min(total - first.min(total)), total }
+    }
+
+    /// As [`Window::around`] for a list read page by page with no selection: from `first`,
+    /// kept inside the list.
+    pub fn from(total: usize, first: usize, rows: usize) -> Window {
+        let rows = rows.max(1);
+        let first = first.min(total.saturating_sub(rows));
+        Window { first, shown: rows.min(total - first.min(total)), total }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.first..self.first + self.shown
+    }
+
+    /// "12–20 of 143" when part of the list is out of sight; nothing when all of it shows.
+    pub fn marker(self, lang: Lang) -> Option<String> {
+        (self.shown < self.total).then(|| {
+            fill(
+                Text::ListPosition,
+                lang,
+                &[
+                    ("first", (self.first + 1).to_string()),
+                    ("last", (self.first + self.shown).to_string()),
+                    ("total", self.total.to_string()),
+                ],
+            )
+        })
+    }
+}
+
+/// `text` in exactly `width` terminal cells: cut with "…" when longer, padded when shorter.
+pub fn cell(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        out.push_str(text);
+        used = total;
+    } else if width > 0 {
+        for c in text.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width - 1 {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+/// A row of cells, each `width` wide, one space apart (the last one is not padded).
+pub fn row(cells: &[(&str, usize)]) -> String {
+    let mut out = String::new();
+    for (index, (text, width)) in cells.iter().enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        if index + 1 == cells.len() {
+            out.push_str(text);
+        } else {
+            out.push_str(&cell(text, *width));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use unicode_width::UnicodeWidthStr;
+
+    use super::*;
+
+    #[test]
+    fn a_short_list_shows_whole_and_says_nothing() {
+        let window = Window::around(3, 2, 10);
+        assert_eq!(window.range(), 0..3);
+        assert_eq!(window.marker(Lang::En), None);
+    }
+
+    #[test]
+    fn a_long_list_scrolls_with_the_selection_and_says_where_it_is() {
+        let window = Window::around(143, 19, 9);
+        assert_eq!(window.range(), 11..20);
+        assert_eq!(window.marker(Lang::En).as_deref(), Some("12–20 of 143"));
+        assert_eq!(window.marker(Lang::Fr).as_deref(), Some("12 à 20 sur 143"));
+        assert_eq!(Window::from(143, 140, 9).range(), 134..143);
+    }
+
+    #[test]
+    fn cells_line_up_by_display_width() {
+        assert_eq!(cell("Élodie Côté", 12), "Élodie Côté ");
+        assert_eq!(cell("Tremblay-Côté, Élodie", 10), "Tremblay-…");
+        assert_eq!(cell("日本語", 5).width(), 5);
+        assert_eq!(row(&[("a", 3), ("b", 2), ("end", 9)]), "a   b  end");
+    }
+
+    proptest! {
+        #[test]
+        fn the_selection_is_always_on_screen_and_rows_are_never_wasted(
+            total in 0usize..500, selected in 0usize..600, rows in 0usize..60,
+        ) {
+            let window = Window::around(total, selected, rows);
+            prop_assert!(window.range().end <= total);
+            prop_assert_eq!(window.shown, rows.max(1).min(total));
+            if total > 0 {
+                prop_assert!(window.range().contains(&selected.min(total - 1)));
+            }
+        }
+
+        #[test]
+        fn a_cell_is_always_its_width(text in "\\PC{0,40}", width in 1usize..40) {
+            let text: String = text.chars().filter(|c| c.width().is_some_and(|w| w > 0)).collect();
+            prop_assert_eq!(cell(&text, width).width(), width);
+        }
+    }
+}
