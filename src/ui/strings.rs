@@ -138,6 +138,13 @@ strings! {
     ColumnClient => "Client", "Personne";
     ColumnStatus => "Status", "État";
     ColumnUpdated => "Updated", "Mise à jour";
+    ColumnTime => "Time", "Heure";
+    ColumnUser => "User", "Utilisateur";
+    ColumnName => "Name", "Nom";
+    ColumnRole => "Role", "Rôle";
+    ColumnAction => "Action", "Action";
+    ColumnOutcome => "Outcome", "Résultat";
+    ColumnOrigin => "From", "Origine";
     ColumnBirthDate => "Born", "Naissance";
     ColumnProvince => "Prov.", "Prov.";
     ColumnLanguage => "Language", "Langue";

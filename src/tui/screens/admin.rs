@@ -9,7 +9,8 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::tui::admin_ops::ToolKind;
 use crate::tui::app::{AdminState, App};
-use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::tui::list_window::{Window, cell, row};
+use crate::tui::view::{View, body_block, clean, draw_form, position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
@@ -72,17 +73,32 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
         if visible.is_empty() {
             lines.push(Line::styled(Text::AuditEmpty.get(app.lang), view.theme.muted));
         }
+        if !visible.is_empty() {
+            let header = row(&[
+                ("#", 6),
+                (Text::ColumnTime.get(app.lang), 19),
+                (Text::ColumnUser.get(app.lang), 10),
+                (Text::ColumnAction.get(app.lang), 22),
+                (Text::ColumnOutcome.get(app.lang), 8),
+                (Text::ColumnOrigin.get(app.lang), 0),
+            ]);
+            lines.push(Line::styled(header, view.theme.muted));
+        }
         let room = usize::from(inner.height).saturating_sub(lines.len());
-        for entry in visible.iter().skip(audit.scroll).take(room) {
+        let window = Window::from(visible.len(), audit.scroll, room);
+        for entry in &visible[window.range()] {
             let outcome_style = if entry.outcome == "allowed" { view.theme.muted } else { view.theme.warning };
             lines.push(Line::from(vec![
                 Span::styled(format!("{:>6} ", entry.seq), view.theme.muted),
-                Span::raw(format!("{} ", entry.time.chars().take(19).collect::<String>())),
-                Span::styled(format!("{:<10} ", clean(&entry.user)), view.theme.title),
-                Span::raw(format!("{:<22} ", clean(&entry.action))),
-                Span::styled(format!("{:<8} ", clean(&entry.outcome)), outcome_style),
+                Span::raw(format!("{} ", cell(&entry.time.chars().take(19).collect::<String>(), 19))),
+                Span::styled(format!("{} ", cell(&clean(&entry.user), 10)), view.theme.title),
+                Span::raw(format!("{} ", cell(&clean(&entry.action), 22))),
+                Span::styled(format!("{} ", cell(&clean(&entry.outcome), 8)), outcome_style),
                 Span::styled(clean(&entry.origin), view.theme.muted),
             ]));
+        }
+        if let Some(marker) = window.marker(app.lang) {
+            frame.render_widget(position_marker(marker, view.theme), area);
         }
         frame.render_widget(Paragraph::new(lines), inner);
         if audit.typing {
@@ -111,30 +127,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
         frame.render_widget(Paragraph::new(Text::NoUsers.get(app.lang)).style(view.theme.muted), inner);
         return;
     }
-    let lines: Vec<Line> = state
-        .users
-        .iter()
-        .enumerate()
-        .take(usize::from(inner.height))
-        .map(|(index, user)| {
-            let status = match (user.active, user.status.as_str()) {
-                (true, _) => Text::Active.get(app.lang).to_string(),
-                (false, "disabled") => Text::Disabled.get(app.lang).to_string(),
-                // Too many failed sign-ins: `d` enables the account again (the CLI's `user enable`).
-                (false, "lockedout") => Text::AdminLockedOut.get(app.lang).to_string(),
-                (false, other) => clean(other),
-            };
-            let line = Line::from(vec![
-                Span::raw(format!("{:<16} ", clean(&user.name))),
-                Span::raw(format!("{:<24} ", clean(&user.display_name))),
-                Span::styled(format!("{:<10} ", clean(&user.role)), view.theme.title),
-                Span::styled(status, if user.active { view.theme.ok } else { view.theme.warning }),
-            ]);
-            if index == state.selected { view.theme.selected_line(line) } else { line }
-        })
-        .collect();
+    let header = row(&[
+        (Text::ColumnUser.get(app.lang), 16),
+        (Text::ColumnName.get(app.lang), 24),
+        (Text::ColumnRole.get(app.lang), 10),
+        (Text::ColumnStatus.get(app.lang), 0),
+    ]);
+    let window = Window::around(state.users.len(), state.selected, usize::from(inner.height.saturating_sub(1)));
+    let mut lines = vec![Line::styled(header, view.theme.muted)];
+    lines.extend(state.users[window.range()].iter().enumerate().map(|(offset, user)| {
+        let status = match (user.active, user.status.as_str()) {
+            (true, _) => Text::Active.get(app.lang).to_string(),
+            (false, "disabled") => Text::Disabled.get(app.lang).to_string(),
+            // Too many failed sign-ins: `d` enables the account again (the CLI's `user enable`).
+            (false, "lockedout") => Text::AdminLockedOut.get(app.lang).to_string(),
+            (false, other) => clean(other),
+        };
+        let line = Line::from(vec![
+            Span::raw(format!("{} ", cell(&clean(&user.name), 16))),
+            Span::raw(format!("{} ", cell(&clean(&user.display_name), 24))),
+            Span::styled(format!("{} ", cell(&clean(&user.role), 10)), view.theme.title),
+            Span::styled(status, if user.active { view.theme.ok } else { view.theme.warning }),
+        ]);
+        if window.first + offset == state.selected { view.theme.selected_line(line) } else { line }
+    }));
     frame.render_widget(Paragraph::new(lines), inner);
-    frame.set_cursor_position((inner.x, inner.y + (state.selected as u16).min(inner.height.saturating_sub(1))));
+    if let Some(marker) = window.marker(app.lang) {
+        frame.render_widget(position_marker(marker, view.theme), area);
+    }
+    let cursor = inner.y + 1 + (state.selected.saturating_sub(window.first) as u16).min(inner.height.saturating_sub(2));
+    frame.set_cursor_position((inner.x, cursor));
 }
 
 #[cfg(test)]
@@ -190,6 +212,29 @@ mod tests {
         ];
         update(&mut app, Action::UsersLoaded(Ok(users)), library(), care(), "2026-11-25");
         app
+    }
+
+    #[test]
+    fn a_long_user_list_scrolls_with_the_selection_and_says_where_it_is() {
+        let mut app = admin(Lang::En);
+        let users = (0..50)
+            .map(|n| UserRow {
+                name: format!("worker{n:02}"),
+                display_name: format!("Worker {n:02}"),
+                role: "intake".into(),
+                active: true,
+                status: "active".into(),
+            })
+            .collect();
+        update(&mut app, Action::UsersLoaded(Ok(users)), library(), care(), "2026-11-25");
+        for _ in 0..40 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("worker40") && !screen.contains("worker00"), "{screen}");
+        assert!(screen.contains("–41 of 50"), "{screen}");
+        let effects = update(&mut app, Action::Letter('d'), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::SetUserActive { name: "worker40".into(), active: false }]);
     }
 
     fn row(seq: u64, user: &str, action: &str, outcome: &str) -> AuditRow {
