@@ -95,6 +95,55 @@ pub fn row(cells: &[(&str, usize)]) -> String {
     out
 }
 
+/// `text` broken into rows of at most `width` terminal cells, at spaces where it can be (a word
+/// longer than a row is cut), so a long reason is read whole rather than cut at the border.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let mut word_width: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        if used > 0 && used + 1 + word_width > width {
+            rows.push(std::mem::take(&mut current));
+            used = 0;
+        }
+        if used > 0 {
+            current.push(' ');
+            used += 1;
+        }
+        let mut rest = word;
+        while word_width > width - used {
+            let mut taken = 0;
+            let mut split = rest.len();
+            for (index, c) in rest.char_indices() {
+                let w = c.width().unwrap_or(0);
+                if used + taken + w > width {
+                    split = index;
+                    break;
+                }
+                taken += w;
+            }
+            if split == 0 {
+                // One character wider than a row (日 in one cell): it takes a row of its own.
+                split = rest.chars().next().map_or(rest.len(), char::len_utf8);
+                taken = rest[..split].chars().map(|c| c.width().unwrap_or(0)).sum();
+            }
+            current.push_str(&rest[..split]);
+            rows.push(std::mem::take(&mut current));
+            used = 0;
+            rest = &rest[split..];
+            word_width -= taken;
+        }
+        current.push_str(rest);
+        used += word_width;
+    }
+    if !current.is_empty() || rows.is_empty() {
+        rows.push(current);
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -126,7 +175,32 @@ mod tests {
         assert_eq!(row(&[("a", 3), ("b", 2), ("end", 9)]), "a   b  end");
     }
 
+    #[test]
+    fn long_text_wraps_at_spaces_and_cuts_only_a_word_longer_than_a_row() {
+        assert_eq!(
+            wrap_words("offered because you are in Nova Scotia", 16),
+            ["offered because", "you are in Nova", "Scotia"]
+        );
+        assert_eq!(
+            wrap_words("https://example.org/a/very/long/path", 12),
+            ["https://exam", "ple.org/a/ve", "ry/long/path"]
+        );
+        assert_eq!(wrap_words("", 10), [""]);
+    }
+
     proptest! {
+        #[test]
+        fn wrapped_rows_fit_and_keep_every_word(text in "[a-zé日 ]{0,80}", width in 1usize..30) {
+            let rows = wrap_words(&text, width);
+            for row in &rows {
+                let one_wide_character = row.chars().count() == 1;
+                prop_assert!(row.width() <= width || one_wide_character, "{:?} wider than {}", row, width);
+            }
+            let joined: String = rows.concat().split_whitespace().collect();
+            let original: String = text.split_whitespace().collect();
+            prop_assert_eq!(joined, original);
+        }
+
         #[test]
         fn the_selection_is_always_on_screen_and_rows_are_never_wasted(
             total in 0usize..500, selected in 0usize..600, rows in 0usize..60,

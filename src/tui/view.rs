@@ -338,9 +338,12 @@ pub fn body_block<'a>(title: &'a str, theme: &Theme) -> Block<'a> {
     Block::bordered().title(Span::styled(format!(" {title} "), theme.title)).border_style(theme.border)
 }
 
-/// Where a scrolled list is ("12–20 of 143"), on the bottom border of the box drawn in `area`.
-pub fn position_marker<'a>(marker: String, theme: &Theme) -> Block<'a> {
-    Block::new().title_bottom(Line::styled(format!(" {marker} "), theme.muted).right_aligned())
+/// Where a scrolled list is ("12–20 of 143"), on the bottom border of the box drawn in `area`,
+/// inside its corners.
+pub fn draw_position_marker(frame: &mut Frame, area: Rect, marker: String, theme: &Theme) {
+    let border = Rect { x: area.x + 1, width: area.width.saturating_sub(2), ..area };
+    let marker = Block::new().title_bottom(Line::styled(format!(" {marker} "), theme.muted).right_aligned());
+    frame.render_widget(marker, border);
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use crate::tui::admin_ops::ToolKind;
 use crate::tui::app::{AdminState, App};
 use crate::tui::list_window::{Window, cell, row};
-use crate::tui::view::{View, body_block, clean, draw_form, position_marker};
+use crate::tui::view::{View, body_block, clean, draw_form, draw_position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
@@ -98,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
             ]));
         }
         if let Some(marker) = window.marker(app.lang) {
-            frame.render_widget(position_marker(marker, view.theme), area);
+            draw_position_marker(frame, area, marker, view.theme);
         }
         frame.render_widget(Paragraph::new(lines), inner);
         if audit.typing {
@@ -153,7 +153,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
     }));
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(marker) = window.marker(app.lang) {
-        frame.render_widget(position_marker(marker, view.theme), area);
+        draw_position_marker(frame, area, marker, view.theme);
     }
     let cursor = inner.y + 1 + (state.selected.saturating_sub(window.first) as u16).min(inner.height.saturating_sub(2));
     frame.set_cursor_position((inner.x, cursor));

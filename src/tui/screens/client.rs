@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(search.query, "émi");
         assert_eq!(search.clients[search.selected].province, "ON");
         let screen = render(&app, 80, 24);
-        assert!(screen.contains("Client details saved.") && screen.contains(" ON  en"), "{screen}");
+        assert!(screen.contains("Client details saved.") && screen.contains(" ON    en"), "{screen}");
         // (cut at 80 columns)
         assert!(screen.contains("· ON · English · Populations: none · Access needs: Phone only, tty_"), "{screen}");
 

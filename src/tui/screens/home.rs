@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use crate::tui::app::App;
 use crate::tui::backend::QueueEntry;
 use crate::tui::list_window::{Window, row};
-use crate::tui::view::{View, body_block, clean, position_marker};
+use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
     }));
     frame.render_widget(FastParagraph::new(lines), inner);
     if let Some(marker) = window.marker(app.lang) {
-        frame.render_widget(position_marker(marker, view.theme), area);
+        draw_position_marker(frame, area, marker, view.theme);
     }
     let cursor_row = inner.y + 1 + (selected.saturating_sub(window.first) as u16).min(inner.height.saturating_sub(2));
     frame.set_cursor_position((inner.x, cursor_row));

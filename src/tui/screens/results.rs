@@ -14,7 +14,8 @@ use crate::triage::Level;
 use crate::triage::wording::flag_words;
 use crate::tui::app::{App, ResultsState};
 use crate::tui::care::Plan;
-use crate::tui::view::{View, body_block, clean};
+use crate::tui::list_window::{Window, wrap_words};
+use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys(app: &App, state: &ResultsState) -> Vec<(&'static str, Text)> {
@@ -245,27 +246,51 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     frame.render_widget(FastParagraph::new(result_lines).wrap(Wrap { trim: false }), results_area);
     frame.render_widget(FastParagraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
 
+    // Each resource is its line and its reasons, wrapped whole under it; the list scrolls by
+    // resource so that the selected one shows with all of its reasons.
+    let reason_width = usize::from(resources_area.width.saturating_sub(4));
+    let blocks: Vec<Vec<Line>> = state
+        .plan
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(index, resource)| {
+            let mark = if state.picked.get(index).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
+            let style = if resource.crisis { view.theme.warning } else { view.theme.base };
+            let line = Line::from(vec![
+                Span::raw(format!("{mark} ")),
+                Span::styled(clean(&resource.name), style),
+                Span::styled(format!("  {} · {}", clean(&resource.contact), clean(&resource.hours)), view.theme.muted),
+            ]);
+            let mut block = vec![if index == state.cursor && state.overriding.is_none() {
+                view.theme.selected_line(line)
+            } else {
+                line
+            }];
+            let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(&r.render(app.lang))).collect();
+            block.extend(
+                wrap_words(&reasons.join("; "), reason_width)
+                    .into_iter()
+                    .map(|row| Line::styled(format!("    {row}"), view.theme.muted)),
+            );
+            block
+        })
+        .collect();
+    let room = usize::from(resources_area.height.saturating_sub(1));
+    let (start, shown) = resource_window(&blocks, state.cursor, room);
     let mut resource_lines = vec![Line::styled(Text::MatchedResources.get(app.lang), view.theme.title)];
-    let visible = usize::from(resources_area.height.saturating_sub(1)) / 2;
-    let start = state.cursor.saturating_sub(visible.saturating_sub(1));
-    for (index, resource) in state.plan.resources.iter().enumerate().skip(start).take(visible.max(1)) {
-        let mark = if state.picked.get(index).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
-        let style = if resource.crisis { view.theme.warning } else { view.theme.base };
-        let line = Line::from(vec![
-            Span::raw(format!("{mark} ")),
-            Span::styled(clean(&resource.name), style),
-            Span::styled(format!("  {} · {}", clean(&resource.contact), clean(&resource.hours)), view.theme.muted),
-        ]);
-        resource_lines.push(if index == state.cursor && state.overriding.is_none() {
-            view.theme.selected_line(line)
-        } else {
-            line
-        });
-        let reasons: Vec<String> = resource.reasons.iter().map(|r| clean(&r.render(app.lang))).collect();
-        resource_lines.push(Line::styled(format!("    {}", reasons.join("; ")), view.theme.muted));
+    let mut cursor_row = resources_area.y + 1;
+    for (index, block) in blocks.iter().enumerate().skip(start).take(shown) {
+        if index < state.cursor {
+            cursor_row += block.len() as u16;
+        }
+        resource_lines.extend(block.iter().cloned());
+    }
+    let window = Window { first: start, shown, total: blocks.len() };
+    if let Some(marker) = window.marker(app.lang) {
+        draw_position_marker(frame, area, marker, view.theme);
     }
     frame.render_widget(FastParagraph::new(resource_lines), resources_area);
-    let cursor_row = resources_area.y + 1 + ((state.cursor - start) as u16) * 2;
     if state.overriding.is_none() && cursor_row < resources_area.bottom() {
         frame.set_cursor_position((resources_area.x, cursor_row));
     }
@@ -298,6 +323,26 @@ pub fn risk_change_lines(
             Line::styled(format!("{title:<10} {severity} {}: {by}", clean(id)), view.theme.warning)
         })
         .collect()
+}
+
+/// The first resource to show and how many fit in `room` rows: the selected one whole on screen
+/// (or as much of it as the room holds), with as many whole ones before it as fit, then those
+/// after it, as every list here scrolls (the selection stays on screen; no state is kept).
+fn resource_window(blocks: &[Vec<Line>], cursor: usize, room: usize) -> (usize, usize) {
+    let cursor = cursor.min(blocks.len().saturating_sub(1));
+    let mut start = cursor;
+    let mut used = blocks.get(cursor).map_or(0, Vec::len);
+    while start > 0 && used + blocks[start - 1].len() <= room {
+        start -= 1;
+        used += blocks[start].len();
+    }
+    // Then those after it while their first line fits (the last one may be cut at the border).
+    let mut end = cursor + 1;
+    while end < blocks.len() && used < room {
+        used += blocks[end].len();
+        end += 1;
+    }
+    (start, (end - start).max(usize::from(!blocks.is_empty())))
 }
 
 #[cfg(test)]
@@ -376,6 +421,23 @@ mod tests {
             insta::assert_snapshot!(format!("results_risk_changed_80x24_{name}"), screen);
             insta::assert_snapshot!(format!("results_risk_changed_120x40_{name}"), render(&app, 120, 40));
         }
+    }
+
+    #[test]
+    fn each_resource_shows_all_its_reasons_and_the_list_follows_the_selection() {
+        let mut app = finished(Lang::En);
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("(plain SMS, no data needed)"), "the reasons wrap, not cut:\n{screen}");
+        assert!(screen.contains("1–2 of 4"), "{screen}");
+        for _ in 0..3 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("[ ] 9-1-1 emergency services") && screen.contains("danger to life; offered in English"),
+            "{screen}"
+        );
+        assert!(screen.contains(" of 4 "), "{screen}");
     }
 
     #[test]

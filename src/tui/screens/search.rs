@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::tui::app::{App, SearchState};
 use crate::tui::list_window::{Window, row};
-use crate::tui::view::{View, body_block, clean, position_marker};
+use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
 pub fn keys() -> Vec<(&'static str, Text)> {
@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
         lines.push(if window.first + offset == search.selected { view.theme.selected_line(line) } else { line });
     }
     if let Some(marker) = window.marker(app.lang) {
-        frame.render_widget(position_marker(marker, view.theme), area);
+        draw_position_marker(frame, area, marker, view.theme);
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(client) = found.get(search.selected)
