@@ -222,9 +222,6 @@ const OVERSIZED_FILES: &[(&str, usize)] = &[
     ("src/cli/store_cmd.rs", 1154),
     ("src/kiosk/app.rs", 1047),
     ("src/triage/catalog.rs", 1013),
-    ("src/server/owner.rs", 983),
-    ("src/instrument/load.rs", 934),
-    ("src/triage/matching.rs", 780),
     ("src/store/records.rs", 759),
     ("src/report/mod.rs", 754),
     ("src/tui/store_backend.rs", 743),
@@ -233,11 +230,8 @@ const OVERSIZED_FILES: &[(&str, usize)] = &[
     ("src/tui/admin_ops.rs", 704),
 ];
 const OVERSIZED_FUNCTIONS: &[(&str, &str, usize)] = &[
-    ("src/instrument/load.rs", "load_instrument", 511),
     ("src/tui/app.rs", "update", 424),
-    ("src/server/owner.rs", "handle", 322),
     ("src/tui/app.rs", "screen_key", 281),
-    ("src/triage/matching.rs", "match_resources_lifting", 264),
     ("src/triage/catalog.rs", "validate", 190),
     ("src/tui/screens/results.rs", "draw", 186),
     ("src/kiosk/view.rs", "draw_body", 182),

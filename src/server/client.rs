@@ -16,6 +16,11 @@ use super::{
     socket_path, write_frame,
 };
 
+mod typed;
+
+pub use typed::SignedIn;
+use typed::{ask, wrong_reply};
+
 /// Exit code of `triage serve` when another owner holds the directory.
 pub const EXIT_OWNER_RUNNING: i32 = 3;
 /// Default idle timeout of an owner started in the background, in seconds.
@@ -357,17 +362,27 @@ impl Client {
     }
 
     /// Logs in; the credentials are kept (zeroized on drop) to log in again after a reconnect.
+    /// The owner's reply as it came (for callers not yet on [`sign_in`](Self::sign_in)).
     pub fn login(&mut self, user: &str, password: &SecretString, origin: &str) -> Result<Reply, ClientError> {
+        self.login_reply(user, Arc::new(password.clone()), origin)
+    }
+
+    /// [`login`](Self::login), answering with the session signed in.
+    pub fn sign_in(&mut self, user: &str, password: &SecretString, origin: &str) -> Result<SignedIn, ClientError> {
         self.login_shared(user, Arc::new(password.clone()), origin)
     }
 
-    /// [`login`](Self::login) keeping `password` itself (not a copy) for reconnects.
+    /// [`sign_in`](Self::sign_in) keeping `password` itself (not a copy) for reconnects.
     pub fn login_shared(
         &mut self,
         user: &str,
         password: Arc<SecretString>,
         origin: &str,
-    ) -> Result<Reply, ClientError> {
+    ) -> Result<SignedIn, ClientError> {
+        SignedIn::from_reply("login", self.login_reply(user, password, origin)?)
+    }
+
+    fn login_reply(&mut self, user: &str, password: Arc<SecretString>, origin: &str) -> Result<Reply, ClientError> {
         let reply = self.request(Request::Login {
             user: user.into(),
             password: Password(SecretString::clone(&password)),
@@ -389,7 +404,7 @@ impl Client {
         let Some((user, _, origin)) = self.credentials.clone() else {
             return Err(ClientError::Owner { code: "not_logged_in".into(), message: "log in first".into() });
         };
-        self.request(Request::SetPassword { user: user.clone(), password: Password(new_password.clone()) })?;
+        ask!(self, Request::SetPassword { user: user.clone(), password: Password(new_password.clone()) }, Reply::Done => ())?;
         self.credentials = Some((user, Arc::new(new_password.clone()), origin));
         Ok(())
     }
@@ -397,10 +412,8 @@ impl Client {
     /// Makes this connection a kiosk session (opened again after a reconnect). The owner answers
     /// with what a kiosk needs; the connection can never log in afterwards.
     pub fn kiosk_session(&mut self, device: &str, origin: &str) -> Result<crate::store::kiosk::KioskInfo, ClientError> {
-        let reply = self.request(Request::KioskSession { device: device.into(), origin: origin.into() })?;
-        let Reply::KioskInfo(info) = reply else {
-            return Err(ClientError::Protocol("expected the kiosk information".into()));
-        };
+        let request = Request::KioskSession { device: device.into(), origin: origin.into() };
+        let info = ask!(self, request, Reply::KioskInfo(info) => info)?;
         self.kiosk = Some((device.to_string(), origin.to_string()));
         Ok(info)
     }
@@ -412,18 +425,12 @@ impl Client {
         id: crate::store::RecordId,
         changes: crate::store::ClientUpdate,
     ) -> Result<crate::store::ClientUpdated, ClientError> {
-        match self.request(Request::UpdateClient { id, changes })? {
-            Reply::ClientUpdated(updated) => Ok(updated),
-            _ => Err(ClientError::Protocol("expected the updated client".into())),
-        }
+        ask!(self, Request::UpdateClient { id, changes }, Reply::ClientUpdated(updated) => updated)
     }
 
     /// The organisation's settings (every role may read them).
     pub fn settings(&mut self) -> Result<crate::store::Settings, ClientError> {
-        match self.request(Request::Organisation)? {
-            Reply::Organisation(org) => Ok(org.settings),
-            _ => Err(ClientError::Protocol("expected the organisation".into())),
-        }
+        Ok(self.organisation()?.settings)
     }
 
     /// Changes the settings given (admin only); returns what changed and the settings now.
@@ -431,31 +438,22 @@ impl Client {
         &mut self,
         changes: crate::store::SettingsUpdate,
     ) -> Result<crate::store::SettingsUpdated, ClientError> {
-        match self.request(Request::UpdateSettings { changes })? {
-            Reply::SettingsUpdated(updated) => Ok(updated),
-            _ => Err(ClientError::Protocol("expected the updated settings".into())),
-        }
+        ask!(self, Request::UpdateSettings { changes }, Reply::SettingsUpdated(updated) => updated)
     }
 
     /// The outstanding kiosk check-in codes (references, never the codes).
     pub fn list_checkins(&mut self) -> Result<Vec<crate::store::kiosk::CheckinSummary>, ClientError> {
-        match self.request(Request::ListCheckins)? {
-            Reply::Checkins(list) => Ok(list),
-            _ => Err(ClientError::Protocol("expected the check-in codes".into())),
-        }
+        ask!(self, Request::ListCheckins, Reply::Checkins(list) => list)
     }
 
     /// Revokes an outstanding check-in code by its reference or the code; returns the reference.
     pub fn revoke_checkin(&mut self, reference: &str) -> Result<String, ClientError> {
-        match self.request(Request::RevokeCheckin { reference: reference.into() })? {
-            Reply::CheckinRevoked(reference) => Ok(reference),
-            _ => Err(ClientError::Protocol("expected the revoked code's reference".into())),
-        }
+        ask!(self, Request::RevokeCheckin { reference: reference.into() }, Reply::CheckinRevoked(reference) => reference)
     }
 
     /// Subscribes to pushed events.
     pub fn subscribe(&mut self) -> Result<(), ClientError> {
-        self.request(Request::Subscribe)?;
+        ask!(self, Request::Subscribe, Reply::Done => ())?;
         self.subscribed = true;
         Ok(())
     }

@@ -638,3 +638,62 @@ fn a_password_an_admin_set_must_be_replaced_before_anything_else() {
     handle.stop();
     thread.join().unwrap().unwrap();
 }
+
+/// Issue 15 (typed boundaries): every request has a typed method on the client that returns the
+/// reply it asks for, so a caller matches on no reply; a refusal stays the owner's code.
+#[test]
+fn the_typed_client_returns_each_requests_own_reply() {
+    use crate::store::{AccountStatus, ConsentAnswer, EncounterOrigin, EncounterStatus, NewAccount, NewClient};
+    let dir = tempfile::tempdir().unwrap();
+    let (handle, thread) = start(dir.path());
+    let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
+    admin.ping().unwrap();
+    assert!(!admin.status().unwrap().store.initialised);
+    let init =
+        InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let key = admin.init(init, &pw("admin password long enough")).unwrap();
+    assert!(!secrecy::ExposeSecret::expose_secret(&key).is_empty());
+    assert_eq!(admin.list_users().unwrap_err().code(), Some("not_logged_in"));
+    let signed_in = admin.sign_in("admin", &pw("admin password long enough"), "test").unwrap();
+    assert_eq!((signed_in.user.as_str(), signed_in.role), ("admin", crate::auth::Role::Admin));
+    assert_eq!(admin.organisation().unwrap().name, "Clinic");
+    let account = NewAccount { username: "ivy".into(), display_name: "Ivy".into(), role: crate::auth::Role::Intake };
+    assert_eq!(admin.add_user(account, &pw("ivy password long enough")).unwrap().username, "ivy");
+    assert_eq!(admin.list_users().unwrap().len(), 2);
+    admin.set_user_status("ivy", AccountStatus::Active).unwrap();
+    assert_eq!(admin.audit_verify(None).unwrap().first_bad, None);
+    let (entries, damaged) = admin.audit_list(crate::store::AuditFilter::default()).unwrap();
+    assert!(!entries.is_empty() && damaged.is_empty());
+
+    let mut ivy = Client::connect(dir.path(), no_autostart()).unwrap();
+    ivy.sign_in("ivy", &pw("ivy password long enough"), "test").unwrap();
+    let new = NewClient {
+        name: "Ana Typed".into(),
+        birth_date: None,
+        province: "BC".into(),
+        language: Lang::En,
+        contact: None,
+        access_needs: vec![],
+        populations: vec![],
+        sex_for_scoring: None,
+    };
+    let id = ivy.create_client(new).unwrap();
+    assert_eq!(ivy.get_client(id).unwrap().name, "Ana Typed");
+    assert_eq!(ivy.search_clients("typed").unwrap().clients.len(), 1);
+    let encounter = ivy.start_encounter(id, EncounterOrigin::Staff, vec![]).unwrap();
+    ivy.record_consent(encounter.id, "v1", ConsentAnswer::Given).unwrap();
+    assert_eq!(ivy.get_encounter(encounter.id).unwrap().consents.len(), 1);
+    assert!(ivy.open_encounters().unwrap().iter().any(|open| open.encounter.id == encounter.id));
+    let closed = ivy.set_encounter_status(encounter.id, EncounterStatus::Closed).unwrap();
+    assert_eq!(closed.status, EncounterStatus::Closed);
+    assert_eq!(ivy.client_history(id).unwrap().encounters.len(), 1);
+    let code = ivy.issue_checkin(Some(id), 5).unwrap();
+    assert_eq!(ivy.list_checkins().unwrap().len(), 1);
+    ivy.revoke_checkin(&code.code).unwrap();
+    assert!(ivy.list_checkins().unwrap().is_empty());
+    // A refusal is the owner's code, not a wrong reply.
+    assert_eq!(ivy.list_users().unwrap_err().code(), Some("denied"));
+    drop((admin, ivy));
+    handle.stop();
+    thread.join().unwrap().unwrap();
+}

@@ -31,8 +31,12 @@ use super::facts::Results;
 use super::level::Level;
 use super::rules::{Need, RuleSet};
 use super::vocab::{Condition, Cost, Criterion, Lang, Modality, Population, Province, Status};
-use super::wording::{CrisisLineKind, Evidence, Reason, Risk};
+use super::wording::{Evidence, Reason};
 use crate::instrument::Lang as UiLang;
+
+mod place;
+
+use place::{Placement, Situation};
 
 /// Who the client is and what they can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,36 +308,9 @@ pub fn match_resources_lifting<'a>(
     level: MatchLevel,
     lifted: &[LiftedExclusion],
 ) -> MatchOutcome<'a> {
-    let populations = profile.effective_populations();
-    let criteria = rules.criteria_met(results);
-    let needs = rules.needs(results);
-    let acute = rules.is_acute(results) || criteria.iter().any(|(c, _)| *c == Criterion::AcuteRisk);
-    let flag_phrases = |severity: super::vocab::Severity| -> Vec<Evidence> {
-        results
-            .flags
-            .iter()
-            .filter(|f| f.severity == severity)
-            .map(|f| Evidence::Raised { title: title(results, &f.instrument), flag: f.id.clone() })
-            .collect()
-    };
-    let critical = flag_phrases(super::vocab::Severity::Critical);
-    // An urgent flag (a non-acute positive ASQ) also puts the crisis lines first: NIMH shows
-    // crisis resources on every positive suicide screen.
-    let urgent = flag_phrases(super::vocab::Severity::Urgent);
-    let suicide_risk = criteria.iter().find(|(c, _)| *c == Criterion::SuicideRisk);
-    let flagged =
-        !critical.is_empty() || !urgent.is_empty() || level.level == Level::Crisis || suicide_risk.is_some() || acute;
-    let risk = if let Some(first) = critical.first() {
-        Risk::Critical(first.clone())
-    } else if let Some(first) = urgent.first() {
-        Risk::Urgent(first.clone())
-    } else if let Some((_, why)) = suicide_risk {
-        Risk::SuicideRisk(why.clone())
-    } else {
-        Risk::CrisisLevel
-    };
-    let care_level = if level.level == Level::Crisis { level.step_level } else { level.level };
-    let offered = rules.offered_levels(care_level);
+    let situation = Situation::of(rules, profile, results, level);
+    let Situation { populations, criteria, needs, flagged, care_level, offered, .. } = &situation;
+    let (flagged, care_level) = (*flagged, *care_level);
 
     let mut crisis: Vec<Candidate<'a>> = Vec::new();
     let mut care: Vec<Candidate<'a>> = Vec::new();
@@ -353,172 +330,12 @@ pub fn match_resources_lifting<'a>(
 
     for resource in &catalog.resources {
         let lifts = lifts_for(lifted, resource);
-        if is_blocked(resource, profile, &populations, &criteria, &lifts) {
-            excluded.push(left_out(resource, LeftOut::Blocked));
-            continue;
-        }
-        let speaks = resource.speaks(profile.language);
-        let language_rank = if speaks { 0 } else { 1 };
-        // Only a client in the audience gets here for a restricted resource (see
-        // `hard_blockers`); for one open to everyone this says whether it is designed for them.
-        let designed_for = resource.is_designed_for(&populations);
-        // The reasons every recommendation carries; built only for those recommended.
-        let shared = || {
-            let mut shared = Vec::new();
-            for (criterion, why) in &criteria {
-                if let Some(lift) = lifts.iter().find(|l| l.criterion == *criterion)
-                    && resource.exclusions.contains(criterion)
-                {
-                    shared.push(Reason::Lifted {
-                        criterion: *criterion,
-                        why: why.clone(),
-                        reason: lift.reason.trim().to_string(),
-                    });
-                }
-            }
-            if let Some(audience) = resource.audience.as_ref().filter(|_| designed_for) {
-                shared.push(Reason::ForAudience { audience: audience.clone(), populations: populations.clone() });
-            }
-            if speaks {
-                shared.push(Reason::OfferedIn(profile.language));
-            }
-            shared.push(Reason::Cost(resource.cost));
-            if let Some(number) = resource.phone.first() {
-                shared.push(Reason::ReachableByPhone(number.clone()));
-            } else if resource.delivered_by_phone {
-                shared.push(Reason::DeliveredByPhone);
-            }
-            if let Some(number) = resource.text.first()
-                && !profile.phone_only
-            {
-                shared.push(Reason::Text { keyword: resource.text_keyword.clone(), number: number.clone() });
-            }
-            shared
-        };
-
-        if resource.is_crisis() && flagged {
-            let primary = is_primary(resource, profile.province);
-            // 9-1-1 first for acute risk, then the 24/7 lines, 9-1-1 (not acute), and last the
-            // lines that are not 24/7, which never stand alone.
-            let band = if resource.emergency && acute {
-                0
-            } else if !resource.hours.is_24_7() {
-                3
-            } else if resource.emergency {
-                2
-            } else {
-                1
-            };
-            let tier = match primary {
-                Some(true) => 1,
-                Some(false) => 2,
-                None if designed_for => 3,
-                None => 4,
-            };
-            let mut reasons = Vec::new();
-            if resource.emergency {
-                if acute {
-                    reasons.push(Reason::EmergencyNow { risk: risk.clone() });
-                } else {
-                    reasons.push(Reason::EmergencyIfDanger { risk: risk.clone() });
-                }
-            } else if resource.hours.is_24_7() {
-                let kind = match primary {
-                    Some(true) => CrisisLineKind::Provincial(profile.province),
-                    Some(false) => CrisisLineKind::National,
-                    None => CrisisLineKind::Other,
-                };
-                reasons.push(Reason::CrisisLine { risk: risk.clone(), kind });
-            } else {
-                reasons
-                    .push(Reason::PartTimeCrisisLine { risk: risk.clone(), hours: resource.hours.text().to_string() });
-            }
-            let fit = crisis_fit(resource, &needs);
-            let answered = fit.answered.len() as i64;
-            match fit.rank {
-                1 => reasons.push(Reason::ForShownNeeds(fit.answered)),
-                2 => reasons.push(Reason::LineForOtherNeeds(resource.conditions.clone())),
-                _ => {}
-            }
-            reasons.extend(shared());
-            let key = [band, fit.rank, tier, language_rank, -answered];
-            crisis.push(Candidate { resource, reasons, key });
-            continue;
-        }
-
-        // Care at the client's level.
-        let fit = resource.levels.iter().filter_map(|l| offered.iter().position(|o| o == l)).min();
-        let relevance = relevance(resource, &needs);
-        match (fit, &relevance) {
-            (Some(position), Some(answers)) => {
-                let mut reasons = answers.clone();
-                let fitted = offered[position];
-                if position == 0 {
-                    reasons.push(Reason::FitsLevel(care_level));
-                } else {
-                    reasons.push(Reason::LighterStep { fitted, care: care_level });
-                }
-                if let Coverage::Provinces(_) = resource.coverage {
-                    reasons.push(Reason::AvailableIn(profile.province));
-                }
-                reasons.extend(shared());
-                let specific = answers_specifically(answers);
-                let mut score: i64 = if position == 0 { 100 } else { 50 };
-                score += if specific { 30 } else { 10 };
-                score += if designed_for { 40 } else { 0 };
-                if matches!(resource.coverage, Coverage::Provinces(_)) {
-                    score += 5;
-                }
-                if resource.reachable_by_phone() && (profile.no_internet || profile.no_smartphone || profile.phone_only)
-                {
-                    score += 20;
-                }
-                if resource.cost == Cost::Free {
-                    score += 5;
-                }
-                care.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
-            }
-            _ => {
-                let safety_net = resource.is_crisis()
-                    && resource.hours.is_24_7()
-                    && !resource.emergency
-                    && (is_primary(resource, profile.province) == Some(true)
-                        || (is_primary(resource, profile.province) == Some(false)
-                            && !has_provincial_primary(catalog, profile.province))
-                        || designed_for);
-                if safety_net {
-                    let mut reasons = vec![Reason::SafetyNet { for_population: designed_for }];
-                    reasons.extend(shared());
-                    // Population lines first (Kids Help Phone for youth, Hope for Wellness for
-                    // Indigenous clients), then the client's primary crisis line.
-                    let tier = if designed_for { 0 } else { 1 };
-                    net.push(Candidate { resource, reasons, key: [tier, language_rank, 0, 0, 0] });
-                    continue;
-                }
-                if let Some(answers) = relevance.as_ref().filter(|_| is_navigation_line(resource)) {
-                    let province = match resource.coverage {
-                        Coverage::Provinces(_) => Some(profile.province),
-                        Coverage::National => None,
-                    };
-                    let mut reasons = vec![Reason::Navigation { care: care_level, province }];
-                    reasons.extend(answers.iter().cloned());
-                    reasons.extend(shared());
-                    // Provincial lines first: they know the local services and their intake.
-                    let mut score: i64 = if matches!(resource.coverage, Coverage::Provinces(_)) { 20 } else { 0 };
-                    score += if answers_specifically(answers) { 30 } else { 0 };
-                    score += if designed_for { 40 } else { 0 };
-                    score += if resource.hours.is_24_7() { 10 } else { 0 };
-                    navigation.push(Candidate { resource, reasons, key: [language_rank, -score, 0, 0, 0] });
-                    continue;
-                }
-                let crisis_only = resource.is_crisis() && !resource.levels.iter().any(|l| offered.contains(l));
-                let why = LeftOut::NotOffered {
-                    crisis_only,
-                    level_misfit: !crisis_only && fit.is_none(),
-                    irrelevant: relevance.is_none(),
-                };
-                excluded.push(left_out(resource, why));
-            }
+        match place::place(catalog, resource, profile, &situation, &lifts) {
+            Placement::Crisis(candidate) => crisis.push(candidate),
+            Placement::Care(candidate) => care.push(candidate),
+            Placement::Navigation(candidate) => navigation.push(candidate),
+            Placement::SafetyNet(candidate) => net.push(candidate),
+            Placement::Out(why) => excluded.push(left_out(resource, why)),
         }
     }
 

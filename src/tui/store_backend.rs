@@ -19,8 +19,7 @@ use super::backend::{
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
 use crate::intake::{RiskChange, RiskRecord};
-use crate::server::client::{Client, ClientError, ConnectOptions};
-use crate::server::{Password, Reply, Request};
+use crate::server::client::{Client, ClientError, ConnectOptions, SignedIn};
 use crate::store::{
     AccountStatus, AuditFilter, ClientUpdate, ConsentAnswer, EncounterOrigin, EncounterStatus, Flag, InitRequest,
     InstrumentRef, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, RecordId, ReferralResource,
@@ -138,11 +137,6 @@ fn message(error: ClientError) -> BackendError {
     BackendError::from(error)
 }
 
-fn unexpected(reply: &Reply) -> BackendError {
-    let name = format!("{reply:?}");
-    BackendError::unexpected(name.split(['(', ' ', '{']).next().unwrap_or("?"))
-}
-
 /// What an encounter's crisis-action records say about its risk flags: the flags acted on (not
 /// the records written when a flag fired), answers changed with their reason, follow-ups waived.
 fn risk_record(actions: &[crate::store::CrisisAction]) -> RiskRecord {
@@ -194,10 +188,6 @@ impl StoreBackend {
         Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None, user: None })
     }
 
-    fn request(&mut self, request: Request) -> BackendResult<Reply> {
-        self.client.request(request).map_err(message)
-    }
-
     /// Starts the thread that hears pushed events on its own connection, with the one kept
     /// password; a sign-in as another account or with another password replaces it (and the
     /// old thread's copy goes with it).
@@ -217,10 +207,7 @@ impl StoreBackend {
 
 impl Backend for StoreBackend {
     fn needs_setup(&mut self) -> BackendResult<bool> {
-        match self.request(Request::Status)? {
-            Reply::Status(status) => Ok(!status.store.initialised),
-            other => Err(unexpected(&other)),
-        }
+        Ok(!self.client.status().map_err(message)?.store.initialised)
     }
 
     fn initialize(&mut self, setup: &Setup, password: &str) -> BackendResult<String> {
@@ -230,11 +217,9 @@ impl Backend for StoreBackend {
             admin: setup.admin.clone(),
             insecure_test_kdf: std::env::var_os("TRIAGE_INSECURE_TEST_KDF").is_some(),
         };
-        let password = Password(SecretString::from(password.to_string()));
-        match self.request(Request::Init { request, password })? {
-            Reply::RecoveryKey(key) => Ok(secrecy::ExposeSecret::expose_secret(&key.0).to_string()),
-            other => Err(unexpected(&other)),
-        }
+        let password = SecretString::from(password.to_string());
+        let key = self.client.init(request, &password).map_err(message)?;
+        Ok(key.expose_secret().to_string())
     }
 
     fn login(&mut self, user: &str, password: &str) -> BackendResult<Session> {
@@ -244,19 +229,16 @@ impl Backend for StoreBackend {
             _ => Arc::new(SecretString::from(password.to_string())),
         };
         let origin = detect_origin();
-        match self.client.login_shared(user, Arc::clone(&secret), &origin).map_err(message)? {
-            Reply::LoggedIn { user, role, password_reset } => {
-                self.user = Some(user.clone());
-                // Until a new password is chosen, the owner refuses the listener's subscription
-                // (and the old password would stop working for it): it starts after the change.
-                if password_reset.is_none() {
-                    self.listen_as(&user, secret, origin);
-                }
-                let password_reset = password_reset.map(|reset| ResetNotice { date: reset.date(), by: reset.by });
-                Ok(Session { user, role: role.name().to_string(), password_reset })
-            }
-            other => Err(unexpected(&other)),
+        let SignedIn { user, role, password_reset } =
+            self.client.login_shared(user, Arc::clone(&secret), &origin).map_err(message)?;
+        self.user = Some(user.clone());
+        // Until a new password is chosen, the owner refuses the listener's subscription
+        // (and the old password would stop working for it): it starts after the change.
+        if password_reset.is_none() {
+            self.listen_as(&user, secret, origin);
         }
+        let password_reset = password_reset.map(|reset| ResetNotice { date: reset.date(), by: reset.by });
+        Ok(Session { user, role: role.name().to_string(), password_reset })
     }
 
     fn change_own_password(&mut self, password: &str) -> BackendResult<()> {
@@ -270,67 +252,57 @@ impl Backend for StoreBackend {
     }
 
     fn organisation(&mut self) -> BackendResult<OrgInfo> {
-        match self.request(Request::Organisation)? {
-            Reply::Organisation(org) => Ok(OrgInfo {
-                name: org.name,
-                province: org.province,
-                language: Lang::En,
-                crisis_text: org.settings.crisis_text,
-                crisis_text_fr: org.settings.crisis_text_fr,
-                idle_lock_minutes: org.settings.staff_idle_lock_minutes,
-                asq_mode: org.settings.asq_mode,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        let org = self.client.organisation().map_err(message)?;
+        Ok(OrgInfo {
+            name: org.name,
+            province: org.province,
+            language: Lang::En,
+            crisis_text: org.settings.crisis_text,
+            crisis_text_fr: org.settings.crisis_text_fr,
+            idle_lock_minutes: org.settings.staff_idle_lock_minutes,
+            asq_mode: org.settings.asq_mode,
+        })
     }
 
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
         // Unclaimed kiosk submissions (sealed until a worker claims one), then open encounters.
-        let mut queue: Vec<QueueEntry> = match self.request(Request::ListKioskSubmissions)? {
-            Reply::KioskSubmissions(list) => list
-                .into_iter()
-                .filter(|s| s.claimed.is_none())
-                .map(|s| {
-                    let id = s.id.to_string();
-                    QueueEntry {
-                        client_name: format!("Kiosk {}", id.chars().take(8).collect::<String>()),
-                        encounter: format!("{KIOSK_PREFIX}{id}"),
-                        client: String::new(),
-                        kiosk: true,
-                        critical: s.critical,
-                        urgent: s.urgent,
-                        incomplete: s.incomplete,
-                        updated: format_time(s.updated_ms.max(s.received_ms)),
-                    }
-                })
-                .collect(),
-            other => return Err(unexpected(&other)),
-        };
-        match self.request(Request::OpenEncounters)? {
-            Reply::OpenEncounters(list) => {
-                queue.extend(list.into_iter().map(|open| QueueEntry {
-                    encounter: open.encounter.id.to_string(),
-                    client: open.encounter.client_id.to_string(),
-                    client_name: open.client_name,
-                    kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
-                    critical: open.critical,
-                    urgent: open.urgent,
-                    incomplete: false,
-                    updated: format_time(open.encounter.updated_ms),
-                }));
-                Ok(queue)
-            }
-            other => Err(unexpected(&other)),
-        }
+        let mut queue: Vec<QueueEntry> = self
+            .client
+            .list_kiosk_submissions()
+            .map_err(message)?
+            .into_iter()
+            .filter(|s| s.claimed.is_none())
+            .map(|s| {
+                let id = s.id.to_string();
+                QueueEntry {
+                    client_name: format!("Kiosk {}", id.chars().take(8).collect::<String>()),
+                    encounter: format!("{KIOSK_PREFIX}{id}"),
+                    client: String::new(),
+                    kiosk: true,
+                    critical: s.critical,
+                    urgent: s.urgent,
+                    incomplete: s.incomplete,
+                    updated: format_time(s.updated_ms.max(s.received_ms)),
+                }
+            })
+            .collect();
+        let open = self.client.open_encounters().map_err(message)?;
+        queue.extend(open.into_iter().map(|open| QueueEntry {
+            encounter: open.encounter.id.to_string(),
+            client: open.encounter.client_id.to_string(),
+            client_name: open.client_name,
+            kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
+            critical: open.critical,
+            urgent: open.urgent,
+            incomplete: false,
+            updated: format_time(open.encounter.updated_ms),
+        }));
+        Ok(queue)
     }
 
     fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches> {
-        match self.request(Request::SearchClients { query: query.to_string() })? {
-            Reply::ClientSearch(found) => {
-                Ok(ClientMatches { clients: found.clients.iter().map(client_info).collect(), more: found.more })
-            }
-            other => Err(unexpected(&other)),
-        }
+        let found = self.client.search_clients(query).map_err(message)?;
+        Ok(ClientMatches { clients: found.clients.iter().map(client_info).collect(), more: found.more })
     }
 
     fn create_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo> {
@@ -344,10 +316,8 @@ impl Backend for StoreBackend {
             populations: client.populations.clone(),
             sex_for_scoring: client.sex_for_scoring,
         };
-        match self.request(Request::CreateClient { client: new })? {
-            Reply::Id(id) => Ok(ClientInfo { id: id.to_string(), ..client.clone() }),
-            other => Err(unexpected(&other)),
-        }
+        let id = self.client.create_client(new).map_err(message)?;
+        Ok(ClientInfo { id: id.to_string(), ..client.clone() })
     }
 
     fn update_client(&mut self, client: &ClientInfo) -> BackendResult<ClientInfo> {
@@ -367,23 +337,19 @@ impl Backend for StoreBackend {
     }
 
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String> {
-        let request = Request::StartEncounter {
-            client: record_id(&client.id)?,
-            origin: EncounterOrigin::Staff,
-            instruments: instruments.to_vec(),
-        };
-        match self.request(request)? {
-            Reply::Encounter(encounter) => Ok(encounter.id.to_string()),
-            other => Err(unexpected(&other)),
-        }
+        let encounter = self
+            .client
+            .start_encounter(record_id(&client.id)?, EncounterOrigin::Staff, instruments.to_vec())
+            .map_err(message)?;
+        Ok(encounter.id.to_string())
     }
 
     fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()> {
         let answer = if given { ConsentAnswer::Given } else { ConsentAnswer::Refused };
         let encounter = record_id(encounter)?;
-        self.request(Request::RecordConsent { encounter, version: version.to_string(), answer })?;
+        self.client.record_consent(encounter, version, answer).map_err(message)?;
         if !given {
-            self.request(Request::SetEncounterStatus { id: encounter, status: EncounterStatus::Closed })?;
+            self.client.set_encounter_status(encounter, EncounterStatus::Closed).map_err(message)?;
         }
         Ok(())
     }
@@ -402,7 +368,7 @@ impl Backend for StoreBackend {
             score: answer.value,
             free_text: None,
         };
-        self.request(Request::SaveAnswer { encounter: record_id(encounter)?, answer: new }).map(|_| ())
+        self.client.save_answer(record_id(encounter)?, new).map(|_| ()).map_err(message)
     }
 
     fn save_result(&mut self, encounter: &str, result: &ScoreResult, language: Lang) -> BackendResult<()> {
@@ -422,7 +388,7 @@ impl Backend for StoreBackend {
                 .map(|f| Flag { code: f.id.clone(), critical: f.severity == crate::instrument::Severity::Critical })
                 .collect(),
         };
-        self.request(Request::SaveResult { encounter: record_id(encounter)?, result: new }).map(|_| ())
+        self.client.save_result(record_id(encounter)?, new).map(|_| ()).map_err(message)
     }
 
     fn record_crisis_action(
@@ -432,16 +398,11 @@ impl Backend for StoreBackend {
         action: &str,
         note: &str,
     ) -> BackendResult<String> {
-        let request = Request::RecordCrisisAction {
-            encounter: record_id(encounter)?,
-            flags: flags.to_vec(),
-            action: action.to_string(),
-            note: note.to_string(),
-        };
-        match self.request(request)? {
-            Reply::CrisisAction(record) => Ok(format_time(record.recorded_ms)),
-            other => Err(unexpected(&other)),
-        }
+        let record = self
+            .client
+            .record_crisis_action(record_id(encounter)?, flags.to_vec(), action.to_string(), note.to_string())
+            .map_err(message)?;
+        Ok(format_time(record.recorded_ms))
     }
 
     fn save_decision(
@@ -460,7 +421,7 @@ impl Backend for StoreBackend {
             override_reason: override_reason.map(str::to_string),
             lifted_exclusions: lifted.to_vec(),
         };
-        self.request(Request::SaveDecision { encounter: record_id(encounter)?, decision }).map(|_| ())
+        self.client.save_decision(record_id(encounter)?, decision).map(|_| ()).map_err(message)
     }
 
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()> {
@@ -476,17 +437,14 @@ impl Backend for StoreBackend {
             notes: None,
         };
         let id = record_id(encounter)?;
-        self.request(Request::SaveReferral { encounter: id, referral })?;
+        self.client.save_referral(id, referral).map_err(message)?;
         // In progress -> submitted -> reviewed: the store allows one step at a time.
-        let status = match self.request(Request::GetEncounter { id })? {
-            Reply::Detail(detail) => detail.encounter.status,
-            other => return Err(unexpected(&other)),
-        };
+        let status = self.client.get_encounter(id).map_err(message)?.encounter.status;
         if status == EncounterStatus::InProgress {
-            self.request(Request::SetEncounterStatus { id, status: EncounterStatus::Submitted })?;
+            self.client.set_encounter_status(id, EncounterStatus::Submitted).map_err(message)?;
         }
         if status != EncounterStatus::Reviewed {
-            self.request(Request::SetEncounterStatus { id, status: EncounterStatus::Reviewed })?;
+            self.client.set_encounter_status(id, EncounterStatus::Reviewed).map_err(message)?;
         }
         Ok(())
     }
@@ -494,20 +452,11 @@ impl Backend for StoreBackend {
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState> {
         // Opening a kiosk submission claims it: the owner turns it into a client and encounter.
         let id = match encounter.strip_prefix(KIOSK_PREFIX) {
-            Some(submission) => match self.request(Request::ClaimSubmission { id: record_id(submission)? })? {
-                Reply::Claimed { encounter, .. } => encounter.id,
-                other => return Err(unexpected(&other)),
-            },
+            Some(submission) => self.client.claim_submission(record_id(submission)?).map_err(message)?.1.id,
             None => record_id(encounter)?,
         };
-        let detail = match self.request(Request::GetEncounter { id })? {
-            Reply::Detail(detail) => detail,
-            other => return Err(unexpected(&other)),
-        };
-        let client = match self.request(Request::GetClient { id: detail.encounter.client_id })? {
-            Reply::Client(client) => client,
-            other => return Err(unexpected(&other)),
-        };
+        let detail = self.client.get_encounter(id).map_err(message)?;
+        let client = self.client.get_client(detail.encounter.client_id).map_err(message)?;
         Ok(EncounterState {
             encounter: detail.encounter.id.to_string(),
             client: client_info(&client),
@@ -524,52 +473,42 @@ impl Backend for StoreBackend {
     }
 
     fn client_name_of(&mut self, encounter: &str) -> BackendResult<String> {
-        let detail = match self.request(Request::GetEncounter { id: record_id(encounter)? })? {
-            Reply::Detail(detail) => detail,
-            other => return Err(unexpected(&other)),
-        };
-        match self.request(Request::GetClient { id: detail.encounter.client_id })? {
-            Reply::Client(client) => Ok(client.name),
-            other => Err(unexpected(&other)),
-        }
+        let detail = self.client.get_encounter(record_id(encounter)?).map_err(message)?;
+        Ok(self.client.get_client(detail.encounter.client_id).map_err(message)?.name)
     }
 
     fn history(&mut self, client: &str) -> BackendResult<HistoryData> {
-        match self.request(Request::ClientHistory { client: record_id(client)? })? {
-            Reply::History(history) => Ok(HistoryData {
-                client: client_info(&history.client),
-                encounters: history
-                    .encounters
-                    .iter()
-                    .map(|detail| PastEncounter {
-                        date: format_time(detail.encounter.created_ms).chars().take(10).collect(),
-                        answers: detail
-                            .answers
-                            .iter()
-                            .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
-                            .collect(),
-                        risk_changes: risk_record(&detail.crisis_actions).changes,
-                    })
-                    .collect(),
-            }),
-            other => Err(unexpected(&other)),
-        }
+        let history = self.client.client_history(record_id(client)?).map_err(message)?;
+        Ok(HistoryData {
+            client: client_info(&history.client),
+            encounters: history
+                .encounters
+                .iter()
+                .map(|detail| PastEncounter {
+                    date: format_time(detail.encounter.created_ms).chars().take(10).collect(),
+                    answers: detail
+                        .answers
+                        .iter()
+                        .map(|a| (a.instrument.id.clone(), a.item_id.clone(), a.position as usize))
+                        .collect(),
+                    risk_changes: risk_record(&detail.crisis_actions).changes,
+                })
+                .collect(),
+        })
     }
 
     fn list_users(&mut self) -> BackendResult<Vec<UserRow>> {
-        match self.request(Request::ListUsers)? {
-            Reply::Accounts(accounts) => Ok(accounts
-                .into_iter()
-                .map(|a| UserRow {
-                    name: a.username,
-                    display_name: a.display_name,
-                    role: a.role.name().to_string(),
-                    active: a.status == AccountStatus::Active,
-                    status: format!("{:?}", a.status).to_lowercase(),
-                })
-                .collect()),
-            other => Err(unexpected(&other)),
-        }
+        let accounts = self.client.list_users().map_err(message)?;
+        Ok(accounts
+            .into_iter()
+            .map(|a| UserRow {
+                name: a.username,
+                display_name: a.display_name,
+                role: a.role.name().to_string(),
+                active: a.status == AccountStatus::Active,
+                status: format!("{:?}", a.status).to_lowercase(),
+            })
+            .collect())
     }
 
     fn add_user(&mut self, name: &str, display_name: &str, role: &str, password: &str) -> BackendResult<()> {
@@ -577,89 +516,74 @@ impl Backend for StoreBackend {
             BackendError::new(ErrorKind::Invalid, format!("unknown role `{role}`")).with_detail("role")
         })?;
         let account = NewAccount { username: name.to_string(), display_name: display_name.to_string(), role };
-        let password = Password(SecretString::from(password.to_string()));
-        self.request(Request::AddUser { account, password }).map(|_| ())
+        let password = SecretString::from(password.to_string());
+        self.client.add_user(account, &password).map(|_| ()).map_err(message)
     }
 
     fn set_user_active(&mut self, name: &str, active: bool) -> BackendResult<()> {
         let status = if active { AccountStatus::Active } else { AccountStatus::Disabled };
-        self.request(Request::SetUserStatus { user: name.to_string(), status }).map(|_| ())
+        self.client.set_user_status(name, status).map_err(message)
     }
 
     fn audit_recent(&mut self, limit: usize) -> BackendResult<Vec<AuditRow>> {
-        match self.request(Request::AuditList { filter: AuditFilter::default() })? {
-            // Damaged entries are named by the audit check shown beside the list.
-            Reply::Audit(entries) | Reply::AuditDamaged { entries, .. } => Ok(entries
-                .into_iter()
-                .rev()
-                .take(limit)
-                .map(|e| AuditRow {
-                    seq: e.seq,
-                    time: format_time(e.time_ms),
-                    user: e.user,
-                    role: e.role,
-                    origin: e.origin,
-                    action: e.action,
-                    // An export's reason follows what it showed (the filter finds it too).
-                    record: match e.reason {
-                        Some(reason) => format!("{} · {reason}", e.record.unwrap_or_default()),
-                        None => e.record.unwrap_or_default(),
-                    },
-                    outcome: format!("{:?}", e.outcome).to_lowercase(),
-                })
-                .collect()),
-            other => Err(unexpected(&other)),
-        }
+        // Damaged entries are named by the audit check shown beside the list.
+        let (entries, _damaged) = self.client.audit_list(AuditFilter::default()).map_err(message)?;
+        Ok(entries
+            .into_iter()
+            .rev()
+            .take(limit)
+            .map(|e| AuditRow {
+                seq: e.seq,
+                time: format_time(e.time_ms),
+                user: e.user,
+                role: e.role,
+                origin: e.origin,
+                action: e.action,
+                // An export's reason follows what it showed (the filter finds it too).
+                record: match e.reason {
+                    Some(reason) => format!("{} · {reason}", e.record.unwrap_or_default()),
+                    None => e.record.unwrap_or_default(),
+                },
+                outcome: format!("{:?}", e.outcome).to_lowercase(),
+            })
+            .collect())
     }
 
     fn audit_verify(&mut self) -> BackendResult<AuditCheck> {
-        match self.request(Request::AuditVerify { expect_head: None })? {
-            Reply::Verify(report) => Ok(AuditCheck {
-                entries: report.entries_checked,
-                first_bad: report.first_bad.map(|b| (b.position, b.problem)),
-            }),
-            other => Err(unexpected(&other)),
-        }
+        let report = self.client.audit_verify(None).map_err(message)?;
+        Ok(AuditCheck { entries: report.entries_checked, first_bad: report.first_bad.map(|b| (b.position, b.problem)) })
     }
 
     fn service_report(&mut self) -> BackendResult<crate::report::ServiceReport> {
-        match self.request(Request::ServiceReport { period: crate::report::Period::default() })? {
-            Reply::ServiceReport(report) => Ok(*report),
-            other => Err(unexpected(&other)),
-        }
+        self.client.service_report(crate::report::Period::default()).map_err(message)
     }
 
     fn owner_status(&mut self) -> BackendResult<OwnerInfo> {
-        match self.request(Request::Status)? {
-            Reply::Status(status) => Ok(OwnerInfo {
-                pid: status.owner_pid,
-                data_dir: status.data_dir.display().to_string(),
-                version: status.version,
-                connections: status.clients,
-                initialised: status.store.initialised,
-                unlocked: status.store.unlocked,
-                organisation: status.store.organisation,
-                audit_entries: status.store.audit_entries,
-                insecure_test_kdf: status.store.insecure_test_kdf,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        let status = self.client.status().map_err(message)?;
+        Ok(OwnerInfo {
+            pid: status.owner_pid,
+            data_dir: status.data_dir.display().to_string(),
+            version: status.version,
+            connections: status.clients,
+            initialised: status.store.initialised,
+            unlocked: status.store.unlocked,
+            organisation: status.store.organisation,
+            audit_entries: status.store.audit_entries,
+            insecure_test_kdf: status.store.insecure_test_kdf,
+        })
     }
 
     fn issue_checkin(&mut self, minutes: u32, client: Option<&str>) -> BackendResult<IssuedCode> {
         let client = client.map(record_id).transpose()?;
-        match self.request(Request::IssueCheckin { client, minutes })? {
-            Reply::Checkin(code) => Ok(IssuedCode {
-                code: code.code,
-                expires: format_time(code.expires_ms),
-                client: code.client.map(|c| c.to_string()),
-            }),
-            other => Err(unexpected(&other)),
-        }
+        let code = self.client.issue_checkin(client, minutes).map_err(message)?;
+        Ok(IssuedCode {
+            code: code.code,
+            expires: format_time(code.expires_ms),
+            client: code.client.map(|c| c.to_string()),
+        })
     }
 
     fn list_checkins(&mut self) -> BackendResult<Vec<CheckinRow>> {
-        // The client's typed request: no reply of another kind to handle here.
         let list = self.client.list_checkins().map_err(message)?;
         Ok(list
             .into_iter()
@@ -678,15 +602,11 @@ impl Backend for StoreBackend {
     }
 
     fn create_backup(&mut self, path: &Path) -> BackendResult<BackupInfo> {
-        match self.request(Request::BackupCreate { path: path.to_path_buf() })? {
-            Reply::Backup(report) => Ok(backup_info(report)),
-            other => Err(unexpected(&other)),
-        }
+        Ok(backup_info(self.client.backup_create(path.to_path_buf()).map_err(message)?))
     }
 
     fn set_kiosk_pin(&mut self, pin: &str) -> BackendResult<()> {
-        let pin = Password(SecretString::from(pin.to_string()));
-        self.request(Request::SetKioskPin { pin }).map(|_| ())
+        self.client.set_kiosk_pin(&SecretString::from(pin.to_string())).map_err(message)
     }
 
     fn settings(&mut self) -> BackendResult<crate::store::Settings> {
@@ -761,8 +681,8 @@ mod tests {
         // The test key derivation: this owner runs inside the test binary, which allows it.
         let request =
             InitRequest { org: "Clinic".into(), province: "ON".into(), admin: "admin".into(), insecure_test_kdf: true };
-        let password = Password(SecretString::from("admin password long enough".to_string()));
-        backend.request(Request::Init { request, password }).unwrap();
+        let password = SecretString::from("admin password long enough".to_string());
+        backend.client.init(request, &password).unwrap();
 
         backend.login("admin", "admin password long enough").unwrap();
         let kept = |backend: &StoreBackend| Arc::clone(backend.client.kept_password().expect("a kept password"));

@@ -1,0 +1,81 @@
+//! Clients, encounters and what is recorded in them: answers, results, decisions, referrals,
+//! crisis actions, histories, and sealed submissions.
+
+use super::requests::{Answer, Context, Unanswered};
+use super::wire;
+use crate::server::WireError;
+use crate::server::{Event, Reply, Request};
+use crate::store::{NewCrisisAction, Store};
+
+/// Answers the request if it is one of this area's; passes any other on.
+pub(super) fn answer(cx: &mut Context<'_>, request: Request) -> Answer {
+    let store = &cx.shared.store;
+    let actor = &cx.actor;
+    let reply = match request {
+        Request::CreateClient { client } => Reply::Id(store.create_client(actor, &client).map_err(wire)?),
+        Request::GetClient { id } => Reply::Client(store.client(actor, &id).map_err(wire)?),
+        Request::UpdateClient { id, changes } => {
+            Reply::ClientUpdated(store.update_client(actor, &id, &changes).map_err(wire)?)
+        }
+        Request::ListClients => {
+            let (clients, damaged) = store.list_clients(actor).map_err(wire)?;
+            Reply::Clients { clients, damaged }
+        }
+        Request::SearchClients { query } => Reply::ClientSearch(store.search_clients(actor, &query).map_err(wire)?),
+        Request::StartEncounter { client, origin, instruments } => {
+            Reply::Encounter(store.start_encounter_with(actor, &client, origin, &instruments).map_err(wire)?)
+        }
+        Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(actor).map_err(wire)?),
+        Request::RecordCrisisAction { encounter, flags, action, note } => {
+            let raised = action == crate::store::CRISIS_FLAG_RAISED;
+            let urgent = action == crate::store::CRISIS_URGENT_RAISED;
+            let crisis = NewCrisisAction { flags, action, note: Some(note) };
+            let saved = store.record_crisis_action(actor, &encounter, &crisis).map_err(wire)?;
+            // Other staff hear of a critical answer the moment it is given.
+            if raised {
+                cx.shared.broadcast(Event::CriticalFlag { encounter });
+            } else if urgent {
+                cx.shared.broadcast(Event::UrgentFlag { encounter });
+            }
+            Reply::CrisisAction(saved)
+        }
+        Request::GetEncounter { id } => Reply::Detail(store.encounter(actor, &id).map_err(wire)?),
+        Request::SetEncounterStatus { id, status } => {
+            Reply::Encounter(store.set_encounter_status(actor, &id, status).map_err(wire)?)
+        }
+        Request::RecordConsent { encounter, version, answer } => {
+            Reply::Consent(store.record_consent(actor, &encounter, &version, answer).map_err(wire)?)
+        }
+        Request::SaveAnswer { encounter, answer } => {
+            Reply::Answer(store.save_answer(actor, &encounter, &answer).map_err(wire)?)
+        }
+        Request::SaveResult { encounter, result } => {
+            let saved = store.save_result(actor, &encounter, &result).map_err(wire)?;
+            if saved.flags.iter().any(|f| f.critical) {
+                cx.shared.broadcast(Event::CriticalFlag { encounter });
+            }
+            Reply::Result(saved)
+        }
+        Request::SaveDecision { encounter, decision } => {
+            Reply::Decision(store.save_decision(actor, &encounter, &decision).map_err(wire)?)
+        }
+        Request::SaveReferral { encounter, referral } => {
+            Reply::Referral(store.save_referral(actor, &encounter, &referral).map_err(wire)?)
+        }
+        Request::ClientHistory { client } => Reply::History(store.client_history(actor, &client).map_err(wire)?),
+        Request::SubmissionKey => Reply::SubmissionKey(hex::encode(store.submission_public_key(actor).map_err(wire)?)),
+        Request::SubmitSealed { id, sealed_hex } => {
+            let sealed = hex::decode(&sealed_hex).map_err(|_| WireError {
+                code: "invalid".into(),
+                message: "the sealed submission is not hex".into(),
+            })?;
+            store.submit_sealed(actor, &id, &sealed).map_err(wire)?;
+            cx.shared.broadcast(Event::KioskSubmission { id });
+            Reply::Done
+        }
+        Request::ListSubmissions => Reply::Submissions(store.list_submissions(actor).map_err(wire)?),
+        Request::OpenSubmission { id } => Reply::Submission(store.open_submission(actor, &id).map_err(wire)?),
+        other => return Err(Unanswered::NotHere(Box::new(other))),
+    };
+    Ok(reply)
+}
