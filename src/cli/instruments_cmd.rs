@@ -177,8 +177,6 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             Lang::Fr => println!("{}", Text::EnglishOnlyStaff.get(lang)),
         }
     }
-    // Instrument text in `lang` only where the file has it (English-only items stay English).
-    let shown = |item: usize| i.item_lang(item, lang);
     if let Some(stem) = &i.stem {
         println!("\n{}", clean(stem.get(lang)));
     }
@@ -186,6 +184,21 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
         println!("{}", say(Text::CliTimeframe, &[("text", clean(timeframe.get(lang)))]));
     }
     println!();
+    show_items(i, lang);
+    show_rules(i, lang);
+    println!("\n{}", say(Text::CliSource, &[("text", clean(&i.source.citation))]));
+    println!("{}", say(Text::CliLicence, &[("text", clean(&i.source.licence))]));
+    if let Some(french) = &i.source.french_text_provenance {
+        println!("{}", say(Text::CliFrenchText, &[("text", clean(french))]));
+    }
+    ExitCode::SUCCESS
+}
+
+/// The items of `show`: instructions, text, notes and options, numbered.
+fn show_items(i: &Instrument, lang: Lang) {
+    let say = |text: Text, values: &[(&str, String)]| fill(text, lang, values);
+    // Instrument text in `lang` only where the file has it (English-only items stay English).
+    let shown = |item: usize| i.item_lang(item, lang);
     for (index, item) in i.items.iter().enumerate() {
         let mut notes = Vec::new();
         if !item.required {
@@ -220,6 +233,11 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(shown(index))), o.value)).collect();
         println!("      {}", options.join(" · "));
     }
+}
+
+/// The rules of `show`: scores, bands, the positive screen, flags and follow-ups.
+fn show_rules(i: &Instrument, lang: Lang) {
+    let say = |text: Text, values: &[(&str, String)]| fill(text, lang, values);
     for score in &i.scores {
         let items: Vec<&str> = score.items.iter().map(|&x| i.items[x].id.as_str()).collect();
         let times = if score.multiplier != 1 { format!(" x{}", score.multiplier) } else { String::new() };
@@ -295,12 +313,6 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             say(Text::CliFollowUpRule, &[("instrument", follow_up.instrument.clone()), ("condition", condition)])
         );
     }
-    println!("\n{}", say(Text::CliSource, &[("text", clean(&i.source.citation))]));
-    println!("{}", say(Text::CliLicence, &[("text", clean(&i.source.licence))]));
-    if let Some(french) = &i.source.french_text_provenance {
-        println!("{}", say(Text::CliFrenchText, &[("text", clean(french))]));
-    }
-    ExitCode::SUCCESS
 }
 
 fn check(paths: &[PathBuf], json: bool) -> ExitCode {

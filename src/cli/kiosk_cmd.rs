@@ -2,21 +2,18 @@
 //! `kiosk-pin`, and `submissions list|claim`. Output from the owner is sanitised; `--json` gives
 //! machine-readable output.
 
-use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use secrecy::SecretString;
 use serde_json::json;
 
-use super::store_cmd::{AuthArgs, DirArgs};
+use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, fail, print_outcome, session};
 use crate::auth::detect_origin;
 use crate::instrument::{Lang, Library};
 use crate::kiosk::app::{Deps, Kiosk};
 use crate::kiosk::backend::OwnerBackend;
 use crate::sanitize::terminal_text;
-use crate::server::client::{Client, ConnectOptions};
 use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
 use crate::store::{RecordId, format_time};
@@ -129,26 +126,6 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("unknown language `{text}`; use en or fr"))
 }
 
-struct Failure {
-    code: String,
-    message: String,
-    exit: u8,
-}
-
-fn fail(code: &str, message: impl Into<String>) -> Failure {
-    Failure { code: code.into(), message: message.into(), exit: super::EXIT_BAD_INPUT }
-}
-
-impl From<crate::server::client::ClientError> for Failure {
-    fn from(error: crate::server::client::ClientError) -> Self {
-        let code = error.code().unwrap_or("owner").to_string();
-        let exit = if code == "invalid" { super::EXIT_BAD_INPUT } else { 1 };
-        Failure { code, message: error.to_string(), exit }
-    }
-}
-
-type Outcome = Result<(serde_json::Value, String), Failure>;
-
 /// Runs a kiosk command.
 pub fn run(command: KioskCommand) -> ExitCode {
     let json = match &command {
@@ -160,21 +137,7 @@ pub fn run(command: KioskCommand) -> ExitCode {
         | KioskCommand::Submissions { action: SubmissionAction::List { dir, .. } }
         | KioskCommand::Submissions { action: SubmissionAction::Claim { dir, .. } } => dir.json,
     };
-    match execute(command) {
-        Ok((value, human)) => {
-            let mut out = std::io::stdout().lock();
-            let _ = if json { writeln!(out, "{value}") } else { writeln!(out, "{human}") };
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            let message = terminal_text(&failure.message, false);
-            if json {
-                println!("{}", json!({ "error": { "code": terminal_text(&failure.code, false), "message": message } }));
-            }
-            eprintln!("triage: {message}");
-            ExitCode::from(failure.exit)
-        }
-    }
+    print_outcome(json, execute(command))
 }
 
 fn kiosk(args: &KioskArgs) -> ExitCode {
@@ -219,51 +182,6 @@ fn kiosk(args: &KioskArgs) -> ExitCode {
     }
 }
 
-fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
-    let dir = args
-        .data_dir
-        .clone()
-        .or_else(default_data_dir)
-        .ok_or_else(|| fail("input", "no data directory: pass `--data-dir DIR` or set TRIAGE_DATA_DIR"))?;
-    Ok(if dir.is_absolute() { dir } else { std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir) })
-}
-
-/// Secrets from standard input lines (`--password-stdin`) or the terminal, unechoed.
-struct Secrets {
-    stdin: bool,
-}
-
-impl Secrets {
-    fn next(&mut self, prompt: &str) -> Result<SecretString, Failure> {
-        if self.stdin {
-            let mut line = zeroize::Zeroizing::new(String::new());
-            let read = std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| fail("input", format!("cannot read standard input: {e}")))?;
-            if read == 0 {
-                return Err(fail("input", format!("standard input ended before the {prompt}")));
-            }
-            return Ok(SecretString::from(line.trim_end_matches(['\n', '\r']).to_string()));
-        }
-        // One hidden-input reader for every command (the store commands own it).
-        super::store_cmd::read_from_terminal(prompt).map_err(|f| Failure {
-            code: f.code.to_string(),
-            message: f.message,
-            exit: f.exit,
-        })
-    }
-}
-
-fn session(dir: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {
-    let path = data_dir(dir)?;
-    let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (or TRIAGE_USER)"))?;
-    let password = secrets.next(&format!("password for {}", terminal_text(&user, false)))?;
-    let mut client = Client::connect(&path, ConnectOptions::default())?;
-    client.login(&user, &password, &detect_origin())?;
-    Ok(client)
-}
-
 fn unexpected() -> Failure {
     fail("owner", "unexpected reply from the owner")
 }
@@ -275,7 +193,7 @@ fn execute(command: KioskCommand) -> Outcome {
             if minutes == 0 || minutes > CHECKIN_MAX_MINUTES {
                 return Err(fail("invalid", format!("--minutes: use 1 to {CHECKIN_MAX_MINUTES}")));
             }
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::Checkin(code) = owner.request(Request::IssueCheckin { client, minutes })? else {
                 return Err(unexpected());
@@ -289,7 +207,7 @@ fn execute(command: KioskCommand) -> Outcome {
             Ok((serde_json::to_value(&code).unwrap_or_default(), human))
         }
         KioskCommand::Checkin { action: CheckinAction::List { dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::Checkins(list) = owner.request(Request::ListCheckins)? else {
                 return Err(unexpected());
@@ -314,7 +232,7 @@ fn execute(command: KioskCommand) -> Outcome {
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
         KioskCommand::Checkin { action: CheckinAction::Revoke { reference, dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::CheckinRevoked(revoked) = owner.request(Request::RevokeCheckin { reference })? else {
                 return Err(unexpected());
@@ -323,14 +241,14 @@ fn execute(command: KioskCommand) -> Outcome {
             Ok((json!({ "revoked": revoked }), human))
         }
         KioskCommand::KioskPin { dir, auth } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let pin = secrets.next("new kiosk PIN (6 to 12 digits)")?;
             owner.request(Request::SetKioskPin { pin: Password(pin) })?;
             Ok((json!({"kiosk_pin_set": true}), "kiosk PIN set".into()))
         }
         KioskCommand::Submissions { action: SubmissionAction::List { dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::KioskSubmissions(list) = owner.request(Request::ListKioskSubmissions)? else {
                 return Err(unexpected());
@@ -369,7 +287,7 @@ fn execute(command: KioskCommand) -> Outcome {
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
         KioskCommand::Submissions { action: SubmissionAction::Claim { id, dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::Claimed { client, encounter } = owner.request(Request::ClaimSubmission { id })? else {
                 return Err(unexpected());

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod audit_cmd;
+pub mod backup_cmd;
+pub mod client_cmd;
+pub mod common;
+pub mod dev_cmd;
 pub mod export_cmd;
 pub mod instruments_cmd;
 pub mod kiosk_cmd;
@@ -13,6 +18,7 @@ pub mod settings_cmd;
 pub mod store_cmd;
 pub mod triage_cmd;
 pub mod tui_cmd;
+pub mod user_cmd;
 
 /// Exit code for bad input (unknown instrument, wrong answers, bad arguments).
 pub const EXIT_BAD_INPUT: u8 = 2;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
+use super::common::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
 use crate::instrument::{Lang, Library};
 use crate::report::{self, Period, render};
 use crate::sanitize::terminal_text;
