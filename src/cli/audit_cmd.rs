@@ -3,7 +3,7 @@
 use clap::Subcommand;
 use serde_json::json;
 
-use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, data_dir, fail, session};
+use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, Table, data_dir, fail, session};
 use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
 use crate::server::owner::OwnerLock;
@@ -117,16 +117,12 @@ fn verify(expect_head: Option<String>, dir: &DirArgs, auth: &AuthArgs) -> Outcom
             value,
             format!("audit log intact: {} entries{keyed}; head {}", report.entries_checked, report.head_hash),
         )),
-        Some(bad) => {
-            if dir.json {
-                println!("{value}");
-            }
-            Err(Failure {
-                code: "damaged",
-                message: format!("audit log check failed at entry {}: {}", bad.position, bad.problem),
-                exit: super::EXIT_CHECK_FAILED,
-            })
-        }
+        // Under `--json` the failure is the one JSON object printed: its message names the entry.
+        Some(bad) => Err(Failure {
+            code: "damaged",
+            message: format!("audit log check failed at entry {}: {}", bad.position, bad.problem),
+            exit: super::EXIT_CHECK_FAILED,
+        }),
     }
 }
 
@@ -175,25 +171,23 @@ fn list(query: AuditQuery, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
             numbers.join(", ")
         );
     }
-    let human = entries
-        .iter()
-        .map(|e| {
+    let mut table =
+        Table::new(&["SEQ", "TIME", "USER", "ROLE", "ORIGIN", "ACTION", "OUTCOME", "RECORD", "REASON"]).right(0);
+    for e in &entries {
+        table.row([
+            e.seq.to_string(),
+            format_time(e.time_ms),
+            e.user.clone(),
+            e.role.clone(),
+            e.origin.clone(),
+            e.action.clone(),
+            format!("{:?}", e.outcome).to_lowercase(),
+            e.record.clone().unwrap_or_else(|| "-".into()),
             // An export's reason, opened by the owner from its sealed form.
-            let reason =
-                e.reason.as_deref().map(|r| format!(" reason: {}", terminal_text(r, false))).unwrap_or_default();
-            format!(
-                "{:>6} {} {:<12} {:<9} {:<24} {:<22} {:<8} {}{reason}",
-                e.seq,
-                format_time(e.time_ms),
-                terminal_text(&e.user, false),
-                e.role,
-                terminal_text(&e.origin, false),
-                terminal_text(&e.action, false),
-                format!("{:?}", e.outcome).to_lowercase(),
-                terminal_text(e.record.as_deref().unwrap_or("-"), false)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+            e.reason.clone().unwrap_or_default(),
+        ]);
+    }
+    // Nothing matched: nothing printed, as before.
+    let human = if table.is_empty() { String::new() } else { table.render() };
     Ok((serde_json::to_value(&entries).unwrap_or_default(), human))
 }

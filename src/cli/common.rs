@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::Args;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
+use unicode_width::UnicodeWidthStr;
 
 use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
@@ -126,15 +127,38 @@ pub(crate) fn print_outcome(json: bool, outcome: Outcome) -> ExitCode {
             };
             ExitCode::SUCCESS
         }
-        Err(failure) => {
-            let message = terminal_text(&failure.message, false);
-            if json {
-                println!("{}", json!({ "error": { "code": failure.code, "message": message } }));
-            }
-            eprintln!("triage: {message}");
-            ExitCode::from(failure.exit)
-        }
+        Err(failure) => print_failure(json, &failure),
     }
+}
+
+/// The JSON a failure prints under `--json`: `{"error": {"code": …, "message": …}}`, the message
+/// sanitised (its line breaks kept: JSON escapes them).
+pub(crate) fn error_json(code: &str, message: &str) -> serde_json::Value {
+    json!({ "error": { "code": code, "message": terminal_text(message, true) } })
+}
+
+/// Prints a failure and gives its exit code. Under `--json`, standard output gets one JSON object
+/// ([`error_json`]) and nothing else; either way the message goes to standard error for people.
+pub(crate) fn print_failure(json: bool, failure: &Failure) -> ExitCode {
+    if json {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", error_json(failure.code, &failure.message));
+    }
+    eprintln!("triage: {}", terminal_text(&failure.message, false));
+    ExitCode::from(failure.exit)
+}
+
+/// Bad input for a command that needs no owner: under `--json` as [`print_failure`] does, else
+/// the message on standard error with its line breaks; exit 2 either way.
+pub(crate) fn bad_input(json: bool, code: &'static str, message: impl AsRef<str>) -> ExitCode {
+    if json {
+        return print_failure(
+            json,
+            &Failure { code, message: message.as_ref().to_string(), exit: super::EXIT_BAD_INPUT },
+        );
+    }
+    eprintln!("triage: {}", terminal_text(message.as_ref(), true));
+    ExitCode::from(super::EXIT_BAD_INPUT)
 }
 
 pub(crate) fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
@@ -284,6 +308,84 @@ fn choose_new_password(
     Ok(())
 }
 
+/// A table of text for the terminal: a header line, then one line per row, each column as wide
+/// as its widest cell in terminal cells (`unicode-width`), separated by two spaces. Every cell is
+/// sanitised (`sanitize::terminal_text`), so a stored name cannot move the cursor or reorder the
+/// line. The last column is not padded.
+pub(crate) struct Table {
+    headers: Vec<String>,
+    right: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub(crate) fn new(headers: &[&str]) -> Self {
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            right: vec![false; headers.len()],
+            rows: Vec::new(),
+        }
+    }
+
+    /// Aligns a column (numbers) to the right.
+    pub(crate) fn right(mut self, column: usize) -> Self {
+        if let Some(right) = self.right.get_mut(column) {
+            *right = true;
+        }
+        self
+    }
+
+    /// Adds a row; missing cells are empty and cells past the headers are dropped.
+    pub(crate) fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        let mut row: Vec<String> = cells.into_iter().map(|c| cell(c.as_ref())).collect();
+        row.resize(self.headers.len(), String::new());
+        self.rows.push(row);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The lines, without a final newline.
+    pub(crate) fn render(&self) -> String {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (width, text) in widths.iter_mut().zip(row) {
+                *width = (*width).max(text.width());
+            }
+        }
+        let last = self.headers.len().saturating_sub(1);
+        std::iter::once(&self.headers)
+            .chain(&self.rows)
+            .map(|row| {
+                let mut line = String::new();
+                for (column, text) in row.iter().enumerate() {
+                    let pad = " ".repeat(widths[column].saturating_sub(text.width()));
+                    if column > 0 {
+                        line.push_str("  ");
+                    }
+                    if self.right[column] {
+                        line.push_str(&pad);
+                        line.push_str(text);
+                    } else {
+                        line.push_str(text);
+                        if column < last {
+                            line.push_str(&pad);
+                        }
+                    }
+                }
+                line.trim_end().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// One cell: sanitised, on one line (line breaks and tabs become spaces).
+fn cell(text: &str) -> String {
+    terminal_text(&text.replace(['\n', '\r', '\t'], " "), false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +395,25 @@ mod tests {
         assert_eq!(leak_code("denied"), "denied");
         assert_eq!(leak_code("claimed"), "claimed");
         assert_eq!(leak_code("something new"), "owner");
+    }
+
+    #[test]
+    fn tables_align_by_display_width_and_sanitise_cells() {
+        let mut table = Table::new(&["N", "NAME", "NOTE"]).right(0);
+        table.row(["7", "Zoë 日本", "a"]);
+        table.row(["12", "evil\u{1b}[2J\u{202e}", "b"]);
+        let text = table.render();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], " N  NAME      NOTE");
+        assert_eq!(lines[1], " 7  Zoë 日本  a");
+        assert_eq!(lines[2], "12  evil[2J   b");
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'));
+    }
+
+    #[test]
+    fn a_table_pads_short_rows_and_leaves_no_trailing_spaces() {
+        let mut table = Table::new(&["A", "B"]);
+        table.row(["long value"]);
+        assert_eq!(table.render(), format!("A{}B\nlong value", " ".repeat(11)));
     }
 }

@@ -8,14 +8,14 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, fail, print_outcome, session};
+use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, Table, fail, print_outcome, session};
 use crate::auth::detect_origin;
 use crate::instrument::{Lang, Library};
 use crate::kiosk::app::{Deps, Kiosk};
 use crate::kiosk::backend::OwnerBackend;
 use crate::sanitize::terminal_text;
 use crate::server::{Password, Reply, Request, default_data_dir};
-use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
+use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES, CheckinSummary, SubmissionSummary};
 use crate::store::{RecordId, format_time};
 use crate::tui::care::Care;
 use crate::ui::theme::Theme;
@@ -212,23 +212,7 @@ fn execute(command: KioskCommand) -> Outcome {
             let Reply::Checkins(list) = owner.request(Request::ListCheckins)? else {
                 return Err(unexpected());
             };
-            let human = if list.is_empty() {
-                "no outstanding check-in codes".to_string()
-            } else {
-                let mut lines =
-                    vec![format!("{:<8}  {:<24}  {:<24}  {:<6}  issued by", "ref", "issued", "expires", "client")];
-                lines.extend(list.iter().map(|c| {
-                    format!(
-                        "{:<8}  {:<24}  {:<24}  {:<6}  {}",
-                        terminal_text(&c.reference, false),
-                        format_time(c.issued_ms),
-                        format_time(c.expires_ms),
-                        if c.for_client { "yes" } else { "no" },
-                        terminal_text(&c.issued_by, false)
-                    )
-                }));
-                lines.join("\n")
-            };
+            let human = checkins_text(&list);
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
         KioskCommand::Checkin { action: CheckinAction::Revoke { reference, dir, auth } } => {
@@ -253,37 +237,7 @@ fn execute(command: KioskCommand) -> Outcome {
             let Reply::KioskSubmissions(list) = owner.request(Request::ListKioskSubmissions)? else {
                 return Err(unexpected());
             };
-            let human = if list.is_empty() {
-                "no kiosk submissions".to_string()
-            } else {
-                list.iter()
-                    .map(|s| {
-                        format!(
-                            "{} {} {:<8} {}{}{}",
-                            s.id,
-                            format_time(s.received_ms),
-                            if s.critical {
-                                "CRITICAL"
-                            } else if s.urgent {
-                                "URGENT"
-                            } else {
-                                ""
-                            },
-                            if s.incomplete { "unfinished " } else { "" },
-                            if s.checked_in { "checked-in " } else { "" },
-                            s.claimed
-                                .as_ref()
-                                .map(|c| format!(
-                                    "claimed by {} into encounter {}",
-                                    terminal_text(&c.by, false),
-                                    c.encounter
-                                ))
-                                .unwrap_or_else(|| "waiting".into())
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
+            let human = submissions_text(&list);
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
         KioskCommand::Submissions { action: SubmissionAction::Claim { id, dir, auth } } => {
@@ -298,4 +252,52 @@ fn execute(command: KioskCommand) -> Outcome {
             ))
         }
     }
+}
+
+/// The outstanding check-in codes, one line each under a header.
+fn checkins_text(list: &[CheckinSummary]) -> String {
+    if list.is_empty() {
+        return "no outstanding check-in codes".to_string();
+    }
+    let mut table = Table::new(&["REF", "ISSUED", "EXPIRES", "CLIENT", "ISSUED BY"]);
+    for c in list {
+        table.row([
+            c.reference.clone(),
+            format_time(c.issued_ms),
+            format_time(c.expires_ms),
+            (if c.for_client { "yes" } else { "no" }).to_string(),
+            c.issued_by.clone(),
+        ]);
+    }
+    table.render()
+}
+
+/// The kiosk submissions, one line each under a header: critical and urgent ones marked, then
+/// whether unfinished or checked in, and who claimed it (or `waiting`).
+fn submissions_text(list: &[SubmissionSummary]) -> String {
+    if list.is_empty() {
+        return "no kiosk submissions".to_string();
+    }
+    let mut table = Table::new(&["SUBMISSION", "RECEIVED", "TIER", "STATE", "CLAIM"]);
+    for s in list {
+        let tier = if s.critical {
+            "CRITICAL"
+        } else if s.urgent {
+            "URGENT"
+        } else {
+            ""
+        };
+        let state: Vec<&str> = [(s.incomplete, "unfinished"), (s.checked_in, "checked-in")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect();
+        let claim = s
+            .claimed
+            .as_ref()
+            .map(|c| format!("claimed by {} into encounter {}", c.by, c.encounter))
+            .unwrap_or_else(|| "waiting".into());
+        table.row([s.id.to_string(), format_time(s.received_ms), tier.to_string(), state.join(" "), claim]);
+    }
+    table.render()
 }

@@ -4,7 +4,9 @@ use clap::Subcommand;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use super::common::{AuthArgs, DirArgs, Outcome, Secrets, connect, data_dir, fail, reset_notice, session, sign_in};
+use super::common::{
+    AuthArgs, DirArgs, Outcome, Secrets, Table, connect, data_dir, fail, reset_notice, session, sign_in,
+};
 use crate::auth::{Role, detect_origin};
 use crate::sanitize::terminal_text;
 use crate::server::{Password, Reply, Request};
@@ -86,26 +88,22 @@ pub(crate) fn run(action: UserAction) -> Outcome {
             let Reply::Accounts(accounts) = client.request(Request::ListUsers)? else {
                 return Err(fail("owner", "unexpected reply"));
             };
-            let human = accounts
-                .iter()
-                .map(|a| {
-                    let pending = a
-                        .password_reset
-                        .as_ref()
-                        .map(|r| {
-                            format!(" (password set by {} on {}; to be changed)", terminal_text(&r.by, false), r.date())
-                        })
-                        .unwrap_or_default();
-                    format!(
-                        "{:<20} {:<10} {:<11} {}{pending}",
-                        terminal_text(&a.username, false),
-                        a.role,
-                        format!("{:?}", a.status).to_lowercase(),
-                        a.hash_parameters
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
+            let mut table = Table::new(&["USER", "ROLE", "STATUS", "PASSWORD HASH", "NOTE"]);
+            for a in &accounts {
+                let pending = a
+                    .password_reset
+                    .as_ref()
+                    .map(|r| format!("password set by {} on {}; to be changed", r.by, r.date()))
+                    .unwrap_or_default();
+                table.row([
+                    a.username.clone(),
+                    a.role.to_string(),
+                    format!("{:?}", a.status).to_lowercase(),
+                    a.hash_parameters.clone(),
+                    pending,
+                ]);
+            }
+            let human = table.render();
             Ok((serde_json::to_value(&accounts).unwrap_or_default(), human))
         }
         UserAction::Disable { name, dir, auth } => set_status(&name, &dir, &auth, AccountStatus::Disabled),
