@@ -1,7 +1,5 @@
 #![forbid(unsafe_code)]
 
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    triage::cli::dispatch(triage::cli::Cli::parse())
+    triage::cli::run_command_line()
 }

@@ -36,7 +36,7 @@ fn checkin_codes_are_listed_by_reference_and_a_revoked_one_is_refused_at_the_kio
     assert_eq!((&listed[0]["issued_by"], &listed[0]["for_client"]), (&"ivy".into(), &false.into()));
     assert_eq!(listed[0]["expires_ms"], first["expires_ms"]);
     let text = ok(&run("admin", ADMIN_PW, &["list"]));
-    assert!(text.starts_with("ref "), "{text}");
+    assert!(text.starts_with("REF  "), "{text}");
     assert!(text.contains(&ids[0][..8]) && text.contains(&ids[1][..8]) && text.contains("ivy"), "{text}");
     for code in &codes {
         assert!(!text.contains(code.as_str()) && !listed.iter().any(|c| c.to_string().contains(code.as_str())));

@@ -29,7 +29,8 @@ fn a_password_set_by_an_admin_is_changed_by_its_user_before_anything_else() {
     ));
     assert!(reset.contains("must choose a new one at its next sign-in"), "{reset}");
     let listed = ok(&triage(&dir, &["user", "list", "--user", "admin", "--password-stdin"], &format!("{ADMIN_PW}\n")));
-    assert!(listed.lines().any(|l| l.starts_with("ivy") && l.contains("(password set by admin on")), "{listed}");
+    assert!(listed.starts_with("USER "), "{listed}");
+    assert!(listed.lines().any(|l| l.starts_with("ivy ") && l.contains("password set by admin on")), "{listed}");
 
     // Any other command stops, says who reset it and when, and how to set a new one.
     let add = ["client", "add", "--name", "Test Person", "--province", "ON", "--lang", "en"];

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
+use super::common::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
 use crate::export::recipients::{self, Recipient};
 use crate::export::{self, Contents, DeidKey, Record, csv, fhir, jsonl};
 use crate::instrument::Library;

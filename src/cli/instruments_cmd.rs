@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
+use super::EXIT_CHECK_FAILED;
+use super::common::{Failure, Table, bad_input, print_failure};
 use crate::instrument::library::{CheckOutcome, check_library};
 use crate::instrument::{Context, Instrument, Lang, Library, ScoreResult, Sex, parse_answer_list};
 use crate::sanitize::terminal_text;
@@ -83,11 +84,6 @@ pub fn run(command: InstrumentCommand) -> ExitCode {
     }
 }
 
-fn bad_input(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("triage: {message}");
-    ExitCode::from(EXIT_BAD_INPUT)
-}
-
 fn clean(text: &str) -> String {
     terminal_text(text, false)
 }
@@ -118,19 +114,19 @@ fn list(library: &Library, json: bool) -> ExitCode {
             .collect();
         println!("{}", json!({ "instruments": rows, "unavailable": unavailable_json(library) }));
     } else {
-        println!("{:<9} {:<5} {:<8} {:<46} LICENCE", "ID", "ITEMS", "LANGS", "TITLE");
+        let mut table = Table::new(&["ID", "ITEMS", "LANGS", "TITLE", "LICENCE"]).right(1);
         for i in library.instruments() {
             // Space-separated (`en fr`): every language the file has validated text for.
             let langs: Vec<&str> = i.languages.iter().map(|l| l.code()).collect();
-            println!(
-                "{:<9} {:<5} {:<8} {:<46} {}",
-                i.id,
-                i.items.len(),
+            table.row([
+                i.id.clone(),
+                i.items.len().to_string(),
                 langs.join(" "),
                 truncate(&clean(i.title.get(Lang::En)), 46),
-                truncate(&clean(&i.source.licence), 60)
-            );
+                truncate(&clean(&i.source.licence), 60),
+            ]);
         }
+        println!("{}", table.render());
         for report in library.reports().iter().filter(|r| r.unavailable) {
             let first = report.diagnostics.first().map(ToString::to_string).unwrap_or_default();
             println!("{:<9} unavailable: {}", report.instrument.as_deref().unwrap_or("?"), clean(&first));
@@ -156,7 +152,7 @@ fn truncate(text: &str, width: usize) -> String {
 fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
     let instrument = match find(library, id) {
         Ok(instrument) => instrument,
-        Err(message) => return bad_input(message),
+        Err(message) => return bad_input(json, "not_found", message),
     };
     if json {
         println!("{}", serde_json::to_string_pretty(instrument).unwrap_or_default());
@@ -177,8 +173,6 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             Lang::Fr => println!("{}", Text::EnglishOnlyStaff.get(lang)),
         }
     }
-    // Instrument text in `lang` only where the file has it (English-only items stay English).
-    let shown = |item: usize| i.item_lang(item, lang);
     if let Some(stem) = &i.stem {
         println!("\n{}", clean(stem.get(lang)));
     }
@@ -186,6 +180,21 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
         println!("{}", say(Text::CliTimeframe, &[("text", clean(timeframe.get(lang)))]));
     }
     println!();
+    show_items(i, lang);
+    show_rules(i, lang);
+    println!("\n{}", say(Text::CliSource, &[("text", clean(&i.source.citation))]));
+    println!("{}", say(Text::CliLicence, &[("text", clean(&i.source.licence))]));
+    if let Some(french) = &i.source.french_text_provenance {
+        println!("{}", say(Text::CliFrenchText, &[("text", clean(french))]));
+    }
+    ExitCode::SUCCESS
+}
+
+/// The items of `show`: instructions, text, notes and options, numbered.
+fn show_items(i: &Instrument, lang: Lang) {
+    let say = |text: Text, values: &[(&str, String)]| fill(text, lang, values);
+    // Instrument text in `lang` only where the file has it (English-only items stay English).
+    let shown = |item: usize| i.item_lang(item, lang);
     for (index, item) in i.items.iter().enumerate() {
         let mut notes = Vec::new();
         if !item.required {
@@ -220,6 +229,11 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             i.options_of(index).iter().map(|o| format!("{} = {}", clean(o.text.get(shown(index))), o.value)).collect();
         println!("      {}", options.join(" · "));
     }
+}
+
+/// The rules of `show`: scores, bands, the positive screen, flags and follow-ups.
+fn show_rules(i: &Instrument, lang: Lang) {
+    let say = |text: Text, values: &[(&str, String)]| fill(text, lang, values);
     for score in &i.scores {
         let items: Vec<&str> = score.items.iter().map(|&x| i.items[x].id.as_str()).collect();
         let times = if score.multiplier != 1 { format!(" x{}", score.multiplier) } else { String::new() };
@@ -295,19 +309,19 @@ fn show(library: &Library, id: &str, lang: Lang, json: bool) -> ExitCode {
             say(Text::CliFollowUpRule, &[("instrument", follow_up.instrument.clone()), ("condition", condition)])
         );
     }
-    println!("\n{}", say(Text::CliSource, &[("text", clean(&i.source.citation))]));
-    println!("{}", say(Text::CliLicence, &[("text", clean(&i.source.licence))]));
-    if let Some(french) = &i.source.french_text_provenance {
-        println!("{}", say(Text::CliFrenchText, &[("text", clean(french))]));
-    }
-    ExitCode::SUCCESS
 }
 
 fn check(paths: &[PathBuf], json: bool) -> ExitCode {
     let CheckOutcome { checked, reports, unreadable } = check_library(paths);
     if !unreadable.is_empty() {
-        for report in &unreadable {
-            eprintln!("{}", report.diagnostics.first().map(ToString::to_string).unwrap_or_default());
+        let problems: Vec<String> =
+            unreadable.iter().map(|r| r.diagnostics.first().map(ToString::to_string).unwrap_or_default()).collect();
+        if json {
+            let failure = Failure { code: "unreadable", message: problems.join("; "), exit: EXIT_CHECK_FAILED };
+            return print_failure(json, &failure);
+        }
+        for problem in &problems {
+            eprintln!("{problem}");
         }
         return ExitCode::from(EXIT_CHECK_FAILED);
     }
@@ -342,11 +356,11 @@ fn plural(count: usize, noun: &str) -> String {
 fn score(library: &Library, args: &ScoreArgs) -> ExitCode {
     let instrument = match find(library, &args.id) {
         Ok(instrument) => instrument,
-        Err(message) => return bad_input(message),
+        Err(message) => return bad_input(args.json, "not_found", message),
     };
     let answers = match parse_answer_list(instrument, &args.answers) {
         Ok(answers) => answers,
-        Err(error) => return bad_input(error),
+        Err(error) => return bad_input(args.json, "invalid", error.to_string()),
     };
     if let Some(cutoff) = args.cutoff {
         let allowed = match &instrument.positive {
@@ -354,7 +368,11 @@ fn score(library: &Library, args: &ScoreArgs) -> ExitCode {
             _ => Vec::new(),
         };
         if !allowed.contains(&cutoff) {
-            return bad_input(format!("{} does not allow a cut-off of {cutoff}; allowed: {allowed:?}", instrument.id));
+            return bad_input(
+                args.json,
+                "invalid",
+                format!("{} does not allow a cut-off of {cutoff}; allowed: {allowed:?}", instrument.id),
+            );
         }
     }
     let context = Context { sex: args.sex, age: args.age.map(i64::from), cutoff: args.cutoff };

@@ -2,23 +2,20 @@
 //! `kiosk-pin`, and `submissions list|claim`. Output from the owner is sanitised; `--json` gives
 //! machine-readable output.
 
-use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use secrecy::SecretString;
 use serde_json::json;
 
-use super::store_cmd::{AuthArgs, DirArgs};
+use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, Table, fail, print_outcome, session};
 use crate::auth::detect_origin;
 use crate::instrument::{Lang, Library};
 use crate::kiosk::app::{Deps, Kiosk};
 use crate::kiosk::backend::OwnerBackend;
 use crate::sanitize::terminal_text;
-use crate::server::client::{Client, ConnectOptions};
 use crate::server::{Password, Reply, Request, default_data_dir};
-use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
+use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES, CheckinSummary, SubmissionSummary};
 use crate::store::{RecordId, format_time};
 use crate::tui::care::Care;
 use crate::ui::theme::Theme;
@@ -129,26 +126,6 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("unknown language `{text}`; use en or fr"))
 }
 
-struct Failure {
-    code: String,
-    message: String,
-    exit: u8,
-}
-
-fn fail(code: &str, message: impl Into<String>) -> Failure {
-    Failure { code: code.into(), message: message.into(), exit: super::EXIT_BAD_INPUT }
-}
-
-impl From<crate::server::client::ClientError> for Failure {
-    fn from(error: crate::server::client::ClientError) -> Self {
-        let code = error.code().unwrap_or("owner").to_string();
-        let exit = if code == "invalid" { super::EXIT_BAD_INPUT } else { 1 };
-        Failure { code, message: error.to_string(), exit }
-    }
-}
-
-type Outcome = Result<(serde_json::Value, String), Failure>;
-
 /// Runs a kiosk command.
 pub fn run(command: KioskCommand) -> ExitCode {
     let json = match &command {
@@ -160,21 +137,7 @@ pub fn run(command: KioskCommand) -> ExitCode {
         | KioskCommand::Submissions { action: SubmissionAction::List { dir, .. } }
         | KioskCommand::Submissions { action: SubmissionAction::Claim { dir, .. } } => dir.json,
     };
-    match execute(command) {
-        Ok((value, human)) => {
-            let mut out = std::io::stdout().lock();
-            let _ = if json { writeln!(out, "{value}") } else { writeln!(out, "{human}") };
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            let message = terminal_text(&failure.message, false);
-            if json {
-                println!("{}", json!({ "error": { "code": terminal_text(&failure.code, false), "message": message } }));
-            }
-            eprintln!("triage: {message}");
-            ExitCode::from(failure.exit)
-        }
-    }
+    print_outcome(json, execute(command))
 }
 
 fn kiosk(args: &KioskArgs) -> ExitCode {
@@ -219,51 +182,6 @@ fn kiosk(args: &KioskArgs) -> ExitCode {
     }
 }
 
-fn data_dir(args: &DirArgs) -> Result<PathBuf, Failure> {
-    let dir = args
-        .data_dir
-        .clone()
-        .or_else(default_data_dir)
-        .ok_or_else(|| fail("input", "no data directory: pass `--data-dir DIR` or set TRIAGE_DATA_DIR"))?;
-    Ok(if dir.is_absolute() { dir } else { std::env::current_dir().map(|cwd| cwd.join(&dir)).unwrap_or(dir) })
-}
-
-/// Secrets from standard input lines (`--password-stdin`) or the terminal, unechoed.
-struct Secrets {
-    stdin: bool,
-}
-
-impl Secrets {
-    fn next(&mut self, prompt: &str) -> Result<SecretString, Failure> {
-        if self.stdin {
-            let mut line = zeroize::Zeroizing::new(String::new());
-            let read = std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| fail("input", format!("cannot read standard input: {e}")))?;
-            if read == 0 {
-                return Err(fail("input", format!("standard input ended before the {prompt}")));
-            }
-            return Ok(SecretString::from(line.trim_end_matches(['\n', '\r']).to_string()));
-        }
-        // One hidden-input reader for every command (the store commands own it).
-        super::store_cmd::read_from_terminal(prompt).map_err(|f| Failure {
-            code: f.code.to_string(),
-            message: f.message,
-            exit: f.exit,
-        })
-    }
-}
-
-fn session(dir: &DirArgs, auth: &AuthArgs, secrets: &mut Secrets) -> Result<Client, Failure> {
-    let path = data_dir(dir)?;
-    let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (or TRIAGE_USER)"))?;
-    let password = secrets.next(&format!("password for {}", terminal_text(&user, false)))?;
-    let mut client = Client::connect(&path, ConnectOptions::default())?;
-    client.login(&user, &password, &detect_origin())?;
-    Ok(client)
-}
-
 fn unexpected() -> Failure {
     fail("owner", "unexpected reply from the owner")
 }
@@ -275,7 +193,7 @@ fn execute(command: KioskCommand) -> Outcome {
             if minutes == 0 || minutes > CHECKIN_MAX_MINUTES {
                 return Err(fail("invalid", format!("--minutes: use 1 to {CHECKIN_MAX_MINUTES}")));
             }
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::Checkin(code) = owner.request(Request::IssueCheckin { client, minutes })? else {
                 return Err(unexpected());
@@ -289,32 +207,16 @@ fn execute(command: KioskCommand) -> Outcome {
             Ok((serde_json::to_value(&code).unwrap_or_default(), human))
         }
         KioskCommand::Checkin { action: CheckinAction::List { dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::Checkins(list) = owner.request(Request::ListCheckins)? else {
                 return Err(unexpected());
             };
-            let human = if list.is_empty() {
-                "no outstanding check-in codes".to_string()
-            } else {
-                let mut lines =
-                    vec![format!("{:<8}  {:<24}  {:<24}  {:<6}  issued by", "ref", "issued", "expires", "client")];
-                lines.extend(list.iter().map(|c| {
-                    format!(
-                        "{:<8}  {:<24}  {:<24}  {:<6}  {}",
-                        terminal_text(&c.reference, false),
-                        format_time(c.issued_ms),
-                        format_time(c.expires_ms),
-                        if c.for_client { "yes" } else { "no" },
-                        terminal_text(&c.issued_by, false)
-                    )
-                }));
-                lines.join("\n")
-            };
+            let human = checkins_text(&list);
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
         KioskCommand::Checkin { action: CheckinAction::Revoke { reference, dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::CheckinRevoked(revoked) = owner.request(Request::RevokeCheckin { reference })? else {
                 return Err(unexpected());
@@ -323,53 +225,23 @@ fn execute(command: KioskCommand) -> Outcome {
             Ok((json!({ "revoked": revoked }), human))
         }
         KioskCommand::KioskPin { dir, auth } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let pin = secrets.next("new kiosk PIN (6 to 12 digits)")?;
             owner.request(Request::SetKioskPin { pin: Password(pin) })?;
             Ok((json!({"kiosk_pin_set": true}), "kiosk PIN set".into()))
         }
         KioskCommand::Submissions { action: SubmissionAction::List { dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::KioskSubmissions(list) = owner.request(Request::ListKioskSubmissions)? else {
                 return Err(unexpected());
             };
-            let human = if list.is_empty() {
-                "no kiosk submissions".to_string()
-            } else {
-                list.iter()
-                    .map(|s| {
-                        format!(
-                            "{} {} {:<8} {}{}{}",
-                            s.id,
-                            format_time(s.received_ms),
-                            if s.critical {
-                                "CRITICAL"
-                            } else if s.urgent {
-                                "URGENT"
-                            } else {
-                                ""
-                            },
-                            if s.incomplete { "unfinished " } else { "" },
-                            if s.checked_in { "checked-in " } else { "" },
-                            s.claimed
-                                .as_ref()
-                                .map(|c| format!(
-                                    "claimed by {} into encounter {}",
-                                    terminal_text(&c.by, false),
-                                    c.encounter
-                                ))
-                                .unwrap_or_else(|| "waiting".into())
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
+            let human = submissions_text(&list);
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
         KioskCommand::Submissions { action: SubmissionAction::Claim { id, dir, auth } } => {
-            let mut secrets = Secrets { stdin: auth.password_stdin };
+            let mut secrets = Secrets::new(auth.password_stdin);
             let mut owner = session(&dir, &auth, &mut secrets)?;
             let Reply::Claimed { client, encounter } = owner.request(Request::ClaimSubmission { id })? else {
                 return Err(unexpected());
@@ -380,4 +252,52 @@ fn execute(command: KioskCommand) -> Outcome {
             ))
         }
     }
+}
+
+/// The outstanding check-in codes, one line each under a header.
+fn checkins_text(list: &[CheckinSummary]) -> String {
+    if list.is_empty() {
+        return "no outstanding check-in codes".to_string();
+    }
+    let mut table = Table::new(&["REF", "ISSUED", "EXPIRES", "CLIENT", "ISSUED BY"]);
+    for c in list {
+        table.row([
+            c.reference.clone(),
+            format_time(c.issued_ms),
+            format_time(c.expires_ms),
+            (if c.for_client { "yes" } else { "no" }).to_string(),
+            c.issued_by.clone(),
+        ]);
+    }
+    table.render()
+}
+
+/// The kiosk submissions, one line each under a header: critical and urgent ones marked, then
+/// whether unfinished or checked in, and who claimed it (or `waiting`).
+fn submissions_text(list: &[SubmissionSummary]) -> String {
+    if list.is_empty() {
+        return "no kiosk submissions".to_string();
+    }
+    let mut table = Table::new(&["SUBMISSION", "RECEIVED", "TIER", "STATE", "CLAIM"]);
+    for s in list {
+        let tier = if s.critical {
+            "CRITICAL"
+        } else if s.urgent {
+            "URGENT"
+        } else {
+            ""
+        };
+        let state: Vec<&str> = [(s.incomplete, "unfinished"), (s.checked_in, "checked-in")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, w)| *w)
+            .collect();
+        let claim = s
+            .claimed
+            .as_ref()
+            .map(|c| format!("claimed by {} into encounter {}", c.by, c.encounter))
+            .unwrap_or_else(|| "waiting".into());
+        table.row([s.id.to_string(), format_time(s.received_ms), tier.to_string(), state.join(" "), claim]);
+    }
+    table.render()
 }

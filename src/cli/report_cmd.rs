@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::store_cmd::{AuthArgs, DirArgs, Failure, Secrets, fail, session};
+use super::common::{AuthArgs, DirArgs, Failure, Secrets, fail, print_failure, session};
 use crate::instrument::{Lang, Library};
 use crate::report::{self, Period, render};
 use crate::sanitize::terminal_text;
@@ -105,14 +105,7 @@ pub fn run(command: ReportCommand) -> ExitCode {
             let _ = out.flush();
             ExitCode::SUCCESS
         }
-        Err(failure) => {
-            let message = terminal_text(&failure.message, false);
-            if json {
-                println!("{}", serde_json::json!({ "error": { "code": failure.code, "message": message } }));
-            }
-            eprintln!("triage: {message}");
-            ExitCode::from(failure.exit)
-        }
+        Err(failure) => print_failure(json, &failure),
     }
 }
 

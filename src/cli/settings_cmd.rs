@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::store_cmd::{AuthArgs, DirArgs, Outcome, Secrets, fail, print_outcome, session};
+use super::common::{AuthArgs, DirArgs, Outcome, Secrets, fail, print_outcome, session};
 use crate::instrument::AsqMode;
 use crate::sanitize::terminal_text;
 use crate::store::settings::{IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};

@@ -21,7 +21,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{EXIT_BAD_INPUT, EXIT_CHECK_FAILED};
+use super::EXIT_CHECK_FAILED;
+use super::common::{Failure, Table, bad_input, print_failure};
 use crate::diagnostic::Diagnostic;
 use crate::instrument::Library;
 use crate::sanitize::terminal_text;
@@ -208,15 +209,23 @@ fn today() -> Date {
     Date::from_days_from_epoch(i64::try_from(seconds / 86_400).unwrap_or(0))
 }
 
-fn bad_input(message: impl AsRef<str>) -> ExitCode {
-    eprintln!("triage: {}", terminal_text(message.as_ref(), true));
-    ExitCode::from(EXIT_BAD_INPUT)
-}
-
 fn print_diagnostics(list: &[Diagnostic], prefix: &str) {
     for d in list {
         eprintln!("{prefix}{}", terminal_text(&d.to_string(), false));
     }
+}
+
+/// Files with errors stop the command (exit 1): each problem on standard error, then `summary`;
+/// under `--json`, one JSON error (`check_failed`) whose message lists the problems.
+fn check_failed(json: bool, problems: &[Diagnostic], summary: &str) -> ExitCode {
+    if json {
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        let message = format!("{summary}:\n{}", lines.join("\n"));
+        return print_failure(true, &Failure { code: "check_failed", message, exit: EXIT_CHECK_FAILED });
+    }
+    print_diagnostics(problems, "error: ");
+    eprintln!("triage: {summary}");
+    ExitCode::from(EXIT_CHECK_FAILED)
 }
 
 /// Reads the catalog files: the embedded copy, or every `*.toml` in `dir` (sorted by name).
@@ -249,51 +258,47 @@ fn load_catalog(data: &DataArgs) -> Result<(Catalog, Vec<Diagnostic>), String> {
 
 fn run_match(args: &MatchArgs) -> ExitCode {
     if args.results.is_empty() && args.flags.is_empty() {
-        return bad_input("give at least one --result ID=TOTAL or --flag ID");
+        return bad_input(args.json, "invalid", "give at least one --result ID=TOTAL or --flag ID");
     }
     if args.age > 130 {
-        return bad_input(format!("--age {} is not a plausible age", args.age));
+        return bad_input(args.json, "invalid", format!("--age {} is not a plausible age", args.age));
     }
     let mut totals = Vec::new();
     for raw in &args.results {
         match parse_result_arg(raw) {
             Ok(t) => totals.push(t),
-            Err(e) => return bad_input(e.to_string()),
+            Err(e) => return bad_input(args.json, "invalid", e.to_string()),
         }
     }
     let library = Library::shipped();
     let context = PersonContext { age: Some(args.age), sex: args.sex };
     let results = match resolve_results(&library, &totals, &args.flags, &context) {
         Ok(r) => r,
-        Err(e) => return bad_input(e.to_string()),
+        Err(e) => return bad_input(args.json, "invalid", e.to_string()),
     };
     let (rules_file, rules_text) = match read_rules_source(args.rules.as_deref()) {
         Ok(x) => x,
-        Err(e) => return bad_input(e),
+        Err(e) => return bad_input(args.json, "invalid", e),
     };
     let rules = match RuleSet::parse(&rules_file, &rules_text, &library) {
         Ok(r) => r,
         Err(problems) => {
-            print_diagnostics(&problems, "error: ");
-            eprintln!("triage: the rules file has errors; no level can be suggested");
-            return ExitCode::from(EXIT_CHECK_FAILED);
+            return check_failed(args.json, &problems, "the rules file has errors; no level can be suggested");
         }
     };
     let (catalog, problems) = match load_catalog(&args.data) {
         Ok(x) => x,
-        Err(e) => return bad_input(e),
+        Err(e) => return bad_input(args.json, "invalid", e),
     };
     if !problems.is_empty() {
-        print_diagnostics(&problems, "error: ");
-        eprintln!("triage: the resource catalog has errors; run `triage resources check`");
-        return ExitCode::from(EXIT_CHECK_FAILED);
+        return check_failed(args.json, &problems, "the resource catalog has errors; run `triage resources check`");
     }
 
     let suggestion = rules.suggest(&results);
     let decision = match &args.override_level {
         None => {
             if args.override_by.is_some() || args.override_reason.is_some() {
-                return bad_input("--override-by and --override-reason need --override-level");
+                return bad_input(args.json, "invalid", "--override-by and --override-reason need --override-level");
             }
             LevelDecision::accept(suggestion.level, english(&suggestion.reasons))
         }
@@ -305,7 +310,7 @@ fn run_match(args: &MatchArgs) -> ExitCode {
             args.override_reason.as_deref().unwrap_or(""),
         ) {
             Ok(d) => d,
-            Err(e) => return bad_input(format!("{e} (--override-by, --override-reason)")),
+            Err(e) => return bad_input(args.json, "invalid", format!("{e} (--override-by, --override-reason)")),
         },
     };
     let profile = ClientProfile {
@@ -320,11 +325,15 @@ fn run_match(args: &MatchArgs) -> ExitCode {
     };
     let step_level = if decision.final_level == Level::Crisis { suggestion.step_level } else { decision.final_level };
     if !args.lift_exclusions.is_empty() && args.override_by.as_deref().is_none_or(|b| b.trim().is_empty()) {
-        return bad_input("--lift-exclusion needs --override-by (the clinician who lifts it)");
+        return bad_input(args.json, "invalid", "--lift-exclusion needs --override-by (the clinician who lifts it)");
     }
     for lift in &args.lift_exclusions {
         if !catalog.resources.iter().any(|r| r.id == lift.resource) {
-            return bad_input(format!("--lift-exclusion: no resource `{}` in the catalog", clean(&lift.resource)));
+            return bad_input(
+                args.json,
+                "invalid",
+                format!("--lift-exclusion: no resource `{}` in the catalog", clean(&lift.resource)),
+            );
         }
     }
     let level = MatchLevel { level: decision.final_level, step_level };
@@ -498,12 +507,12 @@ fn print_match_text(
     }
 }
 
-fn load_or_report(data: &DataArgs) -> Result<(Catalog, Vec<Diagnostic>), ExitCode> {
-    load_catalog(data).map_err(bad_input)
+fn load_or_report(data: &DataArgs, json: bool) -> Result<(Catalog, Vec<Diagnostic>), ExitCode> {
+    load_catalog(data).map_err(|message| bad_input(json, "invalid", message))
 }
 
 fn run_list(data: &DataArgs, json: bool) -> ExitCode {
-    let (catalog, problems) = match load_or_report(data) {
+    let (catalog, problems) = match load_or_report(data, json) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -522,29 +531,28 @@ fn run_list(data: &DataArgs, json: bool) -> ExitCode {
             .collect();
         say!("{}", Value::Array(list));
     } else {
+        let mut table = Table::new(&["ID", "STATUS", "LEVELS", "COVERAGE", "NAME"]);
         for r in &catalog.resources {
             let levels: Vec<&str> = r.levels.iter().map(|l| l.as_str()).collect();
-            say!(
-                "{:<26} {:<10} {:<14} {:<18} {}",
-                clean(&r.id),
-                r.status,
-                levels.join(","),
-                r.coverage_text(),
-                clean(&r.name_en)
-            );
+            table.row([r.id.clone(), r.status.to_string(), levels.join(","), r.coverage_text(), r.name_en.clone()]);
         }
+        say!("{}", table.render());
     }
     if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_CHECK_FAILED) }
 }
 
 fn run_show(id: &str, data: &DataArgs, json: bool) -> ExitCode {
-    let (catalog, problems) = match load_or_report(data) {
+    let (catalog, problems) = match load_or_report(data, json) {
         Ok(x) => x,
         Err(code) => return code,
     };
     print_diagnostics(&problems, "error: ");
     let Some(r) = catalog.get(id) else {
-        return bad_input(format!("no resource `{id}` in the catalog (see `triage resources list`)"));
+        return bad_input(
+            json,
+            "not_found",
+            format!("no resource `{id}` in the catalog (see `triage resources list`)"),
+        );
     };
     let words = |list: Vec<&str>| list.join(", ");
     let fields: Vec<(&str, Value)> = vec![
@@ -622,7 +630,7 @@ fn audience_text(a: &crate::triage::catalog::Audience) -> String {
 }
 
 fn run_check(data: &DataArgs, stale_days: u32, today: Date, strict: bool, json: bool) -> ExitCode {
-    let (catalog, errors) = match load_or_report(data) {
+    let (catalog, errors) = match load_or_report(data, json) {
         Ok(x) => x,
         Err(code) => return code,
     };
