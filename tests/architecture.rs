@@ -78,7 +78,6 @@ const KNOWN_DEBT: &[(&str, &str, &str)] = &[
     ("store", "report", "the store folds records into report::summary and builds the service report"),
     ("store", "export", "export and import pages are export's types"),
     ("kiosk", "tui", "the care plan, error kinds, the question layout and the watchdog live in tui"),
-    ("tui", "cli", "admin tasks call the CLI's export writer, catalog loading and instrument check"),
 ];
 
 fn layer(module: &str) -> Option<&'static [&'static str]> {
@@ -227,7 +226,7 @@ const OVERSIZED_FILES: &[(&str, usize)] = &[
     ("src/triage/matching.rs", 780),
     ("src/store/records.rs", 759),
     ("src/report/mod.rs", 754),
-    ("src/tui/store_backend.rs", 743),
+    ("src/tui/store_backend.rs", 737),
     ("src/store/sled_store/kiosk.rs", 723),
     ("src/triage/wording.rs", 716),
     ("src/tui/admin_ops.rs", 704),

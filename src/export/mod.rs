@@ -1,11 +1,21 @@
 //! Exports (issue 7): JSON lines of every record (with a matching import), CSV per instrument
 //! (item level, formula-injection safe, optionally de-identified) and a FHIR R4 Bundle. Pure
-//! serialisers over records: the CLI pages through the owner and writes record by record.
+//! serialisers over records, and the writer (`writer`) that pages through an [`ExportSource`]
+//! (the owner) and writes record by record; the CLI and the staff interface both call it.
 
 pub mod csv;
+pub mod error;
 pub mod fhir;
+mod import;
 pub mod jsonl;
 pub mod recipients;
+mod source;
+pub mod writer;
+
+pub use error::{ExportError, IoStep};
+pub use import::import;
+pub use source::ExportSource;
+pub use writer::{ExportOptions, Format, Written, write_export};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
