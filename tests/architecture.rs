@@ -74,12 +74,8 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Forbidden edges that still exist, as (from, to, why it is still there). Remove an entry when
 /// its edge goes; the test fails while a listed edge is gone, so the list stays true.
-const KNOWN_DEBT: &[(&str, &str, &str)] = &[
-    ("store", "report", "the store folds records into report::summary and builds the service report"),
-    ("store", "export", "export and import pages are export's types"),
-    ("kiosk", "tui", "the care plan, error kinds, the question layout and the watchdog live in tui"),
-    ("tui", "cli", "admin tasks call the CLI's export writer, catalog loading and instrument check"),
-];
+const KNOWN_DEBT: &[(&str, &str, &str)] =
+    &[("kiosk", "tui", "the care plan, error kinds, the question layout and the watchdog live in tui")];
 
 fn layer(module: &str) -> Option<&'static [&'static str]> {
     LAYERS.iter().find(|(name, _)| *name == module).map(|(_, allowed)| *allowed)
@@ -223,7 +219,7 @@ const OVERSIZED_FILES: &[(&str, usize)] = &[
     ("src/triage/catalog.rs", 1013),
     ("src/store/records.rs", 759),
     ("src/report/mod.rs", 754),
-    ("src/tui/store_backend.rs", 743),
+    ("src/tui/store_backend.rs", 737),
     ("src/store/sled_store/kiosk.rs", 723),
     ("src/triage/wording.rs", 716),
     ("src/tui/admin_ops.rs", 704),

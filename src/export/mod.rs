@@ -1,124 +1,28 @@
 //! Exports (issue 7): JSON lines of every record (with a matching import), CSV per instrument
 //! (item level, formula-injection safe, optionally de-identified) and a FHIR R4 Bundle. Pure
-//! serialisers over records: the CLI pages through the owner and writes record by record.
+//! serialisers over records, and the writer (`writer`) that pages through an [`ExportSource`]
+//! (the owner) and writes record by record; the CLI and the staff interface both call it.
 
 pub mod csv;
+pub mod error;
 pub mod fhir;
+mod import;
 pub mod jsonl;
 pub mod recipients;
+mod source;
+pub mod writer;
 
-use serde::{Deserialize, Serialize};
+pub use error::{ExportError, IoStep};
+pub use import::import;
+pub use source::ExportSource;
+pub use writer::{ExportOptions, Format, Written, write_export};
+
 use sha2::{Digest, Sha256};
 
 use crate::instrument::{Instrument, Lang};
-use crate::store::{
-    Answer, Client, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, Kind, RecordId, Referral,
-    ResultRecord,
-};
-
-/// One stored record, as exported and imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "record", rename_all = "snake_case")]
-pub enum Record {
-    Client(Client),
-    Encounter(Encounter),
-    Consent(ConsentRecord),
-    Answer(Answer),
-    Result(ResultRecord),
-    Decision(Decision),
-    Referral(Referral),
-    CrisisAction(CrisisAction),
-}
-
-impl Record {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Record::Client(_) => "client",
-            Record::Encounter(_) => "encounter",
-            Record::Consent(_) => "consent",
-            Record::Answer(_) => "answer",
-            Record::Result(_) => "result",
-            Record::Decision(_) => "decision",
-            Record::Referral(_) => "referral",
-            Record::CrisisAction(_) => "crisis_action",
-        }
-    }
-}
-
-/// An encounter with its client, as the owner pages them out for export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportItem {
-    /// `None` unless the export asked for clients with encounters ([`Contents::client`]).
-    pub client: Option<Client>,
-    pub detail: EncounterDetail,
-}
-
-/// What an export page carries with each encounter: the owner reads and decrypts only that.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Contents {
-    /// Every record and the client.
-    #[default]
-    All,
-    /// Every record, no client (JSON lines writes the clients first, on their own).
-    Records,
-    /// The item answers and the client (CSV).
-    AnswersWithClient,
-    /// The item answers only (FHIR: Patients are written from the clients on their own).
-    Answers,
-    /// The item answers and a de-identified client (the de-identified CSV): the client's id,
-    /// sex for scoring and age on the day, never a name, contact or date of birth; no free text
-    /// and no staff names. The only pages the owner gives without a reason.
-    AnswersDeidentified,
-}
-
-impl Contents {
-    /// Whether each encounter comes with its client.
-    pub fn client(self) -> bool {
-        matches!(self, Contents::All | Contents::AnswersWithClient | Contents::AnswersDeidentified)
-    }
-
-    /// Whether a page of these contents can identify a person, and so needs a reason.
-    pub fn identifiable(self) -> bool {
-        !matches!(self, Contents::AnswersDeidentified)
-    }
-
-    /// The child record kinds each encounter comes with.
-    pub fn kinds(self) -> &'static [Kind] {
-        const ALL: [Kind; 6] =
-            [Kind::Consent, Kind::Answer, Kind::Result, Kind::Decision, Kind::Referral, Kind::CrisisAction];
-        match self {
-            Contents::All | Contents::Records => &ALL,
-            Contents::AnswersWithClient | Contents::Answers | Contents::AnswersDeidentified => &[Kind::Answer],
-        }
-    }
-}
-
-/// One page of encounters for export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportPage {
-    pub items: Vec<ExportItem>,
-    /// Pass as `after` for the next page; `None` at the end.
-    pub next: Option<RecordId>,
-    /// Records that could not be read.
-    pub damaged: Vec<String>,
-}
-
-/// One page of clients for export.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClientPage {
-    pub clients: Vec<Client>,
-    pub next: Option<RecordId>,
-    pub damaged: Vec<String>,
-}
-
-/// What an import wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportSummary {
-    pub clients: u64,
-    pub encounters: u64,
-    pub children: u64,
-}
+// The page types are the store's (it writes them); the export builds on them.
+pub use crate::store::pages::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
+use crate::store::{EncounterDetail, RecordId};
 
 /// Every record of an encounter: the encounter, then its children in stored order.
 pub fn encounter_records(detail: &EncounterDetail) -> Vec<Record> {

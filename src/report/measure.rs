@@ -214,7 +214,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::report::summary::tests::any_summary;
+    use crate::store::summary::any_summary;
 
     proptest! {
         #[test]

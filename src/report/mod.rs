@@ -12,10 +12,10 @@
 //! paired PHQ-9 and GAD-7 (`instrument::talking_therapies`): a client's start and end are the
 //! first and last encounters in which BOTH were measured.
 
+mod from_store;
 pub mod measure;
 pub mod render;
 pub mod stats;
-pub mod summary;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -24,10 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::instrument::Library;
 use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talking_therapies};
+pub use crate::store::summary::{self, EncounterSummary, SUMMARY_VERSION};
 use crate::store::{ClientHistory, EncounterDetail, EncounterOrigin, RecordId};
 pub use measure::{Measure, Source};
 pub use stats::{Rate, wilson};
-pub use summary::{EncounterSummary, SUMMARY_VERSION};
 
 /// Below this many clients with a follow-up, a rate is reported as "too few to say".
 pub const DEFAULT_MIN_COUNT: u64 = 10;
@@ -757,6 +757,7 @@ mod tests;
 
 #[cfg(test)]
 pub(crate) mod tests_support {
+    pub(crate) use super::tests::encounter;
     use crate::store::{Client, EncounterDetail, EncounterOrigin, Lang, RecordId};
 
     /// A client named `name` (birth date `birth_date`) with one staff encounter whose PHQ-9

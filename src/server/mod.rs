@@ -12,6 +12,7 @@
 //! events (new kiosk submission, critical flag) to subscribed clients at any time.
 
 pub mod client;
+mod export_source;
 pub mod owner;
 
 use std::io::{Read, Write};

@@ -11,10 +11,12 @@ pub mod backup;
 pub mod crypto;
 pub mod error;
 pub mod kiosk;
+pub mod pages;
 pub mod records;
 mod seed;
 pub mod settings;
 pub mod sled_store;
+pub mod summary;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};

@@ -10,8 +10,8 @@ use super::records::*;
 use super::sled_store::{SeedWriter, SledStore};
 use super::{SeedSummary, now_ms};
 use crate::auth::Actor;
-use crate::report::summary::{EncounterSummary, Saved};
 use crate::store::crypto::DataKey;
+use crate::store::summary::{EncounterSummary, Saved};
 
 const ENCOUNTERS_PER_CLIENT: usize = 4;
 /// Writes per batch, each flushed before the next: sled holds a batch's dirty pages in memory

@@ -45,7 +45,7 @@ pub(crate) enum T {
     AccountNames,
     ClientEncounters,
     Meta,
-    /// One encrypted [`crate::report::EncounterSummary`] per encounter (see `summary`).
+    /// One encrypted [`crate::store::summary::EncounterSummary`] per encounter (see `summary`).
     Summary,
     /// Which encounters are open, for the staff queue (see `open_index`).
     OpenEncounters,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::admin_ops::{Findings, Job, Outcome};
 use super::backend::{Backend, BackendError, BackendResult, ErrorKind};
 use crate::diagnostic::Diagnostic;
+use crate::server::client::ClientError;
 
 /// Performs one administration job; a long one (an export) tells `progress` how far it is.
 pub fn perform(job: Job, backend: &mut dyn Backend, progress: &mut dyn FnMut(u64)) -> BackendResult<Outcome> {
@@ -104,6 +105,34 @@ fn check_instruments(path: Option<&str>) -> Findings {
     }
 }
 
+/// An export failure as this interface says it: the owner's refusal as any other; a local
+/// failure with the export's path (`out`, the name asked for) as its detail, a file that exists
+/// or a full disk said as such.
+pub(super) fn export_error(error: crate::export::ExportError<ClientError>, out: &Path) -> BackendError {
+    use crate::export::ExportError;
+    let log = error.to_string();
+    match error {
+        ExportError::Source(error) => BackendError::from(error),
+        ExportError::Io { error, .. } => {
+            let kind = match error.kind() {
+                std::io::ErrorKind::AlreadyExists => ErrorKind::FileExists,
+                std::io::ErrorKind::StorageFull => ErrorKind::DiskFull,
+                _ => ErrorKind::Storage,
+            };
+            BackendError::new(kind, log).with_detail(out.display().to_string())
+        }
+        ExportError::NeedsReason => BackendError::new(ErrorKind::Invalid, log).with_detail("reason"),
+        ExportError::DeidentifyNotCsv => BackendError::new(ErrorKind::Invalid, log).with_detail("deidentify"),
+        ExportError::Recipients(_) | ExportError::RecipientsFile(_) => {
+            BackendError::new(ErrorKind::Invalid, log).with_detail("recipients")
+        }
+        // The interface does not import; said as a file it could not read, should it ever.
+        ExportError::ImportLine { .. } | ExportError::ImportRead { .. } | ExportError::EmptyImport { .. } => {
+            BackendError::new(ErrorKind::LocalFile, log)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +175,28 @@ mod tests {
         assert_eq!(refused.kind, ErrorKind::FileExists);
         assert_eq!(refused.detail, Some(taken.display().to_string()), "the path is shown after the sentence");
         assert!(new_path(&dir.path().join("new.tbk").display().to_string()).is_ok());
+    }
+
+    /// The export writer's typed errors become this interface's kinds (worded from
+    /// `ui::strings`): a refusal as the owner's code, a local file by the path asked for.
+    #[test]
+    fn export_errors_become_the_interfaces_kinds() {
+        use crate::export::{ExportError, IoStep};
+        let out = Path::new("/tmp/export.jsonl");
+        let exists = ExportError::io(
+            IoStep::Create,
+            Path::new("/tmp/.export.jsonl.0a.partial"),
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        );
+        let error = export_error(exists, out);
+        assert_eq!((error.kind, error.detail.as_deref()), (ErrorKind::FileExists, Some("/tmp/export.jsonl")));
+        let full = ExportError::io(IoStep::Write, out, std::io::Error::from(std::io::ErrorKind::StorageFull));
+        assert_eq!(export_error(full, out).kind, ErrorKind::DiskFull);
+        let other = ExportError::io(IoStep::Write, out, std::io::Error::other("bad sector"));
+        assert_eq!(export_error(other, out).kind, ErrorKind::Storage);
+        let refused = ExportError::Source(ClientError::Owner { code: "denied".into(), message: "no".into() });
+        assert_eq!(export_error(refused, out).kind, ErrorKind::Denied);
+        let error = export_error(ExportError::DeidentifyNotCsv, out);
+        assert_eq!((error.kind, error.detail.as_deref()), (ErrorKind::Invalid, Some("deidentify")));
     }
 }

@@ -627,7 +627,7 @@ impl Backend for StoreBackend {
         choice: &ExportChoice,
         progress: &mut dyn FnMut(u64),
     ) -> BackendResult<ExportInfo> {
-        use crate::cli::export_cmd::{ExportOptions, ExportProgress, Format, write_export};
+        use crate::export::{ExportOptions, Format, Written, write_export};
         let format = match format {
             ExportFormat::Jsonl => Format::Jsonl,
             ExportFormat::Csv => Format::Csv,
@@ -641,14 +641,8 @@ impl Backend for StoreBackend {
         let options = ExportOptions { deidentify: choice.deidentify, reason, recipients };
         // The same writer as `triage export`; its count goes to the screen, not to stderr (this
         // interface owns the terminal).
-        let (encounters, damaged) =
-            write_export(&mut self.client, format, path, &options, ExportProgress::Tell(progress)).map_err(
-                |failure| {
-                    let error = BackendError::from_owner(failure.code, &failure.message);
-                    // A local write failure names the file it could not write.
-                    if error.kind == ErrorKind::Storage { error.with_detail(path.display().to_string()) } else { error }
-                },
-            )?;
+        let Written { encounters, damaged } = write_export(&mut self.client, format, path, &options, progress)
+            .map_err(|e| super::admin_io::export_error(e, path))?;
         Ok(ExportInfo { path: path.display().to_string(), encounters, damaged, encrypted_to })
     }
 

@@ -43,8 +43,8 @@ pub(super) fn answer(cx: &mut Context<'_>, request: Request) -> Answer {
             Reply::Done
         }
         Request::ServiceReport { period } => {
-            let library = crate::instrument::Library::shipped();
-            Reply::ServiceReport(Box::new(store.service_report(actor, &library, period).map_err(wire)?))
+            let report = crate::report::ServiceReport::stored(period, |t| store.tally_summaries(actor, t));
+            Reply::ServiceReport(Box::new(report.map_err(wire)?))
         }
         Request::ExportClients { after, limit, reason } => {
             Reply::ExportClients(store.export_clients(actor, after, limit, reason.as_deref()).map_err(wire)?)

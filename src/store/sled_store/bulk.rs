@@ -5,10 +5,9 @@
 use std::ops::Bound;
 
 use super::*;
-use crate::export::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
-use crate::instrument::Library;
-use crate::report::{Period, ReportBuilder, ServiceReport, summary};
 use crate::store::format_time;
+use crate::store::pages::{ClientPage, Contents, ExportItem, ExportPage, ImportSummary, Record};
+use crate::store::summary::{self, SummaryTally};
 
 /// The largest page an export may ask for.
 pub const MAX_PAGE: usize = 2_000;
@@ -453,11 +452,12 @@ impl SledStore {
         Ok(Write { tree, key: child, value })
     }
 
-    /// The service report over every encounter (clinician or admin; audited; aggregate only).
-    pub fn service_report(&self, actor: &Actor, library: &Library, period: Period) -> Result<ServiceReport> {
+    /// Hands every encounter's summary to `builder`, for the service report over its period
+    /// (clinician or admin; audited; aggregate only): `report::stored_service_report` builds the
+    /// report with this.
+    pub fn tally_summaries(&self, actor: &Actor, builder: &mut dyn SummaryTally) -> Result<()> {
         self.authorize(actor, Operation::ReadReports, None, None)?;
         let key = self.key()?;
-        let mut builder = ReportBuilder::new(library, period);
         let submissions = T::Kind(Kind::Submission);
         for item in self.tree(submissions).iter() {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
@@ -510,7 +510,7 @@ impl SledStore {
                             Ok(Some(encounter)) => builder.add(&self.detail(&key, encounter)?),
                             Ok(None) => {}
                             Err(StoreError::Damaged { kind, id }) | Err(StoreError::NewerSchema { kind, id, .. }) => {
-                                builder.damaged([format!("{kind} {id}")])
+                                builder.damaged(vec![format!("{kind} {id}")])
                             }
                             Err(other) => return Err(other),
                         },
@@ -519,7 +519,7 @@ impl SledStore {
             }
             Ok(())
         })?;
-        let label = match (period.from_ms, period.to_ms) {
+        let label = match builder.period() {
             (None, None) => "all time".to_string(),
             (from, to) => format!(
                 "{} to {}",
@@ -528,6 +528,6 @@ impl SledStore {
             ),
         };
         self.commit(actor, "report.service", Some(label), None, Outcome::Allowed, Vec::new())?;
-        Ok(builder.finish())
+        Ok(())
     }
 }

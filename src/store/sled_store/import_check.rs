@@ -4,7 +4,7 @@
 //! anyone, so what it says of who recorded a record is kept as a claim beside the importer.
 
 use super::*;
-use crate::export::Record;
+use crate::store::pages::Record;
 
 /// The author an imported record carries: the account that imported it, then what the file says.
 pub(super) fn imported_author(actor: &Actor, claimed: &str) -> String {

@@ -6,8 +6,8 @@
 //! and decoding it again. The check is against what is stored, so nothing here can go stale: any
 //! change to the record changes its bytes. Cleared when the store locks.
 
-use crate::report::EncounterSummary;
 use crate::store::records::{Encounter, RecordId};
+use crate::store::summary::EncounterSummary;
 
 #[derive(Default)]
 pub(super) struct Recent {

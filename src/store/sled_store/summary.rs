@@ -11,7 +11,7 @@
 
 use super::bulk::Walk;
 use super::*;
-use crate::report::summary::{self, EncounterSummary, SUMMARY_VERSION, Saved};
+use crate::store::summary::{self, EncounterSummary, SUMMARY_VERSION, Saved};
 
 /// Meta key: the summary layout every encounter's summary was built at.
 pub(super) const META_SUMMARIES: &[u8] = b"summaries";
@@ -176,7 +176,6 @@ impl SeedWriter<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instrument::Library;
     use crate::report::{Period, ServiceReport};
     use crate::store::NewAccount;
     use crate::store::tests::{ADMIN_PW, fresh, pw};
@@ -209,7 +208,8 @@ mod tests {
     }
 
     fn report(store: &SledStore, actor: &Actor) -> ServiceReport {
-        store.service_report(actor, &Library::shipped(), Period::default()).unwrap()
+        let read = |tally: &mut dyn crate::store::summary::SummaryTally| store.tally_summaries(actor, tally);
+        crate::report::ServiceReport::stored(Period::default(), read).unwrap()
     }
 
     fn stored(store: &SledStore, id: &RecordId) -> Option<EncounterSummary> {

@@ -71,6 +71,22 @@ pub struct EncounterSummary<S = String> {
     pub scoring: ScoringContext,
 }
 
+/// What adds summaries up (the service report's builder): the store reads every summary, and
+/// the records of an encounter whose summary it cannot read, and hands them over one by one, so
+/// the store needs nothing of the report.
+pub trait SummaryTally {
+    /// The period the tally covers (from, before), as the audit entry names it.
+    fn period(&self) -> (Option<i64>, Option<i64>);
+    /// A kiosk submission for `encounter` arrived at `received_ms` (its review time starts).
+    fn kiosk_received(&mut self, encounter: RecordId, received_ms: i64);
+    /// One encounter, from its stored summary (its text borrowed from the decrypted bytes).
+    fn add_summary(&mut self, summary: &EncounterSummary<&str>);
+    /// One encounter, from its records (its summary was unreadable).
+    fn add(&mut self, detail: &EncounterDetail);
+    /// Records that could not be read, named (`kind id`).
+    fn damaged(&mut self, records: Vec<String>);
+}
+
 /// A summary as stored: postcard bytes (compact, and readable without copying its text).
 pub fn encode(summary: &EncounterSummary) -> Vec<u8> {
     // Serialising plain data to a growable buffer cannot fail; an empty value would be read
@@ -247,11 +263,14 @@ impl EncounterSummary {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+pub(crate) use tests::any_summary;
+
+#[cfg(test)]
+mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::report::tests::encounter;
+    use crate::report::tests_support::encounter;
     use crate::store::{Decision, Flag, InstrumentRef, Lang};
 
     fn decision(encounter: RecordId, at: i64, suggested: &str, final_level: Option<&str>) -> Decision {
