@@ -239,7 +239,6 @@ const OVERSIZED_FUNCTIONS: &[(&str, &str, usize)] = &[
     ("src/store/sled_store/kiosk.rs", "claim_submission", 164),
     ("src/tui/screens/admin_tools.rs", "draw", 153),
     ("src/cli/instruments_cmd.rs", "show", 149),
-    ("src/instrument/score.rs", "score", 148),
     ("src/cli/store_cmd.rs", "execute", 143),
     ("src/store/seed.rs", "generate", 129),
     ("src/kiosk/app.rs", "on_key", 124),
