@@ -233,7 +233,6 @@ const OVERSIZED_FUNCTIONS: &[(&str, &str, usize)] = &[
     ("src/triage/rules.rs", "parse", 177),
     ("src/store/sled_store/kiosk.rs", "claim_submission", 164),
     ("src/tui/screens/admin_tools.rs", "draw", 153),
-    ("src/instrument/score.rs", "score", 148),
     ("src/store/seed.rs", "generate", 129),
     ("src/kiosk/app.rs", "on_key", 124),
     ("src/tui/app.rs", "results_key", 123),

@@ -181,100 +181,13 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
     let total_index = instrument.total_score();
     let total = total_index.and_then(|i| state.scores[i]).filter(|_| scorable);
 
-    let mut bands = BTreeMap::new();
-    let mut band = None;
-    let mut undetermined_bands = Vec::new();
-    if !scorable {
-        // Rule schemes whose answer the given answers decide still get their band: the first
-        // rule that holds whatever the missing items are. Rules before it that depend on a
-        // missing item are listed as undetermined (a higher band is possible, never assumed
-        // away). Numeric schemes need their score.
-        for (index, scheme) in instrument.band_schemes.iter().enumerate() {
-            if scheme.score.is_some() {
-                continue;
-            }
-            let mut open = Vec::new();
-            let hit = scheme.bands.iter().find(|b| match b.when.as_ref().and_then(|w| w.eval_known(&state)) {
-                Some(holds) => holds,
-                None => {
-                    open.push(b.id.clone());
-                    false
-                }
-            });
-            // The catch-all last rule (the lowest band, e.g. "negative") is never concluded
-            // while a rule above it is undetermined.
-            let is_last = |b: &&super::model::Band| scheme.bands.last().is_some_and(|last| last.id == b.id);
-            let hit = hit.filter(|b| open.is_empty() || !is_last(b));
-            if let Some(hit) = hit {
-                if instrument.default_scheme == Some(index) {
-                    band = Some(hit.id.clone());
-                }
-                bands.insert(scheme.id.clone(), hit.id.clone());
-            }
-            if instrument.default_scheme == Some(index) {
-                undetermined_bands = open;
-            }
-        }
-    }
-    if scorable {
-        for (index, scheme) in instrument.band_schemes.iter().enumerate() {
-            let hit = match scheme.score {
-                Some(score) => state.scores[score].and_then(|value| instrument.band_for(index, value)),
-                None => scheme.bands.iter().find(|b| b.when.as_ref().is_some_and(|w| w.eval(&state))),
-            };
-            if let Some(hit) = hit {
-                if instrument.default_scheme == Some(index) {
-                    band = Some(hit.id.clone());
-                }
-                bands.insert(scheme.id.clone(), hit.id.clone());
-            }
-        }
-    }
+    let (bands, band, undetermined_bands) =
+        if scorable { bands(instrument, &state) } else { decided_bands(instrument, &state) };
 
-    let mut cutoff = None;
-    if scorable {
-        state.positive = match &instrument.positive {
-            Some(Positive::Cutoff { score, cutoff: default, allowed, by_context }) => {
-                let chosen = context
-                    .cutoff
-                    .filter(|c| allowed.contains(c))
-                    .or_else(|| by_context.iter().find(|rule| rule.when.eval(&state)).map(|rule| rule.cutoff))
-                    .unwrap_or(*default);
-                cutoff = Some(chosen);
-                state.scores[*score].is_some_and(|value| value >= chosen)
-            }
-            Some(Positive::When { when, .. }) => when.eval(&state),
-            None => false,
-        };
-    } else if let Some(Positive::When { when, .. }) = &instrument.positive {
-        // A positive screen the given answers already decide (ASQ: a Yes to Q1-4 with Q5
-        // missing) is positive; one that depends on a missing item stays not positive, and the
-        // result is not scorable, so it is never read as a negative screen.
-        state.positive = when.eval_known(&state) == Some(true);
-    }
+    let cutoff = positive_screen(instrument, &mut state, context, scorable);
 
     // Risk flags do not depend on the total being scorable: a lone positive risk item counts.
-    let mut flags = Vec::new();
-    let mut follow_ups: Vec<String> = Vec::new();
-    for flag in &instrument.flags {
-        if flag.when.eval(&state) {
-            flags.push(FlagHit {
-                id: flag.id.clone(),
-                severity: flag.severity,
-                item: flag.item.map(|i| instrument.items[i].id.clone()),
-            });
-            if let Some(target) = &flag.follow_up
-                && !follow_ups.contains(target)
-            {
-                follow_ups.push(target.clone());
-            }
-        }
-    }
-    for rule in &instrument.follow_ups {
-        if rule.when.eval(&state) && !follow_ups.contains(&rule.instrument) {
-            follow_ups.push(rule.instrument.clone());
-        }
-    }
+    let (flags, follow_ups) = flags_and_follow_ups(instrument, &state);
 
     let scores = instrument
         .scores
@@ -301,6 +214,115 @@ pub fn score(instrument: &Instrument, answers: &Answers, context: &Context) -> S
         skipped,
         derived: BTreeMap::new(),
     }
+}
+
+/// The bands of a result that is not scorable: for rule schemes, the band the given answers
+/// decide, and (for the default scheme) the rules before it that a missing item leaves open.
+fn decided_bands(
+    instrument: &Instrument,
+    state: &State<'_>,
+) -> (BTreeMap<String, String>, Option<String>, Vec<String>) {
+    let mut bands = BTreeMap::new();
+    let mut band = None;
+    let mut undetermined_bands = Vec::new();
+    for (index, scheme) in instrument.band_schemes.iter().enumerate() {
+        if scheme.score.is_some() {
+            continue;
+        }
+        let mut open = Vec::new();
+        let hit = scheme.bands.iter().find(|b| match b.when.as_ref().and_then(|w| w.eval_known(state)) {
+            Some(holds) => holds,
+            None => {
+                open.push(b.id.clone());
+                false
+            }
+        });
+        // The catch-all last rule (the lowest band, e.g. "negative") is never concluded
+        // while a rule above it is undetermined.
+        let is_last = |b: &&super::model::Band| scheme.bands.last().is_some_and(|last| last.id == b.id);
+        let hit = hit.filter(|b| open.is_empty() || !is_last(b));
+        if let Some(hit) = hit {
+            if instrument.default_scheme == Some(index) {
+                band = Some(hit.id.clone());
+            }
+            bands.insert(scheme.id.clone(), hit.id.clone());
+        }
+        if instrument.default_scheme == Some(index) {
+            undetermined_bands = open;
+        }
+    }
+    (bands, band, undetermined_bands)
+}
+
+/// The bands of a scorable result, in every scheme, and the default scheme's.
+fn bands(instrument: &Instrument, state: &State<'_>) -> (BTreeMap<String, String>, Option<String>, Vec<String>) {
+    let mut bands = BTreeMap::new();
+    let mut band = None;
+    for (index, scheme) in instrument.band_schemes.iter().enumerate() {
+        let hit = match scheme.score {
+            Some(score) => state.scores[score].and_then(|value| instrument.band_for(index, value)),
+            None => scheme.bands.iter().find(|b| b.when.as_ref().is_some_and(|w| w.eval(state))),
+        };
+        if let Some(hit) = hit {
+            if instrument.default_scheme == Some(index) {
+                band = Some(hit.id.clone());
+            }
+            bands.insert(scheme.id.clone(), hit.id.clone());
+        }
+    }
+    (bands, band, Vec::new())
+}
+
+/// Sets `state.positive`; returns the cut-off used, if the screen is a cut-off on a score.
+fn positive_screen(instrument: &Instrument, state: &mut State<'_>, context: &Context, scorable: bool) -> Option<i64> {
+    let mut cutoff = None;
+    if scorable {
+        state.positive = match &instrument.positive {
+            Some(Positive::Cutoff { score, cutoff: default, allowed, by_context }) => {
+                let chosen = context
+                    .cutoff
+                    .filter(|c| allowed.contains(c))
+                    .or_else(|| by_context.iter().find(|rule| rule.when.eval(&*state)).map(|rule| rule.cutoff))
+                    .unwrap_or(*default);
+                cutoff = Some(chosen);
+                state.scores[*score].is_some_and(|value| value >= chosen)
+            }
+            Some(Positive::When { when, .. }) => when.eval(&*state),
+            None => false,
+        };
+    } else if let Some(Positive::When { when, .. }) = &instrument.positive {
+        // A positive screen the given answers already decide (ASQ: a Yes to Q1-4 with Q5
+        // missing) is positive; one that depends on a missing item stays not positive, and the
+        // result is not scorable, so it is never read as a negative screen.
+        state.positive = when.eval_known(&*state) == Some(true);
+    }
+    cutoff
+}
+
+/// The flags raised and the follow-ups due, each follow-up once, flags' first.
+fn flags_and_follow_ups(instrument: &Instrument, state: &State<'_>) -> (Vec<FlagHit>, Vec<String>) {
+    let mut flags = Vec::new();
+    let mut follow_ups: Vec<String> = Vec::new();
+    for flag in &instrument.flags {
+        if flag.when.eval(state) {
+            flags.push(FlagHit {
+                id: flag.id.clone(),
+                severity: flag.severity,
+                item: flag.item.map(|i| instrument.items[i].id.clone()),
+            });
+            if let Some(target) = &flag.follow_up
+                && !follow_ups.contains(target)
+            {
+                follow_ups.push(target.clone());
+            }
+        }
+    }
+    for rule in &instrument.follow_ups {
+        if rule.when.eval(state) && !follow_ups.contains(&rule.instrument) {
+            follow_ups.push(rule.instrument.clone());
+        }
+    }
+    (flags, follow_ups)
 }
 
 #[cfg(test)]
