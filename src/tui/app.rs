@@ -391,12 +391,15 @@ pub struct Deps<'a> {
 /// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.
 ///
 /// A status line belongs to the screen that raised it: one left standing when the screen changes
-/// goes (one raised by the change itself, such as "Client saved", stays).
+/// goes (one raised by the change itself, such as "Client saved", stays, and so does one raised
+/// while signing in, for the screen the session starts on).
 pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
     let screen = std::mem::discriminant(&app.screen);
+    // What is said while signing in ("New password set.") is for the first screen after it.
+    let signing_in = matches!(app.screen, Screen::Starting | Screen::Login(_) | Screen::ChangePassword(_));
     let status = app.status.clone();
     let effects = route(app, action, Deps { library, care, today });
-    if std::mem::discriminant(&app.screen) != screen && status.is_some() && app.status == status {
+    if std::mem::discriminant(&app.screen) != screen && !signing_in && status.is_some() && app.status == status {
         app.status = None;
     }
     effects
@@ -713,5 +716,16 @@ mod status_tests {
         assert_eq!(app.status, Some(Status::Note(Text::ClientSaved, None)));
         act(&mut app, Action::Back);
         assert_eq!(app.status, None);
+    }
+
+    #[test]
+    fn what_is_said_while_signing_in_is_for_the_first_screen_after_it() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::ChangePassword(super::super::screens::login::change_password_form());
+        assert_eq!(act(&mut app, Action::PasswordChanged(Ok(()))), vec![Effect::LoadHome]);
+        let org = app.org.clone().unwrap();
+        act(&mut app, Action::HomeLoaded(Ok((org, Vec::new()))));
+        assert!(matches!(app.screen, Screen::Home { .. }));
+        assert_eq!(app.status, Some(Status::Note(Text::PasswordChanged, None)));
     }
 }
