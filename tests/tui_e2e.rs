@@ -451,7 +451,8 @@ fn a_client_edited_from_the_search_starts_an_intake_with_the_new_details() {
     tui.login(NURSE, NURSE_PW);
     tui.step("/", &["Find a client"]);
     tui.step("jo edit", &["Jo Editclient", "1985-05-06  QC  fr"]);
-    tui.step(CTRL_E, &["Edit client · Jo Editclient", "> QC", "> fr"]);
+    // The language is a picker: Français chosen.
+    tui.step(CTRL_E, &["Edit client · Jo Editclient", "> QC", "2 (•) Français"]);
     tui.send(TAB);
     tui.send(TAB);
     tui.send(CTRL_U);

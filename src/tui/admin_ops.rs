@@ -11,7 +11,7 @@
 
 use zeroize::Zeroizing;
 
-use super::app::{Action, AdminState, App, Effect, Field, FieldKind, Form, Screen, Status};
+use super::app::{App, Effect, Field, FieldKind, Form, Screen, Status};
 use super::backend::{
     BackendError, BackupInfo, CheckinRow, ExportChoice, ExportFormat, ExportInfo, IssuedCode, OwnerInfo,
 };
@@ -66,17 +66,17 @@ impl ToolKind {
     ];
 
     /// The key that opens the task from the users screen.
-    pub fn key(self) -> &'static str {
+    pub const fn letter(self) -> char {
         match self {
-            ToolKind::Checkin => "c",
-            ToolKind::Backup => "b",
-            ToolKind::VerifyBackup => "v",
-            ToolKind::Export => "e",
-            ToolKind::KioskPin => "p",
-            ToolKind::Settings => "g",
-            ToolKind::Status => "o",
-            ToolKind::Resources => "k",
-            ToolKind::Instruments => "i",
+            ToolKind::Checkin => 'c',
+            ToolKind::Backup => 'b',
+            ToolKind::VerifyBackup => 'v',
+            ToolKind::Export => 'e',
+            ToolKind::KioskPin => 'p',
+            ToolKind::Settings => 'g',
+            ToolKind::Status => 'o',
+            ToolKind::Resources => 'k',
+            ToolKind::Instruments => 'i',
         }
     }
 
@@ -110,7 +110,7 @@ impl ToolKind {
     }
 
     /// Its label in the footer and the help.
-    pub fn key_label(self) -> Text {
+    pub const fn key_label(self) -> Text {
         match self {
             ToolKind::Status => Text::KeyAdminStatus,
             ToolKind::Checkin => Text::KeyAdminCheckin,
@@ -338,7 +338,7 @@ impl Tool {
     }
 
     /// The job the form describes, or `None` with the errors marked on the form.
-    fn job(&mut self) -> Option<Job> {
+    pub(crate) fn job(&mut self) -> Option<Job> {
         let form = &mut self.form;
         for field in &mut form.fields {
             field.error = None;
@@ -509,90 +509,6 @@ pub fn queued(app: &App) -> bool {
             if state.tool.as_ref().is_some_and(|t| matches!(t.stage, Stage::Queued(_))))
 }
 
-/// Keys on the administration screen that belong to the tasks; `None` leaves the action to the
-/// users and audit views.
-pub fn key(state: &mut AdminState, action: &Action) -> Option<Vec<Effect>> {
-    let Some(tool) = state.tool.as_mut() else {
-        // The users list opens a task by its letter (not while a form or the audit is open).
-        if state.new_user.is_some() || state.audit.is_some() {
-            return None;
-        }
-        let Action::Letter(letter) = action else { return None };
-        let kind = ToolKind::ALL.into_iter().find(|kind| kind.key().starts_with(*letter))?;
-        state.tool = Some(Tool::open(kind));
-        return Some(Vec::new());
-    };
-    if tool.kind == ToolKind::Checkin && matches!(tool.stage, Stage::Done(_) | Stage::Failed(_)) {
-        if checkin_key(tool, action) {
-            state.tool = None;
-        }
-        return Some(Vec::new());
-    }
-    match (&tool.stage, action) {
-        (Stage::Queued(_) | Stage::Working, _) => {}
-        (Stage::Editing, Action::Back) => state.tool = None,
-        (Stage::Editing, Action::Submit) => {
-            if let Some(job) = tool.job() {
-                tool.stage = Stage::Queued(job);
-            }
-        }
-        (Stage::Editing, other) => {
-            tool.form.edit(other);
-        }
-        (Stage::Done(_) | Stage::Failed(_), Action::Back) => state.tool = None,
-        (Stage::Done(_) | Stage::Failed(_), Action::Up) => tool.scroll = tool.scroll.saturating_sub(1),
-        (Stage::Done(outcome), Action::Down) => {
-            let count = match outcome.as_ref() {
-                Outcome::Resources(findings) | Outcome::Instruments(findings) => findings.lines().len(),
-                _ => 0,
-            };
-            tool.scroll = (tool.scroll + 1).min(count.saturating_sub(1));
-        }
-        // The settings are read again from the owner.
-        (Stage::Done(_) | Stage::Failed(_), Action::Letter('r')) if tool.kind == ToolKind::Settings => {
-            tool.stage = Stage::Queued(Job::LoadSettings);
-        }
-        (Stage::Done(_) | Stage::Failed(_), Action::Letter('r')) => {
-            tool.scroll = 0;
-            if let Some(job) = tool.job() {
-                tool.stage = Stage::Queued(job);
-            } else {
-                tool.stage = Stage::Editing;
-            }
-        }
-        (Stage::Done(_) | Stage::Failed(_), Action::Submit | Action::Letter('e')) if tool.kind != ToolKind::Status => {
-            tool.stage = Stage::Editing
-        }
-        _ => {}
-    }
-    Some(Vec::new())
-}
-
-/// The check-in task's keys once a result (or the list) is on screen: ↑↓ select an outstanding
-/// code, `x` asks to revoke it and `y` confirms (any other key keeps it), `r` reads the list
-/// again, Enter or `e` issues another code. True when Esc leaves the task.
-fn checkin_key(tool: &mut Tool, action: &Action) -> bool {
-    if let Some(reference) = tool.confirm.take() {
-        if *action == Action::Letter('y') {
-            tool.stage = Stage::Queued(Job::RevokeCheckin { reference });
-        }
-        return false;
-    }
-    let count = tool.codes.as_ref().map_or(0, Vec::len);
-    match action {
-        Action::Up => tool.selected = tool.selected.saturating_sub(1),
-        Action::Down => tool.selected = (tool.selected + 1).min(count.saturating_sub(1)),
-        Action::Letter('x') => {
-            tool.confirm = tool.codes.as_ref().and_then(|codes| codes.get(tool.selected)).map(|c| c.reference.clone());
-        }
-        Action::Letter('r') => tool.stage = Stage::Queued(Job::ListCheckins),
-        Action::Submit | Action::Letter('e') => tool.stage = Stage::Editing,
-        Action::Back => return true,
-        _ => {}
-    }
-    false
-}
-
 /// The shell's go-ahead and the jobs' replies.
 pub fn on_msg(app: &mut App, msg: AdminMsg) -> Vec<Effect> {
     let signed_in = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
@@ -706,7 +622,7 @@ fn apply_settings(
 mod tests {
     use super::*;
     use crate::instrument::Lang;
-    use crate::tui::app::update;
+    use crate::tui::app::{Action, update};
     use crate::tui::backend::{ErrorKind, Session};
     use crate::tui::view::test_support::{care, library};
 
@@ -718,7 +634,7 @@ mod tests {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         act(
             &mut app,
-            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: crate::auth::Role::Admin, password_reset: None })),
         );
         app
     }
@@ -751,7 +667,7 @@ mod tests {
     fn each_task_opens_by_its_letter_and_closes_with_back() {
         for kind in ToolKind::ALL {
             let mut app = admin();
-            let letter = kind.key().chars().next().expect("a letter");
+            let letter = kind.letter();
             assert!(act(&mut app, Action::Letter(letter)).is_empty());
             assert_eq!(tool(&app).kind, kind);
             // The status, the settings and the outstanding check-in codes are asked for at once;
@@ -833,8 +749,12 @@ mod tests {
             act(&mut app, action);
             assert_eq!(tool(&app).selected, selected);
         }
-        // Any key but y keeps the code, Esc included, and the task stays open.
-        for cancel in [Action::Letter('n'), Action::Back, Action::Submit, Action::Letter('x')] {
+        // n, Esc or Enter keeps the code, and the task stays open; other keys wait for an answer.
+        act(&mut app, Action::Letter('x'));
+        act(&mut app, Action::Letter('r'));
+        assert_eq!(tool(&app).confirm.as_deref(), Some("bbbb2222"));
+        act(&mut app, Action::Back);
+        for cancel in [Action::Letter('n'), Action::Back, Action::Submit] {
             act(&mut app, Action::Letter('x'));
             assert_eq!(tool(&app).confirm.as_deref(), Some("bbbb2222"));
             act(&mut app, cancel);
@@ -1185,7 +1105,7 @@ mod tests {
         app.org = None;
         let effects = act(
             &mut app,
-            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: crate::auth::Role::Admin, password_reset: None })),
         );
         assert!(effects.contains(&Effect::LoadOrganisation), "{effects:?}");
         let mut org = crate::tui::demo::signed_in(Lang::En).org.expect("sample organisation");

@@ -284,7 +284,7 @@ impl From<crate::server::client::ClientError> for BackendError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub user: String,
-    pub role: String,
+    pub role: crate::auth::Role,
     /// An administrator set this account's password: the interface asks for a new one before
     /// anything else (the owner refuses everything else until then).
     pub password_reset: Option<ResetNotice>,

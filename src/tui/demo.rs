@@ -9,7 +9,7 @@ use crate::intake::IntakeFlow;
 
 pub fn signed_in(lang: Lang) -> App {
     let mut app = App::new(lang, 0);
-    app.session = Some(Session { user: "amira".into(), role: "intake".into(), password_reset: None });
+    app.session = Some(Session { user: "amira".into(), role: crate::auth::Role::Intake, password_reset: None });
     app.org = Some(OrgInfo {
         name: "Harbour Community Health".into(),
         province: "NS".into(),

@@ -35,6 +35,7 @@ pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('x') => Some(Action::Lock),
             KeyCode::Char('b') => Some(Action::Back),
             KeyCode::Char('u') => Some(Action::ClearField),
+            KeyCode::Char('w') => Some(Action::DeleteWord),
             KeyCode::Char('e') => Some(Action::EditClient),
             KeyCode::Char('g') => Some(Action::GoToQueue),
             KeyCode::Char('d') => Some(Action::DismissAlert),
@@ -57,6 +58,11 @@ pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
     match context {
         KeyContext::Form => match key.code {
             KeyCode::Backspace => Some(Action::DeleteChar),
+            KeyCode::Delete => Some(Action::DeleteForward),
+            KeyCode::Left => Some(Action::CursorLeft),
+            KeyCode::Right => Some(Action::CursorRight),
+            KeyCode::Home => Some(Action::CursorHome),
+            KeyCode::End => Some(Action::CursorEnd),
             KeyCode::Char(' ') => Some(Action::Toggle),
             KeyCode::Char(c) => Some(Action::Input(c)),
             _ => None,
@@ -121,6 +127,20 @@ mod tests {
             assert_eq!(action_for(context, ctrl('g')), Some(Action::GoToQueue));
             assert_eq!(action_for(context, ctrl('d')), Some(Action::DismissAlert));
         }
+    }
+
+    #[test]
+    fn text_fields_take_cursor_keys_and_ctrl_w() {
+        let form = |code| action_for(KeyContext::Form, key(code));
+        assert_eq!(form(KeyCode::Left), Some(Action::CursorLeft));
+        assert_eq!(form(KeyCode::Right), Some(Action::CursorRight));
+        assert_eq!(form(KeyCode::Home), Some(Action::CursorHome));
+        assert_eq!(form(KeyCode::End), Some(Action::CursorEnd));
+        assert_eq!(form(KeyCode::Delete), Some(Action::DeleteForward));
+        let ctrl_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL);
+        assert_eq!(action_for(KeyContext::Form, ctrl_w), Some(Action::DeleteWord));
+        // Outside text fields ← is still back.
+        assert_eq!(action_for(KeyContext::Menu, key(KeyCode::Left)), Some(Action::Back));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The staff terminal interface, Elm-style: keys map to actions through one keymap
-//! (`keymap`), `app::update` changes the state and returns effects, and drawing (`view`,
+//! (`keymap`), each screen's key table (`keys`) says what they do there, `app::update` routes
+//! them and the owner's replies to the screens, which change their state and return effects, and drawing (`view`,
 //! `screens/`) is a pure function of the state. This module is the shell around them.
 
 pub mod admin_io;
@@ -8,7 +9,9 @@ pub mod app;
 pub mod backend;
 pub mod care;
 pub mod demo;
+pub mod form;
 pub mod keymap;
+pub mod keys;
 pub mod list_window;
 pub mod paragraph;
 pub mod qr;

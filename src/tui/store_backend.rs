@@ -238,7 +238,7 @@ impl Backend for StoreBackend {
             self.listen_as(&user, secret, origin);
         }
         let password_reset = password_reset.map(|reset| ResetNotice { date: reset.date(), by: reset.by });
-        Ok(Session { user, role: role.name().to_string(), password_reset })
+        Ok(Session { user, role, password_reset })
     }
 
     fn change_own_password(&mut self, password: &str) -> BackendResult<()> {

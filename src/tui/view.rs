@@ -81,46 +81,6 @@ pub fn key_context(app: &App) -> KeyContext {
     }
 }
 
-/// The keys of the current screen: (key, what it does). Shown in the footer and the help.
-pub fn screen_keys(app: &App, library: &crate::instrument::Library) -> Vec<(&'static str, Text)> {
-    let mut keys = if app.locked.is_some() {
-        vec![("Enter", Text::KeySubmit)]
-    } else {
-        match &app.screen {
-            Screen::Starting => Vec::new(),
-            Screen::FirstRun(_) | Screen::Login(_) => {
-                vec![("Enter", Text::KeySubmit), ("Tab/↓", Text::KeyNextField), ("S-Tab/↑", Text::KeyPrevField)]
-            }
-            Screen::Recovery { .. } => vec![("Enter", Text::KeySubmit)],
-            Screen::ChangePassword(_) => vec![("Enter", Text::KeySubmit), ("Tab/↓", Text::KeyNextField)],
-            Screen::Home { .. } => screens::home::keys(),
-            Screen::ClientForm(_) => screens::client::keys(),
-            Screen::Consent => screens::consent::keys(),
-            Screen::Questionnaire => screens::questionnaire::keys(app, library),
-            Screen::Crisis(_) => screens::crisis::keys(),
-            Screen::Results(state) => screens::results::keys(app, state),
-            Screen::History(_) => screens::history::keys(),
-            Screen::Admin(state) => screens::admin::keys(state),
-            Screen::Report(_) => screens::report::keys(),
-            Screen::Search(_) => screens::search::keys(),
-            Screen::Bundle(_) => screens::bundle::keys(),
-        }
-    };
-    // Not on the queue itself, nor on the crisis protocol (left only once an action is recorded).
-    let on_queue =
-        matches!(app.screen, Screen::Home { .. } | Screen::Crisis(_) | Screen::Starting | Screen::ChangePassword(_));
-    if app.session.as_ref().is_some_and(|s| s.role != "admin") && app.locked.is_none() && !on_queue {
-        keys.push(("^G", Text::KeyQueue));
-    }
-    keys.push(("?/^K", Text::KeyHelp));
-    keys.push(("^L", Text::KeyLanguage));
-    if app.session.is_some() {
-        keys.push(("^X", Text::KeyLock));
-    }
-    keys.push(("^Q", Text::KeyQuit));
-    keys
-}
-
 /// Draws the whole interface.
 pub fn draw(frame: &mut Frame, app: &App, view: &View) {
     let area = frame.area();
@@ -219,7 +179,7 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     }
     if let (Some(session), None) = (&app.session, &app.locked) {
         spans.push(Span::styled(
-            format!("· {} {} ({}) ", Text::SignedInAs.get(app.lang), clean(&session.user), clean(&session.role)),
+            format!("· {} {} ({}) ", Text::SignedInAs.get(app.lang), clean(&session.user), session.role.name()),
             view.theme.muted,
         ));
     }
@@ -230,9 +190,9 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let mut spans = Vec::new();
     let mut width = 0;
-    for (key, text) in screen_keys(app, view.library) {
-        let key = crate::ui::strings::key_name(key, app.lang);
-        let label = text.get(app.lang);
+    for entry in super::app::screen_entries(app, view.library).into_iter().filter(|e| e.footer) {
+        let key = crate::ui::strings::key_name(&entry.key, app.lang);
+        let label = entry.label.get(app.lang);
         let piece = key.width() + label.width() + 3;
         if width + piece > usize::from(area.width) {
             break;
@@ -245,12 +205,15 @@ fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
-    let keys = screen_keys(app, view.library);
+    // Every key of the screen, from its table, then what its marks and columns mean.
+    let keys = super::app::screen_entries(app, view.library);
+    let legend = super::app::legend(app);
+    let legend_rows = if legend.is_empty() { 0 } else { legend.len() + 2 };
     // Two columns when one does not fit the height (the administration screen's many tasks).
-    let columns = if keys.len() as u16 + 4 > area.height { 2 } else { 1 };
+    let columns = if (keys.len() + legend_rows) as u16 + 4 > area.height { 2 } else { 1 };
     let rows = keys.len().div_ceil(columns);
     let width = area.width.min(if columns == 2 { 78 } else { 64 });
-    let height = (rows as u16 + 4).min(area.height);
+    let height = ((rows + legend_rows) as u16 + 4).min(area.height);
     let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     // Room for a description in the left column: its share of the width less the key and gaps.
     let room = (usize::from(width.saturating_sub(2)) / columns).saturating_sub(12);
@@ -258,10 +221,10 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
         .map(|row| {
             let mut spans = Vec::new();
             for column in 0..columns {
-                let Some((key, text)) = keys.get(column * rows + row) else { continue };
-                let key = crate::ui::strings::key_name(key, app.lang);
+                let Some(entry) = keys.get(column * rows + row) else { continue };
+                let key = crate::ui::strings::key_name(&entry.key, app.lang);
                 spans.push(Span::styled(format!("{key:>9}  "), view.theme.key));
-                let text = text.get(app.lang);
+                let text = entry.label.get(app.lang);
                 spans.push(Span::raw(if column + 1 < columns {
                     let short: String = text.chars().take(room).collect();
                     format!("{short:<room$} ")
@@ -272,6 +235,11 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
             Line::from(spans)
         })
         .collect();
+    if !legend.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::styled(Text::HelpLegend.get(app.lang), view.theme.title));
+        lines.extend(legend.iter().map(|text| Line::raw(format!("  {}", text.get(app.lang)))));
+    }
     lines.push(Line::from(""));
     lines.push(Line::styled(Text::HelpClose.get(app.lang), view.theme.muted));
     frame.render_widget(Clear, popup);
@@ -310,6 +278,19 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
                 frame.render_widget(paragraph, Rect { y, height, ..area });
                 y += height;
             }
+            FieldKind::Choice(choices) => {
+                // Every choice, numbered, the chosen one marked (not by colour alone).
+                let mut spans = vec![Span::raw("  ")];
+                for (number, (code, text)) in choices.iter().enumerate() {
+                    let chosen = field.value.as_str() == *code;
+                    let mark = if chosen { "(•)" } else { "( )" };
+                    let style = if chosen && focused { theme.selected } else { Style::default() };
+                    spans.push(Span::styled(format!("{} {mark} {}", number + 1, text.get(lang)), style));
+                    spans.push(Span::raw("  "));
+                }
+                frame.render_widget(FastParagraph::new(Line::from(spans)), Rect { y, height: 1, ..area });
+                y += 1;
+            }
             FieldKind::Text | FieldKind::Secret => {
                 let shown = match field.kind {
                     FieldKind::Secret => "•".repeat(field.value.chars().count()),
@@ -323,7 +304,9 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
                     Rect { y, height: 1, ..area },
                 );
                 if focused {
-                    let x = area.x + (prefix.width() + shown.width()) as u16;
+                    // The cursor where editing happens: after the characters before it.
+                    let before: String = shown.chars().take(field.cursor()).collect();
+                    let x = area.x + (prefix.width() + before.width()) as u16;
                     frame.set_cursor_position(Position::new(x.min(area.x + area.width.saturating_sub(1)), y));
                 }
                 y += 1;

@@ -7,34 +7,364 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::admin_ops::ToolKind;
-use crate::tui::app::{AdminState, App};
+use crate::instrument::Library;
+use crate::tui::admin_ops::{Tool, ToolKind};
+use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status};
+use crate::tui::backend::{AuditCheck, AuditRow, UserRow};
+use crate::tui::form::{self, FormCmd};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, cell, row};
 use crate::tui::view::{View, body_block, clean, draw_form, draw_position_marker};
 use crate::ui::strings::Text;
 
-pub fn keys(state: &AdminState) -> Vec<(&'static str, Text)> {
-    if let Some(tool) = &state.tool {
-        return super::admin_tools::keys(tool);
+/// Administration: users and roles, the audit log, and the tasks of `admin_ops`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminState {
+    pub users: Vec<UserRow>,
+    pub selected: usize,
+    /// The new-user form, while it is open.
+    pub new_user: Option<Form>,
+    /// The audit view, while it is open: recent entries, the filter, and whether it is being typed.
+    pub audit: Option<AuditView>,
+    /// A task (status, check-in codes, backup, export, checks), while it is open.
+    pub tool: Option<crate::tui::admin_ops::Tool>,
+    /// Check-in codes issued from this screen (the store keeps only their hash).
+    pub issued: Vec<crate::tui::backend::IssuedCode>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditView {
+    pub entries: Vec<AuditRow>,
+    pub filter: String,
+    pub typing: bool,
+    pub check: Option<AuditCheck>,
+    pub scroll: usize,
+}
+
+impl AuditView {
+    /// Entries whose user, action or record contains the filter (case-insensitive).
+    pub fn visible(&self) -> Vec<&AuditRow> {
+        let needle = self.filter.trim().to_lowercase();
+        self.entries
+            .iter()
+            .filter(|e| {
+                needle.is_empty()
+                    || e.user.to_lowercase().contains(&needle)
+                    || e.action.to_lowercase().contains(&needle)
+                    || e.record.to_lowercase().contains(&needle)
+            })
+            .collect()
     }
-    if state.new_user.is_some() {
-        return vec![("Enter", Text::KeySubmit), ("Tab", Text::KeyNextField), ("Esc/^B", Text::KeyBack)];
+}
+
+/// How many recent audit entries the audit view loads.
+pub const AUDIT_VIEW_LIMIT: usize = 500;
+
+/// The roles an administrator may give, for the new user's picker.
+pub const ROLES: [(&str, Text); 4] = [
+    ("intake", Text::RoleIntake),
+    ("clinician", Text::RoleClinician),
+    ("admin", Text::RoleAdmin),
+    ("kiosk", Text::RoleKiosk),
+];
+
+fn new_user_form() -> Form {
+    Form::new(vec![
+        Field::text(Text::FieldUser),
+        Field::text(Text::FieldDisplayName),
+        Field::choice(Text::FieldRole, &ROLES).with("intake"),
+        Field::secret(Text::FieldPassword),
+        Field::secret(Text::FieldPasswordAgain),
+    ])
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Move,
+    NewUser,
+    Disable,
+    Audit,
+    Report,
+    Reload,
+    Tool(ToolKind),
+    Filter,
+    Verify,
+    Users,
+    Type,
+    Done,
+}
+
+const USERS_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('n')], Cmd::NewUser, Text::KeyNewUser),
+    bind(&[Key::Letter('d')], Cmd::Disable, Text::KeyDisable),
+    bind(&[Key::Letter('a')], Cmd::Audit, Text::KeyAudit),
+    bind(&[Key::Letter('s')], Cmd::Report, Text::KeyReport),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
+    bind(&[Key::Letter('r')], Cmd::Reload, Text::KeyReload).help_only(),
+];
+
+/// The tasks, by letter: in the help and on the users screen's last line.
+macro_rules! tools {
+    ($($kind:ident),*) => {
+        &[$(bind(&[Key::Letter(ToolKind::$kind.letter())], Cmd::Tool(ToolKind::$kind), ToolKind::$kind.key_label()).help_only(),)*]
+    };
+}
+const TOOL_KEYS: &[Binding<Cmd>] =
+    tools!(Checkin, Backup, VerifyBackup, Export, KioskPin, Settings, Status, Resources, Instruments);
+
+const AUDIT_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('/'), Key::Letter('f')], Cmd::Filter, Text::KeyFilter),
+    bind(&[Key::Letter('v')], Cmd::Verify, Text::KeyVerify),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
+    bind(&[Key::Letter('u'), Key::Back], Cmd::Users, Text::KeyUsers),
+    bind(&[Key::Letter('r')], Cmd::Reload, Text::KeyReload).help_only(),
+];
+
+const FILTER_KEYS: &[Binding<Cmd>] =
+    &[bind(&[Key::Enter, Key::Back], Cmd::Done, Text::KeySubmit), bind(&[Key::Typing], Cmd::Type, Text::KeyFilter)];
+
+/// What the columns of the users list and of the audit mean (the help's legend).
+pub fn legend(state: &AdminState) -> &'static [Text] {
+    match (&state.tool, &state.new_user, &state.audit) {
+        (None, None, Some(_)) => &[Text::LegendAuditColumns],
+        (None, None, None) => &[Text::LegendUsersColumns],
+        _ => &[],
     }
-    if let Some(audit) = &state.audit {
-        if audit.typing {
-            return vec![("Enter", Text::KeySubmit), ("^U", Text::KeyFilter)];
+}
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    let Screen::Admin(state) = &app.screen else { return Vec::new() };
+    match (&state.tool, &state.new_user, &state.audit) {
+        (Some(tool), _, _) => super::admin_tools::entries(app, tool, library),
+        (None, Some(_), _) => keys::entries(form::KEYS, app, library),
+        (None, None, Some(audit)) => keys::entries(if audit.typing { FILTER_KEYS } else { AUDIT_KEYS }, app, library),
+        (None, None, None) => {
+            [keys::entries(USERS_KEYS, app, library), keys::entries(TOOL_KEYS, app, library)].concat()
         }
-        return vec![("/", Text::KeyFilter), ("v", Text::KeyVerify), ("↑↓", Text::KeyMove), ("u", Text::KeyUsers)];
     }
-    let mut keys = vec![
-        ("n", Text::KeyNewUser),
-        ("d", Text::KeyDisable),
-        ("a", Text::KeyAudit),
-        ("s", Text::KeyReport),
-        ("↑↓", Text::KeyMove),
-    ];
-    keys.extend(ToolKind::ALL.map(|kind| (kind.key(), kind.key_label())));
-    keys
+}
+
+/// Keys on the administration screen.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let library = deps.library;
+    let (tool, new_user, audit) = match &app.screen {
+        Screen::Admin(state) => {
+            (state.tool.is_some(), state.new_user.is_some(), state.audit.as_ref().map(|a| a.typing))
+        }
+        _ => return Vec::new(),
+    };
+    if tool {
+        let command = match &app.screen {
+            Screen::Admin(state) => {
+                state.tool.as_ref().and_then(|t| super::admin_tools::command(app, t, &action, library))
+            }
+            _ => None,
+        };
+        if let (Some(command), Screen::Admin(state)) = (command, &mut app.screen)
+            && let Some(tool) = state.tool.as_mut()
+            && super::admin_tools::run(tool, command, &action)
+        {
+            state.tool = None;
+        }
+        return Vec::new();
+    }
+    let command = if new_user {
+        keys::lookup(form::KEYS, app, library, &action).map(|c| match c {
+            FormCmd::Submit => Cmd::Done,
+            FormCmd::Edit => Cmd::Type,
+            FormCmd::Back => Cmd::Users,
+        })
+    } else {
+        let table = match audit {
+            Some(true) => FILTER_KEYS,
+            Some(false) => AUDIT_KEYS,
+            None => USERS_KEYS,
+        };
+        keys::lookup(table, app, library, &action)
+            .or_else(|| keys::lookup(TOOL_KEYS, app, library, &action).filter(|_| audit.is_none()))
+    };
+    let (Some(command), Screen::Admin(state)) = (command, &mut app.screen) else { return Vec::new() };
+    match (new_user, audit) {
+        (true, _) => new_user_key(state, command, &action),
+        (false, Some(_)) => audit_key(state, command, &action),
+        (false, None) => users_key(state, command, &action),
+    }
+}
+
+fn users_key(state: &mut AdminState, command: Cmd, action: &Action) -> Vec<Effect> {
+    match command {
+        Cmd::Move if *action == Action::Up => state.selected = state.selected.saturating_sub(1),
+        Cmd::Move => state.selected = (state.selected + 1).min(state.users.len().saturating_sub(1)),
+        Cmd::NewUser => state.new_user = Some(new_user_form()),
+        Cmd::Disable => {
+            if let Some(user) = state.users.get(state.selected) {
+                return vec![Effect::SetUserActive { name: user.name.clone(), active: !user.active }];
+            }
+        }
+        Cmd::Audit => return vec![Effect::LoadAudit],
+        Cmd::Report => return vec![Effect::LoadReport],
+        Cmd::Reload => return vec![Effect::LoadUsers],
+        Cmd::Tool(kind) => state.tool = Some(Tool::open(kind)),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn audit_key(state: &mut AdminState, command: Cmd, action: &Action) -> Vec<Effect> {
+    let Some(audit) = state.audit.as_mut() else { return Vec::new() };
+    match (command, action) {
+        (Cmd::Done, _) => audit.typing = false,
+        (Cmd::Type, Action::Input(c)) if audit.filter.chars().count() < 80 => audit.filter.push(*c),
+        (Cmd::Type, Action::Toggle) => audit.filter.push(' '),
+        (Cmd::Type, Action::DeleteChar) => {
+            audit.filter.pop();
+        }
+        (Cmd::Type, Action::ClearField) => audit.filter.clear(),
+        (Cmd::Filter, _) => audit.typing = true,
+        (Cmd::Verify, _) => return vec![Effect::VerifyAudit],
+        (Cmd::Reload, _) => return vec![Effect::LoadAudit],
+        (Cmd::Move, Action::Up) => audit.scroll = audit.scroll.saturating_sub(1),
+        (Cmd::Move, _) => audit.scroll = (audit.scroll + 1).min(audit.visible().len().saturating_sub(1)),
+        (Cmd::Users, _) => state.audit = None,
+        _ => {}
+    }
+    if let Some(audit) = state.audit.as_mut().filter(|_| matches!(command, Cmd::Type | Cmd::Done)) {
+        audit.scroll = 0;
+    }
+    Vec::new()
+}
+
+fn new_user_key(state: &mut AdminState, command: Cmd, action: &Action) -> Vec<Effect> {
+    let Some(form) = state.new_user.as_mut() else { return Vec::new() };
+    match command {
+        Cmd::Users => state.new_user = None,
+        Cmd::Type => {
+            form.edit(action);
+        }
+        Cmd::Done => {
+            for field in &mut form.fields {
+                field.error = None;
+            }
+            let name = form.value(0).trim().to_string();
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+                form.fields[0].error = Some(Text::Required);
+            }
+            let role = form.value(2).trim().to_lowercase();
+            if !ROLES.iter().any(|(code, _)| *code == role) {
+                form.fields[2].error = Some(Text::UnknownRole);
+            }
+            super::login::check_new_password(form, 3, 4);
+            if form.first_error() {
+                return Vec::new();
+            }
+            let display = form.value(1).trim();
+            let display_name = if display.is_empty() { name.clone() } else { display.to_string() };
+            form.take(4);
+            return vec![Effect::AddUser { display_name, name, role, password: form.take(3) }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The owner's answers about users and the audit log.
+pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
+    let state = match &mut app.screen {
+        Screen::Admin(state) => Some(state),
+        _ => None,
+    };
+    match (action, state) {
+        (Action::UsersLoaded(Ok(users)), Some(state)) => {
+            state.selected = state.selected.min(users.len().saturating_sub(1));
+            state.users = users;
+        }
+        (Action::UserSaved(Ok(name)), state) => {
+            if let Some(state) = state {
+                state.new_user = None;
+            }
+            app.status = Some(Status::Note(Text::UserAdded, Some(name)));
+            return vec![Effect::LoadUsers];
+        }
+        (Action::AuditLoaded(Ok(entries)), Some(state)) => {
+            let filter = state.audit.as_ref().map(|a| a.filter.clone()).unwrap_or_default();
+            state.audit = Some(AuditView { entries, filter, typing: false, check: None, scroll: 0 });
+        }
+        (Action::AuditChecked(Ok(check)), Some(state)) => {
+            if let Some(audit) = state.audit.as_mut() {
+                audit.check = Some(check);
+            }
+        }
+        (Action::UsersLoaded(Err(message)), _)
+        | (Action::UserSaved(Err(message)), _)
+        | (Action::AuditLoaded(Err(message)), _)
+        | (Action::AuditChecked(Err(message)), _) => app.status = Some(Status::Failed(message)),
+        // Left before the answer came.
+        (Action::UsersLoaded(Ok(_)) | Action::AuditLoaded(Ok(_)) | Action::AuditChecked(Ok(_)), None) => {}
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The audit log: its filter, the chain check, and the window of entries with named columns.
+fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view: &View) {
+    let block = body_block(Text::AuditTitle.get(app.lang), view.theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut lines = vec![Line::from(vec![
+        Span::raw(format!("{} ", Text::AuditFilterPrompt.get(app.lang))),
+        Span::styled(clean(&audit.filter), view.theme.input),
+    ])];
+    if let Some(check) = &audit.check {
+        lines.push(match &check.first_bad {
+            None => Line::styled(
+                format!("{} {} {}", Text::AuditIntact.get(app.lang), check.entries, Text::Entries.get(app.lang)),
+                view.theme.ok,
+            ),
+            Some((position, problem)) => Line::styled(
+                format!("{} #{position}: {}", Text::AuditBroken.get(app.lang), clean(problem)),
+                view.theme.critical,
+            ),
+        });
+    }
+    let visible = audit.visible();
+    if visible.is_empty() {
+        lines.push(Line::styled(Text::AuditEmpty.get(app.lang), view.theme.muted));
+    }
+    if !visible.is_empty() {
+        let header = row(&[
+            ("#", 6),
+            (Text::ColumnTime.get(app.lang), 19),
+            (Text::ColumnUser.get(app.lang), 10),
+            (Text::ColumnAction.get(app.lang), 22),
+            (Text::ColumnOutcome.get(app.lang), 8),
+            (Text::ColumnOrigin.get(app.lang), 0),
+        ]);
+        lines.push(Line::styled(header, view.theme.muted));
+    }
+    let room = usize::from(inner.height).saturating_sub(lines.len());
+    let window = Window::from(visible.len(), audit.scroll, room);
+    for entry in &visible[window.range()] {
+        let outcome_style = if entry.outcome == "allowed" { view.theme.muted } else { view.theme.warning };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>6} ", entry.seq), view.theme.muted),
+            Span::raw(format!("{} ", cell(&entry.time.chars().take(19).collect::<String>(), 19))),
+            Span::styled(format!("{} ", cell(&clean(&entry.user), 10)), view.theme.title),
+            Span::raw(format!("{} ", cell(&clean(&entry.action), 22))),
+            Span::styled(format!("{} ", cell(&clean(&entry.outcome), 8)), outcome_style),
+            Span::styled(clean(&entry.origin), view.theme.muted),
+        ]));
+    }
+    if let Some(marker) = window.marker(app.lang) {
+        draw_position_marker(frame, area, marker, view.theme);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if audit.typing {
+        let x = inner.x
+            + (unicode_width::UnicodeWidthStr::width(Text::AuditFilterPrompt.get(app.lang))
+                + 1
+                + unicode_width::UnicodeWidthStr::width(audit.filter.as_str())) as u16;
+        frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
+    }
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: &View) {
@@ -50,64 +380,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
         return;
     }
     if let Some(audit) = &state.audit {
-        let block = body_block(Text::AuditTitle.get(app.lang), view.theme);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let mut lines = vec![Line::from(vec![
-            Span::raw(format!("{} ", Text::AuditFilterPrompt.get(app.lang))),
-            Span::styled(clean(&audit.filter), view.theme.input),
-        ])];
-        if let Some(check) = &audit.check {
-            lines.push(match &check.first_bad {
-                None => Line::styled(
-                    format!("{} {} {}", Text::AuditIntact.get(app.lang), check.entries, Text::Entries.get(app.lang)),
-                    view.theme.ok,
-                ),
-                Some((position, problem)) => Line::styled(
-                    format!("{} #{position}: {}", Text::AuditBroken.get(app.lang), clean(problem)),
-                    view.theme.critical,
-                ),
-            });
-        }
-        let visible = audit.visible();
-        if visible.is_empty() {
-            lines.push(Line::styled(Text::AuditEmpty.get(app.lang), view.theme.muted));
-        }
-        if !visible.is_empty() {
-            let header = row(&[
-                ("#", 6),
-                (Text::ColumnTime.get(app.lang), 19),
-                (Text::ColumnUser.get(app.lang), 10),
-                (Text::ColumnAction.get(app.lang), 22),
-                (Text::ColumnOutcome.get(app.lang), 8),
-                (Text::ColumnOrigin.get(app.lang), 0),
-            ]);
-            lines.push(Line::styled(header, view.theme.muted));
-        }
-        let room = usize::from(inner.height).saturating_sub(lines.len());
-        let window = Window::from(visible.len(), audit.scroll, room);
-        for entry in &visible[window.range()] {
-            let outcome_style = if entry.outcome == "allowed" { view.theme.muted } else { view.theme.warning };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:>6} ", entry.seq), view.theme.muted),
-                Span::raw(format!("{} ", cell(&entry.time.chars().take(19).collect::<String>(), 19))),
-                Span::styled(format!("{} ", cell(&clean(&entry.user), 10)), view.theme.title),
-                Span::raw(format!("{} ", cell(&clean(&entry.action), 22))),
-                Span::styled(format!("{} ", cell(&clean(&entry.outcome), 8)), outcome_style),
-                Span::styled(clean(&entry.origin), view.theme.muted),
-            ]));
-        }
-        if let Some(marker) = window.marker(app.lang) {
-            draw_position_marker(frame, area, marker, view.theme);
-        }
-        frame.render_widget(Paragraph::new(lines), inner);
-        if audit.typing {
-            let x = inner.x
-                + (unicode_width::UnicodeWidthStr::width(Text::AuditFilterPrompt.get(app.lang))
-                    + 1
-                    + unicode_width::UnicodeWidthStr::width(audit.filter.as_str())) as u16;
-            frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
-        }
+        draw_audit(frame, area, app, audit, view);
         return;
     }
     let block = body_block(Text::AdminTitle.get(app.lang), view.theme);
@@ -115,9 +388,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
     frame.render_widget(block, area);
     // The tasks, by letter, on the last line (the footer has no room for them all).
     let mut tasks = vec![Span::styled(format!("{} ", Text::AdminTools.get(app.lang)), view.theme.muted)];
-    for kind in ToolKind::ALL {
-        tasks.push(Span::styled(kind.key(), view.theme.key));
-        tasks.push(Span::raw(format!(" {}  ", kind.key_label().get(app.lang))));
+    for entry in keys::entries(TOOL_KEYS, app, view.library) {
+        tasks.push(Span::styled(entry.key, view.theme.key));
+        tasks.push(Span::raw(format!(" {}  ", entry.label.get(app.lang))));
     }
     let tasks = Paragraph::new(Line::from(tasks)).wrap(Wrap { trim: true });
     let tasks_height = (tasks.line_count(inner.width) as u16).min(inner.height / 2);
@@ -170,7 +443,7 @@ mod tests {
         let mut app = crate::tui::demo::signed_in(lang);
         let effects = update(
             &mut app,
-            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: crate::auth::Role::Admin, password_reset: None })),
             library(),
             care(),
             "2026-11-25",

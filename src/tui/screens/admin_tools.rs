@@ -8,53 +8,154 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::admin_ops::{Findings, Outcome, Severity, Stage, Tool, ToolKind, setting_label};
-use crate::tui::app::{AdminState, App};
+use crate::instrument::Library;
+use crate::tui::admin_ops::{Findings, Job, Outcome, Severity, Stage, Tool, ToolKind, setting_label};
+use crate::tui::app::{Action, AdminState, App, Screen};
 use crate::tui::backend::{CheckinRow, IssuedCode, OwnerInfo};
+use crate::tui::form::{self, FormCmd};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::paragraph::FastParagraph;
 use crate::tui::view::{View, body_block, clean, draw_form};
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;
 
-pub fn keys(tool: &Tool) -> Vec<(&'static str, Text)> {
+/// What a key does in a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmd {
+    Form(FormCmd),
+    Again,
+    Edit,
+    Move,
+    Revoke,
+    Confirm,
+    Keep,
+    Leave,
+}
+
+/// The task in front, if any.
+fn tool(app: &App) -> Option<&Tool> {
+    match &app.screen {
+        Screen::Admin(state) => state.tool.as_ref(),
+        _ => None,
+    }
+}
+
+fn kind_is(app: &App, kinds: &[ToolKind]) -> bool {
+    tool(app).is_some_and(|t| kinds.contains(&t.kind))
+}
+
+fn has_codes(app: &App, _: &Library) -> bool {
+    tool(app).and_then(|t| t.codes.as_ref()).is_some_and(|codes| !codes.is_empty())
+}
+
+/// A result on screen (status, backup, export, PIN, checks).
+const DONE_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter, Key::Letter('e')], Cmd::Edit, Text::KeyEdit).when(|app, _| !kind_is(app, &[ToolKind::Status])),
+    bind(&[Key::Letter('r')], Cmd::Again, Text::KeyRefresh).when(|app, _| kind_is(app, &[ToolKind::Status])),
+    bind(&[Key::Letter('r')], Cmd::Again, Text::KeyRunAgain).when(|app, _| !kind_is(app, &[ToolKind::Status])),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove)
+        .when(|app, _| kind_is(app, &[ToolKind::Resources, ToolKind::Instruments])),
+    bind(&[Key::Back], Cmd::Leave, Text::KeyBack),
+];
+
+/// The settings, read from the owner.
+const SETTINGS_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter, Key::Letter('e')], Cmd::Edit, Text::KeyChange),
+    bind(&[Key::Letter('r')], Cmd::Again, Text::KeyReload),
+    bind(&[Key::Back], Cmd::Leave, Text::KeyBack),
+];
+
+/// The check-in codes: issue another, select, revoke (after `y`), read the list again.
+const CHECKIN_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter, Key::Letter('e')], Cmd::Edit, Text::KeyAnotherCode),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).when(has_codes),
+    bind(&[Key::Letter('x')], Cmd::Revoke, Text::KeyRevoke).when(has_codes),
+    bind(&[Key::Letter('r')], Cmd::Again, Text::KeyReload),
+    bind(&[Key::Back], Cmd::Leave, Text::KeyBack),
+];
+
+const CONFIRM_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('y')], Cmd::Confirm, Text::KeyRevoke),
+    bind(&[Key::Letter('n'), Key::Back, Key::Enter], Cmd::Keep, Text::KeyKeepCode),
+];
+
+fn table(tool: &Tool) -> &'static [Binding<Cmd>] {
     match &tool.stage {
-        Stage::Editing => {
-            let enter = if tool.kind == ToolKind::Settings { Text::KeySave } else { Text::KeyRun };
-            let mut keys = vec![("Enter", enter), ("Tab/↓", Text::KeyNextField)];
-            if tool.kind == ToolKind::Export {
-                keys.push(("Space", Text::KeyToggle));
+        Stage::Editing | Stage::Queued(_) | Stage::Working => &[],
+        Stage::Done(_) | Stage::Failed(_) => match tool.kind {
+            ToolKind::Checkin if tool.confirm.is_some() => CONFIRM_KEYS,
+            ToolKind::Checkin => CHECKIN_KEYS,
+            ToolKind::Settings => SETTINGS_KEYS,
+            _ => DONE_KEYS,
+        },
+    }
+}
+
+/// The keys of the task in front (its form's after Enter, while it is open).
+pub fn entries(app: &App, tool: &Tool, library: &Library) -> Vec<Entry> {
+    match tool.stage {
+        Stage::Editing => keys::entries(form::KEYS, app, library),
+        _ => keys::entries(table(tool), app, library),
+    }
+}
+
+/// What `action` does in the task in front, if it does anything.
+pub fn command(app: &App, tool: &Tool, action: &Action, library: &Library) -> Option<Cmd> {
+    match tool.stage {
+        Stage::Editing => keys::lookup(form::KEYS, app, library, action).map(Cmd::Form),
+        _ => keys::lookup(table(tool), app, library, action),
+    }
+}
+
+/// Does `command` in the task; true when it is left.
+pub fn run(tool: &mut Tool, command: Cmd, action: &Action) -> bool {
+    match command {
+        Cmd::Form(FormCmd::Back) | Cmd::Leave => return true,
+        Cmd::Form(FormCmd::Submit) => {
+            if let Some(job) = tool.job() {
+                tool.stage = Stage::Queued(job);
             }
-            keys.push(("Esc/^B", Text::KeyBack));
-            keys
         }
-        Stage::Queued(_) | Stage::Working => Vec::new(),
-        Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Status => {
-            vec![("r", Text::KeyRefresh), ("Esc/^B", Text::KeyBack)]
+        Cmd::Form(FormCmd::Edit) => {
+            tool.form.edit(action);
         }
-        Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Checkin => {
-            if tool.confirm.is_some() {
-                return vec![("y", Text::KeyRevoke), ("n", Text::KeyKeepCode)];
+        Cmd::Move => {
+            let count = match (&tool.stage, &tool.codes) {
+                (_, Some(codes)) if tool.kind == ToolKind::Checkin => codes.len(),
+                (Stage::Done(outcome), _) => match outcome.as_ref() {
+                    Outcome::Resources(findings) | Outcome::Instruments(findings) => findings.lines().len(),
+                    _ => 0,
+                },
+                _ => 0,
+            };
+            let position = if tool.kind == ToolKind::Checkin { &mut tool.selected } else { &mut tool.scroll };
+            *position = if *action == Action::Up {
+                position.saturating_sub(1)
+            } else {
+                (*position + 1).min(count.saturating_sub(1))
+            };
+        }
+        Cmd::Revoke => {
+            tool.confirm = tool.codes.as_ref().and_then(|codes| codes.get(tool.selected)).map(|c| c.reference.clone());
+        }
+        Cmd::Confirm => {
+            if let Some(reference) = tool.confirm.take() {
+                tool.stage = Stage::Queued(Job::RevokeCheckin { reference });
             }
-            let mut keys = vec![("Enter", Text::KeyAnotherCode)];
-            if tool.codes.as_ref().is_some_and(|codes| !codes.is_empty()) {
-                keys.extend([("↑↓", Text::KeyMove), ("x", Text::KeyRevoke)]);
-            }
-            keys.extend([("r", Text::KeyReload), ("Esc/^B", Text::KeyBack)]);
-            keys
         }
-        Stage::Done(_) | Stage::Failed(_) if tool.kind == ToolKind::Settings => {
-            vec![("Enter", Text::KeyChange), ("r", Text::KeyReload), ("Esc/^B", Text::KeyBack)]
-        }
-        Stage::Done(_) | Stage::Failed(_) => {
-            let enter = if tool.kind == ToolKind::Checkin { Text::KeyAnotherCode } else { Text::KeyEdit };
-            let mut keys = vec![("Enter", enter), ("r", Text::KeyRunAgain)];
-            if matches!(tool.kind, ToolKind::Resources | ToolKind::Instruments) {
-                keys.push(("↑↓", Text::KeyMove));
-            }
-            keys.push(("Esc/^B", Text::KeyBack));
-            keys
+        Cmd::Keep => tool.confirm = None,
+        Cmd::Edit => tool.stage = Stage::Editing,
+        // The settings and the codes are read again from the owner; the others run again.
+        Cmd::Again => {
+            tool.scroll = 0;
+            tool.stage = match tool.kind {
+                ToolKind::Settings => Stage::Queued(Job::LoadSettings),
+                ToolKind::Checkin => Stage::Queued(Job::ListCheckins),
+                _ => tool.job().map_or(Stage::Editing, Stage::Queued),
+            };
         }
     }
+    false
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: &Tool, view: &View) {
@@ -350,7 +451,7 @@ mod tests {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         act(
             &mut app,
-            Action::LoggedIn(Ok(Session { user: "root".into(), role: "admin".into(), password_reset: None })),
+            Action::LoggedIn(Ok(Session { user: "root".into(), role: crate::auth::Role::Admin, password_reset: None })),
         );
         act(&mut app, Action::Letter(letter));
         if let Some(reply) = reply {

@@ -9,8 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
 use crate::instrument::Library;
-use crate::tui::app::{Action, App, DEFAULT_BUNDLE, Effect, Screen, age_on, start_instruments};
+use crate::tui::app::{Action, App, DEFAULT_BUNDLE, Deps, Effect, Screen, age_on, go_home, start_instruments};
 use crate::tui::backend::ClientInfo;
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::paragraph::FastParagraph;
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::{Text, fill};
@@ -35,12 +36,22 @@ pub fn open(client: ClientInfo, library: &Library, today: &str) -> Screen {
     Screen::Bundle(Box::new(BundleState { client, bundles, selected }))
 }
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("1-9/↑↓", Text::KeyChoose), ("Enter", Text::KeyBeginIntake), ("Esc/^B", Text::KeyBack)]
+const KEYS: &[Binding<()>] = &[
+    bind(&[Key::Digits, Key::Arrows], (), Text::KeyChoose),
+    bind(&[Key::Enter], (), Text::KeyBeginIntake),
+    bind(&[Key::Back], (), Text::KeyBack),
+];
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
 }
 
 /// Keys on the choice.
-pub fn update(app: &mut App, action: Action, library: &Library) -> Vec<Effect> {
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let library = deps.library;
+    if keys::lookup(KEYS, app, library, &action).is_none() {
+        return Vec::new();
+    }
     let Screen::Bundle(state) = &mut app.screen else { return Vec::new() };
     let last = state.bundles.len().saturating_sub(1);
     match action {
@@ -52,10 +63,7 @@ pub fn update(app: &mut App, action: Action, library: &Library) -> Vec<Effect> {
             let instruments = start_instruments(library, bundle, app.org.as_ref());
             return vec![Effect::StartEncounter { client: state.client.clone(), instruments }];
         }
-        Action::Back => {
-            app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
-            return vec![Effect::LoadHome];
-        }
+        Action::Back => return go_home(app),
         _ => {}
     }
     Vec::new()

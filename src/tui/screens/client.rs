@@ -4,12 +4,216 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::tui::app::{App, Form};
+use crate::instrument::{Context, Lang, Library, Sex};
+use crate::tui::app::{Action, App, Deps, Effect, Field, Form, PROVINCES, Screen, Status, age_on, valid_birth_date};
+use crate::tui::backend::ClientInfo;
+use crate::tui::form::{self as form_keys, FormCmd};
+use crate::tui::keys::{self, Entry};
 use crate::tui::view::{View, body_block, clean, draw_form};
 use crate::ui::strings::Text;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("Enter", Text::KeySubmit), ("Tab", Text::KeyNextField), ("Space", Text::KeyToggle), ("Esc/^B", Text::KeyBack)]
+pub const POPULATIONS: [(&str, Text); 6] = [
+    ("youth", Text::PopYouth),
+    ("indigenous", Text::PopIndigenous),
+    ("2slgbtq", Text::Pop2slgbtq),
+    ("veteran", Text::PopVeteran),
+    ("perinatal", Text::PopPerinatal),
+    ("newcomer", Text::PopNewcomer),
+];
+pub const ACCESS_NEEDS: [(&str, Text); 4] = [
+    ("no_internet", Text::AccessNoInternet),
+    ("no_smartphone", Text::AccessNoSmartphone),
+    ("phone_only", Text::AccessPhoneOnly),
+    ("free_only", Text::AccessFreeOnly),
+];
+
+/// The languages a client or an organisation may have, for the pickers.
+pub const LANGUAGES: [(&str, Text); 2] = [("en", Text::ClientLanguageEn), ("fr", Text::ClientLanguageFr)];
+
+/// Editing an existing client on the client form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientEdit {
+    /// The client as it was when the form opened.
+    pub client: ClientInfo,
+    /// Where the worker came from (search results or history); shown again with the new values.
+    pub back: Box<Screen>,
+}
+
+pub(crate) fn client_form(province: &str, lang: Lang) -> Form {
+    client_form_with(&ClientInfo { province: province.to_string(), ..ClientInfo::default() }, lang)
+}
+
+/// The words the client form shows for a sex for scoring, in the interface language.
+fn sex_word(sex: Option<Sex>, lang: Lang) -> &'static str {
+    match sex {
+        Some(Sex::Female) => Text::SexFemale.get(lang),
+        Some(Sex::Male) => Text::SexMale.get(lang),
+        None => "",
+    }
+}
+
+/// The sex for scoring typed in the client form: the English or French word or its first
+/// letter, in any case; blank is not given. Anything else is the field error to show.
+pub fn parse_sex_for_scoring(text: &str) -> Result<Option<Sex>, Text> {
+    match text.trim().to_lowercase().as_str() {
+        "" => Ok(None),
+        "female" | "f" | "femme" => Ok(Some(Sex::Female)),
+        "male" | "m" | "homme" | "h" => Ok(Some(Sex::Male)),
+        _ => Err(Text::UnknownSex),
+    }
+}
+
+/// The client form filled with `client`'s details (ticked populations and access needs).
+pub fn client_form_with(client: &ClientInfo, lang: Lang) -> Form {
+    let checks = |label, choices: &'static [(&'static str, Text)], codes: &[String]| {
+        let mut field = Field::checks(label, choices);
+        field.checked = choices.iter().map(|(code, _)| codes.iter().any(|c| c == code)).collect();
+        field
+    };
+    Form::new(vec![
+        Field::text(Text::FieldName).with(&client.name),
+        Field::text(Text::FieldBirthDate).with(client.birth_date.as_deref().unwrap_or("")),
+        Field::text(Text::FieldProvince).with(&client.province),
+        Field::choice(Text::FieldClientLanguage, &LANGUAGES).with(client.language.map_or("", |l| l.code())),
+        checks(Text::FieldPopulations, &POPULATIONS, &client.populations),
+        checks(Text::FieldAccess, &ACCESS_NEEDS, &client.access_needs),
+        // Last, so that filling the form field by field stays as it was before it existed.
+        Field::text(Text::FieldSexForScoring).with(sex_word(client.sex_for_scoring, lang)),
+    ])
+}
+
+/// Opens the client form on `client`, remembering the screen in front to come back to.
+pub(crate) fn open_client_edit(app: &mut App, client: ClientInfo) {
+    let back = std::mem::replace(&mut app.screen, Screen::ClientForm(client_form_with(&client, app.lang)));
+    app.editing = Some(ClientEdit { client, back: Box::new(back) });
+}
+
+/// What scoring needs to know about the client: their sex for scoring and their age today (from
+/// the date of birth); unknown ones stay unknown, and the instruments say what that means.
+pub fn scoring_context(client: &ClientInfo, today: &str) -> Context {
+    Context {
+        sex: client.sex_for_scoring,
+        age: client.birth_date.as_deref().and_then(|b| age_on(b, today)),
+        cutoff: None,
+    }
+}
+
+/// The province code (upper case) and language of two form fields, each marked if unknown.
+pub(crate) fn province_and_language(form: &mut Form, province: usize, language: usize) -> (String, Option<Lang>) {
+    let code = form.value(province).trim().to_ascii_uppercase();
+    if !PROVINCES.contains(&code.as_str()) {
+        form.fields[province].error = Some(Text::UnknownProvince);
+    }
+    let lang = Lang::parse(form.value(language).trim());
+    if lang.is_none() {
+        form.fields[language].error = Some(Text::UnknownLanguage);
+    }
+    (code, lang)
+}
+
+/// The client form's values, checked as for a new client; marks the fields in error.
+fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
+    for field in &mut form.fields {
+        field.error = None;
+    }
+    if form.value(0).trim().is_empty() {
+        form.fields[0].error = Some(Text::Required);
+    }
+    let birth = form.value(1).trim().to_string();
+    if !valid_birth_date(&birth, today) {
+        form.fields[1].error = Some(Text::BadDate);
+    }
+    let (province, language) = province_and_language(form, 2, 3);
+    let sex_for_scoring = parse_sex_for_scoring(form.value(6)).unwrap_or_else(|error| {
+        form.fields[6].error = Some(error);
+        None
+    });
+    if form.first_error() {
+        return None;
+    }
+    Some(ClientInfo {
+        id: String::new(),
+        name: form.value(0).trim().to_string(),
+        birth_date: (!birth.is_empty()).then_some(birth),
+        province,
+        language,
+        populations: form.fields[4].checked_codes(),
+        access_needs: form.fields[5].checked_codes(),
+        sex_for_scoring,
+    })
+}
+
+/// The edited details for `original`: its id, and any population or access-need code the form
+/// cannot show (recorded elsewhere, e.g. at a kiosk) kept as it was.
+fn edited_client(original: &ClientInfo, mut edited: ClientInfo) -> ClientInfo {
+    let keep_unlisted = |codes: &mut Vec<String>, old: &[String], listed: &[(&str, Text)]| {
+        codes.extend(old.iter().filter(|c| !listed.iter().any(|(code, _)| code == c)).cloned());
+    };
+    keep_unlisted(&mut edited.populations, &original.populations, &POPULATIONS);
+    keep_unlisted(&mut edited.access_needs, &original.access_needs, &ACCESS_NEEDS);
+    ClientInfo { id: original.id.clone(), ..edited }
+}
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(form_keys::KEYS, app, library)
+}
+
+/// Keys on the client form.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let command = keys::lookup(form_keys::KEYS, app, deps.library, &action);
+    let Screen::ClientForm(form) = &mut app.screen else { return Vec::new() };
+    match command {
+        Some(FormCmd::Back) => {
+            // Leaving an edit goes back where it started, unchanged.
+            if let Some(edit) = app.editing.take() {
+                app.screen = *edit.back;
+                return Vec::new();
+            }
+            crate::tui::app::go_home(app)
+        }
+        Some(FormCmd::Edit) => {
+            form.edit(&action);
+            Vec::new()
+        }
+        Some(FormCmd::Submit) => {
+            let Some(client) = client_from_form(form, deps.today) else { return Vec::new() };
+            match &app.editing {
+                Some(edit) => vec![Effect::UpdateClient(edited_client(&edit.client, client))],
+                None => vec![Effect::CreateClient(client)],
+            }
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The owner's answers to a new or changed client.
+pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    match action {
+        Action::ClientCreated(Ok(client)) => app.screen = super::bundle::open(client, deps.library, deps.today),
+        Action::ClientUpdated(Ok(client)) => {
+            // Back where the edit started, showing the client as stored now.
+            if let Some(edit) = app.editing.take() {
+                let mut back = *edit.back;
+                match &mut back {
+                    Screen::Search(search) => {
+                        for found in search.clients.iter_mut().filter(|c| c.id == client.id) {
+                            *found = client.clone();
+                        }
+                        search.selected = search.clients.iter().position(|c| c.id == client.id).unwrap_or(0);
+                    }
+                    Screen::History(history) if history.client.id == client.id => history.client = client,
+                    _ => {}
+                }
+                app.screen = back;
+            }
+            app.status = Some(Status::Note(Text::ClientSaved, None));
+        }
+        Action::ClientCreated(Err(message)) | Action::ClientUpdated(Err(message)) => {
+            app.status = Some(Status::Failed(message))
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {

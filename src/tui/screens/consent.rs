@@ -8,12 +8,79 @@ use ratatui::widgets::Wrap;
 
 use crate::tui::paragraph::FastParagraph;
 
-use crate::tui::app::{App, CONSENT_VERSION};
+use crate::instrument::{Lang, Library};
+use crate::intake::IntakeFlow;
+use crate::tui::app::{
+    Action, App, CONSENT_VERSION, Deps, Effect, Intake, SaveState, Screen, Status, go_home, scoring_context,
+};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::Text;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("y/1", Text::ConsentGiven), ("n/2", Text::ConsentDeclined), ("Esc/^B", Text::KeyBack)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Given,
+    Declined,
+    Back,
+}
+
+const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('y'), Key::Letter('o'), Key::Digit(1)], Cmd::Given, Text::ConsentGiven),
+    bind(&[Key::Letter('n'), Key::Digit(2)], Cmd::Declined, Text::ConsentDeclined),
+    bind(&[Key::Back], Cmd::Back, Text::KeyBack),
+];
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
+}
+
+/// Keys on the consent question.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let Some(intake) = app.intake.as_ref() else { return Vec::new() };
+    let given = match keys::lookup(KEYS, app, deps.library, &action) {
+        Some(Cmd::Given) => true,
+        Some(Cmd::Declined) => false,
+        Some(Cmd::Back) => {
+            // The encounter stays in progress and can be resumed from the queue.
+            app.intake = None;
+            return go_home(app);
+        }
+        None => return Vec::new(),
+    };
+    vec![Effect::RecordConsent { encounter: intake.encounter.clone(), given }]
+}
+
+/// The owner's answers that start or reopen an intake: the encounter, consent, each save.
+pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    match action {
+        Action::EncounterStarted(Ok((encounter, client, instruments))) => {
+            let context = scoring_context(&client, deps.today);
+            let flow = IntakeFlow::new_in(deps.library, &instruments, context, client.language.unwrap_or(Lang::En));
+            app.intake = Some(Intake::new(encounter, client, flow));
+            app.status = None;
+            app.screen = Screen::Consent;
+        }
+        Action::ConsentRecorded(Ok(true)) => app.screen = Screen::Questionnaire,
+        Action::ConsentRecorded(Ok(false)) => {
+            app.intake = None;
+            app.status = Some(Status::Note(Text::ConsentDeclinedNote, None));
+            return go_home(app);
+        }
+        Action::EncounterOpened(Ok(state)) => super::questionnaire::reopen(app, state, deps),
+        Action::Saved(result) => {
+            if let Some(intake) = app.intake.as_mut() {
+                intake.save = match result {
+                    Ok(()) => SaveState::Saved,
+                    Err(message) => SaveState::Failed(message),
+                };
+            }
+        }
+        Action::EncounterStarted(Err(message))
+        | Action::ConsentRecorded(Err(message))
+        | Action::EncounterOpened(Err(message)) => app.status = Some(Status::Failed(message)),
+        _ => {}
+    }
+    Vec::new()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &View) {

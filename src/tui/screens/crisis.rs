@@ -9,12 +9,150 @@ use ratatui::widgets::Wrap;
 use crate::instrument::Lang;
 use crate::tui::paragraph::FastParagraph;
 
-use crate::tui::app::{App, CrisisState, crisis_actions};
+use zeroize::Zeroizing;
+
+use crate::instrument::FlagHit;
+use crate::tui::app::{Action, App, Deps, Effect, Screen, Status, results_screen};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, clean};
 use crate::ui::strings::Text;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("1-4", Text::KeyChoose), ("Tab", Text::CrisisNote), ("Enter", Text::KeyRecord)]
+pub const CRISIS_ACTIONS: [(&str, Text); 4] = [
+    ("called_911", Text::CrisisAction1),
+    ("crisis_line", Text::CrisisAction2),
+    ("clinician_present", Text::CrisisAction3),
+    ("safety_plan", Text::CrisisAction4),
+];
+/// What can be recorded for an urgent flag (a non-acute positive ASQ): a brief suicide safety
+/// assessment before the person leaves. The same record as a crisis action.
+pub const URGENT_ACTIONS: [(&str, Text); 4] = [
+    ("bssa_done", Text::UrgentAction1),
+    ("bssa_booked", Text::UrgentAction2),
+    ("safety_plan", Text::CrisisAction4),
+    ("crisis_line", Text::CrisisAction2),
+];
+
+/// The actions the crisis screen offers: the crisis protocol's, or the urgent variant's.
+pub fn crisis_actions(urgent: bool) -> &'static [(&'static str, Text)] {
+    if urgent { &URGENT_ACTIONS } else { &CRISIS_ACTIONS }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrisisState {
+    /// The urgent variant: a brief suicide safety assessment is needed before the person leaves.
+    pub urgent: bool,
+    pub instrument: String,
+    pub flags: Vec<FlagHit>,
+    pub action: Option<usize>,
+    pub note: Zeroizing<String>,
+    /// The note field has focus (Tab moves between the actions and the note).
+    pub note_focus: bool,
+    pub recorded_at: Option<String>,
+    pub error: Option<Status>,
+}
+
+impl CrisisState {
+    /// The crisis screen (`urgent`: its brief suicide safety assessment variant) for `flags`
+    /// of `instrument`, nothing recorded yet.
+    pub fn new(urgent: bool, instrument: String, flags: Vec<FlagHit>) -> CrisisState {
+        CrisisState {
+            urgent,
+            instrument,
+            flags,
+            action: None,
+            note: Zeroizing::new(String::new()),
+            note_focus: false,
+            recorded_at: None,
+            error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Choose,
+    Move,
+    Note,
+    Type,
+    Record,
+}
+
+const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Numbers(4)], Cmd::Choose, Text::KeyChoose).when(|app, _| !note_focus(app)),
+    bind(&[Key::Tab], Cmd::Note, Text::CrisisNote),
+    bind(&[Key::Enter], Cmd::Record, Text::KeyRecord),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
+    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).when(|app, _| note_focus(app)).help_only(),
+];
+
+fn note_focus(app: &App) -> bool {
+    matches!(&app.screen, Screen::Crisis(crisis) if crisis.note_focus)
+}
+
+pub fn entries(app: &App, library: &crate::instrument::Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
+}
+
+/// Keys on the crisis screen: it cannot be left without recording what was done.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let command = keys::lookup(KEYS, app, deps.library, &action);
+    let Screen::Crisis(crisis) = &mut app.screen else { return Vec::new() };
+    let count = crisis_actions(crisis.urgent).len();
+    match (command, action) {
+        (Some(Cmd::Choose), Action::Choose(n)) if n < count => crisis.action = Some(n),
+        (Some(Cmd::Move), Action::Up) => crisis.action = Some(crisis.action.map_or(0, |a| a.saturating_sub(1))),
+        (Some(Cmd::Move), _) => crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(count - 1))),
+        (Some(Cmd::Note), _) => crisis.note_focus = !crisis.note_focus,
+        (Some(Cmd::Type), Action::Input(c)) if crisis.note.chars().count() < 500 => crisis.note.push(c),
+        (Some(Cmd::Type), Action::Toggle) => crisis.note.push(' '),
+        (Some(Cmd::Type), Action::DeleteChar) => {
+            crisis.note.pop();
+        }
+        (Some(Cmd::Type), Action::ClearField) => crisis.note = Zeroizing::new(String::new()),
+        (Some(Cmd::Record), _) => {
+            let Some(index) = crisis.action else {
+                crisis.error = Some(Status::Warning(Text::CrisisRecord));
+                return Vec::new();
+            };
+            let Some(intake) = app.intake.as_ref() else { return Vec::new() };
+            return vec![Effect::RecordCrisis {
+                encounter: intake.encounter.clone(),
+                flags: crisis.flags.iter().map(|f| format!("{}.{}", crisis.instrument, f.id)).collect(),
+                action: crisis_actions(crisis.urgent).get(index).map_or("", |a| a.0).to_string(),
+                note: crisis.note.to_string(),
+            }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The owner's answer to a recorded crisis action (or to a changed risk answer's reason or a
+/// waiver, recorded from the questionnaire).
+pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let Action::CrisisRecorded(result) = action else { return Vec::new() };
+    let Screen::Crisis(crisis) = &mut app.screen else {
+        if let Err(message) = result {
+            app.status = Some(Status::Failed(message));
+        }
+        return Vec::new();
+    };
+    match result {
+        Ok(at) => {
+            crisis.recorded_at = Some(at);
+            let (instrument, flags) = (crisis.instrument.clone(), crisis.flags.clone());
+            if let Some(intake) = app.intake.as_mut() {
+                intake.flow.mark_handled(&instrument, &flags);
+                app.screen = if intake.flow.is_finished() {
+                    results_screen(intake, deps.library, deps.care, deps.today)
+                } else {
+                    Screen::Questionnaire
+                };
+            }
+        }
+        Err(message) => crisis.error = Some(Status::Failed(message)),
+    }
+    Vec::new()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view: &View) {

@@ -7,9 +7,92 @@ use ratatui::widgets::Wrap;
 
 use crate::tui::paragraph::FastParagraph;
 
-use crate::tui::app::{App, Form};
+use crate::instrument::{Lang, Library};
+use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen};
+use crate::tui::backend::Setup;
+use crate::tui::form::{self, FormCmd};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, draw_form};
 use crate::ui::strings::Text;
+
+pub(crate) fn first_run_form(lang: Lang) -> Form {
+    Form::new(vec![
+        Field::text(Text::FieldOrgName),
+        Field::text(Text::FieldProvince),
+        Field::choice(Text::FieldDefaultLanguage, &super::client::LANGUAGES).with(lang.code()),
+        Field::text(Text::FieldAdminUser),
+        Field::secret(Text::FieldPassword),
+        Field::secret(Text::FieldPasswordAgain),
+    ])
+}
+
+/// The recovery key's acknowledgement: the word typed, then Enter.
+const RECOVERY_KEYS: &[Binding<FormCmd>] = &[
+    bind(&[Key::Enter], FormCmd::Submit, Text::KeySubmit),
+    bind(&[Key::Typing], FormCmd::Edit, Text::KeyTyping).help_only(),
+];
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    match app.screen {
+        Screen::Recovery { .. } => keys::entries(RECOVERY_KEYS, app, library),
+        _ => keys::entries(form::KEYS, app, library),
+    }
+}
+
+/// Keys on the set-up form and the recovery key.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let lang = app.lang;
+    let table = if matches!(app.screen, Screen::Recovery { .. }) { RECOVERY_KEYS } else { form::KEYS };
+    let command = keys::lookup(table, app, deps.library, &action);
+    match (&mut app.screen, command) {
+        (Screen::Recovery { typed, .. }, Some(FormCmd::Edit)) => match action {
+            Action::Input(c) | Action::Letter(c) => typed.push(c),
+            Action::Toggle => typed.push(' '),
+            Action::DeleteChar => {
+                typed.pop();
+            }
+            Action::ClearField => typed.clear(),
+            _ => {}
+        },
+        (Screen::Recovery { typed, .. }, Some(FormCmd::Submit)) => {
+            let confirmed = Lang::ALL.iter().any(|l| typed.trim().eq_ignore_ascii_case(Text::RecoveryWord.get(*l)));
+            if confirmed {
+                app.screen = Screen::Login(super::login::login_form(""));
+            }
+        }
+        (Screen::FirstRun(form), Some(FormCmd::Edit)) => {
+            form.edit(&action);
+        }
+        (Screen::FirstRun(form), Some(FormCmd::Submit)) => return submit(form, lang),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn submit(form: &mut Form, lang: Lang) -> Vec<Effect> {
+    for field in &mut form.fields {
+        field.error = None;
+    }
+    for index in [0, 3] {
+        if form.value(index).trim().is_empty() {
+            form.fields[index].error = Some(Text::Required);
+        }
+    }
+    let (province, language) = super::client::province_and_language(form, 1, 2);
+    super::login::check_new_password(form, 4, 5);
+    if form.first_error() {
+        return Vec::new();
+    }
+    let setup = Setup {
+        org_name: form.value(0).trim().to_string(),
+        province,
+        language: language.unwrap_or(lang),
+        admin: form.value(3).trim().to_string(),
+    };
+    // Sent: the form keeps neither copy.
+    form.take(5);
+    vec![Effect::Initialize { setup, password: form.take(4) }]
+}
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
     let block = body_block(Text::FirstRunTitle.get(app.lang), view.theme);

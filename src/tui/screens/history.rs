@@ -9,13 +9,40 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talking_therapies};
 use crate::instrument::{Lang, Library, ScoreResult};
-use crate::tui::app::{ACCESS_NEEDS, App, POPULATIONS};
+use crate::tui::app::{ACCESS_NEEDS, Action, App, Deps, Effect, POPULATIONS, Screen, go_home};
 use crate::tui::backend::{ClientInfo, HistoryData};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::Text;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("e", Text::KeyEditClient), ("Esc/^B", Text::KeyBack)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Edit,
+    Back,
+}
+
+const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('e'), Key::EditClient], Cmd::Edit, Text::KeyEditClient)
+        .when(|app, _| keys::may(app, crate::auth::Operation::UpdateClient)),
+    bind(&[Key::Back, Key::Letter('q')], Cmd::Back, Text::KeyBack),
+];
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
+}
+
+/// Keys on a client's history.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let Screen::History(history) = &app.screen else { return Vec::new() };
+    match keys::lookup(KEYS, app, deps.library, &action) {
+        Some(Cmd::Back) => go_home(app),
+        Some(Cmd::Edit) => {
+            let client = history.client.clone();
+            super::client::open_client_edit(app, client);
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
 }
 
 /// The client's details on one line: date of birth, province, language, populations, access

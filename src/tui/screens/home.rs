@@ -5,20 +5,113 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::tui::app::App;
+use crate::auth::Operation;
+use crate::instrument::Library;
+use crate::tui::app::{Action, App, Deps, Effect, Screen, Status, idle_lock_ms};
 use crate::tui::backend::QueueEntry;
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, row};
 use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![
-        ("n", Text::KeyNewIntake),
-        ("Enter", Text::KeyResume),
-        ("h", Text::KeyHistory),
-        ("↑↓", Text::KeyMove),
-        ("q", Text::KeyQuit),
-    ]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    New,
+    Resume,
+    History,
+    Move,
+    Search,
+    Report,
+    Refresh,
+    Quit,
+}
+
+const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('n')], Cmd::New, Text::KeyNewIntake).when(|app, _| keys::may(app, Operation::CreateClient)),
+    bind(&[Key::Enter], Cmd::Resume, Text::KeyResume),
+    bind(&[Key::Letter('h')], Cmd::History, Text::KeyHistory),
+    bind(&[Key::Letter('/'), Key::Letter('f')], Cmd::Search, Text::KeySearch)
+        .when(|app, _| keys::may(app, Operation::ListClients)),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
+    bind(&[Key::Letter('s')], Cmd::Report, Text::KeyReport).when(|app, _| keys::may(app, Operation::ReadReports)),
+    bind(&[Key::Letter('r')], Cmd::Refresh, Text::KeyRefresh),
+    bind(&[Key::Letter('q')], Cmd::Quit, Text::KeyQuit),
+];
+
+/// What the queue's marks and columns mean (the help's legend).
+pub const LEGEND: &[Text] = &[Text::LegendCritical, Text::LegendUrgent, Text::LegendQueueColumns];
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
+}
+
+/// Keys on the queue.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let command = keys::lookup(KEYS, app, deps.library, &action);
+    let Screen::Home { entries, selected } = &mut app.screen else { return Vec::new() };
+    match command {
+        Some(Cmd::Move) if action == Action::Up => *selected = selected.saturating_sub(1),
+        Some(Cmd::Move) => *selected = (*selected + 1).min(entries.len().saturating_sub(1)),
+        Some(Cmd::New) => {
+            let province = app.org.as_ref().map(|o| o.province.clone()).unwrap_or_default();
+            app.editing = None;
+            app.screen = Screen::ClientForm(super::client::client_form(&province, app.lang));
+        }
+        Some(Cmd::Refresh) => return vec![Effect::LoadHome],
+        Some(Cmd::Report) => return vec![Effect::LoadReport],
+        Some(Cmd::Search) => app.screen = Screen::Search(Box::default()),
+        Some(Cmd::History) => {
+            return entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default();
+        }
+        Some(Cmd::Quit) => {
+            app.quit = true;
+            return vec![Effect::Quit];
+        }
+        Some(Cmd::Resume) => {
+            let Some(entry) = entries.get(*selected) else { return Vec::new() };
+            // Opening the alerted entry is seeing the alert.
+            if app.alert.as_ref().is_some_and(|a| a.entry == entry.encounter) {
+                app.alert = None;
+            }
+            return vec![Effect::OpenEncounter(entry.encounter.clone())];
+        }
+        None => {}
+    }
+    Vec::new()
+}
+
+/// The queue and the organisation, the service report and a client's history, as they arrive.
+pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
+    match action {
+        Action::HomeLoaded(Ok((org, mut entries))) => {
+            // Critical, then urgent, then the rest; the latest change first within a tier: the
+            // order shown is the order chosen.
+            entries.sort_by(|a, b| {
+                b.critical.cmp(&a.critical).then(b.urgent.cmp(&a.urgent)).then(b.updated.cmp(&a.updated))
+            });
+            app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
+            app.org = Some(org);
+            let alerted = app.select_entry.take().and_then(|entry| entries.iter().position(|e| e.encounter == entry));
+            let selected = match (&app.screen, alerted) {
+                (_, Some(index)) => index,
+                (Screen::Home { selected, .. }, None) => (*selected).min(entries.len().saturating_sub(1)),
+                _ => 0,
+            };
+            app.screen = Screen::Home { entries, selected };
+        }
+        Action::OrgLoaded(Ok(org)) => {
+            app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
+            app.org = Some(org);
+        }
+        Action::ReportLoaded(Ok(report)) => app.screen = Screen::Report(Box::new(report)),
+        Action::HistoryLoaded(Ok(history)) => app.screen = Screen::History(Box::new(history)),
+        Action::HomeLoaded(Err(message))
+        | Action::OrgLoaded(Err(message))
+        | Action::ReportLoaded(Err(message))
+        | Action::HistoryLoaded(Err(message)) => app.status = Some(Status::Failed(message)),
+        _ => {}
+    }
+    Vec::new()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], selected: usize, view: &View) {
@@ -223,7 +316,7 @@ mod notice_tests {
     fn admins_and_the_worker_who_raised_the_flag_get_no_alert() {
         let mut app = fixtures::signed_in(Lang::En);
         if let Some(session) = app.session.as_mut() {
-            session.role = "admin".into();
+            session.role = crate::auth::Role::Admin;
         }
         app.screen = Screen::Admin(Box::default());
         assert!(key(&mut app, Action::Notice(Notice::Alert(kiosk_alert(AlertTier::Critical)))).is_empty());

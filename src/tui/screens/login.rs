@@ -6,9 +6,157 @@ use ratatui::widgets::Wrap;
 
 use crate::tui::paragraph::FastParagraph;
 
-use crate::tui::app::{App, Form};
+use zeroize::Zeroizing;
+
+use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status, ask_new_password, land};
+use crate::tui::form::{self, FormCmd};
+use crate::tui::keys::{self, Entry};
 use crate::tui::view::{View, body_block, clean, draw_form};
 use crate::ui::strings::{Text, fill};
+
+pub(crate) fn login_form(user: &str) -> Form {
+    let mut form = Form::new(vec![Field::text(Text::FieldUser).with(user), Field::secret(Text::FieldPassword)]);
+    if !user.is_empty() {
+        form.focus = 1;
+    }
+    form
+}
+
+/// The new password, twice.
+pub(crate) fn change_password_form() -> Form {
+    let most = crate::auth::MAX_PASSWORD_CHARS;
+    Form::new(vec![
+        Field::secret(Text::FieldNewPassword).max_chars(most),
+        Field::secret(Text::FieldNewPasswordAgain).max_chars(most),
+    ])
+}
+
+/// Marks a new password and its repetition (`first`, `second` in `form`) if they break the
+/// store's rule (`auth::check_new_password`) or differ.
+pub(crate) fn check_new_password(form: &mut Form, first: usize, second: usize) {
+    if crate::auth::check_new_password(form.value(first)).is_err() {
+        form.fields[first].error = Some(Text::PasswordTooShort);
+    } else if form.value(first) != form.value(second) {
+        form.fields[second].error = Some(Text::PasswordsDiffer);
+    }
+}
+
+/// The keys of the sign-in, new-password and lock forms.
+pub fn entries(app: &App, library: &crate::instrument::Library) -> Vec<Entry> {
+    keys::entries(form::KEYS, app, library)
+}
+
+/// Keys on the sign-in and new-password forms.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let command = keys::lookup(form::KEYS, app, deps.library, &action);
+    match (&mut app.screen, command) {
+        (Screen::Login(form), Some(FormCmd::Submit)) => {
+            if form.value(0).trim().is_empty() {
+                form.focus = 0;
+                return Vec::new();
+            }
+            vec![Effect::Login { user: form.value(0).trim().to_string(), password: form.take(1) }]
+        }
+        (Screen::ChangePassword(form), Some(FormCmd::Submit)) => {
+            for field in &mut form.fields {
+                field.error = None;
+            }
+            check_new_password(form, 0, 1);
+            if form.first_error() {
+                return Vec::new();
+            }
+            vec![Effect::ChangeOwnPassword { password: Zeroizing::new(form.value(0).to_string()) }]
+        }
+        (Screen::Login(form) | Screen::ChangePassword(form), Some(FormCmd::Edit)) => {
+            form.edit(&action);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The idle lock: the password again, and the replies to it.
+pub fn locked(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let command = keys::lookup(form::KEYS, app, deps.library, &action);
+    let Some(form) = app.locked.as_mut() else { return Vec::new() };
+    match (action, command) {
+        (_, Some(FormCmd::Submit)) => {
+            let user = form.value(0).to_string();
+            let password = form.take(1);
+            vec![Effect::Login { user, password }]
+        }
+        (Action::LoggedIn(Ok(session)), _) => {
+            app.locked = None;
+            app.status = None;
+            if session.password_reset.is_some() {
+                // A new screen replaces the one the lock kept, so nothing is reloaded.
+                app.on_unlock.clear();
+                ask_new_password(app, session);
+                Vec::new()
+            } else {
+                std::mem::take(&mut app.on_unlock)
+            }
+        }
+        (Action::LoggedIn(Err(message)), _) => {
+            form.take(1);
+            app.status = Some(Status::Failed(message));
+            Vec::new()
+        }
+        (other, Some(FormCmd::Edit)) => {
+            form.edit(&other);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The owner's answers about setting up and signing in.
+pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
+    match action {
+        Action::SetupChecked(Ok(true)) => app.screen = Screen::FirstRun(super::first_run::first_run_form(app.lang)),
+        Action::SetupChecked(Ok(false)) => app.screen = Screen::Login(login_form("")),
+        Action::SetupChecked(Err(message)) => {
+            app.status = Some(Status::Failed(message));
+            app.screen = Screen::Login(login_form(""));
+        }
+        Action::Initialized(Ok(key)) => {
+            app.status = None;
+            app.screen = Screen::Recovery { key: Zeroizing::new(key), typed: String::new() };
+        }
+        Action::Initialized(Err(message)) | Action::LoggedIn(Err(message)) => {
+            app.status = Some(Status::Failed(message));
+            if let Screen::Login(form) = &mut app.screen
+                && let Some(field) = form.fields.get_mut(1)
+            {
+                field.value = Zeroizing::new(String::new());
+            }
+        }
+        Action::LoggedIn(Ok(session)) => {
+            app.status = None;
+            if session.password_reset.is_some() {
+                ask_new_password(app, session);
+                return Vec::new();
+            }
+            app.session = Some(session);
+            return land(app);
+        }
+        Action::PasswordChanged(Ok(())) => {
+            if let Some(session) = app.session.as_mut() {
+                session.password_reset = None;
+            }
+            app.status = Some(Status::Note(Text::PasswordChanged, None));
+            return land(app);
+        }
+        Action::PasswordChanged(Err(message)) => {
+            app.status = Some(Status::Failed(message));
+            if let Screen::ChangePassword(form) = &mut app.screen {
+                *form = change_password_form();
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
 
 /// A box of `width` x `height` centred in `area`, titled, with an optional intro above `form`.
 struct Boxed<'a> {
@@ -142,8 +290,11 @@ mod tests {
     }
 
     fn unlock(app: &mut App) -> Vec<Effect> {
-        let session =
-            crate::tui::backend::Session { user: "amira".into(), role: "intake".into(), password_reset: None };
+        let session = crate::tui::backend::Session {
+            user: "amira".into(),
+            role: crate::auth::Role::Intake,
+            password_reset: None,
+        };
         update(app, Action::LoggedIn(Ok(session)), library(), care(), "2026-11-25")
     }
 
@@ -314,7 +465,11 @@ mod tests {
 
     fn reset_session() -> crate::tui::backend::Session {
         let notice = crate::tui::backend::ResetNotice { by: "root".into(), date: "2026-11-24".into() };
-        crate::tui::backend::Session { user: "amira".into(), role: "intake".into(), password_reset: Some(notice) }
+        crate::tui::backend::Session {
+            user: "amira".into(),
+            role: crate::auth::Role::Intake,
+            password_reset: Some(notice),
+        }
     }
 
     fn type_text(app: &mut App, text: &str) {

@@ -11,14 +11,16 @@ use zeroize::Zeroizing;
 
 use crate::tui::paragraph::FastParagraph;
 
+use crate::auth::Operation;
 use crate::instrument::model::{Instrument, Item};
 use crate::instrument::{Lang, Library};
+use crate::intake::IntakeFlow;
 use crate::intake::Step;
-use crate::tui::app::{
-    Action, App, CrisisState, Effect, Intake, ReasonFor, ReasonPrompt, SaveState, Screen, results_screen,
-};
+use crate::tui::app::{Action, App, CrisisState, Deps, Effect, Screen, results_screen};
 use crate::tui::backend::SavedAnswer;
+use crate::tui::backend::{BackendError, ClientInfo};
 use crate::tui::care::Care;
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;
@@ -26,30 +28,137 @@ use crate::ui::theme::Theme;
 /// The longest reason kept (the store takes notes of up to 4,000 characters).
 const REASON_MAX: usize = 500;
 
-pub fn keys(app: &App, library: &Library) -> Vec<(&'static str, Text)> {
-    let intake = app.intake.as_ref();
-    if intake.is_some_and(|i| i.reason.is_some()) {
-        return vec![("Enter", Text::KeySaveReason), ("^B/Esc", Text::KeyKeepAnswer), ("^U", Text::KeyClearReason)];
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    Saving,
+    Saved,
+    Failed(BackendError),
+}
+
+/// The encounter in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intake {
+    pub encounter: String,
+    pub client: ClientInfo,
+    pub flow: IntakeFlow,
+    pub save: SaveState,
+    /// Follow-ups just added, shown once.
+    pub notice: Option<Vec<String>>,
+    /// A reason is being typed: for changing a risk answer acted on, or waiving a follow-up.
+    pub reason: Option<ReasonPrompt>,
+}
+
+impl Intake {
+    pub fn new(encounter: String, client: ClientInfo, flow: IntakeFlow) -> Intake {
+        Intake { encounter, client, flow, save: SaveState::Saved, notice: None, reason: None }
     }
-    let mut keys =
-        vec![("1-9", Text::KeyAnswer), ("Enter", Text::KeySubmit), ("←/Bksp", Text::KeyPrevItem), ("s", Text::KeySkip)];
-    if may_waive(app, library) {
-        keys.push(("w", Text::KeyWaive));
-    }
-    keys
+}
+
+/// What a reason is asked for on the questionnaire screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonFor {
+    /// Giving `answer` (`None`: leaving it unanswered) withdraws these risk flags, acted on.
+    ChangeAnswer { answer: Option<usize>, flags: Vec<String> },
+    /// A clinician waives the follow-up on screen, due since a risk answer was changed.
+    WaiveFollowUp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReasonPrompt {
+    pub purpose: ReasonFor,
+    pub text: Zeroizing<String>,
+    /// The reason was left blank when Enter was pressed.
+    pub blank: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Answer,
+    Next,
+    Previous,
+    Skip,
+    Waive,
+    /// Typing the reason.
+    Type,
+    SaveReason,
+    KeepAnswer,
+}
+
+/// The keys of an item.
+const ITEM_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Digits], Cmd::Answer, Text::KeyAnswer),
+    bind(&[Key::Enter], Cmd::Next, Text::KeySubmit),
+    bind(&[Key::Previous], Cmd::Previous, Text::KeyPrevItem),
+    bind(&[Key::Letter('s')], Cmd::Skip, Text::KeySkip),
+    bind(&[Key::Letter('w')], Cmd::Waive, Text::KeyWaive).when(may_waive),
+];
+
+/// The keys while a reason is typed.
+const REASON_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter], Cmd::SaveReason, Text::KeySaveReason),
+    bind(&[Key::Back], Cmd::KeepAnswer, Text::KeyKeepAnswer),
+    bind(&[Key::Clear], Cmd::Type, Text::KeyClearReason),
+    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+];
+
+fn table(app: &App) -> &'static [Binding<Cmd>] {
+    if app.intake.as_ref().is_some_and(|i| i.reason.is_some()) { REASON_KEYS } else { ITEM_KEYS }
+}
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(table(app), app, library)
 }
 
 /// Whether the signed-in clinician may waive the follow-up on screen.
 fn may_waive(app: &App, library: &Library) -> bool {
-    let clinician = app.session.as_ref().is_some_and(|s| s.role == "clinician");
-    clinician && app.intake.as_ref().is_some_and(|i| i.reason.is_none() && i.flow.current_is_waivable(library))
+    keys::may(app, Operation::WaiveFollowUp)
+        && app.intake.as_ref().is_some_and(|i| i.reason.is_none() && i.flow.current_is_waivable(library))
+}
+
+/// An encounter opened from the queue (or again after the lock): at consent, the next item, the
+/// results, or first the crisis protocol for a critical answer nobody has acted on yet.
+pub(crate) fn reopen(app: &mut App, state: crate::tui::backend::EncounterState, deps: Deps) {
+    let library = deps.library;
+    // A kiosk encounter claimed here is re-scored from its answers with this client's context.
+    let context = crate::tui::app::scoring_context(&state.client, deps.today);
+    let flow = IntakeFlow::restore_in(
+        library,
+        &state.instruments,
+        context,
+        &state.answers,
+        &state.completed,
+        state.risk.clone(),
+        state.client.language.unwrap_or(Lang::En),
+    );
+    let consented = state.consent == Some(true);
+    let intake = Intake::new(state.encounter, state.client, flow);
+    let unhandled = intake
+        .flow
+        .unhandled_critical(library)
+        .map(|(instrument, flags)| (false, instrument, flags))
+        .or_else(|| intake.flow.unhandled_urgent(library).map(|(instrument, flags)| (true, instrument, flags)));
+    app.screen = match (consented, intake.flow.is_finished()) {
+        (false, _) => Screen::Consent,
+        (true, false) => Screen::Questionnaire,
+        (true, true) => results_screen(&intake, library, deps.care, deps.today),
+    };
+    // A critical answer nobody has acted on yet (a kiosk submission, or an intake cut off at the
+    // crisis screen) brings the crisis protocol up first; an urgent one, its brief suicide safety
+    // assessment prompt.
+    if let (true, Some((urgent, instrument, flags))) = (consented, unhandled) {
+        app.screen = Screen::Crisis(CrisisState::new(urgent, instrument, flags));
+    }
+    app.intake = Some(intake);
 }
 
 /// Keys on the questionnaire.
 pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, today: &str) -> Vec<Effect> {
+    // Only what the screen offers is done.
+    if keys::lookup(table(app), app, library, &action).is_none() {
+        return Vec::new();
+    }
     let client_lang = app.client_lang();
     let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
-    let clinician = app.session.as_ref().is_some_and(|s| s.role == "clinician");
     let Some(intake) = app.intake.as_mut() else { return Vec::new() };
     let Some(instrument) = intake.flow.current_instrument(library) else { return Vec::new() };
     let options = instrument.options_of(intake.flow.current_item()).len();
@@ -106,7 +215,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                     return Vec::new();
                 }
             },
-            Action::Letter('w') if clinician && intake.flow.current_is_waivable(library) => {
+            Action::Letter('w') => {
                 intake.reason = Some(reason_prompt(ReasonFor::WaiveFollowUp));
                 return Vec::new();
             }
@@ -546,12 +655,12 @@ mod tests {
     #[test]
     fn only_a_clinician_is_offered_the_waiver() {
         let mut app = questionnaire(Lang::En, &[]);
-        assert!(!super::keys(&app, library()).iter().any(|(k, _)| *k == "w"));
+        assert!(!super::entries(&app, library()).iter().any(|e| e.key == "w"));
         if let Some(session) = app.session.as_mut() {
-            session.role = "clinician".into();
+            session.role = crate::auth::Role::Clinician;
         }
         // Nothing to waive on PHQ-9 item 1.
-        assert!(!super::keys(&app, library()).iter().any(|(k, _)| *k == "w"));
+        assert!(!super::entries(&app, library()).iter().any(|e| e.key == "w"));
         assert!(update(&mut app, Action::Letter('w'), library(), care(), "2026-11-25").is_empty());
         assert!(app.intake.as_ref().unwrap().reason.is_none());
     }

@@ -12,13 +12,28 @@ use crate::tui::paragraph::FastParagraph;
 use crate::instrument::Lang;
 use crate::report::stats::Rate;
 use crate::report::{Count, ServiceReport, render};
-use crate::tui::app::App;
+use crate::tui::app::{Action, App, Deps, Effect, Screen, go_home};
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::Text;
 use crate::ui::theme::Theme;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("Esc/^B", Text::KeyBack)]
+const KEYS: &[Binding<()>] = &[bind(&[Key::Back, Key::Letter('q')], (), Text::KeyBack)];
+
+pub fn entries(app: &App, library: &crate::instrument::Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
+}
+
+/// Keys on the service report: back to where it was opened from.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    if keys::lookup(KEYS, app, deps.library, &action).is_none() {
+        return Vec::new();
+    }
+    if keys::role(app) == Some(crate::auth::Role::Admin) {
+        app.screen = Screen::Admin(Box::default());
+        return vec![Effect::LoadUsers];
+    }
+    go_home(app)
 }
 
 /// A duration in minutes, hours or days; French writes a decimal comma and "j" for days.
@@ -170,7 +185,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::instrument::Lang;
     use crate::report::stats::wilson;
     use crate::report::{
@@ -179,7 +194,7 @@ mod tests {
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::view::test_support::{care, library, render};
 
-    fn report() -> ServiceReport {
+    pub(crate) fn report() -> ServiceReport {
         ServiceReport {
             period: Period::default(),
             intakes: 42,
@@ -258,6 +273,11 @@ mod tests {
     fn report_snapshots_and_too_few_to_say() {
         let mut app = crate::tui::demo::signed_in(Lang::En);
         app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        // An intake worker is not offered the service report (the owner refuses it too).
+        assert_eq!(update(&mut app, Action::Letter('s'), library(), care(), "2026-11-25"), vec![]);
+        if let Some(session) = app.session.as_mut() {
+            session.role = crate::auth::Role::Clinician;
+        }
         assert_eq!(update(&mut app, Action::Letter('s'), library(), care(), "2026-11-25"), vec![Effect::LoadReport]);
         update(&mut app, Action::ReportLoaded(Ok(report())), library(), care(), "2026-11-25");
         let screen = render(&app, 80, 24);

@@ -8,13 +8,115 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::app::{App, SearchState};
+use crate::auth::Operation;
+use crate::instrument::Library;
+use crate::tui::app::{Action, App, Deps, Effect, Screen, Status, go_home};
+use crate::tui::backend::ClientInfo;
+use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, row};
 use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
-pub fn keys() -> Vec<(&'static str, Text)> {
-    vec![("Enter", Text::KeyStartIntake), ("^E", Text::KeyEditClient), ("↑↓", Text::KeyMove), ("Esc/^B", Text::KeyBack)]
+/// Finding a client by name to start a new intake. The owner matches the query (every word in
+/// the name, case-insensitive) and returns only the matches, by name, so that its audit entry
+/// names exactly the clients shown here; nothing is asked for until a word is typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchState {
+    pub query: String,
+    /// The owner's matches for `query`.
+    pub clients: Vec<ClientInfo>,
+    /// More clients matched than the owner returns.
+    pub more: bool,
+    pub selected: usize,
+}
+
+impl SearchState {
+    /// The query changed: the matches shown so far go, and the owner is asked for the new ones
+    /// (a query of no words asks nothing and shows nobody).
+    fn search(&mut self) -> Vec<Effect> {
+        self.selected = 0;
+        self.clients.clear();
+        self.more = false;
+        if self.query.split_whitespace().next().is_none() {
+            return Vec::new();
+        }
+        vec![Effect::SearchClients(self.query.clone())]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Start,
+    Edit,
+    Move,
+    Back,
+    Type,
+}
+
+const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter], Cmd::Start, Text::KeyStartIntake),
+    bind(&[Key::EditClient], Cmd::Edit, Text::KeyEditClient).when(|app, _| keys::may(app, Operation::UpdateClient)),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
+    bind(&[Key::Back], Cmd::Back, Text::KeyBack),
+    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+];
+
+pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
+    keys::entries(KEYS, app, library)
+}
+
+/// Keys on the search: letters are the query.
+pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    let command = keys::lookup(KEYS, app, deps.library, &action);
+    let Screen::Search(search) = &mut app.screen else { return Vec::new() };
+    let room = search.query.chars().count() < 80;
+    match (command, action) {
+        (Some(Cmd::Back), _) => return go_home(app),
+        (Some(Cmd::Move), Action::Up) => search.selected = search.selected.saturating_sub(1),
+        (Some(Cmd::Move), _) => search.selected = (search.selected + 1).min(search.clients.len().saturating_sub(1)),
+        (Some(Cmd::Type), Action::Input(c)) if room && !c.is_control() => {
+            search.query.push(c);
+            return search.search();
+        }
+        // A space ends a word: the words, and so the matches, stay the same.
+        (Some(Cmd::Type), Action::Toggle) if room => search.query.push(' '),
+        (Some(Cmd::Type), Action::DeleteChar) => {
+            search.query.pop();
+            return search.search();
+        }
+        (Some(Cmd::Type), Action::ClearField) => {
+            search.query.clear();
+            return search.search();
+        }
+        (Some(Cmd::Edit), _) => {
+            if let Some(client) = search.clients.get(search.selected).cloned() {
+                super::client::open_client_edit(app, client);
+            }
+        }
+        (Some(Cmd::Start), _) => {
+            if let Some(client) = search.clients.get(search.selected).cloned() {
+                app.screen = super::bundle::open(client, deps.library, deps.today);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The owner's matches.
+pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
+    let Action::ClientsFound { query, found } = action else { return Vec::new() };
+    // An answer to an older query (typing went on) is left out.
+    match (found, &mut app.screen) {
+        (Ok(found), Screen::Search(search)) if search.query == query => {
+            search.clients = found.clients;
+            search.more = found.more;
+            search.selected = 0;
+        }
+        (Err(message), _) => app.status = Some(Status::Failed(message)),
+        _ => {}
+    }
+    Vec::new()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view: &View) {
