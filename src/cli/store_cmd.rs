@@ -804,7 +804,7 @@ fn user(action: UserAction) -> Outcome {
                         "{:<20} {:<10} {:<11} {}{pending}",
                         terminal_text(&a.username, false),
                         a.role,
-                        format!("{:?}", a.status).to_lowercase(),
+                        a.status.as_str(),
                         a.hash_parameters
                     )
                 })
@@ -984,7 +984,7 @@ fn audit(action: AuditAction) -> Outcome {
                         e.role,
                         terminal_text(&e.origin, false),
                         terminal_text(&e.action, false),
-                        format!("{:?}", e.outcome).to_lowercase(),
+                        e.outcome.as_str(),
                         terminal_text(e.record.as_deref().unwrap_or("-"), false)
                     )
                 })
