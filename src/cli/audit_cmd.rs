@@ -181,7 +181,7 @@ fn list(query: AuditQuery, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
             e.role.clone(),
             e.origin.clone(),
             e.action.clone(),
-            format!("{:?}", e.outcome).to_lowercase(),
+            e.outcome.as_str().to_string(),
             e.record.clone().unwrap_or_else(|| "-".into()),
             // An export's reason, opened by the owner from its sealed form.
             e.reason.clone().unwrap_or_default(),

@@ -98,7 +98,7 @@ pub(crate) fn run(action: UserAction) -> Outcome {
                 table.row([
                     a.username.clone(),
                     a.role.to_string(),
-                    format!("{:?}", a.status).to_lowercase(),
+                    a.status.as_str().to_string(),
                     a.hash_parameters.clone(),
                     pending,
                 ]);
@@ -162,8 +162,5 @@ fn set_status(name: &str, dir: &DirArgs, auth: &AuthArgs, status: AccountStatus)
     let mut secrets = Secrets::new(auth.password_stdin);
     let mut client = session(dir, auth, &mut secrets)?;
     client.request(Request::SetUserStatus { user: name.to_string(), status })?;
-    Ok((
-        json!({"user": name, "status": status}),
-        format!("{} is now {}", terminal_text(name, false), format!("{status:?}").to_lowercase()),
-    ))
+    Ok((json!({"user": name, "status": status}), format!("{} is now {}", terminal_text(name, false), status.as_str())))
 }

@@ -35,6 +35,17 @@ pub enum Outcome {
     Failed,
 }
 
+impl Outcome {
+    /// The stable name (as stored and in JSON): `allowed`, `denied`, `failed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
 /// One audit entry. Holds no personal health information: ids are opaque.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

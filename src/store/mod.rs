@@ -93,6 +93,17 @@ pub enum AccountStatus {
     LockedOut,
 }
 
+impl AccountStatus {
+    /// The stable name (as stored and in JSON): `active`, `disabled`, `locked_out`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Active => "active",
+            AccountStatus::Disabled => "disabled",
+            AccountStatus::LockedOut => "locked_out",
+        }
+    }
+}
+
 /// An administrator set this account's password (who, when): until the account's own user
 /// chooses a new one, a session of the account may do nothing else (`password_change_required`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1446,3 +1446,18 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// The names the CLI prints and the staff interface shows are the stored (serde) names, not
+/// `Debug` output: `locked_out`, never `lockedout`.
+#[test]
+fn status_and_outcome_names_are_their_stored_names() {
+    let json = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    for status in [AccountStatus::Active, AccountStatus::Disabled, AccountStatus::LockedOut] {
+        assert_eq!(status.as_str(), json(serde_json::to_value(status).unwrap()));
+    }
+    use crate::store::audit::Outcome;
+    for outcome in [Outcome::Allowed, Outcome::Denied, Outcome::Failed] {
+        assert_eq!(outcome.as_str(), json(serde_json::to_value(outcome).unwrap()));
+    }
+    assert_eq!(AccountStatus::LockedOut.as_str(), "locked_out");
+}

@@ -456,7 +456,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub active: bool,
-    pub status: String,
+    pub status: crate::store::AccountStatus,
 }
 
 /// One audit entry for display.
@@ -469,7 +469,7 @@ pub struct AuditRow {
     pub origin: String,
     pub action: String,
     pub record: String,
-    pub outcome: String,
+    pub outcome: crate::store::audit::Outcome,
 }
 
 /// The result of checking the audit chain: entries checked, and the first bad entry if any.

@@ -354,7 +354,7 @@ mod tests {
             display_name: "Amira".into(),
             role: "intake".into(),
             active: true,
-            status: "active".into(),
+            status: crate::store::AccountStatus::Active,
         }];
         let admin_state = AdminState { users, ..AdminState::default() };
         screens.push(("admin", App { screen: Screen::Admin(Box::new(admin_state.clone())), ..admin.clone() }));

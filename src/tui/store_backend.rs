@@ -506,7 +506,7 @@ impl Backend for StoreBackend {
                 display_name: a.display_name,
                 role: a.role.name().to_string(),
                 active: a.status == AccountStatus::Active,
-                status: format!("{:?}", a.status).to_lowercase(),
+                status: a.status,
             })
             .collect())
     }
@@ -544,7 +544,7 @@ impl Backend for StoreBackend {
                     Some(reason) => format!("{} · {reason}", e.record.unwrap_or_default()),
                     None => e.record.unwrap_or_default(),
                 },
-                outcome: format!("{:?}", e.outcome).to_lowercase(),
+                outcome: e.outcome,
             })
             .collect())
     }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::instrument::Library;
+use crate::store::AccountStatus;
 use crate::tui::admin_ops::{Tool, ToolKind};
 use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status};
 use crate::tui::backend::{AuditCheck, AuditRow, UserRow};
@@ -344,13 +345,14 @@ fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view:
     let room = usize::from(inner.height).saturating_sub(lines.len());
     let window = Window::from(visible.len(), audit.scroll, room);
     for entry in &visible[window.range()] {
-        let outcome_style = if entry.outcome == "allowed" { view.theme.muted } else { view.theme.warning };
+        let allowed = entry.outcome == crate::store::audit::Outcome::Allowed;
+        let outcome_style = if allowed { view.theme.muted } else { view.theme.warning };
         lines.push(Line::from(vec![
             Span::styled(format!("{:>6} ", entry.seq), view.theme.muted),
             Span::raw(format!("{} ", cell(&entry.time.chars().take(19).collect::<String>(), 19))),
             Span::styled(format!("{} ", cell(&clean(&entry.user), 10)), view.theme.title),
             Span::raw(format!("{} ", cell(&clean(&entry.action), 22))),
-            Span::styled(format!("{} ", cell(&clean(&entry.outcome), 8)), outcome_style),
+            Span::styled(format!("{} ", cell(entry.outcome.as_str(), 8)), outcome_style),
             Span::styled(clean(&entry.origin), view.theme.muted),
         ]));
     }
@@ -409,12 +411,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
     let window = Window::around(state.users.len(), state.selected, usize::from(inner.height.saturating_sub(1)));
     let mut lines = vec![Line::styled(header, view.theme.muted)];
     lines.extend(state.users[window.range()].iter().enumerate().map(|(offset, user)| {
-        let status = match (user.active, user.status.as_str()) {
-            (true, _) => Text::Active.get(app.lang).to_string(),
-            (false, "disabled") => Text::Disabled.get(app.lang).to_string(),
+        let status = match (user.active, user.status) {
+            (true, _) | (false, AccountStatus::Active) => Text::Active.get(app.lang),
+            (false, AccountStatus::Disabled) => Text::Disabled.get(app.lang),
             // Too many failed sign-ins: `d` enables the account again (the CLI's `user enable`).
-            (false, "lockedout") => Text::AdminLockedOut.get(app.lang).to_string(),
-            (false, other) => clean(other),
+            (false, AccountStatus::LockedOut) => Text::AdminLockedOut.get(app.lang),
         };
         let line = Line::from(vec![
             Span::raw(format!("{} ", cell(&clean(&user.name), 16))),
@@ -435,6 +436,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
 #[cfg(test)]
 mod tests {
     use crate::instrument::Lang;
+    use crate::store::AccountStatus;
+    use crate::store::audit::Outcome;
     use crate::tui::app::{Action, App, Effect, Screen, update};
     use crate::tui::backend::{AuditCheck, AuditRow, Session, UserRow};
     use crate::tui::view::test_support::{care, library, render};
@@ -459,28 +462,28 @@ mod tests {
                 display_name: "Site admin".into(),
                 role: "admin".into(),
                 active: true,
-                status: "active".into(),
+                status: AccountStatus::Active,
             },
             UserRow {
                 name: "amira".into(),
                 display_name: "Amira Haddad".into(),
                 role: "intake".into(),
                 active: true,
-                status: "active".into(),
+                status: AccountStatus::Active,
             },
             UserRow {
                 name: "lee".into(),
                 display_name: "Dr Lee".into(),
                 role: "clinician".into(),
                 active: false,
-                status: "disabled".into(),
+                status: AccountStatus::Disabled,
             },
             UserRow {
                 name: "sam".into(),
                 display_name: "Sam Okafor".into(),
                 role: "intake".into(),
                 active: false,
-                status: "lockedout".into(),
+                status: AccountStatus::LockedOut,
             },
         ];
         update(&mut app, Action::UsersLoaded(Ok(users)), library(), care(), "2026-11-25");
@@ -496,7 +499,7 @@ mod tests {
                 display_name: format!("Worker {n:02}"),
                 role: "intake".into(),
                 active: true,
-                status: "active".into(),
+                status: crate::store::AccountStatus::Active,
             })
             .collect();
         update(&mut app, Action::UsersLoaded(Ok(users)), library(), care(), "2026-11-25");
@@ -510,7 +513,7 @@ mod tests {
         assert_eq!(effects, vec![Effect::SetUserActive { name: "worker40".into(), active: false }]);
     }
 
-    fn row(seq: u64, user: &str, action: &str, outcome: &str) -> AuditRow {
+    fn row(seq: u64, user: &str, action: &str, outcome: Outcome) -> AuditRow {
         AuditRow {
             seq,
             time: "2026-11-25T09:00:00".into(),
@@ -519,7 +522,7 @@ mod tests {
             origin: "ssh:10.0.0.5:52000".into(),
             action: action.into(),
             record: String::new(),
-            outcome: outcome.into(),
+            outcome,
         }
     }
 
@@ -579,9 +582,9 @@ mod tests {
         let mut app = admin(Lang::En);
         assert_eq!(update(&mut app, Action::Letter('a'), library(), care(), "2026-11-25"), vec![Effect::LoadAudit]);
         let entries = vec![
-            row(3, "amira", "encounter.read", "allowed"),
-            row(2, "lee", "login.failed", "denied"),
-            row(1, "root", "account.create", "allowed"),
+            row(3, "amira", "encounter.read", Outcome::Allowed),
+            row(2, "lee", "login.failed", Outcome::Denied),
+            row(1, "root", "account.create", Outcome::Allowed),
         ];
         update(&mut app, Action::AuditLoaded(Ok(entries)), library(), care(), "2026-11-25");
         update(
