@@ -1,5 +1,6 @@
 //! `triage instruments list|show|check` and `triage score`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -126,7 +127,8 @@ fn list(library: &Library, json: bool) -> ExitCode {
                 truncate(&clean(&i.source.licence), 60),
             ]);
         }
-        println!("{}", table.render());
+        // A closed pipe (`triage instruments list | head`) is not an error.
+        let _ = writeln!(std::io::stdout().lock(), "{}", table.render());
         for report in library.reports().iter().filter(|r| r.unavailable) {
             let first = report.diagnostics.first().map(ToString::to_string).unwrap_or_default();
             println!("{:<9} unavailable: {}", report.instrument.as_deref().unwrap_or("?"), clean(&first));
