@@ -20,7 +20,7 @@ use crate::server::client::{Client, ConnectOptions};
 use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
 use crate::store::{RecordId, format_time};
-use crate::tui::care::Care;
+use crate::intake::care::Care;
 use crate::ui::theme::Theme;
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use clap::Args;
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
 use crate::server::default_data_dir;
-use crate::tui::care::Care;
+use crate::intake::care::Care;
 use crate::tui::shell::{self, Options};
 use crate::tui::store_backend::StoreBackend;
 

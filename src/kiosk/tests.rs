@@ -20,7 +20,7 @@ use crate::store::ScoringContext;
 use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::tui::backend::{BackendError, ErrorKind};
-use crate::tui::care::Care;
+use crate::intake::care::Care;
 use crate::ui::strings::Text;
 use crate::ui::theme::Theme;
 

@@ -11,6 +11,7 @@
 //! * [`matching`]: ranked, explained recommendations for one encounter.
 
 pub mod catalog;
+pub mod eligibility;
 mod catalog_files;
 pub mod date;
 pub mod facts;

@@ -111,6 +111,8 @@ pub enum Reason {
         lighter_only: bool,
         navigation_listed: bool,
     },
+    /// Note: a fact matching needed is not known (what it leaves out).
+    Unknown(super::eligibility::Unknown),
     /// A note from outside matching, shown as it came (an error while reading the results).
     AsGiven(String),
 }
@@ -216,6 +218,7 @@ fn english(reason: &Reason) -> String {
             kind_of_care(*level, Lang::En),
             if *navigation_listed { " The navigation and intake lines listed can help find it locally." } else { "" }
         ),
+        Reason::Unknown(fact) => fact.note(Lang::En),
         Reason::AsGiven(text) => text.clone(),
     }
 }
@@ -300,6 +303,7 @@ fn french(reason: &Reason) -> String {
             kind_of_care(*level, Lang::Fr),
             if *navigation_listed { " Les lignes d'orientation et d'accueil indiquées peuvent aider à les trouver localement." } else { "" }
         ),
+        Reason::Unknown(fact) => fact.note(Lang::Fr),
         Reason::AsGiven(text) => text.clone(),
     }
 }

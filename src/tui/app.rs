@@ -7,7 +7,7 @@ use super::backend::{
     AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, ClientMatches, EncounterState, HistoryData, OrgInfo,
     QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
-use super::care::{Care, Plan};
+use crate::intake::care::{Care, Plan};
 pub use crate::instrument::score::age_on;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult, Sex};
 use crate::intake::IntakeFlow;
@@ -1676,7 +1676,7 @@ fn screen_key(app: &mut App, action: Action, library: &Library, care: &Care, tod
 /// The results screen for a finished flow, with its plan computed once.
 pub(crate) fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) -> Screen {
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
-    let plan = care.plan(library, &intake.client, &results, &[], today);
+    let plan = care.plan(library, &intake.client.care_client(today), &results, &[]);
     let picked = vec![false; plan.resources.len()];
     let qr_codes = plan.resources.iter().map(|r| r.url.as_deref().and_then(crate::tui::qr::lines)).collect();
     Screen::Results(Box::new(ResultsState {
@@ -1699,8 +1699,8 @@ pub(crate) fn results_screen(intake: &Intake, library: &Library, care: &Care, to
 /// the picks of resources still listed are kept.
 fn replan(state: &mut ResultsState, intake: &Intake, library: &Library, care: &Care, today: &str) {
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
-    let decided = super::care::Decided { level: state.decided, lifted: state.lifted.clone() };
-    let plan = care.plan_decided(library, &intake.client, &results, &[], today, &decided);
+    let decided = crate::intake::care::Decided { level: state.decided, lifted: state.lifted.clone() };
+    let plan = care.plan_decided(library, &intake.client.care_client(today), &results, &[], &decided);
     let picked_ids: Vec<&str> =
         state.plan.resources.iter().zip(&state.picked).filter(|(_, p)| **p).map(|(r, _)| r.id.as_str()).collect();
     state.picked = plan.resources.iter().map(|r| picked_ids.contains(&r.id.as_str())).collect();

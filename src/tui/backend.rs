@@ -5,7 +5,11 @@
 use std::collections::BTreeSet;
 
 use crate::instrument::{Lang, ScoreResult, Sex};
+use crate::instrument::score::age_on;
+use crate::intake::care::CareClient;
 use crate::intake::{RiskChange, RiskRecord};
+use crate::triage::ClientProfile;
+use crate::triage::vocab::{Lang as TriageLang, Population, Province};
 use crate::ui::strings::Text;
 
 /// A failure from the data layer, as data: the interface words it in its own language at draw
@@ -329,6 +333,29 @@ pub struct ClientInfo {
     pub access_needs: Vec<String>,
     /// For the cut-offs validated by sex (AUDIT, AUDIT-C); `None` when not given.
     pub sex_for_scoring: Option<Sex>,
+}
+
+impl ClientInfo {
+    /// The client as the care plan reads them on `today` (YYYY-MM-DD): a date of birth or a
+    /// province that is missing or cannot be read is unknown to the plan, never a default.
+    pub fn care_client(&self, today: &str) -> CareClient {
+        let age = self.birth_date.as_deref().and_then(|b| age_on(b, today)).and_then(|a| u32::try_from(a).ok());
+        let has = |need: &str| self.access_needs.iter().any(|a| a == need);
+        let profile = ClientProfile {
+            age,
+            province: Province::parse(&self.province),
+            language: match self.language {
+                Some(Lang::Fr) => TriageLang::Fr,
+                _ => TriageLang::En,
+            },
+            populations: self.populations.iter().filter_map(|p| Population::parse(p)).collect(),
+            no_internet: has("no_internet"),
+            no_smartphone: has("no_smartphone"),
+            phone_only: has("phone_only"),
+            free_only: has("free_only"),
+        };
+        CareClient { profile, sex: self.sex_for_scoring }
+    }
 }
 
 /// Overwrites the text of client details about to be dropped (on locking), so that it does not
@@ -886,5 +913,28 @@ mod tests {
             BackendError::from(ClientError::Owner { code: "denied".into(), message: "permission denied".into() });
         assert_eq!(owner.kind, ErrorKind::Denied);
         assert_eq!(BackendError::from(ClientError::Protocol("x".into())).kind, ErrorKind::Protocol);
+    }
+
+    /// Issue 15: a date of birth or a province that cannot be read is unknown to the care plan,
+    /// not age 18 in Alberta.
+    #[test]
+    fn a_client_s_unreadable_birth_date_and_province_stay_unknown_to_the_care_plan() {
+        let client = ClientInfo {
+            birth_date: Some("1990-13-45".into()),
+            province: "Alberta".into(),
+            populations: vec!["trans".into(), "nonsense".into()],
+            access_needs: vec!["phone_only".into()],
+            ..ClientInfo::default()
+        };
+        let care = client.care_client("2026-11-25");
+        assert_eq!(care.profile.age, None);
+        assert_eq!(care.profile.province, None);
+        assert_eq!(care.profile.populations, [Population::Trans]);
+        assert!(care.profile.phone_only && !care.profile.no_internet);
+        let none = ClientInfo { birth_date: None, province: String::new(), ..client.clone() }.care_client("2026-11-25");
+        assert_eq!((none.profile.age, none.profile.province), (None, None));
+        let known = ClientInfo { birth_date: Some("2010-11-26".into()), province: "qc".into(), ..client }
+            .care_client("2026-11-25");
+        assert_eq!((known.profile.age, known.profile.province), (Some(15), Some(Province::Qc)));
     }
 }

@@ -6,7 +6,6 @@ pub mod admin_io;
 pub mod admin_ops;
 pub mod app;
 pub mod backend;
-pub mod care;
 pub mod demo;
 pub mod keymap;
 pub mod paragraph;

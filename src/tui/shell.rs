@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use super::admin_ops::{self, AdminMsg};
 use super::app::{Action, App, Effect, update};
 use super::backend::Backend;
-use super::care::Care;
+use crate::intake::care::Care;
 use super::keymap::action_for;
 use super::view::{self, View};
 use crate::instrument::{Lang, Library};
@@ -184,7 +184,7 @@ fn draw_app(
     theme: &Theme,
     today: &str,
 ) -> io::Result<()> {
-    let crisis_lines = care.crisis_lines_for(app, library, today);
+    let crisis_lines = super::view::crisis_lines_for(app, care, library, today);
     let view = View { library, care, theme, crisis_lines: &crisis_lines };
     terminal.draw(|frame| view::draw(frame, app, &view)).map(|_| ())
 }

@@ -166,7 +166,7 @@ mod tests {
         key(&mut app, Action::EncounterStarted(Ok(("e9".into(), started.clone(), instruments.clone()))));
         let intake = app.intake.as_ref().unwrap();
         assert_eq!(app.client_lang(), Lang::En);
-        let plan = |c| care().plan(library(), c, &[], &[], "2026-11-25");
+        let plan = |c: &crate::tui::backend::ClientInfo| care().plan(library(), &c.care_client("2026-11-25"), &[], &[]);
         let ids = |c| plan(c).resources.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&intake.client), ids(client));
         assert_ne!(ids(&intake.client), ids(&stored()), "matching follows the edited details");

@@ -18,7 +18,7 @@ use crate::tui::app::{
     Action, App, CrisisState, Effect, Intake, ReasonFor, ReasonPrompt, SaveState, Screen, results_screen,
 };
 use crate::tui::backend::SavedAnswer;
-use crate::tui::care::Care;
+use crate::intake::care::Care;
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;

@@ -13,7 +13,7 @@ use crate::instrument::{Lang, Severity};
 use crate::triage::Level;
 use crate::triage::wording::flag_words;
 use crate::tui::app::{App, ResultsState};
-use crate::tui::care::Plan;
+use crate::intake::care::Plan;
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::Text;
 
