@@ -13,6 +13,7 @@ use serde_json::json;
 use super::store_cmd::{AuthArgs, DirArgs};
 use crate::auth::detect_origin;
 use crate::instrument::{Lang, Library};
+use crate::intake::care::Care;
 use crate::kiosk::app::{Deps, Kiosk};
 use crate::kiosk::backend::OwnerBackend;
 use crate::sanitize::terminal_text;
@@ -20,7 +21,6 @@ use crate::server::client::{Client, ConnectOptions};
 use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES};
 use crate::store::{RecordId, format_time};
-use crate::intake::care::Care;
 use crate::ui::theme::Theme;
 
 #[derive(Debug, Args)]

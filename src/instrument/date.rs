@@ -8,10 +8,9 @@ use time::{Date, Month};
 const EPOCH_JULIAN_DAY: i64 = 2_440_588;
 
 /// The day a `YYYY-MM-DD` text names (four-digit year, two-digit month and day, a real day of
-/// the proleptic Gregorian calendar), or `None`.
+/// the proleptic Gregorian calendar), or `None`. Nothing is trimmed: callers trim what they read.
 pub fn parse_day(text: &str) -> Option<Date> {
     let format = time::macros::format_description!("[year repr:full]-[month]-[day]");
-    let text = text.trim();
     // `time` reads a sign or more digits in a year; a day in this app is exactly ten characters.
     if text.len() != 10 || !text.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -21,7 +20,6 @@ pub fn parse_day(text: &str) -> Option<Date> {
 
 /// The first of the month a `YYYY-MM` text names, or `None`.
 pub fn parse_month(text: &str) -> Option<Date> {
-    let text = text.trim();
     let (year, month) = text.split_once('-')?;
     if year.len() != 4 || month.len() != 2 || !text.bytes().filter(|b| *b != b'-').all(|b| b.is_ascii_digit()) {
         return None;
@@ -62,7 +60,17 @@ mod tests {
     #[test]
     fn days_are_read_strictly() {
         assert!(parse_day("2024-02-29").is_some());
-        for bad in ["2023-02-29", "1990-13-45", "1990-1-01", "90-01-01", "+1990-01-01", "19900-01-01", "", "2024-02-29x"] {
+        for bad in [
+            "2023-02-29",
+            "1990-13-45",
+            "1990-1-01",
+            "90-01-01",
+            "+1990-01-01",
+            "19900-01-01",
+            "",
+            "2024-02-29x",
+            " 2024-02-29",
+        ] {
             assert_eq!(parse_day(bad), None, "{bad}");
         }
         assert_eq!(parse_month("2025-09"), Date::from_calendar_date(2025, Month::September, 1).ok());

@@ -9,7 +9,7 @@ use crate::triage::catalog::{SHIPPED, SHIPPED_RULES};
 use crate::triage::facts::{PersonContext, resolve_results};
 use crate::triage::matching::{LiftedExclusion, MatchLevel, Role, match_resources_lifting};
 use crate::triage::vocab::Criterion;
-use crate::triage::vocab::Lang as TriageLang;
+use crate::triage::vocab::{Lang as TriageLang, Province};
 use crate::triage::wording::{LevelReason, Reason};
 use crate::triage::{Catalog, ClientProfile, Level, RuleSet};
 
@@ -20,6 +20,24 @@ use crate::triage::{Catalog, ClientProfile, Level, RuleSet};
 pub struct CareClient {
     pub profile: ClientProfile,
     pub sex: Option<Sex>,
+}
+
+impl CareClient {
+    /// A client known only by what they told (the kiosk's): their age and province when known,
+    /// their language, no group and no access need.
+    pub fn told(age: Option<u32>, province: Option<Province>, lang: crate::instrument::Lang, sex: Option<Sex>) -> Self {
+        let profile = ClientProfile {
+            age,
+            province,
+            language: TriageLang::from(lang),
+            populations: Vec::new(),
+            no_internet: false,
+            no_smartphone: false,
+            phone_only: false,
+            free_only: false,
+        };
+        CareClient { profile, sex }
+    }
 }
 
 /// A resource as the interface shows it.
@@ -328,7 +346,8 @@ mod tests {
         let crisis = phq9(&[2, 2, 2, 2, 2, 2, 2, 2, 1, 0]);
         let mut unknown = client("", TriageLang::En, &[], &[]);
         unknown.profile.province = None;
-        let ids: Vec<String> = care.crisis_lines(&library, &unknown, &[&crisis], &[]).into_iter().map(|r| r.id).collect();
+        let ids: Vec<String> =
+            care.crisis_lines(&library, &unknown, &[&crisis], &[]).into_iter().map(|r| r.id).collect();
         assert_eq!(ids.first().map(String::as_str), Some("crisis-988"), "{ids:?}");
         assert!(ids.iter().any(|id| id == "emergency-911"), "{ids:?}");
     }

@@ -12,13 +12,12 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::submission::{is_urgent, snapshot};
 use crate::instrument::{FlagHit, Lang, Library, Severity};
+use crate::intake::care::{Care, CareClient};
 use crate::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
-use crate::intake::care::{Care, CareClient};
-use crate::triage::ClientProfile;
-use crate::triage::vocab::{Lang as TriageLang, Province};
-use crate::tui::backend::BackendError;
+use crate::triage::vocab::Province;
+use crate::ui::error::BackendError;
 
 /// Version of the consent text the kiosk shows (recorded with each submission).
 pub const CONSENT_VERSION: &str = "kiosk-2026-01";
@@ -835,23 +834,11 @@ fn begin(kiosk: &mut Kiosk, scoring: ScoringContext, deps: &Deps, effects: &mut 
 fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<KioskLine> {
     let Some(info) = &kiosk.info else { return Vec::new() };
     let scoring = kiosk.client.as_ref().map(|c| c.scoring).unwrap_or_default();
-    // What the client told the kiosk: their age (or the check-in code's client's), none of their
-    // groups; the organisation's province. An unknown age or province stays unknown.
-    let profile = ClientProfile {
-        age: scoring.age,
-        province: Province::parse(&info.province),
-        language: match kiosk.lang {
-            Lang::Fr => TriageLang::Fr,
-            Lang::En => TriageLang::En,
-        },
-        populations: Vec::new(),
-        no_internet: false,
-        no_smartphone: false,
-        phone_only: false,
-        free_only: false,
-    };
+    // What the client told the kiosk: their age (or the check-in code's client's); the
+    // organisation's province. An unknown age or province stays unknown.
+    let client = CareClient::told(scoring.age, Province::parse(&info.province), kiosk.lang, scoring.sex);
     deps.care
-        .crisis_lines(deps.library, &CareClient { profile, sex: scoring.sex }, &[], flags)
+        .crisis_lines(deps.library, &client, &[], flags)
         .into_iter()
         .map(|r| KioskLine { name: r.name, contact: r.contact, hours: r.hours })
         .collect()

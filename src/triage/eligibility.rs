@@ -64,56 +64,7 @@ pub(super) fn blockers(
             (true, None) => "non vérifié, jamais montré à la clientèle : statut non confirmé".to_string(),
         }),
     }
-    match profile.province {
-        Some(province) if !resource.covers(province, populations) => out(&|lang| {
-            if fr(lang) {
-                format!("non offert dans : {} (couvre : {})", province.code(), resource.coverage_text())
-            } else {
-                format!("not available in {} (covers {})", province.code(), resource.coverage_text())
-            }
-        }),
-        // Offered only in some provinces, and the client's is not known: never a guess.
-        None if matches!(resource.coverage, Coverage::Provinces(_))
-            && !resource.national_for.iter().any(|p| populations.contains(p)) =>
-        {
-            out(&|lang| {
-                if fr(lang) {
-                    format!(
-                        "offert seulement dans : {} ; la province ou le territoire de la personne n'est pas connu",
-                        resource.coverage_text()
-                    )
-                } else {
-                    format!("only in {}; the client's province or territory is not known", resource.coverage_text())
-                }
-            });
-        }
-        _ => {}
-    }
-    let min = resource.min_age.map_or_else(|| "0".into(), |m| m.to_string());
-    match profile.age {
-        Some(age) if resource.min_age.is_some_and(|m| age < m) || resource.max_age.is_some_and(|m| age > m) => {
-            out(&|lang| {
-                if fr(lang) {
-                    let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
-                    format!("pour les {min} à {max} ans ; la personne a {age} ans")
-                } else {
-                    let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
-                    format!("for ages {min}-{max}; client is {age}")
-                }
-            });
-        }
-        // An age range, and the client's age is not known: never a guess.
-        None if resource.min_age.is_some() || resource.max_age.is_some() => out(&|lang| {
-            if fr(lang) {
-                let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
-                format!("pour les {min} à {max} ans ; l'âge de la personne n'est pas connu")
-            } else {
-                let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
-                format!("for ages {min}-{max}; the client's age is not known")
-            }
-        }),
-        _ => {}
-    }
+    where_and_age(resource, profile, populations, out);
     if let Some(audience) = &resource.audience
         && !resource.is_open_to(populations)
     {
@@ -179,6 +130,67 @@ pub(super) fn blockers(
                 }
             });
         }
+    }
+}
+
+/// The province and age checks of [`blockers`]: a fact that is not known leaves out a resource
+/// whose eligibility depends on it.
+fn where_and_age(
+    resource: &Resource,
+    profile: &ClientProfile,
+    populations: &[Population],
+    out: &mut dyn FnMut(&Wording),
+) {
+    let fr = |lang: UiLang| lang == UiLang::Fr;
+    match profile.province {
+        Some(province) if !resource.covers(province, populations) => out(&|lang| {
+            if fr(lang) {
+                format!("non offert dans : {} (couvre : {})", province.code(), resource.coverage_text())
+            } else {
+                format!("not available in {} (covers {})", province.code(), resource.coverage_text())
+            }
+        }),
+        // Offered only in some provinces, and the client's is not known: never a guess.
+        None if matches!(resource.coverage, Coverage::Provinces(_))
+            && !resource.national_for.iter().any(|p| populations.contains(p)) =>
+        {
+            out(&|lang| {
+                if fr(lang) {
+                    format!(
+                        "offert seulement dans : {} ; la province ou le territoire de la personne n'est pas connu",
+                        resource.coverage_text()
+                    )
+                } else {
+                    format!("only in {}; the client's province or territory is not known", resource.coverage_text())
+                }
+            });
+        }
+        _ => {}
+    }
+    let min = resource.min_age.map_or_else(|| "0".into(), |m| m.to_string());
+    match profile.age {
+        Some(age) if resource.min_age.is_some_and(|m| age < m) || resource.max_age.is_some_and(|m| age > m) => {
+            out(&|lang| {
+                if fr(lang) {
+                    let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
+                    format!("pour les {min} à {max} ans ; la personne a {age} ans")
+                } else {
+                    let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
+                    format!("for ages {min}-{max}; client is {age}")
+                }
+            });
+        }
+        // An age range, and the client's age is not known: never a guess.
+        None if resource.min_age.is_some() || resource.max_age.is_some() => out(&|lang| {
+            if fr(lang) {
+                let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
+                format!("pour les {min} à {max} ans ; l'âge de la personne n'est pas connu")
+            } else {
+                let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
+                format!("for ages {min}-{max}; the client's age is not known")
+            }
+        }),
+        _ => {}
     }
 }
 

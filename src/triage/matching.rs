@@ -638,7 +638,6 @@ fn relevance(resource: &Resource, needs: &[Need]) -> Option<Vec<Reason>> {
     if answers.is_empty() { None } else { Some(answers) }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,9 +11,9 @@
 //! * [`matching`]: ranked, explained recommendations for one encounter.
 
 pub mod catalog;
-pub mod eligibility;
 mod catalog_files;
 pub mod date;
+pub mod eligibility;
 pub mod facts;
 pub mod level;
 pub mod library_facts;

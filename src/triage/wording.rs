@@ -120,10 +120,7 @@ pub enum Reason {
 impl Reason {
     /// The reason as a sentence in `lang`.
     pub fn render(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => english(self),
-            Lang::Fr => french(self),
-        }
+        if lang == Lang::Fr { french(self) } else { english(self) }
     }
 
     /// Whether the reason names a result the resource answers (not just general support).
@@ -500,10 +497,7 @@ impl serde::Serialize for LevelReason {
 
 /// "text" before a number to text ("text 686868"), "texto" in French.
 pub fn text_verb(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "text",
-        Lang::Fr => "texto",
-    }
+    if lang == Lang::Fr { "texto" } else { "text" }
 }
 
 /// Why the crisis block came first, as words.

@@ -7,10 +7,10 @@ use super::backend::{
     AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, ClientMatches, EncounterState, HistoryData, OrgInfo,
     QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
-use crate::intake::care::{Care, Plan};
 pub use crate::instrument::score::age_on;
 use crate::instrument::{Context, FlagHit, Lang, Library, ScoreResult, Sex};
 use crate::intake::IntakeFlow;
+use crate::intake::care::{Care, Plan};
 use crate::triage::Level;
 use crate::ui::strings::Text;
 
@@ -28,8 +28,7 @@ pub(crate) fn start_instruments(library: &Library, bundle: &str, org: Option<&Or
         .map(|b| library.screening_instruments(&b.instruments, b.risk_screen, asq))
         .unwrap_or_default()
 }
-/// Province and territory codes.
-pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
+
 pub const POPULATIONS: [(&str, Text); 6] = [
     ("youth", Text::PopYouth),
     ("indigenous", Text::PopIndigenous),
@@ -835,7 +834,7 @@ pub fn scoring_context(client: &ClientInfo, today: &str) -> Context {
 /// The province code (upper case) and language of two form fields, each marked if unknown.
 fn province_and_language(form: &mut Form, province: usize, language: usize) -> (String, Option<Lang>) {
     let code = form.value(province).trim().to_ascii_uppercase();
-    if !PROVINCES.contains(&code.as_str()) {
+    if crate::triage::vocab::Province::parse(&code).is_none() {
         form.fields[province].error = Some(Text::UnknownProvince);
     }
     let lang = Lang::parse(form.value(language).trim());
@@ -898,15 +897,8 @@ pub(crate) fn idle_lock_ms(override_ms: Option<i64>, minutes: u32) -> i64 {
 
 /// A real calendar date, not after `today` (both YYYY-MM-DD).
 pub fn valid_birth_date(text: &str, today: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 || !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
-        return false;
-    }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    day >= 1 && day <= days[(month - 1) as usize] && text <= today
+    let day = crate::instrument::date::parse_day(text);
+    day.is_some_and(|d| (1900..=2100).contains(&d.year())) && text <= today
 }
 
 /// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.

@@ -8,7 +8,8 @@ pub mod app;
 pub mod backend;
 pub mod demo;
 pub mod keymap;
-pub mod paragraph;
+/// Moved to the `ui` layer (the kiosk draws with it too); kept here under its old name.
+pub use crate::ui::paragraph;
 pub mod qr;
 pub mod screens;
 pub mod shell;

@@ -10,10 +10,10 @@ use ratatui::widgets::Wrap;
 use crate::tui::paragraph::FastParagraph;
 
 use crate::instrument::{Lang, Severity};
+use crate::intake::care::Plan;
 use crate::triage::Level;
 use crate::triage::wording::flag_words;
 use crate::tui::app::{App, ResultsState};
-use crate::intake::care::Plan;
 use crate::tui::view::{View, body_block, clean};
 use crate::ui::strings::Text;
 
