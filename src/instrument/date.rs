@@ -39,6 +39,13 @@ pub fn age_on(birth: &str, today: &str) -> Option<i64> {
     (age >= 0).then_some(age)
 }
 
+/// Whether `text` is a date of birth a form may take: a real day (`YYYY-MM-DD`) from 1900 to
+/// 2100, not after `today`.
+pub fn is_birth_date(text: &str, today: &str) -> bool {
+    let (Some(day), Some(today)) = (parse_day(text), parse_day(today)) else { return false };
+    (1900..=2100).contains(&day.year()) && day <= today
+}
+
 /// Days since 1970-01-01 (negative before).
 pub fn days_from_epoch(day: Date) -> i64 {
     i64::from(day.to_julian_day()) - EPOCH_JULIAN_DAY
@@ -112,6 +119,44 @@ mod tests {
         #[test]
         fn days_round_trip(days in -700_000i64..700_000) {
             prop_assert_eq!(days_from_epoch(from_days_from_epoch(days)), days);
+        }
+    }
+
+    /// The form's check as it was written by hand before (issue 15), without the signs it let
+    /// through ("2000-+1-01").
+    fn reference_birth_date(text: &str, today: &str) -> bool {
+        let parts: Vec<&str> = text.split('-').collect();
+        let [y, m, d] = parts.as_slice() else { return false };
+        if !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) || y.len() != 4 || m.len() != 2 || d.len() != 2
+        {
+            return false;
+        }
+        let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+            return false;
+        };
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        (1900..=2100).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days[(month - 1) as usize]
+            && text <= today
+    }
+
+    #[test]
+    fn a_birth_date_is_a_real_day_in_range_and_not_after_today() {
+        assert!(is_birth_date("2000-02-29", "2026-11-25"));
+        assert!(is_birth_date("2026-11-25", "2026-11-25"));
+        for bad in ["2026-11-26", "1899-12-31", "2001-02-29", "2000-+1-01", "2000-1-01", " 2000-01-01", "2000/01/01"] {
+            assert!(!is_birth_date(bad, "2026-11-25"), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_birth_date_check_agrees_with_the_calendar_by_hand(y in 1890i32..2110, m in 0u32..14, d in 0u32..33) {
+            let text = format!("{y:04}-{m:02}-{d:02}");
+            prop_assert_eq!(is_birth_date(&text, "2026-11-25"), reference_birth_date(&text, "2026-11-25"), "{}", text);
         }
     }
 

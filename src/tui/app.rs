@@ -897,8 +897,7 @@ pub(crate) fn idle_lock_ms(override_ms: Option<i64>, minutes: u32) -> i64 {
 
 /// A real calendar date, not after `today` (both YYYY-MM-DD).
 pub fn valid_birth_date(text: &str, today: &str) -> bool {
-    let day = crate::instrument::date::parse_day(text);
-    day.is_some_and(|d| (1900..=2100).contains(&d.year())) && text <= today
+    crate::instrument::date::is_birth_date(text, today)
 }
 
 /// Changes `app` for one action. `today` (YYYY-MM-DD) is passed in so this stays pure.
