@@ -28,8 +28,8 @@ fn bench(c: &mut Criterion) {
     )
     .expect("valid results");
     let quebec = ClientProfile {
-        age: 34,
-        province: Province::Qc,
+        age: Some(34),
+        province: Some(Province::Qc),
         language: Lang::Fr,
         populations: vec![Population::Indigenous],
         no_internet: false,
@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
     };
     let moderate =
         resolve_results(&library, &[("gad7".to_string(), 12)], &[], &PersonContext::default()).expect("valid results");
-    let bc = ClientProfile { province: Province::Bc, language: Lang::En, populations: vec![], ..quebec.clone() };
+    let bc = ClientProfile { province: Some(Province::Bc), language: Lang::En, populations: vec![], ..quebec.clone() };
 
     c.bench_function("match flagged QC client over catalog", |b| {
         b.iter(|| {

@@ -20,9 +20,9 @@ use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::widgets::{Block, Paragraph};
 use triage::instrument::{Lang, Library};
+use triage::intake::care::Care;
 use triage::tui::app::{Action, App, Screen, update};
 use triage::tui::backend::QueueEntry;
-use triage::tui::care::Care;
 use triage::tui::view::{self, CrisisLine, View};
 use triage::ui::theme::Theme;
 

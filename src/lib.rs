@@ -12,6 +12,7 @@ pub mod kiosk;
 pub mod report;
 pub mod sanitize;
 pub mod server;
+pub mod shell;
 pub mod store;
 pub mod triage;
 pub mod tui;

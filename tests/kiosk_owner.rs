@@ -227,14 +227,14 @@ struct KioskRun {
     kiosk: triage::kiosk::app::Kiosk,
     backend: OwnerBackend,
     library: triage::instrument::Library,
-    care: triage::tui::care::Care,
+    care: triage::intake::care::Care,
 }
 
 impl KioskRun {
     fn start(running: &Running, instruments: &[&str]) -> KioskRun {
         use triage::kiosk::app::Kiosk;
         let library = triage::instrument::Library::shipped();
-        let care = triage::tui::care::Care::shipped(&library).expect("catalog");
+        let care = triage::intake::care::Care::shipped(&library).expect("catalog");
         let instruments = instruments.iter().map(|i| i.to_string()).collect();
         let kiosk = Kiosk::new("test", instruments, Lang::En, None, triage::store::now_ms());
         let backend = OwnerBackend::new(running.path.clone(), "lobby-3".into(), "test".into());

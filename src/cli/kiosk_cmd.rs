@@ -11,13 +11,13 @@ use serde_json::json;
 use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, Table, fail, print_outcome, session};
 use crate::auth::detect_origin;
 use crate::instrument::{Lang, Library};
+use crate::intake::care::Care;
 use crate::kiosk::app::{Deps, Kiosk};
 use crate::kiosk::backend::OwnerBackend;
 use crate::sanitize::terminal_text;
 use crate::server::{Password, Reply, Request, default_data_dir};
 use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES, CheckinSummary, SubmissionSummary};
 use crate::store::{RecordId, format_time};
-use crate::tui::care::Care;
 use crate::ui::theme::Theme;
 
 #[derive(Debug, Args)]

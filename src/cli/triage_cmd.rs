@@ -314,8 +314,8 @@ fn run_match(args: &MatchArgs) -> ExitCode {
         },
     };
     let profile = ClientProfile {
-        age: args.age,
-        province: args.province,
+        age: Some(args.age),
+        province: Some(args.province),
         language: args.lang,
         populations: args.populations.clone(),
         no_internet: args.no_internet,

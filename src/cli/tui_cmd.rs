@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::instrument::{Lang, Library};
+use crate::intake::care::Care;
 use crate::sanitize::terminal_text;
 use crate::server::default_data_dir;
-use crate::tui::care::Care;
 use crate::tui::shell::{self, Options};
 use crate::tui::store_backend::StoreBackend;
 

@@ -3,6 +3,7 @@
 
 pub mod answers;
 pub mod change;
+pub mod date;
 pub mod expr;
 pub mod library;
 pub mod load;

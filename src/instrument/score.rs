@@ -25,20 +25,7 @@ impl Context {
     }
 }
 
-/// Whole years between a birth date and today (both YYYY-MM-DD).
-pub fn age_on(birth: &str, today: &str) -> Option<i64> {
-    let parse = |s: &str| -> Option<(i64, i64, i64)> {
-        let mut parts = s.split('-').map(|p| p.parse::<i64>().ok());
-        Some((parts.next()??, parts.next()??, parts.next()??))
-    };
-    let (by, bm, bd) = parse(birth)?;
-    let (ty, tm, td) = parse(today)?;
-    let mut age = ty - by;
-    if (tm, td) < (bm, bd) {
-        age -= 1;
-    }
-    (age >= 0).then_some(age)
-}
+pub use super::date::age_on;
 
 /// The answer given to each item, as an index into the item's options (`None`: not answered).
 pub type Answers = [Option<usize>];

@@ -3,6 +3,7 @@
 //! raises them (not at the end of the instrument). A risk flag that was acted on is never undone
 //! in silence: changing the answer that raised it needs a reason (`risk_change`).
 
+pub mod care;
 mod carry;
 mod risk_change;
 

@@ -12,11 +12,12 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::submission::{is_urgent, snapshot};
 use crate::instrument::{FlagHit, Lang, Library, Severity};
+use crate::intake::care::{Care, CareClient};
 use crate::intake::{IntakeFlow, Step, declined_flag_id, flag_reads_item};
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
-use crate::tui::backend::{BackendError, ClientInfo};
-use crate::tui::care::Care;
+use crate::triage::vocab::Province;
+use crate::ui::error::BackendError;
 
 /// Version of the consent text the kiosk shows (recorded with each submission).
 pub const CONSENT_VERSION: &str = "kiosk-2026-01";
@@ -833,23 +834,12 @@ fn begin(kiosk: &mut Kiosk, scoring: ScoringContext, deps: &Deps, effects: &mut 
 fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit)]) -> Vec<KioskLine> {
     let Some(info) = &kiosk.info else { return Vec::new() };
     let scoring = kiosk.client.as_ref().map(|c| c.scoring).unwrap_or_default();
-    let client = ClientInfo {
-        id: String::new(),
-        name: String::new(),
-        birth_date: None,
-        province: info.province.clone(),
-        language: Some(kiosk.lang),
-        populations: vec![],
-        access_needs: vec![],
-        sex_for_scoring: scoring.sex,
-    };
-    // The age the client gave (or the check-in code's client's): youth lines under 18.
-    let age = scoring.age.map(i64::from);
+    // What the client told the kiosk: their age (or the check-in code's client's); the
+    // organisation's province. An unknown age or province stays unknown.
+    let client = CareClient::told(scoring.age, Province::parse(&info.province), kiosk.lang, scoring.sex);
     deps.care
-        .plan_at_age(deps.library, &client, age, &[], flags, &Default::default())
-        .resources
+        .crisis_lines(deps.library, &client, &[], flags)
         .into_iter()
-        .filter(|r| r.crisis)
         .map(|r| KioskLine { name: r.name, contact: r.contact, hours: r.hours })
         .collect()
 }

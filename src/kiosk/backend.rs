@@ -10,7 +10,7 @@ use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::{Password, Request};
 use crate::store::kiosk::{KioskInfo, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
-use crate::tui::backend::BackendError;
+use crate::ui::error::BackendError;
 
 pub trait KioskBackend {
     fn connect(&mut self) -> Result<KioskInfo, BackendError>;

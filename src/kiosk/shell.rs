@@ -133,7 +133,7 @@ pub fn run(mut kiosk: Kiosk, backend: &mut dyn KioskBackend, deps: &Deps, theme:
         // and a console or link that does not answer within two seconds would stop the kiosk.
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         let finished = Arc::new(AtomicBool::new(false));
-        crate::tui::shell::watchdog(Arc::clone(&stop), Arc::clone(&finished));
+        crate::shell::terminal::watchdog(Arc::clone(&stop), Arc::clone(&finished));
         let result = event_loop(&mut terminal, &mut kiosk, backend, deps, theme, &stop);
         finished.store(true, Ordering::Relaxed);
         result

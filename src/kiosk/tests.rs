@@ -15,12 +15,12 @@ use super::keys::kiosk_key;
 use super::shell::dispatch;
 use super::view::{KioskView, draw};
 use crate::instrument::{Lang, Library};
+use crate::intake::care::Care;
 use crate::store::RecordId;
 use crate::store::ScoringContext;
 use crate::store::crypto::OrgKeyPair;
 use crate::store::kiosk::{KioskInfo, KioskIntake, SubmissionProgress};
-use crate::tui::backend::{BackendError, ErrorKind};
-use crate::tui::care::Care;
+use crate::ui::error::{BackendError, ErrorKind};
 use crate::ui::strings::Text;
 use crate::ui::theme::Theme;
 

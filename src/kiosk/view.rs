@@ -12,7 +12,7 @@ use super::app::{AgeStatus, Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
 use crate::store::{DEFAULT_CRISIS_TEXT, DEFAULT_CRISIS_TEXT_FR};
-use crate::tui::screens::questionnaire::question_lines;
+use crate::ui::question::question_lines;
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;
 

@@ -219,8 +219,8 @@ fn migrate_one(kind: Kind, from: u32, mut value: serde_json::Value) -> Option<se
     Some(value)
 }
 
-/// Two-letter Canadian province or territory code.
-pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
+/// Provinces are stored as their two-letter code ([`Province::code`]), the crate's one list.
+pub use crate::triage::vocab::Province;
 
 pub use crate::instrument::Sex;
 /// Language of a client or questionnaire: the one language type of the crate.

@@ -24,7 +24,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
     store.ensure_summaries(key)?;
     let mut writer = SeedWriter::new(store, key);
     let instrument = InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En };
-    let provinces = PROVINCES;
+    let provinces = Province::ALL;
     let now = now_ms();
     let mut summary = SeedSummary { clients: 0, encounters: 0, answers: 0 };
     let mut client = None;
@@ -35,7 +35,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
                 id: RecordId::random(),
                 name: format!("Synthetic Client {:06}", summary.clients + 1),
                 birth_date: Some(format!("19{:02}-0{}-1{}", 40 + (n % 60), 1 + n % 9, n % 10)),
-                province: provinces[n % provinces.len()].to_string(),
+                province: provinces[n % provinces.len()].code(),
                 language: if n % 5 == 0 { Lang::Fr } else { Lang::En },
                 contact: None,
                 access_needs: Vec::new(),

@@ -1203,15 +1203,10 @@ pub(super) fn clean_text(field: &'static str, text: &str, max: usize) -> Result<
 }
 
 fn validate_province(province: &str) -> Result<String> {
-    let upper = province.trim().to_ascii_uppercase();
-    if PROVINCES.contains(&upper.as_str()) {
-        Ok(upper)
-    } else {
-        Err(StoreError::Invalid {
-            field: "province",
-            reason: format!("use a two-letter code: {}", PROVINCES.join(", ")),
-        })
-    }
+    Province::parse(province).map(Province::code).ok_or_else(|| {
+        let known: Vec<String> = Province::ALL.iter().map(|p| p.code()).collect();
+        StoreError::Invalid { field: "province", reason: format!("use a two-letter code: {}", known.join(", ")) }
+    })
 }
 
 fn validate_birth_date(date: &str) -> Result<String> {

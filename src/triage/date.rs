@@ -1,6 +1,9 @@
-//! Calendar dates without a clock: "today" is always passed in.
+//! Calendar dates without a clock: "today" is always passed in. The calendar is the `time`
+//! crate's, through [`crate::instrument::date`] (the crate's one date implementation).
 
 use std::fmt;
+
+use crate::instrument::date;
 
 /// A calendar date. Files may give `YYYY-MM-DD` or `YYYY-MM` (read as the first of the month,
 /// the earliest the month allows, so staleness is never understated).
@@ -15,54 +18,42 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        Some(Date { year, month, day, has_day: true })
+        let month = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
+        Some(Date::from(time::Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()?))
     }
 
     /// Parses `YYYY-MM-DD` or `YYYY-MM`.
     pub fn parse(text: &str) -> Option<Date> {
-        let parts: Vec<&str> = text.trim().split('-').collect();
-        let number = |s: &str, len: usize| -> Option<u32> {
-            if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
-        };
-        match parts.as_slice() {
-            [y, m] => {
-                let year = i32::try_from(number(y, 4)?).ok()?;
-                let mut date = Date::new(year, number(m, 2)?, 1)?;
-                date.has_day = false;
-                Some(date)
-            }
-            [y, m, d] => Date::new(i32::try_from(number(y, 4)?).ok()?, number(m, 2)?, number(d, 2)?),
-            _ => None,
+        let text = text.trim();
+        if let Some(day) = date::parse_day(text) {
+            return Some(Date::from(day));
         }
+        let first = date::parse_month(text)?;
+        Some(Date { has_day: false, ..Date::from(first) })
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian).
     pub fn days_from_epoch(self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = if y >= 0 { y } else { y - 399 } / 400;
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        let month = u8::try_from(self.month).ok().and_then(|m| time::Month::try_from(m).ok());
+        let day = month.and_then(|m| time::Date::from_calendar_date(self.year, m, u8::try_from(self.day).ok()?).ok());
+        // Every `Date` is made from a real day ([`Date::new`], [`Date::parse`]).
+        day.map_or(0, date::days_from_epoch)
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
     pub fn days_until(self, later: Date) -> i64 {
         later.days_from_epoch() - self.days_from_epoch()
     }
+
+    /// The date `days` after 1970-01-01 (the inverse of [`Date::days_from_epoch`]).
+    pub fn from_days_from_epoch(days: i64) -> Date {
+        Date::from(date::from_days_from_epoch(days))
+    }
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
+impl From<time::Date> for Date {
+    fn from(day: time::Date) -> Date {
+        Date { year: day.year(), month: u32::from(u8::from(day.month())), day: u32::from(day.day()), has_day: true }
     }
 }
 
@@ -114,23 +105,6 @@ mod tests {
             let next = Date::new(year, month, day + 1).unwrap();
             prop_assert_eq!(d.days_until(next), 1);
         }
-    }
-}
-
-impl Date {
-    /// The date `days` after 1970-01-01 (the inverse of [`Date::days_from_epoch`]).
-    pub fn from_days_from_epoch(days: i64) -> Date {
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468;
-        let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day, has_day: true }
     }
 }
 

@@ -27,10 +27,11 @@
 use std::sync::Arc;
 
 use super::catalog::{Catalog, Coverage, Resource};
+use super::eligibility::{Unknown, blockers, hard_blockers, is_blocked};
 use super::facts::Results;
 use super::level::Level;
 use super::rules::{Need, RuleSet};
-use super::vocab::{Condition, Cost, Criterion, Lang, Modality, Population, Province, Status};
+use super::vocab::{Condition, Criterion, Lang, Modality, Population, Province};
 use super::wording::{Evidence, Reason};
 use crate::instrument::Lang as UiLang;
 
@@ -41,8 +42,8 @@ use place::{Placement, Situation};
 /// Who the client is and what they can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientProfile {
-    pub age: u32,
-    pub province: Province,
+    pub age: Option<u32>,
+    pub province: Option<Province>,
     pub language: Lang,
     pub populations: Vec<Population>,
     pub no_internet: bool,
@@ -55,7 +56,7 @@ impl ClientProfile {
     /// Declared populations, plus youth for anyone under 18.
     pub fn effective_populations(&self) -> Vec<Population> {
         let mut list = self.populations.clone();
-        if self.age < 18 && !list.contains(&Population::Youth) {
+        if self.age.is_some_and(|age| age < 18) && !list.contains(&Population::Youth) {
             list.push(Population::Youth);
         }
         list
@@ -343,7 +344,7 @@ pub fn match_resources_lifting<'a>(
         list.sort_by(|a, b| a.key.cmp(&b.key).then_with(|| a.resource.id.cmp(&b.resource.id)));
     }
 
-    let mut notes = Vec::new();
+    let mut notes: Vec<Reason> = Unknown::of(profile).into_iter().map(Reason::Unknown).collect();
     if flagged && !crisis.iter().any(|c| c.resource.hours.is_24_7()) {
         // Never let a part-time line stand alone.
         for c in crisis.drain(..) {
@@ -384,17 +385,18 @@ fn title(results: &Results, instrument: &str) -> String {
 
 /// `Some(true)`: the primary crisis line for this province; `Some(false)`: the national primary
 /// line; `None`: not a primary line here.
-fn is_primary(resource: &Resource, province: Province) -> Option<bool> {
+fn is_primary(resource: &Resource, province: Option<Province>) -> Option<bool> {
     match &resource.primary_for {
-        Some(Coverage::Provinces(list)) if list.contains(&province) => Some(true),
+        Some(Coverage::Provinces(list)) if province.is_some_and(|p| list.contains(&p)) => Some(true),
         Some(Coverage::National) => Some(false),
         _ => None,
     }
 }
 
-fn has_provincial_primary(catalog: &Catalog, province: Province) -> bool {
+fn has_provincial_primary(catalog: &Catalog, province: Option<Province>) -> bool {
     catalog.resources.iter().any(|r| {
-        r.is_offerable() && matches!(&r.primary_for, Some(Coverage::Provinces(list)) if list.contains(&province))
+        r.is_offerable()
+            && matches!(&r.primary_for, Some(Coverage::Provinces(list)) if province.is_some_and(|p| list.contains(&p)))
     })
 }
 
@@ -450,151 +452,6 @@ fn relevance(resource: &Resource, needs: &[Need]) -> Option<Vec<Reason>> {
     if answers.is_empty() { None } else { Some(answers) }
 }
 
-/// Reasons a resource can never be offered to this client, whatever the level.
-fn hard_blockers(
-    resource: &Resource,
-    profile: &ClientProfile,
-    populations: &[Population],
-    criteria: &[(Criterion, Evidence)],
-    lifted: &[&LiftedExclusion],
-) -> Vec<String> {
-    let mut out = Vec::new();
-    blockers(resource, profile, populations, criteria, lifted, &mut |reason| out.push(reason(UiLang::En)));
-    out
-}
-
-/// Whether [`hard_blockers`] has any reason, without writing one (the same checks).
-fn is_blocked(
-    resource: &Resource,
-    profile: &ClientProfile,
-    populations: &[Population],
-    criteria: &[(Criterion, Evidence)],
-    lifted: &[&LiftedExclusion],
-) -> bool {
-    let mut blocked = false;
-    blockers(resource, profile, populations, criteria, lifted, &mut |_| blocked = true);
-    blocked
-}
-
-/// A reason left out, as a function that writes it in a language.
-type Wording<'a> = dyn Fn(UiLang) -> String + 'a;
-
-/// Calls `out` with each reason a resource can never be offered to this client, as a
-/// function that writes the sentence (called only by those who read it).
-fn blockers(
-    resource: &Resource,
-    profile: &ClientProfile,
-    populations: &[Population],
-    criteria: &[(Criterion, Evidence)],
-    lifted: &[&LiftedExclusion],
-    out: &mut dyn FnMut(&Wording),
-) {
-    let fr = |lang: UiLang| lang == UiLang::Fr;
-    match resource.status {
-        Status::Active => {}
-        // The status note is the catalog's own text, as it stands.
-        Status::Defunct => out(&|lang| match (fr(lang), resource.status_note.as_deref()) {
-            (false, note) => format!("defunct: {}", note.unwrap_or("no longer operating")),
-            (true, Some(note)) => format!("fermé : {note}"),
-            (true, None) => "fermé : n'est plus en activité".to_string(),
-        }),
-        Status::Unverified => out(&|lang| match (fr(lang), resource.status_note.as_deref()) {
-            (false, note) => format!("not verified, not shown to clients: {}", note.unwrap_or("status unconfirmed")),
-            (true, Some(note)) => format!("non vérifié, jamais montré à la clientèle : {note}"),
-            (true, None) => "non vérifié, jamais montré à la clientèle : statut non confirmé".to_string(),
-        }),
-    }
-    if !resource.covers(profile.province, populations) {
-        out(&|lang| {
-            if fr(lang) {
-                format!("non offert dans : {} (couvre : {})", profile.province.code(), resource.coverage_text())
-            } else {
-                format!("not available in {} (covers {})", profile.province.code(), resource.coverage_text())
-            }
-        });
-    }
-    let too_young = resource.min_age.is_some_and(|m| profile.age < m);
-    let too_old = resource.max_age.is_some_and(|m| profile.age > m);
-    if too_young || too_old {
-        out(&|lang| {
-            let min = resource.min_age.map_or_else(|| "0".into(), |m| m.to_string());
-            if fr(lang) {
-                let max = resource.max_age.map_or_else(|| "sans limite".into(), |m| m.to_string());
-                format!("pour les {min} à {max} ans ; la personne a {} ans", profile.age)
-            } else {
-                let max = resource.max_age.map_or_else(|| "any".into(), |m| m.to_string());
-                format!("for ages {min}-{max}; client is {}", profile.age)
-            }
-        });
-    }
-    if let Some(audience) = &resource.audience
-        && !resource.is_open_to(populations)
-    {
-        out(&|lang| {
-            let who = super::wording::audience_words(audience, populations, lang);
-            if fr(lang) {
-                format!("seulement pour {who} ; la personne ne fait pas partie de ce groupe")
-            } else {
-                format!("only for {who}; the client is not in that group")
-            }
-        });
-    }
-    if profile.no_internet && resource.needs_internet {
-        out(&|lang| {
-            if fr(lang) {
-                "demande Internet ; la personne n'a pas accès à Internet"
-            } else {
-                "needs internet; the client has no internet access"
-            }
-            .to_string()
-        });
-    }
-    if profile.no_smartphone && resource.needs_smartphone {
-        out(&|lang| {
-            if fr(lang) {
-                "demande une application mobile ; la personne n'a pas de téléphone intelligent"
-            } else {
-                "needs a smartphone app; the client has no smartphone"
-            }
-            .to_string()
-        });
-    }
-    if profile.phone_only && !resource.reachable_by_phone() {
-        out(&|lang| {
-            if fr(lang) {
-                "ne peut pas être joint par un appel ; la personne utilise le téléphone seulement"
-            } else {
-                "cannot be reached by a phone call; the client uses the phone only"
-            }
-            .to_string()
-        });
-    }
-    if profile.free_only && resource.cost != Cost::Free {
-        out(&|lang| {
-            if fr(lang) {
-                format!(
-                    "{} ; la personne a besoin de services gratuits",
-                    super::wording::cost_words(resource.cost, lang)
-                )
-            } else {
-                format!("cost is {}; the client needs free services", resource.cost)
-            }
-        });
-    }
-    for (criterion, why) in criteria {
-        if resource.exclusions.contains(criterion) && !lifted.iter().any(|l| l.criterion == *criterion) {
-            out(&|lang| {
-                let what = super::wording::criterion_words(*criterion, lang);
-                if fr(lang) {
-                    format!("exclut les personnes qui présentent {what} ({})", why.render(lang))
-                } else {
-                    format!("excludes clients with {what} ({why})")
-                }
-            });
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,8 +474,8 @@ mod tests {
 
     fn profile(age: u32, province: Province, language: Lang, populations: &[Population]) -> ClientProfile {
         ClientProfile {
-            age,
-            province,
+            age: Some(age),
+            province: Some(province),
             language,
             populations: populations.to_vec(),
             no_internet: false,
@@ -1027,8 +884,8 @@ mod tests {
 
     fn arb_profile() -> impl Strategy<Value = ClientProfile> {
         (
-            0u32..100,
-            proptest::sample::select(Province::ALL.to_vec()),
+            proptest::option::weighted(0.9, 0u32..100),
+            proptest::option::weighted(0.9, proptest::sample::select(Province::ALL.to_vec())),
             proptest::sample::select(Lang::ALL.to_vec()),
             proptest::sample::subsequence(Population::ALL.to_vec(), 0..5),
             any::<[bool; 4]>(),
@@ -1091,15 +948,27 @@ mod tests {
             }
             for rec in &outcome.recommendations {
                 // No defunct or unverified resource is ever returned.
-                prop_assert_eq!(rec.resource.status, Status::Active, "{}", &rec.resource.id);
+                prop_assert_eq!(rec.resource.status, crate::triage::vocab::Status::Active, "{}", &rec.resource.id);
                 // Every returned resource has at least one reason.
                 prop_assert!(!rec.reasons_in(UiLang::En).is_empty());
                 // Access needs, coverage, age and exclusion criteria are honoured.
                 prop_assert!(!(p.no_internet && rec.resource.needs_internet));
                 prop_assert!(!(p.no_smartphone && rec.resource.needs_smartphone));
                 prop_assert!(!p.phone_only || rec.resource.reachable_by_phone());
-                prop_assert!(!p.free_only || rec.resource.cost == Cost::Free);
-                prop_assert!(rec.resource.covers(p.province, &p.effective_populations()));
+                prop_assert!(!p.free_only || rec.resource.cost == crate::triage::vocab::Cost::Free);
+                match p.province {
+                    Some(province) => prop_assert!(rec.resource.covers(province, &p.effective_populations())),
+                    // Not known: only what does not depend on it.
+                    None => prop_assert!(
+                        matches!(rec.resource.coverage, Coverage::National)
+                            || rec.resource.national_for.iter().any(|g| p.effective_populations().contains(g)),
+                        "{} with the province unknown", &rec.resource.id
+                    ),
+                }
+                match p.age {
+                    Some(age) => prop_assert!(rec.resource.min_age.is_none_or(|m| age >= m) && rec.resource.max_age.is_none_or(|m| age <= m)),
+                    None => prop_assert!(rec.resource.min_age.is_none() && rec.resource.max_age.is_none(), "{} with the age unknown", &rec.resource.id),
+                }
                 for (criterion, _) in rules.criteria_met(&results) {
                     prop_assert!(!rec.resource.exclusions.contains(&criterion));
                 }

@@ -13,6 +13,7 @@
 pub mod catalog;
 mod catalog_files;
 pub mod date;
+pub mod eligibility;
 pub mod facts;
 pub mod level;
 pub mod library_facts;

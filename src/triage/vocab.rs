@@ -65,6 +65,16 @@ vocabulary!(
     }
 );
 
+impl From<crate::instrument::Lang> for Lang {
+    /// The language of a service, for a client who speaks `lang`.
+    fn from(lang: crate::instrument::Lang) -> Lang {
+        match lang {
+            crate::instrument::Lang::En => Lang::En,
+            crate::instrument::Lang::Fr => Lang::Fr,
+        }
+    }
+}
+
 impl Province {
     /// Upper-case code as people write it ("QC").
     pub fn code(self) -> String {

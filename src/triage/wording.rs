@@ -111,6 +111,8 @@ pub enum Reason {
         lighter_only: bool,
         navigation_listed: bool,
     },
+    /// Note: a fact matching needed is not known (what it leaves out).
+    Unknown(super::eligibility::Unknown),
     /// A note from outside matching, shown as it came (an error while reading the results).
     AsGiven(String),
 }
@@ -118,10 +120,7 @@ pub enum Reason {
 impl Reason {
     /// The reason as a sentence in `lang`.
     pub fn render(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => english(self),
-            Lang::Fr => french(self),
-        }
+        if lang == Lang::Fr { french(self) } else { english(self) }
     }
 
     /// Whether the reason names a result the resource answers (not just general support).
@@ -216,6 +215,7 @@ fn english(reason: &Reason) -> String {
             kind_of_care(*level, Lang::En),
             if *navigation_listed { " The navigation and intake lines listed can help find it locally." } else { "" }
         ),
+        Reason::Unknown(fact) => fact.note(Lang::En),
         Reason::AsGiven(text) => text.clone(),
     }
 }
@@ -300,6 +300,7 @@ fn french(reason: &Reason) -> String {
             kind_of_care(*level, Lang::Fr),
             if *navigation_listed { " Les lignes d'orientation et d'accueil indiquées peuvent aider à les trouver localement." } else { "" }
         ),
+        Reason::Unknown(fact) => fact.note(Lang::Fr),
         Reason::AsGiven(text) => text.clone(),
     }
 }
@@ -496,10 +497,7 @@ impl serde::Serialize for LevelReason {
 
 /// "text" before a number to text ("text 686868"), "texto" in French.
 pub fn text_verb(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "text",
-        Lang::Fr => "texto",
-    }
+    if lang == Lang::Fr { "texto" } else { "text" }
 }
 
 /// Why the crisis block came first, as words.

@@ -9,7 +9,6 @@ use super::backend::{
     AuditCheck, AuditRow, BackendError, BackendResult, ClientInfo, ClientMatches, EncounterState, HistoryData, OrgInfo,
     QueueEntry, SavedAnswer, Session, Setup, UserRow,
 };
-use super::care::Care;
 pub use super::form::{Field, FieldKind, Form};
 use super::keys;
 pub use super::screens::admin::{AUDIT_VIEW_LIMIT, AdminState, AuditView};
@@ -22,6 +21,7 @@ pub use super::screens::results::{LiftPrompt, ResultsState, results_screen};
 pub use super::screens::search::SearchState;
 pub use crate::instrument::score::age_on;
 use crate::instrument::{Lang, Library, ScoreResult};
+use crate::intake::care::Care;
 use crate::ui::strings::Text;
 
 /// The consent text's version, recorded with every consent answer.
@@ -38,8 +38,6 @@ pub(crate) fn start_instruments(library: &Library, bundle: &str, org: Option<&Or
         .map(|b| library.screening_instruments(&b.instruments, b.risk_screen, asq))
         .unwrap_or_default()
 }
-/// Province and territory codes.
-pub const PROVINCES: [&str; 13] = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -368,15 +366,7 @@ pub(crate) fn idle_lock_ms(override_ms: Option<i64>, minutes: u32) -> i64 {
 
 /// A real calendar date, not after `today` (both YYYY-MM-DD).
 pub fn valid_birth_date(text: &str, today: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
-    let (Ok(year), Ok(month), Ok(day)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 || !(1900..=2100).contains(&year) || !(1..=12).contains(&month) {
-        return false;
-    }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    day >= 1 && day <= days[(month - 1) as usize] && text <= today
+    crate::instrument::date::is_birth_date(text, today)
 }
 
 /// What the screens' updates need besides the state: the library, the care plan and today

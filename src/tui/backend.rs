@@ -4,282 +4,17 @@
 
 use std::collections::BTreeSet;
 
+use crate::instrument::score::age_on;
 use crate::instrument::{Lang, ScoreResult, Sex};
+use crate::intake::care::CareClient;
 use crate::intake::{RiskChange, RiskRecord};
-use crate::ui::strings::Text;
+use crate::triage::ClientProfile;
+use crate::triage::vocab::{Lang as TriageLang, Population, Province};
+pub use crate::ui::error::{BackendError, ErrorKind};
 
 /// A failure from the data layer, as data: the interface words it in its own language at draw
 /// time ([`BackendError::render`]); the owner's English message is kept for logs only.
 pub type BackendResult<T> = Result<T, BackendError>;
-
-/// What went wrong, in terms the interface can say in either language. Built from the owner's
-/// language-neutral `WireError.code` ([`ErrorKind::from_code`]) or from a local failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    WrongCredentials,
-    Throttled,
-    LockedOut,
-    AccountDisabled,
-    SessionEnded,
-    /// An administrator set this account's password: a new one must be chosen first.
-    PasswordChangeRequired,
-    NotLoggedIn,
-    StoreLocked,
-    Denied,
-    NotFound,
-    Claimed,
-    /// A kiosk submission that could not be verified as this service's kiosk's: not imported,
-    /// kept for review (not damage to restore from a backup).
-    Unverified,
-    AlreadyInitialised,
-    NotInitialised,
-    Invalid,
-    Refused,
-    OwnerBusy,
-    OwnerUnreachable,
-    ConnectionLost,
-    VersionMismatch,
-    DiskFull,
-    ReadOnly,
-    Damaged,
-    /// The database lost changes that were confirmed as saved (the audit witness says so).
-    AuditLoss,
-    NewerSchema,
-    ForeignDirectory,
-    OwnerRunning,
-    Storage,
-    BadBackup,
-    /// A file the interface was asked to write already exists.
-    FileExists,
-    /// A file or setting the interface itself reads is wrong (a catalog, a path).
-    LocalFile,
-    /// The owner answered with something this interface did not expect.
-    Protocol,
-    /// A code this interface does not know (a newer owner): still said in a translated sentence.
-    Unknown,
-}
-
-impl ErrorKind {
-    /// Whether a save that failed this way may still have been written: the disk failed part-way
-    /// or the connection dropped before the answer came back. Such a save is "not confirmed",
-    /// never "not saved".
-    pub fn outcome_unknown(self) -> bool {
-        matches!(self, ErrorKind::DiskFull | ErrorKind::Storage | ErrorKind::ConnectionLost | ErrorKind::Protocol)
-    }
-
-    /// Every kind, for tests that each one has a sentence in both languages.
-    pub const ALL: &'static [ErrorKind] = &[
-        ErrorKind::WrongCredentials,
-        ErrorKind::Throttled,
-        ErrorKind::LockedOut,
-        ErrorKind::AccountDisabled,
-        ErrorKind::SessionEnded,
-        ErrorKind::PasswordChangeRequired,
-        ErrorKind::NotLoggedIn,
-        ErrorKind::StoreLocked,
-        ErrorKind::Denied,
-        ErrorKind::NotFound,
-        ErrorKind::Claimed,
-        ErrorKind::Unverified,
-        ErrorKind::AlreadyInitialised,
-        ErrorKind::NotInitialised,
-        ErrorKind::Invalid,
-        ErrorKind::Refused,
-        ErrorKind::OwnerBusy,
-        ErrorKind::OwnerUnreachable,
-        ErrorKind::ConnectionLost,
-        ErrorKind::VersionMismatch,
-        ErrorKind::DiskFull,
-        ErrorKind::ReadOnly,
-        ErrorKind::Damaged,
-        ErrorKind::AuditLoss,
-        ErrorKind::NewerSchema,
-        ErrorKind::ForeignDirectory,
-        ErrorKind::OwnerRunning,
-        ErrorKind::Storage,
-        ErrorKind::BadBackup,
-        ErrorKind::FileExists,
-        ErrorKind::LocalFile,
-        ErrorKind::Protocol,
-        ErrorKind::Unknown,
-    ];
-
-    /// The kind for an owner's error code (`StoreError::code`, and the owner's own `denied`,
-    /// `invalid`, `busy`, `not_logged_in`).
-    pub fn from_code(code: &str) -> ErrorKind {
-        match code {
-            "bad_credentials" => ErrorKind::WrongCredentials,
-            "throttled" => ErrorKind::Throttled,
-            "locked_out" => ErrorKind::LockedOut,
-            "disabled" => ErrorKind::AccountDisabled,
-            "session_ended" => ErrorKind::SessionEnded,
-            "password_change_required" => ErrorKind::PasswordChangeRequired,
-            "not_logged_in" => ErrorKind::NotLoggedIn,
-            "locked" => ErrorKind::StoreLocked,
-            "denied" => ErrorKind::Denied,
-            "not_found" => ErrorKind::NotFound,
-            "claimed" => ErrorKind::Claimed,
-            "unverified" => ErrorKind::Unverified,
-            "already_initialised" => ErrorKind::AlreadyInitialised,
-            "not_initialised" => ErrorKind::NotInitialised,
-            "invalid" => ErrorKind::Invalid,
-            "refused" => ErrorKind::Refused,
-            "busy" => ErrorKind::OwnerBusy,
-            "disk_full" => ErrorKind::DiskFull,
-            "read_only" => ErrorKind::ReadOnly,
-            "damaged" | "corrupt" => ErrorKind::Damaged,
-            "audit_loss" => ErrorKind::AuditLoss,
-            "newer_schema" => ErrorKind::NewerSchema,
-            "foreign" => ErrorKind::ForeignDirectory,
-            "owner_running" => ErrorKind::OwnerRunning,
-            "storage" | "io" => ErrorKind::Storage,
-            "bad_backup" => ErrorKind::BadBackup,
-            _ => ErrorKind::Unknown,
-        }
-    }
-
-    /// The sentence that says it (no final full stop: a detail may follow).
-    pub fn text(self) -> Text {
-        match self {
-            ErrorKind::WrongCredentials => Text::ErrWrongCredentials,
-            ErrorKind::Throttled => Text::ErrThrottled,
-            ErrorKind::LockedOut => Text::ErrLockedOut,
-            ErrorKind::AccountDisabled => Text::ErrAccountDisabled,
-            ErrorKind::SessionEnded => Text::ErrSessionEnded,
-            ErrorKind::PasswordChangeRequired => Text::ErrPasswordChangeRequired,
-            ErrorKind::NotLoggedIn => Text::ErrNotLoggedIn,
-            ErrorKind::StoreLocked => Text::ErrStoreLocked,
-            ErrorKind::Denied => Text::ErrDenied,
-            ErrorKind::NotFound => Text::ErrNotFound,
-            ErrorKind::Claimed => Text::ErrClaimed,
-            ErrorKind::Unverified => Text::ErrUnverified,
-            ErrorKind::AlreadyInitialised => Text::ErrAlreadyInitialised,
-            ErrorKind::NotInitialised => Text::ErrNotInitialised,
-            ErrorKind::Invalid => Text::ErrInvalid,
-            ErrorKind::Refused => Text::ErrRefused,
-            ErrorKind::OwnerBusy => Text::ErrOwnerBusy,
-            ErrorKind::OwnerUnreachable => Text::ErrOwnerUnreachable,
-            ErrorKind::ConnectionLost => Text::ErrConnectionLost,
-            ErrorKind::VersionMismatch => Text::ErrVersionMismatch,
-            ErrorKind::DiskFull => Text::ErrDiskFull,
-            ErrorKind::ReadOnly => Text::ErrReadOnly,
-            ErrorKind::Damaged => Text::ErrDamaged,
-            ErrorKind::AuditLoss => Text::ErrAuditLoss,
-            ErrorKind::NewerSchema => Text::ErrNewerSchema,
-            ErrorKind::ForeignDirectory => Text::ErrForeignDirectory,
-            ErrorKind::OwnerRunning => Text::ErrOwnerRunning,
-            ErrorKind::Storage => Text::ErrStorage,
-            ErrorKind::BadBackup => Text::ErrBadBackup,
-            ErrorKind::FileExists => Text::ErrFileExists,
-            ErrorKind::LocalFile => Text::ErrLocalFile,
-            ErrorKind::Protocol => Text::ErrProtocol,
-            ErrorKind::Unknown => Text::ErrUnknown,
-        }
-    }
-}
-
-/// The longest owner or local detail shown after the sentence.
-const DETAIL_MAX_CHARS: usize = 120;
-
-/// A failure the interface can show: its kind, an optional detail that is not prose (a field
-/// name, a path, a file:line:column, a number of seconds), and the English message for logs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackendError {
-    pub kind: ErrorKind,
-    pub detail: Option<String>,
-    /// The owner's (or the local) English message: for logs and the CLI, never drawn.
-    pub log: String,
-}
-
-impl BackendError {
-    pub fn new(kind: ErrorKind, log: impl Into<String>) -> BackendError {
-        BackendError { kind, detail: None, log: log.into() }
-    }
-
-    /// The same failure with `detail` shown after the sentence (control characters and any
-    /// excess length removed).
-    pub fn with_detail(mut self, detail: impl AsRef<str>) -> BackendError {
-        let clean: String = crate::tui::view::clean(detail.as_ref()).chars().take(DETAIL_MAX_CHARS).collect();
-        let clean = clean.trim().to_string();
-        self.detail = (!clean.is_empty()).then_some(clean);
-        self
-    }
-
-    /// A refusal sent by the owner: its kind from `code`, and from its English `message` only
-    /// the parts that are not prose (the field of an invalid entry, the seconds to wait).
-    pub fn from_owner(code: &str, message: &str) -> BackendError {
-        let kind = ErrorKind::from_code(code);
-        let error = BackendError::new(kind, message);
-        let detail = match kind {
-            ErrorKind::Invalid => message
-                .strip_prefix("invalid ")
-                .and_then(|rest| rest.split_once(':'))
-                .map(|(field, _)| field.to_string())
-                .filter(|field| field.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))),
-            // Which record: "record damaged: client 0a1b…. Other records …".
-            ErrorKind::Damaged => ["record damaged: ", "record unreadable: "]
-                .iter()
-                .find_map(|prefix| message.strip_prefix(prefix))
-                .and_then(|rest| rest.split_once(". "))
-                .map(|(what, _)| what.to_string()),
-            // The submission's reference, as the queue shows it (its first 8 hex digits).
-            ErrorKind::Unverified => message
-                .strip_prefix("kiosk submission ")
-                .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).take(8).collect::<String>())
-                .filter(|reference| !reference.is_empty()),
-            ErrorKind::Throttled => message
-                .split_once("wait ")
-                .and_then(|(_, rest)| rest.split_whitespace().next())
-                .filter(|n| n.parse::<u64>().is_ok())
-                .map(|n| format!("{n} s")),
-            _ => None,
-        };
-        match detail {
-            Some(detail) => error.with_detail(detail),
-            None => error,
-        }
-    }
-
-    /// The owner answered with a reply of the wrong kind.
-    pub fn unexpected(what: &str) -> BackendError {
-        BackendError::new(ErrorKind::Protocol, format!("unexpected reply from the triage owner ({what})"))
-    }
-
-    /// The sentence in `lang`, then the detail, with a final full stop.
-    pub fn render(&self, lang: Lang) -> String {
-        let sentence = self.kind.text().get(lang);
-        match &self.detail {
-            Some(detail) => format!("{sentence} ({detail})."),
-            None => format!("{sentence}."),
-        }
-    }
-}
-
-impl std::fmt::Display for BackendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.log)
-    }
-}
-
-impl From<crate::store::StoreError> for BackendError {
-    fn from(error: crate::store::StoreError) -> Self {
-        BackendError::from_owner(error.code(), &error.to_string())
-    }
-}
-
-impl From<crate::server::client::ClientError> for BackendError {
-    fn from(error: crate::server::client::ClientError) -> Self {
-        use crate::server::client::ClientError;
-        let log = error.to_string();
-        match error {
-            ClientError::Owner { code, message } => BackendError::from_owner(&code, &message),
-            ClientError::NoOwner { .. } => BackendError::new(ErrorKind::OwnerUnreachable, log),
-            ClientError::Disconnected { .. } => BackendError::new(ErrorKind::ConnectionLost, log),
-            ClientError::VersionMismatch { .. } => BackendError::new(ErrorKind::VersionMismatch, log),
-            ClientError::Protocol(_) => BackendError::new(ErrorKind::Protocol, log),
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -329,6 +64,26 @@ pub struct ClientInfo {
     pub access_needs: Vec<String>,
     /// For the cut-offs validated by sex (AUDIT, AUDIT-C); `None` when not given.
     pub sex_for_scoring: Option<Sex>,
+}
+
+impl ClientInfo {
+    /// The client as the care plan reads them on `today` (YYYY-MM-DD): a date of birth or a
+    /// province that is missing or cannot be read is unknown to the plan, never a default.
+    pub fn care_client(&self, today: &str) -> CareClient {
+        let age = self.birth_date.as_deref().and_then(|b| age_on(b, today)).and_then(|a| u32::try_from(a).ok());
+        let has = |need: &str| self.access_needs.iter().any(|a| a == need);
+        let profile = ClientProfile {
+            age,
+            province: Province::parse(&self.province),
+            language: self.language.map_or(TriageLang::En, TriageLang::from),
+            populations: self.populations.iter().filter_map(|p| Population::parse(p)).collect(),
+            no_internet: has("no_internet"),
+            no_smartphone: has("no_smartphone"),
+            phone_only: has("phone_only"),
+            free_only: has("free_only"),
+        };
+        CareClient { profile, sex: self.sex_for_scoring }
+    }
 }
 
 /// Overwrites the text of client details about to be dropped (on locking), so that it does not
@@ -697,194 +452,26 @@ pub trait Backend {
 mod tests {
     use super::*;
 
-    /// One of every store error: their codes are what the owner sends besides its own.
-    fn every_store_error() -> Vec<crate::store::StoreError> {
-        use crate::store::StoreError;
-        let path = std::path::PathBuf::from("/srv/triage");
-        let errors = vec![
-            StoreError::Damaged { kind: "client", id: "x".into() },
-            StoreError::NewerSchema { kind: "client", id: "x".into(), found: 9, supported: 1 },
-            StoreError::Locked,
-            StoreError::NotFound { kind: "client", id: "x".into() },
-            StoreError::NoAccount { user: "x".into() },
-            StoreError::Denied { role: "intake", operation: "read reports" },
-            StoreError::BadCredentials,
-            StoreError::Throttled { user: "a".into(), wait_secs: 5 },
-            StoreError::LockedOut { user: "a".into() },
-            StoreError::Disabled { user: "a".into() },
-            StoreError::SessionEnded { user: "a".into() },
-            StoreError::PasswordChangeRequired { user: "a".into(), by: "root".into(), on: "2026-11-25".into() },
-            StoreError::AlreadyInitialised { path: path.clone() },
-            StoreError::NotInitialised { path: path.clone() },
-            StoreError::Foreign { path: path.clone() },
-            StoreError::Corrupt { path: path.clone(), detail: "x".into() },
-            StoreError::AuditLoss { path: path.clone(), detail: "x".into() },
-            StoreError::Unreadable { what: "client ab".into(), at: String::new() },
-            StoreError::DiskFull { path: path.clone() },
-            StoreError::ReadOnly { path: path.clone() },
-            StoreError::OwnerRunning { path: path.clone(), pid: String::new() },
-            StoreError::Storage { path: path.clone(), detail: "x".into() },
-            StoreError::Io { what: "read", path: path.clone(), source: std::io::Error::other("x") },
-            StoreError::Invalid { field: "name", reason: "too long".into() },
-            StoreError::BadBackup { path, reason: "x".into() },
-            StoreError::Refused { what: "restore", reason: "x".into() },
-            StoreError::Claimed { id: "x".into() },
-            StoreError::Unverified { id: "0a1b2c3d4e5f".into() },
-        ];
-        // A new variant fails to compile here until it is added above (and given a kind).
-        for error in &errors {
-            match error {
-                StoreError::Damaged { .. }
-                | StoreError::NewerSchema { .. }
-                | StoreError::Locked
-                | StoreError::NotFound { .. }
-                | StoreError::NoAccount { .. }
-                | StoreError::Denied { .. }
-                | StoreError::BadCredentials
-                | StoreError::Throttled { .. }
-                | StoreError::LockedOut { .. }
-                | StoreError::Disabled { .. }
-                | StoreError::SessionEnded { .. }
-                | StoreError::PasswordChangeRequired { .. }
-                | StoreError::AlreadyInitialised { .. }
-                | StoreError::NotInitialised { .. }
-                | StoreError::Foreign { .. }
-                | StoreError::Corrupt { .. }
-                | StoreError::AuditLoss { .. }
-                | StoreError::Unreadable { .. }
-                | StoreError::DiskFull { .. }
-                | StoreError::ReadOnly { .. }
-                | StoreError::OwnerRunning { .. }
-                | StoreError::Storage { .. }
-                | StoreError::Io { .. }
-                | StoreError::Invalid { .. }
-                | StoreError::BadBackup { .. }
-                | StoreError::Refused { .. }
-                | StoreError::Claimed { .. }
-                | StoreError::Unverified { .. } => {}
-            }
-        }
-        errors
-    }
-
+    /// Issue 15: a date of birth or a province that cannot be read is unknown to the care plan,
+    /// not age 18 in Alberta.
     #[test]
-    fn every_code_the_owner_sends_has_a_kind_of_its_own() {
-        for error in every_store_error() {
-            let code = error.code();
-            assert_ne!(ErrorKind::from_code(code), ErrorKind::Unknown, "{code}");
-            assert_ne!(BackendError::from(error).kind, ErrorKind::Unknown, "{code}");
-        }
-        // The owner's own codes (`server::owner`), and the handshake's.
-        for code in ["denied", "invalid", "busy", "not_logged_in"] {
-            assert_ne!(ErrorKind::from_code(code), ErrorKind::Unknown, "{code}");
-        }
-        assert_eq!(ErrorKind::from_code("bad_credentials"), ErrorKind::WrongCredentials);
-        assert_eq!(ErrorKind::from_code("corrupt"), ErrorKind::Damaged);
-        assert_eq!(ErrorKind::from_code("busy"), ErrorKind::OwnerBusy);
-        assert_eq!(ErrorKind::from_code("not_logged_in"), ErrorKind::NotLoggedIn);
-    }
-
-    #[test]
-    fn a_damaged_or_unreadable_record_is_named_after_the_sentence() {
-        use crate::store::StoreError;
-        let unreadable = StoreError::Unreadable { what: "client 0a1b".into(), at: " (file offset 9)".into() };
-        assert_eq!(
-            BackendError::from(unreadable).render(Lang::En),
-            "a record is damaged: restore it from a backup or tell an administrator (client 0a1b)."
-        );
-        let damaged = BackendError::from(StoreError::Damaged { kind: "answer", id: "0a1b-3".into() });
-        assert_eq!(damaged.detail.as_deref(), Some("answer 0a1b-3"));
-    }
-
-    /// Issue 14 (unclear errors): claiming a forged kiosk submission said "a record is damaged:
-    /// restore it from a backup", sending staff to restore a store that was not damaged.
-    #[test]
-    fn an_unverified_submission_is_not_called_damage_and_asks_for_no_restore() {
-        let error = BackendError::from(crate::store::StoreError::Unverified { id: "0a1b2c3d4e5f6a7b".into() });
-        assert_eq!(error.kind, ErrorKind::Unverified);
-        for lang in [Lang::En, Lang::Fr] {
-            let text = error.render(lang);
-            assert!(text.ends_with("(0a1b2c3d)."), "{text}");
-            assert_ne!(text, BackendError::new(ErrorKind::Damaged, "").render(lang));
-        }
-        let en = error.render(Lang::En);
-        assert!(en.contains("could not be verified as coming from this service's kiosk"), "{en}");
-        assert!(en.contains("was not imported") && en.contains("kept for review"), "{en}");
-        assert!(en.contains("no backup needs restoring"), "{en}");
-        let fr = error.render(Lang::Fr);
-        assert!(fr.contains("n'a pas pu être vérifiée") && fr.contains("aucune sauvegarde"), "{fr}");
-    }
-
-    #[test]
-    fn an_unknown_code_still_says_a_translated_sentence() {
-        let error = BackendError::from_owner("from_a_newer_owner", "something new went wrong");
-        assert_eq!(error.kind, ErrorKind::Unknown);
-        assert_eq!(error.render(Lang::Fr), "le service triage a refusé la demande.");
-        assert_eq!(error.render(Lang::En), "the triage service refused the request.");
-        assert_eq!(error.log, "something new went wrong", "the owner's message is kept for logs");
-    }
-
-    #[test]
-    fn every_kind_reads_in_french_and_differs_from_the_english() {
-        for kind in ErrorKind::ALL {
-            let (en, fr) = (kind.text().get(Lang::En), kind.text().get(Lang::Fr));
-            assert!(!fr.is_empty() && fr != en, "{kind:?}");
-            assert!(!fr.ends_with('.') && !en.ends_with('.'), "{kind:?}: the full stop comes after a detail");
-            // French typography: a space before a colon or a semicolon.
-            for (i, c) in fr.char_indices().filter(|(_, c)| matches!(c, ':' | ';')) {
-                assert!(fr[..i].ends_with(' '), "{kind:?}: no space before {c:?} in {fr:?}");
-            }
-        }
-        let sentences: std::collections::BTreeSet<&str> =
-            ErrorKind::ALL.iter().map(|k| k.text().get(Lang::Fr)).collect();
-        assert_eq!(sentences.len(), ErrorKind::ALL.len(), "each kind says something of its own");
-    }
-
-    #[test]
-    fn french_rendering_of_the_login_refusals() {
-        let wrong = BackendError::from_owner("bad_credentials", "wrong user name or password");
-        assert_eq!(wrong.render(Lang::Fr), "nom d'utilisateur ou mot de passe incorrect.");
-        let throttled =
-            BackendError::from_owner("throttled", "too many failed logins for amira: wait 30 s before trying again");
-        assert_eq!(throttled.render(Lang::Fr), "trop de connexions échouées : attendez avant de réessayer (30 s).");
-        assert!(!throttled.render(Lang::Fr).contains("amira"), "only the number is taken from the owner's message");
-        let ended = BackendError::from_owner("session_ended", "the session of amira has ended");
-        assert!(ended.render(Lang::Fr).starts_with("votre session a pris fin"));
-    }
-
-    #[test]
-    fn only_a_field_name_is_taken_from_an_invalid_entry() {
-        let invalid = BackendError::from_owner("invalid", "invalid name: too long");
-        assert_eq!(invalid.detail.as_deref(), Some("name"));
-        assert_eq!(invalid.render(Lang::Fr), "la saisie a été refusée, car elle n'est pas valide (name).");
-        // Prose is not a field name: nothing of it is shown.
-        let prose = BackendError::from_owner("invalid", "invalid recovery key: it has 24 words");
-        assert_eq!(prose.detail, None);
-        let other = BackendError::from_owner("invalid", "the sealed box is not hex");
-        assert_eq!(other.detail, None);
-    }
-
-    #[test]
-    fn a_detail_is_cleaned_and_shortened() {
-        let error = BackendError::new(ErrorKind::FileExists, "exists")
-            .with_detail(format!("/srv/x\u{1b}[2J{}", "y".repeat(300)));
-        let detail = error.detail.clone().unwrap_or_default();
-        assert!(!detail.contains('\u{1b}') && detail.chars().count() <= DETAIL_MAX_CHARS, "{detail}");
-        assert_eq!(BackendError::new(ErrorKind::LocalFile, "x").with_detail("  ").detail, None);
-    }
-
-    #[test]
-    fn client_failures_map_to_connection_kinds() {
-        use crate::server::client::ClientError;
-        let dir = std::path::PathBuf::from("/srv/triage");
-        let gone = BackendError::from(ClientError::NoOwner { dir: dir.clone(), detail: "refused".into() });
-        assert_eq!(gone.kind, ErrorKind::OwnerUnreachable);
-        let lost = BackendError::from(ClientError::Disconnected { dir, detail: "eof".into() });
-        assert_eq!(lost.kind, ErrorKind::ConnectionLost);
-        assert_eq!(lost.render(Lang::Fr), "la connexion au service triage a été perdue : réessayez.");
-        let owner =
-            BackendError::from(ClientError::Owner { code: "denied".into(), message: "permission denied".into() });
-        assert_eq!(owner.kind, ErrorKind::Denied);
-        assert_eq!(BackendError::from(ClientError::Protocol("x".into())).kind, ErrorKind::Protocol);
+    fn a_client_s_unreadable_birth_date_and_province_stay_unknown_to_the_care_plan() {
+        let client = ClientInfo {
+            birth_date: Some("1990-13-45".into()),
+            province: "Alberta".into(),
+            populations: vec!["trans".into(), "nonsense".into()],
+            access_needs: vec!["phone_only".into()],
+            ..ClientInfo::default()
+        };
+        let care = client.care_client("2026-11-25");
+        assert_eq!(care.profile.age, None);
+        assert_eq!(care.profile.province, None);
+        assert_eq!(care.profile.populations, [Population::Trans]);
+        assert!(care.profile.phone_only && !care.profile.no_internet);
+        let none = ClientInfo { birth_date: None, province: String::new(), ..client.clone() }.care_client("2026-11-25");
+        assert_eq!((none.profile.age, none.profile.province), (None, None));
+        let known = ClientInfo { birth_date: Some("2010-11-26".into()), province: "qc".into(), ..client }
+            .care_client("2026-11-25");
+        assert_eq!((known.profile.age, known.profile.province), (Some(15), Some(Province::Qc)));
     }
 }

@@ -7,13 +7,13 @@ pub mod admin_io;
 pub mod admin_ops;
 pub mod app;
 pub mod backend;
-pub mod care;
 pub mod demo;
 pub mod form;
 pub mod keymap;
 pub mod keys;
 pub mod list_window;
-pub mod paragraph;
+/// Moved to the `ui` layer (the kiosk draws with it too); kept here under its old name.
+pub use crate::ui::paragraph;
 pub mod qr;
 pub mod screens;
 pub mod shell;

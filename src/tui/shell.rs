@@ -12,10 +12,10 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use super::admin_ops::{self, AdminMsg};
 use super::app::{Action, App, Effect, update};
 use super::backend::Backend;
-use super::care::Care;
 use super::keymap::action_for;
 use super::view::{self, View};
 use crate::instrument::{Lang, Library};
+use crate::intake::care::Care;
 use crate::ui::theme::Theme;
 
 /// How often the idle lock is checked when no key arrives.
@@ -184,7 +184,7 @@ fn draw_app(
     theme: &Theme,
     today: &str,
 ) -> io::Result<()> {
-    let crisis_lines = care.crisis_lines_for(app, library, today);
+    let crisis_lines = super::view::crisis_lines_for(app, care, library, today);
     let view = View { library, care, theme, crisis_lines: &crisis_lines };
     terminal.draw(|frame| view::draw(frame, app, &view)).map(|_| ())
 }
@@ -201,36 +201,11 @@ pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: O
     // restores the terminal before the panic message is printed.
     let mut terminal = ratatui::init();
     let finished = Arc::new(AtomicBool::new(false));
-    watchdog(Arc::clone(&stop), Arc::clone(&finished));
+    crate::shell::terminal::watchdog(Arc::clone(&stop), Arc::clone(&finished));
     let result = event_loop(&mut terminal, backend, library, care, &theme, &options, &stop);
     finished.store(true, Ordering::Relaxed);
     ratatui::restore();
     result
-}
-
-/// When the terminal goes away (SSH dropped, window closed), crossterm's poll can spin inside
-/// itself and never return to the loop. The watchdog notices the hang-up (the SIGHUP/SIGTERM flag
-/// or a terminal that is no longer one), gives the loop a moment to leave by itself, then ends
-/// the process. Every answer shown as saved was flushed by the owner, so nothing is lost; there is
-/// no terminal left to restore. The kiosk runs the same watchdog (its client has gone with the
-/// terminal, and its answers go with the process's memory).
-pub(crate) fn watchdog(stop: Arc<AtomicBool>, finished: Arc<AtomicBool>) {
-    std::thread::spawn(move || {
-        let mut since: Option<Instant> = None;
-        loop {
-            std::thread::sleep(Duration::from_millis(250));
-            if finished.load(Ordering::Relaxed) {
-                return;
-            }
-            let gone = stop.load(Ordering::Relaxed) || !std::io::stdin().is_terminal();
-            match (gone, since) {
-                (false, _) => since = None,
-                (true, None) => since = Some(Instant::now()),
-                (true, Some(at)) if at.elapsed() >= Duration::from_millis(1500) => std::process::exit(0),
-                (true, Some(_)) => {}
-            }
-        }
-    });
 }
 
 fn event_loop(

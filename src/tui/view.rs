@@ -26,10 +26,27 @@ pub struct CrisisLine {
     pub hours: String,
 }
 
+/// The crisis lines to show on the crisis screen, for the client in front (none elsewhere).
+pub fn crisis_lines_for(
+    app: &super::app::App,
+    care: &crate::intake::care::Care,
+    library: &Library,
+    today: &str,
+) -> Vec<CrisisLine> {
+    let (super::app::Screen::Crisis(crisis), Some(intake)) = (&app.screen, &app.intake) else { return Vec::new() };
+    let results: Vec<&crate::instrument::ScoreResult> = intake.flow.results().collect();
+    let extra: Vec<(String, crate::instrument::FlagHit)> =
+        crisis.flags.iter().map(|f| (crisis.instrument.clone(), f.clone())).collect();
+    care.crisis_lines(library, &intake.client.care_client(today), &results, &extra)
+        .into_iter()
+        .map(|r| CrisisLine { name: r.name, contact: r.contact, hours: r.hours })
+        .collect()
+}
+
 /// What drawing needs besides the state.
 pub struct View<'a> {
     pub library: &'a Library,
-    pub care: &'a super::care::Care,
+    pub care: &'a crate::intake::care::Care,
     pub theme: &'a Theme,
     /// Crisis lines for the current client, first one first (9-1-1 for acute risk).
     pub crisis_lines: &'a [CrisisLine],
@@ -343,9 +360,9 @@ pub mod test_support {
         LIBRARY.get_or_init(Library::shipped)
     }
 
-    pub fn care() -> &'static crate::tui::care::Care {
-        static CARE: std::sync::OnceLock<crate::tui::care::Care> = std::sync::OnceLock::new();
-        CARE.get_or_init(|| crate::tui::care::Care::shipped(library()).expect("shipped catalog and rules load"))
+    pub fn care() -> &'static crate::intake::care::Care {
+        static CARE: std::sync::OnceLock<crate::intake::care::Care> = std::sync::OnceLock::new();
+        CARE.get_or_init(|| crate::intake::care::Care::shipped(library()).expect("shipped catalog and rules load"))
     }
 
     pub fn crisis_lines() -> Vec<CrisisLine> {

@@ -1,6 +1,10 @@
 //! What the staff interface, the kiosk, the reports and the CLI say and how they look: the
-//! bilingual strings every user-facing word goes through, and the colour themes. It holds no
-//! state and does no IO beyond reading a theme file it is handed.
+//! bilingual strings every user-facing word goes through, the colour themes, the errors the
+//! interfaces show, and the drawing both interfaces share (a question's layout, the fast
+//! paragraph). It holds no state and does no IO beyond reading a theme file it is handed.
 
+pub mod error;
+pub mod paragraph;
+pub mod question;
 pub mod strings;
 pub mod theme;

@@ -178,7 +178,7 @@ impl<'a> Seen<'a, '_> {
             }
         } else if resource.hours.is_24_7() {
             let kind = match primary {
-                Some(true) => CrisisLineKind::Provincial(profile.province),
+                Some(true) => profile.province.map_or(CrisisLineKind::Other, CrisisLineKind::Provincial),
                 Some(false) => CrisisLineKind::National,
                 None => CrisisLineKind::Other,
             };
@@ -208,8 +208,8 @@ impl<'a> Seen<'a, '_> {
         } else {
             reasons.push(Reason::LighterStep { fitted, care: s.care_level });
         }
-        if let Coverage::Provinces(_) = resource.coverage {
-            reasons.push(Reason::AvailableIn(profile.province));
+        if let (Coverage::Provinces(_), Some(province)) = (&resource.coverage, profile.province) {
+            reasons.push(Reason::AvailableIn(province));
         }
         reasons.extend(self.shared(profile, s));
         let specific = answers_specifically(answers);
@@ -256,7 +256,7 @@ impl<'a> Seen<'a, '_> {
         }
         if let Some(answers) = relevance.as_ref().filter(|_| is_navigation_line(resource)) {
             let province = match resource.coverage {
-                Coverage::Provinces(_) => Some(profile.province),
+                Coverage::Provinces(_) => profile.province,
                 Coverage::National => None,
             };
             let mut reasons = vec![Reason::Navigation { care: s.care_level, province }];

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::instrument::{Context, Lang, Library, Sex};
-use crate::tui::app::{Action, App, Deps, Effect, Field, Form, PROVINCES, Screen, Status, age_on, valid_birth_date};
+use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status, age_on, valid_birth_date};
 use crate::tui::backend::ClientInfo;
 use crate::tui::form::{self as form_keys, FormCmd};
 use crate::tui::keys::{self, Entry};
@@ -101,7 +101,7 @@ pub fn scoring_context(client: &ClientInfo, today: &str) -> Context {
 /// The province code (upper case) and language of two form fields, each marked if unknown.
 pub(crate) fn province_and_language(form: &mut Form, province: usize, language: usize) -> (String, Option<Lang>) {
     let code = form.value(province).trim().to_ascii_uppercase();
-    if !PROVINCES.contains(&code.as_str()) {
+    if crate::triage::vocab::Province::parse(&code).is_none() {
         form.fields[province].error = Some(Text::UnknownProvince);
     }
     let lang = Lang::parse(form.value(language).trim());
@@ -370,7 +370,7 @@ mod tests {
         key(&mut app, Action::EncounterStarted(Ok(("e9".into(), started.clone(), instruments.clone()))));
         let intake = app.intake.as_ref().unwrap();
         assert_eq!(app.client_lang(), Lang::En);
-        let plan = |c| care().plan(library(), c, &[], &[], "2026-11-25");
+        let plan = |c: &crate::tui::backend::ClientInfo| care().plan(library(), &c.care_client("2026-11-25"), &[], &[]);
         let ids = |c| plan(c).resources.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&intake.client), ids(client));
         assert_ne!(ids(&intake.client), ids(&stored()), "matching follows the edited details");

@@ -12,11 +12,11 @@ use crate::tui::paragraph::FastParagraph;
 use crate::auth::Operation;
 use crate::instrument::{Lang, Severity};
 use crate::instrument::{Library, ScoreResult};
+use crate::intake::care::{Care, Plan};
 use crate::triage::Level;
 use crate::triage::matching::LiftedExclusion;
 use crate::triage::wording::flag_words;
 use crate::tui::app::{Action, App, Deps, Effect, Intake, Screen, Status, go_home};
-use crate::tui::care::{Care, Plan};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, wrap_words};
 use crate::tui::view::{View, body_block, clean, draw_position_marker};
@@ -56,7 +56,7 @@ pub struct LiftPrompt {
 /// The results screen for a finished flow, with its plan computed once.
 pub fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) -> Screen {
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
-    let plan = care.plan(library, &intake.client, &results, &[], today);
+    let plan = care.plan(library, &intake.client.care_client(today), &results, &[]);
     let picked = vec![false; plan.resources.len()];
     let qr_codes = plan.resources.iter().map(|r| r.url.as_deref().and_then(crate::tui::qr::lines)).collect();
     Screen::Results(Box::new(ResultsState {
@@ -79,8 +79,8 @@ pub fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &s
 /// the picks of resources still listed are kept.
 fn replan(state: &mut ResultsState, intake: &Intake, library: &Library, care: &Care, today: &str) {
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
-    let decided = crate::tui::care::Decided { level: state.decided, lifted: state.lifted.clone() };
-    let plan = care.plan_decided(library, &intake.client, &results, &[], today, &decided);
+    let decided = crate::intake::care::Decided { level: state.decided, lifted: state.lifted.clone() };
+    let plan = care.plan_decided(library, &intake.client.care_client(today), &results, &[], &decided);
     let picked_ids: Vec<&str> =
         state.plan.resources.iter().zip(&state.picked).filter(|(_, p)| **p).map(|(r, _)| r.id.as_str()).collect();
     state.picked = plan.resources.iter().map(|r| picked_ids.contains(&r.id.as_str())).collect();

@@ -1,19 +1,44 @@
 //! From an encounter's results to a care plan: the suggested level with the rules that fired, and
 //! matched resources with their reasons (crisis lines first when a flag is raised). Pure: the
-//! catalog and rules are loaded once by the shell.
+//! catalog and rules are loaded once by the shell. Both interfaces use it, each giving the
+//! client as a [`CareClient`] (the staff interface from the client's record, the kiosk from what
+//! the client told it); a fact that is not known stays unknown ([`crate::triage::eligibility`]).
 
-use crate::instrument::{FlagHit, Library, ScoreResult, Severity};
+use crate::instrument::{FlagHit, Library, ScoreResult, Severity, Sex};
 use crate::triage::catalog::{SHIPPED, SHIPPED_RULES};
 use crate::triage::facts::{PersonContext, resolve_results};
 use crate::triage::matching::{LiftedExclusion, MatchLevel, Role, match_resources_lifting};
 use crate::triage::vocab::Criterion;
-use crate::triage::vocab::{Lang as TriageLang, Population, Province};
+use crate::triage::vocab::{Lang as TriageLang, Province};
 use crate::triage::wording::{LevelReason, Reason};
 use crate::triage::{Catalog, ClientProfile, Level, RuleSet};
 
-use super::app::{App, Screen, age_on};
-use super::backend::ClientInfo;
-use super::view::CrisisLine;
+/// What the care plan knows of the client: who they are and what they can reach, as matching
+/// reads it (an age or province that is not known is `None`, never a default), and the sex for
+/// the cut-offs validated by sex (`None`: the instruments' more sensitive cut-off).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareClient {
+    pub profile: ClientProfile,
+    pub sex: Option<Sex>,
+}
+
+impl CareClient {
+    /// A client known only by what they told (the kiosk's): their age and province when known,
+    /// their language, no group and no access need.
+    pub fn told(age: Option<u32>, province: Option<Province>, lang: crate::instrument::Lang, sex: Option<Sex>) -> Self {
+        let profile = ClientProfile {
+            age,
+            province,
+            language: TriageLang::from(lang),
+            populations: Vec::new(),
+            no_internet: false,
+            no_smartphone: false,
+            phone_only: false,
+            free_only: false,
+        };
+        CareClient { profile, sex }
+    }
+}
 
 /// A resource as the interface shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +107,22 @@ impl Care {
     pub fn plan(
         &self,
         library: &Library,
-        client: &ClientInfo,
+        client: &CareClient,
         results: &[&ScoreResult],
         extra_flags: &[(String, FlagHit)],
-        today: &str,
     ) -> Plan {
-        self.plan_decided(library, client, results, extra_flags, today, &Decided::default())
+        self.plan_decided(library, client, results, extra_flags, &Decided::default())
+    }
+
+    /// The crisis lines of the plan, in its order, for a crisis screen.
+    pub fn crisis_lines(
+        &self,
+        library: &Library,
+        client: &CareClient,
+        results: &[&ScoreResult],
+        extra_flags: &[(String, FlagHit)],
+    ) -> Vec<PlannedResource> {
+        self.plan(library, client, results, extra_flags).resources.into_iter().filter(|r| r.crisis).collect()
     }
 
     /// The plan at the level a clinician decided (matching follows the final level, as
@@ -95,28 +130,12 @@ impl Care {
     pub fn plan_decided(
         &self,
         library: &Library,
-        client: &ClientInfo,
-        results: &[&ScoreResult],
-        extra_flags: &[(String, FlagHit)],
-        today: &str,
-        decided: &Decided,
-    ) -> Plan {
-        let age = client.birth_date.as_deref().and_then(|b| age_on(b, today));
-        self.plan_at_age(library, client, age, results, extra_flags, decided)
-    }
-
-    /// The plan for a client whose age (in whole years) is known without a date of birth: the
-    /// kiosk's client, who gave only their age.
-    pub fn plan_at_age(
-        &self,
-        library: &Library,
-        client: &ClientInfo,
-        age: Option<i64>,
+        client: &CareClient,
         results: &[&ScoreResult],
         extra_flags: &[(String, FlagHit)],
         decided: &Decided,
     ) -> Plan {
-        let context = PersonContext { age: age.and_then(|a| u32::try_from(a).ok()), sex: client.sex_for_scoring };
+        let context = PersonContext { age: client.profile.age, sex: client.sex };
         let totals: Vec<(String, i64)> =
             results.iter().filter(|r| r.scorable).filter_map(|r| Some((r.instrument.clone(), r.total?))).collect();
         let mut flags: Vec<String> =
@@ -143,44 +162,24 @@ impl Care {
                     .collect();
                 let mut plan = self.plan_from(
                     resolve_results(library, &[], &critical, &context).unwrap_or_default(),
-                    client,
-                    age,
+                    &client.profile,
                     decided,
                 );
                 plan.notes.push(Reason::AsGiven(error.to_string()));
                 return plan;
             }
         };
-        self.plan_from(resolved, client, age, decided)
+        self.plan_from(resolved, &client.profile, decided)
     }
 
-    fn plan_from(
-        &self,
-        results: crate::triage::Results,
-        client: &ClientInfo,
-        age: Option<i64>,
-        decided: &Decided,
-    ) -> Plan {
+    fn plan_from(&self, results: crate::triage::Results, profile: &ClientProfile, decided: &Decided) -> Plan {
         let suggestion = self.rules.suggest(&results);
-        let profile = ClientProfile {
-            age: age.and_then(|a| u32::try_from(a).ok()).unwrap_or(18),
-            province: Province::parse(&client.province).unwrap_or(Province::ALL[0]),
-            language: match client.language {
-                Some(crate::instrument::Lang::Fr) => TriageLang::Fr,
-                _ => TriageLang::En,
-            },
-            populations: client.populations.iter().filter_map(|p| Population::parse(p)).collect(),
-            no_internet: client.access_needs.iter().any(|a| a == "no_internet"),
-            no_smartphone: client.access_needs.iter().any(|a| a == "no_smartphone"),
-            phone_only: client.access_needs.iter().any(|a| a == "phone_only"),
-            free_only: client.access_needs.iter().any(|a| a == "free_only"),
-        };
         let level = match decided.level {
             None => MatchLevel { level: suggestion.level, step_level: suggestion.step_level },
             Some(Level::Crisis) => MatchLevel { level: Level::Crisis, step_level: suggestion.step_level },
             Some(level) => MatchLevel { level, step_level: level },
         };
-        let outcome = match_resources_lifting(&self.catalog, &self.rules, &profile, &results, level, &decided.lifted);
+        let outcome = match_resources_lifting(&self.catalog, &self.rules, profile, &results, level, &decided.lifted);
         let criteria = self.rules.criteria_met(&results);
         let lang = profile.language;
         // The contact line goes to the client too (the take-away summary, the kiosk).
@@ -227,20 +226,6 @@ impl Care {
             .collect();
         Plan { suggested: suggestion.level, reasons: suggestion.reasons, resources, notes: outcome.notes, liftable }
     }
-
-    /// The crisis lines to show on the crisis screen, for the client in front.
-    pub fn crisis_lines_for(&self, app: &App, library: &Library, today: &str) -> Vec<CrisisLine> {
-        let (Screen::Crisis(crisis), Some(intake)) = (&app.screen, &app.intake) else { return Vec::new() };
-        let results: Vec<&ScoreResult> = intake.flow.results().collect();
-        let extra: Vec<(String, FlagHit)> =
-            crisis.flags.iter().map(|f| (crisis.instrument.clone(), f.clone())).collect();
-        self.plan(library, &intake.client, &results, &extra, today)
-            .resources
-            .into_iter()
-            .filter(|r| r.crisis)
-            .map(|r| CrisisLine { name: r.name, contact: r.contact, hours: r.hours })
-            .collect()
-    }
 }
 
 fn contact(resource: &crate::triage::Resource, lang: crate::instrument::Lang) -> String {
@@ -263,19 +248,23 @@ fn contact(resource: &crate::triage::Resource, lang: crate::instrument::Lang) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instrument::Lang;
+    use crate::triage::catalog::Coverage;
+    use crate::triage::eligibility::Unknown;
+    use crate::triage::vocab::{Population, Province};
 
-    fn client(province: &str, lang: Lang, populations: &[&str], access: &[&str]) -> ClientInfo {
-        ClientInfo {
-            id: "c".into(),
-            name: "Test".into(),
-            birth_date: Some("1990-01-01".into()),
-            province: province.into(),
-            language: Some(lang),
-            populations: populations.iter().map(|p| p.to_string()).collect(),
-            access_needs: access.iter().map(|a| a.to_string()).collect(),
-            sex_for_scoring: None,
-        }
+    fn client(province: &str, lang: TriageLang, populations: &[&str], access: &[&str]) -> CareClient {
+        let has = |need: &str| access.contains(&need);
+        let profile = ClientProfile {
+            age: Some(36),
+            province: Province::parse(province),
+            language: lang,
+            populations: populations.iter().filter_map(|p| Population::parse(p)).collect(),
+            no_internet: has("no_internet"),
+            no_smartphone: has("no_smartphone"),
+            phone_only: has("phone_only"),
+            free_only: has("free_only"),
+        };
+        CareClient { profile, sex: None }
     }
 
     fn phq9(positions: &[usize]) -> ScoreResult {
@@ -290,7 +279,7 @@ mod tests {
         let library = Library::shipped();
         let care = Care::shipped(&library).unwrap();
         let result = phq9(&[2, 2, 2, 2, 2, 2, 2, 2, 1, 0]);
-        let plan = care.plan(&library, &client("QC", Lang::Fr, &[], &[]), &[&result], &[], "2026-11-25");
+        let plan = care.plan(&library, &client("QC", TriageLang::Fr, &[], &[]), &[&result], &[]);
         assert_eq!(plan.suggested, Level::Crisis);
         assert!(plan.resources[0].crisis, "{:?}", plan.resources);
         assert!(
@@ -308,12 +297,12 @@ mod tests {
         let library = Library::shipped();
         let care = Care::shipped(&library).unwrap();
         for result in [phq9(&[0, 1, 0, 1, 0, 0, 0, 0, 0, 0]), phq9(&[2, 2, 2, 2, 2, 2, 2, 2, 1, 0])] {
-            let plan = care.plan(&library, &client("ON", Lang::Fr, &[], &[]), &[&result], &[], "2026-11-25");
+            let plan = care.plan(&library, &client("ON", TriageLang::Fr, &[], &[]), &[&result], &[]);
             let ids: Vec<&str> = plan.resources.iter().map(|r| r.id.as_str()).collect();
             for id in ["trans-lifeline", "lgbt-youthline", "black-youth-helpline", "talk4healing", "vac-assistance"] {
                 assert!(!ids.contains(&id), "{id} in {ids:?}");
             }
-            let plan = care.plan(&library, &client("ON", Lang::Fr, &["trans"], &[]), &[&result], &[], "2026-11-25");
+            let plan = care.plan(&library, &client("ON", TriageLang::Fr, &["trans"], &[]), &[&result], &[]);
             assert!(plan.resources.iter().any(|r| r.id == "trans-lifeline"), "{:?}", plan.resources);
         }
     }
@@ -323,9 +312,64 @@ mod tests {
         let library = Library::shipped();
         let care = Care::shipped(&library).unwrap();
         let result = phq9(&[1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
-        let plan = care.plan(&library, &client("ON", Lang::En, &[], &["no_internet"]), &[&result], &[], "2026-11-25");
+        let plan = care.plan(&library, &client("ON", TriageLang::En, &[], &["no_internet"]), &[&result], &[]);
         assert_ne!(plan.suggested, Level::Crisis);
         assert!(!plan.reasons.is_empty());
         assert!(!plan.resources.is_empty());
+    }
+
+    /// What the plan lists for a client, and the catalog entries behind it.
+    fn listed<'c>(care: &'c Care, plan: &Plan) -> Vec<&'c crate::triage::Resource> {
+        plan.resources.iter().filter_map(|r| care.catalog.resources.iter().find(|c| c.id == r.id)).collect()
+    }
+
+    /// Issue 15: a province that is not known is never read as Alberta (the first province).
+    #[test]
+    fn an_unknown_province_lists_only_what_every_province_has_and_says_so() {
+        let library = Library::shipped();
+        let care = Care::shipped(&library).unwrap();
+        for result in [phq9(&[1, 1, 1, 1, 1, 1, 0, 0, 0, 0]), phq9(&[2, 2, 2, 2, 2, 2, 2, 2, 1, 0])] {
+            let mut unknown = client("", TriageLang::En, &[], &[]);
+            unknown.profile.province = None;
+            let plan = care.plan(&library, &unknown, &[&result], &[]);
+            let listed = listed(&care, &plan);
+            assert!(!listed.is_empty());
+            for resource in &listed {
+                assert!(matches!(resource.coverage, Coverage::National), "{} is not national", resource.id);
+            }
+            assert!(plan.notes.contains(&Reason::Unknown(Unknown::Province)), "{:?}", plan.notes);
+            assert!(!plan.notes.contains(&Reason::Unknown(Unknown::Age)), "{:?}", plan.notes);
+            let alberta = care.plan(&library, &client("AB", TriageLang::En, &[], &[]), &[&result], &[]);
+            assert_ne!(plan.resources, alberta.resources, "an unknown province is not Alberta");
+        }
+        // A crisis keeps the national line first, and 9-1-1.
+        let crisis = phq9(&[2, 2, 2, 2, 2, 2, 2, 2, 1, 0]);
+        let mut unknown = client("", TriageLang::En, &[], &[]);
+        unknown.profile.province = None;
+        let ids: Vec<String> =
+            care.crisis_lines(&library, &unknown, &[&crisis], &[]).into_iter().map(|r| r.id).collect();
+        assert_eq!(ids.first().map(String::as_str), Some("crisis-988"), "{ids:?}");
+        assert!(ids.iter().any(|id| id == "emergency-911"), "{ids:?}");
+    }
+
+    /// Issue 15: an age that is not known is never read as 18.
+    #[test]
+    fn an_unknown_age_leaves_out_every_resource_for_an_age_range_and_says_so() {
+        let library = Library::shipped();
+        let care = Care::shipped(&library).unwrap();
+        let result = phq9(&[1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
+        let mut unknown = client("ON", TriageLang::En, &["youth"], &[]);
+        unknown.profile.age = None;
+        let plan = care.plan(&library, &unknown, &[&result], &[]);
+        for resource in listed(&care, &plan) {
+            assert!(resource.min_age.is_none() && resource.max_age.is_none(), "{} has an age range", resource.id);
+        }
+        assert!(plan.notes.contains(&Reason::Unknown(Unknown::Age)), "{:?}", plan.notes);
+        let french = plan.notes.iter().map(|n| n.render(crate::instrument::Lang::Fr)).collect::<Vec<_>>().join(" ");
+        assert!(french.contains("L'âge de la personne n'est pas connu"), "{french}");
+        let mut adult = unknown.clone();
+        adult.profile.age = Some(18);
+        let at_18 = care.plan(&library, &adult, &[&result], &[]);
+        assert!(listed(&care, &at_18).iter().any(|r| r.min_age.is_some() || r.max_age.is_some()), "the test needs one");
     }
 }
