@@ -26,7 +26,7 @@ use triage::tui::backend::QueueEntry;
 use triage::tui::view::{self, CrisisLine, View};
 use triage::ui::theme::Theme;
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/integration/support/mod.rs"]
 mod support;
 
 /// Counts the bytes a terminal would receive.

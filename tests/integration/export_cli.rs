@@ -1,11 +1,8 @@
 //! `triage export` / `triage import`: admin only, files 0600, CSV formula injection, JSON-lines
 //! round trip, FHIR validation (fhir.resources) and read-back scores.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod report_support;
-mod store_common;
+use crate::report_support;
+use crate::store_common;
 
 use std::os::unix::fs::PermissionsExt;
 

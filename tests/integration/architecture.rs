@@ -6,9 +6,6 @@
 //! `docs/ARCHITECTURE.md` draws the same layers. Edges still to remove are listed in
 //! [`KNOWN_DEBT`]; each must still exist (so the list only shrinks) and no other may appear.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

@@ -5,10 +5,7 @@
 //! answers "Jamais" throughout and reaches the thank-you screen. Every screen drawn on the way is
 //! read for English marker words.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
+use crate::support;
 
 use support::{ADMIN, ADMIN_PW, ENTER, Env, Tui};
 

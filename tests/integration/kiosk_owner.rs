@@ -3,9 +3,6 @@
 //! what it wrote, staff can once the store is unlocked); check-in codes are single use and expire;
 //! staff are alerted within a second of a critical submission; a claim makes an encounter.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::time::{Duration, Instant};
 
 use secrecy::SecretString;

@@ -8,9 +8,6 @@
 //! installs nothing (`.ci/run` does). With `CI=true` (set by `.ci/run`) a missing tool fails the
 //! test, so CI never passes without having run it; elsewhere it prints why it is skipped.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,5 @@
 //! `triage score` and `triage instruments` through the real binary.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;

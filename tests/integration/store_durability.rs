@@ -2,9 +2,6 @@
 //! returned (after sled's flush); it is killed with SIGKILL at random moments, 200 times; after
 //! every restart the store opens and every acknowledged answer is present and identical.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;

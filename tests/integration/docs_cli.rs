@@ -1,9 +1,6 @@
 //! `triage completions SHELL` and `triage man` through the real binary: generated from the clap
 //! definitions, so they name the commands this binary has.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use assert_cmd::Command;
 
 fn stdout_of(args: &[&str]) -> String {

@@ -1,10 +1,7 @@
 //! Long lists in the real interface: a queue and a search result list longer than the screen
 //! scroll with the selection and say where they are, at 80x24 in a pseudo-terminal.
 
-// A test that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
+use crate::support;
 
 use support::{ADMIN, ADMIN_PW, DOWN, Env, NURSE, NURSE_PW};
 

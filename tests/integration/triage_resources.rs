@@ -1,8 +1,5 @@
 //! `triage resources list|show|check` end to end.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use assert_cmd::Command;
 use serde_json::Value;
 

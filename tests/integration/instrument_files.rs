@@ -1,9 +1,6 @@
 //! Every shipped questionnaire file validates; every broken fixture is rejected with its message
 //! at its file:line:column, and never takes the other instruments down with it.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::Path;
 
 use assert_cmd::Command;

@@ -1,9 +1,6 @@
 //! `triage match` end to end: table-driven client profiles run through the real binary, each
 //! asserting the level, the first recommendations and their reasons; and bad input (exit 2).
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use assert_cmd::Command;
 use serde_json::Value;
 

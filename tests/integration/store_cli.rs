@@ -1,10 +1,7 @@
 //! The real binary: set-up and admin commands, one owner per data directory, reconnects, backups
 //! and faults.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod store_common;
+use crate::store_common;
 
 use std::time::Duration;
 

@@ -1,9 +1,6 @@
 //! Property tests over every shipped instrument: totals stay in range, sum scores are monotone in
 //! each answer, risk flags ignore unrelated items, and the loader never panics.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use proptest::prelude::*;
 use triage::instrument::{Context, Instrument, Library, Sex, score};
 

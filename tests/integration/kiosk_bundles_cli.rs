@@ -1,9 +1,6 @@
 //! Issue 11: a bundle that is not a risk screen (does not ask every client about suicide
 //! directly) is for staff only: `triage kiosk --bundle` refuses it before opening the terminal.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 

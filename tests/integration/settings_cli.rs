@@ -2,10 +2,7 @@
 //! request on the socket (validation with exit code 2, admin only, the audit naming settings but
 //! never the crisis texts, the kiosk receiving what was set).
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod store_common;
+use crate::store_common;
 
 use store_common::*;
 use triage::server::{Reply, Request};

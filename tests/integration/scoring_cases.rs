@@ -2,9 +2,6 @@
 //! items with low totals, reversed items, skip rules, sex- and age-specific cut-offs) through
 //! the shipped library, and reports every disagreement at once.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeMap;
 
 use serde::Deserialize;

@@ -1,11 +1,8 @@
 //! `triage report`: figures on a small data set with known answers, made through the owner, and
 //! who may read reports.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod report_support;
-mod store_common;
+use crate::report_support;
+use crate::store_common;
 
 use report_support::{paired_encounter, populate};
 use store_common::*;

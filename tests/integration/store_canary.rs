@@ -2,10 +2,7 @@
 //! directory (database, backup, owner log) and of every command's output, in UTF-8, UTF-16LE and
 //! UTF-16BE, upper and lower case, finds none.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod store_common;
+use crate::store_common;
 
 use std::path::Path;
 

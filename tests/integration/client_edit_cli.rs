@@ -1,10 +1,7 @@
 //! The real binary: `triage client edit` through the owner, and the `UpdateClient` request on the
 //! socket (validation, roles, audit naming fields but no values).
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod store_common;
+use crate::store_common;
 
 use store_common::*;
 use triage::server::{Reply, Request};

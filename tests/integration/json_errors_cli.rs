@@ -3,9 +3,6 @@
 //! command: those that need no owner, those that do (refused before any owner is asked), and a
 //! command line clap itself refuses.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use assert_cmd::Command;
 use serde_json::Value;
 

@@ -6,10 +6,7 @@
 //! the way they do on a full disk, with no root and no special filesystem. "Space returns" is the
 //! next owner, started without the limit.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod store_common;
+use crate::store_common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

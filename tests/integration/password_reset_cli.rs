@@ -2,10 +2,7 @@
 //! by the account's user before the account can do anything else, and the user is told who set
 //! it and when. The interactive prompt and the staff interface's step are in `tui_e2e.rs`.
 
-// A test or benchmark that cannot go on fails by panicking (Cargo.toml denies these elsewhere).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod store_common;
+use crate::store_common;
 
 use store_common::*;
 
