@@ -12,8 +12,6 @@ pub mod form;
 pub mod keymap;
 pub mod keys;
 pub mod list_window;
-/// Moved to the `ui` layer (the kiosk draws with it too); kept here under its old name.
-pub use crate::ui::paragraph;
 pub mod qr;
 pub mod screens;
 pub mod shell;

@@ -11,10 +11,10 @@ use unicode_width::UnicodeWidthStr;
 use super::app::{App, FieldKind, Form, Screen};
 use super::backend::{Alert, AlertSource, AlertTier};
 use super::keymap::KeyContext;
-use super::paragraph::FastParagraph;
 use super::screens;
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
+use crate::ui::paragraph::FastParagraph;
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;
 

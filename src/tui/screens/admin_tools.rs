@@ -14,8 +14,8 @@ use crate::tui::app::{Action, AdminState, App, Screen};
 use crate::tui::backend::{CheckinRow, IssuedCode, OwnerInfo};
 use crate::tui::form::{self, FormCmd};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
-use crate::tui::paragraph::FastParagraph;
 use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::ui::paragraph::FastParagraph;
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;
 

@@ -12,8 +12,8 @@ use crate::instrument::Library;
 use crate::tui::app::{Action, App, DEFAULT_BUNDLE, Deps, Effect, Screen, age_on, go_home, start_instruments};
 use crate::tui::backend::ClientInfo;
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
-use crate::tui::paragraph::FastParagraph;
 use crate::tui::view::{View, body_block, clean};
+use crate::ui::paragraph::FastParagraph;
 use crate::ui::strings::{Text, fill};
 
 /// The bundle offered first to a client under 18.

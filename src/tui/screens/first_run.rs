@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Wrap;
 
-use crate::tui::paragraph::FastParagraph;
+use crate::ui::paragraph::FastParagraph;
 
 use crate::instrument::{Lang, Library};
 use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen};

@@ -1,6 +1,6 @@
 //! Home: the queue (critical first and highlighted), new intake, open an encounter.
 
-use crate::tui::paragraph::FastParagraph;
+use crate::ui::paragraph::FastParagraph;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Wrap;
 
-use crate::tui::paragraph::FastParagraph;
+use crate::ui::paragraph::FastParagraph;
 
 use zeroize::Zeroizing;
 

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Wrap};
 use zeroize::Zeroizing;
 
-use crate::tui::paragraph::FastParagraph;
+use crate::ui::paragraph::FastParagraph;
 use crate::ui::question::question_lines;
 
 use crate::auth::Operation;

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Sparkline;
 
-use crate::tui::paragraph::FastParagraph;
+use crate::ui::paragraph::FastParagraph;
 
 use crate::instrument::Lang;
 use crate::report::stats::Rate;

@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
-use crate::tui::paragraph::FastParagraph;
+use crate::ui::paragraph::FastParagraph;
 
 use crate::auth::Operation;
 use crate::instrument::{Lang, Severity};
