@@ -28,6 +28,14 @@ use requests::handle;
 use crate::auth::Actor;
 use crate::store::{SledStore, Store, StoreError};
 
+/// Makes every directory and file the owner creates from now on private to its Unix user (0700
+/// and 0600), whatever umask it was started with: sled creates the database's directory and
+/// files with the process's umask, and an owner started from a shell with the usual 022 would
+/// leave them readable by everyone. The socket is opened to its group explicitly afterwards.
+pub fn keep_new_files_private() {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
 /// The exclusive lock that makes a process the owner of a data directory. Released when dropped
 /// or when the process dies (including kill -9), so it is never stale.
 #[derive(Debug)]
@@ -236,6 +244,7 @@ pub struct Owner {
 impl Owner {
     /// Takes the lock, opens the store, binds the socket (replacing a stale one).
     pub fn start(config: &OwnerConfig) -> Result<Owner, StoreError> {
+        keep_new_files_private();
         let lock = OwnerLock::acquire(&config.dir)?;
         let store = SledStore::open(&config.dir)?;
         let socket = socket_path(&config.dir);

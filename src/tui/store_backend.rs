@@ -183,7 +183,12 @@ fn client_info(client: &crate::store::Client) -> ClientInfo {
 impl StoreBackend {
     /// Connects to the owner of `dir`, starting one if none is running.
     pub fn connect(dir: &Path) -> Result<StoreBackend, String> {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
         let client = Client::connect(dir, ConnectOptions::default()).map_err(|e| e.to_string())?;
         Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None, user: None })
     }

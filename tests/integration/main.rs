@@ -22,6 +22,7 @@ mod kiosk_french;
 mod kiosk_owner;
 mod kiosk_ssh;
 mod password_reset_cli;
+mod private_files;
 mod report_cli;
 mod score_cli;
 mod scoring_cases;
