@@ -1,8 +1,11 @@
 //! Report maths on hand-built records with known answers.
 
 use super::*;
+use crate::instrument::Library;
+use crate::instrument::change::Direction;
 use crate::store::{
-    Answer, Client, Decision, Encounter, EncounterStatus, InstrumentRef, Lang, Referral, ReferralResource,
+    Answer, Client, ClientHistory, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
+    InstrumentRef, Lang, RecordId, Referral, ReferralResource,
 };
 
 fn lib() -> Library {

@@ -4,6 +4,7 @@
 //! Parsing and checking are pure: the caller reads the file and passes its text in.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -153,167 +154,17 @@ impl RuleSet {
     /// its file, line and column; the rule set is only returned when there is none.
     pub fn parse(file: &str, source: &str, facts: &dyn InstrumentFacts) -> Result<RuleSet, Vec<Diagnostic>> {
         let doc: RulesDoc = toml::from_str(source).map_err(|e| vec![Diagnostic::from_toml(file, source, &e)])?;
-        let mut problems = Vec::new();
-        let mut at = |span: std::ops::Range<usize>, message: String| {
-            problems.push(Diagnostic::at_span(file, source, Some(span), message));
-        };
-
+        let mut p = Parser { file, source, facts, problems: Vec::new() };
         if doc.version.get_ref().trim().is_empty() {
-            at(doc.version.span(), "`version` must not be empty".into());
+            p.at(Some(doc.version.span()), "`version` must not be empty");
         }
-
-        let mut conditions = BTreeMap::new();
-        for (instrument, list) in doc.conditions {
-            if !facts.exists(instrument.get_ref()) {
-                at(instrument.span(), unknown_instrument(instrument.get_ref(), facts));
-            } else if list.is_empty() {
-                at(instrument.span(), format!("conditions for `{}` must not be empty", instrument.get_ref()));
-            }
-            conditions.insert(instrument.into_inner(), list);
-        }
-
-        let mut offer = BTreeMap::new();
-        for (key, levels) in doc.offer {
-            match Level::parse(key.get_ref()) {
-                None => at(
-                    key.span(),
-                    format!("unknown level `{}` in [offer]; expected crisis, 1, 2, 3, 4 or 5", key.get_ref()),
-                ),
-                Some(level) if levels.is_empty() => {
-                    at(key.span(), format!("[offer] for {} must list at least one resource level", level.phrase()))
-                }
-                Some(level) => {
-                    offer.insert(level, levels);
-                }
-            }
-        }
-        for level in Level::ALL {
-            if !offer.contains_key(&level) {
-                problems.push(Diagnostic::at_span(
-                    file,
-                    source,
-                    None,
-                    format!("[offer] has no entry for {}", level.phrase()),
-                ));
-            }
-        }
-
-        let mut not_a_need = BTreeMap::new();
-        for (instrument, list) in doc.not_a_need {
-            if !facts.exists(instrument.get_ref()) {
-                problems.push(Diagnostic::at_span(
-                    file,
-                    source,
-                    Some(instrument.span()),
-                    unknown_instrument(instrument.get_ref(), facts),
-                ));
-                continue;
-            }
-            let mut checked = Vec::new();
-            for when in list {
-                if let Some(w) = check_when(when, facts, &mut problems, file, source) {
-                    checked.push(w);
-                }
-            }
-            not_a_need.insert(instrument.into_inner(), checked);
-        }
-
-        let mut acute = Vec::new();
-        for when in doc.safety.acute {
-            if let Some(w) = check_when(when, facts, &mut problems, file, source) {
-                acute.push(w);
-            }
-        }
-
-        let mut criteria = Vec::new();
-        for c in doc.criteria {
-            if criteria.iter().any(|(id, _)| *id == c.id) {
-                problems.push(Diagnostic::at_span(
-                    file,
-                    source,
-                    None,
-                    format!("criterion `{}` is defined twice", c.id),
-                ));
-            }
-            let mut list = Vec::new();
-            for when in c.any {
-                if let Some(w) = check_when(when, facts, &mut problems, file, source) {
-                    list.push(w);
-                }
-            }
-            criteria.push((c.id, list));
-        }
-
-        let mut rules: Vec<Rule> = Vec::new();
-        for r in doc.rules {
-            let id = r.id.get_ref().trim().to_string();
-            if id.is_empty() {
-                problems.push(Diagnostic::at_span(file, source, Some(r.id.span()), "rule `id` must not be empty"));
-            } else if rules.iter().any(|other| other.id == id) {
-                problems.push(Diagnostic::at_span(
-                    file,
-                    source,
-                    Some(r.id.span()),
-                    format!("rule id `{id}` is used twice"),
-                ));
-            }
-            if r.all.is_empty() {
-                problems.push(Diagnostic::at_span(
-                    file,
-                    source,
-                    Some(r.id.span()),
-                    format!("rule `{id}` has no conditions (`all` is empty)"),
-                ));
-            }
-            let mut all = Vec::new();
-            for when in r.all {
-                if let Some(w) = check_when(when, facts, &mut problems, file, source) {
-                    all.push(w);
-                }
-            }
-            let level = match (r.level, r.step_up) {
-                (Some(level), None) => Some(RuleLevel::Fixed(level)),
-                (None, Some(instrument)) if !facts.exists(instrument.get_ref()) => {
-                    problems.push(Diagnostic::at_span(
-                        file,
-                        source,
-                        Some(instrument.span()),
-                        unknown_instrument(instrument.get_ref(), facts),
-                    ));
-                    None
-                }
-                (None, Some(instrument)) if facts.bands(instrument.get_ref()).is_empty() => {
-                    problems.push(Diagnostic::at_span(
-                        file,
-                        source,
-                        Some(instrument.span()),
-                        format!(
-                            "`step_up`: {} has no bands to step up through",
-                            facts.short_title(instrument.get_ref())
-                        ),
-                    ));
-                    None
-                }
-                (None, Some(instrument)) => Some(RuleLevel::NextBandOf {
-                    bands: facts.bands(instrument.get_ref()),
-                    instrument: instrument.into_inner(),
-                }),
-                _ => {
-                    problems.push(Diagnostic::at_span(
-                        file,
-                        source,
-                        Some(r.id.span()),
-                        format!("rule `{id}` needs exactly one of `level` or `step_up`"),
-                    ));
-                    None
-                }
-            };
-            if let Some(level) = level {
-                rules.push(Rule { id, level, all, note: r.note });
-            }
-        }
-
-        if problems.is_empty() {
+        let conditions = p.conditions(doc.conditions);
+        let offer = p.offer(doc.offer);
+        let not_a_need = p.not_a_need(doc.not_a_need);
+        let acute = p.whens(doc.safety.acute);
+        let criteria = p.criteria(doc.criteria);
+        let rules = p.rules(doc.rules);
+        if p.problems.is_empty() {
             Ok(RuleSet {
                 version: doc.version.into_inner(),
                 default_level: doc.default_level,
@@ -325,7 +176,7 @@ impl RuleSet {
                 rules,
             })
         } else {
-            Err(problems)
+            Err(p.problems)
         }
     }
 
@@ -464,6 +315,156 @@ impl RuleSet {
 }
 
 /// A need the results show: which conditions, and the phrase for reasons.
+/// The checks of one rules file, step by step in the file's order of sections; every problem
+/// is kept with its place.
+struct Parser<'a> {
+    file: &'a str,
+    source: &'a str,
+    facts: &'a dyn InstrumentFacts,
+    problems: Vec<Diagnostic>,
+}
+
+impl Parser<'_> {
+    fn at(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        self.problems.push(Diagnostic::at_span(self.file, self.source, span, message));
+    }
+
+    /// The conditions that hold, each checked against the instruments.
+    fn whens(&mut self, list: Vec<Spanned<WhenDoc>>) -> Vec<When> {
+        let mut out = Vec::new();
+        for when in list {
+            if let Some(w) = check_when(when, self.facts, &mut self.problems, self.file, self.source) {
+                out.push(w);
+            }
+        }
+        out
+    }
+
+    /// `[conditions]`: known instruments, each answering at least one condition.
+    fn conditions(&mut self, doc: BTreeMap<Spanned<String>, Vec<Condition>>) -> BTreeMap<String, Vec<Condition>> {
+        let mut conditions = BTreeMap::new();
+        for (instrument, list) in doc {
+            if !self.facts.exists(instrument.get_ref()) {
+                self.at(Some(instrument.span()), unknown_instrument(instrument.get_ref(), self.facts));
+            } else if list.is_empty() {
+                self.at(
+                    Some(instrument.span()),
+                    format!("conditions for `{}` must not be empty", instrument.get_ref()),
+                );
+            }
+            conditions.insert(instrument.into_inner(), list);
+        }
+        conditions
+    }
+
+    /// `[offer]`: resource levels for every level, under known level names.
+    fn offer(&mut self, doc: BTreeMap<Spanned<String>, Vec<Level>>) -> BTreeMap<Level, Vec<Level>> {
+        let mut offer = BTreeMap::new();
+        for (key, levels) in doc {
+            match Level::parse(key.get_ref()) {
+                None => self.at(
+                    Some(key.span()),
+                    format!("unknown level `{}` in [offer]; expected crisis, 1, 2, 3, 4 or 5", key.get_ref()),
+                ),
+                Some(level) if levels.is_empty() => self.at(
+                    Some(key.span()),
+                    format!("[offer] for {} must list at least one resource level", level.phrase()),
+                ),
+                Some(level) => {
+                    offer.insert(level, levels);
+                }
+            }
+        }
+        for level in Level::ALL {
+            if !offer.contains_key(&level) {
+                self.at(None, format!("[offer] has no entry for {}", level.phrase()));
+            }
+        }
+        offer
+    }
+
+    /// `[not_a_need]`: results of known instruments that show no need.
+    fn not_a_need(&mut self, doc: BTreeMap<Spanned<String>, Vec<Spanned<WhenDoc>>>) -> BTreeMap<String, Vec<When>> {
+        let mut not_a_need = BTreeMap::new();
+        for (instrument, list) in doc {
+            if !self.facts.exists(instrument.get_ref()) {
+                self.at(Some(instrument.span()), unknown_instrument(instrument.get_ref(), self.facts));
+                continue;
+            }
+            let checked = self.whens(list);
+            not_a_need.insert(instrument.into_inner(), checked);
+        }
+        not_a_need
+    }
+
+    /// `[[criteria]]`: each criterion defined once.
+    fn criteria(&mut self, doc: Vec<CriterionDoc>) -> Vec<(Criterion, Vec<When>)> {
+        let mut criteria: Vec<(Criterion, Vec<When>)> = Vec::new();
+        for c in doc {
+            if criteria.iter().any(|(id, _)| *id == c.id) {
+                self.at(None, format!("criterion `{}` is defined twice", c.id));
+            }
+            let list = self.whens(c.any);
+            criteria.push((c.id, list));
+        }
+        criteria
+    }
+
+    /// `[[rules]]`: unique ids, conditions, and a level or a step-up.
+    fn rules(&mut self, doc: Vec<RuleDoc>) -> Vec<Rule> {
+        let mut rules: Vec<Rule> = Vec::new();
+        for r in doc {
+            let id = r.id.get_ref().trim().to_string();
+            if id.is_empty() {
+                self.at(Some(r.id.span()), "rule `id` must not be empty");
+            } else if rules.iter().any(|other| other.id == id) {
+                self.at(Some(r.id.span()), format!("rule id `{id}` is used twice"));
+            }
+            if r.all.is_empty() {
+                self.at(Some(r.id.span()), format!("rule `{id}` has no conditions (`all` is empty)"));
+            }
+            let all = self.whens(r.all);
+            if let Some(level) = self.rule_level(&id, r.id.span(), r.level, r.step_up) {
+                rules.push(Rule { id, level, all, note: r.note });
+            }
+        }
+        rules
+    }
+
+    /// A rule's `level`, or its `step_up` through a known instrument's bands; exactly one.
+    fn rule_level(
+        &mut self,
+        id: &str,
+        id_span: Range<usize>,
+        level: Option<Level>,
+        step_up: Option<Spanned<String>>,
+    ) -> Option<RuleLevel> {
+        let facts = self.facts;
+        match (level, step_up) {
+            (Some(level), None) => Some(RuleLevel::Fixed(level)),
+            (None, Some(instrument)) if !facts.exists(instrument.get_ref()) => {
+                self.at(Some(instrument.span()), unknown_instrument(instrument.get_ref(), facts));
+                None
+            }
+            (None, Some(instrument)) if facts.bands(instrument.get_ref()).is_empty() => {
+                self.at(
+                    Some(instrument.span()),
+                    format!("`step_up`: {} has no bands to step up through", facts.short_title(instrument.get_ref())),
+                );
+                None
+            }
+            (None, Some(instrument)) => Some(RuleLevel::NextBandOf {
+                bands: facts.bands(instrument.get_ref()),
+                instrument: instrument.into_inner(),
+            }),
+            _ => {
+                self.at(Some(id_span), format!("rule `{id}` needs exactly one of `level` or `step_up`"));
+                None
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Need {
     pub phrase: Evidence,
