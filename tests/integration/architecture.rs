@@ -214,7 +214,7 @@ const FUNCTION_LIMIT: usize = 120;
 /// Files and functions still over the limits, with the most they may hold until they are split
 /// (issue 15, item 4). Lower a number when a split shrinks it; remove the entry once it is under.
 const OVERSIZED_FILES: &[(&str, usize)] = &[
-    ("src/store/sled_store.rs", 2141),
+    ("src/store/sled_store/mod.rs", 2141),
     ("src/kiosk/app.rs", 1037),
     ("src/triage/catalog.rs", 1013),
     ("src/store/records.rs", 759),
