@@ -27,6 +27,7 @@ use crate::auth::{self, Actor, Operation, Role, ThrottleVerdict};
 mod accounts;
 mod audit_read;
 mod bulk;
+mod checkin;
 mod clients;
 mod clinical;
 use clinical::distinct;
