@@ -24,27 +24,12 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
     store.ensure_summaries(key)?;
     let mut writer = SeedWriter::new(store, key);
     let instrument = InstrumentRef { id: "phq9".into(), version: "1".into(), language: Lang::En };
-    let provinces = Province::ALL;
     let now = now_ms();
     let mut summary = SeedSummary { clients: 0, encounters: 0, answers: 0 };
     let mut client = None;
     for n in 0..encounters {
         if n % ENCOUNTERS_PER_CLIENT == 0 {
-            let record = Client {
-                schema_version: 1,
-                id: RecordId::random(),
-                name: format!("Synthetic Client {:06}", summary.clients + 1),
-                birth_date: Some(format!("19{:02}-0{}-1{}", 40 + (n % 60), 1 + n % 9, n % 10)),
-                province: provinces[n % provinces.len()].code(),
-                language: if n % 5 == 0 { Lang::Fr } else { Lang::En },
-                contact: None,
-                access_needs: Vec::new(),
-                populations: Vec::new(),
-                sex_for_scoring: None,
-                synthetic: true,
-                created_ms: now,
-                created_by: actor.user().to_string(),
-            };
+            let record = synthetic_client(n, summary.clients + 1, now, actor);
             writer.client(&record);
             client = Some((record.id, ScoringContext::of_client(&record, &super::date_of_ms(now))));
             summary.clients += 1;
@@ -85,30 +70,13 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
                 recorded_by: actor.user().to_string(),
             },
         );
-        let mut total = 0;
-        if n % 10 == 0 {
-            for item in 0..9u32 {
-                let position = (n as u32 + item) % 4;
-                total += i64::from(position);
-                let answer = Answer {
-                    schema_version: Kind::Answer.current_version(),
-                    id: RecordId::random(),
-                    encounter_id: encounter.id,
-                    instrument: instrument.clone(),
-                    item_id: format!("q{}", item + 1),
-                    position,
-                    score: i64::from(position),
-                    free_text: None,
-                    answered_ms: created + i64::from(item) * 1000,
-                    recorded_by: actor.user().to_string(),
-                };
-                writer.child(Kind::Answer, &encounter.id, writer.next_seq()?, &answer);
-                folded.apply(Saved::Answer(&answer));
-                summary.answers += 1;
-            }
+        let total = if n % 10 == 0 {
+            let answered = seed_answers(&mut writer, &encounter, n, &instrument, actor, &mut folded)?;
+            summary.answers += 9;
+            answered
         } else {
-            total = (n % 28) as i64;
-        }
+            (n % 28) as i64
+        };
         let result = ResultRecord {
             schema_version: 1,
             id: RecordId::random(),
@@ -147,6 +115,58 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
     writer.write_out()?;
     store_flush(store)?;
     Ok(summary)
+}
+
+/// The `number`th synthetic client, made at the `n`th encounter: birth date, province and
+/// language vary with `n`.
+fn synthetic_client(n: usize, number: usize, now: i64, actor: &Actor) -> Client {
+    let provinces = Province::ALL;
+    Client {
+        schema_version: 1,
+        id: RecordId::random(),
+        name: format!("Synthetic Client {number:06}"),
+        birth_date: Some(format!("19{:02}-0{}-1{}", 40 + (n % 60), 1 + n % 9, n % 10)),
+        province: provinces[n % provinces.len()].code(),
+        language: if n % 5 == 0 { Lang::Fr } else { Lang::En },
+        contact: None,
+        access_needs: Vec::new(),
+        populations: Vec::new(),
+        sex_for_scoring: None,
+        synthetic: true,
+        created_ms: now,
+        created_by: actor.user().to_string(),
+    }
+}
+
+/// The nine PHQ-9 answers of the `n`th encounter, folded into its summary; returns their total.
+fn seed_answers(
+    writer: &mut SeedWriter<'_>,
+    encounter: &Encounter,
+    n: usize,
+    instrument: &InstrumentRef,
+    actor: &Actor,
+    folded: &mut EncounterSummary,
+) -> Result<i64> {
+    let mut total = 0;
+    for item in 0..9u32 {
+        let position = (n as u32 + item) % 4;
+        total += i64::from(position);
+        let answer = Answer {
+            schema_version: Kind::Answer.current_version(),
+            id: RecordId::random(),
+            encounter_id: encounter.id,
+            instrument: instrument.clone(),
+            item_id: format!("q{}", item + 1),
+            position,
+            score: i64::from(position),
+            free_text: None,
+            answered_ms: encounter.created_ms + i64::from(item) * 1000,
+            recorded_by: actor.user().to_string(),
+        };
+        writer.child(Kind::Answer, &encounter.id, writer.next_seq()?, &answer);
+        folded.apply(Saved::Answer(&answer));
+    }
+    Ok(total)
 }
 
 fn store_flush(store: &SledStore) -> Result<()> {

@@ -1,52 +1,18 @@
-//! Kiosk operations on the sled store: sessions' organisation facts, check-in codes, sealed
-//! submissions with their key-free metadata, claiming a submission into an encounter, and the
-//! kiosk exit PIN. Types and the design note: [`crate::store::kiosk`].
+//! Kiosk operations on the sled store: sessions' organisation facts, sealed submissions with
+//! their key-free metadata, claiming a submission into an encounter, and the kiosk exit PIN.
+//! Types and the design note: [`crate::store::kiosk`]; check-in codes: `checkin`.
 //!
-//! Check-in codes and the PIN live in the `meta` tree (checksummed, no personal data):
-//! `checkin/<id>` holds a [`StoredCheckin`] with the code's SHA-256, `kiosk_pin` an argon2id hash.
+//! The PIN lives in the `meta` tree (checksummed, no personal data): `kiosk_pin`, an argon2id hash.
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::checkin::checkin_key;
 use super::*;
 use crate::store::kiosk::{
-    CHECKIN_MAX_MINUTES, CHECKIN_REF_LEN, CheckinCode, CheckinSummary, Claim, KioskInfo, KioskIntake,
-    SubmissionProgress, SubmissionSummary, SubmitChange, check_pin, checkin_hash, checkin_reference, new_checkin_code,
-    normalise_checkin_code,
+    Claim, KioskInfo, KioskIntake, SubmissionProgress, SubmissionSummary, SubmitChange, check_pin,
 };
 
-const CHECKIN_PREFIX: &[u8] = b"checkin/";
 const META_KIOSK_PIN: &[u8] = b"kiosk_pin";
-
-/// A check-in code as stored: its hash, never the code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-struct StoredCheckin {
-    id: RecordId,
-    hash: String,
-    created_ms: i64,
-    expires_ms: i64,
-    issued_by: String,
-    client: Option<RecordId>,
-    redeemed_ms: Option<i64>,
-    submission: Option<RecordId>,
-    /// Revoked by staff before it was redeemed: never redeemable. Absent in codes stored before
-    /// revocation existed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    revoked: Option<Revocation>,
-}
-
-/// Who revoked a check-in code, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-struct Revocation {
-    by: String,
-    at_ms: i64,
-}
-
-impl StoredCheckin {
-    /// Not redeemed, not revoked, not expired at `now`.
-    fn outstanding(&self, now: i64) -> bool {
-        self.redeemed_ms.is_none() && self.revoked.is_none() && now < self.expires_ms
-    }
-}
 
 /// The kiosk exit PIN (argon2id) and its failure count for throttling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -58,20 +24,10 @@ struct StoredPin {
     last_failure_ms: i64,
 }
 
-fn checkin_key(id: &RecordId) -> Vec<u8> {
-    let mut key = CHECKIN_PREFIX.to_vec();
-    key.extend_from_slice(id.to_string().as_bytes());
-    key
-}
-
 impl SledStore {
-    fn meta_write<R: Serialize>(key: Vec<u8>, value: &R) -> Write {
+    pub(super) fn meta_write<R: Serialize>(key: Vec<u8>, value: &R) -> Write {
         let value = Self::meta_value(&key, value);
         Write { tree: T::Meta, key, value }
-    }
-
-    fn load_checkin(&self, id: &RecordId) -> Result<Option<StoredCheckin>> {
-        self.get_plain(T::Meta, &checkin_key(id), "meta")
     }
 
     fn stored_submission(&self, id: &RecordId) -> Result<StoredSubmission> {
@@ -98,189 +54,6 @@ impl SledStore {
             pin_set,
             asq_mode: org.settings.asq_mode,
         })
-    }
-
-    /// Issues a single-use check-in code valid for `ttl_ms` (1 ms to 24 h), optionally for a
-    /// known client. The code is returned once; only its hash is stored.
-    pub fn issue_checkin(&self, actor: &Actor, client: Option<RecordId>, ttl_ms: i64) -> Result<CheckinCode> {
-        self.authorize(actor, Operation::IssueCheckin, client.map(|c| c.to_string()), client)?;
-        if ttl_ms <= 0 || ttl_ms > i64::from(CHECKIN_MAX_MINUTES) * 60_000 {
-            return Err(StoreError::Invalid {
-                field: "check-in lifetime",
-                reason: format!("use at most {CHECKIN_MAX_MINUTES} minutes"),
-            });
-        }
-        if let Some(client) = client
-            && !self.tree(T::Kind(Kind::Client)).contains_key(client.as_bytes()).map_err(|e| self.sled_err(e))?
-        {
-            return Err(StoreError::NotFound { kind: "client", id: client.to_string() });
-        }
-        let code = new_checkin_code();
-        let normal = normalise_checkin_code(&code).unwrap_or_default();
-        let now = now_ms();
-        let stored = StoredCheckin {
-            id: RecordId::random(),
-            hash: checkin_hash(&normal),
-            created_ms: now,
-            expires_ms: now.saturating_add(ttl_ms),
-            issued_by: actor.user().to_string(),
-            client,
-            redeemed_ms: None,
-            submission: None,
-            revoked: None,
-        };
-        self.commit(
-            actor,
-            "checkin.issue",
-            Some(stored.id.to_string()),
-            client,
-            Outcome::Allowed,
-            vec![Self::meta_write(checkin_key(&stored.id), &stored)],
-        )?;
-        Ok(CheckinCode { id: stored.id, code, expires_ms: stored.expires_ms, client })
-    }
-
-    /// Redeems a code at a kiosk: marks it used and returns its id, which the kiosk sends with
-    /// its submission, and its client's context for scoring (sex for scoring and age today;
-    /// nothing that names them). Unknown, used and expired codes get the same answer (audited
-    /// apart).
-    pub fn redeem_checkin(&self, actor: &Actor, typed: &str) -> Result<(RecordId, ScoringContext)> {
-        self.authorize(actor, Operation::RedeemCheckin, None, None)?;
-        let refused = || StoreError::Refused {
-            what: "accept the check-in code",
-            reason: "it is unknown, used or expired".into(),
-        };
-        let Some(normal) = normalise_checkin_code(typed) else {
-            self.commit(actor, "checkin.redeem_failed", Some("malformed".into()), None, Outcome::Failed, vec![])?;
-            return Err(refused());
-        };
-        let hash = checkin_hash(&normal);
-        let _serial = self.exclusive_change();
-        let mut found = None;
-        for item in self.tree(T::Meta).scan_prefix(CHECKIN_PREFIX) {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            let Ok(stored) = Self::decode_plain::<StoredCheckin>(T::Meta, &k, "meta", &v) else { continue };
-            if stored.hash == hash {
-                found = Some(stored);
-                break;
-            }
-        }
-        let Some(mut stored) = found else {
-            self.commit(actor, "checkin.redeem_failed", Some("unknown".into()), None, Outcome::Failed, vec![])?;
-            return Err(refused());
-        };
-        let now = now_ms();
-        let problem = if stored.redeemed_ms.is_some() {
-            Some("checkin.redeem_used")
-        } else if stored.revoked.is_some() {
-            Some("checkin.redeem_revoked")
-        } else if now >= stored.expires_ms {
-            Some("checkin.redeem_expired")
-        } else {
-            None
-        };
-        if let Some(action) = problem {
-            self.commit(actor, action, Some(stored.id.to_string()), stored.client, Outcome::Failed, vec![])?;
-            return Err(refused());
-        }
-        stored.redeemed_ms = Some(now);
-        let write = Self::meta_write(checkin_key(&stored.id), &stored);
-        self.commit(
-            actor,
-            "checkin.redeem",
-            Some(stored.id.to_string()),
-            stored.client,
-            Outcome::Allowed,
-            vec![write],
-        )?;
-        let scoring = match stored.client {
-            Some(client) => match self
-                .key()
-                .and_then(|key| self.get_sealed::<Client>(&key, T::Kind(Kind::Client), client.as_bytes()))
-            {
-                Ok(Some(client)) => ScoringContext::of_client(&client, &crate::store::date_of_ms(now)),
-                // Used up either way: a damaged or removed client record leaves the context
-                // unknown (the instruments' rule for that), never a refused client.
-                _ => ScoringContext::default(),
-            },
-            None => ScoringContext::default(),
-        };
-        Ok((stored.id, scoring))
-    }
-
-    /// Every check-in code, skipping (without failing) one whose record is damaged, like
-    /// redemption does.
-    fn all_checkins(&self) -> Result<Vec<StoredCheckin>> {
-        let mut out = Vec::new();
-        for item in self.tree(T::Meta).scan_prefix(CHECKIN_PREFIX) {
-            let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            if let Ok(stored) = Self::decode_plain::<StoredCheckin>(T::Meta, &k, "meta", &v) {
-                out.push(stored);
-            }
-        }
-        Ok(out)
-    }
-
-    /// The outstanding check-in codes (not redeemed, revoked or expired), oldest first: each
-    /// with its reference, never the code or its hash, and whether it names a client, never
-    /// which. Same roles as issuing; audited.
-    pub fn list_checkins(&self, actor: &Actor) -> Result<Vec<CheckinSummary>> {
-        self.authorize(actor, Operation::ListCheckins, None, None)?;
-        let now = now_ms();
-        let mut out: Vec<CheckinSummary> = self
-            .all_checkins()?
-            .into_iter()
-            .filter(|c| c.outstanding(now))
-            .map(|c| CheckinSummary {
-                reference: checkin_reference(&c.id),
-                issued_ms: c.created_ms,
-                expires_ms: c.expires_ms,
-                issued_by: c.issued_by,
-                for_client: c.client.is_some(),
-            })
-            .collect();
-        out.sort_by(|a, b| a.issued_ms.cmp(&b.issued_ms).then_with(|| a.reference.cmp(&b.reference)));
-        self.commit(actor, "checkin.list", None, None, Outcome::Allowed, Vec::new())?;
-        Ok(out)
-    }
-
-    /// Revokes an outstanding check-in code, named by its reference (at least
-    /// [`CHECKIN_REF_LEN`] hex digits of its record id) or by the code itself (hashed as
-    /// redemption does). A revoked code is never redeemable. Returns the reference; the audit
-    /// entry names only the reference. A text matching no outstanding code, or more than one,
-    /// is refused (audited without the text, which may be a code).
-    pub fn revoke_checkin(&self, actor: &Actor, typed: &str) -> Result<String> {
-        self.authorize(actor, Operation::RevokeCheckin, None, None)?;
-        let typed = typed.trim();
-        let prefix = typed.to_ascii_lowercase();
-        let by_reference =
-            (CHECKIN_REF_LEN..=32).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_hexdigit());
-        let hash = normalise_checkin_code(typed).map(|normal| checkin_hash(&normal));
-        let _serial = self.exclusive_change();
-        let now = now_ms();
-        let mut matches: Vec<StoredCheckin> = self
-            .all_checkins()?
-            .into_iter()
-            .filter(|c| c.outstanding(now))
-            .filter(|c| {
-                (by_reference && c.id.to_string().starts_with(&prefix)) || hash.as_deref() == Some(c.hash.as_str())
-            })
-            .collect();
-        if matches.len() != 1 {
-            let (label, reason) = if matches.is_empty() {
-                ("unknown", "no outstanding check-in code has this reference or code".to_string())
-            } else {
-                ("ambiguous", "more than one outstanding code starts with it: give more of the reference".to_string())
-            };
-            self.commit(actor, "checkin.revoke_failed", Some(label.into()), None, Outcome::Failed, vec![])?;
-            return Err(StoreError::Refused { what: "revoke the check-in code", reason });
-        }
-        let mut stored = matches.remove(0);
-        let reference = checkin_reference(&stored.id);
-        stored.revoked = Some(Revocation { by: actor.user().to_string(), at_ms: now });
-        let write = Self::meta_write(checkin_key(&stored.id), &stored);
-        self.commit(actor, "checkin.revoke", Some(reference.clone()), None, Outcome::Allowed, vec![write])?;
-        Ok(reference)
     }
 
     /// Stores a sealed kiosk intake with its key-free metadata: `critical` (the kiosk's flag)
@@ -508,6 +281,38 @@ impl SledStore {
             validate_instrument(&answer.instrument)?;
             clean_text("item id", &answer.item_id, 64)?;
         }
+        let now = now_ms();
+        let by = actor.user().to_string();
+        let mut writes = Vec::new();
+        let (client_id, scoring) = self.claimed_client(&key, id, &stored, &intake, now, &by, &mut writes)?;
+        let encounter = self.claimed_encounter(&key, client_id, scoring, &intake, now, &by, &mut writes)?;
+        self.claimed_records(&key, &encounter, &intake, stored.critical, &mut writes)?;
+        stored.claimed = Some(Claim { by, at_ms: now, client: client_id, encounter: encounter.id });
+        writes.push(Self::submission_write(id, &stored));
+        writes.push(Write {
+            tree: T::Meta,
+            key: META_REAL_DATA.to_vec(),
+            value: Self::meta_value(META_REAL_DATA, &true),
+        });
+        self.commit(actor, "submission.claim", Some(id.to_string()), Some(client_id), Outcome::Allowed, writes)?;
+        Ok((client_id, encounter))
+    }
+
+    /// The client a claim goes to, and the context its encounter is scored with: the check-in
+    /// code's client (scored from its record), else a new client named `Kiosk <first 8 hex of
+    /// the submission id>` in the organisation's province (scored as the kiosk was), whose write
+    /// joins `writes`.
+    #[allow(clippy::too_many_arguments)]
+    fn claimed_client(
+        &self,
+        key: &DataKey,
+        id: &RecordId,
+        stored: &StoredSubmission,
+        intake: &KioskIntake,
+        now: i64,
+        by: &str,
+        writes: &mut Vec<Write>,
+    ) -> Result<(RecordId, ScoringContext)> {
         let org: Organisation = self
             .get_plain(T::Kind(Kind::Organisation), ORG_KEY, "record")?
             .ok_or(StoreError::NotInitialised { path: self.dir.clone() })?;
@@ -515,55 +320,61 @@ impl SledStore {
             Some(checkin) => self.load_checkin(&checkin)?.and_then(|c| c.client),
             None => None,
         };
-        let now = now_ms();
-        let by = actor.user().to_string();
-        let mut writes = Vec::new();
         let known: Option<Client> = match checkin_client {
-            Some(existing) => self.get_sealed(&key, T::Kind(Kind::Client), existing.as_bytes())?,
+            Some(existing) => self.get_sealed(key, T::Kind(Kind::Client), existing.as_bytes())?,
             None => None,
         };
-        let scoring = match &known {
-            Some(client) => ScoringContext::of_client(client, &crate::store::date_of_ms(now)),
-            None => intake.scoring,
+        if let Some(client) = known {
+            return Ok((client.id, ScoringContext::of_client(&client, &crate::store::date_of_ms(now))));
+        }
+        let label = id.to_string();
+        let input = validate_client(&NewClient {
+            name: format!("Kiosk {}", &label[..8]),
+            birth_date: None,
+            province: org.province.clone(),
+            language: intake.language,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+            sex_for_scoring: None,
+        })?;
+        let client = Client {
+            schema_version: 1,
+            id: RecordId::random(),
+            name: input.name,
+            birth_date: None,
+            province: input.province,
+            language: input.language,
+            contact: None,
+            access_needs: vec![],
+            populations: vec![],
+            sex_for_scoring: None,
+            synthetic: false,
+            created_ms: now,
+            created_by: by.to_string(),
         };
-        let client_id = match known {
-            Some(existing) => existing.id,
-            None => {
-                let label = id.to_string();
-                let input = validate_client(&NewClient {
-                    name: format!("Kiosk {}", &label[..8]),
-                    birth_date: None,
-                    province: org.province.clone(),
-                    language: intake.language,
-                    contact: None,
-                    access_needs: vec![],
-                    populations: vec![],
-                    sex_for_scoring: None,
-                })?;
-                let client = Client {
-                    schema_version: 1,
-                    id: RecordId::random(),
-                    name: input.name,
-                    birth_date: None,
-                    province: input.province,
-                    language: input.language,
-                    contact: None,
-                    access_needs: vec![],
-                    populations: vec![],
-                    sex_for_scoring: None,
-                    synthetic: false,
-                    created_ms: now,
-                    created_by: by.clone(),
-                };
-                let tree = T::Kind(Kind::Client);
-                writes.push(Write {
-                    tree,
-                    key: client.id.as_bytes().to_vec(),
-                    value: self.seal_record(&key, tree, client.id.as_bytes(), &client),
-                });
-                client.id
-            }
-        };
+        let tree = T::Kind(Kind::Client);
+        writes.push(Write {
+            tree,
+            key: client.id.as_bytes().to_vec(),
+            value: self.seal_record(key, tree, client.id.as_bytes(), &client),
+        });
+        Ok((client.id, intake.scoring.clone()))
+    }
+
+    /// The kiosk-origin encounter of a claim (`submitted` if the client finished, else
+    /// `in_progress`), its writes (record, client index, queue index) joining `writes`.
+    #[allow(clippy::too_many_arguments)]
+    fn claimed_encounter(
+        &self,
+        key: &DataKey,
+        client_id: RecordId,
+        scoring: ScoringContext,
+        intake: &KioskIntake,
+        now: i64,
+        by: &str,
+        writes: &mut Vec<Write>,
+    ) -> Result<Encounter> {
         let instruments =
             intake.instruments.iter().map(|i| clean_text("instrument id", i, 32)).collect::<Result<Vec<String>>>()?;
         let encounter = Encounter {
@@ -574,7 +385,7 @@ impl SledStore {
             status: if intake.complete { EncounterStatus::Submitted } else { EncounterStatus::InProgress },
             created_ms: now,
             updated_ms: now,
-            created_by: by.clone(),
+            created_by: by.to_string(),
             instruments,
             scoring,
         };
@@ -582,12 +393,27 @@ impl SledStore {
         writes.push(Write {
             tree,
             key: encounter.id.as_bytes().to_vec(),
-            value: self.seal_record(&key, tree, encounter.id.as_bytes(), &encounter),
+            value: self.seal_record(key, tree, encounter.id.as_bytes(), &encounter),
         });
         let mut index = client_id.as_bytes().to_vec();
         index.extend_from_slice(encounter.id.as_bytes());
         writes.push(Write { tree: T::ClientEncounters, key: index, value: Vec::new() });
         writes.push(Self::open_index_write(&encounter));
+        Ok(encounter)
+    }
+
+    /// The records a claim puts in its encounter, recorded by `kiosk`: the consent, every
+    /// answer, and the kiosk's flags as `flag_raised` (critical; `kiosk.critical` when the
+    /// kiosk said critical without naming a flag) and `urgent_raised` records, so the encounter
+    /// is ranked by its tier and the staff flow asks for its action on opening.
+    fn claimed_records(
+        &self,
+        key: &DataKey,
+        encounter: &Encounter,
+        intake: &KioskIntake,
+        critical_seen: bool,
+        writes: &mut Vec<Write>,
+    ) -> Result<()> {
         let recorded_by = "kiosk".to_string();
         let consent = ConsentRecord {
             schema_version: 1,
@@ -598,7 +424,7 @@ impl SledStore {
             recorded_ms: intake.submitted_ms,
             recorded_by: recorded_by.clone(),
         };
-        self.push_child(&key, Kind::Consent, &encounter.id, &consent, &mut writes)?;
+        self.push_child(key, Kind::Consent, &encounter.id, &consent, writes)?;
         for answer in &intake.answers {
             let record = Answer {
                 schema_version: Kind::Answer.current_version(),
@@ -612,12 +438,10 @@ impl SledStore {
                 answered_ms: intake.submitted_ms,
                 recorded_by: recorded_by.clone(),
             };
-            self.push_child(&key, Kind::Answer, &encounter.id, &record, &mut writes)?;
+            self.push_child(key, Kind::Answer, &encounter.id, &record, writes)?;
         }
-        // The kiosk's flags become `flag_raised` (critical) and `urgent_raised` records, so the
-        // encounter is ranked by its tier and the staff flow asks for its action on opening.
         let mut critical = intake.critical_flags.clone();
-        if stored.critical && critical.is_empty() {
+        if critical_seen && critical.is_empty() {
             critical.push("kiosk.critical".into());
         }
         for (flags, action, note) in [
@@ -641,17 +465,9 @@ impl SledStore {
                 recorded_ms: intake.submitted_ms,
                 recorded_by: recorded_by.clone(),
             };
-            self.push_child(&key, Kind::CrisisAction, &encounter.id, &crisis, &mut writes)?;
+            self.push_child(key, Kind::CrisisAction, &encounter.id, &crisis, writes)?;
         }
-        stored.claimed = Some(Claim { by, at_ms: now, client: client_id, encounter: encounter.id });
-        writes.push(Self::submission_write(id, &stored));
-        writes.push(Write {
-            tree: T::Meta,
-            key: META_REAL_DATA.to_vec(),
-            value: Self::meta_value(META_REAL_DATA, &true),
-        });
-        self.commit(actor, "submission.claim", Some(id.to_string()), Some(client_id), Outcome::Allowed, writes)?;
-        Ok((client_id, encounter))
+        Ok(())
     }
 
     fn push_child<R: Serialize>(
@@ -724,7 +540,9 @@ impl SledStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::kiosk::KIOSK_INTAKE_VERSION;
+    use crate::store::kiosk::{
+        CHECKIN_REF_LEN, KIOSK_INTAKE_VERSION, checkin_hash, checkin_reference, normalise_checkin_code,
+    };
 
     const ADMIN_PW: &str = "admin password long enough";
 
