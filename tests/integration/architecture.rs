@@ -227,8 +227,6 @@ const OVERSIZED_FUNCTIONS: &[(&str, &str, usize)] = &[
     ("src/kiosk/view.rs", "draw_body", 182),
     ("src/triage/rules.rs", "parse", 177),
     ("src/store/sled_store/kiosk.rs", "claim_submission", 164),
-    ("src/tui/screens/results.rs", "draw", 163),
-    ("src/tui/screens/admin_tools.rs", "draw", 153),
     ("src/store/seed.rs", "generate", 129),
     ("src/kiosk/app.rs", "on_key", 124),
 ];
