@@ -238,9 +238,9 @@ pub enum Screen {
     Questionnaire,
     Crisis(CrisisState),
     Results(Box<ResultsState>),
-    History(Box<HistoryData>),
+    History(Box<crate::tui::list_window::Scrolled<HistoryData>>),
     Admin(Box<AdminState>),
-    Report(Box<crate::report::ServiceReport>),
+    Report(Box<crate::tui::list_window::Scrolled<crate::report::ServiceReport>>),
     Search(Box<SearchState>),
     /// Choosing the bundle for a new intake.
     Bundle(Box<super::screens::bundle::BundleState>),

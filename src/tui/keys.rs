@@ -322,9 +322,17 @@ mod tests {
             ),
             (
                 "history",
-                with(Screen::History(Box::new(HistoryData { client: demo::client(lang), encounters: vec![] }))),
+                with(Screen::History(Box::new(crate::tui::list_window::Scrolled::new(HistoryData {
+                    client: demo::client(lang),
+                    encounters: vec![],
+                })))),
             ),
-            ("report", with(Screen::Report(Box::new(crate::tui::screens::report::tests::report())))),
+            (
+                "report",
+                with(Screen::Report(Box::new(crate::tui::list_window::Scrolled::new(
+                    crate::tui::screens::report::tests::report(),
+                )))),
+            ),
             ("search", with(Screen::Search(Box::default()))),
             ("bundle", with(crate::tui::screens::bundle::open(demo::client(lang), library(), "2026-11-25"))),
         ];

@@ -55,6 +55,63 @@ impl Window {
     }
 }
 
+/// A screen's data with how far its list is scrolled, for lists read page by page with no
+/// selection (a history, a report): `scroll` is the first item shown, kept inside the list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scrolled<T> {
+    pub data: T,
+    pub scroll: usize,
+}
+
+impl<T> Scrolled<T> {
+    pub fn new(data: T) -> Scrolled<T> {
+        Scrolled { data, scroll: 0 }
+    }
+
+    /// One item up or down in a list of `count` items.
+    pub fn step(&mut self, up: bool, count: usize) {
+        self.scroll = if up { self.scroll.saturating_sub(1) } else { (self.scroll + 1).min(count.saturating_sub(1)) };
+    }
+}
+
+impl<T> std::ops::Deref for Scrolled<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T> std::ops::DerefMut for Scrolled<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+}
+
+/// The window over items of the given heights (in rows) that fits `rows` from `first`, kept so
+/// the list never ends above the bottom of its box: a history's blocks of different heights
+/// scroll by the same rule and marker as a list of lines.
+pub fn window_of_heights(heights: &[usize], first: usize, rows: usize) -> Window {
+    let total = heights.len();
+    // The first item from which the rest of the list fits.
+    let mut last_first = total;
+    let mut used = 0;
+    while last_first > 0 && used + heights[last_first - 1] <= rows {
+        last_first -= 1;
+        used += heights[last_first];
+    }
+    let first = first.min(last_first.min(total.saturating_sub(1)));
+    let mut shown = 0;
+    let mut used = 0;
+    for height in &heights[first.min(total)..] {
+        if used + height > rows && shown > 0 {
+            break;
+        }
+        used += height;
+        shown += 1;
+    }
+    Window::from(total, first, shown)
+}
+
 /// `text` in exactly `width` terminal cells: cut with "…" when longer, padded when shorter.
 pub fn cell(text: &str, width: usize) -> String {
     let mut out = String::new();
@@ -165,6 +222,20 @@ mod tests {
         assert_eq!(window.marker(Lang::En).as_deref(), Some("12–20 of 143"));
         assert_eq!(window.marker(Lang::Fr).as_deref(), Some("12 à 20 sur 143"));
         assert_eq!(Window::from(143, 140, 9).range(), 134..143);
+    }
+
+    #[test]
+    fn blocks_of_different_heights_scroll_by_the_same_rule() {
+        let heights = [3, 3, 1, 1, 1, 3];
+        assert_eq!(window_of_heights(&heights, 0, 7).range(), 0..3);
+        assert_eq!(window_of_heights(&heights, 0, 7).marker(Lang::En).as_deref(), Some("1–3 of 6"));
+        assert_eq!(window_of_heights(&heights, 2, 7).range(), 2..6);
+        // Scrolled past where the end fits: the end is at the bottom, nothing blank below it.
+        assert_eq!(window_of_heights(&heights, 5, 7).range(), 2..6);
+        assert_eq!(window_of_heights(&heights, 0, 40).marker(Lang::En), None);
+        // An item taller than the box is shown alone.
+        assert_eq!(window_of_heights(&[9, 1], 0, 4).range(), 0..1);
+        assert_eq!(window_of_heights(&[], 3, 4).range(), 0..0);
     }
 
     #[test]

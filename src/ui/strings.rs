@@ -158,6 +158,9 @@ strings! {
     ColumnRole => "Role", "Rôle";
     ColumnAction => "Action", "Action";
     ColumnOutcome => "Outcome", "Résultat";
+    AuditOutcomeAllowed => "allowed", "autorisé";
+    AuditOutcomeDenied => "denied", "refusé";
+    AuditOutcomeFailed => "failed", "échec";
     ColumnOrigin => "From", "Origine";
     ColumnBirthDate => "Born", "Naissance";
     ColumnProvince => "Prov.", "Prov.";

@@ -352,7 +352,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view:
             Span::raw(format!("{} ", cell(&entry.time.chars().take(19).collect::<String>(), 19))),
             Span::styled(format!("{} ", cell(&clean(&entry.user), 10)), view.theme.title),
             Span::raw(format!("{} ", cell(&clean(&entry.action), 22))),
-            Span::styled(format!("{} ", cell(entry.outcome.as_str(), 8)), outcome_style),
+            Span::styled(format!("{} ", cell(outcome_word(entry.outcome, app.lang), 8)), outcome_style),
             Span::styled(clean(&entry.origin), view.theme.muted),
         ]));
     }
@@ -367,6 +367,17 @@ fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view:
                 + unicode_width::UnicodeWidthStr::width(audit.filter.as_str())) as u16;
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
     }
+}
+
+/// An audit entry's outcome in the interface's language (the log stores the English name).
+fn outcome_word(outcome: crate::store::audit::Outcome, lang: crate::instrument::Lang) -> &'static str {
+    use crate::store::audit::Outcome;
+    match outcome {
+        Outcome::Allowed => Text::AuditOutcomeAllowed,
+        Outcome::Denied => Text::AuditOutcomeDenied,
+        Outcome::Failed => Text::AuditOutcomeFailed,
+    }
+    .get(lang)
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: &View) {
@@ -595,6 +606,11 @@ mod tests {
             "2026-11-25",
         );
         insta::assert_snapshot!("admin_audit_80x24", render(&app, 80, 24));
+        // The outcome is worded in French, not shown as the log's English name.
+        let french = render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24);
+        assert!(french.contains("autorisé") && french.contains("refusé"), "{french}");
+        assert!(!french.contains("allowed") && !french.contains("denied"), "{french}");
+        insta::assert_snapshot!("admin_audit_80x24_fr", french);
         update(&mut app, Action::Letter('/'), library(), care(), "2026-11-25");
         for c in "login".chars() {
             update(&mut app, Action::Input(c), library(), care(), "2026-11-25");

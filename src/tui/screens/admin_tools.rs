@@ -14,7 +14,8 @@ use crate::tui::app::{Action, AdminState, App, Screen};
 use crate::tui::backend::{CheckinRow, IssuedCode, OwnerInfo};
 use crate::tui::form::{self, FormCmd};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
-use crate::tui::view::{View, body_block, clean, draw_form};
+use crate::tui::list_window::Window;
+use crate::tui::view::{View, body_block, clean, draw_form, draw_position_marker};
 use crate::ui::paragraph::FastParagraph;
 use crate::ui::strings::{Text, fill};
 use crate::ui::theme::Theme;
@@ -171,26 +172,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
     let rest = Rect { y: inner.y + top, height: inner.height - top, ..inner };
 
     let mut lines: Vec<Line> = Vec::new();
+    let mut marker = None;
     match &tool.stage {
         Stage::Editing => {
-            let used = draw_form(frame, rest, lang, &tool.form, theme);
-            let below = (used + 1).min(rest.height);
-            let area = Rect { y: rest.y + below, height: rest.height - below, ..rest };
-            if tool.kind == ToolKind::Checkin {
-                frame.render_widget(Paragraph::new(issued_lines(&state.issued, app, theme)), area);
-            }
-            if tool.kind == ToolKind::Settings {
-                // The crisis texts in full, as the crisis screens will show them (a field shows
-                // one line).
-                let mut preview = Vec::new();
-                for (label, index) in [(Text::AdminFieldCrisisText, 2), (Text::AdminFieldCrisisTextFr, 3)] {
-                    preview.push(Line::styled(label.get(lang), theme.muted));
-                    for line in tool.form.value(index).lines() {
-                        preview.push(Line::raw(format!("  {}", clean(line))));
-                    }
-                }
-                frame.render_widget(FastParagraph::new(preview).wrap(Wrap { trim: false }), area);
-            }
+            draw_editing(frame, rest, app, state, tool, theme);
             return;
         }
         Stage::Queued(_) | Stage::Working => {
@@ -203,104 +188,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
             lines.push(Line::styled(Text::AdminFailed.get(lang), theme.critical));
             lines.push(Line::styled(clean(&message.render(lang)), theme.warning));
         }
-        Stage::Done(outcome) => match outcome.as_ref() {
-            Outcome::Status(status) => lines.extend(status_lines(status, app, theme)),
-            Outcome::Checkin(code) => {
-                lines.push(Line::from(vec![
-                    Span::raw(format!("{} ", Text::AdminCheckinCode.get(lang))),
-                    Span::styled(clean(&code.code), theme.title),
-                ]));
-                lines.push(Line::raw(fill(Text::AdminValidUntil, lang, &[("time", short_time(&code.expires))])));
-                if let Some(client) = &code.client {
-                    lines.push(Line::raw(format!("{} {}", Text::AdminForClient.get(lang), clean(client))));
-                }
-                lines.push(Line::raw(""));
-                // The code just issued is above; the list holds the earlier ones.
-                let earlier = &state.issued[..state.issued.len().saturating_sub(1)];
-                lines.extend(issued_lines(earlier, app, theme));
-            }
-            // The outstanding list below is the result.
-            Outcome::Checkins(_) => {}
-            Outcome::CheckinRevoked(reference) => {
-                lines.push(Line::styled(fill(Text::AdminRevoked, lang, &[("ref", clean(reference))]), theme.ok));
-            }
-            Outcome::Backup(backup) => {
-                lines.push(Line::styled(
-                    format!("{} {}", Text::AdminBackupWritten.get(lang), clean(&backup.path)),
-                    theme.ok,
-                ));
-                lines.push(Line::raw(format!(
-                    "{} {} · sha256 {}",
-                    backup.entries,
-                    Text::Entries.get(lang),
-                    clean(&backup.sha256)
-                )));
-                lines.extend(left_out(&backup.damaged, app, theme));
-            }
-            Outcome::BackupVerified(backup) => {
-                let intact = backup.damaged.is_empty() && backup.audit_problem.is_none();
-                let (verdict, style) = if intact {
-                    (Text::AdminBackupIntact, theme.ok)
-                } else {
-                    (Text::AdminBackupDamaged, theme.critical)
-                };
-                lines.push(Line::styled(format!("{} {}", verdict.get(lang), clean(&backup.path)), style));
-                let counts = [
-                    ("entries", backup.entries.to_string()),
-                    ("records", backup.records_checked.to_string()),
-                    ("audit", backup.audit_entries.to_string()),
-                ];
-                lines.push(Line::raw(fill(Text::AdminBackupCounts, lang, &counts)));
-                lines.push(Line::raw(format!("sha256 {}", clean(&backup.sha256))));
-                if let Some(problem) = &backup.audit_problem {
-                    lines.push(Line::styled(
-                        format!("{} {}", Text::AuditBroken.get(lang), clean(problem)),
-                        theme.critical,
-                    ));
-                }
-                lines.extend(left_out(&backup.damaged, app, theme));
-            }
-            Outcome::Export(export) => {
-                let said = fill(Text::AdminExported, lang, &[("n", export.encounters.to_string())]);
-                lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
-                if export.encrypted_to > 0 {
-                    let sealed = fill(Text::AdminExportedEncrypted, lang, &[("n", export.encrypted_to.to_string())]);
-                    lines.push(Line::styled(sealed, theme.ok));
-                }
-                lines.extend(left_out(&export.damaged, app, theme));
-            }
-            Outcome::KioskPinSet => lines.push(Line::styled(Text::AdminPinSet.get(lang), theme.ok)),
-            // Loading the settings fills the form; it ends in no result of its own.
-            Outcome::SettingsLoaded(_) => {}
-            Outcome::SettingsSaved(saved) => {
-                if saved.changed.is_empty() {
-                    lines.push(Line::styled(Text::AdminSettingsUnchanged.get(lang), theme.ok));
-                } else {
-                    lines.push(Line::styled(Text::AdminSettingsSaved.get(lang), theme.ok));
-                    for name in &saved.changed {
-                        let label = setting_label(name).map_or_else(|| clean(name), |text| text.get(lang).to_string());
-                        lines.push(Line::raw(format!("  {label}")));
-                    }
-                }
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(Text::AdminSettingsApplied.get(lang), theme.muted));
-            }
-            Outcome::Resources(findings) | Outcome::Instruments(findings) => {
-                let text = match outcome.as_ref() {
-                    Outcome::Resources(_) => Text::AdminResourcesSummary,
-                    _ => Text::AdminInstrumentsSummary,
-                };
-                let counts = [
-                    ("n", findings.checked),
-                    ("errors", findings.errors.len()),
-                    ("stale", findings.stale.len()),
-                    ("warnings", findings.warnings.len()),
-                    ("unavailable", findings.unavailable),
-                ];
-                let summary = fill(text, lang, &counts.map(|(name, count)| (name, count.to_string())));
-                lines.extend(findings_lines(summary, findings, tool.scroll, app, theme));
-            }
-        },
+        Stage::Done(outcome) => done_lines(outcome, rest, (app, state, tool, theme), &mut lines, &mut marker),
     }
     if tool.kind == ToolKind::Checkin && !lines.is_empty() {
         lines.push(Line::raw(""));
@@ -310,6 +198,139 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, tool: 
         lines.extend(outstanding_lines(tool, room, app, theme));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+    if let Some(marker) = marker {
+        draw_position_marker(frame, area, marker, theme);
+    }
+}
+
+/// The task's form, with the codes issued here below it (check-in) or the crisis texts in full
+/// (settings).
+fn draw_editing(frame: &mut Frame, rest: Rect, app: &App, state: &AdminState, tool: &Tool, theme: &Theme) {
+    let lang = app.lang;
+    let used = draw_form(frame, rest, lang, &tool.form, theme);
+    let below = (used + 1).min(rest.height);
+    let area = Rect { y: rest.y + below, height: rest.height - below, ..rest };
+    if tool.kind == ToolKind::Checkin {
+        frame.render_widget(Paragraph::new(issued_lines(&state.issued, app, theme)), area);
+    }
+    if tool.kind == ToolKind::Settings {
+        // The crisis texts in full, as the crisis screens will show them (a field shows
+        // one line).
+        let mut preview = Vec::new();
+        for (label, index) in [(Text::AdminFieldCrisisText, 2), (Text::AdminFieldCrisisTextFr, 3)] {
+            preview.push(Line::styled(label.get(lang), theme.muted));
+            for line in tool.form.value(index).lines() {
+                preview.push(Line::raw(format!("  {}", clean(line))));
+            }
+        }
+        frame.render_widget(FastParagraph::new(preview).wrap(Wrap { trim: false }), area);
+    }
+}
+
+/// What a finished task says, after `lines`; a scrolled list's marker into `marker`.
+fn done_lines<'a>(
+    outcome: &'a Outcome,
+    rest: Rect,
+    (app, state, tool, theme): (&App, &'a AdminState, &Tool, &Theme),
+    lines: &mut Vec<Line<'a>>,
+    marker: &mut Option<String>,
+) {
+    let lang = app.lang;
+    match outcome {
+        Outcome::Status(status) => lines.extend(status_lines(status, app, theme)),
+        Outcome::Checkin(code) => {
+            lines.push(Line::from(vec![
+                Span::raw(format!("{} ", Text::AdminCheckinCode.get(lang))),
+                Span::styled(clean(&code.code), theme.title),
+            ]));
+            lines.push(Line::raw(fill(Text::AdminValidUntil, lang, &[("time", short_time(&code.expires))])));
+            if let Some(client) = &code.client {
+                lines.push(Line::raw(format!("{} {}", Text::AdminForClient.get(lang), clean(client))));
+            }
+            lines.push(Line::raw(""));
+            // The code just issued is above; the list holds the earlier ones.
+            let earlier = &state.issued[..state.issued.len().saturating_sub(1)];
+            lines.extend(issued_lines(earlier, app, theme));
+        }
+        // The outstanding list below is the result.
+        Outcome::Checkins(_) => {}
+        Outcome::CheckinRevoked(reference) => {
+            lines.push(Line::styled(fill(Text::AdminRevoked, lang, &[("ref", clean(reference))]), theme.ok));
+        }
+        Outcome::Backup(backup) => {
+            lines.push(Line::styled(
+                format!("{} {}", Text::AdminBackupWritten.get(lang), clean(&backup.path)),
+                theme.ok,
+            ));
+            lines.push(Line::raw(format!(
+                "{} {} · sha256 {}",
+                backup.entries,
+                Text::Entries.get(lang),
+                clean(&backup.sha256)
+            )));
+            lines.extend(left_out(&backup.damaged, app, theme));
+        }
+        Outcome::BackupVerified(backup) => {
+            let intact = backup.damaged.is_empty() && backup.audit_problem.is_none();
+            let (verdict, style) =
+                if intact { (Text::AdminBackupIntact, theme.ok) } else { (Text::AdminBackupDamaged, theme.critical) };
+            lines.push(Line::styled(format!("{} {}", verdict.get(lang), clean(&backup.path)), style));
+            let counts = [
+                ("entries", backup.entries.to_string()),
+                ("records", backup.records_checked.to_string()),
+                ("audit", backup.audit_entries.to_string()),
+            ];
+            lines.push(Line::raw(fill(Text::AdminBackupCounts, lang, &counts)));
+            lines.push(Line::raw(format!("sha256 {}", clean(&backup.sha256))));
+            if let Some(problem) = &backup.audit_problem {
+                lines.push(Line::styled(format!("{} {}", Text::AuditBroken.get(lang), clean(problem)), theme.critical));
+            }
+            lines.extend(left_out(&backup.damaged, app, theme));
+        }
+        Outcome::Export(export) => {
+            let said = fill(Text::AdminExported, lang, &[("n", export.encounters.to_string())]);
+            lines.push(Line::styled(format!("{said} {}", clean(&export.path)), theme.ok));
+            if export.encrypted_to > 0 {
+                let sealed = fill(Text::AdminExportedEncrypted, lang, &[("n", export.encrypted_to.to_string())]);
+                lines.push(Line::styled(sealed, theme.ok));
+            }
+            lines.extend(left_out(&export.damaged, app, theme));
+        }
+        Outcome::KioskPinSet => lines.push(Line::styled(Text::AdminPinSet.get(lang), theme.ok)),
+        // Loading the settings fills the form; it ends in no result of its own.
+        Outcome::SettingsLoaded(_) => {}
+        Outcome::SettingsSaved(saved) => {
+            if saved.changed.is_empty() {
+                lines.push(Line::styled(Text::AdminSettingsUnchanged.get(lang), theme.ok));
+            } else {
+                lines.push(Line::styled(Text::AdminSettingsSaved.get(lang), theme.ok));
+                for name in &saved.changed {
+                    let label = setting_label(name).map_or_else(|| clean(name), |text| text.get(lang).to_string());
+                    lines.push(Line::raw(format!("  {label}")));
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(Text::AdminSettingsApplied.get(lang), theme.muted));
+        }
+        Outcome::Resources(findings) | Outcome::Instruments(findings) => {
+            let text = match outcome {
+                Outcome::Resources(_) => Text::AdminResourcesSummary,
+                _ => Text::AdminInstrumentsSummary,
+            };
+            let counts = [
+                ("n", findings.checked),
+                ("errors", findings.errors.len()),
+                ("stale", findings.stale.len()),
+                ("warnings", findings.warnings.len()),
+                ("unavailable", findings.unavailable),
+            ];
+            let summary = fill(text, lang, &counts.map(|(name, count)| (name, count.to_string())));
+            let room = usize::from(rest.height).saturating_sub(lines.len() + 1);
+            let (found, window) = findings_lines(summary, findings, tool.scroll, room, app, theme);
+            lines.extend(found);
+            *marker = window.and_then(|window| window.marker(lang));
+        }
+    }
 }
 
 /// The outstanding codes in `room` lines, the selected one marked and kept in view, and the
@@ -412,15 +433,25 @@ fn left_out<'a>(damaged: &[String], app: &App, theme: &Theme) -> Vec<Line<'a>> {
     vec![Line::styled(format!("{} {}", Text::AdminLeftOut.get(app.lang), list.join(", ")), theme.warning)]
 }
 
-fn findings_lines<'a>(summary: String, findings: &Findings, scroll: usize, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+/// The checks' summary and the findings that fit in `room` rows from `scroll`, with the window
+/// they are (the list scrolls and says where it is, as every list does).
+fn findings_lines<'a>(
+    summary: String,
+    findings: &Findings,
+    scroll: usize,
+    room: usize,
+    app: &App,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, Option<Window>) {
     let all = findings.lines();
     let style = if findings.errors.is_empty() { theme.ok } else { theme.critical };
     let mut lines = vec![Line::styled(summary, style)];
     if all.is_empty() {
         lines.push(Line::styled(Text::AdminNoProblems.get(app.lang), theme.ok));
-        return lines;
+        return (lines, None);
     }
-    for (severity, text) in all.into_iter().skip(scroll) {
+    let window = Window::from(all.len(), scroll, room);
+    for &(severity, text) in &all[window.range()] {
         let (label, label_style): (Text, Style) = match severity {
             Severity::Error => (Text::AdminError, theme.critical),
             Severity::Stale => (Text::AdminStale, theme.warning),
@@ -431,7 +462,7 @@ fn findings_lines<'a>(summary: String, findings: &Findings, scroll: usize, app: 
             Span::raw(clean(text)),
         ]));
     }
-    lines
+    (lines, Some(window))
 }
 
 #[cfg(test)]
@@ -694,9 +725,24 @@ mod tests {
         assert!(screen.contains("62 resources checked: errors 1, stale 1, other warnings 1"), "{screen}");
         assert!(screen.contains("error: resources/national.toml:14:1"));
         both("admin_resources_done", &app);
+        // All of them fit: nothing scrolls and no marker is drawn.
         act(&mut app, Action::Down);
         let screen = render(&app, 80, 24);
-        assert!(!screen.contains("error: resources/national.toml") && screen.contains("stale: resources/on.toml"));
+        assert!(screen.contains("error: resources/national.toml") && !screen.contains(" of 3 "), "{screen}");
+        // A long list scrolls by the list rule and says where it is.
+        let many = Findings {
+            checked: 90,
+            warnings: (1..=40).map(|n| format!("resources/on.toml:{n}:1: warning number {n}")).collect(),
+            ..Findings::default()
+        };
+        let mut app = task('k', Some(Ok(Outcome::Resources(many))));
+        for _ in 0..5 {
+            act(&mut app, Action::Down);
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("warning number 6") && !screen.contains("warning number 5 "), "{screen}");
+        assert!(screen.contains("6–") && screen.contains(" of 40"), "{screen}");
+        both("admin_resources_scrolled", &app);
         let clean = Findings { checked: 13, ..Findings::default() };
         let app = task('i', Some(Ok(Outcome::Instruments(clean))));
         let screen = render(&app, 80, 24);

@@ -12,12 +12,14 @@ use crate::instrument::{Lang, Library, ScoreResult};
 use crate::tui::app::{ACCESS_NEEDS, Action, App, Deps, Effect, POPULATIONS, Screen, go_home};
 use crate::tui::backend::{ClientInfo, HistoryData};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
-use crate::tui::view::{View, body_block, clean};
+use crate::tui::list_window::{Scrolled, window_of_heights};
+use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
     Edit,
+    Move,
     Back,
 }
 
@@ -25,6 +27,7 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Letter('e'), Key::EditClient], Cmd::Edit, Text::KeyEditClient)
         .when(|app, _| keys::may(app, crate::auth::Operation::UpdateClient)),
     bind(&[Key::Back, Key::Letter('q')], Cmd::Back, Text::KeyBack),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
 ];
 
 pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
@@ -36,6 +39,13 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let Screen::History(history) = &app.screen else { return Vec::new() };
     match keys::lookup(KEYS, app, deps.library, &action) {
         Some(Cmd::Back) => go_home(app),
+        Some(Cmd::Move) => {
+            let count = part_count(deps.library, history);
+            if let Screen::History(history) = &mut app.screen {
+                history.step(action == Action::Up, count);
+            }
+            Vec::new()
+        }
         Some(Cmd::Edit) => {
             let client = history.client.clone();
             super::client::open_client_edit(app, client);
@@ -197,7 +207,53 @@ fn paired_words(outcome: &PairedOutcome, lang: Lang, view: &View) -> Vec<Span<'s
     words
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, view: &View) {
+/// One block of the history as drawn, and the unit it scrolls by: the paired outcome, one
+/// instrument's totals and sparkline, or one withdrawn risk flag (dated, with who and why).
+enum Part<'a> {
+    Paired(String, String, PairedOutcome),
+    Series(&'a Series),
+    RiskChange(Line<'static>),
+}
+
+impl Part<'_> {
+    /// Rows it takes in a box `width` wide (a blank row after the paired outcome and each series).
+    fn height(&self, width: usize) -> usize {
+        match self {
+            Part::Paired(..) | Part::Series(_) => 3,
+            Part::RiskChange(line) => line.width().div_ceil(width.max(1)).max(1),
+        }
+    }
+}
+
+/// How many parts the history has, for the keys to scroll within them.
+fn part_count(library: &Library, history: &HistoryData) -> usize {
+    let flags: usize = history.encounters.iter().flat_map(|e| &e.risk_changes).map(|c| c.flags.len()).sum();
+    usize::from(paired(library, history).is_some()) + series(library, history).len() + flags
+}
+
+fn parts<'a>(all: &'a [Series], history: &HistoryData, app: &App, view: &View) -> Vec<Part<'a>> {
+    let mut parts = Vec::new();
+    if let Some((start, end, outcome)) = paired(view.library, history) {
+        parts.push(Part::Paired(start, end, outcome));
+    }
+    parts.extend(all.iter().map(Part::Series));
+    // Risk flags withdrawn by a changed answer stay in the history, dated, with who and why.
+    let client_lang = history.client.language.unwrap_or(app.lang);
+    for encounter in &history.encounters {
+        for change in &encounter.risk_changes {
+            let lines =
+                crate::tui::screens::results::risk_change_lines(change, view.library, client_lang, app.lang, view);
+            for line in lines {
+                let mut spans = vec![Span::styled(format!("{} ", encounter.date), view.theme.muted)];
+                spans.extend(line.spans);
+                parts.push(Part::RiskChange(Line::from(spans).style(view.theme.warning)));
+            }
+        }
+    }
+    parts
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &Scrolled<HistoryData>, view: &View) {
     let title = format!("{} · {}", Text::HistoryTitle.get(app.lang), clean(&history.client.name));
     let block = body_block(&title, view.theme);
     let inner = block.inner(area);
@@ -209,86 +265,94 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, history: &HistoryData, vie
         frame.render_widget(Paragraph::new(Text::HistoryEmpty.get(app.lang)).style(view.theme.muted), inner);
         return;
     }
+    let parts = parts(&all, history, app, view);
+    let heights: Vec<usize> = parts.iter().map(|part| part.height(usize::from(inner.width))).collect();
+    let window = window_of_heights(&heights, history.scroll, usize::from(inner.height));
     let mut y = inner.y;
-    if let Some((start, end, outcome)) = paired(view.library, history) {
-        let mut spans = vec![Span::styled("PHQ-9+GAD-7", view.theme.title)];
-        spans.extend(paired_words(&outcome, app.lang, view));
-        frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
-        let dates = format!("{} · {} … {}", Text::PairedTitle.get(app.lang), clean(&start), clean(&end));
-        frame.render_widget(
-            Paragraph::new(dates).style(view.theme.muted),
-            Rect { x: inner.x + 11, y: y + 1, width: inner.width.saturating_sub(11), height: 1 },
-        );
-        y += 3;
-    }
-    for series in &all {
-        if y + 2 > inner.bottom() {
+    for (part, height) in parts[window.range()].iter().zip(&heights[window.range()]) {
+        if y >= inner.bottom() {
             break;
         }
-        let name = view
-            .library
-            .get(&series.instrument)
-            .map_or(series.instrument.clone(), |i| clean(i.short_title.get(Lang::En)));
-        let totals: Vec<String> = series.points.iter().map(|(_, t)| t.to_string()).collect();
-        let mut spans = vec![Span::styled(format!("{name:<10} "), view.theme.title), Span::raw(totals.join(" → "))];
-        if let Some(change) = &series.change {
-            let (text, style) = match change.direction {
-                Direction::ReliableImprovement => (Text::ReliableImprovement, view.theme.ok),
-                Direction::ReliableDeterioration => (Text::ReliableDeterioration, view.theme.critical),
-                Direction::NoReliableChange => (Text::HistoryTitle, view.theme.muted),
-            };
-            if change.direction != Direction::NoReliableChange {
-                spans.push(Span::styled(format!("  {} ({:+})", text.get(app.lang), change.change), style));
-            }
-            if change.recovery {
-                spans.push(Span::styled(format!("  {}", Text::Recovery.get(app.lang)), view.theme.ok));
-            }
+        let rows = (*height as u16).min(inner.bottom() - y);
+        let room = Rect { y, height: rows, ..inner };
+        match part {
+            Part::Paired(start, end, outcome) => draw_paired(frame, room, (start, end, outcome), app, view),
+            Part::Series(series) => draw_series(frame, room, series, app, view),
+            // The reason may be long: it wraps onto the rows it needs, as far as they go.
+            Part::RiskChange(line) => frame.render_widget(
+                Paragraph::new(line.clone()).wrap(ratatui::widgets::Wrap { trim: true }),
+                Rect { height: rows, ..room },
+            ),
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), Rect { y, height: 1, ..inner });
-        let data: Vec<u64> = series.points.iter().map(|(_, t)| u64::try_from(*t).unwrap_or(0)).collect();
-        let range =
-            view.library.get(&series.instrument).and_then(|i| i.total_range()).map_or(1, |(_, high)| high.max(1));
-        let width = (data.len() as u16).min(inner.width.saturating_sub(11));
-        frame.render_widget(
-            Sparkline::default().data(&data).max(u64::try_from(range).unwrap_or(1)).style(view.theme.gauge),
-            Rect { x: inner.x + 11, y: y + 1, width, height: 1 },
-        );
-        let dates = format!(
-            "{} … {}",
-            series.points.first().map_or("", |p| p.0.as_str()),
-            series.points.last().map_or("", |p| p.0.as_str())
-        );
-        if inner.width > 11 + width + 2 + dates.len() as u16 {
-            frame.render_widget(
-                Paragraph::new(dates).style(view.theme.muted),
-                Rect { x: inner.x + 13 + width, y: y + 1, width: inner.width - 13 - width, height: 1 },
-            );
-        }
-        y += 3;
+        y += rows;
     }
-    // Risk flags withdrawn by a changed answer stay in the history, dated, with who and why.
-    for encounter in &history.encounters {
-        for change in &encounter.risk_changes {
-            let client_lang = history.client.language.unwrap_or(app.lang);
-            for line in
-                crate::tui::screens::results::risk_change_lines(change, view.library, client_lang, app.lang, view)
-            {
-                if y >= inner.bottom() {
-                    return;
-                }
-                let mut spans = vec![Span::styled(format!("{} ", encounter.date), view.theme.muted)];
-                spans.extend(line.spans);
-                let line = Line::from(spans).style(view.theme.warning);
-                // The reason may be long: it wraps onto the rows it needs, as far as they go.
-                let rows = line.width().div_ceil(usize::from(inner.width.max(1))).max(1) as u16;
-                let rows = rows.min(inner.bottom() - y);
-                frame.render_widget(
-                    Paragraph::new(line).wrap(ratatui::widgets::Wrap { trim: true }),
-                    Rect { y, height: rows, ..inner },
-                );
-                y += rows;
-            }
+    if let Some(marker) = window.marker(app.lang) {
+        draw_position_marker(frame, area, marker, view.theme);
+    }
+}
+
+/// The PHQ-9 and GAD-7 outcome together and the dates it spans, in the first two rows of `room`.
+fn draw_paired(
+    frame: &mut Frame,
+    room: Rect,
+    (start, end, outcome): (&str, &str, &PairedOutcome),
+    app: &App,
+    view: &View,
+) {
+    let mut spans = vec![Span::styled("PHQ-9+GAD-7", view.theme.title)];
+    spans.extend(paired_words(outcome, app.lang, view));
+    frame.render_widget(Paragraph::new(Line::from(spans)), Rect { height: 1, ..room });
+    if room.height < 2 {
+        return;
+    }
+    let dates = format!("{} · {} … {}", Text::PairedTitle.get(app.lang), clean(start), clean(end));
+    frame.render_widget(
+        Paragraph::new(dates).style(view.theme.muted),
+        Rect { x: room.x + 11, y: room.y + 1, width: room.width.saturating_sub(11), height: 1 },
+    );
+}
+
+/// One instrument's totals, change and recovery, with its sparkline and dates below.
+fn draw_series(frame: &mut Frame, room: Rect, series: &Series, app: &App, view: &View) {
+    let name =
+        view.library.get(&series.instrument).map_or(series.instrument.clone(), |i| clean(i.short_title.get(Lang::En)));
+    let totals: Vec<String> = series.points.iter().map(|(_, t)| t.to_string()).collect();
+    let mut spans = vec![Span::styled(format!("{name:<10} "), view.theme.title), Span::raw(totals.join(" → "))];
+    if let Some(change) = &series.change {
+        let (text, style) = match change.direction {
+            Direction::ReliableImprovement => (Text::ReliableImprovement, view.theme.ok),
+            Direction::ReliableDeterioration => (Text::ReliableDeterioration, view.theme.critical),
+            Direction::NoReliableChange => (Text::HistoryTitle, view.theme.muted),
+        };
+        if change.direction != Direction::NoReliableChange {
+            spans.push(Span::styled(format!("  {} ({:+})", text.get(app.lang), change.change), style));
         }
+        if change.recovery {
+            spans.push(Span::styled(format!("  {}", Text::Recovery.get(app.lang)), view.theme.ok));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), Rect { height: 1, ..room });
+    if room.height < 2 {
+        return;
+    }
+    let (x, y) = (room.x, room.y + 1);
+    let data: Vec<u64> = series.points.iter().map(|(_, t)| u64::try_from(*t).unwrap_or(0)).collect();
+    let range = view.library.get(&series.instrument).and_then(|i| i.total_range()).map_or(1, |(_, high)| high.max(1));
+    let width = (data.len() as u16).min(room.width.saturating_sub(11));
+    frame.render_widget(
+        Sparkline::default().data(&data).max(u64::try_from(range).unwrap_or(1)).style(view.theme.gauge),
+        Rect { x: x + 11, y, width, height: 1 },
+    );
+    let dates = format!(
+        "{} … {}",
+        series.points.first().map_or("", |p| p.0.as_str()),
+        series.points.last().map_or("", |p| p.0.as_str())
+    );
+    if room.width > 11 + width + 2 + dates.len() as u16 {
+        frame.render_widget(
+            Paragraph::new(dates).style(view.theme.muted),
+            Rect { x: x + 13 + width, y, width: room.width - 13 - width, height: 1 },
+        );
     }
 }
 
@@ -379,7 +443,7 @@ mod tests {
     #[test]
     fn history_snapshots() {
         let mut app = fixtures::signed_in(Lang::En);
-        app.screen = Screen::History(Box::new(history()));
+        app.screen = Screen::History(Box::new(Scrolled::new(history())));
         insta::assert_snapshot!("history_80x24", render(&app, 80, 24));
         app.lang = Lang::Fr;
         let french = render(&app, 120, 40);
@@ -391,8 +455,60 @@ mod tests {
         app.lang = Lang::En;
         insta::assert_snapshot!("history_120x40", render(&app, 120, 40));
         app.lang = Lang::En;
-        app.screen = Screen::History(Box::new(HistoryData { client: fixtures::client(Lang::En), encounters: vec![] }));
+        app.screen = Screen::History(Box::new(Scrolled::new(HistoryData {
+            client: fixtures::client(Lang::En),
+            encounters: vec![],
+        })));
         assert!(render(&app, 80, 24).contains("No earlier"));
+    }
+
+    /// Two years of monthly PHQ-9s, each with a withdrawn suicide-item flag: more than a screen.
+    fn long_history() -> HistoryData {
+        let mut long = history();
+        for month in 0..24 {
+            let mut encounter = phq9(&format!("{}-{:02}-15", 2027 + month / 12, month % 12 + 1), [1; 9]);
+            encounter.risk_changes.push(crate::intake::RiskChange {
+                instrument: "phq9".into(),
+                flags: vec!["phq9.suicide_item".into()],
+                by: "mlee".into(),
+                reason: format!("answer corrected with the client, visit {}", month + 1),
+            });
+            long.encounters.push(encounter);
+        }
+        long
+    }
+
+    #[test]
+    fn a_long_history_scrolls_and_says_where_it_is() {
+        use crate::tui::app::update;
+        use crate::tui::view::test_support::care;
+        let mut app = fixtures::signed_in(Lang::En);
+        app.screen = Screen::History(Box::new(Scrolled::new(long_history())));
+        let Screen::History(shown) = &app.screen else { unreachable!() };
+        // The paired outcome, two series and 24 withdrawn flags.
+        let count = part_count(library(), shown);
+        assert_eq!(count, 27);
+        let first = render(&app, 80, 24);
+        assert!(first.contains("PHQ-9+GAD-7") && first.contains(" of 27 "), "{first}");
+        insta::assert_snapshot!("history_long_80x24", first);
+        for _ in 0..10 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let scrolled = render(&app, 80, 24);
+        assert!(!scrolled.contains("PHQ-9+GAD-7") && scrolled.contains("11–"), "{scrolled}");
+        insta::assert_snapshot!("history_long_80x24_scrolled", scrolled);
+        app.lang = Lang::Fr;
+        insta::assert_snapshot!("history_long_80x24_scrolled_fr", render(&app, 80, 24));
+        insta::assert_snapshot!("history_long_120x40_fr", render(&app, 120, 40));
+        app.lang = Lang::En;
+        insta::assert_snapshot!("history_long_120x40", render(&app, 120, 40));
+        // At the end the last flag is on the last row, and Down goes no further than the list.
+        for _ in 0..40 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let Screen::History(shown) = &app.screen else { unreachable!() };
+        assert_eq!(shown.scroll, count - 1);
+        assert!(render(&app, 80, 24).contains("visit 24"));
     }
 
     #[test]
@@ -400,7 +516,7 @@ mod tests {
         use crate::tui::app::{Action, Effect, update};
         use crate::tui::view::test_support::care;
         let mut app = fixtures::signed_in(Lang::En);
-        app.screen = Screen::History(Box::new(history()));
+        app.screen = Screen::History(Box::new(Scrolled::new(history())));
         let key = |app: &mut App, action| update(app, action, library(), care(), "2026-11-25");
         assert!(key(&mut app, Action::Letter('e')).is_empty());
         assert!(matches!(app.screen, Screen::ClientForm(_)), "{:?}", app.screen);

@@ -103,8 +103,12 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
             app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
             app.org = Some(org);
         }
-        Action::ReportLoaded(Ok(report)) => app.screen = Screen::Report(Box::new(report)),
-        Action::HistoryLoaded(Ok(history)) => app.screen = Screen::History(Box::new(history)),
+        Action::ReportLoaded(Ok(report)) => {
+            app.screen = Screen::Report(Box::new(crate::tui::list_window::Scrolled::new(report)))
+        }
+        Action::HistoryLoaded(Ok(history)) => {
+            app.screen = Screen::History(Box::new(crate::tui::list_window::Scrolled::new(history)))
+        }
         Action::HomeLoaded(Err(message))
         | Action::OrgLoaded(Err(message))
         | Action::ReportLoaded(Err(message))

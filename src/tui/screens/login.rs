@@ -364,7 +364,10 @@ mod tests {
 
         // A client's history, loaded again by id.
         let mut app = fixtures::signed_in(Lang::En);
-        app.screen = Screen::History(Box::new(HistoryData { client: client.clone(), encounters: vec![] }));
+        app.screen = Screen::History(Box::new(crate::tui::list_window::Scrolled::new(HistoryData {
+            client: client.clone(),
+            encounters: vec![],
+        })));
         lock(&mut app);
         assert!(!holds_client(&app), "{app:?}");
         assert_eq!(unlock(&mut app), vec![Effect::LoadHistory(client.id.clone())]);

@@ -14,20 +14,38 @@ use crate::report::stats::Rate;
 use crate::report::{Count, ServiceReport, render};
 use crate::tui::app::{Action, App, Deps, Effect, Screen, go_home};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
-use crate::tui::view::{View, body_block, clean};
+use crate::tui::list_window::{Scrolled, Window};
+use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 use crate::ui::theme::Theme;
 
-const KEYS: &[Binding<()>] = &[bind(&[Key::Back, Key::Letter('q')], (), Text::KeyBack)];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Back,
+    Move,
+}
+
+const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Back, Key::Letter('q')], Cmd::Back, Text::KeyBack),
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
+];
 
 pub fn entries(app: &App, library: &crate::instrument::Library) -> Vec<Entry> {
     keys::entries(KEYS, app, library)
 }
 
-/// Keys on the service report: back to where it was opened from.
+/// Keys on the service report: the arrows scroll it, back goes to where it was opened from.
 pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
-    if keys::lookup(KEYS, app, deps.library, &action).is_none() {
-        return Vec::new();
+    match keys::lookup(KEYS, app, deps.library, &action) {
+        None => return Vec::new(),
+        Some(Cmd::Move) => {
+            if let Screen::Report(report) = &mut app.screen {
+                let count = line_count(report);
+                report.step(action == Action::Up, count);
+            }
+            return Vec::new();
+        }
+        Some(Cmd::Back) => {}
     }
     if keys::role(app) == Some(crate::auth::Role::Admin) {
         app.screen = Screen::Admin(Box::default());
@@ -86,11 +104,36 @@ fn bars<'a>(counts: &[Count], width: usize, theme: &Theme) -> Vec<Line<'a>> {
         .collect()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, view: &View) {
-    let lang = app.lang;
-    let block = body_block(Text::ReportTitle.get(lang), view.theme);
+/// How many lines [`lines`] makes of `report`, for the keys to scroll within them.
+fn line_count(report: &ServiceReport) -> usize {
+    let paired = if report.paired_outcomes.is_empty() { 0 } else { 1 + report.paired_outcomes.len() };
+    7 + report.by_origin.len()
+        + report.by_level.len()
+        + report.positive_screens.len()
+        + report.referrals.len().min(8)
+        + report.outcomes_by_resource.len()
+        + paired
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &Scrolled<ServiceReport>, view: &View) {
+    let block = body_block(Text::ReportTitle.get(app.lang), view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let lines = lines(report, inner, app, view);
+    let window = Window::from(lines.len(), report.scroll, usize::from(inner.height));
+    // The weekly sparkline takes the first rows on the right when there is room.
+    if window.first == 0 {
+        draw_weekly(frame, inner, report, app.lang, view);
+    }
+    frame.render_widget(FastParagraph::new(lines[window.range()].to_vec()), inner);
+    if let Some(marker) = window.marker(app.lang) {
+        draw_position_marker(frame, area, marker, view.theme);
+    }
+}
+
+/// The report's figures, one line each, for a box `inner` wide.
+fn lines(report: &ServiceReport, inner: Rect, app: &App, view: &View) -> Vec<Line<'static>> {
+    let lang = app.lang;
     let bar_width = usize::from(inner.width.saturating_sub(32)).min(40);
     let title = |text: Text| Line::styled(text.get(lang), view.theme.title);
 
@@ -164,8 +207,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
         lines.push(title(Text::ReportPaired));
     }
     lines.extend(paired.map(|row| outcome_line(row, app, view)));
+    lines
+}
 
-    // The weekly sparkline takes the first rows on the right when there is room.
+fn draw_weekly(frame: &mut Frame, inner: Rect, report: &ServiceReport, lang: Lang, view: &View) {
     let weekly: Vec<u64> = report.weekly_intakes.iter().map(|w| w.count).collect();
     let spark_width = (weekly.len() as u16).min(inner.width / 3);
     if spark_width >= 4 && inner.width >= 100 {
@@ -181,7 +226,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, report: &ServiceReport, vi
             Rect { x, y: inner.y + 1, width: spark_width, height: 3.min(inner.height.saturating_sub(1)) },
         );
     }
-    frame.render_widget(FastParagraph::new(lines), inner);
 }
 
 #[cfg(test)]
@@ -292,5 +336,37 @@ pub(crate) mod tests {
         assert!(french.contains("  personnel ") && french.contains("3,0 h") && french.contains("56 % (37-73 %)"));
         insta::assert_snapshot!("report_120x40_fr", french);
         assert_eq!(update(&mut app, Action::Back, library(), care(), "2026-11-25"), vec![Effect::LoadHome]);
+    }
+
+    #[test]
+    fn a_long_report_scrolls_and_says_where_it_is() {
+        use crate::tui::list_window::Scrolled;
+        let mut long = report();
+        long.outcomes_by_resource = long.outcomes_by_resource.iter().cycle().take(12).cloned().collect();
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Report(Box::new(Scrolled::new(long.clone())));
+        let first = render(&app, 80, 24);
+        let count = super::line_count(&long);
+        assert!(first.contains(&format!("1–19 of {count}")), "{first}");
+        for _ in 0..3 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let scrolled = render(&app, 80, 24);
+        assert!(scrolled.contains(&format!("4–22 of {count}")) && !scrolled.contains("Intakes:"), "{scrolled}");
+        insta::assert_snapshot!("report_80x24_scrolled", scrolled);
+        insta::assert_snapshot!("report_80x24_scrolled_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 80, 24));
+        // The count the keys scroll within is the count of lines drawn.
+        let theme = crate::ui::theme::Theme::select(Some("default"), false);
+        let view = crate::tui::view::View { library: library(), care: care(), theme: &theme, crisis_lines: &[] };
+        let inner = ratatui::layout::Rect::new(0, 0, 78, 20);
+        assert_eq!(super::lines(&long, inner, &app, &view).len(), count);
+        for _ in 0..100 {
+            update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        }
+        let Screen::Report(shown) = &app.screen else { unreachable!() };
+        assert_eq!(shown.scroll, count - 1);
+        update(&mut app, Action::Up, library(), care(), "2026-11-25");
+        let Screen::Report(shown) = &app.screen else { unreachable!() };
+        assert_eq!(shown.scroll, count - 2);
     }
 }

@@ -410,30 +410,57 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
     let block = body_block(&title, view.theme);
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
-    let client_lang = app.client_lang();
+    inner.width -= draw_qr(frame, inner, state, view);
+    let result_lines = result_lines(intake, app, view);
+    let level_lines = level_lines(state, app, view);
 
-    // Where the terminal is big enough, a QR code of the selected resource's web address.
+    // A withdrawn flag's line carries a reason of any length: it wraps, and is counted wrapped.
+    let width = usize::from(inner.width.max(1));
+    let result_rows: usize = result_lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let result_height = (result_rows as u16).min(inner.height / 3);
+    let level_height = (level_lines.len() as u16).min(inner.height / 3);
+    let [results_area, level_area, _, resources_area] = Layout::vertical([
+        Constraint::Length(result_height),
+        Constraint::Length(level_height),
+        Constraint::Length(1),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(FastParagraph::new(result_lines).wrap(Wrap { trim: false }), results_area);
+    frame.render_widget(FastParagraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
+
+    draw_resources(frame, area, resources_area, app, state, view);
+}
+
+/// Where the terminal is big enough, a QR code of the selected resource's web address at the
+/// right of `inner`; the columns it took (none when it does not fit).
+fn draw_qr(frame: &mut Frame, inner: Rect, state: &ResultsState, view: &View) -> u16 {
     let qr = state.qr_codes.get(state.cursor).and_then(Option::as_ref);
-    if let Some(qr) = qr.filter(|q| {
+    let Some(qr) = qr.filter(|q| {
         let width = q.first().map_or(0, |l| l.chars().count()) as u16;
         inner.width >= 70 + width && inner.height >= q.len() as u16 + 2
-    }) {
-        let width = qr.first().map_or(0, |l| l.chars().count()) as u16;
-        let panel = Rect { x: inner.right() - width, y: inner.y, width, height: qr.len() as u16 + 1 };
-        // Dark modules on a light ground whatever the theme, so phones can read it.
-        let style = if view.theme.name == "monochrome" {
-            view.theme.base
-        } else {
-            ratatui::style::Style::default().fg(ratatui::style::Color::Black).bg(ratatui::style::Color::White)
-        };
-        let mut lines: Vec<Line> = qr.iter().map(|l| Line::styled(l.as_str(), style)).collect();
-        if let Some(url) = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()) {
-            lines.push(Line::styled(clean(url), view.theme.muted));
-        }
-        frame.render_widget(FastParagraph::new(lines), panel);
-        inner.width -= width + 1;
+    }) else {
+        return 0;
+    };
+    let width = qr.first().map_or(0, |l| l.chars().count()) as u16;
+    let panel = Rect { x: inner.right() - width, y: inner.y, width, height: qr.len() as u16 + 1 };
+    // Dark modules on a light ground whatever the theme, so phones can read it.
+    let style = if view.theme.name == "monochrome" {
+        view.theme.base
+    } else {
+        ratatui::style::Style::default().fg(ratatui::style::Color::Black).bg(ratatui::style::Color::White)
+    };
+    let mut lines: Vec<Line> = qr.iter().map(|l| Line::styled(l.as_str(), style)).collect();
+    if let Some(url) = state.plan.resources.get(state.cursor).and_then(|r| r.url.as_deref()) {
+        lines.push(Line::styled(clean(url), view.theme.muted));
     }
+    frame.render_widget(FastParagraph::new(lines), panel);
+    width + 1
+}
 
+/// Each instrument's total, band and flags, after the withdrawn risk flags.
+fn result_lines<'a>(intake: &'a Intake, app: &App, view: &View) -> Vec<Line<'a>> {
+    let client_lang = app.client_lang();
     // A risk flag withdrawn by a changed answer is still shown, with who changed it and why,
     // first, so that no window size hides it.
     let mut result_lines: Vec<Line> = intake
@@ -484,6 +511,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
         result_lines.push(Line::from(spans));
     }
 
+    result_lines
+}
+
+/// The suggested and final levels, why, the override and lifting in progress, and what was saved.
+fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'a>> {
     let mut level_lines = Vec::new();
     let suggested = level_text(state.plan.suggested).get(app.lang);
     level_lines.push(Line::from(vec![
@@ -523,6 +555,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
             Span::styled(format!("{} ✓", level_text(decided).get(app.lang)), view.theme.ok),
         ]));
     }
+    level_lines.extend(lift_lines(state, app, view));
+    if let Some(error) = state.error {
+        level_lines.push(Line::styled(error.get(app.lang), view.theme.warning));
+    }
+    if let Some(path) = &state.summary {
+        level_lines.push(Line::styled(format!("{} {}", Text::SummarySaved.get(app.lang), clean(path)), view.theme.ok));
+    }
+
+    level_lines
+}
+
+/// An exclusion being lifted: the choices, and the reason being typed.
+fn lift_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'a>> {
+    let mut level_lines = Vec::new();
     if let Some(lifting) = &state.lifting {
         level_lines.push(Line::styled(Text::LiftTitle.get(app.lang), view.theme.title));
         for (index, liftable) in state.plan.liftable.iter().enumerate() {
@@ -543,29 +589,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view
             ]));
         }
     }
-    if let Some(error) = state.error {
-        level_lines.push(Line::styled(error.get(app.lang), view.theme.warning));
-    }
-    if let Some(path) = &state.summary {
-        level_lines.push(Line::styled(format!("{} {}", Text::SummarySaved.get(app.lang), clean(path)), view.theme.ok));
-    }
-
-    // A withdrawn flag's line carries a reason of any length: it wraps, and is counted wrapped.
-    let width = usize::from(inner.width.max(1));
-    let result_rows: usize = result_lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
-    let result_height = (result_rows as u16).min(inner.height / 3);
-    let level_height = (level_lines.len() as u16).min(inner.height / 3);
-    let [results_area, level_area, _, resources_area] = Layout::vertical([
-        Constraint::Length(result_height),
-        Constraint::Length(level_height),
-        Constraint::Length(1),
-        Constraint::Min(1),
-    ])
-    .areas(inner);
-    frame.render_widget(FastParagraph::new(result_lines).wrap(Wrap { trim: false }), results_area);
-    frame.render_widget(FastParagraph::new(level_lines).wrap(Wrap { trim: true }), level_area);
-
-    draw_resources(frame, area, resources_area, app, state, view);
+    level_lines
 }
 
 /// The matched resources in `resources_area`, the position marker on the border of `area`.
