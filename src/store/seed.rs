@@ -127,7 +127,7 @@ fn synthetic_client(n: usize, number: usize, now: i64, actor: &Actor) -> Client 
         name: format!("Synthetic Client {number:06}"),
         birth_date: Some(format!("19{:02}-0{}-1{}", 40 + (n % 60), 1 + n % 9, n % 10)),
         province: provinces[n % provinces.len()].code(),
-        language: if n % 5 == 0 { Lang::Fr } else { Lang::En },
+        language: if n.is_multiple_of(5) { Lang::Fr } else { Lang::En },
         contact: None,
         access_needs: Vec::new(),
         populations: Vec::new(),

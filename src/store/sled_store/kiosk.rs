@@ -359,7 +359,7 @@ impl SledStore {
             key: client.id.as_bytes().to_vec(),
             value: self.seal_record(key, tree, client.id.as_bytes(), &client),
         });
-        Ok((client.id, intake.scoring.clone()))
+        Ok((client.id, intake.scoring))
     }
 
     /// The kiosk-origin encounter of a claim (`submitted` if the client finished, else
