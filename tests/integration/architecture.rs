@@ -215,7 +215,6 @@ const FUNCTION_LIMIT: usize = 120;
 /// (issue 15, item 4). Lower a number when a split shrinks it; remove the entry once it is under.
 const OVERSIZED_FILES: &[(&str, usize)] = &[
     ("src/store/sled_store.rs", 2141),
-    ("src/kiosk/app.rs", 1037),
     ("src/triage/catalog.rs", 1013),
     ("src/store/records.rs", 759),
     ("src/report/mod.rs", 754),
@@ -224,13 +223,11 @@ const OVERSIZED_FILES: &[(&str, usize)] = &[
 ];
 const OVERSIZED_FUNCTIONS: &[(&str, &str, usize)] = &[
     ("src/triage/catalog.rs", "validate", 190),
-    ("src/kiosk/view.rs", "draw_body", 182),
     ("src/triage/rules.rs", "parse", 177),
     ("src/store/sled_store/kiosk.rs", "claim_submission", 164),
     ("src/tui/screens/results.rs", "draw", 163),
     ("src/tui/screens/admin_tools.rs", "draw", 153),
     ("src/store/seed.rs", "generate", 129),
-    ("src/kiosk/app.rs", "on_key", 124),
 ];
 
 /// The functions of a piece of code and the lines each spans: from its `fn` line to the line
