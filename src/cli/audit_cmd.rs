@@ -7,7 +7,6 @@ use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, Table, data_di
 use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
 use crate::server::owner::OwnerLock;
-use crate::server::{Reply, Request};
 use crate::store::sled_store::WitnessCheck;
 use crate::store::{AuditFilter, RecordId, SledStore, Store, format_time, parse_time};
 
@@ -101,9 +100,7 @@ fn accept_loss(reason: &str, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
 fn verify(expect_head: Option<String>, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
     let mut secrets = Secrets::new(auth.password_stdin);
     let mut client = session(dir, auth, &mut secrets)?;
-    let Reply::Verify(report) = client.request(Request::AuditVerify { expect_head })? else {
-        return Err(fail("owner", "unexpected reply"));
-    };
+    let report = client.audit_verify(expect_head)?;
     let value = serde_json::to_value(&report).unwrap_or_default();
     let keyed = match report.keyed_from {
         Some(0) => " (every entry keyed)".to_string(),
@@ -156,11 +153,7 @@ fn list(query: AuditQuery, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
     };
     let mut secrets = Secrets::new(auth.password_stdin);
     let mut client = session(dir, auth, &mut secrets)?;
-    let (entries, damaged) = match client.request(Request::AuditList { filter })? {
-        Reply::Audit(entries) => (entries, Vec::new()),
-        Reply::AuditDamaged { entries, damaged } => (entries, damaged),
-        _ => return Err(fail("owner", "unexpected reply")),
-    };
+    let (entries, damaged) = client.audit_list(filter)?;
     if !damaged.is_empty() {
         // The list is still printed; the damage is said apart, numbered as `verify` does.
         let numbers: Vec<String> = damaged.iter().map(u64::to_string).collect();

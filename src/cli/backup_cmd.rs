@@ -9,7 +9,6 @@ use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, data_dir, fail
 use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
 use crate::server::owner::OwnerLock;
-use crate::server::{Reply, Request};
 use crate::store::backup::{self, Unlock};
 
 #[derive(Debug, Subcommand)]
@@ -54,9 +53,7 @@ pub(crate) fn run(action: BackupAction) -> Outcome {
         BackupAction::Create { file, dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
-            let Reply::Backup(report) = client.request(Request::BackupCreate { path: absolute(&file) })? else {
-                return Err(fail("owner", "unexpected reply"));
-            };
+            let report = client.backup_create(absolute(&file))?;
             Ok((
                 serde_json::to_value(&report).unwrap_or_default(),
                 format!("backup written: {} entries, sha256 {}", report.entries, report.sha256),

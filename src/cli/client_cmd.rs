@@ -4,7 +4,6 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::common::{AuthArgs, DirArgs, Outcome, Secrets, fail, session};
-use crate::server::{Reply, Request};
 use crate::store::{ClientUpdate, Lang, NewClient, RecordId, Sex};
 
 #[derive(Debug, Subcommand)]
@@ -82,9 +81,7 @@ pub(crate) fn run(action: ClientAction) -> Outcome {
                 populations: vec![],
                 sex_for_scoring: sex,
             };
-            let Reply::Id(id) = client.request(Request::CreateClient { client: new })? else {
-                return Err(fail("owner", "unexpected reply"));
-            };
+            let id = client.create_client(new)?;
             Ok((json!({"id": id}), id.to_string()))
         }
         ClientAction::Edit {

@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
 use crate::server::client::{Client, ClientError, ConnectOptions, EXIT_OWNER_RUNNING};
-use crate::server::{Reply, default_data_dir};
+use crate::server::default_data_dir;
 use crate::store::{PasswordReset, StoreError};
 
 /// Where the data directory is and how to print.
@@ -261,10 +261,7 @@ pub(crate) fn sign_in(
     let user = auth.user.clone().ok_or_else(|| fail("input", "this command needs `--user NAME` (or TRIAGE_USER)"))?;
     let password = secrets.next(&format!("password for {}", terminal_text(&user, false)))?;
     let mut client = connect(&dir, true)?;
-    let reset = match client.login(&user, &password, &detect_origin())? {
-        Reply::LoggedIn { password_reset, .. } => password_reset,
-        _ => None,
-    };
+    let reset = client.sign_in(&user, &password, &detect_origin())?.password_reset;
     Ok((client, user, reset))
 }
 

@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::common::{AuthArgs, DirArgs, Outcome, Secrets, data_dir, fail, session};
 use crate::server::owner::OwnerLock;
-use crate::server::{Reply, Request};
 use crate::store::{InstrumentRef, Lang, NewAnswer, NewClient, RecordId, SledStore, Store, StoreError};
 
 #[derive(Debug, Subcommand)]
@@ -40,9 +39,7 @@ pub(crate) fn run(action: DevAction) -> Outcome {
         DevAction::Seed { encounters, dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
-            let Reply::Seed(summary) = client.request(Request::Seed { encounters })? else {
-                return Err(fail("owner", "unexpected reply"));
-            };
+            let summary = client.seed(encounters)?;
             Ok((
                 serde_json::to_value(&summary).unwrap_or_default(),
                 format!(

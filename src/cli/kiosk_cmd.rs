@@ -8,14 +8,14 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::common::{AuthArgs, DirArgs, Failure, Outcome, Secrets, Table, fail, print_outcome, session};
+use super::common::{AuthArgs, DirArgs, Outcome, Secrets, Table, fail, print_outcome, session};
 use crate::auth::detect_origin;
 use crate::instrument::{Lang, Library};
 use crate::intake::care::Care;
 use crate::kiosk::app::{Deps, Kiosk};
 use crate::kiosk::backend::OwnerBackend;
 use crate::sanitize::terminal_text;
-use crate::server::{Password, Reply, Request, default_data_dir};
+use crate::server::default_data_dir;
 use crate::store::kiosk::{CHECKIN_DEFAULT_MINUTES, CHECKIN_MAX_MINUTES, CheckinSummary, SubmissionSummary};
 use crate::store::{RecordId, format_time};
 use crate::ui::theme::Theme;
@@ -128,16 +128,24 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 
 /// Runs a kiosk command.
 pub fn run(command: KioskCommand) -> ExitCode {
-    let json = match &command {
-        KioskCommand::Kiosk(args) => return kiosk(args),
-        KioskCommand::Checkin { action: CheckinAction::Issue { dir, .. } }
-        | KioskCommand::Checkin { action: CheckinAction::List { dir, .. } }
-        | KioskCommand::Checkin { action: CheckinAction::Revoke { dir, .. } }
-        | KioskCommand::KioskPin { dir, .. }
-        | KioskCommand::Submissions { action: SubmissionAction::List { dir, .. } }
-        | KioskCommand::Submissions { action: SubmissionAction::Claim { dir, .. } } => dir.json,
-    };
-    print_outcome(json, execute(command))
+    match command {
+        KioskCommand::Kiosk(args) => kiosk(&args),
+        KioskCommand::Checkin { action } => {
+            let json = match &action {
+                CheckinAction::Issue { dir, .. }
+                | CheckinAction::List { dir, .. }
+                | CheckinAction::Revoke { dir, .. } => dir.json,
+            };
+            print_outcome(json, checkin(action))
+        }
+        KioskCommand::KioskPin { dir, auth } => print_outcome(dir.json, kiosk_pin(&dir, &auth)),
+        KioskCommand::Submissions { action } => {
+            let json = match &action {
+                SubmissionAction::List { dir, .. } | SubmissionAction::Claim { dir, .. } => dir.json,
+            };
+            print_outcome(json, submissions(action))
+        }
+    }
 }
 
 fn kiosk(args: &KioskArgs) -> ExitCode {
@@ -182,22 +190,14 @@ fn kiosk(args: &KioskArgs) -> ExitCode {
     }
 }
 
-fn unexpected() -> Failure {
-    fail("owner", "unexpected reply from the owner")
-}
-
-fn execute(command: KioskCommand) -> Outcome {
-    match command {
-        KioskCommand::Kiosk(_) => Err(unexpected()),
-        KioskCommand::Checkin { action: CheckinAction::Issue { client, minutes, dir, auth } } => {
+fn checkin(action: CheckinAction) -> Outcome {
+    match action {
+        CheckinAction::Issue { client, minutes, dir, auth } => {
             if minutes == 0 || minutes > CHECKIN_MAX_MINUTES {
                 return Err(fail("invalid", format!("--minutes: use 1 to {CHECKIN_MAX_MINUTES}")));
             }
             let mut secrets = Secrets::new(auth.password_stdin);
-            let mut owner = session(&dir, &auth, &mut secrets)?;
-            let Reply::Checkin(code) = owner.request(Request::IssueCheckin { client, minutes })? else {
-                return Err(unexpected());
-            };
+            let code = session(&dir, &auth, &mut secrets)?.issue_checkin(client, minutes)?;
             let human = format!(
                 "check-in code: {}\nvalid until {} (single use){}",
                 code.code,
@@ -206,46 +206,40 @@ fn execute(command: KioskCommand) -> Outcome {
             );
             Ok((serde_json::to_value(&code).unwrap_or_default(), human))
         }
-        KioskCommand::Checkin { action: CheckinAction::List { dir, auth } } => {
+        CheckinAction::List { dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
-            let mut owner = session(&dir, &auth, &mut secrets)?;
-            let Reply::Checkins(list) = owner.request(Request::ListCheckins)? else {
-                return Err(unexpected());
-            };
+            let list = session(&dir, &auth, &mut secrets)?.list_checkins()?;
             let human = checkins_text(&list);
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
-        KioskCommand::Checkin { action: CheckinAction::Revoke { reference, dir, auth } } => {
+        CheckinAction::Revoke { reference, dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
-            let mut owner = session(&dir, &auth, &mut secrets)?;
-            let Reply::CheckinRevoked(revoked) = owner.request(Request::RevokeCheckin { reference })? else {
-                return Err(unexpected());
-            };
+            let revoked = session(&dir, &auth, &mut secrets)?.revoke_checkin(&reference)?;
             let human = format!("revoked check-in code {}", terminal_text(&revoked, false));
             Ok((json!({ "revoked": revoked }), human))
         }
-        KioskCommand::KioskPin { dir, auth } => {
+    }
+}
+
+fn kiosk_pin(dir: &DirArgs, auth: &AuthArgs) -> Outcome {
+    let mut secrets = Secrets::new(auth.password_stdin);
+    let mut owner = session(dir, auth, &mut secrets)?;
+    let pin = secrets.next("new kiosk PIN (6 to 12 digits)")?;
+    owner.set_kiosk_pin(&pin)?;
+    Ok((json!({"kiosk_pin_set": true}), "kiosk PIN set".into()))
+}
+
+fn submissions(action: SubmissionAction) -> Outcome {
+    match action {
+        SubmissionAction::List { dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
-            let mut owner = session(&dir, &auth, &mut secrets)?;
-            let pin = secrets.next("new kiosk PIN (6 to 12 digits)")?;
-            owner.request(Request::SetKioskPin { pin: Password(pin) })?;
-            Ok((json!({"kiosk_pin_set": true}), "kiosk PIN set".into()))
-        }
-        KioskCommand::Submissions { action: SubmissionAction::List { dir, auth } } => {
-            let mut secrets = Secrets::new(auth.password_stdin);
-            let mut owner = session(&dir, &auth, &mut secrets)?;
-            let Reply::KioskSubmissions(list) = owner.request(Request::ListKioskSubmissions)? else {
-                return Err(unexpected());
-            };
+            let list = session(&dir, &auth, &mut secrets)?.list_kiosk_submissions()?;
             let human = submissions_text(&list);
             Ok((serde_json::to_value(&list).unwrap_or_default(), human))
         }
-        KioskCommand::Submissions { action: SubmissionAction::Claim { id, dir, auth } } => {
+        SubmissionAction::Claim { id, dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
-            let mut owner = session(&dir, &auth, &mut secrets)?;
-            let Reply::Claimed { client, encounter } = owner.request(Request::ClaimSubmission { id })? else {
-                return Err(unexpected());
-            };
+            let (client, encounter) = session(&dir, &auth, &mut secrets)?.claim_submission(id)?;
             Ok((
                 json!({"client": client, "encounter": encounter}),
                 format!("claimed into client {client}, encounter {}", encounter.id),

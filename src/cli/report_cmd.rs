@@ -11,7 +11,6 @@ use super::common::{AuthArgs, DirArgs, Failure, Secrets, fail, print_failure, se
 use crate::instrument::{Lang, Library};
 use crate::report::{self, Period, render};
 use crate::sanitize::terminal_text;
-use crate::server::{Reply, Request};
 use crate::store::{RecordId, parse_time};
 
 #[derive(Debug, Subcommand)]
@@ -114,9 +113,7 @@ fn execute(what: ReportWhat) -> Result<String, Failure> {
         ReportWhat::Client { id, lang, dir, auth } => {
             let id: RecordId = id.parse().map_err(|e: String| fail("invalid", e))?;
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
-            let Reply::History(history) = client.request(Request::ClientHistory { client: id })? else {
-                return Err(fail("owner", "unexpected reply from the owner"));
-            };
+            let history = client.client_history(id)?;
             let library = Library::shipped();
             let outcomes = report::client_outcomes(&library, &history);
             let paired = report::client_paired_outcome(&library, &history);
@@ -135,9 +132,7 @@ fn execute(what: ReportWhat) -> Result<String, Failure> {
             let period =
                 period(args.from.as_deref(), args.to.as_deref()).map_err(|message| fail("invalid", message))?;
             let mut client = session(&args.dir, &args.auth, &mut Secrets::new(args.auth.password_stdin))?;
-            let Reply::ServiceReport(report) = client.request(Request::ServiceReport { period })? else {
-                return Err(fail("owner", "unexpected reply from the owner"));
-            };
+            let report = client.service_report(period)?;
             if args.dir.json {
                 return Ok(format!("{}\n", serde_json::to_string(&report).unwrap_or_default()));
             }

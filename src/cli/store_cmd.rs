@@ -21,7 +21,6 @@ use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
 use crate::server::client::{Client, ClientError, ConnectOptions};
 use crate::server::owner::{Owner, OwnerConfig};
-use crate::server::{Password, Reply, Request};
 use crate::store::InitRequest;
 
 #[derive(Debug, Subcommand)]
@@ -171,9 +170,7 @@ fn stop(dir: &DirArgs, auth: &AuthArgs) -> Outcome {
 fn status(dir: &DirArgs) -> Outcome {
     let path = data_dir(dir)?;
     let mut client = connect(&path, true)?;
-    let Reply::Status(status) = client.request(Request::Status)? else {
-        return Err(fail("owner", "unexpected reply"));
-    };
+    let status = client.status()?;
     let human = format!(
         "owner: process {}\ndata directory: {}\ninitialised: {}\nunlocked: {}\norganisation: {}\naudit entries: {}{}",
         status.owner_pid,
@@ -199,10 +196,8 @@ fn init(dir: &DirArgs, request: InitRequest, password_stdin: bool) -> Outcome {
         }
     }
     let mut client = connect(&path, true)?;
-    let Reply::RecoveryKey(key) = client.request(Request::Init { request, password: Password(password) })? else {
-        return Err(fail("owner", "unexpected reply"));
-    };
-    let key = zeroize::Zeroizing::new(key.0.expose_secret().to_string());
+    let key = client.init(request, &password)?;
+    let key = zeroize::Zeroizing::new(key.expose_secret().to_string());
     Ok((
         json!({"initialised": true, "data_dir": path, "recovery_key": key.as_str()}),
         format!(

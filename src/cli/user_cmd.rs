@@ -9,7 +9,6 @@ use super::common::{
 };
 use crate::auth::{Role, detect_origin};
 use crate::sanitize::terminal_text;
-use crate::server::{Password, Reply, Request};
 use crate::store::{AccountStatus, NewAccount};
 
 #[derive(Debug, Subcommand)]
@@ -73,10 +72,7 @@ pub(crate) fn run(action: UserAction) -> Outcome {
             let password = secrets.next(&format!("new password for {}", terminal_text(&name, false)))?;
             let account =
                 NewAccount { username: name.clone(), display_name: display_name.unwrap_or_else(|| name.clone()), role };
-            let Reply::Account(summary) = client.request(Request::AddUser { account, password: Password(password) })?
-            else {
-                return Err(fail("owner", "unexpected reply"));
-            };
+            let summary = client.add_user(account, &password)?;
             Ok((
                 serde_json::to_value(&summary).unwrap_or_default(),
                 format!("added {} ({})", terminal_text(&summary.username, false), summary.role),
@@ -85,9 +81,7 @@ pub(crate) fn run(action: UserAction) -> Outcome {
         UserAction::List { dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
-            let Reply::Accounts(accounts) = client.request(Request::ListUsers)? else {
-                return Err(fail("owner", "unexpected reply"));
-            };
+            let accounts = client.list_users()?;
             let mut table = Table::new(&["USER", "ROLE", "STATUS", "PASSWORD HASH", "NOTE"]);
             for a in &accounts {
                 let pending = a
@@ -115,12 +109,7 @@ pub(crate) fn run(action: UserAction) -> Outcome {
                 let key = secrets.next("recovery key")?;
                 let password = secrets.next(&format!("new password for {}", terminal_text(&name, false)))?;
                 let mut client = connect(&path, true)?;
-                client.request(Request::Recover {
-                    recovery_key: Password(key),
-                    user: name.clone(),
-                    new_password: Password(password),
-                    origin: detect_origin(),
-                })?;
+                client.recover(&key, &name, &password, &detect_origin())?;
                 return Ok((
                     json!({"password_changed": name}),
                     format!("new password set for {}", terminal_text(&name, false)),
@@ -148,7 +137,7 @@ pub(crate) fn run(action: UserAction) -> Outcome {
             }
             let mut client = session(&dir, &auth, &mut secrets)?;
             let password = secrets.next(&format!("new password for {}", terminal_text(&name, false)))?;
-            client.request(Request::SetPassword { user: name.clone(), password: Password(password) })?;
+            client.set_password(&name, &password)?;
             let human = format!(
                 "new password set for {0}: a staff account must choose a new one at its next sign-in, and its user is told that you set it",
                 terminal_text(&name, false)
@@ -161,6 +150,6 @@ pub(crate) fn run(action: UserAction) -> Outcome {
 fn set_status(name: &str, dir: &DirArgs, auth: &AuthArgs, status: AccountStatus) -> Outcome {
     let mut secrets = Secrets::new(auth.password_stdin);
     let mut client = session(dir, auth, &mut secrets)?;
-    client.request(Request::SetUserStatus { user: name.to_string(), status })?;
+    client.set_user_status(name, status)?;
     Ok((json!({"user": name, "status": status}), format!("{} is now {}", terminal_text(name, false), status.as_str())))
 }

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use super::app::{PinError, RedeemError, SubmitError};
 use crate::server::client::{Client, ClientError, ConnectOptions};
-use crate::server::{Password, Request};
 use crate::store::kiosk::{KioskInfo, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
 use crate::ui::error::BackendError;
@@ -52,9 +51,11 @@ impl OwnerBackend {
         self.client.as_mut().ok_or_else(|| ClientError::NoOwner { dir, detail: "no connection".into() })
     }
 
-    fn request(&mut self, request: Request) -> Result<crate::server::Reply, ClientError> {
+    /// Calls the owner through one typed method; a lost owner drops the connection, so the next
+    /// call reconnects.
+    fn call<T>(&mut self, method: impl FnOnce(&mut Client) -> Result<T, ClientError>) -> Result<T, ClientError> {
         let client = self.client()?;
-        let outcome = client.request(request);
+        let outcome = method(client);
         if matches!(outcome, Err(ClientError::Disconnected { .. } | ClientError::NoOwner { .. })) {
             self.client = None;
         }
@@ -71,9 +72,8 @@ impl KioskBackend for OwnerBackend {
     }
 
     fn redeem(&mut self, code: &str) -> Result<(RecordId, ScoringContext), RedeemError> {
-        match self.request(Request::RedeemCheckin { code: code.to_string() }) {
-            Ok(crate::server::Reply::CheckinRedeemed(id, scoring)) => Ok((id, scoring)),
-            Ok(_) => Err(RedeemError::Unavailable(BackendError::unexpected("redeem"))),
+        match self.call(|client| client.redeem_checkin(code)) {
+            Ok(redeemed) => Ok(redeemed),
             Err(error) if error.code() == Some("refused") => Err(RedeemError::Refused),
             Err(error) => Err(RedeemError::Unavailable(error.into())),
         }
@@ -87,18 +87,17 @@ impl KioskBackend for OwnerBackend {
         checkin: Option<RecordId>,
         progress: SubmissionProgress,
     ) -> Result<(), SubmitError> {
-        let request =
-            Request::SubmitKiosk { id, sealed_hex: hex::encode(sealed), critical, checkin, progress: Some(progress) };
-        match self.request(request) {
-            Ok(_) => Ok(()),
+        let sealed_hex = hex::encode(sealed);
+        match self.call(|client| client.submit_kiosk(id, sealed_hex, critical, checkin, Some(progress))) {
+            Ok(()) => Ok(()),
             Err(error) if error.code() == Some("claimed") => Err(SubmitError::Claimed),
             Err(error) => Err(SubmitError::Failed(error.into())),
         }
     }
 
     fn verify_pin(&mut self, pin: &secrecy::SecretString) -> Result<(), PinError> {
-        match self.request(Request::VerifyKioskPin { pin: Password(pin.clone()) }) {
-            Ok(_) => Ok(()),
+        match self.call(|client| client.verify_kiosk_pin(pin)) {
+            Ok(()) => Ok(()),
             Err(error) if error.code() == Some("bad_credentials") => Err(PinError::Wrong),
             Err(error) => Err(PinError::Unavailable(error.into())),
         }

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::app::{AgeStatus, Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen};
+use super::app::{AgeStatus, Body, CodeStatus, Kiosk, PinStatus, RETRY_MS, Screen, Typed};
 use crate::instrument::{Lang, Library};
 use crate::sanitize::terminal_text;
 use crate::store::{DEFAULT_CRISIS_TEXT, DEFAULT_CRISIS_TEXT_FR};
@@ -132,188 +132,224 @@ fn paragraph<'a>(lines: Vec<Line<'a>>, title: &str, style: Style, theme: &Theme)
 
 fn draw_body(frame: &mut Frame, area: Rect, kiosk: &Kiosk, view: &KioskView) {
     let theme = view.theme;
-    let lang = kiosk.lang;
-    let para = |lines: Vec<Line<'static>>, title: Text| paragraph(lines, title.get(lang), theme.title, theme);
-    match &kiosk.screen {
-        Screen::Welcome => {
-            let title = format!("{} · {}", Text::KioskWelcome.get(Lang::En), Text::KioskWelcome.get(Lang::Fr));
-            let lines = vec![
-                Line::raw(""),
-                Line::raw(Text::KioskIntro.get(Lang::En)),
-                Line::raw(""),
-                Line::raw(Text::KioskIntro.get(Lang::Fr)),
-                Line::raw(""),
-                option_line(1, Text::LanguageName.get(Lang::En), false, theme),
-                option_line(2, Text::LanguageName.get(Lang::Fr), false, theme),
-                Line::raw(""),
-                Line::styled(Text::KioskChooseLanguage.get(Lang::En), theme.muted),
-                Line::styled(Text::KioskChooseLanguage.get(Lang::Fr), theme.muted),
-            ];
-            frame.render_widget(paragraph(lines, &title, theme.title, theme), area);
-        }
-        Screen::Code { input, status } => {
-            let mut lines = vec![
-                Line::raw(""),
-                Line::raw(Text::KioskCodePrompt.get(lang)),
-                Line::raw(""),
-                Line::from(vec![Span::raw("  > "), Span::styled(format!("{input}_"), theme.input)]),
-                Line::raw(""),
-            ];
-            let status = match status {
-                CodeStatus::Typing => None,
-                CodeStatus::Checking => Some((Text::KioskCodeChecking, theme.muted)),
-                CodeStatus::Refused => Some((Text::KioskCodeRefused, theme.warning)),
-                CodeStatus::Unavailable => Some((Text::KioskCodeUnavailable, theme.warning)),
-            };
-            if let Some((text, style)) = status {
-                lines.push(Line::styled(text.get(lang), style));
-            }
-            frame.render_widget(para(lines, Text::KioskCodeTitle), area);
-        }
-        Screen::Consent => {
-            let mut lines = vec![Line::raw("")];
-            if kiosk.checkin.is_some() {
-                lines.push(Line::styled(Text::KioskCodeAccepted.get(lang), theme.ok));
-                lines.push(Line::raw(""));
-            }
-            lines.extend([
-                Line::raw(Text::ConsentBody.get(lang)),
-                Line::raw(""),
-                Line::raw(Text::KioskConsentKiosk.get(lang)),
-                Line::raw(""),
-                Line::styled(Text::KioskConsentQuestion.get(lang), theme.title),
-                option_line(1, Text::KioskConsentYes.get(lang), false, theme),
-                option_line(2, Text::KioskConsentNo.get(lang), false, theme),
-            ]);
-            frame.render_widget(para(lines, Text::ConsentTitle), area);
-        }
-        Screen::Age { input, status } => {
-            let mut lines = vec![
-                Line::raw(""),
-                Line::raw(Text::KioskAgePrompt.get(lang)),
-                Line::raw(""),
-                Line::styled(Text::KioskAgeWhy.get(lang), theme.muted),
-                Line::raw(""),
-                Line::from(vec![Span::raw("  > "), Span::styled(format!("{input}_"), theme.input)]),
-                Line::raw(""),
-            ];
-            if *status == AgeStatus::OutOfRange {
-                lines.push(Line::styled(Text::KioskAgeOutOfRange.get(lang), theme.warning));
-            }
-            frame.render_widget(para(lines, Text::KioskAgeTitle), area);
-        }
-        Screen::Declined => {
-            let lines = vec![Line::raw(""), Line::raw(Text::KioskDeclinedBody.get(lang))];
-            frame.render_widget(para(lines, Text::KioskDeclinedTitle), area);
-        }
-        Screen::Question => draw_question(frame, area, kiosk, view),
-        Screen::Support => {
-            let mut lines = vec![
-                Line::raw(""),
-                Line::raw(Text::KioskSupportBody.get(lang)),
-                Line::raw(""),
-                Line::styled(Text::KioskCrisis988.get(lang), theme.title),
-                Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
-            ];
-            province_lines(&mut lines, kiosk, theme);
-            frame.render_widget(para(lines, Text::KioskSupportTitle), area);
-        }
-        Screen::Crisis => {
-            let mut lines = vec![
-                Line::raw(""),
-                Line::raw(Text::KioskCrisisBody.get(lang)),
-                Line::raw(""),
-                Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
-                Line::styled(Text::KioskCrisis988.get(lang), theme.title),
-            ];
-            province_lines(&mut lines, kiosk, theme);
-            // The organisation's own text, in French for a French-speaking client when it is set
-            // (the default texts only repeat the lines above).
-            let own = kiosk.info.as_ref().map(|info| {
-                crate::store::crisis_text_choice(&info.crisis_text, info.crisis_text_fr.as_deref(), lang == Lang::Fr)
-            });
-            if let Some(own) = own
-                && !own.text.trim().is_empty()
-                && own.text != DEFAULT_CRISIS_TEXT
-                && own.text != DEFAULT_CRISIS_TEXT_FR
-            {
-                lines.push(Line::raw(""));
-                if own.english_only {
-                    lines.push(Line::styled(Text::CrisisTextEnglishOnly.get(lang), theme.muted));
-                }
-                for text in own.text.lines() {
-                    lines.push(Line::raw(clean(text)));
-                }
-            }
-            lines.push(Line::raw(""));
-            let (status, style) = if kiosk.alerted {
-                (Text::KioskCrisisAlerted, theme.ok)
-            } else {
-                (Text::KioskCrisisAlerting, theme.muted)
-            };
-            lines.push(Line::styled(status.get(lang), style));
-            lines.push(Line::raw(Text::KioskCrisisWaiting.get(lang)));
-            if let Some(reference) = &kiosk.reference {
-                lines.push(Line::styled(
-                    fill(Text::KioskReference, lang, &[("reference", reference.clone())]),
-                    theme.key,
-                ));
-            }
-            frame.render_widget(paragraph(lines, Text::KioskCrisisTitle.get(lang), theme.critical, theme), area);
-        }
-        Screen::Saving => {
-            let retrying =
-                kiosk.pending.as_ref().is_some_and(|p| p.delay_ms > RETRY_MS || matches!(p.body, Body::Plain(_)));
-            let text = if retrying { Text::KioskSavingBody } else { Text::Saving };
-            frame.render_widget(para(vec![Line::raw(""), Line::raw(text.get(lang))], Text::KioskSavingTitle), area);
-        }
-        Screen::Thanks => {
-            let mut lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
-            if let Some(reference) = &kiosk.reference {
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(
-                    fill(Text::KioskReference, lang, &[("reference", reference.clone())]),
-                    theme.key,
-                ));
-            }
-            // In small print: the lines are there for anyone who needs them later.
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(Text::KioskThanksLines.get(lang), theme.muted));
-            for line in provincial(kiosk) {
-                lines.push(Line::styled(
-                    format!("{} {} ({})", contact_in(&line.contact, lang), clean(&line.name), clean(&line.hours)),
-                    theme.muted,
-                ));
-            }
-            frame.render_widget(para(lines, Text::KioskThanksTitle), area);
-        }
-        Screen::Neutral => {
-            let lines = vec![Line::raw(""), Line::raw(Text::KioskNeutralBody.get(lang))];
-            frame.render_widget(para(lines, Text::KioskNeutralTitle), area);
-        }
-        Screen::Pin { input, status, .. } => {
-            let mut lines = vec![
-                Line::raw(""),
-                Line::raw(Text::KioskPinPrompt.get(lang)),
-                Line::raw(""),
-                Line::from(vec![Span::raw("  > "), Span::styled(format!("{}_", "•".repeat(input.len())), theme.input)]),
-                Line::raw(""),
-            ];
-            match status {
-                PinStatus::Typing => {}
-                PinStatus::Checking => lines.push(Line::styled(Text::KioskPinChecking.get(lang), theme.muted)),
-                PinStatus::Wrong => lines.push(Line::styled(Text::KioskPinWrong.get(lang), theme.warning)),
-                PinStatus::Unavailable(message) => lines.push(Line::styled(
-                    format!("{} {}", Text::KioskPinUnavailable.get(lang), clean(&message.render(lang))),
-                    theme.warning,
-                )),
-            }
-            frame.render_widget(para(lines, Text::KioskPinTitle), area);
-        }
-    }
+    let body = match &kiosk.screen {
+        Screen::Welcome => welcome(theme),
+        Screen::Code { input, status } => code(kiosk, theme, input, status),
+        Screen::Consent => consent(kiosk, theme),
+        Screen::Age { input, status } => age(kiosk, theme, input, status),
+        Screen::Declined => declined(kiosk, theme),
+        Screen::Question => return draw_question(frame, area, kiosk, view),
+        Screen::Support => support(kiosk, theme),
+        Screen::Crisis => crisis(kiosk, theme),
+        Screen::Saving => saving(kiosk, theme),
+        Screen::Thanks => thanks(kiosk, theme),
+        Screen::Neutral => neutral(kiosk, theme),
+        Screen::Pin { input, status, .. } => pin(kiosk, theme, input, status),
+    };
+    frame.render_widget(body, area);
 }
 
-/// The province's own crisis lines (9-1-1 and 9-8-8 are said on every such screen).
+/// A page under a title in the kiosk's language.
+fn titled(kiosk: &Kiosk, theme: &Theme, lines: Vec<Line<'static>>, title: Text) -> Paragraph<'static> {
+    paragraph(lines, title.get(kiosk.lang), theme.title, theme)
+}
+
+/// The language choice, in both languages.
+fn welcome(theme: &Theme) -> Paragraph<'static> {
+    let title = format!("{} · {}", Text::KioskWelcome.get(Lang::En), Text::KioskWelcome.get(Lang::Fr));
+    let lines = vec![
+        Line::raw(""),
+        Line::raw(Text::KioskIntro.get(Lang::En)),
+        Line::raw(""),
+        Line::raw(Text::KioskIntro.get(Lang::Fr)),
+        Line::raw(""),
+        option_line(1, Text::LanguageName.get(Lang::En), false, theme),
+        option_line(2, Text::LanguageName.get(Lang::Fr), false, theme),
+        Line::raw(""),
+        Line::styled(Text::KioskChooseLanguage.get(Lang::En), theme.muted),
+        Line::styled(Text::KioskChooseLanguage.get(Lang::Fr), theme.muted),
+    ];
+    paragraph(lines, &title, theme.title, theme)
+}
+
+/// The optional check-in code as typed, and what the owner said of it.
+fn code(kiosk: &Kiosk, theme: &Theme, input: &str, status: &CodeStatus) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(Text::KioskCodePrompt.get(lang)),
+        Line::raw(""),
+        Line::from(vec![Span::raw("  > "), Span::styled(format!("{input}_"), theme.input)]),
+        Line::raw(""),
+    ];
+    let status = match status {
+        CodeStatus::Typing => None,
+        CodeStatus::Checking => Some((Text::KioskCodeChecking, theme.muted)),
+        CodeStatus::Refused => Some((Text::KioskCodeRefused, theme.warning)),
+        CodeStatus::Unavailable => Some((Text::KioskCodeUnavailable, theme.warning)),
+    };
+    if let Some((text, style)) = status {
+        lines.push(Line::styled(text.get(lang), style));
+    }
+    titled(kiosk, theme, lines, Text::KioskCodeTitle)
+}
+
+/// The consent text and its question.
+fn consent(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![Line::raw("")];
+    if kiosk.checkin.is_some() {
+        lines.push(Line::styled(Text::KioskCodeAccepted.get(lang), theme.ok));
+        lines.push(Line::raw(""));
+    }
+    lines.extend([
+        Line::raw(Text::ConsentBody.get(lang)),
+        Line::raw(""),
+        Line::raw(Text::KioskConsentKiosk.get(lang)),
+        Line::raw(""),
+        Line::styled(Text::KioskConsentQuestion.get(lang), theme.title),
+        option_line(1, Text::KioskConsentYes.get(lang), false, theme),
+        option_line(2, Text::KioskConsentNo.get(lang), false, theme),
+    ]);
+    titled(kiosk, theme, lines, Text::ConsentTitle)
+}
+
+/// The optional age question.
+fn age(kiosk: &Kiosk, theme: &Theme, input: &str, status: &AgeStatus) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(Text::KioskAgePrompt.get(lang)),
+        Line::raw(""),
+        Line::styled(Text::KioskAgeWhy.get(lang), theme.muted),
+        Line::raw(""),
+        Line::from(vec![Span::raw("  > "), Span::styled(format!("{input}_"), theme.input)]),
+        Line::raw(""),
+    ];
+    if *status == AgeStatus::OutOfRange {
+        lines.push(Line::styled(Text::KioskAgeOutOfRange.get(lang), theme.warning));
+    }
+    titled(kiosk, theme, lines, Text::KioskAgeTitle)
+}
+
+/// Consent declined: nothing was recorded.
+fn declined(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let lines = vec![Line::raw(""), Line::raw(Text::KioskDeclinedBody.get(lang))];
+    titled(kiosk, theme, lines, Text::KioskDeclinedTitle)
+}
+
+/// An urgent answer: the crisis lines, then the questions go on.
+fn support(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(Text::KioskSupportBody.get(lang)),
+        Line::raw(""),
+        Line::styled(Text::KioskCrisis988.get(lang), theme.title),
+        Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
+    ];
+    province_lines(&mut lines, kiosk, theme);
+    titled(kiosk, theme, lines, Text::KioskSupportTitle)
+}
+
+/// A critical answer: the crisis lines and the organisation's own text, while staff are alerted.
+fn crisis(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(Text::KioskCrisisBody.get(lang)),
+        Line::raw(""),
+        Line::styled(Text::KioskCrisis911.get(lang), theme.critical),
+        Line::styled(Text::KioskCrisis988.get(lang), theme.title),
+    ];
+    province_lines(&mut lines, kiosk, theme);
+    // The organisation's own text, in French for a French-speaking client when it is set
+    // (the default texts only repeat the lines above).
+    let own = kiosk.info.as_ref().map(|info| {
+        crate::store::crisis_text_choice(&info.crisis_text, info.crisis_text_fr.as_deref(), lang == Lang::Fr)
+    });
+    if let Some(own) = own
+        && !own.text.trim().is_empty()
+        && own.text != DEFAULT_CRISIS_TEXT
+        && own.text != DEFAULT_CRISIS_TEXT_FR
+    {
+        lines.push(Line::raw(""));
+        if own.english_only {
+            lines.push(Line::styled(Text::CrisisTextEnglishOnly.get(lang), theme.muted));
+        }
+        for text in own.text.lines() {
+            lines.push(Line::raw(clean(text)));
+        }
+    }
+    lines.push(Line::raw(""));
+    let (status, style) =
+        if kiosk.alerted { (Text::KioskCrisisAlerted, theme.ok) } else { (Text::KioskCrisisAlerting, theme.muted) };
+    lines.push(Line::styled(status.get(lang), style));
+    lines.push(Line::raw(Text::KioskCrisisWaiting.get(lang)));
+    if let Some(reference) = &kiosk.reference {
+        lines.push(Line::styled(fill(Text::KioskReference, lang, &[("reference", reference.clone())]), theme.key));
+    }
+    paragraph(lines, Text::KioskCrisisTitle.get(lang), theme.critical, theme)
+}
+
+/// Waiting for the owner to take the sealed answers.
+fn saving(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let retrying = kiosk.pending.as_ref().is_some_and(|p| p.delay_ms > RETRY_MS || matches!(p.body, Body::Plain(_)));
+    let text = if retrying { Text::KioskSavingBody } else { Text::Saving };
+    titled(kiosk, theme, vec![Line::raw(""), Line::raw(text.get(lang))], Text::KioskSavingTitle)
+}
+
+/// The thank-you page, with the crisis lines in small print.
+fn thanks(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
+    if let Some(reference) = &kiosk.reference {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(fill(Text::KioskReference, lang, &[("reference", reference.clone())]), theme.key));
+    }
+    // In small print: the lines are there for anyone who needs them later.
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(Text::KioskThanksLines.get(lang), theme.muted));
+    for line in provincial(kiosk) {
+        lines.push(Line::styled(
+            format!("{} {} ({})", contact_in(&line.contact, lang), clean(&line.name), clean(&line.hours)),
+            theme.muted,
+        ));
+    }
+    titled(kiosk, theme, lines, Text::KioskThanksTitle)
+}
+
+/// The quick exit's neutral page.
+fn neutral(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let lines = vec![Line::raw(""), Line::raw(Text::KioskNeutralBody.get(lang))];
+    titled(kiosk, theme, lines, Text::KioskNeutralTitle)
+}
+
+/// The staff PIN prompt (the digits shown as dots).
+fn pin(kiosk: &Kiosk, theme: &Theme, input: &Typed, status: &PinStatus) -> Paragraph<'static> {
+    let lang = kiosk.lang;
+    let mut lines = vec![
+        Line::raw(""),
+        Line::raw(Text::KioskPinPrompt.get(lang)),
+        Line::raw(""),
+        Line::from(vec![Span::raw("  > "), Span::styled(format!("{}_", "•".repeat(input.len())), theme.input)]),
+        Line::raw(""),
+    ];
+    match status {
+        PinStatus::Typing => {}
+        PinStatus::Checking => lines.push(Line::styled(Text::KioskPinChecking.get(lang), theme.muted)),
+        PinStatus::Wrong => lines.push(Line::styled(Text::KioskPinWrong.get(lang), theme.warning)),
+        PinStatus::Unavailable(message) => lines.push(Line::styled(
+            format!("{} {}", Text::KioskPinUnavailable.get(lang), clean(&message.render(lang))),
+            theme.warning,
+        )),
+    }
+    titled(kiosk, theme, lines, Text::KioskPinTitle)
+}
+
 fn provincial(kiosk: &Kiosk) -> impl Iterator<Item = &super::app::KioskLine> {
     kiosk
         .crisis_lines
