@@ -41,7 +41,7 @@ mod tests;
 
 #[cfg(test)]
 pub(crate) mod tests_support {
-    pub(crate) use super::tests::encounter;
+    pub(crate) use crate::store::test_support::encounter;
     use crate::store::{Client, EncounterDetail, EncounterOrigin, Lang, RecordId};
 
     /// A client named `name` (birth date `birth_date`) with one staff encounter whose PHQ-9
@@ -63,7 +63,7 @@ pub(crate) mod tests_support {
             created_by: "t".into(),
             sex_for_scoring: None,
         };
-        let detail = super::tests::encounter(id, 1_700_000_000_000, EncounterOrigin::Staff, Some(total), None, &[]);
+        let detail = encounter(id, 1_700_000_000_000, EncounterOrigin::Staff, Some(total), None, &[]);
         (client, detail)
     }
 }

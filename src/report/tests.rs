@@ -3,10 +3,9 @@
 use super::*;
 use crate::instrument::Library;
 use crate::instrument::change::Direction;
-use crate::store::{
-    Answer, Client, ClientHistory, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
-    InstrumentRef, Lang, RecordId, Referral, ReferralResource,
-};
+pub(crate) use crate::store::test_support::encounter;
+use crate::store::test_support::{answer, phq9};
+use crate::store::{Answer, Client, ClientHistory, EncounterDetail, EncounterOrigin, InstrumentRef, Lang, RecordId};
 
 fn lib() -> Library {
     Library::shipped()
@@ -27,102 +26,6 @@ fn client(id: RecordId) -> Client {
         created_ms: 0,
         created_by: "t".into(),
         sex_for_scoring: None,
-    }
-}
-
-/// PHQ-9 answers summing to `total` (positions are scores for the PHQ-9), item 9 at `q9`.
-fn phq9(encounter: RecordId, total: i64, q9: u32) -> Vec<Answer> {
-    let mut left = total - i64::from(q9);
-    (1..=9)
-        .map(|i| {
-            let position = if i == 9 {
-                q9
-            } else {
-                let p = left.clamp(0, 3);
-                left -= p;
-                p as u32
-            };
-            answer(encounter, "phq9", i, position)
-        })
-        .collect()
-}
-
-/// The answer at `position` (its score: the PHQ-9's and GAD-7's positions are their scores) to
-/// item `q{item}`.
-fn answer(encounter: RecordId, instrument: &str, item: usize, position: u32) -> Answer {
-    Answer {
-        schema_version: 2,
-        id: RecordId::random(),
-        encounter_id: encounter,
-        instrument: InstrumentRef { id: instrument.into(), version: "1".into(), language: Lang::En },
-        item_id: format!("q{item}"),
-        position,
-        score: i64::from(position),
-        free_text: None,
-        answered_ms: 0,
-        recorded_by: "t".into(),
-    }
-}
-
-pub(crate) fn encounter(
-    client: RecordId,
-    at: i64,
-    origin: EncounterOrigin,
-    phq9_total: Option<i64>,
-    level: Option<(&str, i64)>,
-    chosen: &[&str],
-) -> EncounterDetail {
-    let id = RecordId::random();
-    EncounterDetail {
-        encounter: Encounter {
-            schema_version: 2,
-            id,
-            client_id: client,
-            origin,
-            status: EncounterStatus::Reviewed,
-            created_ms: at,
-            updated_ms: at,
-            created_by: "t".into(),
-            instruments: vec!["phq9".into()],
-            scoring: Default::default(),
-        },
-        crisis_actions: vec![],
-        consents: vec![],
-        answers: phq9_total.map(|t| phq9(id, t, 0)).unwrap_or_default(),
-        results: vec![],
-        decisions: level
-            .map(|(level, decided)| {
-                vec![Decision {
-                    schema_version: 1,
-                    id: RecordId::random(),
-                    encounter_id: id,
-                    suggested_level: level.into(),
-                    rules_fired: vec![],
-                    final_level: None,
-                    override_reason: None,
-                    decided_ms: decided,
-                    decided_by: "t".into(),
-                    lifted_exclusions: Vec::new(),
-                }]
-            })
-            .unwrap_or_default(),
-        referrals: if chosen.is_empty() {
-            vec![]
-        } else {
-            vec![Referral {
-                schema_version: 1,
-                id: RecordId::random(),
-                encounter_id: id,
-                resources: chosen
-                    .iter()
-                    .map(|r| ReferralResource { resource_id: r.to_string(), reasons: vec![], chosen: true })
-                    .collect(),
-                notes: None,
-                recorded_ms: at,
-                recorded_by: "t".into(),
-            }]
-        },
-        damaged: vec![],
     }
 }
 

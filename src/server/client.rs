@@ -185,10 +185,11 @@ fn spawn_owner(dir: &Path, options: &ConnectOptions) -> Result<(Child, StartLog)
     }
     // The owner's own messages (never personal data) go to owner.log in the data directory;
     // where it ends now is where this start's messages begin.
-    let (stderr, start_log) = match {
+    let log = {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(dir.join("owner.log"))
-    } {
+    };
+    let (stderr, start_log) = match log {
         Ok(file) => {
             let end = file.metadata().map_or(0, |m| m.len());
             (Stdio::from(file), StartLog::From(end))

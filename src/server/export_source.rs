@@ -1,13 +1,10 @@
-//! The socket client as the export writer's source of pages (`export::ExportSource`).
+//! The socket client as the export writer's source of pages (`export::ExportSource`): each
+//! method is the typed client's request of the same name (inherent methods, which `Client::`
+//! names before the trait's), so a wrong reply is refused in one place, `typed.rs`.
 
 use super::client::{Client, ClientError};
-use super::{Reply, Request};
 use crate::export::{ClientPage, Contents, ExportPage, ExportSource, ImportSummary, Record};
 use crate::store::RecordId;
-
-fn unexpected(asked: &str) -> ClientError {
-    ClientError::Protocol(format!("not the reply to {asked}"))
-}
 
 impl ExportSource for Client {
     type Error = ClientError;
@@ -18,10 +15,7 @@ impl ExportSource for Client {
         limit: usize,
         reason: Option<String>,
     ) -> Result<ClientPage, ClientError> {
-        match self.request(Request::ExportClients { after, limit, reason })? {
-            Reply::ExportClients(page) => Ok(page),
-            _ => Err(unexpected("ExportClients")),
-        }
+        Client::export_clients(self, after, limit, reason)
     }
 
     fn export_encounters(
@@ -31,16 +25,10 @@ impl ExportSource for Client {
         contents: Contents,
         reason: Option<String>,
     ) -> Result<ExportPage, ClientError> {
-        match self.request(Request::ExportEncounters { after, limit, contents, reason })? {
-            Reply::ExportEncounters(page) => Ok(*page),
-            _ => Err(unexpected("ExportEncounters")),
-        }
+        Client::export_encounters(self, after, limit, contents, reason)
     }
 
     fn import_records(&mut self, records: Vec<Record>) -> Result<ImportSummary, ClientError> {
-        match self.request(Request::ImportRecords { records })? {
-            Reply::Imported(summary) => Ok(summary),
-            _ => Err(unexpected("ImportRecords")),
-        }
+        Client::import_records(self, records)
     }
 }

@@ -17,6 +17,8 @@ mod seed;
 pub mod settings;
 pub mod sled_store;
 pub mod summary;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};

@@ -270,7 +270,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::report::tests_support::encounter;
+    use crate::store::test_support::encounter;
     use crate::store::{Decision, Flag, InstrumentRef, Lang};
 
     fn decision(encounter: RecordId, at: i64, suggested: &str, final_level: Option<&str>) -> Decision {

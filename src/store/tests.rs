@@ -657,9 +657,7 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                 Operation::ExportData => store.export_encounters(actor, None, 1, Some("test")).map(|_| ()),
                 Operation::ImportData => store.import_records(actor, &[]).map(|_| ()),
                 Operation::ReadReports => {
-                    let read =
-                        |tally: &mut dyn crate::store::summary::SummaryTally| store.tally_summaries(actor, tally);
-                    crate::report::ServiceReport::stored(Default::default(), read).map(|_| ())
+                    store.tally_summaries(actor, &mut crate::store::test_support::SummaryRecorder::default())
                 }
                 // Enforced by the owner (server) on these; checked against the same table there.
                 Operation::SubscribeEvents | Operation::StopOwner => continue,

@@ -19,7 +19,6 @@ pub use super::screens::crisis::{CRISIS_ACTIONS, CrisisState, URGENT_ACTIONS, cr
 pub use super::screens::questionnaire::{Intake, ReasonFor, ReasonPrompt, SaveState};
 pub use super::screens::results::{LiftPrompt, ResultsState, results_screen};
 pub use super::screens::search::SearchState;
-pub use crate::instrument::score::age_on;
 use crate::instrument::{Lang, Library, ScoreResult};
 use crate::intake::care::Care;
 use crate::ui::strings::Text;

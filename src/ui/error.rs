@@ -235,11 +235,6 @@ impl BackendError {
         }
     }
 
-    /// The owner answered with a reply of the wrong kind.
-    pub fn unexpected(what: &str) -> BackendError {
-        BackendError::new(ErrorKind::Protocol, format!("unexpected reply from the triage owner ({what})"))
-    }
-
     /// The sentence in `lang`, then the detail, with a final full stop.
     pub fn render(&self, lang: Lang) -> String {
         let sentence = self.kind.text().get(lang);

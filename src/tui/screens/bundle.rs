@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Wrap;
 
 use crate::instrument::Library;
-use crate::tui::app::{Action, App, DEFAULT_BUNDLE, Deps, Effect, Screen, age_on, go_home, start_instruments};
+use crate::instrument::age_on;
+use crate::tui::app::{Action, App, DEFAULT_BUNDLE, Deps, Effect, Screen, go_home, start_instruments};
 use crate::tui::backend::ClientInfo;
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, clean};

@@ -4,8 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
+use crate::instrument::age_on;
 use crate::instrument::{Context, Lang, Library, Sex};
-use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status, age_on, valid_birth_date};
+use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status, valid_birth_date};
 use crate::tui::backend::ClientInfo;
 use crate::tui::form::{self as form_keys, FormCmd};
 use crate::tui::keys::{self, Entry};
