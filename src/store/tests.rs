@@ -1104,7 +1104,7 @@ fn the_queue_ranks_critical_then_urgent_and_risk_changes_need_a_reason_and_the_r
 
 #[test]
 fn the_queue_export_pages_and_imports_name_every_client_they_show_or_move() {
-    use crate::export::Record;
+    use crate::store::pages::Record;
     let (_dir, store, admin) = fresh();
     let ivy = staff(&store, &admin, "ivy", Role::Intake);
     let ada = store.create_client(&ivy, &new_client("Ada")).unwrap();
@@ -1160,7 +1160,7 @@ fn the_queue_export_pages_and_imports_name_every_client_they_show_or_move() {
 
 #[test]
 fn an_import_runs_the_checks_of_a_new_record_and_names_the_importer_as_author() {
-    use crate::export::Record;
+    use crate::store::pages::Record;
     let (_dir, store, admin) = fresh();
     let ivy = staff(&store, &admin, "ivy", Role::Intake);
     let ada = store.create_client(&ivy, &new_client("Ada")).unwrap();

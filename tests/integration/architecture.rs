@@ -194,6 +194,34 @@ fn layers_point_one_way() {
     assert!(paid.is_empty(), "these edges are gone: remove them from KNOWN_DEBT:\n{}", paid.join("\n"));
 }
 
+/// The layers whose unit tests keep to the same rule as their code: a test of the core or the
+/// store that needed a report or an interface would test through a layer above it.
+const TESTS_KEEP_THEIR_LAYER: &[&str] = &["sanitize", "diagnostic", "instrument", "triage", "intake", "auth", "store"];
+
+#[test]
+fn the_core_and_the_stores_tests_keep_to_their_layer() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut over = Vec::new();
+    for path in files {
+        let relative = path.strip_prefix(&src).unwrap_or(&path).to_string_lossy().into_owned();
+        let from = relative.split('/').next().unwrap_or_default().trim_end_matches(".rs").to_string();
+        let Some(allowed) = TESTS_KEEP_THEIR_LAYER.contains(&from.as_str()).then(|| layer(&from)).flatten() else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read src/{relative}: {e}"));
+        let code: String =
+            text.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        for to in named_modules(&code) {
+            if to != from && !allowed.contains(&to.as_str()) && layer(&to).is_some() {
+                over.push(format!("src/{relative}: {from} -> {to}"));
+            }
+        }
+    }
+    assert!(over.is_empty(), "tests reaching above their layer:\n{}", over.join("\n"));
+}
+
 #[test]
 fn the_import_reader_sees_plain_grouped_and_nested_imports() {
     let code =
