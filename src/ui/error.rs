@@ -18,6 +18,8 @@ pub enum ErrorKind {
     /// An administrator set this account's password: a new one must be chosen first.
     PasswordChangeRequired,
     NotLoggedIn,
+    /// A sign-in as someone else on a session another user locked.
+    UnlockOtherUser,
     StoreLocked,
     Denied,
     NotFound,
@@ -70,6 +72,7 @@ impl ErrorKind {
         ErrorKind::SessionEnded,
         ErrorKind::PasswordChangeRequired,
         ErrorKind::NotLoggedIn,
+        ErrorKind::UnlockOtherUser,
         ErrorKind::StoreLocked,
         ErrorKind::Denied,
         ErrorKind::NotFound,
@@ -109,6 +112,7 @@ impl ErrorKind {
             "session_ended" => ErrorKind::SessionEnded,
             "password_change_required" => ErrorKind::PasswordChangeRequired,
             "not_logged_in" => ErrorKind::NotLoggedIn,
+            "unlock_other_user" => ErrorKind::UnlockOtherUser,
             "locked" => ErrorKind::StoreLocked,
             "denied" => ErrorKind::Denied,
             "not_found" => ErrorKind::NotFound,
@@ -142,6 +146,7 @@ impl ErrorKind {
             ErrorKind::SessionEnded => Text::ErrSessionEnded,
             ErrorKind::PasswordChangeRequired => Text::ErrPasswordChangeRequired,
             ErrorKind::NotLoggedIn => Text::ErrNotLoggedIn,
+            ErrorKind::UnlockOtherUser => Text::ErrUnlockOtherUser,
             ErrorKind::StoreLocked => Text::ErrStoreLocked,
             ErrorKind::Denied => Text::ErrDenied,
             ErrorKind::NotFound => Text::ErrNotFound,

@@ -39,6 +39,7 @@ strings! {
     KeyPrevField => "previous field", "champ précédent";
     KeySubmit => "confirm", "valider";
     KeyLock => "lock", "verrouiller";
+    KeySwitchUser => "switch user (ends this session)", "changer d'utilisateur (termine cette session)";
     KeyToggle => "tick / untick", "cocher / décocher";
     KeyMove => "move", "déplacer";
     KeyTextEdit => "move in the text, delete a word (^W)", "se déplacer dans le texte, effacer un mot (^W)";
@@ -96,6 +97,7 @@ strings! {
     ErrFileExists => "the file already exists: choose a new file name", "le fichier existe déjà : choisissez un nouveau nom de fichier";
     ErrLocalFile => "a file could not be read or written", "un fichier n'a pas pu être lu ou écrit";
     ErrProtocol => "the triage service gave an unexpected answer", "le service triage a donné une réponse inattendue";
+    ErrUnlockOtherUser => "only the person who locked this session can unlock it; to sign in as someone else, switch user (Ctrl-N)", "seule la personne qui a verrouillé cette session peut la déverrouiller ; pour vous connecter sous un autre nom, changez d'utilisateur (Ctrl-N)";
     ErrUnknown => "the triage service refused the request", "le service triage a refusé la demande";
     // First run
     FirstRunTitle => "First run: set up this service", "Premier démarrage : configurer le service";
@@ -124,7 +126,7 @@ strings! {
     FieldNewPasswordAgain => "New password again", "Confirmez le nouveau mot de passe";
     PasswordChanged => "New password set.", "Nouveau mot de passe enregistré.";
     LockedTitle => "Locked", "Verrouillé";
-    LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe.";
+    LockedIntro => "This session of {user} was locked. Client details are hidden until {user}'s password is given again.", "Cette session de {user} a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe de {user}.";
     // Home
     HomeTitle => "Queue", "File d'attente";
     QueueEmpty => "Nothing waiting. Press n to start a new intake.", "Rien en attente. Appuyez sur n pour une nouvelle évaluation.";
