@@ -1128,7 +1128,7 @@ fn the_queue_ranks_critical_then_urgent_and_risk_changes_need_a_reason_and_the_r
     // The changed answer does not lower the encounter's rank: the raised flag stays on record.
     assert!(store.open_encounters(&ivy).unwrap()[0].critical);
     let denied = record(&ivy, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("done this morning"));
-    assert!(matches!(denied, Err(StoreError::Denied { operation: "waive_follow_up", .. })), "{denied:?}");
+    assert!(matches!(denied, Err(StoreError::Denied { operation: Operation::WaiveFollowUp, .. })), "{denied:?}");
     let blank = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, None);
     assert!(matches!(blank, Err(StoreError::Invalid { .. })), "{blank:?}");
     let waived = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("ASQ done this morning")).unwrap();

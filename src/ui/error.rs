@@ -188,11 +188,13 @@ pub struct BackendError {
     pub detail: Option<String>,
     /// The owner's (or the local) English message: for logs and the CLI, never drawn.
     pub log: String,
+    /// A refused operation, worded for people (who may do it) in place of the kind's sentence.
+    pub refusal: Option<crate::ui::refusal::Refusal>,
 }
 
 impl BackendError {
     pub fn new(kind: ErrorKind, log: impl Into<String>) -> BackendError {
-        BackendError { kind, detail: None, log: log.into() }
+        BackendError { kind, detail: None, log: log.into(), refusal: None }
     }
 
     /// The same failure with `detail` shown after the sentence (control characters and any
@@ -247,6 +249,9 @@ impl BackendError {
 
     /// The sentence in `lang`, then the detail, with a final full stop.
     pub fn render(&self, lang: Lang) -> String {
+        if let Some(refusal) = self.refusal {
+            return format!("{}.", refusal.sentence(lang));
+        }
         let sentence = self.kind.text().get(lang);
         match &self.detail {
             Some(detail) => format!("{sentence} ({detail})."),

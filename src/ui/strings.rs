@@ -73,7 +73,7 @@ strings! {
     ErrSessionEnded => "your session has ended (the account was disabled, or its password or role changed): sign in again", "votre session a pris fin (le compte a été désactivé, ou son mot de passe ou son rôle a changé) : reconnectez-vous";
     ErrNotLoggedIn => "sign in first", "connectez-vous d'abord";
     ErrStoreLocked => "the data is locked: a staff member must sign in to unlock it", "les données sont verrouillées : un membre du personnel doit se connecter pour les déverrouiller";
-    ErrDenied => "permission denied: your role may not do this; ask an administrator if you need it", "permission refusée : votre rôle ne permet pas cette action ; au besoin, adressez-vous à un administrateur ou une administratrice";
+    ErrDenied => "your role may not do this", "votre rôle ne permet pas cette action";
     ErrNotFound => "not found: it may have been removed, or the reference is wrong", "introuvable : l'élément a peut-être été supprimé, ou la référence est erronée";
     ErrClaimed => "this kiosk submission was taken over by staff: it takes no more answers", "cette soumission de la borne a été prise en charge par le personnel : elle n'accepte plus de réponses";
     ErrAlreadyInitialised => "this service is already set up", "ce service est déjà configuré";
@@ -328,6 +328,7 @@ strings! {
     Disabled => "disabled", "désactivé";
     // Administration tasks (issue 6): each is also a command-line subcommand.
     AdminTools => "Tasks:", "Tâches :";
+    AdminCannotRunIntakes => "An administrator account cannot run intakes or read client records. To run them, add a clinician account: triage user add --role clinician NAME", "Un compte d'administration ne peut ni mener d'entrevues d'accueil ni consulter les dossiers. Pour en mener, ajoutez un compte clinicien : triage user add --role clinician NOM";
     AdminLockedOut => "locked out: d unlocks", "bloqué : d débloque";
     KeyAdminStatus => "store lock status", "verrouillage des données";
     KeyAdminCheckin => "check-in code", "code d'accueil";

@@ -39,7 +39,9 @@ fn the_lock_opens_only_for_who_locked_it_and_switch_user_starts_afresh() {
         tui.step("2", &["ASQ", &format!("Item {item} of 5")]);
     }
     tui.step("2", &["GAD-7", "Item 1 of 8"]);
-    crate::tui_e2e::gad7_to_results_all_no(&mut tui, &[NAME]);
+    let results = crate::tui_e2e::gad7_to_results_all_no(&mut tui, &[NAME]);
+    // Item 6: the intake role is not offered a change of level, which only clinicians may make.
+    assert!(!results.contains("change level"), "{results}");
 
     // Locked on the Results screen: the name of who locked, no client.
     let locked = tui.step(CTRL_X, &["Locked", "session of marie"]);
@@ -103,3 +105,14 @@ fn the_owner_refuses_another_name_on_a_locked_session_until_it_is_ended() {
     assert_eq!(refusals, 2);
 }
 
+/// Issue 16, item 6, at the CLI: a refusal says who can, not the owner's internal name for it,
+/// and never tells an administrator to ask one.
+#[test]
+fn the_cli_words_a_refusal_for_people() {
+    let env = with_marie();
+    let refused = env.cli(&["report", "service", "--user", MARIE, "--password-stdin"], &format!("{MARIE_PW}\n"));
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("Only an administrator or a clinician can read service reports."), "{said}");
+    assert!(!said.contains("read_reports") && !said.contains("Ask an administrator"), "{said}");
+}
