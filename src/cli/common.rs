@@ -55,7 +55,16 @@ impl From<ClientError> for Failure {
             "invalid" => super::EXIT_BAD_INPUT,
             _ => 1,
         };
-        Failure { code: leak_code(&code), message: error.to_string(), exit }
+        Failure { code: leak_code(&code), message: for_people(&code, error.to_string()), exit }
+    }
+}
+
+/// A refused operation said as who can do it ("Only a clinician can change the level."); any
+/// other message as the owner wrote it.
+fn for_people(code: &str, message: String) -> String {
+    match code {
+        "denied" => crate::shell::owner_error::refusal_in_english(&message).unwrap_or(message),
+        _ => message,
     }
 }
 
@@ -66,7 +75,7 @@ impl From<StoreError> for Failure {
             StoreError::OwnerRunning { .. } => EXIT_OWNER_RUNNING as u8,
             _ => 1,
         };
-        Failure { code: error.code(), message: error.to_string(), exit }
+        Failure { code: error.code(), message: for_people(error.code(), error.to_string()), exit }
     }
 }
 

@@ -185,6 +185,12 @@ pub enum Request {
         password: Password,
         origin: String,
     },
+    /// The interface hides its client details (Ctrl-X, the idle lock): until the same account
+    /// signs in again on this connection, a sign-in as anyone else is refused (audited), and
+    /// the session stays the locking user's until it is given back or ended (`Logout`).
+    Lock,
+    /// Ends this connection's session ("switch user"), audited.
+    Logout,
     Recover {
         recovery_key: Password,
         user: String,

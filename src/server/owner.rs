@@ -569,6 +569,9 @@ struct Session {
     staff: bool,
     /// A kiosk session: it stays a kiosk whatever it asks for.
     kiosk: bool,
+    /// Who locked this connection's session (`Request::Lock`): only they may sign in on it
+    /// until it is ended (`Request::Logout`).
+    locked_by: Option<Actor>,
 }
 
 fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
@@ -607,7 +610,14 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
             return;
         }
     }
-    let mut session = Session { peer_uid, kiosk_rate: KioskRate::default(), actor: None, staff: false, kiosk: false };
+    let mut session = Session {
+        peer_uid,
+        kiosk_rate: KioskRate::default(),
+        actor: None,
+        staff: false,
+        kiosk: false,
+        locked_by: None,
+    };
     loop {
         let frame: RequestFrame = match read_request(&mut reader, frame_limit(&session), FRAME_TIMEOUT) {
             Ok(Some(frame)) => frame,

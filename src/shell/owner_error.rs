@@ -2,12 +2,51 @@
 //! interfaces' [`BackendError`]: the kind from the owner's language-neutral code, and from its
 //! English message only the parts that are not prose.
 
+use crate::auth::{Operation, Role, allowed};
+use crate::instrument::Lang;
 use crate::ui::error::{BackendError, ErrorKind};
+use crate::ui::refusal::{Refusal, Who};
 
 impl From<crate::store::StoreError> for BackendError {
     fn from(error: crate::store::StoreError) -> Self {
-        BackendError::from_owner(error.code(), &error.to_string())
+        owner_refusal(error.code(), &error.to_string())
     }
+}
+
+/// Who may do `operation`, from the policy table.
+pub fn who_may(operation: Operation) -> Who {
+    let may = |role| allowed(role, operation);
+    match (may(Role::Admin), may(Role::Clinician), may(Role::Intake), may(Role::Kiosk)) {
+        (true, false, false, false) => Who::Admin,
+        (false, true, false, false) => Who::Clinician,
+        (true, true, false, false) => Who::AdminOrClinician,
+        (false, true, true, false) => Who::ClinicianOrIntake,
+        (true, true, true, false) => Who::Staff,
+        (false, false, false, true) => Who::Kiosk,
+        _ => Who::Other,
+    }
+}
+
+/// The refusal of the operation an owner's `denied` message names (`StoreError::Denied`: "… may
+/// not NAME"), worded for people.
+pub fn refusal(message: &str) -> Option<Refusal> {
+    let name = message.rsplit_once("may not ")?.1.split_whitespace().next()?;
+    let operation = Operation::ALL.into_iter().find(|op| op.name() == name)?;
+    Refusal::of(operation.name(), who_may(operation))
+}
+
+/// The English sentence the CLI says for an owner's refusal `message`, if it names an operation.
+pub fn refusal_in_english(message: &str) -> Option<String> {
+    refusal(message).map(|refusal| format!("{}.", refusal.sentence(Lang::En)))
+}
+
+/// An owner's failure as the interfaces' error: a refused operation worded for people.
+fn owner_refusal(code: &str, message: &str) -> BackendError {
+    let mut error = BackendError::from_owner(code, message);
+    if error.kind == ErrorKind::Denied {
+        error.refusal = refusal(message);
+    }
+    error
 }
 
 impl From<crate::server::client::ClientError> for BackendError {
@@ -15,7 +54,7 @@ impl From<crate::server::client::ClientError> for BackendError {
         use crate::server::client::ClientError;
         let log = error.to_string();
         match error {
-            ClientError::Owner { code, message } => BackendError::from_owner(&code, &message),
+            ClientError::Owner { code, message } => owner_refusal(&code, &message),
             ClientError::NoOwner { .. } => BackendError::new(ErrorKind::OwnerUnreachable, log),
             ClientError::Disconnected { .. } => BackendError::new(ErrorKind::ConnectionLost, log),
             ClientError::VersionMismatch { .. } => BackendError::new(ErrorKind::VersionMismatch, log),
@@ -27,7 +66,42 @@ impl From<crate::server::client::ClientError> for BackendError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instrument::Lang;
+
+    /// Issue 16, item 6: "permission denied: the intake role may not override_decision. Ask an
+    /// administrator" named an internal operation and the wrong person to ask. Each refused
+    /// operation now says who can, in both languages, and no administrator is told to ask one.
+    #[test]
+    fn every_refused_operation_says_who_can_in_both_languages() {
+        use crate::store::StoreError;
+        let denied = |role, operation| BackendError::from(StoreError::Denied { role, operation });
+        let override_level = denied(Role::Intake, Operation::OverrideDecision);
+        assert_eq!(override_level.render(Lang::En), "Only a clinician can change the level.");
+        assert_eq!(override_level.render(Lang::Fr), "Seules les personnes cliniciennes peuvent changer le niveau.");
+        let over_the_wire = BackendError::from(crate::server::client::ClientError::Owner {
+            code: "denied".into(),
+            message: StoreError::Denied { role: Role::Clinician, operation: Operation::ExportData }.to_string(),
+        });
+        assert_eq!(over_the_wire.render(Lang::En), "Only an administrator can export records.");
+        assert_eq!(
+            over_the_wire.render(Lang::Fr),
+            "Seules les personnes administratrices peuvent exporter des dossiers."
+        );
+        for operation in Operation::ALL {
+            for role in Role::ALL.into_iter().filter(|role| !allowed(*role, operation)) {
+                let error = denied(role, operation);
+                assert!(error.refusal.is_some(), "{operation} has no wording");
+                for lang in Lang::ALL {
+                    let said = error.render(lang);
+                    assert!(!said.contains(operation.name()) && !said.contains('_'), "{said}");
+                    if role == Role::Admin {
+                        assert!(!said.contains("administrator") && !said.contains("administratrice"), "{said}");
+                    }
+                }
+            }
+            let message = StoreError::Denied { role: Role::Kiosk, operation }.to_string();
+            assert!(refusal_in_english(&message).is_some_and(|s| !s.contains(operation.name())), "{message}");
+        }
+    }
 
     /// One of every store error: their codes are what the owner sends besides its own.
     fn every_store_error() -> Vec<crate::store::StoreError> {
@@ -39,7 +113,7 @@ mod tests {
             StoreError::Locked,
             StoreError::NotFound { kind: "client", id: "x".into() },
             StoreError::NoAccount { user: "x".into() },
-            StoreError::Denied { role: "intake", operation: "read reports" },
+            StoreError::Denied { role: crate::auth::Role::Intake, operation: crate::auth::Operation::ReadReports },
             StoreError::BadCredentials,
             StoreError::Throttled { user: "a".into(), wait_secs: 5 },
             StoreError::LockedOut { user: "a".into() },

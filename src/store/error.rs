@@ -32,8 +32,10 @@ pub enum StoreError {
     #[error("no account is named {user}: `triage user list` shows the accounts")]
     NoAccount { user: String },
 
-    #[error("permission denied: the {role} role may not {operation}. Ask an administrator if you need this")]
-    Denied { role: &'static str, operation: &'static str },
+    /// For logs: the interfaces and the CLI word it for people from `operation`
+    /// (`crate::shell::owner_error::refusal`), naming who may do it.
+    #[error("permission denied: the {role} role may not {operation}")]
+    Denied { role: crate::auth::Role, operation: crate::auth::Operation },
 
     #[error("wrong user name or password")]
     BadCredentials,

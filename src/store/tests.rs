@@ -264,6 +264,39 @@ fn login_throttles_then_locks_out_and_audits_failures() {
     assert!(matches!(store.login("ivy", &pw("a brand new password"), "t"), Err(StoreError::Disabled { .. })));
 }
 
+/// Issue 16, item 10: the throttle told which names exist (an existing name was throttled after
+/// five failures, an unknown one never). Every step now answers the same for both, up to the
+/// lockout, and a disabled account says so only to its right password.
+#[test]
+fn existing_and_unknown_names_get_the_same_answers_failure_after_failure() {
+    let (_dir, store, admin) = fresh();
+    staff(&store, &admin, "probe", Role::Intake);
+    let answer = |name: &str| match store.login(name, &pw("not the right password"), "t") {
+        Ok(_) => panic!("signed in with a wrong password"),
+        // The wait is in whole seconds from the last failure: the same digits unless this test
+        // stalls for a second, so they are compared apart from the words.
+        Err(e) => (e.code(), e.to_string().replace(name, "NAME").replace(|c: char| c.is_ascii_digit(), "#")),
+    };
+    // Two attempts at once (the second throttled once five have failed), then past the wait.
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for _ in 0..=crate::auth::LOCKOUT_AT {
+        for _ in 0..2 {
+            known.push(answer("probe"));
+            unknown.push(answer("nobody"));
+        }
+        store.backdate_failures("probe");
+        store.backdate_failures("nobody");
+    }
+    assert_eq!(known, unknown);
+    assert!(known.iter().any(|(code, _)| *code == "throttled"), "{known:?}");
+    assert_eq!(known.last().map(|(code, _)| *code), Some("locked_out"), "{known:?}");
+    // A disabled account answers a wrong password as any other name does.
+    staff(&store, &admin, "gone", Role::Intake);
+    store.set_account_status(&admin, "gone", AccountStatus::Disabled).unwrap();
+    assert_eq!(answer("gone"), answer("elsewhere"));
+    assert!(matches!(store.login("gone", &pw("gone password long enough"), "t"), Err(StoreError::Disabled { .. })));
+}
+
 #[test]
 fn recovery_key_resets_a_password_and_unlocks() {
     let dir = tempfile::tempdir().unwrap();
@@ -1093,7 +1126,7 @@ fn the_queue_ranks_critical_then_urgent_and_risk_changes_need_a_reason_and_the_r
     // The changed answer does not lower the encounter's rank: the raised flag stays on record.
     assert!(store.open_encounters(&ivy).unwrap()[0].critical);
     let denied = record(&ivy, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("done this morning"));
-    assert!(matches!(denied, Err(StoreError::Denied { operation: "waive_follow_up", .. })), "{denied:?}");
+    assert!(matches!(denied, Err(StoreError::Denied { operation: Operation::WaiveFollowUp, .. })), "{denied:?}");
     let blank = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, None);
     assert!(matches!(blank, Err(StoreError::Invalid { .. })), "{blank:?}");
     let waived = record(&cleo, &critical, &["asq"], CRISIS_FOLLOW_UP_WAIVED, Some("ASQ done this morning")).unwrap();

@@ -46,6 +46,8 @@ pub enum Action {
     CloseHelp,
     ToggleLanguage,
     Lock,
+    /// Ctrl-N: end the locked session and sign in as someone else.
+    SwitchUser,
     Back,
     NextField,
     PrevField,
@@ -77,6 +79,8 @@ pub enum Action {
     SetupChecked(BackendResult<bool>),
     Initialized(BackendResult<String>),
     LoggedIn(BackendResult<Session>),
+    /// The owner ended the session ("switch user").
+    LoggedOut(BackendResult<()>),
     /// The signed-in account's own new password was set (after an administrator's reset).
     PasswordChanged(BackendResult<()>),
     HomeLoaded(BackendResult<(OrgInfo, Vec<QueueEntry>)>),
@@ -211,6 +215,8 @@ pub enum Effect {
     /// Look up the client's name for the alert about this staff encounter.
     NameAlert(String),
     LockBackend,
+    /// Ends the session at the owner ("switch user").
+    Logout,
     /// An administration task (`admin_ops`).
     Admin(super::admin_ops::Job),
     Quit,
@@ -424,9 +430,11 @@ type Reply = fn(&mut App, Action, Deps) -> Vec<Effect>;
 fn replies_of(action: &Action) -> Option<Reply> {
     use super::screens::*;
     Some(match action {
-        Action::SetupChecked(_) | Action::Initialized(_) | Action::LoggedIn(_) | Action::PasswordChanged(_) => {
-            login::reply
-        }
+        Action::SetupChecked(_)
+        | Action::Initialized(_)
+        | Action::LoggedIn(_)
+        | Action::LoggedOut(_)
+        | Action::PasswordChanged(_) => login::reply,
         Action::HomeLoaded(_) | Action::OrgLoaded(_) | Action::ReportLoaded(_) | Action::HistoryLoaded(_) => {
             home::reply
         }
@@ -548,8 +556,7 @@ pub(crate) fn go_home(app: &mut App) -> Vec<Effect> {
 /// with a save in doubt, a reason or notice on screen, the crisis screen (its action and note
 /// are not recorded yet) and the results screen (its decision and picks).
 fn lock(app: &mut App) -> Vec<Effect> {
-    let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
-    app.locked = Some(super::screens::login::login_form(&user));
+    app.locked = Some(super::screens::login::unlock_form());
     app.help = false;
     use super::backend::Wipe;
     use zeroize::Zeroize;
@@ -623,7 +630,7 @@ fn screen_key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
 pub fn screen_entries(app: &App, library: &Library) -> Vec<keys::Entry> {
     use super::screens::*;
     let entries = if app.locked.is_some() {
-        login::entries
+        login::locked_entries
     } else {
         match &app.screen {
             Screen::Starting => |_: &App, _: &Library| Vec::new(),

@@ -444,6 +444,8 @@ pub trait Backend {
         changes: &crate::store::SettingsUpdate,
     ) -> BackendResult<crate::store::SettingsUpdated>;
     fn lock(&mut self);
+    /// Ends the session at the owner and forgets its password ("switch user").
+    fn logout(&mut self) -> BackendResult<()>;
     /// Notices pushed by the owner since the last call (never blocks).
     fn notices(&mut self) -> Vec<Notice>;
 }

@@ -33,6 +33,7 @@ pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('l') => Some(Action::ToggleLanguage),
             KeyCode::Char('k') => Some(Action::Help),
             KeyCode::Char('x') => Some(Action::Lock),
+            KeyCode::Char('n') => Some(Action::SwitchUser),
             KeyCode::Char('b') => Some(Action::Back),
             KeyCode::Char('u') => Some(Action::ClearField),
             KeyCode::Char('w') => Some(Action::DeleteWord),

@@ -97,6 +97,7 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
             Action::ClientsFound { query, found }
         }
         Effect::Admin(job) => Action::Admin(AdminMsg::Done(super::admin_io::perform(job, backend, &mut |_| {}))),
+        Effect::Logout => Action::LoggedOut(backend.logout()),
         Effect::LockBackend => {
             backend.lock();
             return None;

@@ -656,7 +656,17 @@ impl Backend for StoreBackend {
     }
 
     fn lock(&mut self) {
-        // The interface hides client details at once; the owner keeps serving other staff.
+        // The interface hides client details at once; the owner then refuses a sign-in as
+        // anyone else on this connection until it is unlocked or ended. If the owner cannot be
+        // told (the connection is down), a reconnect signs in as the same user only.
+        let _ = self.client.lock();
+    }
+
+    fn logout(&mut self) -> BackendResult<()> {
+        // The listener holds the password too: stopping it lets the one copy be zeroized.
+        self.listener = None;
+        self.user = None;
+        self.client.logout().map_err(message)
     }
 }
 

@@ -18,6 +18,8 @@ pub enum ErrorKind {
     /// An administrator set this account's password: a new one must be chosen first.
     PasswordChangeRequired,
     NotLoggedIn,
+    /// A sign-in as someone else on a session another user locked.
+    UnlockOtherUser,
     StoreLocked,
     Denied,
     NotFound,
@@ -70,6 +72,7 @@ impl ErrorKind {
         ErrorKind::SessionEnded,
         ErrorKind::PasswordChangeRequired,
         ErrorKind::NotLoggedIn,
+        ErrorKind::UnlockOtherUser,
         ErrorKind::StoreLocked,
         ErrorKind::Denied,
         ErrorKind::NotFound,
@@ -109,6 +112,7 @@ impl ErrorKind {
             "session_ended" => ErrorKind::SessionEnded,
             "password_change_required" => ErrorKind::PasswordChangeRequired,
             "not_logged_in" => ErrorKind::NotLoggedIn,
+            "unlock_other_user" => ErrorKind::UnlockOtherUser,
             "locked" => ErrorKind::StoreLocked,
             "denied" => ErrorKind::Denied,
             "not_found" => ErrorKind::NotFound,
@@ -142,6 +146,7 @@ impl ErrorKind {
             ErrorKind::SessionEnded => Text::ErrSessionEnded,
             ErrorKind::PasswordChangeRequired => Text::ErrPasswordChangeRequired,
             ErrorKind::NotLoggedIn => Text::ErrNotLoggedIn,
+            ErrorKind::UnlockOtherUser => Text::ErrUnlockOtherUser,
             ErrorKind::StoreLocked => Text::ErrStoreLocked,
             ErrorKind::Denied => Text::ErrDenied,
             ErrorKind::NotFound => Text::ErrNotFound,
@@ -183,11 +188,13 @@ pub struct BackendError {
     pub detail: Option<String>,
     /// The owner's (or the local) English message: for logs and the CLI, never drawn.
     pub log: String,
+    /// A refused operation, worded for people (who may do it) in place of the kind's sentence.
+    pub refusal: Option<crate::ui::refusal::Refusal>,
 }
 
 impl BackendError {
     pub fn new(kind: ErrorKind, log: impl Into<String>) -> BackendError {
-        BackendError { kind, detail: None, log: log.into() }
+        BackendError { kind, detail: None, log: log.into(), refusal: None }
     }
 
     /// The same failure with `detail` shown after the sentence (control characters and any
@@ -237,6 +244,9 @@ impl BackendError {
 
     /// The sentence in `lang`, then the detail, with a final full stop.
     pub fn render(&self, lang: Lang) -> String {
+        if let Some(refusal) = self.refusal {
+            return format!("{}.", refusal.sentence(lang));
+        }
         let sentence = self.kind.text().get(lang);
         match &self.detail {
             Some(detail) => format!("{sentence} ({detail})."),

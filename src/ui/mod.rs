@@ -6,5 +6,6 @@
 pub mod error;
 pub mod paragraph;
 pub mod question;
+pub mod refusal;
 pub mod strings;
 pub mod theme;

@@ -39,6 +39,7 @@ strings! {
     KeyPrevField => "previous field", "champ précédent";
     KeySubmit => "confirm", "valider";
     KeyLock => "lock", "verrouiller";
+    KeySwitchUser => "switch user (ends this session)", "changer d'utilisateur (termine cette session)";
     KeyToggle => "tick / untick", "cocher / décocher";
     KeyMove => "move", "déplacer";
     KeyTextEdit => "move in the text, delete a word (^W)", "se déplacer dans le texte, effacer un mot (^W)";
@@ -72,7 +73,7 @@ strings! {
     ErrSessionEnded => "your session has ended (the account was disabled, or its password or role changed): sign in again", "votre session a pris fin (le compte a été désactivé, ou son mot de passe ou son rôle a changé) : reconnectez-vous";
     ErrNotLoggedIn => "sign in first", "connectez-vous d'abord";
     ErrStoreLocked => "the data is locked: a staff member must sign in to unlock it", "les données sont verrouillées : un membre du personnel doit se connecter pour les déverrouiller";
-    ErrDenied => "permission denied: your role may not do this; ask an administrator if you need it", "permission refusée : votre rôle ne permet pas cette action ; au besoin, adressez-vous à un administrateur ou une administratrice";
+    ErrDenied => "your role may not do this", "votre rôle ne permet pas cette action";
     ErrNotFound => "not found: it may have been removed, or the reference is wrong", "introuvable : l'élément a peut-être été supprimé, ou la référence est erronée";
     ErrClaimed => "this kiosk submission was taken over by staff: it takes no more answers", "cette soumission de la borne a été prise en charge par le personnel : elle n'accepte plus de réponses";
     ErrAlreadyInitialised => "this service is already set up", "ce service est déjà configuré";
@@ -96,6 +97,7 @@ strings! {
     ErrFileExists => "the file already exists: choose a new file name", "le fichier existe déjà : choisissez un nouveau nom de fichier";
     ErrLocalFile => "a file could not be read or written", "un fichier n'a pas pu être lu ou écrit";
     ErrProtocol => "the triage service gave an unexpected answer", "le service triage a donné une réponse inattendue";
+    ErrUnlockOtherUser => "only the person who locked this session can unlock it; to sign in as someone else, switch user (Ctrl-N)", "seule la personne qui a verrouillé cette session peut la déverrouiller ; pour vous connecter sous un autre nom, changez d'utilisateur (Ctrl-N)";
     ErrUnknown => "the triage service refused the request", "le service triage a refusé la demande";
     // First run
     FirstRunTitle => "First run: set up this service", "Premier démarrage : configurer le service";
@@ -124,7 +126,7 @@ strings! {
     FieldNewPasswordAgain => "New password again", "Confirmez le nouveau mot de passe";
     PasswordChanged => "New password set.", "Nouveau mot de passe enregistré.";
     LockedTitle => "Locked", "Verrouillé";
-    LockedIntro => "This session was locked. Client details are hidden until the password is given again.", "Cette session a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe.";
+    LockedIntro => "This session of {user} was locked. Client details are hidden until {user}'s password is given again.", "Cette session de {user} a été verrouillée. Les renseignements de la clientèle sont masqués jusqu'à la saisie du mot de passe de {user}.";
     // Home
     HomeTitle => "Queue", "File d'attente";
     QueueEmpty => "Nothing waiting. Press n to start a new intake.", "Rien en attente. Appuyez sur n pour une nouvelle évaluation.";
@@ -326,6 +328,7 @@ strings! {
     Disabled => "disabled", "désactivé";
     // Administration tasks (issue 6): each is also a command-line subcommand.
     AdminTools => "Tasks:", "Tâches :";
+    AdminCannotRunIntakes => "An administrator account cannot run intakes or read client records. To run them, add a clinician account: triage user add --role clinician NAME", "Un compte d'administration ne peut ni mener d'entrevues d'accueil ni consulter les dossiers. Pour en mener, ajoutez un compte clinicien : triage user add --role clinician NOM";
     AdminLockedOut => "locked out: d unlocks", "bloqué : d débloque";
     KeyAdminStatus => "store lock status", "verrouillage des données";
     KeyAdminCheckin => "check-in code", "code d'accueil";

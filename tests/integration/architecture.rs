@@ -32,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("server", &["store", "auth", "report", "export", "instrument", "triage", "sanitize", "diagnostic"]),
     // The imperative shell both interfaces share: the terminal watchdog, the owner's failures as
     // the interfaces' errors.
-    ("shell", &["server", "store", "ui", "instrument", "sanitize"]),
+    ("shell", &["server", "store", "auth", "ui", "instrument", "sanitize"]),
     // The two interfaces: neither uses the other, nor the command line.
     (
         "tui",

@@ -717,7 +717,7 @@ fn a_critical_flag_raised_elsewhere_is_a_banner_and_ctrl_g_leads_to_it() {
 
 /// From GAD-7's first item to the results: GAD-7 "Not at all", AUDIT-C "Never" (negative: no
 /// full AUDIT; questions 2 and 3 are skipped), DAST-10 all "No", PC-PTSD-5 no exposure. Returns the screen once it holds `expect`.
-fn gad7_to_results_all_no(tui: &mut support::Tui, expect: &[&str]) -> String {
+pub(crate) fn gad7_to_results_all_no(tui: &mut support::Tui, expect: &[&str]) -> String {
     for item in 2..=8 {
         tui.step("1", &["GAD-7", &format!("Item {item} of 8")]);
     }

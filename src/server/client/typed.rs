@@ -60,6 +60,19 @@ fn secret(value: &SecretString) -> Password {
 }
 
 impl Client {
+    /// Tells the owner the interface is locked: until this connection's user signs in again,
+    /// it refuses a sign-in as anyone else.
+    pub fn lock(&mut self) -> Result<(), ClientError> {
+        ask!(self, Request::Lock, Reply::Done => ())
+    }
+
+    /// Ends the session ("switch user"): the owner forgets it, and so does this connection (the
+    /// password kept for reconnects is dropped, zeroized once no listener holds it).
+    pub fn logout(&mut self) -> Result<(), ClientError> {
+        self.credentials = None;
+        ask!(self, Request::Logout, Reply::Done => ())
+    }
+
     /// Checks that the owner answers.
     pub fn ping(&mut self) -> Result<(), ClientError> {
         ask!(self, Request::Ping, Reply::Pong => ())
@@ -324,6 +337,8 @@ impl Request {
             Request::Status => "status",
             Request::Init { .. } => "init",
             Request::Login { .. } => "login",
+            Request::Lock => "lock",
+            Request::Logout => "logout",
             Request::Recover { .. } => "recover",
             Request::Organisation => "organisation",
             Request::AddUser { .. } => "add_user",

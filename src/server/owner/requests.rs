@@ -27,7 +27,7 @@ impl Context<'_> {
             return Ok(());
         }
         let _ = self.shared.store.record_event(&self.actor, &format!("denied.{}", operation.name()));
-        Err(wire(StoreError::Denied { role: self.actor.role().name(), operation: operation.name() }))
+        Err(wire(StoreError::Denied { role: self.actor.role(), operation }))
     }
 }
 

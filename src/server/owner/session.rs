@@ -57,6 +57,26 @@ pub(super) fn answer(shared: &Arc<Shared>, session: &mut Session, request: Reque
         Request::Stop if store.must_reopen() && session.peer_uid == rustix::process::geteuid().as_raw() => {
             Ok(Reply::Done)
         }
+        Request::Lock => {
+            let actor = session.actor.clone().ok_or_else(not_logged_in)?;
+            store.record_event(&actor, "session.locked").map_err(wire)?;
+            session.locked_by = Some(actor);
+            Ok(Reply::Done)
+        }
+        Request::Logout => {
+            if let Some(actor) = session.locked_by.take().or_else(|| session.actor.clone()) {
+                store.record_event(&actor, "logout").map_err(wire)?;
+            }
+            end_session(shared, session);
+            Ok(Reply::Done)
+        }
+        // A locked session opens only for who locked it: not another name, not the recovery key.
+        Request::Login { user, .. }
+            if session.locked_by.as_ref().is_some_and(|locked| locked.user() != user.as_str()) =>
+        {
+            Err(other_user_refused(store, session))
+        }
+        Request::Recover { .. } if session.locked_by.is_some() => Err(other_user_refused(store, session)),
         Request::Login { user, password, origin } => {
             end_session(shared, session);
             let actor = store.login(&user, &password.0, &peer_origin(session.peer_uid, &origin)).map_err(wire)?;
@@ -67,6 +87,7 @@ pub(super) fn answer(shared: &Arc<Shared>, session: &mut Session, request: Reque
             }
             let reply = Reply::LoggedIn { user: actor.user().to_string(), role: actor.role(), password_reset };
             session.actor = Some(actor);
+            session.locked_by = None;
             Ok(reply)
         }
         Request::Recover { recovery_key, user, new_password, origin } => {
@@ -88,4 +109,23 @@ pub(super) fn answer(shared: &Arc<Shared>, session: &mut Session, request: Reque
         }
         other => Err(Unanswered::NotHere(Box::new(other))),
     }
+}
+
+/// The refusal of a sign-in as someone else on a locked session, audited as its locking user.
+fn other_user_refused(store: &crate::store::SledStore, session: &Session) -> Unanswered {
+    let Some(locked) = &session.locked_by else { return not_logged_in() };
+    if let Err(unaudited) = store.record_event(locked, "denied.unlock_as_other_user") {
+        return Unanswered::Refused(wire(unaudited));
+    }
+    let name = locked.user();
+    Unanswered::Refused(WireError {
+        code: "unlock_other_user".into(),
+        message: format!(
+            "this session is locked by {name}: only {name} can unlock it; to sign in as someone else, end it first (switch user)"
+        ),
+    })
+}
+
+fn not_logged_in() -> Unanswered {
+    Unanswered::Refused(WireError { code: "not_logged_in".into(), message: "log in first (`--user NAME`)".into() })
 }

@@ -191,15 +191,46 @@ pub(super) fn initialize(
     Ok(recovery)
 }
 
+/// A sign-in with a name no account has: the same steps as a known name's (one at a time per
+/// name, the throttle and lockout on its count of failures, the same argon2 work in the same
+/// pool, the same answers naming what was typed), audited under its keyed mark only. It always
+/// fails, so the failure is counted when the check is done, as a known name's would be.
+fn unknown_login(store: &SledStore, typed: &str, password: &SecretString, origin: &str) -> Result<StoreError> {
+    let mark = store.unknown_mark(typed)?;
+    let nobody = Actor::new(format!("unknown:{}", hex::encode(&mark[..6])), Role::Kiosk, origin.to_string());
+    let name_lock = store.login_gate.account(nobody.user());
+    let answer = {
+        let _one_at_a_time = login_gate::hold(&name_lock);
+        let shown = crate::sanitize::terminal_text(typed, false);
+        let now = now_ms();
+        let (failures, last) = store.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner()).get(&mark);
+        match auth::throttle(failures, last, now) {
+            ThrottleVerdict::Wait { ms } => {
+                store.commit(&nobody, "login.throttled", None, None, Outcome::Denied, Vec::new())?;
+                StoreError::Throttled { user: shown, wait_secs: (ms + 999) / 1000 }
+            }
+            ThrottleVerdict::LockedOut => {
+                store.commit(&nobody, "login.locked_out", None, None, Outcome::Denied, Vec::new())?;
+                StoreError::LockedOut { user: shown }
+            }
+            ThrottleVerdict::Allow => {
+                // Never the typed text in the audit log (it may be a password typed into the
+                // wrong field).
+                store.decoy_check(password)?;
+                store.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner()).failed(mark, now);
+                store.commit(&nobody, "login.failed", None, None, Outcome::Failed, Vec::new())?;
+                StoreError::BadCredentials
+            }
+        }
+    };
+    store.login_gate.release(nobody.user(), name_lock);
+    Ok(answer)
+}
+
 pub(super) fn login(store: &SledStore, username: &str, password: &SecretString, origin: &str) -> Result<Actor> {
     store.require_initialised()?;
     if store.account_by_name(username)?.is_none() {
-        // The same argon2 work as for a known name, in the same pool; and never the typed
-        // text in the audit log (it may be a password typed into the wrong field).
-        store.decoy_check(password)?;
-        let nobody = Actor::new(store.unknown_name(username)?, Role::Kiosk, origin.to_string());
-        store.commit(&nobody, "login.failed", None, None, Outcome::Failed, Vec::new())?;
-        return Err(StoreError::BadCredentials);
+        return Err(unknown_login(store, username, password, origin)?);
     }
     // From here to the failure count's write, one sign-in at a time for this account: the
     // record is read again under the lock, so parallel attempts each see the last count.
@@ -207,16 +238,14 @@ pub(super) fn login(store: &SledStore, username: &str, password: &SecretString, 
     let _one_at_a_time = login_gate::hold(&account_lock);
     let Some(mut account) = store.account_by_name(username)? else { return Err(StoreError::BadCredentials) };
     let actor = Actor::new(account.username.clone(), account.role, origin.to_string());
+    // A disabled account says so only to its right password (below): to any other it answers
+    // as every name does, so its answers do not tell that it exists.
     match account.status {
-        AccountStatus::Disabled => {
-            store.commit(&actor, "login.disabled", None, None, Outcome::Denied, Vec::new())?;
-            return Err(StoreError::Disabled { user: account.username });
-        }
+        AccountStatus::Disabled | AccountStatus::Active => {}
         AccountStatus::LockedOut => {
             store.commit(&actor, "login.locked_out", None, None, Outcome::Denied, Vec::new())?;
             return Err(StoreError::LockedOut { user: account.username });
         }
-        AccountStatus::Active => {}
     }
     let now = now_ms();
     match auth::throttle(account.failed_logins, account.last_failure_ms, now) {
@@ -243,6 +272,10 @@ pub(super) fn login(store: &SledStore, username: &str, password: &SecretString, 
         }
         store.commit(&actor, "login.failed", None, None, Outcome::Failed, SledStore::account_writes(&account))?;
         return Err(StoreError::BadCredentials);
+    }
+    if account.status == AccountStatus::Disabled {
+        store.commit(&actor, "login.disabled", None, None, Outcome::Denied, Vec::new())?;
+        return Err(StoreError::Disabled { user: account.username });
     }
     let mut writes = Vec::new();
     if account.failed_logins != 0 {

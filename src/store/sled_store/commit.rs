@@ -192,7 +192,7 @@ impl SledStore {
             return Ok(());
         }
         self.commit(actor, &format!("denied.{}", operation.name()), record, client, Outcome::Denied, Vec::new())?;
-        Err(StoreError::Denied { role: actor.role().name(), operation: operation.name() })
+        Err(StoreError::Denied { role: actor.role(), operation })
     }
 
     pub(crate) fn authorize_pub(&self, actor: &Actor, operation: Operation, record: Option<String>) -> Result<()> {

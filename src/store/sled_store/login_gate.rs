@@ -8,7 +8,9 @@
 //!
 //! Unknown user names go through the same pool and do the same argon2 work against a fixed
 //! hash, so their answer takes as long as a known name's, and reach the audit log only as a
-//! keyed mark. A session is bound to the password it signed in with (`check_session`), and a
+//! keyed mark. They are throttled and locked out like known names too, from a count kept in
+//! memory under the same keyed mark ([`UnknownFailures`]), so no answer tells which names exist.
+//! A session is bound to the password it signed in with (`check_session`), and a
 //! session whose password an administrator set may only choose a new one (`pending_reset`).
 
 use std::collections::HashMap;
@@ -32,6 +34,52 @@ pub(crate) struct LoginGate {
     running: Mutex<usize>,
     freed: Condvar,
     accounts: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Failures of names no account has, by their keyed mark (never the typed text).
+    pub(crate) unknown: Mutex<UnknownFailures>,
+}
+
+/// Unknown names kept at most; past it the one whose last failure is oldest is forgotten. An
+/// attacker who fills it costs the owner a password check per name.
+pub(crate) const UNKNOWN_NAMES_KEPT: usize = 4096;
+
+/// The consecutive failures and the last failure's time of each unknown name, as an account
+/// record keeps its own (`failed_logins`, `last_failure_ms`), so the throttle treats both alike.
+#[derive(Debug, Default)]
+pub(crate) struct UnknownFailures {
+    by_mark: HashMap<[u8; 32], (u32, i64)>,
+}
+
+impl UnknownFailures {
+    /// The failures so far of the name marked `mark`, and when the last one was.
+    pub(crate) fn get(&self, mark: &[u8; 32]) -> (u32, i64) {
+        self.by_mark.get(mark).copied().unwrap_or((0, 0))
+    }
+
+    /// One more failure of `mark` at `now`.
+    pub(crate) fn failed(&mut self, mark: [u8; 32], now: i64) {
+        if !self.by_mark.contains_key(&mark) && self.by_mark.len() >= UNKNOWN_NAMES_KEPT {
+            let oldest = self.by_mark.iter().min_by_key(|(_, (_, at))| *at).map(|(mark, _)| *mark);
+            if let Some(oldest) = oldest {
+                self.by_mark.remove(&oldest);
+            }
+        }
+        let entry = self.by_mark.entry(mark).or_insert((0, 0));
+        *entry = (entry.0.saturating_add(1), now);
+    }
+
+    /// How many names are kept (for tests).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.by_mark.len()
+    }
+
+    /// Moves the last failure of `mark` back past any wait (for tests).
+    #[cfg(test)]
+    pub(crate) fn backdate(&mut self, mark: &[u8; 32]) {
+        if let Some(entry) = self.by_mark.get_mut(mark) {
+            entry.1 = 0;
+        }
+    }
 }
 
 /// A turn in the pool of password checks; the next waiter goes when it is dropped.
@@ -53,6 +101,16 @@ impl LoginGate {
     pub(crate) fn account(&self, account: &str) -> Arc<Mutex<()>> {
         let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
         accounts.entry(account.to_string()).or_default().clone()
+    }
+
+    /// Gives back the lock of `name` (from [`Self::account`]) and forgets it if no other sign-in
+    /// holds it, so the names of unknown accounts are not kept.
+    pub(crate) fn release(&self, name: &str, lock: Arc<Mutex<()>>) {
+        let mut accounts = self.accounts.lock().unwrap_or_else(|p| p.into_inner());
+        // Clones are taken only under this mutex: two holders are the map and this one.
+        if Arc::strong_count(&lock) == 2 {
+            accounts.remove(name);
+        }
     }
 
     /// Waits for a free turn in the pool of password checks.
@@ -78,10 +136,10 @@ pub(crate) fn hold(lock: &Mutex<()>) -> MutexGuard<'_, ()> {
 }
 
 impl SledStore {
-    /// An unknown sign-in name as the audit log records it: `unknown:` and 12 hex digits of an
-    /// HMAC-SHA-256 under a random key kept in the store, so repeated attempts with one name can
-    /// be told apart without the log ever holding the typed text.
-    pub(super) fn unknown_name(&self, typed: &str) -> Result<String> {
+    /// The mark of an unknown sign-in name (the audit log records `unknown:` and its first 12 hex
+    /// digits): an HMAC-SHA-256 under a random key kept in the store, so repeated attempts with
+    /// one name can be told apart without the log, or memory, ever holding the typed text.
+    pub(super) fn unknown_mark(&self, typed: &str) -> Result<[u8; 32]> {
         use hmac::Mac;
         let meta = self.tree(T::Meta);
         let key: Vec<u8> = match self.get_plain::<Vec<u8>>(T::Meta, META_UNKNOWN_NAME_KEY, "meta")? {
@@ -96,8 +154,9 @@ impl SledStore {
         let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key)
             .map_err(|_| StoreError::Damaged { kind: "meta", id: "unknown_name_key".into() })?;
         mac.update(typed.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        Ok(format!("unknown:{}", hex::encode(&digest[..6])))
+        let mut mark = [0u8; 32];
+        mark.copy_from_slice(&mac.finalize().into_bytes());
+        Ok(mark)
     }
 
     /// Checks `password` against a hash made once with the store's parameters, in the pool.
@@ -118,6 +177,25 @@ impl SledStore {
         let _turn = self.login_gate.turn();
         let _ = auth::verify_password(password.expose_secret().as_bytes(), &decoy);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+impl SledStore {
+    /// Moves the last failed sign-in of `name` (an account or an unknown name) back past any wait.
+    pub(crate) fn backdate_failures(&self, name: &str) {
+        match self.account_by_name(name).ok().flatten() {
+            Some(mut account) => {
+                account.last_failure_ms = 0;
+                let writes = SledStore::account_writes(&account);
+                self.commit(&Actor::system("test"), "test.backdate", None, None, Outcome::Allowed, writes)
+                    .unwrap_or_else(|e| panic!("backdate {name}: {e}"));
+            }
+            None => {
+                let mark = self.unknown_mark(name).unwrap_or_else(|e| panic!("mark {name}: {e}"));
+                self.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner()).backdate(&mark);
+            }
+        }
     }
 }
 
@@ -212,6 +290,21 @@ mod tests {
         let reset = AccountRecord { password_reset: Some(PasswordReset { by: "root".into(), at_ms: 0 }), ..account };
         let read: AccountRecord = serde_json::from_str(&serde_json::to_string(&reset).unwrap()).unwrap();
         assert_eq!(read.password_reset.map(|r| (r.date(), r.by)), Some(("1970-01-01".into(), "root".into())));
+    }
+
+    #[test]
+    fn unknown_names_are_kept_up_to_a_bound_forgetting_the_oldest_failure() {
+        let mut kept = UnknownFailures::default();
+        for i in 0..UNKNOWN_NAMES_KEPT + 10 {
+            let mut mark = [0u8; 32];
+            mark[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            kept.failed(mark, i as i64 + 1);
+        }
+        assert_eq!(kept.len(), UNKNOWN_NAMES_KEPT);
+        assert_eq!(kept.get(&[0u8; 32]), (0, 0), "the oldest was forgotten");
+        let mut newest = [0u8; 32];
+        newest[..8].copy_from_slice(&((UNKNOWN_NAMES_KEPT + 9) as u64).to_le_bytes());
+        assert_eq!(kept.get(&newest).0, 1);
     }
 
     #[test]

@@ -405,7 +405,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &AdminState, view: 
         tasks.push(Span::styled(entry.key, view.theme.key));
         tasks.push(Span::raw(format!(" {}  ", entry.label.get(app.lang))));
     }
-    let tasks = Paragraph::new(Line::from(tasks)).wrap(Wrap { trim: true });
+    let mut lines = Vec::new();
+    // A one-person clinic: nobody here can run an intake yet, and the administrator cannot.
+    if !state.users.iter().any(|user| user.active && matches!(user.role.as_str(), "clinician" | "intake")) {
+        lines.push(Line::styled(Text::AdminCannotRunIntakes.get(app.lang), view.theme.warning));
+    }
+    lines.push(Line::from(tasks));
+    let tasks = Paragraph::new(lines).wrap(Wrap { trim: true });
     let tasks_height = (tasks.line_count(inner.width) as u16).min(inner.height / 2);
     let inner = Rect { height: inner.height - tasks_height, ..inner };
     frame.render_widget(tasks, Rect { y: inner.bottom(), height: tasks_height, ..inner });
@@ -535,6 +541,22 @@ mod tests {
             record: String::new(),
             outcome,
         }
+    }
+
+    /// Issue 16, item 6: an administrator alone is told that the account cannot run intakes,
+    /// and how to add one that can.
+    #[test]
+    fn an_administrator_alone_is_told_how_to_add_a_clinician() {
+        let mut app = admin(Lang::En);
+        if let Screen::Admin(state) = &mut app.screen {
+            state.users.retain(|user| user.role == "admin");
+        }
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("triage user add --role clinician NAME"), "{screen}");
+        insta::assert_snapshot!("admin_alone_80x24", screen);
+        let french = render(&App { lang: Lang::Fr, ..app }, 80, 24);
+        assert!(french.contains("--role clinician NOM"), "{french}");
+        insta::assert_snapshot!("admin_alone_80x24_fr", french);
     }
 
     #[test]

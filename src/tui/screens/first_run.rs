@@ -114,6 +114,9 @@ pub fn draw_recovery(frame: &mut Frame, area: Rect, app: &App, key: &str, typed:
         Line::raw(""),
         Line::styled(format!("    {key}"), view.theme.title),
         Line::raw(""),
+        // The account just made cannot run intakes: a one-person clinic needs a second one.
+        Line::styled(Text::AdminCannotRunIntakes.get(app.lang), view.theme.warning),
+        Line::raw(""),
         Line::raw(Text::RecoveryConfirm.get(app.lang)),
         Line::styled(format!("  > {typed}"), view.theme.input),
     ];

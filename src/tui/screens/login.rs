@@ -22,6 +22,21 @@ pub(crate) fn login_form(user: &str) -> Form {
     form
 }
 
+/// The lock screen's form: the password of the user who locked, nothing else (the name is shown
+/// above it and cannot be changed; another user signs in through "switch user").
+pub(crate) fn unlock_form() -> Form {
+    Form::new(vec![Field::secret(Text::FieldPassword)])
+}
+
+/// What the lock screen does besides its form: end the session for someone else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockCmd {
+    SwitchUser,
+}
+
+pub const LOCK_KEYS: &[keys::Binding<LockCmd>] =
+    &[keys::bind(&[keys::Key::SwitchUser], LockCmd::SwitchUser, Text::KeySwitchUser)];
+
 /// The new password, twice.
 pub(crate) fn change_password_form() -> Form {
     let most = crate::auth::MAX_PASSWORD_CHARS;
@@ -44,6 +59,13 @@ pub(crate) fn check_new_password(form: &mut Form, first: usize, second: usize) {
 /// The keys of the sign-in, new-password and lock forms.
 pub fn entries(app: &App, library: &crate::instrument::Library) -> Vec<Entry> {
     keys::entries(form::KEYS, app, library)
+}
+
+/// The keys of the lock screen: its form's, then "switch user".
+pub fn locked_entries(app: &App, library: &crate::instrument::Library) -> Vec<Entry> {
+    let mut entries = keys::entries(form::KEYS, app, library);
+    entries.extend(keys::entries(LOCK_KEYS, app, library));
+    entries
 }
 
 /// Keys on the sign-in and new-password forms.
@@ -77,14 +99,18 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
 
 /// The idle lock: the password again, and the replies to it.
 pub fn locked(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
+    if keys::lookup(LOCK_KEYS, app, deps.library, &action) == Some(LockCmd::SwitchUser) {
+        return switch_user(app);
+    }
     let command = keys::lookup(form::KEYS, app, deps.library, &action);
+    let user = app.session.as_ref().map(|s| s.user.clone());
     let Some(form) = app.locked.as_mut() else { return Vec::new() };
     match (action, command) {
-        (_, Some(FormCmd::Submit)) => {
-            let user = form.value(0).to_string();
-            let password = form.take(1);
-            vec![Effect::Login { user, password }]
-        }
+        // Only the user who locked: the name is the session's, never typed.
+        (_, Some(FormCmd::Submit)) => match user {
+            Some(user) => vec![Effect::Login { user, password: form.take(0) }],
+            None => switch_user(app),
+        },
         (Action::LoggedIn(Ok(session)), _) => {
             app.locked = None;
             app.status = None;
@@ -98,7 +124,7 @@ pub fn locked(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             }
         }
         (Action::LoggedIn(Err(message)), _) => {
-            form.take(1);
+            form.take(0);
             app.status = Some(Status::Failed(message));
             Vec::new()
         }
@@ -108,6 +134,28 @@ pub fn locked(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// "Switch user" on the lock screen: every client detail held is dropped (what holds a name or
+/// answers is wiped first), the owner ends the session, and a fresh sign-in is shown. Only the
+/// language, the terminal's size and a local idle-lock delay are kept.
+fn switch_user(app: &mut App) -> Vec<Effect> {
+    use crate::tui::backend::Wipe;
+    if let Some(mut intake) = app.intake.take() {
+        intake.client.wipe();
+    }
+    if let Some(mut editing) = app.editing.take() {
+        editing.client.wipe();
+    }
+    if let Screen::Home { entries, .. } = &mut app.screen {
+        entries.wipe();
+    }
+    let mut fresh = App::new(app.lang, app.last_activity_ms);
+    fresh.size = app.size;
+    fresh.idle_lock_override_ms = app.idle_lock_override_ms;
+    fresh.screen = Screen::Login(login_form(""));
+    *app = fresh;
+    vec![Effect::Logout]
 }
 
 /// The owner's answers about setting up and signing in.
@@ -140,6 +188,9 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
             app.session = Some(session);
             return land(app);
         }
+        // The sign-in form is already in front; a session the owner could not end is said.
+        Action::LoggedOut(Ok(())) => {}
+        Action::LoggedOut(Err(message)) => app.status = Some(Status::Failed(message)),
         Action::PasswordChanged(Ok(())) => {
             if let Some(session) = app.session.as_mut() {
                 session.password_reset = None;
@@ -211,7 +262,8 @@ pub fn draw_change(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: 
 
 pub fn draw_locked(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let Some(form) = &app.locked else { return };
-    let intro = Some((Text::LockedIntro.get(app.lang).to_string(), view.theme.muted));
+    let user = app.session.as_ref().map(|s| clean(&s.user)).unwrap_or_default();
+    let intro = Some((fill(Text::LockedIntro, app.lang, &[("user", user)]), view.theme.muted));
     let boxed = Boxed { title: Text::LockedTitle, intro, width: 64, height: 10, form };
     draw_boxed(frame, area, app, boxed, view);
 }
