@@ -35,4 +35,6 @@ mod store_durability;
 mod triage_match;
 mod triage_resources;
 mod tui_e2e;
+mod tui_finish;
 mod tui_lists;
+mod tui_reopen;
