@@ -713,7 +713,9 @@ mod tests {
         assert!(InProgress.may_become(Submitted));
         assert!(Submitted.may_become(Reviewed));
         assert!(Reviewed.may_become(Closed));
-        assert!(!Closed.may_become(InProgress));
+        // Reopening a finished intake (a clinician, with a reason: `reopen_encounter`).
+        assert!(Closed.may_become(InProgress));
+        assert!(!Closed.may_become(Submitted) && !Closed.may_become(Reviewed));
         assert!(!Reviewed.may_become(Submitted));
     }
 }

@@ -293,8 +293,8 @@ strings! {
     FinishReasonNeeded => "Type why no referral is needed.", "Indiquez pourquoi aucune orientation n'est nécessaire.";
     FinishNeedsPicks => "Pick the referrals first (Space), or choose another outcome.", "Cochez d'abord les orientations (Espace), ou choisissez une autre issue.";
     IntakeFinished => "Intake finished", "Accueil terminé";
-    KeyShowClosed => "show finished intakes", "afficher les accueils terminés";
-    KeyShowQueue => "show the queue", "afficher la file";
+    KeyShowClosed => "finished intakes", "accueils terminés";
+    KeyShowQueue => "queue", "file d'attente";
     QueueFinished => "finished", "terminé";
     ClosedTitle => "Finished intakes", "Accueils terminés";
     KeyReopen => "reopen, with a reason", "rouvrir, avec un motif";

@@ -44,9 +44,9 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
     bind(&[Key::Letter('s')], Cmd::Report, Text::KeyReport).when(|app, _| keys::may(app, Operation::ReadReports)),
     bind(&[Key::Letter('r')], Cmd::Refresh, Text::KeyRefresh),
+    bind(&[Key::Letter('q')], Cmd::Quit, Text::KeyQuit),
     bind(&[Key::Letter('v')], Cmd::ToggleClosed, Text::KeyShowClosed).when(|app, _| !app.show_closed),
     bind(&[Key::Letter('v')], Cmd::ToggleClosed, Text::KeyShowQueue).when(|app, _| app.show_closed),
-    bind(&[Key::Letter('q')], Cmd::Quit, Text::KeyQuit),
 ];
 
 /// Typing the reason for reopening a finished intake.
