@@ -75,6 +75,8 @@ pub enum Operation {
     /// (a crisis-action record `follow_up_waived`, with its reason): clinicians only.
     WaiveFollowUp,
     UpdateEncounterStatus,
+    /// Open a finished (closed) encounter again, with a reason: clinicians only.
+    ReopenEncounter,
     SubmitSealed,
     ReadSubmissions,
     SubscribeEvents,
@@ -102,7 +104,7 @@ pub enum Operation {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 36] = [
+    pub const ALL: [Operation; 37] = [
         Operation::ReadOrganisation,
         Operation::UpdateSettings,
         Operation::ManageAccounts,
@@ -123,6 +125,7 @@ impl Operation {
         Operation::RecordCrisisAction,
         Operation::WaiveFollowUp,
         Operation::UpdateEncounterStatus,
+        Operation::ReopenEncounter,
         Operation::SubmitSealed,
         Operation::ReadSubmissions,
         Operation::SubscribeEvents,
@@ -163,6 +166,7 @@ impl Operation {
             Operation::RecordCrisisAction => "record_crisis_action",
             Operation::WaiveFollowUp => "waive_follow_up",
             Operation::UpdateEncounterStatus => "update_encounter_status",
+            Operation::ReopenEncounter => "reopen_encounter",
             Operation::SubmitSealed => "submit_sealed",
             Operation::ReadSubmissions => "read_submissions",
             Operation::SubscribeEvents => "subscribe_events",
@@ -234,6 +238,7 @@ pub fn allowed(role: Role, operation: Operation) -> bool {
                 | RecordCrisisAction
                 | WaiveFollowUp
                 | UpdateEncounterStatus
+                | ReopenEncounter
                 | SubmitSealed
                 | ReadSubmissions
                 | SubscribeEvents
@@ -516,6 +521,7 @@ mod tests {
             (RecordCrisisAction, [false, true, true, false]),
             (WaiveFollowUp, [false, true, false, false]),
             (UpdateEncounterStatus, [false, true, true, false]),
+            (ReopenEncounter, [false, true, false, false]),
             (SubmitSealed, [false, true, true, true]),
             (ReadSubmissions, [false, true, true, false]),
             (SubscribeEvents, [true, true, true, false]),

@@ -28,7 +28,8 @@ use crate::store::{
     AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
     ConsentAnswer, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin, EncounterStatus,
     InitRequest, KioskSubmission, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral, NewResult, OpenEncounter,
-    Organisation, RecordId, Referral, ResultRecord, ScoringContext, SeedSummary, StoreStatus, VerifyReport,
+    Organisation, OutcomeKind, RecordId, Referral, ResultRecord, ScoringContext, SeedSummary, StoreStatus,
+    VerifyReport,
 };
 
 /// Version of the socket protocol. Bump on any incompatible change.
@@ -236,6 +237,20 @@ pub enum Request {
         instruments: Vec<String>,
     },
     OpenEncounters,
+    /// The most recently finished encounters (the queue's "show finished").
+    ClosedEncounters,
+    /// Finishes an intake with its outcome (a reason is required for "no referral needed").
+    FinishEncounter {
+        id: RecordId,
+        outcome: OutcomeKind,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Opens a finished intake again: a clinician, with a reason.
+    ReopenEncounter {
+        id: RecordId,
+        reason: String,
+    },
     RecordCrisisAction {
         encounter: RecordId,
         flags: Vec<String>,

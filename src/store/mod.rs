@@ -229,10 +229,22 @@ pub trait Store: Send + Sync {
         encounter: &RecordId,
         crisis: &NewCrisisAction,
     ) -> Result<CrisisAction>;
-    /// Encounters in progress or submitted, critical first, for the staff queue.
+    /// Encounters not yet finished (in progress, submitted, reviewed), critical first, for the staff queue.
     fn open_encounters(&self, actor: &Actor) -> Result<Vec<OpenEncounter>>;
     fn encounter(&self, actor: &Actor, id: &RecordId) -> Result<EncounterDetail>;
     fn set_encounter_status(&self, actor: &Actor, id: &RecordId, status: EncounterStatus) -> Result<Encounter>;
+    /// The most recently finished encounters, for the queue on request.
+    fn closed_encounters(&self, actor: &Actor) -> Result<Vec<OpenEncounter>>;
+    /// Finishes an intake: the encounter is closed with its outcome (`encounter.finish`).
+    fn finish_encounter(
+        &self,
+        actor: &Actor,
+        id: &RecordId,
+        kind: OutcomeKind,
+        reason: Option<&str>,
+    ) -> Result<Encounter>;
+    /// Opens a finished encounter again, a clinician with a reason (`encounter.reopen`).
+    fn reopen_encounter(&self, actor: &Actor, id: &RecordId, reason: &str) -> Result<Encounter>;
     fn record_consent(
         &self,
         actor: &Actor,

@@ -246,14 +246,51 @@ pub enum EncounterStatus {
 }
 
 impl EncounterStatus {
-    /// Allowed transitions: forward only, one step or straight to closed.
+    /// Allowed transitions: forward one step or straight to closed; a closed encounter only back
+    /// to in progress, which is reopening it (a clinician, with a reason: `reopen_encounter`).
     pub fn may_become(self, next: EncounterStatus) -> bool {
         use EncounterStatus::*;
         matches!(
             (self, next),
-            (InProgress, Submitted) | (Submitted, Reviewed) | (Reviewed, Closed) | (InProgress | Submitted, Closed)
+            (InProgress, Submitted)
+                | (Submitted, Reviewed)
+                | (Reviewed, Closed)
+                | (InProgress | Submitted, Closed)
+                | (Closed, InProgress)
         )
     }
+}
+
+/// How an intake was finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// Referred to the resources picked in the encounter's latest referral.
+    Referred,
+    /// The client declined the referrals offered.
+    Declined,
+    /// No referral was needed; the reason is required.
+    NoReferralNeeded,
+}
+
+/// The outcome recorded when an intake is finished (closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncounterOutcome {
+    pub kind: OutcomeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub recorded_ms: i64,
+    pub recorded_by: String,
+}
+
+/// A closed encounter opened again: by whom, when, why, and the outcome it had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reopening {
+    pub reason: String,
+    pub reopened_ms: i64,
+    pub reopened_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<EncounterOutcome>,
 }
 
 /// An encounter (encrypted).
@@ -274,6 +311,13 @@ pub struct Encounter {
     /// it). Encounters from before it was kept have none: unknown, the instruments' rule.
     #[serde(default)]
     pub scoring: ScoringContext,
+    /// How the intake was finished; none while open, and for encounters closed before outcomes
+    /// were recorded (left out then, so those records are written as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<EncounterOutcome>,
+    /// Each time the encounter was opened again after it was finished.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reopenings: Vec<Reopening>,
 }
 
 /// The person's context for scoring an encounter: their sex for scoring and their age in whole
@@ -457,6 +501,10 @@ pub struct Decision {
     /// Flag-based exclusions the clinician lifted for this client, each with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lifted_exclusions: Vec<crate::triage::matching::LiftedExclusion>,
+    /// The encounter's decision this one replaces (its latest when this one was saved), so the
+    /// history shows the chain. Left out for the first decision: older records read unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<RecordId>,
 }
 
 /// Input for a triage decision.
@@ -665,7 +713,9 @@ mod tests {
         assert!(InProgress.may_become(Submitted));
         assert!(Submitted.may_become(Reviewed));
         assert!(Reviewed.may_become(Closed));
-        assert!(!Closed.may_become(InProgress));
+        // Reopening a finished intake (a clinician, with a reason: `reopen_encounter`).
+        assert!(Closed.may_become(InProgress));
+        assert!(!Closed.may_become(Submitted) && !Closed.may_become(Reviewed));
         assert!(!Reviewed.may_become(Submitted));
     }
 }

@@ -52,6 +52,8 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             created_by: actor.user().to_string(),
             instruments: vec!["phq9".into(), "gad7".into()],
             scoring,
+            outcome: None,
+            reopenings: Vec::new(),
         };
         writer.encounter(&encounter);
         let mut folded = EncounterSummary::new(&encounter);
@@ -102,6 +104,7 @@ pub(crate) fn generate(store: &SledStore, key: &DataKey, actor: &Actor, encounte
             decided_ms: created,
             decided_by: actor.user().to_string(),
             lifted_exclusions: Vec::new(),
+            replaces: None,
         };
         writer.child(Kind::Decision, &encounter.id, writer.next_seq()?, &decision);
         folded.apply(Saved::Decision(&decision));

@@ -285,6 +285,7 @@ mod tests {
             decided_ms: at,
             decided_by: "t".into(),
             lifted_exclusions: Vec::new(),
+            replaces: None,
         }
     }
 

@@ -62,6 +62,8 @@ pub(crate) fn encounter(
             created_by: "t".into(),
             instruments: vec!["phq9".into()],
             scoring: Default::default(),
+            outcome: None,
+            reopenings: Vec::new(),
         },
         crisis_actions: vec![],
         consents: vec![],
@@ -80,6 +82,7 @@ pub(crate) fn encounter(
                     decided_ms: decided,
                     decided_by: "t".into(),
                     lifted_exclusions: Vec::new(),
+                    replaces: None,
                 }]
             })
             .unwrap_or_default(),

@@ -174,6 +174,37 @@ fn overriding_needs_a_clinician_and_a_reason() {
     assert_eq!(store.save_decision(&clinician, &encounter.id, &with_reason).unwrap().final_level.as_deref(), Some("4"));
 }
 
+/// Issue 16, item 2: a decision saved again names the one it replaces; the first names none,
+/// and a decision record from before the field reads as replacing none.
+#[test]
+fn a_new_decision_names_the_one_it_replaces() {
+    let (_dir, store, admin) = fresh();
+    let clinician = staff(&store, &admin, "cleo", Role::Clinician);
+    let client = store.create_client(&clinician, &new_client("A")).unwrap();
+    let encounter = store.start_encounter(&clinician, &client, EncounterOrigin::Staff).unwrap();
+    let confirm = NewDecision {
+        suggested_level: "1".into(),
+        rules_fired: vec![],
+        final_level: Some("1".into()),
+        override_reason: None,
+        lifted_exclusions: Vec::new(),
+    };
+    let first = store.save_decision(&clinician, &encounter.id, &confirm).unwrap();
+    assert_eq!(first.replaces, None);
+    let over = NewDecision { final_level: Some("2".into()), override_reason: Some("prefers an app".into()), ..confirm };
+    let second = store.save_decision(&clinician, &encounter.id, &over).unwrap();
+    assert_eq!(second.replaces, Some(first.id));
+    let third = store.save_decision(&clinician, &encounter.id, &over).unwrap();
+    assert_eq!(third.replaces, Some(second.id));
+    let stored = store.encounter(&clinician, &encounter.id).unwrap().decisions;
+    assert_eq!(stored.iter().map(|d| d.replaces).collect::<Vec<_>>(), vec![None, Some(first.id), Some(second.id)]);
+    // The first decision is written as before the field existed.
+    let json = serde_json::to_value(&first).unwrap();
+    assert!(json.get("replaces").is_none(), "{json}");
+    let old: Decision = serde_json::from_value(json).unwrap();
+    assert_eq!(old.replaces, None);
+}
+
 #[test]
 fn roles_are_enforced_in_the_store_and_denials_are_audited() {
     let (_dir, store, admin) = fresh();
@@ -671,6 +702,8 @@ fn policy_table_is_enforced_for_every_role_and_operation() {
                 Operation::UpdateEncounterStatus => {
                     store.set_encounter_status(actor, &encounter.id, EncounterStatus::Submitted).map(|_| ())
                 }
+                // Refused (not finished) when allowed, denied otherwise.
+                Operation::ReopenEncounter => store.reopen_encounter(actor, &encounter.id, "came back").map(|_| ()),
                 Operation::SubmitSealed => store.submit_sealed(actor, &RecordId::random(), b"sealed").map(|_| ()),
                 Operation::ReadSubmissions => store.list_submissions(actor).map(|_| ()),
                 Operation::ReadAudit => {

@@ -119,6 +119,10 @@ pub enum Action {
     DecisionSaved(BackendResult<()>),
     ReferralSaved(BackendResult<()>),
     SummaryWritten(BackendResult<String>),
+    /// The intake was finished (closed with its outcome).
+    EncounterFinished(BackendResult<()>),
+    /// The finished intakes, for the queue's "show finished".
+    ClosedLoaded(BackendResult<Vec<QueueEntry>>),
     /// The administration tasks' go-ahead and replies (`admin_ops`).
     Admin(super::admin_ops::AdminMsg),
 }
@@ -192,6 +196,19 @@ pub enum Effect {
         text: String,
     },
     OpenEncounter(String),
+    /// Finishes the intake with its outcome (and the reason "no referral needed" requires).
+    FinishEncounter {
+        encounter: String,
+        outcome: crate::store::OutcomeKind,
+        reason: Option<String>,
+    },
+    /// The finished intakes instead of the queue.
+    LoadClosed,
+    /// Opens a finished intake again (a clinician, with the reason), then opens it.
+    ReopenEncounter {
+        encounter: String,
+        reason: String,
+    },
     LoadHistory(String),
     LoadUsers,
     LoadOrganisation,
@@ -278,6 +295,10 @@ pub struct App {
     pub idle_lock_override_ms: Option<i64>,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The queue shows the finished intakes instead (on request).
+    pub show_closed: bool,
+    /// A clinician reopening the selected finished intake: the reason being typed.
+    pub reopening: Option<String>,
 }
 
 impl App {
@@ -295,6 +316,8 @@ impl App {
             status: None,
             alert: None,
             select_entry: None,
+            show_closed: false,
+            reopening: None,
             last_activity_ms: now_ms,
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
@@ -435,15 +458,20 @@ fn replies_of(action: &Action) -> Option<Reply> {
         | Action::LoggedIn(_)
         | Action::LoggedOut(_)
         | Action::PasswordChanged(_) => login::reply,
-        Action::HomeLoaded(_) | Action::OrgLoaded(_) | Action::ReportLoaded(_) | Action::HistoryLoaded(_) => {
-            home::reply
-        }
+        Action::HomeLoaded(_)
+        | Action::OrgLoaded(_)
+        | Action::ReportLoaded(_)
+        | Action::HistoryLoaded(_)
+        | Action::ClosedLoaded(_) => home::reply,
         Action::ClientCreated(_) | Action::ClientUpdated(_) => client::reply,
         Action::EncounterStarted(_) | Action::ConsentRecorded(_) | Action::EncounterOpened(_) | Action::Saved(_) => {
             consent::reply
         }
         Action::CrisisRecorded(_) => crisis::reply,
-        Action::DecisionSaved(_) | Action::ReferralSaved(_) | Action::SummaryWritten(_) => results::reply,
+        Action::DecisionSaved(_)
+        | Action::ReferralSaved(_)
+        | Action::SummaryWritten(_)
+        | Action::EncounterFinished(_) => results::reply,
         Action::UsersLoaded(_) | Action::UserSaved(_) | Action::AuditLoaded(_) | Action::AuditChecked(_) => {
             admin::reply
         }

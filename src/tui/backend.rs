@@ -185,6 +185,21 @@ pub struct EncounterState {
     pub completed: BTreeSet<String>,
     /// Flags acted on, answers changed with a reason, follow-ups waived.
     pub risk: RiskRecord,
+    /// The encounter's latest decision, if one was recorded.
+    pub decision: Option<StoredDecision>,
+    /// The resources picked in the encounter's latest referral.
+    pub picked: Vec<String>,
+}
+
+/// A decision on record, as the results screen shows it when the encounter is opened again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDecision {
+    pub level: crate::triage::Level,
+    pub override_reason: Option<String>,
+    pub lifted: Vec<crate::triage::matching::LiftedExclusion>,
+    /// The user name of who decided, and when.
+    pub by: String,
+    pub at: String,
 }
 
 /// One earlier encounter: when, and its answers (re-scored by the interface, so every result
@@ -401,6 +416,17 @@ pub trait Backend {
     ) -> BackendResult<()>;
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;
+    /// Finishes an intake with its outcome.
+    fn finish_encounter(
+        &mut self,
+        encounter: &str,
+        outcome: crate::store::OutcomeKind,
+        reason: Option<&str>,
+    ) -> BackendResult<()>;
+    /// The most recently finished intakes.
+    fn closed_queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
+    /// Opens a finished intake again, with the reason.
+    fn reopen_encounter(&mut self, encounter: &str, reason: &str) -> BackendResult<()>;
     fn history(&mut self, client: &str) -> BackendResult<HistoryData>;
     /// The name of the client an encounter is for (an alert about a staff intake elsewhere).
     fn client_name_of(&mut self, encounter: &str) -> BackendResult<String>;

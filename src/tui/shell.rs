@@ -80,6 +80,13 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         }
         Effect::WriteSummary { file_name, text } => Action::SummaryWritten(write_summary(&file_name, &text)),
         Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
+        Effect::FinishEncounter { encounter, outcome, reason } => {
+            Action::EncounterFinished(backend.finish_encounter(&encounter, outcome, reason.as_deref()))
+        }
+        Effect::LoadClosed => Action::ClosedLoaded(backend.closed_queue()),
+        Effect::ReopenEncounter { encounter, reason } => Action::EncounterOpened(
+            backend.reopen_encounter(&encounter, &reason).and_then(|()| backend.open_encounter(&encounter)),
+        ),
         Effect::LoadHistory(client) => Action::HistoryLoaded(backend.history(&client)),
         Effect::LoadUsers => Action::UsersLoaded(backend.list_users()),
         Effect::LoadOrganisation => Action::OrgLoaded(backend.organisation()),

@@ -14,7 +14,7 @@ use super::backend::{
     Alert, AlertSource, AlertTier, AuditCheck, AuditRow, Backend, BackendError, BackendResult, BackupInfo, CheckinRow,
     ClientInfo, ClientMatches, EncounterState, ErrorKind, ExportChoice, ExportFormat, ExportInfo, HistoryData,
     IssuedCode, Notice, OrgInfo, OwnerInfo, PastEncounter, QueueEntry, ResetNotice, SavedAnswer, Session, Setup,
-    UserRow,
+    StoredDecision, UserRow,
 };
 use crate::auth::{Role, detect_origin};
 use crate::instrument::{Lang, ScoreResult};
@@ -162,6 +162,33 @@ fn risk_record(actions: &[crate::store::CrisisAction]) -> RiskRecord {
     risk
 }
 
+/// A decision record as the results screen shows it; one whose level this build does not know
+/// is left out (the screen then suggests again, as for an encounter never decided).
+fn stored_decision(decision: &crate::store::Decision) -> Option<StoredDecision> {
+    let level = decision.final_level.as_deref().unwrap_or(&decision.suggested_level);
+    Some(StoredDecision {
+        level: crate::triage::Level::parse(level)?,
+        override_reason: decision.override_reason.clone(),
+        lifted: decision.lifted_exclusions.clone(),
+        by: decision.decided_by.clone(),
+        at: format_time(decision.decided_ms),
+    })
+}
+
+/// An encounter as a queue entry (open or finished).
+fn queue_entry(open: crate::store::OpenEncounter) -> QueueEntry {
+    QueueEntry {
+        encounter: open.encounter.id.to_string(),
+        client: open.encounter.client_id.to_string(),
+        client_name: open.client_name,
+        kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
+        critical: open.critical,
+        urgent: open.urgent,
+        incomplete: false,
+        updated: format_time(open.encounter.updated_ms),
+    }
+}
+
 fn record_id(text: &str) -> BackendResult<RecordId> {
     text.parse::<RecordId>()
         .map_err(|e| BackendError::new(ErrorKind::Invalid, format!("bad record id: {e}")).with_detail("id"))
@@ -292,17 +319,26 @@ impl Backend for StoreBackend {
             })
             .collect();
         let open = self.client.open_encounters().map_err(message)?;
-        queue.extend(open.into_iter().map(|open| QueueEntry {
-            encounter: open.encounter.id.to_string(),
-            client: open.encounter.client_id.to_string(),
-            client_name: open.client_name,
-            kiosk: open.encounter.origin == EncounterOrigin::Kiosk,
-            critical: open.critical,
-            urgent: open.urgent,
-            incomplete: false,
-            updated: format_time(open.encounter.updated_ms),
-        }));
+        queue.extend(open.into_iter().map(queue_entry));
         Ok(queue)
+    }
+
+    fn closed_queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
+        Ok(self.client.closed_encounters().map_err(message)?.into_iter().map(queue_entry).collect())
+    }
+
+    fn finish_encounter(
+        &mut self,
+        encounter: &str,
+        outcome: crate::store::OutcomeKind,
+        reason: Option<&str>,
+    ) -> BackendResult<()> {
+        let id = record_id(encounter)?;
+        self.client.finish_encounter(id, outcome, reason.map(str::to_string)).map(|_| ()).map_err(message)
+    }
+
+    fn reopen_encounter(&mut self, encounter: &str, reason: &str) -> BackendResult<()> {
+        self.client.reopen_encounter(record_id(encounter)?, reason.to_string()).map(|_| ()).map_err(message)
     }
 
     fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches> {
@@ -474,6 +510,10 @@ impl Backend for StoreBackend {
                 .collect(),
             completed: detail.results.iter().map(|r| r.instrument.id.clone()).collect::<BTreeSet<_>>(),
             risk: risk_record(&detail.crisis_actions),
+            decision: detail.decisions.last().and_then(stored_decision),
+            picked: detail.referrals.last().map_or_else(Vec::new, |r| {
+                r.resources.iter().filter(|p| p.chosen).map(|p| p.resource_id.clone()).collect()
+            }),
         })
     }
 

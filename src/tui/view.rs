@@ -88,6 +88,8 @@ pub fn key_context(app: &App) -> KeyContext {
         Screen::Questionnaire => KeyContext::Question,
         Screen::Results(state) if state.overriding.is_some() => KeyContext::Form,
         Screen::Results(state) if state.lifting.as_ref().is_some_and(|l| l.choice.is_some()) => KeyContext::Form,
+        Screen::Results(state) if state.finishing.as_ref().is_some_and(|f| f.choice.is_some()) => KeyContext::Form,
+        Screen::Home { .. } if app.reopening.is_some() => KeyContext::Form,
         Screen::Starting
         | Screen::Home { .. }
         | Screen::Consent

@@ -35,5 +35,7 @@ mod store_durability;
 mod triage_match;
 mod triage_resources;
 mod tui_e2e;
+mod tui_finish;
 mod tui_lists;
 mod tui_lock;
+mod tui_reopen;

@@ -133,8 +133,10 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
         assert_eq!(mode & 0o077, 0, "the summary is readable by its owner only: {mode:o}");
     }
 
-    // Finish: the reviewed encounter leaves the queue.
-    tui.send("f");
+    // Finish with the outcome "referred" (the referral is saved again with it): the encounter
+    // leaves the queue.
+    tui.step("f", &["Finish the intake", "Referred to the resources picked"]);
+    tui.send("1");
     tui.wait_until("the queue without the finished encounter", |s| s.contains("Queue") && !s.contains(NAME));
     tui.send(CTRL_Q);
     let status = tui.wait_exit(support::DEADLINE).expect("the interface quits on Ctrl-Q");
@@ -152,7 +154,8 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
     assert_eq!(count(&actions, "result.create"), 6, "{actions:?}");
     assert!(count(&actions, "crisis_action.create") >= 2, "both crisis actions are recorded: {actions:?}");
     assert_eq!(count(&actions, "decision.create"), 1, "{actions:?}");
-    assert_eq!(count(&actions, "referral.create"), 1, "{actions:?}");
+    assert_eq!(count(&actions, "referral.create"), 2, "{actions:?}");
+    assert_eq!(count(&actions, "encounter.finish"), 1, "{actions:?}");
     let verify =
         env.cli(&["audit", "verify", "--user", "admin", "--password-stdin"], &format!("{}\n", support::ADMIN_PW));
     assert!(verify.status.success(), "audit verify: {}", String::from_utf8_lossy(&verify.stdout));

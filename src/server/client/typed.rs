@@ -13,7 +13,7 @@ use crate::store::{
     AccountStatus, AccountSummary, Answer, AuditEntry, AuditFilter, Client as ClientRecord, ClientHistory,
     ClientSearch, ConsentAnswer, ConsentRecord, CrisisAction, Decision, Encounter, EncounterDetail, EncounterOrigin,
     EncounterStatus, InitRequest, KioskSubmission, NewAccount, NewAnswer, NewClient, NewDecision, NewReferral,
-    NewResult, OpenEncounter, Organisation, RecordId, Referral, ResultRecord, ScoringContext, SeedSummary,
+    NewResult, OpenEncounter, Organisation, OutcomeKind, RecordId, Referral, ResultRecord, ScoringContext, SeedSummary,
     VerifyReport,
 };
 
@@ -157,6 +157,23 @@ impl Client {
 
     pub fn open_encounters(&mut self) -> Result<Vec<OpenEncounter>, ClientError> {
         ask!(self, Request::OpenEncounters, Reply::OpenEncounters(list) => list)
+    }
+
+    pub fn closed_encounters(&mut self) -> Result<Vec<OpenEncounter>, ClientError> {
+        ask!(self, Request::ClosedEncounters, Reply::OpenEncounters(list) => list)
+    }
+
+    pub fn finish_encounter(
+        &mut self,
+        id: RecordId,
+        outcome: OutcomeKind,
+        reason: Option<String>,
+    ) -> Result<Encounter, ClientError> {
+        ask!(self, Request::FinishEncounter { id, outcome, reason }, Reply::Encounter(encounter) => encounter)
+    }
+
+    pub fn reopen_encounter(&mut self, id: RecordId, reason: String) -> Result<Encounter, ClientError> {
+        ask!(self, Request::ReopenEncounter { id, reason }, Reply::Encounter(encounter) => encounter)
     }
 
     pub fn record_crisis_action(
@@ -352,6 +369,9 @@ impl Request {
             Request::SearchClients { .. } => "search_clients",
             Request::StartEncounter { .. } => "start_encounter",
             Request::OpenEncounters => "open_encounters",
+            Request::ClosedEncounters => "closed_encounters",
+            Request::FinishEncounter { .. } => "finish_encounter",
+            Request::ReopenEncounter { .. } => "reopen_encounter",
             Request::RecordCrisisAction { .. } => "record_crisis_action",
             Request::GetEncounter { .. } => "get_encounter",
             Request::SetEncounterStatus { .. } => "set_encounter_status",

@@ -26,6 +26,13 @@ pub(super) fn answer(cx: &mut Context<'_>, request: Request) -> Answer {
             Reply::Encounter(store.start_encounter_with(actor, &client, origin, &instruments).map_err(wire)?)
         }
         Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(actor).map_err(wire)?),
+        Request::ClosedEncounters => Reply::OpenEncounters(store.closed_encounters(actor).map_err(wire)?),
+        Request::FinishEncounter { id, outcome, reason } => {
+            Reply::Encounter(store.finish_encounter(actor, &id, outcome, reason.as_deref()).map_err(wire)?)
+        }
+        Request::ReopenEncounter { id, reason } => {
+            Reply::Encounter(store.reopen_encounter(actor, &id, &reason).map_err(wire)?)
+        }
         Request::RecordCrisisAction { encounter, flags, action, note } => {
             let raised = action == crate::store::CRISIS_FLAG_RAISED;
             let urgent = action == crate::store::CRISIS_URGENT_RAISED;

@@ -167,6 +167,8 @@ pub(super) fn start_encounter_with(
     let now = now_ms();
     let encounter = Encounter {
         scoring: ScoringContext::of_client(&client, &crate::store::date_of_ms(now)),
+        outcome: None,
+        reopenings: Vec::new(),
         schema_version: Kind::Encounter.current_version(),
         id: RecordId::random(),
         client_id: *client_id,
@@ -224,6 +226,13 @@ pub(super) fn set_encounter_status(
     store.authorize(actor, Operation::UpdateEncounterStatus, Some(id.to_string()), None)?;
     let key = store.key()?;
     let mut encounter = store.load_encounter(&key, id)?;
+    // Reopening a finished intake takes a clinician and a reason: `reopen_encounter`.
+    if encounter.status == EncounterStatus::Closed {
+        return Err(StoreError::Refused {
+            what: "change a finished intake",
+            reason: "a clinician reopens it with a reason".into(),
+        });
+    }
     if !encounter.status.may_become(status) {
         return Err(StoreError::Refused {
             what: "change the encounter status",
@@ -345,6 +354,13 @@ pub(super) fn save_decision(
             reason: clean_text("lifted exclusion reason", lift.reason.trim(), REASON_TEXT)?,
         });
     }
+    // The new decision names the one it replaces: the encounter's latest, read once the role
+    // may record decisions.
+    store.authorize(actor, Operation::RecordDecision, Some(encounter.to_string()), None)?;
+    let key = store.key()?;
+    let mut damaged = Vec::new();
+    let earlier: Vec<Decision> = store.children(&key, T::Kind(Kind::Decision), encounter, &mut damaged)?;
+    let replaces = earlier.last().map(|d| d.id);
     store.save_child(actor, Operation::RecordDecision, Kind::Decision, encounter, |id| Decision {
         schema_version: 1,
         id,
@@ -356,6 +372,7 @@ pub(super) fn save_decision(
         decided_ms: now_ms(),
         decided_by: actor.user().to_string(),
         lifted_exclusions: lifted,
+        replaces,
     })
 }
 
@@ -426,11 +443,7 @@ pub(super) fn open_encounters(store: &SledStore, actor: &Actor) -> Result<Vec<Op
         if !open_index::is_open(encounter.status) {
             continue;
         }
-        let client_name = store
-            .get_sealed::<Client>(&key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
-            .ok()
-            .flatten()
-            .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name);
+        let client_name = client_name(store, &key, &encounter);
         let (critical, urgent) = (tier == Tier::Critical, tier == Tier::Urgent);
         open.push(OpenEncounter { encounter, client_name, critical, urgent });
     }
@@ -439,6 +452,15 @@ pub(super) fn open_encounters(store: &SledStore, actor: &Actor) -> Result<Vec<Op
     let shown = distinct(open.iter().map(|o| o.encounter.client_id));
     store.commit_showing(actor, "encounter.list_open", None, None, shown, None, Outcome::Allowed, Vec::new())?;
     Ok(open)
+}
+
+/// The name of an encounter's client for a queue entry, or its id when it cannot be read.
+pub(super) fn client_name(store: &SledStore, key: &DataKey, encounter: &Encounter) -> String {
+    store
+        .get_sealed::<Client>(key, T::Kind(Kind::Client), encounter.client_id.as_bytes())
+        .ok()
+        .flatten()
+        .map_or_else(|| format!("client {}", encounter.client_id), |c| c.name)
 }
 
 pub(super) fn save_referral(

@@ -388,6 +388,8 @@ impl SledStore {
             created_by: by.to_string(),
             instruments,
             scoring,
+            outcome: None,
+            reopenings: Vec::new(),
         };
         let tree = T::Kind(Kind::Encounter);
         writes.push(Write {

@@ -32,6 +32,7 @@ mod clients;
 mod clinical;
 use clinical::distinct;
 mod commit;
+mod finish;
 pub use clients::{CLIENT_SEARCH_LIMIT, name_matches};
 mod import_check;
 mod kiosk;
@@ -534,6 +535,24 @@ impl Store for SledStore {
 
     fn open_encounters(&self, actor: &Actor) -> Result<Vec<OpenEncounter>> {
         clinical::open_encounters(self, actor)
+    }
+
+    fn closed_encounters(&self, actor: &Actor) -> Result<Vec<OpenEncounter>> {
+        finish::closed_encounters(self, actor)
+    }
+
+    fn finish_encounter(
+        &self,
+        actor: &Actor,
+        id: &RecordId,
+        kind: OutcomeKind,
+        reason: Option<&str>,
+    ) -> Result<Encounter> {
+        finish::finish_encounter(self, actor, id, kind, reason)
+    }
+
+    fn reopen_encounter(&self, actor: &Actor, id: &RecordId, reason: &str) -> Result<Encounter> {
+        finish::reopen_encounter(self, actor, id, reason)
     }
 
     fn save_referral(&self, actor: &Actor, encounter: &RecordId, referral: &NewReferral) -> Result<Referral> {

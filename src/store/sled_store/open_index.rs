@@ -1,14 +1,15 @@
 //! The index of open encounters behind the staff queue.
 //!
 //! Tree `open_encounters` holds one key per encounter (its id) whose value says whether the
-//! encounter is open (in progress or submitted), `1` or `0`, followed by the encounter's
+//! encounter is open (not finished: in progress, submitted or reviewed), `1` or `0`, followed by the encounter's
 //! `updated_ms` (8 bytes, big-endian). It is written with every encounter record (created,
 //! status changed, imported, seeded), in the same commit, so the queue picks and orders its
 //! entries without decrypting anything and decrypts only the ones it lists. An encounter's
 //! status and time are not personal health information (the audit log holds such times in
 //! plain too), and the value holds nothing else.
-//! `meta/open_index` marks a complete index; a store from before the index (or restored from
-//! such a backup) builds it once, the first time the queue is read.
+//! `meta/open_index_v2` marks a complete index; a store from before the index, or from before a
+//! reviewed encounter counted as open (`meta/open_index`), builds it once, the first time the
+//! queue is read.
 
 use super::{Kind, SledStore, T, Write};
 use crate::store::Store;
@@ -18,11 +19,11 @@ use crate::store::records::{
     CRISIS_FLAG_RAISED, CRISIS_URGENT_RAISED, CrisisAction, Encounter, EncounterStatus, RecordId,
 };
 
-const META_OPEN_INDEX: &[u8] = b"open_index";
+const META_OPEN_INDEX: &[u8] = b"open_index_v2";
 
-/// Whether an encounter belongs in the staff queue.
+/// Whether an encounter belongs in the staff queue: until it is finished.
 pub(super) fn is_open(status: EncounterStatus) -> bool {
-    matches!(status, EncounterStatus::InProgress | EncounterStatus::Submitted)
+    status != EncounterStatus::Closed
 }
 
 /// `1` or `0` (open or not), then `updated_ms`.
@@ -74,11 +75,21 @@ impl SledStore {
 
     /// The open encounters, with when each last changed, from the index.
     pub(super) fn open_encounter_ids(&self, key: &DataKey) -> Result<Vec<(RecordId, i64)>> {
+        self.indexed_ids(key, 1)
+    }
+
+    /// The finished encounters, with when each last changed, from the index.
+    pub(super) fn closed_encounter_ids(&self, key: &DataKey) -> Result<Vec<(RecordId, i64)>> {
+        self.indexed_ids(key, 0)
+    }
+
+    fn indexed_ids(&self, key: &DataKey, open_flag: u8) -> Result<Vec<(RecordId, i64)>> {
         self.ensure_open_index(key)?;
         let mut open = Vec::new();
         for item in self.tree(T::OpenEncounters).iter() {
             let (k, v) = item.map_err(|e| self.sled_err(e))?;
-            if let (Some(id), [1, updated @ ..]) = (RecordId::from_slice(&k), v.as_ref())
+            if let (Some(id), [flag, updated @ ..]) = (RecordId::from_slice(&k), v.as_ref())
+                && *flag == open_flag
                 && let Ok(updated) = <[u8; 8]>::try_from(updated)
             {
                 open.push((id, i64::from_be_bytes(updated)));

@@ -55,6 +55,8 @@ mod tests {
             created_by: "ivy".into(),
             instruments: vec![],
             scoring: Default::default(),
+            outcome: None,
+            reopenings: Vec::new(),
         }
     }
 

@@ -457,6 +457,8 @@ mod tests {
                 answers: ["q1", "q2", "q3"].iter().map(|q| ("auditc".to_string(), q.to_string(), 1)).collect(),
                 completed: ["auditc".to_string()].into(),
                 risk: Default::default(),
+                decision: None,
+                picked: Vec::new(),
             };
             key(&mut app, Action::EncounterOpened(Ok(state)));
             let intake = app.intake.as_ref().unwrap_or_else(|| panic!("{:?}", app.screen));

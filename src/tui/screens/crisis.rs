@@ -395,6 +395,8 @@ mod resume_tests {
                 handled: handled.iter().map(|h| h.to_string()).collect(),
                 ..Default::default()
             },
+            decision: None,
+            picked: Vec::new(),
         }
     }
 

@@ -24,11 +24,20 @@ enum Cmd {
     Report,
     Refresh,
     Quit,
+    /// The finished intakes, or the queue again.
+    ToggleClosed,
+    /// Reopening the selected finished intake: start, type the reason, save, or leave.
+    Reopen,
+    Type,
+    Save,
+    Cancel,
 }
 
 const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Letter('n')], Cmd::New, Text::KeyNewIntake).when(|app, _| keys::may(app, Operation::CreateClient)),
-    bind(&[Key::Enter], Cmd::Resume, Text::KeyResume),
+    bind(&[Key::Enter], Cmd::Resume, Text::KeyResume).when(|app, _| !app.show_closed),
+    bind(&[Key::Enter], Cmd::Reopen, Text::KeyReopen)
+        .when(|app, _| app.show_closed && keys::may(app, Operation::ReopenEncounter)),
     bind(&[Key::Letter('h')], Cmd::History, Text::KeyHistory),
     bind(&[Key::Letter('/'), Key::Letter('f')], Cmd::Search, Text::KeySearch)
         .when(|app, _| keys::may(app, Operation::ListClients)),
@@ -36,20 +45,59 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Letter('s')], Cmd::Report, Text::KeyReport).when(|app, _| keys::may(app, Operation::ReadReports)),
     bind(&[Key::Letter('r')], Cmd::Refresh, Text::KeyRefresh),
     bind(&[Key::Letter('q')], Cmd::Quit, Text::KeyQuit),
+    bind(&[Key::Letter('v')], Cmd::ToggleClosed, Text::KeyShowClosed).when(|app, _| !app.show_closed),
+    bind(&[Key::Letter('v')], Cmd::ToggleClosed, Text::KeyShowQueue).when(|app, _| app.show_closed),
 ];
+
+/// Typing the reason for reopening a finished intake.
+const REOPEN_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter], Cmd::Save, Text::KeySubmit),
+    bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
+    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+];
+
+fn table(app: &App) -> &'static [Binding<Cmd>] {
+    if app.reopening.is_some() { REOPEN_KEYS } else { KEYS }
+}
 
 /// What the queue's marks and columns mean (the help's legend).
 pub const LEGEND: &[Text] = &[Text::LegendCritical, Text::LegendUrgent, Text::LegendQueueColumns];
 
 pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
-    keys::entries(KEYS, app, library)
+    keys::entries(table(app), app, library)
 }
 
 /// Keys on the queue.
 pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
-    let command = keys::lookup(KEYS, app, deps.library, &action);
+    let command = keys::lookup(table(app), app, deps.library, &action);
     let Screen::Home { entries, selected } = &mut app.screen else { return Vec::new() };
+    if let Some(reason) = app.reopening.as_mut() {
+        match (command, action) {
+            (Some(Cmd::Type), Action::Input(c)) if reason.chars().count() < 300 => reason.push(c),
+            (Some(Cmd::Type), Action::Toggle) => reason.push(' '),
+            (Some(Cmd::Type), Action::DeleteChar) => {
+                reason.pop();
+            }
+            (Some(Cmd::Type), Action::ClearField) => reason.clear(),
+            (Some(Cmd::Cancel), _) => app.reopening = None,
+            (Some(Cmd::Save), _) if reason.trim().is_empty() => {
+                app.status = Some(Status::Note(Text::ReopenReasonNeeded, None));
+            }
+            (Some(Cmd::Save), _) => {
+                let Some(entry) = entries.get(*selected) else { return Vec::new() };
+                let reason = reason.trim().to_string();
+                app.reopening = None;
+                return vec![Effect::ReopenEncounter { encounter: entry.encounter.clone(), reason }];
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     match command {
+        Some(Cmd::ToggleClosed) if app.show_closed => return vec![Effect::LoadHome],
+        Some(Cmd::ToggleClosed) => return vec![Effect::LoadClosed],
+        Some(Cmd::Reopen) if !entries.is_empty() => app.reopening = Some(String::new()),
+        Some(Cmd::Reopen | Cmd::Type | Cmd::Save | Cmd::Cancel) => {}
         Some(Cmd::Move) if action == Action::Up => *selected = selected.saturating_sub(1),
         Some(Cmd::Move) => *selected = (*selected + 1).min(entries.len().saturating_sub(1)),
         Some(Cmd::New) => {
@@ -57,6 +105,7 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             app.editing = None;
             app.screen = Screen::ClientForm(super::client::client_form(&province, app.lang));
         }
+        Some(Cmd::Refresh) if app.show_closed => return vec![Effect::LoadClosed],
         Some(Cmd::Refresh) => return vec![Effect::LoadHome],
         Some(Cmd::Report) => return vec![Effect::LoadReport],
         Some(Cmd::Search) => app.screen = Screen::Search(Box::default()),
@@ -98,6 +147,12 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
                 _ => 0,
             };
             app.screen = Screen::Home { entries, selected };
+            (app.show_closed, app.reopening) = (false, None);
+        }
+        Action::ClosedLoaded(Ok(entries)) => {
+            // Newest first, as the owner lists them.
+            app.screen = Screen::Home { entries, selected: 0 };
+            (app.show_closed, app.reopening) = (true, None);
         }
         Action::OrgLoaded(Ok(org)) => {
             app.idle_lock_ms = idle_lock_ms(app.idle_lock_override_ms, org.idle_lock_minutes);
@@ -112,14 +167,16 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
         Action::HomeLoaded(Err(message))
         | Action::OrgLoaded(Err(message))
         | Action::ReportLoaded(Err(message))
-        | Action::HistoryLoaded(Err(message)) => app.status = Some(Status::Failed(message)),
+        | Action::HistoryLoaded(Err(message))
+        | Action::ClosedLoaded(Err(message)) => app.status = Some(Status::Failed(message)),
         _ => {}
     }
     Vec::new()
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], selected: usize, view: &View) {
-    let block = body_block(Text::HomeTitle.get(app.lang), view.theme);
+    let title = if app.show_closed { Text::ClosedTitle } else { Text::HomeTitle };
+    let block = body_block(title.get(app.lang), view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if entries.is_empty() {
@@ -127,6 +184,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
         return;
     }
     // A header row, then the window of the queue that keeps the selected entry on screen.
+    let inner = match &app.reopening {
+        Some(reason) => {
+            let prompt = Rect { y: inner.bottom().saturating_sub(1), height: 1.min(inner.height), ..inner };
+            let line = Line::from(vec![
+                Span::raw(format!("{} ", Text::ReopenReasonLabel.get(app.lang))),
+                Span::styled(format!("{}█", clean(reason)), view.theme.input),
+            ]);
+            frame.render_widget(FastParagraph::new(vec![line]), prompt);
+            Rect { height: inner.height.saturating_sub(1), ..inner }
+        }
+        None => inner,
+    };
     let rows = usize::from(inner.height.saturating_sub(1));
     let window = Window::around(entries.len(), selected, rows);
     let badge_width = [Text::QueueCritical, Text::QueueUrgent]
@@ -143,6 +212,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
     let mut lines = vec![Line::styled(header, view.theme.muted)];
     lines.extend(entries[window.range()].iter().enumerate().map(|(offset, entry)| {
         let kind = match (entry.kiosk, entry.incomplete) {
+            _ if app.show_closed => Text::QueueFinished,
             (true, true) => Text::QueueIncomplete,
             (true, false) => Text::QueueKiosk,
             (false, _) => Text::QueueInProgress,

@@ -365,6 +365,8 @@ mod tests {
             answers: positions.iter().enumerate().map(|(i, p)| ("phq9".into(), format!("q{}", i + 1), *p)).collect(),
             completed: Default::default(),
             risk: Default::default(),
+            decision: None,
+            picked: Vec::new(),
         }
     }
 

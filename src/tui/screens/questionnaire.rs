@@ -45,11 +45,24 @@ pub struct Intake {
     pub notice: Option<Vec<String>>,
     /// A reason is being typed: for changing a risk answer acted on, or waiving a follow-up.
     pub reason: Option<ReasonPrompt>,
+    /// The decision on record when the encounter was opened, and the resources then picked:
+    /// the results screen starts from them.
+    pub stored: Option<crate::tui::backend::StoredDecision>,
+    pub picked: Vec<String>,
 }
 
 impl Intake {
     pub fn new(encounter: String, client: ClientInfo, flow: IntakeFlow) -> Intake {
-        Intake { encounter, client, flow, save: SaveState::Saved, notice: None, reason: None }
+        Intake {
+            encounter,
+            client,
+            flow,
+            save: SaveState::Saved,
+            notice: None,
+            reason: None,
+            stored: None,
+            picked: Vec::new(),
+        }
     }
 }
 
@@ -130,7 +143,8 @@ pub(crate) fn reopen(app: &mut App, state: crate::tui::backend::EncounterState, 
         state.client.language.unwrap_or(Lang::En),
     );
     let consented = state.consent == Some(true);
-    let intake = Intake::new(state.encounter, state.client, flow);
+    let mut intake = Intake::new(state.encounter, state.client, flow);
+    (intake.stored, intake.picked) = (state.decision, state.picked);
     let unhandled = intake
         .flow
         .unhandled_critical(library)

@@ -42,8 +42,14 @@ pub struct ResultsState {
     pub lifted: Vec<crate::triage::matching::LiftedExclusion>,
     /// A clinician lifting an exclusion: which (`plan.liftable`), then the reason.
     pub lifting: Option<LiftPrompt>,
+    /// Finishing the intake: the outcome chosen (1 referred, 2 declined, 3 no referral needed),
+    /// then, for the last, the reason.
+    pub finishing: Option<LiftPrompt>,
     /// The decision being saved: level, override reason, lifted exclusions.
     pub saving: Option<(Level, Option<String>, Vec<crate::triage::matching::LiftedExclusion>)>,
+    /// Who decided and when, for the decision on record when the encounter was opened (until
+    /// another is saved here).
+    pub decided_by: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,13 +59,14 @@ pub struct LiftPrompt {
     pub reason: String,
 }
 
-/// The results screen for a finished flow, with its plan computed once.
+/// The results screen for a finished flow, with its plan computed once; an encounter opened
+/// again starts from the decision on record and the resources then picked.
 pub fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &str) -> Screen {
     let results: Vec<&ScoreResult> = intake.flow.results().collect();
     let plan = care.plan(library, &intake.client.care_client(today), &results, &[]);
     let picked = vec![false; plan.resources.len()];
     let qr_codes = plan.resources.iter().map(|r| r.url.as_deref().and_then(crate::tui::qr::lines)).collect();
-    Screen::Results(Box::new(ResultsState {
+    let mut state = ResultsState {
         plan,
         cursor: 0,
         picked,
@@ -72,7 +79,18 @@ pub fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &s
         lifted: Vec::new(),
         lifting: None,
         saving: None,
-    }))
+        decided_by: None,
+        finishing: None,
+    };
+    if let Some(stored) = &intake.stored {
+        state.decided = Some(stored.level);
+        state.decided_reason = stored.override_reason.clone();
+        state.lifted = stored.lifted.clone();
+        state.decided_by = Some((stored.by.clone(), stored.at.clone()));
+        replan(&mut state, intake, library, care, today);
+    }
+    state.picked = state.plan.resources.iter().map(|r| intake.picked.contains(&r.id)).collect();
+    Screen::Results(Box::new(state))
 }
 
 /// The plan again after a decision: matched at the final level, with the lifted exclusions;
@@ -98,6 +116,8 @@ enum Cmd {
     Lift,
     Summary,
     Finish,
+    /// Back to the queue; the intake stays open.
+    Leave,
     /// In the override and the lift: choose, type the reason, save it, or leave it.
     Choose,
     Type,
@@ -111,7 +131,8 @@ const KEYS: &[Binding<Cmd>] = &[
         .when(|app, _| keys::may(app, Operation::OverrideDecision)),
     bind(&[Key::Space, Key::Enter], Cmd::Pick, Text::KeyPick),
     bind(&[Key::Letter('p')], Cmd::Summary, Text::KeySummary),
-    bind(&[Key::Letter('f'), Key::Back], Cmd::Finish, Text::KeyFinish),
+    bind(&[Key::Letter('f')], Cmd::Finish, Text::KeyFinish),
+    bind(&[Key::Back], Cmd::Leave, Text::KeyBack),
     bind(&[Key::Letter('x')], Cmd::Lift, Text::KeyLiftExclusion).when(may_lift),
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
 ];
@@ -143,6 +164,11 @@ fn may_lift(app: &App, _: &crate::instrument::Library) -> bool {
 
 fn table(app: &App) -> &'static [Binding<Cmd>] {
     let Screen::Results(state) = &app.screen else { return KEYS };
+    match state.finishing.as_ref().map(|f| f.choice) {
+        Some(None) => return LIFT_CHOICE_KEYS,
+        Some(Some(_)) => return LIFT_REASON_KEYS,
+        None => {}
+    }
     match (&state.overriding, state.lifting.as_ref().map(|l| l.choice)) {
         (Some(_), _) => OVERRIDE_KEYS,
         (None, Some(None)) => LIFT_CHOICE_KEYS,
@@ -161,7 +187,9 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let (Screen::Results(state), Some(intake)) = (&mut app.screen, app.intake.as_ref()) else { return Vec::new() };
     state.error = None;
     let step = Step { intake, lang: app.lang, today: deps.today };
-    let done = if state.lifting.is_some() {
+    let done = if state.finishing.is_some() {
+        return finish_key(state, command, action, &step);
+    } else if state.lifting.is_some() {
         lift_key(state, command, action, &step)
     } else if state.overriding.is_some() {
         override_key(state, command, action, &step)
@@ -202,6 +230,63 @@ impl Step<'_> {
             lifted,
         }
     }
+}
+
+/// The outcomes offered when finishing, in order (chosen by number).
+pub const OUTCOMES: [(crate::store::OutcomeKind, Text); 3] = [
+    (crate::store::OutcomeKind::Referred, Text::OutcomeReferred),
+    (crate::store::OutcomeKind::Declined, Text::OutcomeDeclined),
+    (crate::store::OutcomeKind::NoReferralNeeded, Text::OutcomeNoReferral),
+];
+
+/// Finishing: the outcome, then the reason when no referral is needed. Referred saves the
+/// referral picked on screen before the encounter is closed.
+fn finish_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step) -> Vec<Effect> {
+    use crate::store::OutcomeKind;
+    let Some(prompt) = state.finishing.as_mut() else { return Vec::new() };
+    let finish =
+        |outcome, reason| Effect::FinishEncounter { encounter: step.intake.encounter.clone(), outcome, reason };
+    match (prompt.choice, command, action) {
+        (_, Cmd::Cancel, _) => state.finishing = None,
+        (None, Cmd::Choose, Action::Choose(n)) => match OUTCOMES.get(n).map(|(kind, _)| *kind) {
+            Some(OutcomeKind::Referred) if !state.picked.iter().any(|p| *p) => {
+                state.error = Some(Text::FinishNeedsPicks);
+                state.finishing = None;
+            }
+            Some(OutcomeKind::Referred) => {
+                return vec![
+                    Effect::SaveReferral { encounter: step.intake.encounter.clone(), resources: picks(state) },
+                    finish(OutcomeKind::Referred, None),
+                ];
+            }
+            Some(OutcomeKind::Declined) => return vec![finish(OutcomeKind::Declined, None)],
+            Some(OutcomeKind::NoReferralNeeded) => prompt.choice = Some(n),
+            None => {}
+        },
+        (Some(_), Cmd::Type, Action::Input(c)) if prompt.reason.chars().count() < 300 => prompt.reason.push(c),
+        (Some(_), Cmd::Type, Action::Toggle) => prompt.reason.push(' '),
+        (Some(_), Cmd::Type, Action::DeleteChar) => {
+            prompt.reason.pop();
+        }
+        (Some(_), Cmd::Type, Action::ClearField) => prompt.reason.clear(),
+        (Some(_), Cmd::Save, _) if prompt.reason.trim().is_empty() => state.error = Some(Text::FinishReasonNeeded),
+        (Some(_), Cmd::Save, _) => {
+            return vec![finish(OutcomeKind::NoReferralNeeded, Some(prompt.reason.trim().to_string()))];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Each resource on screen with its reasons and whether it was picked, for the referral record.
+fn picks(state: &ResultsState) -> Vec<(String, Vec<String>, bool)> {
+    state
+        .plan
+        .resources
+        .iter()
+        .zip(&state.picked)
+        .map(|(r, picked)| (r.id.clone(), r.reasons.iter().map(ToString::to_string).collect(), *picked))
+        .collect()
 }
 
 /// Lifting an exclusion: which one, then the reason.
@@ -280,14 +365,18 @@ fn main_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step)
                 *pick = !*pick;
             }
         }
+        // A level already decided (here or on record) stands: confirming records nothing over
+        // it; changing it is `o`.
+        Cmd::Confirm if state.decided.is_some() => state.error = Some(Text::AlreadyDecided),
         Cmd::Confirm => {
             let (suggested, lifted) = (state.plan.suggested, state.lifted.clone());
             return Some(vec![step.save(state, suggested, None, lifted)]);
         }
         Cmd::Lift => state.lifting = Some(LiftPrompt::default()),
-        Cmd::Override => state.overriding = Some((state.plan.suggested, String::new())),
+        Cmd::Override => state.overriding = Some((state.decided.unwrap_or(state.plan.suggested), String::new())),
         Cmd::Summary => return Some(summary(state, step)),
-        Cmd::Finish => return None,
+        Cmd::Finish => state.finishing = Some(LiftPrompt::default()),
+        Cmd::Leave => return None,
         Cmd::Choose | Cmd::Type | Cmd::Save | Cmd::Cancel => {}
     }
     Some(Vec::new())
@@ -301,13 +390,7 @@ fn summary(state: &mut ResultsState, step: &Step) -> Vec<Effect> {
     }
     let intake = step.intake;
     let client_lang = intake.client.language.unwrap_or(step.lang);
-    let resources = state
-        .plan
-        .resources
-        .iter()
-        .zip(&state.picked)
-        .map(|(r, picked)| (r.id.clone(), r.reasons.iter().map(ToString::to_string).collect(), *picked))
-        .collect();
+    let resources = picks(state);
     let text = summary_text(&state.plan, &state.picked, client_lang, step.today);
     let stamp: String = step.today.chars().filter(char::is_ascii_digit).collect();
     let file_name = format!("referral-{stamp}-{}.txt", &intake.encounter.chars().take(8).collect::<String>());
@@ -330,6 +413,7 @@ pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
                             saved.unwrap_or((state.decided.unwrap_or(state.plan.suggested), None, Vec::new()));
                         let replanned = state.decided != Some(level) || state.lifted != lifted;
                         state.decided = Some(level);
+                        state.decided_by = None;
                         state.decided_reason = reason;
                         state.lifted = lifted;
                         if replanned {
@@ -354,6 +438,17 @@ pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             app.status = Some(Status::Note(Text::SummarySaved, Some(path)));
         }
         Action::SummaryWritten(Err(message)) => app.status = Some(Status::Failed(message)),
+        Action::EncounterFinished(Ok(())) => {
+            app.intake = None;
+            app.status = Some(Status::Note(Text::IntakeFinished, None));
+            return go_home(app);
+        }
+        Action::EncounterFinished(Err(message)) => {
+            if let Screen::Results(state) = &mut app.screen {
+                state.finishing = None;
+            }
+            app.status = Some(Status::Failed(message));
+        }
         _ => {}
     }
     Vec::new()
@@ -516,6 +611,12 @@ fn result_lines<'a>(intake: &'a Intake, app: &App, view: &View) -> Vec<Line<'a>>
 
 /// The suggested and final levels, why, the override and lifting in progress, and what was saved.
 fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'a>> {
+    // Finishing takes the place of the levels, so the outcomes always fit.
+    if state.finishing.is_some() {
+        let mut lines = finish_lines(state, app, view);
+        lines.extend(state.error.map(|error| Line::styled(error.get(app.lang), view.theme.warning)));
+        return lines;
+    }
     let mut level_lines = Vec::new();
     let suggested = level_text(state.plan.suggested).get(app.lang);
     level_lines.push(Line::from(vec![
@@ -554,6 +655,23 @@ fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<
             ),
             Span::styled(format!("{} ✓", level_text(decided).get(app.lang)), view.theme.ok),
         ]));
+        if let Some(reason) = &state.decided_reason {
+            level_lines.push(Line::styled(
+                format!(
+                    "  {}{}{}",
+                    Text::DecisionReason.get(app.lang),
+                    crate::ui::strings::colon(app.lang),
+                    clean(reason)
+                ),
+                view.theme.muted,
+            ));
+        }
+        if let Some((by, at)) = &state.decided_by {
+            level_lines.push(Line::styled(
+                format!("  {} {} · {}", Text::DecidedBy.get(app.lang), clean(by), clean(at)),
+                view.theme.muted,
+            ));
+        }
     }
     level_lines.extend(lift_lines(state, app, view));
     if let Some(error) = state.error {
@@ -590,6 +708,24 @@ fn lift_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'
         }
     }
     level_lines
+}
+
+/// Finishing: the outcomes, and the reason being typed.
+fn finish_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'a>> {
+    let Some(finishing) = &state.finishing else { return Vec::new() };
+    let mut lines = vec![Line::styled(Text::FinishTitle.get(app.lang), view.theme.title)];
+    for (index, (_, text)) in OUTCOMES.iter().enumerate() {
+        let line =
+            Line::from(vec![Span::styled(format!("  {}  ", index + 1), view.theme.key), Span::raw(text.get(app.lang))]);
+        lines.push(if finishing.choice == Some(index) { view.theme.selected_line(line) } else { line });
+    }
+    if finishing.choice.is_some() {
+        lines.push(Line::from(vec![
+            Span::raw(format!("{} ", Text::FinishReasonLabel.get(app.lang))),
+            Span::styled(format!("{}█", clean(&finishing.reason)), view.theme.input),
+        ]));
+    }
+    lines
 }
 
 /// The matched resources in `resources_area`, the position marker on the border of `area`.
