@@ -13,6 +13,8 @@ mod support;
 mod architecture;
 mod checkin_cli;
 mod client_edit_cli;
+mod client_find_cli;
+mod client_find_tui;
 mod docs_cli;
 mod export_cli;
 mod instrument_files;
