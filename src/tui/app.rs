@@ -86,6 +86,8 @@ pub enum Action {
     ClientCreated(BackendResult<ClientInfo>),
     /// Ctrl-E: edit the client in front (search results, history).
     EditClient,
+    /// Ctrl-O: the history of the client selected in search results.
+    OpenHistory,
     /// Ctrl-G: to the queue from any staff screen (the intake is saved on every answer).
     GoToQueue,
     /// Ctrl-D: dismiss the alert banner.

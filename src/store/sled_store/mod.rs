@@ -32,7 +32,7 @@ mod clients;
 mod clinical;
 use clinical::distinct;
 mod commit;
-pub use clients::{CLIENT_SEARCH_LIMIT, name_matches};
+pub use clients::{CLIENT_SEARCH_LIMIT, client_matches, possible_duplicate};
 mod import_check;
 mod kiosk;
 mod login_gate;
