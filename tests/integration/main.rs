@@ -20,6 +20,7 @@ mod export_cli;
 mod instrument_files;
 mod json_errors_cli;
 mod kiosk_bundles_cli;
+mod kiosk_desk;
 mod kiosk_french;
 mod kiosk_owner;
 mod kiosk_ssh;
