@@ -100,6 +100,8 @@ pub enum Action {
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
     HistoryLoaded(BackendResult<HistoryData>),
+    /// The owner issued a check-in code for the client whose history is shown.
+    CheckinIssued(BackendResult<crate::tui::backend::IssuedCode>),
     /// The client's name for the alert about encounter `entry`.
     AlertNamed {
         entry: String,
@@ -192,6 +194,8 @@ pub enum Effect {
     },
     OpenEncounter(String),
     LoadHistory(String),
+    /// A kiosk check-in code for this client (from their history).
+    IssueCheckinFor(String),
     LoadUsers,
     LoadOrganisation,
     AddUser {
@@ -434,6 +438,7 @@ fn replies_of(action: &Action) -> Option<Reply> {
             home::reply
         }
         Action::ClientCreated(_) | Action::ClientUpdated(_) => client::reply,
+        Action::CheckinIssued(_) => history::reply,
         Action::EncounterStarted(_) | Action::ConsentRecorded(_) | Action::EncounterOpened(_) | Action::Saved(_) => {
             consent::reply
         }
