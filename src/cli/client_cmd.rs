@@ -134,7 +134,12 @@ fn refuse_duplicates(
     }
     let mut table = Table::new(&["ID", "NAME", "BIRTH DATE", "PROVINCE"]);
     for c in &candidates {
-        table.row([c.id.to_string(), c.name.clone(), c.birth_date.clone().unwrap_or_else(|| "-".into()), c.province.clone()]);
+        table.row([
+            c.id.to_string(),
+            c.name.clone(),
+            c.birth_date.clone().unwrap_or_else(|| "-".into()),
+            c.province.clone(),
+        ]);
     }
     Err(fail(
         "possible_duplicate",
