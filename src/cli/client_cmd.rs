@@ -1,9 +1,9 @@
-//! `triage client add|edit`: clients created and changed through the owner.
+//! `triage client add|edit|find`: clients created, changed and found through the owner.
 
 use clap::Subcommand;
 use serde_json::json;
 
-use super::common::{AuthArgs, DirArgs, Outcome, Secrets, fail, session};
+use super::common::{AuthArgs, DirArgs, Outcome, Secrets, Table, fail, session};
 use crate::store::{ClientUpdate, Lang, NewClient, RecordId, Sex};
 
 #[derive(Debug, Subcommand)]
@@ -23,6 +23,10 @@ pub enum ClientAction {
         /// Left out, the more sensitive (women's) cut-off applies.
         #[arg(long, value_parser = super::triage_cmd::parse_sex)]
         sex: Option<Sex>,
+        /// Add the client even though one with the same name, or the same date of birth and a
+        /// close name, exists (without it, such clients are listed and nothing is added).
+        #[arg(long)]
+        add_anyway: bool,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
@@ -63,14 +67,99 @@ pub enum ClientAction {
         #[command(flatten)]
         auth: AuthArgs,
     },
+    /// Find clients by name or date of birth, case and accents ignored ("cote" finds "Côté").
+    /// Prints each one's id (for `report client`), name, date of birth, province and last
+    /// encounter; the search is audited, naming the clients shown.
+    Find {
+        /// Words that must all be in the name or the date of birth (YYYY, YYYY-MM, ...).
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        #[command(flatten)]
+        dir: DirArgs,
+        #[command(flatten)]
+        auth: AuthArgs,
+    },
+}
+
+/// Runs `client find`: the owner's matches, each with the date of its last encounter.
+fn find(text: &[String], dir: &DirArgs, auth: &AuthArgs) -> Outcome {
+    let mut secrets = Secrets::new(auth.password_stdin);
+    let mut client = session(dir, auth, &mut secrets)?;
+    let found = client.search_clients(&text.join(" "))?;
+    let mut table = Table::new(&["ID", "NAME", "BIRTH DATE", "PROVINCE", "LAST ENCOUNTER"]);
+    let mut rows = Vec::new();
+    for person in &found.clients {
+        let history = client.client_history(person.id)?;
+        let last = history.encounters.iter().map(|e| e.encounter.updated_ms.max(e.encounter.created_ms)).max();
+        let last = last.map(crate::store::format_time);
+        table.row([
+            person.id.to_string(),
+            person.name.clone(),
+            person.birth_date.clone().unwrap_or_else(|| "-".into()),
+            person.province.clone(),
+            last.clone().unwrap_or_else(|| "-".into()),
+        ]);
+        rows.push(json!({
+            "id": person.id,
+            "name": person.name,
+            "birth_date": person.birth_date,
+            "province": person.province,
+            "last_encounter": last,
+        }));
+    }
+    let mut text = if table.is_empty() { "No client matches.".to_string() } else { table.render() };
+    if found.more {
+        text.push_str("\nMore clients match than are shown: give more of the name or the date of birth.");
+    }
+    Ok((json!(rows), text))
+}
+
+/// Refuses to add a client who may exist already (`possible_duplicate`), listing them: found
+/// through the owner's search (by each word of the name, and by the date of birth), audited as
+/// a search is.
+fn refuse_duplicates(
+    client: &mut crate::server::client::Client,
+    name: &str,
+    birth_date: Option<&str>,
+) -> Result<(), super::common::Failure> {
+    let mut candidates = Vec::new();
+    for query in name.split_whitespace().chain(birth_date) {
+        candidates.extend(client.search_clients(query)?.clients);
+    }
+    candidates.sort_by_key(|c| c.id);
+    candidates.dedup_by_key(|c| c.id);
+    candidates.retain(|c| crate::store::sled_store::possible_duplicate(name, birth_date, c));
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let mut table = Table::new(&["ID", "NAME", "BIRTH DATE", "PROVINCE"]);
+    for c in &candidates {
+        table.row([
+            c.id.to_string(),
+            c.name.clone(),
+            c.birth_date.clone().unwrap_or_else(|| "-".into()),
+            c.province.clone(),
+        ]);
+    }
+    Err(fail(
+        "possible_duplicate",
+        format!(
+            "this client may exist already; nothing was added. Use an existing client's id, or add --add-anyway to add a new client:\n{}",
+            table.render()
+        ),
+    ))
 }
 
 /// Runs a `client` command.
 pub(crate) fn run(action: ClientAction) -> Outcome {
     match action {
-        ClientAction::Add { name, province, lang, birth_date, sex, dir, auth } => {
+        ClientAction::Find { text, dir, auth } => find(&text, &dir, &auth),
+        ClientAction::Add { name, province, lang, birth_date, sex, add_anyway, dir, auth } => {
             let mut secrets = Secrets::new(auth.password_stdin);
             let mut client = session(&dir, &auth, &mut secrets)?;
+            if !add_anyway {
+                refuse_duplicates(&mut client, &name, birth_date.as_deref())?;
+            }
             let new = NewClient {
                 name,
                 birth_date,

@@ -111,7 +111,9 @@ fn wants_json(command: &StoreCommand) -> bool {
             | UserAction::Enable { dir, .. }
             | UserAction::Passwd { dir, .. } => dir.json,
         },
-        StoreCommand::Client { action: ClientAction::Add { dir, .. } | ClientAction::Edit { dir, .. } } => dir.json,
+        StoreCommand::Client {
+            action: ClientAction::Add { dir, .. } | ClientAction::Edit { dir, .. } | ClientAction::Find { dir, .. },
+        } => dir.json,
         StoreCommand::Audit { action } => match action {
             AuditAction::Verify { dir, .. } | AuditAction::List { dir, .. } | AuditAction::AcceptLoss { dir, .. } => {
                 dir.json

@@ -283,9 +283,11 @@ pub struct Kiosk {
     pub alerted: bool,
     /// The delivered crisis submission, until staff claim it.
     pub watch: Option<Watch>,
-    /// The short reference of the current or last submission, to show at the desk (the first
-    /// 8 hex digits of its id, as the staff queue names it: "Kiosk 1a2b3c4d").
+    /// The short reference of the current or last submission, to show at the desk (four
+    /// letters, `store::kiosk::submission_reference`, as the staff queue names it: "Kiosk DKTW").
     pub reference: Option<String>,
+    /// When that submission's last box was made (the time the thank-you page gives).
+    pub reference_ms: i64,
     pub crisis_lines: Vec<KioskLine>,
     pub now_ms: i64,
     pub last_activity_ms: i64,
@@ -384,6 +386,7 @@ impl Kiosk {
             alerted: false,
             watch: None,
             reference: None,
+            reference_ms: now_ms,
             crisis_lines: Vec::new(),
             now_ms,
             last_activity_ms: now_ms,

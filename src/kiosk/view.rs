@@ -307,7 +307,9 @@ fn thanks(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
     let mut lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
     if let Some(reference) = &kiosk.reference {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(fill(Text::KioskReference, lang, &[("reference", reference.clone())]), theme.key));
+        let time = crate::ui::strings::clock_time(kiosk.reference_ms, lang);
+        let text = fill(Text::KioskReferenceAt, lang, &[("reference", reference.clone()), ("time", time)]);
+        lines.push(Line::styled(text, theme.key));
     }
     // In small print: the lines are there for anyone who needs them later.
     lines.push(Line::raw(""));

@@ -181,6 +181,29 @@ pub fn checkin_reference(id: &RecordId) -> String {
     id.to_string().chars().take(CHECKIN_REF_LEN).collect()
 }
 
+/// The letters of a submission's reference: consonants only (no vowel, so no word can form)
+/// without the ones easily misread or misheard (no I, L, O, S, Y; no 0/1/5).
+pub const SUBMISSION_REF_ALPHABET: &[u8] = b"BCDFGHJKMNPQRTVWXZ";
+/// Letters in a submission's reference.
+pub const SUBMISSION_REF_LEN: usize = 4;
+
+/// A kiosk submission's short reference, which the thank-you screen gives the client and the
+/// staff queue names the submission by ("Kiosk DKTW"): [`SUBMISSION_REF_LEN`] letters of
+/// [`SUBMISSION_REF_ALPHABET`] derived from its id (random), so the kiosk and the owner agree
+/// without storing it. 18^4 (about 105,000) references and the time shown beside them keep two
+/// waiting submissions apart.
+pub fn submission_reference(id: &RecordId) -> String {
+    let mut number = u64::from_be_bytes([id.0[0], id.0[1], id.0[2], id.0[3], id.0[4], id.0[5], id.0[6], id.0[7]]);
+    let base = SUBMISSION_REF_ALPHABET.len() as u64;
+    (0..SUBMISSION_REF_LEN)
+        .map(|_| {
+            let letter = SUBMISSION_REF_ALPHABET[(number % base) as usize];
+            number /= base;
+            char::from(letter)
+        })
+        .collect()
+}
+
 /// What a kiosk needs from the owner (no personal data).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskInfo {
@@ -255,6 +278,17 @@ pub fn check_pin(pin: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_submission_reference_is_four_consonants_from_the_id() {
+        let id = super::RecordId([7; 16]);
+        let reference = super::submission_reference(&id);
+        assert_eq!(reference, super::submission_reference(&id), "the same id, the same reference");
+        assert_eq!(reference.len(), 4);
+        assert!(reference.bytes().all(|b| super::SUBMISSION_REF_ALPHABET.contains(&b)), "{reference}");
+        assert!(!reference.contains(['A', 'E', 'I', 'O', 'U', 'Y']), "no vowel: {reference}");
+        assert_ne!(super::submission_reference(&super::RecordId([8; 16])), reference);
+    }
+
     use super::*;
 
     #[test]

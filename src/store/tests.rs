@@ -28,7 +28,7 @@ pub(crate) fn fresh() -> (tempfile::TempDir, SledStore, Actor) {
     (dir, store, admin)
 }
 
-fn staff(store: &SledStore, admin: &Actor, name: &str, role: Role) -> Actor {
+pub(crate) fn staff(store: &SledStore, admin: &Actor, name: &str, role: Role) -> Actor {
     let password = format!("{name} password long enough");
     store
         .add_account(admin, &NewAccount { username: name.into(), display_name: name.into(), role }, &pw(&password))

@@ -89,6 +89,8 @@ pub enum Action {
     ClientCreated(BackendResult<ClientInfo>),
     /// Ctrl-E: edit the client in front (search results, history).
     EditClient,
+    /// Ctrl-O: the history of the client selected in search results.
+    OpenHistory,
     /// Ctrl-G: to the queue from any staff screen (the intake is saved on every answer).
     GoToQueue,
     /// Ctrl-D: dismiss the alert banner.
@@ -101,6 +103,8 @@ pub enum Action {
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
     HistoryLoaded(BackendResult<HistoryData>),
+    /// The owner issued a check-in code for the client whose history is shown.
+    CheckinIssued(BackendResult<crate::tui::backend::IssuedCode>),
     /// The client's name for the alert about encounter `entry`.
     AlertNamed {
         entry: String,
@@ -210,6 +214,8 @@ pub enum Effect {
         reason: String,
     },
     LoadHistory(String),
+    /// A kiosk check-in code for this client (from their history).
+    IssueCheckinFor(String),
     LoadUsers,
     LoadOrganisation,
     AddUser {
@@ -464,6 +470,7 @@ fn replies_of(action: &Action) -> Option<Reply> {
         | Action::HistoryLoaded(_)
         | Action::ClosedLoaded(_) => home::reply,
         Action::ClientCreated(_) | Action::ClientUpdated(_) => client::reply,
+        Action::CheckinIssued(_) => history::reply,
         Action::EncounterStarted(_) | Action::ConsentRecorded(_) | Action::EncounterOpened(_) | Action::Saved(_) => {
             consent::reply
         }

@@ -38,6 +38,7 @@ pub fn action_for(context: KeyContext, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('u') => Some(Action::ClearField),
             KeyCode::Char('w') => Some(Action::DeleteWord),
             KeyCode::Char('e') => Some(Action::EditClient),
+            KeyCode::Char('o') => Some(Action::OpenHistory),
             KeyCode::Char('g') => Some(Action::GoToQueue),
             KeyCode::Char('d') => Some(Action::DismissAlert),
             _ => None,

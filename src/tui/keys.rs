@@ -33,6 +33,8 @@ pub enum Key {
     Arrows,
     /// Ctrl-E: edit the client in front.
     EditClient,
+    /// Ctrl-O: the selected client's history (where letters are text).
+    History,
     /// Ctrl-U: empty the field.
     Clear,
     /// Typing in a text field, with ←→, Home/End, Backspace/Delete and Ctrl-W at the cursor.
@@ -69,6 +71,7 @@ impl Key {
             Key::Down => *action == Action::Down,
             Key::Arrows => matches!(action, Action::Up | Action::Down),
             Key::EditClient => *action == Action::EditClient,
+            Key::History => *action == Action::OpenHistory,
             Key::Clear => *action == Action::ClearField,
             Key::Text => matches!(
                 action,
@@ -116,6 +119,7 @@ impl Key {
             Key::Down => "↓".into(),
             Key::Arrows => "↑↓".into(),
             Key::EditClient => "^E".into(),
+            Key::History => "^O".into(),
             Key::Clear => "^U".into(),
             Key::Text => "←→ Home End ^W".into(),
             Key::Pick => "←→/1-9".into(),

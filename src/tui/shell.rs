@@ -88,6 +88,10 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
             backend.reopen_encounter(&encounter, &reason).and_then(|()| backend.open_encounter(&encounter)),
         ),
         Effect::LoadHistory(client) => Action::HistoryLoaded(backend.history(&client)),
+        Effect::IssueCheckinFor(client) => Action::CheckinIssued(
+            // The 60 minutes `CheckinIssuedFor` tells the worker.
+            backend.issue_checkin(crate::store::kiosk::CHECKIN_DEFAULT_MINUTES, Some(&client)),
+        ),
         Effect::LoadUsers => Action::UsersLoaded(backend.list_users()),
         Effect::LoadOrganisation => Action::OrgLoaded(backend.organisation()),
         Effect::AddUser { name, display_name, role, password } => {

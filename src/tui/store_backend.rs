@@ -103,7 +103,7 @@ fn alert_of(event: crate::server::Event) -> Option<Alert> {
     let short = |id: &RecordId| id.to_string().chars().take(8).collect::<String>();
     let kiosk = |tier, id: RecordId, device: String| Alert {
         tier,
-        source: AlertSource::Kiosk { device, reference: short(&id) },
+        source: AlertSource::Kiosk { device, reference: crate::store::kiosk::submission_reference(&id) },
         entry: format!("{KIOSK_PREFIX}{id}"),
     };
     let staff = |tier, encounter: RecordId| Alert {
@@ -307,7 +307,7 @@ impl Backend for StoreBackend {
             .map(|s| {
                 let id = s.id.to_string();
                 QueueEntry {
-                    client_name: format!("Kiosk {}", id.chars().take(8).collect::<String>()),
+                    client_name: format!("Kiosk {}", crate::store::kiosk::submission_reference(&s.id)),
                     encounter: format!("{KIOSK_PREFIX}{id}"),
                     client: String::new(),
                     kiosk: true,

@@ -394,7 +394,7 @@ pub mod test_support {
     }
 
     /// Types `text` into the client search, the owner answering each search from `clients` as
-    /// it does (`store::sled_store::name_matches`, by name, at most `CLIENT_SEARCH_LIMIT`).
+    /// it does (`store::sled_store::client_matches`, by name, at most `CLIENT_SEARCH_LIMIT`).
     pub fn search_for(app: &mut App, text: &str, clients: &[crate::tui::backend::ClientInfo]) {
         use crate::tui::app::{Action, Effect, update};
         for c in text.chars() {
@@ -403,10 +403,10 @@ pub mod test_support {
                 let Effect::SearchClients(query) = effect else { continue };
                 let mut found: Vec<_> = clients
                     .iter()
-                    .filter(|c| crate::store::sled_store::name_matches(&c.name, &query))
+                    .filter(|c| crate::store::sled_store::client_matches(&c.name, c.birth_date.as_deref(), &query))
                     .cloned()
                     .collect();
-                found.sort_by_key(|c| c.name.to_lowercase());
+                found.sort_by_key(|c| crate::sanitize::fold(&c.name));
                 let more = found.len() > crate::store::sled_store::CLIENT_SEARCH_LIMIT;
                 found.truncate(crate::store::sled_store::CLIENT_SEARCH_LIMIT);
                 let found = Ok(crate::tui::backend::ClientMatches { clients: found, more });

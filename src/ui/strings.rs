@@ -146,6 +146,8 @@ strings! {
     KeyResume => "open", "ouvrir";
     KeySearch => "search clients", "chercher un(e) client(e)";
     KeyHistory => "history", "historique";
+    KeyCheckinCode => "check-in code", "code d'accueil";
+    CheckinIssuedFor => "Kiosk check-in code for this client (valid for 60 minutes):", "Code d'accueil de la borne pour cette personne (valable 60 minutes) :";
     SearchPrompt => "Search by name:", "Chercher par nom :";
     SignedInAs => "Signed in as", "Connecté :";
     SearchTitle => "Find a client", "Trouver un(e) client(e)";
@@ -562,6 +564,7 @@ strings! {
     KioskSupportBody => "Thank you for your answer. The staff have been told and will talk with you before you leave. If you need to talk to someone now:", "Merci pour votre réponse. Le personnel a été prévenu et vous parlera avant votre départ. Si vous avez besoin de parler à quelqu'un maintenant :";
     KioskSupportContinue => "continue the questions", "continuer les questions";
     KioskReference => "Your reference for the desk: {reference}", "Votre référence pour l'accueil : {reference}";
+    KioskReferenceAt => "Your reference for the desk: {reference} (sent at {time} UTC)", "Votre référence pour l'accueil : {reference} (envoyée à {time} UTC)";
     KioskThanksLines => "Any time, day or night: call or text 9-8-8. In danger now: 9-1-1.", "En tout temps, jour et nuit : appelez ou textez le 9-8-8. En danger maintenant : 9-1-1.";
     KioskCrisisWaiting => "Please stay here: this screen stays until a member of staff comes.", "Veuillez rester ici : cet écran reste affiché jusqu'à l'arrivée d'un membre du personnel.";
     KioskConsentQuestion => "Do you agree to answer the questions?", "Acceptez-vous de répondre aux questions ?";
@@ -641,6 +644,17 @@ strings! {
     CliDerivedPositive => ", positive", ", positif";
 }
 
+/// The hour and minute (UTC, as the owner's times are) of a millisecond timestamp as `lang`
+/// writes them: "17:05" in English, "17 h 05" in French.
+pub fn clock_time(ms: i64, lang: Lang) -> String {
+    let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
+    let (hour, minute) = (minutes / 60, minutes % 60);
+    match lang {
+        Lang::En => format!("{hour:02}:{minute:02}"),
+        Lang::Fr => format!("{hour} h {minute:02}"),
+    }
+}
+
 /// What follows a label before its value: French puts a space before the colon.
 pub fn colon(lang: Lang) -> &'static str {
     match lang {
@@ -704,6 +718,13 @@ pub fn fill(text: Text, lang: Lang, values: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_clock_time_is_written_as_each_language_writes_it() {
+        let ms = (17 * 60 + 5) * 60_000 + 59_999;
+        assert_eq!(super::clock_time(ms, Lang::En), "17:05");
+        assert_eq!(super::clock_time(ms, Lang::Fr), "17 h 05");
+    }
 
     #[test]
     fn every_text_exists_in_both_languages() {

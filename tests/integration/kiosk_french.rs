@@ -10,7 +10,7 @@ use crate::support;
 use support::{ADMIN, ADMIN_PW, ENTER, Env, Tui};
 
 /// A risk-screen bundle of the instruments that have validated French text.
-const FRENCH_BUNDLE: &str = "\n[[bundles]]\nid = \"phq9-fr\"\ninstruments = [\"phq9\"]\nrisk_screen = true\nlabel = { en = \"PHQ-9\", fr = \"PHQ-9\" }\n";
+pub(crate) const FRENCH_BUNDLE: &str = "\n[[bundles]]\nid = \"phq9-fr\"\ninstruments = [\"phq9\"]\nrisk_screen = true\nlabel = { en = \"PHQ-9\", fr = \"PHQ-9\" }\n";
 
 /// Words of English interface text that French has no use for (checked as whole words, case
 /// kept: "Question" and "question" are French too, so they are not here).
@@ -92,7 +92,7 @@ fn step(kiosk: &mut Tui, keys: &str, texts: &[&str]) -> String {
 }
 
 /// A French-speaking client up to PHQ-9's first item: language, no check-in code, consent, age.
-fn begin_in_french(kiosk: &mut Tui) {
+pub(crate) fn begin_in_french(kiosk: &mut Tui) {
     let welcome = kiosk.wait_for("Appuyez sur 2 pour le français");
     // The welcome screen offers both languages, each in its own words; only the French line is read.
     assert!(welcome.contains("Press 1 for English"), "{welcome}");

@@ -63,7 +63,8 @@ fn queue_box(kiosk: &mut Kiosk, intake: KioskIntake, seq: u32, checkin: Option<R
     let plain = Zeroizing::new(serde_json::to_vec(&intake).unwrap_or_default());
     let id = intake.id;
     drop(intake);
-    kiosk.reference = Some(id.to_string().chars().take(8).collect());
+    kiosk.reference = Some(crate::store::kiosk::submission_reference(&id));
+    kiosk.reference_ms = kiosk.now_ms;
     kiosk.pending = Some(Pending {
         id,
         body: Body::Plain(plain),

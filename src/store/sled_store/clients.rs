@@ -11,11 +11,32 @@ use super::*;
 /// clients in the audit.
 pub const CLIENT_SEARCH_LIMIT: usize = 50;
 
-/// Whether `name` holds every word of `query`, case-insensitively (a query of no words matches
-/// every name; the search asks for at least one).
-pub fn name_matches(name: &str, query: &str) -> bool {
-    let name = name.to_lowercase();
-    query.split_whitespace().all(|word| name.contains(word.to_lowercase().as_str()))
+/// Whether every word of `query` is in the client's name or date of birth, case and accents
+/// folded (`sanitize::fold`: "elodie cote" finds "Élodie Tremblay-Côté"; "1990-04" or "1990"
+/// finds a date of birth). A query of no words matches everyone; the search asks for at least
+/// one.
+pub fn client_matches(name: &str, birth_date: Option<&str>, query: &str) -> bool {
+    let name = crate::sanitize::fold(name);
+    let birth_date = birth_date.unwrap_or_default();
+    query.split_whitespace().all(|word| {
+        let word = crate::sanitize::fold(word);
+        name.contains(word.as_str()) || birth_date.contains(word.as_str())
+    })
+}
+
+/// Whether a client being added may be `existing` already: the same name once folded, or the
+/// same date of birth and a word of the name in common (folded: "Elodie Cote" and
+/// "Élodie Tremblay-Côté" born the same day).
+pub fn possible_duplicate(name: &str, birth_date: Option<&str>, existing: &Client) -> bool {
+    let (name, other) = (crate::sanitize::fold(name), crate::sanitize::fold(&existing.name));
+    let words = |text: &str| {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>()
+    };
+    if words(&name) == words(&other) {
+        return true;
+    }
+    let same_birth = birth_date.is_some() && birth_date == existing.birth_date.as_deref();
+    same_birth && words(&name).iter().any(|w| words(&other).contains(w))
 }
 
 /// The names of the fields that differ between two versions of a client, in form order.
@@ -131,8 +152,8 @@ impl SledStore {
         Ok((clients, damaged))
     }
 
-    /// [`Store::search_clients`]: matched after decryption, at most [`CLIENT_SEARCH_LIMIT`]
-    /// by name, audited (`client.search`) naming exactly the clients returned. The query is
+    /// [`Store::search_clients`]: matched after decryption ([`client_matches`]), in memory only,
+    /// at most [`CLIENT_SEARCH_LIMIT`] by name, audited (`client.search`) naming exactly the clients returned. The query is
     /// part of a name, so it is never written to the audit log.
     pub(super) fn search_client_records(&self, actor: &Actor, query: &str) -> Result<ClientSearch> {
         let query = clean_text("query", query, SHORT_TEXT)?;
@@ -141,12 +162,38 @@ impl SledStore {
         // No words match nobody: an empty search is not a list of everyone.
         let (mut found, damaged) =
             if query.split_whitespace().next().is_none() { (Vec::new(), Vec::new()) } else { self.read_clients(&key)? };
-        found.retain(|c| name_matches(&c.name, &query));
-        found.sort_by_cached_key(|c| c.name.to_lowercase());
+        found.retain(|c| client_matches(&c.name, c.birth_date.as_deref(), &query));
+        found.sort_by_cached_key(|c| crate::sanitize::fold(&c.name));
         let more = found.len() > CLIENT_SEARCH_LIMIT;
         found.truncate(CLIENT_SEARCH_LIMIT);
         let shown = found.iter().map(|c| c.id).collect();
         self.commit_showing(actor, "client.search", None, None, shown, None, Outcome::Allowed, Vec::new())?;
         Ok(ClientSearch { clients: found, more, damaged })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::auth::Role;
+    use crate::store::Store;
+    use crate::store::tests::{fresh, new_client, staff};
+
+    #[test]
+    fn a_search_ignores_case_and_accents_and_finds_a_date_of_birth() {
+        let (_dir, store, admin) = fresh();
+        let intake = staff(&store, &admin, "ivy", Role::Intake);
+        let elodie = store.create_client(&intake, &new_client("Élodie Tremblay-Côté")).unwrap();
+        let other = crate::store::NewClient { birth_date: Some("1975-12-31".into()), ..new_client("Luc Œuvray") };
+        let luc = store.create_client(&intake, &other).unwrap();
+        let found = |query: &str| -> Vec<_> {
+            store.search_clients(&intake, query).unwrap().clients.iter().map(|c| c.id).collect()
+        };
+        assert_eq!(found("elodie"), [elodie]);
+        assert_eq!(found("COTE"), [elodie]);
+        assert_eq!(found("ÉLODIE côte"), [elodie], "accents in the query are folded too");
+        assert_eq!(found("oeuvray"), [luc], "œ is found as oe");
+        assert_eq!(found("1975-12"), [luc], "by date of birth");
+        assert_eq!(found("luc 1975"), [luc], "a name and a year together");
+        assert_eq!(found("elodie 1975"), Vec::<crate::store::RecordId>::new(), "every word must match");
     }
 }

@@ -299,8 +299,8 @@ impl SledStore {
     }
 
     /// The client a claim goes to, and the context its encounter is scored with: the check-in
-    /// code's client (scored from its record), else a new client named `Kiosk <first 8 hex of
-    /// the submission id>` in the organisation's province (scored as the kiosk was), whose write
+    /// code's client (scored from its record), else a new client named `Kiosk <the submission's
+    /// reference>` (`submission_reference`) in the organisation's province (scored as the kiosk was), whose write
     /// joins `writes`.
     #[allow(clippy::too_many_arguments)]
     fn claimed_client(
@@ -327,9 +327,8 @@ impl SledStore {
         if let Some(client) = known {
             return Ok((client.id, ScoringContext::of_client(&client, &crate::store::date_of_ms(now))));
         }
-        let label = id.to_string();
         let input = validate_client(&NewClient {
-            name: format!("Kiosk {}", &label[..8]),
+            name: format!("Kiosk {}", crate::store::kiosk::submission_reference(id)),
             birth_date: None,
             province: org.province.clone(),
             language: intake.language,

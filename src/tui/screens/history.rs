@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use crate::instrument::change::{Change, Direction, PairedOutcome, compare, talking_therapies};
 use crate::instrument::{Lang, Library, ScoreResult};
-use crate::tui::app::{ACCESS_NEEDS, Action, App, Deps, Effect, POPULATIONS, Screen, go_home};
+use crate::tui::app::{ACCESS_NEEDS, Action, App, Deps, Effect, POPULATIONS, Screen, Status, go_home};
 use crate::tui::backend::{ClientInfo, HistoryData};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Scrolled, window_of_heights};
@@ -19,6 +19,7 @@ use crate::ui::strings::Text;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cmd {
     Edit,
+    Checkin,
     Move,
     Back,
 }
@@ -26,6 +27,8 @@ enum Cmd {
 const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Letter('e'), Key::EditClient], Cmd::Edit, Text::KeyEditClient)
         .when(|app, _| keys::may(app, crate::auth::Operation::UpdateClient)),
+    bind(&[Key::Letter('c')], Cmd::Checkin, Text::KeyCheckinCode)
+        .when(|app, _| keys::may(app, crate::auth::Operation::IssueCheckin)),
     bind(&[Key::Back, Key::Letter('q')], Cmd::Back, Text::KeyBack),
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
 ];
@@ -51,8 +54,20 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             super::client::open_client_edit(app, client);
             Vec::new()
         }
+        // Tied to this client: the kiosk links the answers to them, and nobody types an id.
+        Some(Cmd::Checkin) => vec![Effect::IssueCheckinFor(history.client.id.clone())],
         None => Vec::new(),
     }
+}
+
+/// The owner's check-in code for the client: shown on the status line to give to them.
+pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
+    let Action::CheckinIssued(issued) = action else { return Vec::new() };
+    app.status = Some(match issued {
+        Ok(code) => Status::Note(Text::CheckinIssuedFor, Some(code.code)),
+        Err(message) => Status::Failed(message),
+    });
+    Vec::new()
 }
 
 /// The client's details on one line: date of birth, province, language, populations, access

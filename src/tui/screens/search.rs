@@ -1,7 +1,8 @@
-//! Find a client by name (each word of the query must appear) and start a new intake for them,
-//! or edit their details first (Ctrl-E: letters here are the query). The owner matches the query
-//! and returns only the matches, so nobody is listed before a word is typed. The selected
-//! client's details (populations and access needs too) show on the last line.
+//! Find a client by name or date of birth (each word of the query must appear; case and
+//! accents do not matter) and start a new intake for them, edit their details first (Ctrl-E:
+//! letters here are the query) or open their history (Ctrl-O). The owner matches the query and
+//! returns only the matches, so nobody is listed before a word is typed. The selected client's
+//! details (populations and access needs too) show on the last line.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,8 +19,9 @@ use crate::tui::view::{View, body_block, clean, draw_position_marker};
 use crate::ui::strings::Text;
 
 /// Finding a client by name to start a new intake. The owner matches the query (every word in
-/// the name, case-insensitive) and returns only the matches, by name, so that its audit entry
-/// names exactly the clients shown here; nothing is asked for until a word is typed.
+/// the name or date of birth, case and accents ignored) and returns only the matches, by name,
+/// so that its audit entry names exactly the clients shown here; nothing is asked for until a
+/// word is typed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchState {
     pub query: String,
@@ -48,6 +50,7 @@ impl SearchState {
 enum Cmd {
     Start,
     Edit,
+    History,
     Move,
     Back,
     Type,
@@ -56,8 +59,10 @@ enum Cmd {
 const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Start, Text::KeyStartIntake),
     bind(&[Key::EditClient], Cmd::Edit, Text::KeyEditClient).when(|app, _| keys::may(app, Operation::UpdateClient)),
-    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
+    bind(&[Key::History], Cmd::History, Text::KeyHistory),
     bind(&[Key::Back], Cmd::Back, Text::KeyBack),
+    // The arrows move as in every list; the footer keeps room for Esc.
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
     bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
 ];
 
@@ -92,6 +97,14 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             if let Some(client) = search.clients.get(search.selected).cloned() {
                 super::client::open_client_edit(app, client);
             }
+        }
+        // A client with no open intake has a history too: reached from here.
+        (Some(Cmd::History), _) => {
+            return search
+                .clients
+                .get(search.selected)
+                .map(|c| vec![Effect::LoadHistory(c.id.clone())])
+                .unwrap_or_default();
         }
         (Some(Cmd::Start), _) => {
             if let Some(client) = search.clients.get(search.selected).cloned() {
@@ -230,6 +243,18 @@ mod tests {
         update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(&effects[..], [Effect::StartEncounter { client, .. }] if client.name == "Samira Haddad"));
+    }
+
+    #[test]
+    fn ctrl_o_opens_the_selected_clients_history() {
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Search(Box::default());
+        let clients = [client("Élodie Tremblay-Côté", "1991-07-14"), client("Marc Côté", "1980-01-01")];
+        search_for(&mut app, "cote", &clients);
+        update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::OpenHistory, library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::LoadHistory("marc côté".into())]);
+        assert!(render(&app, 100, 24).contains("^O history"), "the key is in the footer");
     }
 
     #[test]
