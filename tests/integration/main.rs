@@ -36,3 +36,4 @@ mod triage_match;
 mod triage_resources;
 mod tui_e2e;
 mod tui_lists;
+mod tui_summary;
