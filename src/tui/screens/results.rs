@@ -44,6 +44,8 @@ pub struct ResultsState {
     pub lifting: Option<LiftPrompt>,
     /// The decision being saved: level, override reason, lifted exclusions.
     pub saving: Option<(Level, Option<String>, Vec<crate::triage::matching::LiftedExclusion>)>,
+    /// The take-away summary as it will be saved, shown before it is.
+    pub preview: Option<super::summary::Preview>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -72,6 +74,7 @@ pub fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &s
         lifted: Vec::new(),
         lifting: None,
         saving: None,
+        preview: None,
     }))
 }
 
@@ -103,6 +106,8 @@ enum Cmd {
     Type,
     Save,
     Cancel,
+    /// In the summary's preview.
+    Scroll,
 }
 
 const KEYS: &[Binding<Cmd>] = &[
@@ -121,6 +126,12 @@ const OVERRIDE_KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Save, Text::KeySubmit),
     bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
     bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+];
+
+const PREVIEW_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter], Cmd::Save, Text::KeySaveSummary),
+    bind(&[Key::Arrows], Cmd::Scroll, Text::KeyScrollText),
+    bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
 ];
 
 const LIFT_CHOICE_KEYS: &[Binding<Cmd>] =
@@ -143,6 +154,9 @@ fn may_lift(app: &App, _: &crate::instrument::Library) -> bool {
 
 fn table(app: &App) -> &'static [Binding<Cmd>] {
     let Screen::Results(state) = &app.screen else { return KEYS };
+    if state.preview.is_some() {
+        return PREVIEW_KEYS;
+    }
     match (&state.overriding, state.lifting.as_ref().map(|l| l.choice)) {
         (Some(_), _) => OVERRIDE_KEYS,
         (None, Some(None)) => LIFT_CHOICE_KEYS,
@@ -160,8 +174,16 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let Some(command) = keys::lookup(table(app), app, deps.library, &action) else { return Vec::new() };
     let (Screen::Results(state), Some(intake)) = (&mut app.screen, app.intake.as_ref()) else { return Vec::new() };
     state.error = None;
+    let client = super::summary::Client { intake, org: app.org.as_ref(), today: deps.today };
     let step = Step { intake, lang: app.lang, today: deps.today };
-    let done = if state.lifting.is_some() {
+    let done = if state.preview.is_some() {
+        let up = (command == Cmd::Scroll).then_some(action == Action::Up);
+        let saving = (command == Cmd::Save).then_some(&client);
+        Some(super::summary::key(state, up, saving, command == Cmd::Cancel))
+    } else if command == Cmd::Summary && state.lifting.is_none() && state.overriding.is_none() {
+        super::summary::open(state, &client, app.lang, deps);
+        Some(Vec::new())
+    } else if state.lifting.is_some() {
         lift_key(state, command, action, &step)
     } else if state.overriding.is_some() {
         override_key(state, command, action, &step)
@@ -286,35 +308,10 @@ fn main_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step)
         }
         Cmd::Lift => state.lifting = Some(LiftPrompt::default()),
         Cmd::Override => state.overriding = Some((state.plan.suggested, String::new())),
-        Cmd::Summary => return Some(summary(state, step)),
         Cmd::Finish => return None,
-        Cmd::Choose | Cmd::Type | Cmd::Save | Cmd::Cancel => {}
+        Cmd::Choose | Cmd::Type | Cmd::Save | Cmd::Cancel | Cmd::Scroll | Cmd::Summary => {}
     }
     Some(Vec::new())
-}
-
-/// The referral and its summary file, once the level is decided.
-fn summary(state: &mut ResultsState, step: &Step) -> Vec<Effect> {
-    if state.decided.is_none() {
-        state.error = Some(Text::KeyConfirmLevel);
-        return Vec::new();
-    }
-    let intake = step.intake;
-    let client_lang = intake.client.language.unwrap_or(step.lang);
-    let resources = state
-        .plan
-        .resources
-        .iter()
-        .zip(&state.picked)
-        .map(|(r, picked)| (r.id.clone(), r.reasons.iter().map(ToString::to_string).collect(), *picked))
-        .collect();
-    let text = summary_text(&state.plan, &state.picked, client_lang, step.today);
-    let stamp: String = step.today.chars().filter(char::is_ascii_digit).collect();
-    let file_name = format!("referral-{stamp}-{}.txt", &intake.encounter.chars().take(8).collect::<String>());
-    vec![
-        Effect::SaveReferral { encounter: intake.encounter.clone(), resources },
-        Effect::WriteSummary { file_name, text },
-    ]
 }
 
 /// The owner's answers to the decision, the referral and the summary file.
@@ -380,32 +377,11 @@ pub fn level_text(level: Level) -> Text {
     }
 }
 
-/// The take-away summary: the chosen resources (all of them if none was picked) with how to
-/// reach them, in the client's language. It names no client and no score, so the file on its
-/// own discloses nothing about the person.
-pub fn summary_text(plan: &Plan, picked: &[bool], lang: Lang, today: &str) -> String {
-    let mut out = format!("{}\n{} {today}\n\n", Text::SummaryTitle.get(lang), Text::SummaryFor.get(lang));
-    let any_picked = picked.iter().any(|p| *p);
-    for (resource, chosen) in plan.resources.iter().zip(picked) {
-        if any_picked && !chosen {
-            continue;
-        }
-        out.push_str(&format!(
-            "* {}\n  {}\n  {}\n",
-            clean(&resource.name),
-            clean(&resource.contact),
-            clean(&resource.hours)
-        ));
-        if let Some(url) = &resource.url {
-            out.push_str(&format!("  {}\n", clean(url)));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view: &View) {
     let Some(intake) = &app.intake else { return };
+    if let Some(preview) = &state.preview {
+        return super::summary::draw(frame, area, preview, app.lang, view);
+    }
     let title = format!("{} · {}", Text::ResultsTitle.get(app.lang), clean(&intake.client.name));
     let block = body_block(&title, view.theme);
     let mut inner = block.inner(area);
@@ -838,8 +814,16 @@ mod tests {
         assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty(), "decide first");
         update(&mut app, Action::Letter('c'), library(), care(), "2026-11-25");
         update(&mut app, Action::DecisionSaved(Ok(())), library(), care(), "2026-11-25");
+        // Nothing ticked: refused with the way on (issue 16, item 7).
+        assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty());
+        let Screen::Results(state) = &app.screen else { panic!() };
+        assert_eq!((state.error, state.preview.is_none()), (Some(Text::SummaryPickFirst), true));
         update(&mut app, Action::Toggle, library(), care(), "2026-11-25");
-        let effects = update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25");
+        // A preview first; Enter saves it.
+        assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty());
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains("aperçu") && screen.contains("9-1-1"), "{screen}");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let [Effect::SaveReferral { resources, .. }, Effect::WriteSummary { text, .. }] = &effects[..] else {
             panic!("{effects:?}")
         };
