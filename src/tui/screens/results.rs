@@ -175,7 +175,7 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let (Screen::Results(state), Some(intake)) = (&mut app.screen, app.intake.as_ref()) else { return Vec::new() };
     state.error = None;
     let client = super::summary::Client { intake, org: app.org.as_ref(), today: deps.today };
-    let step = Step { intake, lang: app.lang, today: deps.today };
+    let step = Step { intake };
     let done = if state.preview.is_some() {
         let up = (command == Cmd::Scroll).then_some(action == Action::Up);
         let saving = (command == Cmd::Save).then_some(&client);
@@ -200,8 +200,6 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
 /// What a key on the results screen needs besides the state.
 struct Step<'a> {
     intake: &'a Intake,
-    lang: Lang,
-    today: &'a str,
 }
 
 impl Step<'_> {

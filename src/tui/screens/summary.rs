@@ -45,9 +45,9 @@ pub struct Heading<'a> {
     pub reference: &'a str,
 }
 
-/// The encounter's short reference: its id's first 8 letters and digits, upper case.
+/// The encounter's short reference: its id's first 8 letters and digits (as staff see the id).
 pub fn reference(encounter: &str) -> String {
-    encounter.chars().filter(char::is_ascii_alphanumeric).take(8).collect::<String>().to_ascii_uppercase()
+    encounter.chars().filter(char::is_ascii_alphanumeric).take(8).collect()
 }
 
 /// The file name of `version` (from 1) of the summary of encounter `reference` made on `today`
@@ -193,12 +193,12 @@ mod tests {
 
     #[test]
     fn file_names_carry_the_reference_date_and_version_and_nothing_else() {
-        assert_eq!(file_name("AB12CD34", "2026-03-01", 1), "referral-20260301-AB12CD34-v1.txt");
-        assert_eq!(file_name("AB12CD34", "2026-03-01", 2), "referral-20260301-AB12CD34-v2.txt");
+        assert_eq!(file_name("ab12cd34", "2026-03-01", 1), "referral-20260301-ab12cd34-v1.txt");
+        assert_eq!(file_name("ab12cd34", "2026-03-01", 2), "referral-20260301-ab12cd34-v2.txt");
         // Nothing from outside can put a path or a space into the name.
         assert_eq!(file_name("../x y", "2026-03-01", 3), "referral-20260301-xy-v3.txt");
-        assert_eq!(reference("0f3a9c2e-77b1-4c3d"), "0F3A9C2E");
-        assert_eq!(reference("ab"), "AB");
+        assert_eq!(reference("0f3a9c2e77b14c3d"), "0f3a9c2e");
+        assert_eq!(reference("ab"), "ab");
     }
 
     #[test]
