@@ -54,10 +54,24 @@ pub enum SettingsAction {
         #[arg(long, value_name = "universal|after-phq9-item9")]
         asq: Option<AsqMode>,
         #[command(flatten)]
+        summary: SummaryArgs,
+        #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
         auth: AuthArgs,
     },
+}
+
+/// What every take-away summary carries and where the staff interface writes it.
+#[derive(Debug, Default, clap::Args)]
+pub struct SummaryArgs {
+    /// Where the staff interface writes take-away summaries (an absolute path, created 0700;
+    /// default: `summaries` in the data directory).
+    #[arg(long, value_name = "PATH")]
+    summary_dir: Option<String>,
+    /// The organisation's telephone number, printed on every take-away summary.
+    #[arg(long, value_name = "TEXT")]
+    contact_phone: Option<String>,
 }
 
 /// Runs a settings command.
@@ -78,6 +92,7 @@ pub fn changes(
     crisis_text_fr: Option<String>,
     no_crisis_text_fr: bool,
     asq: Option<AsqMode>,
+    summary: SummaryArgs,
 ) -> Result<SettingsUpdate, String> {
     let range = |flag: &str, value: Option<u32>, range: &std::ops::RangeInclusive<u32>, unit: &str| match value {
         Some(n) if !range.contains(&n) => Err(format!("{flag} {n}: use {} to {} {unit}", range.start(), range.end())),
@@ -91,10 +106,12 @@ pub fn changes(
         crisis_text,
         crisis_text_fr: if no_crisis_text_fr { Some(None) } else { crisis_text_fr.map(Some) },
         asq_mode: asq,
+        summary_dir: summary.summary_dir,
+        contact_phone: summary.contact_phone,
     };
     if changes.is_empty() {
         return Err("nothing to change: give --idle-lock-minutes, --kiosk-timeout-seconds, --crisis-text, \
-                    --crisis-text-fr, --no-crisis-text-fr or --asq"
+                    --crisis-text-fr, --no-crisis-text-fr, --asq, --summary-dir or --contact-phone"
             .into());
     }
     Ok(changes)
@@ -108,6 +125,8 @@ fn settings_json(settings: &Settings) -> serde_json::Value {
         "crisis_text": settings.crisis_text,
         "crisis_text_fr": settings.crisis_text_fr,
         "asq_mode": settings.asq_mode.as_str(),
+        "summary_dir": settings.summary_dir,
+        "contact_phone": settings.contact_phone,
     })
 }
 
@@ -123,11 +142,13 @@ pub fn settings_text(settings: &Settings) -> String {
         None => "(not set: French-speaking clients see the English text)".into(),
     };
     format!(
-        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\nASQ: {}\ncrisis text:\n    {}\ncrisis text, French:\n    {french}",
+        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\nASQ: {}\ncrisis text:\n    {}\ncrisis text, French:\n    {french}\nsummary directory: {}\ncontact phone: {}",
         settings.staff_idle_lock_minutes,
         settings.kiosk_timeout_seconds,
         settings.asq_mode.as_str(),
         block(&settings.crisis_text),
+        settings.summary_dir.as_deref().map_or("(not set: summaries in the data directory)".into(), block),
+        settings.contact_phone.as_deref().map_or("(not set)".into(), block),
     )
 }
 
@@ -145,12 +166,20 @@ fn execute(action: SettingsAction) -> Outcome {
             crisis_text_fr,
             no_crisis_text_fr,
             asq,
+            summary,
             dir,
             auth,
         } => {
-            let changes =
-                changes(idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, no_crisis_text_fr, asq)
-                    .map_err(|message| fail("invalid", message))?;
+            let changes = changes(
+                idle_lock_minutes,
+                kiosk_timeout_seconds,
+                crisis_text,
+                crisis_text_fr,
+                no_crisis_text_fr,
+                asq,
+                summary,
+            )
+            .map_err(|message| fail("invalid", message))?;
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
             let updated = client.update_settings(changes)?;
             let human = if updated.changed.is_empty() {
@@ -169,15 +198,21 @@ mod tests {
 
     #[test]
     fn options_become_changes_and_out_of_range_values_name_their_option() {
-        let none = changes(None, None, None, None, false, None);
+        let none = changes(None, None, None, None, false, None, SummaryArgs::default());
         assert!(none.is_err_and(|m| m.starts_with("nothing to change")));
-        let error = changes(Some(0), None, None, None, false, None).unwrap_err();
+        let error = changes(Some(0), None, None, None, false, None, SummaryArgs::default()).unwrap_err();
         assert_eq!(error, "--idle-lock-minutes 0: use 1 to 240 minutes");
-        let error = changes(None, Some(3601), None, None, false, None).unwrap_err();
+        let error = changes(None, Some(3601), None, None, false, None, SummaryArgs::default()).unwrap_err();
         assert_eq!(error, "--kiosk-timeout-seconds 3601: use 30 to 3600 seconds");
-        let set = changes(Some(20), None, None, Some("Appelez".into()), false, None).unwrap();
+        let set = changes(Some(20), None, None, Some("Appelez".into()), false, None, SummaryArgs::default()).unwrap();
         assert_eq!((set.staff_idle_lock_minutes, set.crisis_text_fr), (Some(20), Some(Some("Appelez".into()))));
-        assert_eq!(changes(None, None, None, None, true, None).unwrap().crisis_text_fr, Some(None));
+        assert_eq!(
+            changes(None, None, None, None, true, None, SummaryArgs::default()).unwrap().crisis_text_fr,
+            Some(None)
+        );
+        let phone = SummaryArgs { contact_phone: Some("902-555-0100".into()), summary_dir: None };
+        let set = changes(None, None, None, None, false, None, phone).unwrap();
+        assert_eq!((set.contact_phone.as_deref(), set.summary_dir), (Some("902-555-0100"), None));
     }
 
     #[test]

@@ -173,7 +173,8 @@ fn status(dir: &DirArgs) -> Outcome {
     let path = data_dir(dir)?;
     let mut client = connect(&path, true)?;
     let status = client.status()?;
-    let human = format!(
+    let warnings = open_directories(&status.data_dir);
+    let mut human = format!(
         "owner: process {}\ndata directory: {}\ninitialised: {}\nunlocked: {}\norganisation: {}\naudit entries: {}{}",
         status.owner_pid,
         terminal_text(&status.data_dir.display().to_string(), false),
@@ -183,7 +184,39 @@ fn status(dir: &DirArgs) -> Outcome {
         status.store.audit_entries,
         if status.store.insecure_test_kdf { "\nWARNING: initialised with insecure test key derivation" } else { "" }
     );
-    Ok((serde_json::to_value(&status).unwrap_or_default(), human))
+    for warning in &warnings {
+        human.push_str(&format!("\nWARNING: {}", terminal_text(warning, false)));
+    }
+    let mut value = serde_json::to_value(&status).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("warnings".into(), json!(warnings));
+    }
+    Ok((value, human))
+}
+
+/// Warnings about the data directory and `db/` being open to others (issue 16, item 9): the
+/// data directory may let its group pass through (0710, so staff reach the socket) but not read
+/// or write; `db/` must be 0700. Each names the path, its mode and the fix.
+fn open_directories(data_dir: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let db = data_dir.join("db");
+    [(data_dir.to_path_buf(), 0o067), (db, 0o077)]
+        .into_iter()
+        .filter_map(|(path, forbidden)| {
+            let mode = std::fs::metadata(&path).ok()?.permissions().mode() & 0o777;
+            permission_warning(&path.display().to_string(), mode, forbidden)
+        })
+        .collect()
+}
+
+/// The warning for `path` with `mode` when it has any of the `forbidden` permission bits.
+fn permission_warning(path: &str, mode: u32, forbidden: u32) -> Option<String> {
+    let who = match (mode & 0o070 & forbidden != 0, mode & 0o007 != 0) {
+        (_, true) => "everyone on this machine",
+        (true, false) => "its group",
+        (false, false) => return None,
+    };
+    Some(format!("{path} is open to {who} (mode {mode:o}); make it private with: chmod 700 {path}"))
 }
 
 /// First run: the organisation, its keys and the admin account; prints the recovery key once.
@@ -228,6 +261,18 @@ fn serve(dir: &DirArgs, idle_timeout: Option<u64>) -> Outcome {
 #[cfg(test)]
 mod tests {
     use crate::store::RecoveryKey;
+
+    #[test]
+    fn the_data_directory_may_let_its_group_pass_through_but_db_may_not() {
+        use super::permission_warning;
+        assert_eq!(permission_warning("/d", 0o710, 0o067), None);
+        assert_eq!(permission_warning("/d", 0o700, 0o067), None);
+        assert_eq!(permission_warning("/d/db", 0o700, 0o077), None);
+        assert!(permission_warning("/d/db", 0o710, 0o077).is_some_and(|w| w.contains("its group")));
+        assert!(permission_warning("/d", 0o750, 0o067).is_some_and(|w| w.contains("mode 750")));
+        let world = permission_warning("/d", 0o701, 0o067).unwrap_or_default();
+        assert!(world.contains("everyone") && world.ends_with("chmod 700 /d"), "{world}");
+    }
 
     #[test]
     fn recovery_keys_parse_from_the_printed_form() {

@@ -52,6 +52,13 @@ pub struct Settings {
     /// before it read as universal and are written exactly as before.
     #[serde(default, skip_serializing_if = "crate::instrument::AsqMode::is_universal")]
     pub asq_mode: crate::instrument::AsqMode,
+    /// Where the staff interface writes take-away summaries (an absolute path); unset: the
+    /// `summaries` directory inside the data directory. Optional and left out when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_dir: Option<String>,
+    /// The organisation's telephone number, printed on every take-away summary beside its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
 }
 
 /// The crisis text of an organisation that has not written its own.
@@ -73,6 +80,8 @@ impl Default for Settings {
             // the French default read the same way.
             crisis_text_fr: None,
             asq_mode: crate::instrument::AsqMode::Universal,
+            summary_dir: None,
+            contact_phone: None,
         }
     }
 }
@@ -122,6 +131,10 @@ pub struct SettingsUpdate {
     pub crisis_text_fr: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asq_mode: Option<crate::instrument::AsqMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary_dir: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
 }
 
 impl SettingsUpdate {

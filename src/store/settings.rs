@@ -41,15 +41,48 @@ fn crisis_text(field: &'static str, text: &str) -> Result<String> {
 /// characters (line breaks are allowed).
 pub fn validate(settings: &Settings) -> Result<Settings> {
     // Destructured, so a setting added to `Settings` cannot be left unchecked.
-    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text: english, crisis_text_fr, asq_mode } =
-        settings;
+    let Settings {
+        staff_idle_lock_minutes,
+        kiosk_timeout_seconds,
+        crisis_text: english,
+        crisis_text_fr,
+        asq_mode,
+        summary_dir,
+        contact_phone,
+    } = settings;
     Ok(Settings {
         staff_idle_lock_minutes: within("staff idle lock", *staff_idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes")?,
         kiosk_timeout_seconds: within("kiosk timeout", *kiosk_timeout_seconds, &KIOSK_TIMEOUT_SECONDS, "seconds")?,
         crisis_text: crisis_text("crisis text", english)?,
         crisis_text_fr: crisis_text_fr.as_deref().map(|text| crisis_text("French crisis text", text)).transpose()?,
         asq_mode: *asq_mode,
+        summary_dir: summary_dir.as_deref().map(summary_directory).transpose()?,
+        contact_phone: contact_phone
+            .as_deref()
+            .map(|phone| one_line("contact phone", phone, CONTACT_PHONE_MAX))
+            .transpose()?
+            .filter(|phone| !phone.is_empty()),
     })
+}
+
+/// `text` trimmed, on one line, at most `max` characters, without control characters.
+fn one_line(field: &'static str, text: &str, max: usize) -> Result<String> {
+    if text.contains(['\n', '\r']) {
+        return Err(StoreError::Invalid { field, reason: "must be on one line".into() });
+    }
+    super::sled_store::clean_text(field, text.trim(), max)
+}
+
+/// Longest contact telephone, in characters.
+pub const CONTACT_PHONE_MAX: usize = 100;
+
+/// The summary directory: an absolute path, without control characters.
+fn summary_directory(path: &str) -> Result<String> {
+    let path = one_line("summary directory", path, 1000)?;
+    if !path.starts_with('/') {
+        return Err(StoreError::Invalid { field: "summary directory", reason: "must be an absolute path".into() });
+    }
+    Ok(path)
 }
 
 /// The settings as they would be with `changes` applied (not yet checked).
@@ -60,6 +93,8 @@ pub fn merged(current: &Settings, changes: &SettingsUpdate) -> Settings {
         crisis_text: changes.crisis_text.clone().unwrap_or_else(|| current.crisis_text.clone()),
         crisis_text_fr: changes.crisis_text_fr.clone().unwrap_or_else(|| current.crisis_text_fr.clone()),
         asq_mode: changes.asq_mode.unwrap_or(current.asq_mode),
+        summary_dir: changes.summary_dir.clone().or_else(|| current.summary_dir.clone()),
+        contact_phone: changes.contact_phone.clone().or_else(|| current.contact_phone.clone()),
     }
 }
 
@@ -71,6 +106,8 @@ pub fn changed_fields(before: &Settings, after: &Settings) -> Vec<String> {
         ("crisis_text", before.crisis_text != after.crisis_text),
         ("crisis_text_fr", before.crisis_text_fr != after.crisis_text_fr),
         ("asq_mode", before.asq_mode != after.asq_mode),
+        ("summary_dir", before.summary_dir != after.summary_dir),
+        ("contact_phone", before.contact_phone != after.contact_phone),
     ]
     .into_iter()
     .filter(|(_, differs)| *differs)

@@ -475,6 +475,7 @@ fn settings_job(form: &mut Form) -> Option<Job> {
         } else {
             AsqMode::Universal
         },
+        ..Settings::default()
     };
     if form.fields[2].error.is_none()
         && let Err(crate::store::StoreError::Invalid { field, .. }) = crate::store::settings::validate(&settings)
@@ -482,13 +483,16 @@ fn settings_job(form: &mut Form) -> Option<Job> {
         let index = if field == "French crisis text" { 3 } else { 2 };
         form.fields[index].error = Some(Text::AdminCrisisTextRule);
     }
-    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, asq_mode } = settings;
+    let Settings { staff_idle_lock_minutes, kiosk_timeout_seconds, crisis_text, crisis_text_fr, asq_mode, .. } =
+        settings;
     Some(Job::SaveSettings(SettingsUpdate {
         staff_idle_lock_minutes: Some(staff_idle_lock_minutes),
         kiosk_timeout_seconds: Some(kiosk_timeout_seconds),
         crisis_text: Some(crisis_text),
         crisis_text_fr: Some(crisis_text_fr),
         asq_mode: Some(asq_mode),
+        // Not on the form: kept as they are.
+        ..SettingsUpdate::default()
     }))
 }
 
@@ -983,6 +987,7 @@ mod tests {
             crisis_text: "Stay with the client.\nCall extension 200.".into(),
             crisis_text_fr: None,
             asq_mode: Default::default(),
+            ..Settings::default()
         }
     }
 
@@ -1047,6 +1052,7 @@ mod tests {
                 crisis_text: "Call extension 200.".into(),
                 crisis_text_fr: Some("Restez avec la personne.".into()),
                 asq_mode: Default::default(),
+                ..Settings::default()
             },
         };
         let job = run(&mut app, Ok(Outcome::SettingsSaved(saved.clone())));
@@ -1056,6 +1062,7 @@ mod tests {
             crisis_text: Some("Call extension 200.".into()),
             crisis_text_fr: Some(Some("Restez avec la personne.".into())),
             asq_mode: Some(AsqMode::Universal),
+            ..SettingsUpdate::default()
         };
         assert_eq!(job, Job::SaveSettings(expected));
         // The new idle lock and crisis texts take effect in this session at once.

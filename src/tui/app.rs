@@ -195,8 +195,12 @@ pub enum Effect {
         encounter: String,
         resources: Vec<(String, Vec<String>, bool)>,
     },
+    /// The take-away summary: written in `dir` as the next free version of its name.
     WriteSummary {
-        file_name: String,
+        dir: std::path::PathBuf,
+        /// The encounter's short reference and the date, for the file name.
+        reference: String,
+        today: String,
         text: String,
     },
     OpenEncounter(String),

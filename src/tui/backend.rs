@@ -43,6 +43,11 @@ pub struct OrgInfo {
     pub idle_lock_minutes: u32,
     /// When the ASQ is asked (organisation setting).
     pub asq_mode: crate::instrument::AsqMode,
+    /// Printed on every take-away summary (organisation setting).
+    pub contact_phone: Option<String>,
+    /// Where take-away summaries are written: the organisation's setting, else `summaries` in
+    /// the data directory.
+    pub summary_dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

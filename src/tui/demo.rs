@@ -18,6 +18,8 @@ pub fn signed_in(lang: Lang) -> App {
         crisis_text_fr: None,
         idle_lock_minutes: 10,
         asq_mode: Default::default(),
+        contact_phone: Some("902-555-0100".into()),
+        summary_dir: "/var/lib/triage/summaries".into(),
     });
     app
 }

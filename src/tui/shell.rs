@@ -78,7 +78,9 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::SaveReferral { encounter, resources } => {
             Action::ReferralSaved(backend.save_referral(&encounter, &resources))
         }
-        Effect::WriteSummary { file_name, text } => Action::SummaryWritten(write_summary(&file_name, &text)),
+        Effect::WriteSummary { dir, reference, today, text } => {
+            Action::SummaryWritten(write_summary(&dir, &reference, &today, &text))
+        }
         Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
         Effect::FinishEncounter { encounter, outcome, reason } => {
             Action::EncounterFinished(backend.finish_encounter(&encounter, outcome, reason.as_deref()))
@@ -127,23 +129,42 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
     })
 }
 
-/// The referral summary is for the client to take away: plain text, written where the worker
-/// runs triage, readable only by the worker's account (it names the client).
-fn write_summary(file_name: &str, text: &str) -> super::backend::BackendResult<String> {
+/// The most versions of one encounter's summary on one day.
+const SUMMARY_VERSIONS: u32 = 999;
+
+/// The referral summary is for the client to take away: plain text in the organisation's
+/// summary directory (created 0700), a file 0600 under the next free version of its name, so
+/// saving again never fails on an earlier copy and never overwrites it.
+fn write_summary(
+    dir: &std::path::Path,
+    reference: &str,
+    today: &str,
+    text: &str,
+) -> super::backend::BackendResult<String> {
     use super::backend::{BackendError, ErrorKind};
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let cwd = std::env::current_dir()
-        .map_err(|e| BackendError::new(ErrorKind::LocalFile, format!("cannot tell the current directory: {e}")))?;
-    let path = cwd.join(file_name);
-    let failed = |e: std::io::Error| {
-        let kind =
-            if e.kind() == std::io::ErrorKind::AlreadyExists { ErrorKind::FileExists } else { ErrorKind::LocalFile };
-        BackendError::new(kind, format!("cannot write {}: {e}", path.display())).with_detail(path.display().to_string())
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let folder = |e: std::io::Error| {
+        BackendError::new(ErrorKind::SummaryFolder, format!("cannot write in {}: {e}", dir.display()))
+            .with_detail(dir.display().to_string())
     };
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path).map_err(failed)?;
-    file.write_all(text.as_bytes()).map_err(failed)?;
-    Ok(path.display().to_string())
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(folder)?;
+    for version in 1..=SUMMARY_VERSIONS {
+        let path = dir.join(super::screens::summary::file_name(reference, today, version));
+        let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(folder(e)),
+        };
+        let failed = |e: std::io::Error| {
+            BackendError::new(ErrorKind::LocalFile, format!("cannot write {}: {e}", path.display()))
+                .with_detail(path.display().to_string())
+        };
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(failed)?;
+        return Ok(path.display().to_string());
+    }
+    Err(BackendError::new(ErrorKind::FileExists, format!("{SUMMARY_VERSIONS} versions in {}", dir.display()))
+        .with_detail(dir.display().to_string()))
 }
 
 /// Runs actions and the effects they cause until nothing is left.

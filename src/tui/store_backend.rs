@@ -293,6 +293,8 @@ impl Backend for StoreBackend {
             crisis_text_fr: org.settings.crisis_text_fr,
             idle_lock_minutes: org.settings.staff_idle_lock_minutes,
             asq_mode: org.settings.asq_mode,
+            contact_phone: org.settings.contact_phone,
+            summary_dir: org.settings.summary_dir.map_or_else(|| self.dir.join("summaries"), Into::into),
         })
     }
 

@@ -49,6 +49,8 @@ pub enum ErrorKind {
     FileExists,
     /// A file or setting the interface itself reads is wrong (a catalog, a path).
     LocalFile,
+    /// The take-away summary's folder cannot be created or written (an administrator sets it).
+    SummaryFolder,
     /// The owner answered with something this interface did not expect.
     Protocol,
     /// A code this interface does not know (a newer owner): still said in a translated sentence.
@@ -97,6 +99,7 @@ impl ErrorKind {
         ErrorKind::BadBackup,
         ErrorKind::FileExists,
         ErrorKind::LocalFile,
+        ErrorKind::SummaryFolder,
         ErrorKind::Protocol,
         ErrorKind::Unknown,
     ];
@@ -171,6 +174,7 @@ impl ErrorKind {
             ErrorKind::BadBackup => Text::ErrBadBackup,
             ErrorKind::FileExists => Text::ErrFileExists,
             ErrorKind::LocalFile => Text::ErrLocalFile,
+            ErrorKind::SummaryFolder => Text::SummaryDirUnwritable,
             ErrorKind::Protocol => Text::ErrProtocol,
             ErrorKind::Unknown => Text::ErrUnknown,
         }

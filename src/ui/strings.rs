@@ -286,6 +286,17 @@ strings! {
     SummarySaved => "Referral summary saved to", "Résumé d'orientation enregistré dans";
     SummaryTitle => "Referral summary", "Résumé d'orientation";
     SummaryFor => "Prepared on", "Préparé le";
+    SummaryPickFirst => "Tick at least one resource with Space, or finish with no referral.", "Cochez au moins une ressource avec Espace, ou terminez sans orientation.";
+    SummaryPreviewTitle => "Referral summary: preview (as it will be saved)", "Résumé d'orientation : aperçu (tel qu'il sera enregistré)";
+    SummaryReference => "Reference", "Référence";
+    SummaryFrom => "From", "De la part de";
+    SummaryPhone => "Telephone", "Téléphone";
+    SummaryChosen => "Services chosen with you", "Services choisis avec vous";
+    SummaryInDanger => "If you are in danger now, call 9-1-1. To talk about suicide, call or text 9-8-8, at any hour.", "Si vous êtes en danger maintenant, composez le 9-1-1. Pour parler du suicide, appelez ou textez le 9-8-8, à toute heure.";
+    SummaryCrisisLines => "Crisis lines for you", "Lignes de crise pour vous";
+    KeySaveSummary => "save summary", "enregistrer le résumé";
+    KeyScrollText => "scroll", "faire défiler";
+    SummaryDirUnwritable => "The summary folder cannot be written. An administrator chooses it with: triage settings set --summary-dir PATH", "Le dossier des résumés est inaccessible en écriture. Un administrateur le choisit avec : triage settings set --summary-dir CHEMIN";
     DecisionSaved => "Decision saved", "Décision enregistrée";
     DecisionReason => "Reason", "Motif";
     DecidedBy => "Decided by", "Décidé par";

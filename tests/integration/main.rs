@@ -42,3 +42,4 @@ mod tui_finish;
 mod tui_lists;
 mod tui_lock;
 mod tui_reopen;
+mod tui_summary;

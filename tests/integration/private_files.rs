@@ -59,3 +59,30 @@ fn an_owner_started_with_umask_022_creates_nothing_others_can_read() {
         .collect();
     assert!(open.is_empty(), "open to others: {open:?}");
 }
+
+#[test]
+fn status_warns_about_a_data_directory_others_can_read_and_names_the_fix() {
+    let env = Env::initialised();
+    let set = |path: &Path, mode: u32| std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    let db = env.data.join("db");
+
+    // The deployment's 0710 (group may only pass through, to reach the socket) is fine.
+    set(&env.data, 0o710);
+    let quiet = env.ok(&["status"], "");
+    assert!(!quiet.contains("chmod"), "{quiet}");
+
+    set(&env.data, 0o755);
+    set(&db, 0o750);
+    let warned = env.ok(&["status"], "");
+    for (path, mode) in [(&env.data, "755"), (&db, "750")] {
+        let line = warned
+            .lines()
+            .find(|l| l.contains("WARNING") && l.contains(&format!("{} ", path.display())))
+            .unwrap_or_else(|| panic!("no warning for {}:\n{warned}", path.display()));
+        assert!(line.contains(mode) && line.contains(&format!("chmod 700 {}", path.display())), "{line}");
+    }
+    let json: serde_json::Value = serde_json::from_str(env.ok(&["status", "--json"], "").trim()).unwrap();
+    assert_eq!(json["warnings"].as_array().map(Vec::len), Some(2), "{json}");
+    set(&env.data, 0o700);
+    set(&db, 0o700);
+}

@@ -104,10 +104,12 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
         .map(|s| s.trim().to_string())
         .expect("the picked resource's name");
     assert!(!chosen.is_empty());
-    tui.send("p");
+    // A preview first, then Enter saves it (issue 16, item 7).
+    tui.step("p", &["preview"]);
+    tui.send(ENTER);
     let start = Instant::now();
     let summary = loop {
-        if let Some(file) = files_starting(&env.cwd, "referral-").first()
+        if let Some(file) = files_starting(&env.data.join("summaries"), "referral-").first()
             && let Ok(text) = std::fs::read_to_string(file)
             && !text.is_empty()
         {
@@ -116,10 +118,10 @@ fn crisis_intake_from_item_9_to_the_saved_referral_summary() {
         assert!(start.elapsed() < support::DEADLINE, "no referral summary in {}:\n{}", env.cwd.display(), tui.screen());
         std::thread::sleep(Duration::from_millis(20));
     };
-    // referral-YYYYMMDD-XXXXXXXX.txt, the X being the encounter id's first eight characters.
+    // referral-YYYYMMDD-XXXXXXXX-v1.txt, the X being the encounter id's first eight characters.
     let file_name = summary.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
     let parts: Vec<&str> = file_name.trim_end_matches(".txt").split('-').collect();
-    assert!(file_name.ends_with(".txt") && parts.len() == 3, "{file_name}");
+    assert!(file_name.ends_with(".txt") && parts.len() == 4 && parts[3] == "v1", "{file_name}");
     assert!(parts[1].len() == 8 && parts[1].chars().all(|c| c.is_ascii_digit()), "{file_name}");
     assert!(parts[2].len() == 8 && parts[2].chars().all(|c| c.is_ascii_hexdigit()), "{file_name}");
     let text = std::fs::read_to_string(&summary).expect("read the summary");

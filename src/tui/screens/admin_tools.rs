@@ -682,6 +682,8 @@ mod tests {
             crisis_text: "Stay with the client.\nCall the on-call clinician at extension 200.".into(),
             crisis_text_fr: Some("Restez avec la personne.\nAppelez le clinicien de garde au poste 200.".into()),
             asq_mode: Default::default(),
+            contact_phone: None,
+            summary_dir: None,
         };
         let mut app = task('g', None);
         assert!(render(&app, 80, 24).contains("Working"), "the current settings are fetched first");

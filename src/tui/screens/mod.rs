@@ -15,6 +15,7 @@ pub mod questionnaire;
 pub mod report;
 pub mod results;
 pub mod search;
+pub mod summary;
 
 #[cfg(test)]
 pub mod fixtures {

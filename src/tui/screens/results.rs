@@ -50,6 +50,8 @@ pub struct ResultsState {
     /// Who decided and when, for the decision on record when the encounter was opened (until
     /// another is saved here).
     pub decided_by: Option<(String, String)>,
+    /// The take-away summary as it will be saved, shown before it is.
+    pub preview: Option<super::summary::Preview>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -80,6 +82,7 @@ pub fn results_screen(intake: &Intake, library: &Library, care: &Care, today: &s
         lifting: None,
         saving: None,
         decided_by: None,
+        preview: None,
         finishing: None,
     };
     if let Some(stored) = &intake.stored {
@@ -123,6 +126,8 @@ enum Cmd {
     Type,
     Save,
     Cancel,
+    /// In the summary's preview.
+    Scroll,
 }
 
 const KEYS: &[Binding<Cmd>] = &[
@@ -142,6 +147,12 @@ const OVERRIDE_KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Save, Text::KeySubmit),
     bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
     bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+];
+
+const PREVIEW_KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Enter], Cmd::Save, Text::KeySaveSummary),
+    bind(&[Key::Arrows], Cmd::Scroll, Text::KeyScrollText),
+    bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
 ];
 
 const LIFT_CHOICE_KEYS: &[Binding<Cmd>] =
@@ -164,6 +175,9 @@ fn may_lift(app: &App, _: &crate::instrument::Library) -> bool {
 
 fn table(app: &App) -> &'static [Binding<Cmd>] {
     let Screen::Results(state) = &app.screen else { return KEYS };
+    if state.preview.is_some() {
+        return PREVIEW_KEYS;
+    }
     match state.finishing.as_ref().map(|f| f.choice) {
         Some(None) => return LIFT_CHOICE_KEYS,
         Some(Some(_)) => return LIFT_REASON_KEYS,
@@ -186,9 +200,17 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let Some(command) = keys::lookup(table(app), app, deps.library, &action) else { return Vec::new() };
     let (Screen::Results(state), Some(intake)) = (&mut app.screen, app.intake.as_ref()) else { return Vec::new() };
     state.error = None;
-    let step = Step { intake, lang: app.lang, today: deps.today };
-    let done = if state.finishing.is_some() {
+    let client = super::summary::Client { intake, org: app.org.as_ref(), today: deps.today };
+    let step = Step { intake };
+    let done = if state.preview.is_some() {
+        let up = (command == Cmd::Scroll).then_some(action == Action::Up);
+        let saving = (command == Cmd::Save).then_some(&client);
+        Some(super::summary::key(state, up, saving, command == Cmd::Cancel))
+    } else if state.finishing.is_some() {
         return finish_key(state, command, action, &step);
+    } else if command == Cmd::Summary && state.lifting.is_none() && state.overriding.is_none() {
+        super::summary::open(state, &client, app.lang, deps);
+        Some(Vec::new())
     } else if state.lifting.is_some() {
         lift_key(state, command, action, &step)
     } else if state.overriding.is_some() {
@@ -206,8 +228,6 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
 /// What a key on the results screen needs besides the state.
 struct Step<'a> {
     intake: &'a Intake,
-    lang: Lang,
-    today: &'a str,
 }
 
 impl Step<'_> {
@@ -374,30 +394,11 @@ fn main_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step)
         }
         Cmd::Lift => state.lifting = Some(LiftPrompt::default()),
         Cmd::Override => state.overriding = Some((state.decided.unwrap_or(state.plan.suggested), String::new())),
-        Cmd::Summary => return Some(summary(state, step)),
         Cmd::Finish => state.finishing = Some(LiftPrompt::default()),
         Cmd::Leave => return None,
-        Cmd::Choose | Cmd::Type | Cmd::Save | Cmd::Cancel => {}
+        Cmd::Choose | Cmd::Type | Cmd::Save | Cmd::Cancel | Cmd::Scroll | Cmd::Summary => {}
     }
     Some(Vec::new())
-}
-
-/// The referral and its summary file, once the level is decided.
-fn summary(state: &mut ResultsState, step: &Step) -> Vec<Effect> {
-    if state.decided.is_none() {
-        state.error = Some(Text::KeyConfirmLevel);
-        return Vec::new();
-    }
-    let intake = step.intake;
-    let client_lang = intake.client.language.unwrap_or(step.lang);
-    let resources = picks(state);
-    let text = summary_text(&state.plan, &state.picked, client_lang, step.today);
-    let stamp: String = step.today.chars().filter(char::is_ascii_digit).collect();
-    let file_name = format!("referral-{stamp}-{}.txt", &intake.encounter.chars().take(8).collect::<String>());
-    vec![
-        Effect::SaveReferral { encounter: intake.encounter.clone(), resources },
-        Effect::WriteSummary { file_name, text },
-    ]
 }
 
 /// The owner's answers to the decision, the referral and the summary file.
@@ -475,32 +476,11 @@ pub fn level_text(level: Level) -> Text {
     }
 }
 
-/// The take-away summary: the chosen resources (all of them if none was picked) with how to
-/// reach them, in the client's language. It names no client and no score, so the file on its
-/// own discloses nothing about the person.
-pub fn summary_text(plan: &Plan, picked: &[bool], lang: Lang, today: &str) -> String {
-    let mut out = format!("{}\n{} {today}\n\n", Text::SummaryTitle.get(lang), Text::SummaryFor.get(lang));
-    let any_picked = picked.iter().any(|p| *p);
-    for (resource, chosen) in plan.resources.iter().zip(picked) {
-        if any_picked && !chosen {
-            continue;
-        }
-        out.push_str(&format!(
-            "* {}\n  {}\n  {}\n",
-            clean(&resource.name),
-            clean(&resource.contact),
-            clean(&resource.hours)
-        ));
-        if let Some(url) = &resource.url {
-            out.push_str(&format!("  {}\n", clean(url)));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &ResultsState, view: &View) {
     let Some(intake) = &app.intake else { return };
+    if let Some(preview) = &state.preview {
+        return super::summary::draw(frame, area, preview, app.lang, view);
+    }
     let title = format!("{} · {}", Text::ResultsTitle.get(app.lang), clean(&intake.client.name));
     let block = body_block(&title, view.theme);
     let mut inner = block.inner(area);
@@ -836,6 +816,7 @@ mod tests {
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
     use crate::tui::view::test_support::{care, library, render};
+    use crate::ui::strings::Text;
 
     /// From PHQ-9's difficulty item on: the ASQ negative, GAD-7, AUDIT-C, DAST-10, PC-PTSD-5.
     fn after_item_9() -> Vec<usize> {
@@ -974,8 +955,16 @@ mod tests {
         assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty(), "decide first");
         update(&mut app, Action::Letter('c'), library(), care(), "2026-11-25");
         update(&mut app, Action::DecisionSaved(Ok(())), library(), care(), "2026-11-25");
+        // Nothing ticked: refused with the way on (issue 16, item 7).
+        assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty());
+        let Screen::Results(state) = &app.screen else { panic!() };
+        assert_eq!((state.error, state.preview.is_none()), (Some(Text::SummaryPickFirst), true));
         update(&mut app, Action::Toggle, library(), care(), "2026-11-25");
-        let effects = update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25");
+        // A preview first; Enter saves it.
+        assert!(update(&mut app, Action::Letter('p'), library(), care(), "2026-11-25").is_empty());
+        let screen = render(&app, 120, 40);
+        assert!(screen.contains("aperçu") && screen.contains("9-1-1"), "{screen}");
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let [Effect::SaveReferral { resources, .. }, Effect::WriteSummary { text, .. }] = &effects[..] else {
             panic!("{effects:?}")
         };
