@@ -57,10 +57,9 @@ fn service_and_client_reports() {
     // Intake workers may not read service reports.
     let denied = triage(&dir, &["report", "service", "--user", "ivy", "--password-stdin"], &format!("{IVY_PW}\n"));
     assert!(!denied.status.success());
-    assert!(
-        String::from_utf8_lossy(&denied.stderr).contains("denied")
-            || String::from_utf8_lossy(&denied.stderr).contains("not allowed")
-    );
+    // Issue 16, item 6: said as who can, not as the owner's internal name.
+    let said = String::from_utf8_lossy(&denied.stderr);
+    assert!(said.contains("Only an administrator or a clinician can read service reports."), "{said}");
 
     // Client report: 15 -> 8 is reliable recovery; 15 -> 21 reliable deterioration.
     let first = ids[0].to_string();
