@@ -162,8 +162,7 @@ fn risk_record(actions: &[crate::store::CrisisAction]) -> RiskRecord {
     risk
 }
 
-/// A decision record as the results screen shows it; one whose level this build does not know
-/// is left out (the screen then suggests again, as for an encounter never decided).
+/// A decision as the results screen shows it (none for a level this build does not know).
 fn stored_decision(decision: &crate::store::Decision) -> Option<StoredDecision> {
     let level = decision.final_level.as_deref().unwrap_or(&decision.suggested_level);
     Some(StoredDecision {
@@ -175,7 +174,6 @@ fn stored_decision(decision: &crate::store::Decision) -> Option<StoredDecision> 
     })
 }
 
-/// An encounter as a queue entry (open or finished).
 fn queue_entry(open: crate::store::OpenEncounter) -> QueueEntry {
     QueueEntry {
         encounter: open.encounter.id.to_string(),
