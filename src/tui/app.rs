@@ -272,6 +272,8 @@ pub struct App {
     /// A fixed idle-lock delay that replaces the organisation's setting (for kiosks and tests).
     pub idle_lock_override_ms: Option<i64>,
     pub size: (u16, u16),
+    /// The effects the owner has not answered yet and the keys typed meanwhile.
+    pub waiting: super::waiting::Waiting,
     pub quit: bool,
 }
 
@@ -294,6 +296,7 @@ impl App {
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
             size: (80, 24),
+            waiting: super::waiting::Waiting::default(),
             quit: false,
         }
     }
