@@ -223,7 +223,7 @@ pub enum Screen {
     FirstRun(Form),
     Recovery {
         key: Zeroizing<String>,
-        typed: String,
+        typed: Field,
     },
     Login(Form),
     /// An administrator set this account's password: a new one is chosen before anything else
@@ -575,7 +575,7 @@ fn lock(app: &mut App) -> Vec<Effect> {
             Screen::Home { entries, selected }
         }
         Screen::Search(mut search) => {
-            search.query.zeroize();
+            search.query.value.zeroize();
             search.clients.wipe();
             Screen::Search(Box::default())
         }
