@@ -255,7 +255,7 @@ pub enum Screen {
     FirstRun(Form),
     Recovery {
         key: Zeroizing<String>,
-        typed: String,
+        typed: Field,
     },
     Login(Form),
     /// An administrator set this account's password: a new one is chosen before anything else
@@ -304,6 +304,8 @@ pub struct App {
     /// A fixed idle-lock delay that replaces the organisation's setting (for kiosks and tests).
     pub idle_lock_override_ms: Option<i64>,
     pub size: (u16, u16),
+    /// The effects the owner has not answered yet and the keys typed meanwhile.
+    pub waiting: super::waiting::Waiting,
     pub quit: bool,
     /// The queue shows the finished intakes instead (on request).
     pub show_closed: bool,
@@ -332,6 +334,7 @@ impl App {
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
             size: (80, 24),
+            waiting: super::waiting::Waiting::default(),
             quit: false,
         }
     }
@@ -617,7 +620,7 @@ fn lock(app: &mut App) -> Vec<Effect> {
             Screen::Home { entries, selected }
         }
         Screen::Search(mut search) => {
-            search.query.zeroize();
+            search.query.value.zeroize();
             search.clients.wipe();
             Screen::Search(Box::default())
         }

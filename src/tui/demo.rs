@@ -43,7 +43,8 @@ pub fn editing_client(lang: Lang) -> App {
     let client = client(lang);
     app.screen = Screen::ClientForm(client_form_with(&client, lang));
     let query = client.name.split_whitespace().next().unwrap_or_default().to_string();
-    let search = SearchState { query, clients: vec![client.clone()], ..SearchState::default() };
+    let mut search = SearchState { clients: vec![client.clone()], ..SearchState::default() };
+    search.query.value = zeroize::Zeroizing::new(query);
     app.editing = Some(ClientEdit { client, back: Box::new(Screen::Search(Box::new(search))) });
     app
 }

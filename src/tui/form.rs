@@ -150,8 +150,34 @@ impl Field {
     fn byte(&self, index: usize) -> usize {
         self.value.char_indices().nth(index).map_or(self.value.len(), |(at, _)| at)
     }
+    /// A free-text box outside a form (a note, a reason, a query): a text field of at most `max`
+    /// characters, edited the same way.
+    pub fn free_text(label: Text, max: usize) -> Field {
+        Field::text(label).max_chars(max)
+    }
+    /// The value as it is drawn (line breaks as spaces, control characters left out), and the
+    /// display width of what comes before the cursor: where the cursor is drawn.
+    pub fn shown(&self) -> (String, usize) {
+        use unicode_width::UnicodeWidthStr;
+        let before: String = self.value.chars().take(self.cursor()).collect();
+        let clean = |text: &str| crate::sanitize::terminal_text(&text.replace('\n', " "), false);
+        (clean(&self.value), clean(&before).width())
+    }
+    /// The value as drawn with a block marking the cursor (for a box inside a paragraph, where
+    /// the terminal's cursor cannot be placed).
+    pub fn marked(&self) -> String {
+        let clean = |text: String| crate::sanitize::terminal_text(&text.replace('\n', " "), false);
+        let cursor = self.cursor();
+        let (before, after) = (self.value.chars().take(cursor).collect(), self.value.chars().skip(cursor).collect());
+        format!("{}█{}", clean(before), clean(after))
+    }
+    /// Empties the value (zeroized) and puts the cursor back at the start.
+    pub fn clear(&mut self) {
+        self.value = Zeroizing::new(String::new());
+        self.back = 0;
+    }
     /// Edits a text or secret field; false when the action is not a text edit.
-    fn edit_text(&mut self, action: &Action) -> bool {
+    pub fn edit_text(&mut self, action: &Action) -> bool {
         let len = self.value.chars().count();
         let cursor = self.cursor();
         match action {

@@ -378,7 +378,13 @@ mod tests {
             "new user",
             step(App { screen: Screen::Admin(Box::new(admin_state.clone())), ..admin.clone() }, Action::Letter('n')),
         ));
-        let audit = AuditView { entries: Vec::new(), filter: String::new(), typing: false, check: None, scroll: 0 };
+        let audit = AuditView {
+            entries: Vec::new(),
+            filter: crate::tui::screens::admin::filter_field(),
+            typing: false,
+            check: None,
+            scroll: 0,
+        };
         let audit_state = AdminState { audit: Some(audit.clone()), ..admin_state.clone() };
         screens.push(("audit", App { screen: Screen::Admin(Box::new(audit_state)), ..admin.clone() }));
         let typing = AdminState { audit: Some(AuditView { typing: true, ..audit }), ..admin_state.clone() };

@@ -17,3 +17,5 @@ pub mod screens;
 pub mod shell;
 pub mod store_backend;
 pub mod view;
+pub mod waiting;
+pub mod worker;

@@ -10,16 +10,19 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
 use super::admin_ops::{self, AdminMsg};
-use super::app::{Action, App, Effect, update};
+use super::app::{Action, App, Deps, Effect};
 use super::backend::Backend;
-use super::keymap::action_for;
 use super::view::{self, View};
+use super::waiting;
+use super::worker::{Reply, Worker};
 use crate::instrument::{Lang, Library};
 use crate::intake::care::Care;
 use crate::ui::theme::Theme;
 
 /// How often the idle lock is checked when no key arrives.
 const TICK: Duration = Duration::from_millis(500);
+/// How often the replies are looked at and the spinner moves while the owner works.
+const BUSY_TICK: Duration = Duration::from_millis(20);
 
 pub struct Options {
     pub theme: Option<String>,
@@ -167,47 +170,6 @@ fn write_summary(
         .with_detail(dir.display().to_string()))
 }
 
-/// Runs actions and the effects they cause until nothing is left.
-pub fn dispatch(app: &mut App, action: Action, backend: &mut dyn Backend, library: &Library, care: &Care, today: &str) {
-    let mut pending = vec![action];
-    while let Some(action) = pending.pop() {
-        for effect in update(app, action, library, care, today) {
-            if let Some(reply) = perform(effect, backend) {
-                pending.push(reply);
-            }
-        }
-    }
-}
-
-/// Starts the queued administration job (its "working" state is on screen). An export's count
-/// goes through `update` as `AdminMsg::Progress` and is drawn by `redraw` while the job runs.
-pub fn run_queued_job(
-    app: &mut App,
-    backend: &mut dyn Backend,
-    library: &Library,
-    care: &Care,
-    today: &str,
-    redraw: &mut dyn FnMut(&App),
-) {
-    for effect in update(app, Action::Admin(AdminMsg::Run), library, care, today) {
-        let reply = match effect {
-            Effect::Admin(job) => {
-                let mut tell = |done: u64| {
-                    // A progress message causes no effects.
-                    let _ = update(app, Action::Admin(AdminMsg::Progress(done)), library, care, today);
-                    redraw(app);
-                };
-                let result = super::admin_io::perform(job, backend, &mut tell);
-                Some(Action::Admin(AdminMsg::Done(result)))
-            }
-            other => perform(other, backend),
-        };
-        if let Some(reply) = reply {
-            dispatch(app, reply, backend, library, care, today);
-        }
-    }
-}
-
 /// Draws one frame of `app`: the pure view, given this day's crisis lines.
 fn draw_app(
     terminal: &mut ratatui::DefaultTerminal,
@@ -223,7 +185,7 @@ fn draw_app(
 }
 
 /// Runs the interface until the user quits or the terminal goes away.
-pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: Options) -> io::Result<()> {
+pub fn run(backend: &mut (dyn Backend + Send), library: &Library, care: &Care, options: Options) -> io::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
@@ -243,7 +205,7 @@ pub fn run(backend: &mut dyn Backend, library: &Library, care: &Care, options: O
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
-    backend: &mut dyn Backend,
+    backend: &mut (dyn Backend + Send),
     library: &Library,
     care: &Care,
     theme: &Theme,
@@ -253,59 +215,63 @@ fn event_loop(
     let mut app = App::new(options.lang, now_ms());
     app.idle_lock_override_ms = options.idle_lock_seconds.map(|s| i64::from(s) * 1000);
     let today = today();
+    let deps = Deps { library, care, today: &today };
     let size = terminal.size()?;
     app.size = (size.width, size.height);
-    for effect in app.start() {
-        if let Some(reply) = perform(effect, backend) {
-            dispatch(&mut app, reply, backend, library, care, &today);
-        }
-    }
-    let mut drawn: Option<App> = None;
-    let mut last_tick = Instant::now();
-    while !app.quit && !stop.load(Ordering::Relaxed) {
-        // A hung-up terminal (SSH dropped without SIGHUP reaching us) can make crossterm's poll
-        // return at once forever; leave instead of spinning. Everything shown as saved is saved.
-        if !std::io::stdin().is_terminal() {
-            break;
-        }
-        // Redraw only when something changed.
-        if drawn.as_ref() != Some(&app) {
-            draw_app(terminal, &app, library, care, theme, &today)?;
-            drawn = Some(app.clone());
-            // A long administration task starts once its "working" state is on screen.
-            if admin_ops::queued(&app) {
-                let mut redraw = |app: &App| {
-                    // A failed draw shows on the next frame; the job goes on.
-                    let _ = draw_app(terminal, app, library, care, theme, &today);
-                };
-                run_queued_job(&mut app, backend, library, care, &today, &mut redraw);
-                continue;
+    std::thread::scope(|scope| {
+        let worker = Worker::start(scope, backend);
+        let effects = app.start();
+        waiting::sent(&mut app, &effects, now_ms());
+        worker.send(effects);
+        let mut drawn: Option<App> = None;
+        let mut last_tick = Instant::now();
+        while !app.quit && !stop.load(Ordering::Relaxed) {
+            // A hung-up terminal (SSH dropped without SIGHUP reaching us) can make crossterm's
+            // poll return at once forever; leave instead of spinning. Everything shown as saved
+            // is saved.
+            if !std::io::stdin().is_terminal() {
+                break;
             }
-        }
-        // A vanished terminal makes poll fail: leave instead of spinning.
-        if event::poll(TICK.saturating_sub(last_tick.elapsed()))? {
-            match event::read()? {
-                Event::Key(key) if key.kind != KeyEventKind::Release => {
-                    app.last_activity_ms = now_ms();
-                    if let Some(action) = action_for(view::key_context(&app), key) {
-                        dispatch(&mut app, action, backend, library, care, &today);
+            // Redraw only when something changed.
+            if drawn.as_ref() != Some(&app) {
+                draw_app(terminal, &app, library, care, theme, &today)?;
+                drawn = Some(app.clone());
+                // A long administration task starts once its "working" state is on screen; its
+                // progress comes back from the worker and is drawn as it comes.
+                if admin_ops::queued(&app) && !app.waiting.busy() {
+                    worker.send(waiting::apply(&mut app, Action::Admin(AdminMsg::Run), deps, now_ms()));
+                    continue;
+                }
+            }
+            // While the owner works the loop turns faster, to take its reply and move the spinner.
+            let turn = if app.waiting.busy() { BUSY_TICK } else { TICK };
+            // A vanished terminal makes poll fail: leave instead of spinning.
+            if event::poll(turn.saturating_sub(last_tick.elapsed()))? {
+                match event::read()? {
+                    Event::Key(key) if key.kind != KeyEventKind::Release => {
+                        app.last_activity_ms = now_ms();
+                        worker.send(waiting::key(&mut app, key, deps, now_ms()));
                     }
+                    Event::Resize(width, height) => {
+                        worker.send(waiting::apply(&mut app, Action::Resize(width, height), deps, now_ms()));
+                        terminal.autoresize()?;
+                        drawn = None;
+                    }
+                    _ => {}
                 }
-                Event::Resize(width, height) => {
-                    dispatch(&mut app, Action::Resize(width, height), backend, library, care, &today);
-                    terminal.autoresize()?;
-                    drawn = None;
-                }
-                _ => {}
+            }
+            for reply in worker.replies() {
+                let effects = match reply {
+                    Reply::Done(reply) => waiting::replied(&mut app, reply, deps, now_ms()),
+                    Reply::Background(action) => waiting::apply(&mut app, action, deps, now_ms()),
+                };
+                worker.send(effects);
+            }
+            if last_tick.elapsed() >= turn {
+                last_tick = Instant::now();
+                worker.send(waiting::tick(&mut app, deps, now_ms()));
             }
         }
-        for notice in backend.notices() {
-            dispatch(&mut app, Action::Notice(notice), backend, library, care, &today);
-        }
-        if last_tick.elapsed() >= TICK {
-            last_tick = Instant::now();
-            dispatch(&mut app, Action::Tick(now_ms()), backend, library, care, &today);
-        }
-    }
-    Ok(())
+        Ok(())
+    })
 }

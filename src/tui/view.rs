@@ -146,7 +146,10 @@ pub fn draw(frame: &mut Frame, app: &App, view: &View) {
             Screen::Bundle(state) => screens::bundle::draw(frame, body, app, state, view),
         }
     }
-    if let Some(line) = &app.status {
+    // While the owner works, the status row says so (the status line is back with the reply).
+    if let Some(line) = app.waiting.line(app.lang) {
+        frame.render_widget(FastParagraph::new(line).style(view.theme.muted), status);
+    } else if let Some(line) = &app.status {
         // Worded now, in the current language: a language toggle re-words a standing message.
         let error = line.is_error();
         let style = if error { view.theme.warning } else { view.theme.ok };

@@ -58,6 +58,9 @@ strings! {
     RoleKiosk => "kiosk", "borne";
     Saving => "Saving…", "Enregistrement…";
     Saved => "Saved", "Enregistré";
+    SigningIn => "Signing in…", "Connexion…";
+    SettingUp => "Setting up…", "Création de l'organisation…";
+    OwnerSlow => "The owner is slow to answer…", "Le propriétaire tarde à répondre…";
     NotSaved => "NOT SAVED", "NON ENREGISTRÉ";
     NotConfirmed => "NOT CONFIRMED", "NON CONFIRMÉ";
     ErrorPrefix => "Error", "Erreur";

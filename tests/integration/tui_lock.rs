@@ -5,8 +5,8 @@
 //! client detail before a fresh sign-in.
 
 use secrecy::SecretString;
+use triage::server::Reply;
 use triage::server::client::{Client, ClientError, ConnectOptions};
-use triage::server::{Reply, Request};
 
 use crate::support::{ADMIN, ADMIN_PW, CTRL_U, CTRL_X, ENTER, Env, TAB};
 

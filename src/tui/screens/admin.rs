@@ -36,7 +36,7 @@ pub struct AdminState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditView {
     pub entries: Vec<AuditRow>,
-    pub filter: String,
+    pub filter: crate::tui::form::Field,
     pub typing: bool,
     pub check: Option<AuditCheck>,
     pub scroll: usize,
@@ -45,7 +45,7 @@ pub struct AuditView {
 impl AuditView {
     /// Entries whose user, action or record contains the filter (case-insensitive).
     pub fn visible(&self) -> Vec<&AuditRow> {
-        let needle = self.filter.trim().to_lowercase();
+        let needle = self.filter.value.trim().to_lowercase();
         self.entries
             .iter()
             .filter(|e| {
@@ -122,7 +122,12 @@ const AUDIT_KEYS: &[Binding<Cmd>] = &[
 ];
 
 const FILTER_KEYS: &[Binding<Cmd>] =
-    &[bind(&[Key::Enter, Key::Back], Cmd::Done, Text::KeySubmit), bind(&[Key::Typing], Cmd::Type, Text::KeyFilter)];
+    &[bind(&[Key::Enter, Key::Back], Cmd::Done, Text::KeySubmit), bind(&[Key::Text], Cmd::Type, Text::KeyFilter)];
+
+/// The audit view's filter box.
+pub fn filter_field() -> crate::tui::form::Field {
+    crate::tui::form::Field::free_text(Text::AuditFilterPrompt, 80)
+}
 
 /// What the columns of the users list and of the audit mean (the help's legend).
 pub fn legend(state: &AdminState) -> &'static [Text] {
@@ -215,12 +220,9 @@ fn audit_key(state: &mut AdminState, command: Cmd, action: &Action) -> Vec<Effec
     let Some(audit) = state.audit.as_mut() else { return Vec::new() };
     match (command, action) {
         (Cmd::Done, _) => audit.typing = false,
-        (Cmd::Type, Action::Input(c)) if audit.filter.chars().count() < 80 => audit.filter.push(*c),
-        (Cmd::Type, Action::Toggle) => audit.filter.push(' '),
-        (Cmd::Type, Action::DeleteChar) => {
-            audit.filter.pop();
+        (Cmd::Type, action) => {
+            audit.filter.edit_text(action);
         }
-        (Cmd::Type, Action::ClearField) => audit.filter.clear(),
         (Cmd::Filter, _) => audit.typing = true,
         (Cmd::Verify, _) => return vec![Effect::VerifyAudit],
         (Cmd::Reload, _) => return vec![Effect::LoadAudit],
@@ -287,7 +289,7 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
             return vec![Effect::LoadUsers];
         }
         (Action::AuditLoaded(Ok(entries)), Some(state)) => {
-            let filter = state.audit.as_ref().map(|a| a.filter.clone()).unwrap_or_default();
+            let filter = state.audit.as_ref().map_or_else(filter_field, |a| a.filter.clone());
             state.audit = Some(AuditView { entries, filter, typing: false, check: None, scroll: 0 });
         }
         (Action::AuditChecked(Ok(check)), Some(state)) => {
@@ -313,7 +315,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view:
     frame.render_widget(block, area);
     let mut lines = vec![Line::from(vec![
         Span::raw(format!("{} ", Text::AuditFilterPrompt.get(app.lang))),
-        Span::styled(clean(&audit.filter), view.theme.input),
+        Span::styled(audit.filter.shown().0, view.theme.input),
     ])];
     if let Some(check) = &audit.check {
         lines.push(match &check.first_bad {
@@ -364,7 +366,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view:
         let x = inner.x
             + (unicode_width::UnicodeWidthStr::width(Text::AuditFilterPrompt.get(app.lang))
                 + 1
-                + unicode_width::UnicodeWidthStr::width(audit.filter.as_str())) as u16;
+                + audit.filter.shown().1) as u16;
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
     }
 }

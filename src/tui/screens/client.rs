@@ -355,7 +355,7 @@ mod tests {
         key(&mut app, Action::ClientUpdated(Ok(client.clone())));
         assert!(app.editing.is_none());
         let Screen::Search(search) = &app.screen else { panic!("{:?}", app.screen) };
-        assert_eq!(search.query, "émi");
+        assert_eq!(search.query.value.as_str(), "émi");
         assert_eq!(search.clients[search.selected].province, "ON");
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Client details saved.") && screen.contains(" ON    en"), "{screen}");

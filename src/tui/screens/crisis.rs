@@ -9,7 +9,7 @@ use ratatui::widgets::Wrap;
 use crate::instrument::Lang;
 use crate::ui::paragraph::FastParagraph;
 
-use zeroize::Zeroizing;
+use crate::tui::form::Field;
 
 use crate::instrument::FlagHit;
 use crate::tui::app::{Action, App, Deps, Effect, Screen, Status, results_screen};
@@ -44,7 +44,7 @@ pub struct CrisisState {
     pub instrument: String,
     pub flags: Vec<FlagHit>,
     pub action: Option<usize>,
-    pub note: Zeroizing<String>,
+    pub note: Field,
     /// The note field has focus (Tab moves between the actions and the note).
     pub note_focus: bool,
     pub recorded_at: Option<String>,
@@ -60,7 +60,7 @@ impl CrisisState {
             instrument,
             flags,
             action: None,
-            note: Zeroizing::new(String::new()),
+            note: Field::free_text(Text::CrisisNote, 500),
             note_focus: false,
             recorded_at: None,
             error: None,
@@ -82,7 +82,7 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Tab], Cmd::Note, Text::CrisisNote),
     bind(&[Key::Enter], Cmd::Record, Text::KeyRecord),
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
-    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).when(|app, _| note_focus(app)).help_only(),
+    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).when(|app, _| note_focus(app)).help_only(),
 ];
 
 fn note_focus(app: &App) -> bool {
@@ -103,12 +103,9 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
         (Some(Cmd::Move), Action::Up) => crisis.action = Some(crisis.action.map_or(0, |a| a.saturating_sub(1))),
         (Some(Cmd::Move), _) => crisis.action = Some(crisis.action.map_or(0, |a| (a + 1).min(count - 1))),
         (Some(Cmd::Note), _) => crisis.note_focus = !crisis.note_focus,
-        (Some(Cmd::Type), Action::Input(c)) if crisis.note.chars().count() < 500 => crisis.note.push(c),
-        (Some(Cmd::Type), Action::Toggle) => crisis.note.push(' '),
-        (Some(Cmd::Type), Action::DeleteChar) => {
-            crisis.note.pop();
+        (Some(Cmd::Type), action) => {
+            crisis.note.edit_text(&action);
         }
-        (Some(Cmd::Type), Action::ClearField) => crisis.note = Zeroizing::new(String::new()),
         (Some(Cmd::Record), _) => {
             let Some(index) = crisis.action else {
                 crisis.error = Some(Status::Warning(Text::CrisisRecord));
@@ -119,7 +116,7 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
                 encounter: intake.encounter.clone(),
                 flags: crisis.flags.iter().map(|f| format!("{}.{}", crisis.instrument, f.id)).collect(),
                 action: crisis_actions(crisis.urgent).get(index).map_or("", |a| a.0).to_string(),
-                note: crisis.note.to_string(),
+                note: crisis.note.value.to_string(),
             }];
         }
         _ => {}
@@ -217,7 +214,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     }
     lines.push(Line::from(vec![
         Span::raw(format!("{} ", Text::CrisisNote.get(lang))),
-        Span::styled(clean(&crisis.note), view.theme.input),
+        Span::styled(crisis.note.shown().0, view.theme.input),
     ]));
     if let Some(error) = &crisis.error {
         lines.push(Line::styled(clean(&error.render(lang)), view.theme.warning));
@@ -231,10 +228,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
         frame.set_cursor_position((area.x + 2, action_row.min(area.bottom().saturating_sub(1))));
         return;
     }
-    let note_col = area.x
-        + (unicode_width::UnicodeWidthStr::width(Text::CrisisNote.get(lang))
-            + 1
-            + unicode_width::UnicodeWidthStr::width(crisis.note.as_str())) as u16;
+    let note_col =
+        area.x + (unicode_width::UnicodeWidthStr::width(Text::CrisisNote.get(lang)) + 1 + crisis.note.shown().1) as u16;
     frame.set_cursor_position((
         note_col.min(area.right().saturating_sub(1)),
         note_row.min(area.bottom().saturating_sub(1)),

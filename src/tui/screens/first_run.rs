@@ -29,8 +29,13 @@ pub(crate) fn first_run_form(lang: Lang) -> Form {
 /// The recovery key's acknowledgement: the word typed, then Enter.
 const RECOVERY_KEYS: &[Binding<FormCmd>] = &[
     bind(&[Key::Enter], FormCmd::Submit, Text::KeySubmit),
-    bind(&[Key::Typing], FormCmd::Edit, Text::KeyTyping).help_only(),
+    bind(&[Key::Text], FormCmd::Edit, Text::KeyTextEdit).help_only(),
 ];
+
+/// The box the recovery key's confirmation word is typed in.
+pub fn recovery_field() -> Field {
+    Field::free_text(Text::RecoveryConfirm, 40)
+}
 
 pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
     match app.screen {
@@ -45,17 +50,12 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let table = if matches!(app.screen, Screen::Recovery { .. }) { RECOVERY_KEYS } else { form::KEYS };
     let command = keys::lookup(table, app, deps.library, &action);
     match (&mut app.screen, command) {
-        (Screen::Recovery { typed, .. }, Some(FormCmd::Edit)) => match action {
-            Action::Input(c) | Action::Letter(c) => typed.push(c),
-            Action::Toggle => typed.push(' '),
-            Action::DeleteChar => {
-                typed.pop();
-            }
-            Action::ClearField => typed.clear(),
-            _ => {}
-        },
+        (Screen::Recovery { typed, .. }, Some(FormCmd::Edit)) => {
+            typed.edit_text(&action);
+        }
         (Screen::Recovery { typed, .. }, Some(FormCmd::Submit)) => {
-            let confirmed = Lang::ALL.iter().any(|l| typed.trim().eq_ignore_ascii_case(Text::RecoveryWord.get(*l)));
+            let confirmed =
+                Lang::ALL.iter().any(|l| typed.value.trim().eq_ignore_ascii_case(Text::RecoveryWord.get(*l)));
             if confirmed {
                 app.screen = Screen::Login(super::login::login_form(""));
             }
@@ -105,7 +105,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) 
     draw_form(frame, rest, app.lang, form, view.theme);
 }
 
-pub fn draw_recovery(frame: &mut Frame, area: Rect, app: &App, key: &str, typed: &str, view: &View) {
+pub fn draw_recovery(frame: &mut Frame, area: Rect, app: &App, key: &str, typed: &Field, view: &View) {
+    let (shown, before) = typed.shown();
     let block = body_block(Text::RecoveryTitle.get(app.lang), view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -118,12 +119,12 @@ pub fn draw_recovery(frame: &mut Frame, area: Rect, app: &App, key: &str, typed:
         Line::styled(Text::AdminCannotRunIntakes.get(app.lang), view.theme.warning),
         Line::raw(""),
         Line::raw(Text::RecoveryConfirm.get(app.lang)),
-        Line::styled(format!("  > {typed}"), view.theme.input),
+        Line::styled(format!("  > {shown}"), view.theme.input),
     ];
     let paragraph = FastParagraph::new(lines).wrap(Wrap { trim: false });
     let used = paragraph.line_count(inner.width) as u16;
     frame.render_widget(paragraph, inner);
-    let x = inner.x + 4 + unicode_width::UnicodeWidthStr::width(typed) as u16;
+    let x = inner.x + 4 + before as u16;
     frame.set_cursor_position((
         x.min(inner.right().saturating_sub(1)),
         (inner.y + used.saturating_sub(1)).min(inner.bottom().saturating_sub(1)),
@@ -183,7 +184,10 @@ mod tests {
             "recovery_120x40",
             render(
                 &App {
-                    screen: Screen::Recovery { key: zeroize::Zeroizing::new("ABCD-EFGH".into()), typed: "OU".into() },
+                    screen: Screen::Recovery {
+                        key: zeroize::Zeroizing::new("ABCD-EFGH".into()),
+                        typed: recovery_field().with("OU")
+                    },
                     ..App::new(Lang::Fr, 0)
                 },
                 120,

@@ -169,7 +169,7 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
         }
         Action::Initialized(Ok(key)) => {
             app.status = None;
-            app.screen = Screen::Recovery { key: Zeroizing::new(key), typed: String::new() };
+            app.screen = Screen::Recovery { key: Zeroizing::new(key), typed: super::first_run::recovery_field() };
         }
         Action::Initialized(Err(message)) | Action::LoggedIn(Err(message)) => {
             app.status = Some(Status::Failed(message));

@@ -3,11 +3,11 @@
 //! the client's language. Changing an answer that withdraws a risk flag staff acted on asks for
 //! the reason first, on this screen; so does a clinician waiving a follow-up that stayed due.
 
+use crate::tui::form::Field;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Wrap};
-use zeroize::Zeroizing;
 
 use crate::ui::paragraph::FastParagraph;
 use crate::ui::question::question_lines;
@@ -78,7 +78,7 @@ pub enum ReasonFor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReasonPrompt {
     pub purpose: ReasonFor,
-    pub text: Zeroizing<String>,
+    pub text: Field,
     /// The reason was left blank when Enter was pressed.
     pub blank: bool,
 }
@@ -110,7 +110,7 @@ const REASON_KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::SaveReason, Text::KeySaveReason),
     bind(&[Key::Back], Cmd::KeepAnswer, Text::KeyKeepAnswer),
     bind(&[Key::Clear], Cmd::Type, Text::KeyClearReason),
-    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).help_only(),
 ];
 
 fn table(app: &App) -> &'static [Binding<Cmd>] {
@@ -178,28 +178,13 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
     let language = instrument.item_lang(intake.flow.current_item(), client_lang);
     let steps = if let Some(prompt) = intake.reason.as_mut() {
         match action {
-            Action::Input(c) if prompt.text.chars().count() < REASON_MAX => {
-                prompt.text.push(c);
-                return Vec::new();
-            }
-            Action::Toggle if prompt.text.chars().count() < REASON_MAX => {
-                prompt.text.push(' ');
-                return Vec::new();
-            }
-            Action::DeleteChar => {
-                prompt.text.pop();
-                return Vec::new();
-            }
-            Action::ClearField => {
-                prompt.text.clear();
-                return Vec::new();
-            }
+            _ if prompt.text.edit_text(&action) => return Vec::new(),
             // The answer stays as it was.
             Action::Back => {
                 intake.reason = None;
                 return Vec::new();
             }
-            Action::Submit if prompt.text.trim().is_empty() => {
+            Action::Submit if prompt.text.value.trim().is_empty() => {
                 prompt.blank = true;
                 return Vec::new();
             }
@@ -207,9 +192,9 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
                 let Some(prompt) = intake.reason.take() else { return Vec::new() };
                 match prompt.purpose {
                     ReasonFor::ChangeAnswer { answer, .. } => {
-                        intake.flow.change_with_reason(library, answer, &user, &prompt.text)
+                        intake.flow.change_with_reason(library, answer, &user, &prompt.text.value)
                     }
-                    ReasonFor::WaiveFollowUp => intake.flow.waive_current(library, &prompt.text),
+                    ReasonFor::WaiveFollowUp => intake.flow.waive_current(library, &prompt.text.value),
                 }
             }
             _ => return Vec::new(),
@@ -256,7 +241,7 @@ pub fn update(app: &mut App, action: Action, library: &Library, care: &Care, tod
 }
 
 fn reason_prompt(purpose: ReasonFor) -> ReasonPrompt {
-    ReasonPrompt { purpose, text: Zeroizing::new(String::new()), blank: false }
+    ReasonPrompt { purpose, text: Field::free_text(Text::ReasonLabel, REASON_MAX), blank: false }
 }
 
 type Interruption = (bool, String, Vec<crate::instrument::FlagHit>);
@@ -442,7 +427,7 @@ fn reason_lines(
     }
     lines.push(Line::from(vec![
         Span::styled(format!("{} ", Text::ReasonLabel.get(ui)), view.theme.title),
-        Span::styled(format!("{}█", clean(&prompt.text)), view.theme.input),
+        Span::styled(prompt.text.marked(), view.theme.input),
     ]));
     if prompt.blank {
         lines.push(Line::styled(Text::ReasonBlank.get(ui), view.theme.warning));

@@ -17,6 +17,7 @@ use crate::triage::Level;
 use crate::triage::matching::LiftedExclusion;
 use crate::triage::wording::flag_words;
 use crate::tui::app::{Action, App, Deps, Effect, Intake, Screen, Status, go_home};
+use crate::tui::form::Field;
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, wrap_words};
 use crate::tui::view::{View, body_block, clean, draw_position_marker};
@@ -29,7 +30,7 @@ pub struct ResultsState {
     pub cursor: usize,
     pub picked: Vec<bool>,
     /// Choosing another level: the level and the required reason.
-    pub overriding: Option<(Level, String)>,
+    pub overriding: Option<(Level, Field)>,
     pub decided: Option<Level>,
     pub summary: Option<String>,
     pub error: Option<Text>,
@@ -54,11 +55,16 @@ pub struct ResultsState {
     pub preview: Option<super::summary::Preview>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LiftPrompt {
     /// Index into `plan.liftable`, once chosen.
     pub choice: Option<usize>,
-    pub reason: String,
+    pub reason: Field,
+}
+
+/// A reason box of the results screen (an override's, a lift's).
+fn reason_field() -> Field {
+    Field::free_text(Text::OverrideReason, 300)
 }
 
 /// The results screen for a finished flow, with its plan computed once; an encounter opened
@@ -146,7 +152,7 @@ const OVERRIDE_KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Arrows], Cmd::Choose, Text::KeyOverride),
     bind(&[Key::Enter], Cmd::Save, Text::KeySubmit),
     bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
-    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).help_only(),
 ];
 
 const PREVIEW_KEYS: &[Binding<Cmd>] = &[
@@ -161,7 +167,7 @@ const LIFT_CHOICE_KEYS: &[Binding<Cmd>] =
 const LIFT_REASON_KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Save, Text::KeySubmit),
     bind(&[Key::Back], Cmd::Cancel, Text::KeyBack),
-    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).help_only(),
 ];
 
 /// What the marks on the results screen mean (the help's legend).
@@ -283,15 +289,14 @@ fn finish_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Ste
             Some(OutcomeKind::NoReferralNeeded) => prompt.choice = Some(n),
             None => {}
         },
-        (Some(_), Cmd::Type, Action::Input(c)) if prompt.reason.chars().count() < 300 => prompt.reason.push(c),
-        (Some(_), Cmd::Type, Action::Toggle) => prompt.reason.push(' '),
-        (Some(_), Cmd::Type, Action::DeleteChar) => {
-            prompt.reason.pop();
+        (Some(_), Cmd::Type, action) => {
+            prompt.reason.edit_text(&action);
         }
-        (Some(_), Cmd::Type, Action::ClearField) => prompt.reason.clear(),
-        (Some(_), Cmd::Save, _) if prompt.reason.trim().is_empty() => state.error = Some(Text::FinishReasonNeeded),
+        (Some(_), Cmd::Save, _) if prompt.reason.value.trim().is_empty() => {
+            state.error = Some(Text::FinishReasonNeeded)
+        }
         (Some(_), Cmd::Save, _) => {
-            return vec![finish(OutcomeKind::NoReferralNeeded, Some(prompt.reason.trim().to_string()))];
+            return vec![finish(OutcomeKind::NoReferralNeeded, Some(prompt.reason.value.trim().to_string()))];
         }
         _ => {}
     }
@@ -315,14 +320,11 @@ fn lift_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step)
     match (prompt.choice, command, action) {
         (_, Cmd::Cancel, _) => state.lifting = None,
         (None, Cmd::Choose, Action::Choose(n)) if n < state.plan.liftable.len() => prompt.choice = Some(n),
-        (Some(_), Cmd::Type, Action::Input(c)) if prompt.reason.chars().count() < 300 => prompt.reason.push(c),
-        (Some(_), Cmd::Type, Action::Toggle) => prompt.reason.push(' '),
-        (Some(_), Cmd::Type, Action::DeleteChar) => {
-            prompt.reason.pop();
+        (Some(_), Cmd::Type, action) => {
+            prompt.reason.edit_text(&action);
         }
-        (Some(_), Cmd::Type, Action::ClearField) => prompt.reason.clear(),
         (Some(choice), Cmd::Save, _) => {
-            if prompt.reason.trim().is_empty() {
+            if prompt.reason.value.trim().is_empty() {
                 state.error = Some(Text::LiftReasonNeeded);
                 return Some(Vec::new());
             }
@@ -331,7 +333,7 @@ fn lift_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step)
             lifted.push(LiftedExclusion {
                 resource: target.resource.clone(),
                 criterion: target.criterion,
-                reason: prompt.reason.trim().to_string(),
+                reason: prompt.reason.value.trim().to_string(),
             });
             state.lifting = None;
             // Recorded at once, as a new decision at the level already decided.
@@ -353,19 +355,16 @@ fn override_key(state: &mut ResultsState, command: Cmd, action: Action, step: &S
             let next = if action == Action::Up { index + Level::ALL.len() - 1 } else { index + 1 } % Level::ALL.len();
             *level = Level::ALL[next];
         }
-        (Cmd::Type, Action::Input(c)) if reason.chars().count() < 300 => reason.push(c),
-        (Cmd::Type, Action::Toggle) => reason.push(' '),
-        (Cmd::Type, Action::DeleteChar) => {
-            reason.pop();
+        (Cmd::Type, action) => {
+            reason.edit_text(&action);
         }
-        (Cmd::Type, Action::ClearField) => reason.clear(),
         (Cmd::Cancel, _) => state.overriding = None,
         (Cmd::Save, _) => {
-            if reason.trim().is_empty() {
+            if reason.value.trim().is_empty() {
                 state.error = Some(Text::OverrideReason);
                 return Some(Vec::new());
             }
-            let (level, reason) = (*level, Some(reason.trim().to_string()));
+            let (level, reason) = (*level, Some(reason.value.trim().to_string()));
             let lifted = state.lifted.clone();
             return Some(vec![step.save(state, level, reason, lifted)]);
         }
@@ -392,9 +391,9 @@ fn main_key(state: &mut ResultsState, command: Cmd, action: Action, step: &Step)
             let (suggested, lifted) = (state.plan.suggested, state.lifted.clone());
             return Some(vec![step.save(state, suggested, None, lifted)]);
         }
-        Cmd::Lift => state.lifting = Some(LiftPrompt::default()),
-        Cmd::Override => state.overriding = Some((state.decided.unwrap_or(state.plan.suggested), String::new())),
-        Cmd::Finish => state.finishing = Some(LiftPrompt::default()),
+        Cmd::Lift => state.lifting = Some(LiftPrompt { choice: None, reason: reason_field() }),
+        Cmd::Override => state.overriding = Some((state.decided.unwrap_or(state.plan.suggested), reason_field())),
+        Cmd::Finish => state.finishing = Some(LiftPrompt { choice: None, reason: reason_field() }),
         Cmd::Leave => return None,
         Cmd::Choose | Cmd::Type | Cmd::Save | Cmd::Cancel | Cmd::Scroll | Cmd::Summary => {}
     }
@@ -625,7 +624,7 @@ fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<
         ]));
         level_lines.push(Line::from(vec![
             Span::raw(format!("{} ", Text::OverrideReason.get(app.lang))),
-            Span::styled(clean(reason), view.theme.input),
+            Span::styled(reason.marked(), view.theme.input),
         ]));
     } else if let Some(decided) = state.decided {
         level_lines.push(Line::from(vec![
@@ -683,7 +682,7 @@ fn lift_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'
         if lifting.choice.is_some() {
             level_lines.push(Line::from(vec![
                 Span::raw(format!("{} ", Text::LiftReasonLabel.get(app.lang))),
-                Span::styled(format!("{}█", clean(&lifting.reason)), view.theme.input),
+                Span::styled(lifting.reason.marked(), view.theme.input),
             ]));
         }
     }
@@ -702,7 +701,7 @@ fn finish_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line
     if finishing.choice.is_some() {
         lines.push(Line::from(vec![
             Span::raw(format!("{} ", Text::FinishReasonLabel.get(app.lang))),
-            Span::styled(format!("{}█", clean(&finishing.reason)), view.theme.input),
+            Span::styled(finishing.reason.marked(), view.theme.input),
         ]));
     }
     lines

@@ -13,6 +13,7 @@ use crate::auth::Operation;
 use crate::instrument::Library;
 use crate::tui::app::{Action, App, Deps, Effect, Screen, Status, go_home};
 use crate::tui::backend::ClientInfo;
+use crate::tui::form::Field;
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, row};
 use crate::tui::view::{View, body_block, clean, draw_position_marker};
@@ -22,14 +23,20 @@ use crate::ui::strings::Text;
 /// the name or date of birth, case and accents ignored) and returns only the matches, by name,
 /// so that its audit entry names exactly the clients shown here; nothing is asked for until a
 /// word is typed.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchState {
-    pub query: String,
+    pub query: Field,
     /// The owner's matches for `query`.
     pub clients: Vec<ClientInfo>,
     /// More clients matched than the owner returns.
     pub more: bool,
     pub selected: usize,
+}
+
+impl Default for SearchState {
+    fn default() -> SearchState {
+        SearchState { query: Field::free_text(Text::SearchPrompt, 80), clients: Vec::new(), more: false, selected: 0 }
+    }
 }
 
 impl SearchState {
@@ -39,10 +46,10 @@ impl SearchState {
         self.selected = 0;
         self.clients.clear();
         self.more = false;
-        if self.query.split_whitespace().next().is_none() {
+        if self.query.value.split_whitespace().next().is_none() {
             return Vec::new();
         }
-        vec![Effect::SearchClients(self.query.clone())]
+        vec![Effect::SearchClients(self.query.value.to_string())]
     }
 }
 
@@ -63,7 +70,7 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Back], Cmd::Back, Text::KeyBack),
     // The arrows move as in every list; the footer keeps room for Esc.
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
-    bind(&[Key::Typing], Cmd::Type, Text::KeyTyping).help_only(),
+    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).help_only(),
 ];
 
 pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
@@ -74,24 +81,20 @@ pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
 pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let command = keys::lookup(KEYS, app, deps.library, &action);
     let Screen::Search(search) = &mut app.screen else { return Vec::new() };
-    let room = search.query.chars().count() < 80;
     match (command, action) {
         (Some(Cmd::Back), _) => return go_home(app),
         (Some(Cmd::Move), Action::Up) => search.selected = search.selected.saturating_sub(1),
         (Some(Cmd::Move), _) => search.selected = (search.selected + 1).min(search.clients.len().saturating_sub(1)),
-        (Some(Cmd::Type), Action::Input(c)) if room && !c.is_control() => {
-            search.query.push(c);
-            return search.search();
-        }
-        // A space ends a word: the words, and so the matches, stay the same.
-        (Some(Cmd::Type), Action::Toggle) if room => search.query.push(' '),
-        (Some(Cmd::Type), Action::DeleteChar) => {
-            search.query.pop();
-            return search.search();
-        }
-        (Some(Cmd::Type), Action::ClearField) => {
-            search.query.clear();
-            return search.search();
+        (Some(Cmd::Type), action) => {
+            let words = |query: &Field| query.value.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+            let before = words(&search.query);
+            search.query.edit_text(&action);
+            // The owner is asked again when the words change (a space typed at the end changes
+            // nothing; one typed inside a word splits it).
+            let erased = matches!(action, Action::DeleteChar | Action::ClearField | Action::DeleteWord);
+            if words(&search.query) != before || erased {
+                return search.search();
+            }
         }
         (Some(Cmd::Edit), _) => {
             if let Some(client) = search.clients.get(search.selected).cloned() {
@@ -121,7 +124,7 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
     let Action::ClientsFound { query, found } = action else { return Vec::new() };
     // An answer to an older query (typing went on) is left out.
     match (found, &mut app.screen) {
-        (Ok(found), Screen::Search(search)) if search.query == query => {
+        (Ok(found), Screen::Search(search)) if search.query.value.as_str() == query => {
             search.clients = found.clients;
             search.more = found.more;
             search.selected = 0;
@@ -138,9 +141,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
     frame.render_widget(block, area);
     let prompt = format!("{} ", Text::SearchPrompt.get(app.lang));
     let mut lines =
-        vec![Line::from(vec![Span::raw(prompt.clone()), Span::styled(clean(&search.query), view.theme.input)])];
+        vec![Line::from(vec![Span::raw(prompt.clone()), Span::styled(search.query.shown().0, view.theme.input)])];
     let found = &search.clients;
-    let hint = if search.query.split_whitespace().next().is_none() {
+    let hint = if search.query.value.split_whitespace().next().is_none() {
         Some(Text::SearchHint)
     } else if found.is_empty() {
         Some(Text::NoClientFound)
@@ -183,9 +186,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
         let details = Paragraph::new(super::history::details(client, app.lang)).style(view.theme.muted);
         frame.render_widget(details, Rect { y: inner.bottom() - 1, height: 1, ..inner });
     }
-    let x = inner.x
-        + (unicode_width::UnicodeWidthStr::width(prompt.as_str())
-            + unicode_width::UnicodeWidthStr::width(search.query.as_str())) as u16;
+    let x = inner.x + (unicode_width::UnicodeWidthStr::width(prompt.as_str()) + search.query.shown().1) as u16;
     frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
 }
 
