@@ -94,7 +94,7 @@ pub(super) fn closed_encounters(store: &SledStore, actor: &Actor) -> Result<Vec<
     store.authorize(actor, Operation::ListClients, None, None)?;
     let key = store.key()?;
     let mut chosen = store.closed_encounter_ids(&key)?;
-    chosen.sort_by(|a, b| b.1.cmp(&a.1));
+    chosen.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     chosen.truncate(CLOSED_QUEUE_LIMIT);
     let tree = T::Kind(Kind::Encounter);
     let mut closed = Vec::with_capacity(chosen.len());
