@@ -8,6 +8,7 @@ pub mod admin_ops;
 pub mod app;
 pub mod backend;
 pub mod demo;
+pub mod effect;
 pub mod form;
 pub mod keymap;
 pub mod keys;

@@ -9,3 +9,4 @@ pub mod question;
 pub mod refusal;
 pub mod strings;
 pub mod theme;
+pub mod typography;

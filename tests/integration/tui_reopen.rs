@@ -69,7 +69,9 @@ fn a_reopened_encounter_shows_the_stored_decision_and_picks() {
         .and_then(|rest| rest.split("  ").next())
         .map(|s| s.trim().to_string())
         .expect("the picked resource's name");
-    tui.step("p", &["Referral summary saved to"]);
+    // The summary is previewed, then saved (which records the referral).
+    tui.step("p", &["preview"]);
+    tui.step(ENTER, &["Referral summary saved to"]);
     assert_eq!(decisions(&env), 1);
 
     tui.step(CTRL_B, &["Queue", NAME]);
