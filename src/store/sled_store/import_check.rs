@@ -47,6 +47,37 @@ fn all(field: &'static str, texts: &[String], max: usize) -> Result<Vec<String>>
     texts.iter().map(|t| clean_text(field, t, max)).collect()
 }
 
+/// An imported outcome as a finish records it: its reason cleaned, required when no referral
+/// was needed (`finish::finish_encounter`).
+fn outcome(actor: &Actor, outcome: &EncounterOutcome) -> Result<EncounterOutcome> {
+    let reason = outcome.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let reason = reason.map(|r| clean_text("outcome reason", r, REASON_TEXT)).transpose()?;
+    if outcome.kind == OutcomeKind::NoReferralNeeded && reason.is_none() {
+        return Err(StoreError::Invalid {
+            field: "outcome reason",
+            reason: "a reason is required when no referral is needed".into(),
+        });
+    }
+    Ok(EncounterOutcome { reason, recorded_by: imported_author(actor, &outcome.recorded_by), ..outcome.clone() })
+}
+
+/// An imported reopening as a clinician records it: a reason, cleaned; the outcome it had, checked.
+fn reopening(actor: &Actor, reopening: &Reopening) -> Result<Reopening> {
+    let reason = reopening.reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::Invalid {
+            field: "reopening reason",
+            reason: "a reason is required to reopen an intake".into(),
+        });
+    }
+    Ok(Reopening {
+        reason: clean_text("reopening reason", reason, REASON_TEXT)?,
+        reopened_ms: reopening.reopened_ms,
+        reopened_by: imported_author(actor, &reopening.reopened_by),
+        outcome: reopening.outcome.as_ref().map(|o| outcome(actor, o)).transpose()?,
+    })
+}
+
 fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
     Ok(match record {
         Record::Client(client) => {
@@ -74,6 +105,8 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
         Record::Encounter(encounter) => Record::Encounter(Encounter {
             instruments: all("instrument id", &encounter.instruments, INSTRUMENT_ID_TEXT)?,
             created_by: imported_author(actor, &encounter.created_by),
+            outcome: encounter.outcome.as_ref().map(|o| outcome(actor, o)).transpose()?,
+            reopenings: encounter.reopenings.iter().map(|r| reopening(actor, r)).collect::<Result<_>>()?,
             ..encounter.clone()
         }),
         Record::Consent(consent) => Record::Consent(ConsentRecord {
@@ -159,4 +192,85 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
             ..crisis.clone()
         }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::tests::fresh;
+
+    fn outcome(kind: OutcomeKind, reason: Option<&str>) -> EncounterOutcome {
+        EncounterOutcome { kind, reason: reason.map(str::to_string), recorded_ms: 1, recorded_by: "ivy".into() }
+    }
+
+    fn reopening(reason: &str) -> Reopening {
+        Reopening {
+            reason: reason.into(),
+            reopened_ms: 2,
+            reopened_by: "cleo".into(),
+            outcome: Some(outcome(OutcomeKind::Declined, None)),
+        }
+    }
+
+    fn refused(actor: &Actor, encounter: Encounter) -> String {
+        match checked(actor, &Record::Encounter(encounter)) {
+            Err(error) => error.to_string(),
+            Ok(record) => format!("accepted: {record:?}"),
+        }
+    }
+
+    /// Issue 16, item 3: an imported encounter's outcome and reopening reasons get the checks a
+    /// finish or a reopening gives them (no control characters, the reason length, a reason
+    /// when no referral was needed or the intake was reopened), and their authors are the
+    /// importer's claim like every other author.
+    #[test]
+    fn an_imported_outcome_and_reopening_are_checked_like_a_finish_and_a_reopening() {
+        let (_dir, _store, admin) = fresh();
+        let encounter = Encounter {
+            schema_version: 1,
+            id: RecordId::random(),
+            client_id: RecordId::random(),
+            origin: EncounterOrigin::Staff,
+            status: EncounterStatus::Closed,
+            created_ms: 0,
+            updated_ms: 3,
+            created_by: "ivy".into(),
+            instruments: vec![],
+            scoring: ScoringContext::default(),
+            outcome: Some(outcome(OutcomeKind::NoReferralNeeded, Some("Already in care"))),
+            reopenings: vec![reopening("Client came back")],
+        };
+
+        let escape = Encounter {
+            outcome: Some(outcome(OutcomeKind::NoReferralNeeded, Some("in care\u{1b}[2J"))),
+            ..encounter.clone()
+        };
+        let error = refused(&admin, escape);
+        assert!(error.contains(&format!("encounter {}", encounter.id)) && error.contains("control"), "{error}");
+        let long = Encounter {
+            outcome: Some(outcome(OutcomeKind::NoReferralNeeded, Some(&"x".repeat(REASON_TEXT + 1)))),
+            ..encounter.clone()
+        };
+        assert!(refused(&admin, long).contains(&format!("longer than {REASON_TEXT}")));
+        let missing =
+            Encounter { outcome: Some(outcome(OutcomeKind::NoReferralNeeded, Some("  "))), ..encounter.clone() };
+        assert!(refused(&admin, missing).contains("reason is required"));
+        let escape = Encounter { reopenings: vec![reopening("came\u{202e}back")], ..encounter.clone() };
+        assert!(refused(&admin, escape).contains("control"));
+        let blank = Encounter { reopenings: vec![reopening(" ")], ..encounter.clone() };
+        assert!(refused(&admin, blank).contains("reason is required"));
+        let mut earlier = reopening("Client came back");
+        earlier.outcome = Some(outcome(OutcomeKind::NoReferralNeeded, Some("bad\u{7}")));
+        let nested = Encounter { reopenings: vec![earlier], ..encounter.clone() };
+        assert!(refused(&admin, nested).contains("control"));
+
+        let Ok(Record::Encounter(clean)) = checked(&admin, &Record::Encounter(encounter.clone())) else {
+            panic!("a clean encounter is accepted")
+        };
+        let kept = clean.outcome.as_ref().and_then(|o| o.reason.as_deref());
+        assert_eq!(kept, Some("Already in care"));
+        assert_eq!(clean.outcome.map(|o| o.recorded_by).as_deref(), Some("admin (imported; the file says ivy)"));
+        assert_eq!(clean.reopenings[0].reason, "Client came back");
+        assert_eq!(clean.reopenings[0].reopened_by, "admin (imported; the file says cleo)");
+    }
 }
