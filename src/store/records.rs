@@ -549,6 +549,10 @@ pub struct Referral {
     pub notes: Option<String>,
     pub recorded_ms: i64,
     pub recorded_by: String,
+    /// The encounter's referral this one replaces (its latest when this one was saved with other
+    /// picks). Left out for the first referral: older records read unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<RecordId>,
 }
 
 /// Input for a referral.

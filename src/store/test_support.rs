@@ -100,6 +100,7 @@ pub(crate) fn encounter(
                 notes: None,
                 recorded_ms: at,
                 recorded_by: "t".into(),
+                replaces: None,
             }]
         },
         damaged: vec![],

@@ -76,3 +76,23 @@ fn finishing_records_the_outcome_and_a_clinician_reopens_with_a_reason() {
     tui.step("v", &["Queue", "Casey Referred"]);
     assert_eq!(audited(&env, "ivy", "encounter.reopen"), 0);
 }
+
+/// Issue 16: the summary saved with `p` records the referral; finishing as referred with the
+/// same picks records nothing more (one `referral.create`), and the intake is finished.
+#[test]
+fn finishing_as_referred_after_saving_the_summary_records_the_referral_once() {
+    let env = phq9_env();
+    let mut tui = env.tui(&[], 100, 30);
+    tui.login(NURSE, NURSE_PW);
+    phq9_to_results(&mut tui, "Dana Saved");
+    tui.step("c", &["Final level: 1 Information and self-help"]);
+    tui.step(SPACE, &["[x]"]);
+    tui.step("p", &["preview"]);
+    tui.step(ENTER, &["Referral summary saved to"]);
+    assert_eq!(audited(&env, NURSE, "referral.create"), 1);
+    tui.step("f", &["Finish the intake"]);
+    tui.send("1");
+    queue_without(&mut tui, "Dana Saved");
+    assert_eq!(audited(&env, NURSE, "encounter.finish"), 1);
+    assert_eq!(audited(&env, NURSE, "referral.create"), 1, "the same picks are the referral on record");
+}

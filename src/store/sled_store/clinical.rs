@@ -470,6 +470,18 @@ pub(super) fn save_referral(
     referral: &NewReferral,
 ) -> Result<Referral> {
     let notes = referral.notes.as_deref().map(|n| clean_text("notes", n, LONG_TEXT)).transpose()?;
+    // The same picks saved again (the summary saved, then the intake finished as referred) are
+    // the referral on record, not a new one; a changed pick names the one it replaces.
+    store.authorize(actor, Operation::RecordReferral, Some(encounter.to_string()), None)?;
+    let key = store.key()?;
+    let mut damaged = Vec::new();
+    let earlier: Vec<Referral> = store.children(&key, T::Kind(Kind::Referral), encounter, &mut damaged)?;
+    if let Some(latest) = earlier.last().filter(|r| r.resources == referral.resources && r.notes == notes) {
+        if store.load_encounter(&key, encounter)?.status != EncounterStatus::Closed {
+            return Ok(latest.clone());
+        }
+    }
+    let replaces = earlier.last().map(|r| r.id);
     store.save_child(actor, Operation::RecordReferral, Kind::Referral, encounter, |id| Referral {
         schema_version: 1,
         id,
@@ -478,6 +490,7 @@ pub(super) fn save_referral(
         notes,
         recorded_ms: now_ms(),
         recorded_by: actor.user().to_string(),
+        replaces,
     })
 }
 

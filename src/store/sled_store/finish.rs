@@ -241,6 +241,39 @@ mod tests {
         assert!(queue(&store, &cleo).is_empty());
     }
 
+    /// Issue 16: the summary saved (`p`) and then the intake finished as referred save the same
+    /// picks twice; that is one referral, audited once. A changed pick is a new referral naming
+    /// the one it replaces.
+    #[test]
+    fn the_same_picks_saved_again_are_one_referral_and_a_changed_pick_replaces_it() {
+        let (_dir, store, admin) = fresh();
+        let ivy = account(&store, &admin, "ivy", Role::Intake);
+        let client = store.create_client(&ivy, &new_client("Ada")).unwrap();
+        let id = store.start_encounter(&ivy, &client, EncounterOrigin::Staff).unwrap().id;
+        let created = || {
+            let filter = AuditFilter { limit: Some(10_000), ..Default::default() };
+            store.audit_list(&admin, &filter).unwrap().iter().filter(|e| e.action == "referral.create").count()
+        };
+
+        let first = store.save_referral(&ivy, &id, &referral(true)).unwrap();
+        let again = store.save_referral(&ivy, &id, &referral(true)).unwrap();
+        assert_eq!(again, first, "the referral on record");
+        assert_eq!(created(), 1);
+        let changed = store.save_referral(&ivy, &id, &referral(false)).unwrap();
+        assert_eq!((changed.replaces, first.replaces), (Some(first.id), None));
+        assert_eq!(created(), 2);
+        let json = serde_json::to_value(&first).unwrap();
+        assert!(json.get("replaces").is_none(), "a first referral is written as before: {json}");
+
+        store.save_referral(&ivy, &id, &referral(true)).unwrap();
+        store.finish_encounter(&ivy, &id, OutcomeKind::Referred, None).unwrap();
+        assert_eq!(created(), 3);
+        let detail = store.encounter(&ivy, &id).unwrap();
+        assert_eq!(detail.referrals.len(), 3);
+        // Nothing is written to a finished intake, not even the same picks.
+        assert!(matches!(store.save_referral(&ivy, &id, &referral(true)), Err(StoreError::Refused { .. })));
+    }
+
     /// A reviewed encounter (referral saved) stays in the queue until it is finished; a store
     /// whose index was built when reviewed meant finished builds it again.
     #[test]
