@@ -1,9 +1,11 @@
 //! A refusal worded for people, in English and French: who may do it and what it is ("Only a
-//! clinician can change the level."), never the owner's internal name of the operation. The
+//! clinician can change the level."), never the owner's internal name of the operation; the
+//! words are in the strings table (`ui::strings`, admin area), like all interface text. The
 //! strings layer's part for the policy table: `auth` (above this layer) knows which roles may do
 //! an operation; `crate::shell::owner_error` turns an owner's refusal into a [`Refusal`].
 
 use crate::instrument::Lang;
+use crate::ui::strings::Text;
 
 /// Who may do what was refused, as the policy table says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -21,66 +23,59 @@ pub enum Who {
 
 impl Who {
     /// The start of the sentence, before what may be done.
-    fn words(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Who::Admin, Lang::En) => "Only an administrator can",
-            (Who::Admin, Lang::Fr) => "Seules les personnes administratrices peuvent",
-            (Who::Clinician, Lang::En) => "Only a clinician can",
-            (Who::Clinician, Lang::Fr) => "Seules les personnes cliniciennes peuvent",
-            (Who::AdminOrClinician, Lang::En) => "Only an administrator or a clinician can",
-            (Who::AdminOrClinician, Lang::Fr) => "Seules les personnes administratrices ou cliniciennes peuvent",
-            (Who::ClinicianOrIntake, Lang::En) => "Only clinicians and intake workers can",
-            (Who::ClinicianOrIntake, Lang::Fr) => "Seules les personnes cliniciennes ou chargées de l'accueil peuvent",
-            (Who::Staff, Lang::En) => "Only staff can",
-            (Who::Staff, Lang::Fr) => "Seul le personnel peut",
-            (Who::Kiosk, Lang::En) => "Only a kiosk can",
-            (Who::Kiosk, Lang::Fr) => "Seule une borne peut",
-            (Who::Other, Lang::En) => "This role cannot",
-            (Who::Other, Lang::Fr) => "Ce rôle ne peut pas",
+    fn words(self) -> Text {
+        match self {
+            Who::Admin => Text::RefusalWhoAdmin,
+            Who::Clinician => Text::RefusalWhoClinician,
+            Who::AdminOrClinician => Text::RefusalWhoAdminOrClinician,
+            Who::ClinicianOrIntake => Text::RefusalWhoClinicianOrIntake,
+            Who::Staff => Text::RefusalWhoStaff,
+            Who::Kiosk => Text::RefusalWhoKiosk,
+            Who::Other => Text::RefusalWhoOther,
         }
     }
 }
 
-/// What each operation does, by the owner's name for it (`auth::Operation::name`), in English and
-/// French, to follow "Only … can".
-const DOING: &[(&str, &str, &str)] = &[
-    ("read_organisation", "read the organisation's settings", "consulter les paramètres de l'organisme"),
-    ("update_settings", "change the organisation's settings", "modifier les paramètres de l'organisme"),
-    ("manage_accounts", "manage staff accounts", "gérer les comptes du personnel"),
-    ("list_accounts", "list staff accounts", "consulter la liste des comptes du personnel"),
-    ("change_own_password", "change a password", "changer un mot de passe"),
-    ("create_client", "add a client", "ajouter une personne cliente"),
-    ("update_client", "edit a client's details", "modifier les renseignements d'une personne cliente"),
-    ("read_client", "read a client's record", "consulter le dossier d'une personne cliente"),
-    ("list_clients", "search the clients", "chercher parmi la clientèle"),
-    ("start_encounter", "start an intake", "commencer une entrevue d'accueil"),
-    ("read_encounter", "open an intake", "ouvrir une entrevue d'accueil"),
-    ("record_consent", "record consent", "consigner le consentement"),
-    ("save_answer", "save answers", "enregistrer des réponses"),
-    ("save_result", "save results", "enregistrer des résultats"),
-    ("record_decision", "confirm the level", "confirmer le niveau"),
-    ("override_decision", "change the level", "changer le niveau"),
-    ("record_referral", "record referrals", "consigner des orientations"),
-    ("record_crisis_action", "record crisis actions", "consigner des interventions de crise"),
-    ("waive_follow_up", "waive a follow-up", "renoncer à un suivi"),
-    ("update_encounter_status", "finish an intake", "terminer une entrevue d'accueil"),
-    ("reopen_encounter", "reopen a finished intake", "rouvrir une entrevue d'accueil terminée"),
-    ("submit_sealed", "send kiosk answers", "envoyer des réponses de borne"),
-    ("read_submissions", "read kiosk submissions", "consulter les envois des bornes"),
-    ("subscribe_events", "receive alerts", "recevoir les alertes"),
-    ("read_audit", "read the audit log", "consulter le journal d'audit"),
-    ("verify_audit", "verify the audit log", "vérifier le journal d'audit"),
-    ("create_backup", "make backups", "faire des sauvegardes"),
-    ("stop_owner", "stop the triage service", "arrêter le service triage"),
-    ("seed_synthetic", "add synthetic test data", "ajouter des données de test synthétiques"),
-    ("issue_checkin", "issue check-in codes", "émettre des codes d'accueil"),
-    ("list_checkins", "list check-in codes", "consulter les codes d'accueil"),
-    ("revoke_checkin", "revoke check-in codes", "révoquer des codes d'accueil"),
-    ("redeem_checkin", "use check-in codes", "utiliser des codes d'accueil"),
-    ("exit_kiosk", "close a kiosk", "fermer une borne"),
-    ("export_data", "export records", "exporter des dossiers"),
-    ("import_data", "import records", "importer des dossiers"),
-    ("read_reports", "read service reports", "consulter les rapports de service"),
+/// What each operation does, by the owner's name for it (`auth::Operation::name`), to follow
+/// "Only … can".
+const DOING: &[(&str, Text)] = &[
+    ("read_organisation", Text::RefusalDoReadOrganisation),
+    ("update_settings", Text::RefusalDoUpdateSettings),
+    ("manage_accounts", Text::RefusalDoManageAccounts),
+    ("list_accounts", Text::RefusalDoListAccounts),
+    ("change_own_password", Text::RefusalDoChangeOwnPassword),
+    ("create_client", Text::RefusalDoCreateClient),
+    ("update_client", Text::RefusalDoUpdateClient),
+    ("read_client", Text::RefusalDoReadClient),
+    ("list_clients", Text::RefusalDoListClients),
+    ("start_encounter", Text::RefusalDoStartEncounter),
+    ("read_encounter", Text::RefusalDoReadEncounter),
+    ("record_consent", Text::RefusalDoRecordConsent),
+    ("save_answer", Text::RefusalDoSaveAnswer),
+    ("save_result", Text::RefusalDoSaveResult),
+    ("record_decision", Text::RefusalDoRecordDecision),
+    ("override_decision", Text::RefusalDoOverrideDecision),
+    ("record_referral", Text::RefusalDoRecordReferral),
+    ("record_crisis_action", Text::RefusalDoRecordCrisisAction),
+    ("waive_follow_up", Text::RefusalDoWaiveFollowUp),
+    ("update_encounter_status", Text::RefusalDoUpdateEncounterStatus),
+    ("reopen_encounter", Text::RefusalDoReopenEncounter),
+    ("submit_sealed", Text::RefusalDoSubmitSealed),
+    ("read_submissions", Text::RefusalDoReadSubmissions),
+    ("subscribe_events", Text::RefusalDoSubscribeEvents),
+    ("read_audit", Text::RefusalDoReadAudit),
+    ("verify_audit", Text::RefusalDoVerifyAudit),
+    ("create_backup", Text::RefusalDoCreateBackup),
+    ("stop_owner", Text::RefusalDoStopOwner),
+    ("seed_synthetic", Text::RefusalDoSeedSynthetic),
+    ("issue_checkin", Text::RefusalDoIssueCheckin),
+    ("list_checkins", Text::RefusalDoListCheckins),
+    ("revoke_checkin", Text::RefusalDoRevokeCheckin),
+    ("redeem_checkin", Text::RefusalDoRedeemCheckin),
+    ("exit_kiosk", Text::RefusalDoExitKiosk),
+    ("export_data", Text::RefusalDoExportData),
+    ("import_data", Text::RefusalDoImportData),
+    ("read_reports", Text::RefusalDoReadReports),
 ];
 
 /// A refused operation and who may do it.
@@ -94,24 +89,48 @@ pub struct Refusal {
 impl Refusal {
     /// The refusal of the operation the owner names `operation`, if this interface knows it.
     pub fn of(operation: &str, who: Who) -> Option<Refusal> {
-        DOING.iter().position(|(name, _, _)| *name == operation).map(|doing| Refusal { doing, who })
+        DOING.iter().position(|(name, _)| *name == operation).map(|doing| Refusal { doing, who })
     }
 
     /// The operations this interface can word, by the owner's names.
     pub fn operations() -> impl Iterator<Item = &'static str> {
-        DOING.iter().map(|(name, _, _)| *name)
+        DOING.iter().map(|(name, _)| *name)
     }
 
     /// The sentence in `lang`, without its final full stop.
     pub fn sentence(self, lang: Lang) -> String {
-        let what = DOING.get(self.doing).map_or("", |(_, en, fr)| if lang == Lang::Fr { *fr } else { *en });
-        format!("{} {what}", self.who.words(lang))
+        let what = DOING.get(self.doing).map_or("", |(_, text)| text.get(lang));
+        format!("{} {what}", self.who.words().get(lang))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 16: the sentences are interface text, so they live in the strings table; this file
+    /// holds only the owner's operation names (snake case) and how the two parts are joined.
+    #[test]
+    fn the_words_of_a_refusal_are_in_the_strings_table() {
+        let source = include_str!("refusal.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+        let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        let literals: Vec<&str> = code.split('"').skip(1).step_by(2).collect();
+        assert!(!literals.is_empty(), "the operation names are found");
+        for literal in literals {
+            let operation = literal.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            assert!(operation || literal == "{} {what}", "literal text outside the strings table: {literal:?}");
+        }
+        for name in Refusal::operations() {
+            let refusal = Refusal::of(name, Who::Admin).unwrap();
+            for lang in Lang::ALL {
+                let said = refusal.sentence(lang);
+                let from_table = Text::ALL.iter().any(|t| said.starts_with(t.get(lang)))
+                    && Text::ALL.iter().any(|t| said.ends_with(t.get(lang)));
+                assert!(from_table, "{name} in {lang:?}: {said}");
+            }
+        }
+    }
 
     #[test]
     fn each_refusal_is_a_sentence_for_people_in_both_languages() {
