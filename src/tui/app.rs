@@ -86,6 +86,11 @@ pub enum Action {
     HomeLoaded(BackendResult<(OrgInfo, Vec<QueueEntry>)>),
     /// The organisation alone (administrators, who have no queue): its idle lock applies.
     OrgLoaded(BackendResult<OrgInfo>),
+    /// The clients a new client may be already (none: it is created).
+    DuplicatesChecked {
+        client: ClientInfo,
+        found: BackendResult<Vec<ClientInfo>>,
+    },
     ClientCreated(BackendResult<ClientInfo>),
     /// Ctrl-E: edit the client in front (search results, history).
     EditClient,
@@ -360,7 +365,7 @@ fn replies_of(action: &Action) -> Option<Reply> {
         | Action::ReportLoaded(_)
         | Action::HistoryLoaded(_)
         | Action::ClosedLoaded(_) => home::reply,
-        Action::ClientCreated(_) | Action::ClientUpdated(_) => client::reply,
+        Action::ClientCreated(_) | Action::ClientUpdated(_) | Action::DuplicatesChecked { .. } => client::reply,
         Action::CheckinIssued(_) => history::reply,
         Action::EncounterStarted(_) | Action::ConsentRecorded(_) | Action::EncounterOpened(_) | Action::Saved(_) => {
             consent::reply
@@ -506,7 +511,14 @@ fn lock(app: &mut App) -> Vec<Effect> {
         Screen::Search(mut search) => {
             search.query.value.zeroize();
             search.clients.wipe();
-            Screen::Search(Box::default())
+            // Warned of a possible duplicate: back on the form (kept, as a form is), the matches gone.
+            match search.adding.take() {
+                Some(mut adding) => {
+                    adding.client.wipe();
+                    Screen::ClientForm(adding.form)
+                }
+                None => Screen::Search(Box::default()),
+            }
         }
         Screen::History(mut history) => {
             reload.push(Effect::LoadHistory(history.client.id.clone()));

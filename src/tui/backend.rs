@@ -398,6 +398,29 @@ pub trait Backend {
     /// The clients whose name holds every word of `query`, matched by the owner (so that its
     /// audit entry names exactly the clients shown).
     fn search_clients(&mut self, query: &str) -> BackendResult<ClientMatches>;
+    /// The clients a new `client` may be already (`sled_store::possible_duplicate`), found by the
+    /// owner's search as the CLI's `client add` finds them (each word of the name, and the date
+    /// of birth; each search audited naming the clients it returns).
+    fn possible_duplicates(&mut self, client: &ClientInfo) -> BackendResult<Vec<ClientInfo>> {
+        let mut found: Vec<ClientInfo> = Vec::new();
+        for query in client.name.split_whitespace().chain(client.birth_date.as_deref()) {
+            for candidate in self.search_clients(query)?.clients {
+                let known = found.iter().any(|c| c.id == candidate.id);
+                let (name, birth) = (candidate.name.as_str(), candidate.birth_date.as_deref());
+                if !known
+                    && crate::store::sled_store::possible_duplicate_of(
+                        &client.name,
+                        client.birth_date.as_deref(),
+                        name,
+                        birth,
+                    )
+                {
+                    found.push(candidate);
+                }
+            }
+        }
+        Ok(found)
+    }
     fn start_encounter(&mut self, client: &ClientInfo, instruments: &[String]) -> BackendResult<String>;
     fn record_consent(&mut self, encounter: &str, version: &str, given: bool) -> BackendResult<()>;
     fn save_answer(&mut self, encounter: &str, answer: &SavedAnswer) -> BackendResult<()>;

@@ -23,6 +23,8 @@ pub enum Effect {
         password: Zeroizing<String>,
     },
     LoadHome,
+    /// Before creating a client: the clients they may be already (`Action::DuplicatesChecked`).
+    CheckDuplicates(ClientInfo),
     CreateClient(ClientInfo),
     /// Save changed details of an existing client (`id` set).
     UpdateClient(ClientInfo),

@@ -49,6 +49,9 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::Login { user, password } => Action::LoggedIn(backend.login(&user, &password)),
         Effect::ChangeOwnPassword { password } => Action::PasswordChanged(backend.change_own_password(&password)),
         Effect::LoadHome => Action::HomeLoaded(backend.organisation().and_then(|org| Ok((org, backend.queue()?)))),
+        Effect::CheckDuplicates(client) => {
+            Action::DuplicatesChecked { found: backend.possible_duplicates(&client), client }
+        }
         Effect::CreateClient(client) => Action::ClientCreated(backend.create_client(&client)),
         Effect::UpdateClient(client) => Action::ClientUpdated(backend.update_client(&client)),
         Effect::StartEncounter { client, instruments } => {

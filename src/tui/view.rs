@@ -82,6 +82,8 @@ pub fn key_context(app: &App) -> KeyContext {
             KeyContext::Form
         }
         Screen::Admin(_) => KeyContext::Menu,
+        // Warned of a possible duplicate, letters are commands (`a` adds anyway).
+        Screen::Search(search) if search.adding.is_some() => KeyContext::Menu,
         Screen::Search(_) => KeyContext::Form,
         Screen::Recovery { .. } | Screen::Crisis(_) => KeyContext::Form,
         Screen::Questionnaire if app.intake.as_ref().is_some_and(|i| i.reason.is_some()) => KeyContext::Form,

@@ -33,7 +33,8 @@ pub fn wait_of(effect: &Effect) -> Wait {
     match effect {
         Effect::Login { .. } | Effect::ChangeOwnPassword { .. } => Wait::SigningIn,
         Effect::Initialize { .. } => Wait::SettingUp,
-        Effect::CreateClient(_)
+        Effect::CheckDuplicates(_)
+        | Effect::CreateClient(_)
         | Effect::UpdateClient(_)
         | Effect::StartEncounter { .. }
         | Effect::RecordConsent { .. }

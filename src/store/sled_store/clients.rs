@@ -28,14 +28,25 @@ pub fn client_matches(name: &str, birth_date: Option<&str>, query: &str) -> bool
 /// same date of birth and a word of the name in common (folded: "Elodie Cote" and
 /// "Élodie Tremblay-Côté" born the same day).
 pub fn possible_duplicate(name: &str, birth_date: Option<&str>, existing: &Client) -> bool {
-    let (name, other) = (crate::sanitize::fold(name), crate::sanitize::fold(&existing.name));
+    possible_duplicate_of(name, birth_date, &existing.name, existing.birth_date.as_deref())
+}
+
+/// [`possible_duplicate`] on an existing client's name and date of birth (as an interface holds
+/// them).
+pub fn possible_duplicate_of(
+    name: &str,
+    birth_date: Option<&str>,
+    existing_name: &str,
+    existing_birth_date: Option<&str>,
+) -> bool {
+    let (name, other) = (crate::sanitize::fold(name), crate::sanitize::fold(existing_name));
     let words = |text: &str| {
         text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>()
     };
     if words(&name) == words(&other) {
         return true;
     }
-    let same_birth = birth_date.is_some() && birth_date == existing.birth_date.as_deref();
+    let same_birth = birth_date.is_some() && birth_date == existing_birth_date;
     same_birth && words(&name).iter().any(|w| words(&other).contains(w))
 }
 

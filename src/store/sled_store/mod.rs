@@ -33,7 +33,7 @@ mod clinical;
 use clinical::distinct;
 mod commit;
 mod finish;
-pub use clients::{CLIENT_SEARCH_LIMIT, client_matches, possible_duplicate};
+pub use clients::{CLIENT_SEARCH_LIMIT, client_matches, possible_duplicate, possible_duplicate_of};
 mod import_check;
 mod kiosk;
 mod login_gate;

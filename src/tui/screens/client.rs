@@ -180,7 +180,8 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             let Some(client) = client_from_form(form, deps.today) else { return Vec::new() };
             match &app.editing {
                 Some(edit) => vec![Effect::UpdateClient(edited_client(&edit.client, client))],
-                None => vec![Effect::CreateClient(client)],
+                // A new client is checked against those on record first.
+                None => vec![Effect::CheckDuplicates(client)],
             }
         }
         None => Vec::new(),
@@ -190,6 +191,15 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
 /// The owner's answers to a new or changed client.
 pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     match action {
+        Action::DuplicatesChecked { client, found: Ok(found) } if found.is_empty() => {
+            return vec![Effect::CreateClient(client)];
+        }
+        Action::DuplicatesChecked { client, found: Ok(found) } => {
+            if let Screen::ClientForm(form) = &app.screen {
+                app.screen = super::search::possible_duplicates(client, found, form.clone());
+            }
+        }
+        Action::DuplicatesChecked { found: Err(message), .. } => app.status = Some(Status::Failed(message)),
         Action::ClientCreated(Ok(client)) => app.screen = super::bundle::open(client, deps.library, deps.today),
         Action::ClientUpdated(Ok(client)) => {
             // Back where the edit started, showing the client as stored now.
@@ -274,7 +284,7 @@ mod tests {
         update(&mut app, Action::ClearField, library(), care(), "2026-11-25");
         typed(&mut app, "1990-04-02");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
-        let [Effect::CreateClient(client)] = &effects[..] else { panic!("{effects:?}") };
+        let [Effect::CheckDuplicates(client)] = &effects[..] else { panic!("{effects:?}") };
         assert_eq!(client.province, "QC");
         assert_eq!(client.language, Some(Lang::Fr));
         assert_eq!(client.populations, vec!["indigenous".to_string()]);
@@ -498,6 +508,6 @@ mod tests {
         key(&mut app, Action::NextField);
         key(&mut app, Action::NextField);
         typed(&mut app, "en");
-        assert!(matches!(&key(&mut app, Action::Submit)[..], [Effect::CreateClient(_)]));
+        assert!(matches!(&key(&mut app, Action::Submit)[..], [Effect::CheckDuplicates(_)]));
     }
 }

@@ -2,7 +2,9 @@
 //! accents do not matter) and start a new intake for them, edit their details first (Ctrl-E:
 //! letters here are the query) or open their history (Ctrl-O). The owner matches the query and
 //! returns only the matches, so nobody is listed before a word is typed. The selected client's
-//! details (populations and access needs too) show on the last line.
+//! details (populations and access needs too) show on the last line. Adding a client who may be
+//! on record already shows those clients here first (`possible_duplicates`): start an intake for
+//! one, open their history, or add the new client anyway (`a`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,7 +15,7 @@ use crate::auth::Operation;
 use crate::instrument::Library;
 use crate::tui::app::{Action, App, Deps, Effect, Screen, Status, go_home};
 use crate::tui::backend::ClientInfo;
-use crate::tui::form::Field;
+use crate::tui::form::{Field, Form};
 use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::list_window::{Window, row};
 use crate::tui::view::{View, body_block, clean, draw_position_marker};
@@ -31,12 +33,42 @@ pub struct SearchState {
     /// More clients matched than the owner returns.
     pub more: bool,
     pub selected: usize,
+    /// A new client being added who may be one of `clients` (no more shown of them than a
+    /// search shows), and the form to go back to.
+    pub adding: Option<Box<Adding>>,
+}
+
+/// The new client held while the worker looks at the clients they may be already.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adding {
+    pub client: ClientInfo,
+    pub form: Form,
 }
 
 impl Default for SearchState {
     fn default() -> SearchState {
-        SearchState { query: Field::free_text(Text::SearchPrompt, 80), clients: Vec::new(), more: false, selected: 0 }
+        SearchState {
+            query: Field::free_text(Text::SearchPrompt, 80),
+            clients: Vec::new(),
+            more: false,
+            selected: 0,
+            adding: None,
+        }
     }
+}
+
+/// The clients a new `client` may be already, listed as search results: the worker starts an
+/// intake for one (Enter), opens their history, goes back to the `form` (Esc), or adds the new
+/// client anyway (`a`).
+pub fn possible_duplicates(client: ClientInfo, found: Vec<ClientInfo>, form: Form) -> Screen {
+    let mut query = Field::free_text(Text::SearchPrompt, 80);
+    query.value = zeroize::Zeroizing::new(client.name.clone());
+    let adding = Some(Box::new(Adding { client, form }));
+    Screen::Search(Box::new(SearchState { query, clients: found, more: false, selected: 0, adding }))
+}
+
+fn adding(app: &App, _: &Library) -> bool {
+    matches!(&app.screen, Screen::Search(search) if search.adding.is_some())
 }
 
 impl SearchState {
@@ -61,16 +93,18 @@ enum Cmd {
     Move,
     Back,
     Type,
+    AddAnyway,
 }
 
 const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Start, Text::KeyStartIntake),
     bind(&[Key::EditClient], Cmd::Edit, Text::KeyEditClient).when(|app, _| keys::may(app, Operation::UpdateClient)),
     bind(&[Key::History], Cmd::History, Text::KeyHistory),
+    bind(&[Key::Letter('a')], Cmd::AddAnyway, Text::KeyAddAnyway).when(adding),
     bind(&[Key::Back], Cmd::Back, Text::KeyBack),
     // The arrows move as in every list; the footer keeps room for Esc.
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
-    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).help_only(),
+    bind(&[Key::Text], Cmd::Type, Text::KeyTextEdit).help_only().when(|app, library| !adding(app, library)),
 ];
 
 pub fn entries(app: &App, library: &Library) -> Vec<Entry> {
@@ -82,6 +116,17 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     let command = keys::lookup(KEYS, app, deps.library, &action);
     let Screen::Search(search) = &mut app.screen else { return Vec::new() };
     match (command, action) {
+        // Warned of a possible duplicate: back to the form as it was, or add the client anyway.
+        (Some(Cmd::Back), _) if search.adding.is_some() => {
+            if let Some(adding) = search.adding.take() {
+                app.screen = Screen::ClientForm(adding.form);
+            }
+        }
+        (Some(Cmd::AddAnyway), _) => {
+            if let Some(adding) = search.adding.take() {
+                return vec![Effect::CreateClient(adding.client)];
+            }
+        }
         (Some(Cmd::Back), _) => return go_home(app),
         (Some(Cmd::Move), Action::Up) => search.selected = search.selected.saturating_sub(1),
         (Some(Cmd::Move), _) => search.selected = (search.selected + 1).min(search.clients.len().saturating_sub(1)),
@@ -136,14 +181,21 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view: &View) {
-    let block = body_block(Text::SearchTitle.get(app.lang), view.theme);
+    let title = if search.adding.is_some() { Text::DuplicateTitle } else { Text::SearchTitle };
+    let block = body_block(title.get(app.lang), view.theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let prompt = format!("{} ", Text::SearchPrompt.get(app.lang));
-    let mut lines =
-        vec![Line::from(vec![Span::raw(prompt.clone()), Span::styled(search.query.shown().0, view.theme.input)])];
+    let mut lines = match search.adding {
+        Some(_) => vec![Line::styled(Text::DuplicateNote.get(app.lang), view.theme.warning)],
+        None => {
+            vec![Line::from(vec![Span::raw(prompt.clone()), Span::styled(search.query.shown().0, view.theme.input)])]
+        }
+    };
     let found = &search.clients;
-    let hint = if search.query.value.split_whitespace().next().is_none() {
+    let hint = if search.adding.is_some() {
+        None
+    } else if search.query.value.split_whitespace().next().is_none() {
         Some(Text::SearchHint)
     } else if found.is_empty() {
         Some(Text::NoClientFound)
@@ -186,8 +238,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
         let details = Paragraph::new(super::history::details(client, app.lang)).style(view.theme.muted);
         frame.render_widget(details, Rect { y: inner.bottom() - 1, height: 1, ..inner });
     }
-    let x = inner.x + (unicode_width::UnicodeWidthStr::width(prompt.as_str()) + search.query.shown().1) as u16;
-    frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
+    if search.adding.is_none() {
+        let x = inner.x + (unicode_width::UnicodeWidthStr::width(prompt.as_str()) + search.query.shown().1) as u16;
+        frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
+    }
 }
 
 #[cfg(test)]
@@ -244,6 +298,65 @@ mod tests {
         update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert!(matches!(&effects[..], [Effect::StartEncounter { client, .. }] if client.name == "Samira Haddad"));
+    }
+
+    /// Issue 16, item 5: a new client who may be on record already is shown with the clients
+    /// they may be (as search results show them), and is created only on `a`; Esc goes back to
+    /// the form as typed, Enter starts an intake for the one on record, a lock drops the matches.
+    #[test]
+    fn a_possible_duplicate_is_shown_before_the_client_is_added() {
+        let key = |app: &mut App, action| update(app, action, library(), care(), "2026-11-25");
+        let mut app = crate::tui::demo::signed_in(Lang::En);
+        app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+        key(&mut app, Action::Letter('n'));
+        for c in "Elodie Cote".chars() {
+            key(&mut app, Action::Input(c));
+        }
+        key(&mut app, Action::NextField);
+        for c in "1991-07-14".chars() {
+            key(&mut app, Action::Input(c));
+        }
+        key(&mut app, Action::NextField);
+        key(&mut app, Action::ClearField);
+        for c in "qc".chars() {
+            key(&mut app, Action::Input(c));
+        }
+        key(&mut app, Action::NextField);
+        key(&mut app, Action::Input('f'));
+        key(&mut app, Action::Input('r'));
+        let effects = key(&mut app, Action::Submit);
+        let [Effect::CheckDuplicates(new)] = &effects[..] else { panic!("{effects:?}") };
+        let new = new.clone();
+        let on_record = vec![client("Élodie Tremblay-Côté", "1991-07-14")];
+        let found = |new: &ClientInfo| Action::DuplicatesChecked { client: new.clone(), found: Ok(on_record.clone()) };
+
+        key(&mut app, found(&new));
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Élodie Tremblay-Côté") && screen.contains("1991-07-14"), "{screen}");
+        assert!(screen.contains("a add anyway"), "{screen}");
+        insta::assert_snapshot!("search_duplicate_80x24", screen);
+        insta::assert_snapshot!("search_duplicate_120x30_fr", render(&App { lang: Lang::Fr, ..app.clone() }, 120, 30));
+        // Esc: the form as it was typed, nothing created.
+        assert_eq!(key(&mut app, Action::Back), vec![]);
+        let Screen::ClientForm(form) = app.screen.clone() else { panic!("{:?}", app.screen) };
+        assert_eq!((form.value(0), form.value(1)), ("Elodie Cote", "1991-07-14"));
+        // `a`: the new client is created as typed.
+        key(&mut app, found(&new));
+        assert_eq!(key(&mut app, Action::Letter('a')), vec![Effect::CreateClient(new.clone())]);
+        // Enter: an intake for the client on record (the bundle first), nothing created.
+        app.screen = Screen::ClientForm(form.clone());
+        key(&mut app, found(&new));
+        assert_eq!(key(&mut app, Action::Submit), vec![]);
+        let Screen::Bundle(bundle) = &app.screen else { panic!("{:?}", app.screen) };
+        assert_eq!(bundle.client.name, "Élodie Tremblay-Côté");
+        // Nobody like them: created at once.
+        app.screen = Screen::ClientForm(form.clone());
+        let none = Action::DuplicatesChecked { client: new.clone(), found: Ok(vec![]) };
+        assert_eq!(key(&mut app, none), vec![Effect::CreateClient(new.clone())]);
+        // Locked while warned: the form is kept behind the lock, the matches are gone.
+        key(&mut app, found(&new));
+        key(&mut app, Action::Lock);
+        assert!(matches!(&app.screen, Screen::ClientForm(f) if f.value(0) == "Elodie Cote"), "{:?}", app.screen);
     }
 
     #[test]

@@ -28,6 +28,9 @@ macro_rules! intake_strings {
             SearchPrompt => "Search by name:", "Chercher par nom :";
             SignedInAs => "Signed in as", "Connecté :";
             SearchTitle => "Find a client", "Trouver un(e) client(e)";
+            DuplicateTitle => "This client may be on record already", "Cette personne a peut-être déjà un dossier";
+            DuplicateNote => "Is the new client one of these? Pick them, or press a to add anyway.", "Est-ce l'une de ces personnes ? Choisissez-la, ou a : ajouter quand même.";
+            KeyAddAnyway => "add anyway", "ajouter quand même";
             SearchHint => "Type part of the name (every word must appear in it).", "Tapez une partie du nom (chaque mot doit y figurer).";
             ListPosition => "{first}–{last} of {total}", "{first} à {last} sur {total}";
             ColumnClient => "Client", "Personne";
