@@ -2,7 +2,7 @@
 //! The kiosk and the desk can find each other (issue 16, item 8), on the real binary in
 //! pseudo-terminals: the thank-you screen gives a short reference and the time, and the staff
 //! queue names the submission by the same reference; an intake worker issues a check-in code
-//! tied to a client from the client's history, without typing an id.
+//! tied to a client from the client's history or the queue, without typing an id.
 
 use crate::kiosk_french::{FRENCH_BUNDLE, begin_in_french};
 use crate::support;
@@ -60,6 +60,11 @@ fn an_intake_worker_issues_a_check_in_code_from_a_clients_history() {
     tui.step("noor", &["Noor Haddad"]);
     let history = tui.step("\x0f", &["History · Noor Haddad"]);
     assert!(!history.contains(&id), "no id to copy:\n{history}");
+    issues_a_code_for_the_client(&env, &mut tui, IVY, IVY_PW);
+}
+
+/// `c` issues a code: shown on screen, held by the owner for the client, issued by `user`, audited.
+fn issues_a_code_for_the_client(env: &Env, tui: &mut support::Tui, user: &str, password: &str) {
     let issued = tui.step("c", &["Kiosk check-in code for this client (valid for 60 minutes):"]);
     let code = issued
         .lines()
@@ -68,17 +73,28 @@ fn an_intake_worker_issues_a_check_in_code_from_a_clients_history() {
         .unwrap_or_default();
     assert!(code.len() >= 8, "the code is shown:\n{issued}");
 
-    // The owner holds it for this client, issued by the intake worker.
-    let listed = env.ok(&["checkin", "list", "--json", "--user", IVY, "--password-stdin"], &format!("{IVY_PW}\n"));
+    // The owner holds it for this client, issued by this worker.
+    let listed = env.ok(&["checkin", "list", "--json", "--user", user, "--password-stdin"], &format!("{password}\n"));
     let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
     let codes = listed.as_array().unwrap();
     assert_eq!(codes.len(), 1, "{listed}");
     assert_eq!(codes[0]["for_client"], true, "{listed}");
-    assert_eq!(codes[0]["issued_by"], IVY, "{listed}");
+    assert_eq!(codes[0]["issued_by"], user, "{listed}");
     let issued_for = env
         .audit()
         .into_iter()
-        .filter(|e| e["action"].as_str().is_some_and(|a| a.contains("checkin")) && e["user"] == IVY)
+        .filter(|e| e["action"].as_str().is_some_and(|a| a.contains("checkin")) && e["user"] == user)
         .count();
     assert!(issued_for >= 1, "the issue is audited");
+}
+
+/// Issue 16, item 8: the same `c` on the queue, for the selected entry's client.
+#[test]
+fn a_check_in_code_is_issued_from_the_queue_for_the_selected_client() {
+    let env = Env::initialised();
+    let mut tui = env.tui(&[], 100, 30);
+    tui.login(NURSE, NURSE_PW);
+    tui.start_intake("Noor Queue");
+    tui.step(support::CTRL_G, &["Queue", "Noor Queue"]);
+    issues_a_code_for_the_client(&env, &mut tui, NURSE, NURSE_PW);
 }

@@ -27,8 +27,7 @@ enum Cmd {
 const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Letter('e'), Key::EditClient], Cmd::Edit, Text::KeyEditClient)
         .when(|app, _| keys::may(app, crate::auth::Operation::UpdateClient)),
-    bind(&[Key::Letter('c')], Cmd::Checkin, Text::KeyCheckinCode)
-        .when(|app, _| keys::may(app, crate::auth::Operation::IssueCheckin)),
+    bind(&[Key::Letter('c')], Cmd::Checkin, Text::KeyCheckinCode).when(may_issue_checkin),
     bind(&[Key::Back, Key::Letter('q')], Cmd::Back, Text::KeyBack),
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
 ];
@@ -54,10 +53,28 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
             super::client::open_client_edit(app, client);
             Vec::new()
         }
-        // Tied to this client: the kiosk links the answers to them, and nobody types an id.
-        Some(Cmd::Checkin) => vec![Effect::IssueCheckinFor(history.client.id.clone())],
+        Some(Cmd::Checkin) => {
+            let client = history.client.id.clone();
+            issue_checkin(app, &client)
+        }
         None => Vec::new(),
     }
+}
+
+/// Whether the role may issue a kiosk check-in code (`c` here and on the queue).
+pub(crate) fn may_issue_checkin(app: &App, _: &Library) -> bool {
+    keys::may(app, crate::auth::Operation::IssueCheckin)
+}
+
+/// A kiosk check-in code for the client `client_id` (from their history or their queue entry):
+/// tied to them, so the kiosk links the answers to them and nobody types an id. The owner's
+/// answer comes back to [`reply`]. A kiosk submission nobody has claimed has no client yet.
+pub(crate) fn issue_checkin(app: &mut App, client_id: &str) -> Vec<Effect> {
+    if client_id.is_empty() {
+        app.status = Some(Status::Note(Text::CheckinNeedsClient, None));
+        return Vec::new();
+    }
+    vec![Effect::IssueCheckinFor(client_id.to_string())]
 }
 
 /// The owner's check-in code for the client: shown on the status line to give to them.

@@ -19,6 +19,8 @@ enum Cmd {
     New,
     Resume,
     History,
+    /// A kiosk check-in code for the selected entry's client (as from their history).
+    Checkin,
     Move,
     Search,
     Report,
@@ -39,6 +41,7 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Reopen, Text::KeyReopen)
         .when(|app, _| app.show_closed && keys::may(app, Operation::ReopenEncounter)),
     bind(&[Key::Letter('h')], Cmd::History, Text::KeyHistory),
+    bind(&[Key::Letter('c')], Cmd::Checkin, Text::KeyCheckinCode).when(super::history::may_issue_checkin),
     bind(&[Key::Letter('/'), Key::Letter('f')], Cmd::Search, Text::KeySearch)
         .when(|app, _| keys::may(app, Operation::ListClients)),
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
@@ -111,6 +114,10 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
         Some(Cmd::Search) => app.screen = Screen::Search(Box::default()),
         Some(Cmd::History) => {
             return entries.get(*selected).map(|e| vec![Effect::LoadHistory(e.client.clone())]).unwrap_or_default();
+        }
+        Some(Cmd::Checkin) => {
+            let Some(client) = entries.get(*selected).map(|e| e.client.clone()) else { return Vec::new() };
+            return super::history::issue_checkin(app, &client);
         }
         Some(Cmd::Quit) => {
             app.quit = true;
@@ -334,6 +341,31 @@ mod tests {
         assert!(screen.contains("Client   "), "the columns are named: {screen}");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("client 30".into())]);
+    }
+
+    /// Issue 16, item 8: `c` on the queue issues a kiosk check-in code for the selected entry's
+    /// client, as `c` on their history does; a kiosk submission nobody claimed has no client.
+    #[test]
+    fn c_on_the_queue_issues_a_check_in_code_for_the_selected_client() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let org = app.org.clone().unwrap();
+        let unclaimed = QueueEntry { client: String::new(), ..entry("Kiosk 7c1e", true, false, "2026-11-25 09:30") };
+        let entries = vec![entry("Jordan Lee", false, false, "2026-11-25 09:10"), unclaimed];
+        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), care(), "2026-11-25");
+        assert!(render(&app, 120, 24).contains("c check-in code"), "{}", render(&app, 120, 24));
+        let effects = update(&mut app, Action::Letter('c'), library(), care(), "2026-11-25");
+        assert!(effects.is_empty(), "{effects:?}");
+        assert!(render(&app, 80, 24).contains("check-in code is for a client"), "{}", render(&app, 80, 24));
+        update(&mut app, Action::Down, library(), care(), "2026-11-25");
+        let effects = update(&mut app, Action::Letter('c'), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::IssueCheckinFor("c-Jordan Lee".into())]);
+        let code = crate::tui::backend::IssuedCode {
+            code: "K7Q2-M9XD".into(),
+            expires: "2026-11-25T10:10:00Z".into(),
+            client: Some("c-Jordan Lee".into()),
+        };
+        update(&mut app, Action::CheckinIssued(Ok(code)), library(), care(), "2026-11-25");
+        assert!(render(&app, 80, 24).contains("K7Q2-M9XD"), "{}", render(&app, 80, 24));
     }
 
     #[test]

@@ -24,6 +24,7 @@ macro_rules! intake_strings {
             KeySearch => "search clients", "chercher un(e) client(e)";
             KeyHistory => "history", "historique";
             KeyCheckinCode => "check-in code", "code d'accueil";
+            CheckinNeedsClient => "Open the kiosk submission first: a check-in code is for a client on record.", "Ouvrez d'abord l'envoi de la borne : un code d'accueil est lié à une personne inscrite.";
             CheckinIssuedFor => "Kiosk check-in code for this client (valid for 60 minutes):", "Code d'accueil de la borne pour cette personne (valable 60 minutes) :";
             SearchPrompt => "Search by name:", "Chercher par nom :";
             SignedInAs => "Signed in as", "Connecté :";
