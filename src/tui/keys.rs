@@ -195,6 +195,31 @@ pub fn entries<C: Copy>(table: &[Binding<C>], app: &App, library: &Library) -> V
         .collect()
 }
 
+/// The footer's entries that fit in `width` columns, each drawn as "key label" and two spaces,
+/// in table order. When some do not fit, the help key (which lists them all) is kept, last,
+/// and the others fill the room left before it: the footer shows every key, or the way to see
+/// every key.
+pub fn footer_fit(entries: &[Entry], lang: crate::instrument::Lang, width: usize) -> Vec<&Entry> {
+    use unicode_width::UnicodeWidthStr;
+    let piece = |e: &Entry| crate::ui::strings::key_name(&e.key, lang).width() + e.label.get(lang).width() + 3;
+    let footer: Vec<&Entry> = entries.iter().filter(|e| e.footer).collect();
+    if footer.iter().map(|e| piece(e)).sum::<usize>() <= width {
+        return footer;
+    }
+    let help = footer.iter().copied().find(|e| e.keys.contains(&Key::Help));
+    let mut room = width.saturating_sub(help.map_or(0, piece));
+    let mut shown = Vec::new();
+    for entry in footer.iter().copied().filter(|e| !e.keys.contains(&Key::Help)) {
+        if piece(entry) > room {
+            break;
+        }
+        room -= piece(entry);
+        shown.push(entry);
+    }
+    shown.extend(help);
+    shown
+}
+
 /// Several keys of one binding: "y/1", or "/ f" when a key is itself a slash.
 fn joined(keys: &[Key]) -> String {
     let names: Vec<String> = keys.iter().map(|k| k.name()).collect();
@@ -461,6 +486,25 @@ mod tests {
                     entry.key,
                     entry.label
                 );
+            }
+        }
+    }
+
+    /// Issue 16: on every screen, in both languages, at 80 and 120 columns, the footer shows every
+    /// key or the help key that lists them.
+    #[test]
+    fn every_footer_shows_every_key_or_the_help_that_lists_them() {
+        use crate::tui::view::test_support::library;
+        for (name, app) in every_screen() {
+            for lang in crate::instrument::Lang::ALL {
+                let app = App { lang, ..app.clone() };
+                let entries = crate::tui::app::screen_entries(&app, library());
+                let footer = entries.iter().filter(|e| e.footer).count();
+                for width in [80, 120] {
+                    let shown = footer_fit(&entries, lang, width);
+                    let help = shown.iter().any(|e| e.keys.contains(&Key::Help));
+                    assert!(shown.len() == footer || help, "{name} in {lang:?} at {width}: {shown:?}");
+                }
             }
         }
     }

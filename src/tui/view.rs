@@ -213,15 +213,10 @@ fn draw_header(frame: &mut Frame, area: Rect, app: &App, view: &View) {
 
 fn draw_footer(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     let mut spans = Vec::new();
-    let mut width = 0;
-    for entry in super::app::screen_entries(app, view.library).into_iter().filter(|e| e.footer) {
+    let entries = super::app::screen_entries(app, view.library);
+    for entry in super::keys::footer_fit(&entries, app.lang, usize::from(area.width)) {
         let key = crate::ui::strings::key_name(&entry.key, app.lang);
         let label = entry.label.get(app.lang);
-        let piece = key.width() + label.width() + 3;
-        if width + piece > usize::from(area.width) {
-            break;
-        }
-        width += piece;
         spans.push(Span::styled(key.into_owned(), view.theme.key));
         spans.push(Span::raw(format!(" {label}  ")));
     }

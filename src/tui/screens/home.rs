@@ -41,10 +41,11 @@ const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Reopen, Text::KeyReopen)
         .when(|app, _| app.show_closed && keys::may(app, Operation::ReopenEncounter)),
     bind(&[Key::Letter('h')], Cmd::History, Text::KeyHistory),
-    bind(&[Key::Letter('c')], Cmd::Checkin, Text::KeyCheckinCode).when(super::history::may_issue_checkin),
     bind(&[Key::Letter('/'), Key::Letter('f')], Cmd::Search, Text::KeySearch)
         .when(|app, _| keys::may(app, Operation::ListClients)),
-    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove),
+    bind(&[Key::Letter('c')], Cmd::Checkin, Text::KeyCheckinCode).when(super::history::may_issue_checkin),
+    // The arrows move as in every list; the footer keeps room for the queue's own keys.
+    bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),
     bind(&[Key::Letter('s')], Cmd::Report, Text::KeyReport).when(|app, _| keys::may(app, Operation::ReadReports)),
     bind(&[Key::Letter('r')], Cmd::Refresh, Text::KeyRefresh),
     bind(&[Key::Letter('q')], Cmd::Quit, Text::KeyQuit),
@@ -292,6 +293,11 @@ mod tests {
         insta::assert_snapshot!(
             "home_120x40_fr",
             render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 120, 40)
+        );
+        // The French footer at 80 columns: the queue's keys, then the help that lists them all.
+        insta::assert_snapshot!(
+            "home_80x24_fr",
+            render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24)
         );
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("kiosk client 4f2a".into())]);

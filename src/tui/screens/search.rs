@@ -98,9 +98,9 @@ enum Cmd {
 
 const KEYS: &[Binding<Cmd>] = &[
     bind(&[Key::Enter], Cmd::Start, Text::KeyStartIntake),
+    bind(&[Key::Letter('a')], Cmd::AddAnyway, Text::KeyAddAnyway).when(adding),
     bind(&[Key::EditClient], Cmd::Edit, Text::KeyEditClient).when(|app, _| keys::may(app, Operation::UpdateClient)),
     bind(&[Key::History], Cmd::History, Text::KeyHistory),
-    bind(&[Key::Letter('a')], Cmd::AddAnyway, Text::KeyAddAnyway).when(adding),
     bind(&[Key::Back], Cmd::Back, Text::KeyBack),
     // The arrows move as in every list; the footer keeps room for Esc.
     bind(&[Key::Arrows], Cmd::Move, Text::KeyMove).help_only(),

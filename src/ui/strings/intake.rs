@@ -6,7 +6,7 @@ macro_rules! intake_strings {
         $next! { [$($rest),*] $($done)*
             // Home
             HomeTitle => "Queue", "File d'attente";
-            QueueEmpty => "Nothing waiting. Press n to start a new intake.", "Rien en attente. Appuyez sur n pour une nouvelle évaluation.";
+            QueueEmpty => "Nothing waiting. Press n to start a new intake.", "Rien en attente. Appuyez sur n pour un nouvel accueil.";
             QueueInProgress => "in progress", "en cours";
             QueueKiosk => "kiosk submission", "soumission borne";
             QueueCritical => "CRITICAL", "CRITIQUE";
@@ -19,9 +19,9 @@ macro_rules! intake_strings {
             AlertStaffUnknown => "an intake elsewhere ({ref})", "une évaluation ailleurs ({ref})";
             AlertKeys => "^G queue · ^D dismiss", "^G file · ^D fermer";
             KeyQueue => "queue", "file d'attente";
-            KeyNewIntake => "new intake", "nouvelle évaluation";
+            KeyNewIntake => "new intake", "nouvel accueil";
             KeyResume => "open", "ouvrir";
-            KeySearch => "search clients", "chercher un(e) client(e)";
+            KeySearch => "search clients", "chercher";
             KeyHistory => "history", "historique";
             KeyCheckinCode => "check-in code", "code d'accueil";
             CheckinNeedsClient => "Open the kiosk submission first: a check-in code is for a client on record.", "Ouvrez d'abord l'envoi de la borne : un code d'accueil est lié à une personne inscrite.";
