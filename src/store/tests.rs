@@ -328,6 +328,33 @@ fn existing_and_unknown_names_get_the_same_answers_failure_after_failure() {
     assert!(matches!(store.login("gone", &pw("gone password long enough"), "t"), Err(StoreError::Disabled { .. })));
 }
 
+/// Issue 16: an unknown name's failures were counted in memory only, so restarting the owner
+/// reset its throttle (and only its: an account keeps its count in its record). They are kept
+/// in the store under the name's keyed mark, never the typed name.
+#[test]
+fn an_unknown_names_throttle_survives_a_restart_and_the_name_is_not_stored() {
+    let (dir, store, _admin) = fresh();
+    let attempt = |store: &SledStore| store.login("nobody-typed", &pw("not the right password"), "t").unwrap_err();
+    for _ in 0..crate::auth::THROTTLE_AFTER {
+        assert!(matches!(attempt(&store), StoreError::BadCredentials));
+    }
+    assert!(matches!(attempt(&store), StoreError::Throttled { .. }), "throttled before the restart");
+    drop(store);
+    // sled's background threads let go of the files a moment after the drop.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+
+    let store = SledStore::open(dir.path()).unwrap();
+    assert!(matches!(attempt(&store), StoreError::Throttled { .. }), "still throttled after the restart");
+    store.backdate_failures("nobody-typed");
+    assert!(matches!(attempt(&store), StoreError::BadCredentials), "the same windows: past the wait, one more try");
+    for item in store.tree(sled_store::T::Meta).iter() {
+        let (key, value) = item.unwrap();
+        for bytes in [&key[..], &value[..]] {
+            assert!(!bytes.windows(12).any(|w| w == b"nobody-typed"), "the typed name is stored: {key:?}");
+        }
+    }
+}
+
 #[test]
 fn recovery_key_resets_a_password_and_unlocks() {
     let dir = tempfile::tempdir().unwrap();

@@ -203,7 +203,7 @@ fn unknown_login(store: &SledStore, typed: &str, password: &SecretString, origin
         let _one_at_a_time = login_gate::hold(&name_lock);
         let shown = crate::sanitize::terminal_text(typed, false);
         let now = now_ms();
-        let (failures, last) = store.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner()).get(&mark);
+        let (failures, last) = store.unknown_failures_of(&mark)?;
         match auth::throttle(failures, last, now) {
             ThrottleVerdict::Wait { ms } => {
                 store.commit(&nobody, "login.throttled", None, None, Outcome::Denied, Vec::new())?;
@@ -217,8 +217,8 @@ fn unknown_login(store: &SledStore, typed: &str, password: &SecretString, origin
                 // Never the typed text in the audit log (it may be a password typed into the
                 // wrong field).
                 store.decoy_check(password)?;
-                store.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner()).failed(mark, now);
-                store.commit(&nobody, "login.failed", None, None, Outcome::Failed, Vec::new())?;
+                let counted = store.unknown_failed(mark, now)?;
+                store.commit(&nobody, "login.failed", None, None, Outcome::Failed, vec![counted])?;
                 StoreError::BadCredentials
             }
         }

@@ -8,8 +8,10 @@
 //!
 //! Unknown user names go through the same pool and do the same argon2 work against a fixed
 //! hash, so their answer takes as long as a known name's, and reach the audit log only as a
-//! keyed mark. They are throttled and locked out like known names too, from a count kept in
-//! memory under the same keyed mark ([`UnknownFailures`]), so no answer tells which names exist.
+//! keyed mark. They are throttled and locked out like known names too, from a count kept under
+//! the same keyed mark ([`UnknownFailures`]): in the store (meta `unknown_failures/` + mark,
+//! written with the failure's audit entry, so a restart of the owner resets nothing) and in
+//! memory once read, so no answer tells which names exist.
 //! A session is bound to the password it signed in with (`check_session`), and a
 //! session whose password an administrator set may only choose a new one (`pending_reset`).
 
@@ -18,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{AccountRecord, META_UNKNOWN_NAME_KEY, SledStore, T};
+use super::{AccountRecord, META_UNKNOWN_NAME_KEY, SledStore, T, Write};
 use crate::auth::{self, Actor};
 use crate::store::audit::Outcome;
 use crate::store::crypto;
@@ -47,6 +49,15 @@ pub(crate) const UNKNOWN_NAMES_KEPT: usize = 4096;
 #[derive(Debug, Default)]
 pub(crate) struct UnknownFailures {
     by_mark: HashMap<[u8; 32], (u32, i64)>,
+    /// Whether the counts the store holds have been read in.
+    loaded: bool,
+}
+
+/// Where the store keeps an unknown name's failures: this prefix and its keyed mark.
+const UNKNOWN_FAILURES_PREFIX: &[u8] = b"unknown_failures/";
+
+fn unknown_failures_key(mark: &[u8; 32]) -> Vec<u8> {
+    [UNKNOWN_FAILURES_PREFIX, &mark[..]].concat()
 }
 
 impl UnknownFailures {
@@ -55,16 +66,19 @@ impl UnknownFailures {
         self.by_mark.get(mark).copied().unwrap_or((0, 0))
     }
 
-    /// One more failure of `mark` at `now`.
-    pub(crate) fn failed(&mut self, mark: [u8; 32], now: i64) {
+    /// One more failure of `mark` at `now`: its new count and time, and the mark forgotten to
+    /// make room, if one was.
+    pub(crate) fn failed(&mut self, mark: [u8; 32], now: i64) -> ((u32, i64), Option<[u8; 32]>) {
+        let mut forgotten = None;
         if !self.by_mark.contains_key(&mark) && self.by_mark.len() >= UNKNOWN_NAMES_KEPT {
-            let oldest = self.by_mark.iter().min_by_key(|(_, (_, at))| *at).map(|(mark, _)| *mark);
-            if let Some(oldest) = oldest {
+            forgotten = self.by_mark.iter().min_by_key(|(_, (_, at))| *at).map(|(mark, _)| *mark);
+            if let Some(oldest) = forgotten {
                 self.by_mark.remove(&oldest);
             }
         }
         let entry = self.by_mark.entry(mark).or_insert((0, 0));
         *entry = (entry.0.saturating_add(1), now);
+        (*entry, forgotten)
     }
 
     /// How many names are kept (for tests).
@@ -159,6 +173,39 @@ impl SledStore {
         Ok(mark)
     }
 
+    /// The unknown names' failures, read from the store the first time they are needed.
+    fn unknown_failures(&self) -> Result<MutexGuard<'_, UnknownFailures>> {
+        let mut kept = self.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner());
+        if !kept.loaded {
+            for item in self.tree(T::Meta).scan_prefix(UNKNOWN_FAILURES_PREFIX) {
+                let (key, value) = item.map_err(|e| self.sled_err(e))?;
+                let Ok(mark) = <[u8; 32]>::try_from(&key[UNKNOWN_FAILURES_PREFIX.len()..]) else { continue };
+                // A damaged count is left out: that name starts again from none.
+                let Ok(count) = Self::decode_plain::<(u32, i64)>(T::Meta, &key, "meta", &value) else { continue };
+                kept.by_mark.insert(mark, count);
+            }
+            kept.loaded = true;
+        }
+        Ok(kept)
+    }
+
+    /// The failures so far of the unknown name marked `mark`, and when the last one was.
+    pub(super) fn unknown_failures_of(&self, mark: &[u8; 32]) -> Result<(u32, i64)> {
+        Ok(self.unknown_failures()?.get(mark))
+    }
+
+    /// One more failure of the unknown name marked `mark` at `now`: the write of its count, for
+    /// the commit of the failure's audit entry (a name forgotten to make room goes at once).
+    pub(super) fn unknown_failed(&self, mark: [u8; 32], now: i64) -> Result<Write> {
+        let (count, forgotten) = self.unknown_failures()?.failed(mark, now);
+        if let Some(oldest) = forgotten {
+            self.tree(T::Meta).remove(unknown_failures_key(&oldest)).map_err(|e| self.sled_err(e))?;
+        }
+        let key = unknown_failures_key(&mark);
+        let value = Self::meta_value(&key, &count);
+        Ok(Write { tree: T::Meta, key, value })
+    }
+
     /// Checks `password` against a hash made once with the store's parameters, in the pool.
     pub(super) fn decoy_check(&self, password: &SecretString) -> Result<()> {
         let decoy = {
@@ -193,7 +240,13 @@ impl SledStore {
             }
             None => {
                 let mark = self.unknown_mark(name).unwrap_or_else(|e| panic!("mark {name}: {e}"));
-                self.login_gate.unknown.lock().unwrap_or_else(|p| p.into_inner()).backdate(&mark);
+                let mut kept = self.unknown_failures().unwrap_or_else(|e| panic!("failures {name}: {e}"));
+                kept.backdate(&mark);
+                let count = kept.get(&mark);
+                drop(kept);
+                let key = unknown_failures_key(&mark);
+                let value = Self::meta_value(&key, &count);
+                self.tree(T::Meta).insert(key, value).unwrap_or_else(|e| panic!("backdate {name}: {e}"));
             }
         }
     }
