@@ -476,10 +476,10 @@ pub(super) fn save_referral(
     let key = store.key()?;
     let mut damaged = Vec::new();
     let earlier: Vec<Referral> = store.children(&key, T::Kind(Kind::Referral), encounter, &mut damaged)?;
-    if let Some(latest) = earlier.last().filter(|r| r.resources == referral.resources && r.notes == notes) {
-        if store.load_encounter(&key, encounter)?.status != EncounterStatus::Closed {
-            return Ok(latest.clone());
-        }
+    if let Some(latest) = earlier.last().filter(|r| r.resources == referral.resources && r.notes == notes)
+        && store.load_encounter(&key, encounter)?.status != EncounterStatus::Closed
+    {
+        return Ok(latest.clone());
     }
     let replaces = earlier.last().map(|r| r.id);
     store.save_child(actor, Operation::RecordReferral, Kind::Referral, encounter, |id| Referral {
