@@ -26,6 +26,15 @@ fn answer(kiosk: &mut Tui, line: &str, text: &str) -> String {
     kiosk.wait_for_text_after(from, text)
 }
 
+/// Answers 4 (critical) and returns what is said after its echo, up to `last` (the rest of the
+/// question before may still arrive after the answer is sent).
+fn critical_answer(kiosk: &mut Tui, last: &str) -> String {
+    let from = kiosk.output().len();
+    kiosk.send("4\r");
+    let written = format!("\r\n{}", kiosk.wait_for_text_after(from, last));
+    written.split_once("\r\n4\r\n").map_or(written.clone(), |(_, after)| after.to_string())
+}
+
 /// Runs `docs/plain-speech.sh` on `text`: Ok, or why not; None when espeak-ng is missing.
 pub(crate) fn speech_check(text: &str, lang: &str) -> Option<Result<(), String>> {
     let dir = tempfile::tempdir().unwrap();
@@ -79,11 +88,7 @@ fn a_plain_kiosk_screening_with_a_critical_answer_sends_no_escape_and_alerts_sta
     let item9 = answer(&mut kiosk, "1", "5: Prefer not to answer");
     assert!(item9.contains("Question 9 of") && item9.contains("1: Not at all"), "{item9}");
     let from = kiosk.output().len();
-    kiosk.send("4\r");
-    let crisis = kiosk.wait_for_text_after(from, "The staff have been told.");
-    // What follows the answer's echo (the rest of the last question may arrive after the mark).
-    let crisis = format!("\r\n{crisis}");
-    let crisis = crisis.split_once("\r\n4\r\n").map_or(crisis.as_str(), |(_, after)| after);
+    let crisis = critical_answer(&mut kiosk, "The staff have been told.");
     assert!(crisis.starts_with("Please speak to the staff at the desk now\r\n"), "read first:\n{crisis}");
     assert!(crisis.contains("call 9 1 1.") && crisis.contains("Call or text 9 8 8"), "{crisis}");
     assert!(crisis.contains("5 3 5 3 5 3"), "Quebec's line from the catalog, digit by digit:\n{crisis}");
@@ -187,12 +192,7 @@ fn a_french_plain_crisis_page_reads_its_numbers_digit_by_digit() {
         answer(&mut kiosk, "1", &format!("Question {next} sur 9"));
     }
     kiosk.wait_for_text_after(0, "5 : Je préfère ne pas répondre");
-    let from = kiosk.output().len();
-    kiosk.send("4\r");
-    let crisis = kiosk.wait_for_text_after(from, "Le personnel a été prévenu.");
-    // What follows the answer's echo (the rest of the last question may arrive after the mark).
-    let crisis = format!("\r\n{crisis}");
-    let crisis = crisis.split_once("\r\n4\r\n").map_or(crisis.as_str(), |(_, after)| after);
+    let crisis = critical_answer(&mut kiosk, "Le personnel a été prévenu.");
     assert!(crisis.starts_with("Veuillez parler au personnel de l'accueil maintenant\r\n"), "{crisis}");
     assert!(crisis.contains("composez le 9 1 1.") && crisis.contains("textez le 9 8 8"), "{crisis}");
     assert!(!kiosk.output().contains(&0x1b), "no escape before the first wipe, even with TERM=xterm");
