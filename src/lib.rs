@@ -9,6 +9,7 @@ pub mod export;
 pub mod instrument;
 pub mod intake;
 pub mod kiosk;
+pub mod plain;
 pub mod report;
 pub mod sanitize;
 pub mod server;

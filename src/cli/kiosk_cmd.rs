@@ -41,6 +41,11 @@ pub struct KioskArgs {
     /// Colour theme: default, light, high-contrast or monochrome (NO_COLOR forces monochrome).
     #[arg(long, env = "TRIAGE_THEME", value_name = "NAME")]
     pub theme: Option<String>,
+    /// Plain, line-by-line mode for screen readers, braille displays and slow links: numbered
+    /// choices answered with a number and Enter, no cursor movement, colour or box drawing.
+    /// Also chosen by TRIAGE_PLAIN=1, and by TERM=dumb.
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -184,7 +189,12 @@ fn kiosk(args: &KioskArgs) -> ExitCode {
     let state = Kiosk::new(&args.bundle, instruments, lang, idle_ms, crate::store::now_ms());
     let mut backend = OwnerBackend::new(dir, args.device.clone(), detect_origin());
     let deps = Deps { library: &library, care: &care };
-    match crate::kiosk::shell::run(state, &mut backend, &deps, &theme) {
+    let ran = if crate::plain::wanted(args.plain) {
+        crate::plain::kiosk_shell::run(state, &mut backend, &deps, crate::plain::dumb_terminal())
+    } else {
+        crate::kiosk::shell::run(state, &mut backend, &deps, &theme)
+    };
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error(format!("kiosk: {e}")),
     }

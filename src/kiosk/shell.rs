@@ -104,11 +104,9 @@ fn restore_terminal() {
     let _ = disable_raw_mode();
 }
 
-/// Runs the kiosk until the PIN is accepted or the system signals it to stop.
-pub fn run(mut kiosk: Kiosk, backend: &mut dyn KioskBackend, deps: &Deps, theme: &Theme) -> io::Result<()> {
-    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        return Err(io::Error::other("the kiosk needs a terminal (run it in a console or `ssh -t`)"));
-    }
+/// The kiosk's signals: SIGTERM and SIGHUP set the flag returned (the kiosk stops), SIGINT,
+/// SIGQUIT and SIGTSTP are ignored. Shared with the plain, line-by-line kiosk.
+pub fn lockdown_signals() -> io::Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
@@ -118,6 +116,15 @@ pub fn run(mut kiosk: Kiosk, backend: &mut dyn KioskBackend, deps: &Deps, theme:
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGQUIT, signal_hook::consts::SIGTSTP] {
         signal_hook::flag::register(signal, Arc::clone(&ignored))?;
     }
+    Ok(stop)
+}
+
+/// Runs the kiosk until the PIN is accepted or the system signals it to stop.
+pub fn run(mut kiosk: Kiosk, backend: &mut dyn KioskBackend, deps: &Deps, theme: &Theme) -> io::Result<()> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(io::Error::other("the kiosk needs a terminal (run it in a console or `ssh -t`)"));
+    }
+    let stop = lockdown_signals()?;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |_| {
         // No panic details: they could quote what was on screen.

@@ -26,12 +26,12 @@ use crate::ui::theme::Theme;
 
 const T0: i64 = 1_800_000_000_000;
 
-fn library() -> &'static Library {
+pub(crate) fn library() -> &'static Library {
     static LIBRARY: OnceLock<Library> = OnceLock::new();
     LIBRARY.get_or_init(Library::shipped)
 }
 
-fn care() -> &'static Care {
+pub(crate) fn care() -> &'static Care {
     static CARE: OnceLock<Care> = OnceLock::new();
     CARE.get_or_init(|| Care::shipped(library()).expect("shipped catalog"))
 }

@@ -264,16 +264,7 @@ fn crisis(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
         Line::styled(Text::KioskCrisis988.get(lang), theme.title),
     ];
     province_lines(&mut lines, kiosk, theme);
-    // The organisation's own text, in French for a French-speaking client when it is set
-    // (the default texts only repeat the lines above).
-    let own = kiosk.info.as_ref().map(|info| {
-        crate::store::crisis_text_choice(&info.crisis_text, info.crisis_text_fr.as_deref(), lang == Lang::Fr)
-    });
-    if let Some(own) = own
-        && !own.text.trim().is_empty()
-        && own.text != DEFAULT_CRISIS_TEXT
-        && own.text != DEFAULT_CRISIS_TEXT_FR
-    {
+    if let Some(own) = own_crisis_text(kiosk) {
         lines.push(Line::raw(""));
         if own.english_only {
             lines.push(Line::styled(Text::CrisisTextEnglishOnly.get(lang), theme.muted));
@@ -352,7 +343,18 @@ fn pin(kiosk: &Kiosk, theme: &Theme, input: &Typed, status: &PinStatus) -> Parag
     titled(kiosk, theme, lines, Text::KioskPinTitle)
 }
 
-fn provincial(kiosk: &Kiosk) -> impl Iterator<Item = &super::app::KioskLine> {
+/// The organisation's own crisis text, in French for a French-speaking client when it is set;
+/// none when it is empty or one of the default texts (they only repeat the lines above it).
+pub fn own_crisis_text(kiosk: &Kiosk) -> Option<crate::store::CrisisText<'_>> {
+    let info = kiosk.info.as_ref()?;
+    let own =
+        crate::store::crisis_text_choice(&info.crisis_text, info.crisis_text_fr.as_deref(), kiosk.lang == Lang::Fr);
+    (!own.text.trim().is_empty() && own.text != DEFAULT_CRISIS_TEXT && own.text != DEFAULT_CRISIS_TEXT_FR)
+        .then_some(own)
+}
+
+/// The province's crisis lines (9-1-1 and 9-8-8 have lines of their own on every page).
+pub fn provincial(kiosk: &Kiosk) -> impl Iterator<Item = &super::app::KioskLine> {
     kiosk
         .crisis_lines
         .iter()
@@ -376,7 +378,7 @@ fn province_lines(lines: &mut Vec<Line<'static>>, kiosk: &Kiosk, theme: &Theme) 
 
 /// A catalog contact in the client's language: its words ("text 535353") are ours, its numbers
 /// are not translated.
-fn contact_in(contact: &str, lang: Lang) -> String {
+pub fn contact_in(contact: &str, lang: Lang) -> String {
     let contact = clean(contact);
     let english = Text::KioskContactText.get(Lang::En);
     let ours = Text::KioskContactText.get(lang);

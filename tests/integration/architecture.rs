@@ -52,12 +52,30 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("kiosk", &["shell", "server", "store", "auth", "intake", "ui", "instrument", "triage", "sanitize", "diagnostic"]),
+    // Plain, line-by-line mode: one more shell over the interfaces' state (never used by them).
+    (
+        "plain",
+        &[
+            "kiosk",
+            "shell",
+            "server",
+            "store",
+            "auth",
+            "intake",
+            "ui",
+            "instrument",
+            "triage",
+            "sanitize",
+            "diagnostic",
+        ],
+    ),
     // The command line starts everything.
     (
         "cli",
         &[
             "tui",
             "kiosk",
+            "plain",
             "shell",
             "server",
             "store",

@@ -25,6 +25,7 @@ mod kiosk_french;
 mod kiosk_owner;
 mod kiosk_ssh;
 mod password_reset_cli;
+mod plain_kiosk;
 mod private_files;
 mod report_cli;
 mod score_cli;

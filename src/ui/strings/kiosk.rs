@@ -8,6 +8,18 @@ macro_rules! kiosk_strings {
             CrisisTextEnglishOnly => "This message from the organisation is only available in English:", "Ce message de l'organisme n'est offert qu'en anglais :";
             KioskKeyEnter => "Enter", "Entrée";
             KioskContactText => "text", "texto";
+            // Plain, line-by-line mode (issue 17): what a screen reader or braille display reads
+            PlainChooseLanguage => "For English, type 1, then press Enter.", "Pour le français, tapez 2, puis appuyez sur Entrée.";
+            PlainTypeChoice => "Type a number from 1 to {n}, then press Enter.", "Tapez un nombre de 1 à {n}, puis appuyez sur Entrée.";
+            PlainChoicesAsBefore => "The choices are the same as before, 1 to {n}.", "Les choix sont les mêmes qu'avant, de 1 à {n}.";
+            PlainEnterSkips => "To skip this question, press Enter alone.", "Pour passer cette question, appuyez seulement sur Entrée.";
+            PlainEnterKeeps => "Your answer now: {n}. To keep it, press Enter alone.", "Votre réponse actuelle : {n}. Pour la garder, appuyez seulement sur Entrée.";
+            PlainNotAChoice => "{answer} is not one of the choices. Type a number from 1 to {n}, then press Enter.", "{answer} ne fait pas partie des choix. Tapez un nombre de 1 à {n}, puis appuyez sur Entrée.";
+            PlainNotUnderstood => "Sorry, that was not understood. Type a question mark for the choices and keys.", "Désolé, ce n'est pas compris. Tapez un point d'interrogation pour connaître les choix et les touches.";
+            PlainKeys => "Keys: r repeats the question, b goes back, a question mark lists the choices and keys. Escape or Control X leaves at once, at any time.", "Touches : r répète la question, b revient en arrière, un point d'interrogation donne les choix et les touches. Échap ou Contrôle X quitte aussitôt, en tout temps.";
+            PlainEnterContinue => "Press Enter to continue the questions.", "Appuyez sur Entrée pour continuer les questions.";
+            PlainEnterFinish => "Press Enter to finish.", "Appuyez sur Entrée pour terminer.";
+            PlainAnyTime => "at any time, day or night", "en tout temps, jour et nuit";
             // Kiosk
             KioskWelcome => "Welcome", "Bienvenue";
             KioskIntro => "This screen asks some questions about how you have been feeling, so that the team here can suggest the right help. It takes about 10 minutes.", "Cet écran pose quelques questions sur votre état ces dernières semaines, pour que l'équipe puisse vous proposer l'aide qui convient. Cela prend environ 10 minutes.";

@@ -201,6 +201,8 @@ struct Shared {
     history: Vec<String>,
     /// The last bytes read, to tell where a frame ends.
     tail: Vec<u8>,
+    /// Every byte read, for checks on the output itself (plain mode's escape-free text).
+    raw: Vec<u8>,
     /// The output read so far ends at the end of a frame (not in the middle of one).
     frame_done: bool,
 }
@@ -238,6 +240,17 @@ pub struct Tui {
 
 impl Tui {
     pub fn spawn(env: &Env, subcommand: &[&str], args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::spawn_in(env, subcommand, args, (cols, rows), &[("TERM", "xterm-256color")])
+    }
+
+    /// Like [`Tui::spawn`], with `vars` (`TERM` among them) set for the interface.
+    pub fn spawn_in(
+        env: &Env,
+        subcommand: &[&str],
+        args: &[&str],
+        (cols, rows): (u16, u16),
+        vars: &[(&str, &str)],
+    ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("open a pseudo-terminal");
@@ -246,7 +259,9 @@ impl Tui {
         for (key, value) in env.vars() {
             command.env(key, value);
         }
-        command.env("TERM", "xterm-256color");
+        for (key, value) in vars {
+            command.env(key, value);
+        }
         command.cwd(&env.cwd);
         command.args(subcommand);
         command.arg("--data-dir");
@@ -263,6 +278,7 @@ impl Tui {
                 parser: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
                 history: Vec::new(),
                 tail: Vec::new(),
+                raw: Vec::new(),
                 frame_done: false,
             }),
             Condvar::new(),
@@ -284,6 +300,7 @@ impl Tui {
                             let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
                             state.parser.process(&buffer[..n]);
                             state.tail.extend_from_slice(&buffer[..n]);
+                            state.raw.extend_from_slice(&buffer[..n]);
                             let excess = state.tail.len().saturating_sub(32);
                             state.tail.drain(..excess);
                             state.frame_done = ends_a_frame(&state.tail);
@@ -343,6 +360,29 @@ impl Tui {
     /// Runs `check` on the vt100 screen now.
     pub fn with_screen<T>(&self, check: impl FnOnce(&vt100::Screen) -> T) -> T {
         check(self.state().parser.screen())
+    }
+
+    /// Everything the interface has written to the terminal so far, as written.
+    pub fn output(&self) -> Vec<u8> {
+        self.state().raw.clone()
+    }
+
+    /// Waits until the output written after byte `from` holds `text` (for plain mode, whose
+    /// lines scroll off the screen); returns that output as text.
+    pub fn wait_for_text_after(&self, from: usize, text: &str) -> String {
+        let start = Instant::now();
+        let (lock, changed) = &*self.shared;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let written = String::from_utf8_lossy(state.raw.get(from..).unwrap_or_default()).into_owned();
+            if written.contains(text) {
+                return written;
+            }
+            let Some(left) = DEADLINE.checked_sub(start.elapsed()) else {
+                panic!("timed out waiting for {text:?}; written since byte {from}:\n{written}");
+            };
+            state = changed.wait_timeout(state, left).unwrap_or_else(|e| e.into_inner()).0;
+        }
     }
 
     /// Bytes the interface has written to the terminal so far.
