@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 mod codec;
+pub(crate) mod vocab_codes;
 #[cfg(test)]
 use codec::migrate_one;
 pub use codec::{DecodeError, Kind, RecordId, decode, encode};
 
-/// Provinces are stored as their two-letter code ([`Province::code`]), the crate's one list.
-pub use crate::triage::vocab::Province;
+/// Provinces are stored as their two-letter code ([`Province::code`]), populations as the codes
+/// the staff interface writes (`vocab_codes`): the crate's one list of each.
+pub use crate::triage::vocab::{Population, Province};
 
 pub use crate::instrument::Sex;
 /// Language of a client or questionnaire: the one language type of the crate.
@@ -26,7 +28,8 @@ pub use crate::instrument::model::Lang;
 pub struct Organisation {
     pub schema_version: u32,
     pub name: String,
-    pub province: String,
+    #[serde(with = "vocab_codes::province")]
+    pub province: Province,
     pub settings: Settings,
     /// Hex X25519 public key for sealed kiosk submissions.
     pub submission_public_key: String,
@@ -157,14 +160,17 @@ pub struct Client {
     pub id: RecordId,
     pub name: String,
     pub birth_date: Option<String>,
-    pub province: String,
+    /// Always known for a stored client (a new one must give it); `None` only on a de-identified
+    /// export page, which blanks it (written as `""`, as before).
+    #[serde(with = "vocab_codes::blank_province")]
+    pub province: Option<Province>,
     pub language: Lang,
     #[serde(default)]
     pub contact: Option<String>,
     #[serde(default)]
     pub access_needs: Vec<String>,
-    #[serde(default)]
-    pub populations: Vec<String>,
+    #[serde(default, with = "vocab_codes::populations")]
+    pub populations: Vec<Population>,
     /// The sex the client gave for instruments whose cut-offs were validated by sex (AUDIT,
     /// AUDIT-C); `None` when not given, and then the more sensitive cut-off applies.
     #[serde(default)]
@@ -181,14 +187,15 @@ pub struct Client {
 pub struct NewClient {
     pub name: String,
     pub birth_date: Option<String>,
-    pub province: String,
+    #[serde(with = "vocab_codes::province")]
+    pub province: Province,
     pub language: Lang,
     #[serde(default)]
     pub contact: Option<String>,
     #[serde(default)]
     pub access_needs: Vec<String>,
-    #[serde(default)]
-    pub populations: Vec<String>,
+    #[serde(default, with = "vocab_codes::populations")]
+    pub populations: Vec<Population>,
     #[serde(default)]
     pub sex_for_scoring: Option<Sex>,
 }
@@ -202,16 +209,16 @@ pub struct ClientUpdate {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub birth_date: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "vocab_codes::given_province")]
+    pub province: Option<Province>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Lang>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub contact: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_needs: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub populations: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "vocab_codes::given_populations")]
+    pub populations: Option<Vec<Population>>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub sex_for_scoring: Option<Option<Sex>>,
 }
@@ -677,7 +684,7 @@ mod tests {
         let org = Organisation {
             schema_version: 1,
             name: "Clinic".into(),
-            province: "ON".into(),
+            province: Province::On,
             settings: Settings::default(),
             submission_public_key: "00".into(),
             created_ms: 0,

@@ -64,7 +64,10 @@ fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
     let mut reader = client(&dir, "ivy", IVY_PW);
     let record: RecordId = id.parse().unwrap();
     let Reply::Client(stored) = reader.request(Request::GetClient { id: record }).unwrap() else { panic!() };
-    assert_eq!((stored.name.as_str(), stored.province.as_str(), stored.language), ("Marie Roy", "ON", Lang::En));
+    assert_eq!(
+        (stored.name.as_str(), stored.province, stored.language),
+        ("Marie Roy", Some(triage::store::Province::On), Lang::En)
+    );
     assert_eq!((stored.birth_date, stored.access_needs.len()), (None, 0));
 
     // Over the socket: a kiosk may not edit; the audit names fields, never values.
