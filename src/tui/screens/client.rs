@@ -304,6 +304,20 @@ mod tests {
         assert_eq!(client.birth_date.as_deref(), Some("1990-04-02"));
     }
 
+    /// The field's error names every valid code, in both languages, from the one province list.
+    #[test]
+    fn the_province_error_lists_every_valid_code() {
+        let codes: Vec<String> = Province::ALL.iter().map(|p| p.code()).collect();
+        for lang in [Lang::En, Lang::Fr] {
+            let text = Text::UnknownProvince.get(lang);
+            let listed: Vec<&str> = text
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() == 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+                .collect();
+            assert_eq!(listed, codes, "{text}");
+        }
+    }
+
     fn key(app: &mut crate::tui::app::App, action: Action) -> Vec<Effect> {
         update(app, action, library(), care(), "2026-11-25")
     }
@@ -356,7 +370,12 @@ mod tests {
             "client_edit_errors_80x24_fr",
             render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24)
         );
-        insta::assert_snapshot!("client_edit_errors_80x24", render(&app, 80, 24));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("(unknown province or territory: use AB,") && screen.contains("QC, SK or YT)"),
+            "{screen}"
+        );
+        insta::assert_snapshot!("client_edit_errors_80x24", screen);
 
         key(&mut app, Action::ClearField);
         typed(&mut app, "on");
