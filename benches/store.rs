@@ -41,8 +41,12 @@ fn answer(n: u32) -> NewAnswer {
 
 fn init_store(dir: &Path) {
     let store = SledStore::open(dir).expect("open");
-    let request =
-        InitRequest { org: "Bench".into(), province: "ON".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let request = InitRequest {
+        org: "Bench".into(),
+        province: triage::store::Province::On,
+        admin: "admin".into(),
+        insecure_test_kdf: true,
+    };
     store.initialize(&request, &pw(ADMIN_PW), "bench").expect("init");
     let admin = store.login("admin", &pw(ADMIN_PW), "bench").expect("login");
     store
@@ -85,7 +89,7 @@ fn running_owner() -> Running {
     let person = NewClient {
         name: "Bench Person".into(),
         birth_date: None,
-        province: "ON".into(),
+        province: triage::store::Province::On,
         language: Lang::En,
         contact: None,
         access_needs: vec![],
@@ -113,7 +117,7 @@ fn stored_answer_size() -> usize {
             &NewClient {
                 name: "P".into(),
                 birth_date: None,
-                province: "ON".into(),
+                province: triage::store::Province::On,
                 language: Lang::En,
                 contact: None,
                 access_needs: vec![],

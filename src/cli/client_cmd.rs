@@ -4,7 +4,20 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::common::{AuthArgs, DirArgs, Outcome, Secrets, Table, fail, session};
-use crate::store::{ClientUpdate, Lang, NewClient, RecordId, Sex};
+use crate::store::records::vocab_codes::{parse_population, parse_province, province_text};
+use crate::store::{ClientUpdate, Lang, NewClient, Population, Province, RecordId, Sex};
+
+/// One value of `--populations`: a population, or nothing (an empty value removes them all).
+#[derive(Debug, Clone, Copy)]
+pub struct PopulationArg(Option<Population>);
+
+fn parse_population_arg(text: &str) -> Result<PopulationArg, String> {
+    if text.trim().is_empty() {
+        Ok(PopulationArg(None))
+    } else {
+        parse_population(text).map(|p| PopulationArg(Some(p)))
+    }
+}
 
 #[derive(Debug, Subcommand)]
 pub enum ClientAction {
@@ -12,8 +25,8 @@ pub enum ClientAction {
     Add {
         #[arg(long)]
         name: String,
-        #[arg(long, value_name = "XX")]
-        province: String,
+        #[arg(long, value_name = "XX", value_parser = parse_province)]
+        province: Province,
         #[arg(long, value_enum)]
         lang: Lang,
         /// YYYY-MM-DD.
@@ -38,8 +51,8 @@ pub enum ClientAction {
         id: RecordId,
         #[arg(long)]
         name: Option<String>,
-        #[arg(long, value_name = "XX")]
-        province: Option<String>,
+        #[arg(long, value_name = "XX", value_parser = parse_province)]
+        province: Option<Province>,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
         /// YYYY-MM-DD.
@@ -55,9 +68,10 @@ pub enum ClientAction {
         #[arg(long)]
         no_sex: bool,
         /// Replace the populations, comma-separated (youth, indigenous, 2slgbtq, veteran,
-        /// perinatal, newcomer); an empty value removes them all.
-        #[arg(long, value_name = "LIST", value_delimiter = ',')]
-        populations: Option<Vec<String>>,
+        /// perinatal, newcomer, trans, public-safety, students, black, muslim, families, women);
+        /// an empty value removes them all.
+        #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_population_arg)]
+        populations: Option<Vec<PopulationArg>>,
         /// Replace the access needs, comma-separated (no_internet, no_smartphone, phone_only,
         /// free_only); an empty value removes them all.
         #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -96,14 +110,14 @@ fn find(text: &[String], dir: &DirArgs, auth: &AuthArgs) -> Outcome {
             person.id.to_string(),
             person.name.clone(),
             person.birth_date.clone().unwrap_or_else(|| "-".into()),
-            person.province.clone(),
+            province_text(person.province),
             last.clone().unwrap_or_else(|| "-".into()),
         ]);
         rows.push(json!({
             "id": person.id,
             "name": person.name,
             "birth_date": person.birth_date,
-            "province": person.province,
+            "province": province_text(person.province),
             "last_encounter": last,
         }));
     }
@@ -138,7 +152,7 @@ fn refuse_duplicates(
             c.id.to_string(),
             c.name.clone(),
             c.birth_date.clone().unwrap_or_else(|| "-".into()),
-            c.province.clone(),
+            province_text(c.province),
         ]);
     }
     Err(fail(
@@ -196,7 +210,7 @@ pub(crate) fn run(action: ClientAction) -> Outcome {
                 province,
                 language: lang,
                 contact: None,
-                populations: list(populations),
+                populations: populations.map(|v| v.into_iter().filter_map(|p| p.0).collect()),
                 access_needs: list(access_needs),
                 sex_for_scoring: if no_sex { Some(None) } else { sex.map(Some) },
             };

@@ -71,7 +71,7 @@ fn durability_writer(dir: &DirArgs, auth: &AuthArgs, count: Option<u64>) -> Outc
                 &NewClient {
                     name: "Durability Test".into(),
                     birth_date: None,
-                    province: "ON".into(),
+                    province: crate::store::Province::On,
                     language: Lang::En,
                     contact: None,
                     access_needs: vec![],

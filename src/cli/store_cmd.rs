@@ -53,8 +53,8 @@ pub enum StoreCommand {
         #[arg(long)]
         org: String,
         /// Two-letter province or territory code.
-        #[arg(long, value_name = "XX")]
-        province: String,
+        #[arg(long, value_name = "XX", value_parser = crate::store::records::vocab_codes::parse_province)]
+        province: crate::store::Province,
         /// Name of the first admin account.
         #[arg(long, value_name = "USER")]
         admin: String,

@@ -98,7 +98,7 @@ mod tests {
             id: RecordId([3; 16]),
             name: "Zoë \"Z\" =1+1".into(),
             birth_date: Some("1990-01-02".into()),
-            province: "QC".into(),
+            province: Some(crate::store::Province::Qc),
             language: Lang::Fr,
             contact: None,
             access_needs: vec!["phone only".into()],

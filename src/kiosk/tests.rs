@@ -45,10 +45,10 @@ fn deps() -> Deps<'static> {
     Deps { library: library(), care: care() }
 }
 
-fn info(province: &str, timeout_seconds: u32) -> KioskInfo {
+fn info(province: crate::store::Province, timeout_seconds: u32) -> KioskInfo {
     KioskInfo {
         organisation: "Clinique Test".into(),
-        province: province.into(),
+        province,
         crisis_text: crate::store::Settings::default().crisis_text,
         crisis_text_fr: None,
         submission_public_key: hex::encode(keys().public_key()),
@@ -61,7 +61,7 @@ fn info(province: &str, timeout_seconds: u32) -> KioskInfo {
 /// An owner in memory: records what it was sent; can be down.
 struct Fake {
     up: bool,
-    province: &'static str,
+    province: crate::store::Province,
     /// The organisation's `kiosk_timeout_seconds`.
     timeout_seconds: u32,
     submitted: Vec<(RecordId, Vec<u8>, bool, Option<RecordId>)>,
@@ -77,7 +77,7 @@ impl Fake {
     fn new() -> Fake {
         Fake {
             up: true,
-            province: "QC",
+            province: crate::store::Province::Qc,
             timeout_seconds: 120,
             submitted: vec![],
             progress: vec![],

@@ -53,7 +53,7 @@ pub(crate) mod tests_support {
             id,
             name: name.into(),
             birth_date: Some(birth_date.into()),
-            province: "ON".into(),
+            province: Some(crate::store::Province::On),
             language: Lang::En,
             contact: None,
             access_needs: vec![],

@@ -17,7 +17,7 @@ fn client(id: RecordId) -> Client {
         id,
         name: "T".into(),
         birth_date: None,
-        province: "ON".into(),
+        province: Some(crate::store::Province::On),
         language: Lang::En,
         contact: None,
         access_needs: vec![],

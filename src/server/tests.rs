@@ -96,8 +96,12 @@ fn requests_need_a_login_and_events_reach_subscribers() {
     let dir = tempfile::tempdir().unwrap();
     let (handle, thread) = start(dir.path());
     let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
-    let init =
-        InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let init = InitRequest {
+        org: "Clinic".into(),
+        province: crate::store::Province::Bc,
+        admin: "admin".into(),
+        insecure_test_kdf: true,
+    };
     assert!(matches!(
         admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap(),
         Reply::RecoveryKey(_)
@@ -151,7 +155,7 @@ fn requests_need_a_login_and_events_reach_subscribers() {
             client: crate::store::NewClient {
                 name: "X".into(),
                 birth_date: None,
-                province: "BC".into(),
+                province: crate::store::Province::Bc,
                 language: Lang::En,
                 contact: None,
                 access_needs: vec![],
@@ -232,8 +236,12 @@ fn initialised_owner() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let (handle, thread) = start(dir.path());
     let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
-    let init =
-        InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let init = InitRequest {
+        org: "Clinic".into(),
+        province: crate::store::Province::Bc,
+        admin: "admin".into(),
+        insecure_test_kdf: true,
+    };
     admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap();
     admin.login("admin", &pw("admin password long enough"), "test").unwrap();
     (dir, handle, thread, admin)
@@ -470,7 +478,7 @@ fn one_client_with_an_answer(dir: &std::path::Path, admin: &mut Client) -> crate
     let client = crate::store::NewClient {
         name: "Marie Tremblay".into(),
         birth_date: Some("1950-06-15".into()),
-        province: "QC".into(),
+        province: crate::store::Province::Qc,
         language: Lang::Fr,
         contact: Some("514-555-0100".into()),
         access_needs: vec![],
@@ -649,8 +657,12 @@ fn the_typed_client_returns_each_requests_own_reply() {
     let mut admin = Client::connect(dir.path(), no_autostart()).unwrap();
     admin.ping().unwrap();
     assert!(!admin.status().unwrap().store.initialised);
-    let init =
-        InitRequest { org: "Clinic".into(), province: "BC".into(), admin: "admin".into(), insecure_test_kdf: true };
+    let init = InitRequest {
+        org: "Clinic".into(),
+        province: crate::store::Province::Bc,
+        admin: "admin".into(),
+        insecure_test_kdf: true,
+    };
     let key = admin.init(init, &pw("admin password long enough")).unwrap();
     assert!(!secrecy::ExposeSecret::expose_secret(&key).is_empty());
     assert_eq!(admin.list_users().unwrap_err().code(), Some("not_logged_in"));
@@ -670,7 +682,7 @@ fn the_typed_client_returns_each_requests_own_reply() {
     let new = NewClient {
         name: "Ana Typed".into(),
         birth_date: None,
-        province: "BC".into(),
+        province: crate::store::Province::Bc,
         language: Lang::En,
         contact: None,
         access_needs: vec![],

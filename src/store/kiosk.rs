@@ -208,7 +208,8 @@ pub fn submission_reference(id: &RecordId) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KioskInfo {
     pub organisation: String,
-    pub province: String,
+    #[serde(with = "crate::store::records::vocab_codes::province")]
+    pub province: crate::triage::vocab::Province,
     pub crisis_text: String,
     /// The crisis text for French-speaking clients, when the organisation has set one.
     #[serde(default)]

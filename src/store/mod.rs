@@ -71,7 +71,8 @@ pub fn parse_time(text: &str) -> Option<i64> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InitRequest {
     pub org: String,
-    pub province: String,
+    #[serde(with = "records::vocab_codes::province")]
+    pub province: Province,
     pub admin: String,
     /// Weak key-derivation parameters for automated tests; recorded and reported.
     #[serde(default)]

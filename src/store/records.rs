@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 mod codec;
+pub(crate) mod vocab_codes;
 #[cfg(test)]
 use codec::migrate_one;
 pub use codec::{DecodeError, Kind, RecordId, decode, encode};
 
-/// Provinces are stored as their two-letter code ([`Province::code`]), the crate's one list.
-pub use crate::triage::vocab::Province;
+/// Provinces are stored as their two-letter code ([`Province::code`]), populations as the codes
+/// the staff interface writes (`vocab_codes`): the crate's one list of each.
+pub use crate::triage::vocab::{Population, Province};
 
 pub use crate::instrument::Sex;
 /// Language of a client or questionnaire: the one language type of the crate.
@@ -26,7 +28,8 @@ pub use crate::instrument::model::Lang;
 pub struct Organisation {
     pub schema_version: u32,
     pub name: String,
-    pub province: String,
+    #[serde(with = "vocab_codes::province")]
+    pub province: Province,
     pub settings: Settings,
     /// Hex X25519 public key for sealed kiosk submissions.
     pub submission_public_key: String,
@@ -157,14 +160,17 @@ pub struct Client {
     pub id: RecordId,
     pub name: String,
     pub birth_date: Option<String>,
-    pub province: String,
+    /// Always known for a stored client (a new one must give it); `None` only on a de-identified
+    /// export page, which blanks it (written as `""`, as before).
+    #[serde(with = "vocab_codes::blank_province")]
+    pub province: Option<Province>,
     pub language: Lang,
     #[serde(default)]
     pub contact: Option<String>,
     #[serde(default)]
     pub access_needs: Vec<String>,
-    #[serde(default)]
-    pub populations: Vec<String>,
+    #[serde(default, with = "vocab_codes::populations")]
+    pub populations: Vec<Population>,
     /// The sex the client gave for instruments whose cut-offs were validated by sex (AUDIT,
     /// AUDIT-C); `None` when not given, and then the more sensitive cut-off applies.
     #[serde(default)]
@@ -181,14 +187,15 @@ pub struct Client {
 pub struct NewClient {
     pub name: String,
     pub birth_date: Option<String>,
-    pub province: String,
+    #[serde(with = "vocab_codes::province")]
+    pub province: Province,
     pub language: Lang,
     #[serde(default)]
     pub contact: Option<String>,
     #[serde(default)]
     pub access_needs: Vec<String>,
-    #[serde(default)]
-    pub populations: Vec<String>,
+    #[serde(default, with = "vocab_codes::populations")]
+    pub populations: Vec<Population>,
     #[serde(default)]
     pub sex_for_scoring: Option<Sex>,
 }
@@ -202,16 +209,16 @@ pub struct ClientUpdate {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub birth_date: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "vocab_codes::given_province")]
+    pub province: Option<Province>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Lang>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub contact: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_needs: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub populations: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "vocab_codes::given_populations")]
+    pub populations: Option<Vec<Population>>,
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub sex_for_scoring: Option<Option<Sex>>,
 }
@@ -681,7 +688,7 @@ mod tests {
         let org = Organisation {
             schema_version: 1,
             name: "Clinic".into(),
-            province: "ON".into(),
+            province: Province::On,
             settings: Settings::default(),
             submission_public_key: "00".into(),
             created_ms: 0,
@@ -721,6 +728,54 @@ mod tests {
         assert_eq!(serde_json::from_value::<RecordId>(json!(id.to_string())).unwrap(), id);
         for bad in ["\"abc\"", "\"zz000000000000000000000000000000\"", "7", &format!("\"{id}00\"")] {
             assert!(serde_json::from_str::<RecordId>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A client as written before provinces and populations were typed reads back, and is
+    /// written again byte for byte; other spellings read; an unknown province is damage, not a guess,
+    /// and a stored word that is no population is passed over.
+    #[test]
+    fn a_client_written_before_typed_provinces_reads_and_writes_the_same_form() {
+        let old = r#"{"schema_version":1,"id":"00000000000000000000000000000001","name":"Ada","birth_date":null,"province":"QC","language":"fr","contact":null,"access_needs":["phone_only"],"populations":["veteran","2slgbtq","newcomer"],"sex_for_scoring":null,"synthetic":false,"created_ms":5,"created_by":"ivy"}"#;
+        let client: Client = decode(Kind::Client, old.as_bytes()).unwrap();
+        assert_eq!(client.province, Some(Province::Qc));
+        assert_eq!(client.populations, [Population::Veterans, Population::Lgbtq, Population::Newcomers]);
+        assert_eq!(String::from_utf8(encode(&client)).unwrap(), old);
+        let other = old.replace(r#""QC""#, r#""qc""#).replace(r#""veteran""#, r#""Veterans""#);
+        assert_eq!(decode::<Client>(Kind::Client, other.as_bytes()), Ok(client));
+        let bad = old.replace(r#""QC""#, r#""XX""#);
+        assert_eq!(decode::<Client>(Kind::Client, bad.as_bytes()), Err(DecodeError::Damaged), "{bad}");
+        let rural = old.replace(r#""veteran""#, r#""rural""#);
+        let kept = decode::<Client>(Kind::Client, rural.as_bytes()).map(|c| c.populations);
+        assert_eq!(kept, Ok(vec![Population::Lgbtq, Population::Newcomers]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn clients_round_trip_with_any_province_and_populations(
+            province in proptest::option::weighted(0.9, proptest::sample::select(Province::ALL.to_vec())),
+            populations in proptest::collection::vec(proptest::sample::select(Population::ALL.to_vec()), 0..6),
+        ) {
+            let client = Client {
+                schema_version: 1,
+                id: RecordId::random(),
+                name: "P".into(),
+                birth_date: None,
+                province,
+                language: Lang::En,
+                contact: None,
+                access_needs: vec![],
+                populations,
+                sex_for_scoring: None,
+                synthetic: false,
+                created_ms: 0,
+                created_by: "ivy".into(),
+            };
+            let bytes = encode(&client);
+            let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let code = province.map(Province::code).unwrap_or_default();
+            proptest::prop_assert_eq!(value["province"].as_str(), Some(code.as_str()));
+            proptest::prop_assert_eq!(decode::<Client>(Kind::Client, &bytes).unwrap(), client);
         }
     }
 

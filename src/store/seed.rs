@@ -129,7 +129,7 @@ fn synthetic_client(n: usize, number: usize, now: i64, actor: &Actor) -> Client 
         id: RecordId::random(),
         name: format!("Synthetic Client {number:06}"),
         birth_date: Some(format!("19{:02}-0{}-1{}", 40 + (n % 60), 1 + n % 9, n % 10)),
-        province: provinces[n % provinces.len()].code(),
+        province: Some(provinces[n % provinces.len()]),
         language: if n.is_multiple_of(5) { Lang::Fr } else { Lang::En },
         contact: None,
         access_needs: Vec::new(),

@@ -35,7 +35,7 @@ pub struct ResetNotice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgInfo {
     pub name: String,
-    pub province: String,
+    pub province: Province,
     pub language: Lang,
     pub crisis_text: String,
     /// The crisis text for French-speaking clients, when the organisation has set one.
@@ -53,7 +53,7 @@ pub struct OrgInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setup {
     pub org_name: String,
-    pub province: String,
+    pub province: Province,
     pub language: Lang,
     pub admin: String,
 }
@@ -63,25 +63,27 @@ pub struct ClientInfo {
     pub id: String,
     pub name: String,
     pub birth_date: Option<String>,
-    pub province: String,
+    /// `None` on a new client's empty form only: a stored client always has one.
+    pub province: Option<Province>,
     pub language: Option<Lang>,
-    pub populations: Vec<String>,
+    pub populations: Vec<Population>,
     pub access_needs: Vec<String>,
     /// For the cut-offs validated by sex (AUDIT, AUDIT-C); `None` when not given.
     pub sex_for_scoring: Option<Sex>,
 }
 
 impl ClientInfo {
-    /// The client as the care plan reads them on `today` (YYYY-MM-DD): a date of birth or a
-    /// province that is missing or cannot be read is unknown to the plan, never a default.
+    /// The client as the care plan reads them on `today` (YYYY-MM-DD): a date of birth that is
+    /// missing or cannot be read, or a province that is missing, is unknown to the plan, never a
+    /// default.
     pub fn care_client(&self, today: &str) -> CareClient {
         let age = self.birth_date.as_deref().and_then(|b| age_on(b, today)).and_then(|a| u32::try_from(a).ok());
         let has = |need: &str| self.access_needs.iter().any(|a| a == need);
         let profile = ClientProfile {
             age,
-            province: Province::parse(&self.province),
+            province: self.province,
             language: self.language.map_or(TriageLang::En, TriageLang::from),
-            populations: self.populations.iter().filter_map(|p| Population::parse(p)).collect(),
+            populations: self.populations.clone(),
             no_internet: has("no_internet"),
             no_smartphone: has("no_smartphone"),
             phone_only: has("phone_only"),
@@ -103,8 +105,9 @@ impl Wipe for ClientInfo {
         self.id.zeroize();
         self.name.zeroize();
         self.birth_date.zeroize();
-        self.province.zeroize();
-        self.populations.zeroize();
+        // A province and populations are small enum values, not text: forgotten, not overwritten.
+        self.province = None;
+        self.populations.clear();
         self.access_needs.zeroize();
     }
 }
@@ -508,14 +511,14 @@ pub trait Backend {
 mod tests {
     use super::*;
 
-    /// Issue 15: a date of birth or a province that cannot be read is unknown to the care plan,
-    /// not age 18 in Alberta.
+    /// Issue 15: a date of birth that cannot be read, or a province that is not known, is unknown
+    /// to the care plan, not age 18 in Alberta.
     #[test]
-    fn a_client_s_unreadable_birth_date_and_province_stay_unknown_to_the_care_plan() {
+    fn a_client_s_unreadable_birth_date_and_unknown_province_stay_unknown_to_the_care_plan() {
         let client = ClientInfo {
             birth_date: Some("1990-13-45".into()),
-            province: "Alberta".into(),
-            populations: vec!["trans".into(), "nonsense".into()],
+            province: None,
+            populations: vec![Population::Trans],
             access_needs: vec!["phone_only".into()],
             ..ClientInfo::default()
         };
@@ -524,9 +527,9 @@ mod tests {
         assert_eq!(care.profile.province, None);
         assert_eq!(care.profile.populations, [Population::Trans]);
         assert!(care.profile.phone_only && !care.profile.no_internet);
-        let none = ClientInfo { birth_date: None, province: String::new(), ..client.clone() }.care_client("2026-11-25");
+        let none = ClientInfo { birth_date: None, ..client.clone() }.care_client("2026-11-25");
         assert_eq!((none.profile.age, none.profile.province), (None, None));
-        let known = ClientInfo { birth_date: Some("2010-11-26".into()), province: "qc".into(), ..client }
+        let known = ClientInfo { birth_date: Some("2010-11-26".into()), province: Some(Province::Qc), ..client }
             .care_client("2026-11-25");
         assert_eq!((known.profile.age, known.profile.province), (Some(15), Some(Province::Qc)));
     }

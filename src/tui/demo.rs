@@ -12,7 +12,7 @@ pub fn signed_in(lang: Lang) -> App {
     app.session = Some(Session { user: "amira".into(), role: crate::auth::Role::Intake, password_reset: None });
     app.org = Some(OrgInfo {
         name: "Harbour Community Health".into(),
-        province: "NS".into(),
+        province: crate::store::Province::Ns,
         language: Lang::En,
         crisis_text: "Stay with the client. Call the on-call clinician at extension 200.".into(),
         crisis_text_fr: None,
@@ -29,7 +29,7 @@ pub fn client(lang: Lang) -> ClientInfo {
         id: "c1".into(),
         name: "Émilie Tremblay".into(),
         birth_date: Some("1990-04-02".into()),
-        province: "QC".into(),
+        province: Some(crate::store::Province::Qc),
         language: Some(lang),
         populations: vec![],
         access_needs: vec!["no_internet".into()],

@@ -114,6 +114,11 @@ fn message(error: ClientError) -> BackendError {
     BackendError::from(error)
 }
 
+/// The client's province: a form only sends a client with one.
+fn province_of(client: &ClientInfo) -> BackendResult<crate::store::Province> {
+    client.province.ok_or_else(|| BackendError::new(ErrorKind::Invalid, "no province").with_detail("province"))
+}
+
 fn record_id(text: &str) -> BackendResult<RecordId> {
     text.parse::<RecordId>()
         .map_err(|e| BackendError::new(ErrorKind::Invalid, format!("bad record id: {e}")).with_detail("id"))
@@ -157,7 +162,7 @@ impl Backend for StoreBackend {
     fn initialize(&mut self, setup: &Setup, password: &str) -> BackendResult<String> {
         let request = InitRequest {
             org: setup.org_name.clone(),
-            province: setup.province.clone(),
+            province: setup.province,
             admin: setup.admin.clone(),
             insecure_test_kdf: std::env::var_os("TRIAGE_INSECURE_TEST_KDF").is_some(),
         };
@@ -264,7 +269,7 @@ impl Backend for StoreBackend {
         let new = NewClient {
             name: client.name.clone(),
             birth_date: client.birth_date.clone(),
-            province: client.province.clone(),
+            province: province_of(client)?,
             language: client.language.unwrap_or(Lang::En),
             contact: None,
             access_needs: client.access_needs.clone(),
@@ -279,7 +284,7 @@ impl Backend for StoreBackend {
         let changes = ClientUpdate {
             name: Some(client.name.clone()),
             birth_date: Some(client.birth_date.clone()),
-            province: Some(client.province.clone()),
+            province: Some(province_of(client)?),
             language: client.language,
             contact: None,
             access_needs: Some(client.access_needs.clone()),
@@ -642,8 +647,12 @@ mod tests {
         let thread = std::thread::spawn(move || owner.run());
         let mut backend = StoreBackend::connect(dir.path()).unwrap();
         // The test key derivation: this owner runs inside the test binary, which allows it.
-        let request =
-            InitRequest { org: "Clinic".into(), province: "ON".into(), admin: "admin".into(), insecure_test_kdf: true };
+        let request = InitRequest {
+            org: "Clinic".into(),
+            province: crate::store::Province::On,
+            admin: "admin".into(),
+            insecure_test_kdf: true,
+        };
         let password = SecretString::from("admin password long enough".to_string());
         backend.client.init(request, &password).unwrap();
 

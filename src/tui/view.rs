@@ -266,8 +266,9 @@ fn draw_help(frame: &mut Frame, area: Rect, app: &App, view: &View) {
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
-/// Draws a form: label and value on one line each, errors beside labels; the real cursor on the
-/// focused text field. Returns the height used.
+/// Draws a form: label and value on one line each, errors beside labels (a label and error too
+/// long for the width wrap onto the next lines); the real cursor on the focused text field.
+/// Returns the height used.
 pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: &Theme) -> u16 {
     let mut y = area.y;
     let bottom = area.y + area.height;
@@ -280,8 +281,10 @@ pub fn draw_form(frame: &mut Frame, area: Rect, lang: Lang, form: &Form, theme: 
         if let Some(error) = field.error {
             label.push(Span::styled(format!("  ({})", error.get(lang)), theme.warning));
         }
-        frame.render_widget(FastParagraph::new(Line::from(label)), Rect { y, height: 1, ..area });
-        y += 1;
+        let label = FastParagraph::new(Line::from(label)).wrap(Wrap { trim: true });
+        let height = (label.line_count(area.width).max(1) as u16).min(bottom.saturating_sub(y + 1));
+        frame.render_widget(label, Rect { y, height, ..area });
+        y += height;
         match field.kind {
             FieldKind::Checks(choices) => {
                 let mut spans = vec![Span::raw("  ")];

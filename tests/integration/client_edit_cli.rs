@@ -64,7 +64,10 @@ fn client_edit_changes_only_the_given_fields_and_audits_their_names() {
     let mut reader = client(&dir, "ivy", IVY_PW);
     let record: RecordId = id.parse().unwrap();
     let Reply::Client(stored) = reader.request(Request::GetClient { id: record }).unwrap() else { panic!() };
-    assert_eq!((stored.name.as_str(), stored.province.as_str(), stored.language), ("Marie Roy", "ON", Lang::En));
+    assert_eq!(
+        (stored.name.as_str(), stored.province, stored.language),
+        ("Marie Roy", Some(triage::store::Province::On), Lang::En)
+    );
     assert_eq!((stored.birth_date, stored.access_needs.len()), (None, 0));
 
     // Over the socket: a kiosk may not edit; the audit names fields, never values.
@@ -128,4 +131,26 @@ fn client_add_and_edit_record_change_and_clear_the_sex_for_scoring() {
     let Reply::Audit(entries) = admin.request(Request::AuditList { filter }).unwrap() else { panic!() };
     let everything = format!("{entries:?}");
     assert!(!everything.contains("male") && !everything.contains("Male"), "{everything}");
+}
+
+/// Issue 15: `--province` is parsed on the command line: a wrong code is refused before anything
+/// is asked, naming the valid codes; a right one in any case is stored as its code, as before.
+#[test]
+fn client_add_refuses_an_unknown_province_naming_the_codes_and_stores_a_known_one_as_before() {
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let refused = as_ivy(&dir, &["client", "add", "--name", "Marie Roy", "--province", "xx", "--lang", "fr"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("unknown province or territory `xx`; use one of AB, BC, MB,"), "{stderr}");
+    assert!(stderr.contains("QC, SK, YT"), "{stderr}");
+
+    let id = ok(&as_ivy(&dir, &["client", "add", "--name", "Marie Roy", "--province", "qc", "--lang", "fr"]));
+    let record: RecordId = id.trim().parse().unwrap();
+    let mut reader = client(&dir, "ivy", IVY_PW);
+    let Reply::Client(stored) = reader.request(Request::GetClient { id: record }).unwrap() else { panic!() };
+    assert_eq!(stored.province, Some(triage::store::Province::Qc));
+    assert_eq!(serde_json::to_value(&stored).unwrap()["province"], "QC");
+    let found = json(&as_ivy(&dir, &["client", "find", "Marie", "--json"]));
+    assert_eq!(found[0]["province"], "QC");
 }

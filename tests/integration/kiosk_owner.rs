@@ -53,7 +53,7 @@ fn owner() -> Running {
     let mut admin = Client::connect(&running.path, no_autostart()).expect("connect");
     let request = InitRequest {
         org: "Test Clinic".into(),
-        province: "ON".into(),
+        province: triage::store::Province::On,
         admin: "admin".into(),
         insecure_test_kdf: true,
     };

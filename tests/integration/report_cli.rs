@@ -91,7 +91,7 @@ fn talking_therapies_outcomes_in_the_client_and_service_reports() {
         let new = triage::store::NewClient {
             name: name.into(),
             birth_date: Some("1980-02-03".into()),
-            province: "ON".into(),
+            province: triage::store::Province::On,
             language: triage::store::Lang::En,
             contact: None,
             access_needs: vec![],

@@ -91,7 +91,7 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
     let contact = NewClient {
         name: "Other".into(),
         birth_date: None,
-        province: "ON".into(),
+        province: triage::store::Province::On,
         language: Lang::Fr,
         contact: Some(CANARIES[2].into()),
         access_needs: vec![],
@@ -175,7 +175,7 @@ fn no_canary_is_readable_anywhere_in_the_data_directory() {
         client: Some(NewClient {
             name: CANARIES[7].into(),
             birth_date: None,
-            province: "ON".into(),
+            province: triage::store::Province::On,
             language: Lang::En,
             contact: None,
             access_needs: vec![],

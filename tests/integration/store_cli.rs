@@ -185,7 +185,7 @@ fn two_staff_clients_and_admin_commands_share_one_directory() {
     let new_client = triage::store::NewClient {
         name: "Shared".into(),
         birth_date: None,
-        province: "ON".into(),
+        province: triage::store::Province::On,
         language: Lang::En,
         contact: None,
         access_needs: vec![],
@@ -230,7 +230,7 @@ fn a_killed_owner_is_replaced_and_nothing_acknowledged_is_lost() {
     let new_client = triage::store::NewClient {
         name: "Kept".into(),
         birth_date: None,
-        province: "ON".into(),
+        province: triage::store::Province::On,
         language: Lang::En,
         contact: None,
         access_needs: vec![],
@@ -279,7 +279,7 @@ fn backup_restore_drill() {
     let new_client = triage::store::NewClient {
         name: "Restored Person".into(),
         birth_date: None,
-        province: "ON".into(),
+        province: triage::store::Province::On,
         language: Lang::En,
         contact: None,
         access_needs: vec![],

@@ -13,7 +13,6 @@ use crate::intake::IntakeFlow;
 use crate::intake::care::CareClient;
 use crate::store::kiosk::{KioskIntake, SubmissionProgress};
 use crate::store::{RecordId, ScoringContext};
-use crate::triage::vocab::Province;
 
 /// Starts the client's session after consent, scoring with what is known of them. The kiosk
 /// never asks sex: unknown sex takes the instruments' more sensitive cut-off, and staff re-score
@@ -47,7 +46,7 @@ pub(super) fn crisis_lines(kiosk: &Kiosk, deps: &Deps, flags: &[(String, FlagHit
     let scoring = kiosk.client.as_ref().map(|c| c.scoring).unwrap_or_default();
     // What the client told the kiosk: their age (or the check-in code's client's); the
     // organisation's province. An unknown age or province stays unknown.
-    let client = CareClient::told(scoring.age, Province::parse(&info.province), kiosk.lang, scoring.sex);
+    let client = CareClient::told(scoring.age, Some(info.province), kiosk.lang, scoring.sex);
     deps.care
         .crisis_lines(deps.library, &client, &[], flags)
         .into_iter()

@@ -137,7 +137,7 @@ pub(super) fn initialize(
     if name.is_empty() {
         return Err(StoreError::Invalid { field: "organisation name", reason: "must not be empty".into() });
     }
-    let province = validate_province(&request.province)?;
+    let province = request.province;
     let params = if request.insecure_test_kdf { KdfParams::INSECURE_TEST } else { KdfParams::PRODUCTION };
     *store.kdf.write().unwrap_or_else(|p| p.into_inner()) = params;
     let key = DataKey::generate();

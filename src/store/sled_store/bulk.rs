@@ -189,7 +189,7 @@ pub(crate) fn deidentified_client(client: &Client, on_ms: i64) -> Client {
     Client {
         name: String::new(),
         birth_date,
-        province: String::new(),
+        province: None,
         contact: None,
         access_needs: Vec::new(),
         populations: Vec::new(),

@@ -70,16 +70,24 @@ fn changed_fields(before: &Client, after: &Client) -> Vec<String> {
 }
 
 /// The client as it would be with `changes` applied (not yet validated).
-fn merged(current: &Client, changes: &ClientUpdate) -> NewClient {
-    NewClient {
+fn merged(current: &Client, changes: &ClientUpdate) -> Result<NewClient> {
+    Ok(NewClient {
         name: changes.name.clone().unwrap_or_else(|| current.name.clone()),
         birth_date: changes.birth_date.clone().unwrap_or_else(|| current.birth_date.clone()),
-        province: changes.province.clone().unwrap_or_else(|| current.province.clone()),
+        province: changes.province.or(current.province).ok_or_else(missing_province)?,
         language: changes.language.unwrap_or(current.language),
         contact: changes.contact.clone().unwrap_or_else(|| current.contact.clone()),
         access_needs: changes.access_needs.clone().unwrap_or_else(|| current.access_needs.clone()),
         populations: changes.populations.clone().unwrap_or_else(|| current.populations.clone()),
         sex_for_scoring: changes.sex_for_scoring.unwrap_or(current.sex_for_scoring),
+    })
+}
+
+/// A client must have a province or territory (only a de-identified export page blanks it).
+pub(super) fn missing_province() -> StoreError {
+    StoreError::Invalid {
+        field: "province",
+        reason: format!("give one of {}", crate::store::records::vocab_codes::province_codes()),
     }
 }
 
@@ -101,12 +109,12 @@ impl SledStore {
             .ok_or(StoreError::NotFound { kind: "client", id: id.to_string() })?;
         // Destructured, so a field added to `NewClient` cannot be silently left out of an edit.
         let NewClient { name, birth_date, province, language, contact, access_needs, populations, sex_for_scoring } =
-            validate_client(&merged(&current, changes))?;
+            validate_client(&merged(&current, changes)?)?;
         let record = Client {
             schema_version: Kind::Client.current_version(),
             name,
             birth_date,
-            province,
+            province: Some(province),
             language,
             contact,
             access_needs,

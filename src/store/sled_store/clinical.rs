@@ -120,7 +120,7 @@ pub(super) fn create_client(store: &SledStore, actor: &Actor, client: &NewClient
         id,
         name: input.name,
         birth_date: input.birth_date,
-        province: input.province,
+        province: Some(input.province),
         language: input.language,
         contact: input.contact,
         access_needs: input.access_needs,

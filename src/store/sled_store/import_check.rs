@@ -84,7 +84,7 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
             let input = validate_client(&NewClient {
                 name: client.name.clone(),
                 birth_date: client.birth_date.clone(),
-                province: client.province.clone(),
+                province: client.province.ok_or_else(super::clients::missing_province)?,
                 language: client.language,
                 contact: client.contact.clone(),
                 access_needs: client.access_needs.clone(),
@@ -94,7 +94,7 @@ fn checked_fields(actor: &Actor, record: &Record) -> Result<Record> {
             Record::Client(Client {
                 name: input.name,
                 birth_date: input.birth_date,
-                province: input.province,
+                province: Some(input.province),
                 contact: input.contact,
                 access_needs: input.access_needs,
                 populations: input.populations,

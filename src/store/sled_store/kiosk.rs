@@ -330,7 +330,7 @@ impl SledStore {
         let input = validate_client(&NewClient {
             name: format!("Kiosk {}", crate::store::kiosk::submission_reference(id)),
             birth_date: None,
-            province: org.province.clone(),
+            province: org.province,
             language: intake.language,
             contact: None,
             access_needs: vec![],
@@ -342,7 +342,7 @@ impl SledStore {
             id: RecordId::random(),
             name: input.name,
             birth_date: None,
-            province: input.province,
+            province: Some(input.province),
             language: input.language,
             contact: None,
             access_needs: vec![],
@@ -554,8 +554,12 @@ mod tests {
     fn fresh() -> (tempfile::TempDir, SledStore, Actor) {
         let dir = tempfile::tempdir().unwrap();
         let store = SledStore::open(dir.path()).unwrap();
-        let request =
-            InitRequest { org: "Clinic".into(), province: "QC".into(), admin: "admin".into(), insecure_test_kdf: true };
+        let request = InitRequest {
+            org: "Clinic".into(),
+            province: crate::store::Province::Qc,
+            admin: "admin".into(),
+            insecure_test_kdf: true,
+        };
         store.initialize(&request, &pw(ADMIN_PW), "t").unwrap();
         let admin = store.login("admin", &pw(ADMIN_PW), "t").unwrap();
         (dir, store, admin)
@@ -576,7 +580,7 @@ mod tests {
         let client = NewClient {
             name: "Marie Roy".into(),
             birth_date: None,
-            province: "QC".into(),
+            province: crate::store::Province::Qc,
             language: Lang::Fr,
             contact: None,
             access_needs: vec![],
@@ -777,7 +781,7 @@ mod tests {
         let client = NewClient {
             name: "Léa Gagnon".into(),
             birth_date: Some("2011-03-04".into()),
-            province: "QC".into(),
+            province: crate::store::Province::Qc,
             language: Lang::Fr,
             contact: None,
             access_needs: vec![],
@@ -803,7 +807,7 @@ mod tests {
         let mut new = NewClient {
             name: "Sam Roy".into(),
             birth_date: Some("1950-01-01".into()),
-            province: "QC".into(),
+            province: crate::store::Province::Qc,
             language: Lang::Fr,
             contact: None,
             access_needs: vec![],

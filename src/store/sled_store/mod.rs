@@ -49,7 +49,7 @@ mod summary;
 mod validate;
 pub use validate::validate_username;
 pub(super) use validate::{ID_TEXT, INSTRUMENT_ID_TEXT, LABEL_TEXT, LONG_TEXT, REASON_TEXT, SHORT_TEXT, clean_text};
-use validate::{validate_client, validate_instrument, validate_province};
+use validate::{validate_client, validate_instrument};
 mod witness;
 pub(crate) use witness::WITNESS_FILE;
 

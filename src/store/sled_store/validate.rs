@@ -1,5 +1,6 @@
-//! Checks on what a new record holds: user names, text limits and characters, provinces, dates
-//! of birth, clients and instrument references (also applied to imported records: `import_check`).
+//! Checks on what a new record holds: user names, text limits and characters, dates of birth,
+//! clients and instrument references (also applied to imported records: `import_check`). A
+//! province or population needs no check here: its type admits only the valid ones.
 
 use super::*;
 
@@ -38,13 +39,6 @@ pub(in crate::store) fn clean_text(field: &'static str, text: &str, max: usize) 
     Ok(text.to_string())
 }
 
-pub(super) fn validate_province(province: &str) -> Result<String> {
-    Province::parse(province).map(Province::code).ok_or_else(|| {
-        let known: Vec<String> = Province::ALL.iter().map(|p| p.code()).collect();
-        StoreError::Invalid { field: "province", reason: format!("use a two-letter code: {}", known.join(", ")) }
-    })
-}
-
 fn validate_birth_date(date: &str) -> Result<String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     time::Date::parse(date.trim(), &format)
@@ -60,7 +54,7 @@ pub(super) fn validate_client(input: &NewClient) -> Result<NewClient> {
     Ok(NewClient {
         name,
         birth_date: input.birth_date.as_deref().map(validate_birth_date).transpose()?,
-        province: validate_province(&input.province)?,
+        province: input.province,
         language: input.language,
         contact: input.contact.as_deref().map(|c| clean_text("contact", c, SHORT_TEXT)).transpose()?,
         access_needs: input
@@ -68,11 +62,7 @@ pub(super) fn validate_client(input: &NewClient) -> Result<NewClient> {
             .iter()
             .map(|s| clean_text("access need", s, LABEL_TEXT))
             .collect::<Result<_>>()?,
-        populations: input
-            .populations
-            .iter()
-            .map(|s| clean_text("population", s, LABEL_TEXT))
-            .collect::<Result<_>>()?,
+        populations: input.populations.clone(),
         sex_for_scoring: input.sex_for_scoring,
     })
 }

@@ -6,6 +6,8 @@ use ratatui::layout::Rect;
 
 use crate::instrument::age_on;
 use crate::instrument::{Context, Lang, Library, Sex};
+use crate::store::records::vocab_codes::{population_code, province_text};
+use crate::triage::vocab::{Population, Province};
 use crate::tui::app::{Action, App, Deps, Effect, Field, Form, Screen, Status, valid_birth_date};
 use crate::tui::backend::ClientInfo;
 use crate::tui::form::{self as form_keys, FormCmd};
@@ -13,6 +15,7 @@ use crate::tui::keys::{self, Entry};
 use crate::tui::view::{View, body_block, clean, draw_form};
 use crate::ui::strings::Text;
 
+/// The populations the form lists, by their stored codes (`vocab_codes::population_code`).
 pub const POPULATIONS: [(&str, Text); 6] = [
     ("youth", Text::PopYouth),
     ("indigenous", Text::PopIndigenous),
@@ -40,8 +43,18 @@ pub struct ClientEdit {
     pub back: Box<Screen>,
 }
 
-pub(crate) fn client_form(province: &str, lang: Lang) -> Form {
-    client_form_with(&ClientInfo { province: province.to_string(), ..ClientInfo::default() }, lang)
+pub(crate) fn client_form(province: Option<Province>, lang: Lang) -> Form {
+    client_form_with(&ClientInfo { province, ..ClientInfo::default() }, lang)
+}
+
+/// Whether the form lists `population` (the others are kept as they are by an edit).
+pub fn listed_population(population: Population) -> Option<Text> {
+    POPULATIONS.iter().find(|(code, _)| *code == population_code(population)).map(|(_, text)| *text)
+}
+
+/// The populations ticked on the form.
+fn ticked_populations(field: &Field) -> Vec<Population> {
+    field.checked_codes().iter().filter_map(|code| Population::parse(code)).collect()
 }
 
 /// The words the client form shows for a sex for scoring, in the interface language.
@@ -74,9 +87,13 @@ pub fn client_form_with(client: &ClientInfo, lang: Lang) -> Form {
     Form::new(vec![
         Field::text(Text::FieldName).with(&client.name),
         Field::text(Text::FieldBirthDate).with(client.birth_date.as_deref().unwrap_or("")),
-        Field::text(Text::FieldProvince).with(&client.province),
+        Field::text(Text::FieldProvince).with(&province_text(client.province)),
         Field::choice(Text::FieldClientLanguage, &LANGUAGES).with(client.language.map_or("", |l| l.code())),
-        checks(Text::FieldPopulations, &POPULATIONS, &client.populations),
+        checks(
+            Text::FieldPopulations,
+            &POPULATIONS,
+            &client.populations.iter().map(|p| population_code(*p).to_string()).collect::<Vec<_>>(),
+        ),
         checks(Text::FieldAccess, &ACCESS_NEEDS, &client.access_needs),
         // Last, so that filling the form field by field stays as it was before it existed.
         Field::text(Text::FieldSexForScoring).with(sex_word(client.sex_for_scoring, lang)),
@@ -99,10 +116,15 @@ pub fn scoring_context(client: &ClientInfo, today: &str) -> Context {
     }
 }
 
-/// The province code (upper case) and language of two form fields, each marked if unknown.
-pub(crate) fn province_and_language(form: &mut Form, province: usize, language: usize) -> (String, Option<Lang>) {
-    let code = form.value(province).trim().to_ascii_uppercase();
-    if crate::triage::vocab::Province::parse(&code).is_none() {
+/// The province and language of two form fields, each marked if unknown (the province's error
+/// lists the valid codes).
+pub(crate) fn province_and_language(
+    form: &mut Form,
+    province: usize,
+    language: usize,
+) -> (Option<Province>, Option<Lang>) {
+    let code = Province::parse(form.value(province));
+    if code.is_none() {
         form.fields[province].error = Some(Text::UnknownProvince);
     }
     let lang = Lang::parse(form.value(language).trim());
@@ -138,19 +160,19 @@ fn client_from_form(form: &mut Form, today: &str) -> Option<ClientInfo> {
         birth_date: (!birth.is_empty()).then_some(birth),
         province,
         language,
-        populations: form.fields[4].checked_codes(),
+        populations: ticked_populations(&form.fields[4]),
         access_needs: form.fields[5].checked_codes(),
         sex_for_scoring,
     })
 }
 
 /// The edited details for `original`: its id, and any population or access-need code the form
-/// cannot show (recorded elsewhere, e.g. at a kiosk) kept as it was.
+/// cannot show (recorded elsewhere, e.g. with `triage client edit`) kept as it was.
 fn edited_client(original: &ClientInfo, mut edited: ClientInfo) -> ClientInfo {
     let keep_unlisted = |codes: &mut Vec<String>, old: &[String], listed: &[(&str, Text)]| {
         codes.extend(old.iter().filter(|c| !listed.iter().any(|(code, _)| code == c)).cloned());
     };
-    keep_unlisted(&mut edited.populations, &original.populations, &POPULATIONS);
+    edited.populations.extend(original.populations.iter().filter(|p| listed_population(**p).is_none()));
     keep_unlisted(&mut edited.access_needs, &original.access_needs, &ACCESS_NEEDS);
     ClientInfo { id: original.id.clone(), ..edited }
 }
@@ -241,6 +263,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) 
 #[cfg(test)]
 mod tests {
     use crate::instrument::Lang;
+    use crate::triage::vocab::{Population, Province};
     use crate::tui::app::{Action, Effect, Screen, update};
     use crate::tui::screens::fixtures;
     use crate::tui::view::test_support::{care, library, render, search_for};
@@ -285,10 +308,24 @@ mod tests {
         typed(&mut app, "1990-04-02");
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         let [Effect::CheckDuplicates(client)] = &effects[..] else { panic!("{effects:?}") };
-        assert_eq!(client.province, "QC");
+        assert_eq!(client.province, Some(Province::Qc));
         assert_eq!(client.language, Some(Lang::Fr));
-        assert_eq!(client.populations, vec!["indigenous".to_string()]);
+        assert_eq!(client.populations, vec![Population::Indigenous]);
         assert_eq!(client.birth_date.as_deref(), Some("1990-04-02"));
+    }
+
+    /// The field's error names every valid code, in both languages, from the one province list.
+    #[test]
+    fn the_province_error_lists_every_valid_code() {
+        let codes: Vec<String> = Province::ALL.iter().map(|p| p.code()).collect();
+        for lang in [Lang::En, Lang::Fr] {
+            let text = Text::UnknownProvince.get(lang);
+            let listed: Vec<&str> = text
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() == 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+                .collect();
+            assert_eq!(listed, codes, "{text}");
+        }
     }
 
     fn key(app: &mut crate::tui::app::App, action: Action) -> Vec<Effect> {
@@ -343,7 +380,12 @@ mod tests {
             "client_edit_errors_80x24_fr",
             render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24)
         );
-        insta::assert_snapshot!("client_edit_errors_80x24", render(&app, 80, 24));
+        let screen = render(&app, 80, 24);
+        assert!(
+            screen.contains("(unknown province or territory: use AB,") && screen.contains("QC, SK or YT)"),
+            "{screen}"
+        );
+        insta::assert_snapshot!("client_edit_errors_80x24", screen);
 
         key(&mut app, Action::ClearField);
         typed(&mut app, "on");
@@ -357,7 +399,7 @@ mod tests {
         key(&mut app, Action::Toggle); // tick "phone only"
         let effects = key(&mut app, Action::Submit);
         let [Effect::UpdateClient(client)] = &effects[..] else { panic!("{effects:?}") };
-        assert_eq!((client.id.as_str(), client.province.as_str(), client.language), ("c1", "ON", Some(Lang::En)));
+        assert_eq!((client.id.as_str(), client.province, client.language), ("c1", Some(Province::On), Some(Lang::En)));
         assert_eq!(client.access_needs, vec!["phone_only".to_string(), "tty_relay".to_string()]);
         assert_eq!(client.name, "Émilie Tremblay");
 
@@ -366,7 +408,7 @@ mod tests {
         assert!(app.editing.is_none());
         let Screen::Search(search) = &app.screen else { panic!("{:?}", app.screen) };
         assert_eq!(search.query.value.as_str(), "émi");
-        assert_eq!(search.clients[search.selected].province, "ON");
+        assert_eq!(search.clients[search.selected].province, Some(Province::On));
         let screen = render(&app, 80, 24);
         assert!(screen.contains("Client details saved.") && screen.contains(" ON    en"), "{screen}");
         // (cut at 80 columns)

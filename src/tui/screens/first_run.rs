@@ -83,6 +83,7 @@ fn submit(form: &mut Form, lang: Lang) -> Vec<Effect> {
     if form.first_error() {
         return Vec::new();
     }
+    let Some(province) = province else { return Vec::new() };
     let setup = Setup {
         org_name: form.value(0).trim().to_string(),
         province,

@@ -90,6 +90,11 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
 /// The client's details on one line: date of birth, province, language, populations, access
 /// needs and sex for scoring (codes the interface does not know are shown as stored, made safe).
 pub fn details(client: &ClientInfo, lang: Lang) -> String {
+    let populations: Vec<String> = client
+        .populations
+        .iter()
+        .map(|p| crate::store::records::vocab_codes::population_code(*p).to_string())
+        .collect();
     let labels = |codes: &[String], known: &[(&str, Text)], none: Text| {
         if codes.is_empty() {
             return none.get(lang).to_string();
@@ -109,13 +114,13 @@ pub fn details(client: &ClientInfo, lang: Lang) -> String {
     format!(
         "{} · {} · {} · {}{separator}{} · {}{separator}{} · {}{separator}{}",
         clean(client.birth_date.as_deref().unwrap_or("-")),
-        clean(&client.province),
+        crate::store::records::vocab_codes::province_text(client.province),
         client.language.map_or("-", |l| match l {
             Lang::En => Text::ClientLanguageEn.get(lang),
             Lang::Fr => Text::ClientLanguageFr.get(lang),
         }),
         Text::FieldPopulations.get(lang),
-        labels(&client.populations, &POPULATIONS, Text::ClientPopulationsNone),
+        labels(&populations, &POPULATIONS, Text::ClientPopulationsNone),
         Text::FieldAccess.get(lang),
         labels(&client.access_needs, &ACCESS_NEEDS, Text::ClientDetailsNone),
         Text::DetailsSexForScoring.get(lang),
@@ -391,6 +396,7 @@ fn draw_series(frame: &mut Frame, room: Rect, series: &Series, app: &App, view: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::triage::vocab::Population;
     use crate::tui::app::Screen;
     use crate::tui::backend::PastEncounter;
     use crate::tui::screens::fixtures;
@@ -559,8 +565,8 @@ mod tests {
         let effects = key(&mut app, Action::Submit);
         let [Effect::UpdateClient(client)] = &effects[..] else { panic!("{effects:?}") };
         let saved = ClientInfo {
-            province: "NB".into(),
-            populations: vec!["newcomer".into(), "x-unknown".into()],
+            province: Some(crate::triage::vocab::Province::Nb),
+            populations: vec![Population::Newcomers, Population::Trans],
             ..client.clone()
         };
         key(&mut app, Action::ClientUpdated(Ok(saved)));
@@ -568,10 +574,11 @@ mod tests {
         assert_eq!((shown.client.name.as_str(), shown.encounters.len()), ("Émilie Roy", 3));
         let screen = render(&app, 80, 24);
         assert!(screen.contains("History · Émilie Roy"), "{screen}");
-        assert!(screen.contains("1990-04-02 · NB · English · Populations: Newcomer, x-unknown"), "{screen}");
+        // A population the form does not list is shown by its code.
+        assert!(screen.contains("1990-04-02 · NB · English · Populations: Newcomer, trans"), "{screen}");
         assert!(
             details(&shown.client, Lang::Fr)
-                .contains("Populations : Nouvel arrivant, x-unknown · Besoins d'accès : Pas d'Internet")
+                .contains("Populations : Nouvel arrivant, trans · Besoins d'accès : Pas d'Internet")
         );
         // Back from the history still goes to the queue.
         assert_eq!(key(&mut app, Action::Back), vec![Effect::LoadHome]);

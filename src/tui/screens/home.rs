@@ -105,9 +105,9 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
         Some(Cmd::Move) if action == Action::Up => *selected = selected.saturating_sub(1),
         Some(Cmd::Move) => *selected = (*selected + 1).min(entries.len().saturating_sub(1)),
         Some(Cmd::New) => {
-            let province = app.org.as_ref().map(|o| o.province.clone()).unwrap_or_default();
+            let province = app.org.as_ref().map(|o| o.province);
             app.editing = None;
-            app.screen = Screen::ClientForm(super::client::client_form(&province, app.lang));
+            app.screen = Screen::ClientForm(super::client::client_form(province, app.lang));
         }
         Some(Cmd::Refresh) if app.show_closed => return vec![Effect::LoadClosed],
         Some(Cmd::Refresh) => return vec![Effect::LoadHome],

@@ -628,7 +628,7 @@ mod tests {
             session.role = crate::auth::Role::Clinician;
         }
         if let Some(intake) = app.intake.as_mut() {
-            intake.client.province = "BC".into();
+            intake.client.province = Some(crate::store::Province::Bc);
         }
         let step = |app: &mut crate::tui::app::App, action| update(app, action, library(), care(), "2026-11-25");
         // Override the crisis suggestion to level 3 (ASQ negative: passive thoughts).

@@ -223,7 +223,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, search: &SearchState, view
         let line = Line::raw(row(&[
             (&clean(&client.name), 32),
             (&clean(client.birth_date.as_deref().unwrap_or("-")), 11),
-            (&clean(&client.province), 5),
+            (&crate::store::records::vocab_codes::province_text(client.province), 5),
             (client.language.map_or("", |l| l.code()), 0),
         ]));
         lines.push(if window.first + offset == search.selected { view.theme.selected_line(line) } else { line });
@@ -256,7 +256,7 @@ mod tests {
             id: name.to_lowercase(),
             name: name.into(),
             birth_date: Some(birth.into()),
-            province: "NS".into(),
+            province: Some(crate::triage::vocab::Province::Ns),
             language: Some(Lang::En),
             ..ClientInfo::default()
         }

@@ -85,7 +85,7 @@ pub(super) fn client_info(client: &crate::store::Client) -> ClientInfo {
         id: client.id.to_string(),
         name: client.name.clone(),
         birth_date: client.birth_date.clone(),
-        province: client.province.clone(),
+        province: client.province,
         language: Some(client.language),
         populations: client.populations.clone(),
         access_needs: client.access_needs.clone(),

@@ -93,7 +93,7 @@ macro_rules! general_strings {
             FieldPasswordAgain => "Password again", "Mot de passe (de nouveau)";
             PasswordsDiffer => "the passwords differ", "les mots de passe diffèrent";
             PasswordTooShort => "at least 15 characters", "au moins 15 caractères";
-            UnknownProvince => "unknown province or territory", "province ou territoire inconnu";
+            UnknownProvince => "unknown province or territory: use AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, QC, SK or YT", "province ou territoire inconnu : utilisez AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, QC, SK ou YT";
             UnknownLanguage => "choose one", "choisissez-en une";
             RecoveryTitle => "Recovery key: shown only this once", "Clé de récupération : affichée une seule fois";
             RecoveryIntro => "Write this key down and keep it somewhere safe and separate. Without it, forgotten passwords cannot be recovered and the data stays locked.", "Notez cette clé et gardez-la en lieu sûr, à part. Sans elle, un mot de passe oublié ne peut pas être récupéré et les données restent verrouillées.";

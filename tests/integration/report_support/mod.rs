@@ -97,7 +97,7 @@ pub fn populate(dir: &Path) -> Vec<RecordId> {
         let new = NewClient {
             name,
             birth_date: Some("1980-02-03".into()),
-            province: "ON".into(),
+            province: triage::store::Province::On,
             language: Lang::En,
             contact: None,
             access_needs: vec![],
