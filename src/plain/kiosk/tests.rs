@@ -24,7 +24,7 @@ impl KioskBackend for Owner {
     fn connect(&mut self) -> Result<KioskInfo, BackendError> {
         Ok(KioskInfo {
             organisation: "Clinique Test".into(),
-            province: "QC".into(),
+            province: crate::triage::vocab::Province::Qc,
             crisis_text: crate::store::Settings::default().crisis_text,
             crisis_text_fr: None,
             submission_public_key: hex::encode(self.key.public_key()),
