@@ -63,9 +63,9 @@ pub enum SettingsAction {
     },
     /// List the time zone names `set --time-zone` accepts (the tz database built into triage).
     TimeZones {
-        /// Print them as a JSON array.
-        #[arg(long)]
-        json: bool,
+        /// `--json` prints them as a JSON array (no data directory is read).
+        #[command(flatten)]
+        dir: DirArgs,
     },
 }
 
@@ -91,8 +91,9 @@ pub struct OrganisationArgs {
 pub fn run(command: SettingsCommand) -> ExitCode {
     let SettingsCommand::Settings { action } = command;
     let json = match &action {
-        SettingsAction::Show { dir, .. } | SettingsAction::Set { dir, .. } => dir.json,
-        SettingsAction::TimeZones { json } => *json,
+        SettingsAction::Show { dir, .. } | SettingsAction::Set { dir, .. } | SettingsAction::TimeZones { dir } => {
+            dir.json
+        }
     };
     print_outcome(json, execute(action))
 }

@@ -173,3 +173,56 @@ fn the_asq_mode_is_universal_by_default_set_audited_and_sent_to_kiosks() {
     let records: Vec<String> = entries.iter().filter_map(|e| e.record.clone()).collect();
     assert_eq!(records, ["asq_mode"]);
 }
+
+/// Issue 15: the organisation's time zone is UTC until set, a name of the tz database built into
+/// triage (its spelling kept), audited by name, sent to kiosks, and the zone of the times the
+/// command line prints for people (JSON keeps UTC instants).
+#[test]
+fn the_time_zone_is_checked_audited_sent_to_kiosks_and_used_for_times_shown_to_people() {
+    use triage::ui::clock::{Zone, date_time};
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--user", "admin", "--password-stdin"]);
+        triage(&dir, &all, &format!("{ADMIN_PW}\n"))
+    };
+    assert_eq!(json(&admin(&["settings", "show", "--json"]))["time_zone"], "UTC");
+    assert!(ok(&admin(&["settings", "show"])).contains("time zone: UTC (not set)"));
+
+    let set = json(&admin(&["settings", "set", "--time-zone", "america/regina", "--json"]));
+    assert_eq!(set["changed"], serde_json::json!(["time_zone"]));
+    assert_eq!(set["settings"]["time_zone"], "America/Regina");
+    assert!(ok(&admin(&["settings", "show"])).contains("time zone: America/Regina"));
+
+    // A name the database does not hold is an input error saying where the names are.
+    let refused = admin(&["settings", "set", "--time-zone", "Mars/Olympus_Mons"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(error.contains("\"Mars/Olympus_Mons\" is not a time zone name"), "{error}");
+    assert!(error.contains("triage settings time-zones"), "{error}");
+    let names = ok(&triage(&dir, &["settings", "time-zones"], ""));
+    assert!(names.lines().any(|n| n == "America/St_Johns") && names.lines().any(|n| n == "America/Regina"));
+
+    let options = triage::server::client::ConnectOptions {
+        owner_program: Some(BIN.into()),
+        idle_secs: Some(3),
+        ..Default::default()
+    };
+    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
+    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    assert_eq!(info.time_zone.as_deref(), Some("America/Regina"));
+
+    // The audit list: Regina's hour for people (UTC-6 all year), the UTC instant in JSON.
+    let filter = ["audit", "list", "--action", "settings.update"];
+    let entries = json(&admin(&[&filter[..], &["--json"]].concat()));
+    let time_ms = entries[0]["time_ms"].as_i64().expect("time_ms");
+    let regina = Zone::named("America/Regina").expect("zone");
+    let text = ok(&admin(&filter));
+    assert!(text.lines().next().is_some_and(|header| header.contains("TIME (America/Regina)")), "{text}");
+    let line = text.lines().find(|l| l.contains("settings.update")).expect("the entry");
+    assert!(line.contains(&date_time(time_ms, &regina, triage::instrument::Lang::En)), "{line}");
+    assert!(!line.contains(&date_time(time_ms, &Zone::utc(), triage::instrument::Lang::En)), "{line}");
+    let records: Vec<&str> = entries.as_array().expect("entries").iter().filter_map(|e| e["record"].as_str()).collect();
+    assert_eq!(records, ["time_zone"]);
+}
