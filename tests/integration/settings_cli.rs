@@ -11,6 +11,17 @@ use triage::store::{AuditFilter, SettingsUpdate};
 const CRISIS_EN: &str = "Stay with the client and call the on-call clinician at extension 200.";
 const CRISIS_FR: &str = "Restez avec la personne et appelez le clinicien de garde au poste 200.";
 
+/// What a kiosk is told when it connects.
+fn kiosk_info(dir: &std::path::Path) -> triage::store::kiosk::KioskInfo {
+    let options = triage::server::client::ConnectOptions {
+        owner_program: Some(BIN.into()),
+        idle_secs: Some(3),
+        ..Default::default()
+    };
+    let mut kiosk = triage::server::client::Client::connect(dir, options).expect("connect");
+    kiosk.kiosk_session("desk", "test").expect("kiosk session")
+}
+
 #[test]
 fn settings_show_and_set_through_the_owner_admin_only_and_audited_by_name() {
     let (_tmp, dir) = initialised();
@@ -100,13 +111,7 @@ fn settings_show_and_set_through_the_owner_admin_only_and_audited_by_name() {
     );
 
     // A kiosk is told the timeout and both texts when it connects.
-    let options = triage::server::client::ConnectOptions {
-        owner_program: Some(BIN.into()),
-        idle_secs: Some(3),
-        ..Default::default()
-    };
-    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
-    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    let info = kiosk_info(&dir);
     assert_eq!((info.kiosk_timeout_seconds, info.crisis_text.as_str()), (90, CRISIS_EN));
     assert_eq!(info.crisis_text_fr.as_deref(), Some(CRISIS_FR));
 
@@ -158,13 +163,7 @@ fn the_asq_mode_is_universal_by_default_set_audited_and_sent_to_kiosks() {
     let refused = admin(&["set", "--asq", "sometimes"]);
     assert!(!refused.status.success());
 
-    let options = triage::server::client::ConnectOptions {
-        owner_program: Some(BIN.into()),
-        idle_secs: Some(3),
-        ..Default::default()
-    };
-    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
-    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    let info = kiosk_info(&dir);
     assert_eq!(info.asq_mode, triage::instrument::AsqMode::AfterPhq9Item9);
 
     let mut reader = client(&dir, "admin", ADMIN_PW);
@@ -204,13 +203,7 @@ fn the_time_zone_is_checked_audited_sent_to_kiosks_and_used_for_times_shown_to_p
     let names = ok(&triage(&dir, &["settings", "time-zones"], ""));
     assert!(names.lines().any(|n| n == "America/St_Johns") && names.lines().any(|n| n == "America/Regina"));
 
-    let options = triage::server::client::ConnectOptions {
-        owner_program: Some(BIN.into()),
-        idle_secs: Some(3),
-        ..Default::default()
-    };
-    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
-    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    let info = kiosk_info(&dir);
     assert_eq!(info.time_zone.as_deref(), Some("America/Regina"));
 
     // The audit list: Regina's hour for people (UTC-6 all year), the UTC instant in JSON.
