@@ -8,7 +8,7 @@ use crate::auth::detect_origin;
 use crate::sanitize::terminal_text;
 use crate::server::owner::OwnerLock;
 use crate::store::sled_store::WitnessCheck;
-use crate::store::{AuditFilter, RecordId, SledStore, Store, format_time, parse_time};
+use crate::store::{AuditFilter, RecordId, SledStore, Store, parse_time};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
@@ -153,6 +153,7 @@ fn list(query: AuditQuery, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
     };
     let mut secrets = Secrets::new(auth.password_stdin);
     let mut client = session(dir, auth, &mut secrets)?;
+    let zone = super::common::zone_of(&mut client)?;
     let (entries, damaged) = client.audit_list(filter)?;
     if !damaged.is_empty() {
         // The list is still printed; the damage is said apart, numbered as `verify` does.
@@ -164,12 +165,14 @@ fn list(query: AuditQuery, dir: &DirArgs, auth: &AuthArgs) -> Outcome {
             numbers.join(", ")
         );
     }
+    // Times in the organisation's zone, named in the header.
+    let time = format!("TIME ({})", zone.name());
     let mut table =
-        Table::new(&["SEQ", "TIME", "USER", "ROLE", "ORIGIN", "ACTION", "OUTCOME", "RECORD", "REASON"]).right(0);
+        Table::new(&["SEQ", &time, "USER", "ROLE", "ORIGIN", "ACTION", "OUTCOME", "RECORD", "REASON"]).right(0);
     for e in &entries {
         table.row([
             e.seq.to_string(),
-            format_time(e.time_ms),
+            super::common::local_time(e.time_ms, &zone),
             e.user.clone(),
             e.role.clone(),
             e.origin.clone(),

@@ -100,25 +100,26 @@ fn find(text: &[String], dir: &DirArgs, auth: &AuthArgs) -> Outcome {
     let mut secrets = Secrets::new(auth.password_stdin);
     let mut client = session(dir, auth, &mut secrets)?;
     let found = client.search_clients(&text.join(" "))?;
-    let mut table = Table::new(&["ID", "NAME", "BIRTH DATE", "PROVINCE", "LAST ENCOUNTER"]);
+    let zone = super::common::zone_of(&mut client)?;
+    let last_header = format!("LAST ENCOUNTER ({})", zone.name());
+    let mut table = Table::new(&["ID", "NAME", "BIRTH DATE", "PROVINCE", &last_header]);
     let mut rows = Vec::new();
     for person in &found.clients {
         let history = client.client_history(person.id)?;
         let last = history.encounters.iter().map(|e| e.encounter.updated_ms.max(e.encounter.created_ms)).max();
-        let last = last.map(crate::store::format_time);
         table.row([
             person.id.to_string(),
             person.name.clone(),
             person.birth_date.clone().unwrap_or_else(|| "-".into()),
             province_text(person.province),
-            last.clone().unwrap_or_else(|| "-".into()),
+            last.map_or_else(|| "-".into(), |ms| super::common::local_time(ms, &zone)),
         ]);
         rows.push(json!({
             "id": person.id,
             "name": person.name,
             "birth_date": person.birth_date,
             "province": province_text(person.province),
-            "last_encounter": last,
+            "last_encounter": last.map(crate::store::format_time),
         }));
     }
     let mut text = if table.is_empty() { "No client matches.".to_string() } else { table.render() };

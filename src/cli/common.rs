@@ -249,6 +249,17 @@ pub(crate) fn connect(dir: &Path, autostart: bool) -> Result<Client, Failure> {
     Ok(Client::connect(dir, ConnectOptions { autostart, ..ConnectOptions::default() })?)
 }
 
+/// The organisation's time zone, for the times human output shows (JSON keeps UTC): UTC when
+/// it set none.
+pub(crate) fn zone_of(client: &mut Client) -> Result<crate::ui::clock::Zone, Failure> {
+    Ok(crate::ui::clock::Zone::of_setting(client.settings()?.time_zone.as_deref()))
+}
+
+/// A time for people: date and time in `zone`, in English (the CLI's language).
+pub(crate) fn local_time(ms: i64, zone: &crate::ui::clock::Zone) -> String {
+    crate::ui::clock::date_time(ms, zone, crate::instrument::Lang::En)
+}
+
 /// Connects and logs in as `--user`. If an administrator set the account's password, a new one
 /// is chosen first: asked for on the terminal, or, with `--password-stdin`, the command stops and
 /// says how to set it (`triage user passwd`).

@@ -11,8 +11,9 @@ use serde_json::json;
 use super::common::{AuthArgs, DirArgs, Outcome, Secrets, fail, print_outcome, session};
 use crate::instrument::AsqMode;
 use crate::sanitize::terminal_text;
-use crate::store::settings::{IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS};
+use crate::store::settings::{IDLE_LOCK_MINUTES, KIOSK_TIMEOUT_SECONDS, zone_name};
 use crate::store::{Settings, SettingsUpdate};
+use crate::ui::clock::UTC_NAME;
 
 #[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
@@ -54,17 +55,24 @@ pub enum SettingsAction {
         #[arg(long, value_name = "universal|after-phq9-item9")]
         asq: Option<AsqMode>,
         #[command(flatten)]
-        summary: SummaryArgs,
+        summary: OrganisationArgs,
         #[command(flatten)]
         dir: DirArgs,
         #[command(flatten)]
         auth: AuthArgs,
     },
+    /// List the time zone names `set --time-zone` accepts (the tz database built into triage).
+    TimeZones {
+        /// `--json` prints them as a JSON array (no data directory is read).
+        #[command(flatten)]
+        dir: DirArgs,
+    },
 }
 
-/// What every take-away summary carries and where the staff interface writes it.
+/// What every take-away summary carries, where the staff interface writes it, and the time zone
+/// of every time shown to people.
 #[derive(Debug, Default, clap::Args)]
-pub struct SummaryArgs {
+pub struct OrganisationArgs {
     /// Where the staff interface writes take-away summaries (an absolute path, created 0700;
     /// default: `summaries` in the data directory).
     #[arg(long, value_name = "PATH")]
@@ -72,13 +80,20 @@ pub struct SummaryArgs {
     /// The organisation's telephone number, printed on every take-away summary.
     #[arg(long, value_name = "TEXT")]
     contact_phone: Option<String>,
+    /// The organisation's time zone, an IANA name such as America/Toronto, America/Regina or
+    /// America/St_Johns (`triage settings time-zones` lists them); times shown to people are in
+    /// it, machine formats (JSON, CSV, FHIR) stay in UTC. Unset: UTC.
+    #[arg(long, value_name = "NAME")]
+    time_zone: Option<String>,
 }
 
 /// Runs a settings command.
 pub fn run(command: SettingsCommand) -> ExitCode {
     let SettingsCommand::Settings { action } = command;
     let json = match &action {
-        SettingsAction::Show { dir, .. } | SettingsAction::Set { dir, .. } => dir.json,
+        SettingsAction::Show { dir, .. } | SettingsAction::Set { dir, .. } | SettingsAction::TimeZones { dir } => {
+            dir.json
+        }
     };
     print_outcome(json, execute(action))
 }
@@ -92,7 +107,7 @@ pub fn changes(
     crisis_text_fr: Option<String>,
     no_crisis_text_fr: bool,
     asq: Option<AsqMode>,
-    summary: SummaryArgs,
+    summary: OrganisationArgs,
 ) -> Result<SettingsUpdate, String> {
     let range = |flag: &str, value: Option<u32>, range: &std::ops::RangeInclusive<u32>, unit: &str| match value {
         Some(n) if !range.contains(&n) => Err(format!("{flag} {n}: use {} to {} {unit}", range.start(), range.end())),
@@ -100,6 +115,15 @@ pub fn changes(
     };
     range("--idle-lock-minutes", idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes")?;
     range("--kiosk-timeout-seconds", kiosk_timeout_seconds, &KIOSK_TIMEOUT_SECONDS, "seconds")?;
+    let time_zone = summary
+        .time_zone
+        .map(|name| {
+            zone_name(&name).map_err(|error| match error {
+                crate::store::StoreError::Invalid { reason, .. } => format!("--time-zone: {reason}"),
+                other => format!("--time-zone: {other}"),
+            })
+        })
+        .transpose()?;
     let changes = SettingsUpdate {
         staff_idle_lock_minutes: idle_lock_minutes,
         kiosk_timeout_seconds,
@@ -108,10 +132,11 @@ pub fn changes(
         asq_mode: asq,
         summary_dir: summary.summary_dir,
         contact_phone: summary.contact_phone,
+        time_zone,
     };
     if changes.is_empty() {
         return Err("nothing to change: give --idle-lock-minutes, --kiosk-timeout-seconds, --crisis-text, \
-                    --crisis-text-fr, --no-crisis-text-fr, --asq, --summary-dir or --contact-phone"
+                    --crisis-text-fr, --no-crisis-text-fr, --asq, --summary-dir, --contact-phone or --time-zone"
             .into());
     }
     Ok(changes)
@@ -127,6 +152,7 @@ fn settings_json(settings: &Settings) -> serde_json::Value {
         "asq_mode": settings.asq_mode.as_str(),
         "summary_dir": settings.summary_dir,
         "contact_phone": settings.contact_phone,
+        "time_zone": settings.time_zone.as_deref().unwrap_or(UTC_NAME),
     })
 }
 
@@ -142,18 +168,23 @@ pub fn settings_text(settings: &Settings) -> String {
         None => "(not set: French-speaking clients see the English text)".into(),
     };
     format!(
-        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\nASQ: {}\ncrisis text:\n    {}\ncrisis text, French:\n    {french}\nsummary directory: {}\ncontact phone: {}",
+        "staff idle lock: {} minutes\nkiosk timeout: {} seconds\nASQ: {}\ncrisis text:\n    {}\ncrisis text, French:\n    {french}\nsummary directory: {}\ncontact phone: {}\ntime zone: {}",
         settings.staff_idle_lock_minutes,
         settings.kiosk_timeout_seconds,
         settings.asq_mode.as_str(),
         block(&settings.crisis_text),
         settings.summary_dir.as_deref().map_or("(not set: summaries in the data directory)".into(), block),
         settings.contact_phone.as_deref().map_or("(not set)".into(), block),
+        settings.time_zone.as_deref().map_or(format!("{UTC_NAME} (not set)"), block),
     )
 }
 
 fn execute(action: SettingsAction) -> Outcome {
     match action {
+        SettingsAction::TimeZones { .. } => {
+            let names: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
+            Ok((json!(names), names.join("\n")))
+        }
         SettingsAction::Show { dir, auth } => {
             let mut client = session(&dir, &auth, &mut Secrets::new(auth.password_stdin))?;
             let settings = client.settings()?;
@@ -198,21 +229,28 @@ mod tests {
 
     #[test]
     fn options_become_changes_and_out_of_range_values_name_their_option() {
-        let none = changes(None, None, None, None, false, None, SummaryArgs::default());
+        let none = changes(None, None, None, None, false, None, OrganisationArgs::default());
         assert!(none.is_err_and(|m| m.starts_with("nothing to change")));
-        let error = changes(Some(0), None, None, None, false, None, SummaryArgs::default()).unwrap_err();
+        let error = changes(Some(0), None, None, None, false, None, OrganisationArgs::default()).unwrap_err();
         assert_eq!(error, "--idle-lock-minutes 0: use 1 to 240 minutes");
-        let error = changes(None, Some(3601), None, None, false, None, SummaryArgs::default()).unwrap_err();
+        let error = changes(None, Some(3601), None, None, false, None, OrganisationArgs::default()).unwrap_err();
         assert_eq!(error, "--kiosk-timeout-seconds 3601: use 30 to 3600 seconds");
-        let set = changes(Some(20), None, None, Some("Appelez".into()), false, None, SummaryArgs::default()).unwrap();
+        let set =
+            changes(Some(20), None, None, Some("Appelez".into()), false, None, OrganisationArgs::default()).unwrap();
         assert_eq!((set.staff_idle_lock_minutes, set.crisis_text_fr), (Some(20), Some(Some("Appelez".into()))));
         assert_eq!(
-            changes(None, None, None, None, true, None, SummaryArgs::default()).unwrap().crisis_text_fr,
+            changes(None, None, None, None, true, None, OrganisationArgs::default()).unwrap().crisis_text_fr,
             Some(None)
         );
-        let phone = SummaryArgs { contact_phone: Some("902-555-0100".into()), summary_dir: None };
+        let phone = OrganisationArgs { contact_phone: Some("902-555-0100".into()), ..Default::default() };
         let set = changes(None, None, None, None, false, None, phone).unwrap();
         assert_eq!((set.contact_phone.as_deref(), set.summary_dir), (Some("902-555-0100"), None));
+        let zone = OrganisationArgs { time_zone: Some("america/regina".into()), ..Default::default() };
+        let set = changes(None, None, None, None, false, None, zone).unwrap();
+        assert_eq!(set.time_zone.as_deref(), Some("America/Regina"));
+        let zone = OrganisationArgs { time_zone: Some("Canada/Atlantis".into()), ..Default::default() };
+        let error = changes(None, None, None, None, false, None, zone).unwrap_err();
+        assert!(error.starts_with("--time-zone: \"Canada/Atlantis\" is not a time zone name"), "{error}");
     }
 
     #[test]

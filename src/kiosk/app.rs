@@ -288,6 +288,8 @@ pub struct Kiosk {
     pub reference: Option<String>,
     /// When that submission's last box was made (the time the thank-you page gives).
     pub reference_ms: i64,
+    /// The organisation's time zone, for the times the kiosk shows (UTC until the owner answers).
+    pub zone: crate::ui::clock::Zone,
     pub crisis_lines: Vec<KioskLine>,
     pub now_ms: i64,
     pub last_activity_ms: i64,
@@ -387,6 +389,7 @@ impl Kiosk {
             watch: None,
             reference: None,
             reference_ms: now_ms,
+            zone: crate::ui::clock::Zone::utc(),
             crisis_lines: Vec::new(),
             now_ms,
             last_activity_ms: now_ms,
@@ -504,6 +507,7 @@ pub fn update(kiosk: &mut Kiosk, action: Action, deps: &Deps) -> Vec<Effect> {
                     }
                     kiosk.instruments =
                         deps.library.screening_instruments(&kiosk.bundle_instruments, true, info.asq_mode);
+                    kiosk.zone = crate::ui::clock::Zone::of_setting(info.time_zone.as_deref());
                     kiosk.info = Some(info);
                     seal_waiting(kiosk);
                     try_send(kiosk, &mut effects);

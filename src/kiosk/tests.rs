@@ -51,6 +51,7 @@ fn info(province: crate::store::Province, timeout_seconds: u32) -> KioskInfo {
         province,
         crisis_text: crate::store::Settings::default().crisis_text,
         crisis_text_fr: None,
+        time_zone: None,
         submission_public_key: hex::encode(keys().public_key()),
         kiosk_timeout_seconds: timeout_seconds,
         pin_set: true,
@@ -71,6 +72,8 @@ struct Fake {
     claimed: Vec<RecordId>,
     redeem: VecDeque<Result<(RecordId, ScoringContext), RedeemError>>,
     pins: Vec<String>,
+    /// The organisation's time zone (none: UTC).
+    time_zone: Option<&'static str>,
 }
 
 impl Fake {
@@ -84,6 +87,7 @@ impl Fake {
             claimed: vec![],
             redeem: VecDeque::new(),
             pins: vec![],
+            time_zone: None,
         }
     }
 
@@ -101,7 +105,7 @@ impl Fake {
 impl KioskBackend for Fake {
     fn connect(&mut self) -> Result<KioskInfo, BackendError> {
         if self.up {
-            Ok(info(self.province, self.timeout_seconds))
+            Ok(KioskInfo { time_zone: self.time_zone.map(String::from), ..info(self.province, self.timeout_seconds) })
         } else {
             Err(BackendError::new(ErrorKind::OwnerUnreachable, "no owner"))
         }
@@ -457,6 +461,24 @@ fn idle_reset_with_countdown_on_an_injected_clock() {
     // The welcome screen has nothing to reset.
     run.at(10 * DEFAULT_IDLE_MS);
     assert_eq!(run.cleared, cleared + 1);
+}
+
+#[test]
+fn the_thank_you_page_gives_the_time_in_the_organisation_s_zone() {
+    use crate::ui::clock::{Zone, clock_time};
+    let regina = Zone::named("America/Regina").expect("zone");
+    for lang in [1, 2] {
+        let mut fake = Fake::new();
+        fake.time_zone = Some("America/Regina");
+        let mut run = Run::new(fake);
+        run.begin(lang);
+        finish_all(&mut run);
+        assert_eq!(run.kiosk.screen, Screen::Thanks);
+        let (screen, at) = (run.render(120, 40), run.kiosk.reference_ms);
+        let local = clock_time(at, &regina, run.kiosk.lang);
+        assert!(screen.contains(&local), "{local} in\n{screen}");
+        assert!(!screen.contains(&clock_time(at, &Zone::utc(), run.kiosk.lang)), "not UTC:\n{screen}");
+    }
 }
 
 #[test]

@@ -298,7 +298,7 @@ fn thanks(kiosk: &Kiosk, theme: &Theme) -> Paragraph<'static> {
     let mut lines = vec![Line::raw(""), Line::raw(Text::KioskThanksBody.get(lang))];
     if let Some(reference) = &kiosk.reference {
         lines.push(Line::raw(""));
-        let time = crate::ui::strings::clock_time(kiosk.reference_ms, lang);
+        let time = crate::ui::strings::clock_time(kiosk.reference_ms, &kiosk.zone, lang);
         let text = fill(Text::KioskReferenceAt, lang, &[("reference", reference.clone()), ("time", time)]);
         lines.push(Line::styled(text, theme.key));
     }

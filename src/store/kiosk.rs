@@ -222,6 +222,9 @@ pub struct KioskInfo {
     /// When the ASQ is asked (organisation setting); owners from before it send none: universal.
     #[serde(default)]
     pub asq_mode: crate::instrument::AsqMode,
+    /// The organisation's time zone (IANA name); owners from before it send none: UTC.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Default lifetime of a check-in code.

@@ -62,6 +62,10 @@ pub struct Settings {
     /// The organisation's telephone number, printed on every take-away summary beside its name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
+    /// The organisation's time zone, an IANA name ("America/Regina"): every time shown to people
+    /// is in it. Unset: UTC. Optional and left out when unset, like the settings above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// The crisis text of an organisation that has not written its own.
@@ -85,6 +89,7 @@ impl Default for Settings {
             asq_mode: crate::instrument::AsqMode::Universal,
             summary_dir: None,
             contact_phone: None,
+            time_zone: None,
         }
     }
 }
@@ -138,6 +143,8 @@ pub struct SettingsUpdate {
     pub summary_dir: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 impl SettingsUpdate {

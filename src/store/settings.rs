@@ -49,6 +49,7 @@ pub fn validate(settings: &Settings) -> Result<Settings> {
         asq_mode,
         summary_dir,
         contact_phone,
+        time_zone,
     } = settings;
     Ok(Settings {
         staff_idle_lock_minutes: within("staff idle lock", *staff_idle_lock_minutes, &IDLE_LOCK_MINUTES, "minutes")?,
@@ -62,7 +63,24 @@ pub fn validate(settings: &Settings) -> Result<Settings> {
             .map(|phone| one_line("contact phone", phone, CONTACT_PHONE_MAX))
             .transpose()?
             .filter(|phone| !phone.is_empty()),
+        time_zone: time_zone.as_deref().map(zone_name).transpose()?,
     })
+}
+
+/// A time zone's IANA name as the bundled tz database spells it ("america/regina" is
+/// "America/Regina"); a name it does not hold is refused with where to find the names.
+pub fn zone_name(name: &str) -> Result<String> {
+    let name = one_line("time zone", name, 100)?;
+    match jiff::tz::db().get(&name) {
+        Ok(zone) => Ok(zone.iana_name().unwrap_or(&name).to_string()),
+        Err(_) => Err(StoreError::Invalid {
+            field: "time zone",
+            reason: format!(
+                "\"{name}\" is not a time zone name: use an IANA name such as America/Toronto, \
+                 America/Regina or America/St_Johns (`triage settings time-zones` lists them all)"
+            ),
+        }),
+    }
 }
 
 /// `text` trimmed, on one line, at most `max` characters, without control characters.
@@ -95,6 +113,7 @@ pub fn merged(current: &Settings, changes: &SettingsUpdate) -> Settings {
         asq_mode: changes.asq_mode.unwrap_or(current.asq_mode),
         summary_dir: changes.summary_dir.clone().or_else(|| current.summary_dir.clone()),
         contact_phone: changes.contact_phone.clone().or_else(|| current.contact_phone.clone()),
+        time_zone: changes.time_zone.clone().or_else(|| current.time_zone.clone()),
     }
 }
 
@@ -108,6 +127,7 @@ pub fn changed_fields(before: &Settings, after: &Settings) -> Vec<String> {
         ("asq_mode", before.asq_mode != after.asq_mode),
         ("summary_dir", before.summary_dir != after.summary_dir),
         ("contact_phone", before.contact_phone != after.contact_phone),
+        ("time_zone", before.time_zone != after.time_zone),
     ]
     .into_iter()
     .filter(|(_, differs)| *differs)
@@ -165,6 +185,27 @@ mod tests {
         // Line breaks are kept; surrounding blanks are trimmed.
         let tidy = with(&|s| s.crisis_text_fr = Some("  Restez avec la personne.\nAppelez le 200. ".into()));
         assert_eq!(tidy.ok().and_then(|s| s.crisis_text_fr), Some("Restez avec la personne.\nAppelez le 200.".into()));
+    }
+
+    #[test]
+    fn a_time_zone_is_a_name_of_the_tz_database_spelled_as_it_spells_it() {
+        let set = |name: &str| {
+            apply(&Settings::default(), &SettingsUpdate { time_zone: Some(name.into()), ..Default::default() })
+        };
+        let (next, changed) = set(" america/st_johns ").expect("valid");
+        assert_eq!((next.time_zone.as_deref(), changed), (Some("America/St_Johns"), vec!["time_zone".to_string()]));
+        assert_eq!(set("UTC").ok().and_then(|(s, _)| s.time_zone).as_deref(), Some("UTC"));
+        for bad in ["Mars/Olympus_Mons", "", "EST5EDT\n", "../../etc/passwd"] {
+            let Err(StoreError::Invalid { field, reason }) = set(bad) else { panic!("{bad:?} accepted") };
+            assert_eq!(field, "time zone", "{bad:?}");
+            assert!(bad.contains('\n') || reason.contains("America/Toronto"), "{reason}");
+        }
+        // Stores from before the setting read as UTC.
+        let old: Settings = serde_json::from_value(serde_json::json!({
+            "staff_idle_lock_minutes": 10, "kiosk_timeout_seconds": 120, "crisis_text": "Call."
+        }))
+        .expect("old settings");
+        assert_eq!(old.time_zone, None);
     }
 
     #[test]

@@ -189,6 +189,8 @@ pub struct App {
     /// The queue entry to select when the queue next loads (the alerted one).
     pub select_entry: Option<String>,
     pub last_activity_ms: i64,
+    /// The clock at the last tick, for the times shown relative to now ("12 min ago").
+    pub now_ms: i64,
     pub idle_lock_ms: i64,
     /// A fixed idle-lock delay that replaces the organisation's setting (for kiosks and tests).
     pub idle_lock_override_ms: Option<i64>,
@@ -220,6 +222,7 @@ impl App {
             show_closed: false,
             reopening: None,
             last_activity_ms: now_ms,
+            now_ms,
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
             size: (80, 24),
@@ -231,6 +234,11 @@ impl App {
     /// The effects to run first.
     pub fn start(&self) -> Vec<Effect> {
         vec![Effect::CheckSetup]
+    }
+
+    /// The organisation's time zone (UTC until it is known).
+    pub fn zone(&self) -> &crate::ui::clock::Zone {
+        self.org.as_ref().map_or(&crate::ui::clock::UTC, |org| &org.zone)
     }
 
     /// The client's language for questionnaire text, or the interface language.
@@ -391,6 +399,7 @@ fn replies_of(action: &Action) -> Option<Reply> {
 fn background(app: &mut App, action: &Action) -> Option<Vec<Effect>> {
     match action {
         Action::Tick(now) => {
+            app.now_ms = *now;
             let idle = *now - app.last_activity_ms >= app.idle_lock_ms;
             if idle && app.session.is_some() && app.locked.is_none() {
                 return Some(lock(app));

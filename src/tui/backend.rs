@@ -48,6 +48,8 @@ pub struct OrgInfo {
     /// Where take-away summaries are written: the organisation's setting, else `summaries` in
     /// the data directory.
     pub summary_dir: std::path::PathBuf,
+    /// The organisation's time zone: every time the interface shows is in it.
+    pub zone: crate::ui::clock::Zone,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +216,7 @@ pub struct StoredDecision {
 /// comes from the item answers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastEncounter {
+    /// The day it began, in the organisation's time zone (the backend resolves it).
     pub date: String,
     pub answers: Vec<(String, String, usize)>,
     /// Risk flags withdrawn by a changed answer, with who and why.

@@ -20,7 +20,10 @@ pub fn signed_in(lang: Lang) -> App {
         asq_mode: Default::default(),
         contact_phone: Some("902-555-0100".into()),
         summary_dir: "/var/lib/triage/summaries".into(),
+        zone: crate::ui::clock::Zone::named("America/Halifax").unwrap_or_default(),
     });
+    // 2026-11-25 12:00 UTC, 08:00 in Halifax: the sample queue's times are a few hours before.
+    app.now_ms = 1_795_608_000_000;
     app
 }
 

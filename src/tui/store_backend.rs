@@ -38,6 +38,8 @@ pub struct StoreBackend {
     listener: Option<Listener>,
     /// The account signed in as (for the listener started after a password change).
     user: Option<String>,
+    /// The organisation's time zone as last read, for the dates this backend words (history).
+    zone: crate::ui::clock::Zone,
 }
 
 /// The thread reading pushed events, and what it signed in with.
@@ -134,7 +136,7 @@ impl StoreBackend {
             .create(dir)
             .map_err(|e| format!("cannot create the data directory {}: {e}", dir.display()))?;
         let client = Client::connect(dir, ConnectOptions::default()).map_err(|e| e.to_string())?;
-        Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None, user: None })
+        Ok(StoreBackend { client, dir: dir.to_path_buf(), listener: None, user: None, zone: Default::default() })
     }
 
     /// Starts the thread that hears pushed events on its own connection, with the one kept
@@ -202,6 +204,7 @@ impl Backend for StoreBackend {
 
     fn organisation(&mut self) -> BackendResult<OrgInfo> {
         let org = self.client.organisation().map_err(message)?;
+        self.zone = crate::ui::clock::Zone::of_setting(org.settings.time_zone.as_deref());
         Ok(OrgInfo {
             name: org.name,
             province: org.province,
@@ -212,6 +215,7 @@ impl Backend for StoreBackend {
             asq_mode: org.settings.asq_mode,
             contact_phone: org.settings.contact_phone,
             summary_dir: org.settings.summary_dir.map_or_else(|| self.dir.join("summaries"), Into::into),
+            zone: self.zone.clone(),
         })
     }
 
@@ -449,7 +453,7 @@ impl Backend for StoreBackend {
                 .encounters
                 .iter()
                 .map(|detail| PastEncounter {
-                    date: format_time(detail.encounter.created_ms).chars().take(10).collect(),
+                    date: crate::ui::clock::date(detail.encounter.created_ms, &self.zone),
                     answers: detail
                         .answers
                         .iter()

@@ -3,6 +3,7 @@
 //! interfaces show, and the drawing both interfaces share (a question's layout, the fast
 //! paragraph). It holds no state and does no IO beyond reading a theme file it is handed.
 
+pub mod clock;
 pub mod error;
 pub mod paragraph;
 pub mod question;

@@ -1,18 +1,7 @@
-//! How each language writes what the strings leave open: clock times, the colon before a value,
-//! and the names of keys on a keyboard of that language. Re-exported by `strings`.
+//! How each language writes what the strings leave open: the colon before a value and the names
+//! of keys on a keyboard of that language (clock times: `clock`). Re-exported by `strings`.
 
 use crate::instrument::Lang;
-
-/// The hour and minute (UTC, as the owner's times are) of a millisecond timestamp as `lang`
-/// writes them: "17:05" in English, "17 h 05" in French.
-pub fn clock_time(ms: i64, lang: Lang) -> String {
-    let minutes = ms.div_euclid(60_000).rem_euclid(24 * 60);
-    let (hour, minute) = (minutes / 60, minutes % 60);
-    match lang {
-        Lang::En => format!("{hour:02}:{minute:02}"),
-        Lang::Fr => format!("{hour} h {minute:02}"),
-    }
-}
 
 /// What follows a label before its value: French puts a space before the colon.
 pub fn colon(lang: Lang) -> &'static str {

@@ -161,7 +161,7 @@ fn an_identifiable_export_needs_a_reason_and_the_audit_shows_it() {
     let why = "transfer to the regional service (agreement 17)";
     ok(&admin(&dir, &["export", "--format", "jsonl", "--out", out.to_str().unwrap(), "--reason", why]));
     let listed = ok(&admin(&dir, &["audit", "list", "--action", "export."]));
-    assert!(listed.trim_start().starts_with("SEQ  TIME  "), "{listed}");
+    assert!(listed.trim_start().starts_with("SEQ  TIME (UTC)  "), "{listed}");
     assert!(listed.lines().any(|l| l.contains("export.clients") && l.ends_with(&format!("  {why}"))), "{listed}");
     assert!(listed.lines().any(|l| l.contains("(de-identified)") && !l.contains(why)), "{listed}");
     let entries = json(&admin(&dir, &["audit", "list", "--action", "export.encounters", "--json"]));

@@ -11,6 +11,17 @@ use triage::store::{AuditFilter, SettingsUpdate};
 const CRISIS_EN: &str = "Stay with the client and call the on-call clinician at extension 200.";
 const CRISIS_FR: &str = "Restez avec la personne et appelez le clinicien de garde au poste 200.";
 
+/// What a kiosk is told when it connects.
+fn kiosk_info(dir: &std::path::Path) -> triage::store::kiosk::KioskInfo {
+    let options = triage::server::client::ConnectOptions {
+        owner_program: Some(BIN.into()),
+        idle_secs: Some(3),
+        ..Default::default()
+    };
+    let mut kiosk = triage::server::client::Client::connect(dir, options).expect("connect");
+    kiosk.kiosk_session("desk", "test").expect("kiosk session")
+}
+
 #[test]
 fn settings_show_and_set_through_the_owner_admin_only_and_audited_by_name() {
     let (_tmp, dir) = initialised();
@@ -100,13 +111,7 @@ fn settings_show_and_set_through_the_owner_admin_only_and_audited_by_name() {
     );
 
     // A kiosk is told the timeout and both texts when it connects.
-    let options = triage::server::client::ConnectOptions {
-        owner_program: Some(BIN.into()),
-        idle_secs: Some(3),
-        ..Default::default()
-    };
-    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
-    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    let info = kiosk_info(&dir);
     assert_eq!((info.kiosk_timeout_seconds, info.crisis_text.as_str()), (90, CRISIS_EN));
     assert_eq!(info.crisis_text_fr.as_deref(), Some(CRISIS_FR));
 
@@ -158,13 +163,7 @@ fn the_asq_mode_is_universal_by_default_set_audited_and_sent_to_kiosks() {
     let refused = admin(&["set", "--asq", "sometimes"]);
     assert!(!refused.status.success());
 
-    let options = triage::server::client::ConnectOptions {
-        owner_program: Some(BIN.into()),
-        idle_secs: Some(3),
-        ..Default::default()
-    };
-    let mut kiosk = triage::server::client::Client::connect(&dir, options).expect("connect");
-    let info = kiosk.kiosk_session("desk", "test").expect("kiosk session");
+    let info = kiosk_info(&dir);
     assert_eq!(info.asq_mode, triage::instrument::AsqMode::AfterPhq9Item9);
 
     let mut reader = client(&dir, "admin", ADMIN_PW);
@@ -172,4 +171,51 @@ fn the_asq_mode_is_universal_by_default_set_audited_and_sent_to_kiosks() {
     let Reply::Audit(entries) = reader.request(Request::AuditList { filter }).expect("audit") else { panic!() };
     let records: Vec<String> = entries.iter().filter_map(|e| e.record.clone()).collect();
     assert_eq!(records, ["asq_mode"]);
+}
+
+/// Issue 15: the organisation's time zone is UTC until set, a name of the tz database built into
+/// triage (its spelling kept), audited by name, sent to kiosks, and the zone of the times the
+/// command line prints for people (JSON keeps UTC instants).
+#[test]
+fn the_time_zone_is_checked_audited_sent_to_kiosks_and_used_for_times_shown_to_people() {
+    use triage::ui::clock::{Zone, date_time};
+    let (_tmp, dir) = initialised();
+    let _stop = StopOnDrop(dir.clone());
+    let admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--user", "admin", "--password-stdin"]);
+        triage(&dir, &all, &format!("{ADMIN_PW}\n"))
+    };
+    assert_eq!(json(&admin(&["settings", "show", "--json"]))["time_zone"], "UTC");
+    assert!(ok(&admin(&["settings", "show"])).contains("time zone: UTC (not set)"));
+
+    let set = json(&admin(&["settings", "set", "--time-zone", "america/regina", "--json"]));
+    assert_eq!(set["changed"], serde_json::json!(["time_zone"]));
+    assert_eq!(set["settings"]["time_zone"], "America/Regina");
+    assert!(ok(&admin(&["settings", "show"])).contains("time zone: America/Regina"));
+
+    // A name the database does not hold is an input error saying where the names are.
+    let refused = admin(&["settings", "set", "--time-zone", "Mars/Olympus_Mons"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(error.contains("\"Mars/Olympus_Mons\" is not a time zone name"), "{error}");
+    assert!(error.contains("triage settings time-zones"), "{error}");
+    let names = ok(&triage(&dir, &["settings", "time-zones"], ""));
+    assert!(names.lines().any(|n| n == "America/St_Johns") && names.lines().any(|n| n == "America/Regina"));
+
+    let info = kiosk_info(&dir);
+    assert_eq!(info.time_zone.as_deref(), Some("America/Regina"));
+
+    // The audit list: Regina's hour for people (UTC-6 all year), the UTC instant in JSON.
+    let filter = ["audit", "list", "--action", "settings.update"];
+    let entries = json(&admin(&[&filter[..], &["--json"]].concat()));
+    let time_ms = entries[0]["time_ms"].as_i64().expect("time_ms");
+    let regina = Zone::named("America/Regina").expect("zone");
+    let text = ok(&admin(&filter));
+    assert!(text.lines().next().is_some_and(|header| header.contains("TIME (America/Regina)")), "{text}");
+    let line = text.lines().find(|l| l.contains("settings.update")).expect("the entry");
+    assert!(line.contains(&date_time(time_ms, &regina, triage::instrument::Lang::En)), "{line}");
+    assert!(!line.contains(&date_time(time_ms, &Zone::utc(), triage::instrument::Lang::En)), "{line}");
+    let records: Vec<&str> = entries.as_array().expect("entries").iter().filter_map(|e| e["record"].as_str()).collect();
+    assert_eq!(records, ["time_zone"]);
 }

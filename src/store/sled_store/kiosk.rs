@@ -53,6 +53,7 @@ impl SledStore {
             kiosk_timeout_seconds: org.settings.kiosk_timeout_seconds,
             pin_set,
             asq_mode: org.settings.asq_mode,
+            time_zone: org.settings.time_zone,
         })
     }
 

@@ -351,7 +351,7 @@ fn draw_audit(frame: &mut Frame, area: Rect, app: &App, audit: &AuditView, view:
         let outcome_style = if allowed { view.theme.muted } else { view.theme.warning };
         lines.push(Line::from(vec![
             Span::styled(format!("{:>6} ", entry.seq), view.theme.muted),
-            Span::raw(format!("{} ", cell(&entry.time.chars().take(19).collect::<String>(), 19))),
+            Span::raw(format!("{} ", cell(&crate::ui::clock::shown(&clean(&entry.time), app.zone(), app.lang), 19))),
             Span::styled(format!("{} ", cell(&clean(&entry.user), 10)), view.theme.title),
             Span::raw(format!("{} ", cell(&clean(&entry.action), 22))),
             Span::styled(format!("{} ", cell(outcome_word(entry.outcome, app.lang), 8)), outcome_style),

@@ -243,7 +243,7 @@ fn done_lines<'a>(
                 Span::raw(format!("{} ", Text::AdminCheckinCode.get(lang))),
                 Span::styled(clean(&code.code), theme.title),
             ]));
-            lines.push(Line::raw(fill(Text::AdminValidUntil, lang, &[("time", short_time(&code.expires))])));
+            lines.push(Line::raw(fill(Text::AdminValidUntil, lang, &[("time", short_time(&code.expires, app))])));
             if let Some(client) = &code.client {
                 lines.push(Line::raw(format!("{} {}", Text::AdminForClient.get(lang), clean(client))));
             }
@@ -365,8 +365,8 @@ fn outstanding_row(code: &CheckinRow, app: &App) -> String {
     let by: String = clean(&code.issued_by).chars().take(16).collect();
     let values = [
         ("ref", clean(&code.reference)),
-        ("issued", short_time(&code.issued)),
-        ("expires", short_time(&code.expires)),
+        ("issued", short_time(&code.issued, app)),
+        ("expires", short_time(&code.expires, app)),
         ("client", client.get(app.lang).to_string()),
         ("by", by),
     ];
@@ -398,13 +398,10 @@ fn status_lines<'a>(status: &OwnerInfo, app: &App, theme: &Theme) -> Vec<Line<'a
     lines
 }
 
-/// `2026-11-25T10:30:00.123Z` as `2026-11-25 10:30 UTC`; anything else as it is.
-fn short_time(rfc3339: &str) -> String {
-    let text = clean(rfc3339);
-    match (text.get(..10), text.get(11..16)) {
-        (Some(day), Some(time)) if text.ends_with('Z') && text.get(10..11) == Some("T") => format!("{day} {time} UTC"),
-        _ => text,
-    }
+/// `2026-11-25T10:30:00.123Z` as `2026-11-25 10:30` in the organisation's time zone (and as
+/// French writes times); anything else as it is.
+fn short_time(rfc3339: &str, app: &App) -> String {
+    crate::ui::clock::shown(&clean(rfc3339), app.zone(), app.lang)
 }
 
 fn issued_lines<'a>(issued: &[IssuedCode], app: &App, theme: &Theme) -> Vec<Line<'a>> {
@@ -414,7 +411,7 @@ fn issued_lines<'a>(issued: &[IssuedCode], app: &App, theme: &Theme) -> Vec<Line
     let mut lines = vec![Line::styled(Text::AdminIssuedHere.get(app.lang), theme.muted)];
     // Newest first.
     for code in issued.iter().rev() {
-        let mut detail = fill(Text::AdminUntil, app.lang, &[("time", short_time(&code.expires))]);
+        let mut detail = fill(Text::AdminUntil, app.lang, &[("time", short_time(&code.expires, app))]);
         if let Some(client) = &code.client {
             let short: String = clean(client).chars().take(8).collect();
             detail.push_str(&format!(" · {} {short}…", Text::AdminForClient.get(app.lang)));
@@ -546,11 +543,8 @@ mod tests {
         act(&mut app, Action::Admin(AdminMsg::Run));
         act(&mut app, Action::Admin(AdminMsg::Done(Ok(Outcome::Checkins(outstanding())))));
         let screen = render(&app, 80, 24);
-        assert!(
-            screen.contains("▸ 3f9a0c1e  2026-11-25 09:05 UTC → 2026-11-25 10:05 UTC  client: yes  by ivy"),
-            "{screen}"
-        );
-        assert!(screen.contains("  b07d22aa  2026-11-25 10:05 UTC → 2026-11-25 11:05 UTC  client: no  by root"));
+        assert!(screen.contains("▸ 3f9a0c1e  2026-11-25 05:05 → 2026-11-25 06:05  client: yes  by ivy"), "{screen}");
+        assert!(screen.contains("  b07d22aa  2026-11-25 06:05 → 2026-11-25 07:05  client: no  by root"));
         both("admin_checkin_list", &app);
         act(&mut app, Action::Down);
         act(&mut app, Action::Letter('x'));
@@ -582,13 +576,13 @@ mod tests {
         };
         let app = task('c', Some(Ok(Outcome::Checkin(code))));
         let screen = render(&app, 80, 24);
-        assert!(screen.contains("Check-in code: K7MX-4QRT") && screen.contains("valid until 2026-11-25 10:30 UTC"));
+        assert!(screen.contains("Check-in code: K7MX-4QRT") && screen.contains("valid until 2026-11-25 06:30"));
         assert!(!screen.contains("Codes issued here"), "the first code is not listed twice");
         // A second code: the first moves to the list of codes issued here.
         let mut app = app;
         act(&mut app, Action::Submit);
         let form = render(&app, 80, 24);
-        assert!(form.contains("Codes issued here") && form.contains("K7MX-4QRT  until 2026-11-25 10:30 UTC"));
+        assert!(form.contains("Codes issued here") && form.contains("K7MX-4QRT  until 2026-11-25 06:30"));
         act(&mut app, Action::Submit);
         act(&mut app, Action::Admin(AdminMsg::Run));
         let second = IssuedCode { code: "AAAA-CCCC".into(), expires: "2026-11-25T11:00:00.250Z".into(), client: None };
@@ -684,6 +678,7 @@ mod tests {
             asq_mode: Default::default(),
             contact_phone: None,
             summary_dir: None,
+            time_zone: None,
         };
         let mut app = task('g', None);
         assert!(render(&app, 80, 24).contains("Working"), "the current settings are fetched first");

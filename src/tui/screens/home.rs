@@ -242,7 +242,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
         spans.push(Span::raw(row(&[
             (&clean(&entry.client_name), 28),
             (kind.get(app.lang), 18),
-            (&clean(&entry.updated), 0),
+            (&updated(entry, app), 0),
         ])));
         let line = Line::from(spans);
         if window.first + offset == selected { view.theme.selected_line(line) } else { line }
@@ -255,6 +255,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
     frame.set_cursor_position((inner.x, cursor_row));
 }
 
+/// When the entry last changed, relative to the clock in the organisation's time zone ("12 min
+/// ago", "yesterday 14:05"); a time the owner did not give as RFC 3339, as it is.
+fn updated(entry: &QueueEntry, app: &App) -> String {
+    let text = clean(&entry.updated);
+    crate::ui::clock::parse_rfc3339(&text)
+        .map_or(text, |then| crate::ui::clock::relative(app.now_ms, then, app.zone(), app.lang))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::instrument::Lang;
@@ -263,6 +271,7 @@ mod tests {
     use crate::tui::screens::fixtures;
     use crate::tui::view::test_support::{care, library, render};
 
+    /// An entry last changed at `updated` ("2026-11-25 09:10", UTC; the owner sends RFC 3339).
     fn entry(name: &str, kiosk: bool, critical: bool, updated: &str) -> QueueEntry {
         QueueEntry {
             urgent: false,
@@ -272,7 +281,43 @@ mod tests {
             client_name: name.into(),
             kiosk,
             critical,
-            updated: updated.into(),
+            updated: format!("{}:00Z", updated.replace(' ', "T")),
+        }
+    }
+
+    #[test]
+    fn the_queue_says_how_long_ago_each_entry_changed_in_the_organisation_s_zone() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let mut org = app.org.clone().unwrap();
+        org.zone = crate::ui::clock::Zone::named("America/Regina").unwrap();
+        // The clock: 2026-11-25 12:00 UTC, 06:00 in Regina (UTC-6).
+        (app.now_ms, app.last_activity_ms) = (1_795_608_000_000, 1_795_608_000_000);
+        let entries = vec![
+            entry("Ann Now", false, false, "2026-11-25 12:00"),
+            entry("Bo Minutes", false, false, "2026-11-25 11:48"),
+            entry("Cy Hours", false, false, "2026-11-25 06:00"),
+            entry("Di Yesterday", false, false, "2026-11-25 05:30"),
+            entry("Ed Earlier", false, false, "2026-11-23 09:00"),
+        ];
+        update(&mut app, Action::HomeLoaded(Ok((org, entries))), library(), care(), "2026-11-25");
+        let line = |screen: &str, name: &str| screen.lines().find(|l| l.contains(name)).unwrap().to_string();
+        let screen = render(&app, 100, 24);
+        for (name, when) in [
+            ("Ann Now", "just now"),
+            ("Bo Minutes", "12 min ago"),
+            ("Cy Hours", "6 h ago"),
+            ("Di Yesterday", "yesterday 23:30"),
+            ("Ed Earlier", "2026-11-23"),
+        ] {
+            assert!(line(&screen, name).contains(when), "{name}: {when}\n{screen}");
+        }
+        // A clock on the next tick moves them on; French says it as French does.
+        update(&mut app, Action::Tick(1_795_608_000_000 + 60_000), library(), care(), "2026-11-25");
+        let screen = render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 100, 24);
+        for (name, when) in
+            [("Ann Now", "il y a 1 min"), ("Bo Minutes", "il y a 13 min"), ("Di Yesterday", "hier à 23 h 30")]
+        {
+            assert!(line(&screen, name).contains(when), "{name}: {when}\n{screen}");
         }
     }
 

@@ -210,7 +210,12 @@ fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<
         }
         if let Some((by, at)) = &state.decided_by {
             level_lines.push(Line::styled(
-                format!("  {} {} · {}", Text::DecidedBy.get(app.lang), clean(by), clean(at)),
+                format!(
+                    "  {} {} · {}",
+                    Text::DecidedBy.get(app.lang),
+                    clean(by),
+                    crate::ui::clock::shown(&clean(at), app.zone(), app.lang)
+                ),
                 view.theme.muted,
             ));
         }

@@ -38,6 +38,11 @@ macro_rules! general_strings {
             RoleKiosk => "kiosk", "borne";
             Saving => "Saving…", "Enregistrement…";
             Saved => "Saved", "Enregistré";
+            // How long ago something changed (`ui::clock::relative`)
+            TimeJustNow => "just now", "à l'instant";
+            TimeMinutesAgo => "{n} min ago", "il y a {n} min";
+            TimeHoursAgo => "{n} h ago", "il y a {n} h";
+            TimeYesterday => "yesterday {time}", "hier à {time}";
             SigningIn => "Signing in…", "Connexion…";
             SettingUp => "Setting up…", "Création de l'organisation…";
             OwnerSlow => "The owner is slow to answer…", "Le propriétaire tarde à répondre…";

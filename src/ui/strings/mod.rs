@@ -50,7 +50,8 @@ general_strings!([
     strings
 ]);
 
-pub use super::typography::{clock_time, colon, key_name};
+pub use super::clock::clock_time;
+pub use super::typography::{colon, key_name};
 
 /// `text` with `{name}` placeholders replaced.
 pub fn fill(text: Text, lang: Lang, values: &[(&str, String)]) -> String {
@@ -64,13 +65,6 @@ pub fn fill(text: Text, lang: Lang, values: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_clock_time_is_written_as_each_language_writes_it() {
-        let ms = (17 * 60 + 5) * 60_000 + 59_999;
-        assert_eq!(super::clock_time(ms, Lang::En), "17:05");
-        assert_eq!(super::clock_time(ms, Lang::Fr), "17 h 05");
-    }
 
     #[test]
     fn every_text_exists_in_both_languages() {
