@@ -256,7 +256,7 @@ fn thanks(kiosk: &Kiosk) -> Page {
     page.line(Text::KioskThanksTitle.get(lang));
     page.line(Text::KioskThanksBody.get(lang));
     if let Some(reference) = &kiosk.reference {
-        let time = clock_time(kiosk.reference_ms, lang);
+        let time = clock_time(kiosk.reference_ms, &kiosk.zone, lang);
         page.line(fill(Text::KioskReferenceAt, lang, &[("reference", reference.clone()), ("time", time)]));
     }
     page.spoken(Text::KioskThanksLines.get(lang));

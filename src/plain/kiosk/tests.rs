@@ -31,6 +31,7 @@ impl KioskBackend for Owner {
             kiosk_timeout_seconds: 120,
             pin_set: true,
             asq_mode: Default::default(),
+            time_zone: None,
         })
     }
 
