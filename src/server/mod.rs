@@ -260,6 +260,13 @@ pub enum Request {
     GetEncounter {
         id: RecordId,
     },
+    /// `request`, a write to `encounter`, based on the encounter's `version` as last read (see
+    /// `store::sled_store::versions`): refused as stale once someone else changed it.
+    BasedOn {
+        encounter: RecordId,
+        version: u64,
+        request: Box<Request>,
+    },
     SetEncounterStatus {
         id: RecordId,
         status: EncounterStatus,
@@ -437,6 +444,11 @@ pub enum Reply {
     OpenEncounters(Vec<OpenEncounter>),
     CrisisAction(CrisisAction),
     Detail(EncounterDetail),
+    /// The reply to a `BasedOn` write, with the encounter's version after it.
+    BasedOn {
+        version: u64,
+        reply: Box<Reply>,
+    },
     Consent(ConsentRecord),
     Answer(Answer),
     Result(ResultRecord),

@@ -135,6 +135,7 @@ mod tests {
             StoreError::BadBackup { path, reason: "x".into() },
             StoreError::Refused { what: "restore", reason: "x".into() },
             StoreError::Claimed { id: "x".into() },
+            StoreError::Stale { encounter: "x".into(), based_on: 1, current: 2 },
             StoreError::Unverified { id: "0a1b2c3d4e5f".into() },
         ];
         // A new variant fails to compile here until it is added above (and given a kind).
@@ -167,6 +168,7 @@ mod tests {
                 | StoreError::BadBackup { .. }
                 | StoreError::Refused { .. }
                 | StoreError::Claimed { .. }
+                | StoreError::Stale { .. }
                 | StoreError::Unverified { .. } => {}
             }
         }

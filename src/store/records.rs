@@ -588,6 +588,14 @@ pub struct EncounterDetail {
     /// Records of this encounter that could not be read (the rest are shown).
     #[serde(default)]
     pub damaged: Vec<String>,
+    /// The encounter's version when read (see `sled_store::versions`): a write based on it is
+    /// refused once someone else changed the encounter. 0 where no version was read (exports).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub version: u64,
+}
+
+fn is_zero(version: &u64) -> bool {
+    *version == 0
 }
 
 impl EncounterDetail {

@@ -103,6 +103,7 @@ pub(crate) fn encounter(
             }]
         },
         damaged: vec![],
+        version: 0,
     }
 }
 

@@ -195,6 +195,8 @@ pub struct App {
     pub show_closed: bool,
     /// A clinician reopening the selected finished intake: the reason being typed.
     pub reopening: Option<String>,
+    /// A write was refused as stale: the intake is being opened again (`reload`).
+    pub reloading: Option<BackendError>,
 }
 
 impl App {
@@ -214,6 +216,7 @@ impl App {
             select_entry: None,
             show_closed: false,
             reopening: None,
+            reloading: None,
             last_activity_ms: now_ms,
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
@@ -336,8 +339,17 @@ fn route(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     if app.locked.is_some() {
         return super::screens::login::locked(app, action, deps);
     }
+    if let Some(error) = super::reload::stale(&action) {
+        return super::reload::on_stale(app, error.clone());
+    }
     if let Some(reply) = replies_of(&action) {
-        return reply(app, action, deps);
+        let opened = match &action {
+            Action::EncounterOpened(result) => Some(result.is_ok()),
+            _ => None,
+        };
+        let effects = reply(app, action, deps);
+        super::reload::after(app, opened);
+        return effects;
     }
     app.status = app.status.take().filter(Status::is_error);
     screen_key(app, action, deps)

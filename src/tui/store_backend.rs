@@ -296,6 +296,8 @@ impl Backend for StoreBackend {
             .client
             .start_encounter(record_id(&client.id)?, EncounterOrigin::Staff, instruments.to_vec())
             .map_err(message)?;
+        // A new encounter is at version 1 (its one commit): the writes that follow are based on it.
+        self.client.base_on(encounter.id, 1);
         Ok(encounter.id.to_string())
     }
 
@@ -411,6 +413,8 @@ impl Backend for StoreBackend {
             None => record_id(encounter)?,
         };
         let detail = self.client.get_encounter(id).map_err(message)?;
+        // The writes to it are based on what was just read.
+        self.client.base_on(id, detail.version);
         let client = self.client.get_client(detail.encounter.client_id).map_err(message)?;
         Ok(EncounterState {
             encounter: detail.encounter.id.to_string(),

@@ -16,6 +16,7 @@ mod client_edit_cli;
 mod client_find_cli;
 mod client_find_tui;
 mod docs_cli;
+mod encounter_versions;
 mod export_cli;
 mod instrument_files;
 mod json_errors_cli;

@@ -5,10 +5,42 @@ use super::requests::{Answer, Context, Unanswered};
 use super::wire;
 use crate::server::WireError;
 use crate::server::{Event, Reply, Request};
-use crate::store::{NewCrisisAction, Store};
+use crate::store::{NewCrisisAction, RecordId, Store};
 
-/// Answers the request if it is one of this area's; passes any other on.
+/// Answers the request if it is one of this area's; passes any other on. A write to an
+/// encounter runs through `SledStore::based_on`: checked against the version it was based on
+/// when it carries one (`BasedOn`), and in any case one at a time with the checked ones.
 pub(super) fn answer(cx: &mut Context<'_>, request: Request) -> Answer {
+    match request {
+        Request::BasedOn { encounter, version, request } => based_on(cx, encounter, Some(version), *request),
+        request => match request.encounter_written() {
+            Some(encounter) => based_on(cx, encounter, None, request),
+            None => answer_now(cx, request),
+        },
+    }
+}
+
+/// A write to `encounter`, refused as stale unless the encounter is still at `version`.
+fn based_on(cx: &mut Context<'_>, encounter: RecordId, version: Option<u64>, request: Request) -> Answer {
+    if request.encounter_written() != Some(encounter) {
+        return Err(Unanswered::Refused(WireError {
+            code: "invalid".into(),
+            message: "a versioned request must be a write to the encounter it names".into(),
+        }));
+    }
+    let shared = std::sync::Arc::clone(cx.shared);
+    let actor = cx.actor.clone();
+    let (answer, after) =
+        shared.store.based_on(&actor, &encounter, version, || answer_now(cx, request)).map_err(wire)?;
+    let reply = answer?;
+    Ok(match version {
+        Some(_) => Reply::BasedOn { version: after, reply: Box::new(reply) },
+        None => reply,
+    })
+}
+
+/// Answers the request as it is.
+fn answer_now(cx: &mut Context<'_>, request: Request) -> Answer {
     let store = &cx.shared.store;
     let actor = &cx.actor;
     let reply = match request {

@@ -63,6 +63,7 @@ impl SledStore {
             crisis_actions: self.children(key, T::Kind(Kind::CrisisAction), &id, &mut damaged)?,
             encounter,
             damaged,
+            version: self.encounter_version(&id)?,
         })
     }
 
