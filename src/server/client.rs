@@ -369,6 +369,11 @@ impl Client {
         if self.subscribed {
             self.send(&Request::Subscribe)?;
         }
+        // The encounter in hand was let go with the old connection: hold it again (if someone
+        // else took it meanwhile, the next write is refused as taken).
+        if let Some((encounter, _)) = self.basis {
+            self.send(&Request::OpenFor { encounter, take_over: false })?;
+        }
         Ok(())
     }
 

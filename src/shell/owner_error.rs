@@ -183,7 +183,7 @@ mod tests {
             assert_ne!(BackendError::from(error).kind, ErrorKind::Unknown, "{code}");
         }
         // The owner's own codes (`server::owner`), and the handshake's.
-        for code in ["denied", "invalid", "busy", "not_logged_in"] {
+        for code in ["denied", "invalid", "busy", "not_logged_in", "taken"] {
             assert_ne!(ErrorKind::from_code(code), ErrorKind::Unknown, "{code}");
         }
         assert_eq!(ErrorKind::from_code("bad_credentials"), ErrorKind::WrongCredentials);

@@ -462,6 +462,9 @@ pub struct NewCrisisAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenEncounter {
     pub encounter: Encounter,
+    /// Who has it open in a staff interface now, if anyone (the owner's, in memory: never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_by: Option<OpenBy>,
     pub client_name: String,
     /// A critical flag was raised (a `flag_raised` record, or a crisis record of a store from
     /// before the urgent tier).
@@ -469,6 +472,13 @@ pub struct OpenEncounter {
     /// Only urgent flags were raised (`urgent_raised` records): ranked after the critical ones.
     #[serde(default)]
     pub urgent: bool,
+}
+
+/// A staff member who has an encounter open, and since when (ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenBy {
+    pub user: String,
+    pub since_ms: i64,
 }
 
 /// A scored result (encrypted). Always stored beside the item answers it came from.

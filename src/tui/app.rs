@@ -102,6 +102,11 @@ pub enum Action {
     Saved(BackendResult<()>),
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
+    /// The encounter asked for is open in another staff interface: not opened here.
+    HeldElsewhere {
+        encounter: String,
+        open_by: crate::store::OpenBy,
+    },
     HistoryLoaded(BackendResult<HistoryData>),
     /// The owner issued a check-in code for the client whose history is shown.
     CheckinIssued(BackendResult<crate::tui::backend::IssuedCode>),
@@ -197,6 +202,8 @@ pub struct App {
     pub reopening: Option<String>,
     /// A write was refused as stale: the intake is being opened again (`reload`).
     pub reloading: Option<BackendError>,
+    /// An encounter someone else has open, offered to take over (`t`) on the queue.
+    pub held: Option<(String, crate::store::OpenBy)>,
 }
 
 impl App {
@@ -217,6 +224,7 @@ impl App {
             show_closed: false,
             reopening: None,
             reloading: None,
+            held: None,
             last_activity_ms: now_ms,
             idle_lock_ms: 10 * 60 * 1000,
             idle_lock_override_ms: None,
@@ -371,7 +379,8 @@ fn replies_of(action: &Action) -> Option<Reply> {
         | Action::OrgLoaded(_)
         | Action::ReportLoaded(_)
         | Action::HistoryLoaded(_)
-        | Action::ClosedLoaded(_) => home::reply,
+        | Action::ClosedLoaded(_)
+        | Action::HeldElsewhere { .. } => home::reply,
         Action::ClientCreated(_) | Action::ClientUpdated(_) => client::reply,
         Action::CheckinIssued(_) => history::reply,
         Action::EncounterStarted(_) | Action::ConsentRecorded(_) | Action::EncounterOpened(_) | Action::Saved(_) => {

@@ -18,7 +18,7 @@ pub(crate) fn stale(action: &Action) -> Option<&BackendError> {
         Action::ConsentRecorded(Err(error)) | Action::CrisisRecorded(Err(error)) => error,
         _ => return None,
     };
-    (error.kind == ErrorKind::Stale).then_some(error)
+    matches!(error.kind, ErrorKind::Stale | ErrorKind::Taken).then_some(error)
 }
 
 /// Opens the intake in hand again (once, however many writes were refused).

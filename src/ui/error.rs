@@ -27,6 +27,8 @@ pub enum ErrorKind {
     /// A write based on an encounter someone else has changed since it was opened: nothing was
     /// written, and the interface opens the encounter again.
     Stale,
+    /// A write to an intake someone else took over: nothing was written; it is opened again.
+    Taken,
     /// A kiosk submission that could not be verified as this service's kiosk's: not imported,
     /// kept for review (not damage to restore from a backup).
     Unverified,
@@ -83,6 +85,7 @@ impl ErrorKind {
         ErrorKind::NotFound,
         ErrorKind::Claimed,
         ErrorKind::Stale,
+        ErrorKind::Taken,
         ErrorKind::Unverified,
         ErrorKind::AlreadyInitialised,
         ErrorKind::NotInitialised,
@@ -125,6 +128,7 @@ impl ErrorKind {
             "not_found" => ErrorKind::NotFound,
             "claimed" => ErrorKind::Claimed,
             "stale" => ErrorKind::Stale,
+            "taken" => ErrorKind::Taken,
             "unverified" => ErrorKind::Unverified,
             "already_initialised" => ErrorKind::AlreadyInitialised,
             "not_initialised" => ErrorKind::NotInitialised,
@@ -160,6 +164,7 @@ impl ErrorKind {
             ErrorKind::NotFound => Text::ErrNotFound,
             ErrorKind::Claimed => Text::ErrClaimed,
             ErrorKind::Stale => Text::ErrStale,
+            ErrorKind::Taken => Text::ErrTaken,
             ErrorKind::Unverified => Text::ErrUnverified,
             ErrorKind::AlreadyInitialised => Text::ErrAlreadyInitialised,
             ErrorKind::NotInitialised => Text::ErrNotInitialised,

@@ -32,6 +32,22 @@ fn item4(position: u32) -> NewAnswer {
     }
 }
 
+/// A new client `name` and a staff encounter for them, started by `worker`.
+fn started(worker: &mut Client, name: &str) -> RecordId {
+    let client = NewClient {
+        name: name.into(),
+        birth_date: Some("1990-04-01".into()),
+        province: "on".into(),
+        language: Lang::En,
+        contact: None,
+        access_needs: vec![],
+        populations: vec![],
+        sex_for_scoring: None,
+    };
+    let client = worker.create_client(client).expect("client");
+    worker.start_encounter(client, EncounterOrigin::Staff, vec!["phq9".into()]).expect("start").id
+}
+
 /// The answer to item 4 the encounter holds now.
 fn stored_item4(client: &mut Client, encounter: RecordId) -> Option<u32> {
     let detail = client.get_encounter(encounter).expect("read");
@@ -43,19 +59,7 @@ fn of_two_workers_on_one_encounter_the_stale_write_is_refused_and_the_reloaded_o
     let running = owner();
     let mut cleo = worker(&running, "cleo");
     let mut marie = worker(&running, "marie");
-    let client = cleo
-        .create_client(NewClient {
-            name: "Ada Two-Workers".into(),
-            birth_date: Some("1990-04-01".into()),
-            province: "on".into(),
-            language: Lang::En,
-            contact: None,
-            access_needs: vec![],
-            populations: vec![],
-            sex_for_scoring: None,
-        })
-        .expect("client");
-    let encounter = cleo.start_encounter(client, EncounterOrigin::Staff, vec!["phq9".into()]).expect("start").id;
+    let encounter = started(&mut cleo, "Ada Two-Workers");
     // Both open it: each connection bases its writes on the version it read.
     for worker in [&mut cleo, &mut marie] {
         let version = worker.get_encounter(encounter).expect("open").version;
@@ -81,4 +85,51 @@ fn of_two_workers_on_one_encounter_the_stale_write_is_refused_and_the_reloaded_o
     // Cleo's next write is now the stale one.
     let refused = cleo.save_answer(encounter, item4(2)).expect_err("cleo's version is 2");
     assert_eq!(refused.code(), Some("stale"));
+}
+
+/// The owner knows who has an encounter open: the queue says so, a second opener is told and
+/// may take it over (audited), the one who lost it has its next write refused, and leaving or
+/// signing out lets go.
+#[test]
+fn the_owner_knows_who_has_an_encounter_open_and_a_take_over_is_audited_and_enforced() {
+    let running = owner();
+    let mut cleo = worker(&running, "cleo");
+    let mut marie = worker(&running, "marie");
+    let encounter = started(&mut cleo, "Ada Held");
+    assert_eq!(cleo.open_for(encounter, false).expect("open"), None, "nobody else has it");
+    let queue = marie.open_encounters().expect("queue");
+    let entry = queue.iter().find(|o| o.encounter.id == encounter).expect("in the queue");
+    assert_eq!(entry.open_by.as_ref().map(|o| o.user.as_str()), Some("cleo"), "the queue says who has it open");
+
+    let held = marie.open_for(encounter, false).expect("open").expect("cleo holds it");
+    assert_eq!(held.user, "cleo");
+    assert_eq!(marie.open_for(encounter, true).expect("take over"), None, "taken over");
+    let queue = cleo.open_encounters().expect("queue");
+    let entry = queue.iter().find(|o| o.encounter.id == encounter).expect("in the queue");
+    assert_eq!(entry.open_by.as_ref().map(|o| o.user.as_str()), Some("marie"));
+
+    // Cleo's next write is refused, however fresh her version.
+    let version = cleo.get_encounter(encounter).expect("read").version;
+    cleo.base_on(encounter, version);
+    let refused = cleo.save_answer(encounter, item4(1)).expect_err("marie has it now");
+    assert_eq!(refused.code(), Some("taken"), "{refused}");
+    let version = marie.get_encounter(encounter).expect("read").version;
+    marie.base_on(encounter, version);
+    marie.save_answer(encounter, item4(2)).expect("the holder writes");
+
+    let mut admin = Client::connect(&running.path, no_autostart()).expect("connect");
+    admin.login("admin", &pw(ADMIN_PW), "test").expect("admin");
+    let (audit, _) = admin.audit_list(Default::default()).expect("audit");
+    assert!(
+        audit.iter().any(|e| e.action == "encounter.take_over"
+            && e.user == "marie"
+            && e.record.as_deref() == Some(format!("{encounter} from cleo").as_str())),
+        "the take-over is audited, naming whom it was taken from"
+    );
+
+    // Leaving lets go; so does signing out (a dropped connection ends its session the same way).
+    marie.release(encounter).expect("leave");
+    assert_eq!(cleo.open_for(encounter, false).expect("open"), None, "free again");
+    cleo.logout().expect("sign out");
+    assert_eq!(marie.open_for(encounter, false).expect("open"), None, "signing out let go of it");
 }

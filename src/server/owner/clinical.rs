@@ -30,6 +30,14 @@ fn based_on(cx: &mut Context<'_>, encounter: RecordId, version: Option<u64>, req
     }
     let shared = std::sync::Arc::clone(cx.shared);
     let actor = cx.actor.clone();
+    // Someone who took the encounter over holds it: the one who lost it learns it here.
+    if let Some(other) = shared.holders.elsewhere(&encounter, cx.connection) {
+        let _ = shared.store.record_audit(&actor, "encounter.write_held_elsewhere", Some(encounter.to_string()));
+        return Err(Unanswered::Refused(WireError {
+            code: "taken".into(),
+            message: format!("{} took this encounter over: nothing was written; open it again", other.user),
+        }));
+    }
     let (answer, after) =
         shared.store.based_on(&actor, &encounter, version, || answer_now(cx, request)).map_err(wire)?;
     let reply = answer?;
@@ -57,7 +65,30 @@ fn answer_now(cx: &mut Context<'_>, request: Request) -> Answer {
         Request::StartEncounter { client, origin, instruments } => {
             Reply::Encounter(store.start_encounter_with(actor, &client, origin, &instruments).map_err(wire)?)
         }
-        Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(actor).map_err(wire)?),
+        Request::OpenEncounters => {
+            let mut open = store.open_encounters(actor).map_err(wire)?;
+            for entry in &mut open {
+                entry.open_by = cx.shared.holders.of(&entry.encounter.id);
+            }
+            Reply::OpenEncounters(open)
+        }
+        Request::OpenFor { encounter, take_over } => {
+            cx.require(crate::auth::Operation::ReadEncounter)?;
+            let opened = cx.shared.holders.open(encounter, cx.connection, actor.user(), take_over);
+            match opened {
+                super::holders::Opened::Held => Reply::OpenBy(None),
+                super::holders::Opened::HeldElsewhere(other) => Reply::OpenBy(Some(other)),
+                super::holders::Opened::TakenFrom(other) => {
+                    let record = Some(format!("{encounter} from {}", other.user));
+                    store.record_audit(actor, "encounter.take_over", record).map_err(wire)?;
+                    Reply::OpenBy(None)
+                }
+            }
+        }
+        Request::Release { encounter } => {
+            cx.shared.holders.release(&encounter, cx.connection);
+            Reply::Done
+        }
         Request::ClosedEncounters => Reply::OpenEncounters(store.closed_encounters(actor).map_err(wire)?),
         Request::FinishEncounter { id, outcome, reason } => {
             Reply::Encounter(store.finish_encounter(actor, &id, outcome, reason.as_deref()).map_err(wire)?)

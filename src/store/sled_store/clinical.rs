@@ -446,7 +446,7 @@ pub(super) fn open_encounters(store: &SledStore, actor: &Actor) -> Result<Vec<Op
         }
         let client_name = client_name(store, &key, &encounter);
         let (critical, urgent) = (tier == Tier::Critical, tier == Tier::Urgent);
-        open.push(OpenEncounter { encounter, client_name, critical, urgent });
+        open.push(OpenEncounter { encounter, client_name, critical, urgent, open_by: None });
     }
     // Audited once the queue is known, naming every client it shows; nothing is returned
     // unless the entry is written.
