@@ -90,6 +90,34 @@ mod tests {
     }
 
     #[test]
+    fn a_save_refused_because_someone_took_the_intake_over_ends_at_the_queue_with_the_offer() {
+        let mut app = fixtures::intake(Lang::En, &[]);
+        app.screen = Screen::Questionnaire;
+        let taken = BackendError::new(ErrorKind::Taken, "nurse took this encounter over");
+        let effects = update(&mut app, Action::Saved(Err(taken)), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::OpenEncounter("e1".into())]);
+        let open_by = crate::store::OpenBy { user: "nurse".into(), since_ms: 0 };
+        let held = Action::HeldElsewhere { encounter: "e1".into(), open_by };
+        assert_eq!(update(&mut app, held, library(), care(), "2026-11-25"), vec![Effect::LoadHome]);
+        let org = app.org.clone().unwrap();
+        let entry = crate::tui::backend::QueueEntry {
+            encounter: "e1".into(),
+            client: "c1".into(),
+            client_name: "Robin".into(),
+            kiosk: false,
+            critical: false,
+            urgent: false,
+            incomplete: false,
+            updated: "2026-11-25 09:00".into(),
+            open_by: None,
+        };
+        update(&mut app, Action::HomeLoaded(Ok((org, vec![entry]))), library(), care(), "2026-11-25");
+        let screen = render(&app, 100, 30);
+        assert!(screen.contains("someone else took this intake over"), "{screen}");
+        assert!(screen.contains("Open by nurse since 00:00: t takes it over"), "{screen}");
+    }
+
+    #[test]
     fn any_other_failed_save_is_not_a_reload() {
         let mut app = fixtures::intake(Lang::En, &[]);
         app.screen = Screen::Questionnaire;

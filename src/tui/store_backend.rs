@@ -302,8 +302,10 @@ impl Backend for StoreBackend {
             .client
             .start_encounter(record_id(&client.id)?, EncounterOrigin::Staff, instruments.to_vec())
             .map_err(message)?;
-        // A new encounter is at version 1 (its one commit): the writes that follow are based on it.
+        // A new encounter is at version 1 (its one commit): the writes that follow are based on it,
         self.client.base_on(encounter.id, 1);
+        // and it is open here.
+        self.client.open_for(encounter.id, false).map_err(message)?;
         Ok(encounter.id.to_string())
     }
 

@@ -44,3 +44,4 @@ mod tui_lists;
 mod tui_lock;
 mod tui_reopen;
 mod tui_summary;
+mod tui_two_workers;

@@ -147,7 +147,9 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
             }
             app.held = Some((encounter, open_by));
             if !matches!(app.screen, Screen::Home { .. }) {
+                // At the queue at once (filled when it loads), so the line above goes with it.
                 app.intake = None;
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
                 return vec![Effect::LoadHome];
             }
         }
