@@ -31,7 +31,7 @@ fn based_on(cx: &mut Context<'_>, encounter: RecordId, version: Option<u64>, req
     let shared = std::sync::Arc::clone(cx.shared);
     let actor = cx.actor.clone();
     // Someone who took the encounter over holds it: the one who lost it learns it here.
-    if let Some(other) = shared.holders.elsewhere(&encounter, cx.connection) {
+    if let Some(other) = shared.holders.elsewhere(&encounter, cx.connection, actor.user()) {
         let _ = shared.store.record_audit(&actor, "encounter.write_held_elsewhere", Some(encounter.to_string()));
         return Err(Unanswered::Refused(WireError {
             code: "taken".into(),

@@ -4,7 +4,9 @@
 //! (`take_over`, audited as `encounter.take_over`, naming whom it was taken from). A connection
 //! holds one encounter at a time, and lets go of it when it leaves it (`Release`), signs out, its
 //! session ends or it drops. A write to an encounter another connection holds is refused
-//! (`taken`): the one who lost it learns it on its next write, and opens it again.
+//! (`taken`): the one who lost it learns it on its next write, and opens it again. The same user
+//! on two terminals is one person: the hold moves to where they opened it last, unannounced, and
+//! only the encounter's version keeps their two screens from overwriting each other.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -43,7 +45,11 @@ impl Holders {
     /// let go.
     pub(super) fn open(&self, encounter: RecordId, connection: u64, user: &str, take_over: bool) -> Opened {
         let mut map = self.map();
-        let previous = map.get(&encounter).filter(|h| h.connection != connection).map(|h| h.open_by.clone());
+        // The same user on another terminal is not someone else: the hold moves without a word.
+        let previous = map
+            .get(&encounter)
+            .filter(|h| h.connection != connection && h.open_by.user != user)
+            .map(|h| h.open_by.clone());
         if let (Some(other), false) = (&previous, take_over) {
             return Opened::HeldElsewhere(other.clone());
         }
@@ -76,9 +82,12 @@ impl Holders {
         self.map().get(encounter).map(|h| h.open_by.clone())
     }
 
-    /// Who holds `encounter`, if it is another connection than `connection`.
-    pub(super) fn elsewhere(&self, encounter: &RecordId, connection: u64) -> Option<OpenBy> {
-        self.map().get(encounter).filter(|h| h.connection != connection).map(|h| h.open_by.clone())
+    /// Who holds `encounter`, if it is someone else than `user` on another connection.
+    pub(super) fn elsewhere(&self, encounter: &RecordId, connection: u64, user: &str) -> Option<OpenBy> {
+        self.map()
+            .get(encounter)
+            .filter(|h| h.connection != connection && h.open_by.user != user)
+            .map(|h| h.open_by.clone())
     }
 }
 
@@ -96,11 +105,14 @@ mod tests {
         assert_eq!(holders.open(encounter, 1, "cleo", false), Opened::Held, "opening it again is fine");
         assert_eq!(holders.of(&encounter).unwrap().since_ms, cleo.since_ms, "and keeps its since");
         assert_eq!(holders.open(encounter, 2, "marie", false), Opened::HeldElsewhere(cleo.clone()));
-        assert_eq!(holders.elsewhere(&encounter, 2), Some(cleo.clone()));
-        assert_eq!(holders.elsewhere(&encounter, 1), None);
+        assert_eq!(holders.elsewhere(&encounter, 2, "marie"), Some(cleo.clone()));
+        assert_eq!(holders.elsewhere(&encounter, 1, "cleo"), None);
+        assert_eq!(holders.elsewhere(&encounter, 9, "cleo"), None, "cleo on another terminal is cleo");
+        assert_eq!(holders.open(encounter, 9, "cleo", false), Opened::Held, "and takes it without a word");
+        holders.open(encounter, 1, "cleo", false);
         assert_eq!(holders.open(encounter, 2, "marie", true), Opened::TakenFrom(cleo));
         assert_eq!(holders.of(&encounter).unwrap().user, "marie");
-        assert!(holders.elsewhere(&encounter, 1).is_some(), "cleo's next write is refused");
+        assert!(holders.elsewhere(&encounter, 1, "cleo").is_some(), "cleo's next write is refused");
 
         // One encounter per connection; leaving, or the connection ending, lets go.
         holders.open(other, 2, "marie", false);
