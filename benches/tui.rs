@@ -71,6 +71,7 @@ fn screens(library: &Library, care: &Care) -> Vec<(&'static str, App)> {
             urgent: n % 5 == 2,
             incomplete: n % 7 == 3 && n % 2 == 0,
             updated: format!("2026-11-25T09:{:02}:00Z", n % 60),
+            open_by: None,
         })
         .collect();
     let mut queue = triage::tui::demo::signed_in(Lang::En);

@@ -16,6 +16,7 @@ use super::{
     socket_path, write_frame,
 };
 
+mod basis;
 mod typed;
 
 pub use typed::SignedIn;
@@ -91,6 +92,8 @@ pub struct Client {
     kiosk: Option<(String, String)>,
     subscribed: bool,
     owner_pid: u32,
+    /// The encounter this connection writes to and the version it last saw (see `basis`).
+    basis: Option<(crate::store::RecordId, u64)>,
 }
 
 impl std::fmt::Debug for Client {
@@ -296,6 +299,7 @@ impl Client {
             kiosk: None,
             subscribed: false,
             owner_pid,
+            basis: None,
         })
     }
 
@@ -340,13 +344,16 @@ impl Client {
     /// logs in again and retries once. Saves are safe to retry: an answer saved twice leaves
     /// the same current answer.
     pub fn request(&mut self, request: Request) -> Result<Reply, ClientError> {
-        match self.send(&request) {
+        // A write to the encounter in hand carries the version it is based on.
+        let request = self.based(request);
+        let reply = match self.send(&request) {
             Err(ClientError::Disconnected { .. }) if !matches!(request, Request::Stop) => {
                 self.reconnect()?;
                 self.send(&request)
             }
             other => other,
-        }
+        }?;
+        Ok(self.take_version(reply))
     }
 
     fn reconnect(&mut self) -> Result<(), ClientError> {
@@ -361,6 +368,11 @@ impl Client {
         }
         if self.subscribed {
             self.send(&Request::Subscribe)?;
+        }
+        // The encounter in hand was let go with the old connection: hold it again (if someone
+        // else took it meanwhile, the next write is refused as taken).
+        if let Some((encounter, _)) = self.basis {
+            self.send(&Request::OpenFor { encounter, take_over: false })?;
         }
         Ok(())
     }

@@ -260,6 +260,24 @@ pub enum Request {
     GetEncounter {
         id: RecordId,
     },
+    /// Opening `encounter` in the staff interface: held by this connection unless another holds
+    /// it and `take_over` is not asked (see `owner::holders`).
+    OpenFor {
+        encounter: RecordId,
+        #[serde(default)]
+        take_over: bool,
+    },
+    /// Leaving `encounter`: this connection no longer holds it.
+    Release {
+        encounter: RecordId,
+    },
+    /// `request`, a write to `encounter`, based on the encounter's `version` as last read (see
+    /// `store::sled_store::versions`): refused as stale once someone else changed it.
+    BasedOn {
+        encounter: RecordId,
+        version: u64,
+        request: Box<Request>,
+    },
     SetEncounterStatus {
         id: RecordId,
         status: EncounterStatus,
@@ -437,6 +455,13 @@ pub enum Reply {
     OpenEncounters(Vec<OpenEncounter>),
     CrisisAction(CrisisAction),
     Detail(EncounterDetail),
+    /// The answer to `OpenFor`: who else holds the encounter (it was not taken), or `None`.
+    OpenBy(Option<crate::store::OpenBy>),
+    /// The reply to a `BasedOn` write, with the encounter's version after it.
+    BasedOn {
+        version: u64,
+        reply: Box<Reply>,
+    },
     Consent(ConsentRecord),
     Answer(Answer),
     Result(ResultRecord),

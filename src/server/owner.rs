@@ -19,6 +19,7 @@ use super::{
 mod accounts;
 mod admin;
 mod clinical;
+mod holders;
 mod kiosk;
 mod requests;
 mod session;
@@ -125,6 +126,8 @@ struct Shared {
     /// who read no clinical content, may not).
     subscribers: Mutex<Vec<Subscriber>>,
     next_connection: AtomicU64,
+    /// Who has which encounter open (`holders`).
+    holders: holders::Holders,
     /// Events to push, delivered by their own thread (`deliver`), so a request that raises one
     /// never waits on a subscriber.
     events: Mutex<std::sync::mpsc::Sender<Event>>,
@@ -270,6 +273,7 @@ impl Owner {
             last_activity: Mutex::new(Instant::now()),
             subscribers: Mutex::new(Vec::new()),
             next_connection: AtomicU64::new(1),
+            holders: holders::Holders::default(),
             events: Mutex::new(events),
         });
         // The delivery thread holds the owner weakly: it ends when the owner is gone.
@@ -572,6 +576,8 @@ struct Session {
     /// Who locked this connection's session (`Request::Lock`): only they may sign in on it
     /// until it is ended (`Request::Logout`).
     locked_by: Option<Actor>,
+    /// This connection's number (what `holders` knows it by).
+    connection: u64,
 }
 
 fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
@@ -617,6 +623,7 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
         staff: false,
         kiosk: false,
         locked_by: None,
+        connection,
     };
     loop {
         let frame: RequestFrame = match read_request(&mut reader, frame_limit(&session), FRAME_TIMEOUT) {
@@ -651,6 +658,8 @@ fn serve_connection(shared: &Arc<Shared>, stream: UnixStream, peer_uid: u32) {
 }
 
 fn end_session(shared: &Shared, session: &mut Session) {
+    // Whatever it had open is let go: signing out, a session ended, a connection dropped.
+    shared.holders.release_all(session.connection);
     if session.staff {
         session.staff = false;
         // The last staff session to leave locks the store again.

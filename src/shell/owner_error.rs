@@ -135,6 +135,7 @@ mod tests {
             StoreError::BadBackup { path, reason: "x".into() },
             StoreError::Refused { what: "restore", reason: "x".into() },
             StoreError::Claimed { id: "x".into() },
+            StoreError::Stale { encounter: "x".into(), based_on: 1, current: 2 },
             StoreError::Unverified { id: "0a1b2c3d4e5f".into() },
         ];
         // A new variant fails to compile here until it is added above (and given a kind).
@@ -167,6 +168,7 @@ mod tests {
                 | StoreError::BadBackup { .. }
                 | StoreError::Refused { .. }
                 | StoreError::Claimed { .. }
+                | StoreError::Stale { .. }
                 | StoreError::Unverified { .. } => {}
             }
         }
@@ -181,7 +183,7 @@ mod tests {
             assert_ne!(BackendError::from(error).kind, ErrorKind::Unknown, "{code}");
         }
         // The owner's own codes (`server::owner`), and the handshake's.
-        for code in ["denied", "invalid", "busy", "not_logged_in"] {
+        for code in ["denied", "invalid", "busy", "not_logged_in", "taken"] {
             assert_ne!(ErrorKind::from_code(code), ErrorKind::Unknown, "{code}");
         }
         assert_eq!(ErrorKind::from_code("bad_credentials"), ErrorKind::WrongCredentials);

@@ -119,6 +119,13 @@ pub enum StoreError {
     #[error("kiosk submission {id} was claimed by staff: it takes no more answers")]
     Claimed { id: String },
 
+    /// A write based on a version of an encounter that someone else has changed since: nothing
+    /// of it was written (see `sled_store::versions`).
+    #[error(
+        "encounter {encounter} was changed by someone else since it was read (version {based_on}, now {current}): nothing was written; open it again to see what is saved"
+    )]
+    Stale { encounter: String, based_on: u64, current: u64 },
+
     /// A kiosk submission whose sealed box does not open with the organisation's key (or opens
     /// to another submission): not made by this service's kiosk, so not imported. The store
     /// itself is not damaged.
@@ -157,6 +164,7 @@ impl StoreError {
             StoreError::BadBackup { .. } => "bad_backup",
             StoreError::Refused { .. } => "refused",
             StoreError::Claimed { .. } => "claimed",
+            StoreError::Stale { .. } => "stale",
             StoreError::Unverified { .. } => "unverified",
         }
     }

@@ -476,6 +476,9 @@ pub struct NewCrisisAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpenEncounter {
     pub encounter: Encounter,
+    /// Who has it open in a staff interface now, if anyone (the owner's, in memory: never stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_by: Option<OpenBy>,
     pub client_name: String,
     /// A critical flag was raised (a `flag_raised` record, or a crisis record of a store from
     /// before the urgent tier).
@@ -483,6 +486,13 @@ pub struct OpenEncounter {
     /// Only urgent flags were raised (`urgent_raised` records): ranked after the critical ones.
     #[serde(default)]
     pub urgent: bool,
+}
+
+/// A staff member who has an encounter open, and since when (ms since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenBy {
+    pub user: String,
+    pub since_ms: i64,
 }
 
 /// A scored result (encrypted). Always stored beside the item answers it came from.
@@ -606,6 +616,14 @@ pub struct EncounterDetail {
     /// Records of this encounter that could not be read (the rest are shown).
     #[serde(default)]
     pub damaged: Vec<String>,
+    /// The encounter's version when read (see `sled_store::versions`): a write based on it is
+    /// refused once someone else changed the encounter. 0 where no version was read (exports).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub version: u64,
+}
+
+fn is_zero(version: &u64) -> bool {
+    *version == 0
 }
 
 impl EncounterDetail {

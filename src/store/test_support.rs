@@ -104,6 +104,7 @@ pub(crate) fn encounter(
             }]
         },
         damaged: vec![],
+        version: 0,
     }
 }
 

@@ -107,6 +107,11 @@ pub enum Action {
     Saved(BackendResult<()>),
     CrisisRecorded(BackendResult<String>),
     EncounterOpened(BackendResult<EncounterState>),
+    /// The encounter asked for is open in another staff interface: not opened here.
+    HeldElsewhere {
+        encounter: String,
+        open_by: crate::store::OpenBy,
+    },
     HistoryLoaded(BackendResult<HistoryData>),
     /// The owner issued a check-in code for the client whose history is shown.
     CheckinIssued(BackendResult<crate::tui::backend::IssuedCode>),
@@ -202,6 +207,10 @@ pub struct App {
     pub show_closed: bool,
     /// A clinician reopening the selected finished intake: the reason being typed.
     pub reopening: Option<String>,
+    /// A write was refused as stale: the intake is being opened again (`reload`).
+    pub reloading: Option<BackendError>,
+    /// An encounter someone else has open, offered to take over (`t`) on the queue.
+    pub held: Option<(String, crate::store::OpenBy)>,
 }
 
 impl App {
@@ -221,6 +230,8 @@ impl App {
             select_entry: None,
             show_closed: false,
             reopening: None,
+            reloading: None,
+            held: None,
             last_activity_ms: now_ms,
             now_ms,
             idle_lock_ms: 10 * 60 * 1000,
@@ -349,8 +360,17 @@ fn route(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     if app.locked.is_some() {
         return super::screens::login::locked(app, action, deps);
     }
+    if let Some(error) = super::reload::stale(&action) {
+        return super::reload::on_stale(app, error.clone());
+    }
     if let Some(reply) = replies_of(&action) {
-        return reply(app, action, deps);
+        let opened = match &action {
+            Action::EncounterOpened(result) => Some(result.is_ok()),
+            _ => None,
+        };
+        let effects = reply(app, action, deps);
+        super::reload::after(app, opened);
+        return effects;
     }
     app.status = app.status.take().filter(Status::is_error);
     screen_key(app, action, deps)
@@ -372,7 +392,8 @@ fn replies_of(action: &Action) -> Option<Reply> {
         | Action::OrgLoaded(_)
         | Action::ReportLoaded(_)
         | Action::HistoryLoaded(_)
-        | Action::ClosedLoaded(_) => home::reply,
+        | Action::ClosedLoaded(_)
+        | Action::HeldElsewhere { .. } => home::reply,
         Action::ClientCreated(_) | Action::ClientUpdated(_) | Action::DuplicatesChecked { .. } => client::reply,
         Action::CheckinIssued(_) => history::reply,
         Action::EncounterStarted(_) | Action::ConsentRecorded(_) | Action::EncounterOpened(_) | Action::Saved(_) => {

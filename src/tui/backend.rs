@@ -121,6 +121,7 @@ impl Wipe for QueueEntry {
         self.client.zeroize();
         self.client_name.zeroize();
         self.updated.zeroize();
+        self.open_by = None;
     }
 }
 
@@ -171,6 +172,8 @@ pub struct QueueEntry {
     /// A kiosk client who stopped part-way (or is still answering).
     pub incomplete: bool,
     pub updated: String,
+    /// Who has it open in a staff interface now, and since when.
+    pub open_by: Option<crate::store::OpenBy>,
 }
 
 /// An answer to persist: position and scored value, with the instrument's id, version, language.
@@ -450,6 +453,11 @@ pub trait Backend {
     ) -> BackendResult<()>;
     fn save_referral(&mut self, encounter: &str, resources: &[(String, Vec<String>, bool)]) -> BackendResult<()>;
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState>;
+    /// Holds the encounter for this interface (`take_over`: even if someone else has it open);
+    /// answers who else has it open when it was not taken. A backend with no owner holds nothing.
+    fn hold(&mut self, _encounter: &str, _take_over: bool) -> BackendResult<Option<crate::store::OpenBy>> {
+        Ok(None)
+    }
     /// Finishes an intake with its outcome.
     fn finish_encounter(
         &mut self,

@@ -81,6 +81,8 @@ pub enum Effect {
         text: String,
     },
     OpenEncounter(String),
+    /// Opens the encounter someone else has open, taking it over (audited).
+    TakeOver(String),
     /// Finishes the intake with its outcome (and the reason "no referral needed" requires).
     FinishEncounter {
         encounter: String,

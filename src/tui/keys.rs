@@ -333,6 +333,7 @@ mod tests {
             urgent: false,
             incomplete: false,
             updated: "2026-11-25 10:00".into(),
+            open_by: None,
         };
         let mut screens = vec![
             ("starting", App::new(lang, 0)),

@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod keys;
 pub mod list_window;
 pub mod qr;
+pub mod reload;
 pub mod screens;
 pub mod shell;
 pub mod store_backend;

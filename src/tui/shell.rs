@@ -87,7 +87,14 @@ pub fn perform(effect: Effect, backend: &mut dyn Backend) -> Option<Action> {
         Effect::WriteSummary { dir, reference, today, text } => {
             Action::SummaryWritten(write_summary(&dir, &reference, &today, &text))
         }
-        Effect::OpenEncounter(id) => Action::EncounterOpened(backend.open_encounter(&id)),
+        Effect::OpenEncounter(id) => match backend.hold(&id, false) {
+            Ok(Some(open_by)) => Action::HeldElsewhere { encounter: id, open_by },
+            Ok(None) => Action::EncounterOpened(backend.open_encounter(&id)),
+            Err(error) => Action::EncounterOpened(Err(error)),
+        },
+        Effect::TakeOver(id) => {
+            Action::EncounterOpened(backend.hold(&id, true).and_then(|_| backend.open_encounter(&id)))
+        }
         Effect::FinishEncounter { encounter, outcome, reason } => {
             Action::EncounterFinished(backend.finish_encounter(&encounter, outcome, reason.as_deref()))
         }

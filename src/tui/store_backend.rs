@@ -220,6 +220,11 @@ impl Backend for StoreBackend {
     }
 
     fn queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
+        // Back at the queue: the intake left is no longer open here.
+        if let Some((encounter, _)) = self.client.basis() {
+            self.client.clear_basis();
+            self.client.release(encounter).map_err(message)?;
+        }
         // Unclaimed kiosk submissions (sealed until a worker claims one), then open encounters.
         let mut queue: Vec<QueueEntry> = self
             .client
@@ -238,6 +243,7 @@ impl Backend for StoreBackend {
                     urgent: s.urgent,
                     incomplete: s.incomplete,
                     updated: format_time(s.updated_ms.max(s.received_ms)),
+                    open_by: None,
                 }
             })
             .collect();
@@ -305,6 +311,10 @@ impl Backend for StoreBackend {
             .client
             .start_encounter(record_id(&client.id)?, EncounterOrigin::Staff, instruments.to_vec())
             .map_err(message)?;
+        // A new encounter is at version 1 (its one commit): the writes that follow are based on it,
+        self.client.base_on(encounter.id, 1);
+        // and it is open here.
+        self.client.open_for(encounter.id, false).map_err(message)?;
         Ok(encounter.id.to_string())
     }
 
@@ -413,13 +423,27 @@ impl Backend for StoreBackend {
         Ok(())
     }
 
+    fn hold(&mut self, encounter: &str, take_over: bool) -> BackendResult<Option<crate::store::OpenBy>> {
+        // A kiosk entry becomes a new encounter when it is opened (and held then).
+        if encounter.starts_with(KIOSK_PREFIX) {
+            return Ok(None);
+        }
+        self.client.open_for(record_id(encounter)?, take_over).map_err(message)
+    }
+
     fn open_encounter(&mut self, encounter: &str) -> BackendResult<EncounterState> {
         // Opening a kiosk submission claims it: the owner turns it into a client and encounter.
         let id = match encounter.strip_prefix(KIOSK_PREFIX) {
-            Some(submission) => self.client.claim_submission(record_id(submission)?).map_err(message)?.1.id,
+            Some(submission) => {
+                let id = self.client.claim_submission(record_id(submission)?).map_err(message)?.1.id;
+                self.client.open_for(id, false).map_err(message)?;
+                id
+            }
             None => record_id(encounter)?,
         };
         let detail = self.client.get_encounter(id).map_err(message)?;
+        // The writes to it are based on what was just read.
+        self.client.base_on(id, detail.version);
         let client = self.client.get_client(detail.encounter.client_id).map_err(message)?;
         Ok(EncounterState {
             encounter: detail.encounter.id.to_string(),

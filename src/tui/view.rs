@@ -446,6 +446,7 @@ mod tests {
                     urgent: n % 7 == 2,
                     incomplete: n % 6 == 3,
                     updated: "2026-11-25T09:00:00Z".into(),
+                    open_by: None,
                 })
                 .collect();
             if let Some(org) = org {

@@ -24,6 +24,11 @@ pub enum ErrorKind {
     Denied,
     NotFound,
     Claimed,
+    /// A write based on an encounter someone else has changed since it was opened: nothing was
+    /// written, and the interface opens the encounter again.
+    Stale,
+    /// A write to an intake someone else took over: nothing was written; it is opened again.
+    Taken,
     /// A kiosk submission that could not be verified as this service's kiosk's: not imported,
     /// kept for review (not damage to restore from a backup).
     Unverified,
@@ -79,6 +84,8 @@ impl ErrorKind {
         ErrorKind::Denied,
         ErrorKind::NotFound,
         ErrorKind::Claimed,
+        ErrorKind::Stale,
+        ErrorKind::Taken,
         ErrorKind::Unverified,
         ErrorKind::AlreadyInitialised,
         ErrorKind::NotInitialised,
@@ -120,6 +127,8 @@ impl ErrorKind {
             "denied" => ErrorKind::Denied,
             "not_found" => ErrorKind::NotFound,
             "claimed" => ErrorKind::Claimed,
+            "stale" => ErrorKind::Stale,
+            "taken" => ErrorKind::Taken,
             "unverified" => ErrorKind::Unverified,
             "already_initialised" => ErrorKind::AlreadyInitialised,
             "not_initialised" => ErrorKind::NotInitialised,
@@ -154,6 +163,8 @@ impl ErrorKind {
             ErrorKind::Denied => Text::ErrDenied,
             ErrorKind::NotFound => Text::ErrNotFound,
             ErrorKind::Claimed => Text::ErrClaimed,
+            ErrorKind::Stale => Text::ErrStale,
+            ErrorKind::Taken => Text::ErrTaken,
             ErrorKind::Unverified => Text::ErrUnverified,
             ErrorKind::AlreadyInitialised => Text::ErrAlreadyInitialised,
             ErrorKind::NotInitialised => Text::ErrNotInitialised,

@@ -13,12 +13,12 @@ use triage::server::{Event, Password, Reply, Request};
 use triage::store::kiosk::{KIOSK_INTAKE_VERSION, KioskIntake, SubmissionProgress};
 use triage::store::{ConsentAnswer, InitRequest, InstrumentRef, Lang, NewAccount, NewAnswer, RecordId};
 
-const ADMIN_PW: &str = "admin password long enough";
+pub(crate) const ADMIN_PW: &str = "admin password long enough";
 const IVY_PW: &str = "ivy password long enough";
 
-struct Running {
+pub(crate) struct Running {
     _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
+    pub(crate) path: std::path::PathBuf,
     handle: OwnerHandle,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -32,16 +32,16 @@ impl Drop for Running {
     }
 }
 
-fn pw(text: &str) -> SecretString {
+pub(crate) fn pw(text: &str) -> SecretString {
     SecretString::from(text.to_string())
 }
 
-fn no_autostart() -> ConnectOptions {
+pub(crate) fn no_autostart() -> ConnectOptions {
     ConnectOptions { autostart: false, ..ConnectOptions::default() }
 }
 
 /// An initialised data directory with an admin and an intake worker, served in this process.
-fn owner() -> Running {
+pub(crate) fn owner() -> Running {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("data");
     let owner = Owner::start(&OwnerConfig { dir: path.clone(), idle_timeout: None }).expect("owner starts");

@@ -187,6 +187,20 @@ impl Client {
         ask!(self, request, Reply::CrisisAction(record) => record)
     }
 
+    /// Holds `encounter` for this connection; answers who else holds it when it was not taken.
+    pub fn open_for(
+        &mut self,
+        encounter: RecordId,
+        take_over: bool,
+    ) -> Result<Option<crate::store::OpenBy>, ClientError> {
+        ask!(self, Request::OpenFor { encounter, take_over }, Reply::OpenBy(other) => other)
+    }
+
+    /// Lets go of `encounter`.
+    pub fn release(&mut self, encounter: RecordId) -> Result<(), ClientError> {
+        ask!(self, Request::Release { encounter }, Reply::Done => ())
+    }
+
     pub fn get_encounter(&mut self, id: RecordId) -> Result<EncounterDetail, ClientError> {
         ask!(self, Request::GetEncounter { id }, Reply::Detail(detail) => detail)
     }
@@ -374,6 +388,9 @@ impl Request {
             Request::ReopenEncounter { .. } => "reopen_encounter",
             Request::RecordCrisisAction { .. } => "record_crisis_action",
             Request::GetEncounter { .. } => "get_encounter",
+            Request::BasedOn { .. } => "based_on",
+            Request::OpenFor { .. } => "open_for",
+            Request::Release { .. } => "release",
             Request::SetEncounterStatus { .. } => "set_encounter_status",
             Request::RecordConsent { .. } => "record_consent",
             Request::SaveAnswer { .. } => "save_answer",
@@ -434,6 +451,8 @@ impl Reply {
             Reply::OpenEncounters(..) => "open_encounters",
             Reply::CrisisAction(..) => "crisis_action",
             Reply::Detail(..) => "detail",
+            Reply::BasedOn { .. } => "based_on",
+            Reply::OpenBy(..) => "open_by",
             Reply::Consent(..) => "consent",
             Reply::Answer(..) => "answer",
             Reply::Result(..) => "result",

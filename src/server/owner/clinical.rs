@@ -5,10 +5,50 @@ use super::requests::{Answer, Context, Unanswered};
 use super::wire;
 use crate::server::WireError;
 use crate::server::{Event, Reply, Request};
-use crate::store::{NewCrisisAction, Store};
+use crate::store::{NewCrisisAction, RecordId, Store};
 
-/// Answers the request if it is one of this area's; passes any other on.
+/// Answers the request if it is one of this area's; passes any other on. A write to an
+/// encounter runs through `SledStore::based_on`: checked against the version it was based on
+/// when it carries one (`BasedOn`), and in any case one at a time with the checked ones.
 pub(super) fn answer(cx: &mut Context<'_>, request: Request) -> Answer {
+    match request {
+        Request::BasedOn { encounter, version, request } => based_on(cx, encounter, Some(version), *request),
+        request => match request.encounter_written() {
+            Some(encounter) => based_on(cx, encounter, None, request),
+            None => answer_now(cx, request),
+        },
+    }
+}
+
+/// A write to `encounter`, refused as stale unless the encounter is still at `version`.
+fn based_on(cx: &mut Context<'_>, encounter: RecordId, version: Option<u64>, request: Request) -> Answer {
+    if request.encounter_written() != Some(encounter) {
+        return Err(Unanswered::Refused(WireError {
+            code: "invalid".into(),
+            message: "a versioned request must be a write to the encounter it names".into(),
+        }));
+    }
+    let shared = std::sync::Arc::clone(cx.shared);
+    let actor = cx.actor.clone();
+    // Someone who took the encounter over holds it: the one who lost it learns it here.
+    if let Some(other) = shared.holders.elsewhere(&encounter, cx.connection, actor.user()) {
+        let _ = shared.store.record_audit(&actor, "encounter.write_held_elsewhere", Some(encounter.to_string()));
+        return Err(Unanswered::Refused(WireError {
+            code: "taken".into(),
+            message: format!("{} took this encounter over: nothing was written; open it again", other.user),
+        }));
+    }
+    let (answer, after) =
+        shared.store.based_on(&actor, &encounter, version, || answer_now(cx, request)).map_err(wire)?;
+    let reply = answer?;
+    Ok(match version {
+        Some(_) => Reply::BasedOn { version: after, reply: Box::new(reply) },
+        None => reply,
+    })
+}
+
+/// Answers the request as it is.
+fn answer_now(cx: &mut Context<'_>, request: Request) -> Answer {
     let store = &cx.shared.store;
     let actor = &cx.actor;
     let reply = match request {
@@ -25,7 +65,30 @@ pub(super) fn answer(cx: &mut Context<'_>, request: Request) -> Answer {
         Request::StartEncounter { client, origin, instruments } => {
             Reply::Encounter(store.start_encounter_with(actor, &client, origin, &instruments).map_err(wire)?)
         }
-        Request::OpenEncounters => Reply::OpenEncounters(store.open_encounters(actor).map_err(wire)?),
+        Request::OpenEncounters => {
+            let mut open = store.open_encounters(actor).map_err(wire)?;
+            for entry in &mut open {
+                entry.open_by = cx.shared.holders.of(&entry.encounter.id);
+            }
+            Reply::OpenEncounters(open)
+        }
+        Request::OpenFor { encounter, take_over } => {
+            cx.require(crate::auth::Operation::ReadEncounter)?;
+            let opened = cx.shared.holders.open(encounter, cx.connection, actor.user(), take_over);
+            match opened {
+                super::holders::Opened::Held => Reply::OpenBy(None),
+                super::holders::Opened::HeldElsewhere(other) => Reply::OpenBy(Some(other)),
+                super::holders::Opened::TakenFrom(other) => {
+                    let record = Some(format!("{encounter} from {}", other.user));
+                    store.record_audit(actor, "encounter.take_over", record).map_err(wire)?;
+                    Reply::OpenBy(None)
+                }
+            }
+        }
+        Request::Release { encounter } => {
+            cx.shared.holders.release(&encounter, cx.connection);
+            Reply::Done
+        }
         Request::ClosedEncounters => Reply::OpenEncounters(store.closed_encounters(actor).map_err(wire)?),
         Request::FinishEncounter { id, outcome, reason } => {
             Reply::Encounter(store.finish_encounter(actor, &id, outcome, reason.as_deref()).map_err(wire)?)

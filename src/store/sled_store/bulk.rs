@@ -169,6 +169,7 @@ impl<'a> Walk<'a> {
             crisis_actions: open_all(store, key, Kind::CrisisAction, &raw, &mut damaged)?,
             encounter,
             damaged,
+            version: 0,
         };
         Ok(Some((id, Ok(detail))))
     }

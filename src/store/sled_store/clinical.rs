@@ -63,6 +63,7 @@ impl SledStore {
             crisis_actions: self.children(key, T::Kind(Kind::CrisisAction), &id, &mut damaged)?,
             encounter,
             damaged,
+            version: self.encounter_version(&id)?,
         })
     }
 
@@ -445,7 +446,7 @@ pub(super) fn open_encounters(store: &SledStore, actor: &Actor) -> Result<Vec<Op
         }
         let client_name = client_name(store, &key, &encounter);
         let (critical, urgent) = (tier == Tier::Critical, tier == Tier::Urgent);
-        open.push(OpenEncounter { encounter, client_name, critical, urgent });
+        open.push(OpenEncounter { encounter, client_name, critical, urgent, open_by: None });
     }
     // Audited once the queue is known, naming every client it shows; nothing is returned
     // unless the entry is written.

@@ -45,8 +45,10 @@ impl SledStore {
             // A commit of at most one record is written key by key, without a sled transaction
             // (which costs two extra log-buffer writes): see `write_in_order`.
             let in_order = writes.len() <= 1;
-            // Each encounter's report summary changes with its records, in the same commit.
+            // Each encounter's report summary changes with its records, in the same commit,
+            // and so does its version (`versions`).
             let summaries = self.summary_writes(&writes)?;
+            let versions = self.version_writes(&writes)?;
             writes.extend(summaries);
             let mut entry = AuditEntry {
                 schema_version: 1,
@@ -89,7 +91,12 @@ impl SledStore {
                 value: Self::meta_value(META_AUDIT_HEAD, &new_head),
             };
             if in_order {
+                // The version goes in right after the audit entry: a record is never there
+                // without the raised version, so a crash can only make a version look newer.
                 writes.insert(0, audit_entry);
+                for (offset, version) in versions.into_iter().enumerate() {
+                    writes.insert(1 + offset, version);
+                }
                 writes.push(head_write);
                 if let Err((entry_written, error)) = self.write_in_order(&writes) {
                     // An entry that went in stays in the chain: the next one follows it rather
@@ -100,6 +107,7 @@ impl SledStore {
                     return Err(error);
                 }
             } else {
+                writes.extend(versions);
                 writes.push(audit_entry);
                 writes.push(head_write);
                 self.apply(&writes)?;

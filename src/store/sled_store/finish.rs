@@ -110,7 +110,7 @@ pub(super) fn closed_encounters(store: &SledStore, actor: &Actor) -> Result<Vec<
             Tier::None
         };
         let (critical, urgent) = (tier == Tier::Critical, tier == Tier::Urgent);
-        closed.push(OpenEncounter { encounter, client_name, critical, urgent });
+        closed.push(OpenEncounter { encounter, client_name, critical, urgent, open_by: None });
     }
     let shown = distinct(closed.iter().map(|o| o.encounter.client_id));
     store.commit_showing(actor, "encounter.list_closed", None, None, shown, None, Outcome::Allowed, Vec::new())?;

@@ -47,6 +47,7 @@ pub(crate) use seed_writer::SeedWriter;
 mod submissions;
 mod summary;
 mod validate;
+mod versions;
 pub use validate::validate_username;
 pub(super) use validate::{ID_TEXT, INSTRUMENT_ID_TEXT, LABEL_TEXT, LONG_TEXT, REASON_TEXT, SHORT_TEXT, clean_text};
 use validate::{validate_client, validate_instrument};
@@ -64,10 +65,12 @@ pub(crate) enum T {
     Summary,
     /// Which encounters are open, for the staff queue (see `open_index`).
     OpenEncounters,
+    /// Each encounter's version: how many commits have changed it (see `versions`).
+    EncounterVersions,
 }
 
 impl T {
-    pub(crate) const ALL: [T; 17] = [
+    pub(crate) const ALL: [T; 18] = [
         T::Kind(Kind::Organisation),
         T::Kind(Kind::Account),
         T::Kind(Kind::Client),
@@ -85,6 +88,7 @@ impl T {
         T::Meta,
         T::Summary,
         T::OpenEncounters,
+        T::EncounterVersions,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -95,6 +99,7 @@ impl T {
             T::Meta => "meta",
             T::Summary => "encounter_summary",
             T::OpenEncounters => "open_encounters",
+            T::EncounterVersions => "encounter_versions",
         }
     }
 
@@ -231,6 +236,9 @@ pub struct SledStore {
     /// Held across a read-check-write of one record that must see no other change in between
     /// (see [`SledStore::exclusive_change`]).
     changes: Mutex<()>,
+    /// Held across a write to an encounter and the check of the version it was based on (see
+    /// `versions`).
+    encounter_writes: Mutex<()>,
     kdf: RwLock<KdfParams>,
     /// The encounter and summary decrypted last (see `recent`).
     recent: Mutex<recent::Recent>,

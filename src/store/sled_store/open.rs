@@ -107,6 +107,7 @@ impl SledStore {
             data_key: RwLock::new(None),
             head: Mutex::new(AuditHead::default()),
             changes: Mutex::new(()),
+            encounter_writes: Mutex::new(()),
             kdf: RwLock::new(KdfParams::PRODUCTION),
             recent: Mutex::new(recent::Recent::default()),
             login_gate: login_gate::LoginGate::default(),

@@ -19,7 +19,7 @@ pub(super) const META_SUMMARIES: &[u8] = b"summaries";
 const REBUILD_BATCH: usize = 500;
 
 /// The trees whose records a summary is made from (every key starts with the encounter id).
-fn summarised(tree: T) -> bool {
+pub(super) fn summarised(tree: T) -> bool {
     matches!(
         tree,
         T::Kind(

@@ -33,9 +33,13 @@ enum Cmd {
     Type,
     Save,
     Cancel,
+    /// Take over the intake someone else has open (offered after trying to open it).
+    TakeOver,
 }
 
 const KEYS: &[Binding<Cmd>] = &[
+    bind(&[Key::Letter('t')], Cmd::TakeOver, Text::KeyTakeOver).when(|app, _| app.held.is_some()),
+    bind(&[Key::Back], Cmd::Cancel, Text::KeyBack).when(|app, _| app.held.is_some()),
     bind(&[Key::Letter('n')], Cmd::New, Text::KeyNewIntake).when(|app, _| keys::may(app, Operation::CreateClient)),
     bind(&[Key::Enter], Cmd::Resume, Text::KeyResume).when(|app, _| !app.show_closed),
     bind(&[Key::Enter], Cmd::Reopen, Text::KeyReopen)
@@ -97,11 +101,15 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    // Trying to open another entry, or leaving, puts the offer away.
+    let held = app.held.take();
     match command {
+        Some(Cmd::TakeOver) => return held.map(|(encounter, _)| vec![Effect::TakeOver(encounter)]).unwrap_or_default(),
         Some(Cmd::ToggleClosed) if app.show_closed => return vec![Effect::LoadHome],
         Some(Cmd::ToggleClosed) => return vec![Effect::LoadClosed],
         Some(Cmd::Reopen) if !entries.is_empty() => app.reopening = Some(String::new()),
         Some(Cmd::Reopen | Cmd::Type | Cmd::Save | Cmd::Cancel) => {}
+        _ if command.is_none() && held.is_some() => app.held = held,
         Some(Cmd::Move) if action == Action::Up => *selected = selected.saturating_sub(1),
         Some(Cmd::Move) => *selected = (*selected + 1).min(entries.len().saturating_sub(1)),
         Some(Cmd::New) => {
@@ -140,6 +148,19 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
 /// The queue and the organisation, the service report and a client's history, as they arrive.
 pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
     match action {
+        Action::HeldElsewhere { encounter, open_by } => {
+            // Refused on a write and opened again: why it was refused comes first.
+            if let Some(error) = app.reloading.take() {
+                app.status = Some(Status::Failed(error));
+            }
+            app.held = Some((encounter, open_by));
+            if !matches!(app.screen, Screen::Home { .. }) {
+                // At the queue at once (filled when it loads), so the line above goes with it.
+                app.intake = None;
+                app.screen = Screen::Home { entries: Vec::new(), selected: 0 };
+                return vec![Effect::LoadHome];
+            }
+        }
         Action::HomeLoaded(Ok((org, mut entries))) => {
             // Critical, then urgent, then the rest; the latest change first within a tier: the
             // order shown is the order chosen.
@@ -182,6 +203,20 @@ pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
     Vec::new()
 }
 
+/// "open by cleo since 10:42" (or the take-over offer), the time as the interface shows times.
+fn open_by_text(text: Text, open_by: &crate::store::OpenBy, app: &App) -> String {
+    let time = crate::ui::clock::clock_time(open_by.since_ms, app.zone(), app.lang);
+    text.get(app.lang).replace("{user}", &clean(&open_by.user)).replace("{time}", &time)
+}
+
+/// The entry's status and last change, or who has it open now ("open by cleo", "since 10:42").
+fn status_and_time(entry: &QueueEntry, kind: Text, app: &App) -> (String, String) {
+    match &entry.open_by {
+        Some(open_by) => (open_by_text(Text::OpenByUser, open_by, app), open_by_text(Text::OpenSince, open_by, app)),
+        None => (kind.get(app.lang).to_string(), updated(entry, app)),
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], selected: usize, view: &View) {
     let title = if app.show_closed { Text::ClosedTitle } else { Text::HomeTitle };
     let block = body_block(title.get(app.lang), view.theme);
@@ -192,8 +227,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
         return;
     }
     // A header row, then the window of the queue that keeps the selected entry on screen.
-    let inner = match &app.reopening {
-        Some(reason) => {
+    let inner = match (&app.reopening, &app.held) {
+        (None, Some((_, open_by))) => {
+            let prompt = Rect { y: inner.bottom().saturating_sub(1), height: 1.min(inner.height), ..inner };
+            let text = open_by_text(Text::HeldElsewhere, open_by, app);
+            frame.render_widget(FastParagraph::new(vec![Line::styled(text, view.theme.warning)]), prompt);
+            Rect { height: inner.height.saturating_sub(1), ..inner }
+        }
+        (Some(reason), _) => {
             let prompt = Rect { y: inner.bottom().saturating_sub(1), height: 1.min(inner.height), ..inner };
             let line = Line::from(vec![
                 Span::raw(format!("{} ", Text::ReopenReasonLabel.get(app.lang))),
@@ -202,7 +243,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
             frame.render_widget(FastParagraph::new(vec![line]), prompt);
             Rect { height: inner.height.saturating_sub(1), ..inner }
         }
-        None => inner,
+        (None, None) => inner,
     };
     let rows = usize::from(inner.height.saturating_sub(1));
     let window = Window::around(entries.len(), selected, rows);
@@ -239,11 +280,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, entries: &[QueueEntry], se
             spans.push(Span::styled(badge_text, style));
         }
         spans.push(Span::raw(" ".repeat(pad)));
-        spans.push(Span::raw(row(&[
-            (&clean(&entry.client_name), 28),
-            (kind.get(app.lang), 18),
-            (&updated(entry, app), 0),
-        ])));
+        let (status, time) = status_and_time(entry, kind, app);
+        spans.push(Span::raw(row(&[(&clean(&entry.client_name), 28), (&status, 18), (&time, 0)])));
         let line = Line::from(spans);
         if window.first + offset == selected { view.theme.selected_line(line) } else { line }
     }));
@@ -282,6 +320,7 @@ mod tests {
             kiosk,
             critical,
             updated: format!("{}:00Z", updated.replace(' ', "T")),
+            open_by: None,
         }
     }
 
@@ -319,6 +358,40 @@ mod tests {
         {
             assert!(line(&screen, name).contains(when), "{name}: {when}\n{screen}");
         }
+    }
+
+    /// Issue 16, item 4: the queue says who has an entry open; opening one someone else has open
+    /// offers to take it over (t), and Esc leaves it.
+    #[test]
+    fn an_entry_open_elsewhere_says_by_whom_and_offers_to_take_it_over() {
+        let mut app = fixtures::signed_in(Lang::En);
+        let org = app.org.clone().unwrap();
+        // 10:42 UTC (the interface shows times as `clock_time` does).
+        let cleo = crate::store::OpenBy { user: "cleo".into(), since_ms: (10 * 60 + 42) * 60_000 };
+        let held = QueueEntry { open_by: Some(cleo.clone()), ..entry("Jordan Lee", false, false, "2026-11-25 09:10") };
+        update(&mut app, Action::HomeLoaded(Ok((org, vec![held]))), library(), care(), "2026-11-25");
+        let queue = render(&app, 80, 24);
+        let row = queue.lines().find(|l| l.contains("Jordan Lee")).unwrap_or_default();
+        assert!(row.contains("open by cleo") && row.contains("since 10:42"), "{queue}");
+        let french = render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24);
+        let row = french.lines().find(|l| l.contains("Jordan Lee")).unwrap_or_default();
+        assert!(row.contains("ouverte par cleo") && row.contains("depuis 10 h 42"), "{french}");
+
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::OpenEncounter("jordan lee".into())]);
+        let offer = Action::HeldElsewhere { encounter: "jordan lee".into(), open_by: cleo };
+        update(&mut app, offer.clone(), library(), care(), "2026-11-25");
+        let screen = render(&app, 80, 24);
+        assert!(screen.contains("Open by cleo since 10:42: t takes it over, Esc leaves it"), "{screen}");
+        assert!(screen.contains("take over"), "the footer offers the key:\n{screen}");
+        let effects = update(&mut app, Action::Letter('t'), library(), care(), "2026-11-25");
+        assert_eq!(effects, vec![Effect::TakeOver("jordan lee".into())]);
+        assert!(app.held.is_none());
+        // Esc leaves it; `t` then does nothing.
+        update(&mut app, offer, library(), care(), "2026-11-25");
+        update(&mut app, Action::Back, library(), care(), "2026-11-25");
+        assert!(app.held.is_none());
+        assert!(update(&mut app, Action::Letter('t'), library(), care(), "2026-11-25").is_empty());
     }
 
     #[test]
@@ -517,6 +590,7 @@ mod notice_tests {
             urgent: false,
             incomplete: false,
             updated: "2026-11-25 09:00".into(),
+            open_by: None,
         };
         let entries = vec![
             entry("e9", "Jordan Lee", true),

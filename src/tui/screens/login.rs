@@ -394,6 +394,7 @@ mod tests {
             urgent: false,
             incomplete: false,
             updated: "2026-11-25 09:00".into(),
+            open_by: None,
         };
         app.screen = Screen::Home { entries: vec![entry], selected: 0 };
         app.alert = Some(Alert {

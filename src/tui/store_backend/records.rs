@@ -77,6 +77,7 @@ pub(super) fn queue_entry(open: crate::store::OpenEncounter) -> QueueEntry {
         urgent: open.urgent,
         incomplete: false,
         updated: format_time(open.encounter.updated_ms),
+        open_by: open.open_by,
     }
 }
 

@@ -64,6 +64,8 @@ macro_rules! general_strings {
             ErrDenied => "your role may not do this", "votre rôle ne permet pas cette action";
             ErrNotFound => "not found: it may have been removed, or the reference is wrong", "introuvable : l'élément a peut-être été supprimé, ou la référence est erronée";
             ErrClaimed => "this kiosk submission was taken over by staff: it takes no more answers", "cette soumission de la borne a été prise en charge par le personnel : elle n'accepte plus de réponses";
+            ErrTaken => "someone else took this intake over: your last change was not saved, and the intake was opened again as it is saved now", "quelqu'un d'autre a pris en charge cette évaluation : votre dernière modification n'a pas été enregistrée, et l'évaluation a été rouverte telle qu'elle est enregistrée maintenant";
+            ErrStale => "someone else changed this intake since you opened it: your last change was not saved, and the intake was opened again as it is saved now", "quelqu'un d'autre a modifié cette évaluation depuis que vous l'avez ouverte : votre dernière modification n'a pas été enregistrée, et l'évaluation a été rouverte telle qu'elle est enregistrée maintenant";
             ErrAlreadyInitialised => "this service is already set up", "ce service est déjà configuré";
             ErrNotInitialised => "this service is not set up yet", "ce service n'est pas encore configuré";
             ErrInvalid => "the entry was refused as invalid", "la saisie a été refusée, car elle n'est pas valide";

@@ -20,6 +20,10 @@ macro_rules! intake_strings {
             AlertKeys => "^G queue · ^D dismiss", "^G file · ^D fermer";
             KeyQueue => "queue", "file d'attente";
             KeyNewIntake => "new intake", "nouvel accueil";
+            KeyTakeOver => "take over", "prendre la relève";
+            OpenByUser => "open by {user}", "ouverte par {user}";
+            OpenSince => "since {time}", "depuis {time}";
+            HeldElsewhere => "Open by {user} since {time}: t takes it over, Esc leaves it", "Ouverte par {user} depuis {time} : t prend la relève, Échap la laisse";
             KeyResume => "open", "ouvrir";
             KeySearch => "search clients", "chercher";
             KeyHistory => "history", "historique";
