@@ -114,7 +114,7 @@ mod tests {
         update(&mut app, Action::HomeLoaded(Ok((org, vec![entry]))), library(), care(), "2026-11-25");
         let screen = render(&app, 100, 30);
         assert!(screen.contains("someone else took this intake over"), "{screen}");
-        assert!(screen.contains("Open by nurse since 00:00: t takes it over"), "{screen}");
+        assert!(screen.contains("Open by nurse since 20:00: t takes it over"), "{screen}");
     }
 
     #[test]

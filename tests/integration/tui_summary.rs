@@ -64,7 +64,7 @@ fn a_summary_is_previewed_refused_without_a_pick_and_saved_again_as_a_new_versio
     tui.step("p", &["Tick at least one resource with Space"]);
     assert!(files_starting(&env.data.join("summaries"), "referral-").is_empty());
 
-    // Ticked: the preview shows the summary as it will be written; Esc leaves it unsaved.
+    // Ticked: the preview shows the summary as it will be written; Esc or ^B leaves it unsaved.
     tui.send(SPACE);
     tui.wait_for("[x]");
     let preview = tui.step("p", &["preview", "9-1-1", PHONE]);

@@ -361,33 +361,33 @@ mod tests {
     }
 
     /// Issue 16, item 4: the queue says who has an entry open; opening one someone else has open
-    /// offers to take it over (t), and Esc leaves it.
+    /// offers to take it over (t), and Esc or ^B leaves it.
     #[test]
     fn an_entry_open_elsewhere_says_by_whom_and_offers_to_take_it_over() {
         let mut app = fixtures::signed_in(Lang::En);
         let org = app.org.clone().unwrap();
-        // 10:42 UTC (the interface shows times as `clock_time` does).
+        // 10:42 UTC, shown in the organisation's zone (the demo organisation: Halifax, UTC-4).
         let cleo = crate::store::OpenBy { user: "cleo".into(), since_ms: (10 * 60 + 42) * 60_000 };
         let held = QueueEntry { open_by: Some(cleo.clone()), ..entry("Jordan Lee", false, false, "2026-11-25 09:10") };
         update(&mut app, Action::HomeLoaded(Ok((org, vec![held]))), library(), care(), "2026-11-25");
         let queue = render(&app, 80, 24);
         let row = queue.lines().find(|l| l.contains("Jordan Lee")).unwrap_or_default();
-        assert!(row.contains("open by cleo") && row.contains("since 10:42"), "{queue}");
+        assert!(row.contains("open by cleo") && row.contains("since 06:42"), "{queue}");
         let french = render(&crate::tui::app::App { lang: Lang::Fr, ..app.clone() }, 80, 24);
         let row = french.lines().find(|l| l.contains("Jordan Lee")).unwrap_or_default();
-        assert!(row.contains("ouverte par cleo") && row.contains("depuis 10 h 42"), "{french}");
+        assert!(row.contains("ouverte par cleo") && row.contains("depuis 6 h 42"), "{french}");
 
         let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::OpenEncounter("jordan lee".into())]);
         let offer = Action::HeldElsewhere { encounter: "jordan lee".into(), open_by: cleo };
         update(&mut app, offer.clone(), library(), care(), "2026-11-25");
         let screen = render(&app, 80, 24);
-        assert!(screen.contains("Open by cleo since 10:42: t takes it over, Esc leaves it"), "{screen}");
+        assert!(screen.contains("Open by cleo since 06:42: t takes it over, Esc or ^B leaves it"), "{screen}");
         assert!(screen.contains("take over"), "the footer offers the key:\n{screen}");
         let effects = update(&mut app, Action::Letter('t'), library(), care(), "2026-11-25");
         assert_eq!(effects, vec![Effect::TakeOver("jordan lee".into())]);
         assert!(app.held.is_none());
-        // Esc leaves it; `t` then does nothing.
+        // Esc or ^B leaves it; `t` then does nothing.
         update(&mut app, offer, library(), care(), "2026-11-25");
         update(&mut app, Action::Back, library(), care(), "2026-11-25");
         assert!(app.held.is_none());

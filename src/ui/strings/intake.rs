@@ -23,7 +23,7 @@ macro_rules! intake_strings {
             KeyTakeOver => "take over", "prendre la relève";
             OpenByUser => "open by {user}", "ouverte par {user}";
             OpenSince => "since {time}", "depuis {time}";
-            HeldElsewhere => "Open by {user} since {time}: t takes it over, Esc leaves it", "Ouverte par {user} depuis {time} : t prend la relève, Échap la laisse";
+            HeldElsewhere => "Open by {user} since {time}: t takes it over, Esc or ^B leaves it", "Ouverte par {user} depuis {time} : t prend la relève, Échap ou ^B la laisse";
             KeyResume => "open", "ouvrir";
             KeySearch => "search clients", "chercher";
             KeyHistory => "history", "historique";
