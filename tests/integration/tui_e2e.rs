@@ -261,6 +261,9 @@ fn an_intake_killed_at_the_optional_last_item_resumes_on_it() {
         for item in 2..=10 {
             tui.step("1", &["PHQ-9", &format!("Item {item} of 10")]);
         }
+        // The owner has the answers once the last one shows as saved (the interface saves from a
+        // worker thread, so the screen moves on before the reply).
+        tui.wait_for_all(&["Item 10 of 10", "Saved"]);
         tui.signal("KILL");
         tui.wait_exit(support::DEADLINE).expect("SIGKILL ends the interface");
     }
@@ -413,6 +416,10 @@ fn an_intake_killed_on_the_crisis_screen_resumes_on_the_crisis_screen() {
             tui.step("1", &["PHQ-9", &format!("Item {item} of 10")]);
         }
         tui.step("3", &["CRISIS PROTOCOL"]);
+        // The crisis screen shows on the answer; the owner has it once the status row no longer
+        // says "Saving…" (the save runs on the worker thread). Killed before that, the answer
+        // itself would be gone, which is not what this test is about.
+        tui.wait_until("the critical answer saved", |s| s.contains("CRISIS PROTOCOL") && !s.contains("Saving"));
         tui.signal("KILL");
         tui.wait_exit(support::DEADLINE).expect("SIGKILL ends the interface");
     }
