@@ -241,7 +241,7 @@ fn init_takes_the_time_zone_given_or_the_machines_and_refuses_a_bad_name_first()
             .spawn()
             .expect("start triage");
         if let Some(mut input) = child.stdin.take() {
-            std::io::Write::write_all(&mut input, format!("{ADMIN_PW}\n").as_bytes()).expect("password");
+            let _ = std::io::Write::write_all(&mut input, format!("{ADMIN_PW}\n").as_bytes());
         }
         child.wait_with_output().expect("wait for triage")
     };
