@@ -46,6 +46,7 @@ fn init_store(dir: &Path) {
         province: triage::store::Province::On,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     store.initialize(&request, &pw(ADMIN_PW), "bench").expect("init");
     let admin = store.login("admin", &pw(ADMIN_PW), "bench").expect("login");

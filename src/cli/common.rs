@@ -255,6 +255,14 @@ pub(crate) fn zone_of(client: &mut Client) -> Result<crate::ui::clock::Zone, Fai
     Ok(crate::ui::clock::Zone::of_setting(client.settings()?.time_zone.as_deref()))
 }
 
+/// The machine's time zone, proposed to a new organisation: `TZ`, else where `/etc/localtime`
+/// links, else UTC ([`crate::ui::clock::proposed_zone`]).
+pub(crate) fn machine_zone() -> crate::ui::clock::Zone {
+    let tz = std::env::var("TZ").ok();
+    let link = std::fs::read_link("/etc/localtime").ok().map(|target| target.to_string_lossy().into_owned());
+    crate::ui::clock::proposed_zone(tz.as_deref(), link.as_deref())
+}
+
 /// A time for people: date and time in `zone`, in English (the CLI's language).
 pub(crate) fn local_time(ms: i64, zone: &crate::ui::clock::Zone) -> String {
     crate::ui::clock::date_time(ms, zone, crate::instrument::Lang::En)

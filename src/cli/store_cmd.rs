@@ -58,6 +58,11 @@ pub enum StoreCommand {
         /// Name of the first admin account.
         #[arg(long, value_name = "USER")]
         admin: String,
+        /// The organisation's time zone, an IANA name such as America/Regina (default: the
+        /// machine's, from TZ or /etc/localtime, else UTC; `triage settings set --time-zone`
+        /// changes it later).
+        #[arg(long, value_name = "NAME")]
+        time_zone: Option<String>,
         /// Read the admin password from standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -135,8 +140,13 @@ fn execute(command: StoreCommand) -> Outcome {
         StoreCommand::Serve { dir, idle_timeout } => serve(&dir, idle_timeout),
         StoreCommand::Stop { dir, auth } => stop(&dir, &auth),
         StoreCommand::Status { dir } => status(&dir),
-        StoreCommand::Init { dir, org, province, admin, password_stdin, insecure_test_kdf } => {
-            init(&dir, InitRequest { org, province, admin, insecure_test_kdf }, password_stdin)
+        StoreCommand::Init { dir, org, province, admin, time_zone, password_stdin, insecure_test_kdf } => {
+            let time_zone = init_zone(time_zone)?;
+            init(
+                &dir,
+                InitRequest { org, province, admin, insecure_test_kdf, time_zone: Some(time_zone) },
+                password_stdin,
+            )
         }
         StoreCommand::User { action } => super::user_cmd::run(action),
         StoreCommand::Client { action } => super::client_cmd::run(action),
@@ -219,6 +229,18 @@ fn permission_warning(path: &str, mode: u32, forbidden: u32) -> Option<String> {
     Some(format!("{path} is open to {who} (mode {mode:o}); make it private with: chmod 700 {path}"))
 }
 
+/// The zone `init` gives the organisation: the one named (checked before anything is asked or
+/// created), else the machine's.
+fn init_zone(named: Option<String>) -> Result<String, super::common::Failure> {
+    match named {
+        Some(name) => crate::store::settings::zone_name(&name).map_err(|error| match error {
+            crate::store::StoreError::Invalid { reason, .. } => fail("input", format!("--time-zone: {reason}")),
+            other => fail("input", format!("--time-zone: {other}")),
+        }),
+        None => Ok(super::common::machine_zone().name().to_string()),
+    }
+}
+
 /// First run: the organisation, its keys and the admin account; prints the recovery key once.
 fn init(dir: &DirArgs, request: InitRequest, password_stdin: bool) -> Outcome {
     let path = data_dir(dir)?;
@@ -230,13 +252,14 @@ fn init(dir: &DirArgs, request: InitRequest, password_stdin: bool) -> Outcome {
             return Err(fail("input", "the two passwords differ; nothing was changed"));
         }
     }
+    let zone = request.time_zone.clone().unwrap_or_else(|| crate::ui::clock::UTC_NAME.to_string());
     let mut client = connect(&path, true)?;
     let key = client.init(request, &password)?;
     let key = zeroize::Zeroizing::new(key.expose_secret().to_string());
     Ok((
-        json!({"initialised": true, "data_dir": path, "recovery_key": key.as_str()}),
+        json!({"initialised": true, "data_dir": path, "recovery_key": key.as_str(), "time_zone": zone}),
         format!(
-            "initialised {}\n\nRECOVERY KEY (shown once; print it and keep it offline, apart from this machine):\n\n    {}\n\nWithout it, forgotten passwords mean lost data.",
+            "initialised {}\ntime zone: {zone} (change it with `triage settings set --time-zone NAME`)\n\nRECOVERY KEY (shown once; print it and keep it offline, apart from this machine):\n\n    {}\n\nWithout it, forgotten passwords mean lost data.",
             terminal_text(&path.display().to_string(), false),
             key.as_str()
         ),

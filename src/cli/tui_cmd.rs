@@ -70,7 +70,12 @@ pub fn run(args: TuiArgs) -> ExitCode {
         &mut backend,
         &library,
         &care,
-        Options { theme: args.theme, lang, idle_lock_seconds: args.idle_lock_seconds },
+        Options {
+            theme: args.theme,
+            lang,
+            idle_lock_seconds: args.idle_lock_seconds,
+            machine_zone: super::common::machine_zone().name().to_string(),
+        },
     ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(format!("terminal error: {error}")),

@@ -101,6 +101,7 @@ fn requests_need_a_login_and_events_reach_subscribers() {
         province: crate::store::Province::Bc,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     assert!(matches!(
         admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap(),
@@ -241,6 +242,7 @@ fn initialised_owner() -> Running {
         province: crate::store::Province::Bc,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     admin.request(Request::Init { request: init, password: Password::from("admin password long enough") }).unwrap();
     admin.login("admin", &pw("admin password long enough"), "test").unwrap();
@@ -662,6 +664,7 @@ fn the_typed_client_returns_each_requests_own_reply() {
         province: crate::store::Province::Bc,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     let key = admin.init(init, &pw("admin password long enough")).unwrap();
     assert!(!secrecy::ExposeSecret::expose_secret(&key).is_empty());

@@ -77,6 +77,9 @@ pub struct InitRequest {
     /// Weak key-derivation parameters for automated tests; recorded and reported.
     #[serde(default)]
     pub insecure_test_kdf: bool,
+    /// The organisation's time zone (an IANA name); unset: UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// A new account.

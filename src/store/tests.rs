@@ -22,6 +22,7 @@ pub(crate) fn fresh() -> (tempfile::TempDir, SledStore, Actor) {
         province: crate::store::Province::On,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     store.initialize(&request, &pw(ADMIN_PW), "test").unwrap();
     let admin = store.login("admin", &pw(ADMIN_PW), "test").unwrap();
@@ -364,6 +365,7 @@ fn recovery_key_resets_a_password_and_unlocks() {
         province: crate::store::Province::Qc,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     let recovery = store.initialize(&request, &pw(ADMIN_PW), "t").unwrap();
     let printed = recovery.display_secret();

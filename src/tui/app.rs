@@ -211,6 +211,8 @@ pub struct App {
     pub reloading: Option<BackendError>,
     /// An encounter someone else has open, offered to take over (`t`) on the queue.
     pub held: Option<(String, crate::store::OpenBy)>,
+    /// The machine's time zone (read by the shell), proposed on the set-up form.
+    pub machine_zone: String,
 }
 
 impl App {
@@ -232,6 +234,7 @@ impl App {
             reopening: None,
             reloading: None,
             held: None,
+            machine_zone: crate::ui::clock::UTC_NAME.to_string(),
             last_activity_ms: now_ms,
             now_ms,
             idle_lock_ms: 10 * 60 * 1000,

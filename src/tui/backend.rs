@@ -58,6 +58,8 @@ pub struct Setup {
     pub province: Province,
     pub language: Lang,
     pub admin: String,
+    /// The organisation's time zone, an IANA name checked by the form.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -29,6 +29,8 @@ pub struct Options {
     pub lang: Lang,
     /// Replaces the organisation's idle-lock delay.
     pub idle_lock_seconds: Option<u32>,
+    /// The machine's time zone, proposed on the set-up form.
+    pub machine_zone: String,
 }
 
 pub fn now_ms() -> i64 {
@@ -224,6 +226,7 @@ fn event_loop(
 ) -> io::Result<()> {
     let mut app = App::new(options.lang, now_ms());
     app.idle_lock_override_ms = options.idle_lock_seconds.map(|s| i64::from(s) * 1000);
+    app.machine_zone.clone_from(&options.machine_zone);
     let today = today();
     let deps = Deps { library, care, today: &today };
     let size = terminal.size()?;

@@ -167,6 +167,7 @@ impl Backend for StoreBackend {
             province: setup.province,
             admin: setup.admin.clone(),
             insecure_test_kdf: std::env::var_os("TRIAGE_INSECURE_TEST_KDF").is_some(),
+            time_zone: Some(setup.time_zone.clone()),
         };
         let password = SecretString::from(password.to_string());
         let key = self.client.init(request, &password).map_err(message)?;
@@ -680,6 +681,7 @@ mod tests {
             province: crate::store::Province::On,
             admin: "admin".into(),
             insecure_test_kdf: true,
+            time_zone: None,
         };
         let password = SecretString::from("admin password long enough".to_string());
         backend.client.init(request, &password).unwrap();

@@ -62,6 +62,19 @@ impl Zone {
     }
 }
 
+/// The zone to propose for a new organisation from what the machine says: `tz` (the `TZ`
+/// variable: "America/Regina", ":America/Regina" or a path under `zoneinfo/`) when it names a
+/// zone, else `link` (the target of `/etc/localtime`) after its last `zoneinfo/`, else UTC.
+/// Pure: the shell reads both and hands them in.
+pub fn proposed_zone(tz: Option<&str>, link: Option<&str>) -> Zone {
+    let from_tz = tz.map(|tz| tz.trim().trim_start_matches(':')).and_then(|tz| {
+        let name = tz.rsplit_once("zoneinfo/").map_or(tz, |(_, name)| name);
+        Zone::named(name)
+    });
+    let from_link = || link.and_then(|link| link.rsplit_once("zoneinfo/")).and_then(|(_, name)| Zone::named(name));
+    from_tz.or_else(from_link).unwrap_or_default()
+}
+
 /// The hour and minute at `ms` in `zone` as `lang` writes them: "17:05" in English, "17 h 05"
 /// in French.
 pub fn clock_time(ms: i64, zone: &Zone, lang: Lang) -> String {
@@ -156,6 +169,21 @@ pub fn relative(now: i64, then: i64, zone: &Zone, lang: Lang) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_proposed_zone_is_tz_then_the_localtime_link_then_utc() {
+        let chosen = |tz: Option<&str>, link: Option<&str>| proposed_zone(tz, link).name().to_string();
+        let link = Some("/usr/share/zoneinfo/America/Regina");
+        assert_eq!(chosen(Some("America/Halifax"), link), "America/Halifax");
+        assert_eq!(chosen(Some(":America/St_Johns"), None), "America/St_Johns");
+        assert_eq!(chosen(Some("/usr/share/zoneinfo/Europe/Paris"), None), "Europe/Paris");
+        assert_eq!(chosen(Some("Mars/Olympus"), link), "America/Regina", "a TZ naming no zone is passed over");
+        assert_eq!(chosen(Some(""), Some("../usr/share/zoneinfo/America/Toronto")), "America/Toronto");
+        assert_eq!(chosen(None, link), "America/Regina");
+        assert_eq!(chosen(None, Some("/etc/some/file")), UTC_NAME, "a link outside zoneinfo names nothing");
+        assert_eq!(chosen(None, Some("/usr/share/zoneinfo/Nowhere/Land")), UTC_NAME);
+        assert_eq!(chosen(None, None), UTC_NAME);
+    }
 
     /// Milliseconds of a UTC date and time.
     fn utc(y: i32, mo: u8, d: u8, h: u8, mi: u8) -> i64 {

@@ -56,6 +56,7 @@ pub(crate) fn owner() -> Running {
         province: triage::store::Province::On,
         admin: "admin".into(),
         insecure_test_kdf: true,
+        time_zone: None,
     };
     admin.request(Request::Init { request, password: Password::from(ADMIN_PW) }).expect("init");
     admin.login("admin", &pw(ADMIN_PW), "test").expect("admin login");

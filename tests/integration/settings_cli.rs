@@ -187,7 +187,7 @@ fn the_time_zone_is_checked_audited_sent_to_kiosks_and_used_for_times_shown_to_p
         triage(&dir, &all, &format!("{ADMIN_PW}\n"))
     };
     assert_eq!(json(&admin(&["settings", "show", "--json"]))["time_zone"], "UTC");
-    assert!(ok(&admin(&["settings", "show"])).contains("time zone: UTC (not set)"));
+    assert!(ok(&admin(&["settings", "show"])).contains("time zone: UTC\n"), "init gave the machine's (TZ=UTC)");
 
     let set = json(&admin(&["settings", "set", "--time-zone", "america/regina", "--json"]));
     assert_eq!(set["changed"], serde_json::json!(["time_zone"]));
@@ -218,4 +218,55 @@ fn the_time_zone_is_checked_audited_sent_to_kiosks_and_used_for_times_shown_to_p
     assert!(!line.contains(&date_time(time_ms, &Zone::utc(), triage::instrument::Lang::En)), "{line}");
     let records: Vec<&str> = entries.as_array().expect("entries").iter().filter_map(|e| e["record"].as_str()).collect();
     assert_eq!(records, ["time_zone"]);
+}
+
+/// `triage init --time-zone NAME` gives the organisation that zone; without it, the machine's
+/// (`TZ` here); a name the database does not hold is refused (exit 2) before anything is made.
+#[test]
+fn init_takes_the_time_zone_given_or_the_machines_and_refuses_a_bad_name_first() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let init = |dir: &std::path::Path, zone: Option<&str>, tz: &str| {
+        let mut args = vec!["init", "--org", "Clinic", "--province", "SK", "--admin", "admin"];
+        args.extend(["--password-stdin", "--insecure-test-kdf"]);
+        args.extend(zone.map(|zone| ["--time-zone", zone]).into_iter().flatten());
+        let mut child = std::process::Command::new(BIN)
+            .args(&args)
+            .arg("--data-dir")
+            .arg(dir)
+            .env("TRIAGE_OWNER_IDLE_SECS", "3")
+            .env("TZ", tz)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start triage");
+        if let Some(mut input) = child.stdin.take() {
+            let _ = std::io::Write::write_all(&mut input, format!("{ADMIN_PW}\n").as_bytes());
+        }
+        child.wait_with_output().expect("wait for triage")
+    };
+    let show = |dir: &std::path::Path| {
+        ok(&triage(dir, &["settings", "show", "--user", "admin", "--password-stdin"], &format!("{ADMIN_PW}\n")))
+    };
+
+    let refused_dir = tmp.path().join("refused");
+    let refused = init(&refused_dir, Some("Mars/Olympus_Mons"), "UTC");
+    assert_eq!(refused.status.code(), Some(2));
+    let error = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(error.contains("--time-zone: \"Mars/Olympus_Mons\" is not a time zone name"), "{error}");
+    assert!(!refused_dir.exists(), "nothing was created");
+
+    let given = tmp.path().join("given");
+    let _stop = StopOnDrop(given.clone());
+    let said = ok(&init(&given, Some("america/regina"), "Europe/Paris"));
+    assert!(
+        said.contains("time zone: America/Regina (change it with `triage settings set --time-zone NAME`)"),
+        "{said}"
+    );
+    assert!(show(&given).contains("time zone: America/Regina\n"));
+
+    let machine = tmp.path().join("machine");
+    let _stop_machine = StopOnDrop(machine.clone());
+    assert!(ok(&init(&machine, None, ":America/Halifax")).contains("time zone: America/Halifax"));
+    assert!(show(&machine).contains("time zone: America/Halifax\n"));
 }

@@ -138,6 +138,7 @@ pub(super) fn initialize(
         return Err(StoreError::Invalid { field: "organisation name", reason: "must not be empty".into() });
     }
     let province = request.province;
+    let time_zone = request.time_zone.as_deref().map(crate::store::settings::zone_name).transpose()?;
     let params = if request.insecure_test_kdf { KdfParams::INSECURE_TEST } else { KdfParams::PRODUCTION };
     *store.kdf.write().unwrap_or_else(|p| p.into_inner()) = params;
     let key = DataKey::generate();
@@ -154,7 +155,7 @@ pub(super) fn initialize(
         schema_version: 1,
         name,
         province,
-        settings: Settings::default(),
+        settings: Settings { time_zone, ..Settings::default() },
         submission_public_key: hex::encode(org_keys.public_key()),
         created_ms: now_ms(),
         insecure_test_kdf: request.insecure_test_kdf,

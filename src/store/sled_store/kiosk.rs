@@ -560,6 +560,7 @@ mod tests {
             province: crate::store::Province::Qc,
             admin: "admin".into(),
             insecure_test_kdf: true,
+            time_zone: None,
         };
         store.initialize(&request, &pw(ADMIN_PW), "t").unwrap();
         let admin = store.login("admin", &pw(ADMIN_PW), "t").unwrap();

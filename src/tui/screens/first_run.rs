@@ -15,11 +15,13 @@ use crate::tui::keys::{self, Binding, Entry, Key, bind};
 use crate::tui::view::{View, body_block, draw_form};
 use crate::ui::strings::Text;
 
-pub(crate) fn first_run_form(lang: Lang) -> Form {
+/// The set-up form; the time zone is prefilled with `zone`, the machine's (read by the shell).
+pub(crate) fn first_run_form(lang: Lang, zone: &str) -> Form {
     Form::new(vec![
         Field::text(Text::FieldOrgName),
         Field::text(Text::FieldProvince),
         Field::choice(Text::FieldDefaultLanguage, &super::client::LANGUAGES).with(lang.code()),
+        Field::text(Text::FieldTimeZone).with(zone),
         Field::text(Text::FieldAdminUser),
         Field::secret(Text::FieldPassword),
         Field::secret(Text::FieldPasswordAgain),
@@ -73,26 +75,37 @@ fn submit(form: &mut Form, lang: Lang) -> Vec<Effect> {
     for field in &mut form.fields {
         field.error = None;
     }
-    for index in [0, 3] {
+    for index in [0, 4] {
         if form.value(index).trim().is_empty() {
             form.fields[index].error = Some(Text::Required);
         }
     }
     let (province, language) = super::client::province_and_language(form, 1, 2);
-    super::login::check_new_password(form, 4, 5);
+    let zone = zone_field(form, 3);
+    super::login::check_new_password(form, 5, 6);
     if form.first_error() {
         return Vec::new();
     }
-    let Some(province) = province else { return Vec::new() };
+    let (Some(province), Some(time_zone)) = (province, zone) else { return Vec::new() };
     let setup = Setup {
         org_name: form.value(0).trim().to_string(),
         province,
         language: language.unwrap_or(lang),
-        admin: form.value(3).trim().to_string(),
+        admin: form.value(4).trim().to_string(),
+        time_zone,
     };
     // Sent: the form keeps neither copy.
-    form.take(5);
-    vec![Effect::Initialize { setup, password: form.take(4) }]
+    form.take(6);
+    vec![Effect::Initialize { setup, password: form.take(5) }]
+}
+
+/// The time zone typed in field `index` as the tz database spells it, or the field marked.
+pub(crate) fn zone_field(form: &mut Form, index: usize) -> Option<String> {
+    let zone = crate::ui::clock::Zone::named(form.value(index)).map(|zone| zone.name().to_string());
+    if zone.is_none() {
+        form.fields[index].error = Some(Text::UnknownTimeZone);
+    }
+    zone
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, form: &Form, view: &View) {
@@ -163,10 +176,34 @@ mod tests {
         assert!(effects.is_empty());
         let Screen::FirstRun(form) = &app.screen else { panic!() };
         assert_eq!(form.fields[1].error, Some(Text::UnknownProvince));
-        assert_eq!(form.fields[3].error, Some(Text::Required));
-        assert_eq!(form.fields[4].error, Some(Text::PasswordTooShort));
+        assert_eq!(form.fields[3].error, None, "the machine's zone is proposed");
+        assert_eq!(form.fields[4].error, Some(Text::Required));
+        assert_eq!(form.fields[5].error, Some(Text::PasswordTooShort));
         assert_eq!(form.focus, 1, "focus moves to the first bad field");
         insta::assert_snapshot!("first_run_errors_80x24", render(&app, 80, 24));
+    }
+
+    #[test]
+    fn the_time_zone_is_prefilled_with_the_machines_checked_and_sent() {
+        let mut app = App { machine_zone: "America/Regina".into(), ..App::new(Lang::Fr, 0) };
+        update(&mut app, Action::SetupChecked(Ok(true)), library(), care(), "2026-11-25");
+        let Screen::FirstRun(form) = &mut app.screen else { panic!() };
+        assert_eq!(form.value(3), "America/Regina");
+        for (index, value) in [(0, "Clinic"), (1, "SK"), (3, "Mars/Olympus"), (4, "admin")] {
+            form.fields[index].value = zeroize::Zeroizing::new(value.into());
+        }
+        for index in [5, 6] {
+            form.fields[index].value = zeroize::Zeroizing::new("a long enough password".into());
+        }
+        assert!(update(&mut app, Action::Submit, library(), care(), "2026-11-25").is_empty());
+        let Screen::FirstRun(form) = &mut app.screen else { panic!() };
+        assert_eq!(form.fields[3].error, Some(Text::UnknownTimeZone));
+        insta::assert_snapshot!("first_run_bad_zone_80x24_fr", render(&app, 80, 24));
+        let Screen::FirstRun(form) = &mut app.screen else { panic!() };
+        form.fields[3].value = zeroize::Zeroizing::new("america/st_johns".into());
+        let effects = update(&mut app, Action::Submit, library(), care(), "2026-11-25");
+        let [Effect::Initialize { setup, .. }] = effects.as_slice() else { panic!("{effects:?}") };
+        assert_eq!(setup.time_zone, "America/St_Johns");
     }
 
     #[test]

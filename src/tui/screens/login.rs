@@ -161,7 +161,9 @@ fn switch_user(app: &mut App) -> Vec<Effect> {
 /// The owner's answers about setting up and signing in.
 pub fn reply(app: &mut App, action: Action, _: Deps) -> Vec<Effect> {
     match action {
-        Action::SetupChecked(Ok(true)) => app.screen = Screen::FirstRun(super::first_run::first_run_form(app.lang)),
+        Action::SetupChecked(Ok(true)) => {
+            app.screen = Screen::FirstRun(super::first_run::first_run_form(app.lang, &app.machine_zone))
+        }
         Action::SetupChecked(Ok(false)) => app.screen = Screen::Login(login_form("")),
         Action::SetupChecked(Err(message)) => {
             app.status = Some(Status::Failed(message));
@@ -494,7 +496,7 @@ mod tests {
         // First run: the password and its confirmation.
         let mut app = App::new(Lang::En, 0);
         update(&mut app, Action::SetupChecked(Ok(true)), library(), care(), "2026-11-25");
-        for (index, text) in ["Clinic", "ON", "en", "admin", TYPED, TYPED].iter().enumerate() {
+        for (index, text) in ["Clinic", "ON", "en", "America/Toronto", "admin", TYPED, TYPED].iter().enumerate() {
             if index > 0 {
                 update(&mut app, Action::NextField, library(), care(), "2026-11-25");
             }

@@ -100,6 +100,8 @@ macro_rules! general_strings {
             FieldPasswordAgain => "Password again", "Mot de passe (de nouveau)";
             PasswordsDiffer => "the passwords differ", "les mots de passe diffèrent";
             PasswordTooShort => "at least 15 characters", "au moins 15 caractères";
+            FieldTimeZone => "Time zone (e.g. America/Toronto)", "Fuseau horaire (p. ex. America/Toronto)";
+            UnknownTimeZone => "not a time zone name: use an IANA name such as America/Toronto, America/Regina or America/St_Johns", "nom de fuseau horaire inconnu : utilisez un nom IANA comme America/Toronto, America/Regina ou America/St_Johns";
             UnknownProvince => "unknown province or territory: use AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, QC, SK or YT", "province ou territoire inconnu : utilisez AB, BC, MB, NB, NL, NS, NT, NU, ON, PE, QC, SK ou YT";
             UnknownLanguage => "choose one", "choisissez-en une";
             RecoveryTitle => "Recovery key: shown only this once", "Clé de récupération : affichée une seule fois";

@@ -20,6 +20,8 @@ pub fn triage(dir: &Path, args: &[&str], stdin: &str) -> Output {
         .arg("--data-dir")
         .arg(dir)
         .env("TRIAGE_OWNER_IDLE_SECS", "3")
+        // `init` proposes the machine's zone: the same one on every machine.
+        .env("TZ", "UTC")
         .env_remove("TRIAGE_DATA_DIR")
         .env_remove("TRIAGE_USER")
         .stdin(Stdio::piped())

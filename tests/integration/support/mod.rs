@@ -125,6 +125,8 @@ impl Env {
             ("TRIAGE_DATA_DIR", self.data.display().to_string()),
             ("TRIAGE_OWNER_IDLE_SECS", OWNER_IDLE_SECS.into()),
             ("LANG", "C.UTF-8".into()),
+            // `init` and the set-up screen propose the machine's zone: the same on every machine.
+            ("TZ", "UTC".into()),
         ];
         vars.extend(questionnaires);
         vars
