@@ -214,9 +214,11 @@ pub(crate) fn read_from_terminal(prompt: &str) -> Result<SecretString, Failure> 
         .write(true)
         .open("/dev/tty")
         .map_err(|_| fail("input", format!("no terminal to ask for the {prompt}: use --password-stdin")))?;
+    // Echo goes off before the prompt appears: a person (or a script) who types as soon as
+    // the prompt shows would otherwise have the first characters echoed by the terminal.
+    terminal::enable_raw_mode().map_err(|e| fail("input", format!("cannot turn off echo: {e}")))?;
     let _ = write!(tty, "{prompt}: ");
     let _ = tty.flush();
-    terminal::enable_raw_mode().map_err(|e| fail("input", format!("cannot turn off echo: {e}")))?;
     let mut buffer = zeroize::Zeroizing::new(Vec::new());
     let mut byte = [0u8; 1];
     let outcome = loop {
