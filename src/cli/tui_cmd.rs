@@ -26,6 +26,10 @@ pub struct TuiArgs {
     /// Lock an idle session after this many seconds instead of the organisation's setting.
     #[arg(long, env = "TRIAGE_IDLE_LOCK_SECONDS", value_name = "SECONDS")]
     pub idle_lock_seconds: Option<u32>,
+    /// Plain, line-by-line text for screen readers, braille displays and slow links (also
+    /// TRIAGE_PLAIN=1, and chosen by itself when TERM=dumb).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -66,17 +70,18 @@ pub fn run(args: TuiArgs) -> ExitCode {
         .lang
         .or_else(|| std::env::var("LANG").ok().filter(|l| l.starts_with("fr")).map(|_| Lang::Fr))
         .unwrap_or(Lang::En);
-    match shell::run(
-        &mut backend,
-        &library,
-        &care,
-        Options {
-            theme: args.theme,
-            lang,
-            idle_lock_seconds: args.idle_lock_seconds,
-            machine_zone: super::common::machine_zone().name().to_string(),
-        },
-    ) {
+    let options = Options {
+        theme: args.theme,
+        lang,
+        idle_lock_seconds: args.idle_lock_seconds,
+        machine_zone: super::common::machine_zone().name().to_string(),
+    };
+    let ran = if crate::plain::wanted(args.plain) {
+        crate::plain::staff_shell::run(&mut backend, &library, &care, options, crate::plain::dumb_terminal())
+    } else {
+        shell::run(&mut backend, &library, &care, options)
+    };
+    match ran {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(format!("terminal error: {error}")),
     }

@@ -6,56 +6,14 @@
 use crate::instrument::{Instrument, Lang, Library};
 use crate::kiosk::app::{AgeStatus, Body, CodeStatus, Kiosk, KioskKey, PinStatus, RETRY_MS, Screen};
 use crate::kiosk::view::{contact_in, own_crisis_text, provincial};
-use crate::ui::strings::{Text, clock_time, colon, fill};
+use crate::ui::strings::{Text, clock_time, fill};
 
-use super::speech::{plain, spoken_numbers};
+pub use super::page::{Page, choice};
 
-/// One screen as text. `key` names what is shown (a screen, or one question); lines of the same
-/// page already said are not said again.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Page {
-    pub key: String,
-    /// Context said once until the terminal is wiped (an instrument's time frame and stem,
-    /// "Part 1 of 2", the answering instructions).
-    pub once: Vec<String>,
-    pub lines: Vec<String>,
-    /// The numbered choices, said when they differ from the last ones said.
-    pub choices: Vec<String>,
-    pub tail: Vec<String>,
-}
-
-impl Page {
-    fn new(key: impl Into<String>) -> Page {
-        Page { key: key.into(), ..Page::default() }
-    }
-
-    fn line(&mut self, text: impl AsRef<str>) {
-        self.lines.push(plain(text.as_ref()));
-    }
-
-    /// A line with phone numbers written digit by digit.
-    fn spoken(&mut self, text: impl AsRef<str>) {
-        self.lines.push(spoken_numbers(&plain(text.as_ref())));
-    }
-}
-
-/// What a typed line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Keys for the kiosk, in order (none: nothing to do).
-    Keys(Vec<KioskKey>),
-    /// Say the page again, whole.
-    Repeat,
-    /// List the choices and keys.
-    Help,
-    /// Not something this page takes: say this.
-    Refused(String),
-}
-
-/// A numbered choice as the language writes it ("1: Not at all", "1 : Pas du tout").
-fn choice(number: usize, text: &str, lang: Lang) -> String {
-    format!("{number}{}{}", colon(lang), plain(text))
-}
+/// What a typed line asks of the kiosk.
+pub type Command = super::page::Command<KioskKey>;
+use super::page::Said;
+use super::speech::plain;
 
 /// The current screen as text.
 pub fn page(kiosk: &Kiosk, library: &Library) -> Page {
@@ -350,44 +308,18 @@ pub fn help(kiosk: &Kiosk, library: &Library) -> Vec<String> {
     lines
 }
 
-/// Says each thing once: a new page whole (its context and choices only when not said since the
-/// last wipe), on the same page only the lines that changed, and the idle warning once when the
-/// countdown starts. Pure: the shell writes what it returns.
+/// Says each thing once ([`Said`]), and the idle warning once when the countdown starts. Pure:
+/// the shell writes what it returns.
 #[derive(Debug, Default)]
 pub struct Speaker {
-    last: Option<Page>,
-    said_once: Vec<String>,
-    choices: Vec<String>,
+    said: Said,
     warned: bool,
 }
 
 impl Speaker {
     /// What to say after the kiosk changed (or nothing).
     pub fn update(&mut self, kiosk: &Kiosk, library: &Library) -> Vec<String> {
-        let next = page(kiosk, library);
-        let mut out = Vec::new();
-        match &self.last {
-            Some(last) if last.key == next.key => {
-                let old: Vec<&String> = last.lines.iter().chain(&last.tail).collect();
-                out.extend(next.lines.iter().chain(&next.tail).filter(|l| !old.contains(l)).cloned());
-            }
-            _ => {
-                out.extend(next.once.iter().filter(|l| !self.said_once.contains(l)).cloned());
-                self.said_once.extend(next.once.iter().cloned());
-                out.extend(next.lines.iter().cloned());
-                if next.choices != self.choices {
-                    out.extend(next.choices.iter().cloned());
-                } else if !next.choices.is_empty() {
-                    let n = next.choices.len().to_string();
-                    out.push(plain(&fill(Text::PlainChoicesAsBefore, kiosk.lang, &[("n", n)])));
-                }
-                if !next.choices.is_empty() {
-                    self.choices.clone_from(&next.choices);
-                }
-                out.extend(next.tail.iter().cloned());
-            }
-        }
-        self.last = Some(next);
+        let mut out = self.said.update(page(kiosk, library), kiosk.lang);
         match kiosk.countdown_secs() {
             Some(secs) if !self.warned => {
                 self.warned = true;
@@ -401,13 +333,7 @@ impl Speaker {
 
     /// The page in front again, whole.
     pub fn repeat(&mut self, kiosk: &Kiosk, library: &Library) -> Vec<String> {
-        let page = page(kiosk, library);
-        let mut out = page.once.clone();
-        out.extend(page.lines.iter().cloned());
-        out.extend(page.choices.iter().cloned());
-        out.extend(page.tail.iter().cloned());
-        self.last = Some(page);
-        out
+        self.said.repeat(page(kiosk, library))
     }
 
     /// The terminal was wiped: the next page is said whole, context included.

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ratatui::crossterm::event::{self, Event};
-use ratatui::crossterm::terminal::{disable_raw_mode, enable_raw_mode, size};
+use ratatui::crossterm::terminal::size;
 
 use super::kiosk::{Command, Speaker, command, help};
-use super::term::{Edit, LineEditor, say, wipe};
+use super::term::{Edit, LineEditor, enter_raw, leave_raw, say, wipe};
 use crate::kiosk::app::{Action, Deps, Kiosk, KioskKey, Screen};
 use crate::kiosk::backend::KioskBackend;
 use crate::kiosk::keys::kiosk_key;
@@ -28,21 +28,14 @@ pub fn run(mut kiosk: Kiosk, backend: &mut dyn KioskBackend, deps: &Deps, dumb: 
         return Err(io::Error::other("the kiosk needs a terminal (run it in a console or `ssh -t`)"));
     }
     let stop = lockdown_signals()?;
-    let previous_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |_| {
-        // No panic details: they could quote what was said.
-        let _ = disable_raw_mode();
-        let _ = writeln!(io::stderr(), "triage kiosk: stopped after an internal error");
-    }));
-    enable_raw_mode()?;
+    let previous_hook = enter_raw("triage kiosk")?;
     let finished = Arc::new(AtomicBool::new(false));
     crate::shell::terminal::watchdog(Arc::clone(&stop), Arc::clone(&finished));
     let mut shell = Plain { out: io::stdout(), speaker: Speaker::default(), editor: LineEditor::default(), dumb };
     let result = shell.event_loop(&mut kiosk, backend, deps, &stop);
     finished.store(true, Ordering::Relaxed);
     drop(kiosk);
-    let _ = disable_raw_mode();
-    std::panic::set_hook(previous_hook);
+    leave_raw(previous_hook);
     result
 }
 

@@ -2,12 +2,16 @@
 //! same flows as the full-screen interfaces, said as plain sequential text. One line per prompt,
 //! numbered choices answered with a number and Enter, no cursor addressing, no colour, no box
 //! drawing, nothing said twice. A thin shell over the same cores: [`kiosk`] reads the kiosk's
-//! state ([`crate::kiosk::app`]) and turns typed lines into its keys; the strings are the
+//! state ([`crate::kiosk::app`]) and turns typed lines into its keys, [`staff`] does the same
+//! over the staff interface's state ([`crate::tui::app`]); the strings are the
 //! interfaces' own (`ui::strings`), phone numbers written digit by digit for speech ([`speech`]).
 
 pub mod kiosk;
 pub mod kiosk_shell;
+pub mod page;
 pub mod speech;
+pub mod staff;
+pub mod staff_shell;
 pub mod term;
 
 /// Whether plain mode is wanted: `--plain`, `TRIAGE_PLAIN=1`, or a terminal that calls itself

@@ -7,21 +7,27 @@ use crate::sanitize::terminal_text;
 
 /// `text` cleaned for a terminal, with the decoration marks replaced by plain punctuation.
 pub fn plain(text: &str) -> String {
-    let clean = terminal_text(text, false);
+    // A paragraph's lines are one line here: joined by a space, not run together.
+    let clean = terminal_text(&text.replace('\n', " "), false);
     let mut out = String::with_capacity(clean.len());
     for c in clean.chars() {
         match c {
             '·' | '•' | '|' => out.push(','),
             '…' => out.push_str("..."),
             '⌫' => out.push_str("Backspace"),
+            // Marks a screen shows beside a word that already says it ("Level 2 ✓").
+            '✓' | '✗' | '█' => {}
+            '→' => out.push(','),
             '_' => out.push(' '),
             // Box drawing and block elements never reach plain output.
             '\u{2500}'..='\u{259F}' => {}
             _ => out.push(c),
         }
     }
-    // "a , b" left by a replaced mark between spaces reads better as "a, b".
-    out.replace(" ,", ",")
+    // "a , b" left by a replaced mark between spaces reads better as "a, b"; an arrow between
+    // a finding and what follows from it ("GAD-7 7 -> level 2") and a slash between two
+    // words ("9-1-1 / emergency services") read as a pause.
+    out.replace(" / ", ", ").replace(" ,", ",").replace(" ->", ",").trim_end().to_string()
 }
 
 /// Every phone-like number in `text` written digit by digit: a run of digit groups joined by
@@ -41,7 +47,10 @@ pub fn spoken_numbers(text: &str) -> String {
         let (groups, end) = digit_groups(&chars, at);
         let digits: usize = groups.iter().map(String::len).sum();
         let glued_after = chars.get(end).is_some_and(|c| c.is_alphanumeric());
-        if digits < 3 || glued_after {
+        // A year ("since 2023") is said as a year.
+        let year =
+            groups.len() == 1 && groups[0].len() == 4 && (groups[0].starts_with("19") || groups[0].starts_with("20"));
+        if digits < 3 || glued_after || year {
             out.extend(&chars[at..end]);
         } else {
             let spelled: Vec<String> = groups.iter().map(|g| spell(g)).collect();
@@ -98,12 +107,16 @@ mod tests {
         assert_eq!(spoken_numbers("PHQ-9 and GAD-7"), "PHQ-9 and GAD-7");
         assert_eq!(spoken_numbers("T9-1-1"), "T9-1-1");
         assert_eq!(spoken_numbers("ab123x"), "ab123x");
+        assert_eq!(spoken_numbers("hours seen in 2023, line 2023-4567"), "hours seen in 2023, line 2 0 2 3, 4 5 6 7");
     }
 
     #[test]
     fn decoration_marks_become_punctuation() {
         assert_eq!(plain("Part 1 of 2 · Question 3 of 9"), "Part 1 of 2, Question 3 of 9");
         assert_eq!(plain("Telling the staff…"), "Telling the staff...");
-        assert_eq!(plain("a\x1b[31mb ─┐"), "a[31mb ");
+        assert_eq!(plain("a\x1b[31mb ─┐"), "a[31mb");
+        assert_eq!(plain("Final level: 2 ✓"), "Final level: 2");
+        assert_eq!(plain("GAD-7 7 -> level 2"), "GAD-7 7, level 2");
+        assert_eq!(plain("First line.\nSecond line."), "First line. Second line.");
     }
 }

@@ -13,8 +13,30 @@ use zeroize::Zeroizing;
 /// switches. Never sent to a terminal that calls itself `dumb`: it would show it as text.
 pub const SCROLLBACK_WIPE: &[u8] = b"\x1b[3J";
 
-/// Longest line taken (a check-in code or an answer is far shorter).
+/// Longest line the kiosk takes (a check-in code or an answer is far shorter).
 const MAX_LINE: usize = 64;
+
+/// Raw mode for a plain shell, with a panic hook that gives the terminal back and says only that
+/// it stopped (a panic's details could quote what a client said); the hook it replaced, to put
+/// back with [`leave_raw`].
+pub fn enter_raw(who: &'static str) -> io::Result<PanicHook> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |_| {
+        let _ = ratatui::crossterm::terminal::disable_raw_mode();
+        let _ = writeln!(io::stderr(), "{who}: stopped after an internal error");
+    }));
+    ratatui::crossterm::terminal::enable_raw_mode()?;
+    Ok(previous)
+}
+
+/// The panic hook [`enter_raw`] replaced.
+pub type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Sync + Send + 'static>;
+
+/// Leaves raw mode and puts the panic hook back.
+pub fn leave_raw(previous: PanicHook) {
+    let _ = ratatui::crossterm::terminal::disable_raw_mode();
+    std::panic::set_hook(previous);
+}
 
 /// Writes `lines`, each ended with CR LF, and flushes; returns the bytes written.
 pub fn say<W: Write>(out: &mut W, lines: &[String]) -> io::Result<usize> {
@@ -50,10 +72,17 @@ pub enum Edit {
     Enter,
 }
 
-/// The line being typed, zeroized when dropped or taken (it may be a PIN).
-#[derive(Default)]
+/// The line being typed, zeroized when dropped or taken (it may be a PIN or a password).
 pub struct LineEditor {
     line: Zeroizing<String>,
+    /// Longest line taken, in characters.
+    limit: usize,
+}
+
+impl Default for LineEditor {
+    fn default() -> LineEditor {
+        LineEditor::with_limit(MAX_LINE)
+    }
 }
 
 impl std::fmt::Debug for LineEditor {
@@ -70,12 +99,17 @@ pub struct Edited {
 }
 
 impl LineEditor {
+    /// An editor that takes lines of up to `limit` characters (a reason, a note).
+    pub fn with_limit(limit: usize) -> LineEditor {
+        LineEditor { line: Zeroizing::new(String::new()), limit }
+    }
+
     /// Applies `key`; `secret` echoes `*` for each character (the kiosk PIN).
     pub fn key(&mut self, key: Edit, secret: bool) -> Edited {
         let mut echo = String::new();
         let mut line = None;
         match key {
-            Edit::Char(c) if !c.is_control() && self.line.chars().count() < MAX_LINE => {
+            Edit::Char(c) if !c.is_control() && self.line.chars().count() < self.limit => {
                 self.line.push(c);
                 echo.push(if secret { '*' } else { c });
             }

@@ -53,6 +53,10 @@ pub enum Action {
     PrevField,
     Submit,
     Input(char),
+    /// Text put in the focused field at once (a line typed in plain mode, where every character
+    /// as its own action would ask the owner again at each one, as a search does). Never a
+    /// secret: those come character by character, each zeroized where it lands.
+    Paste(String),
     /// Backspace: the character before the cursor.
     DeleteChar,
     /// Delete: the character at the cursor.

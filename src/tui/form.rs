@@ -192,6 +192,15 @@ impl Field {
                 let at = self.byte(cursor);
                 insert_zeroized(&mut self.value, at, ' ');
             }
+            Action::Paste(text) => {
+                let room = self.max_chars.saturating_sub(len);
+                let mut at = self.byte(cursor);
+                for c in text.chars().filter(|c| !c.is_control()).take(room) {
+                    insert_zeroized(&mut self.value, at, c);
+                    at += c.len_utf8();
+                }
+                self.error = None;
+            }
             Action::DeleteChar if cursor > 0 => {
                 let at = self.byte(cursor - 1);
                 self.value.remove(at);

@@ -76,6 +76,7 @@ impl Key {
             Key::Text => matches!(
                 action,
                 Action::Input(_)
+                    | Action::Paste(_)
                     | Action::Toggle
                     | Action::DeleteChar
                     | Action::DeleteForward
@@ -91,7 +92,10 @@ impl Key {
                 Action::CursorLeft | Action::CursorRight | Action::Input(_) | Action::DeleteChar | Action::ClearField
             ),
             Key::Typing => {
-                matches!(action, Action::Input(_) | Action::Toggle | Action::DeleteChar | Action::ClearField)
+                matches!(
+                    action,
+                    Action::Input(_) | Action::Paste(_) | Action::Toggle | Action::DeleteChar | Action::ClearField
+                )
             }
             Key::Help => *action == Action::Help,
             Key::Language => *action == Action::ToggleLanguage,

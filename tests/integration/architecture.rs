@@ -56,6 +56,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "plain",
         &[
+            "tui",
             "kiosk",
             "shell",
             "server",

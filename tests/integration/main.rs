@@ -27,6 +27,7 @@ mod kiosk_owner;
 mod kiosk_ssh;
 mod password_reset_cli;
 mod plain_kiosk;
+mod plain_staff;
 mod private_files;
 mod report_cli;
 mod score_cli;

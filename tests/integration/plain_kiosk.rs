@@ -20,7 +20,7 @@ fn plain_kiosk(env: &Env) -> Tui {
 }
 
 /// Types `line` and Enter, then waits for `text` in what is written after it.
-fn answer(kiosk: &mut Tui, line: &str, text: &str) -> String {
+pub(crate) fn answer(kiosk: &mut Tui, line: &str, text: &str) -> String {
     let from = kiosk.output().len();
     kiosk.send(&format!("{line}\r"));
     kiosk.wait_for_text_after(from, text)

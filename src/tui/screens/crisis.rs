@@ -152,6 +152,24 @@ pub fn reply(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     Vec::new()
 }
 
+/// What a raised flag is, in the client's language: the instrument's label for it, or, for a
+/// risk item the client preferred not to answer at the kiosk, that they did not answer it.
+pub fn flag_label(
+    instrument: Option<&crate::instrument::Instrument>,
+    flag: &FlagHit,
+    client_lang: Lang,
+    lang: Lang,
+) -> String {
+    instrument
+        .and_then(|i| i.flags.iter().find(|f| f.id == flag.id))
+        .map(|f| clean(f.label.get(client_lang)))
+        .or_else(|| {
+            let item = flag.id.strip_suffix("_declined")?;
+            Some(crate::ui::strings::fill(Text::FlagDeclined, lang, &[("item", clean(item))]))
+        })
+        .unwrap_or_else(|| clean(&flag.id))
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view: &View) {
     let lang = app.lang;
     let client_lang = app.client_lang();
@@ -164,15 +182,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, crisis: &CrisisState, view
     let actions = crisis_actions(crisis.urgent);
     let mut lines = vec![Line::styled(format!(" {} ", title.get(lang)), style), Line::raw("")];
     for flag in &crisis.flags {
-        let label = instrument
-            .and_then(|i| i.flags.iter().find(|f| f.id == flag.id))
-            .map(|f| clean(f.label.get(client_lang)))
-            .or_else(|| {
-                // A risk item the client preferred not to answer at the kiosk.
-                let item = flag.id.strip_suffix("_declined")?;
-                Some(crate::ui::strings::fill(Text::FlagDeclined, lang, &[("item", clean(item))]))
-            })
-            .unwrap_or_else(|| clean(&flag.id));
+        let label = flag_label(instrument, flag, client_lang, lang);
         lines.push(Line::from(vec![
             Span::styled(format!("{} ", because.get(lang)), view.theme.warning),
             Span::raw(label),

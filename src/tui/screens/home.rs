@@ -82,6 +82,10 @@ pub fn key(app: &mut App, action: Action, deps: Deps) -> Vec<Effect> {
     if let Some(reason) = app.reopening.as_mut() {
         match (command, action) {
             (Some(Cmd::Type), Action::Input(c)) if reason.chars().count() < 300 => reason.push(c),
+            (Some(Cmd::Type), Action::Paste(text)) => {
+                let room = 300usize.saturating_sub(reason.chars().count());
+                reason.extend(text.chars().filter(|c| !c.is_control()).take(room));
+            }
             (Some(Cmd::Type), Action::Toggle) => reason.push(' '),
             (Some(Cmd::Type), Action::DeleteChar) => {
                 reason.pop();

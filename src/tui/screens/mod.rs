@@ -14,7 +14,7 @@ pub mod login;
 pub mod questionnaire;
 pub mod report;
 pub mod results;
-mod results_view;
+pub mod results_view;
 pub mod search;
 pub mod summary;
 

@@ -96,7 +96,7 @@ fn draw_qr(frame: &mut Frame, inner: Rect, state: &ResultsState, view: &View) ->
 }
 
 /// Each instrument's total, band and flags, after the withdrawn risk flags.
-fn result_lines<'a>(intake: &'a Intake, app: &App, view: &View) -> Vec<Line<'a>> {
+pub(crate) fn result_lines<'a>(intake: &'a Intake, app: &App, view: &View) -> Vec<Line<'a>> {
     let client_lang = app.client_lang();
     // A risk flag withdrawn by a changed answer is still shown, with who changed it and why,
     // first, so that no window size hides it.
@@ -152,7 +152,7 @@ fn result_lines<'a>(intake: &'a Intake, app: &App, view: &View) -> Vec<Line<'a>>
 }
 
 /// The suggested and final levels, why, the override and lifting in progress, and what was saved.
-fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'a>> {
+pub(crate) fn level_lines<'a>(state: &'a ResultsState, app: &App, view: &View) -> Vec<Line<'a>> {
     // Finishing takes the place of the levels, so the outcomes always fit.
     if state.finishing.is_some() {
         let mut lines = finish_lines(state, app, view);

@@ -39,6 +39,8 @@ mod reports;
 mod kiosk;
 #[macro_use]
 mod cli;
+#[macro_use]
+mod plain;
 
 general_strings!([
     intake_strings,
@@ -47,6 +49,7 @@ general_strings!([
     reports_strings,
     kiosk_strings,
     cli_strings,
+    plain_strings,
     strings
 ]);
 
